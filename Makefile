@@ -1,0 +1,39 @@
+# aoapp — `make run` starts the app on a fresh clone, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: install run migrate demo test lint format clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.installed ## Create .venv and install the pinned dependencies
+
+migrate: install ## Apply the database migrations
+	$(BIN)/flask db upgrade
+
+demo: migrate ## Load the demo data (idempotent)
+	$(BIN)/flask seed-demo
+
+run: demo ## Migrate, load demo data and serve on http://127.0.0.1:5000
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+test: install ## Run the whole test suite (DATABASE_URL selects PostgreSQL)
+	$(BIN)/python -m pytest -q
+
+lint: install ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,145 @@
+"""aoapp: credit-portfolio system for bank account officers."""
+
+from pathlib import Path
+
+from flask import Flask, redirect, request, url_for
+from flask_login import current_user
+
+from aoapp.extensions import api, csrf, db, login_manager, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Application factory: configuration, extensions, blueprints, error handlers, commands."""
+    from config import Config
+
+    app = Flask(__name__, instance_relative_config=True)
+    config = Config()
+    app.config.from_object(config)
+    if test_config:
+        app.config.update(test_config)
+    config.SECRET_KEY = app.config["SECRET_KEY"]
+    config.validate()
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extension objects to the app."""
+    import sqlalchemy as sa
+
+    import aoapp.models  # noqa: F401  (registers every table on the metadata)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_root() / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    api.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            sa.event.listen(db.engine, "connect", _sqlite_pragmas)
+    _configure_login(app)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """SQLite enforces foreign keys only when asked, per connection."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _root() -> Path:
+    return Path(__file__).resolve().parent.parent
+
+
+def _configure_login(app: Flask) -> None:
+    """Session login for pages; bearer tokens (only) for the API, which is CSRF-exempt."""
+    from aoapp.auth.models import User
+    from aoapp.auth.services import user_for_token
+    from aoapp.errors import render_error
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to continue."
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        if request.path.startswith("/api/"):
+            return None  # the API never trusts the session cookie
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+    @login_manager.request_loader
+    def load_user_from_token(req):
+        if not req.path.startswith("/api/"):
+            return None
+        scheme, _, token = req.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer":
+            return None
+        return user_for_token(token.strip())
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        if request.path.startswith("/api/"):
+            return render_error(401, "Authentication required: send Authorization: Bearer <token>.")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount the HTML blueprints and the JSON API."""
+    from aoapp.admin.views import bp as admin_bp
+    from aoapp.audit.views import bp as audit_bp
+    from aoapp.auth.api import blp as auth_api
+    from aoapp.auth.views import bp as auth_bp
+    from aoapp.customers.api import blp as customers_api
+    from aoapp.customers.views import bp as customers_bp
+    from aoapp.products.api import introductions_blp, products_blp
+    from aoapp.products.views import bp as products_bp
+    from aoapp.prospects.api import blp as prospects_api
+    from aoapp.prospects.views import bp as prospects_bp
+
+    for blueprint in (auth_bp, admin_bp, prospects_bp, customers_bp, products_bp, audit_bp):
+        app.register_blueprint(blueprint)
+    for blp in (auth_api, prospects_api, customers_api, products_blp, introductions_blp):
+        csrf.exempt(blp)
+        api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")
+
+    @app.get("/")
+    def index():
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login"))
+        return redirect(url_for("prospects.index"))
+
+    @app.get("/healthz")
+    def healthz():
+        db.session.execute(db.text("SELECT 1"))
+        return {"status": "ok"}
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Domain errors and crashes become clean JSON or HTML responses."""
+    from aoapp.errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Jinja filters for money, phones and dates."""
+    from aoapp.common import templating
+
+    templating.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    """Provisioning and demo-data commands for `flask`."""
+    from aoapp.auth.cli import register as register_auth
+    from aoapp.demo.cli import register as register_demo
+
+    register_auth(app)
+    register_demo(app)

@@ -1,0 +1,1 @@
+"""Audit trail of every change to customer and credit data."""

@@ -1,0 +1,75 @@
+"""Write and read audit entries; services call record() inside their own transaction."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from aoapp.audit.models import AuditEntry
+from aoapp.extensions import db
+
+SECRET_COLUMNS = {"password_hash", "token_hash"}
+
+
+def _json_value(value):
+    """Make a column value JSON-safe without losing precision (money stays exact as text)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def snapshot(record) -> dict:
+    """The record's column values as a JSON-safe dict, secrets left out."""
+    return {
+        column.key: _json_value(getattr(record, column.key))
+        for column in sa.inspect(record).mapper.column_attrs
+        if column.key not in SECRET_COLUMNS
+    }
+
+
+def entity_type(record) -> str:
+    """Audit name of a record's kind, e.g. 'prospect'."""
+    return type(record).__name__.lower()
+
+
+def record(actor, record_, action: str, before: dict | None, after: dict | None) -> AuditEntry:
+    """Add an audit entry to the current unit of work; the caller commits."""
+    if action == "update" and before is not None and after is not None:
+        changed = {key for key in after if before.get(key) != after.get(key)}
+        changed.discard("updated_at")
+        if not changed:
+            return None
+    db.session.flush()  # the record needs its id
+    entry = AuditEntry(
+        actor_id=getattr(actor, "id", None),
+        entity_type=entity_type(record_),
+        entity_id=record_.id,
+        action=action,
+        before=before,
+        after=after,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def history(entity: str, entity_id: int) -> list[AuditEntry]:
+    """All audit entries of one record, newest first."""
+    stmt = (
+        sa.select(AuditEntry)
+        .where(AuditEntry.entity_type == entity, AuditEntry.entity_id == entity_id)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
+def changed_fields(entry: AuditEntry) -> list[tuple[str, object, object]]:
+    """(field, before, after) for each field an entry changed."""
+    before, after = entry.before or {}, entry.after or {}
+    keys = sorted(set(before) | set(after))
+    return [
+        (key, before.get(key), after.get(key))
+        for key in keys
+        if before.get(key) != after.get(key) and key != "updated_at"
+    ]

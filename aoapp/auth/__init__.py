@@ -1,0 +1,1 @@
+"""Users, branches, login and API tokens."""

@@ -1,0 +1,29 @@
+"""The API's view of the current user."""
+
+from flask_login import current_user, login_required
+from flask_smorest import Blueprint
+from marshmallow import fields
+
+from aoapp.common.schemas import BaseSchema
+
+blp = Blueprint("users_api", __name__, url_prefix="/users", description="Users")
+
+
+class UserSchema(BaseSchema):
+    """A user as the API shows it."""
+
+    id = fields.Integer()
+    username = fields.String()
+    full_name = fields.String()
+    role = fields.String()
+    branch = fields.Function(lambda u: u.branch.code if u.branch else None)
+    officer_code = fields.String()
+    supervises = fields.Function(lambda u: sorted(b.code for b in u.supervised))
+
+
+@blp.route("/me")
+@blp.response(200, UserSchema)
+@login_required
+def me():
+    """The user the bearer token belongs to."""
+    return current_user

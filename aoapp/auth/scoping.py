@@ -1,0 +1,70 @@
+"""Who may see what: one place narrows every query by the acting user's role."""
+
+import sqlalchemy as sa
+
+from aoapp.auth.models import Role, User
+from aoapp.errors import NotFound
+from aoapp.extensions import db
+
+
+def _officer_ids_of_branches(branch_ids: list[int]):
+    return sa.select(User.id).where(User.branch_id.in_(branch_ids))
+
+
+def scope_condition(user, model):
+    """A WHERE condition limiting `model` rows to those `user` may see."""
+    from aoapp.customers.models import Customer, ProductHolding
+    from aoapp.products.models import Introduction
+    from aoapp.prospects.models import Prospect
+
+    if user.role == Role.ADMIN:
+        return sa.true()
+    is_officer = user.role == Role.OFFICER
+    branches = user.supervised_branch_ids
+    if model is Prospect:
+        if is_officer:
+            return Prospect.owner_id == user.id
+        return Prospect.owner_id.in_(_officer_ids_of_branches(branches))
+    if model is Customer:
+        if is_officer:
+            return Customer.officer_id == user.id
+        return Customer.branch_id.in_(branches)
+    if model is Introduction:
+        prospects = sa.select(Prospect.id).where(scope_condition(user, Prospect))
+        customers = sa.select(Customer.id).where(scope_condition(user, Customer))
+        return sa.or_(
+            Introduction.prospect_id.in_(prospects), Introduction.customer_id.in_(customers)
+        )
+    if model is ProductHolding:
+        customers = sa.select(Customer.id).where(scope_condition(user, Customer))
+        return ProductHolding.customer_id.in_(customers)
+    if model is User:
+        if is_officer:
+            return User.id == user.id
+        return sa.or_(User.id == user.id, User.branch_id.in_(branches))
+    raise TypeError(f"no visibility rule for {model.__name__}")
+
+
+def visible_to(user, stmt: sa.Select, model=None) -> sa.Select:
+    """Narrow a select of `model` (default: its first entity) to what `user` may see."""
+    model = model or stmt.column_descriptions[0]["entity"]
+    return stmt.where(scope_condition(user, model))
+
+
+def get_visible(user, model, record_id) -> object:
+    """Load one record the user may see, or raise NotFound (never 403: ids do not leak)."""
+    try:
+        record_id = int(record_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    stmt = visible_to(user, sa.select(model).where(model.id == record_id), model)
+    record = db.session.scalar(stmt)
+    if record is None:
+        raise NotFound()
+    return record
+
+
+def can_see(user, model, record_id: int) -> bool:
+    """True when the user may see the record."""
+    stmt = visible_to(user, sa.select(model.id).where(model.id == record_id), model)
+    return db.session.scalar(stmt) is not None

@@ -1,0 +1,246 @@
+"""Users, branches, login with lockout, and API tokens: each function is one unit of work."""
+
+import hashlib
+import re
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from aoapp.audit import services as audit
+from aoapp.auth.models import ApiToken, Branch, Role, User
+from aoapp.database import utcnow
+from aoapp.errors import Conflict, InvalidInput, NotFound
+from aoapp.extensions import db
+
+MIN_PASSWORD_LENGTH = 10
+TOKEN_PREFIX = "aoapp_"
+_CODE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+# A real hash to compare against when the user does not exist, so timing does not reveal it.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-at-all")
+
+
+def _hash_password(password: str) -> str:
+    """Hash with the configured method (scrypt by default; tests use a cheaper one)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def check_password_strength(password: str) -> None:
+    """Refuse weak passwords with a plain-words reason."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(
+            "Password too weak.",
+            {"password": [f"Password must be at least {MIN_PASSWORD_LENGTH} characters."]},
+        )
+
+
+def branch_by_code(code: str) -> Branch:
+    """Find a branch by code or raise InvalidInput naming the field."""
+    branch = db.session.scalar(sa.select(Branch).where(Branch.code == code.strip().upper()))
+    if branch is None:
+        raise InvalidInput(f"Unknown branch {code!r}.", {"branch": [f"Unknown branch {code!r}."]})
+    return branch
+
+
+def create_branch(code: str, name: str, actor=None) -> Branch:
+    """Create a branch with a unique code."""
+    code = (code or "").strip().upper()
+    name = (name or "").strip()
+    if not _CODE.match(code):
+        raise InvalidInput("Bad branch code.", {"code": ["Use 1–20 letters, digits, - or _."]})
+    if not name:
+        raise InvalidInput("Branch name is required.", {"name": ["Branch name is required."]})
+    if db.session.scalar(sa.select(Branch.id).where(Branch.code == code)):
+        raise Conflict(f"Branch {code} already exists.", {"code": ["Branch code already exists."]})
+    branch = Branch(code=code, name=name)
+    db.session.add(branch)
+    audit.record(actor, branch, "create", None, audit.snapshot(branch))
+    db.session.commit()
+    return branch
+
+
+def create_user(
+    username: str,
+    password: str,
+    role: str,
+    *,
+    full_name: str = "",
+    branch_code: str | None = None,
+    officer_code: str | None = None,
+    supervises: list[str] | tuple[str, ...] = (),
+    actor=None,
+) -> User:
+    """Create a user after checking role rules, duplicates and password strength."""
+    username = (username or "").strip().lower()
+    errors: dict[str, list[str]] = {}
+    if not _USERNAME.match(username):
+        errors["username"] = ["Use 2–64 lowercase letters, digits, '.', '_' or '-'."]
+    if role not in set(Role):
+        errors["role"] = ["Role must be officer, supervisor or admin."]
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        errors["password"] = [f"Password must be at least {MIN_PASSWORD_LENGTH} characters."]
+    officer_code = (officer_code or "").strip().upper() or None
+    if role == Role.OFFICER:
+        if not branch_code:
+            errors["branch"] = ["An officer must belong to a branch."]
+        if not officer_code:
+            errors["officer_code"] = ["An officer needs the core banking officer (AO) code."]
+    if role == Role.SUPERVISOR and not supervises:
+        errors["supervises"] = ["A supervisor must supervise at least one branch."]
+    if officer_code and not _CODE.match(officer_code):
+        errors["officer_code"] = ["Use 1–20 letters, digits, - or _."]
+    if errors:
+        raise InvalidInput("The user could not be created.", errors)
+    if db.session.scalar(sa.select(User.id).where(User.username == username)):
+        raise Conflict(f"User {username} already exists.", {"username": ["Username taken."]})
+    if officer_code and db.session.scalar(
+        sa.select(User.id).where(User.officer_code == officer_code)
+    ):
+        raise Conflict(
+            f"Officer code {officer_code} is already used.",
+            {"officer_code": ["Officer code already used by another user."]},
+        )
+    user = User(
+        username=username,
+        full_name=(full_name or "").strip(),
+        role=role,
+        officer_code=officer_code,
+        password_hash=_hash_password(password),
+    )
+    if branch_code:
+        user.branch = branch_by_code(branch_code)
+    user.supervised = [branch_by_code(code) for code in dict.fromkeys(supervises)]
+    if role == Role.SUPERVISOR and user.branch is None:
+        user.branch = user.supervised[0]
+    db.session.add(user)
+    audit.record(actor, user, "create", None, audit.snapshot(user))
+    db.session.commit()
+    return user
+
+
+def update_user(user: User, actor, *, full_name=None, active=None, supervises=None) -> User:
+    """Change a user's name, active flag or supervised branches (admin)."""
+    before = audit.snapshot(user) | {"supervises": sorted(b.code for b in user.supervised)}
+    if full_name is not None:
+        user.full_name = full_name.strip()
+    if active is not None:
+        if not active and user.id == getattr(actor, "id", None):
+            raise Conflict("You cannot deactivate yourself.", {"active": ["Not on yourself."]})
+        user.active = active
+    if supervises is not None and user.role == Role.SUPERVISOR:
+        if not supervises:
+            raise InvalidInput(
+                "A supervisor must supervise at least one branch.",
+                {"supervises": ["Pick at least one branch."]},
+            )
+        user.supervised = [branch_by_code(code) for code in supervises]
+    after = audit.snapshot(user) | {"supervises": sorted(b.code for b in user.supervised)}
+    audit.record(actor, user, "update", before, after)
+    db.session.commit()
+    return user
+
+
+def set_password(user: User, password: str, actor=None) -> None:
+    """Replace a user's password (reset by an admin or changed by the user) and unlock it."""
+    check_password_strength(password)
+    user.password_hash = _hash_password(password)
+    user.failed_login_count = 0
+    user.first_failed_login_at = None
+    user.locked_until = None
+    audit.record(actor, user, "password_reset", None, None)
+    db.session.commit()
+
+
+class LoginRefused(Exception):
+    """Login failed; the message is safe to show (generic, or the lockout)."""
+
+
+def authenticate(username: str, password: str) -> User:
+    """Check credentials, counting failures; 5 failures in 15 minutes lock the account."""
+    config = current_app.config
+    now = utcnow()
+    user = db.session.scalar(
+        sa.select(User).where(User.username == (username or "").strip().lower())
+    )
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        raise LoginRefused("Invalid username or password.")
+    if user.locked_until and user.locked_until > now:
+        raise LoginRefused("Too many failed attempts. The account is locked; try again later.")
+    if not check_password_hash(user.password_hash, password or "") or not user.active:
+        window = timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"])
+        if user.first_failed_login_at is None or now - user.first_failed_login_at > window:
+            user.first_failed_login_at = now
+            user.failed_login_count = 0
+        user.failed_login_count += 1
+        locked = user.failed_login_count >= config["LOGIN_MAX_FAILURES"]
+        if locked:
+            user.locked_until = now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
+            user.failed_login_count = 0
+            user.first_failed_login_at = None
+        db.session.commit()
+        if locked:
+            raise LoginRefused("Too many failed attempts. The account is locked; try again later.")
+        raise LoginRefused("Invalid username or password.")
+    user.failed_login_count = 0
+    user.first_failed_login_at = None
+    user.locked_until = None
+    user.last_login_at = now
+    db.session.commit()
+    return user
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(user: User, name: str = "", actor=None) -> tuple[ApiToken, str]:
+    """Create a personal API token; the plain token is returned once and never stored."""
+    name = (name or "").strip() or "token"
+    if len(name) > 80:
+        raise InvalidInput("Token name too long.", {"name": ["At most 80 characters."]})
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, token_hash=_hash_token(plain), prefix=plain[:12])
+    db.session.add(token)
+    audit.record(actor or user, token, "create", None, audit.snapshot(token))
+    db.session.commit()
+    return token, plain
+
+
+def revoke_token(user: User, token_id: int, actor=None) -> ApiToken:
+    """Revoke one of the user's tokens."""
+    token = db.session.scalar(
+        sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)
+    )
+    if token is None:
+        raise NotFound()
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        audit.record(actor or user, token, "revoke", None, None)
+        db.session.commit()
+    return token
+
+
+def user_for_token(plain: str) -> User | None:
+    """The active user owning a valid, unrevoked token, or None."""
+    if not plain or not plain.startswith(TOKEN_PREFIX):
+        return None
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _hash_token(plain)))
+    if token is None or token.revoked_at is not None or not token.user.active:
+        return None
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        token.last_used_at = now  # coarse, so every request does not write
+        db.session.commit()
+    return token.user
+
+
+def get_user(user_id: int) -> User:
+    """Load a user or raise NotFound."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    return user

@@ -1,0 +1,132 @@
+"""Login, logout and the user's profile (password, API tokens)."""
+
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.security import check_password_hash
+
+from aoapp.auth import services
+from aoapp.auth.forms import ConfirmForm, LoginForm, PasswordChangeForm, TokenForm
+from aoapp.auth.models import ApiToken
+from aoapp.common.forms import apply_domain_error
+from aoapp.errors import DomainError
+from aoapp.extensions import db
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths are followed after login (no open redirect)."""
+    if not target:
+        return url_for("index")
+    parts = urlsplit(target)
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+    ):
+        return url_for("index")
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Show the login form and log the user in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("index"))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.username.data, form.password.data)
+        except services.LoginRefused as refused:
+            error = str(refused)
+        else:
+            session.clear()  # a fresh session on login: no fixation
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+    status = 401 if error else 200
+    return render_template("auth/login.html", form=form, error=error), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """Log out (POST, with CSRF)."""
+    logout_user()
+    session.clear()
+    flash("You have been logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/profile", methods=["GET"])
+@login_required
+def profile():
+    """The user's profile: password change and API tokens."""
+    return _render_profile()
+
+
+def _render_profile(new_token: str | None = None, password_form=None, token_form=None, status=200):
+    tokens = db.session.scalars(
+        sa.select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
+    )
+    return (
+        render_template(
+            "auth/profile.html",
+            tokens=list(tokens),
+            new_token=new_token,
+            password_form=password_form or PasswordChangeForm(),
+            token_form=token_form or TokenForm(),
+            confirm_form=ConfirmForm(),
+        ),
+        status,
+    )
+
+
+@bp.post("/profile/password")
+@login_required
+def change_password():
+    """Change one's own password after re-entering the current one."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if not check_password_hash(current_user.password_hash, form.current_password.data):
+            form.current_password.errors = ["The current password is wrong."]
+        else:
+            try:
+                services.set_password(current_user, form.new_password.data, actor=current_user)
+            except DomainError as error:
+                form.new_password.errors = error.errors.get("password", [error.message])
+            else:
+                flash("Password changed.", "success")
+                return redirect(url_for("auth.profile"))
+    return _render_profile(password_form=form, status=422)
+
+
+@bp.post("/profile/tokens")
+@login_required
+def create_token():
+    """Create an API token and show it once."""
+    form = TokenForm()
+    if form.validate_on_submit():
+        try:
+            _token, plain = services.create_token(current_user, form.name.data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            return _render_profile(new_token=plain)
+    return _render_profile(token_form=form, status=422)
+
+
+@bp.post("/profile/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    """Revoke one of the user's API tokens."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.revoke_token(current_user, token_id)
+        flash("Token revoked. Programs using it can no longer call the API.", "success")
+    return redirect(url_for("auth.profile"))

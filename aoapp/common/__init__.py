@@ -1,0 +1,1 @@
+"""Helpers shared by every feature: money, identity numbers, phones, dates, pagination."""

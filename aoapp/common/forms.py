@@ -1,0 +1,67 @@
+"""Bridge between WTForms (rendering, CSRF) and marshmallow (the validation rules)."""
+
+from flask import request
+from marshmallow import Schema, ValidationError, fields
+
+from aoapp.errors import DomainError
+
+
+def raw_form_data(schema: Schema, only_present: bool = False) -> dict:
+    """The submitted values of the schema's loadable fields; checkboxes become booleans."""
+    data = {}
+    for name, field in schema.fields.items():
+        if field.dump_only:
+            continue
+        key = field.data_key or name
+        if isinstance(field, fields.Boolean):
+            if key in request.form or not only_present:
+                data[key] = request.form.get(key) in {"y", "on", "true", "1"}
+            continue
+        if isinstance(field, fields.List):
+            values = [v for v in request.form.getlist(key) if v.strip()]
+            if values or not only_present:
+                data[key] = values
+            continue
+        if key not in request.form:
+            continue
+        value = request.form.get(key, "")
+        if value.strip() == "":
+            if field.allow_none:
+                data[key] = None
+            elif field.required:
+                data[key] = value  # the schema answers "This field is required."
+        else:
+            data[key] = value
+    return data
+
+
+def copy_errors(form, errors: dict) -> None:
+    """Put schema or domain errors onto the WTForms fields (or the form's general errors)."""
+    general = []
+    for name, messages in errors.items():
+        messages = messages if isinstance(messages, list) else [str(messages)]
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = list(field.errors or []) + [str(m) for m in messages]
+        else:
+            general.extend(f"{name}: {m}" for m in messages)
+    form.general_errors = general
+
+
+def load_form(schema: Schema, form, **load_kwargs) -> dict | None:
+    """Validate the submitted form with the schema; on failure copy errors to the form."""
+    try:
+        return schema.load(
+            raw_form_data(schema, only_present=load_kwargs.get("partial", False)), **load_kwargs
+        )
+    except ValidationError as error:
+        copy_errors(form, error.normalized_messages())
+        return None
+
+
+def apply_domain_error(form, error: DomainError) -> None:
+    """Show a service's refusal on the form."""
+    if error.errors:
+        copy_errors(form, error.errors)
+    else:
+        form.general_errors = [error.message]

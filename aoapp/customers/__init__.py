@@ -1,0 +1,1 @@
+"""Customers (nasabah) of the bank and the products they hold."""

@@ -1,0 +1,79 @@
+"""Customers with a CIF number, and the products they hold."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from aoapp.database import utcnow
+from aoapp.extensions import db
+
+
+class CustomerType(StrEnum):
+    INDIVIDUAL = "individual"
+    COMPANY = "company"
+
+
+class Segment(StrEnum):
+    MICRO = "micro"
+    SMALL = "small"
+    MEDIUM = "medium"
+    CORPORATE = "corporate"
+    CONSUMER = "consumer"
+
+
+class Customer(db.Model):
+    """A bank customer, identified by the core banking system's CIF number."""
+
+    __tablename__ = "customers"
+    __table_args__ = (
+        sa.CheckConstraint("customer_type IN ('individual', 'company')", name="customer_type"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cif: Mapped[str] = mapped_column(sa.String(30), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120), index=True)
+    customer_type: Mapped[str] = mapped_column(sa.String(20))
+    nik: Mapped[str | None] = mapped_column(sa.String(16), unique=True)
+    npwp: Mapped[str | None] = mapped_column(sa.String(16), unique=True)
+    phone: Mapped[str | None] = mapped_column(sa.String(20), index=True)  # normalised: 628…
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    address: Mapped[str] = mapped_column(sa.Text, default="")
+    segment: Mapped[str] = mapped_column(sa.String(20))
+    branch_id: Mapped[int] = mapped_column(sa.ForeignKey("branches.id"), index=True)
+    officer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    since: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    branch = relationship("Branch")
+    officer = relationship("User")
+    holdings: Mapped[list["ProductHolding"]] = relationship(
+        back_populates="customer", cascade="all, delete-orphan"
+    )
+    introductions = relationship(
+        "Introduction", back_populates="customer", order_by="Introduction.introduced_on.desc()"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Customer {self.cif}>"
+
+
+class ProductHolding(db.Model):
+    """A product a customer holds at the bank (an account, a deposit, a service)."""
+
+    __tablename__ = "product_holdings"
+    __table_args__ = (sa.UniqueConstraint("customer_id", "product_id", name="customer_product"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id"), index=True)
+    account_no: Mapped[str | None] = mapped_column(sa.String(40))
+    opened_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    customer: Mapped[Customer] = relationship(back_populates="holdings")
+    product = relationship("Product")

@@ -1,0 +1,57 @@
+"""Declarative base with a constraint naming convention, UTC timestamps and the Money type."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, registry
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Money = sa.Numeric(18, 2)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Timestamp stored as naive UTC (SQLite keeps no zone) and returned as aware UTC."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+def utcnow() -> datetime:
+    """Current time, aware, in UTC (a callable for column defaults)."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """Base of every model."""
+
+    registry = registry(
+        metadata=sa.MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={Decimal: Money, datetime: UTCDateTime()},
+    )
+
+
+def render_item(type_, obj, autogen_context):
+    """Alembic renders UTCDateTime as a plain DateTime, so migrations do not import app code."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime()"
+    return False

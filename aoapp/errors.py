@@ -1,0 +1,91 @@
+"""Domain errors raised by services, and how they become HTTP responses."""
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    """A rule of the domain was violated; carries a message and optional field errors."""
+
+    status_code = 400
+    code = "invalid"
+
+    def __init__(self, message: str, errors: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+class InvalidInput(DomainError):
+    """Input failed validation."""
+
+    status_code = 422
+    code = "invalid_input"
+
+
+class NotFound(DomainError):
+    """The record does not exist or is outside the user's scope (never 403: ids do not leak)."""
+
+    status_code = 404
+    code = "not_found"
+
+    def __init__(self, message: str = "Not found.", errors=None):
+        super().__init__(message, errors)
+
+
+class Conflict(DomainError):
+    """The change conflicts with existing data (duplicate, invalid state transition)."""
+
+    status_code = 409
+    code = "conflict"
+
+
+class Forbidden(DomainError):
+    """The user may see the record but not perform this action."""
+
+    status_code = 403
+    code = "forbidden"
+
+
+def wants_json() -> bool:
+    """True for API paths and clients that ask for JSON."""
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def error_body(status: int, message: str, errors=None, code=None) -> dict:
+    """The one JSON error body of the API."""
+    body = {"code": code or status, "status": status, "message": message}
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def render_error(status: int, message: str, errors=None, code=None):
+    """Answer an error as JSON or as an HTML page, by what the client wants."""
+    if wants_json():
+        return jsonify(error_body(status, message, errors, code)), status
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Turn domain errors and unexpected exceptions into clean responses."""
+    from aoapp.extensions import db
+
+    @app.errorhandler(DomainError)
+    def handle_domain_error(error: DomainError):
+        db.session.rollback()
+        return render_error(error.status_code, error.message, error.errors, error.code)
+
+    @app.errorhandler(500)
+    def handle_internal(error):
+        db.session.rollback()
+        original = getattr(error, "original_exception", None)
+        if isinstance(original, HTTPException):
+            return render_error(original.code, original.description)
+        return render_error(500, "An unexpected error occurred. It has been logged.")

@@ -1,0 +1,15 @@
+"""Extension objects, created unbound and initialised in create_app()."""
+
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+
+from aoapp.api_base import Api
+from aoapp.database import Base, render_item
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate(compare_type=True, render_as_batch=True, render_item=render_item)
+login_manager = LoginManager()
+csrf = CSRFProtect()
+api = Api()

@@ -1,0 +1,21 @@
+"""Every model, imported in one place so the metadata (and Alembic) sees them all."""
+
+from aoapp.audit.models import AuditEntry
+from aoapp.auth.models import ApiToken, Branch, User, supervised_branches
+from aoapp.customers.models import Customer, ProductHolding
+from aoapp.products.models import Introduction, Product
+from aoapp.prospects.models import Prospect, ProspectStatusChange
+
+__all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "Branch",
+    "Customer",
+    "Introduction",
+    "Product",
+    "ProductHolding",
+    "Prospect",
+    "ProspectStatusChange",
+    "User",
+    "supervised_branches",
+]

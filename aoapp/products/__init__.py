@@ -1,0 +1,1 @@
+"""Product catalogue and introductions of products to prospects and customers."""

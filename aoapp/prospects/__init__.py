@@ -1,0 +1,1 @@
+"""Prospect collection: leads, pipeline, duplicates, referrals and conversion."""

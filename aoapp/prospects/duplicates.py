@@ -1,0 +1,122 @@
+"""Bank-wide duplicate detection of prospects and customers by NIK or phone."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from aoapp.auth.models import Branch, User
+from aoapp.auth.scoping import can_see
+from aoapp.customers.models import Customer
+from aoapp.errors import Conflict
+from aoapp.extensions import db
+from aoapp.prospects.models import Prospect
+
+
+@dataclass
+class Match:
+    """An existing prospect or customer with the same NIK or phone."""
+
+    kind: str  # "prospect" | "customer"
+    id: int
+    name: str
+    field: str  # "nik" | "phone"
+    visible: bool
+    branch_code: str
+
+    def message(self) -> str:
+        """What the user may be told: details only when the match is in their scope."""
+        what = "NIK" if self.field == "nik" else "phone number"
+        if self.visible:
+            return f"A {self.kind} with this {what} already exists: {self.name} ({self.kind} #{self.id})."
+        return f"Already handled by another officer (branch {self.branch_code})."
+
+
+class DuplicateFound(Conflict):
+    """Same NIK (always refused) or same phone (refused unless the user overrides)."""
+
+    def __init__(self, matches: list[Match]):
+        errors: dict[str, list[str]] = {}
+        for match in matches:
+            errors.setdefault(match.field, []).append(match.message())
+        if any(m.field == "phone" for m in matches) and not any(m.field == "nik" for m in matches):
+            errors["allow_duplicate_phone"] = [
+                "Confirm that this is a different person to save with a shared phone number."
+            ]
+        super().__init__(
+            "A prospect or customer with the same NIK or phone already exists.", errors
+        )
+        self.matches = matches
+        self.phone_only = all(m.field == "phone" for m in matches)
+
+
+def find_matches(
+    actor,
+    nik: str | None,
+    phone: str | None,
+    *,
+    exclude_prospect: int | None = None,
+    exclude_customer: int | None = None,
+) -> list[Match]:
+    """Prospects and customers anywhere in the bank sharing the NIK or the normalised phone."""
+    matches: list[Match] = []
+    linked_customer = None
+    if exclude_prospect:
+        linked_customer = db.session.scalar(
+            sa.select(Prospect.customer_id).where(Prospect.id == exclude_prospect)
+        )
+    linked_prospect = None
+    if exclude_customer:
+        linked_prospect = db.session.scalar(
+            sa.select(Prospect.id).where(Prospect.customer_id == exclude_customer)
+        )
+    skip_prospects = {i for i in (exclude_prospect, linked_prospect) if i}
+    skip_customers = {i for i in (exclude_customer, linked_customer) if i}
+
+    for field, value in (("nik", nik), ("phone", phone)):
+        if not value:
+            continue
+        prospects = db.session.execute(
+            sa.select(Prospect.id, Prospect.name, Branch.code, Prospect.customer_id)
+            .join(User, Prospect.owner_id == User.id)
+            .outerjoin(Branch, User.branch_id == Branch.id)
+            .where(getattr(Prospect, field) == value)
+        )
+        for pid, name, branch_code, customer_id in prospects:
+            if pid in skip_prospects or (customer_id and customer_id in skip_customers):
+                continue
+            matches.append(
+                Match(
+                    "prospect", pid, name, field, can_see(actor, Prospect, pid), branch_code or "-"
+                )
+            )
+        customers = db.session.execute(
+            sa.select(Customer.id, Customer.name, Branch.code)
+            .join(Branch, Customer.branch_id == Branch.id)
+            .where(getattr(Customer, field) == value)
+        )
+        for cid, name, branch_code in customers:
+            if cid in skip_customers:
+                continue
+            matches.append(
+                Match("customer", cid, name, field, can_see(actor, Customer, cid), branch_code)
+            )
+    # A converted prospect and its customer are one person: report the customer only.
+    converted = {m.id for m in matches if m.kind == "customer"}
+    return [
+        m
+        for m in matches
+        if not (
+            m.kind == "prospect"
+            and db.session.scalar(sa.select(Prospect.customer_id).where(Prospect.id == m.id))
+            in converted
+        )
+    ]
+
+
+def check_duplicates(actor, nik, phone, allow_duplicate_phone: bool, **exclude) -> list[Match]:
+    """Raise DuplicateFound for a NIK match, or a phone match the user has not overridden."""
+    matches = find_matches(actor, nik, phone, **exclude)
+    blocking = [m for m in matches if m.field == "nik" or not allow_duplicate_phone]
+    if blocking:
+        raise DuplicateFound(blocking)
+    return matches

@@ -1,0 +1,135 @@
+"""Validation rules for prospects, used by both the web forms and the API."""
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from aoapp.common.schemas import BaseSchema, Money, Nik, PageArgsSchema, Phone, Text, choice
+from aoapp.customers.models import CustomerType, Segment
+from aoapp.prospects.models import LostReason, ProspectSource, ProspectStatus
+
+FOLLOW_UP_DUE = ["overdue", "today", "this_week"]
+
+
+class ProspectInputSchema(BaseSchema):
+    """Fields an officer enters when collecting or editing a prospect."""
+
+    name = Text(required=True, max_length=120)
+    phone = Phone(required=True)
+    email = fields.Email(
+        allow_none=True, load_default=None, error_messages={"invalid": "Not a valid email address."}
+    )
+    nik = Nik(allow_none=True, load_default=None)
+    address = Text(load_default="", max_length=500)
+    area = Text(load_default="", max_length=120)
+    business_type = Text(load_default="", max_length=120)
+    estimated_credit_need = Money(allow_none=True, load_default=None)
+    product_interest = Text(allow_none=True, load_default=None, max_length=20)  # product code
+    source = choice(ProspectSource, required=True)
+    referrer_customer = fields.Integer(allow_none=True, load_default=None)  # customer id
+    referrer_name = Text(allow_none=True, load_default=None, max_length=120)
+    campaign = Text(allow_none=True, load_default=None, max_length=120)
+    next_follow_up_date = fields.Date(allow_none=True, load_default=None)
+    notes = Text(load_default="", max_length=4000)
+    allow_duplicate_phone = fields.Boolean(load_default=False, load_only=True)
+
+
+class ProspectUpdateSchema(ProspectInputSchema):
+    """Edit: every field optional, plus a status change (with a reason when closing)."""
+
+    status = choice(ProspectStatus)
+    lost_reason = choice(LostReason, allow_none=True)
+    lost_note = Text(allow_none=True, max_length=2000)
+
+
+class StatusChangeSchema(BaseSchema):
+    """Move a prospect along the pipeline; rejected/lost need a reason."""
+
+    status = choice(ProspectStatus, required=True)
+    lost_reason = choice(LostReason, allow_none=True, load_default=None)
+    lost_note = Text(allow_none=True, load_default=None, max_length=2000)
+
+    @validates_schema
+    def reason_when_closing(self, data, **kwargs):
+        """Rejected or lost prospects must say why."""
+        if data.get("status") in {ProspectStatus.REJECTED, ProspectStatus.LOST} and not data.get(
+            "lost_reason"
+        ):
+            raise ValidationError(
+                "A reason is required when a prospect is rejected or lost.", "lost_reason"
+            )
+
+
+class ConvertSchema(BaseSchema):
+    """Data the core banking system gives a new customer: the CIF number and classification."""
+
+    cif = Text(
+        required=True,
+        max_length=30,
+        validate=[
+            validate.Regexp(
+                r"^[A-Za-z0-9-]+$", error="CIF may contain only letters, digits and dashes."
+            )
+        ],
+    )
+    customer_type = choice(CustomerType, load_default=CustomerType.INDIVIDUAL)
+    segment = choice(Segment, required=True)
+    npwp = fields.String(allow_none=True, load_default=None)
+    since = fields.Date(allow_none=True, load_default=None)
+
+
+class ProspectFilterSchema(PageArgsSchema):
+    """List filters shared by the page and the API."""
+
+    status = choice(ProspectStatus, load_default=None, allow_none=True)
+    source = choice(ProspectSource, load_default=None, allow_none=True)
+    owner = fields.Integer(load_default=None, allow_none=True)
+    follow_up = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(FOLLOW_UP_DUE, error="Must be one of: overdue, today, this_week."),
+    )
+    q = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+
+
+class StatusChangeOutSchema(BaseSchema):
+    """One entry of a prospect's pipeline history."""
+
+    from_status = fields.String()
+    to_status = fields.String()
+    reason = fields.String()
+    note = fields.String()
+    changed_on = fields.Date()
+    changed_at = fields.DateTime()
+    changed_by = fields.Function(lambda c: c.changed_by.username)
+
+
+class ProspectSchema(BaseSchema):
+    """A prospect as the API returns it."""
+
+    id = fields.Integer()
+    name = fields.String()
+    phone = fields.String()
+    email = fields.String()
+    nik = fields.String()
+    address = fields.String()
+    area = fields.String()
+    business_type = fields.String()
+    estimated_credit_need = fields.Decimal(as_string=True, places=2)
+    product_interest = fields.Function(
+        lambda p: p.product_interest.code if p.product_interest else None
+    )
+    source = fields.String()
+    referrer_customer = fields.Integer(attribute="referrer_customer_id")
+    referrer_name = fields.String()
+    campaign = fields.String()
+    owner = fields.Integer(attribute="owner_id")
+    owner_username = fields.Function(lambda p: p.owner.username)
+    status = fields.String()
+    lost_reason = fields.String()
+    lost_note = fields.String()
+    next_follow_up_date = fields.Date()
+    notes = fields.String()
+    customer = fields.Integer(attribute="customer_id")
+    converted_at = fields.DateTime()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    history = fields.List(fields.Nested(StatusChangeOutSchema))

@@ -1,0 +1,275 @@
+"""Prospect collection: create, edit, move along the pipeline, convert; each call one transaction."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from aoapp.audit import services as audit
+from aoapp.auth.models import Role, User
+from aoapp.auth.scoping import get_visible, visible_to
+from aoapp.common.dates import bank_today, week_end
+from aoapp.common.pagination import Page, apply_sort, paginate
+from aoapp.customers.models import Customer
+from aoapp.database import utcnow
+from aoapp.errors import Conflict, Forbidden, InvalidInput
+from aoapp.extensions import db
+from aoapp.products.models import Product
+from aoapp.prospects.duplicates import check_duplicates
+from aoapp.prospects.models import (
+    CLOSED_STATUSES,
+    Prospect,
+    ProspectSource,
+    ProspectStatus,
+    ProspectStatusChange,
+)
+
+PIPELINE = [
+    ProspectStatus.NEW,
+    ProspectStatus.CONTACTED,
+    ProspectStatus.INTERESTED,
+    ProspectStatus.APPLIED,
+]
+SORTABLE = {
+    "created_at": Prospect.created_at,
+    "name": Prospect.name,
+    "status": Prospect.status,
+    "source": Prospect.source,
+    "next_follow_up_date": Prospect.next_follow_up_date,
+    "estimated_credit_need": Prospect.estimated_credit_need,
+}
+
+
+def allowed_transitions(status: str) -> list[str]:
+    """Statuses a prospect may move to: forward along the pipeline, or rejected/lost.
+
+    `won` is reached only by converting the prospect into a customer.
+    """
+    if status in CLOSED_STATUSES:
+        return []
+    later = PIPELINE[PIPELINE.index(status) + 1 :]
+    return [*later, ProspectStatus.REJECTED, ProspectStatus.LOST]
+
+
+def require_officer_owner(actor, prospect: Prospect) -> None:
+    """Only the owning officer changes a prospect; others who can see it may only read."""
+    if actor.role != Role.OFFICER or prospect.owner_id != actor.id:
+        raise Forbidden("Only the officer who owns this prospect can change it.")
+
+
+def _resolve_references(actor, data: dict) -> dict:
+    """Turn the product code and referrer customer id into ids, checking the user may use them."""
+    values = dict(data)
+    errors: dict[str, list[str]] = {}
+    if "product_interest" in values:
+        code = values.pop("product_interest")
+        values["product_interest_id"] = None
+        if code:
+            product = db.session.scalar(sa.select(Product).where(Product.code == code.upper()))
+            if product is None or not product.active:
+                errors["product_interest"] = [f"Unknown or inactive product {code!r}."]
+            else:
+                values["product_interest_id"] = product.id
+    if "referrer_customer" in values:
+        customer_id = values.pop("referrer_customer")
+        values["referrer_customer_id"] = customer_id
+        if customer_id is not None:
+            stmt = visible_to(actor, sa.select(Customer.id).where(Customer.id == customer_id))
+            if db.session.scalar(stmt) is None:
+                errors["referrer_customer"] = ["Pick one of your customers as the referrer."]
+    if errors:
+        raise InvalidInput("Some references are not valid.", errors)
+    return values
+
+
+def _check_referral(prospect: Prospect) -> None:
+    """A referral names the referring customer or a free-text referrer, not both."""
+    if prospect.referrer_customer_id and prospect.referrer_name:
+        raise InvalidInput(
+            "Pick a referring customer or type a referrer name, not both.",
+            {"referrer_name": ["Pick a referring customer or type a referrer name, not both."]},
+        )
+    if prospect.source == ProspectSource.REFERRAL and not (
+        prospect.referrer_customer_id or prospect.referrer_name
+    ):
+        raise InvalidInput(
+            "A referral needs the referring customer or a referrer name.",
+            {"referrer_name": ["A referral needs the referring customer or a referrer name."]},
+        )
+
+
+def _add_history(prospect, actor, from_status, to_status, reason=None, note=None) -> None:
+    prospect.history.append(
+        ProspectStatusChange(
+            from_status=from_status,
+            to_status=to_status,
+            reason=reason,
+            note=note,
+            changed_on=bank_today(),
+            changed_by_id=actor.id,
+        )
+    )
+
+
+def create_prospect(actor, data: dict) -> Prospect:
+    """Collect a new prospect owned by the acting officer."""
+    if actor.role != Role.OFFICER:
+        raise Forbidden("Only account officers collect prospects.")
+    values = _resolve_references(actor, data)
+    allow_phone = values.pop("allow_duplicate_phone", False)
+    check_duplicates(actor, values.get("nik"), values.get("phone"), allow_phone)
+    prospect = Prospect(**values, owner_id=actor.id, status=ProspectStatus.NEW)
+    _check_referral(prospect)
+    _add_history(prospect, actor, None, ProspectStatus.NEW)
+    db.session.add(prospect)
+    audit.record(actor, prospect, "create", None, audit.snapshot(prospect))
+    db.session.commit()
+    return prospect
+
+
+def update_prospect(actor, prospect: Prospect, data: dict) -> Prospect:
+    """Edit a prospect's data and, when `status` is given, move it along the pipeline."""
+    require_officer_owner(actor, prospect)
+    before = audit.snapshot(prospect)
+    values = _resolve_references(actor, data)
+    allow_phone = values.pop("allow_duplicate_phone", False)
+    status = values.pop("status", None)
+    reason = values.pop("lost_reason", None)
+    note = values.pop("lost_note", None)
+    if "nik" in values or "phone" in values:
+        check_duplicates(
+            actor,
+            values["nik"] if "nik" in values and values["nik"] != prospect.nik else None,
+            values["phone"] if "phone" in values and values["phone"] != prospect.phone else None,
+            allow_phone,
+            exclude_prospect=prospect.id,
+        )
+    for key, value in values.items():
+        setattr(prospect, key, value)
+    _check_referral(prospect)
+    if status and status != prospect.status:
+        _transition(actor, prospect, status, reason, note)
+    audit.record(actor, prospect, "update", before, audit.snapshot(prospect))
+    db.session.commit()
+    return prospect
+
+
+def _transition(actor, prospect: Prospect, status: str, reason, note) -> None:
+    if status == ProspectStatus.WON:
+        raise Conflict(
+            "A prospect is won by converting it into a customer (with its CIF).",
+            {"status": ["Use 'convert to customer' to mark a prospect as won."]},
+        )
+    if status not in allowed_transitions(prospect.status):
+        allowed = ", ".join(allowed_transitions(prospect.status)) or "none (the prospect is closed)"
+        raise Conflict(
+            f"A prospect cannot move from {prospect.status} to {status}.",
+            {"status": [f"From {prospect.status} the next status can be: {allowed}."]},
+        )
+    closing = status in {ProspectStatus.REJECTED, ProspectStatus.LOST}
+    if closing and not reason:
+        raise InvalidInput(
+            "A reason is required.",
+            {"lost_reason": ["A reason is required when a prospect is rejected or lost."]},
+        )
+    _add_history(prospect, actor, prospect.status, status, reason if closing else None, note)
+    prospect.status = status
+    prospect.lost_reason = reason if closing else None
+    prospect.lost_note = note if closing else None
+
+
+def change_status(actor, prospect: Prospect, status: str, reason=None, note=None) -> Prospect:
+    """Move a prospect to another pipeline status (history kept, audited)."""
+    require_officer_owner(actor, prospect)
+    before = audit.snapshot(prospect)
+    _transition(actor, prospect, status, reason, note)
+    audit.record(actor, prospect, "update", before, audit.snapshot(prospect))
+    db.session.commit()
+    return prospect
+
+
+def convert(actor, prospect: Prospect, data: dict) -> Customer:
+    """Turn an open prospect into a customer with the CIF given by core banking; status `won`."""
+    from aoapp.customers.services import build_customer
+
+    require_officer_owner(actor, prospect)
+    if prospect.status in CLOSED_STATUSES:
+        raise Conflict(
+            f"A {prospect.status} prospect cannot be converted.",
+            {"status": ["Only an open prospect can be converted into a customer."]},
+        )
+    owner: User = prospect.owner
+    customer = build_customer(
+        actor,
+        {
+            "cif": data["cif"],
+            "name": prospect.name,
+            "customer_type": data["customer_type"],
+            "segment": data["segment"],
+            "nik": prospect.nik,
+            "npwp": data.get("npwp"),
+            "phone": prospect.phone,
+            "email": prospect.email,
+            "address": prospect.address,
+            "since": data.get("since") or bank_today(),
+        },
+        officer=owner,
+        exclude_prospect=prospect.id,
+    )
+    before = audit.snapshot(prospect)
+    _add_history(prospect, actor, prospect.status, ProspectStatus.WON)
+    prospect.status = ProspectStatus.WON
+    prospect.customer = customer
+    prospect.converted_at = utcnow()
+    prospect.next_follow_up_date = None
+    db.session.flush()
+    audit.record(actor, customer, "create", None, audit.snapshot(customer))
+    audit.record(actor, prospect, "update", before, audit.snapshot(prospect))
+    db.session.commit()
+    return customer
+
+
+def get_prospect(actor, prospect_id) -> Prospect:
+    """A prospect the user may see, or NotFound."""
+    return get_visible(actor, Prospect, prospect_id)
+
+
+def filtered_query(actor, filters: dict) -> sa.Select:
+    """The scoped, filtered and sorted select behind the list page, the API and the CSV export."""
+    stmt = visible_to(actor, sa.select(Prospect))
+    if filters.get("status"):
+        stmt = stmt.where(Prospect.status == filters["status"])
+    if filters.get("source"):
+        stmt = stmt.where(Prospect.source == filters["source"])
+    if filters.get("owner"):
+        stmt = stmt.where(Prospect.owner_id == filters["owner"])
+    due = filters.get("follow_up")
+    if due:
+        today = bank_today()
+        stmt = stmt.where(Prospect.status.not_in(CLOSED_STATUSES))
+        if due == "overdue":
+            stmt = stmt.where(Prospect.next_follow_up_date < today)
+        elif due == "today":
+            stmt = stmt.where(Prospect.next_follow_up_date == today)
+        elif due == "this_week":
+            stmt = stmt.where(Prospect.next_follow_up_date.between(today, week_end(today)))
+    text = (filters.get("q") or "").strip()
+    if text:
+        like = f"%{text.lower()}%"
+        conditions = [sa.func.lower(Prospect.name).like(like)]
+        digits = "".join(ch for ch in text if ch.isdigit())
+        if len(digits) >= 4:
+            conditions.append(Prospect.phone.like(f"%{digits.lstrip('0')}%"))
+        stmt = stmt.where(sa.or_(*conditions))
+    return apply_sort(stmt, filters.get("sort"), SORTABLE, "-created_at", Prospect.id)
+
+
+def list_prospects(actor, filters: dict, per_page: int) -> Page:
+    """One page of the prospects the user may see, filtered and sorted."""
+    return paginate(filtered_query(actor, filters), filters.get("page", 1), per_page)
+
+
+def conversion_days(prospect: Prospect) -> int | None:
+    """Days from collection to conversion, for reporting."""
+    if prospect.converted_at is None:
+        return None
+    return (prospect.converted_at - prospect.created_at) // timedelta(days=1)

@@ -1,0 +1,76 @@
+"""Settings read from environment variables, with safe defaults for development."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"
+
+
+def _bool(name: str, default: bool) -> bool:
+    """Read a boolean environment variable (1/true/yes/on)."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _database_url() -> str:
+    """DATABASE_URL, defaulting to the embedded SQLite database under instance/."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{BASE_DIR / 'instance' / 'aoapp.db'}"
+    if url.startswith("postgres://"):  # Heroku-style URLs
+        url = "postgresql+psycopg://" + url[len("postgres://") :]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+class Config:
+    """Application settings; every value can be overridden by an environment variable."""
+
+    def __init__(self) -> None:
+        self.ENV_NAME = os.environ.get("AOAPP_ENV", "development").strip().lower()
+        self.PRODUCTION = self.ENV_NAME == "production"
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
+        self.SQLALCHEMY_DATABASE_URI = _database_url()
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.EXPORTS_DIR = os.environ.get("EXPORTS_DIR") or str(BASE_DIR / "exports")
+        self.BANK_TIMEZONE = os.environ.get("BANK_TIMEZONE", "Asia/Jakarta")
+        self.BANK_NAME = os.environ.get("BANK_NAME", "Bank Demo")
+        self.MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", self.PRODUCTION)
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
+
+        self.PASSWORD_HASH_METHOD = "scrypt"
+        self.LOGIN_MAX_FAILURES = 5
+        self.LOGIN_FAILURE_WINDOW_MINUTES = 15
+        self.LOGIN_LOCK_MINUTES = 15
+
+        self.API_TITLE = "aoapp API"
+        self.API_VERSION = "v1"
+        self.OPENAPI_VERSION = "3.0.3"
+        self.OPENAPI_URL_PREFIX = "/api"
+        self.OPENAPI_JSON_PATH = "openapi.json"
+        self.OPENAPI_SWAGGER_UI_PATH = "docs"
+        self.OPENAPI_SWAGGER_UI_URL = "/static/vendor/swagger-ui/"
+        self.API_SPEC_OPTIONS = {
+            "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+            "security": [{"bearerAuth": []}],
+        }
+
+    def validate(self) -> None:
+        """Refuse unsafe settings in production."""
+        if self.PRODUCTION and self.SECRET_KEY == DEV_SECRET_KEY:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a long random value when AOAPP_ENV=production"
+            )
+        if self.PRODUCTION and len(self.SECRET_KEY) < 32:
+            raise RuntimeError("SECRET_KEY must be at least 32 characters in production")

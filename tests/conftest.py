@@ -1,0 +1,172 @@
+"""Test fixtures: one migrated database per run (SQLite, or PostgreSQL via DATABASE_URL),
+emptied after every test; users of every role; logged-in browser and API clients."""
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from aoapp import create_app
+from aoapp.extensions import db
+from tests import factories
+
+
+class FreshContextClient(FlaskClient):
+    """Each request runs in its own app context, as in production.
+
+    The test body holds an app context of its own; without this, requests would share its
+    `g` (Flask-WTF's CSRF token) and its database session.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def _database_url(tmp_dir: str) -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{Path(tmp_dir) / 'test.db'}"
+    database = sa.engine.make_url(url).database or ""
+    if "test" not in database:
+        raise pytest.UsageError(
+            f"Refusing to run the tests against database {database!r}: its name must contain 'test' "
+            "(the tests drop and recreate the schema)."
+        )
+    return url
+
+
+def _reset_schema(url: str) -> None:
+    """Start every run from an empty database, so migrations build the whole schema."""
+    if not url.startswith("postgresql"):
+        return
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+        connection.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app():
+    """The application on a freshly migrated database."""
+    import flask_migrate
+
+    with tempfile.TemporaryDirectory() as tmp_dir:
+        url = _database_url(tmp_dir)
+        _reset_schema(url)
+        application = create_app(
+            {
+                "TESTING": True,
+                "SQLALCHEMY_DATABASE_URI": url,
+                "EXPORTS_DIR": str(Path(tmp_dir) / "exports"),
+                "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+                "SERVER_NAME": "localhost",
+            }
+        )
+        application.test_client_class = FreshContextClient
+        with application.app_context():
+            flask_migrate.upgrade()
+        yield application
+        with application.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _db_session(app):
+    """Each test runs in an app context and leaves every table empty."""
+    with app.app_context():
+        yield
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(
+                    sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+                )
+            else:
+                for table in tables:
+                    connection.execute(sa.text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def client(app):
+    """A browser-like client (cookies kept, CSRF enforced)."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """The `flask` command runner."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def world():
+    """Two branches; an admin, a supervisor of JKT01, two officers in JKT01, one in BDG01."""
+    return factories.make_world()
+
+
+class AuthActions:
+    """Log a test client in and out, and post forms with the session's CSRF token."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, username: str, password: str = factories.PASSWORD):
+        page = self._client.get("/login")
+        token = CSRF_RE.search(page.get_data(as_text=True)).group(1)
+        return self._client.post(
+            "/login", data={"username": username, "password": password, "csrf_token": token}
+        )
+
+    def csrf_token(self) -> str:
+        page = self._client.get("/profile")
+        return CSRF_RE.search(page.get_data(as_text=True)).group(1)
+
+    def post(self, url: str, data: dict | None = None, **kwargs):
+        """POST a form with a valid CSRF token."""
+        payload = dict(data or {})
+        payload["csrf_token"] = self.csrf_token()
+        return self._client.post(url, data=payload, **kwargs)
+
+    def logout(self):
+        return self.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    """Login/logout helper bound to `client`."""
+    return AuthActions(client)
+
+
+class ApiClient:
+    """Calls the JSON API with a bearer token."""
+
+    def __init__(self, client, token: str):
+        self._client = client
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    def __getattr__(self, method):
+        def call(url, **kwargs):
+            headers = {**self.headers, **kwargs.pop("headers", {})}
+            return getattr(self._client, method)(url, headers=headers, **kwargs)
+
+        return call
+
+
+@pytest.fixture
+def api(app):
+    """`api(user)` returns a client that authenticates as `user` with a fresh token."""
+
+    def make(user):
+        return ApiClient(app.test_client(), factories.make_token(user))
+
+    return make

@@ -1,0 +1,129 @@
+"""Test data builders: real rows through the services where rules matter, plain inserts otherwise."""
+
+import itertools
+from dataclasses import dataclass
+from datetime import date
+
+from aoapp.auth import services as auth_services
+from aoapp.auth.models import Branch, User
+from aoapp.customers.models import Customer
+from aoapp.extensions import db
+from aoapp.products.models import Product
+from aoapp.prospects.models import Prospect, ProspectStatusChange
+
+PASSWORD = "correct horse battery"
+_seq = itertools.count(1)
+
+
+def make_branch(code: str, name: str | None = None) -> Branch:
+    return auth_services.create_branch(code, name or f"Branch {code}")
+
+
+def make_user(username: str, role: str = "officer", branch: str | None = None, **kwargs) -> User:
+    if role == "officer":
+        kwargs.setdefault("officer_code", f"AO{next(_seq):04d}")
+        kwargs.setdefault("branch_code", branch)
+    elif role == "supervisor":
+        kwargs.setdefault("supervises", [branch] if branch else [])
+    return auth_services.create_user(username, PASSWORD, role, full_name=username.title(), **kwargs)
+
+
+def make_token(user: User, name: str = "test") -> str:
+    user = db.session.merge(user)
+    return auth_services.create_token(user, name)[1]
+
+
+def nik(n: int | None = None) -> str:
+    """A valid NIK: province 32 (West Java), born 15/06/1990, serial n."""
+    n = next(_seq) if n is None else n
+    return f"320101150690{n % 10000:04d}"
+
+
+def phone(n: int | None = None) -> str:
+    """A valid mobile number in normalised form (628…)."""
+    n = next(_seq) if n is None else n
+    return f"62812{n % 100000000:08d}"
+
+
+def make_product(
+    code: str = "KMK", kind: str = "credit", subtype: str | None = "working_capital", **kw
+) -> Product:
+    product = Product(
+        code=code,
+        name=kw.pop("name", f"Product {code}"),
+        kind=kind,
+        credit_subtype=subtype if kind == "credit" else None,
+        **kw,
+    )
+    db.session.add(product)
+    db.session.commit()
+    return product
+
+
+def make_prospect(owner: User, **kw) -> Prospect:
+    values = {
+        "name": f"Prospect {next(_seq)}",
+        "phone": phone(),
+        "source": "walk_in",
+        "status": "new",
+    }
+    values.update(kw)
+    prospect = Prospect(owner_id=owner.id, **values)
+    prospect.history.append(
+        ProspectStatusChange(
+            from_status=None,
+            to_status=values["status"],
+            changed_on=date.today(),
+            changed_by_id=owner.id,
+        )
+    )
+    db.session.add(prospect)
+    db.session.commit()
+    return prospect
+
+
+def make_customer(officer: User, **kw) -> Customer:
+    n = next(_seq)
+    values = {
+        "cif": f"CIF{n:07d}",
+        "name": f"Customer {n}",
+        "customer_type": "individual",
+        "nik": nik(n),
+        "phone": phone(n + 50000),
+        "segment": "micro",
+        "since": date(2024, 1, 15),
+    }
+    values.update(kw)
+    customer = Customer(officer_id=officer.id, branch_id=officer.branch_id, **values)
+    db.session.add(customer)
+    db.session.commit()
+    return customer
+
+
+@dataclass
+class World:
+    """The standard cast of a test: every role, two branches."""
+
+    jkt: Branch
+    bdg: Branch
+    admin: User
+    supervisor: User
+    officer: User  # JKT01
+    colleague: User  # JKT01, same branch as officer
+    remote: User  # BDG01, another branch
+    bdg_supervisor: User
+
+
+def make_world() -> World:
+    jkt = make_branch("JKT01", "Jakarta Sudirman")
+    bdg = make_branch("BDG01", "Bandung Dago")
+    return World(
+        jkt=jkt,
+        bdg=bdg,
+        admin=make_user("admin", "admin"),
+        supervisor=make_user("spv.jkt", "supervisor", "JKT01"),
+        officer=make_user("ao.budi", "officer", "JKT01"),
+        colleague=make_user("ao.sari", "officer", "JKT01"),
+        remote=make_user("ao.dewi", "officer", "BDG01"),
+        bdg_supervisor=make_user("spv.bdg", "supervisor", "BDG01"),
+    )
