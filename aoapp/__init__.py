@@ -66,7 +66,7 @@ def _configure_login(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to continue."
     login_manager.login_message_category = "warning"
-    login_manager.session_protection = "strong"
+    login_manager.session_protection = "basic"  # officers roam between mobile networks
 
     @login_manager.user_loader
     def load_user(user_id: str):

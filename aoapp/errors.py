@@ -1,7 +1,9 @@
 """Domain errors raised by services, and how they become HTTP responses."""
 
 from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
 
 class DomainError(Exception):
@@ -59,8 +61,13 @@ def wants_json() -> bool:
 
 
 def error_body(status: int, message: str, errors=None, code=None) -> dict:
-    """The one JSON error body of the API."""
-    body = {"code": code or status, "status": status, "message": message}
+    """The one JSON error body of the API, the same shape flask-smorest gives its own errors.
+
+    `code` is the HTTP status, `status` its name; `error` names the domain rule when there is one.
+    """
+    body = {"code": status, "status": HTTP_STATUS_CODES.get(status, "Error"), "message": message}
+    if code:
+        body["error"] = code
     if errors:
         body["errors"] = errors
     return body
@@ -81,6 +88,14 @@ def register_errorhandlers(app: Flask) -> None:
     def handle_domain_error(error: DomainError):
         db.session.rollback()
         return render_error(error.status_code, error.message, error.errors, error.code)
+
+    @app.errorhandler(CSRFError)
+    def handle_csrf(error: CSRFError):
+        return render_error(
+            400,
+            "The form has expired or did not come from this application. "
+            "Reload the page and try again.",
+        )
 
     @app.errorhandler(500)
     def handle_internal(error):

@@ -1,1 +1,1 @@
-"""Admin pages: users."""
+"""Admin pages: users and branches."""

@@ -4,8 +4,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from aoapp.audit.models import AuditEntry
+from aoapp.common.pagination import Page, paginate
 from aoapp.extensions import db
 
 SECRET_COLUMNS = {"password_hash", "token_hash"}
@@ -71,5 +73,39 @@ def changed_fields(entry: AuditEntry) -> list[tuple[str, object, object]]:
     return [
         (key, before.get(key), after.get(key))
         for key in keys
-        if before.get(key) != after.get(key) and key != "updated_at"
+        if before.get(key) != after.get(key)
+        and key != "updated_at"
+        and not (_blank(before.get(key)) and _blank(after.get(key)))
     ]
+
+
+def _blank(value) -> bool:
+    """None and the empty string both mean 'nothing entered'."""
+    return value is None or value == ""
+
+
+def recent(filters: dict, per_page: int) -> Page:
+    """One page of the latest audit entries, optionally of one entity type and one actor."""
+    stmt = sa.select(AuditEntry).options(joinedload(AuditEntry.actor))
+    if filters.get("entity"):
+        stmt = stmt.where(AuditEntry.entity_type == filters["entity"])
+    if filters.get("actor"):
+        stmt = stmt.where(AuditEntry.actor_id == filters["actor"])
+    stmt = stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    return paginate(stmt, filters.get("page", 1), per_page)
+
+
+def entity_types() -> list[str]:
+    """The kinds of records the log holds entries for."""
+    stmt = sa.select(AuditEntry.entity_type).distinct().order_by(AuditEntry.entity_type)
+    return list(db.session.scalars(stmt))
+
+
+def actors() -> list:
+    """Users who appear as actors in the log."""
+    from aoapp.auth.models import User
+
+    used = sa.select(AuditEntry.actor_id).where(AuditEntry.actor_id.is_not(None)).distinct()
+    return list(
+        db.session.scalars(sa.select(User).where(User.id.in_(used)).order_by(User.username))
+    )

@@ -16,6 +16,8 @@ from aoapp.errors import Conflict, InvalidInput, NotFound
 from aoapp.extensions import db
 
 MIN_PASSWORD_LENGTH = 10
+MAX_NAME_LENGTH = 120
+_TOO_LONG = f"At most {MAX_NAME_LENGTH} characters."
 TOKEN_PREFIX = "aoapp_"
 _CODE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -37,11 +39,11 @@ def check_password_strength(password: str) -> None:
         )
 
 
-def branch_by_code(code: str) -> Branch:
+def branch_by_code(code: str, field: str = "branch") -> Branch:
     """Find a branch by code or raise InvalidInput naming the field."""
     branch = db.session.scalar(sa.select(Branch).where(Branch.code == code.strip().upper()))
     if branch is None:
-        raise InvalidInput(f"Unknown branch {code!r}.", {"branch": [f"Unknown branch {code!r}."]})
+        raise InvalidInput(f"Unknown branch {code!r}.", {field: [f"Unknown branch {code!r}."]})
     return branch
 
 
@@ -53,6 +55,8 @@ def create_branch(code: str, name: str, actor=None) -> Branch:
         raise InvalidInput("Bad branch code.", {"code": ["Use 1–20 letters, digits, - or _."]})
     if not name:
         raise InvalidInput("Branch name is required.", {"name": ["Branch name is required."]})
+    if len(name) > MAX_NAME_LENGTH:
+        raise InvalidInput("Branch name too long.", {"name": [_TOO_LONG]})
     if db.session.scalar(sa.select(Branch.id).where(Branch.code == code)):
         raise Conflict(f"Branch {code} already exists.", {"code": ["Branch code already exists."]})
     branch = Branch(code=code, name=name)
@@ -90,6 +94,10 @@ def create_user(
             errors["officer_code"] = ["An officer needs the core banking officer (AO) code."]
     if role == Role.SUPERVISOR and not supervises:
         errors["supervises"] = ["A supervisor must supervise at least one branch."]
+    if role != Role.SUPERVISOR and supervises:
+        errors["supervises"] = ["Only supervisors supervise branches."]
+    if len((full_name or "").strip()) > MAX_NAME_LENGTH:
+        errors["full_name"] = [_TOO_LONG]
     if officer_code and not _CODE.match(officer_code):
         errors["officer_code"] = ["Use 1–20 letters, digits, - or _."]
     if errors:
@@ -112,7 +120,7 @@ def create_user(
     )
     if branch_code:
         user.branch = branch_by_code(branch_code)
-    user.supervised = [branch_by_code(code) for code in dict.fromkeys(supervises)]
+    user.supervised = [branch_by_code(code, "supervises") for code in dict.fromkeys(supervises)]
     if role == Role.SUPERVISOR and user.branch is None:
         user.branch = user.supervised[0]
     db.session.add(user)
@@ -123,20 +131,25 @@ def create_user(
 
 def update_user(user: User, actor, *, full_name=None, active=None, supervises=None) -> User:
     """Change a user's name, active flag or supervised branches (admin)."""
+    if active is False and user.id == getattr(actor, "id", None):
+        raise Conflict("You cannot deactivate yourself.", {"active": ["Not on yourself."]})
+    if full_name is not None and len(full_name.strip()) > MAX_NAME_LENGTH:
+        raise InvalidInput("Full name too long.", {"full_name": [_TOO_LONG]})
+    if supervises is not None and user.role == Role.SUPERVISOR and not supervises:
+        raise InvalidInput(
+            "A supervisor must supervise at least one branch.",
+            {"supervises": ["Pick at least one branch."]},
+        )
+    branches = None
+    if supervises is not None and user.role == Role.SUPERVISOR:
+        branches = [branch_by_code(code, "supervises") for code in dict.fromkeys(supervises)]
     before = audit.snapshot(user) | {"supervises": sorted(b.code for b in user.supervised)}
     if full_name is not None:
         user.full_name = full_name.strip()
     if active is not None:
-        if not active and user.id == getattr(actor, "id", None):
-            raise Conflict("You cannot deactivate yourself.", {"active": ["Not on yourself."]})
         user.active = active
-    if supervises is not None and user.role == Role.SUPERVISOR:
-        if not supervises:
-            raise InvalidInput(
-                "A supervisor must supervise at least one branch.",
-                {"supervises": ["Pick at least one branch."]},
-            )
-        user.supervised = [branch_by_code(code) for code in supervises]
+    if branches is not None:
+        user.supervised = branches
     after = audit.snapshot(user) | {"supervises": sorted(b.code for b in user.supervised)}
     audit.record(actor, user, "update", before, after)
     db.session.commit()

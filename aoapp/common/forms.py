@@ -2,6 +2,7 @@
 
 from flask import request
 from marshmallow import Schema, ValidationError, fields
+from wtforms import SelectChoice
 
 from aoapp.errors import DomainError
 
@@ -65,3 +66,30 @@ def apply_domain_error(form, error: DomainError) -> None:
         copy_errors(form, error.errors)
     else:
         form.general_errors = [error.message]
+
+
+def load_filters(schema: Schema) -> dict:
+    """Parse list filters from the query string; blank, unknown or invalid values are ignored."""
+    args = {key: value for key, value in request.args.items() if value.strip()}
+    while True:
+        try:
+            return schema.load(args)
+        except ValidationError as error:
+            bad = set(error.messages) & set(args)
+            if not bad:
+                return schema.load({})
+            for key in bad:
+                args.pop(key)
+
+
+def choices(pairs, blank: str | None = None) -> list[SelectChoice]:
+    """Select options from (value, label) pairs, optionally led by a blank option."""
+    options = [SelectChoice(value=value, label=text) for value, text in pairs]
+    return ([SelectChoice(value="", label=blank)] if blank is not None else []) + options
+
+
+def enum_choices(enum, blank: str | None = None) -> list[SelectChoice]:
+    """Select options from an enumeration's codes, optionally led by a blank option."""
+    from aoapp.common.templating import label
+
+    return choices([(member.value, label(member.value)) for member in enum], blank)

@@ -1,5 +1,72 @@
-"""Customers API (being built)."""
+"""Customers API: list (scoped, filtered, paginated), create, read, update, reassign."""
 
+from flask.views import MethodView
+from flask_login import current_user, login_required
 from flask_smorest import Blueprint
+from marshmallow import RAISE
+
+from aoapp.common.schemas import page_schema
+from aoapp.customers import services
+from aoapp.customers.schemas import (
+    CustomerFilterSchema,
+    CustomerInputSchema,
+    CustomerPatchSchema,
+    CustomerSchema,
+    ReassignSchema,
+)
 
 blp = Blueprint("customers_api", __name__, url_prefix="/customers", description="Customers")
+
+CustomerPageSchema = page_schema(CustomerSchema, "CustomerPage")
+
+
+@blp.route("")
+class Customers(MethodView):
+    """The customers the caller may see."""
+
+    decorators = [login_required]
+
+    @blp.arguments(CustomerFilterSchema, location="query", unknown=RAISE)
+    @blp.response(200, CustomerPageSchema)
+    def get(self, filters):
+        """List customers (filters: segment, officer, customer_type, q; sort; page, per_page)."""
+        return services.list_customers(current_user, filters, filters["per_page"])
+
+    @blp.arguments(CustomerInputSchema)
+    @blp.response(201, CustomerSchema)
+    def post(self, data):
+        """Enter a customer by hand (officers; assigned to the caller)."""
+        return services.create_customer(current_user, data)
+
+
+@blp.route("/<int:customer_id>")
+class CustomerResource(MethodView):
+    """One customer."""
+
+    decorators = [login_required]
+
+    @blp.response(200, CustomerSchema)
+    def get(self, customer_id):
+        """Read a customer."""
+        return services.get_customer(current_user, customer_id)
+
+    @blp.arguments(CustomerPatchSchema(partial=True))
+    @blp.response(200, CustomerSchema)
+    def patch(self, data, customer_id):
+        """Change some of a customer's fields (the assigned officer only)."""
+        customer = services.get_customer(current_user, customer_id)
+        return services.update_customer(current_user, customer, data)
+
+
+@blp.route("/<int:customer_id>/reassign")
+class CustomerReassign(MethodView):
+    """Move a customer to another officer of its branch."""
+
+    decorators = [login_required]
+
+    @blp.arguments(ReassignSchema)
+    @blp.response(200, CustomerSchema)
+    def post(self, data, customer_id):
+        """Reassign to `officer` (an officer id; supervisors of the branch and admins)."""
+        customer = services.get_customer(current_user, customer_id)
+        return services.reassign(current_user, customer, data["officer"])

@@ -1,15 +1,23 @@
-"""Customers: create, edit, reassign between officers, list; each public call one transaction."""
+"""Customers: create, edit, reassign, held products, list, cross-sell; each call one transaction."""
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from aoapp.audit import services as audit
 from aoapp.auth.models import Role, User
-from aoapp.auth.scoping import get_visible, visible_to
+from aoapp.auth.scoping import can_see, get_visible, visible_to
 from aoapp.common.pagination import Page, apply_sort, paginate
-from aoapp.customers.models import Customer, CustomerType
-from aoapp.errors import Conflict, Forbidden, InvalidInput
+from aoapp.customers.models import Customer, CustomerType, ProductHolding
+from aoapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from aoapp.extensions import db
+from aoapp.products.models import Introduction, Product
 from aoapp.prospects.duplicates import check_duplicates
+from aoapp.prospects.models import Prospect, ProspectStatus
 
 SORTABLE = {
     "name": Customer.name,
@@ -72,21 +80,33 @@ def build_customer(
     return customer
 
 
-def _officer_for(actor, officer_id: int | None) -> User:
-    """The officer a new customer is assigned to: the acting officer, or one the actor supervises."""
-    if actor.role == Role.OFFICER:
-        return actor
-    raise Forbidden("Only account officers create customers.")
+def require_can_create(actor) -> None:
+    """Customers entered by hand belong to the officer who enters them; others only read."""
+    if actor.role != Role.OFFICER:
+        raise Forbidden("Only account officers create customers.")
+
+
+@contextmanager
+def _unique_values():
+    """A CIF, NIK or NPWP taken by a concurrent request is a conflict, not a crash."""
+    try:
+        yield
+    except IntegrityError as error:
+        db.session.rollback()
+        raise Conflict(
+            "The CIF, NIK or NPWP was just used by another customer. Check and try again."
+        ) from error
 
 
 def create_customer(actor, data: dict) -> Customer:
-    """Create a customer assigned to the acting officer."""
+    """Create a customer assigned to the acting officer (in the officer's branch), audited."""
+    require_can_create(actor)
     values = dict(data)
     allow_phone = values.pop("allow_duplicate_phone", False)
-    officer = _officer_for(actor, values.pop("officer", None))
-    customer = build_customer(actor, values, officer=officer, allow_duplicate_phone=allow_phone)
-    audit.record(actor, customer, "create", None, audit.snapshot(customer))
-    db.session.commit()
+    customer = build_customer(actor, values, officer=actor, allow_duplicate_phone=allow_phone)
+    with _unique_values():
+        audit.record(actor, customer, "create", None, audit.snapshot(customer))
+        db.session.commit()
     return customer
 
 
@@ -114,16 +134,15 @@ def update_customer(actor, customer: Customer, data: dict) -> Customer:
     )
     for key, value in values.items():
         setattr(customer, key, value)
-    audit.record(actor, customer, "update", before, audit.snapshot(customer))
-    db.session.commit()
+    with _unique_values():
+        audit.record(actor, customer, "update", before, audit.snapshot(customer))
+        db.session.commit()
     return customer
 
 
 def assignable_officers(actor, customer: Customer) -> list[User]:
-    """Active officers of the customer's branch, when the actor supervises that branch."""
-    if actor.role == Role.SUPERVISOR and customer.branch_id not in actor.supervised_branch_ids:
-        return []
-    if actor.role not in (Role.SUPERVISOR, Role.ADMIN):
+    """Active officers of the customer's branch, when the actor may reassign the customer."""
+    if not can_reassign(actor, customer):
         return []
     stmt = (
         sa.select(User)
@@ -133,16 +152,27 @@ def assignable_officers(actor, customer: Customer) -> list[User]:
     return list(db.session.scalars(stmt))
 
 
+def can_reassign(actor, customer: Customer) -> bool:
+    """True for admins and for supervisors of the customer's branch."""
+    if actor.role == Role.ADMIN:
+        return True
+    return actor.role == Role.SUPERVISOR and customer.branch_id in actor.supervised_branch_ids
+
+
 def reassign(actor, customer: Customer, officer_id: int) -> Customer:
     """Move a customer to another officer of the same branch (supervisor of the branch, or admin)."""
-    if actor.role not in (Role.SUPERVISOR, Role.ADMIN):
-        raise Forbidden("Only a supervisor can reassign customers.")
+    if not can_see(actor, Customer, customer.id):
+        raise NotFound()
+    if not can_reassign(actor, customer):
+        raise Forbidden("Only a supervisor of the customer's branch can reassign customers.")
     officer = next((o for o in assignable_officers(actor, customer) if o.id == officer_id), None)
     if officer is None:
         raise InvalidInput(
             "Pick an active officer of the customer's branch.",
             {"officer": ["Pick an active officer of the customer's branch."]},
         )
+    if officer.id == customer.officer_id:
+        return customer  # nothing changes, nothing to audit
     before = audit.snapshot(customer)
     customer.officer_id = officer.id
     audit.record(actor, customer, "reassign", before, audit.snapshot(customer))
@@ -157,7 +187,9 @@ def get_customer(actor, customer_id) -> Customer:
 
 def filtered_query(actor, filters: dict) -> sa.Select:
     """Scoped, filtered, sorted select of customers (page, API and export)."""
-    stmt = visible_to(actor, sa.select(Customer))
+    stmt = visible_to(actor, sa.select(Customer)).options(
+        selectinload(Customer.officer), selectinload(Customer.branch)
+    )
     if filters.get("segment"):
         stmt = stmt.where(Customer.segment == filters["segment"])
     if filters.get("officer"):
@@ -166,14 +198,13 @@ def filtered_query(actor, filters: dict) -> sa.Select:
         stmt = stmt.where(Customer.customer_type == filters["customer_type"])
     text = (filters.get("q") or "").strip()
     if text:
-        like = f"%{text.lower()}%"
         conditions = [
-            sa.func.lower(Customer.name).like(like),
-            sa.func.lower(Customer.cif).like(like),
+            sa.func.lower(Customer.name).contains(text.lower(), autoescape=True),
+            sa.func.lower(Customer.cif).contains(text.lower(), autoescape=True),
         ]
         digits = "".join(ch for ch in text if ch.isdigit())
         if len(digits) >= 4:
-            conditions.append(Customer.phone.like(f"%{digits.lstrip('0')}%"))
+            conditions.append(Customer.phone.contains(digits.lstrip("0")))
         stmt = stmt.where(sa.or_(*conditions))
     return apply_sort(stmt, filters.get("sort"), SORTABLE, "name", Customer.id)
 
@@ -181,3 +212,112 @@ def filtered_query(actor, filters: dict) -> sa.Select:
 def list_customers(actor, filters: dict, per_page: int) -> Page:
     """One page of the customers the user may see."""
     return paginate(filtered_query(actor, filters), filters.get("page", 1), per_page)
+
+
+def visible_officers(actor) -> list[User]:
+    """Officers whose customers the user sees (the officer filter of supervisors and admins)."""
+    stmt = visible_to(actor, sa.select(User).where(User.role == Role.OFFICER))
+    return list(db.session.scalars(stmt.order_by(User.full_name, User.username)))
+
+
+# --- Products the customer holds -------------------------------------------------------------
+
+
+def add_holding(actor, customer: Customer, data: dict) -> ProductHolding:
+    """Record a product the customer already holds (assigned officer), audited."""
+    from aoapp.products.services import active_product
+
+    require_officer_owner(actor, customer)
+    values = dict(data)
+    product = active_product(values.pop("product"))
+    if any(h.product_id == product.id for h in customer.holdings):
+        raise Conflict(
+            f"{customer.name} already holds {product.name}.",
+            {"product": ["The customer already holds this product."]},
+        )
+    holding = ProductHolding(customer_id=customer.id, product_id=product.id, **values)
+    db.session.add(holding)
+    audit.record(actor, holding, "create", None, audit.snapshot(holding))
+    db.session.commit()
+    return holding
+
+
+def remove_holding(actor, customer: Customer, holding_id: int) -> None:
+    """Remove a held product recorded by mistake (assigned officer), audited."""
+    require_officer_owner(actor, customer)
+    holding = next((h for h in customer.holdings if h.id == holding_id), None)
+    if holding is None:
+        raise NotFound()
+    audit.record(actor, holding, "delete", audit.snapshot(holding), None)
+    customer.holdings.remove(holding)
+    db.session.commit()
+
+
+# --- Referrals and cross-selling -------------------------------------------------------------
+
+
+def referral_counts(customer: Customer) -> tuple[int, int]:
+    """(prospects this customer referred, how many of them converted into customers)."""
+    made, converted = db.session.execute(
+        sa.select(
+            sa.func.count(Prospect.id),
+            sa.func.count(Prospect.id).filter(Prospect.status == ProspectStatus.WON),
+        ).where(Prospect.referrer_customer_id == customer.id)
+    ).one()
+    return made, converted
+
+
+def referred_prospects(actor, customer: Customer) -> list[Prospect]:
+    """The referred prospects the user may open (the counts include all of them)."""
+    stmt = sa.select(Prospect).where(Prospect.referrer_customer_id == customer.id)
+    return list(db.session.scalars(visible_to(actor, stmt).order_by(Prospect.created_at.desc())))
+
+
+@dataclass
+class CrossSellRow:
+    """One active product seen from one customer: held, offered (with outcome) or not yet."""
+
+    product: Product
+    holding: ProductHolding | None
+    last_introduced_on: date | None
+    last_outcome: str | None
+    introductions: int
+
+
+def cross_sell(customer: Customer) -> list[CrossSellRow]:
+    """Every active product: held or not, and the latest introduction to this customer.
+
+    Introductions made while the customer was still a prospect count too.
+    """
+    from aoapp.products.services import active_products
+
+    held = {h.product_id: h for h in customer.holdings}
+    as_prospect = sa.select(Prospect.id).where(Prospect.customer_id == customer.id)
+    introductions = db.session.scalars(
+        sa.select(Introduction)
+        .where(
+            sa.or_(
+                Introduction.customer_id == customer.id,
+                Introduction.prospect_id.in_(as_prospect),
+            )
+        )
+        .order_by(Introduction.introduced_on.desc(), Introduction.id.desc())
+    )
+    latest: dict[int, Introduction] = {}
+    counts: dict[int, int] = {}
+    for introduction in introductions:
+        latest.setdefault(introduction.product_id, introduction)
+        counts[introduction.product_id] = counts.get(introduction.product_id, 0) + 1
+    rows = []
+    for product in active_products():
+        last = latest.get(product.id)
+        rows.append(
+            CrossSellRow(
+                product=product,
+                holding=held.get(product.id),
+                last_introduced_on=last.introduced_on if last else None,
+                last_outcome=last.outcome if last else None,
+                introductions=counts.get(product.id, 0),
+            )
+        )
+    return rows

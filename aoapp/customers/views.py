@@ -1,13 +1,177 @@
-"""HTML pages for customers (being built)."""
+"""HTML pages for customers: list, create, edit, the customer page, reassignment, held products."""
 
-from flask import Blueprint
-from flask_login import login_required
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from aoapp.common.dates import bank_today
+from aoapp.common.forms import apply_domain_error, load_filters, load_form
+from aoapp.common.identity import display_phone
+from aoapp.common.pagination import HTML_PER_PAGE
+from aoapp.customers import services
+from aoapp.customers.forms import CustomerForm, HoldingForm, ReassignForm, choices
+from aoapp.customers.models import CustomerType, Segment
+from aoapp.customers.schemas import (
+    CustomerFilterSchema,
+    CustomerInputSchema,
+    HoldingInputSchema,
+    ReassignSchema,
+)
+from aoapp.errors import Conflict, InvalidInput
+from aoapp.extensions import db
+from aoapp.products.services import active_products, can_change_subject
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
+
+REFUSALS = (InvalidInput, Conflict)  # shown on the form; NotFound/Forbidden become error pages
 
 
 @bp.get("/")
 @login_required
 def index():
-    """List page."""
-    return "todo"
+    """Customers the user may see, filtered, sorted and paginated."""
+    filters = load_filters(CustomerFilterSchema())
+    page = services.list_customers(current_user, filters, HTML_PER_PAGE)
+    officers = [] if current_user.is_officer else services.visible_officers(current_user)
+    return render_template(
+        "customers/index.html",
+        page=page,
+        filters=filters,
+        officers=officers,
+        segments=[s.value for s in Segment],
+        customer_types=[t.value for t in CustomerType],
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Enter a customer by hand (officers; most customers arrive from core banking)."""
+    services.require_can_create(current_user)
+    form = CustomerForm()
+    if request.method == "POST":
+        data = load_form(CustomerInputSchema(), form)
+        if data is not None:
+            try:
+                customer = services.create_customer(current_user, data)
+            except REFUSALS as error:
+                db.session.rollback()
+                apply_domain_error(form, error)
+            else:
+                flash(f"Customer {customer.name} saved.", "success")
+                return redirect(url_for("customers.detail", customer_id=customer.id))
+        return render_template("customers/form.html", form=form, customer=None), 422
+    form.since.data = bank_today()
+    return render_template("customers/form.html", form=form, customer=None)
+
+
+@bp.get("/<int:customer_id>")
+@login_required
+def detail(customer_id: int):
+    """The customer page: profile, held products, introductions, referrals, cross-selling."""
+    customer = services.get_customer(current_user, customer_id)
+    return _render_detail(customer)
+
+
+def _render_detail(customer, holding_form=None, reassign_form=None, status=200):
+    """Render the customer page, keeping a submitted form with its errors."""
+    is_owner = can_change_subject(current_user, customer)
+    if holding_form is None and is_owner:
+        holding_form = HoldingForm()
+    if holding_form is not None:
+        held = {h.product_id for h in customer.holdings}
+        holding_form.product.choices = choices(
+            [(p.code, f"{p.name} ({p.code})") for p in active_products() if p.id not in held],
+            "— choose —",
+        )
+    officers = services.assignable_officers(current_user, customer)
+    if reassign_form is None and officers:
+        reassign_form = ReassignForm(officer=customer.officer_id)
+    if reassign_form is not None:
+        reassign_form.officer.choices = choices([(o.id, o.display_name) for o in officers])
+    made, converted = services.referral_counts(customer)
+    page = render_template(
+        "customers/detail.html",
+        customer=customer,
+        is_owner=is_owner,
+        can_reassign=services.can_reassign(current_user, customer),
+        holding_form=holding_form,
+        reassign_form=reassign_form,
+        referrals_made=made,
+        referrals_converted=converted,
+        referred=services.referred_prospects(current_user, customer),
+        cross_sell=services.cross_sell(customer),
+    )
+    return page, status
+
+
+@bp.route("/<int:customer_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(customer_id: int):
+    """Edit a customer's data (the assigned officer only)."""
+    customer = services.get_customer(current_user, customer_id)
+    services.require_officer_owner(current_user, customer)
+    form = CustomerForm(obj=customer)
+    if request.method == "POST":
+        data = load_form(CustomerInputSchema(), form)
+        if data is not None:
+            try:
+                services.update_customer(current_user, customer, data)
+            except REFUSALS as error:
+                db.session.rollback()
+                apply_domain_error(form, error)
+            else:
+                flash("Customer updated.", "success")
+                return redirect(url_for("customers.detail", customer_id=customer.id))
+        return render_template("customers/form.html", form=form, customer=customer), 422
+    form.phone.data = display_phone(customer.phone)
+    return render_template("customers/form.html", form=form, customer=customer)
+
+
+@bp.post("/<int:customer_id>/reassign")
+@login_required
+def reassign(customer_id: int):
+    """Move the customer to another officer of its branch (supervisor of the branch or admin)."""
+    customer = services.get_customer(current_user, customer_id)
+    form = ReassignForm()
+    form.officer.choices = []
+    data = load_form(ReassignSchema(), form)
+    if data is not None:
+        try:
+            services.reassign(current_user, customer, data["officer"])
+        except REFUSALS as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            flash(f"{customer.name} is now handled by {customer.officer.display_name}.", "success")
+            return redirect(url_for("customers.detail", customer_id=customer.id))
+    return _render_detail(customer, reassign_form=form, status=422)
+
+
+@bp.post("/<int:customer_id>/holdings")
+@login_required
+def add_holding(customer_id: int):
+    """Record a product the customer holds (the assigned officer)."""
+    customer = services.get_customer(current_user, customer_id)
+    services.require_officer_owner(current_user, customer)
+    form = HoldingForm()
+    data = load_form(HoldingInputSchema(), form)
+    if data is not None:
+        try:
+            services.add_holding(current_user, customer, data)
+        except REFUSALS as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            flash("Held product recorded.", "success")
+            return redirect(url_for("customers.detail", customer_id=customer.id) + "#holdings")
+    return _render_detail(customer, holding_form=form, status=422)
+
+
+@bp.post("/<int:customer_id>/holdings/<int:holding_id>/delete")
+@login_required
+def remove_holding(customer_id: int, holding_id: int):
+    """Remove a held product recorded by mistake (the assigned officer)."""
+    customer = services.get_customer(current_user, customer_id)
+    services.remove_holding(current_user, customer, holding_id)
+    flash("Held product removed.", "success")
+    return redirect(url_for("customers.detail", customer_id=customer.id) + "#holdings")

@@ -1,7 +1,18 @@
-"""HTML pages for products (being built)."""
+"""HTML pages for the product catalogue and for logging introductions of products."""
 
-from flask import Blueprint
-from flask_login import login_required
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from aoapp.common.dates import bank_today
+from aoapp.common.forms import apply_domain_error, load_filters, load_form
+from aoapp.common.pagination import HTML_PER_PAGE
+from aoapp.customers.forms import choices
+from aoapp.customers.views import REFUSALS
+from aoapp.extensions import db
+from aoapp.products import services
+from aoapp.products.forms import IntroductionForm, ProductForm
+from aoapp.products.schemas import IntroductionUpdateSchema, ProductFilterSchema, ProductInputSchema
+from aoapp.prospects.models import Prospect
 
 bp = Blueprint("products", __name__, url_prefix="/products")
 
@@ -9,5 +20,140 @@ bp = Blueprint("products", __name__, url_prefix="/products")
 @bp.get("/")
 @login_required
 def index():
-    """List page."""
-    return "todo"
+    """The catalogue: active products for everyone, inactive ones too for admins who ask."""
+    filters = load_filters(ProductFilterSchema())
+    page = services.list_products(current_user, filters, HTML_PER_PAGE)
+    return render_template("products/index.html", page=page, filters=filters)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Add a product to the catalogue (admin)."""
+    services.require_admin(current_user)
+    form = ProductForm()
+    if request.method == "POST":
+        data = load_form(ProductInputSchema(), form)
+        if data is not None:
+            try:
+                product = services.create_product(current_user, data)
+            except REFUSALS as error:
+                db.session.rollback()
+                apply_domain_error(form, error)
+            else:
+                flash(f"Product {product.code} added.", "success")
+                return redirect(url_for("products.index"))
+        return render_template("products/form.html", form=form, product=None), 422
+    return render_template("products/form.html", form=form, product=None)
+
+
+@bp.route("/<int:product_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(product_id: int):
+    """Edit a catalogue product, e.g. deactivate it (admin)."""
+    services.require_admin(current_user)
+    product = services.get_product(product_id)
+    form = ProductForm(obj=product)
+    if request.method == "POST":
+        data = load_form(ProductInputSchema(), form)
+        if data is not None:
+            try:
+                services.update_product(current_user, product, data)
+            except REFUSALS as error:
+                db.session.rollback()
+                apply_domain_error(form, error)
+            else:
+                flash(f"Product {product.code} updated.", "success")
+                return redirect(url_for("products.index", include_inactive=1))
+        return render_template("products/form.html", form=form, product=product), 422
+    return render_template("products/form.html", form=form, product=product)
+
+
+def _subject_url(subject) -> str:
+    """The page of the prospect or customer an introduction belongs to."""
+    if isinstance(subject, Prospect):
+        return url_for("prospects.detail", prospect_id=subject.id)
+    return url_for("customers.detail", customer_id=subject.id)
+
+
+def _product_choices(current=None) -> list:
+    """Active products to pick from (plus the current one, should it have been deactivated)."""
+    products = services.active_products()
+    if current is not None and current not in products:
+        products.append(current)
+    return choices([(p.code, f"{p.name} ({p.code})") for p in products], "— choose —")
+
+
+@bp.route("/introductions/new", methods=["GET", "POST"])
+@login_required
+def new_introduction():
+    """Log an introduction to ?prospect=<id> or ?customer=<id>, then return to its page."""
+    subject = services.introduction_subject(
+        current_user,
+        request.args.get("prospect", type=int),
+        request.args.get("customer", type=int),
+    )
+    form = IntroductionForm()
+    form.product.choices = _product_choices()
+    if request.method == "POST":
+        data = load_form(IntroductionUpdateSchema(), form)
+        if data is not None:
+            key = "prospect" if isinstance(subject, Prospect) else "customer"
+            try:
+                services.log_introduction(current_user, {**data, key: subject.id})
+            except REFUSALS as error:
+                db.session.rollback()
+                apply_domain_error(form, error)
+            else:
+                flash("Introduction logged.", "success")
+                return redirect(_subject_url(subject))
+        return _render_introduction_form(form, subject, None, 422)
+    form.introduced_on.data = bank_today()
+    return _render_introduction_form(form, subject, None)
+
+
+def _render_introduction_form(form, subject, introduction, status=200):
+    page = render_template(
+        "products/introduction_form.html",
+        form=form,
+        subject=subject,
+        subject_url=_subject_url(subject),
+        introduction=introduction,
+    )
+    return page, status
+
+
+@bp.route("/introductions/<int:introduction_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_introduction(introduction_id: int):
+    """Correct an introduction (the officer who owns its prospect or customer)."""
+    introduction = services.get_introduction(current_user, introduction_id)
+    subject = services.subject_of(introduction)
+    services.require_subject_owner(current_user, subject)
+    form = IntroductionForm(obj=introduction)
+    form.product.choices = _product_choices(introduction.product)
+    if request.method == "POST":
+        data = load_form(IntroductionUpdateSchema(), form)
+        if data is not None:
+            try:
+                services.update_introduction(current_user, introduction, data)
+            except REFUSALS as error:
+                db.session.rollback()
+                apply_domain_error(form, error)
+            else:
+                flash("Introduction updated.", "success")
+                return redirect(_subject_url(subject))
+        return _render_introduction_form(form, subject, introduction, 422)
+    form.product.data = introduction.product.code
+    return _render_introduction_form(form, subject, introduction)
+
+
+@bp.post("/introductions/<int:introduction_id>/delete")
+@login_required
+def delete_introduction(introduction_id: int):
+    """Delete an introduction logged by mistake (the officer who owns its subject)."""
+    introduction = services.get_introduction(current_user, introduction_id)
+    target = _subject_url(services.subject_of(introduction))
+    services.delete_introduction(current_user, introduction)
+    flash("Introduction deleted.", "success")
+    return redirect(target)

@@ -1,5 +1,112 @@
-"""Prospects API (being built)."""
+"""Prospects API: list (same filters as the page), create, read, update, status change, convert.
 
+Lists answer the envelope {items, page, per_page, total, pages}. A prospect outside the caller's
+scope is 404; one the caller may see but not change is 403; a duplicate NIK or phone is 409.
+"""
+
+from flask.views import MethodView
+from flask_login import current_user, login_required
 from flask_smorest import Blueprint
+from marshmallow import RAISE
+
+from aoapp.common.schemas import page_schema
+from aoapp.customers.schemas import CustomerSchema
+from aoapp.prospects import services
+from aoapp.prospects.schemas import (
+    ConvertSchema,
+    ProspectFilterSchema,
+    ProspectInputSchema,
+    ProspectSchema,
+    ProspectSummarySchema,
+    ProspectUpdateSchema,
+    StatusChangeSchema,
+)
 
 blp = Blueprint("prospects_api", __name__, url_prefix="/prospects", description="Prospects")
+
+ProspectPageSchema = page_schema(ProspectSummarySchema, "ProspectPageSchema")
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+@blp.route("")
+class Prospects(MethodView):
+    """The prospects the caller may see."""
+
+    decorators = [login_required]
+
+    @blp.arguments(ProspectFilterSchema, location="query", unknown=RAISE)
+    @blp.response(200, ProspectPageSchema)
+    def get(self, filters):
+        """List prospects: filter by status, source, owner, follow_up, q; sort; paginate."""
+        return services.list_prospects(_me(), filters, filters["per_page"])
+
+    @blp.arguments(ProspectInputSchema)
+    @blp.response(201, ProspectSchema)
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, data):
+        """Collect a prospect (officers). Same NIK or phone as another record answers 409;
+        resend with allow_duplicate_phone=true to save a shared phone."""
+        return services.create_prospect(_me(), data)
+
+
+@blp.route("/<int:prospect_id>")
+class ProspectItem(MethodView):
+    """One prospect."""
+
+    decorators = [login_required]
+
+    @blp.response(200, ProspectSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, prospect_id):
+        """Read a prospect with its pipeline history."""
+        return services.get_prospect(_me(), prospect_id)
+
+    @blp.arguments(ProspectUpdateSchema(partial=True))
+    @blp.response(200, ProspectSchema)
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def patch(self, data, prospect_id):
+        """Change some fields; `status` (with `lost_reason` when rejected or lost) moves it."""
+        prospect = services.get_prospect(_me(), prospect_id)
+        return services.update_prospect(_me(), prospect, data)
+
+
+@blp.route("/<int:prospect_id>/status")
+class ProspectStatusResource(MethodView):
+    """The prospect's pipeline status."""
+
+    decorators = [login_required]
+
+    @blp.arguments(StatusChangeSchema)
+    @blp.response(200, ProspectSchema)
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, data, prospect_id):
+        """Move the prospect along the pipeline (history kept)."""
+        prospect = services.get_prospect(_me(), prospect_id)
+        return services.change_status(
+            _me(), prospect, data["status"], data["lost_reason"], data["lost_note"]
+        )
+
+
+@blp.route("/<int:prospect_id>/convert")
+class ProspectConversion(MethodView):
+    """Conversion of a prospect into a customer."""
+
+    decorators = [login_required]
+
+    @blp.arguments(ConvertSchema)
+    @blp.response(201, CustomerSchema)
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, data, prospect_id):
+        """Create the customer with the CIF from core banking; the prospect becomes won."""
+        prospect = services.get_prospect(_me(), prospect_id)
+        return services.convert(_me(), prospect, data)

@@ -37,8 +37,11 @@ class DuplicateFound(Conflict):
     def __init__(self, matches: list[Match]):
         errors: dict[str, list[str]] = {}
         for match in matches:
-            errors.setdefault(match.field, []).append(match.message())
-        if any(m.field == "phone" for m in matches) and not any(m.field == "nik" for m in matches):
+            messages = errors.setdefault(match.field, [])
+            if match.message() not in messages:  # two hidden matches in one branch: say it once
+                messages.append(match.message())
+        self.phone_only = all(m.field == "phone" for m in matches)
+        if self.phone_only:
             errors["allow_duplicate_phone"] = [
                 "Confirm that this is a different person to save with a shared phone number."
             ]
@@ -46,7 +49,25 @@ class DuplicateFound(Conflict):
             "A prospect or customer with the same NIK or phone already exists.", errors
         )
         self.matches = matches
-        self.phone_only = all(m.field == "phone" for m in matches)
+
+
+def _excluded(exclude_prospect: int | None, exclude_customer: int | None) -> tuple[set, set]:
+    """The record being edited and its converted twin (a prospect and its customer are one person)."""
+    skip_prospects = {exclude_prospect} if exclude_prospect else set()
+    skip_customers = {exclude_customer} if exclude_customer else set()
+    if exclude_prospect:
+        linked = db.session.scalar(
+            sa.select(Prospect.customer_id).where(Prospect.id == exclude_prospect)
+        )
+        if linked:
+            skip_customers.add(linked)
+    if exclude_customer:
+        skip_prospects.update(
+            db.session.scalars(
+                sa.select(Prospect.id).where(Prospect.customer_id == exclude_customer)
+            )
+        )
+    return skip_prospects, skip_customers
 
 
 def find_matches(
@@ -58,59 +79,39 @@ def find_matches(
     exclude_customer: int | None = None,
 ) -> list[Match]:
     """Prospects and customers anywhere in the bank sharing the NIK or the normalised phone."""
-    matches: list[Match] = []
-    linked_customer = None
-    if exclude_prospect:
-        linked_customer = db.session.scalar(
-            sa.select(Prospect.customer_id).where(Prospect.id == exclude_prospect)
-        )
-    linked_prospect = None
-    if exclude_customer:
-        linked_prospect = db.session.scalar(
-            sa.select(Prospect.id).where(Prospect.customer_id == exclude_customer)
-        )
-    skip_prospects = {i for i in (exclude_prospect, linked_prospect) if i}
-    skip_customers = {i for i in (exclude_customer, linked_customer) if i}
-
+    skip_prospects, skip_customers = _excluded(exclude_prospect, exclude_customer)
+    customers: list[Match] = []
+    prospects: list[tuple[Match, int | None]] = []
     for field, value in (("nik", nik), ("phone", phone)):
         if not value:
             continue
-        prospects = db.session.execute(
+        rows = db.session.execute(
             sa.select(Prospect.id, Prospect.name, Branch.code, Prospect.customer_id)
             .join(User, Prospect.owner_id == User.id)
             .outerjoin(Branch, User.branch_id == Branch.id)
             .where(getattr(Prospect, field) == value)
+            .order_by(Prospect.id)
         )
-        for pid, name, branch_code, customer_id in prospects:
+        for pid, name, branch_code, customer_id in rows:
             if pid in skip_prospects or (customer_id and customer_id in skip_customers):
                 continue
-            matches.append(
-                Match(
-                    "prospect", pid, name, field, can_see(actor, Prospect, pid), branch_code or "-"
-                )
+            visible = can_see(actor, Prospect, pid)
+            prospects.append(
+                (Match("prospect", pid, name, field, visible, branch_code or "-"), customer_id)
             )
-        customers = db.session.execute(
+        rows = db.session.execute(
             sa.select(Customer.id, Customer.name, Branch.code)
             .join(Branch, Customer.branch_id == Branch.id)
             .where(getattr(Customer, field) == value)
+            .order_by(Customer.id)
         )
-        for cid, name, branch_code in customers:
-            if cid in skip_customers:
-                continue
-            matches.append(
-                Match("customer", cid, name, field, can_see(actor, Customer, cid), branch_code)
-            )
+        for cid, name, branch_code in rows:
+            if cid not in skip_customers:
+                visible = can_see(actor, Customer, cid)
+                customers.append(Match("customer", cid, name, field, visible, branch_code))
     # A converted prospect and its customer are one person: report the customer only.
-    converted = {m.id for m in matches if m.kind == "customer"}
-    return [
-        m
-        for m in matches
-        if not (
-            m.kind == "prospect"
-            and db.session.scalar(sa.select(Prospect.customer_id).where(Prospect.id == m.id))
-            in converted
-        )
-    ]
+    converted = {m.id for m in customers}
+    return [m for m, customer_id in prospects if customer_id not in converted] + customers
 
 
 def check_duplicates(actor, nik, phone, allow_duplicate_phone: bool, **exclude) -> list[Match]:

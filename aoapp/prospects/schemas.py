@@ -2,11 +2,28 @@
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from aoapp.common.schemas import BaseSchema, Money, Nik, PageArgsSchema, Phone, Text, choice
+from aoapp.common.schemas import (
+    BaseSchema,
+    Money,
+    Nik,
+    Npwp,
+    PageArgsSchema,
+    Phone,
+    Text,
+    choice,
+)
 from aoapp.customers.models import CustomerType, Segment
 from aoapp.prospects.models import LostReason, ProspectSource, ProspectStatus
 
 FOLLOW_UP_DUE = ["overdue", "today", "this_week"]
+SORT_KEYS = [
+    "name",
+    "status",
+    "source",
+    "next_follow_up_date",
+    "estimated_credit_need",
+    "created_at",
+]
 
 
 class ProspectInputSchema(BaseSchema):
@@ -72,7 +89,7 @@ class ConvertSchema(BaseSchema):
     )
     customer_type = choice(CustomerType, load_default=CustomerType.INDIVIDUAL)
     segment = choice(Segment, required=True)
-    npwp = fields.String(allow_none=True, load_default=None)
+    npwp = Npwp(allow_none=True, load_default=None)
     since = fields.Date(allow_none=True, load_default=None)
 
 
@@ -87,7 +104,20 @@ class ProspectFilterSchema(PageArgsSchema):
         allow_none=True,
         validate=validate.OneOf(FOLLOW_UP_DUE, error="Must be one of: overdue, today, this_week."),
     )
-    q = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    q = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=100),
+        metadata={"description": "Words of the name, or digits of the phone in any form."},
+    )
+    sort = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(
+            SORT_KEYS + [f"-{key}" for key in SORT_KEYS],
+            error="Sort by one of: " + ", ".join(SORT_KEYS) + " (prefix - for descending).",
+        ),
+    )
 
 
 class StatusChangeOutSchema(BaseSchema):
@@ -102,8 +132,8 @@ class StatusChangeOutSchema(BaseSchema):
     changed_by = fields.Function(lambda c: c.changed_by.username)
 
 
-class ProspectSchema(BaseSchema):
-    """A prospect as the API returns it."""
+class ProspectSummarySchema(BaseSchema):
+    """A prospect as API lists return it (without its history)."""
 
     id = fields.Integer()
     name = fields.String()
@@ -123,6 +153,7 @@ class ProspectSchema(BaseSchema):
     campaign = fields.String()
     owner = fields.Integer(attribute="owner_id")
     owner_username = fields.Function(lambda p: p.owner.username)
+    branch = fields.Function(lambda p: p.owner.branch.code if p.owner.branch else None)
     status = fields.String()
     lost_reason = fields.String()
     lost_note = fields.String()
@@ -132,4 +163,9 @@ class ProspectSchema(BaseSchema):
     converted_at = fields.DateTime()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+
+
+class ProspectSchema(ProspectSummarySchema):
+    """One prospect as the API returns it, with its pipeline history."""
+
     history = fields.List(fields.Nested(StatusChangeOutSchema))

@@ -1,17 +1,20 @@
 """Prospect collection: create, edit, move along the pipeline, convert; each call one transaction."""
 
+import functools
 from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from aoapp.audit import services as audit
 from aoapp.auth.models import Role, User
 from aoapp.auth.scoping import get_visible, visible_to
 from aoapp.common.dates import bank_today, week_end
 from aoapp.common.pagination import Page, apply_sort, paginate
-from aoapp.customers.models import Customer
+from aoapp.customers.models import Customer, CustomerType
 from aoapp.database import utcnow
-from aoapp.errors import Conflict, Forbidden, InvalidInput
+from aoapp.errors import Conflict, DomainError, Forbidden, InvalidInput
 from aoapp.extensions import db
 from aoapp.products.models import Product
 from aoapp.prospects.duplicates import check_duplicates
@@ -22,6 +25,8 @@ from aoapp.prospects.models import (
     ProspectStatus,
     ProspectStatusChange,
 )
+
+CLOSING = {ProspectStatus.REJECTED, ProspectStatus.LOST}
 
 PIPELINE = [
     ProspectStatus.NEW,
@@ -50,14 +55,45 @@ def allowed_transitions(status: str) -> list[str]:
     return [*later, ProspectStatus.REJECTED, ProspectStatus.LOST]
 
 
+def unit_of_work(func):
+    """Run a service as one transaction: a refusal leaves the session clean, as before the call."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            result = func(*args, **kwargs)
+            db.session.commit()
+        except DomainError:
+            db.session.rollback()
+            raise
+        except IntegrityError as error:  # a concurrent request took the same NIK or CIF
+            db.session.rollback()
+            raise Conflict(
+                "Another user saved the same NIK or CIF a moment ago. Check the data and retry."
+            ) from error
+        return result
+
+    return wrapper
+
+
+def require_officer(actor) -> None:
+    """Only account officers collect prospects."""
+    if actor.role != Role.OFFICER:
+        raise Forbidden("Only account officers collect prospects.")
+
+
 def require_officer_owner(actor, prospect: Prospect) -> None:
     """Only the owning officer changes a prospect; others who can see it may only read."""
     if actor.role != Role.OFFICER or prospect.owner_id != actor.id:
         raise Forbidden("Only the officer who owns this prospect can change it.")
 
 
-def _resolve_references(actor, data: dict) -> dict:
-    """Turn the product code and referrer customer id into ids, checking the user may use them."""
+def _resolve_references(actor, data: dict, current: Prospect | None = None) -> dict:
+    """Turn the product code and referrer customer id into ids, checking the user may use them.
+
+    On an edit, the prospect's current product and referrer stay acceptable even when the
+    product was since deactivated or the customer moved to another officer.
+    """
     values = dict(data)
     errors: dict[str, list[str]] = {}
     if "product_interest" in values:
@@ -65,14 +101,20 @@ def _resolve_references(actor, data: dict) -> dict:
         values["product_interest_id"] = None
         if code:
             product = db.session.scalar(sa.select(Product).where(Product.code == code.upper()))
-            if product is None or not product.active:
+            kept = (
+                current is not None
+                and product is not None
+                and product.id == current.product_interest_id
+            )
+            if product is None or not (product.active or kept):
                 errors["product_interest"] = [f"Unknown or inactive product {code!r}."]
             else:
                 values["product_interest_id"] = product.id
     if "referrer_customer" in values:
         customer_id = values.pop("referrer_customer")
         values["referrer_customer_id"] = customer_id
-        if customer_id is not None:
+        kept = current is not None and customer_id == current.referrer_customer_id
+        if customer_id is not None and not kept:
             stmt = visible_to(actor, sa.select(Customer.id).where(Customer.id == customer_id))
             if db.session.scalar(stmt) is None:
                 errors["referrer_customer"] = ["Pick one of your customers as the referrer."]
@@ -81,16 +123,15 @@ def _resolve_references(actor, data: dict) -> dict:
     return values
 
 
-def _check_referral(prospect: Prospect) -> None:
+def _check_referral(values: dict) -> None:
     """A referral names the referring customer or a free-text referrer, not both."""
-    if prospect.referrer_customer_id and prospect.referrer_name:
+    customer, name = values.get("referrer_customer_id"), values.get("referrer_name")
+    if customer and name:
         raise InvalidInput(
             "Pick a referring customer or type a referrer name, not both.",
             {"referrer_name": ["Pick a referring customer or type a referrer name, not both."]},
         )
-    if prospect.source == ProspectSource.REFERRAL and not (
-        prospect.referrer_customer_id or prospect.referrer_name
-    ):
+    if values.get("source") == ProspectSource.REFERRAL and not (customer or name):
         raise InvalidInput(
             "A referral needs the referring customer or a referrer name.",
             {"referrer_name": ["A referral needs the referring customer or a referrer name."]},
@@ -110,46 +151,53 @@ def _add_history(prospect, actor, from_status, to_status, reason=None, note=None
     )
 
 
+@unit_of_work
 def create_prospect(actor, data: dict) -> Prospect:
     """Collect a new prospect owned by the acting officer."""
-    if actor.role != Role.OFFICER:
-        raise Forbidden("Only account officers collect prospects.")
+    require_officer(actor)
     values = _resolve_references(actor, data)
     allow_phone = values.pop("allow_duplicate_phone", False)
+    _check_referral(values)
     check_duplicates(actor, values.get("nik"), values.get("phone"), allow_phone)
     prospect = Prospect(**values, owner_id=actor.id, status=ProspectStatus.NEW)
-    _check_referral(prospect)
     _add_history(prospect, actor, None, ProspectStatus.NEW)
     db.session.add(prospect)
+    db.session.flush()  # the audit snapshot carries the id and the defaults
     audit.record(actor, prospect, "create", None, audit.snapshot(prospect))
-    db.session.commit()
     return prospect
 
 
+@unit_of_work
 def update_prospect(actor, prospect: Prospect, data: dict) -> Prospect:
     """Edit a prospect's data and, when `status` is given, move it along the pipeline."""
     require_officer_owner(actor, prospect)
     before = audit.snapshot(prospect)
-    values = _resolve_references(actor, data)
+    values = _resolve_references(actor, data, current=prospect)
     allow_phone = values.pop("allow_duplicate_phone", False)
     status = values.pop("status", None)
     reason = values.pop("lost_reason", None)
     note = values.pop("lost_note", None)
-    if "nik" in values or "phone" in values:
-        check_duplicates(
-            actor,
-            values["nik"] if "nik" in values and values["nik"] != prospect.nik else None,
-            values["phone"] if "phone" in values and values["phone"] != prospect.phone else None,
-            allow_phone,
-            exclude_prospect=prospect.id,
+    changing = bool(status) and status != prospect.status
+    if reason and not (changing and status in CLOSING):
+        raise InvalidInput(
+            "A reason is given only when the prospect is rejected or lost.",
+            {"lost_reason": ["Give a reason together with status rejected or lost."]},
         )
+    if note and not changing:
+        raise InvalidInput(
+            "A note is kept with a status change.",
+            {"lost_note": ["Give the note together with the new status."]},
+        )
+    _check_referral({**before, **values})
+    new_nik = values.get("nik") if values.get("nik") != prospect.nik else None
+    new_phone = values.get("phone") if values.get("phone") != prospect.phone else None
+    if new_nik or new_phone:
+        check_duplicates(actor, new_nik, new_phone, allow_phone, exclude_prospect=prospect.id)
     for key, value in values.items():
         setattr(prospect, key, value)
-    _check_referral(prospect)
-    if status and status != prospect.status:
+    if changing:
         _transition(actor, prospect, status, reason, note)
     audit.record(actor, prospect, "update", before, audit.snapshot(prospect))
-    db.session.commit()
     return prospect
 
 
@@ -165,7 +213,7 @@ def _transition(actor, prospect: Prospect, status: str, reason, note) -> None:
             f"A prospect cannot move from {prospect.status} to {status}.",
             {"status": [f"From {prospect.status} the next status can be: {allowed}."]},
         )
-    closing = status in {ProspectStatus.REJECTED, ProspectStatus.LOST}
+    closing = status in CLOSING
     if closing and not reason:
         raise InvalidInput(
             "A reason is required.",
@@ -177,16 +225,17 @@ def _transition(actor, prospect: Prospect, status: str, reason, note) -> None:
     prospect.lost_note = note if closing else None
 
 
+@unit_of_work
 def change_status(actor, prospect: Prospect, status: str, reason=None, note=None) -> Prospect:
     """Move a prospect to another pipeline status (history kept, audited)."""
     require_officer_owner(actor, prospect)
     before = audit.snapshot(prospect)
     _transition(actor, prospect, status, reason, note)
     audit.record(actor, prospect, "update", before, audit.snapshot(prospect))
-    db.session.commit()
     return prospect
 
 
+@unit_of_work
 def convert(actor, prospect: Prospect, data: dict) -> Customer:
     """Turn an open prospect into a customer with the CIF given by core banking; status `won`."""
     from aoapp.customers.services import build_customer
@@ -198,6 +247,7 @@ def convert(actor, prospect: Prospect, data: dict) -> Customer:
             {"status": ["Only an open prospect can be converted into a customer."]},
         )
     owner: User = prospect.owner
+    individual = data["customer_type"] == CustomerType.INDIVIDUAL
     customer = build_customer(
         actor,
         {
@@ -205,7 +255,8 @@ def convert(actor, prospect: Prospect, data: dict) -> Customer:
             "name": prospect.name,
             "customer_type": data["customer_type"],
             "segment": data["segment"],
-            "nik": prospect.nik,
+            # A company is identified by its NPWP; the prospect's NIK is its contact person's.
+            "nik": prospect.nik if individual else None,
             "npwp": data.get("npwp"),
             "phone": prospect.phone,
             "email": prospect.email,
@@ -224,7 +275,6 @@ def convert(actor, prospect: Prospect, data: dict) -> Customer:
     db.session.flush()
     audit.record(actor, customer, "create", None, audit.snapshot(customer))
     audit.record(actor, prospect, "update", before, audit.snapshot(prospect))
-    db.session.commit()
     return customer
 
 
@@ -235,7 +285,12 @@ def get_prospect(actor, prospect_id) -> Prospect:
 
 def filtered_query(actor, filters: dict) -> sa.Select:
     """The scoped, filtered and sorted select behind the list page, the API and the CSV export."""
-    stmt = visible_to(actor, sa.select(Prospect))
+    stmt = visible_to(actor, sa.select(Prospect)).options(
+        selectinload(Prospect.owner).selectinload(User.branch),
+        selectinload(Prospect.product_interest),
+        selectinload(Prospect.referrer_customer),
+        selectinload(Prospect.customer),
+    )
     if filters.get("status"):
         stmt = stmt.where(Prospect.status == filters["status"])
     if filters.get("source"):
@@ -254,18 +309,29 @@ def filtered_query(actor, filters: dict) -> sa.Select:
             stmt = stmt.where(Prospect.next_follow_up_date.between(today, week_end(today)))
     text = (filters.get("q") or "").strip()
     if text:
-        like = f"%{text.lower()}%"
-        conditions = [sa.func.lower(Prospect.name).like(like)]
+        like = f"%{_escape_like(text.lower())}%"
+        conditions = [sa.func.lower(Prospect.name).like(like, escape="\\")]
         digits = "".join(ch for ch in text if ch.isdigit())
         if len(digits) >= 4:
+            # Stored as 62812…: 0812… loses its 0, +62812… and 62812… match as they are.
             conditions.append(Prospect.phone.like(f"%{digits.lstrip('0')}%"))
         stmt = stmt.where(sa.or_(*conditions))
     return apply_sort(stmt, filters.get("sort"), SORTABLE, "-created_at", Prospect.id)
 
 
+def _escape_like(text: str) -> str:
+    """Make % and _ typed by the user match themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def list_prospects(actor, filters: dict, per_page: int) -> Page:
     """One page of the prospects the user may see, filtered and sorted."""
     return paginate(filtered_query(actor, filters), filters.get("page", 1), per_page)
+
+
+def export_prospects(actor, filters: dict) -> list[Prospect]:
+    """Every prospect of the filtered list (all pages), for the CSV export."""
+    return list(db.session.scalars(filtered_query(actor, filters)))
 
 
 def conversion_days(prospect: Prospect) -> int | None:

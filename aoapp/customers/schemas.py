@@ -1,0 +1,93 @@
+"""Validation rules and API shapes for customers and the products they hold."""
+
+from marshmallow import ValidationError, fields, validate
+
+from aoapp.common.dates import bank_today
+from aoapp.common.schemas import BaseSchema, Nik, Npwp, PageArgsSchema, Phone, Text, choice
+from aoapp.customers.models import CustomerType, Segment
+
+CIF_FORMAT = validate.Regexp(
+    r"^[A-Za-z0-9-]+$", error="CIF may contain only letters, digits and dashes."
+)
+
+
+def not_in_future(value) -> None:
+    """Business dates that already happened cannot lie after today (bank's time zone)."""
+    if value is not None and value > bank_today():
+        raise ValidationError("This date cannot be in the future.")
+
+
+class CustomerInputSchema(BaseSchema):
+    """Fields of a customer entered by hand (core banking imports come later)."""
+
+    cif = Text(required=True, max_length=30, validate=[CIF_FORMAT])
+    name = Text(required=True, max_length=120)
+    customer_type = choice(CustomerType, load_default=CustomerType.INDIVIDUAL)
+    nik = Nik(allow_none=True, load_default=None)
+    npwp = Npwp(allow_none=True, load_default=None)
+    phone = Phone(allow_none=True, load_default=None)
+    email = fields.Email(
+        allow_none=True, load_default=None, error_messages={"invalid": "Not a valid email address."}
+    )
+    address = Text(load_default="", max_length=500)
+    segment = choice(Segment, required=True)
+    since = fields.Date(load_default=bank_today, validate=not_in_future)
+    allow_duplicate_phone = fields.Boolean(load_default=False, load_only=True)
+
+
+class CustomerPatchSchema(CustomerInputSchema):
+    """API change of some fields of a customer (loaded with partial=True)."""
+
+
+class CustomerFilterSchema(PageArgsSchema):
+    """List filters shared by the customers page and the API."""
+
+    segment = choice(Segment, load_default=None, allow_none=True)
+    officer = fields.Integer(load_default=None, allow_none=True)
+    customer_type = choice(CustomerType, load_default=None, allow_none=True)
+    q = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+
+
+class ReassignSchema(BaseSchema):
+    """The officer a customer moves to."""
+
+    officer = fields.Integer(required=True)
+
+
+class HoldingInputSchema(BaseSchema):
+    """A product the customer already holds at the bank."""
+
+    product = Text(required=True, max_length=20)  # product code
+    account_no = Text(allow_none=True, load_default=None, max_length=40)
+    opened_on = fields.Date(allow_none=True, load_default=None, validate=not_in_future)
+
+
+class HoldingSchema(BaseSchema):
+    """A held product as the API returns it."""
+
+    product = fields.Function(lambda h: h.product.code)
+    product_name = fields.Function(lambda h: h.product.name)
+    account_no = fields.String()
+    opened_on = fields.Date()
+
+
+class CustomerSchema(BaseSchema):
+    """A customer as the API returns it."""
+
+    id = fields.Integer()
+    cif = fields.String()
+    name = fields.String()
+    customer_type = fields.String()
+    nik = fields.String()
+    npwp = fields.String()
+    phone = fields.String()
+    email = fields.String()
+    address = fields.String()
+    segment = fields.String()
+    branch = fields.Function(lambda c: c.branch.code)
+    officer = fields.Integer(attribute="officer_id")
+    officer_username = fields.Function(lambda c: c.officer.username if c.officer else None)
+    since = fields.Date()
+    holdings = fields.List(fields.Nested(HoldingSchema))
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()

@@ -1,0 +1,103 @@
+"""Validation rules and API shapes for the product catalogue and introductions."""
+
+from marshmallow import fields, validate
+
+from aoapp.common.dates import bank_today
+from aoapp.common.schemas import BaseSchema, PageArgsSchema, Text, choice
+from aoapp.products.models import (
+    CreditSubtype,
+    IntroductionOutcome,
+    IntroductionPlace,
+    ProductKind,
+)
+
+PRODUCT_CODE = validate.Regexp(
+    r"^[A-Za-z][A-Za-z0-9_-]*$",
+    error="Use letters, digits, - or _, starting with a letter (e.g. KUR-MIKRO).",
+)
+
+
+class ProductInputSchema(BaseSchema):
+    """A product of the catalogue as the admin enters it."""
+
+    code = Text(required=True, max_length=20, validate=[PRODUCT_CODE])
+    name = Text(required=True, max_length=120)
+    kind = choice(ProductKind, required=True)
+    credit_subtype = choice(CreditSubtype, allow_none=True, load_default=None)
+    active = fields.Boolean(load_default=True)
+    description = Text(load_default="", max_length=2000)
+
+
+class ProductPatchSchema(ProductInputSchema):
+    """API change of some fields of a product (loaded with partial=True)."""
+
+
+class ProductFilterSchema(PageArgsSchema):
+    """Catalogue filters; inactive products are listed for admins only."""
+
+    kind = choice(ProductKind, load_default=None, allow_none=True)
+    include_inactive = fields.Boolean(load_default=False)
+    q = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+
+
+class ProductSchema(BaseSchema):
+    """A product as the API returns it."""
+
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+    kind = fields.String()
+    credit_subtype = fields.String()
+    active = fields.Boolean()
+    description = fields.String()
+    created_at = fields.DateTime()
+
+
+class IntroductionUpdateSchema(BaseSchema):
+    """What was presented, where, and how the client responded (the subject never changes).
+
+    The API loads it with partial=True for PATCH; the HTML form submits every field.
+    """
+
+    product = Text(required=True, max_length=20)  # product code
+    introduced_on = fields.Date(load_default=bank_today)
+    place = choice(IntroductionPlace, required=True)
+    explanation = Text(load_default="", max_length=4000)
+    understood = fields.Boolean(load_default=False)
+    outcome = choice(IntroductionOutcome, required=True)
+    follow_up_date = fields.Date(allow_none=True, load_default=None)
+
+
+class IntroductionInputSchema(IntroductionUpdateSchema):
+    """A new introduction, to exactly one prospect or one customer (by id)."""
+
+    prospect = fields.Integer(allow_none=True, load_default=None)
+    customer = fields.Integer(allow_none=True, load_default=None)
+
+
+class IntroductionFilterSchema(PageArgsSchema):
+    """Filters of the introductions list."""
+
+    prospect = fields.Integer(load_default=None, allow_none=True)
+    customer = fields.Integer(load_default=None, allow_none=True)
+    outcome = choice(IntroductionOutcome, load_default=None, allow_none=True)
+    product = fields.String(load_default=None, allow_none=True)  # product code
+
+
+class IntroductionSchema(BaseSchema):
+    """An introduction as the API returns it."""
+
+    id = fields.Integer()
+    prospect = fields.Integer(attribute="prospect_id")
+    customer = fields.Integer(attribute="customer_id")
+    product = fields.Function(lambda i: i.product.code)
+    product_name = fields.Function(lambda i: i.product.name)
+    officer = fields.Integer(attribute="officer_id")
+    introduced_on = fields.Date()
+    place = fields.String()
+    explanation = fields.String()
+    understood = fields.Boolean()
+    outcome = fields.String()
+    follow_up_date = fields.Date()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()

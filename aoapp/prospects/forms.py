@@ -1,0 +1,149 @@
+"""Prospect forms: they render fields and carry CSRF; the rules live in schemas.py and services.py.
+
+Field names equal the schema field names, so load_form() can copy errors onto them.
+"""
+
+import sqlalchemy as sa
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired
+
+from aoapp.auth.models import Role, User
+from aoapp.auth.scoping import visible_to
+from aoapp.common.forms import choices, enum_choices
+from aoapp.common.identity import display_phone
+from aoapp.common.templating import label
+from aoapp.customers.models import Customer, CustomerType, Segment
+from aoapp.extensions import db
+from aoapp.products.models import Product
+from aoapp.prospects.models import LostReason, Prospect, ProspectSource, ProspectStatus
+from aoapp.prospects.schemas import FOLLOW_UP_DUE
+
+NONE = "—"
+
+
+class ProspectForm(FlaskForm):
+    """Collect or edit a prospect."""
+
+    name = StringField("Name", validators=[InputRequired()])
+    phone = StringField("Phone", validators=[InputRequired()])
+    email = StringField("Email")
+    nik = StringField("NIK")
+    address = TextAreaField("Address")
+    area = StringField("Area")
+    business_type = StringField("Business type")
+    estimated_credit_need = StringField("Estimated credit need (Rp)")
+    product_interest = SelectField("Product interest", choices=choices([], NONE))
+    source = SelectField(
+        "Source", choices=enum_choices(ProspectSource, "Choose…"), validators=[InputRequired()]
+    )
+    referrer_customer = SelectField("Referred by one of your customers", choices=choices([], NONE))
+    referrer_name = StringField("…or referrer name")
+    campaign = StringField("Campaign")
+    next_follow_up_date = DateField("Next follow-up")
+    notes = TextAreaField("Notes")
+    allow_duplicate_phone = BooleanField("This is a different person: save with the shared phone")
+
+    def set_choices(self, actor, prospect: Prospect | None = None) -> None:
+        """Active products by code, and the user's own customers as possible referrers."""
+        products = db.session.scalars(
+            sa.select(Product).where(Product.active).order_by(Product.code)
+        ).all()
+        if prospect is not None and prospect.product_interest not in (None, *products):
+            products.append(prospect.product_interest)  # keep a since-deactivated product
+        self.product_interest.choices = choices(
+            [(p.code, f"{p.code} – {p.name}") for p in products], NONE
+        )
+        customers = db.session.scalars(
+            visible_to(actor, sa.select(Customer)).order_by(Customer.name, Customer.id)
+        ).all()
+        if prospect is not None and prospect.referrer_customer not in (None, *customers):
+            customers.append(prospect.referrer_customer)
+        self.referrer_customer.choices = choices(
+            [(str(c.id), f"{c.name} ({c.cif})") for c in customers], NONE
+        )
+
+    @classmethod
+    def for_prospect(cls, prospect: Prospect) -> "ProspectForm":
+        """The edit form filled with the prospect's current values."""
+        need = prospect.estimated_credit_need
+        return cls(
+            data={
+                "name": prospect.name,
+                "phone": display_phone(prospect.phone),
+                "email": prospect.email or "",
+                "nik": prospect.nik or "",
+                "address": prospect.address,
+                "area": prospect.area,
+                "business_type": prospect.business_type,
+                "estimated_credit_need": "" if need is None else f"{need:f}",
+                "product_interest": prospect.product_interest.code
+                if prospect.product_interest
+                else "",
+                "source": prospect.source,
+                "referrer_customer": str(prospect.referrer_customer_id or ""),
+                "referrer_name": prospect.referrer_name or "",
+                "campaign": prospect.campaign or "",
+                "next_follow_up_date": prospect.next_follow_up_date,
+                "notes": prospect.notes,
+            }
+        )
+
+
+class StatusForm(FlaskForm):
+    """Move a prospect along the pipeline."""
+
+    status = SelectField("New status", choices=[], validators=[InputRequired()])
+    lost_reason = SelectField(
+        "Reason (when rejected or lost)", choices=enum_choices(LostReason, "—")
+    )
+    lost_note = TextAreaField("Note")
+
+    def set_choices(self, prospect: Prospect) -> None:
+        """The statuses the prospect may move to now."""
+        from aoapp.prospects.services import allowed_transitions
+
+        self.status.choices = choices([(s, label(s)) for s in allowed_transitions(prospect.status)])
+
+
+class ConvertForm(FlaskForm):
+    """Convert a prospect into a customer with the CIF given by core banking."""
+
+    cif = StringField("CIF number", validators=[InputRequired()])
+    customer_type = SelectField("Customer type", choices=enum_choices(CustomerType))
+    segment = SelectField(
+        "Segment", choices=enum_choices(Segment, "Choose…"), validators=[InputRequired()]
+    )
+    npwp = StringField("NPWP (required for a company)")
+
+
+class FilterForm(FlaskForm):
+    """The list's filters (GET, no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Name or phone")
+    status = SelectField("Status", choices=enum_choices(ProspectStatus, "Any status"))
+    source = SelectField("Source", choices=enum_choices(ProspectSource, "Any source"))
+    owner = SelectField("Officer", choices=choices([], "Any officer"))
+    follow_up = SelectField(
+        "Follow-up due",
+        choices=choices([(due, label(due)) for due in FOLLOW_UP_DUE], "Any time"),
+    )
+    sort = StringField()
+
+    def set_choices(self, actor) -> None:
+        """Officers the user can see (only supervisors and admins filter by officer)."""
+        officers = db.session.scalars(
+            visible_to(actor, sa.select(User).where(User.role == Role.OFFICER)).order_by(
+                User.full_name, User.username
+            )
+        )
+        self.owner.choices = choices(
+            [
+                (str(u.id), f"{u.display_name} ({u.branch.code if u.branch else '-'})")
+                for u in officers
+            ],
+            "Any officer",
+        )

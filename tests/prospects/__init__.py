@@ -1,0 +1,1 @@
+"""Prospect collection: services, pages and API."""

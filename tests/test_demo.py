@@ -1,0 +1,105 @@
+"""`flask seed-demo`: a believable demo bank, loaded idempotently."""
+
+import sqlalchemy as sa
+
+from aoapp.auth.models import User
+from aoapp.customers.models import Customer
+from aoapp.extensions import db
+from aoapp.products.models import Introduction
+from aoapp.prospects.models import Prospect, ProspectStatus
+
+DEMO_PASSWORD = "demo-password-1"
+
+
+def _row_counts() -> dict[str, int]:
+    db.session.expire_all()
+    return {
+        table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+    }
+
+
+class TestSeedDemo:
+    def test_running_twice_changes_nothing(self, runner):
+        first = runner.invoke(args=["seed-demo"], env={"DEMO_PASSWORD": None})
+        assert first.exit_code == 0, first.output
+        after_first = _row_counts()
+        second = runner.invoke(args=["seed-demo"], env={"DEMO_PASSWORD": None})
+        assert second.exit_code == 0, second.output
+        assert _row_counts() == after_first
+        assert "0 created" in second.stderr and "prospects: 0 created, 30 already" in second.stderr
+        assert after_first["users"] == 5 and after_first["branches"] == 2
+        assert after_first["products"] == 10
+
+    def test_demo_logins_work_with_the_default_password(self, runner, client, auth):
+        assert runner.invoke(args=["seed-demo"], env={"DEMO_PASSWORD": None}).exit_code == 0
+        assert auth.login("ao.budi", DEMO_PASSWORD).status_code == 302
+        assert client.get("/profile").status_code == 200
+
+    def test_demo_password_comes_from_the_environment(self, runner, auth):
+        result = runner.invoke(args=["seed-demo"], env={"DEMO_PASSWORD": "another-secret-42"})
+        assert result.exit_code == 0, result.output
+        assert auth.login("spv.jkt", DEMO_PASSWORD).status_code == 401
+        assert auth.login("spv.jkt", "another-secret-42").status_code == 302
+
+    def test_a_short_demo_password_is_refused(self, runner):
+        result = runner.invoke(args=["seed-demo"], env={"DEMO_PASSWORD": "short"})
+        assert result.exit_code != 0
+        assert "at least 10 characters" in result.output
+
+    def test_the_demo_bank_has_every_role_and_pipeline_status(self, runner):
+        runner.invoke(args=["seed-demo"], env={"DEMO_PASSWORD": None})
+        users = {u.username: u for u in db.session.scalars(sa.select(User))}
+        assert users["admin"].is_admin
+        assert [b.code for b in users["spv.jkt"].supervised] == ["JKT01"]
+        assert {
+            (u, users[u].branch.code, users[u].officer_code) for u in users if u[:3] == "ao."
+        } == {
+            ("ao.budi", "JKT01", "AO001"),
+            ("ao.sari", "JKT01", "AO002"),
+            ("ao.dewi", "BDG01", "AO101"),
+        }
+        for officer in ("ao.budi", "ao.sari", "ao.dewi"):
+            statuses = set(
+                db.session.scalars(
+                    sa.select(Prospect.status).where(Prospect.owner_id == users[officer].id)
+                )
+            )
+            assert statuses == set(ProspectStatus)
+            customers = db.session.scalar(
+                sa.select(sa.func.count()).where(Customer.officer_id == users[officer].id)
+            )
+            assert customers >= 6
+        closed = db.session.scalars(
+            sa.select(Prospect).where(Prospect.status.in_(["rejected", "lost"]))
+        ).all()
+        assert closed and all(p.lost_reason and p.history[-1].reason for p in closed)
+        won = db.session.scalars(sa.select(Prospect).where(Prospect.status == "won")).all()
+        assert all(p.customer is not None and len(p.history) == 5 for p in won)
+        assert any(p.referrer_customer_id for p in won)
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Introduction)) > 0
+
+    def test_demo_identity_numbers_are_valid(self, runner):
+        from aoapp.common.identity import normalize_nik, normalize_npwp, normalize_phone
+
+        runner.invoke(args=["seed-demo"], env={"DEMO_PASSWORD": None})
+        for customer in db.session.scalars(sa.select(Customer)):
+            assert customer.nik or customer.npwp
+            if customer.nik:
+                assert normalize_nik(customer.nik) == customer.nik
+            if customer.npwp:
+                assert normalize_npwp(customer.npwp) == customer.npwp
+            assert normalize_phone(customer.phone) == customer.phone
+        for prospect in db.session.scalars(sa.select(Prospect)):
+            assert normalize_phone(prospect.phone) == prospect.phone
+            if prospect.nik:
+                assert normalize_nik(prospect.nik) == prospect.nik
+
+    def test_refuses_a_production_database_without_the_flag(self, app, runner):
+        app.config["PRODUCTION"] = True
+        try:
+            result = runner.invoke(args=["seed-demo"])
+        finally:
+            app.config["PRODUCTION"] = False
+        assert result.exit_code != 0 and "production" in result.output
+        assert _row_counts()["users"] == 0
