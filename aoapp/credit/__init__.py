@@ -1,0 +1,1 @@
+"""Credit monitoring: facilities, positions, collectibility, watchlist, monitoring visits."""

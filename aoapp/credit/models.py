@@ -1,0 +1,167 @@
+"""Facilities (credit accounts), their positions per as-of date, Kol bands and monitoring visits."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from aoapp.database import utcnow
+from aoapp.extensions import db
+
+
+class FacilityStatus(StrEnum):
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+class KolRule(StrEnum):
+    """Which rule decided a position's effective (debtor) collectibility."""
+
+    DPD = "dpd"
+    FILE = "file"
+    RESTRUCTURE_HOLD = "restructure_hold"
+    ONE_OBLIGOR = "one_obligor"
+
+
+class RiskRating(StrEnum):
+    """Risk rating of a monitoring visit, best first."""
+
+    STRONG = "strong"
+    ADEQUATE = "adequate"
+    WEAK = "weak"
+    CRITICAL = "critical"
+
+
+class CollectibilityBand(db.Model):
+    """One OJK collectibility class and its DPD band; the one table the thresholds live in."""
+
+    __tablename__ = "collectibility_bands"
+
+    kol: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    name_id: Mapped[str] = mapped_column(sa.String(60))
+    name_en: Mapped[str] = mapped_column(sa.String(60))
+    min_dpd: Mapped[int]
+    max_dpd: Mapped[int | None]  # None: no upper bound
+
+
+class Facility(db.Model):
+    """One credit account of a customer."""
+
+    __tablename__ = "facilities"
+    __table_args__ = (sa.CheckConstraint("status IN ('active', 'closed')", name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_no: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    customer_id: Mapped[int] = mapped_column(sa.ForeignKey("customers.id"), index=True)
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id"), index=True)
+    currency: Mapped[str] = mapped_column(sa.String(3), default="IDR")
+    plafond: Mapped[Decimal]
+    interest_rate: Mapped[Decimal] = mapped_column(sa.Numeric(7, 4))
+    tenor_months: Mapped[int | None]
+    start_date: Mapped[date]
+    maturity_date: Mapped[date]
+    purpose: Mapped[str] = mapped_column(sa.Text, default="")
+    collateral_description: Mapped[str] = mapped_column(sa.Text, default="")
+    collateral_value: Mapped[Decimal | None]
+    restructured: Mapped[bool] = mapped_column(default=False)
+    restructured_on: Mapped[date | None]
+    status: Mapped[str] = mapped_column(sa.String(10), default=FacilityStatus.ACTIVE)
+    closed_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    customer = relationship("Customer")
+    product = relationship("Product")
+
+
+class Position(db.Model):
+    """A facility's state on an as-of date, imported from core banking, with its computed Kol.
+
+    `officer_id`/`branch_id`/`customer_id` are copied from the listing so portfolio figures on any
+    past date are set-based sums; `prev_dpd`/`prev_kol` (the previous listing) feed the watchlist.
+    """
+
+    __tablename__ = "positions"
+    __table_args__ = (
+        sa.UniqueConstraint("facility_id", "as_of", name="facility_as_of"),
+        sa.Index("ix_positions_as_of_officer", "as_of", "officer_id"),
+        sa.Index("ix_positions_as_of_branch", "as_of", "branch_id"),
+        sa.Index("ix_positions_as_of_customer", "as_of", "customer_id"),
+        sa.CheckConstraint("dpd >= 0", name="dpd"),
+        sa.CheckConstraint("facility_kol BETWEEN 1 AND 5", name="facility_kol"),
+        sa.CheckConstraint("debtor_kol BETWEEN 1 AND 5", name="debtor_kol"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(sa.ForeignKey("facilities.id", ondelete="CASCADE"))
+    as_of: Mapped[date]
+    customer_id: Mapped[int] = mapped_column(sa.ForeignKey("customers.id"))
+    officer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    branch_id: Mapped[int | None] = mapped_column(sa.ForeignKey("branches.id"))
+    outstanding: Mapped[Decimal]
+    arrears_principal: Mapped[Decimal]
+    arrears_interest: Mapped[Decimal]
+    dpd: Mapped[int]
+    file_kol: Mapped[int | None]
+    dpd_kol: Mapped[int]
+    facility_kol: Mapped[int]
+    debtor_kol: Mapped[int]
+    kol_rule: Mapped[str] = mapped_column(sa.String(20))
+    prev_dpd: Mapped[int | None]
+    prev_kol: Mapped[int | None]  # effective (debtor) Kol on the previous listing
+    import_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("position_imports.id", ondelete="SET NULL")
+    )
+
+    facility: Mapped[Facility] = relationship()
+
+
+class KolUpgrade(db.Model):
+    """An authorised upgrade of a restructured facility's Kol, lifting the restructure hold."""
+
+    __tablename__ = "kol_upgrades"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(sa.ForeignKey("facilities.id"), index=True)
+    as_of: Mapped[date]
+    from_kol: Mapped[int]
+    to_kol: Mapped[int]
+    justification: Mapped[str] = mapped_column(sa.Text)
+    upgraded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    upgraded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    facility = relationship("Facility")
+    upgraded_by = relationship("User")
+
+
+class MonitoringVisit(db.Model):
+    """On-site check of a borrower's business and collateral, with a risk rating."""
+
+    __tablename__ = "monitoring_visits"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "risk_rating IN ('strong', 'adequate', 'weak', 'critical')", name="risk_rating"
+        ),
+        sa.Index("ix_monitoring_visits_customer_date", "customer_id", "visit_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(sa.ForeignKey("customers.id", ondelete="CASCADE"))
+    facility_id: Mapped[int | None] = mapped_column(sa.ForeignKey("facilities.id"), index=True)
+    officer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    visit_date: Mapped[date]
+    business_condition: Mapped[str] = mapped_column(sa.Text, default="")
+    collateral_condition: Mapped[str] = mapped_column(sa.Text, default="")
+    collateral_value: Mapped[Decimal | None]
+    findings: Mapped[str] = mapped_column(sa.Text, default="")
+    risk_rating: Mapped[str] = mapped_column(sa.String(10))
+    recommendations: Mapped[str] = mapped_column(sa.Text, default="")
+    next_visit_date: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    customer = relationship("Customer")
+    facility = relationship("Facility")
+    officer = relationship("User")

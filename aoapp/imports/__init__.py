@@ -1,0 +1,1 @@
+"""Imports from the core banking system: the daily/monthly loan listing."""

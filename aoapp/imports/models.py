@@ -1,0 +1,46 @@
+"""The record of each listing import: who, when, which file, conventions, counts, status."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from aoapp.database import utcnow
+from aoapp.extensions import db
+
+
+class ImportStatus(StrEnum):
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    REJECTED = "rejected"  # validation errors: nothing changed
+    FAILED = "failed"  # crashed: nothing changed
+
+
+class PositionImport(db.Model):
+    """One run of the loan-listing import."""
+
+    __tablename__ = "position_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    source: Mapped[str] = mapped_column(sa.String(10), default="cli")  # cli | web | api | demo
+    file_name: Mapped[str] = mapped_column(sa.String(255))
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    as_of: Mapped[date] = mapped_column(index=True)
+    partial: Mapped[bool] = mapped_column(default=False)
+    decimal: Mapped[str | None] = mapped_column(sa.String(10))
+    date_format: Mapped[str | None] = mapped_column(sa.String(10))
+    encoding: Mapped[str | None] = mapped_column(sa.String(30))
+    status: Mapped[str] = mapped_column(sa.String(10), default=ImportStatus.RUNNING)
+    stage: Mapped[str] = mapped_column(sa.String(40), default="queued")
+    progress: Mapped[int] = mapped_column(default=0)  # percent
+    rows: Mapped[int] = mapped_column(default=0)
+    error_count: Mapped[int] = mapped_column(default=0)
+    errors_file: Mapped[str | None] = mapped_column(sa.String(255))
+    message: Mapped[str | None] = mapped_column(sa.Text)
+    summary: Mapped[dict | None] = mapped_column(sa.JSON)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+    user = relationship("User")
