@@ -13,6 +13,7 @@ def _officer_ids_of_branches(branch_ids: list[int]):
 
 def scope_condition(user, model):
     """A WHERE condition limiting `model` rows to those `user` may see."""
+    from aoapp.credit.models import Facility, MonitoringVisit, Position
     from aoapp.customers.models import Customer, ProductHolding
     from aoapp.products.models import Introduction
     from aoapp.prospects.models import Prospect
@@ -35,9 +36,10 @@ def scope_condition(user, model):
         return sa.or_(
             Introduction.prospect_id.in_(prospects), Introduction.customer_id.in_(customers)
         )
-    if model is ProductHolding:
+    if model in (ProductHolding, Facility, Position, MonitoringVisit):
+        # Credit records follow their customer's current assignment.
         customers = sa.select(Customer.id).where(scope_condition(user, Customer))
-        return ProductHolding.customer_id.in_(customers)
+        return model.customer_id.in_(customers)
     if model is User:
         if is_officer:
             return User.id == user.id
