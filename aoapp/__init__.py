@@ -97,6 +97,10 @@ def register_blueprints(app: Flask) -> None:
     from aoapp.audit.views import bp as audit_bp
     from aoapp.auth.api import blp as auth_api
     from aoapp.auth.views import bp as auth_bp
+    from aoapp.credit.api import facilities_blp, portfolio_blp, watchlist_blp
+    from aoapp.credit.views import bp as credit_bp
+    from aoapp.credit.visit_api import monitoring_visits_blp
+    from aoapp.credit.visit_views import bp as visits_bp
     from aoapp.customers.api import blp as customers_api
     from aoapp.customers.views import bp as customers_bp
     from aoapp.products.api import introductions_blp, products_blp
@@ -104,9 +108,28 @@ def register_blueprints(app: Flask) -> None:
     from aoapp.prospects.api import blp as prospects_api
     from aoapp.prospects.views import bp as prospects_bp
 
-    for blueprint in (auth_bp, admin_bp, prospects_bp, customers_bp, products_bp, audit_bp):
+    for blueprint in (
+        auth_bp,
+        admin_bp,
+        prospects_bp,
+        customers_bp,
+        products_bp,
+        audit_bp,
+        visits_bp,
+        credit_bp,
+    ):
         app.register_blueprint(blueprint)
-    for blp in (auth_api, prospects_api, customers_api, products_blp, introductions_blp):
+    for blp in (
+        auth_api,
+        prospects_api,
+        customers_api,
+        products_blp,
+        introductions_blp,
+        monitoring_visits_blp,
+        facilities_blp,
+        portfolio_blp,
+        watchlist_blp,
+    ):
         csrf.exempt(blp)
         api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")
 
@@ -140,6 +163,8 @@ def register_commands(app: Flask) -> None:
     """Provisioning and demo-data commands for `flask`."""
     from aoapp.auth.cli import register as register_auth
     from aoapp.demo.cli import register as register_demo
+    from aoapp.imports.cli import register as register_imports
 
     register_auth(app)
     register_demo(app)
+    register_imports(app)

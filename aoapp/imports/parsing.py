@@ -1,0 +1,240 @@
+"""Strict, vectorised parsing of the listing's text cells: one number and one date convention per
+file (given or detected), every bad value a row error, never a guess."""
+
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from aoapp.imports.columns import BY_NAME, COLUMNS, DATE_COLUMNS, NUMBER_COLUMNS
+
+MONEY = {
+    "dot": r"^\d+(\.\d{1,2})?$",
+    "comma": r"^(\d{1,3}(\.\d{3})+|\d+)(,\d{1,2})?$",
+}
+RATE = {
+    "dot": r"^\d{1,3}(\.\d{1,4})?$",
+    "comma": r"^\d{1,3}(,\d{1,4})?$",
+}
+DATES = {
+    "iso": (r"^\d{4}-\d{2}-\d{2}$", "%Y-%m-%d"),
+    "dmy": (r"^\d{1,2}/\d{1,2}/\d{4}$", "%d/%m/%Y"),
+}
+DECIMAL_LABELS = {"dot": "plain (1234567.89)", "comma": "Indonesian (1.234.567,89)"}
+DATE_LABELS = {"iso": "ISO (2026-10-31)", "dmy": "dd/mm/yyyy (31/10/2026)"}
+FLAG_TRUE = ["y", "ya", "yes", "1", "true", "t"]
+FLAG_FALSE = ["n", "tidak", "no", "0", "false", "f", ""]
+MAX_DPD = 99_999
+
+
+class ConventionUnknown(Exception):
+    """The file's number or date convention cannot be told apart; the user must name it."""
+
+
+@dataclass
+class RowError:
+    """One problem in one cell (row numbers count the header as row 1)."""
+
+    row: int
+    column: str
+    value: str
+    message: str
+
+
+@dataclass
+class Parsed:
+    """The validated listing as typed columns, or the errors that stop it."""
+
+    table: pa.Table | None
+    errors: list[RowError]
+    decimal: str
+    date_format: str
+    decimal_detected: bool
+    date_detected: bool
+    notes: list[str] = field(default_factory=list)
+
+
+def _count(mask) -> int:
+    return pc.sum(pc.cast(mask, pa.int64())).as_py() or 0
+
+
+def detect_decimal(table: pa.Table) -> str:
+    """Tell plain from Indonesian numbers from the whole file; refuse when nothing tells them apart."""
+    comma = dot = ambiguous = 0
+    for name in NUMBER_COLUMNS:
+        col = table.column(name)
+        comma += _count(pc.match_substring(col, ",")) + _count(
+            pc.match_substring_regex(col, r"\.\d{3}\.")
+        )
+        dot += _count(pc.match_substring_regex(col, r"^\d+\.(\d{1,2}|\d{4,})$"))
+        ambiguous += _count(pc.match_substring_regex(col, r"^\d{1,3}\.\d{3}$"))
+    if comma or dot:
+        return "comma" if comma >= dot else "dot"
+    if ambiguous:
+        raise ConventionUnknown(
+            "The numbers could be plain or Indonesian (e.g. 1.234): name the convention with "
+            "--decimal=dot (1234567.89) or --decimal=comma (1.234.567,89)."
+        )
+    return "dot"  # only whole numbers without separators: both conventions read them alike
+
+
+def detect_date_format(table: pa.Table) -> str:
+    """Tell ISO dates from dd/mm/yyyy by what most date cells look like."""
+    iso = dmy = 0
+    for name in DATE_COLUMNS:
+        col = table.column(name)
+        iso += _count(pc.match_substring_regex(col, r"^\d{4}-"))
+        dmy += _count(pc.match_substring(col, "/"))
+    return "dmy" if dmy > iso else "iso"
+
+
+class _Collector:
+    """Gathers row errors column by column, vectorised."""
+
+    def __init__(self, table: pa.Table):
+        self.table = table
+        self.errors: list[RowError] = []
+        self.bad = pa.array([False] * table.num_rows)
+
+    def flag(self, mask, column: str, message: str) -> None:
+        mask = pc.fill_null(mask, True)
+        indices = pc.indices_nonzero(mask).to_pylist()
+        if not indices:
+            return
+        values = pc.take(self.table.column(column), pa.array(indices)).to_pylist()
+        self.errors.extend(
+            RowError(i + 2, column, v, message) for i, v in zip(indices, values, strict=True)
+        )
+        self.bad = pc.or_(self.bad, mask)
+
+
+def parse_listing(
+    table: pa.Table, decimal: str | None = None, date_format: str | None = None
+) -> Parsed:
+    """Validate every cell and return typed columns (numbers as exact decimal text, dates, ints)."""
+    decimal_detected, date_detected = decimal is None, date_format is None
+    decimal = decimal or detect_decimal(table)
+    date_format = date_format or detect_date_format(table)
+    check = _Collector(table)
+    out: dict[str, pa.Array] = {}
+    present = set((table.schema.metadata or {}).get(b"present", b"").decode().split(","))
+
+    for column in COLUMNS:
+        col = table.column(column.name).combine_chunks()
+        empty = pc.equal(col, "")
+        if column.required:
+            check.flag(empty, column.name, "A value is required.")
+        filled = pc.invert(empty)
+        if column.kind == "text":
+            out[column.name] = col
+        elif column.kind in ("money", "rate"):
+            out[column.name] = _number(check, column.name, col, filled, decimal, column.kind)
+        elif column.kind == "int":
+            negative = pc.and_(filled, pc.match_substring_regex(col, r"^-\d+$"))
+            check.flag(negative, column.name, "DPD cannot be negative.")
+            bad = pc.and_(filled, pc.invert(pc.match_substring_regex(col, r"^-?\d{1,5}$")))
+            check.flag(bad, column.name, f"Not a whole number of days (0–{MAX_DPD}).")
+            ok = pc.and_(filled, pc.match_substring_regex(col, r"^\d{1,5}$"))
+            out[column.name] = pc.if_else(ok, pc.cast(pc.if_else(ok, col, "0"), pa.int32()), None)
+        elif column.kind == "kol":
+            bad = pc.and_(filled, pc.invert(pc.match_substring_regex(col, r"^[1-5]$")))
+            check.flag(bad, column.name, "Collectibility must be 1 to 5.")
+            ok = pc.match_substring_regex(col, r"^[1-5]$")
+            out[column.name] = pc.if_else(ok, pc.cast(pc.if_else(ok, col, "1"), pa.int8()), None)
+        elif column.kind == "date":
+            out[column.name] = _date(check, column.name, col, filled, date_format)
+        elif column.kind == "flag":
+            lowered = pc.utf8_lower(col)
+            known = pc.or_(
+                pc.is_in(lowered, pa.array(FLAG_TRUE)), pc.is_in(lowered, pa.array(FLAG_FALSE))
+            )
+            check.flag(pc.invert(known), column.name, "Use Y or N.")
+            flag = pc.is_in(lowered, pa.array(FLAG_TRUE))
+            out[column.name] = flag if column.name in present else pa.nulls(len(col), pa.bool_())
+
+    starts, ends = out["start_date"], out["maturity_date"]
+    check.flag(
+        pc.fill_null(pc.less(ends, starts), False),
+        "maturity_date",
+        "Maturity date is before the start date.",
+    )
+    _duplicates(check, table.column("account_no").combine_chunks())
+    _one_officer_per_cif(check, table)
+    notes = [
+        f"Numbers: {DECIMAL_LABELS[decimal]}{' (detected)' if decimal_detected else ''}.",
+        f"Dates: {DATE_LABELS[date_format]}{' (detected)' if date_detected else ''}.",
+    ]
+    check.errors.sort(
+        key=lambda e: (e.row, list(BY_NAME).index(e.column) if e.column in BY_NAME else 99)
+    )
+    typed = None if check.errors else pa.table(out)
+    return Parsed(typed, check.errors, decimal, date_format, decimal_detected, date_detected, notes)
+
+
+def _number(check, name, col, filled, decimal, kind):
+    pattern = (MONEY if kind == "money" else RATE)[decimal]
+    negative = pc.and_(filled, pc.starts_with(col, "-"))
+    check.flag(
+        negative,
+        name,
+        "Amounts cannot be negative." if kind == "money" else "The rate cannot be negative.",
+    )
+    ok = pc.match_substring_regex(col, pattern)
+    example = "1234567.89" if decimal == "dot" else "1.234.567,89"
+    if kind == "rate":
+        example = "11.5" if decimal == "dot" else "11,5"
+    check.flag(
+        pc.and_(pc.and_(filled, pc.invert(negative)), pc.invert(ok)),
+        name,
+        f"Not a number in this file's convention ({DECIMAL_LABELS[decimal]}), e.g. {example}.",
+    )
+    text = col
+    if decimal == "comma":
+        text = pc.replace_substring(pc.replace_substring(col, ".", ""), ",", ".")
+    normalized = pc.if_else(ok, text, None)
+    if kind == "rate":
+        over = pc.fill_null(
+            pc.greater(pc.cast(pc.if_else(ok, text, "0"), pa.float64()), 100), False
+        )
+        check.flag(pc.and_(ok, over), name, "The interest rate must be between 0 and 100 % p.a.")
+    return normalized  # exact decimal text: the database parses it, never a float
+
+
+def _date(check, name, col, filled, date_format):
+    pattern, fmt = DATES[date_format]
+    shaped = pc.match_substring_regex(col, pattern)
+    parsed = pc.strptime(pc.if_else(shaped, col, None), format=fmt, unit="s", error_is_null=True)
+    # strptime rolls 30 February over into March: the day and month must read back unchanged.
+    parts = pc.split_pattern(
+        pc.if_else(shaped, col, "0-0-0" if date_format == "iso" else "0/0/0"),
+        "-" if date_format == "iso" else "/",
+    )
+    day_at, month_at = (2, 1) if date_format == "iso" else (0, 1)
+    day = pc.cast(pc.list_element(parts, day_at), pa.int64())
+    month = pc.cast(pc.list_element(parts, month_at), pa.int64())
+    same = pc.and_(pc.equal(pc.day(parsed), day), pc.equal(pc.month(parsed), month))
+    parsed = pc.if_else(pc.fill_null(same, False), parsed, None)
+    bad = pc.and_(filled, pc.is_null(parsed))
+    check.flag(bad, name, f"Not a date in this file's format, {DATE_LABELS[date_format]}.")
+    return pc.cast(parsed, pa.date32())
+
+
+def _duplicates(check, accounts: pa.Array) -> None:
+    counts = pc.value_counts(accounts)
+    repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
+    if len(repeated):
+        mask = pc.and_(pc.is_in(accounts, repeated), pc.not_equal(accounts, ""))
+        check.flag(mask, "account_no", "This account number appears more than once in the file.")
+
+
+def _one_officer_per_cif(check, table: pa.Table) -> None:
+    """A debtor (CIF) has one account officer; a file giving two is contradictory."""
+    pairs = pa.table({"cif": table.column("cif"), "officer": table.column("officer_code")})
+    distinct = pairs.group_by(["cif", "officer"]).aggregate([])
+    per_cif = distinct.group_by("cif").aggregate([("officer", "count")])
+    conflicted = pc.filter(per_cif.column("cif"), pc.greater(per_cif.column("officer_count"), 1))
+    if len(conflicted):
+        mask = pc.and_(
+            pc.is_in(table.column("cif"), conflicted), pc.not_equal(table.column("cif"), "")
+        )
+        check.flag(mask, "officer_code", "The same CIF has different officer codes in this file.")
