@@ -8,6 +8,7 @@ from marshmallow import RAISE
 from aoapp.common.schemas import page_schema
 from aoapp.customers import services
 from aoapp.customers.schemas import (
+    CustomerDetailSchema,
     CustomerFilterSchema,
     CustomerInputSchema,
     CustomerPatchSchema,
@@ -45,9 +46,9 @@ class CustomerResource(MethodView):
 
     decorators = [login_required]
 
-    @blp.response(200, CustomerSchema)
+    @blp.response(200, CustomerDetailSchema)
     def get(self, customer_id):
-        """Read a customer."""
+        """Read a customer, with its debtor Kol (`collectibility`) and its facilities."""
         return services.get_customer(current_user, customer_id)
 
     @blp.arguments(CustomerPatchSchema(partial=True))

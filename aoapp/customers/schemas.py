@@ -91,3 +91,49 @@ class CustomerSchema(BaseSchema):
     holdings = fields.List(fields.Nested(HoldingSchema))
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+
+
+class CustomerFacilitySchema(BaseSchema):
+    """A facility of the customer with its latest position (`collectibility`: its own Kol).
+
+    Dumps aoapp.credit.services.FacilityRow; position fields are null before the first import.
+    """
+
+    id = fields.Integer(attribute="facility.id")
+    account_no = fields.String(attribute="facility.account_no")
+    product = fields.String(attribute="facility.product.code")
+    currency = fields.String(attribute="facility.currency")
+    plafond = fields.Decimal(as_string=True, attribute="facility.plafond")
+    status = fields.String(attribute="facility.status")
+    restructured = fields.Boolean(attribute="facility.restructured")
+    restructured_on = fields.Date(attribute="facility.restructured_on")
+    as_of = fields.Date(attribute="position.as_of")
+    outstanding = fields.Decimal(as_string=True, attribute="position.outstanding")
+    dpd = fields.Integer(attribute="position.dpd")
+    collectibility = fields.Integer(attribute="position.facility_kol")
+    debtor_collectibility = fields.Integer(attribute="position.debtor_kol")
+    kol_rule = fields.String(attribute="position.kol_rule")
+
+    def get_attribute(self, obj, attr, default):
+        """Position fields of a facility without a position are null (not left out)."""
+        if attr.startswith("position.") and obj.position is None:
+            return None
+        return super().get_attribute(obj, attr, default)
+
+
+class CustomerDetailSchema(CustomerSchema):
+    """One customer with its credit: `collectibility` is the debtor Kol on its latest as-of date."""
+
+    collectibility = fields.Integer(allow_none=True)
+    facilities = fields.List(fields.Nested(CustomerFacilitySchema))
+
+    def get_attribute(self, obj, attr, default):
+        """The credit fields come from the positions, not from the customer row."""
+        from aoapp.credit.services import debtor_collectibility, facility_rows
+
+        if attr == "collectibility":
+            debtor = debtor_collectibility(obj.id)
+            return debtor.kol if debtor else None
+        if attr == "facilities":
+            return facility_rows(obj.id)
+        return super().get_attribute(obj, attr, default)

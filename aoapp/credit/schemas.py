@@ -1,0 +1,220 @@
+"""Query arguments and API shapes of the portfolio, facilities and the watchlist."""
+
+from marshmallow import fields, validate
+
+from aoapp.common.schemas import BaseSchema, PageArgsSchema
+from aoapp.credit.collectibility import AGING_BUCKETS, KOLS
+from aoapp.credit.portfolio import SORTABLE, facility_positions
+from aoapp.credit.watchlist import SIGNALS
+
+BUCKET_CODES = [code for code, _label, _low, _high in AGING_BUCKETS]
+SORT_KEYS = list(SORTABLE)
+
+
+class ScopeArgsSchema(BaseSchema):
+    """Which portfolio: a listing date (default: the latest), an officer, a branch."""
+
+    as_of = fields.Date(load_default=None, allow_none=True)
+    officer = fields.Integer(
+        load_default=None, allow_none=True, metadata={"description": "User id"}
+    )
+    branch = fields.Integer(
+        load_default=None, allow_none=True, metadata={"description": "Branch id"}
+    )
+
+
+class FacilityFilterSchema(PageArgsSchema, ScopeArgsSchema):
+    """Filters of the portfolio's facility listing, shared by the page, the CSV and the API."""
+
+    kol = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(KOLS, error="Kol is 1 to 5."),
+        metadata={"description": "Effective (debtor) Kol"},
+    )
+    bucket = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(BUCKET_CODES, error="Must be one of: " + ", ".join(BUCKET_CODES)),
+    )
+    product = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
+    watchlist = fields.Boolean(load_default=False, metadata={"description": "Watchlist only"})
+    restructured = fields.Boolean(load_default=None, allow_none=True)
+    q = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=100),
+        metadata={"description": "Part of the account number, CIF or customer name"},
+    )
+    sort = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(
+            SORT_KEYS + [f"-{key}" for key in SORT_KEYS],
+            error="Sort by one of: " + ", ".join(SORT_KEYS) + " (prefix - for descending).",
+        ),
+    )
+
+
+class WatchlistArgsSchema(ScopeArgsSchema):
+    """Watchlist arguments: the portfolio, optionally one signal, and the page."""
+
+    signal = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(list(SIGNALS), error="Must be one of: " + ", ".join(SIGNALS)),
+    )
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+def _money(**kwargs):
+    return fields.Decimal(as_string=True, places=2, **kwargs)
+
+
+def _ratio(**kwargs):
+    return fields.Decimal(as_string=True, places=4, **kwargs)
+
+
+class PositionSchema(BaseSchema):
+    """A facility's position on one listing date."""
+
+    as_of = fields.Date()
+    outstanding = _money()
+    arrears_principal = _money()
+    arrears_interest = _money()
+    dpd = fields.Integer()
+    file_kol = fields.Integer()
+    dpd_kol = fields.Integer()
+    facility_kol = fields.Integer()
+    debtor_kol = fields.Integer()
+    kol_rule = fields.String()
+    prev_dpd = fields.Integer()
+    prev_kol = fields.Integer()
+    officer = fields.Integer(attribute="officer_id")
+    branch = fields.Integer(attribute="branch_id")
+
+
+class FacilitySchema(BaseSchema):
+    """A facility's terms."""
+
+    id = fields.Integer()
+    account_no = fields.String()
+    customer = fields.Integer(attribute="customer_id")
+    product = fields.Function(lambda f: f.product.code)
+    currency = fields.String()
+    plafond = _money()
+    interest_rate = fields.Decimal(as_string=True, places=4)
+    tenor_months = fields.Integer()
+    start_date = fields.Date()
+    maturity_date = fields.Date()
+    purpose = fields.String()
+    collateral_description = fields.String()
+    collateral_value = _money()
+    restructured = fields.Boolean()
+    restructured_on = fields.Date()
+    status = fields.String()
+    closed_on = fields.Date()
+
+
+class FacilityDetailSchema(FacilitySchema):
+    """A facility with its customer and every position, newest first."""
+
+    customer_cif = fields.Function(lambda f: f.customer.cif)
+    customer_name = fields.Function(lambda f: f.customer.name)
+    positions = fields.Method("dump_positions")
+
+    def dump_positions(self, facility):
+        """Every position of the facility, newest first."""
+        return PositionSchema(many=True).dump(facility_positions(facility))
+
+
+class FacilityRowSchema(BaseSchema):
+    """One row of the facility listing: the facility and its position on the date."""
+
+    id = fields.Integer(attribute="facility.id")
+    account_no = fields.String(attribute="facility.account_no")
+    customer = fields.Integer(attribute="customer.id")
+    cif = fields.String(attribute="customer.cif")
+    customer_name = fields.String(attribute="customer.name")
+    product = fields.String(attribute="product.code")
+    officer = fields.Function(lambda r: r.officer.id if r.officer else None)
+    officer_username = fields.Function(lambda r: r.officer.username if r.officer else None)
+    as_of = fields.Date(attribute="position.as_of")
+    outstanding = _money(attribute="position.outstanding")
+    dpd = fields.Integer(attribute="position.dpd")
+    facility_kol = fields.Integer(attribute="position.facility_kol")
+    debtor_kol = fields.Integer(attribute="position.debtor_kol")
+    kol_rule = fields.String(attribute="position.kol_rule")
+    bucket = fields.String()
+    prev_dpd = fields.Integer(attribute="position.prev_dpd")
+    prev_kol = fields.Integer(attribute="position.prev_kol")
+    dpd_change = fields.Integer()
+    kol_change = fields.Integer()
+    restructured = fields.Boolean(attribute="facility.restructured")
+    maturity_date = fields.Date(attribute="facility.maturity_date")
+
+
+class KolRowSchema(BaseSchema):
+    """Outstanding and count of one effective Kol."""
+
+    kol = fields.Integer()
+    name = fields.String()
+    count = fields.Integer()
+    outstanding = _money()
+    share = _ratio()
+
+
+class BucketRowSchema(BaseSchema):
+    """Outstanding and count of one aging bucket."""
+
+    bucket = fields.String(attribute="code")
+    label = fields.String()
+    count = fields.Integer()
+    outstanding = _money()
+    share = _ratio()
+
+
+class ParRowSchema(BaseSchema):
+    """Portfolio at risk over `days` days past due."""
+
+    days = fields.Integer()
+    outstanding = _money()
+    ratio = _ratio()
+
+
+class PortfolioFiguresSchema(BaseSchema):
+    """The portfolio figures: money as strings, ratios as strings with 4 decimals."""
+
+    as_of = fields.Date()
+    scope = fields.String()
+    officer = fields.Integer(attribute="officer_id")
+    branch = fields.Integer(attribute="branch_id")
+    total_outstanding = _money()
+    facility_count = fields.Integer()
+    debtor_count = fields.Integer()
+    kol_distribution = fields.List(fields.Nested(KolRowSchema))
+    npl_outstanding = _money()
+    npl_ratio = _ratio()
+    lar_outstanding = _money()
+    lar_ratio = _ratio()
+    par = fields.List(fields.Nested(ParRowSchema))
+    aging = fields.List(fields.Nested(BucketRowSchema))
+
+
+class WatchlistEntrySchema(BaseSchema):
+    """One early-warning signal on one facility."""
+
+    signal = fields.String()
+    reason = fields.String()
+    date = fields.Date()
+    facility = fields.Integer(attribute="facility.id")
+    account_no = fields.String(attribute="facility.account_no")
+    customer = fields.Integer(attribute="customer.id")
+    customer_name = fields.String(attribute="customer.name")
+    officer = fields.Function(lambda r: r.officer.id if r.officer else None)
+    officer_username = fields.Function(lambda r: r.officer.username if r.officer else None)
+    as_of = fields.Date(attribute="position.as_of")
+    dpd = fields.Integer(attribute="position.dpd")
+    debtor_kol = fields.Integer(attribute="position.debtor_kol")
+    outstanding = _money(attribute="position.outstanding")
