@@ -40,6 +40,10 @@ class Config:
         self.BANK_TIMEZONE = os.environ.get("BANK_TIMEZONE", "Asia/Jakarta")
         self.BANK_NAME = os.environ.get("BANK_NAME", "Bank Demo")
         self.MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+        # Web imports run in a background thread unless this is set (tests); uploads wait in
+        # IMPORTS_UPLOAD_DIR (default: instance/uploads) until the admin confirms them.
+        self.IMPORTS_RUN_INLINE = _bool("IMPORTS_RUN_INLINE", False)
+        self.IMPORTS_UPLOAD_DIR = os.environ.get("IMPORTS_UPLOAD_DIR") or None
 
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"

@@ -103,6 +103,8 @@ def register_blueprints(app: Flask) -> None:
     from aoapp.credit.visit_views import bp as visits_bp
     from aoapp.customers.api import blp as customers_api
     from aoapp.customers.views import bp as customers_bp
+    from aoapp.imports.api import imports_blp
+    from aoapp.imports.views import bp as imports_bp
     from aoapp.products.api import introductions_blp, products_blp
     from aoapp.products.views import bp as products_bp
     from aoapp.prospects.api import blp as prospects_api
@@ -117,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
         audit_bp,
         visits_bp,
         credit_bp,
+        imports_bp,
     ):
         app.register_blueprint(blueprint)
     for blp in (
@@ -129,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
         facilities_blp,
         portfolio_blp,
         watchlist_blp,
+        imports_blp,
     ):
         csrf.exempt(blp)
         api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")

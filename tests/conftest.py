@@ -68,6 +68,8 @@ def app():
                 "TESTING": True,
                 "SQLALCHEMY_DATABASE_URI": url,
                 "EXPORTS_DIR": str(Path(tmp_dir) / "exports"),
+                "IMPORTS_UPLOAD_DIR": str(Path(tmp_dir) / "uploads"),
+                "IMPORTS_RUN_INLINE": True,
                 "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
                 "SERVER_NAME": "localhost",
             }

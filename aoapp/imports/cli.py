@@ -1,5 +1,6 @@
 """`flask import-positions`: import a loan listing from the command line, with progress."""
 
+import sys
 from datetime import date
 
 import click
@@ -52,9 +53,7 @@ def import_positions(file, as_of, partial, decimal, date_format, encoding, sheet
         as_of_date = date.fromisoformat(as_of)
     except ValueError:
         raise click.BadParameter("use YYYY-MM-DD", param_hint="--as-of") from None
-    with click.progressbar(
-        length=100, label="Importing", file=click.get_text_stream("stderr")
-    ) as bar:
+    with click.progressbar(length=100, label="Importing", file=sys.stderr) as bar:
         state = {"done": 0}
 
         def progress(stage: str, percent: int) -> None:

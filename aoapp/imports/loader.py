@@ -7,12 +7,14 @@ import io
 import time
 from collections.abc import Callable
 from datetime import date, datetime
+from decimal import Decimal
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import sqlalchemy as sa
 
 from aoapp.audit.models import AuditEntry
+from aoapp.common.money import to_money
 from aoapp.credit.collectibility import Band, dpd_kol_sql
 
 STAGING = "listing_staging"
@@ -45,6 +47,24 @@ FACILITY_FIELDS = (
     "maturity_date",
     "restructured",
     "status",
+)
+
+POSITION_VALUES = (
+    "customer_id",
+    "officer_id",
+    "branch_id",
+    "outstanding",
+    "arrears_principal",
+    "arrears_interest",
+    "dpd",
+    "file_kol",
+    "dpd_kol",
+    "facility_kol",
+    "debtor_kol",
+    "kol_rule",
+    "prev_dpd",
+    "prev_kol",
+    "import_id",
 )
 
 
@@ -97,6 +117,10 @@ class Loader:
     def run(self, table: pa.Table) -> dict:
         """Stage the rows, upsert customers and facilities, write positions, close the missing."""
         self._step("staging", 35, lambda: self._stage(table))
+        latest = self._sql("SELECT MAX(as_of) FROM positions").scalar()
+        # A back-dated listing adds its date's positions but neither reopens, closes nor
+        # overwrites customers and facilities that a newer listing already describes.
+        self.backdated = latest is not None and _as_date(latest) > self.as_of
         self._step("customers", 45, self._customers)
         self._step("facilities", 55, self._facilities)
         self._step("positions", 70, self._positions)
@@ -148,17 +172,19 @@ class Loader:
             GROUP BY s.cif
             """
         ).rowcount
-        changed = self._sql(
-            f"""
-            SELECT c.id, c.cif, c.name, c.officer_id, c.branch_id, g.name, g.officer_id, g.branch_id
-            FROM customers c
-            JOIN (SELECT cif, MIN(customer_name) AS name, MIN(officer_id) AS officer_id,
-                         MIN(branch_id) AS branch_id
-                  FROM {STAGING} GROUP BY cif) g ON g.cif = c.cif
-            WHERE c.name <> g.name OR c.branch_id <> g.branch_id
-               OR c.officer_id IS NULL OR c.officer_id <> g.officer_id
-            """
-        ).all()
+        changed = []
+        if not self.backdated:
+            changed = self._sql(
+                f"""
+                SELECT c.id, c.cif, c.name, c.officer_id, c.branch_id, g.name, g.officer_id, g.branch_id
+                FROM customers c
+                JOIN (SELECT cif, MIN(customer_name) AS name, MIN(officer_id) AS officer_id,
+                             MIN(branch_id) AS branch_id
+                      FROM {STAGING} GROUP BY cif) g ON g.cif = c.cif
+                WHERE c.name <> g.name OR c.branch_id <> g.branch_id
+                   OR c.officer_id IS NULL OR c.officer_id <> g.officer_id
+                """
+            ).all()
         if changed:
             self.conn.execute(
                 sa.text(
@@ -204,29 +230,31 @@ class Loader:
             """
         ).rowcount
         restructured = "COALESCE(s.restructured, f.restructured)"
-        changed = self._sql(
-            f"""
-            SELECT f.id, f.customer_id, f.product_id, f.plafond, f.interest_rate, f.start_date,
-                   f.maturity_date, f.restructured, f.status, f.restructured_on,
-                   c.id, s.product_id, s.plafond, s.interest_rate, s.start_date, s.maturity_date,
-                   {restructured}
-            FROM facilities f
-            JOIN {STAGING} s ON s.account_no = f.account_no
-            JOIN customers c ON c.cif = s.cif
-            WHERE f.customer_id <> c.id OR f.product_id <> s.product_id OR f.plafond <> s.plafond
-               OR f.interest_rate <> s.interest_rate OR f.start_date <> s.start_date
-               OR f.maturity_date <> s.maturity_date OR f.status <> 'active'
-               OR f.restructured <> {restructured}
-            """
-        ).all()
+        changed = []
+        if not self.backdated:
+            changed = self._sql(
+                f"""
+                SELECT f.id, f.customer_id, f.product_id, f.plafond, f.interest_rate, f.start_date,
+                       f.maturity_date, f.restructured, f.status, f.restructured_on,
+                       c.id, s.product_id, s.plafond, s.interest_rate, s.start_date, s.maturity_date,
+                       {restructured}
+                FROM facilities f
+                JOIN {STAGING} s ON s.account_no = f.account_no
+                JOIN customers c ON c.cif = s.cif
+                WHERE f.customer_id <> c.id OR f.product_id <> s.product_id OR f.plafond <> s.plafond
+                   OR f.interest_rate <> s.interest_rate OR f.start_date <> s.start_date
+                   OR f.maturity_date <> s.maturity_date OR f.status <> 'active'
+                   OR f.restructured <> {restructured}
+                """
+            ).all()
         updates, audits = [], []
         for r in changed:
-            before = dict(zip(FACILITY_FIELDS, r[1:9], strict=True))
-            after = dict(zip(FACILITY_FIELDS, (*r[10:17], "active"), strict=True))
+            values = dict(zip(FACILITY_FIELDS, (*r[10:17], "active"), strict=True))
+            before, after = _audited(r[1:9]), _audited((*r[10:17], "active"))
             newly_restructured = bool(after["restructured"]) and not bool(before["restructured"])
             updates.append(
                 {
-                    **after,
+                    **values,
                     "id": r[0],
                     "now": self._now(),
                     "restructured_on": self.as_of if newly_restructured else r[9],
@@ -249,13 +277,20 @@ class Loader:
         self.counts["facilities_updated"] = len(updates)
 
     def _positions(self) -> None:
-        if self.partial:
+        if not self.partial:  # a full listing is the whole date: unlisted facilities' positions go
             self._sql(
-                f"""DELETE FROM positions WHERE as_of = :as_of AND facility_id IN
-                    (SELECT f.id FROM facilities f JOIN {STAGING} s ON s.account_no = f.account_no)"""
+                f"""DELETE FROM positions WHERE as_of = :as_of AND NOT EXISTS
+                    (SELECT 1 FROM facilities f JOIN {STAGING} s ON s.account_no = f.account_no
+                     WHERE f.id = positions.facility_id)"""
             )
-        else:
-            self._sql("DELETE FROM positions WHERE as_of = :as_of")
+        # A re-import of the date updates its positions in place, so their ids (which audit
+        # entries and upgrades point to) stay; a first import of the date is a plain insert.
+        replacing = self._sql("SELECT 1 FROM positions WHERE as_of = :as_of LIMIT 1").first()
+        upsert = ""
+        if replacing is not None:
+            upsert = "ON CONFLICT (facility_id, as_of) DO UPDATE SET " + ", ".join(
+                f"{name} = excluded.{name}" for name in POSITION_VALUES
+            )
         previous = self._sql("SELECT MAX(as_of) FROM positions WHERE as_of < :as_of").scalar()
         dpd_kol = dpd_kol_sql("s.dpd", self.bands)
         self._sql(
@@ -283,6 +318,7 @@ class Loader:
                 LEFT JOIN (SELECT facility_id, MIN(to_kol) AS to_kol FROM kol_upgrades
                            WHERE as_of = :as_of GROUP BY facility_id) u ON u.facility_id = f.id
             ) y
+            WHERE TRUE {upsert}
             """,
             {"previous": previous, "import_id": self.import_id},
         )
@@ -323,8 +359,7 @@ class Loader:
 
     def _close_missing(self) -> None:
         """A full listing holds every active facility: the others closed on this date."""
-        latest = self._sql("SELECT MAX(as_of) FROM positions").scalar()
-        if latest is not None and _as_date(latest) > self.as_of:
+        if self.backdated:
             self.counts["facilities_closed"] = 0  # an older listing does not close today's loans
             return
         missing = f"""
@@ -358,7 +393,8 @@ class Loader:
             " GROUP BY debtor_kol ORDER BY debtor_kol"
         ).all()
         self.counts["kol_distribution"] = {
-            str(kol): {"count": count, "outstanding": str(total)} for kol, count, total in rows
+            str(kol): {"count": count, "outstanding": str(to_money(str(total)))}
+            for kol, count, total in rows
         }
         moves = self._sql(
             "SELECT SUM(CASE WHEN debtor_kol < prev_kol THEN 1 ELSE 0 END),"
@@ -387,6 +423,23 @@ class Loader:
                 for eid, before, after in changes
             ],
         )
+
+
+def _audited(values) -> dict:
+    """Facility fields as audited: money to the sen, rate to 4 places, on every database.
+
+    SQLite hands NUMERIC back as int or float, PostgreSQL as Decimal; the audit must not differ.
+    """
+    out = dict(zip(FACILITY_FIELDS, values, strict=True))
+    if out["plafond"] is not None:
+        out["plafond"] = to_money(str(out["plafond"]))
+    if out["interest_rate"] is not None:
+        out["interest_rate"] = Decimal(str(out["interest_rate"])).quantize(Decimal("0.0001"))
+    if out["restructured"] is not None:
+        out["restructured"] = bool(out["restructured"])
+    for key in ("start_date", "maturity_date"):
+        out[key] = _as_date(out[key])
+    return out
 
 
 def _as_date(value) -> date:

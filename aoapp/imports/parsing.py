@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from aoapp.credit.models import Facility
+from aoapp.customers.models import Customer
 from aoapp.imports.columns import BY_NAME, COLUMNS, DATE_COLUMNS, NUMBER_COLUMNS
 
 MONEY = {
@@ -25,6 +27,7 @@ DATE_LABELS = {"iso": "ISO (2026-10-31)", "dmy": "dd/mm/yyyy (31/10/2026)"}
 FLAG_TRUE = ["y", "ya", "yes", "1", "true", "t"]
 FLAG_FALSE = ["n", "tidak", "no", "0", "false", "f", ""]
 MAX_DPD = 99_999
+MAX_WHOLE_DIGITS = 16  # NUMERIC(18, 2)
 
 
 class ConventionUnknown(Exception):
@@ -52,6 +55,11 @@ class Parsed:
     decimal_detected: bool
     date_detected: bool
     notes: list[str] = field(default_factory=list)
+
+
+def error_order(error: RowError) -> tuple[int, int]:
+    """Errors in file order: by row, then by the column's place in the listing."""
+    return error.row, list(BY_NAME).index(error.column) if error.column in BY_NAME else 99
 
 
 def _count(mask) -> int:
@@ -126,6 +134,10 @@ def parse_listing(
             check.flag(empty, column.name, "A value is required.")
         filled = pc.invert(empty)
         if column.kind == "text":
+            limit = _max_length(column.name)
+            if limit:
+                too_long = pc.greater(pc.utf8_length(col), limit)
+                check.flag(too_long, column.name, f"Too long: at most {limit} characters.")
             out[column.name] = col
         elif column.kind in ("money", "rate"):
             out[column.name] = _number(check, column.name, col, filled, decimal, column.kind)
@@ -164,9 +176,7 @@ def parse_listing(
         f"Numbers: {DECIMAL_LABELS[decimal]}{' (detected)' if decimal_detected else ''}.",
         f"Dates: {DATE_LABELS[date_format]}{' (detected)' if date_detected else ''}.",
     ]
-    check.errors.sort(
-        key=lambda e: (e.row, list(BY_NAME).index(e.column) if e.column in BY_NAME else 99)
-    )
+    check.errors.sort(key=error_order)
     typed = None if check.errors else pa.table(out)
     return Parsed(typed, check.errors, decimal, date_format, decimal_detected, date_detected, notes)
 
@@ -192,6 +202,16 @@ def _number(check, name, col, filled, decimal, kind):
     if decimal == "comma":
         text = pc.replace_substring(pc.replace_substring(col, ".", ""), ",", ".")
     normalized = pc.if_else(ok, text, None)
+    if kind == "money":
+        too_large = pc.and_(
+            ok, pc.invert(pc.match_substring_regex(text, rf"^0*\d{{1,{MAX_WHOLE_DIGITS}}}(\.|$)"))
+        )
+        check.flag(
+            too_large,
+            name,
+            f"The amount is too large: at most {MAX_WHOLE_DIGITS} digits before the decimals.",
+        )
+        normalized = pc.if_else(too_large, None, normalized)
     if kind == "rate":
         over = pc.fill_null(
             pc.greater(pc.cast(pc.if_else(ok, text, "0"), pa.float64()), 100), False
@@ -219,6 +239,16 @@ def _date(check, name, col, filled, date_format):
     return pc.cast(parsed, pa.date32())
 
 
+def _max_length(name: str) -> int | None:
+    """The database's limit for a text column of the listing (None: no limit, or not stored)."""
+    stored = {
+        "account_no": Facility.__table__.c.account_no,
+        "cif": Customer.__table__.c.cif,
+        "customer_name": Customer.__table__.c.name,
+    }
+    return getattr(stored[name].type, "length", None) if name in stored else None
+
+
 def _duplicates(check, accounts: pa.Array) -> None:
     counts = pc.value_counts(accounts)
     repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
@@ -229,7 +259,8 @@ def _duplicates(check, accounts: pa.Array) -> None:
 
 def _one_officer_per_cif(check, table: pa.Table) -> None:
     """A debtor (CIF) has one account officer; a file giving two is contradictory."""
-    pairs = pa.table({"cif": table.column("cif"), "officer": table.column("officer_code")})
+    officers = pc.utf8_upper(table.column("officer_code"))  # codes match case-insensitively
+    pairs = pa.table({"cif": table.column("cif"), "officer": officers})
     distinct = pairs.group_by(["cif", "officer"]).aggregate([])
     per_cif = distinct.group_by("cif").aggregate([("officer", "count")])
     conflicted = pc.filter(per_cif.column("cif"), pc.greater(per_cif.column("officer_count"), 1))

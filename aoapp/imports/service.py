@@ -27,7 +27,7 @@ from aoapp.errors import Forbidden
 from aoapp.extensions import db
 from aoapp.imports.loader import Loader
 from aoapp.imports.models import ImportStatus, PositionImport
-from aoapp.imports.parsing import ConventionUnknown, RowError, parse_listing
+from aoapp.imports.parsing import ConventionUnknown, RowError, error_order, parse_listing
 from aoapp.imports.reader import ListingRefused, read_listing
 from aoapp.products.models import Product, ProductKind
 
@@ -147,15 +147,16 @@ def run_import(
         record.decimal, record.date_format = parsed.decimal, parsed.date_format
         record.encoding = listing.encoding
         record.rows = listing.rows
-        errors = parsed.errors
-        typed = None
-        if not errors:
-            typed, errors = _resolve_references(parsed.table)
+        # Unknown codes are reported together with the cell errors: the user gets every error.
+        typed, unknown = _resolve_references(listing.table, parsed.table)
+        errors = sorted(parsed.errors + unknown, key=error_order)
+        # The record's facts (rows, conventions), kept by a refusal too; committed before the
+        # load's long transaction, which then locks nothing of it.
+        db.session.commit()
         if not errors and listing.rows == 0:
             return _refuse(record, "The listing has no rows.", [], notes)
         if errors:
             return _reject(record, errors, notes)
-        db.session.commit()  # the record's facts, before the load's long transaction locks nothing of it
         report("loading", 30)
         loader = Loader(
             db.session.connection(),
@@ -213,8 +214,14 @@ class _Reporter:
                 )
 
 
-def _resolve_references(table: pa.Table) -> tuple[pa.Table | None, list[RowError]]:
-    """Officer and product codes must exist; map them to ids (and a segment) in bulk."""
+def _resolve_references(
+    table: pa.Table, typed: pa.Table | None
+) -> tuple[pa.Table | None, list[RowError]]:
+    """Officer and product codes must exist; map them to ids (and a segment) in bulk.
+
+    `table` holds the cells as read (every row), `typed` the parsed listing (None when the file
+    has cell errors: then only the unknown codes are reported).
+    """
     officers = db.session.execute(
         sa.select(User.officer_code, User.id, User.branch_id).where(User.officer_code.is_not(None))
     ).all()
@@ -228,12 +235,16 @@ def _resolve_references(table: pa.Table) -> tuple[pa.Table | None, list[RowError
     credit = [p for p in products if p[2] == ProductKind.CREDIT]
     known_products = pa.array([p[0] for p in credit], pa.string())
     all_products = {p[0] for p in products}
-    for index in pc.indices_nonzero(pc.invert(pc.is_in(officer_codes, known_officers))).to_pylist():
+    filled_officer = pc.not_equal(officer_codes, "")  # an empty code is a required-value error
+    filled_product = pc.not_equal(product_codes, "")
+    unknown_officer = pc.and_(filled_officer, pc.invert(pc.is_in(officer_codes, known_officers)))
+    unknown_product = pc.and_(filled_product, pc.invert(pc.is_in(product_codes, known_products)))
+    for index in pc.indices_nonzero(unknown_officer).to_pylist():
         value = table.column("officer_code")[index].as_py()
         errors.append(
             RowError(index + 2, "officer_code", value, "Unknown officer code: no officer has it.")
         )
-    for index in pc.indices_nonzero(pc.invert(pc.is_in(product_codes, known_products))).to_pylist():
+    for index in pc.indices_nonzero(unknown_product).to_pylist():
         value = table.column("product_code")[index].as_py()
         message = (
             "Not a credit product."
@@ -241,8 +252,9 @@ def _resolve_references(table: pa.Table) -> tuple[pa.Table | None, list[RowError
             else "Unknown product code: not in the product catalogue."
         )
         errors.append(RowError(index + 2, "product_code", value, message))
-    if errors:
-        return None, sorted(errors, key=lambda e: e.row)
+    if errors or typed is None:
+        return None, errors
+    table = typed
     officer_pos = pc.index_in(officer_codes, known_officers)
     product_pos = pc.index_in(product_codes, known_products)
     officer_ids = pa.array([o[1] for o in officers], pa.int64())

@@ -1,0 +1,99 @@
+"""Running a confirmed web import: in a background thread with its own app context, or inline.
+
+The record is created (and committed) first, so the page can poll it while the thread works.
+With IMPORTS_RUN_INLINE (tests) the import runs in the request. Either way the uploaded file is
+deleted when the import has finished.
+"""
+
+import logging
+import threading
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from aoapp.auth.models import User
+from aoapp.database import utcnow
+from aoapp.extensions import db
+from aoapp.imports.models import ImportStatus, PositionImport
+from aoapp.imports.records import require_admin
+from aoapp.imports.service import run_import, start_record
+from aoapp.imports.uploads import StagedUpload
+
+log = logging.getLogger(__name__)
+
+
+def start_import(staged: StagedUpload, user: User) -> PositionImport:
+    """Record the import of a claimed upload and run it; returns the record (maybe still running)."""
+    require_admin(user)
+    options = staged.options
+    try:
+        record = start_record(
+            staged.path,
+            staged.as_of,
+            user=user,
+            source="web",
+            partial=bool(options.get("partial")),
+            decimal=options.get("decimal"),
+            date_format=options.get("date_format"),
+            encoding=options.get("encoding"),
+            file_name=staged.file_name,
+        )
+    except Exception:
+        staged.path.unlink(missing_ok=True)
+        raise
+    app = current_app._get_current_object()
+    if app.config.get("IMPORTS_RUN_INLINE"):
+        _run(record.id, user.id, staged.path, options)
+        db.session.refresh(record)
+    else:
+        thread = threading.Thread(
+            target=_run_in_context,
+            args=(app, record.id, user.id, staged.path, options),
+            name=f"listing-import-{record.id}",
+        )
+        thread.start()
+    return record
+
+
+def _run_in_context(app: Flask, record_id: int, user_id: int, path: Path, options: dict) -> None:
+    with app.app_context():
+        try:
+            _run(record_id, user_id, path, options)
+        finally:
+            db.session.remove()
+
+
+def _run(record_id: int, user_id: int, path: Path, options: dict) -> None:
+    """Run the import of one upload; never leaves the record running, always deletes the file."""
+    try:
+        record = db.session.get(PositionImport, record_id)
+        run_import(
+            path,
+            record.as_of,
+            user=db.session.get(User, user_id),
+            source="web",
+            partial=bool(options.get("partial")),
+            decimal=options.get("decimal"),
+            date_format=options.get("date_format"),
+            encoding=options.get("encoding"),
+            sheet=options.get("sheet"),
+            file_name=record.file_name,
+            record=record,
+        )
+    except Exception as error:  # run_import records its own failures; this is the last net
+        log.exception("listing import %s crashed", record_id)
+        db.session.rollback()
+        _mark_failed(record_id, error)
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def _mark_failed(record_id: int, error: Exception) -> None:
+    record = db.session.get(PositionImport, record_id)
+    if record is None or record.status != ImportStatus.RUNNING:
+        return
+    record.status, record.stage, record.finished_at = ImportStatus.FAILED, "failed", utcnow()
+    record.message = f"The import failed and changed nothing: {type(error).__name__}: {error}"[
+        :2000
+    ]
+    db.session.commit()

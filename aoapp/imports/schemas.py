@@ -1,0 +1,160 @@
+"""Options of a listing import (shared by the upload page and the API) and the API's shapes."""
+
+import codecs
+
+from flask_smorest.fields import Upload
+from marshmallow import ValidationError, fields, post_load, validate
+
+from aoapp.common.dates import bank_today
+from aoapp.common.schemas import BaseSchema, Text
+from aoapp.imports.models import ImportStatus
+
+DECIMALS = ("auto", "dot", "comma")
+DATE_FORMATS = ("auto", "iso", "dmy")
+
+
+def _known_encoding(value: str | None) -> None:
+    if value is None:
+        return
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise ValidationError(f"Unknown encoding {value!r} (e.g. cp1252, latin-1).") from None
+
+
+def _not_in_future(value) -> None:
+    if value is not None and value > bank_today():
+        raise ValidationError("The as-of date cannot be in the future.")
+
+
+class ImportOptionsSchema(BaseSchema):
+    """How to read the listing: its as-of date and the file's conventions ("auto" = detect)."""
+
+    as_of = fields.Date(
+        required=True,
+        validate=_not_in_future,
+        error_messages={"invalid": "Not a valid date (YYYY-MM-DD)."},
+        metadata={"description": "As-of date of the listing, YYYY-MM-DD"},
+    )
+    partial = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Leave active facilities missing from the file alone"},
+    )
+    decimal = fields.String(
+        load_default="auto",
+        validate=validate.OneOf(DECIMALS, error="Must be one of: " + ", ".join(DECIMALS) + "."),
+        metadata={"description": "Numbers: dot = 1234567.89, comma = 1.234.567,89"},
+    )
+    date_format = fields.String(
+        load_default="auto",
+        validate=validate.OneOf(
+            DATE_FORMATS, error="Must be one of: " + ", ".join(DATE_FORMATS) + "."
+        ),
+        metadata={"description": "Dates: iso = 2026-10-31, dmy = 31/10/2026"},
+    )
+    encoding = Text(
+        load_default=None,
+        allow_none=True,
+        max_length=30,
+        validate=[_known_encoding],
+        metadata={"description": "File encoding when not UTF-8, e.g. cp1252 (blank = UTF-8)"},
+    )
+    sheet = Text(
+        load_default=None,
+        allow_none=True,
+        max_length=100,
+        metadata={"description": "XLSX sheet name (blank = the first)"},
+    )
+
+    @post_load
+    def _auto_means_detect(self, data, **_kwargs):
+        for key in ("decimal", "date_format"):
+            if data.get(key) == "auto":
+                data[key] = None
+        return data
+
+
+class ImportFileSchema(BaseSchema):
+    """The uploaded listing."""
+
+    file = Upload(required=True, metadata={"description": "The listing, .csv or .xlsx"})
+
+
+class ImportUploadDocSchema(ImportOptionsSchema):
+    """The multipart body of an import as the OpenAPI document shows it (file and options)."""
+
+    file = Upload(required=True, metadata={"description": "The listing, .csv or .xlsx"})
+
+
+class ImportListArgsSchema(BaseSchema):
+    """Page of the imports list, optionally one status."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    status = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf([s.value for s in ImportStatus]),
+    )
+
+
+def _summary(record) -> dict:
+    return {k: v for k, v in (record.summary or {}).items() if k != "notes"}
+
+
+class ImportRecordSchema(BaseSchema):
+    """The record of one import: who, when, which file, conventions, counts, status."""
+
+    id = fields.Integer()
+    status = fields.String(metadata={"description": "running | succeeded | rejected | failed"})
+    stage = fields.String()
+    progress = fields.Integer(metadata={"description": "Percent"})
+    source = fields.String(metadata={"description": "cli | web | api | demo"})
+    user = fields.Function(lambda r: r.user.username if r.user else None)
+    file_name = fields.String()
+    sha256 = fields.String()
+    as_of = fields.Date()
+    partial = fields.Boolean()
+    decimal = fields.String(metadata={"description": "Number convention used (dot | comma)"})
+    date_format = fields.String(metadata={"description": "Date format used (iso | dmy)"})
+    encoding = fields.String()
+    rows = fields.Integer()
+    error_count = fields.Integer()
+    message = fields.String()
+    summary = fields.Function(
+        _summary,
+        metadata={
+            "description": "Counts (customers/facilities created, updated, closed), "
+            "kol_distribution, upgrades, downgrades, timings, seconds"
+        },
+    )
+    notes = fields.Function(lambda r: (r.summary or {}).get("notes", []))
+    started_at = fields.DateTime()
+    finished_at = fields.DateTime()
+
+
+class RowErrorSchema(BaseSchema):
+    """One problem in one cell (row numbers count the header as row 1)."""
+
+    row = fields.Integer()
+    column = fields.String()
+    value = fields.String()
+    message = fields.String()
+
+
+class ImportErrorsSchema(BaseSchema):
+    """Why a listing was refused: its row errors, or the problem of the file as a whole."""
+
+    rows = fields.List(fields.Nested(RowErrorSchema))
+    file = fields.List(fields.String())
+
+
+class ImportRejectedSchema(BaseSchema):
+    """422: the listing was refused and nothing changed (every row error, or the file's problem)."""
+
+    code = fields.Integer()
+    status = fields.String()
+    message = fields.String()
+    error = fields.String()
+    import_id = fields.Integer(data_key="import")
+    errors = fields.Nested(ImportErrorsSchema)

@@ -1,0 +1,230 @@
+"""Uploaded listings waiting for the admin's confirmation, and their preview.
+
+An upload is stored under a random token (never the user's file name as a path), next to a small
+JSON file holding who uploaded it, its original name, the chosen options and the preview.
+"""
+
+import json
+import re
+import secrets
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from flask import current_app
+from werkzeug.datastructures import FileStorage
+
+from aoapp.auth.models import User
+from aoapp.errors import InvalidInput, NotFound
+from aoapp.imports.columns import COLUMNS
+from aoapp.imports.parsing import (
+    DATE_LABELS,
+    DECIMAL_LABELS,
+    ConventionUnknown,
+    detect_date_format,
+    detect_decimal,
+)
+from aoapp.imports.reader import CSV_SUFFIXES, XLSX_SUFFIXES, ListingRefused, read_listing
+
+SUFFIXES = CSV_SUFFIXES | XLSX_SUFFIXES
+TOKEN = re.compile(r"^[0-9a-f]{32}$")
+PREVIEW_ROWS = 10
+STALE_SECONDS = 24 * 3600  # uploads never confirmed are swept after a day
+GONE = (
+    "This upload is no longer available (already imported, discarded or expired): upload it again."
+)
+
+
+@dataclass
+class Preview:
+    """What the listing looks like as read: its first rows, size and conventions, or the refusal."""
+
+    rows: int = 0
+    columns: list[str] = field(default_factory=list)
+    head: list[list[str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    refusal: str | None = None
+
+
+@dataclass
+class StagedUpload:
+    """A stored upload and what is known about it."""
+
+    token: str
+    path: Path
+    file_name: str
+    user_id: int
+    options: dict
+    preview: Preview
+
+    @property
+    def as_of(self) -> date:
+        return date.fromisoformat(self.options["as_of"])
+
+
+def upload_dir() -> Path:
+    """Where uploads wait: IMPORTS_UPLOAD_DIR, by default instance/uploads."""
+    configured = current_app.config.get("IMPORTS_UPLOAD_DIR")
+    directory = Path(configured) if configured else Path(current_app.instance_path) / "uploads"
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def original_name(storage: FileStorage | None) -> str:
+    """The file name the user's browser sent, without any folder part."""
+    name = (storage.filename or "") if storage else ""
+    return name.replace("\\", "/").rsplit("/", 1)[-1].strip()[:255]
+
+
+def check_file(storage: FileStorage | None) -> str:
+    """The upload's suffix, or InvalidInput when there is no file or it is not a listing."""
+    name = original_name(storage)
+    if not name:
+        raise InvalidInput("Choose the listing file.", {"file": ["Choose the listing file."]})
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUFFIXES:
+        message = f"Unsupported file type {suffix or '(none)'}: send a .csv or .xlsx listing."
+        raise InvalidInput(message, {"file": [message]})
+    return suffix
+
+
+def save_file(storage: FileStorage) -> Path:
+    """Store an uploaded listing under a random name; refuse an empty file."""
+    suffix = check_file(storage)
+    path = upload_dir() / f"{secrets.token_hex(16)}{suffix}"
+    storage.save(path)
+    if path.stat().st_size == 0:
+        path.unlink(missing_ok=True)
+        raise InvalidInput("The file is empty.", {"file": ["The file is empty."]})
+    return path
+
+
+def stage_upload(storage: FileStorage, user: User, options: dict) -> StagedUpload:
+    """Store an upload, preview it and remember it for confirmation (refused ones are dropped)."""
+    sweep_stale()
+    path = save_file(storage)
+    preview = preview_listing(
+        path,
+        encoding=options.get("encoding"),
+        sheet=options.get("sheet"),
+        decimal=options.get("decimal"),
+        date_format=options.get("date_format"),
+    )
+    token = path.stem
+    staged = StagedUpload(
+        token=token,
+        path=path,
+        file_name=original_name(storage),
+        user_id=user.id,
+        options={**options, "as_of": options["as_of"].isoformat()},
+        preview=preview,
+    )
+    if preview.refusal:
+        path.unlink(missing_ok=True)
+        return staged
+    _sidecar(token).write_text(
+        json.dumps(
+            {
+                "file": path.name,
+                "file_name": staged.file_name,
+                "user_id": user.id,
+                "options": staged.options,
+                "preview": preview.__dict__,
+            }
+        ),
+        encoding="utf-8",
+    )
+    return staged
+
+
+def get_upload(token: str, user: User) -> StagedUpload:
+    """The caller's waiting upload named by `token`, or NotFound."""
+    if not TOKEN.match(token or ""):
+        raise NotFound(GONE)
+    try:
+        meta = json.loads(_sidecar(token).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        raise NotFound(GONE) from None
+    path = upload_dir() / meta["file"]
+    if meta["user_id"] != user.id or not path.is_file():
+        raise NotFound(GONE)
+    return StagedUpload(
+        token=token,
+        path=path,
+        file_name=meta["file_name"],
+        user_id=meta["user_id"],
+        options=meta["options"],
+        preview=Preview(**meta["preview"]),
+    )
+
+
+def claim_upload(token: str, user: User) -> StagedUpload:
+    """Take a waiting upload for import: only one confirmation wins (a double click imports once)."""
+    staged = get_upload(token, user)
+    try:
+        _sidecar(token).unlink()
+    except FileNotFoundError:
+        raise NotFound(GONE) from None
+    return staged
+
+
+def discard_upload(token: str, user: User) -> None:
+    """Forget a waiting upload and delete its file."""
+    staged = claim_upload(token, user)
+    staged.path.unlink(missing_ok=True)
+
+
+def sweep_stale(max_age: int = STALE_SECONDS) -> None:
+    """Delete uploads (and their notes) that waited longer than `max_age` seconds."""
+    limit = time.time() - max_age
+    for path in upload_dir().iterdir():
+        try:
+            if path.is_file() and path.stat().st_mtime < limit:
+                path.unlink()
+        except OSError:
+            continue  # another request swept it first
+
+
+def _sidecar(token: str) -> Path:
+    return upload_dir() / f"{token}.json"
+
+
+def preview_listing(
+    path: Path,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    decimal: str | None = None,
+    date_format: str | None = None,
+) -> Preview:
+    """Read the listing as the import will: first rows, row count, conventions, or why it is refused.
+
+    Row-level validation (numbers, dates, codes) happens when the import runs.
+    """
+    try:
+        listing = read_listing(path, encoding=encoding, sheet=sheet)
+    except ListingRefused as refusal:
+        return Preview(refusal=str(refusal))
+    table = listing.table
+    notes = [
+        f"Format: {listing.file_format}"
+        + (f", delimiter '{listing.delimiter}'" if listing.delimiter else "")
+        + (f", encoding {listing.encoding}" if listing.encoding else "")
+        + (f", sheet {listing.sheet!r}" if listing.sheet else "")
+        + "."
+    ]
+    try:
+        used_decimal = decimal or detect_decimal(table)
+    except ConventionUnknown as refusal:
+        return Preview(rows=listing.rows, notes=notes, refusal=str(refusal))
+    used_date = date_format or detect_date_format(table)
+    notes.append(f"Numbers: {DECIMAL_LABELS[used_decimal]}{'' if decimal else ' (detected)'}.")
+    notes.append(f"Dates: {DATE_LABELS[used_date]}{'' if date_format else ' (detected)'}.")
+    if listing.rows == 0:
+        return Preview(notes=notes, refusal="The listing has no rows.")
+    present = (table.schema.metadata or {}).get(b"present", b"").decode().split(",")
+    columns = [c.name for c in COLUMNS if c.name in present]
+    first = table.slice(0, PREVIEW_ROWS).select(columns).to_pylist()
+    head = [[row[name] for name in columns] for row in first]
+    return Preview(rows=listing.rows, columns=columns, head=head, notes=notes)

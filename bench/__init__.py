@@ -1,0 +1,1 @@
+"""Benchmarks and bank-scale data generators; see bench/README.md."""
