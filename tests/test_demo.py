@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 
 from aoapp.auth.models import User
+from aoapp.credit.models import Facility, Position
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
 from aoapp.products.models import Introduction
@@ -83,7 +84,10 @@ class TestSeedDemo:
         from aoapp.common.identity import normalize_nik, normalize_npwp, normalize_phone
 
         runner.invoke(args=["seed-demo"], env={"DEMO_PASSWORD": None})
-        for customer in db.session.scalars(sa.select(Customer)):
+        imported = sa.select(Facility.customer_id)  # debtors created by the loan listings
+        entered = sa.select(Customer).where(Customer.id.not_in(imported))
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(entered.subquery())) >= 18
+        for customer in db.session.scalars(entered):
             assert customer.nik or customer.npwp
             if customer.nik:
                 assert normalize_nik(customer.nik) == customer.nik
@@ -103,3 +107,21 @@ class TestSeedDemo:
             app.config["PRODUCTION"] = False
         assert result.exit_code != 0 and "production" in result.output
         assert _row_counts()["users"] == 0
+
+
+class TestDemoPortfolio:
+    def test_the_demo_portfolio_comes_from_twelve_imported_listings(self, runner):
+        from aoapp.imports.models import PositionImport
+
+        result = runner.invoke(args=["seed-demo"], env={"DEMO_PASSWORD": None})
+        assert result.exit_code == 0, result.output
+        imports = db.session.scalars(sa.select(PositionImport)).all()
+        assert len(imports) == 12 and {i.status for i in imports} == {"succeeded"}
+        assert {i.source for i in imports} == {"demo"}
+        dates = db.session.scalars(sa.select(Position.as_of).distinct()).all()
+        assert len(dates) == 12
+        kols = set(db.session.scalars(sa.select(Position.debtor_kol).distinct()))
+        assert {1, 2} <= kols and kols & {3, 4, 5}  # a living portfolio, not all current
+        again = runner.invoke(args=["seed-demo"], env={"DEMO_PASSWORD": None})
+        assert again.exit_code == 0
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(PositionImport)) == 12

@@ -81,6 +81,8 @@ class Position(db.Model):
 
     `officer_id`/`branch_id`/`customer_id` are copied from the listing so portfolio figures on any
     past date are set-based sums; `prev_dpd`/`prev_kol` (the previous listing) feed the watchlist.
+    Those copies carry no foreign keys on purpose: the importer derives them from checked rows, and
+    per-row FK checks on a million positions cost more than the whole rest of the load.
     """
 
     __tablename__ = "positions"
@@ -97,9 +99,9 @@ class Position(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     facility_id: Mapped[int] = mapped_column(sa.ForeignKey("facilities.id", ondelete="CASCADE"))
     as_of: Mapped[date]
-    customer_id: Mapped[int] = mapped_column(sa.ForeignKey("customers.id"))
-    officer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    branch_id: Mapped[int | None] = mapped_column(sa.ForeignKey("branches.id"))
+    customer_id: Mapped[int]
+    officer_id: Mapped[int | None]
+    branch_id: Mapped[int | None]
     outstanding: Mapped[Decimal]
     arrears_principal: Mapped[Decimal]
     arrears_interest: Mapped[Decimal]
@@ -111,9 +113,7 @@ class Position(db.Model):
     kol_rule: Mapped[str] = mapped_column(sa.String(20))
     prev_dpd: Mapped[int | None]
     prev_kol: Mapped[int | None]  # effective (debtor) Kol on the previous listing
-    import_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("position_imports.id", ondelete="SET NULL")
-    )
+    import_id: Mapped[int | None]
 
     facility: Mapped[Facility] = relationship()
 

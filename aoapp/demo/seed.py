@@ -45,6 +45,15 @@ class Seeder:
             self.holdings(customers)
             prospects = self.prospects(officer, officer_no, region, customers)
             self.introductions(officer, prospects, customers)
+        self.credit()
+
+    def credit(self) -> None:
+        """12 month-end loan listings for the demo officers, through the real import."""
+        from aoapp.demo.credit import seed_credit
+
+        imported, present = seed_credit(self._user("admin"))
+        self.created["loan listings"] += imported
+        self.present["loan listings"] += present
 
     def branches(self) -> None:
         """The two demo branches."""

@@ -160,11 +160,7 @@ def upgrade():
     sa.CheckConstraint('debtor_kol BETWEEN 1 AND 5', name=op.f('ck_positions_debtor_kol')),
     sa.CheckConstraint('dpd >= 0', name=op.f('ck_positions_dpd')),
     sa.CheckConstraint('facility_kol BETWEEN 1 AND 5', name=op.f('ck_positions_facility_kol')),
-    sa.ForeignKeyConstraint(['branch_id'], ['branches.id'], name=op.f('fk_positions_branch_id_branches')),
-    sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_positions_customer_id_customers')),
     sa.ForeignKeyConstraint(['facility_id'], ['facilities.id'], name=op.f('fk_positions_facility_id_facilities'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['import_id'], ['position_imports.id'], name=op.f('fk_positions_import_id_position_imports'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['officer_id'], ['users.id'], name=op.f('fk_positions_officer_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_positions')),
     sa.UniqueConstraint('facility_id', 'as_of', name='facility_as_of')
     )
