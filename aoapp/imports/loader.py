@@ -85,6 +85,7 @@ class Loader:
     ):
         self.conn = connection
         self.pg = connection.dialect.name == "postgresql"
+        self.windowed = False
         self.as_of = as_of
         self.import_id = import_id
         self.partial = partial
@@ -116,7 +117,9 @@ class Loader:
     # -- the load ----------------------------------------------------------------------------
     def run(self, table: pa.Table) -> dict:
         """Stage the rows, upsert customers and facilities, write positions, close the missing."""
-        if self.pg:  # one big set-based transaction: hash in memory, and don't wait for fsync per step
+        if (
+            self.pg
+        ):  # one big set-based transaction: hash in memory, and don't wait for fsync per step
             self._sql("SET LOCAL work_mem = '256MB'")
             self._sql("SET LOCAL synchronous_commit = off")
         self._step("staging", 35, lambda: self._stage(table))
@@ -154,11 +157,11 @@ class Loader:
             self._sql(f"CREATE INDEX ix_{STAGING}_account ON {STAGING} (account_no)")
             self._sql(f"ANALYZE {STAGING}")
         else:
-            rows = zip(*(_sqlite_values(table.column(n)) for n in names), strict=True)
             placeholders = ", ".join("?" for _ in names)
-            self.conn.connection.driver_connection.executemany(
-                f"INSERT INTO {STAGING} VALUES ({placeholders})", rows
-            )
+            cursor = self.conn.connection.driver_connection
+            for batch in table.to_batches(max_chunksize=50_000):  # bounded memory
+                rows = zip(*(_sqlite_values(batch.column(n)) for n in names), strict=True)
+                cursor.executemany(f"INSERT INTO {STAGING} VALUES ({placeholders})", rows)
             self._sql(f"CREATE INDEX ix_{STAGING}_account ON {STAGING} (account_no)")
             self._sql(f"CREATE INDEX ix_{STAGING}_cif ON {STAGING} (cif)")
         self.counts["rows"] = table.num_rows
@@ -298,18 +301,25 @@ class Loader:
             )
         previous = self._sql("SELECT MAX(as_of) FROM positions WHERE as_of < :as_of").scalar()
         dpd_kol = dpd_kol_sql("s.dpd", self.bands)
+        # When this insert writes every position of the date, the one-obligor rule is a window
+        # over the debtor's rows; otherwise _one_obligor() settles it over the whole date.
+        self.windowed = replacing is None
+        debtor = (
+            "MAX(w.fac_kol) OVER (PARTITION BY w.customer_id)" if self.windowed else "w.fac_kol"
+        )
         self._sql(
             f"""
             INSERT INTO positions (facility_id, as_of, customer_id, officer_id, branch_id,
                 outstanding, arrears_principal, arrears_interest, dpd, file_kol, dpd_kol,
                 facility_kol, debtor_kol, kol_rule, prev_dpd, prev_kol, import_id)
-            SELECT y.facility_id, :as_of, y.customer_id, y.officer_id, y.branch_id, y.outstanding,
-                   y.arrears_principal, y.arrears_interest, y.dpd, y.kol, y.dpd_kol,
-                   {self._greatest("y.base", "y.held")}, {self._greatest("y.base", "y.held")},
-                   CASE WHEN y.held > y.base THEN 'restructure_hold'
-                        WHEN COALESCE(y.kol, 0) > y.dpd_kol THEN 'file' ELSE 'dpd' END,
-                   y.prev_dpd, y.prev_kol, :import_id
-            FROM (
+            SELECT w.facility_id, :as_of, w.customer_id, w.officer_id, w.branch_id, w.outstanding,
+                   w.arrears_principal, w.arrears_interest, w.dpd, w.kol, w.dpd_kol,
+                   w.fac_kol, {debtor},
+                   CASE WHEN {debtor} > w.fac_kol THEN 'one_obligor'
+                        WHEN w.held > w.base THEN 'restructure_hold'
+                        WHEN COALESCE(w.kol, 0) > w.dpd_kol THEN 'file' ELSE 'dpd' END,
+                   w.prev_dpd, w.prev_kol, :import_id
+            FROM (SELECT y.*, {self._greatest("y.base", "y.held")} AS fac_kol FROM (
                 SELECT f.id AS facility_id, f.customer_id, s.officer_id, s.branch_id,
                        s.outstanding, s.arrears_principal, s.arrears_interest, s.dpd, s.kol,
                        {dpd_kol} AS dpd_kol,
@@ -322,7 +332,7 @@ class Loader:
                 LEFT JOIN positions p ON p.facility_id = f.id AND p.as_of = :previous
                 LEFT JOIN (SELECT facility_id, MIN(to_kol) AS to_kol FROM kol_upgrades
                            WHERE as_of = :as_of GROUP BY facility_id) u ON u.facility_id = f.id
-            ) y
+            ) y) w
             WHERE TRUE {upsert}
             """,
             {"previous": previous, "import_id": self.import_id},
@@ -339,6 +349,11 @@ class Loader:
             "THEN 'restructure_hold' WHEN COALESCE(positions.file_kol, 0) > positions.dpd_kol "
             "THEN 'file' ELSE 'dpd' END"
         )
+        if not self.windowed:  # else the insert's window already settled every debtor
+            self._settle_debtors(own_rule)
+        self._refresh_following()
+
+    def _settle_debtors(self, own_rule: str) -> None:
         self._sql(
             f"""
             UPDATE positions
@@ -351,6 +366,8 @@ class Loader:
               AND positions.debtor_kol <> m.worst
             """
         )
+
+    def _refresh_following(self) -> None:
         following = self._sql("SELECT MIN(as_of) FROM positions WHERE as_of > :as_of").scalar()
         if following is not None:  # a back-dated import: the next listing's comparison moves
             self._sql(
@@ -462,7 +479,7 @@ def _jsonable(values: dict) -> dict:
     return out
 
 
-def _sqlite_values(column: pa.ChunkedArray) -> list:
+def _sqlite_values(column: pa.Array | pa.ChunkedArray) -> list:
     """Python values SQLite accepts: dates as ISO text, the rest as they are."""
     values = column.to_pylist()
     if pa.types.is_date(column.type):

@@ -152,21 +152,46 @@ def _read_xlsx(path: Path, sheet: str | None) -> Listing:
     if sheet is not None and sheet not in names:
         raise ListingRefused(f"No sheet {sheet!r}; the workbook has: {', '.join(names)}.")
     sheet_name = sheet or names[0]
-    rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-    if not rows:
+    rows = workbook.get_sheet_by_name(sheet_name).iter_rows()
+    first = next(rows, None)
+    if first is None:
         raise ListingRefused(f"Sheet {sheet_name!r} is empty.")
-    headers = [_cell_text(h).strip() for h in rows[0]]
+    headers = [_cell_text(h).strip() for h in first]
     found, missing, problems = header_map(headers)
     _check_headers(missing, problems)
-    body = rows[1:]
-    while body and all(_cell_text(v).strip() == "" for v in body[-1]):
-        body.pop()  # trailing blank rows Excel leaves behind
-    columns = {}
+    # Cells become Arrow text in chunks, so a million-row sheet never lives as Python objects.
+    chunks: dict[str, list[pa.Array]] = {name: [] for name in found}
+    pending: list[list] = []
+    count = blank_tail = 0
+    for row in rows:
+        pending.append(row)
+        if len(pending) >= XLSX_CHUNK:
+            count += _flush_chunk(pending, found, chunks)
+            pending = []
+    # Trailing blank rows Excel leaves behind are not data.
+    while pending and all(_cell_text(v).strip() == "" for v in pending[-1]):
+        pending.pop()
+        blank_tail += 1
+    count += _flush_chunk(pending, found, chunks)
+    columns = {
+        name: pa.concat_arrays(parts) if parts else pa.array([], pa.string())
+        for name, parts in chunks.items()
+    }
+    return Listing(_canonical(columns, count), "xlsx", sheet=sheet_name)
+
+
+XLSX_CHUNK = 50_000
+
+
+def _flush_chunk(rows: list[list], found: dict[str, int], chunks: dict[str, list]) -> int:
+    """Append one chunk of sheet rows to the per-column Arrow arrays."""
+    if not rows:
+        return 0
     for name, pos in found.items():
-        columns[name] = pa.array(
-            [_cell_text(row[pos]) if pos < len(row) else "" for row in body], type=pa.string()
+        chunks[name].append(
+            pa.array([_cell_text(row[pos]) if pos < len(row) else "" for row in rows], pa.string())
         )
-    return Listing(_canonical(columns, len(body)), "xlsx", sheet=sheet_name)
+    return len(rows)
 
 
 def _canonical(columns: dict[str, pa.Array], rows: int) -> pa.Table:
