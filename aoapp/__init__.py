@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import Flask, redirect, request, url_for
 from flask_login import current_user
 
+from aoapp import security
 from aoapp.extensions import api, csrf, db, login_manager, migrate
 
 
@@ -26,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    security.init_app(app)
     return app
 
 
