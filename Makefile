@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run migrate demo test lint format clean
+.PHONY: install run migrate demo test e2e browser lint format clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,8 +24,16 @@ demo: migrate ## Load the demo data (idempotent)
 run: demo ## Migrate, load demo data and serve on http://127.0.0.1:5000
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-test: install ## Run the whole test suite (DATABASE_URL selects PostgreSQL)
+test: install ## Run the whole test suite (DATABASE_URL selects PostgreSQL; browser tests need chromium)
 	$(BIN)/python -m pytest -q
+
+browser: ## Install Debian's chromium for the browser tests (never a downloaded browser)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Install chromium first: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+e2e: install browser ## Real-browser tests (Playwright driving /usr/bin/chromium)
+	$(BIN)/python -m pytest -q tests/e2e
 
 lint: install ## ruff lint and format check
 	$(BIN)/ruff check .
