@@ -43,6 +43,7 @@ class Config:
         # Web imports run in a background thread unless this is set (tests); uploads wait in
         # IMPORTS_UPLOAD_DIR (default: instance/uploads) until the admin confirms them.
         self.IMPORTS_RUN_INLINE = _bool("IMPORTS_RUN_INLINE", False)
+        self.IMPORT_STALE_MINUTES = int(os.environ.get("IMPORT_STALE_MINUTES", 180))
         self.IMPORTS_UPLOAD_DIR = os.environ.get("IMPORTS_UPLOAD_DIR") or None
 
         self.SESSION_COOKIE_HTTPONLY = True

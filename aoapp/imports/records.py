@@ -11,7 +11,7 @@ from aoapp.common.pagination import Page, paginate
 from aoapp.errors import Forbidden, NotFound
 from aoapp.extensions import db
 from aoapp.imports.models import PositionImport
-from aoapp.imports.service import errors_dir
+from aoapp.imports.service import errors_dir, expire_interrupted
 
 SHOWN_ERRORS = 200
 FORMULA_GUARD = ("=", "+", "-", "@", "\t", "\r")
@@ -26,6 +26,7 @@ def require_admin(user: User) -> None:
 def list_imports(user: User, page: int, per_page: int, status: str | None = None) -> Page:
     """Past imports, newest first."""
     require_admin(user)
+    expire_interrupted()
     stmt = sa.select(PositionImport).options(joinedload(PositionImport.user))
     if status:
         stmt = stmt.where(PositionImport.status == status)
@@ -36,6 +37,7 @@ def list_imports(user: User, page: int, per_page: int, status: str | None = None
 def get_import(user: User, import_id: int) -> PositionImport:
     """One import's record, or NotFound."""
     require_admin(user)
+    expire_interrupted()
     record = db.session.get(PositionImport, import_id)
     if record is None:
         raise NotFound("No such import.")

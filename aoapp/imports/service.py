@@ -12,7 +12,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pyarrow as pa
@@ -67,6 +67,29 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def expire_interrupted() -> int:
+    """Mark imports still 'running' long after they began as failed: their process died.
+
+    The load is one transaction, so such a run changed nothing; only its record was left behind.
+    """
+    limit = utcnow() - timedelta(minutes=current_app.config.get("IMPORT_STALE_MINUTES", 180))
+    stale = db.session.scalars(
+        sa.select(PositionImport).where(
+            PositionImport.status == ImportStatus.RUNNING, PositionImport.started_at < limit
+        )
+    ).all()
+    for record in stale:
+        record.status, record.stage, record.finished_at = (
+            ImportStatus.FAILED,
+            "interrupted",
+            utcnow(),
+        )
+        record.message = "The import was interrupted (its process stopped) and changed nothing."
+    if stale:
+        db.session.commit()
+    return len(stale)
+
+
 def start_record(
     path: Path,
     as_of: date,
@@ -80,6 +103,7 @@ def start_record(
     file_name: str | None = None,
 ) -> PositionImport:
     """Create and commit the record of an import before any work starts."""
+    expire_interrupted()
     record = PositionImport(
         user_id=user.id if user else None,
         source=source,

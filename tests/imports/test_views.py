@@ -404,7 +404,7 @@ class TestListAndRecord:
         make_record(
             world.admin,
             file_name="new.csv",
-            started_at=base + timedelta(hours=2),
+            started_at=datetime.now(UTC),  # a run still in progress, not an interrupted one
             status="running",
             stage="positions",
             progress=70,
@@ -516,3 +516,33 @@ class TestCsrf:
         assert response.status_code == 400
         assert db.session.scalar(sa.select(sa.func.count()).select_from(PositionImport)) == 0
         assert f"{token}.json" in waiting_files(app)
+
+
+class TestInterruptedImports:
+    def test_a_run_left_running_by_a_dead_process_is_shown_as_failed(self, client, auth, world):
+        from datetime import date, timedelta
+
+        from aoapp.database import utcnow
+        from aoapp.imports.models import PositionImport
+
+        stale = PositionImport(
+            file_name="old.csv",
+            sha256="0" * 64,
+            as_of=date(2026, 9, 30),
+            status="running",
+            started_at=utcnow() - timedelta(hours=4),
+        )
+        fresh = PositionImport(
+            file_name="new.csv",
+            sha256="1" * 64,
+            as_of=date(2026, 10, 31),
+            status="running",
+        )
+        db.session.add_all([stale, fresh])
+        db.session.commit()
+        auth.login("admin")
+        page = client.get(f"/imports/{stale.id}")
+        assert page.status_code == 200 and b"interrupted" in page.data
+        db.session.expire_all()
+        assert db.session.get(PositionImport, stale.id).status == "failed"
+        assert db.session.get(PositionImport, fresh.id).status == "running"
