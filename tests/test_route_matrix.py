@@ -1,0 +1,156 @@
+"""Every route, generated from the URL map, checked for login and for scoping across branches.
+
+A new route is covered automatically; a new route with an id parameter the matrix does not know
+fails here until someone adds how to build a record of another branch for it.
+"""
+
+from datetime import date
+
+from werkzeug.routing import Rule
+
+from aoapp.auth import services as auth_services
+from aoapp.customers.models import ProductHolding
+from aoapp.extensions import db
+from aoapp.imports.models import PositionImport
+from aoapp.products.models import Introduction
+from tests import factories
+from tests.credit import visit_helpers
+
+PUBLIC = {
+    "static",
+    "auth.login",
+    "healthz",
+    "index",
+    "api-docs.openapi_json",
+    "api-docs.openapi_swagger_ui",
+}
+ADMIN_ONLY_PREFIXES = ("admin.", "imports.", "imports_api.")
+# The product catalogue is the whole bank's; an upload token is checked against its uploader.
+SHARED_PARAMS = {"product_id", "token"}
+METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE")
+
+
+def _rules(app) -> list[tuple[Rule, str]]:
+    return sorted(
+        (
+            (rule, method)
+            for rule in app.url_map.iter_rules()
+            if rule.endpoint not in PUBLIC
+            for method in METHODS
+            if method in rule.methods
+        ),
+        key=lambda pair: (pair[0].rule, pair[1]),
+    )
+
+
+def _foreign_records(world) -> dict[str, object]:
+    """A record of the other branch (BDG01) for every id parameter the routes take."""
+    remote = world.remote
+    product = factories.make_product("KMK")
+    prospect = factories.make_prospect(remote)
+    customer = factories.make_customer(remote)
+    holding = ProductHolding(customer_id=customer.id, product_id=product.id)
+    introduction = Introduction(
+        prospect_id=prospect.id,
+        product_id=product.id,
+        officer_id=remote.id,
+        introduced_on=date(2026, 10, 1),
+        place="branch",
+        outcome="interested",
+    )
+    record = PositionImport(
+        file_name="x.csv",
+        sha256="0" * 64,
+        as_of=date(2026, 10, 31),
+        status="succeeded",
+        user_id=world.admin.id,
+    )
+    db.session.add_all([holding, introduction, record])
+    db.session.commit()
+    facility = visit_helpers.facility(customer)
+    visit = visit_helpers.visit(customer, remote)
+    token = auth_services.create_token(db.session.merge(remote), "remote")[0]
+    return {
+        "prospect_id": prospect.id,
+        "customer_id": customer.id,
+        "holding_id": holding.id,
+        "introduction_id": introduction.id,
+        "import_id": record.id,
+        "facility_id": facility.id,
+        "visit_id": visit.id,
+        "user_id": remote.id,
+        "token_id": token.id,
+        "entity_id": prospect.id,
+        "entity": "prospect",
+        "token": "0" * 32,
+    }
+
+
+def _url(rule: Rule, values: dict) -> str:
+    missing = [arg for arg in rule.arguments if arg not in values]
+    assert not missing, f"{rule.rule}: teach the route matrix how to build {missing}"
+    return rule.build({arg: values[arg] for arg in rule.arguments}, append_unknown=False)[1]
+
+
+class TestEveryRouteNeedsLogin:
+    def test_anonymous_requests_are_sent_to_login_or_refused(self, app, client):
+        fake = {"entity": "prospect", "token": "0" * 32}
+        failures = []
+        for rule, method in _rules(app):
+            url = _url(rule, {**dict.fromkeys(rule.arguments, 999999), **fake})
+            response = client.open(url, method=method)
+            if rule.rule.startswith("/api/"):
+                ok = response.status_code == 401
+            elif method == "GET":
+                ok = response.status_code == 302 and "/login" in response.headers["Location"]
+            else:  # CSRF refuses before anything else, or login is asked for
+                ok = response.status_code in (400, 302)
+            if not ok:
+                failures.append(f"{method} {url} → {response.status_code}")
+        assert failures == []
+
+
+class TestNoRouteLeaksAnotherBranch:
+    def test_an_officer_gets_404_for_every_record_of_another_branch(
+        self, app, client, auth, api, world
+    ):
+        values = _foreign_records(world)
+        auth.login("ao.budi")
+        api_client = api(world.officer)
+        token = auth.csrf_token()
+        failures = []
+
+        def send(method, url):
+            if url.startswith("/api/"):
+                body = {} if method in ("POST", "PATCH", "PUT") else None
+                return getattr(api_client, method.lower())(url, json=body).status_code
+            data = {"csrf_token": token} if method != "GET" else None
+            return client.open(url, method=method, data=data).status_code
+
+        for rule, method in _rules(app):
+            if not rule.arguments or set(rule.arguments) <= SHARED_PARAMS:
+                continue  # no record of a branch in the URL: the product catalogue, uploads
+            url = _url(rule, values)
+            missing = _url(
+                rule,
+                {
+                    **values,
+                    **dict.fromkeys(set(rule.arguments) - SHARED_PARAMS - {"entity"}, 999999),
+                },
+            )
+            foreign, absent = (send(method, u) for u in (url, missing))
+            admin_api = rule.endpoint.startswith(ADMIN_ONLY_PREFIXES) and rule.rule.startswith(
+                "/api/"
+            )
+            # A record of another branch must answer exactly as a record that does not exist.
+            if method == "GET":
+                ok = foreign in ({403, 404} if admin_api else {404})
+            else:
+                ok = (
+                    foreign == absent
+                    and foreign not in (200, 201, 204, 302)
+                    and (foreign != 403 or admin_api)
+                )
+            if not ok:
+                failures.append(f"{method} {url} → {foreign} (absent id → {absent})")
+        assert failures == []
