@@ -39,6 +39,14 @@ class Config:
         self.EXPORTS_DIR = os.environ.get("EXPORTS_DIR") or str(BASE_DIR / "exports")
         self.BANK_TIMEZONE = os.environ.get("BANK_TIMEZONE", "Asia/Jakarta")
         self.BANK_NAME = os.environ.get("BANK_NAME", "Bank Demo")
+        # Public holidays for working-day arithmetic (aoapp/common/workdays.py): BANK_HOLIDAYS
+        # lists ISO dates; otherwise HOLIDAYS_FILE, default the shipped Indonesian list.
+        self.BANK_HOLIDAYS = os.environ.get("BANK_HOLIDAYS") or None
+        self.HOLIDAYS_FILE = os.environ.get("HOLIDAYS_FILE") or None
+        # A promise to pay is kept when a listing dated up to this many days after the promised
+        # date shows the payment; complaints are due this many working days after receipt.
+        self.PTP_GRACE_DAYS = int(os.environ.get("PTP_GRACE_DAYS", 3))
+        self.COMPLAINT_DUE_WORKING_DAYS = int(os.environ.get("COMPLAINT_DUE_WORKING_DAYS", 10))
         self.MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
         # Web imports run in a background thread unless this is set (tests); uploads wait in
         # IMPORTS_UPLOAD_DIR (default: instance/uploads) until the admin confirms them.

@@ -96,15 +96,21 @@ def _configure_login(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount the HTML blueprints and the JSON API."""
     from aoapp.admin.views import bp as admin_bp
+    from aoapp.agenda.api import agenda_blp
+    from aoapp.agenda.views import bp as agenda_bp
     from aoapp.audit.views import bp as audit_bp
     from aoapp.auth.api import blp as auth_api
     from aoapp.auth.views import bp as auth_bp
+    from aoapp.complaints.api import complaints_blp
+    from aoapp.complaints.views import bp as complaints_bp
     from aoapp.credit.api import facilities_blp, portfolio_blp, watchlist_blp
     from aoapp.credit.views import bp as credit_bp
     from aoapp.credit.visit_api import monitoring_visits_blp
     from aoapp.credit.visit_views import bp as visits_bp
     from aoapp.customers.api import blp as customers_api
     from aoapp.customers.views import bp as customers_bp
+    from aoapp.followups.api import followups_blp, promises_blp
+    from aoapp.followups.views import bp as followups_bp
     from aoapp.imports.api import imports_blp
     from aoapp.imports.views import bp as imports_bp
     from aoapp.products.api import introductions_blp, products_blp
@@ -122,6 +128,9 @@ def register_blueprints(app: Flask) -> None:
         visits_bp,
         credit_bp,
         imports_bp,
+        followups_bp,
+        complaints_bp,
+        agenda_bp,
     ):
         app.register_blueprint(blueprint)
     for blp in (
@@ -135,6 +144,10 @@ def register_blueprints(app: Flask) -> None:
         portfolio_blp,
         watchlist_blp,
         imports_blp,
+        followups_blp,
+        promises_blp,
+        complaints_blp,
+        agenda_blp,
     ):
         csrf.exempt(blp)
         api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")
@@ -169,8 +182,10 @@ def register_commands(app: Flask) -> None:
     """Provisioning and demo-data commands for `flask`."""
     from aoapp.auth.cli import register as register_auth
     from aoapp.demo.cli import register as register_demo
+    from aoapp.followups.cli import register as register_followups
     from aoapp.imports.cli import register as register_imports
 
     register_auth(app)
     register_demo(app)
     register_imports(app)
+    register_followups(app)

@@ -1,7 +1,9 @@
 """Every model, imported in one place so the metadata (and Alembic) sees them all."""
 
+from aoapp.agenda.models import CalendarFeed
 from aoapp.audit.models import AuditEntry
 from aoapp.auth.models import ApiToken, Branch, User, supervised_branches
+from aoapp.complaints.models import Complaint
 from aoapp.credit.models import (
     CollectibilityBand,
     Facility,
@@ -10,6 +12,7 @@ from aoapp.credit.models import (
     Position,
 )
 from aoapp.customers.models import Customer, ProductHolding
+from aoapp.followups.models import FollowUp, PromiseToPay
 from aoapp.imports.models import PositionImport
 from aoapp.products.models import Introduction, Product
 from aoapp.prospects.models import Prospect, ProspectStatusChange
@@ -18,9 +21,12 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Branch",
+    "CalendarFeed",
     "CollectibilityBand",
+    "Complaint",
     "Customer",
     "Facility",
+    "FollowUp",
     "Introduction",
     "KolUpgrade",
     "MonitoringVisit",
@@ -28,6 +34,7 @@ __all__ = [
     "PositionImport",
     "Product",
     "ProductHolding",
+    "PromiseToPay",
     "Prospect",
     "ProspectStatusChange",
     "User",

@@ -13,8 +13,10 @@ def _officer_ids_of_branches(branch_ids: list[int]):
 
 def scope_condition(user, model):
     """A WHERE condition limiting `model` rows to those `user` may see."""
+    from aoapp.complaints.models import Complaint
     from aoapp.credit.models import Facility, MonitoringVisit, Position
     from aoapp.customers.models import Customer, ProductHolding
+    from aoapp.followups.models import FollowUp, PromiseToPay
     from aoapp.products.models import Introduction
     from aoapp.prospects.models import Prospect
 
@@ -36,7 +38,15 @@ def scope_condition(user, model):
         return sa.or_(
             Introduction.prospect_id.in_(prospects), Introduction.customer_id.in_(customers)
         )
-    if model in (ProductHolding, Facility, Position, MonitoringVisit):
+    if model is FollowUp:
+        # The owner's, and every follow-up of a customer in scope (history after a reassignment).
+        customers = sa.select(Customer.id).where(scope_condition(user, Customer))
+        if is_officer:
+            owners = FollowUp.owner_id == user.id
+        else:
+            owners = FollowUp.owner_id.in_(_officer_ids_of_branches(branches))
+        return sa.or_(owners, FollowUp.customer_id.in_(customers))
+    if model in (ProductHolding, Facility, Position, MonitoringVisit, PromiseToPay, Complaint):
         # Credit records follow their customer's current assignment.
         customers = sa.select(Customer.id).where(scope_condition(user, Customer))
         return model.customer_id.in_(customers)

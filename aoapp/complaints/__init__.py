@@ -1,0 +1,1 @@
+"""Customer complaints: receipt, due date, escalation to the supervisor, resolution."""

@@ -1,0 +1,5 @@
+"""HTML pages: complaints (list, receive, escalate, resolve, hand back, close)."""
+
+from flask import Blueprint
+
+bp = Blueprint("complaints", __name__)

@@ -1,0 +1,163 @@
+"""Follow-ups (a planned or done contact with a prospect or customer) and promises to pay."""
+
+from datetime import date, datetime, time
+from decimal import Decimal
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from aoapp.database import utcnow
+from aoapp.extensions import db
+
+
+class Channel(StrEnum):
+    CALL = "call"
+    SMS = "sms"
+    WHATSAPP = "whatsapp"
+    VISIT = "visit"
+    EMAIL = "email"
+    MEETING = "meeting"
+
+
+class Purpose(StrEnum):
+    RELATIONSHIP = "relationship"
+    COLLECTION = "collection"
+    PRODUCT_OFFER = "product_offer"
+    COMPLAINT = "complaint"
+    MONITORING = "monitoring"
+    DOCUMENT_REQUEST = "document_request"
+
+
+class FollowUpStatus(StrEnum):
+    PLANNED = "planned"
+    DONE = "done"
+    CANCELLED = "cancelled"
+    MISSED = "missed"
+
+
+class Outcome(StrEnum):
+    REACHED = "reached"
+    NOT_REACHED = "not_reached"
+    PROMISED_TO_PAY = "promised_to_pay"
+    PAID = "paid"
+    REFUSED = "refused"
+    RESCHEDULED = "rescheduled"
+    INTERESTED = "interested"
+    NOT_INTERESTED = "not_interested"
+
+
+class SuggestionRule(StrEnum):
+    """Why the system suggested a collection follow-up (see followups/suggestions.py)."""
+
+    DPD_1_30 = "dpd_1_30"  # call within 2 working days
+    DPD_31_90 = "dpd_31_90"  # visit within 5 working days
+    DPD_OVER_90 = "dpd_over_90"  # visit within 2 working days, supervisor notified
+    BROKEN_PTP = "broken_ptp"  # a promise to pay was broken
+
+
+class PromiseState(StrEnum):
+    PENDING = "pending"
+    KEPT = "kept"
+    BROKEN = "broken"
+
+
+def _in(column: str, enum) -> str:
+    return f"{column} IN ({', '.join(repr(member.value) for member in enum)})"
+
+
+class FollowUp(db.Model):
+    """A planned or done contact with a prospect or a customer (optionally about one facility).
+
+    Suggested follow-ups carry the rule that created them and a `suggestion_key` (the listing
+    date, or the broken promise) unique per facility, so re-running an import suggests nothing
+    twice. `escalated` puts a suggestion on the supervisor's escalation list (DPD > 90).
+    """
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (
+        sa.CheckConstraint(_in("channel", Channel), name="channel"),
+        sa.CheckConstraint(_in("purpose", Purpose), name="purpose"),
+        sa.CheckConstraint(_in("status", FollowUpStatus), name="status"),
+        sa.CheckConstraint(f"outcome IS NULL OR {_in('outcome', Outcome)}", name="outcome"),
+        sa.CheckConstraint(
+            "(prospect_id IS NULL) <> (customer_id IS NULL)", name="prospect_or_customer"
+        ),
+        sa.CheckConstraint("facility_id IS NULL OR customer_id IS NOT NULL", name="facility"),
+        sa.UniqueConstraint("facility_id", "suggestion_key", name="suggestion"),
+        sa.Index("ix_follow_ups_owner_status_planned", "owner_id", "status", "planned_date"),
+        sa.Index("ix_follow_ups_facility_purpose_status", "facility_id", "purpose", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prospect_id: Mapped[int | None] = mapped_column(sa.ForeignKey("prospects.id"), index=True)
+    customer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("customers.id"), index=True)
+    facility_id: Mapped[int | None] = mapped_column(sa.ForeignKey("facilities.id"))
+    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    channel: Mapped[str] = mapped_column(sa.String(10))
+    purpose: Mapped[str] = mapped_column(sa.String(20))
+    planned_date: Mapped[date]
+    planned_time: Mapped[time | None]
+    status: Mapped[str] = mapped_column(sa.String(10), default=FollowUpStatus.PLANNED)
+    done_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(sa.String(20))
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    # Why it was last rescheduled or cancelled (required for suggestions).
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    suggestion: Mapped[str | None] = mapped_column(sa.String(20))  # SuggestionRule
+    suggestion_key: Mapped[str | None] = mapped_column(sa.String(40))
+    suggested_dpd: Mapped[int | None]
+    escalated: Mapped[bool] = mapped_column(default=False)
+    previous_id: Mapped[int | None] = mapped_column(sa.ForeignKey("follow_ups.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    prospect = relationship("Prospect")
+    customer = relationship("Customer")
+    facility = relationship("Facility")
+    owner = relationship("User", foreign_keys=[owner_id])
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    previous = relationship("FollowUp", remote_side=[id])
+    promise: Mapped["PromiseToPay | None"] = relationship(back_populates="follow_up")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def party(self):
+        """The prospect or customer this follow-up is with."""
+        return self.customer or self.prospect
+
+
+class PromiseToPay(db.Model):
+    """A delinquent borrower's promise, recorded on a collection follow-up.
+
+    Its state (pending, kept, broken) is not stored: it is derived from the positions imported
+    afterwards (followups/promises.py), so a late listing can still show a promise kept.
+    """
+
+    __tablename__ = "promises_to_pay"
+    __table_args__ = (
+        sa.CheckConstraint("promised_amount > 0", name="promised_amount"),
+        sa.CheckConstraint("promised_date >= promised_on", name="promised_date"),
+        sa.CheckConstraint("deadline >= promised_date", name="deadline"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    follow_up_id: Mapped[int] = mapped_column(sa.ForeignKey("follow_ups.id"), unique=True)
+    facility_id: Mapped[int] = mapped_column(sa.ForeignKey("facilities.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(sa.ForeignKey("customers.id"), index=True)
+    officer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    promised_amount: Mapped[Decimal]
+    promised_date: Mapped[date] = mapped_column(index=True)
+    promised_on: Mapped[date]  # the day the promise was made
+    # The last day a listing can show the payment: promised_date + PTP_GRACE_DAYS, frozen when
+    # the promise is recorded so a later policy change does not rewrite past promises.
+    deadline: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    follow_up: Mapped[FollowUp] = relationship(back_populates="promise")
+    facility = relationship("Facility")
+    customer = relationship("Customer")
+    officer = relationship("User")

@@ -1,0 +1,135 @@
+"""The promise-to-pay rule: a promise is kept, broken or pending, derived from later positions.
+
+Kept: a position of the facility dated after the promise was made and no later than its deadline
+(promised date + grace days) shows DPD 0, or arrears (principal + interest) lower than at the
+time of the promise (the latest position dated on or before that day) by at least the promised
+amount. Broken: the deadline has passed and no such position exists. Pending: before that.
+
+`derive_state` is the rule in Python (one promise, for pages and property tests); `state_column`
+is the same rule in SQL (lists, counts, the watchlist). Tests hold them to the same answers.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import aliased
+
+from aoapp.common.dates import bank_today
+from aoapp.credit.models import Position
+from aoapp.extensions import db
+from aoapp.followups.models import PromiseState, PromiseToPay
+
+
+def grace_days() -> int:
+    """Days after the promised date within which a listing may still show the payment."""
+    return int(current_app.config.get("PTP_GRACE_DAYS", 3))
+
+
+def deadline_for(promised_date: date) -> date:
+    """The last position date that can show a promise kept."""
+    return promised_date + timedelta(days=grace_days())
+
+
+@dataclass(frozen=True)
+class PositionFact:
+    """What the rule reads from one position."""
+
+    as_of: date
+    arrears: Decimal  # principal + interest in arrears
+    dpd: int
+
+
+def baseline_of(promised_on: date, positions: Iterable[PositionFact]) -> PositionFact | None:
+    """The position at the time of the promise: the latest dated on or before that day."""
+    before = [p for p in positions if p.as_of <= promised_on]
+    return max(before, key=lambda p: p.as_of) if before else None
+
+
+def keeping_position(
+    amount: Decimal, promised_on: date, deadline: date, positions: Iterable[PositionFact]
+) -> PositionFact | None:
+    """The first position that shows the promise kept, if any."""
+    positions = sorted(positions, key=lambda p: p.as_of)
+    baseline = baseline_of(promised_on, positions)
+    for position in positions:
+        if not promised_on < position.as_of <= deadline:
+            continue
+        if position.dpd == 0:
+            return position
+        if baseline is not None and baseline.arrears - position.arrears >= amount:
+            return position
+    return None
+
+
+def derive_state(
+    amount: Decimal,
+    promised_on: date,
+    deadline: date,
+    positions: Iterable[PositionFact],
+    today: date,
+) -> PromiseState:
+    """The state of one promise on `today`, from the facility's positions."""
+    if keeping_position(amount, promised_on, deadline, positions) is not None:
+        return PromiseState.KEPT
+    if today > deadline:
+        return PromiseState.BROKEN
+    return PromiseState.PENDING
+
+
+def facts_of(facility_id: int) -> list[PositionFact]:
+    """The positions of one facility as the rule reads them."""
+    rows = db.session.execute(
+        sa.select(
+            Position.as_of,
+            Position.arrears_principal + Position.arrears_interest,
+            Position.dpd,
+        ).where(Position.facility_id == facility_id)
+    )
+    return [PositionFact(as_of, Decimal(arrears), dpd) for as_of, arrears, dpd in rows]
+
+
+def state_of(promise: PromiseToPay, today: date | None = None) -> PromiseState:
+    """The state of a stored promise on `today` (default: the bank's today)."""
+    return derive_state(
+        promise.promised_amount,
+        promise.promised_on,
+        promise.deadline,
+        facts_of(promise.facility_id),
+        today or bank_today(),
+    )
+
+
+def kept_condition(promise=PromiseToPay) -> sa.ColumnElement[bool]:
+    """SQL: a position shows the promise (a PromiseToPay alias or the class) kept."""
+    base, later = aliased(Position), aliased(Position)
+    baseline_arrears = (
+        sa.select(base.arrears_principal + base.arrears_interest)
+        .where(base.facility_id == promise.facility_id, base.as_of <= promise.promised_on)
+        .order_by(base.as_of.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return sa.exists().where(
+        later.facility_id == promise.facility_id,
+        later.as_of > promise.promised_on,
+        later.as_of <= promise.deadline,
+        sa.or_(
+            later.dpd == 0,
+            baseline_arrears - (later.arrears_principal + later.arrears_interest)
+            >= promise.promised_amount,
+        ),
+    )
+
+
+def state_column(today: date | None = None, promise=PromiseToPay) -> sa.ColumnElement[str]:
+    """SQL: the promise's state on `today` as 'kept', 'broken' or 'pending'."""
+    today = today or bank_today()
+    return sa.case(
+        (kept_condition(promise), sa.literal(PromiseState.KEPT.value)),
+        (promise.deadline < today, sa.literal(PromiseState.BROKEN.value)),
+        else_=sa.literal(PromiseState.PENDING.value),
+    )
