@@ -66,6 +66,16 @@ class Config:
         self.LOGIN_MAX_FAILURES = 5
         self.LOGIN_FAILURE_WINDOW_MINUTES = 15
         self.LOGIN_LOCK_MINUTES = 15
+        # Rate limits per client address (Flask-Limiter); the per-account lock above stops
+        # guessing one password, these stop spraying many accounts or guessing API tokens.
+        self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;60 per hour")
+        self.TOKEN_RATE_LIMIT = os.environ.get("TOKEN_RATE_LIMIT", "10 per hour")
+        self.API_AUTH_FAILURE_LIMIT = os.environ.get("API_AUTH_FAILURE_LIMIT", "20 per minute")
+        # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto (0: none).
+        self.PROXY_COUNT = int(os.environ.get("PROXY_COUNT", 0))
 
         self.API_TITLE = "aoapp API"
         self.API_VERSION = "v1"

@@ -2,11 +2,11 @@
 
 from pathlib import Path
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from aoapp import security
-from aoapp.extensions import api, csrf, db, login_manager, migrate
+from aoapp.extensions import api, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -22,6 +22,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     config.validate()
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    if app.config.get("PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -42,6 +47,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     api.init_app(app)
+    limiter.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)
@@ -150,6 +156,7 @@ def register_blueprints(app: Flask) -> None:
         agenda_blp,
     ):
         csrf.exempt(blp)
+        _limit_failed_authentication(blp)
         api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")
 
     @app.get("/")
@@ -162,6 +169,15 @@ def register_blueprints(app: Flask) -> None:
     def healthz():
         db.session.execute(db.text("SELECT 1"))
         return {"status": "ok"}
+
+
+def _limit_failed_authentication(blp) -> None:
+    """Count answers 401 per client address: guessing API tokens soon meets 429."""
+    limiter.limit(
+        lambda: current_app.config["API_AUTH_FAILURE_LIMIT"],
+        scope="api-authentication",
+        deduct_when=lambda response: response.status_code == 401,
+    )(blp)
 
 
 def register_errorhandlers(app: Flask) -> None:

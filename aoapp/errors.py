@@ -97,6 +97,18 @@ def register_errorhandlers(app: Flask) -> None:
             "Reload the page and try again.",
         )
 
+    @app.errorhandler(429)
+    def handle_rate_limited(error):
+        response = render_error(
+            429,
+            "Too many requests from your address. Wait a minute and try again.",
+        )
+        retry_after = getattr(error, "retry_after", None)
+        response = app.make_response(response)
+        if retry_after:
+            response.headers["Retry-After"] = str(retry_after)
+        return response
+
     @app.errorhandler(500)
     def handle_internal(error):
         db.session.rollback()

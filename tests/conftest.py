@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from aoapp import create_app
-from aoapp.extensions import db
+from aoapp.extensions import db, limiter
 from tests import factories
 
 
@@ -75,6 +75,9 @@ def app():
             }
         )
         application.test_client_class = FreshContextClient
+        # Rate limits are installed but off: the suite logs in hundreds of times from one
+        # address. tests/auth/test_rate_limits.py switches them on.
+        limiter.enabled = False
         with application.app_context():
             flask_migrate.upgrade()
         yield application

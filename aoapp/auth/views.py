@@ -3,7 +3,16 @@
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
 
@@ -12,7 +21,7 @@ from aoapp.auth.forms import ConfirmForm, LoginForm, PasswordChangeForm, TokenFo
 from aoapp.auth.models import ApiToken
 from aoapp.common.forms import apply_domain_error
 from aoapp.errors import DomainError
-from aoapp.extensions import db
+from aoapp.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
 
@@ -34,6 +43,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
     """Show the login form and log the user in."""
     if current_user.is_authenticated:
@@ -108,6 +118,7 @@ def change_password():
 
 @bp.post("/profile/tokens")
 @login_required
+@limiter.limit(lambda: current_app.config["TOKEN_RATE_LIMIT"], key_func=lambda: current_user.id)
 def create_token():
     """Create an API token and show it once."""
     form = TokenForm()
