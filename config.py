@@ -75,6 +75,9 @@ class Config:
         self.TOKEN_RATE_LIMIT = os.environ.get("TOKEN_RATE_LIMIT", "10 per hour")
         self.API_AUTH_FAILURE_LIMIT = os.environ.get("API_AUTH_FAILURE_LIMIT", "20 per minute")
         # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto (0: none).
+        # One JSON line per request and per log record on stderr (LOG_FORMAT=text for humans).
+        self.LOG_FORMAT = os.environ.get("LOG_FORMAT", "json").strip().lower()
+        self.LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").strip().upper()
         self.PROXY_COUNT = int(os.environ.get("PROXY_COUNT", 0))
 
         self.API_TITLE = "aoapp API"

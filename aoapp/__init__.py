@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from aoapp import security
+from aoapp import observability, security
 from aoapp.extensions import api, csrf, db, limiter, login_manager, migrate
 
 
@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_template_helpers(app)
     register_commands(app)
     security.init_app(app)
+    observability.init_app(app)
     return app
 
 
