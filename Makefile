@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run migrate demo test e2e browser lint format clean
+.PHONY: install run migrate demo test e2e fuzz browser lint format clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ browser: ## Install Debian's chromium for the browser tests (never a downloaded 
 
 e2e: install browser ## Real-browser tests (Playwright driving /usr/bin/chromium)
 	$(BIN)/python -m pytest -q tests/e2e
+
+fuzz: install ## API fuzzing with schemathesis (FUZZ_EXAMPLES per operation, default 15)
+	$(BIN)/python -m pytest -q tests/fuzz
 
 lint: install ## ruff lint and format check
 	$(BIN)/ruff check .

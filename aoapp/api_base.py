@@ -2,6 +2,7 @@
 
 from flask import render_template
 from flask_smorest import Api as SmorestApi
+from marshmallow import Schema, fields
 
 LOCATIONS = {"json", "query", "form", "headers", "files", "path", "view_args", "cookies"}
 
@@ -17,8 +18,36 @@ def flatten_errors(errors):
     return errors
 
 
+class ErrorSchema(Schema):
+    """The one error body of the API (see aoapp/errors.py)."""
+
+    code = fields.Integer(metadata={"description": "HTTP status code"})
+    status = fields.String(metadata={"description": "HTTP status phrase"})
+    message = fields.String(metadata={"description": "What went wrong, in plain words"})
+    error = fields.String(metadata={"description": "Machine-readable error code"})
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.Raw(),
+        metadata={"description": "Messages per field: {field: [message, ...]}"},
+    )
+
+
+def decimal_as_string(self, field, **kwargs) -> dict:
+    """apispec documents every Decimal as a number; ours travel as strings (never floats)."""
+    if isinstance(field, fields.Decimal) and field.as_string:
+        return {"type": "string", "format": "decimal", "pattern": r"^-?\d+(\.\d+)?$"}
+    return {}
+
+
 class Api(SmorestApi):
     """Api whose HTTP error handler serves both the JSON API and the HTML pages."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def init_app(self, app, *args, **kwargs):
+        """Register the app, then teach the spec how our Decimal fields travel."""
+        super().init_app(app, *args, **kwargs)
+        self.ma_plugin.converter.add_attribute_function(decimal_as_string)
 
     def handle_http_exception(self, error):
         """Answer an HTTP error as the uniform JSON body or an HTML error page."""

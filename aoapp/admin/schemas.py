@@ -3,7 +3,7 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from aoapp.auth.models import Role
-from aoapp.common.schemas import BaseSchema, Text, choice
+from aoapp.common.schemas import MAX_PAGE, BaseSchema, Id, Text, choice
 
 ACTIVE_FILTERS = ["active", "inactive"]
 
@@ -51,9 +51,9 @@ class UserFilterSchema(BaseSchema):
     """Filters of the users list."""
 
     role = choice(Role, load_default=None, allow_none=True)
-    branch = fields.Integer(load_default=None, allow_none=True)
+    branch = Id(load_default=None, allow_none=True)
     status = fields.String(
         load_default=None, allow_none=True, validate=validate.OneOf(ACTIVE_FILTERS)
     )
     q = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))

@@ -6,6 +6,8 @@ from aoapp.auth.models import Role, User
 from aoapp.errors import NotFound
 from aoapp.extensions import db
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers
+
 
 def _officer_ids_of_branches(branch_ids: list[int]):
     return sa.select(User.id).where(User.branch_id.in_(branch_ids))
@@ -69,6 +71,8 @@ def get_visible(user, model, record_id) -> object:
         record_id = int(record_id)
     except (TypeError, ValueError):
         raise NotFound() from None
+    if not 0 < record_id <= MAX_ID:  # ids are 32-bit; a larger one would overflow SQLite
+        raise NotFound()
     stmt = visible_to(user, sa.select(model).where(model.id == record_id), model)
     record = db.session.scalar(stmt)
     if record is None:

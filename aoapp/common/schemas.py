@@ -14,15 +14,38 @@ class BaseSchema(Schema):
     """Unknown fields are rejected (marshmallow's RAISE) and output keeps declaration order."""
 
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers; a larger one cannot exist
+MAX_PAGE = 100_000
+
+
+class Id(fields.Integer):
+    """A record id: a whole number from 1 to 2,147,483,647 (larger ones overflow SQLite)."""
+
+    def __init__(self, **kwargs):
+        validators = list(kwargs.pop("validate", []) or [])
+        validators.append(validate.Range(min=1, max=MAX_ID, error="Not a valid id."))
+        super().__init__(validate=validators, **kwargs)
+
+
+def _at_most(length: int):
+    """A length check that leaves None alone (a blank optional text loads as None)."""
+    check = validate.Length(max=length, error=f"At most {length} characters.")
+
+    def validator(value):
+        if value is not None:
+            check(value)
+
+    return validator
+
+
 class Text(fields.String):
     """A string stripped of surrounding spaces; blank means missing when required."""
 
     def __init__(self, *, max_length: int | None = None, **kwargs):
         validators = list(kwargs.pop("validate", []) or [])
         if max_length:
-            validators.append(
-                validate.Length(max=max_length, error=f"At most {max_length} characters.")
-            )
+            validators.append(_at_most(max_length))
+            kwargs.setdefault("metadata", {})["maxLength"] = max_length
         super().__init__(validate=validators, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -75,11 +98,15 @@ class Money(fields.Decimal):
     def __init__(self, **kwargs):
         kwargs.setdefault("as_string", True)
         kwargs.setdefault("places", 2)
-        validators = list(kwargs.pop("validate", []) or [])
-        validators.append(validate.Range(min=0, error="Must be zero or more."))
-        super().__init__(validate=validators, **kwargs)
+        super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
+        amount = self._amount(value, attr, data, **kwargs)
+        if amount is not None and amount < 0:
+            raise ValidationError("Must be zero or more.")
+        return amount
+
+    def _amount(self, value, attr, data, **kwargs):
         if isinstance(value, float):
             raise ValidationError("Send amounts as strings or integers, not floats.")
         if isinstance(value, str):
@@ -106,7 +133,7 @@ def choice(enum, **kwargs) -> fields.String:
 class PageArgsSchema(BaseSchema):
     """`page` (from 1) and `per_page` (at most 200) query arguments of API lists."""
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
     sort = fields.String(load_default=None)
 

@@ -2,7 +2,7 @@
 
 from marshmallow import fields, validate
 
-from aoapp.common.schemas import BaseSchema, PageArgsSchema
+from aoapp.common.schemas import MAX_PAGE, BaseSchema, Id, PageArgsSchema
 from aoapp.credit.collectibility import AGING_BUCKETS, KOLS
 from aoapp.credit.portfolio import SORTABLE, facility_positions
 from aoapp.credit.watchlist import SIGNALS
@@ -15,12 +15,8 @@ class ScopeArgsSchema(BaseSchema):
     """Which portfolio: a listing date (default: the latest), an officer, a branch."""
 
     as_of = fields.Date(load_default=None, allow_none=True)
-    officer = fields.Integer(
-        load_default=None, allow_none=True, metadata={"description": "User id"}
-    )
-    branch = fields.Integer(
-        load_default=None, allow_none=True, metadata={"description": "Branch id"}
-    )
+    officer = Id(load_default=None, allow_none=True, metadata={"description": "User id"})
+    branch = Id(load_default=None, allow_none=True, metadata={"description": "Branch id"})
 
 
 class FacilityFilterSchema(PageArgsSchema, ScopeArgsSchema):
@@ -64,7 +60,7 @@ class WatchlistArgsSchema(ScopeArgsSchema):
         allow_none=True,
         validate=validate.OneOf(list(SIGNALS), error="Must be one of: " + ", ".join(SIGNALS)),
     )
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
@@ -84,15 +80,15 @@ class PositionSchema(BaseSchema):
     arrears_principal = _money()
     arrears_interest = _money()
     dpd = fields.Integer()
-    file_kol = fields.Integer()
+    file_kol = fields.Integer(allow_none=True)
     dpd_kol = fields.Integer()
     facility_kol = fields.Integer()
     debtor_kol = fields.Integer()
     kol_rule = fields.String()
-    prev_dpd = fields.Integer()
-    prev_kol = fields.Integer()
-    officer = fields.Integer(attribute="officer_id")
-    branch = fields.Integer(attribute="branch_id")
+    prev_dpd = fields.Integer(allow_none=True)
+    prev_kol = fields.Integer(allow_none=True)
+    officer = fields.Integer(attribute="officer_id", allow_none=True)
+    branch = fields.Integer(attribute="branch_id", allow_none=True)
 
 
 class FacilitySchema(BaseSchema):
@@ -105,16 +101,16 @@ class FacilitySchema(BaseSchema):
     currency = fields.String()
     plafond = _money()
     interest_rate = fields.Decimal(as_string=True, places=4)
-    tenor_months = fields.Integer()
+    tenor_months = fields.Integer(allow_none=True)
     start_date = fields.Date()
     maturity_date = fields.Date()
     purpose = fields.String()
     collateral_description = fields.String()
-    collateral_value = _money()
+    collateral_value = _money(allow_none=True)
     restructured = fields.Boolean()
-    restructured_on = fields.Date()
+    restructured_on = fields.Date(allow_none=True)
     status = fields.String()
-    closed_on = fields.Date()
+    closed_on = fields.Date(allow_none=True)
 
 
 class FacilityDetailSchema(FacilitySchema):
@@ -138,8 +134,10 @@ class FacilityRowSchema(BaseSchema):
     cif = fields.String(attribute="customer.cif")
     customer_name = fields.String(attribute="customer.name")
     product = fields.String(attribute="product.code")
-    officer = fields.Function(lambda r: r.officer.id if r.officer else None)
-    officer_username = fields.Function(lambda r: r.officer.username if r.officer else None)
+    officer = fields.Function(lambda r: r.officer.id if r.officer else None, allow_none=True)
+    officer_username = fields.Function(
+        lambda r: r.officer.username if r.officer else None, allow_none=True
+    )
     as_of = fields.Date(attribute="position.as_of")
     outstanding = _money(attribute="position.outstanding")
     dpd = fields.Integer(attribute="position.dpd")
@@ -147,10 +145,10 @@ class FacilityRowSchema(BaseSchema):
     debtor_kol = fields.Integer(attribute="position.debtor_kol")
     kol_rule = fields.String(attribute="position.kol_rule")
     bucket = fields.String()
-    prev_dpd = fields.Integer(attribute="position.prev_dpd")
-    prev_kol = fields.Integer(attribute="position.prev_kol")
-    dpd_change = fields.Integer()
-    kol_change = fields.Integer()
+    prev_dpd = fields.Integer(attribute="position.prev_dpd", allow_none=True)
+    prev_kol = fields.Integer(attribute="position.prev_kol", allow_none=True)
+    dpd_change = fields.Integer(allow_none=True)
+    kol_change = fields.Integer(allow_none=True)
     restructured = fields.Boolean(attribute="facility.restructured")
     maturity_date = fields.Date(attribute="facility.maturity_date")
 
@@ -186,10 +184,10 @@ class ParRowSchema(BaseSchema):
 class PortfolioFiguresSchema(BaseSchema):
     """The portfolio figures: money as strings, ratios as strings with 4 decimals."""
 
-    as_of = fields.Date()
+    as_of = fields.Date(allow_none=True, metadata={"description": "None: no listing yet"})
     scope = fields.String()
-    officer = fields.Integer(attribute="officer_id")
-    branch = fields.Integer(attribute="branch_id")
+    officer = fields.Integer(attribute="officer_id", allow_none=True)
+    branch = fields.Integer(attribute="branch_id", allow_none=True)
     total_outstanding = _money()
     facility_count = fields.Integer()
     debtor_count = fields.Integer()
@@ -212,8 +210,10 @@ class WatchlistEntrySchema(BaseSchema):
     account_no = fields.String(attribute="facility.account_no")
     customer = fields.Integer(attribute="customer.id")
     customer_name = fields.String(attribute="customer.name")
-    officer = fields.Function(lambda r: r.officer.id if r.officer else None)
-    officer_username = fields.Function(lambda r: r.officer.username if r.officer else None)
+    officer = fields.Function(lambda r: r.officer.id if r.officer else None, allow_none=True)
+    officer_username = fields.Function(
+        lambda r: r.officer.username if r.officer else None, allow_none=True
+    )
     as_of = fields.Date(attribute="position.as_of")
     dpd = fields.Integer(attribute="position.dpd")
     debtor_kol = fields.Integer(attribute="position.debtor_kol")

@@ -3,7 +3,7 @@
 from marshmallow import fields, validate
 
 from aoapp.common.dates import bank_today
-from aoapp.common.schemas import BaseSchema, Money, PageArgsSchema, Text, choice
+from aoapp.common.schemas import BaseSchema, Id, Money, PageArgsSchema, Text, choice
 from aoapp.credit.models import RiskRating
 
 INTEGER = {"invalid": "Not a valid number."}
@@ -16,7 +16,7 @@ class VisitUpdateSchema(BaseSchema):
     checked against each other by the service (a PATCH may send only one of them).
     """
 
-    facility = fields.Integer(allow_none=True, load_default=None, error_messages=INTEGER)
+    facility = Id(allow_none=True, load_default=None, error_messages=INTEGER)
     visit_date = fields.Date(load_default=bank_today)
     business_condition = Text(load_default="", max_length=4000)
     collateral_condition = Text(load_default="", max_length=4000)
@@ -30,14 +30,14 @@ class VisitUpdateSchema(BaseSchema):
 class VisitInputSchema(VisitUpdateSchema):
     """A new visit, to one customer (by id) of the acting officer."""
 
-    customer = fields.Integer(required=True, error_messages=INTEGER)
+    customer = Id(required=True, error_messages=INTEGER)
 
 
 class VisitFilterSchema(PageArgsSchema):
     """Filters of the visits list (page and API)."""
 
-    customer = fields.Integer(load_default=None, allow_none=True)
-    facility = fields.Integer(load_default=None, allow_none=True)
+    customer = Id(load_default=None, allow_none=True)
+    facility = Id(load_default=None, allow_none=True)
     rating = choice(RiskRating, load_default=None, allow_none=True)
 
 
@@ -47,17 +47,19 @@ class VisitSchema(BaseSchema):
     id = fields.Integer()
     customer = fields.Integer(attribute="customer_id")
     customer_name = fields.Function(lambda v: v.customer.name)
-    facility = fields.Integer(attribute="facility_id")
-    facility_account_no = fields.Function(lambda v: v.facility.account_no if v.facility else None)
+    facility = fields.Integer(attribute="facility_id", allow_none=True)
+    facility_account_no = fields.Function(
+        lambda v: v.facility.account_no if v.facility else None, allow_none=True
+    )
     officer = fields.Integer(attribute="officer_id")
     visit_date = fields.Date()
     business_condition = fields.String()
     collateral_condition = fields.String()
-    collateral_value = fields.Decimal(as_string=True)
+    collateral_value = fields.Decimal(as_string=True, allow_none=True)
     findings = fields.String()
     risk_rating = fields.String()
     recommendations = fields.String()
-    next_visit_date = fields.Date()
+    next_visit_date = fields.Date(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 

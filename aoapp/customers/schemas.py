@@ -3,7 +3,7 @@
 from marshmallow import ValidationError, fields, validate
 
 from aoapp.common.dates import bank_today
-from aoapp.common.schemas import BaseSchema, Nik, Npwp, PageArgsSchema, Phone, Text, choice
+from aoapp.common.schemas import BaseSchema, Id, Nik, Npwp, PageArgsSchema, Phone, Text, choice
 from aoapp.customers.models import CustomerType, Segment
 
 CIF_FORMAT = validate.Regexp(
@@ -43,7 +43,7 @@ class CustomerFilterSchema(PageArgsSchema):
     """List filters shared by the customers page and the API."""
 
     segment = choice(Segment, load_default=None, allow_none=True)
-    officer = fields.Integer(load_default=None, allow_none=True)
+    officer = Id(load_default=None, allow_none=True)
     customer_type = choice(CustomerType, load_default=None, allow_none=True)
     q = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
 
@@ -51,7 +51,7 @@ class CustomerFilterSchema(PageArgsSchema):
 class ReassignSchema(BaseSchema):
     """The officer a customer moves to."""
 
-    officer = fields.Integer(required=True)
+    officer = Id(required=True)
 
 
 class HoldingInputSchema(BaseSchema):
@@ -78,15 +78,17 @@ class CustomerSchema(BaseSchema):
     cif = fields.String()
     name = fields.String()
     customer_type = fields.String()
-    nik = fields.String()
-    npwp = fields.String()
-    phone = fields.String()
-    email = fields.String()
+    nik = fields.String(allow_none=True)
+    npwp = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
     address = fields.String()
     segment = fields.String()
     branch = fields.Function(lambda c: c.branch.code)
-    officer = fields.Integer(attribute="officer_id")
-    officer_username = fields.Function(lambda c: c.officer.username if c.officer else None)
+    officer = fields.Integer(attribute="officer_id", allow_none=True)
+    officer_username = fields.Function(
+        lambda c: c.officer.username if c.officer else None, allow_none=True
+    )
     since = fields.Date()
     holdings = fields.List(fields.Nested(HoldingSchema))
     created_at = fields.DateTime()

@@ -6,7 +6,7 @@ from flask_smorest.fields import Upload
 from marshmallow import ValidationError, fields, post_load, validate
 
 from aoapp.common.dates import bank_today
-from aoapp.common.schemas import BaseSchema, Text
+from aoapp.common.schemas import MAX_PAGE, BaseSchema, Text
 from aoapp.imports.models import ImportStatus
 
 DECIMALS = ("auto", "dot", "comma")
@@ -89,7 +89,7 @@ class ImportUploadDocSchema(ImportOptionsSchema):
 class ImportListArgsSchema(BaseSchema):
     """Page of the imports list, optionally one status."""
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
     status = fields.String(
         load_default=None,

@@ -3,7 +3,7 @@
 from marshmallow import fields, validate
 
 from aoapp.common.dates import bank_today
-from aoapp.common.schemas import BaseSchema, PageArgsSchema, Text, choice
+from aoapp.common.schemas import BaseSchema, Id, PageArgsSchema, Text, choice
 from aoapp.products.models import (
     CreditSubtype,
     IntroductionOutcome,
@@ -71,15 +71,15 @@ class IntroductionUpdateSchema(BaseSchema):
 class IntroductionInputSchema(IntroductionUpdateSchema):
     """A new introduction, to exactly one prospect or one customer (by id)."""
 
-    prospect = fields.Integer(allow_none=True, load_default=None)
-    customer = fields.Integer(allow_none=True, load_default=None)
+    prospect = Id(allow_none=True, load_default=None)
+    customer = Id(allow_none=True, load_default=None)
 
 
 class IntroductionFilterSchema(PageArgsSchema):
     """Filters of the introductions list."""
 
-    prospect = fields.Integer(load_default=None, allow_none=True)
-    customer = fields.Integer(load_default=None, allow_none=True)
+    prospect = Id(load_default=None, allow_none=True)
+    customer = Id(load_default=None, allow_none=True)
     outcome = choice(IntroductionOutcome, load_default=None, allow_none=True)
     product = fields.String(load_default=None, allow_none=True)  # product code
 

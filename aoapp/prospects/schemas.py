@@ -4,6 +4,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from aoapp.common.schemas import (
     BaseSchema,
+    Id,
     Money,
     Nik,
     Npwp,
@@ -41,7 +42,7 @@ class ProspectInputSchema(BaseSchema):
     estimated_credit_need = Money(allow_none=True, load_default=None)
     product_interest = Text(allow_none=True, load_default=None, max_length=20)  # product code
     source = choice(ProspectSource, required=True)
-    referrer_customer = fields.Integer(allow_none=True, load_default=None)  # customer id
+    referrer_customer = Id(allow_none=True, load_default=None)  # customer id
     referrer_name = Text(allow_none=True, load_default=None, max_length=120)
     campaign = Text(allow_none=True, load_default=None, max_length=120)
     next_follow_up_date = fields.Date(allow_none=True, load_default=None)
@@ -98,7 +99,7 @@ class ProspectFilterSchema(PageArgsSchema):
 
     status = choice(ProspectStatus, load_default=None, allow_none=True)
     source = choice(ProspectSource, load_default=None, allow_none=True)
-    owner = fields.Integer(load_default=None, allow_none=True)
+    owner = Id(load_default=None, allow_none=True)
     follow_up = fields.String(
         load_default=None,
         allow_none=True,
