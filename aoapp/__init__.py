@@ -168,8 +168,14 @@ def register_blueprints(app: Flask) -> None:
 
     @app.get("/healthz")
     def healthz():
-        db.session.execute(db.text("SELECT 1"))
-        return {"status": "ok"}
+        """App and database alive: 200, else 503 (for the proxy's and orchestrator's checks)."""
+        try:
+            db.session.execute(db.text("SELECT 1"))
+        except Exception:
+            db.session.rollback()
+            app.logger.exception("health check: database unreachable")
+            return {"status": "unavailable", "database": "unreachable"}, 503
+        return {"status": "ok", "database": "ok"}
 
 
 def _limit_failed_authentication(blp) -> None:

@@ -1,6 +1,7 @@
 """The application as a whole: configuration, health check, error pages."""
 
 import pytest
+import sqlalchemy as sa
 
 from aoapp import create_app
 from config import Config
@@ -67,7 +68,27 @@ class TestConfiguration:
 class TestResponses:
     def test_health_check(self, client):
         response = client.get("/healthz")
-        assert response.status_code == 200 and response.json == {"status": "ok"}
+        assert response.status_code == 200
+        assert response.json == {"status": "ok", "database": "ok"}
+
+    def test_health_check_answers_503_when_the_database_is_unreachable(self, app, client):
+        from sqlalchemy.pool import NullPool
+
+        from aoapp.extensions import db
+
+        broken = sa.create_engine(
+            "postgresql+psycopg://nobody@127.0.0.1:1/none", poolclass=NullPool
+        )
+        with app.app_context():
+            engines = db.engines
+            original = engines[None]
+            engines[None] = broken
+            try:
+                response = client.get("/healthz")
+            finally:
+                engines[None] = original
+        assert response.status_code == 503
+        assert response.json == {"status": "unavailable", "database": "unreachable"}
 
     def test_unknown_page_is_an_html_404(self, client):
         response = client.get("/no/such/page")

@@ -1,0 +1,21 @@
+"""gunicorn settings: `gunicorn -c gunicorn.conf.py wsgi:app`; each value can be overridden by env.
+
+Workers are stateless (sessions are signed cookies; nothing is kept in process memory), so any
+number of instances can run behind the reverse proxy. On SIGTERM gunicorn stops accepting
+connections and gives running requests `graceful_timeout` seconds to finish before it exits.
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", 2))
+threads = int(os.environ.get("GUNICORN_THREADS", 8))
+worker_class = "gthread"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 120))  # listing uploads are large
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30))
+keepalive = 5
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 5000))  # recycle slowly-leaking workers
+max_requests_jitter = 500
+accesslog = None  # the app writes one JSON line per request itself (aoapp/observability.py)
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
