@@ -1,10 +1,12 @@
 """Working days: Monday to Friday, except the bank's public holidays (a configurable list).
 
-The holidays come from `BANK_HOLIDAYS` (ISO dates separated by commas or whitespace) or, when
-unset, from `HOLIDAYS_FILE` (one ISO date per line, `#` comments), defaulting to the Indonesian
-national holidays and collective leave days shipped in `aoapp/common/holidays_id.txt`.
+The holidays come from `BANK_HOLIDAYS` (ISO dates separated by commas or whitespace, or a
+collection of dates) or, when unset, from `HOLIDAYS_FILE` (one ISO date per line, `#` comments),
+defaulting to the Indonesian national holidays and collective leave days shipped in
+`aoapp/common/holidays_id.txt`. A bad entry stops with an error naming the list and the line.
 """
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -14,30 +16,55 @@ from flask import current_app
 DEFAULT_HOLIDAYS_FILE = Path(__file__).with_name("holidays_id.txt")
 
 
-def parse_holidays(text: str) -> frozenset[date]:
+def parse_holidays(text: str, source: str = "the holiday list") -> frozenset[date]:
     """ISO dates from text: separated by commas, spaces or lines; `#` starts a comment."""
     days = set()
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), start=1):
         line = line.split("#", 1)[0]
         for token in line.replace(",", " ").split():
             try:
                 days.add(date.fromisoformat(token))
             except ValueError:
-                raise ValueError(f"Not an ISO date in the holiday list: {token!r}") from None
+                raise ValueError(
+                    f"Not a date in {source}, line {number}: {token!r} (write dates as YYYY-MM-DD)."
+                ) from None
     return frozenset(days)
 
 
 @lru_cache(maxsize=8)
 def _file_holidays(path: str) -> frozenset[date]:
-    return parse_holidays(Path(path).read_text(encoding="utf-8"))
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise ValueError(f"The holiday file {path} cannot be read: {error.strerror}.") from None
+    return parse_holidays(text, source=f"the holiday file {path}")
+
+
+@lru_cache(maxsize=8)
+def _listed_holidays(text: str) -> frozenset[date]:
+    return parse_holidays(text, source="BANK_HOLIDAYS")
+
+
+def _collection(listed: Iterable) -> frozenset[date]:
+    """Holidays given as a collection of dates (or ISO strings) in the config."""
+    days = set()
+    for item in listed:
+        if isinstance(item, date):
+            days.add(item)
+        else:
+            days |= _listed_holidays(str(item))
+    return frozenset(days)
 
 
 def holidays() -> frozenset[date]:
     """The configured public holidays."""
     listed = current_app.config.get("BANK_HOLIDAYS")
-    if listed is not None:
-        return listed if isinstance(listed, frozenset) else parse_holidays(str(listed))
-    return _file_holidays(str(current_app.config.get("HOLIDAYS_FILE") or DEFAULT_HOLIDAYS_FILE))
+    if listed is None:
+        path = current_app.config.get("HOLIDAYS_FILE") or DEFAULT_HOLIDAYS_FILE
+        return _file_holidays(str(path))
+    if isinstance(listed, str):
+        return _listed_holidays(listed)
+    return _collection(listed)
 
 
 def is_working_day(day: date, closed: frozenset[date] | None = None) -> bool:

@@ -19,9 +19,22 @@ from flask import current_app
 from sqlalchemy.orm import aliased
 
 from aoapp.common.dates import bank_today
+from aoapp.common.money import format_idr
 from aoapp.credit.models import Position
 from aoapp.extensions import db
 from aoapp.followups.models import PromiseState, PromiseToPay
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def long_date(day: date) -> str:
+    """A date in words for notes and reasons: `12 Nov 2026` (no locale involved)."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def promise_words(amount: Decimal, promised_date: date) -> str:
+    """What was promised, in words: `Rp 1.500.000 by 12 Nov 2026`."""
+    return f"{format_idr(amount)} by {long_date(promised_date)}"
 
 
 def grace_days() -> int:
@@ -111,17 +124,17 @@ def kept_condition(promise=PromiseToPay) -> sa.ColumnElement[bool]:
         .where(base.facility_id == promise.facility_id, base.as_of <= promise.promised_on)
         .order_by(base.as_of.desc())
         .limit(1)
+        .correlate_except(base)  # the promise comes from the outermost query, two levels up
         .scalar_subquery()
     )
+    paid = baseline_arrears - (later.arrears_principal + later.arrears_interest)
+    # Compared in whole sen: SQLite computes NUMERIC columns as binary floats, where
+    # 3613436.07 - 16703.24 falls a hair short of 3596732.83; rounding restores the exact answer.
     return sa.exists().where(
         later.facility_id == promise.facility_id,
         later.as_of > promise.promised_on,
         later.as_of <= promise.deadline,
-        sa.or_(
-            later.dpd == 0,
-            baseline_arrears - (later.arrears_principal + later.arrears_interest)
-            >= promise.promised_amount,
-        ),
+        sa.or_(later.dpd == 0, sa.func.round((paid - promise.promised_amount) * 100) >= 0),
     )
 
 

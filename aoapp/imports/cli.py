@@ -31,6 +31,15 @@ def _echo_summary(outcome) -> None:
         f"Upgrades {summary.get('upgrades', 0)}, downgrades {summary.get('downgrades', 0)}.",
         err=True,
     )
+    suggested = summary.get("suggestions")
+    if suggested:
+        click.echo(
+            f"Suggested follow-ups: {suggested['created']} "
+            f"(escalated {suggested['escalated']}, no officer {suggested['skipped_no_officer']}"
+            + ("" if suggested["latest"] else ", none: an older listing than the newest")
+            + f"); broken promises {suggested['broken_ptp']}.",
+            err=True,
+        )
 
 
 @click.command("import-positions")

@@ -25,6 +25,7 @@ from aoapp.credit.collectibility import load_bands
 from aoapp.database import utcnow
 from aoapp.errors import Forbidden
 from aoapp.extensions import db
+from aoapp.followups.suggestions import suggest_after_import
 from aoapp.imports.loader import Loader
 from aoapp.imports.models import ImportStatus, PositionImport
 from aoapp.imports.parsing import ConventionUnknown, RowError, error_order, parse_listing
@@ -202,6 +203,7 @@ def run_import(
         }
         record.stage, record.progress, record.finished_at = "done", 100, utcnow()
         db.session.commit()
+        record = _suggest_follow_ups(record, notes)
         return ImportOutcome(record, [], notes)
     except (ListingRefused, ConventionUnknown) as refusal:
         db.session.rollback()
@@ -216,6 +218,30 @@ def run_import(
         ]
         db.session.commit()
         return ImportOutcome(record, [], [])
+
+
+def _suggest_follow_ups(record: PositionImport, notes: list[str]) -> PositionImport:
+    """Suggest collection follow-ups for the loaded listing, in a transaction of its own.
+
+    The import has succeeded whatever happens here: a failure is logged and noted on the record.
+    """
+    try:
+        counts = suggest_after_import(record.as_of)
+        extra = {"suggestions": counts}
+    except Exception as error:
+        db.session.rollback()
+        log.exception("suggested follow-ups of import %s failed", record.id)
+        reason = f"{type(error).__name__}: {error}"[:500]
+        notes.append(f"Suggested follow-ups could not be created: {reason}")
+        extra = {"notes": notes}
+    try:
+        record = db.session.get(PositionImport, record.id)
+        record.summary = {**(record.summary or {}), **extra}
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("the summary of import %s could not be updated", record.id)
+    return record
 
 
 class _Reporter:

@@ -72,13 +72,15 @@ def _previous(facility_id: int, as_of: date) -> Position | None:
     return db.session.scalar(stmt)
 
 
-def post_listing(as_of: date, entries, officer=None) -> dict[int, Position]:
+def post_listing(as_of: date, entries, officer=None, *, arrears=None) -> dict[int, Position]:
     """Positions for one listing date, Kol computed as the import does.
 
     `entries`: (facility, dpd, outstanding) or (facility, dpd, outstanding, file_kol). Give every
     facility of a debtor in one call (one-obligor is computed over the call). `officer`
     overrides the officer/branch the listing books the positions to (default: the customer's).
+    `arrears`: {facility id: (principal, interest)} in arrears (default: none).
     """
+    arrears = arrears or {}
     bands = load_bands()
     rows = []
     for entry in entries:
@@ -102,8 +104,8 @@ def post_listing(as_of: date, entries, officer=None) -> dict[int, Position]:
             officer_id=officer.id if officer else customer.officer_id,
             branch_id=officer.branch_id if officer else customer.branch_id,
             outstanding=outstanding,
-            arrears_principal=Decimal("0.00"),
-            arrears_interest=Decimal("0.00"),
+            arrears_principal=Decimal(str(arrears.get(facility.id, (0, 0))[0])),
+            arrears_interest=Decimal(str(arrears.get(facility.id, (0, 0))[1])),
             dpd=dpd,
             file_kol=file_kol,
             dpd_kol=kol_from_dpd(dpd, bands),

@@ -243,10 +243,11 @@ class TestSummary:
 class TestWatchlist:
     def test_envelope_and_entries(self, api, world, book):
         body = api(world.officer).get(WATCHLIST).json
-        assert (body["total"], body["page"], body["per_page"]) == (3, 1, 50)
+        assert (body["total"], body["page"], body["per_page"]) == (4, 1, 50)
         assert [(e["account_no"], e["signal"]) for e in body["items"]] == [
             ("A1", "dpd_rise"),
             ("A1", "downgrade"),
+            ("A1", "no_follow_up"),  # 40 days past due, no follow-up recorded
             ("A3", "maturity_soon"),
         ]
         first = body["items"][0]
@@ -274,11 +275,12 @@ class TestWatchlist:
     def test_signal_filter_date_and_paging(self, api, world, book):
         client = api(world.officer)
         assert accounts(client.get(f"{WATCHLIST}?signal=maturity_soon")) == ["A3"]
-        assert accounts(client.get(f"{WATCHLIST}?as_of={EARLIER.isoformat()}")) == ["A3"]
-        body = client.get(f"{WATCHLIST}?per_page=2&page=2").json
-        assert (body["total"], body["pages"], len(body["items"])) == (3, 2, 1)
+        earlier = client.get(f"{WATCHLIST}?as_of={EARLIER.isoformat()}&signal=maturity_soon")
+        assert accounts(earlier) == ["A3"]
+        body = client.get(f"{WATCHLIST}?per_page=3&page=2").json
+        assert (body["total"], body["pages"], len(body["items"])) == (4, 2, 1)
 
-    @pytest.mark.parametrize("query", ["signal=broken_ptp", "colour=red", "per_page=0"])
+    @pytest.mark.parametrize("query", ["signal=bankrupt", "colour=red", "per_page=0"])
     def test_bad_arguments_are_422(self, api, world, query):
         assert api(world.officer).get(f"{WATCHLIST}?{query}").status_code == 422
 

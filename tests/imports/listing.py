@@ -320,8 +320,9 @@ def state() -> dict[str, list[tuple]]:
 
 
 def wipe() -> None:
-    """Remove what imports wrote (positions, facilities, customers, audit entries)."""
+    """Remove what imports wrote (positions, suggested follow-ups, facilities, customers, audit)."""
     db.session.rollback()
-    for table in ("positions", "kol_upgrades", "facilities", "customers", "audit_entries"):
+    tables = ("positions", "kol_upgrades", "promises_to_pay", "follow_ups", "facilities")
+    for table in (*tables, "customers", "audit_entries"):
         db.session.execute(sa.text(f"DELETE FROM {table}"))  # noqa: S608
     db.session.commit()

@@ -1,0 +1,246 @@
+"""The early-warning signals of DOMAIN.md, each a SQL select of the positions it flags.
+
+A signal is set-based: a select over the positions of one listing date (see `_flag`) and a
+reason in plain words. The watchlist (credit/watchlist.py) runs them as one UNION ALL. Signals
+that read follow-ups and promises judge them on the context's `reference` day: the day before
+the next listing of the scope if there is one (that listing has its own watchlist), else today.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from aoapp.common.dates import bank_today, bank_zone
+from aoapp.common.money import format_idr
+from aoapp.credit.collectibility import kol_name
+from aoapp.credit.figures import PortfolioScope
+from aoapp.credit.models import Facility, MonitoringVisit, Position, RiskRating
+from aoapp.extensions import db
+from aoapp.followups.models import FollowUp, FollowUpStatus, PromiseState, PromiseToPay
+from aoapp.followups.promises import promise_words, state_column
+
+EARLY_DEFAULT_DAYS = 90  # DPD > 0 within this many days of the facility's start
+MATURITY_WINDOW_DAYS = 60  # maturity this close (or already passed) with outstanding left
+FOLLOW_UP_WINDOW_DAYS = 7  # DPD > 0 needs a follow-up done within this many days
+WEAK_RATINGS = (RiskRating.WEAK.value, RiskRating.CRITICAL.value)
+
+
+@dataclass(frozen=True)
+class SignalContext:
+    """What a signal builder needs: the scope, the listing date and the next listing date."""
+
+    scope: PortfolioScope
+    as_of: date
+    next_as_of: date | None
+
+    @property
+    def reference(self) -> date:
+        """The day follow-ups and promises are judged on (never before the listing date)."""
+        if self.next_as_of is not None:
+            return self.next_as_of - timedelta(days=1)
+        return max(bank_today(), self.as_of)
+
+
+def _positions(ctx: SignalContext) -> sa.Select:
+    """Positions of the date in scope, with their facility (the base of every signal)."""
+    return (
+        sa.select(Position.id.label("position_id"))
+        .join(Facility, Facility.id == Position.facility_id)
+        .where(ctx.scope.condition, Position.as_of == ctx.as_of)
+    )
+
+
+def _flag(ctx: SignalContext, condition, signal_date=None, detail_id=None) -> sa.Select:
+    """The positions meeting `condition`, dated `signal_date` (default: the listing date).
+
+    `detail_id`: the id of the record behind the signal (a visit, a promise), see Signal.detail.
+    """
+    if signal_date is None:
+        signal_date = sa.literal(ctx.as_of, sa.Date)
+    if detail_id is None:
+        detail_id = sa.cast(sa.null(), sa.Integer)
+    return (
+        _positions(ctx)
+        .add_columns(signal_date.label("signal_date"), detail_id.label("detail_id"))
+        .where(condition)
+    )
+
+
+def _day_after(column) -> sa.ColumnElement:
+    """SQL: the date after a date column (date arithmetic differs per database)."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return sa.func.date(column, "+1 day", type_=sa.Date)
+    return sa.cast(column + sa.text("INTERVAL '1 day'"), sa.Date)
+
+
+def _local_days(first: date, last: date) -> tuple[datetime, datetime]:
+    """UTC bounds [start, end) of the bank's local days `first` to `last`."""
+    zone = bank_zone()
+    start = datetime.combine(first, time.min, zone).astimezone(UTC)
+    end = datetime.combine(last + timedelta(days=1), time.min, zone).astimezone(UTC)
+    return start, end
+
+
+def dpd_rise(ctx: SignalContext) -> sa.Select:
+    """DPD higher than on the previous listing."""
+    return _flag(ctx, sa.and_(Position.prev_dpd.is_not(None), Position.dpd > Position.prev_dpd))
+
+
+def downgrade(ctx: SignalContext) -> sa.Select:
+    """Effective (debtor) Kol worse than on the previous listing."""
+    return _flag(
+        ctx, sa.and_(Position.prev_kol.is_not(None), Position.debtor_kol > Position.prev_kol)
+    )
+
+
+def early_default(ctx: SignalContext) -> sa.Select:
+    """DPD > 0 on a listing dated within 90 days of the facility's start."""
+    earliest_start = ctx.as_of - timedelta(days=EARLY_DEFAULT_DAYS)
+    return _flag(
+        ctx,
+        sa.and_(
+            Position.dpd > 0,
+            Facility.start_date >= earliest_start,
+            Facility.start_date <= ctx.as_of,
+        ),
+    )
+
+
+def maturity_soon(ctx: SignalContext) -> sa.Select:
+    """Outstanding left on a facility maturing within 60 days (or already matured)."""
+    horizon = ctx.as_of + timedelta(days=MATURITY_WINDOW_DAYS)
+    return _flag(ctx, sa.and_(Position.outstanding > 0, Facility.maturity_date <= horizon))
+
+
+def weak_visit(ctx: SignalContext) -> sa.Select:
+    """The customer's latest monitoring visit was rated weak or critical.
+
+    Visits count up to the next listing date, so the latest listing reflects visits made since.
+    """
+    visit, later = aliased(MonitoringVisit), aliased(MonitoringVisit)
+    latest = sa.select(later.id).where(later.customer_id == visit.customer_id)
+    if ctx.next_as_of is not None:
+        latest = latest.where(later.visit_date < ctx.next_as_of)
+    latest = latest.order_by(later.visit_date.desc(), later.id.desc()).limit(1)
+    stmt = _flag(
+        ctx,
+        sa.and_(visit.id == latest.scalar_subquery(), visit.risk_rating.in_(WEAK_RATINGS)),
+        signal_date=visit.visit_date,
+        detail_id=visit.id,
+    )
+    return stmt.join(visit, visit.customer_id == Position.customer_id)
+
+
+def broken_ptp(ctx: SignalContext) -> sa.Select:
+    """The facility's latest promise to pay (made by the reference day) is broken on that day.
+
+    Dated the day after the promise's deadline, when it became broken.
+    """
+    promise, other = aliased(PromiseToPay), aliased(PromiseToPay)
+    reference = ctx.reference
+    latest = (
+        sa.select(other.id)
+        .where(other.facility_id == promise.facility_id, other.promised_on <= reference)
+        .order_by(other.promised_on.desc(), other.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    stmt = _flag(
+        ctx,
+        sa.and_(
+            promise.id == latest,
+            state_column(reference, promise) == PromiseState.BROKEN.value,
+        ),
+        signal_date=_day_after(promise.deadline),
+        detail_id=promise.id,
+    )
+    return stmt.join(promise, promise.facility_id == Position.facility_id)
+
+
+def no_follow_up(ctx: SignalContext) -> sa.Select:
+    """DPD > 0 and no follow-up with the customer done in the 7 days ending on the reference day."""
+    reference = ctx.reference
+    start, end = _local_days(reference - timedelta(days=FOLLOW_UP_WINDOW_DAYS - 1), reference)
+    done = sa.exists().where(
+        FollowUp.customer_id == Position.customer_id,
+        FollowUp.status == FollowUpStatus.DONE,
+        FollowUp.done_at >= start,
+        FollowUp.done_at < end,
+    )
+    return _flag(ctx, sa.and_(Position.dpd > 0, ~done))
+
+
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
+def _dpd_rise_reason(position, _facility, _detail, _bands) -> str:
+    return f"Days past due rose from {position.prev_dpd} to {position.dpd}."
+
+
+def _downgrade_reason(position, _facility, _detail, bands) -> str:
+    before, after = position.prev_kol, position.debtor_kol
+    return (
+        f"Collectibility worsened from Kol {before} ({kol_name(before, bands)}) "
+        f"to Kol {after} ({kol_name(after, bands)})."
+    )
+
+
+def _early_default_reason(position, facility, _detail, _bands) -> str:
+    days = (position.as_of - facility.start_date).days
+    return f"{position.dpd} days past due only {days} days after the facility started."
+
+
+def _maturity_reason(position, facility, _detail, _bands) -> str:
+    left = format_idr(position.outstanding)
+    days = (facility.maturity_date - position.as_of).days
+    if days < 0:
+        return f"Matured {-days} days ago with {left} still outstanding."
+    if days == 0:
+        return f"Matures on the listing date with {left} outstanding."
+    return f"Matures in {days} days with {left} outstanding."
+
+
+def _weak_visit_reason(_position, _facility, visit, _bands) -> str:
+    return f"Latest monitoring visit rated {visit.risk_rating}."
+
+
+def _broken_ptp_reason(_position, _facility, promise, _bands) -> str:
+    promised = promise_words(promise.promised_amount, promise.promised_date)
+    return f"Promise to pay {promised} was broken."
+
+
+def _no_follow_up_reason(position, _facility, _detail, _bands) -> str:
+    return (
+        f"{_days(position.dpd)} past due and no follow-up done "
+        f"in the last {FOLLOW_UP_WINDOW_DAYS} days."
+    )
+
+
+@dataclass(frozen=True)
+class Signal:
+    """An early-warning signal: the select of the positions it flags, and its reason in words.
+
+    `reason(position, facility, detail, bands)` explains one flagged position; `detail` is the
+    record of the `detail` model whose id the select returns (a visit, a promise), or None.
+    """
+
+    label: str
+    select: Callable[[SignalContext], sa.Select]
+    reason: Callable[..., str]
+    detail: type | None = None
+
+
+# The order is the order of a facility's entries on the same date.
+SIGNALS: dict[str, Signal] = {
+    "dpd_rise": Signal("DPD rise", dpd_rise, _dpd_rise_reason),
+    "downgrade": Signal("Kol downgrade", downgrade, _downgrade_reason),
+    "early_default": Signal("Early default", early_default, _early_default_reason),
+    "maturity_soon": Signal("Maturity soon", maturity_soon, _maturity_reason),
+    "weak_visit": Signal("Weak visit", weak_visit, _weak_visit_reason, MonitoringVisit),
+    "broken_ptp": Signal("Broken promise", broken_ptp, _broken_ptp_reason, PromiseToPay),
+    "no_follow_up": Signal("No follow-up", no_follow_up, _no_follow_up_reason),
+}
