@@ -15,6 +15,7 @@ from aoapp.common.pagination import Page, apply_sort, paginate
 from aoapp.customers.models import Customer, CustomerType, ProductHolding
 from aoapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from aoapp.extensions import db
+from aoapp.followups.actions import hand_over_open_work
 from aoapp.products.models import Introduction, Product
 from aoapp.prospects.duplicates import check_duplicates
 from aoapp.prospects.models import Prospect, ProspectStatus
@@ -176,6 +177,8 @@ def reassign(actor, customer: Customer, officer_id: int) -> Customer:
     before = audit.snapshot(customer)
     customer.officer_id = officer.id
     audit.record(actor, customer, "reassign", before, audit.snapshot(customer))
+    # Planned follow-ups and open complaints move with the customer (one audit entry each).
+    hand_over_open_work(actor, customer, officer.id)
     db.session.commit()
     return customer
 

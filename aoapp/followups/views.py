@@ -1,5 +1,293 @@
 """HTML pages: follow-ups (list, plan, complete with outcome and promise, reschedule, cancel)."""
 
-from flask import Blueprint
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from aoapp.common.dates import bank_today
+from aoapp.common.forms import apply_domain_error, choices, load_filters, load_form
+from aoapp.common.pagination import HTML_PER_PAGE
+from aoapp.common.templating import label
+from aoapp.credit.visits import customer_facilities
+from aoapp.errors import Conflict, Forbidden, InvalidInput
+from aoapp.extensions import db
+from aoapp.followups import promises, services
+from aoapp.followups.forms import CancelForm, CompleteForm, MissedForm, PlanForm, RescheduleForm
+from aoapp.followups.models import Channel, FollowUpStatus, Outcome, PromiseState, Purpose
+from aoapp.followups.schemas import (
+    CancelSchema,
+    CompleteSchema,
+    FollowUpFilterSchema,
+    MissedSchema,
+    PlanSchema,
+    PromiseFilterSchema,
+    RescheduleSchema,
+)
 
 bp = Blueprint("followups", __name__)
+
+REFUSALS = (InvalidInput, Conflict)  # shown on the form; NotFound/Forbidden become error pages
+
+
+@bp.app_template_global()
+def followup_section(customer=None, prospect=None, facility=None):
+    """Recent follow-ups and promises for the section of a customer, prospect or facility page."""
+    return services.section(current_user, customer=customer, prospect=prospect, facility=facility)
+
+
+def safe_next() -> str | None:
+    """The `next` argument when it is a path of this site (never another host)."""
+    target = request.args.get("next", "")
+    parts = urlsplit(target)
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not parts.scheme
+        and not parts.netloc
+    ):
+        return target
+    return None
+
+
+def _done(followup, message: str):
+    flash(message, "success")
+    return redirect(safe_next() or url_for("followups.detail", followup_id=followup.id))
+
+
+@bp.get("/followups/")
+@login_required
+def index():
+    """Follow-ups the user may see, filtered (status, purpose, planned range, suggested), paged."""
+    filters = load_filters(FollowUpFilterSchema())
+    page = services.list_followups(current_user, filters, HTML_PER_PAGE)
+    return render_template(
+        "followups/index.html",
+        page=page,
+        filters=filters,
+        statuses=[s.value for s in FollowUpStatus],
+        purposes=[p.value for p in Purpose],
+        owners=services.visible_owners(current_user),
+    )
+
+
+@bp.get("/promises/", endpoint="promises")
+@login_required
+def promises_page():
+    """Promises to pay the user may see, with their state, filtered by state, paged."""
+    filters = load_filters(PromiseFilterSchema())
+    page = services.list_promises(current_user, filters, HTML_PER_PAGE)
+    states = [s.value for s in PromiseState]
+    return render_template("followups/promises.html", page=page, filters=filters, states=states)
+
+
+def _party_choices() -> list:
+    customers, prospects = services.plannable_parties(current_user)
+    pairs = [(f"customer:{c.id}", f"{c.name} (CIF {c.cif})") for c in customers]
+    pairs += [(f"prospect:{p.id}", f"{p.name} (prospect)") for p in prospects]
+    return choices(pairs, "— choose —")
+
+
+def _chosen_party(form) -> tuple[int | None, int | None] | None:
+    """(customer id, prospect id) from the form's picker, or None with an error on the field."""
+    kind, _, number = (form.party.data or "").partition(":")
+    if kind in ("customer", "prospect") and number.isdigit():
+        return (int(number), None) if kind == "customer" else (None, int(number))
+    form.party.errors = list(form.party.errors or []) + ["Choose a customer or a prospect."]
+    return None
+
+
+def _facility_choices(customer) -> list:
+    pairs = [
+        (
+            str(f.id),
+            f"{f.account_no} · {f.product.code}" + ("" if f.status == "active" else " (closed)"),
+        )
+        for f in (customer_facilities(customer.id) if customer else [])
+    ]
+    return choices(pairs, "— the customer as a whole —")
+
+
+@bp.route("/followups/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Plan a follow-up with ?customer_id= (and &facility_id=) or ?prospect_id=, or pick one."""
+    customer_id = request.args.get("customer_id", type=int)
+    prospect_id = request.args.get("prospect_id", type=int)
+    customer = prospect = None
+    if customer_id is not None or prospect_id is not None:
+        customer, prospect = services.party_for(current_user, customer_id, prospect_id)
+    elif not current_user.is_officer:
+        raise Forbidden("Follow-ups are planned by account officers; supervisors and admins read.")
+    form = PlanForm()
+    form.party.choices = [] if customer or prospect else _party_choices()
+    form.facility.choices = _facility_choices(customer)
+    if request.method == "POST":
+        data = load_form(PlanSchema(), form)
+        party = (customer_id, prospect_id) if customer or prospect else _chosen_party(form)
+        if data is not None and party is not None:
+            data["customer"], data["prospect"] = party
+            try:
+                followup = services.plan(current_user, data)
+            except REFUSALS as error:
+                db.session.rollback()
+                apply_domain_error(form, error)
+                if error.errors.keys() & {"customer", "prospect"}:
+                    form.party.errors = [error.message]
+            else:
+                return _done(followup, "Follow-up planned.")
+        return _render_plan(form, customer, prospect, 422)
+    form.planned_date.data = bank_today()
+    form.channel.data = Channel.CALL.value
+    if request.args.get("purpose") in {p.value for p in Purpose}:
+        form.purpose.data = request.args["purpose"]
+    form.facility.data = request.args.get("facility_id", "")
+    return _render_plan(form, customer, prospect)
+
+
+def _render_plan(form, customer, prospect, status=200):
+    page = render_template(
+        "followups/new.html", form=form, customer=customer, prospect=prospect, next=safe_next()
+    )
+    return page, status
+
+
+@bp.get("/followups/<int:followup_id>")
+@login_required
+def detail(followup_id: int):
+    """One follow-up: party, plan, outcome, promise and its state, the chain of follow-ups."""
+    followup = services.get_followup(current_user, followup_id)
+    can_act = services.can_act(current_user, followup)
+    overdue = followup.planned_date < bank_today()
+    return render_template(
+        "followups/detail.html",
+        followup=followup,
+        can_act=can_act,
+        missed_form=MissedForm(version=followup.version) if can_act and overdue else None,
+        following=services.next_of(followup),
+        grace_days=promises.grace_days(),
+    )
+
+
+def _actionable(followup_id: int):
+    """The follow-up, when the user owns it (else 403) and it is still planned (else None)."""
+    followup = services.get_followup(current_user, followup_id)
+    services.require_owner(current_user, followup)
+    if followup.status != FollowUpStatus.PLANNED and request.method == "GET":
+        flash(f"This follow-up is already {label(followup.status).lower()}.", "warning")
+        return followup, redirect(url_for("followups.detail", followup_id=followup.id))
+    return followup, None
+
+
+def _action_page(template: str, form, followup, status: int = 200, **context):
+    page = render_template(template, form=form, followup=followup, next=safe_next(), **context)
+    return page, status
+
+
+def _prefill_next(form) -> None:
+    """Suggest the next contact the day after a promise's deadline (the officer may change it)."""
+    if form.promised_date.data and not "".join(form.next_date.raw_data or []).strip():
+        form.next_date.data = promises.deadline_for(form.promised_date.data) + timedelta(days=1)
+        form.next_date.raw_data = None
+
+
+@bp.route("/followups/<int:followup_id>/complete", methods=["GET", "POST"])
+@login_required
+def complete(followup_id: int):
+    """Log the outcome (and a promise to pay, and the next follow-up) of a planned follow-up."""
+    followup, elsewhere = _actionable(followup_id)
+    if elsewhere:
+        return elsewhere
+    form = CompleteForm()
+    form.set_outcomes(followup.purpose)
+    context = {"grace_days": promises.grace_days(), "ptp": Outcome.PROMISED_TO_PAY.value}
+    if request.method == "POST":
+        data = load_form(CompleteSchema(), form)
+        if data is not None:
+            try:
+                services.complete(current_user, followup, data)
+            except REFUSALS as error:
+                db.session.rollback()
+                apply_domain_error(form, error)
+            else:
+                return _done(followup, _completed_message(followup))
+        _prefill_next(form)
+        return _action_page("followups/complete.html", form, followup, 422, **context)
+    form.version.data = followup.version
+    form.notes.data = followup.notes
+    return _action_page("followups/complete.html", form, followup, **context)
+
+
+def _completed_message(followup) -> str:
+    message = f"Outcome logged: {label(followup.outcome).lower()}."
+    if followup.promise is not None:
+        message += f" Promise recorded; kept if paid by {followup.promise.deadline:%d/%m/%Y}."
+    if services.next_of(followup):
+        message += " Next follow-up planned."
+    return message
+
+
+@bp.route("/followups/<int:followup_id>/reschedule", methods=["GET", "POST"])
+@login_required
+def reschedule(followup_id: int):
+    """Move a planned follow-up to another day (a suggested one needs a reason)."""
+    followup, elsewhere = _actionable(followup_id)
+    if elsewhere:
+        return elsewhere
+    form = RescheduleForm()
+    if request.method == "POST":
+        data = load_form(RescheduleSchema(), form)
+        if data is not None:
+            try:
+                services.reschedule(current_user, followup, data)
+            except REFUSALS as error:
+                db.session.rollback()
+                apply_domain_error(form, error)
+            else:
+                return _done(followup, f"Follow-up moved to {followup.planned_date:%d/%m/%Y}.")
+        return _action_page("followups/reschedule.html", form, followup, 422)
+    form.version.data = followup.version
+    form.planned_date.data = followup.planned_date
+    form.planned_time.data = followup.planned_time
+    return _action_page("followups/reschedule.html", form, followup)
+
+
+@bp.route("/followups/<int:followup_id>/cancel", methods=["GET", "POST"])
+@login_required
+def cancel(followup_id: int):
+    """Cancel a planned follow-up, with a reason."""
+    followup, elsewhere = _actionable(followup_id)
+    if elsewhere:
+        return elsewhere
+    form = CancelForm()
+    if request.method == "POST":
+        data = load_form(CancelSchema(), form)
+        if data is not None:
+            try:
+                services.cancel(current_user, followup, data)
+            except REFUSALS as error:
+                db.session.rollback()
+                apply_domain_error(form, error)
+            else:
+                return _done(followup, "Follow-up cancelled.")
+        return _action_page("followups/cancel.html", form, followup, 422)
+    form.version.data = followup.version
+    return _action_page("followups/cancel.html", form, followup)
+
+
+@bp.post("/followups/<int:followup_id>/missed")
+@login_required
+def missed(followup_id: int):
+    """Mark a planned follow-up whose day has passed as missed."""
+    followup = services.get_followup(current_user, followup_id)
+    form = MissedForm()
+    data = load_form(MissedSchema(), form) or {}
+    try:
+        services.mark_missed(current_user, followup, data)
+    except REFUSALS as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("followups.detail", followup_id=followup_id))
+    return _done(followup, "Follow-up marked missed.")
