@@ -1,6 +1,6 @@
 """Write and read audit entries; services call record() inside their own transaction."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -17,7 +17,7 @@ def _json_value(value):
     """Make a column value JSON-safe without losing precision (money stays exact as text)."""
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
     return value
 

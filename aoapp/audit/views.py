@@ -11,8 +11,10 @@ from aoapp.auth.scoping import can_see
 from aoapp.common.forms import load_filters
 from aoapp.common.pagination import HTML_PER_PAGE
 from aoapp.common.schemas import BaseSchema
+from aoapp.complaints.models import Complaint
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
+from aoapp.followups.models import FollowUp, PromiseToPay
 from aoapp.products.models import Introduction
 from aoapp.prospects.models import Prospect
 
@@ -23,6 +25,9 @@ BROWSABLE = {
     "prospect": (Prospect, "prospects.detail", "prospect_id"),
     "customer": (Customer, "customers.detail", "customer_id"),
     "introduction": (Introduction, None, None),
+    "complaint": (Complaint, "complaints.detail", "complaint_id"),
+    "followup": (FollowUp, "followups.detail", "followup_id"),
+    "promisetopay": (PromiseToPay, None, None),
 }
 
 

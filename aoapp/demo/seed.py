@@ -46,6 +46,7 @@ class Seeder:
             prospects = self.prospects(officer, officer_no, region, customers)
             self.introductions(officer, prospects, customers)
         self.credit()
+        self.followups()
 
     def credit(self) -> None:
         """12 month-end loan listings for the demo officers, through the real import."""
@@ -54,6 +55,12 @@ class Seeder:
         imported, present = seed_credit(self._user("admin"))
         self.created["loan listings"] += imported
         self.present["loan listings"] += present
+
+    def followups(self) -> None:
+        """Follow-ups, promises to pay and complaints against the demo portfolio."""
+        from aoapp.demo.followups import seed_followups
+
+        seed_followups(self.created, self.present, self.today)
 
     def branches(self) -> None:
         """The two demo branches."""

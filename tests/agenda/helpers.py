@@ -1,0 +1,111 @@
+"""Builders for the agenda tests: follow-ups, complaints and promises inserted directly (the
+agenda only reads them), facilities with positions at a given DPD."""
+
+import itertools
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from aoapp.common.dates import bank_today
+from aoapp.complaints.models import Complaint
+from aoapp.credit.models import Facility
+from aoapp.customers.models import Customer
+from aoapp.extensions import db
+from aoapp.followups.models import FollowUp, PromiseToPay
+from aoapp.followups.promises import deadline_for
+from tests.credit import visit_helpers
+from tests.factories import make_customer
+
+_seq = itertools.count(1)
+LISTING = date(2026, 10, 31)
+
+
+def days(n: int, today: date | None = None) -> date:
+    """`today` (default: the bank's today) plus `n` days."""
+    return (today or bank_today()) + timedelta(days=n)
+
+
+def debtor(officer, dpd: int | None = None, as_of: date = LISTING, **kw) -> Facility:
+    """A facility of a new customer of `officer`, with a position at `dpd` when given."""
+    customer = make_customer(officer, **kw)
+    facility = visit_helpers.facility(customer)
+    if dpd is not None:
+        visit_helpers.position(facility, as_of, dpd)
+    return facility
+
+
+def followup(owner, *, customer=None, prospect=None, facility=None, **kw) -> FollowUp:
+    """A planned follow-up (today, a call; collection when about a facility)."""
+    if facility is not None and customer is None:
+        customer = db.session.get(Customer, facility.customer_id)
+    values = {
+        "customer_id": customer.id if customer else None,
+        "prospect_id": prospect.id if prospect else None,
+        "facility_id": facility.id if facility else None,
+        "owner_id": owner.id,
+        "created_by_id": owner.id,
+        "channel": "call",
+        "purpose": "collection" if facility else "relationship",
+        "planned_date": bank_today(),
+        "status": "planned",
+        "notes": "",
+    }
+    values.update(kw)
+    row = FollowUp(**values)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def complaint(customer, **kw) -> Complaint:
+    """An open complaint handled by the customer's officer, due in 10 days."""
+    values = {
+        "customer_id": customer.id,
+        "officer_id": customer.officer_id,
+        "branch_id": customer.branch_id,
+        "channel": "call",
+        "category": "billing",
+        "priority": "normal",
+        "description": f"Complaint {next(_seq)}",
+        "received_at": datetime.now(UTC) - timedelta(days=3),
+        "due_date": days(10),
+        "status": "open",
+    }
+    values.update(kw)
+    row = Complaint(**values)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def promise(
+    facility, owner, promised_on: date, promised_date: date, amount="1000000"
+) -> PromiseToPay:
+    """A promise recorded on a done collection follow-up of the facility."""
+    done = followup(
+        owner,
+        facility=facility,
+        status="done",
+        outcome="promised_to_pay",
+        planned_date=promised_on,
+        done_at=datetime.combine(promised_on, datetime.min.time(), UTC),
+    )
+    row = PromiseToPay(
+        follow_up_id=done.id,
+        facility_id=facility.id,
+        customer_id=facility.customer_id,
+        officer_id=owner.id,
+        promised_amount=Decimal(amount),
+        promised_date=promised_date,
+        promised_on=promised_on,
+        deadline=deadline_for(promised_date),
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def position(facility, as_of: date, dpd: int, arrears: str) -> None:
+    """A position of the facility with these arrears (principal only)."""
+    row = visit_helpers.position(facility, as_of, dpd)
+    row.arrears_principal, row.arrears_interest = Decimal(arrears), Decimal("0.00")
+    db.session.commit()
