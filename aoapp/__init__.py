@@ -164,6 +164,10 @@ def register_blueprints(app: Flask) -> None:
     def index():
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login"))
+        if current_user.role == "officer":
+            return redirect(url_for("agenda.home"))
+        if current_user.role == "supervisor":
+            return redirect(url_for("agenda.team"))
         return redirect(url_for("prospects.index"))
 
     @app.get("/healthz")
@@ -179,7 +183,13 @@ def register_blueprints(app: Flask) -> None:
 
 
 def _limit_failed_authentication(blp) -> None:
-    """Count answers 401 per client address: guessing API tokens soon meets 429."""
+    """Count answers 401 per client address: guessing API tokens soon meets 429.
+
+    Blueprints are module objects shared by every app built in one process: decorate them once.
+    """
+    if getattr(blp, "_limits_failed_authentication", False):
+        return
+    blp._limits_failed_authentication = True
     limiter.limit(
         lambda: current_app.config["API_AUTH_FAILURE_LIMIT"],
         scope="api-authentication",

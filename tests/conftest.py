@@ -88,6 +88,8 @@ def app():
 @pytest.fixture(autouse=True)
 def _db_session(app):
     """Each test runs in an app context and leaves every table empty."""
+    # Any create_app() (tests/test_app.py, the fuzz module) switches the shared limiter back on.
+    limiter.enabled = False
     with app.app_context():
         yield
         db.session.remove()

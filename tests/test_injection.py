@@ -126,3 +126,14 @@ class TestSqlInFiltersAndSort:
         factories.make_customer(world.officer, name="Toko Lain")
         response = api(world.officer).get("/api/v1/customers?q=O'Brien")
         assert [item["name"] for item in response.json["items"]] == ["Toko O'Brien"]
+
+
+class TestControlCharacters:
+    def test_a_nul_character_in_text_is_refused_with_a_field_error(self, api, world):
+        response = api(world.officer).post(
+            "/api/v1/prospects",
+            json={"name": "Budi\x00", "phone": "081234567890", "source": "walk_in"},
+        )
+        assert response.status_code == 422
+        assert "not allowed" in response.json["errors"]["name"][0]
+        assert _counts() == (0, 0)

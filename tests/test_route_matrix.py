@@ -14,7 +14,9 @@ from aoapp.extensions import db
 from aoapp.imports.models import PositionImport
 from aoapp.products.models import Introduction
 from tests import factories
+from tests.complaints import helpers as complaint_helpers
 from tests.credit import visit_helpers
+from tests.followups import helpers as followup_helpers
 
 PUBLIC = {
     "static",
@@ -23,6 +25,7 @@ PUBLIC = {
     "index",
     "api-docs.openapi_json",
     "api-docs.openapi_swagger_ui",
+    "agenda.calendar_feed",  # its own secret token; tests/agenda/test_feed.py
 }
 ADMIN_ONLY_PREFIXES = ("admin.", "imports.", "imports_api.")
 # The product catalogue is the whole bank's; an upload token is checked against its uploader.
@@ -69,6 +72,9 @@ def _foreign_records(world) -> dict[str, object]:
     db.session.commit()
     facility = visit_helpers.facility(customer)
     visit = visit_helpers.visit(customer, remote)
+    followup = followup_helpers.followup(remote, facility=facility)
+    promise = followup_helpers.promise(followup_helpers.followup(remote, facility=facility))
+    complaint = complaint_helpers.complaint(customer)
     token = auth_services.create_token(db.session.merge(remote), "remote")[0]
     return {
         "prospect_id": prospect.id,
@@ -78,6 +84,9 @@ def _foreign_records(world) -> dict[str, object]:
         "import_id": record.id,
         "facility_id": facility.id,
         "visit_id": visit.id,
+        "followup_id": followup.id,
+        "promise_id": promise.id,
+        "complaint_id": complaint.id,
         "user_id": remote.id,
         "token_id": token.id,
         "entity_id": prospect.id,

@@ -50,6 +50,8 @@ class Text(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if "\x00" in text:  # PostgreSQL cannot store NUL in text: refuse it as bad input
+            raise ValidationError("Contains a character that is not allowed (NUL).")
         if not text and self.required:
             raise ValidationError("This field is required.")
         if not text and self.allow_none:

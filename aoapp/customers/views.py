@@ -7,6 +7,7 @@ from aoapp.common.dates import bank_today
 from aoapp.common.forms import apply_domain_error, load_filters, load_form
 from aoapp.common.identity import display_phone
 from aoapp.common.pagination import HTML_PER_PAGE
+from aoapp.complaints.pages import customer_section as complaints_section
 from aoapp.credit.services import customer_credit
 from aoapp.customers import services
 from aoapp.customers.forms import CustomerForm, HoldingForm, ReassignForm, choices
@@ -102,6 +103,7 @@ def _render_detail(customer, holding_form=None, reassign_form=None, status=200):
         referred=services.referred_prospects(current_user, customer),
         cross_sell=services.cross_sell(customer),
         credit=customer_credit(current_user, customer),
+        complaints=complaints_section(current_user, customer),
     )
     return page, status
 

@@ -17,8 +17,6 @@ from tests import factories
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 15))
 
 
-
-
 def _document() -> dict:
     """The OpenAPI document, from an app built only to describe itself (no database is opened).
 
