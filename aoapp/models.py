@@ -16,6 +16,7 @@ from aoapp.followups.models import FollowUp, PromiseToPay
 from aoapp.imports.models import PositionImport
 from aoapp.products.models import Introduction, Product
 from aoapp.prospects.models import Prospect, ProspectStatusChange
+from aoapp.reports.models import Report
 
 __all__ = [
     "ApiToken",
@@ -37,6 +38,7 @@ __all__ = [
     "PromiseToPay",
     "Prospect",
     "ProspectStatusChange",
+    "Report",
     "User",
     "supervised_branches",
 ]

@@ -1,0 +1,1 @@
+"""Periodic Excel analytic reports: per-customer and portfolio workbooks, stored and downloaded."""

@@ -1,0 +1,71 @@
+"""A generated report file: what it covers, where it lives, and who made it when."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from aoapp.database import utcnow
+from aoapp.extensions import db
+
+
+class ReportKind(StrEnum):
+    CUSTOMER = "customer"
+    PORTFOLIO = "portfolio"
+
+
+class ReportScope(StrEnum):
+    """What a report covers: one customer, or the portfolio of an officer, a branch or the bank."""
+
+    CUSTOMER = "customer"
+    OFFICER = "officer"
+    BRANCH = "branch"
+    BANK = "bank"
+
+
+class Report(db.Model):
+    """One generated workbook under EXPORTS_DIR; recorded only once the file is complete.
+
+    `scope_key` (`customer:12`, `officer:3`, `branch:1`, `bank`) makes a report unique per kind and
+    period, so a rerun finds what is already done. `branch_id`/`officer_id` are the customer's
+    (or portfolio's) at generation time and drive who may see the file.
+    """
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        sa.UniqueConstraint("kind", "period", "scope_key", name="kind_period_scope"),
+        sa.CheckConstraint("kind IN ('customer', 'portfolio')", name="kind"),
+        sa.CheckConstraint("scope IN ('customer', 'officer', 'branch', 'bank')", name="scope"),
+        sa.Index("ix_reports_period_branch_officer", "period", "branch_id", "officer_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    period: Mapped[str] = mapped_column(sa.String(20))
+    period_start: Mapped[date]
+    period_end: Mapped[date]
+    as_of: Mapped[date]
+    scope: Mapped[str] = mapped_column(sa.String(10))
+    scope_key: Mapped[str] = mapped_column(sa.String(40))
+    customer_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    officer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    branch_id: Mapped[int | None] = mapped_column(sa.ForeignKey("branches.id"))
+    path: Mapped[str] = mapped_column(sa.String(400), unique=True)  # relative to EXPORTS_DIR
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    lang: Mapped[str] = mapped_column(sa.String(5), default="en")
+    generated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    generated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    customer = relationship("Customer")
+    officer = relationship("User", foreign_keys=[officer_id])
+    branch = relationship("Branch")
+    generated_by = relationship("User", foreign_keys=[generated_by_id])
+
+    @property
+    def filename(self) -> str:
+        """The file's own name (the last part of its path)."""
+        return self.path.rsplit("/", 1)[-1]

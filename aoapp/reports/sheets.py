@@ -1,0 +1,96 @@
+"""The small interface between report builders and xlsx writers.
+
+A builder describes a workbook as `Sheet`s (title lines, a block of facts, one table, charts);
+a writer in `aoapp/reports/writers.py` renders it. Builders never call a writer library, so the
+writer can be swapped (the tests render the customer workbook with both).
+
+Cell kinds decide the Excel type and number format: money and numbers are numeric cells, dates
+are Excel dates, ratios are percentages; text is always written as a string, never as a formula,
+so user text beginning with `=`, `+`, `-` or `@` cannot inject a formula.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+# Kinds of cell
+TEXT = "text"
+INT = "int"
+MONEY = "money"  # Decimal → numeric cell, IDR format
+RATIO = "ratio"  # Decimal fraction 0.1234 → 12.34 %
+RATE = "rate"  # interest rate in percent points (10.5) → 10.50 (shown with a % suffix)
+DATE = "date"
+BOOL = "bool"  # written as Yes / No text
+
+KINDS = (TEXT, INT, MONEY, RATIO, RATE, DATE, BOOL)
+
+NUMBER_FORMATS = {
+    MONEY: '"Rp" #,##0.00',
+    RATIO: "0.00%",
+    RATE: '0.00"%"',
+    DATE: "dd mmm yyyy",
+    INT: "#,##0",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One table column: a stable key, its header and the kind of its cells."""
+
+    key: str
+    header: str
+    kind: str = TEXT
+    width: float | None = None  # None: fitted to the header and (sampled) values
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One labelled value in a sheet's facts block (a key/value list above the table)."""
+
+    label: str
+    value: object
+    kind: str = TEXT
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A native Excel chart over table columns: `categories` labels, `series` value columns."""
+
+    type: str  # line | column | bar | pie
+    title: str
+    categories: str
+    series: Sequence[str]
+    y_title: str | None = None
+
+
+@dataclass
+class Sheet:
+    """A worksheet: title lines, then facts, then one table (header bold and frozen, filtered).
+
+    `rows` may be any iterable of tuples in column order (a generator streams from a database
+    cursor). `totals` names the columns summed in a totals row of `=SUM()` formulas whose cached
+    values the writer computes from the rows it wrote.
+    """
+
+    name: str
+    title: Sequence[str]
+    columns: Sequence[Column] = ()
+    rows: Iterable[tuple] = ()
+    facts: Sequence[Fact] = ()
+    totals: Sequence[str] = ()
+    totals_label: str = "Total"
+    charts: Sequence[Chart] = ()
+    empty_message: str = ""  # written in place of the table when it has no rows
+    extra: dict = field(default_factory=dict)
+
+    def column_index(self, key: str) -> int:
+        """Position of the column `key` in the table."""
+        return next(i for i, column in enumerate(self.columns) if column.key == key)
+
+
+@dataclass
+class Workbook:
+    """The sheets of one workbook, in order, and its document properties."""
+
+    sheets: list[Sheet]
+    title: str = ""
+    author: str = "aoapp"
