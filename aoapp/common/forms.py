@@ -42,7 +42,7 @@ def copy_errors(form, errors: dict) -> None:
     for name, messages in errors.items():
         messages = messages if isinstance(messages, list) else [str(messages)]
         field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
+        if field is not None and hasattr(field, "errors") and field.type != "HiddenField":
             field.errors = list(field.errors or []) + [str(m) for m in messages]
         else:
             general.extend(f"{name}: {m}" for m in messages)

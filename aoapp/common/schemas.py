@@ -123,6 +123,20 @@ class Money(fields.Decimal):
             raise ValidationError("Not a valid amount.") from error
 
 
+class Version(fields.Integer):
+    """The record version the client read (optimistic locking); another stored version is a 409."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("load_default", None)
+        kwargs.setdefault("allow_none", True)
+        kwargs.setdefault("validate", validate.Range(min=1, max=2**31 - 1))
+        kwargs.setdefault(
+            "metadata",
+            {"description": "The version you read; a different stored version is a 409."},
+        )
+        super().__init__(**kwargs)
+
+
 def choice(enum, **kwargs) -> fields.String:
     """A string field limited to an enumeration's codes, with a plain-words message."""
     codes = [member.value for member in enum]

@@ -1,7 +1,7 @@
 """Customer forms: they render fields and carry CSRF; the schemas hold the rules."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 
 from aoapp.common.forms import choices, enum_choices  # noqa: F401  (re-exported)
 from aoapp.customers.models import CustomerType, Segment
@@ -32,6 +32,7 @@ class CustomerForm(FlaskForm):
     )
     since = DateField("Customer since")
     allow_duplicate_phone = BooleanField("This is a different person sharing the phone number")
+    version = HiddenField()  # the version the officer opened (optimistic locking)
 
 
 class ReassignForm(FlaskForm):

@@ -46,6 +46,9 @@ class Customer(db.Model):
     since: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Optimistic locking: a save based on an older version is refused (409), nothing is lost.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     branch = relationship("Branch")
     officer = relationship("User")

@@ -3,7 +3,17 @@
 from marshmallow import ValidationError, fields, validate
 
 from aoapp.common.dates import bank_today
-from aoapp.common.schemas import BaseSchema, Id, Nik, Npwp, PageArgsSchema, Phone, Text, choice
+from aoapp.common.schemas import (
+    BaseSchema,
+    Id,
+    Nik,
+    Npwp,
+    PageArgsSchema,
+    Phone,
+    Text,
+    Version,
+    choice,
+)
 from aoapp.customers.models import CustomerType, Segment
 
 CIF_FORMAT = validate.Regexp(
@@ -37,6 +47,14 @@ class CustomerInputSchema(BaseSchema):
 
 class CustomerPatchSchema(CustomerInputSchema):
     """API change of some fields of a customer (loaded with partial=True)."""
+
+    version = Version()
+
+
+class CustomerEditSchema(CustomerInputSchema):
+    """The edit form: every field, and the version the officer opened."""
+
+    version = Version()
 
 
 class CustomerFilterSchema(PageArgsSchema):
@@ -90,6 +108,7 @@ class CustomerSchema(BaseSchema):
         lambda c: c.officer.username if c.officer else None, allow_none=True
     )
     since = fields.Date()
+    version = fields.Integer()
     holdings = fields.List(fields.Nested(HoldingSchema))
     created_at = fields.DateTime()
     updated_at = fields.DateTime()

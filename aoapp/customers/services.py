@@ -7,10 +7,12 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from aoapp.audit import services as audit
 from aoapp.auth.models import Role, User
 from aoapp.auth.scoping import can_see, get_visible, visible_to
+from aoapp.common.locking import check_version, stale_message
 from aoapp.common.pagination import Page, apply_sort, paginate
 from aoapp.customers.models import Customer, CustomerType, ProductHolding
 from aoapp.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -92,6 +94,10 @@ def _unique_values():
     """A CIF, NIK or NPWP taken by a concurrent request is a conflict, not a crash."""
     try:
         yield
+    except StaleDataError as error:  # another user saved the same customer meanwhile
+        db.session.rollback()
+        message = stale_message("customer")
+        raise Conflict(message, {"version": [message]}) from error
     except IntegrityError as error:
         db.session.rollback()
         raise Conflict(
@@ -121,6 +127,7 @@ def update_customer(actor, customer: Customer, data: dict) -> Customer:
     """Edit a customer's data (assigned officer only), audited."""
     require_officer_owner(actor, customer)
     values = dict(data)
+    check_version(customer, values.pop("version", None), "customer")
     allow_phone = values.pop("allow_duplicate_phone", False)
     before = audit.snapshot(customer)
     merged = {**before, **values}

@@ -11,8 +11,9 @@ from aoapp.complaints.pages import customer_section as complaints_section
 from aoapp.credit.services import customer_credit
 from aoapp.customers import services
 from aoapp.customers.forms import CustomerForm, HoldingForm, ReassignForm, choices
-from aoapp.customers.models import CustomerType, Segment
+from aoapp.customers.models import Customer, CustomerType, Segment
 from aoapp.customers.schemas import (
+    CustomerEditSchema,
     CustomerFilterSchema,
     CustomerInputSchema,
     HoldingInputSchema,
@@ -116,17 +117,21 @@ def edit(customer_id: int):
     services.require_officer_owner(current_user, customer)
     form = CustomerForm(obj=customer)
     if request.method == "POST":
-        data = load_form(CustomerInputSchema(), form)
+        status = 422
+        data = load_form(CustomerEditSchema(), form)
         if data is not None:
             try:
                 services.update_customer(current_user, customer, data)
             except REFUSALS as error:
                 db.session.rollback()
                 apply_domain_error(form, error)
+                status = error.status_code
+                if "version" in error.errors:  # keep the entries; next save is on current data
+                    form.version.data = db.session.get(Customer, customer.id).version
             else:
                 flash("Customer updated.", "success")
                 return redirect(url_for("customers.detail", customer_id=customer.id))
-        return render_template("customers/form.html", form=form, customer=customer), 422
+        return render_template("customers/form.html", form=form, customer=customer), status
     form.phone.data = display_phone(customer.phone)
     return render_template("customers/form.html", form=form, customer=customer)
 

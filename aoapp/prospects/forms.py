@@ -5,7 +5,7 @@ Field names equal the schema field names, so load_form() can copy errors onto th
 
 import sqlalchemy as sa
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired
 
 from aoapp.auth.models import Role, User
@@ -43,6 +43,7 @@ class ProspectForm(FlaskForm):
     next_follow_up_date = DateField("Next follow-up")
     notes = TextAreaField("Notes")
     allow_duplicate_phone = BooleanField("This is a different person: save with the shared phone")
+    version = HiddenField()  # the version the officer opened (optimistic locking)
 
     def set_choices(self, actor, prospect: Prospect | None = None) -> None:
         """Active products by code, and the user's own customers as possible referrers."""
@@ -86,6 +87,7 @@ class ProspectForm(FlaskForm):
                 "campaign": prospect.campaign or "",
                 "next_follow_up_date": prospect.next_follow_up_date,
                 "notes": prospect.notes,
+                "version": prospect.version,
             }
         )
 

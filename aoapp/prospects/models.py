@@ -75,6 +75,9 @@ class Prospect(db.Model):
     converted_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Optimistic locking: a save based on an older version is refused (409), nothing is lost.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     owner = relationship("User")
     product_interest = relationship("Product")

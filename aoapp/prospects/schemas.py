@@ -11,6 +11,7 @@ from aoapp.common.schemas import (
     PageArgsSchema,
     Phone,
     Text,
+    Version,
     choice,
 )
 from aoapp.customers.models import CustomerType, Segment
@@ -50,10 +51,17 @@ class ProspectInputSchema(BaseSchema):
     allow_duplicate_phone = fields.Boolean(load_default=False, load_only=True)
 
 
+class ProspectEditSchema(ProspectInputSchema):
+    """The edit form: every field, and the version the officer opened."""
+
+    version = Version()
+
+
 class ProspectUpdateSchema(ProspectInputSchema):
     """Edit: every field optional, plus a status change (with a reason when closing)."""
 
     status = choice(ProspectStatus)
+    version = Version()
     lost_reason = choice(LostReason, allow_none=True)
     lost_note = Text(allow_none=True, max_length=2000)
 
@@ -159,6 +167,7 @@ class ProspectSummarySchema(BaseSchema):
     lost_reason = fields.String()
     lost_note = fields.String()
     next_follow_up_date = fields.Date()
+    version = fields.Integer()
     notes = fields.String()
     customer = fields.Integer(attribute="customer_id")
     converted_at = fields.DateTime()

@@ -6,11 +6,13 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from aoapp.audit import services as audit
 from aoapp.auth.models import Role, User
 from aoapp.auth.scoping import get_visible, visible_to
 from aoapp.common.dates import bank_today, week_end
+from aoapp.common.locking import check_version, stale_message
 from aoapp.common.pagination import Page, apply_sort, paginate
 from aoapp.customers.models import Customer, CustomerType
 from aoapp.database import utcnow
@@ -55,6 +57,9 @@ def allowed_transitions(status: str) -> list[str]:
     return [*later, ProspectStatus.REJECTED, ProspectStatus.LOST]
 
 
+STALE_PROSPECT = stale_message("prospect")
+
+
 def unit_of_work(func):
     """Run a service as one transaction: a refusal leaves the session clean, as before the call."""
 
@@ -66,6 +71,9 @@ def unit_of_work(func):
         except DomainError:
             db.session.rollback()
             raise
+        except StaleDataError as error:  # another user saved the same prospect meanwhile
+            db.session.rollback()
+            raise Conflict(STALE_PROSPECT, {"version": [STALE_PROSPECT]}) from error
         except IntegrityError as error:  # a concurrent request took the same NIK or CIF
             db.session.rollback()
             raise Conflict(
@@ -171,6 +179,8 @@ def create_prospect(actor, data: dict) -> Prospect:
 def update_prospect(actor, prospect: Prospect, data: dict) -> Prospect:
     """Edit a prospect's data and, when `status` is given, move it along the pipeline."""
     require_officer_owner(actor, prospect)
+    data = dict(data)
+    check_version(prospect, data.pop("version", None), "prospect")
     before = audit.snapshot(prospect)
     values = _resolve_references(actor, data, current=prospect)
     allow_phone = values.pop("allow_duplicate_phone", False)

@@ -11,11 +11,14 @@ from aoapp.common.pagination import HTML_PER_PAGE
 from aoapp.common.templating import label
 from aoapp.customers.models import Customer
 from aoapp.errors import Conflict, InvalidInput
+from aoapp.extensions import db
 from aoapp.prospects import services
 from aoapp.prospects.export import prospects_csv
 from aoapp.prospects.forms import ConvertForm, FilterForm, ProspectForm, StatusForm
+from aoapp.prospects.models import Prospect
 from aoapp.prospects.schemas import (
     ConvertSchema,
+    ProspectEditSchema,
     ProspectFilterSchema,
     ProspectInputSchema,
     StatusChangeSchema,
@@ -126,13 +129,15 @@ def edit(prospect_id: int):
     form.set_choices(_me(), prospect)
     if request.method == "GET":
         return _render_form(form, prospect)
-    data = load_form(ProspectInputSchema(), form)
+    data = load_form(ProspectEditSchema(), form)
     if data is None:
         return _render_form(form, prospect, status=422)
     try:
         services.update_prospect(_me(), prospect, data)
     except REFUSALS as error:
         apply_domain_error(form, error)
+        if "version" in error.errors:  # keep the entries; the next save is on the current data
+            form.version.data = db.session.get(Prospect, prospect.id).version
         return _render_form(form, prospect, error=error, status=error.status_code)
     flash("Prospect updated.", "success")
     return redirect(url_for("prospects.detail", prospect_id=prospect.id))
