@@ -81,7 +81,7 @@ def parse_period(text: str) -> Period:
         raise InvalidInput(
             "The period ends before it starts.", {"period": ["Ends before it starts."]}
         )
-    if (end - start).days >= MAX_RANGE_DAYS:
+    if (end - start).days + 1 > MAX_RANGE_DAYS:
         raise InvalidInput(
             "A custom period may span at most one year.", {"period": ["Longer than a year."]}
         )
