@@ -1,0 +1,193 @@
+"""The batched activity queries behind the per-customer workbook: introductions, follow-ups with
+their promises, promises due, complaints, monitoring visits and products held.
+
+One statement per function for a whole batch of customers, like customer_queries.py.
+"""
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from aoapp.auth.models import User
+from aoapp.complaints.models import Complaint
+from aoapp.credit.models import Facility, MonitoringVisit
+from aoapp.customers.models import ProductHolding
+from aoapp.followups.models import FollowUp, PromiseToPay
+from aoapp.followups.promises import state_column
+from aoapp.products.models import Introduction, Product
+from aoapp.reports.customer_queries import grouped, in_batch, local_day_bounds
+
+
+def introductions(ids: list[int], first: date, last: date) -> dict[int, list]:
+    """Introductions to each customer dated in the period, newest first."""
+    officer = aliased(User)
+    stmt = (
+        sa.select(
+            Introduction.id,
+            Introduction.customer_id,
+            Introduction.introduced_on,
+            Introduction.place,
+            Introduction.outcome,
+            Introduction.explanation,
+            Introduction.follow_up_date,
+            Product.code.label("product_code"),
+            Product.name.label("product_name"),
+            officer.username.label("officer_username"),
+            officer.full_name.label("officer_name"),
+        )
+        .join(Product, Product.id == Introduction.product_id)
+        .outerjoin(officer, officer.id == Introduction.officer_id)
+        .where(
+            in_batch(Introduction.customer_id, ids), Introduction.introduced_on.between(first, last)
+        )
+        .order_by(Introduction.introduced_on.desc(), Introduction.id.desc())
+    )
+    return grouped(stmt)
+
+
+def followups(ids: list[int], first: date, last: date, judged_on: date) -> dict[int, list]:
+    """Follow-ups planned in the period, with their promise and its state on `judged_on`."""
+    owner, facility = aliased(User), aliased(Facility)
+    state = sa.case(
+        (PromiseToPay.id.is_(None), sa.null()), else_=state_column(judged_on, PromiseToPay)
+    )
+    stmt = (
+        sa.select(
+            FollowUp.id,
+            FollowUp.customer_id,
+            FollowUp.planned_date,
+            FollowUp.done_at,
+            FollowUp.channel,
+            FollowUp.purpose,
+            FollowUp.status,
+            FollowUp.outcome,
+            FollowUp.notes,
+            facility.account_no,
+            owner.username.label("officer_username"),
+            owner.full_name.label("officer_name"),
+            PromiseToPay.id.label("promise_id"),
+            PromiseToPay.promised_amount,
+            PromiseToPay.promised_date,
+            state.label("promise_state"),
+        )
+        .outerjoin(PromiseToPay, PromiseToPay.follow_up_id == FollowUp.id)
+        .outerjoin(facility, facility.id == FollowUp.facility_id)
+        .outerjoin(owner, owner.id == FollowUp.owner_id)
+        .where(in_batch(FollowUp.customer_id, ids), FollowUp.planned_date.between(first, last))
+        .order_by(FollowUp.planned_date.desc(), FollowUp.id.desc())
+    )
+    return grouped(stmt)
+
+
+def promises(ids: list[int], first: date, last: date, judged_on: date) -> dict[int, list]:
+    """Promises to pay due (promised date) in the period, with their state on `judged_on`."""
+    facility = aliased(Facility)
+    stmt = (
+        sa.select(
+            PromiseToPay.id,
+            PromiseToPay.customer_id,
+            facility.account_no,
+            PromiseToPay.promised_amount,
+            PromiseToPay.promised_date,
+            PromiseToPay.promised_on,
+            PromiseToPay.deadline,
+            state_column(judged_on, PromiseToPay).label("state"),
+        )
+        .join(facility, facility.id == PromiseToPay.facility_id)
+        .where(
+            in_batch(PromiseToPay.customer_id, ids), PromiseToPay.promised_date.between(first, last)
+        )
+        .order_by(PromiseToPay.promised_date.desc(), PromiseToPay.id.desc())
+    )
+    return grouped(stmt)
+
+
+def complaints(ids: list[int], first: date, last: date) -> dict[int, list]:
+    """Complaints received in the period, or received before it and not resolved by its start."""
+    start, end = local_day_bounds(first, last)
+    officer, facility = aliased(User), aliased(Facility)
+    stmt = (
+        sa.select(
+            Complaint.id,
+            Complaint.customer_id,
+            Complaint.received_at,
+            Complaint.channel,
+            Complaint.category,
+            Complaint.priority,
+            Complaint.status,
+            Complaint.description,
+            Complaint.resolution,
+            Complaint.resolved_at,
+            Complaint.due_date,
+            facility.account_no,
+            officer.username.label("officer_username"),
+            officer.full_name.label("officer_name"),
+        )
+        .outerjoin(facility, facility.id == Complaint.facility_id)
+        .outerjoin(officer, officer.id == Complaint.officer_id)
+        .where(
+            in_batch(Complaint.customer_id, ids),
+            Complaint.received_at < end,
+            sa.or_(
+                Complaint.received_at >= start,
+                Complaint.resolved_at.is_(None),
+                Complaint.resolved_at >= start,
+            ),
+        )
+        .order_by(Complaint.received_at.desc(), Complaint.id.desc())
+    )
+    return grouped(stmt)
+
+
+def visits(ids: list[int], first: date, last: date) -> dict[int, list]:
+    """Monitoring visits in the period, and each customer's latest visit up to its end."""
+    officer, facility, later = aliased(User), aliased(Facility), aliased(MonitoringVisit)
+    latest_day = (
+        sa.select(sa.func.max(later.visit_date))
+        .where(later.customer_id == MonitoringVisit.customer_id, later.visit_date <= last)
+        .scalar_subquery()
+    )
+    stmt = (
+        sa.select(
+            MonitoringVisit.id,
+            MonitoringVisit.customer_id,
+            MonitoringVisit.visit_date,
+            MonitoringVisit.business_condition,
+            MonitoringVisit.collateral_condition,
+            MonitoringVisit.collateral_value,
+            MonitoringVisit.findings,
+            MonitoringVisit.risk_rating,
+            MonitoringVisit.recommendations,
+            MonitoringVisit.next_visit_date,
+            facility.account_no,
+            officer.username.label("officer_username"),
+            officer.full_name.label("officer_name"),
+        )
+        .outerjoin(facility, facility.id == MonitoringVisit.facility_id)
+        .outerjoin(officer, officer.id == MonitoringVisit.officer_id)
+        .where(
+            in_batch(MonitoringVisit.customer_id, ids),
+            MonitoringVisit.visit_date <= last,
+            sa.or_(MonitoringVisit.visit_date >= first, MonitoringVisit.visit_date == latest_day),
+        )
+        .order_by(MonitoringVisit.visit_date.desc(), MonitoringVisit.id.desc())
+    )
+    return grouped(stmt)
+
+
+def holdings(ids: list[int], last: date) -> dict[int, list]:
+    """Products each customer holds (opened by the period's end, or on an unknown date)."""
+    stmt = (
+        sa.select(
+            ProductHolding.customer_id,
+            Product.code.label("product_code"),
+            Product.name.label("product_name"),
+        )
+        .join(Product, Product.id == ProductHolding.product_id)
+        .where(
+            in_batch(ProductHolding.customer_id, ids),
+            sa.or_(ProductHolding.opened_on.is_(None), ProductHolding.opened_on <= last),
+        )
+    )
+    return grouped(stmt)

@@ -1,0 +1,262 @@
+"""Everything a per-customer workbook shows, loaded for a batch of customers at once.
+
+`load_customer_reports(ids, period, as_of)` runs a fixed dozen queries per batch of up to 500
+customers (customer_queries.py, customer_activity.py), whatever the batch size, and assembles one
+`CustomerReportData` per customer; the builder (customer_workbook.py) turns it into sheets
+without touching the database.
+
+Definitions (a period runs from `period.start` to `period.end`; `as_of` is its last listing):
+- facilities: those active in the period (customer_history.facility_lines);
+- debtor Kol, max DPD: the debtor's latest listing in the period; Kol at the start: its last
+  listing before the period; introductions by date, follow-ups by planned date, promises by
+  promised date, complaints by the bank's local day of receipt, visits by visit date;
+- promise states and watchlist signals are judged on the watchlist's reference day (the day
+  before the bank's next listing, or today), so the report agrees with the watchlist page.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from aoapp.credit.collectibility import is_npl, load_bands
+from aoapp.credit.figures import ratio
+from aoapp.credit.signals import SignalContext
+from aoapp.errors import InvalidInput
+from aoapp.followups.models import FollowUpStatus
+from aoapp.reports import customer_activity as activity
+from aoapp.reports import customer_lines as lines
+from aoapp.reports import customer_queries as q
+from aoapp.reports.customer_history import (
+    ZERO,
+    DebtorStatus,
+    FacilityLine,
+    HistoryMonth,
+    debtor_status,
+    facility_lines,
+    history,
+)
+from aoapp.reports.customer_lines import (
+    ComplaintLine,
+    Interaction,
+    PromiseLine,
+    VisitLine,
+    WatchEntry,
+)
+from aoapp.reports.periods import Period, month_ends
+
+BATCH_SIZE = 500  # ids per batch: IN lists stay well below every database's parameter limit
+HISTORY_MONTHS = 12
+
+__all__ = [
+    "BATCH_SIZE",
+    "ComplaintLine",
+    "CustomerReportData",
+    "FacilityLine",
+    "HistoryMonth",
+    "Interaction",
+    "PromiseLine",
+    "VisitLine",
+    "WatchEntry",
+    "load_customer_reports",
+]
+
+
+@dataclass
+class CustomerReportData:
+    """One customer's report for one period: identity, credit, activity; figures derived."""
+
+    customer_id: int
+    cif: str
+    name: str
+    customer_type: str
+    segment: str
+    since: date
+    branch_id: int
+    branch_code: str
+    branch_name: str
+    officer_id: int | None
+    officer_username: str | None
+    officer_name: str | None
+    period: Period
+    as_of: date
+    judged_on: date  # the day promise states and signals are judged on
+    kol_names: dict[int, str]
+    facilities: list[FacilityLine] = field(default_factory=list)
+    debtor: DebtorStatus = field(default_factory=DebtorStatus)
+    kol_start: int | None = None
+    kol_start_date: date | None = None
+    history: list[HistoryMonth] = field(default_factory=list)
+    history_accounts: list[tuple[int, str]] = field(default_factory=list)
+    products_held: list[tuple[str, str]] = field(default_factory=list)  # (code, name)
+    interactions: list[Interaction] = field(default_factory=list)  # newest first
+    promises: list[PromiseLine] = field(default_factory=list)
+    complaints: list[ComplaintLine] = field(default_factory=list)
+    visits: list[VisitLine] = field(default_factory=list)  # in the period, newest first
+    latest_visit: VisitLine | None = None  # the latest up to the period's end
+    watchlist: list[WatchEntry] = field(default_factory=list)
+
+    @property
+    def total_plafond(self) -> Decimal:
+        return sum((f.plafond for f in self.facilities), ZERO)
+
+    @property
+    def total_outstanding(self) -> Decimal:
+        return sum((f.outstanding or ZERO for f in self.facilities), ZERO)
+
+    @property
+    def utilisation(self) -> Decimal:
+        """Outstanding / plafond, 4 places (0 without plafond)."""
+        return ratio(self.total_outstanding, self.total_plafond)
+
+    @property
+    def npl(self) -> bool:
+        return self.debtor.kol is not None and is_npl(self.debtor.kol)
+
+    @property
+    def kol_movement(self) -> str | None:
+        """upgrade, downgrade or unchanged from the start to the end of the period (None: n/a)."""
+        start, end = self.kol_start, self.debtor.kol
+        if start is None or end is None:
+            return None
+        return "downgrade" if end > start else "upgrade" if end < start else "unchanged"
+
+    def _kinds(self, kind: str) -> list[Interaction]:
+        return [i for i in self.interactions if i.kind == kind]
+
+    @property
+    def introduction_outcomes(self) -> dict[str, int]:
+        return dict(Counter(i.status for i in self._kinds("introduction")).most_common())
+
+    @property
+    def followup_counts(self) -> dict[str, int]:
+        """Follow-ups planned in the period, by status (every status present, zeros included)."""
+        counts = Counter(i.status for i in self._kinds("follow_up"))
+        return {status.value: counts.get(status.value, 0) for status in FollowUpStatus}
+
+    @property
+    def promise_counts(self) -> dict[str, int]:
+        counts = Counter(p.state for p in self.promises)
+        return {state: counts.get(state, 0) for state in ("kept", "broken", "pending")}
+
+    @property
+    def complaints_received(self) -> int:
+        start, end = self.period.start, self.period.end
+        return sum(1 for c in self.complaints if start <= c.received_on <= end)
+
+    @property
+    def complaints_open(self) -> int:
+        """Complaints not resolved by the end of the period."""
+        end = self.period.end
+        return sum(1 for c in self.complaints if c.resolved_on is None or c.resolved_on > end)
+
+    @property
+    def complaints_resolved(self) -> int:
+        """Complaints resolved within the period."""
+        start, end = self.period.start, self.period.end
+        return sum(1 for c in self.complaints if c.resolved_on and start <= c.resolved_on <= end)
+
+    def kol_text(self, kol: int | None) -> str:
+        """`2 – Special mention`, or an empty string."""
+        return "" if kol is None else f"{kol} – {self.kol_names.get(kol, '')}".rstrip(" –")
+
+
+def _batch(ids: list[int], period: Period, as_of: date, context: dict) -> dict:
+    """The reports of one batch (≤ BATCH_SIZE customers), in a fixed number of queries."""
+    months = month_ends(as_of, HISTORY_MONTHS)
+    first, last = period.start, period.end
+    judged_on = context["judged_on"]
+    customers = q.customers(ids)
+    loaded = {
+        "facilities": q.facilities(ids),
+        "positions": q.positions(ids, min(months[0][0], first), as_of),
+        "before": q.kol_before(ids, first),
+        "introductions": activity.introductions(ids, first, last),
+        "followups": activity.followups(ids, first, last, judged_on),
+        "promises": activity.promises(ids, first, last, judged_on),
+        "complaints": activity.complaints(ids, first, last),
+        "visits": activity.visits(ids, first, last),
+        "holdings": activity.holdings(ids, last),
+        "signals": q.watchlist(ids, as_of, context["next_as_of"]),
+    }
+    return {
+        customer_id: _assemble(row, loaded, months, period, as_of, context)
+        for customer_id, row in customers.items()
+    }
+
+
+def _assemble(c, loaded: dict, months, period: Period, as_of: date, context: dict):
+    """One customer's report from the batch's query results."""
+    positions = loaded["positions"]
+
+    def own(name: str) -> list:
+        return loaded[name].get(c.id, [])
+
+    facilities = own("facilities")
+    listed = facility_lines(facilities, positions, period, as_of)
+    history_rows, accounts = history(facilities, positions, months, as_of)
+    start = loaded["before"].get(c.id)
+    visits = [lines.visit(r) for r in own("visits")]
+    return CustomerReportData(
+        customer_id=c.id,
+        cif=c.cif,
+        name=c.name,
+        customer_type=c.customer_type,
+        segment=c.segment,
+        since=c.since,
+        branch_id=c.branch_id,
+        branch_code=c.branch_code,
+        branch_name=c.branch_name,
+        officer_id=c.officer_id,
+        officer_username=c.officer_username,
+        officer_name=c.officer_name,
+        period=period,
+        as_of=as_of,
+        judged_on=context["judged_on"],
+        kol_names=context["kol_names"],
+        facilities=listed,
+        debtor=debtor_status(facilities, positions, period),
+        kol_start=start[1] if start else None,
+        kol_start_date=start[0] if start else None,
+        history=history_rows,
+        history_accounts=accounts,
+        products_held=lines.products(listed, own("holdings")),
+        interactions=lines.interactions(
+            own("introductions"), own("followups"), own("complaints"), period
+        ),
+        promises=[lines.promise(r) for r in own("promises")],
+        complaints=[lines.complaint(r) for r in own("complaints")],
+        visits=[v for v in visits if v.visit_date >= period.start],
+        latest_visit=visits[0] if visits else None,
+        watchlist=lines.watch_entries(own("signals"), context["bands"]),
+    )
+
+
+def load_customer_reports(
+    customer_ids: list[int], period: Period, as_of: date | None
+) -> dict[int, CustomerReportData]:
+    """The report data of each customer (unknown ids are left out), in batches of 500.
+
+    `as_of` is the period's listing date (`periods.period_as_of`); a period without one is
+    InvalidInput (nothing to report on, so no file should be written). Each batch runs the same
+    dozen queries whatever its size; the bands and the next listing date are read once.
+    """
+    if as_of is None:
+        raise InvalidInput(
+            f"There are no positions in {period.label}: import its listing first.",
+            {"period": ["No positions in this period."]},
+        )
+    ids = sorted(set(customer_ids))
+    bands = load_bands()
+    next_as_of = q.next_listing(as_of)
+    context = {
+        "bands": bands,
+        "kol_names": {band.kol: band.name_en for band in bands},
+        "next_as_of": next_as_of,
+        # The watchlist's reference day (its `scope` plays no part in it).
+        "judged_on": SignalContext(None, as_of, next_as_of).reference,
+    }
+    reports: dict[int, CustomerReportData] = {}
+    for index in range(0, len(ids), BATCH_SIZE):
+        reports.update(_batch(ids[index : index + BATCH_SIZE], period, as_of, context))
+    return reports

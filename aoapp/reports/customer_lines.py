@@ -1,0 +1,204 @@
+"""The activity lines of a customer report (interactions, promises, complaints, visits, watchlist
+entries) and their assembly from the batched query rows."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from aoapp.common.dates import to_local
+from aoapp.credit.signals import SIGNALS
+from aoapp.reports.customer_history import FacilityLine
+from aoapp.reports.periods import Period
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """One row of the Interactions sheet: an introduction, a follow-up or a complaint."""
+
+    kind: str  # introduction | follow_up | complaint
+    id: int
+    day: date
+    channel: str  # channel, or the place of an introduction
+    subject: str  # product, purpose or complaint category
+    account_no: str | None
+    status: str  # an introduction's outcome; a follow-up's or complaint's status
+    officer: str
+    notes: str
+    outcome: str | None = None  # a follow-up's outcome
+    ptp_amount: Decimal | None = None
+    ptp_date: date | None = None
+    ptp_state: str | None = None
+
+
+@dataclass(frozen=True)
+class PromiseLine:
+    """A promise to pay due in the period, with its state on the report's reference day."""
+
+    id: int
+    account_no: str
+    amount: Decimal
+    promised_date: date
+    promised_on: date
+    deadline: date
+    state: str
+
+
+@dataclass(frozen=True)
+class ComplaintLine:
+    """A complaint with the bank's local dates of receipt and resolution."""
+
+    id: int
+    received_on: date
+    resolved_on: date | None
+    status: str
+
+
+@dataclass(frozen=True)
+class VisitLine:
+    """A monitoring visit."""
+
+    id: int
+    visit_date: date
+    officer: str
+    account_no: str | None
+    risk_rating: str
+    business_condition: str
+    collateral_condition: str
+    collateral_value: Decimal | None
+    findings: str
+    recommendations: str
+    next_visit_date: date | None
+
+
+@dataclass(frozen=True)
+class WatchEntry:
+    """A watchlist signal of one of the customer's facilities on the as-of date."""
+
+    signal: str
+    label: str
+    account_no: str
+    date: date
+    reason: str
+
+
+def person(username: str | None, full_name: str | None) -> str:
+    """A user for people: the full name, else the username."""
+    return full_name or username or ""
+
+
+def local_date(value) -> date | None:
+    """The bank's local date of a UTC timestamp."""
+    return None if value is None else to_local(value).date()
+
+
+def interactions(introductions, followups, complaints, period: Period) -> list[Interaction]:
+    """Introductions, follow-ups and the complaints received in the period, newest first."""
+    rows = [
+        Interaction(
+            kind="introduction",
+            id=r.id,
+            day=r.introduced_on,
+            channel=r.place,
+            subject=f"{r.product_code} – {r.product_name}",
+            account_no=None,
+            status=r.outcome,
+            officer=person(r.officer_username, r.officer_name),
+            notes=r.explanation or "",
+        )
+        for r in introductions
+    ]
+    rows += [
+        Interaction(
+            kind="follow_up",
+            id=r.id,
+            day=r.planned_date,
+            channel=r.channel,
+            subject=r.purpose,
+            account_no=r.account_no,
+            status=r.status,
+            outcome=r.outcome,
+            officer=person(r.officer_username, r.officer_name),
+            notes=r.notes or "",
+            ptp_amount=r.promised_amount,
+            ptp_date=r.promised_date,
+            ptp_state=r.promise_state,
+        )
+        for r in followups
+    ]
+    for r in complaints:
+        received = local_date(r.received_at)
+        if not period.start <= received <= period.end:
+            continue  # carried over from an earlier period: counted, not listed
+        resolution = f"\nResolution: {r.resolution}" if r.resolution else ""
+        rows.append(
+            Interaction(
+                kind="complaint",
+                id=r.id,
+                day=received,
+                channel=r.channel,
+                subject=r.category,
+                account_no=r.account_no,
+                status=r.status,
+                officer=person(r.officer_username, r.officer_name),
+                notes=r.description + resolution,
+            )
+        )
+    order = {"complaint": 0, "follow_up": 1, "introduction": 2}
+    rows.sort(key=lambda i: (i.day, -order[i.kind], i.id), reverse=True)
+    return rows
+
+
+def visit(r) -> VisitLine:
+    """A visit row as a line."""
+    return VisitLine(
+        id=r.id,
+        visit_date=r.visit_date,
+        officer=person(r.officer_username, r.officer_name),
+        account_no=r.account_no,
+        risk_rating=r.risk_rating,
+        business_condition=r.business_condition or "",
+        collateral_condition=r.collateral_condition or "",
+        collateral_value=r.collateral_value,
+        findings=r.findings or "",
+        recommendations=r.recommendations or "",
+        next_visit_date=r.next_visit_date,
+    )
+
+
+def watch_entries(rows, bands) -> list[WatchEntry]:
+    """Watchlist rows with their reasons in words (the signals' own wording)."""
+    return [
+        WatchEntry(
+            code,
+            SIGNALS[code].label,
+            facility.account_no,
+            signal_date,
+            SIGNALS[code].reason(position, facility, detail, bands),
+        )
+        for code, signal_date, position, facility, detail in rows
+    ]
+
+
+def promise(r) -> PromiseLine:
+    """A promise row as a line."""
+    return PromiseLine(
+        id=r.id,
+        account_no=r.account_no,
+        amount=r.promised_amount,
+        promised_date=r.promised_date,
+        promised_on=r.promised_on,
+        deadline=r.deadline,
+        state=r.state,
+    )
+
+
+def complaint(r) -> ComplaintLine:
+    """A complaint row as a line, with local dates."""
+    return ComplaintLine(r.id, local_date(r.received_at), local_date(r.resolved_at), r.status)
+
+
+def products(lines: list[FacilityLine], holdings) -> list[tuple[str, str]]:
+    """(code, name) of the products held: the listed facilities' and the recorded holdings."""
+    held = {(f.product_code, f.product_name) for f in lines}
+    held |= {(h.product_code, h.product_name) for h in holdings}
+    return sorted(held)
