@@ -43,6 +43,8 @@ def cell_value(value, kind: str):
     if kind == INT:
         return int(value)
     if kind == BOOL:
+        if isinstance(value, str):  # already in words (a query computed it)
+            return value
         return "Yes" if value else "No"
     if kind == DATE:
         return value
@@ -307,8 +309,7 @@ class RustWriter:
             "fit_to_pages": (1, 0),
             "footer": "&L&A&RPage &P of &N",
         }
-        if not columns:  # a facts-only sheet
-            options["column_widths"][name] = [24.0, 24.0, 30.0, 30.0]
+        if not columns:  # a facts-only sheet: rustpy-xlsxwriter sizes no column without data
             return []
         options["column_formats"][name] = {
             c.header: formats[c.kind] for c in columns if c.kind in formats
@@ -326,8 +327,7 @@ class RustWriter:
                     "title": chart.title,
                     "categories": sheet.columns[sheet.column_index(chart.categories)].header,
                     "series": [sheet.columns[sheet.column_index(k)].header for k in chart.series],
-                    "row": header_row + number * 16,
-                    "col": len(columns) + 1,
+                    **_chart_anchor(sheet, header_row, number),
                     "width": CHART_WIDTH_PX,
                     "height": CHART_HEIGHT_PX,
                 }
@@ -336,14 +336,50 @@ class RustWriter:
         sample, rows = _sampled(sheet.rows)
         options["column_widths"][name] = fitted_widths(sheet, sample)
         headers = [c.header for c in columns]
-        kinds = [c.kind for c in columns]
         if not sample:
             message = sheet.empty_message or ""
             return [dict(zip(headers, [message] + [None] * (len(headers) - 1), strict=True))]
-        return (
-            {h: cell_value(v, k) for h, v, k in zip(headers, values, kinds, strict=True)}
-            for values in rows
-        )
+        if sheet.extra.get("cells_typed"):
+            # The query already returns each cell as the writer wants it (floats, words).
+            return (dict(zip(headers, values, strict=True)) for values in rows)
+        return _records(rows, columns)
+
+
+def _records(rows, columns):
+    """The rows as the dicts rustpy-xlsxwriter reads: `cell_value` per cell, without a call
+    per cell (a million rows of mostly text, dates and ints go through `dict(zip())`)."""
+    headers = [c.header for c in columns]
+    numbers = [(i, c.header) for i, c in enumerate(columns) if c.kind in (MONEY, RATIO, RATE)]
+    ints = [(i, c.header) for i, c in enumerate(columns) if c.kind == INT]
+    bools = [(i, c.header) for i, c in enumerate(columns) if c.kind == BOOL]
+    texts = [(i, c.header) for i, c in enumerate(columns) if c.kind == TEXT]
+    for values in rows:
+        record = dict(zip(headers, values, strict=True))
+        for i, header in numbers:
+            value = values[i]
+            if value is not None and type(value) is not float:
+                record[header] = float(value)
+        for i, header in ints:
+            value = values[i]
+            if value is not None and type(value) is not int:
+                record[header] = int(value)
+        for i, header in bools:
+            value = values[i]
+            if value is not None:
+                record[header] = "Yes" if value else "No"
+        for i, header in texts:
+            value = values[i]
+            if value is not None and type(value) is not str:
+                record[header] = str(value)
+        yield record
+
+
+def _chart_anchor(sheet: Sheet, header_row: int, number: int) -> dict:
+    """Where chart `number` goes: right of the table, or side by side under a short wide table
+    (`sheet.extra["charts_below"]`, its rows a list) so it is seen without scrolling sideways."""
+    if sheet.extra.get("charts_below") and isinstance(sheet.rows, list | tuple):
+        return {"row": header_row + len(sheet.rows) + 3, "col": number * 9}
+    return {"row": header_row + number * 16, "col": len(sheet.columns) + 1}
 
 
 def writer_for(name: str):

@@ -1,0 +1,145 @@
+"""The grouped queries behind reports/kpis.py: one per source, for every officer at once.
+
+Each returns {officer id: {KPI name: value}} for the officers that have something to count;
+kpis.py holds the definitions and assembles the rows.
+"""
+
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from aoapp.common.dates import bank_zone
+from aoapp.common.money import to_money
+from aoapp.credit.collectibility import NPL_KOLS
+from aoapp.credit.models import Position
+from aoapp.extensions import db
+from aoapp.followups.models import FollowUp, FollowUpStatus, PromiseState, PromiseToPay
+from aoapp.followups.promises import state_column
+from aoapp.products.models import Introduction
+from aoapp.prospects.models import Prospect
+
+PAR_KPI_DAYS = 30
+ZERO = Decimal("0.00")
+
+
+def local_day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    """UTC bounds [start, end) of the bank's local days `first` to `last`."""
+    zone = bank_zone()
+    start = datetime.combine(first, time.min, zone).astimezone(UTC)
+    end = datetime.combine(last + timedelta(days=1), time.min, zone).astimezone(UTC)
+    return start, end
+
+
+def _money(value) -> Decimal:
+    return ZERO if value is None else to_money(str(value))
+
+
+def portfolio(ids: list[int], as_of: date | None, condition) -> dict[int, dict]:
+    """Debtors, facilities, outstanding, NPL, PAR 30 and downgrades per officer on `as_of`."""
+    if as_of is None:
+        return {}
+
+    def total_if(when):
+        return sa.func.sum(sa.case((when, Position.outstanding), else_=0))
+
+    worse = sa.and_(Position.prev_kol.is_not(None), Position.debtor_kol > Position.prev_kol)
+    stmt = (
+        sa.select(
+            Position.officer_id,
+            sa.func.count(sa.distinct(Position.customer_id)),
+            sa.func.count(Position.id),
+            sa.func.sum(Position.outstanding),
+            total_if(Position.debtor_kol.in_(NPL_KOLS)),
+            total_if(Position.dpd > PAR_KPI_DAYS),
+            sa.func.sum(sa.case((worse, 1), else_=0)),
+        )
+        .where(condition, Position.as_of == as_of, Position.officer_id.in_(ids))
+        .group_by(Position.officer_id)
+    )
+    return {
+        officer: {
+            "debtors": int(debtors),
+            "facilities": int(count),
+            "outstanding": _money(total),
+            "npl_outstanding": _money(npl),
+            "par30_outstanding": _money(par),
+            "downgrades": int(down or 0),
+        }
+        for officer, debtors, count, total, npl, par, down in db.session.execute(stmt)
+    }
+
+
+def prospects(ids: list[int], start: datetime, end: datetime) -> dict[int, dict]:
+    """Prospects collected in [start, end) per owner, and how many of them were converted by end."""
+    converted = sa.and_(Prospect.converted_at.is_not(None), Prospect.converted_at < end)
+    stmt = (
+        sa.select(Prospect.owner_id, sa.func.count(), sa.func.sum(sa.case((converted, 1), else_=0)))
+        .where(Prospect.owner_id.in_(ids), Prospect.created_at >= start, Prospect.created_at < end)
+        .group_by(Prospect.owner_id)
+    )
+    return {
+        owner: {"prospects_collected": int(n), "prospects_converted": int(won or 0)}
+        for owner, n, won in db.session.execute(stmt)
+    }
+
+
+def introductions(ids: list[int], first: date, last: date) -> dict[int, dict]:
+    """Introductions made from `first` to `last` per officer."""
+    stmt = (
+        sa.select(Introduction.officer_id, sa.func.count())
+        .where(Introduction.officer_id.in_(ids), Introduction.introduced_on.between(first, last))
+        .group_by(Introduction.officer_id)
+    )
+    return {officer: {"introductions": int(n)} for officer, n in db.session.execute(stmt)}
+
+
+def followups(ids: list[int], start: datetime, end: datetime, overdue_on: date) -> dict:
+    """Follow-ups done in [start, end) and overdue at the end of `overdue_on`, per owner."""
+    _first, day_end = local_day_bounds(overdue_on, overdue_on)
+    done = sa.and_(
+        FollowUp.status == FollowUpStatus.DONE, FollowUp.done_at >= start, FollowUp.done_at < end
+    )
+    overdue = sa.and_(
+        FollowUp.planned_date < overdue_on,
+        sa.or_(
+            FollowUp.status == FollowUpStatus.PLANNED,
+            sa.and_(FollowUp.status == FollowUpStatus.DONE, FollowUp.done_at >= day_end),
+        ),
+    )
+    stmt = (
+        sa.select(
+            FollowUp.owner_id,
+            sa.func.sum(sa.case((done, 1), else_=0)),
+            sa.func.sum(sa.case((overdue, 1), else_=0)),
+        )
+        .where(FollowUp.owner_id.in_(ids))
+        .group_by(FollowUp.owner_id)
+    )
+    return {
+        owner: {"followups_done": int(d or 0), "followups_overdue": int(o or 0)}
+        for owner, d, o in db.session.execute(stmt)
+    }
+
+
+def promises(ids: list[int], first: date, last: date, judged_on: date) -> dict[int, dict]:
+    """Promises with a deadline in [first, last] per officer and state, judged on `judged_on`."""
+    states = (
+        sa.select(
+            PromiseToPay.officer_id.label("officer_id"),
+            state_column(judged_on).label("state"),
+        )
+        .where(PromiseToPay.officer_id.in_(ids), PromiseToPay.deadline.between(first, last))
+        .subquery()
+    )
+    stmt = sa.select(states.c.officer_id, states.c.state, sa.func.count()).group_by(
+        states.c.officer_id, states.c.state
+    )
+    found: dict[int, dict] = {}
+    for officer, state, n in db.session.execute(stmt):
+        counts = found.setdefault(officer, {"ptp_kept": 0, "ptp_broken": 0})
+        if state == PromiseState.KEPT.value:
+            counts["ptp_kept"] = int(n)
+        elif state == PromiseState.BROKEN.value:
+            counts["ptp_broken"] = int(n)
+    return found

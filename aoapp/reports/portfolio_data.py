@@ -1,0 +1,211 @@
+"""What the portfolio workbook shows, gathered in a fixed number of queries.
+
+Figures come from `credit/figures.scope_figures` (the one source of NPL, LaR, PAR and aging),
+officer KPIs from `reports/kpis.py`; this module adds the Kol migration matrix and the prospect
+pipeline, and hands over the long tables (reports/portfolio_rows.py) as lazy generators.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from aoapp.common.money import to_money
+from aoapp.credit.collectibility import KOLS
+from aoapp.credit.figures import PortfolioFigures, PortfolioScope, scope_figures
+from aoapp.credit.models import Position
+from aoapp.errors import InvalidInput
+from aoapp.extensions import db
+from aoapp.prospects.models import Prospect, ProspectSource, ProspectStatus, ProspectStatusChange
+from aoapp.reports import kpis, portfolio_rows
+from aoapp.reports.kpis import OfficerKpis
+from aoapp.reports.periods import Period
+
+NEW = None  # the "from" of a facility without a position on the earlier date
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class MigrationCell:
+    """Facilities that moved from one Kol to another, and their outstanding on the later date."""
+
+    count: int = 0
+    outstanding: Decimal = ZERO
+
+
+@dataclass(frozen=True)
+class KolMigration:
+    """Effective (debtor) Kol on `previous` → on `as_of` of the facilities in scope on `as_of`.
+
+    `from_kols` are Kol 1–5 then NEW (None: no position on `previous`, or no `previous` at all).
+    """
+
+    previous: date | None
+    as_of: date
+    cells: dict[tuple[int | None, int], MigrationCell] = field(default_factory=dict)
+    from_kols: tuple = (*KOLS, NEW)
+    to_kols: tuple = KOLS
+
+    def cell(self, from_kol: int | None, to_kol: int) -> MigrationCell:
+        """The facilities from `from_kol` (None: new) to `to_kol`."""
+        return self.cells.get((from_kol, to_kol), MigrationCell())
+
+    def row_total(self, from_kol: int | None) -> MigrationCell:
+        """Every facility that came from `from_kol`, whatever its Kol now."""
+        cells = [self.cell(from_kol, to_kol) for to_kol in self.to_kols]
+        return MigrationCell(sum(c.count for c in cells), sum((c.outstanding for c in cells), ZERO))
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """Prospects by status (on `on`, from their status history) and source."""
+
+    on: date
+    counts: dict[tuple[str, str], int]
+    statuses: tuple[str, ...] = tuple(s.value for s in ProspectStatus)
+    sources: tuple[str, ...] = tuple(s.value for s in ProspectSource)
+
+    def count(self, status: str, source: str | None = None) -> int:
+        """Prospects with `status` (from `source`, or any source)."""
+        if source is not None:
+            return self.counts.get((status, source), 0)
+        return sum(self.counts.get((status, s), 0) for s in self.sources)
+
+
+@dataclass
+class PortfolioData:
+    """Everything the portfolio workbook shows; the long tables are lazy, streamed iterables."""
+
+    scope: PortfolioScope
+    period: Period
+    as_of: date
+    previous: date | None  # the previous month-end listing (Kol migration from it)
+    judged_on: date  # the day promises and follow-ups are judged on
+    figures: PortfolioFigures
+    migration: KolMigration
+    officers: list[OfficerKpis]
+    pipeline: Pipeline
+    facilities: Iterator[tuple]
+    watchlist: Iterator[tuple]
+    delinquent: Iterator[tuple]
+
+    def close(self) -> None:
+        """Stop the long tables' queries (when the workbook is not written to the end)."""
+        for rows in (self.facilities, self.watchlist, self.delinquent):
+            rows.close()
+
+
+def previous_month_end(as_of: date) -> date | None:
+    """The last listing date (bank-wide) in the calendar month before as_of's month."""
+    last = as_of.replace(day=1) - timedelta(days=1)
+    stmt = sa.select(sa.func.max(Position.as_of)).where(
+        Position.as_of.between(last.replace(day=1), last)
+    )
+    return db.session.scalar(stmt)
+
+
+def kol_migration(scope: PortfolioScope, previous: date | None, as_of: date) -> KolMigration:
+    """Kol migration of the scope's facilities on `as_of` since `previous` (one grouped query).
+
+    The earlier Kol is the facility's position on `previous` wherever it was booked then, so a
+    facility moved between officers still shows where it came from.
+    """
+    if previous is None:
+        earlier = sa.literal(None, sa.Integer)
+        stmt = sa.select(earlier.label("from_kol"), Position.debtor_kol, Position.outstanding)
+    else:
+        before = aliased(Position)
+        stmt = sa.select(
+            before.debtor_kol.label("from_kol"), Position.debtor_kol, Position.outstanding
+        ).outerjoin(
+            before, sa.and_(before.facility_id == Position.facility_id, before.as_of == previous)
+        )
+    moves = stmt.where(scope.condition, Position.as_of == as_of).subquery("moves")
+    grouped = sa.select(
+        moves.c.from_kol,
+        moves.c.debtor_kol,
+        sa.func.count(),
+        sa.func.sum(moves.c.outstanding),
+    ).group_by(moves.c.from_kol, moves.c.debtor_kol)
+    cells = {
+        (from_kol, to_kol): MigrationCell(int(n), to_money(str(total or 0)))
+        for from_kol, to_kol, n, total in db.session.execute(grouped)
+    }
+    return KolMigration(previous, as_of, cells)
+
+
+def pipeline(officer_ids: list[int], on: date) -> Pipeline:
+    """Prospects the officers own, by their status on `on` (status history) and source.
+
+    A prospect counts once it has a status by `on` (it was collected by then).
+    """
+    if not officer_ids:
+        return Pipeline(on, {})
+    change = ProspectStatusChange
+    status_then = (
+        sa.select(change.to_status)
+        .where(change.prospect_id == Prospect.id, change.changed_on <= on)
+        .order_by(change.changed_on.desc(), change.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    statuses = (
+        sa.select(status_then.label("status"), Prospect.source.label("source"))
+        .where(Prospect.owner_id.in_(officer_ids))
+        .subquery("statuses")
+    )
+    stmt = (
+        sa.select(statuses.c.status, statuses.c.source, sa.func.count())
+        .where(statuses.c.status.is_not(None))
+        .group_by(statuses.c.status, statuses.c.source)
+    )
+    return Pipeline(
+        on, {(status, source): int(n) for status, source, n in db.session.execute(stmt)}
+    )
+
+
+def load_portfolio(
+    scope: PortfolioScope, period: Period, as_of: date | None, *, prefetch: bool = True
+) -> PortfolioData:
+    """The data of one portfolio workbook; a period without positions is InvalidInput.
+
+    With `prefetch`, the three long tables' queries start now on their own connections and run
+    while the rest is gathered and written (reports/prefetch.py); without, each runs when the
+    writer reaches its sheet, on the session's connection.
+    """
+    if as_of is None:
+        raise InvalidInput(
+            f"There are no positions in {period.label}: import a listing before reporting on it.",
+            {"period": ["No positions in this period."]},
+        )
+    judged_on = portfolio_rows.judging_day(scope, as_of)
+    # The long queries first, so that they run while the figures below are computed.
+    facilities = portfolio_rows.facility_rows(scope, as_of, prefetch)
+    watchlist = portfolio_rows.watchlist_rows(scope, as_of, prefetch)
+    delinquent = portfolio_rows.delinquent_rows(scope, as_of, judged_on, prefetch)
+    previous = previous_month_end(as_of)
+    officers = kpis.scope_officers(scope, as_of)
+    return PortfolioData(
+        scope=scope,
+        period=period,
+        as_of=as_of,
+        previous=previous,
+        judged_on=judged_on,
+        figures=scope_figures(scope, as_of),
+        migration=kol_migration(scope, previous, as_of),
+        officers=kpis.officer_kpis(
+            officers,
+            period.start,
+            period.end,
+            as_of,
+            condition=scope.condition,
+            judged_on=judged_on,
+        ),
+        pipeline=pipeline([officer.id for officer in officers], period.end),
+        facilities=facilities,
+        watchlist=watchlist,
+        delinquent=delinquent,
+    )

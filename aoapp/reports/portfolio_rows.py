@@ -1,0 +1,309 @@
+"""The portfolio workbook's long tables, streamed from the database: facilities, watchlist,
+delinquent facilities.
+
+Each is one set-based query (joins and correlated subqueries, no per-row lookups) read through a
+server-side cursor on PostgreSQL (`yield_per`), so a bank-wide sheet of 1,000,000 rows never sits
+in memory. Each function returns a generator of rows. Without `prefetch` nothing runs until the
+writer pulls the first row; with it (the workbook's choice) the query starts at once on its own
+connection in a background thread (reports/prefetch.py), a few batches ahead of the writer.
+"""
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+from types import SimpleNamespace
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from aoapp.auth.models import Branch, User
+from aoapp.credit.collectibility import load_bands
+from aoapp.credit.figures import PortfolioScope, scope_next_as_of
+from aoapp.credit.models import Facility, KolRule, Position
+from aoapp.credit.signals import SIGNALS, SignalContext
+from aoapp.credit.watchlist import flagged
+from aoapp.customers.models import Customer
+from aoapp.extensions import db
+from aoapp.followups.models import (
+    Channel,
+    FollowUp,
+    FollowUpStatus,
+    PromiseState,
+    PromiseToPay,
+    Purpose,
+)
+from aoapp.followups.promises import state_column
+from aoapp.products.models import Product
+from aoapp.reports.prefetch import Prefetched
+
+BATCH = 5000  # rows per fetch from the server-side cursor
+KOL_RULE_LABELS = {
+    KolRule.DPD.value: "DPD",
+    KolRule.FILE.value: "File Kol",
+    KolRule.RESTRUCTURE_HOLD.value: "Restructure hold",
+    KolRule.ONE_OBLIGOR.value: "One obligor",
+}
+CHANNEL_LABELS = {
+    c.value: {"sms": "SMS", "whatsapp": "WhatsApp"}.get(c.value, c.value.title()) for c in Channel
+}
+PURPOSE_LABELS = {p.value: p.value.replace("_", " ").capitalize() for p in Purpose}
+STATE_LABELS = {s.value: s.value.capitalize() for s in PromiseState}
+
+
+def batches(stmt: sa.Select, batch: int = BATCH) -> Iterator[list[sa.Row]]:
+    """The rows of `stmt` in lists of `batch`, from a server-side cursor on PostgreSQL.
+
+    Executed on the session's connection (its transaction) as a Core statement: for plain
+    columns the ORM layer adds a third to the cost of a million rows and nothing else.
+    """
+    result = db.session.connection().execute(stmt.execution_options(yield_per=batch))
+    try:
+        yield from result.partitions()
+    finally:
+        result.close()
+
+
+def source(stmt: sa.Select, prefetch: bool) -> Iterable[list[sa.Row]]:
+    """The batches of `stmt`: fetched ahead by a background thread on its own connection
+    (reports/prefetch.py; the query starts now), or lazily on the session's connection."""
+    # A pool of one shared connection (in-memory SQLite) cannot serve a second reader.
+    shared = isinstance(db.engine.pool, sa.pool.StaticPool | sa.pool.SingletonThreadPool)
+    return Prefetched(db.engine, stmt, BATCH) if prefetch and not shared else batches(stmt)
+
+
+def rows_of(batches_: Iterable[list[sa.Row]]) -> Iterator[sa.Row]:
+    """The rows of a source of batches, one by one."""
+    for rows in batches_:
+        yield from rows
+
+
+def _labelled(column, labels: dict[str, str]) -> sa.ColumnElement[str]:
+    """A code column in words, computed by the database so streamed rows need no Python pass."""
+    return sa.case(labels, value=column, else_=column)
+
+
+def _number(column) -> sa.ColumnElement[float]:
+    """An amount as the double an Excel cell holds, converted by the database driver in C (a
+    million Decimals converted in Python cost seconds); money stays Decimal everywhere else."""
+    return sa.cast(column, sa.Float)
+
+
+def facilities_query(scope: PortfolioScope, as_of: date) -> sa.Select:
+    """Every facility with its position on `as_of` in scope, in the Facilities sheet's columns.
+
+    Cells come out as the writer writes them (amounts as floats, restructured in words), so the
+    sheet is marked `cells_typed` and a million rows skip a conversion pass in Python.
+    """
+    return (
+        sa.select(
+            Facility.account_no,
+            Customer.cif,
+            Customer.name,
+            Branch.code,
+            User.username,
+            Product.code,
+            _number(Facility.plafond),
+            _number(Position.outstanding),
+            _number(Facility.interest_rate),
+            Facility.start_date,
+            Facility.maturity_date,
+            Position.dpd,
+            Position.facility_kol,
+            Position.debtor_kol,
+            _labelled(Position.kol_rule, KOL_RULE_LABELS),
+            sa.case((Facility.restructured, "Yes"), else_="No"),
+        )
+        .select_from(Position)
+        .join(Facility, Facility.id == Position.facility_id)
+        .join(Customer, Customer.id == Position.customer_id)
+        .join(Product, Product.id == Facility.product_id)
+        .outerjoin(Branch, Branch.id == Position.branch_id)
+        .outerjoin(User, User.id == Position.officer_id)
+        .where(scope.condition, Position.as_of == as_of)
+        # The order the listing was stored in: sorting a million rows (by account, say) costs
+        # the database seconds before the first row is sent; Excel's filter sorts if needed.
+        .order_by(Position.id)
+    )
+
+
+def facility_rows(scope: PortfolioScope, as_of: date, prefetch: bool = False) -> Iterator[sa.Row]:
+    """The Facilities sheet's rows, streamed."""
+    return rows_of(source(facilities_query(scope, as_of), prefetch))
+
+
+def judging_day(scope: PortfolioScope, as_of: date) -> date:
+    """The day promises and follow-ups are judged on: the watchlist's reference day (the day
+    before the scope's next listing, else today), so every sheet judges them alike."""
+    return SignalContext(scope, as_of, scope_next_as_of(scope, as_of)).reference
+
+
+def delinquent_query(scope: PortfolioScope, as_of: date, judged_on: date) -> sa.Select:
+    """Positions with DPD > 0, their next planned follow-up and latest promise to pay.
+
+    Next follow-up: the earliest still planned with the customer, about this facility or the
+    customer in general. Latest promise: the facility's promise made last by `judged_on` (as the
+    broken-promise signal reads it), its state judged on that day.
+    """
+    next_followup = (
+        sa.select(FollowUp.id)
+        .where(
+            FollowUp.customer_id == Position.customer_id,
+            FollowUp.status == FollowUpStatus.PLANNED,
+            sa.or_(FollowUp.facility_id.is_(None), FollowUp.facility_id == Position.facility_id),
+        )
+        .order_by(FollowUp.planned_date, FollowUp.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    latest_promise = (
+        sa.select(PromiseToPay.id)
+        .where(
+            PromiseToPay.facility_id == Position.facility_id,
+            PromiseToPay.promised_on <= judged_on,
+        )
+        .order_by(PromiseToPay.promised_on.desc(), PromiseToPay.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    base = (
+        sa.select(
+            Position.id.label("position_id"),
+            next_followup.label("followup_id"),
+            latest_promise.label("promise_id"),
+        )
+        .where(scope.condition, Position.as_of == as_of, Position.dpd > 0)
+        .subquery("delinquent")
+    )
+    followup, promise = aliased(FollowUp), aliased(PromiseToPay)
+    state = sa.case(
+        (promise.id.is_(None), sa.null()),
+        else_=_labelled(state_column(judged_on, promise), STATE_LABELS),
+    )
+    return (
+        sa.select(
+            Facility.account_no,
+            Customer.cif,
+            Customer.name,
+            User.username,
+            Product.code,
+            Position.outstanding,
+            Position.arrears_principal + Position.arrears_interest,
+            Position.dpd,
+            Position.debtor_kol,
+            followup.planned_date,
+            _labelled(followup.channel, CHANNEL_LABELS),
+            _labelled(followup.purpose, PURPOSE_LABELS),
+            promise.promised_on,
+            promise.promised_date,
+            promise.promised_amount,
+            state,
+        )
+        .select_from(base)
+        .join(Position, Position.id == base.c.position_id)
+        .join(Facility, Facility.id == Position.facility_id)
+        .join(Customer, Customer.id == Position.customer_id)
+        .join(Product, Product.id == Facility.product_id)
+        .outerjoin(User, User.id == Position.officer_id)
+        .outerjoin(followup, followup.id == base.c.followup_id)
+        .outerjoin(promise, promise.id == base.c.promise_id)
+        .order_by(Position.dpd.desc(), Position.outstanding.desc(), Facility.account_no)
+    )
+
+
+def delinquent_rows(
+    scope: PortfolioScope, as_of: date, judged_on: date, prefetch: bool = False
+) -> Iterator[sa.Row]:
+    """The Delinquent sheet's rows, streamed."""
+    return rows_of(source(delinquent_query(scope, as_of, judged_on), prefetch))
+
+
+# The position and facility attributes the signals' reasons read (credit/signals.py). Reading
+# these columns instead of ORM objects keeps 100,000 signals cheap; a test calls every reason
+# with exactly these attributes, so a reason that starts reading another one fails there.
+REASON_POSITION_FIELDS = ("as_of", "dpd", "prev_dpd", "debtor_kol", "prev_kol", "outstanding")
+REASON_FACILITY_FIELDS = ("account_no", "start_date", "maturity_date")
+_FIRST_FIELD = 6  # signal, date, detail id, CIF, customer, officer come first
+
+
+def watchlist_query(scope: PortfolioScope, as_of: date) -> sa.Select:
+    """The watchlist's signals (credit/watchlist.py's `flagged`) in its order, with the columns
+    of the position and facility their reasons read."""
+    ctx = SignalContext(scope, as_of, scope_next_as_of(scope, as_of))
+    flags = flagged(ctx)
+    return (
+        sa.select(
+            flags.c.signal,
+            flags.c.signal_date,
+            flags.c.detail_id,
+            Customer.cif,
+            Customer.name,
+            User.username,
+            *(getattr(Position, f).label(f"p_{f}") for f in REASON_POSITION_FIELDS),
+            *(getattr(Facility, f).label(f"f_{f}") for f in REASON_FACILITY_FIELDS),
+        )
+        .select_from(flags)
+        .join(Position, Position.id == flags.c.position_id)
+        .join(Facility, Facility.id == Position.facility_id)
+        .join(Customer, Customer.id == Position.customer_id)
+        .outerjoin(User, User.id == Position.officer_id)
+        # The order of credit/watchlist.py's listing, so the sheet reads like the page and API.
+        .order_by(
+            flags.c.signal_date.desc(),
+            Position.debtor_kol.desc(),
+            Customer.name,
+            Facility.account_no,
+            flags.c.rank,
+        )
+    )
+
+
+def _details(rows) -> dict[tuple[str, int], object]:
+    """The records behind a batch's signals (visits, promises), one query per kind."""
+    wanted: dict[type, set[int]] = {}
+    for row in rows:
+        model = SIGNALS[row.signal].detail
+        if model is not None and row.detail_id is not None:
+            wanted.setdefault(model, set()).add(row.detail_id)
+    found = {}
+    for model, ids in wanted.items():
+        for record in db.session.scalars(sa.select(model).where(model.id.in_(ids))):
+            found[model.__name__, record.id] = record
+    return found
+
+
+def reason_subjects(values) -> tuple[SimpleNamespace, SimpleNamespace]:
+    """The (position, facility) a reason reads, from a watchlist row's columns."""
+    split = _FIRST_FIELD + len(REASON_POSITION_FIELDS)
+    position = SimpleNamespace(
+        **dict(zip(REASON_POSITION_FIELDS, values[_FIRST_FIELD:split], strict=True))
+    )
+    facility = SimpleNamespace(**dict(zip(REASON_FACILITY_FIELDS, values[split:], strict=True)))
+    return position, facility
+
+
+def watchlist_rows(scope: PortfolioScope, as_of: date, prefetch: bool = False) -> Iterator[tuple]:
+    """The Watchlist sheet's rows, streamed: signal, reason, date, account, customer, officer,
+    DPD, Kol, outstanding. Reasons come from the signals' own `reason` functions."""
+    return _signals(source(watchlist_query(scope, as_of), prefetch), load_bands())
+
+
+def _signals(batches_: Iterable[list[sa.Row]], bands) -> Iterator[tuple]:
+    for rows in batches_:
+        details = _details(rows)
+        for row in rows:
+            position, facility = reason_subjects(row)
+            signal = SIGNALS[row.signal]
+            detail = None
+            if signal.detail is not None:
+                detail = details.get((signal.detail.__name__, row.detail_id))
+            yield (
+                signal.label,
+                signal.reason(position, facility, detail, bands),
+                row.signal_date,
+                facility.account_no,
+                row.cif,
+                row.name,
+                row.username,
+                position.dpd,
+                position.debtor_kol,
+                position.outstanding,
+            )

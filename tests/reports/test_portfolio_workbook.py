@@ -1,0 +1,444 @@
+"""The portfolio workbook, written with RustWriter and read back with openpyxl: layout, types and
+formats, figures equal to the API's, Kol migration, delinquent follow-ups and promises, officers,
+pipeline, scoping and streaming."""
+
+import time
+import types
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from aoapp.credit.collectibility import load_bands
+from aoapp.credit.figures import resolve_scope
+from aoapp.credit.signals import SIGNALS
+from aoapp.errors import InvalidInput
+from aoapp.extensions import db
+from aoapp.reports.kpis import officer_kpis, scope_officers
+from aoapp.reports.periods import parse_period
+from aoapp.reports.portfolio_columns import (
+    DELINQUENT_COLUMNS,
+    FACILITY_COLUMNS,
+    OFFICER_COLUMNS,
+    WATCHLIST_COLUMNS,
+)
+from aoapp.reports.portfolio_data import load_portfolio
+from aoapp.reports.portfolio_rows import judging_day, reason_subjects
+from aoapp.reports.portfolio_workbook import portfolio_filename, portfolio_workbook
+from aoapp.reports.sheets import NUMBER_FORMATS
+from tests.reports.helpers_portfolio import (
+    JKT_MIGRATION,
+    OCT31,
+    OCTOBER,
+    M,
+    column,
+    header_row,
+    open_both,
+    records,
+    table,
+    write,
+)
+from tests.reports.helpers_portfolio import october_book as build_october
+
+SHEETS = ["Summary", "Facilities", "Watchlist", "Delinquent", "Officers", "Pipeline"]
+FIRST = {
+    "Summary": "Figure",
+    "Facilities": "Account no",
+    "Watchlist": "Signal",
+    "Delinquent": "Account no",
+    "Officers": "Officer",
+    "Pipeline": "Status",
+}
+TITLES = {
+    "Summary": "Summary",
+    "Facilities": "Facilities",
+    "Watchlist": "Watchlist",
+    "Delinquent": "Delinquent facilities (DPD > 0)",
+    "Officers": "Account officers",
+    "Pipeline": "Prospect pipeline",
+}
+BANK = "Bank Contoh"
+MONEY_FORMAT, RATIO_FORMAT, DATE_FORMAT = (NUMBER_FORMATS[k] for k in ("money", "ratio", "date"))
+
+
+@pytest.fixture
+def october(world, tmp_path):
+    return build_october(world, tmp_path)
+
+
+def workbook_for(tmp_path, actor, officer_id=None, branch_id=None, name="portfolio.xlsx"):
+    scope = resolve_scope(actor, officer_id, branch_id)
+    path = write(portfolio_workbook(scope, OCTOBER, OCT31, BANK), tmp_path / name)
+    return open_both(path)
+
+
+@pytest.fixture
+def branch_book(october, world, tmp_path):
+    """The JKT01 workbook as its supervisor asks for it: (formulas, cached values)."""
+    return workbook_for(tmp_path, world.supervisor, branch_id=world.jkt.id)
+
+
+def wait_for(condition, seconds: float = 5.0) -> bool:
+    """Poll `condition` until it holds (background threads finish on their own time)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def money(value) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def ratio(value) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.0001"))
+
+
+class TestLayout:
+    def test_sheets_in_order(self, branch_book):
+        assert branch_book[0].sheetnames == SHEETS
+
+    def test_title_lines_name_bank_scope_period_and_date(self, branch_book):
+        for ws in branch_book[0]:
+            assert ws["A1"].value == f"{BANK} · Portfolio report · {TITLES[ws.title]}"
+            assert ws["A2"].value == "Branch JKT01 · October 2026 · as of 31 Oct 2026"
+            assert ws["A1"].font.b and ws["A3"].value  # and a line saying what the table holds
+
+    def test_header_bold_frozen_filtered_and_printed_on_every_page(self, branch_book):
+        for ws in branch_book[0]:
+            top = header_row(ws, FIRST[ws.title])
+            assert ws.freeze_panes == f"A{top + 1}", ws.title
+            assert ws.auto_filter.ref.startswith(f"A{top}:"), ws.title
+            assert ws.cell(top, 1).font.b, ws.title
+            assert ws.print_title_rows == f"$1:${top}", ws.title
+            assert ws.page_setup.orientation == "landscape"
+
+    def test_headers(self, branch_book):
+        wb = branch_book[0]
+        for name, columns in (
+            ("Facilities", FACILITY_COLUMNS),
+            ("Watchlist", WATCHLIST_COLUMNS),
+            ("Delinquent", DELINQUENT_COLUMNS),
+            ("Officers", OFFICER_COLUMNS),
+        ):
+            assert table(wb[name], FIRST[name])[0] == [c.header for c in columns]
+        summary = table(wb["Summary"], "Figure")[0]
+        assert summary[:4] == ["Figure", "Number", "Outstanding", "Ratio"]
+        assert {"Kol name", "Aging bucket", "From Kol", "to Kol 5 outstanding"} <= set(summary)
+        assert len(summary) == len(set(summary))  # chart series are found by header
+
+    def test_charts(self, branch_book):
+        wb = branch_book[0]
+        assert len(wb["Summary"]._charts) == 2
+        assert len(wb["Pipeline"]._charts) == 1
+
+    def test_numbers_dates_and_ratios_are_typed_and_formatted(self, branch_book):
+        wb = branch_book[0]
+        ws = wb["Facilities"]
+        for header, fmt in (("Plafond", MONEY_FORMAT), ("Outstanding", MONEY_FORMAT)):
+            for cell in column(ws, "Account no", header):
+                assert (cell.data_type, cell.number_format) == ("n", fmt)
+        for cell in column(ws, "Account no", "Maturity date"):
+            assert cell.is_date and cell.number_format == DATE_FORMAT
+        assert all(c.data_type == "s" for c in column(ws, "Account no", "Account no"))
+        assert {c.value for c in column(ws, "Account no", "Interest rate")} == {11.5}
+        assert column(ws, "Account no", "Interest rate")[0].number_format == NUMBER_FORMATS["rate"]
+        shares = column(wb["Summary"], "Figure", "Kol share")
+        assert shares[0].number_format == RATIO_FORMAT and shares[0].data_type == "n"
+        rates = column(wb["Officers"], "Officer", "NPL ratio")
+        assert all(c.number_format == RATIO_FORMAT for c in rates)
+
+    def test_totals_rows_are_sum_formulas(self, branch_book):
+        ws = branch_book[0]["Facilities"]
+        top = header_row(ws, "Account no")
+        total = top + 1 + len(table(ws, "Account no")[1])
+        assert ws.cell(total, 1).value == "Total"
+        assert ws.cell(total, 8).value == f"=SUM(H{top + 1}:H{total - 1})"
+
+
+class TestSummary:
+    def test_figures_equal_the_api(self, october, world, api, branch_book):
+        body = (
+            api(world.supervisor)
+            .get(f"/api/v1/portfolio/summary?as_of=2026-10-31&branch={world.jkt.id}")
+            .json
+        )
+        rows = records(branch_book[1]["Summary"], "Figure")
+        headline = {r["Figure"]: r for r in rows if r["Figure"]}
+        total = headline["Total portfolio"]
+        assert money(total["Outstanding"]) == Decimal(body["total_outstanding"]) == 1405 * M
+        assert total["Number"] == body["facility_count"] and total["Ratio"] == 1
+        assert money(headline["NPL (Kol 3–5)"]["Outstanding"]) == Decimal(body["npl_outstanding"])
+        assert ratio(headline["NPL (Kol 3–5)"]["Ratio"]) == Decimal(body["npl_ratio"])
+        assert ratio(headline["Loan at Risk"]["Ratio"]) == Decimal(body["lar_ratio"])
+        for par in body["par"]:
+            row = headline[f"PAR {par['days']}"]
+            assert money(row["Outstanding"]) == Decimal(par["outstanding"])
+            assert ratio(row["Ratio"]) == Decimal(par["ratio"])
+        assert headline["Debtors"]["Number"] == body["debtor_count"]
+        for row, kol in zip(rows, body["kol_distribution"], strict=False):
+            assert (row["Kol"], row["Kol name"], row["Kol facilities"]) == (
+                kol["kol"],
+                kol["name"],
+                kol["count"],
+            )
+            assert money(row["Kol outstanding"]) == Decimal(kol["outstanding"])
+            assert ratio(row["Kol share"]) == Decimal(kol["share"])
+        assert [r["Aging bucket"] for r in rows] == [b["label"] for b in body["aging"]]
+        for row, bucket in zip(rows, body["aging"], strict=True):
+            assert row["Aging facilities"] == bucket["count"]
+            assert money(row["Aging outstanding"]) == Decimal(bucket["outstanding"])
+
+    def test_bank_figures_equal_the_api_for_the_admin(self, october, world, api, tmp_path):
+        body = api(world.admin).get("/api/v1/portfolio/summary?as_of=2026-10-31").json
+        rows = records(workbook_for(tmp_path, world.admin)[1]["Summary"], "Figure")
+        assert money(rows[0]["Outstanding"]) == Decimal(body["total_outstanding"]) == 2405 * M
+        assert [r["Kol facilities"] for r in rows[:5]] == [
+            k["count"] for k in body["kol_distribution"]
+        ]
+
+    def test_kol_migration_since_the_previous_month_end(self, branch_book):
+        ws = branch_book[1]["Summary"]
+        assert "since the previous month-end listing, 30 Sep 2026" in ws["A3"].value
+        rows = {r["From Kol"]: r for r in records(ws, "Figure")}
+        assert list(rows) == ["Kol 1", "Kol 2", "Kol 3", "Kol 4", "Kol 5", "New", "Total"]
+        for label, from_kol in [(f"Kol {k}", k) for k in range(1, 6)] + [("New", None)]:
+            for to_kol in range(1, 6):
+                count, millions = JKT_MIGRATION.get((from_kol, to_kol), (0, 0))
+                assert rows[label][f"to Kol {to_kol}"] == count, (label, to_kol)
+                assert money(rows[label][f"to Kol {to_kol} outstanding"]) == millions * M
+        assert rows["Kol 1"]["Facilities from"] == 5
+        assert money(rows["Kol 1"]["Outstanding from"]) == 900 * M
+        total = rows["Total"]
+        assert [total[f"to Kol {k}"] for k in range(1, 6)] == [4, 1, 1, 2, 1]
+        assert money(total["Outstanding from"]) == 1405 * M
+
+    def test_without_a_listing_the_month_before_everything_is_new(self, world, tmp_path):
+        from tests.reports.helpers_portfolio import import_listings
+
+        import_listings(world, tmp_path)  # September's listing is deleted below
+        db.session.execute(sa.text("DELETE FROM positions WHERE as_of = '2026-09-30'"))
+        db.session.commit()
+        ws = workbook_for(tmp_path, world.admin)[1]["Summary"]
+        assert "every facility counts as new" in ws["A3"].value
+        rows = {r["From Kol"]: r for r in records(ws, "Figure")}
+        assert rows["New"]["Facilities from"] == rows["Total"]["Facilities from"] == 10
+
+
+class TestFacilities:
+    def test_a_branch_lists_its_own_facilities_on_the_date(self, branch_book):
+        rows = records(branch_book[1]["Facilities"], "Account no")
+        assert sorted(r["Account no"] for r in rows) == [
+            "A-F1", "A-F2", "A-F3", "A-F4", "A-F5", "A-F7", "A-F8a", "A-F8b", "S-1",
+        ]  # fmt: skip
+        assert {r["Branch"] for r in rows} == {"JKT01"}
+
+    def test_an_officer_lists_only_their_facilities(self, october, world, tmp_path):
+        wb = workbook_for(tmp_path, world.officer)[1]
+        rows = records(wb["Facilities"], "Account no")
+        assert "S-1" not in [r["Account no"] for r in rows] and len(rows) == 8
+        assert {r["Officer"] for r in rows} == {"ao.budi"}
+        assert [r["Officer"] for r in records(wb["Officers"], "Officer")] == ["ao.budi"]
+
+    def test_one_row_in_full(self, branch_book):
+        rows = {r["Account no"]: r for r in records(branch_book[1]["Facilities"], "Account no")}
+        assert rows["A-F8a"] == {
+            "Account no": "A-F8a",
+            "CIF": "CIF-F8",
+            "Customer": "CV Delapan",
+            "Branch": "JKT01",
+            "Officer": "ao.budi",
+            "Product": "KMK",
+            "Plafond": 500_000_000,
+            "Outstanding": 40_000_000,
+            "Interest rate": 11.5,
+            "Start date": datetime(2024, 1, 15),
+            "Maturity date": datetime(2029, 1, 15),
+            "DPD": 0,
+            "Facility Kol": 1,
+            "Debtor Kol": 4,
+            "Kol rule": "One obligor",
+            "Restructured": "No",
+        }
+
+    def test_rows_are_streamed_from_a_cursor(self, october, world):
+        executed = []
+
+        def seen(_conn, cursor, statement, _params, context, _many):
+            if "facilities.account_no" in statement and "ORDER BY positions.id" in statement:
+                executed.append((context.execution_options, type(cursor).__name__))
+
+        scope = resolve_scope(world.admin)
+        data = load_portfolio(scope, OCTOBER, OCT31, prefetch=False)
+        assert isinstance(data.facilities, types.GeneratorType)
+        sa.event.listen(db.engine, "before_cursor_execute", seen)
+        try:
+            assert not executed  # nothing runs until the writer pulls
+            first = next(data.facilities)
+            assert first[0] in october.facilities
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", seen)
+            data.close()
+        ((options, cursor_type),) = executed
+        assert options.get("yield_per") == 5000 and options.get("stream_results")
+        if db.engine.dialect.name == "postgresql":
+            assert cursor_type == "ServerCursor"  # psycopg's named cursor: rows fetched in batches
+
+    def test_prefetched_rows_are_the_same_and_free_their_connections(self, october, world):
+        scope = resolve_scope(world.admin)
+        db.session.connection()
+        baseline = db.engine.pool.checkedout()
+        lazy = load_portfolio(scope, OCTOBER, OCT31, prefetch=False)
+        ahead = load_portfolio(scope, OCTOBER, OCT31)
+        assert list(ahead.facilities) == list(lazy.facilities)
+        assert list(ahead.delinquent) == list(lazy.delinquent)
+        assert list(ahead.watchlist) == list(lazy.watchlist)
+        unread = load_portfolio(scope, OCTOBER, OCT31)  # never read: closed, then dropped
+        unread.close()
+        del unread
+        dropped = load_portfolio(scope, OCTOBER, OCT31)
+        next(dropped.watchlist)
+        del dropped
+        assert wait_for(lambda: db.engine.pool.checkedout() == baseline)
+
+
+class TestWatchlist:
+    def test_equals_the_api(self, october, world, api, branch_book):
+        url = f"/api/v1/watchlist?as_of=2026-10-31&branch={world.jkt.id}&per_page=200"
+        items = api(world.supervisor).get(url).json["items"]
+        rows = records(branch_book[1]["Watchlist"], "Signal")
+        assert len(rows) == len(items) > 5
+        for row, item in zip(rows, items, strict=True):
+            assert row["Signal"] == SIGNALS[item["signal"]].label
+            assert row["Reason"] == item["reason"]
+            assert row["Signal date"].date() == date.fromisoformat(item["date"])
+            assert row["Account no"] == item["account_no"]
+            assert row["Customer"] == item["customer_name"]
+            assert row["Officer"] == item["officer_username"]
+            assert (row["DPD"], row["Debtor Kol"]) == (item["dpd"], item["debtor_kol"])
+            assert money(row["Outstanding"]) == Decimal(item["outstanding"])
+
+    def test_every_reason_reads_only_the_selected_columns(self):
+        values = ("signal", None, None, "CIF", "Name", "ao", date(2026, 10, 31), 40, 10, 2, 1)
+        values += (Decimal("1500000.00"), "ACC", date(2026, 9, 1), date(2026, 11, 30))
+        position, facility = reason_subjects(values)
+        detail = types.SimpleNamespace(
+            risk_rating="weak", promised_amount=Decimal("100"), promised_date=date(2026, 10, 9)
+        )
+        bands = load_bands()
+        for code, signal in SIGNALS.items():
+            assert signal.reason(position, facility, detail, bands), code
+
+
+class TestDelinquent:
+    def test_next_followup_and_latest_promise(self, branch_book):
+        rows = records(branch_book[1]["Delinquent"], "Account no")
+        got = [
+            (
+                r["Account no"],
+                r["DPD"],
+                r["Next follow-up"],
+                r["Follow-up channel"],
+                r["PTP made on"],
+                r["PTP amount"],
+                r["PTP state"],
+            )
+            for r in rows
+        ]
+        assert got == [
+            ("S-1", 200, None, None, None, None, None),
+            # The 5 Nov call is about the debtor's other facility; the 8 Nov WhatsApp is general.
+            ("A-F8b", 130, datetime(2026, 11, 8), "WhatsApp", datetime(2026, 11, 10), 2 * M, "Pending"),
+            ("A-F3", 95, datetime(2026, 10, 28), "Visit", datetime(2026, 10, 20), M, "Broken"),
+            ("A-F2", 15, datetime(2026, 11, 3), "Call", datetime(2026, 10, 16), M / 2, "Kept"),
+        ]  # fmt: skip
+        assert rows[1]["Follow-up purpose"] == "Relationship"
+        assert money(rows[3]["Arrears"]) == Decimal("500000.00")
+
+
+class TestOfficers:
+    def test_rows_are_the_kpis(self, october, world, branch_book):
+        scope = resolve_scope(world.supervisor, branch_id=world.jkt.id)
+        expected = officer_kpis(
+            scope_officers(scope, OCT31),
+            OCTOBER.start,
+            OCTOBER.end,
+            OCT31,
+            condition=scope.condition,
+            judged_on=judging_day(scope, OCT31),
+        )
+        rows = records(branch_book[1]["Officers"], "Officer")
+        assert [r["Officer"] for r in rows] == ["ao.baru", "ao.budi", "ao.sari"]
+        for row, kpi in zip(rows, expected, strict=True):
+            for col in OFFICER_COLUMNS[3:]:
+                value = getattr(kpi, col.key)
+                if value is None:
+                    assert row[col.header] is None
+                elif col.kind == "ratio":
+                    assert ratio(row[col.header]) == value, col.key
+                elif col.kind == "money":
+                    assert money(row[col.header]) == value, col.key
+                else:
+                    assert row[col.header] == value, col.key
+        budi = rows[1]
+        assert (budi["PTPs kept"], budi["PTPs broken"], budi["Conversion rate"]) == (1, 2, 0.25)
+
+    def test_totals_row_sums_counts_and_money(self, branch_book):
+        ws = branch_book[0]["Officers"]
+        top = header_row(ws, "Officer")
+        total = top + 4
+        assert ws.cell(total, 1).value == "Total"
+        assert ws.cell(total, 6).value == f"=SUM(F{top + 1}:F{top + 3})"
+
+
+class TestPipeline:
+    def test_status_on_the_period_end_by_source(self, branch_book):
+        rows = {r["Status"]: r for r in records(branch_book[1]["Pipeline"], "Status")}
+        assert list(rows) == [
+            "New",
+            "Contacted",
+            "Interested",
+            "Applied",
+            "Won",
+            "Rejected",
+            "Lost",
+        ]
+        assert (rows["New"]["Flyer"], rows["New"]["Event"], rows["New"]["Walk in"]) == (1, 1, 1)
+        assert rows["New"]["Total"] == 3
+        assert (rows["Contacted"]["Flyer"], rows["Won"]["Referral"], rows["Won"]["Total"]) == (
+            1,
+            2,
+            2,
+        )
+        assert sum(r["Total"] for r in rows.values()) == 6
+
+
+def test_a_period_without_positions_is_a_clear_error(october, world):
+    scope = resolve_scope(world.admin)
+    with pytest.raises(InvalidInput, match="no positions in December 2026"):
+        portfolio_workbook(scope, parse_period("2026-12"), None, BANK)
+
+
+def test_an_empty_portfolio_still_makes_a_workbook(october, world, tmp_path):
+    baru = db.session.scalar(sa.text("SELECT id FROM users WHERE username = 'ao.baru'"))
+    wb = workbook_for(tmp_path, world.admin, officer_id=baru)[1]
+    assert wb["Facilities"].cell(header_row(wb["Facilities"], "Account no") + 1, 1).value == (
+        "No facilities in this portfolio on the as-of date."
+    )
+    assert records(wb["Summary"], "Figure")[0]["Outstanding"] == 0
+
+
+@pytest.mark.parametrize(
+    ("slug", "expected"),
+    [
+        ("branch-jkt01", "portfolio_2026-10_branch-jkt01.xlsx"),
+        ("Branch JKT01", "portfolio_2026-10_branch-jkt01.xlsx"),
+        ("officer:ao.budi", "portfolio_2026-10_officer-ao-budi.xlsx"),
+        ("", "portfolio_2026-10_bank.xlsx"),
+    ],
+)
+def test_filename(slug, expected):
+    assert portfolio_filename(slug, OCTOBER) == expected
