@@ -37,6 +37,12 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = _database_url()
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.EXPORTS_DIR = os.environ.get("EXPORTS_DIR") or str(BASE_DIR / "exports")
+        # Report batches across machines (aoapp/reports/queue.py): RQ on this Redis server.
+        self.REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+        self.REPORTS_QUEUE = os.environ.get("REPORTS_QUEUE", "reports")
+        # The Reports page makes up to this many customer workbooks in the request; more go
+        # through `flask reports generate` (or its --queue).
+        self.REPORTS_WEB_INLINE_LIMIT = int(os.environ.get("REPORTS_WEB_INLINE_LIMIT", 200))
         self.BANK_TIMEZONE = os.environ.get("BANK_TIMEZONE", "Asia/Jakarta")
         self.BANK_NAME = os.environ.get("BANK_NAME", "Bank Demo")
         # Public holidays for working-day arithmetic (aoapp/common/workdays.py): BANK_HOLIDAYS

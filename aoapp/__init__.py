@@ -124,6 +124,8 @@ def register_blueprints(app: Flask) -> None:
     from aoapp.products.views import bp as products_bp
     from aoapp.prospects.api import blp as prospects_api
     from aoapp.prospects.views import bp as prospects_bp
+    from aoapp.reports.api import reports_blp
+    from aoapp.reports.views import bp as reports_bp
 
     for blueprint in (
         auth_bp,
@@ -138,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
         followups_bp,
         complaints_bp,
         agenda_bp,
+        reports_bp,
     ):
         app.register_blueprint(blueprint)
     for blp in (
@@ -155,6 +158,7 @@ def register_blueprints(app: Flask) -> None:
         promises_blp,
         complaints_blp,
         agenda_blp,
+        reports_blp,
     ):
         csrf.exempt(blp)
         _limit_failed_authentication(blp)
@@ -217,8 +221,10 @@ def register_commands(app: Flask) -> None:
     from aoapp.demo.cli import register as register_demo
     from aoapp.followups.cli import register as register_followups
     from aoapp.imports.cli import register as register_imports
+    from aoapp.reports.cli import register as register_reports
 
     register_auth(app)
     register_demo(app)
     register_imports(app)
     register_followups(app)
+    register_reports(app)

@@ -125,3 +125,39 @@ class TestDemoPortfolio:
         again = runner.invoke(args=["seed-demo"], env={"DEMO_PASSWORD": None})
         assert again.exit_code == 0
         assert db.session.scalar(sa.select(sa.func.count()).select_from(PositionImport)) == 12
+
+
+class TestDemoReports:
+    def test_last_months_reports_are_ready_for_the_demo_supervisor(self, app, runner, client, auth):
+        from pathlib import Path
+
+        from openpyxl import load_workbook
+
+        from aoapp.auth.models import Branch
+        from aoapp.common.dates import bank_today
+        from aoapp.reports.models import Report
+        from aoapp.reports.periods import last_complete_month
+
+        result = runner.invoke(args=["seed-demo"], env={"DEMO_PASSWORD": None})
+        assert result.exit_code == 0, result.output
+        assert "customer reports:" in result.stderr and "portfolio reports:" in result.stderr
+        period = last_complete_month(bank_today())
+        reports = db.session.scalars(sa.select(Report)).all()
+        assert {r.period for r in reports} == {period.code}
+        customers = db.session.scalar(sa.select(sa.func.count()).select_from(Customer))
+        assert sum(r.kind == "customer" for r in reports) == customers
+        assert {r.scope for r in reports} == {"customer", "officer", "branch", "bank"}
+        jkt = db.session.scalar(sa.select(Branch.id).where(Branch.code == "JKT01"))
+        in_branch = [r for r in reports if r.branch_id == jkt]
+
+        auth.login("spv.jkt", DEMO_PASSWORD)
+        html = client.get(f"/reports/?period={period.code}&kind=portfolio").get_data(as_text=True)
+        assert "Portfolio of branch JKT01" in html
+        listed = client.get(f"/reports/?period={period.code}").get_data(as_text=True)
+        assert f"{len(in_branch)} records" in listed
+        branch = next(r for r in in_branch if r.scope == "branch")
+        response = client.get(f"/reports/{branch.id}/download")
+        assert response.status_code == 200
+        path = Path(app.config["EXPORTS_DIR"]) / branch.path
+        assert response.data == path.read_bytes()
+        assert load_workbook(path, read_only=True).sheetnames[0] == "Summary"

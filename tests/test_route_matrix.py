@@ -13,6 +13,7 @@ from aoapp.customers.models import ProductHolding
 from aoapp.extensions import db
 from aoapp.imports.models import PositionImport
 from aoapp.products.models import Introduction
+from aoapp.reports.models import Report
 from tests import factories
 from tests.complaints import helpers as complaint_helpers
 from tests.credit import visit_helpers
@@ -68,7 +69,22 @@ def _foreign_records(world) -> dict[str, object]:
         status="succeeded",
         user_id=world.admin.id,
     )
-    db.session.add_all([holding, introduction, record])
+    report = Report(
+        kind="customer",
+        period="2026-10",
+        period_start=date(2026, 10, 1),
+        period_end=date(2026, 10, 31),
+        as_of=date(2026, 10, 31),
+        scope="customer",
+        scope_key=f"customer:{customer.id}",
+        customer_id=customer.id,
+        officer_id=remote.id,
+        branch_id=remote.branch_id,
+        path=f"2026-10/BDG01/ao.dewi/2026-10_{customer.cif}_x.xlsx",
+        size=1,
+        sha256="0" * 64,
+    )
+    db.session.add_all([holding, introduction, record, report])
     db.session.commit()
     facility = visit_helpers.facility(customer)
     visit = visit_helpers.visit(customer, remote)
@@ -87,6 +103,7 @@ def _foreign_records(world) -> dict[str, object]:
         "followup_id": followup.id,
         "promise_id": promise.id,
         "complaint_id": complaint.id,
+        "report_id": report.id,
         "user_id": remote.id,
         "token_id": token.id,
         "entity_id": prospect.id,

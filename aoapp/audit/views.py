@@ -17,6 +17,7 @@ from aoapp.extensions import db
 from aoapp.followups.models import FollowUp, PromiseToPay
 from aoapp.products.models import Introduction
 from aoapp.prospects.models import Prospect
+from aoapp.reports.models import Report
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -28,6 +29,7 @@ BROWSABLE = {
     "complaint": (Complaint, "complaints.detail", "complaint_id"),
     "followup": (FollowUp, "followups.detail", "followup_id"),
     "promisetopay": (PromiseToPay, None, None),
+    "report": (Report, None, None),
 }
 
 

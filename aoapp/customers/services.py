@@ -198,7 +198,9 @@ def get_customer(actor, customer_id) -> Customer:
 def filtered_query(actor, filters: dict) -> sa.Select:
     """Scoped, filtered, sorted select of customers (page, API and export)."""
     stmt = visible_to(actor, sa.select(Customer)).options(
-        selectinload(Customer.officer), selectinload(Customer.branch)
+        selectinload(Customer.officer),
+        selectinload(Customer.branch),
+        selectinload(Customer.holdings).selectinload(ProductHolding.product),
     )
     if filters.get("segment"):
         stmt = stmt.where(Customer.segment == filters["segment"])
@@ -294,16 +296,10 @@ class CrossSellRow:
     introductions: int
 
 
-def cross_sell(customer: Customer) -> list[CrossSellRow]:
-    """Every active product: held or not, and the latest introduction to this customer.
-
-    Introductions made while the customer was still a prospect count too.
-    """
-    from aoapp.products.services import active_products
-
-    held = {h.product_id: h for h in customer.holdings}
+def introductions_of(customer: Customer) -> list[Introduction]:
+    """The customer's introductions, newest first, including those made while still a prospect."""
     as_prospect = sa.select(Prospect.id).where(Prospect.customer_id == customer.id)
-    introductions = db.session.scalars(
+    stmt = (
         sa.select(Introduction)
         .where(
             sa.or_(
@@ -311,8 +307,24 @@ def cross_sell(customer: Customer) -> list[CrossSellRow]:
                 Introduction.prospect_id.in_(as_prospect),
             )
         )
+        .options(selectinload(Introduction.product))
         .order_by(Introduction.introduced_on.desc(), Introduction.id.desc())
     )
+    return list(db.session.scalars(stmt))
+
+
+def cross_sell(
+    customer: Customer, introductions: list[Introduction] | None = None
+) -> list[CrossSellRow]:
+    """Every active product: held or not, and the latest introduction to this customer.
+
+    Introductions made while the customer was still a prospect count too.
+    """
+    from aoapp.products.services import active_products
+
+    held = {h.product_id: h for h in customer.holdings}
+    if introductions is None:
+        introductions = introductions_of(customer)
     latest: dict[int, Introduction] = {}
     counts: dict[int, int] = {}
     for introduction in introductions:

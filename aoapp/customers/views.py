@@ -22,6 +22,7 @@ from aoapp.customers.schemas import (
 from aoapp.errors import Conflict, InvalidInput
 from aoapp.extensions import db
 from aoapp.products.services import active_products, can_change_subject
+from aoapp.reports.listing import customer_section as reports_section
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
 
@@ -92,6 +93,7 @@ def _render_detail(customer, holding_form=None, reassign_form=None, status=200):
     if reassign_form is not None:
         reassign_form.officer.choices = choices([(o.id, o.display_name) for o in officers])
     made, converted = services.referral_counts(customer)
+    introductions = services.introductions_of(customer)
     page = render_template(
         "customers/detail.html",
         customer=customer,
@@ -102,9 +104,11 @@ def _render_detail(customer, holding_form=None, reassign_form=None, status=200):
         referrals_made=made,
         referrals_converted=converted,
         referred=services.referred_prospects(current_user, customer),
-        cross_sell=services.cross_sell(customer),
+        introductions=introductions,
+        cross_sell=services.cross_sell(customer, introductions),
         credit=customer_credit(current_user, customer),
         complaints=complaints_section(current_user, customer),
+        reports=reports_section(current_user, customer),
     )
     return page, status
 

@@ -47,6 +47,7 @@ class Seeder:
             self.introductions(officer, prospects, customers)
         self.credit()
         self.followups()
+        self.reports()
 
     def credit(self) -> None:
         """12 month-end loan listings for the demo officers, through the real import."""
@@ -61,6 +62,12 @@ class Seeder:
         from aoapp.demo.followups import seed_followups
 
         seed_followups(self.created, self.present, self.today)
+
+    def reports(self) -> None:
+        """Last month's customer and portfolio workbooks (skipped when already on disk)."""
+        from aoapp.demo.reports import seed_reports
+
+        seed_reports(self.created, self.present, self.today)
 
     def branches(self) -> None:
         """The two demo branches."""

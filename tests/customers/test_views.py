@@ -171,7 +171,9 @@ class TestCustomerPage:
         assert 'href="tel:+6281277770001"' in page
         assert 'href="https://wa.me/6281277770001"' in page
         assert "JKT01" in page and "Ao.Budi" in page
-        assert re.search(r"<h2[^>]*>Reports</h2>\s*<p[^>]*>[^<]*later release", page)
+        assert re.search(
+            r"<h2[^>]*>Reports</h2>\s*<p[^>]*>No loan listing has been imported yet", page
+        )
         assert 'id="follow-ups"' in page and "No follow-ups yet." in page
         assert 'id="facilities"' in page and "No credit position imported yet." in page
         assert f"/products/introductions/new?customer={customer.id}" in page
@@ -222,6 +224,27 @@ class TestCustomerPage:
         assert "15/01/2024" in kmk_row and "Needs time" in kmk_row
         assert "Not offered yet" in tab_row
         assert 'data-product="OLD"' not in page
+
+    def test_introductions_made_to_the_prospect_are_listed(self, client, auth, world):
+        kmk = make_product("KMK", name="Kredit Modal Kerja")
+        customer = make_customer(world.officer)
+        prospect = make_prospect(world.officer, status="won", customer_id=customer.id)
+        db.session.add(
+            Introduction(
+                prospect_id=prospect.id,
+                product_id=kmk.id,
+                officer_id=world.officer.id,
+                introduced_on=customer.since,
+                place="client_office",
+                outcome="interested",
+            )
+        )
+        db.session.commit()
+        auth.login("ao.budi")
+        page = client.get(f"/customers/{customer.id}").get_data(as_text=True)
+        section = page.split('id="introductions"', 1)[1].split("</table>", 1)[0]
+        assert "Kredit Modal Kerja" in section and "as prospect" in section
+        assert "No introductions yet." not in section
 
 
 class TestReassignPage:

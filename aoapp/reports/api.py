@@ -1,0 +1,105 @@
+"""Reports API: list (scoped, filtered, paginated), generate one report, read, download.
+
+Scoped like the pages: a report, customer, officer or branch outside the caller's reach answers
+404. Generating a report already made returns it with 200 (201 when it was made now) unless
+`force`. Downloads are audited.
+"""
+
+from flask import send_file
+from flask.views import MethodView
+from flask_login import current_user, login_required
+from flask_smorest import Blueprint
+from marshmallow import RAISE
+
+from aoapp.common.schemas import page_schema
+from aoapp.reports import services
+from aoapp.reports.models import ReportKind
+from aoapp.reports.schemas import ReportFilterSchema, ReportRequestSchema, ReportSchema
+
+reports_blp = Blueprint(
+    "reports_api", __name__, url_prefix="/reports", description="Excel analytic reports"
+)
+
+ReportPageSchema = page_schema(ReportSchema, "ReportPage")
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+@reports_blp.route("")
+class Reports(MethodView):
+    """Generated reports the caller may see."""
+
+    decorators = [login_required]
+
+    @reports_blp.arguments(ReportFilterSchema, location="query", unknown=RAISE)
+    @reports_blp.response(200, ReportPageSchema)
+    def get(self, filters):
+        """List reports, newest period first (portfolios first, then by branch, officer, CIF).
+
+        Filters: period, kind, scope, branch_id, officer_id, customer_id, q (CIF or name);
+        sort `period`, `generated_at`, `as_of`, `size` (`-` for descending); page, per_page.
+        """
+        return services.list_reports(_me(), filters, filters["per_page"])
+
+    @reports_blp.arguments(ReportRequestSchema)
+    @reports_blp.response(201, ReportSchema)
+    @reports_blp.alt_response(200, schema=ReportSchema, description="Already generated")
+    @reports_blp.alt_response(403, response="FORBIDDEN")
+    @reports_blp.alt_response(404, response="NOT_FOUND")
+    def post(self, data):
+        """Generate one report: a customer's, or the portfolio of an officer, a branch or the
+        bank (admins; neither officer nor branch given). A period without imported positions
+        answers 422."""
+        me = _me()
+        if data["kind"] == ReportKind.CUSTOMER:
+            report, generated = services.customer_report(
+                me, data["customer_id"], data["period"], force=data["force"]
+            )
+        else:
+            scope = (
+                "officer"
+                if data["officer_id"] is not None
+                else "branch"
+                if data["branch_id"] is not None
+                else "bank"
+            )
+            report, generated = services.portfolio_report(
+                me, data["period"], scope, data["officer_id"], data["branch_id"], data["force"]
+            )
+        return report, 201 if generated else 200
+
+
+@reports_blp.route("/<int:report_id>")
+class ReportResource(MethodView):
+    """One report."""
+
+    decorators = [login_required]
+
+    @reports_blp.response(200, ReportSchema)
+    @reports_blp.alt_response(404, response="NOT_FOUND")
+    def get(self, report_id):
+        """Read a report's record (what it covers, its file, who generated it when)."""
+        return services.get_report(_me(), report_id)
+
+
+@reports_blp.route("/<int:report_id>/download")
+class ReportDownload(MethodView):
+    """The report's workbook."""
+
+    decorators = [login_required]
+
+    @reports_blp.response(200, content_type=services.XLSX_MIMETYPE, description="The workbook")
+    @reports_blp.alt_response(404, response="NOT_FOUND")
+    def get(self, report_id):
+        """Download the report's .xlsx file (audited)."""
+        report = services.get_report(_me(), report_id)
+        path = services.download(_me(), report)
+        return send_file(
+            path,
+            mimetype=services.XLSX_MIMETYPE,
+            as_attachment=True,
+            download_name=report.filename,
+            max_age=0,
+        )

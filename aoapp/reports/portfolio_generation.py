@@ -1,0 +1,222 @@
+"""Generating portfolio reports: per officer, per branch and for the whole bank.
+
+A portfolio workbook is one file per scope and period, written with the streaming RustWriter
+(the bank's Facilities sheet may hold a million rows) through the same atomic storage as the
+customer reports. Who may ask for which scope follows the visibility rules: an officer their own
+portfolio, a supervisor their branches and their officers, an admin anything incl. the bank.
+"""
+
+import logging
+import time
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from aoapp.auth.models import Branch, Role, User
+from aoapp.credit.figures import resolve_scope
+from aoapp.credit.models import Position
+from aoapp.errors import Forbidden, InvalidInput, NotFound
+from aoapp.extensions import db
+from aoapp.reports import storage
+from aoapp.reports.models import Report, ReportKind, ReportScope
+from aoapp.reports.periods import Period
+from aoapp.reports.recording import (
+    Failure,
+    Summary,
+    as_period,
+    bank_name,
+    intact_reports,
+    recorded_reports,
+    require_as_of,
+    save_report,
+)
+
+log = logging.getLogger(__name__)
+SCOPES = (ReportScope.OFFICER.value, ReportScope.BRANCH.value, ReportScope.BANK.value)
+
+
+class _System:
+    """The scheduler/CLI acting on the whole bank (resolve_scope's admin view)."""
+
+    role = Role.ADMIN
+    id = None
+
+
+@dataclass(frozen=True)
+class Target:
+    """One portfolio to generate: its scope, the officer or branch it covers, its labels."""
+
+    scope: str
+    officer: User | None = None
+    branch: Branch | None = None
+
+    @property
+    def key(self) -> str:
+        """The report's scope key: `officer:3`, `branch:1` or `bank`."""
+        if self.scope == ReportScope.OFFICER:
+            return f"officer:{self.officer.id}"
+        if self.scope == ReportScope.BRANCH:
+            return f"branch:{self.branch.id}"
+        return "bank"
+
+    @property
+    def branch_id(self) -> int | None:
+        """The branch whose supervisors see the report (none for the bank)."""
+        if self.officer is not None:
+            return self.officer.branch_id
+        return self.branch.id if self.branch is not None else None
+
+
+def resolve_target(actor, scope: str, officer_id=None, branch_id=None) -> Target:
+    """The portfolio asked for, checked against the actor's reach (None is the system)."""
+    if scope not in SCOPES:
+        raise InvalidInput(
+            "Choose the portfolio of an officer, a branch or the bank.",
+            {"scope": [f"Must be one of: {', '.join(SCOPES)}."]},
+        )
+    role = actor.role if actor is not None else Role.ADMIN
+    if scope == ReportScope.OFFICER:
+        officer = db.session.get(User, officer_id) if isinstance(officer_id, int) else None
+        reachable = officer is not None and officer.role == Role.OFFICER
+        if reachable and role == Role.OFFICER:
+            reachable = officer.id == actor.id
+        elif reachable and role == Role.SUPERVISOR:
+            reachable = officer.branch_id in actor.supervised_branch_ids
+        if not reachable:
+            raise NotFound("No such officer.")
+        return Target(scope, officer=officer)
+    if scope == ReportScope.BRANCH:
+        branch = db.session.get(Branch, branch_id) if isinstance(branch_id, int) else None
+        reachable = branch is not None and role != Role.OFFICER
+        if reachable and role == Role.SUPERVISOR:
+            reachable = branch.id in actor.supervised_branch_ids
+        if not reachable:
+            raise NotFound("No such branch.")
+        return Target(scope, branch=branch)
+    if role != Role.ADMIN:
+        raise Forbidden("Only an admin generates the bank-wide portfolio report.")
+    return Target(scope)
+
+
+def portfolio_path(target: Target, period: Period) -> str:
+    """Officer: `{period}/{branch}/{officer}/…`; branch: `{period}/{branch}/…`; bank: `{period}/…`."""
+    from aoapp.reports.portfolio_workbook import portfolio_filename
+
+    if target.scope == ReportScope.OFFICER:
+        officer = target.officer
+        branch_code = officer.branch.code if officer.branch else "_nobranch"
+        name = portfolio_filename(f"officer-{officer.username}", period)
+        return storage.relative_path(period.code, branch_code, officer.username, name)
+    if target.scope == ReportScope.BRANCH:
+        name = portfolio_filename(f"branch-{target.branch.code}", period)
+        return storage.relative_path(period.code, target.branch.code, name)
+    return storage.relative_path(period.code, portfolio_filename("bank", period))
+
+
+def _write(target: Target, period: Period, as_of, actor, existing) -> int:
+    from aoapp.reports.portfolio_workbook import portfolio_workbook
+    from aoapp.reports.writers import RustWriter
+
+    officer_id = target.officer.id if target.officer else None
+    branch_id = target.branch.id if target.branch else None
+    scope = resolve_scope(_System(), officer_id, branch_id)
+    workbook = portfolio_workbook(scope, period, as_of, bank_name())
+    stored = storage.write_atomic(
+        portfolio_path(target, period), lambda path: RustWriter().write(workbook, path)
+    )
+    values = {
+        "kind": ReportKind.PORTFOLIO.value,
+        "period": period.code,
+        "period_start": period.start,
+        "period_end": period.end,
+        "as_of": as_of,
+        "scope": target.scope,
+        "scope_key": target.key,
+        "customer_id": None,
+        "officer_id": officer_id,
+        "branch_id": target.branch_id,
+    }
+    return save_report(values, stored, actor, existing)
+
+
+def portfolio_report(actor, period, scope: str, officer_id=None, branch_id=None, force=False):
+    """(report, generated): the portfolio report of the period, made when missing or forced."""
+    target = resolve_target(actor, scope, officer_id, branch_id)
+    period = as_period(period)
+    as_of = require_as_of(period)
+    kind = ReportKind.PORTFOLIO.value
+    done = {} if force else intact_reports(kind, period, [target.key])
+    generated = target.key not in done
+    if generated:
+        existing = recorded_reports(kind, period, [target.key]).get(target.key)
+        report_id = _write(target, period, as_of, actor, existing)
+    else:
+        report_id = done[target.key][0]
+    return db.session.get(Report, report_id, populate_existing=True), generated
+
+
+def generate_portfolio_report(
+    actor, period, scope: str, officer_id=None, branch_id=None, force: bool = False
+) -> Report:
+    """The portfolio report of an officer, a branch or the bank; skipped when done unless force."""
+    return portfolio_report(actor, period, scope, officer_id, branch_id, force)[0]
+
+
+def portfolio_targets(period: Period, officer_id=None, branch_id=None) -> list[Target]:
+    """The portfolios a batch makes: every officer and branch with positions on the as-of date
+    (within the officer/branch filter), and the bank's when there is no filter."""
+    as_of = require_as_of(period)
+    booked = sa.select(Position.officer_id, Position.branch_id).where(Position.as_of == as_of)
+    if officer_id is not None:
+        booked = booked.where(Position.officer_id == officer_id)
+    if branch_id is not None:
+        booked = booked.where(Position.branch_id == branch_id)
+    pairs = db.session.execute(booked.distinct()).all()
+    officer_ids = sorted({o for o, _b in pairs if o is not None})
+    officers = db.session.scalars(
+        sa.select(User).where(User.id.in_(officer_ids), User.role == Role.OFFICER).order_by(User.id)
+    )
+    targets = [Target(ReportScope.OFFICER.value, officer=o) for o in officers]
+    if officer_id is None:
+        branch_ids = sorted({b for _o, b in pairs if b is not None})
+        branches = db.session.scalars(
+            sa.select(Branch).where(Branch.id.in_(branch_ids)).order_by(Branch.code)
+        )
+        targets += [Target(ReportScope.BRANCH.value, branch=b) for b in branches]
+    if officer_id is None and branch_id is None:
+        targets.append(Target(ReportScope.BANK.value))
+    return targets
+
+
+def generate_portfolio_reports(
+    period, officer_id=None, branch_id=None, force: bool = False, progress=None
+) -> Summary:
+    """The batch's portfolios (system actor), each skipped when done unless force."""
+    started = time.perf_counter()
+    period = as_period(period)
+    summary = Summary(ReportKind.PORTFOLIO.value, period, as_of=require_as_of(period))
+    targets = portfolio_targets(period, officer_id, branch_id)
+    summary.selected = len(targets)
+    keys = [t.key for t in targets]
+    done = {} if force else intact_reports(ReportKind.PORTFOLIO.value, period, keys)
+    todo = [t for t in targets if t.key not in done]
+    summary.skipped = len(targets) - len(todo)
+    recorded = recorded_reports(ReportKind.PORTFOLIO.value, period, keys)
+    if progress:
+        progress(0, len(todo))
+    for count, target in enumerate(todo, start=1):
+        try:
+            report_id = _write(target, period, summary.as_of, None, recorded.get(target.key))
+        except storage.ReportStorageError:
+            raise
+        except Exception as error:
+            db.session.rollback()
+            log.exception("portfolio report %s for %s failed", target.key, period.code)
+            summary.failed.append(Failure(target.key, f"{type(error).__name__}: {error}"))
+        else:
+            summary.generated += 1
+            summary.report_ids.append(report_id)
+        if progress:
+            progress(count, len(todo))
+    summary.seconds = time.perf_counter() - started
+    return summary

@@ -1,0 +1,131 @@
+"""Validation rules and API shapes of reports: list filters, generation requests, the record."""
+
+from flask import url_for
+from marshmallow import ValidationError, fields, validates_schema
+
+from aoapp.common.schemas import BaseSchema, Id, PageArgsSchema, Text, choice
+from aoapp.errors import InvalidInput
+from aoapp.reports.models import ReportKind, ReportScope
+from aoapp.reports.periods import parse_period
+
+PERIOD_HELP = "A month `2026-10`, a quarter `2026Q3` or a range `2026-10-01..2026-10-15`."
+
+
+class PeriodField(fields.String):
+    """A report period; loads as its Period (or, with `as_code`, its normalised code)."""
+
+    def __init__(self, *, as_code: bool = False, **kwargs):
+        self.as_code = as_code
+        kwargs.setdefault("metadata", {}).update({"description": PERIOD_HELP, "maxLength": 40})
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not text:
+            if self.allow_none:
+                return None
+            raise ValidationError("This field is required.")
+        if len(text) > 40:
+            raise ValidationError("Not a period.")
+        try:
+            period = parse_period(text)
+        except InvalidInput as error:
+            raise ValidationError(error.message) from None
+        return period.code if self.as_code else period
+
+
+class ReportFilterSchema(PageArgsSchema):
+    """Filters of the reports list (page and API); sort `period`, `generated_at`, `as_of`, `size`
+    (`-` for descending; default `-period`)."""
+
+    period = PeriodField(as_code=True, load_default=None, allow_none=True)
+    kind = choice(ReportKind, load_default=None, allow_none=True)
+    scope = choice(ReportScope, load_default=None, allow_none=True)
+    branch_id = Id(load_default=None, allow_none=True)
+    officer_id = Id(load_default=None, allow_none=True)
+    customer_id = Id(load_default=None, allow_none=True)
+    q = Text(
+        load_default=None,
+        allow_none=True,
+        max_length=100,
+        metadata={"description": "Part of the customer's CIF or name"},
+    )
+
+
+class ReportRequestSchema(BaseSchema):
+    """Generate one report: a customer's (`customer_id`), or a portfolio of an officer
+    (`officer_id`), a branch (`branch_id`) or the bank (neither; admins). Done reports are
+    returned as they are unless `force`."""
+
+    kind = choice(ReportKind, required=True)
+    period = PeriodField(required=True)
+    customer_id = Id(load_default=None, allow_none=True)
+    officer_id = Id(load_default=None, allow_none=True)
+    branch_id = Id(load_default=None, allow_none=True)
+    force = fields.Boolean(load_default=False)
+
+    @validates_schema
+    def _one_subject(self, data, **kwargs):
+        customer, officer, branch = (
+            data.get(k) for k in ("customer_id", "officer_id", "branch_id")
+        )
+        if data.get("kind") == ReportKind.CUSTOMER:
+            if customer is None:
+                raise ValidationError("A customer report needs the customer.", "customer_id")
+            if officer is not None or branch is not None:
+                raise ValidationError("Give only the customer for a customer report.", "kind")
+        elif data.get("kind") == ReportKind.PORTFOLIO:
+            if customer is not None:
+                raise ValidationError(
+                    "A portfolio report is not about one customer.", "customer_id"
+                )
+            if officer is not None and branch is not None:
+                raise ValidationError("Give an officer or a branch, not both.", "branch_id")
+
+
+class GenerateFormSchema(BaseSchema):
+    """The Generate form of the reports page (supervisors and admins)."""
+
+    period = PeriodField(required=True)
+    kind = choice(ReportKind, required=True)
+    officer_id = Id(load_default=None, allow_none=True)
+    branch_id = Id(load_default=None, allow_none=True)
+    force = fields.Boolean(load_default=False)
+
+
+def _name(user) -> str | None:
+    return user.display_name if user is not None else None
+
+
+class ReportSchema(BaseSchema):
+    """A generated report as the API returns it."""
+
+    id = fields.Integer()
+    kind = fields.String()
+    period = fields.String()
+    period_label = fields.Function(lambda r: parse_period(r.period).label)
+    period_start = fields.Date()
+    period_end = fields.Date()
+    as_of = fields.Date()
+    scope = fields.String()
+    customer_id = fields.Integer(allow_none=True)
+    customer_cif = fields.Function(
+        lambda r: r.customer.cif if r.customer else None, allow_none=True
+    )
+    customer_name = fields.Function(
+        lambda r: r.customer.name if r.customer else None, allow_none=True
+    )
+    officer_id = fields.Integer(allow_none=True)
+    officer_name = fields.Function(lambda r: _name(r.officer), allow_none=True)
+    branch_id = fields.Integer(allow_none=True)
+    branch_code = fields.Function(lambda r: r.branch.code if r.branch else None, allow_none=True)
+    filename = fields.String()
+    size = fields.Integer(metadata={"description": "Bytes"})
+    sha256 = fields.String()
+    generated_by_id = fields.Integer(allow_none=True)
+    generated_by_name = fields.Function(lambda r: _name(r.generated_by), allow_none=True)
+    generated_at = fields.DateTime()
+    download_url = fields.Function(
+        lambda r: url_for("reports_api.ReportDownload", report_id=r.id),
+        metadata={"type": "string"},
+    )

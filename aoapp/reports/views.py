@@ -1,0 +1,204 @@
+"""HTML pages: the reports list (filters, downloads, ZIP, regenerate, generate) and the
+customer page's on-demand download."""
+
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user, login_required
+from marshmallow import ValidationError
+
+from aoapp.common.forms import apply_domain_error, choices, load_filters, load_form
+from aoapp.common.pagination import HTML_PER_PAGE
+from aoapp.customers.services import get_customer, visible_officers
+from aoapp.errors import DomainError, Forbidden, InvalidInput, NotFound
+from aoapp.extensions import db
+from aoapp.reports import services
+from aoapp.reports.forms import GenerateForm
+from aoapp.reports.listing import listing_months
+from aoapp.reports.models import ReportKind, ReportScope
+from aoapp.reports.schemas import GenerateFormSchema, PeriodField, ReportFilterSchema
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+FILTER_KEYS = ("period", "kind", "scope", "branch_id", "officer_id", "customer_id", "q", "sort")
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _generate_form(form: GenerateForm | None = None) -> GenerateForm | None:
+    """The Generate form with its choices (supervisors and admins only)."""
+    me = _me()
+    if not services.can_generate(me):
+        return None
+    form = form or GenerateForm()
+    officers = [(str(o.id), o.display_name) for o in visible_officers(me)]
+    form.officer_id.choices = choices(officers, "— every officer —")
+    branches = [(str(b.id), f"{b.code} · {b.name}") for b in services.branch_choices(me)]
+    form.branch_id.choices = choices(branches, "— all my branches —")
+    if form.period.data is None:
+        months = listing_months(1)
+        form.period.data = months[0].code if months else ""
+    return form
+
+
+def _render_index(form: GenerateForm | None = None, status: int = 200):
+    me = _me()
+    filters = load_filters(ReportFilterSchema())
+    page = services.list_reports(me, filters, HTML_PER_PAGE)
+    zip_args = {k: filters[k] for k in FILTER_KEYS if filters.get(k) not in (None, "")}
+    zip_args.pop("sort", None)
+    page_html = render_template(
+        "reports/index.html",
+        page=page,
+        filters=filters,
+        periods=services.period_choices(me),
+        branches=services.branch_choices(me),
+        officers=[] if me.is_officer else visible_officers(me),
+        kinds=[k.value for k in ReportKind],
+        scopes=[s.value for s in ReportScope],
+        zip_all_url=url_for("reports.zip_all", **zip_args) if filters.get("period") else None,
+        form=_generate_form(form),
+        max_zip=services.MAX_ZIP_FILES,
+        inline_limit=services.inline_limit(),
+    )
+    return page_html, status
+
+
+@bp.get("/")
+@login_required
+def index():
+    """Reports the user may see, filtered by period, branch, officer, kind and customer."""
+    return _render_index()
+
+
+@bp.post("/generate")
+@login_required
+def generate():
+    """Generate reports from the form: inline when small, otherwise the command to run."""
+    if not services.can_generate(_me()):
+        raise Forbidden("Supervisors and admins generate reports here.")
+    form = _generate_form(GenerateForm())
+    data = load_form(GenerateFormSchema(), form)
+    if data is None:
+        return _render_index(form, 422)
+    try:
+        message = services.generate_from_form(_me(), data)
+    except (InvalidInput, NotFound) as error:
+        db.session.rollback()
+        apply_domain_error(form, error)
+        return _render_index(form, error.status_code if error.status_code != 404 else 422)
+    flash(message, "success")
+    return redirect(url_for("reports.index", period=data["period"].code))
+
+
+def _send(report):
+    path = services.download(_me(), report)
+    return send_file(
+        path,
+        mimetype=services.XLSX_MIMETYPE,
+        as_attachment=True,
+        download_name=report.filename,
+        max_age=0,
+    )
+
+
+@bp.get("/<int:report_id>/download")
+@login_required
+def download(report_id: int):
+    """One report's workbook (audited)."""
+    return _send(services.get_report(_me(), report_id))
+
+
+@bp.post("/<int:report_id>/regenerate")
+@login_required
+def regenerate(report_id: int):
+    """Generate the report again from the current data."""
+    report = services.get_report(_me(), report_id)
+    try:
+        report = services.regenerate(_me(), report)
+    except InvalidInput as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        flash(f"{report.filename} regenerated.", "success")
+    return redirect(url_for("reports.index", period=report.period))
+
+
+def _zip_response(reports, filters: dict | None):
+    services.audit_zip(_me(), reports)
+    entries = [(r.path, r.size) for r in reports]
+    name = services.zip_name(filters, reports)
+    return Response(
+        services.zip_stream(entries),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _refused(error: DomainError, filters: dict):
+    flash(error.message, "warning")
+    args = {k: filters[k] for k in FILTER_KEYS if filters.get(k) not in (None, "")}
+    return redirect(url_for("reports.index", **args))
+
+
+@bp.get("/zip")
+@login_required
+def zip_all():
+    """Every report matching the filters (a period is required) as one streamed ZIP."""
+    filters = load_filters(ReportFilterSchema())
+    try:
+        reports = services.zip_reports(_me(), filters=filters)
+    except (InvalidInput, NotFound) as error:
+        return _refused(error, filters)
+    return _zip_response(reports, filters)
+
+
+@bp.post("/zip")
+@login_required
+def zip_selected():
+    """The ticked reports as one streamed ZIP."""
+    ids = []
+    for value in request.form.getlist("ids"):
+        try:
+            ids.append(int(value))
+        except ValueError:
+            continue
+    try:
+        reports = services.zip_reports(_me(), ids=ids)
+    except (InvalidInput, NotFound) as error:
+        return _refused(error, {})
+    return _zip_response(reports, None)
+
+
+@bp.get("/customers/<int:customer_id>/download")
+@login_required
+def customer_download(customer_id: int):
+    """The customer's report of ?period= (default: the latest listing month), made on demand."""
+    customer = get_customer(_me(), customer_id)
+    text = request.args.get("period", "").strip()
+    if not text:
+        months = listing_months(1)
+        text = months[0].code if months else ""
+    try:
+        period = PeriodField().deserialize(text) if text else None
+    except ValidationError:
+        period = None
+    if period is None:
+        flash("Choose a period such as 2026-10.", "warning")
+        return redirect(url_for("customers.detail", customer_id=customer.id, _anchor="reports"))
+    try:
+        report = services.ensure_customer_report(_me(), customer.id, period)
+    except InvalidInput as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+        return redirect(url_for("customers.detail", customer_id=customer.id, _anchor="reports"))
+    return _send(report)

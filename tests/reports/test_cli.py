@@ -1,0 +1,198 @@
+"""`flask reports generate|list`: options, summary, resume, exit codes, parallel workers."""
+
+import os
+from datetime import date
+
+import pytest
+
+from aoapp.reports import customer_workbook, storage
+from tests.reports.conftest import PERIOD, files_under, report_rows
+
+
+def _generate(runner, *args):
+    return runner.invoke(args=["reports", "generate", "--period", PERIOD, *args])
+
+
+class TestGenerate:
+    def test_both_kinds_with_a_summary_and_a_rerun_skips_everything(self, runner, book, exports):
+        result = _generate(runner)
+        assert result.exit_code == 0, result.output
+        assert (
+            "Customer reports for June 2024 (as of 2024-06-30): 5 generated, 0 skipped, 0 failed"
+            in result.stdout
+        )
+        assert "Portfolio reports for June 2024 (as of 2024-06-30): 6 generated" in result.stdout
+        assert "workbooks/s" in result.stdout
+        assert "Customer reports" in result.stderr  # the progress bar
+        assert len(files_under(exports)) == len(report_rows()) == 11
+
+        again = _generate(runner)
+        assert again.exit_code == 0
+        assert "0 generated, 5 skipped, 0 failed" in again.stdout
+        assert "0 generated, 6 skipped, 0 failed" in again.stdout
+
+    def test_filters_by_branch_officer_customer_and_kind(self, runner, book, exports):
+        result = _generate(runner, "--branch", "BDG01")
+        assert result.exit_code == 0, result.output
+        assert files_under(exports) == [
+            "2024-06/BDG01/ao.dewi/2024-06_CIF-D1_toko-dewi.xlsx",
+            "2024-06/BDG01/ao.dewi/portfolio_2024-06_officer-ao-dewi.xlsx",
+            "2024-06/BDG01/portfolio_2024-06_branch-bdg01.xlsx",
+        ]
+        result = _generate(runner, "--officer", "ao.sari", "--kind", "portfolio")
+        assert "1 generated" in result.stdout and "Customer reports" not in result.stdout
+        assert "2024-06/JKT01/ao.sari/portfolio_2024-06_officer-ao-sari.xlsx" in files_under(
+            exports
+        )
+        result = _generate(runner, "--customer", "CIF-B2", "--customer", "CIF-B3")
+        assert "2 generated" in result.stdout and "Portfolio" not in result.stdout
+        assert len(report_rows()) == 6
+
+    def test_last_month_is_the_last_complete_month(self, runner, book, monkeypatch):
+        from datetime import date
+
+        from aoapp.reports import cli
+
+        monkeypatch.setattr(cli, "bank_today", lambda: date(2024, 7, 1))
+        result = runner.invoke(
+            args=["reports", "generate", "--period", "last-month", "--kind", "customer"]
+        )
+        assert result.exit_code == 0, result.output
+        assert "Customer reports for June 2024" in result.stdout
+
+    def test_force_regenerates(self, runner, book):
+        _generate(runner, "--kind", "customer")
+        result = _generate(runner, "--kind", "customer", "--force")
+        assert "5 generated, 0 skipped" in result.stdout
+
+    @pytest.mark.parametrize(
+        "args, message",
+        [
+            (["--period", "2024-13"], "'2024-13' is not a period"),
+            (["--period", PERIOD, "--branch", "XXX01"], "no branch 'XXX01'"),
+            (["--period", PERIOD, "--officer", "spv.jkt"], "no officer 'spv.jkt'"),
+            (["--period", PERIOD, "--customer", "NOPE"], "no customer with CIF NOPE"),
+            (["--period", PERIOD, "--customer", "CIF-B1", "--kind", "portfolio"], "customer"),
+            (["--period", PERIOD, "--jobs", "0"], "--jobs"),
+        ],
+    )
+    def test_bad_options_exit_with_2(self, runner, book, exports, args, message):
+        result = runner.invoke(args=["reports", "generate", *args])
+        assert result.exit_code == 2
+        assert message in result.output
+        assert files_under(exports) == []
+
+    def test_a_period_without_positions_is_a_clear_error(self, runner, book, exports):
+        result = runner.invoke(args=["reports", "generate", "--period", "2025-01"])
+        assert result.exit_code == 1
+        assert "No positions were imported for January 2025; nothing to report." in result.output
+        assert files_under(exports) == [] and report_rows() == []
+
+    def test_failures_are_listed_and_exit_with_1(self, runner, book, exports, monkeypatch):
+        real = customer_workbook.customer_workbook
+
+        def broken(data, bank_name):
+            if data.cif == "CIF-S1":
+                raise ValueError("bad data")
+            return real(data, bank_name)
+
+        monkeypatch.setattr(customer_workbook, "customer_workbook", broken)
+        result = _generate(runner, "--kind", "customer")
+        assert result.exit_code == 1
+        assert "4 generated, 0 skipped, 1 failed" in result.stdout
+        assert "failed CIF-S1: ValueError: bad data" in result.stderr
+
+    def test_leftovers_of_an_interrupted_run_are_cleaned_first(self, runner, book, exports):
+        folder = exports / "2024-06" / "JKT01" / "ao.budi"
+        folder.mkdir(parents=True)
+        leftover = folder / ".tmp-otherhost-1-0123abcd-2024-06_CIF-B1_warung-budi.xlsx.part"
+        leftover.write_bytes(b"PK half")
+        old = os.path.getmtime(leftover) - storage.ORPHAN_AGE_SECONDS - 1
+        os.utime(leftover, (old, old))
+        result = _generate(runner, "--kind", "customer")
+        assert "Removed 1 temporary file(s) left by an interrupted run." in result.stderr
+        assert not leftover.exists()
+        assert not any(".part" in path for path in files_under(exports))
+
+
+class TestParallel:
+    def test_two_worker_processes_generate_every_customer(self, runner, book, world, exports):
+        from tests.factories import make_customer
+
+        for n in range(45):  # enough customers to be split between the workers
+            make_customer(world.colleague, name=f"Pelanggan {n}", cif=f"CIF-P{n:02d}")
+        result = _generate(runner, "--kind", "customer", "--jobs", "2")
+        assert result.exit_code == 0, result.output
+        assert "50 generated, 0 skipped, 0 failed" in result.stdout
+        rows = report_rows()
+        assert len(rows) == 50 and sorted(r.path for r in rows) == files_under(exports)
+        assert all(storage.is_intact(r.path, r.size) for r in rows)
+        again = _generate(runner, "--kind", "customer", "--jobs", "2")
+        assert "0 generated, 50 skipped" in again.stdout
+
+
+class TestList:
+    def test_lists_paths_and_counts(self, runner, book):
+        _generate(runner)
+        result = runner.invoke(args=["reports", "list", "--period", PERIOD, "--kind", "customer"])
+        assert result.exit_code == 0
+        assert "2024-06/JKT01/ao.budi/2024-06_CIF-B1_warung-budi.xlsx" in result.stdout
+        assert "customer: 5 report(s)" in result.stderr
+        empty = runner.invoke(args=["reports", "list", "--period", "2023-01"])
+        assert "No reports for January 2023." in empty.stderr
+
+
+class TestKilledRun:
+    def test_a_killed_batch_leaves_only_complete_files_and_resumes(
+        self, app, runner, world, exports
+    ):
+        """SIGKILL in the middle of a real `flask reports generate`, then run it again."""
+        import signal
+        import subprocess
+        import sys
+        import time
+        from pathlib import Path
+
+        from tests.credit.helpers import make_facility, post_listing
+        from tests.factories import make_customer
+
+        facility = make_facility(make_customer(world.officer, cif="CIF-K0"))
+        post_listing(date(2024, 6, 30), [(facility, 0, 1000)])
+        for n in range(1, 400):
+            make_customer(world.officer if n % 2 else world.colleague, cif=f"CIF-K{n:03d}")
+        env = {
+            **os.environ,
+            "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+            "EXPORTS_DIR": str(exports),
+            "LOG_LEVEL": "WARNING",
+        }
+        root = Path(__file__).resolve().parents[2]
+        command = [
+            str(Path(sys.executable).with_name("flask")),
+            "reports", "generate", "--period", PERIOD, "--kind", "customer",
+        ]  # fmt: skip
+        process = subprocess.Popen(  # noqa: S603  (our own command line)
+            command, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and process.poll() is None:
+            if len([p for p in files_under(exports) if p.endswith(".xlsx")]) >= 30:
+                break
+            time.sleep(0.05)
+        assert process.poll() is None, "the batch ended before it could be killed"
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+
+        rows = report_rows()
+        on_disk = files_under(exports)
+        complete = [p for p in on_disk if p.endswith(".xlsx")]
+        assert 29 <= len(rows) < 400  # 30 files seen: the last maybe renamed, not recorded
+        assert all(storage.is_intact(r.path, r.size) for r in rows)  # every row: a whole file
+        assert len(set(complete) - {r.path for r in rows}) <= 1  # renamed, not yet recorded
+        assert all(p.endswith(".xlsx") or "/.tmp-" in p for p in on_disk)
+
+        result = _generate(runner, "--kind", "customer")
+        assert result.exit_code == 0, result.output
+        assert f"{400 - len(rows)} generated, {len(rows)} skipped, 0 failed" in result.stdout
+        rows = report_rows()
+        assert len(rows) == 400 and sorted(r.path for r in rows) == files_under(exports)
