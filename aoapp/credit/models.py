@@ -88,9 +88,12 @@ class Position(db.Model):
     __tablename__ = "positions"
     __table_args__ = (
         sa.UniqueConstraint("facility_id", "as_of", name="facility_as_of"),
-        sa.Index("ix_positions_as_of_officer", "as_of", "officer_id"),
+        # Officer, customer and branch first: their history (dates, Kol over time) is a short
+        # index range; as_of first serves bank-wide questions about one date (bench/load).
         sa.Index("ix_positions_as_of_branch", "as_of", "branch_id"),
-        sa.Index("ix_positions_as_of_customer", "as_of", "customer_id"),
+        sa.Index("ix_positions_officer_as_of", "officer_id", "as_of"),
+        sa.Index("ix_positions_customer_as_of", "customer_id", "as_of"),
+        sa.Index("ix_positions_branch_as_of", "branch_id", "as_of"),
         sa.CheckConstraint("dpd >= 0", name="dpd"),
         sa.CheckConstraint("facility_kol BETWEEN 1 AND 5", name="facility_kol"),
         sa.CheckConstraint("debtor_kol BETWEEN 1 AND 5", name="debtor_kol"),

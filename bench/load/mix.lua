@@ -1,0 +1,136 @@
+-- wrk script of the load benchmark: each wrk thread owns one connection and acts as one officer
+-- (run wrk with -t equal to -c). bench/load/run.py writes the officers' session cookies, API
+-- tokens and customer ids to the file named by AOAPP_MIX_DATA and starts wrk with:
+--   AOAPP_THINK_MIN / AOAPP_THINK_MAX  think time before each request, ms (0: closed loop)
+-- done() prints one line "RESULT {json}": totals, latency percentiles (µs), errors, and per
+-- request kind the count and the responses other than 200.
+
+local data = dofile(os.getenv("AOAPP_MIX_DATA"))
+local think_min = tonumber(os.getenv("AOAPP_THINK_MIN") or "0")
+local think_max = tonumber(os.getenv("AOAPP_THINK_MAX") or "0")
+
+-- Request kinds and their weights (a share of an officer's clicks in a day).
+local MIX = {
+  {"agenda", 25},           -- the officer's home page
+  {"customer", 25},         -- one of the officer's customers
+  {"portfolio", 15},        -- the portfolio list with a filter
+  {"api_customers", 10},    -- API lists, bearer token
+  {"api_facilities", 15},
+  {"api_followups", 10},
+}
+local PORTFOLIO_FILTERS = {
+  "kol=2", "kol=2&sort=-outstanding", "bucket=1_30", "bucket=31_60", "product=KUR",
+  "sort=-dpd", "sort=customer&page=2", "restructured=true", "q=a",
+}
+local CUSTOMER_FILTERS = {"sort=name", "segment=micro", "sort=-since", "q=an", "page=2"}
+local FACILITY_FILTERS = {"kol=2", "kol=2&sort=-outstanding", "bucket=1_30", "sort=-dpd",
+                          "product=KMK", "watchlist=false&sort=maturity_date"}
+
+local total_weight = 0
+for _, kind in ipairs(MIX) do total_weight = total_weight + kind[2] end
+
+local threads = {}
+local started = 0
+
+function setup(thread)
+  started = started + 1
+  thread:set("index", started)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  me = data.officers[((index - 1) % #data.officers) + 1]
+  math.randomseed(index * 7919)
+  counts, failed, last = {}, {}, nil
+  html = {["Cookie"] = me.cookie, ["Accept"] = "text/html"}
+  json = {["Authorization"] = "Bearer " .. me.token, ["Accept"] = "application/json"}
+end
+
+local function pick(list)
+  return list[math.random(#list)]
+end
+
+local function path_of(kind)
+  if kind == "agenda" then
+    return "/agenda/", html
+  elseif kind == "customer" then
+    return "/customers/" .. pick(me.customers), html
+  elseif kind == "portfolio" then
+    return "/portfolio/?" .. pick(PORTFOLIO_FILTERS), html
+  elseif kind == "api_customers" then
+    return "/api/v1/customers?per_page=50&" .. pick(CUSTOMER_FILTERS), json
+  elseif kind == "api_facilities" then
+    return "/api/v1/facilities?per_page=50&" .. pick(FACILITY_FILTERS), json
+  end
+  local filters = {
+    "status=planned&planned_from=" .. data.week_ago .. "&planned_to=" .. data.week_ahead,
+    "purpose=collection&sort=-planned_date", "status=done&sort=-done_at",
+  }
+  return "/api/v1/followups?per_page=50&" .. pick(filters), json
+end
+
+function request()
+  local draw = math.random(total_weight)
+  for _, kind in ipairs(MIX) do
+    draw = draw - kind[2]
+    if draw <= 0 then
+      last = kind[1]
+      break
+    end
+  end
+  local path, headers = path_of(last)
+  return wrk.format("GET", path, headers)
+end
+
+function response(status, headers, body)
+  counts[last] = (counts[last] or 0) + 1
+  if status ~= 200 then
+    local key = last .. ":" .. status
+    failed[key] = (failed[key] or 0) + 1
+  end
+end
+
+if think_max > 0 then
+  function delay()
+    return math.random(think_min, think_max)
+  end
+end
+
+local function to_json(value)
+  if type(value) == "table" then
+    local parts = {}
+    for k, v in pairs(value) do
+      table.insert(parts, string.format("%q:%s", tostring(k), to_json(v)))
+    end
+    return "{" .. table.concat(parts, ",") .. "}"
+  elseif type(value) == "number" then
+    return string.format("%.17g", value)
+  end
+  return string.format("%q", tostring(value))
+end
+
+local function merge(into, from)
+  for k, v in pairs(from or {}) do into[k] = (into[k] or 0) + v end
+end
+
+function done(summary, latency, requests)
+  local kinds, failures = {}, {}
+  for _, thread in ipairs(threads) do
+    merge(kinds, thread:get("counts"))
+    merge(failures, thread:get("failed"))
+  end
+  local result = {
+    requests = summary.requests,
+    duration_us = summary.duration,
+    bytes = summary.bytes,
+    errors = summary.errors,
+    latency_us = {
+      min = latency.min, mean = latency.mean, max = latency.max, stdev = latency.stdev,
+      p50 = latency:percentile(50), p90 = latency:percentile(90),
+      p95 = latency:percentile(95), p99 = latency:percentile(99),
+    },
+    kinds = kinds,
+    failures = failures,
+  }
+  io.write("RESULT " .. to_json(result) .. "\n")
+end

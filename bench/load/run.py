@@ -1,0 +1,224 @@
+"""Drive the app under gunicorn with wrk: officers' agenda, customer pages, portfolio lists and
+API lists, first at an office pace (think time per request), then closed loop.
+
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/aoapp_load \\
+        .venv/bin/python -m bench.load.run                      # both runs, 60 s each
+    .venv/bin/python -m bench.load.run --duration 15 --runs think --access-log
+
+It logs a sample of seeded officers in (POST /login with the form's CSRF token), creates an API
+token for each (the auth service), starts gunicorn (gunicorn.conf.py, production settings, rate
+limits off, WARNING logs), runs wrk with bench/load/mix.lua (one officer per connection), prints
+throughput, p50/p95/p99 and errors, and writes them to bench/out/load/results-<time>.json.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bench.load import OUT_DIR, PASSWORD, ROOT, database_url
+from bench.load.sessions import access_summary, drop_tokens, login_all, prepare
+
+MIX = Path(__file__).with_name("mix.lua")
+TARGET_P95_MS = 150
+RUNS = {
+    # name: (think time min, max in ms, description)
+    "think": (500, 1500, "officers at an office pace (think 0.5-1.5 s before each request)"),
+    "closed": (0, 0, "closed loop (no think time): the most the machine serves"),
+}
+
+
+def _log(message: str) -> None:
+    print(message, flush=True)
+
+
+def start_gunicorn(
+    url: str, bind: str, workers: int, threads: int, log_path: Path, level: str, wsgi: str
+):
+    """Start gunicorn on `bind` against `url` with production-like settings; wait for /healthz."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "AOAPP_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "RATELIMIT_ENABLED": "0",
+        "LOG_LEVEL": level,
+        "SESSION_COOKIE_SECURE": "0",  # plain HTTP on loopback; the bank's proxy does TLS
+        "GUNICORN_BIND": bind,
+        "GUNICORN_WORKERS": str(workers),
+        "GUNICORN_THREADS": str(threads),
+    }
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    log = log_path.open("w")
+    process = subprocess.Popen(  # noqa: S603 (our own venv's gunicorn, fixed arguments)
+        [str(gunicorn), "-c", "gunicorn.conf.py", wsgi],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://{bind}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited ({process.returncode}); see {log_path}")
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return process, base
+        except OSError:
+            time.sleep(0.3)
+    stop_gunicorn(process)
+    raise SystemExit(f"gunicorn did not answer /healthz within 60 s; see {log_path}")
+
+
+def stop_gunicorn(process) -> None:
+    """Graceful stop (SIGTERM to the master we started), then wait."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def run_wrk(base: str, data_path: Path, name: str, connections: int, seconds: int) -> dict:
+    """One wrk run of the mix; the parsed RESULT line plus the settings."""
+    think_min, think_max, description = RUNS[name]
+    env = {
+        **os.environ,
+        "AOAPP_MIX_DATA": str(data_path),
+        "AOAPP_THINK_MIN": str(think_min),
+        "AOAPP_THINK_MAX": str(think_max),
+    }
+    command = [
+        "wrk",
+        f"-t{connections}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(MIX),
+        base,
+    ]
+    _log(f"\n== {name}: {description}; {connections} connections, {seconds} s")
+    _log("   " + " ".join(command))
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    line = next((x for x in done.stdout.splitlines() if x.startswith("RESULT ")), None)
+    if done.returncode != 0 or line is None:
+        raise SystemExit(f"wrk failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    result = json.loads(line[len("RESULT ") :])
+    result.update(name=name, connections=connections, think_ms=[think_min, think_max])
+    return result
+
+
+def report(result: dict) -> None:
+    """Print one run's figures."""
+    seconds = result["duration_us"] / 1e6
+    lat = {k: v / 1000 for k, v in result["latency_us"].items()}
+    errors = result["errors"]
+    failures = sum(result["failures"].values())
+    socket_errors = sum(errors[k] for k in ("connect", "read", "write", "timeout"))
+    _log(
+        f"   requests {result['requests']:,} in {seconds:.1f} s = {result['requests'] / seconds:,.1f}/s"
+    )
+    _log(
+        f"   latency ms: p50 {lat['p50']:.1f}  p90 {lat['p90']:.1f}  p95 {lat['p95']:.1f}  "
+        f"p99 {lat['p99']:.1f}  max {lat['max']:.1f}  mean {lat['mean']:.1f}"
+    )
+    _log(
+        f"   non-2xx/3xx {errors['status']}, other than 200 {failures}, socket errors "
+        f"{socket_errors} (connect {errors['connect']}, read {errors['read']}, "
+        f"write {errors['write']}, timeout {errors['timeout']})"
+    )
+    kinds = ", ".join(f"{k} {v:,}" for k, v in sorted(result["kinds"].items()))
+    _log(f"   by kind: {kinds}")
+    if result["failures"]:
+        _log(f"   failures: {result['failures']}")
+    if result["name"] == "think":
+        met = lat["p95"] <= TARGET_P95_MS and not failures and not socket_errors
+        _log(f"   target p95 ≤ {TARGET_P95_MS} ms and no errors: {'met' if met else 'MISSED'}")
+
+
+def write_data(path: Path, officers: list[dict], today) -> None:
+    """The Lua table mix.lua reads: one entry per officer, and the agenda's date window."""
+    lines = ["return {"]
+    lines.append(f'  week_ago = "{today - timedelta(days=7)}",')
+    lines.append(f'  week_ahead = "{today + timedelta(days=7)}",')
+    lines.append("  officers = {")
+    for o in officers:
+        ids = ", ".join(str(c) for c in o["customers"])
+        lines.append(
+            f'    {{cookie = "{o["cookie"]}", token = "{o["token"]}", customers = {{{ids}}}}},'
+        )
+    lines += ["  },", "}"]
+    path.write_text("\n".join(lines) + "\n")
+    path.chmod(0o600)  # live session cookies and tokens until the run ends
+
+
+def main(argv=None) -> int:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(prog="python -m bench.load.run", description=__doc__)
+    parser.add_argument("--database", help="SQLAlchemy URL (default: DATABASE_URL)")
+    parser.add_argument("--runs", default="think,closed", help="think, closed or both")
+    parser.add_argument("--connections", type=int, default=50, help="concurrent clients")
+    parser.add_argument("--duration", type=int, default=60, help="seconds per run")
+    parser.add_argument("--officers", type=int, help="officers logged in (default: connections)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
+    parser.add_argument("--bind", default="127.0.0.1:8077")
+    parser.add_argument("--password", default=PASSWORD)
+    parser.add_argument("--wsgi", default="wsgi:app", help="gunicorn app (to try a patched app)")
+    parser.add_argument(
+        "--access-log", action="store_true", help="log every request (INFO) and sum up by page"
+    )
+    args = parser.parse_args(argv)
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk not found: apt-get install wrk")
+    runs = [r.strip() for r in args.runs.split(",") if r.strip()]
+    unknown = set(runs) - set(RUNS)
+    if unknown:
+        parser.error(f"unknown runs: {', '.join(sorted(unknown))}")
+    url = database_url(args.database)
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+
+    officers, today = prepare(url, args.officers or args.connections)
+    _log(f"{len(officers)} officers sampled, an API token each")
+    log_path = OUT_DIR / f"gunicorn-{stamp}.log"
+    level = "INFO" if args.access_log else "WARNING"
+    process, base = start_gunicorn(
+        url, args.bind, args.workers, args.threads, log_path, level, args.wsgi
+    )
+    results = []
+    try:
+        _log(f"gunicorn {args.workers} workers × {args.threads} threads on {base}; logging in")
+        login_all(base, officers, args.password)
+        data_path = OUT_DIR / "mix_data.lua"
+        write_data(data_path, officers, today)
+        for name in runs:
+            results.append(run_wrk(base, data_path, name, args.connections, args.duration))
+            report(results[-1])
+    finally:
+        stop_gunicorn(process)
+        drop_tokens(url)
+    out = OUT_DIR / f"results-{stamp}.json"
+    out.write_text(json.dumps({"database": url.rsplit("/", 1)[-1], "runs": results}, indent=2))
+    _log(f"\nresults: {out}\ngunicorn log: {log_path}")
+    if args.access_log:
+        access_summary(log_path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
