@@ -20,6 +20,12 @@
     var nextDate = form.querySelector("[name=next_date]");
     var grace = parseInt(form.dataset.graceDays || "0", 10);
     var suggested = null;
+    // A form shown again (after a refusal) carries the date suggested from the promise it had:
+    // keep treating it as a suggestion, so correcting the promise moves it along.
+    if (promisedDate && nextDate && promisedDate.value &&
+        nextDate.value === addDays(promisedDate.value, grace + 1)) {
+      suggested = nextDate.value;
+    }
 
     function showPromise() {
       if (ptpFields && outcome) {
