@@ -108,16 +108,9 @@ def _search(q: str):
     )
 
 
-def facilities_query(scope: PortfolioScope, as_of: date, filters: dict) -> sa.Select:
-    """Positions of the date in scope with their facility, customer, product and officer."""
-    stmt = (
-        sa.select(Position, Facility, Customer, Product, User)
-        .join(Facility, Facility.id == Position.facility_id)
-        .join(Customer, Customer.id == Position.customer_id)
-        .join(Product, Product.id == Facility.product_id)
-        .outerjoin(User, User.id == Position.officer_id)
-        .where(scope.condition, Position.as_of == as_of)
-    )
+def _filtered(stmt: sa.Select, scope: PortfolioScope, as_of: date, filters: dict) -> sa.Select:
+    """The scope, the date and the list filters as conditions on a select over positions."""
+    stmt = stmt.where(scope.condition, Position.as_of == as_of)
     if filters.get("kol"):
         stmt = stmt.where(Position.debtor_kol == filters["kol"])
     if filters.get("bucket"):
@@ -130,7 +123,37 @@ def facilities_query(scope: PortfolioScope, as_of: date, filters: dict) -> sa.Se
         stmt = stmt.where(watchlist_condition(scope, as_of))
     if filters.get("q"):
         stmt = stmt.where(_search(filters["q"]))
+    return stmt
+
+
+def facilities_query(scope: PortfolioScope, as_of: date, filters: dict) -> sa.Select:
+    """Positions of the date in scope with their facility, customer, product and officer."""
+    stmt = (
+        sa.select(Position, Facility, Customer, Product, User)
+        .join(Facility, Facility.id == Position.facility_id)
+        .join(Customer, Customer.id == Position.customer_id)
+        .join(Product, Product.id == Facility.product_id)
+        .outerjoin(User, User.id == Position.officer_id)
+    )
+    stmt = _filtered(stmt, scope, as_of, filters)
     return apply_sort(stmt, filters.get("sort"), SORTABLE, DEFAULT_SORT, Position.id)
+
+
+def count_facilities(scope: PortfolioScope, as_of: date, filters: dict) -> int:
+    """How many rows the listing has, joining only the tables a filter reads.
+
+    Every position has its facility, customer and product, so the joins of the listing never
+    remove a row; counting a branch's 12,000 positions through them cost a hash join over every
+    facility (bench/load: 84–123 ms against 1 ms without).
+    """
+    stmt = sa.select(sa.func.count(Position.id)).select_from(Position)
+    if filters.get("product") or filters.get("restructured") is not None or filters.get("q"):
+        stmt = stmt.join(Facility, Facility.id == Position.facility_id)
+    if filters.get("product"):
+        stmt = stmt.join(Product, Product.id == Facility.product_id)
+    if filters.get("q"):
+        stmt = stmt.join(Customer, Customer.id == Position.customer_id)
+    return db.session.scalar(_filtered(stmt, scope, as_of, filters)) or 0
 
 
 def _rows(result) -> list[FacilityRow]:
@@ -153,11 +176,9 @@ def _page(scope: PortfolioScope, as_of: date | None, filters: dict, per_page: in
     if as_of is None:
         return Page(items=[], page=page, per_page=per_page, total=0)
     stmt = facilities_query(scope, as_of, filters)
-    total = db.session.scalar(
-        sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
-    )
+    total = count_facilities(scope, as_of, filters)
     rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
-    return Page(items=_rows(rows), page=page, per_page=per_page, total=total or 0)
+    return Page(items=_rows(rows), page=page, per_page=per_page, total=total)
 
 
 def portfolio(actor, filters: dict, per_page: int) -> Portfolio:
