@@ -54,6 +54,13 @@ class Config:
         self.PTP_GRACE_DAYS = int(os.environ.get("PTP_GRACE_DAYS", 3))
         self.COMPLAINT_DUE_WORKING_DAYS = int(os.environ.get("COMPLAINT_DUE_WORKING_DAYS", 10))
         self.MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+        # Uploaded workbooks: refused past this size unpacked, or a part unpacking more than
+        # this many times its packed size (zip bomb); listing cells longer than this are refused.
+        self.MAX_XLSX_UNCOMPRESSED_BYTES = int(
+            os.environ.get("MAX_XLSX_UNCOMPRESSED_BYTES", 256 * 1024 * 1024)
+        )
+        self.MAX_XLSX_COMPRESSION_RATIO = int(os.environ.get("MAX_XLSX_COMPRESSION_RATIO", 100))
+        self.IMPORTS_MAX_CELL_CHARS = int(os.environ.get("IMPORTS_MAX_CELL_CHARS", 1000))
         # Web imports run in a background thread unless this is set (tests); uploads wait in
         # IMPORTS_UPLOAD_DIR (default: instance/uploads) until the admin confirms them.
         self.IMPORTS_RUN_INLINE = _bool("IMPORTS_RUN_INLINE", False)

@@ -233,6 +233,7 @@ def _date(check, name, col, filled, date_format):
     day = pc.cast(pc.list_element(parts, day_at), pa.int64())
     month = pc.cast(pc.list_element(parts, month_at), pa.int64())
     same = pc.and_(pc.equal(pc.day(parsed), day), pc.equal(pc.month(parsed), month))
+    same = pc.and_(same, pc.greater_equal(pc.year(parsed), 1))  # year 0000 does not exist
     parsed = pc.if_else(pc.fill_null(same, False), parsed, None)
     bad = pc.and_(filled, pc.is_null(parsed))
     check.flag(bad, name, f"Not a date in this file's format, {DATE_LABELS[date_format]}.")

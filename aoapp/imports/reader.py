@@ -5,17 +5,43 @@ the text means.
 """
 
 import io
+import struct
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+from flask import current_app, has_app_context
 
 from aoapp.imports.columns import header_map
 
 CSV_SUFFIXES = {".csv", ".txt"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+
+# Defaults of the settings of the same name (config.py): the longest cell a listing may hold, and
+# how large an uploaded workbook may be once unpacked, in all and relative to its packed size.
+IMPORTS_MAX_CELL_CHARS = 1_000
+MAX_XLSX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
+MAX_XLSX_COMPRESSION_RATIO = 100
+_RATIO_GRACE = 1024 * 1024  # small parts (styles, themes) may compress as well as they like
+
+# What a file that is not a listing usually begins with, for a plain refusal.
+SIGNATURES = (
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x7fELF", "a program"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel 97-2003 (.xls) or other Office file"),
+    (b"PK\x03\x04", "a ZIP archive or an Excel workbook"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+)
 
 
 class ListingRefused(Exception):
@@ -44,6 +70,7 @@ def read_listing(
     """Read a CSV or XLSX listing, refusing files that cannot be read as a whole."""
     path = Path(path)
     suffix = path.suffix.lower()
+    check_kind(path)
     if suffix in CSV_SUFFIXES:
         return _read_csv(path, encoding)
     if suffix in XLSX_SUFFIXES:
@@ -51,6 +78,140 @@ def read_listing(
     raise ListingRefused(
         f"Unsupported file type {suffix or '(none)'}: send a .csv or .xlsx listing."
     )
+
+
+def _setting(name: str, default: int) -> int:
+    value = current_app.config.get(name) if has_app_context() else None
+    return default if value is None else int(value)
+
+
+def _looks_like(head: bytes) -> str | None:
+    """What kind of non-listing file starts with `head`, if a known one."""
+    if head.startswith(b"MZ") and b"\x00" in head[:64]:
+        return "a Windows program (.exe)"
+    return next((kind for magic, kind in SIGNATURES if head.startswith(magic)), None)
+
+
+def check_kind(path: Path) -> None:
+    """Refuse a file whose content is plainly not what its suffix says (a PDF named .csv)."""
+    suffix = path.suffix.lower()
+    with path.open("rb") as file:
+        head = file.read(512)
+    kind = _looks_like(head)
+    if suffix in CSV_SUFFIXES and kind:
+        hint = " If it is a workbook, name it .xlsx." if head.startswith(b"PK") else ""
+        raise ListingRefused(
+            f"The file is not a CSV listing: it looks like {kind}. Send the loan listing as "
+            f".csv or .xlsx.{hint}"
+        )
+    if suffix in XLSX_SUFFIXES and not head.startswith(b"PK\x03\x04"):
+        what = f"it looks like {kind}" if kind else "it is not an Excel .xlsx workbook"
+        hint = " Open it in Excel and save it as .xlsx." if "97-2003" in (kind or "") else ""
+        raise ListingRefused(f"The XLSX file cannot be read: {what}.{hint}")
+
+
+def check_xlsx_archive(
+    path: str | Path, max_bytes: int | None = None, max_ratio: int | None = None
+) -> None:
+    """Refuse a workbook that would unpack to more than `max_bytes` in all, or whose parts
+    unpack more than `max_ratio` times their packed size (a zip bomb), before anything opens it.
+
+    The parts are inflated as a stream and counted, not kept, so the sizes the archive declares
+    are checked against what it really holds; a bomb stops within its first megabytes.
+    Limits: MAX_XLSX_UNCOMPRESSED_BYTES and MAX_XLSX_COMPRESSION_RATIO.
+    """
+    path = Path(path)
+    if max_bytes is None:
+        max_bytes = _setting("MAX_XLSX_UNCOMPRESSED_BYTES", MAX_XLSX_UNCOMPRESSED_BYTES)
+    if max_ratio is None:
+        max_ratio = _setting("MAX_XLSX_COMPRESSION_RATIO", MAX_XLSX_COMPRESSION_RATIO)
+    too_large = (
+        f"The workbook is too large once unpacked: at most {max_bytes // (1024 * 1024)} MB of "
+        "sheet data is accepted. Split the listing, or send it as CSV."
+    )
+    bomb = _bomb_message(max_ratio)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ListingRefused(f"The XLSX file cannot be read: {error}.") from None
+    if len(members) > 10_000:
+        raise ListingRefused("The workbook is refused: it holds too many parts.")
+    for info in members:
+        if info.file_size > _RATIO_GRACE and info.file_size > max_ratio * info.compress_size:
+            raise ListingRefused(bomb)
+    if sum(info.file_size for info in members) > max_bytes:
+        raise ListingRefused(too_large)
+    total = 0
+    with path.open("rb") as raw:
+        for info in members:
+            total += _inflated_size(raw, info, max_bytes - total, max_ratio, too_large, bomb)
+
+
+def _bomb_message(ratio: int) -> str:
+    return (
+        f"The workbook is refused: one of its parts unpacks to more than {ratio} times its "
+        "packed size, which real listings never do (a damaged or malicious file)."
+    )
+
+
+def _inflated_size(raw, info: zipfile.ZipInfo, budget: int, ratio: int, large: str, bomb: str):
+    """The real unpacked size of one part, counted chunk by chunk within `budget`."""
+    if info.flag_bits & 0x1:
+        raise ListingRefused("The workbook is password-protected: save it without a password.")
+    raw.seek(info.header_offset)
+    header = raw.read(30)
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        raise ListingRefused("The XLSX file cannot be read: it is damaged.")
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    raw.seek(name_length + extra_length, io.SEEK_CUR)
+    if info.compress_type == zipfile.ZIP_STORED:
+        if info.compress_size > budget:
+            raise ListingRefused(large)
+        return info.compress_size
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        raise ListingRefused("The XLSX file cannot be read: it uses an unusual compression.")
+    inflater = zlib.decompressobj(-15)
+    left, packed, size = info.compress_size, 0, 0
+    while left > 0 and not inflater.eof:
+        chunk = raw.read(min(left, 64 * 1024))
+        if not chunk:
+            break
+        left -= len(chunk)
+        packed += len(chunk)
+        data = chunk
+        while data and not inflater.eof:
+            try:
+                size += len(inflater.decompress(data, 1024 * 1024))
+            except zlib.error:
+                raise ListingRefused("The XLSX file cannot be read: it is damaged.") from None
+            if size > budget:
+                raise ListingRefused(large)
+            if size > _RATIO_GRACE and size > ratio * packed:
+                raise ListingRefused(bomb)
+            data = inflater.unconsumed_tail
+    return size
+
+
+def check_cells(columns: dict[str, pa.Array], first_row: int = 2) -> None:
+    """Refuse a listing with an absurdly long cell (a whole file in one quoted field), naming
+    its row (the header is row 1) and column; limit IMPORTS_MAX_CELL_CHARS."""
+    limit = _setting("IMPORTS_MAX_CELL_CHARS", IMPORTS_MAX_CELL_CHARS)
+    worst = None
+    for order, (name, column) in enumerate(columns.items()):
+        lengths = pc.utf8_length(column)
+        over = pc.indices_nonzero(pc.fill_null(pc.greater(lengths, limit), False))
+        if len(over):
+            index = over[0].as_py()
+            found = (index, order, name, lengths[index].as_py())
+            worst = min(worst, found) if worst else found
+    if worst:
+        index, _order, name, length = worst
+        raise ListingRefused(
+            f"Row {first_row + index}, column {name}: the cell holds {length:,} characters; a "
+            f"cell may hold at most {limit:,}. Check how the listing was exported (a missing "
+            "closing quote makes one cell swallow the rest of the file)."
+        )
 
 
 def _decode(data: bytes, encoding: str | None) -> tuple[bytes, str]:
@@ -103,6 +264,9 @@ def _read_csv(path: Path, encoding: str | None) -> Listing:
         )
     except pa.ArrowInvalid as error:
         raise ListingRefused(f"The CSV file cannot be read: {_arrow_message(error)}") from None
+    check_cells(
+        {(headers[pos] or f"{pos + 1}"): table.column(f"c{pos}") for pos in range(len(headers))}
+    )
     columns = {name: table.column(f"c{pos}").combine_chunks() for name, pos in found.items()}
     return Listing(_canonical(columns, table.num_rows), "csv", encoding=used, delimiter=delimiter)
 
@@ -144,6 +308,16 @@ def _cell_text(value) -> str:
 def _read_xlsx(path: Path, sheet: str | None) -> Listing:
     from python_calamine import CalamineWorkbook
 
+    # Uploads were measured whole (check_xlsx_archive); any file still has its declared sizes
+    # checked, so a zip bomb never reaches the parser.
+    ratio = _setting("MAX_XLSX_COMPRESSION_RATIO", MAX_XLSX_COMPRESSION_RATIO)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ListingRefused(f"The XLSX file cannot be read: {error}.") from None
+    if any(i.file_size > _RATIO_GRACE and i.file_size > ratio * i.compress_size for i in members):
+        raise ListingRefused(_bomb_message(ratio))
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as error:  # calamine raises its own error types for broken files
@@ -166,13 +340,13 @@ def _read_xlsx(path: Path, sheet: str | None) -> Listing:
     for row in rows:
         pending.append(row)
         if len(pending) >= XLSX_CHUNK:
-            count += _flush_chunk(pending, found, chunks)
+            count += _flush_chunk(pending, found, chunks, headers, count)
             pending = []
     # Trailing blank rows Excel leaves behind are not data.
     while pending and all(_cell_text(v).strip() == "" for v in pending[-1]):
         pending.pop()
         blank_tail += 1
-    count += _flush_chunk(pending, found, chunks)
+    count += _flush_chunk(pending, found, chunks, headers, count)
     columns = {
         name: pa.concat_arrays(parts) if parts else pa.array([], pa.string())
         for name, parts in chunks.items()
@@ -183,14 +357,21 @@ def _read_xlsx(path: Path, sheet: str | None) -> Listing:
 XLSX_CHUNK = 50_000
 
 
-def _flush_chunk(rows: list[list], found: dict[str, int], chunks: dict[str, list]) -> int:
-    """Append one chunk of sheet rows to the per-column Arrow arrays."""
+def _flush_chunk(
+    rows: list[list], found: dict[str, int], chunks: dict[str, list], headers: list[str], done: int
+) -> int:
+    """Append one chunk of sheet rows to the per-column Arrow arrays (`done` rows before it)."""
     if not rows:
         return 0
-    for name, pos in found.items():
-        chunks[name].append(
-            pa.array([_cell_text(row[pos]) if pos < len(row) else "" for row in rows], pa.string())
+    arrays = {
+        name: pa.array(
+            [_cell_text(row[pos]) if pos < len(row) else "" for row in rows], pa.string()
         )
+        for name, pos in found.items()
+    }
+    check_cells({headers[found[name]]: array for name, array in arrays.items()}, done + 2)
+    for name, array in arrays.items():
+        chunks[name].append(array)
     return len(rows)
 
 

@@ -25,7 +25,14 @@ from aoapp.imports.parsing import (
     detect_date_format,
     detect_decimal,
 )
-from aoapp.imports.reader import CSV_SUFFIXES, XLSX_SUFFIXES, ListingRefused, read_listing
+from aoapp.imports.reader import (
+    CSV_SUFFIXES,
+    XLSX_SUFFIXES,
+    ListingRefused,
+    check_kind,
+    check_xlsx_archive,
+    read_listing,
+)
 
 SUFFIXES = CSV_SUFFIXES | XLSX_SUFFIXES
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
@@ -90,13 +97,23 @@ def check_file(storage: FileStorage | None) -> str:
 
 
 def save_file(storage: FileStorage) -> Path:
-    """Store an uploaded listing under a random name; refuse an empty file."""
+    """Store an uploaded listing under a random name; refuse an empty file, one whose content is
+    not what its name says (a PDF named .csv), and a workbook that unpacks too large (zip bomb)."""
     suffix = check_file(storage)
     path = upload_dir() / f"{secrets.token_hex(16)}{suffix}"
     storage.save(path)
-    if path.stat().st_size == 0:
+    try:
+        if path.stat().st_size == 0:
+            raise InvalidInput("The file is empty.", {"file": ["The file is empty."]})
+        try:
+            check_kind(path)
+            if suffix in XLSX_SUFFIXES:
+                check_xlsx_archive(path)
+        except ListingRefused as refusal:
+            raise InvalidInput(str(refusal), {"file": [str(refusal)]}) from None
+    except BaseException:
         path.unlink(missing_ok=True)
-        raise InvalidInput("The file is empty.", {"file": ["The file is empty."]})
+        raise
     return path
 
 
