@@ -81,8 +81,13 @@ def _configure_login(app: Flask) -> None:
     def load_user(user_id: str):
         if request.path.startswith("/api/"):
             return None  # the API never trusts the session cookie
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+        ident, _, epoch = user_id.partition(".")
+        if not (ident.isdigit() and epoch.isdigit()):
+            return None  # a cookie from before session epochs, or forged: log in again
+        user = db.session.get(User, int(ident))
+        if user is None or not user.active or user.session_epoch != int(epoch):
+            return None  # logged out (or password changed) since this cookie was issued
+        return user
 
     @login_manager.request_loader
     def load_user_from_token(req):

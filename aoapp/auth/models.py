@@ -61,10 +61,21 @@ class User(UserMixin, db.Model):
     first_failed_login_at: Mapped[datetime | None]
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
+    # Part of the id the session cookie carries: raising it (logout, password change) makes
+    # every cookie issued before dead, though signed-cookie sessions keep nothing on the server.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     branch: Mapped[Branch | None] = relationship(foreign_keys=[branch_id])
     supervised: Mapped[list[Branch]] = relationship(secondary=supervised_branches)
+
+    def get_id(self) -> str:
+        """The session's user id: the id and the session epoch (`12.3`)."""
+        return f"{self.id}.{self.session_epoch or 0}"
+
+    def end_sessions(self) -> None:
+        """Invalidate every session cookie issued so far (the caller commits)."""
+        self.session_epoch = (self.session_epoch or 0) + 1
 
     @property
     def is_active(self) -> bool:

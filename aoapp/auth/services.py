@@ -163,6 +163,7 @@ def set_password(user: User, password: str, actor=None) -> None:
     user.failed_login_count = 0
     user.first_failed_login_at = None
     user.locked_until = None
+    user.end_sessions()  # sessions opened with the old password end
     audit.record(actor, user, "password_reset", None, None)
     db.session.commit()
 

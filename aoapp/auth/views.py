@@ -66,7 +66,10 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    """Log out (POST, with CSRF)."""
+    """Log out (POST, with CSRF): this and every other session of the user end."""
+    if current_user.is_authenticated:
+        current_user.end_sessions()
+        db.session.commit()
     logout_user()
     session.clear()
     flash("You have been logged out.", "info")
@@ -111,6 +114,7 @@ def change_password():
             except DomainError as error:
                 form.new_password.errors = error.errors.get("password", [error.message])
             else:
+                login_user(current_user._get_current_object())  # this session goes on
                 flash("Password changed.", "success")
                 return redirect(url_for("auth.profile"))
     return _render_profile(password_form=form, status=422)
