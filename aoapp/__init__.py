@@ -67,7 +67,8 @@ def _root() -> Path:
 
 
 def _configure_login(app: Flask) -> None:
-    """Session login for pages; bearer tokens (only) for the API, which is CSRF-exempt."""
+    """Session login for pages; bearer tokens for the API (CSRF-exempt), which also lets the
+    pages' own scripts read it with the session cookie (see _page_script_read)."""
     from aoapp.auth.models import User
     from aoapp.auth.services import user_for_token
     from aoapp.errors import render_error
@@ -79,8 +80,8 @@ def _configure_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        if request.path.startswith("/api/"):
-            return None  # the API never trusts the session cookie
+        if request.path.startswith("/api/") and not _page_script_read():
+            return None  # otherwise the API trusts bearer tokens only
         ident, _, epoch = user_id.partition(".")
         if not (ident.isdigit() and epoch.isdigit()):
             return None  # a cookie from before session epochs, or forged: log in again
@@ -103,6 +104,20 @@ def _configure_login(app: Flask) -> None:
         if request.path.startswith("/api/"):
             return render_error(401, "Authentication required: send Authorization: Bearer <token>.")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _page_script_read() -> bool:
+    """A page's own script reading the API with the session cookie (the dashboards' charts).
+
+    Only reads (GET/HEAD), only with the X-Requested-With header, which a cross-site form, link
+    or image cannot send (and a cross-site script cannot without a CORS preflight, which the app
+    never grants), and only when the browser says the request is same-origin.
+    """
+    return (
+        request.method in ("GET", "HEAD")
+        and request.headers.get("X-Requested-With") == "XMLHttpRequest"
+        and request.headers.get("Sec-Fetch-Site", "same-origin") == "same-origin"
+    )
 
 
 def register_blueprints(app: Flask) -> None:
