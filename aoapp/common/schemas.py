@@ -1,5 +1,7 @@
 """marshmallow building blocks: plain-words messages, Indonesian ids, money, pages."""
 
+from decimal import ROUND_HALF_UP
+
 from marshmallow import Schema, ValidationError, fields, validate
 
 from aoapp.common.identity import InvalidNumber, normalize_nik, normalize_npwp, normalize_phone
@@ -100,6 +102,7 @@ class Money(fields.Decimal):
     def __init__(self, **kwargs):
         kwargs.setdefault("as_string", True)
         kwargs.setdefault("places", 2)
+        kwargs.setdefault("rounding", ROUND_HALF_UP)  # DOMAIN.md: money rounds half-up
         super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
