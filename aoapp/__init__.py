@@ -128,6 +128,8 @@ def register_blueprints(app: Flask) -> None:
     from aoapp.audit.views import bp as audit_bp
     from aoapp.auth.api import blp as auth_api
     from aoapp.auth.views import bp as auth_bp
+    from aoapp.campaigns.api import blp as campaigns_api
+    from aoapp.campaigns.views import bp as campaigns_bp
     from aoapp.complaints.api import complaints_blp
     from aoapp.complaints.views import bp as complaints_bp
     from aoapp.credit.api import facilities_blp, portfolio_blp, watchlist_blp
@@ -136,6 +138,8 @@ def register_blueprints(app: Flask) -> None:
     from aoapp.credit.visit_views import bp as visits_bp
     from aoapp.customers.api import blp as customers_api
     from aoapp.customers.views import bp as customers_bp
+    from aoapp.dashboards.api import dashboard_blp
+    from aoapp.dashboards.views import bp as dashboards_bp
     from aoapp.followups.api import followups_blp, promises_blp
     from aoapp.followups.views import bp as followups_bp
     from aoapp.imports.api import imports_blp
@@ -146,9 +150,12 @@ def register_blueprints(app: Flask) -> None:
     from aoapp.prospects.views import bp as prospects_bp
     from aoapp.reports.api import reports_blp
     from aoapp.reports.views import bp as reports_bp
+    from aoapp.targets.api import blp as targets_api
+    from aoapp.targets.views import bp as targets_bp
 
     for blueprint in (
         auth_bp,
+        dashboards_bp,
         admin_bp,
         prospects_bp,
         customers_bp,
@@ -161,6 +168,8 @@ def register_blueprints(app: Flask) -> None:
         complaints_bp,
         agenda_bp,
         reports_bp,
+        targets_bp,
+        campaigns_bp,
     ):
         app.register_blueprint(blueprint)
     for blp in (
@@ -178,7 +187,10 @@ def register_blueprints(app: Flask) -> None:
         promises_blp,
         complaints_blp,
         agenda_blp,
+        dashboard_blp,
         reports_blp,
+        targets_api,
+        campaigns_api,
     ):
         csrf.exempt(blp)
         _limit_failed_authentication(blp)
@@ -189,9 +201,9 @@ def register_blueprints(app: Flask) -> None:
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login"))
         if current_user.role == "officer":
-            return redirect(url_for("agenda.home"))
+            return redirect(url_for("dashboards.officer"))
         if current_user.role == "supervisor":
-            return redirect(url_for("agenda.team"))
+            return redirect(url_for("dashboards.team"))
         return redirect(url_for("prospects.index"))
 
     @app.get("/healthz")

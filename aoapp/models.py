@@ -3,6 +3,7 @@
 from aoapp.agenda.models import CalendarFeed
 from aoapp.audit.models import AuditEntry
 from aoapp.auth.models import ApiToken, Branch, User, supervised_branches
+from aoapp.campaigns.models import Campaign, campaign_branches, campaign_products
 from aoapp.complaints.models import Complaint
 from aoapp.credit.models import (
     CollectibilityBand,
@@ -17,12 +18,14 @@ from aoapp.imports.models import PositionImport
 from aoapp.products.models import Introduction, Product
 from aoapp.prospects.models import Prospect, ProspectStatusChange
 from aoapp.reports.models import Report
+from aoapp.targets.models import Target
 
 __all__ = [
     "ApiToken",
     "AuditEntry",
     "Branch",
     "CalendarFeed",
+    "Campaign",
     "CollectibilityBand",
     "Complaint",
     "Customer",
@@ -39,6 +42,9 @@ __all__ = [
     "Prospect",
     "ProspectStatusChange",
     "Report",
+    "Target",
     "User",
+    "campaign_branches",
+    "campaign_products",
     "supervised_branches",
 ]

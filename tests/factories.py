@@ -127,3 +127,40 @@ def make_world() -> World:
         remote=make_user("ao.dewi", "officer", "BDG01"),
         bdg_supervisor=make_user("spv.bdg", "supervisor", "BDG01"),
     )
+
+
+def make_campaign(name: str = "Pameran UMKM", branches=("JKT01",), **kw):
+    """A campaign running in the branches with these codes (inserted directly)."""
+    from aoapp.auth.models import Branch
+    from aoapp.campaigns.models import Campaign
+
+    values = {
+        "channel": "event",
+        "starts_on": date(2026, 9, 1),
+        "ends_on": date(2026, 10, 31),
+    }
+    values.update(kw)
+    products = values.pop("products", [])
+    campaign = Campaign(name=name, **values)
+    campaign.branches = [
+        db.session.scalar(db.select(Branch).where(Branch.code == code)) for code in branches
+    ]
+    campaign.products = list(products)
+    db.session.add(campaign)
+    db.session.commit()
+    return campaign
+
+
+def make_target(officer: User, month: date, set_by: User | None = None, **metrics):
+    """One officer's targets for the month of `month` (metrics as Target columns)."""
+    from aoapp.targets.models import Target
+
+    target = Target(
+        officer_id=officer.id,
+        month=month.replace(day=1),
+        set_by_id=set_by.id if set_by else None,
+        **metrics,
+    )
+    db.session.add(target)
+    db.session.commit()
+    return target

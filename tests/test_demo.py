@@ -10,6 +10,7 @@ from aoapp.products.models import Introduction
 from aoapp.prospects.models import Prospect, ProspectStatus
 
 DEMO_PASSWORD = "demo-password-1"
+PAGE_SCRIPT = {"X-Requested-With": "XMLHttpRequest", "Sec-Fetch-Site": "same-origin"}
 
 
 def _row_counts() -> dict[str, int]:
@@ -161,3 +162,76 @@ class TestDemoReports:
         path = Path(app.config["EXPORTS_DIR"]) / branch.path
         assert response.data == path.read_bytes()
         assert load_workbook(path, read_only=True).sheetnames[0] == "Summary"
+
+
+class TestDemoCampaigns:
+    def test_two_campaigns_with_tagged_prospects_and_introductions(self, runner, client, auth):
+        from aoapp.campaigns.models import Campaign
+
+        result = runner.invoke(args=["seed-demo"], env={"DEMO_PASSWORD": None})
+        assert result.exit_code == 0, result.output
+        assert "campaigns: 2 created" in result.stderr
+        campaigns = {c.name: c for c in db.session.scalars(sa.select(Campaign))}
+        assert set(campaigns) == {"Pameran UMKM Jakarta", "Promo KUR Digital"}
+        fair, digital = campaigns["Pameran UMKM Jakarta"], campaigns["Promo KUR Digital"]
+        assert (fair.channel, [b.code for b in fair.branches]) == ("event", ["JKT01"])
+        assert [b.code for b in digital.branches] == ["BDG01", "JKT01"]
+        assert fair.cost and digital.cost and fair.products and digital.products
+
+        def tagged(model, campaign):
+            return db.session.scalars(
+                sa.select(model).where(model.campaign_id == campaign.id)
+            ).all()
+
+        fair_prospects = tagged(Prospect, fair)
+        assert len(fair_prospects) == 8
+        assert {p.status for p in fair_prospects} == {"contacted", "applied", "won", "lost"}
+        assert len(tagged(Prospect, digital)) == 13 and len(tagged(Introduction, digital)) == 6
+        # Every tag is a campaign of the owner's branch.
+        for campaign in (fair, digital):
+            branches = {b.id for b in campaign.branches}
+            assert all(p.owner.branch_id in branches for p in tagged(Prospect, campaign))
+
+        again = runner.invoke(args=["seed-demo"], env={"DEMO_PASSWORD": None})
+        assert "campaigns: 0 created, 2 already present" in again.stderr
+        assert "campaign tags: 0 created, 27 already present" in again.stderr
+
+        auth.login("spv.jkt", DEMO_PASSWORD)
+        page = client.get(f"/campaigns/{fair.id}").get_data(as_text=True)
+        assert 'data-stat="converted_customers"' in page and "Pameran UMKM Jakarta" in page
+        stats = client.get(f"/api/v1/campaigns/{fair.id}/stats", headers=PAGE_SCRIPT).get_json()
+        assert (stats["prospects_collected"], stats["converted_customers"]) == (8, 2)
+        assert stats["cost_per_converted_customer"] == "12500000.00"
+
+
+class TestDemoTargets:
+    def test_every_officer_has_targets_for_this_month_and_the_three_before(self, runner):
+        from decimal import Decimal
+
+        from aoapp.audit.models import AuditEntry
+        from aoapp.targets.models import Target
+        from aoapp.targets.services import add_months, current_month
+
+        result = runner.invoke(args=["seed-demo"], env={"DEMO_PASSWORD": None})
+        assert result.exit_code == 0, result.output
+        assert "targets: 12 created" in result.stderr
+        now = current_month()
+        months = {add_months(now, -n) for n in range(4)}
+        rows = db.session.scalars(sa.select(Target)).all()
+        by_officer: dict[str, set] = {}
+        for row in rows:
+            by_officer.setdefault(row.officer.username, set()).add(row.month)
+        assert by_officer == dict.fromkeys(["ao.budi", "ao.sari", "ao.dewi"], months)
+        sari = next(r for r in rows if r.officer.username == "ao.sari" and r.month == now)
+        assert (sari.max_npl_ratio, sari.new_disbursement, sari.set_by.username) == (
+            Decimal("0.0300"),
+            Decimal("750000000.00"),
+            "spv.jkt",
+        )
+        dewi = {r.set_by.username for r in rows if r.officer.username == "ao.dewi"}
+        assert dewi == {"admin"}  # BDG01 has no supervisor in the demo
+        assert all(r.new_customers and r.followups_done for r in rows)
+        audited = sa.select(sa.func.count()).where(AuditEntry.entity_type == "target")
+        assert db.session.scalar(audited) == 12
+        again = runner.invoke(args=["seed-demo"], env={"DEMO_PASSWORD": None})
+        assert "targets: 0 created, 12 already present" in again.stderr

@@ -322,3 +322,170 @@ class TestApiLists:
 
     def test_agenda(self, client, world, headers):
         check(client, "/api/v1/agenda", grow_agenda(world.officer), count_of('"kind"'), headers)
+
+
+def grow_campaigns(officer, branches=("JKT01", "BDG01")):
+    """Campaigns of two branches promoting a product, each with a prospect of `officer`."""
+    from tests.factories import make_campaign
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            k = next(_seq)
+            product = make_product(f"CMP{k}")
+            campaign = make_campaign(f"Campaign QC{k:04d}", branches=branches, products=[product])
+            make_prospect(officer, campaign_id=campaign.id)
+
+    return grow
+
+
+def grow_introductions(officer):
+    """Introductions of `officer` to prospects and customers, half of them tagged."""
+    from tests.factories import make_campaign
+
+    def grow(n: int) -> None:
+        for i in range(n):
+            k = next(_seq)
+            product = make_product(f"INT{k}")
+            campaign = make_campaign(f"Intro campaign {k}") if i % 2 else None
+            subject = (
+                {"prospect_id": make_prospect(officer).id}
+                if i % 2
+                else {"customer_id": make_customer(officer).id}
+            )
+            db.session.add(
+                Introduction(
+                    **subject,
+                    product_id=product.id,
+                    officer_id=officer.id,
+                    introduced_on=date(2026, 10, 1) - timedelta(days=k % 30),
+                    place="branch",
+                    outcome="interested",
+                    campaign_id=campaign.id if campaign else None,
+                )
+            )
+            db.session.commit()
+
+    return grow
+
+
+class TestCampaignAndIntroductionLists:
+    def test_campaigns_list_of_a_supervisor(self, client, auth, world):
+        auth.login("spv.jkt")
+        shown = count_of(r"data-campaign=")
+        check(client, "/campaigns/", grow_campaigns(world.colleague), shown)
+
+    def test_campaigns_api(self, client, api, world):
+        headers = api(world.supervisor).headers
+        assert client.get("/api/v1/users/me", headers=headers).status_code == 200
+        shown = count_of(r'"channel"')
+        check(client, "/api/v1/campaigns", grow_campaigns(world.colleague), shown, headers)
+
+    def test_introductions_list_of_a_supervisor(self, client, auth, world):
+        auth.login("spv.jkt")
+        shown = count_of(r"data-introduction=")
+        check(client, "/products/introductions/", grow_introductions(world.colleague), shown)
+
+    def test_introductions_list_of_an_officer(self, client, auth, world):
+        auth.login("ao.budi")
+        shown = count_of(r"data-introduction=")
+        check(client, "/products/introductions/", grow_introductions(world.officer), shown)
+
+
+def grow_dashboard_team(branch="JKT01"):
+    """Officers of `branch`, each with a debtor on two listings, a prospect, a follow-up due
+    today, a complaint and a target for the current month."""
+    from aoapp.targets.models import Target
+    from tests.factories import make_user
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            officer = make_user(f"ao.qc{next(_seq)}", "officer", branch)
+            customer = make_customer(officer)
+            facility = make_facility(customer)
+            post_listing(EARLIER, [(facility, 0, 1000)])
+            post_listing(AS_OF, [(facility, 40, 900)])
+            make_prospect(officer)
+            followup_h.followup(officer, customer=customer)
+            agenda_h.complaint(customer, due_date=agenda_h.days(-1))
+            month = followup_h.today().replace(day=1)
+            db.session.add(Target(officer_id=officer.id, month=month, followups_done=3))
+            db.session.commit()
+
+    return grow
+
+
+def grow_dashboard_officer(officer):
+    """The officer's debtors on two listings, with follow-ups and complaints."""
+    portfolio = grow_portfolio(officer)
+
+    def grow(n: int) -> None:
+        portfolio(n)
+        for _ in range(n):
+            customer = make_customer(officer)
+            followup_h.followup(officer, customer=customer, planned_date=followup_h.days(-2))
+            agenda_h.complaint(customer, due_date=agenda_h.days(3))
+
+    return grow
+
+
+def json_count(*path):
+    """The length (list) or value (number) at `path` of a JSON body."""
+    import json
+
+    def shown(body: str) -> int:
+        value = json.loads(body)
+        for key in path:
+            value = value[key]
+        return len(value) if isinstance(value, list) else value
+
+    return shown
+
+
+class TestDashboardApi:
+    def test_team_dashboard_of_a_supervisor(self, client, api, world):
+        headers = api(world.supervisor).headers
+        assert client.get("/api/v1/users/me", headers=headers).status_code == 200
+        shown = json_count("officers")
+        check(client, "/api/v1/dashboard/team", grow_dashboard_team(), shown, headers)
+
+    def test_team_dashboard_of_the_bank(self, client, api, world):
+        headers = api(world.admin).headers
+        assert client.get("/api/v1/users/me", headers=headers).status_code == 200
+        shown = json_count("officers")
+        check(client, "/api/v1/dashboard/team", grow_dashboard_team("BDG01"), shown, headers)
+
+    def test_officer_dashboard(self, client, api, world):
+        headers = api(world.officer).headers
+        assert client.get("/api/v1/users/me", headers=headers).status_code == 200
+        shown = json_count("portfolio", "facilities")
+        check(
+            client,
+            "/api/v1/dashboard/officer",
+            grow_dashboard_officer(world.officer),
+            shown,
+            headers,
+        )
+
+
+def grow_targets(branch_code: str = "JKT01"):
+    """Officers of the branch, each with this month's targets (rows of the targets grid)."""
+    from aoapp.targets.services import current_month
+    from tests.factories import make_target, make_user
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            officer = make_user(f"ao.qc{next(_seq)}", "officer", branch_code)
+            make_target(officer, current_month(), new_customers=2, followups_done=60)
+
+    return grow
+
+
+class TestTargetsPage:
+    def test_the_supervisor_s_grid(self, client, auth, world):
+        auth.login("spv.jkt")
+        check(client, "/targets/", grow_targets(), count_of(r'<tr data-officer="ao\.'))
+
+    def test_the_api_list(self, client, api, world):
+        headers = api(world.supervisor).headers
+        assert client.get("/api/v1/users/me", headers=headers).status_code == 200
+        check(client, "/api/v1/targets", grow_targets(), count_of('"officer_username"'), headers)

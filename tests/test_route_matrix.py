@@ -92,6 +92,8 @@ def _foreign_records(world) -> dict[str, object]:
     promise = followup_helpers.promise(followup_helpers.followup(remote, facility=facility))
     complaint = complaint_helpers.complaint(customer)
     token = auth_services.create_token(db.session.merge(remote), "remote")[0]
+    factories.make_target(remote, date(2026, 10, 1), new_customers=1)
+    campaign = factories.make_campaign("Pameran Bandung", branches=("BDG01",))
     return {
         "prospect_id": prospect.id,
         "customer_id": customer.id,
@@ -105,7 +107,10 @@ def _foreign_records(world) -> dict[str, object]:
         "complaint_id": complaint.id,
         "report_id": report.id,
         "user_id": remote.id,
+        "officer_id": remote.id,  # targets of an officer of BDG01
+        "month": "2026-10",
         "token_id": token.id,
+        "campaign_id": campaign.id,
         "entity_id": prospect.id,
         "entity": "prospect",
         "token": "0" * 32,

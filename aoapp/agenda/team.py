@@ -79,7 +79,7 @@ def team_branches(actor, branch_id: int | None = None) -> tuple[list[Branch], Br
     return [chosen], chosen
 
 
-def _counts(officer_ids: list[int], today: date) -> tuple[dict, dict]:
+def workload_counts(officer_ids: list[int], today: date) -> tuple[dict, dict]:
     """Planned follow-ups by group and open complaints per officer (two grouped queries)."""
     until = today + timedelta(days=HORIZON_DAYS)
     day = FollowUp.planned_date
@@ -187,7 +187,7 @@ def team_agenda(actor, branch_id: int | None = None, today: date | None = None) 
         )
     )
     officer_ids = [o.id for o in officers]
-    followup_counts, complaint_counts = _counts(officer_ids, today)
+    followup_counts, complaint_counts = workload_counts(officer_ids, today)
     rows = []
     for officer in officers:
         overdue, due_today, upcoming = followup_counts.get(officer.id, (0, 0, 0))

@@ -54,8 +54,8 @@ class Facilities(MethodView):
     def get(self, filters):
         """List facilities with their position on `as_of` (default: the latest listing).
 
-        Filters: officer, branch, kol (effective), bucket, product, watchlist, restructured, q;
-        sort; page, per_page.
+        Filters: officer, branch, kol (effective), kol_min, dpd_min, bucket, product, watchlist,
+        restructured, q; sort; page, per_page.
         """
         return portfolio.list_facilities(_me(), filters, filters["per_page"])
 

@@ -9,7 +9,7 @@ customer is later reassigned.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
@@ -175,6 +175,15 @@ def scope_previous_as_of(scope: PortfolioScope, as_of: date) -> date | None:
 def scope_next_as_of(scope: PortfolioScope, as_of: date) -> date | None:
     """The listing date after `as_of` in the scope."""
     stmt = sa.select(sa.func.min(Position.as_of)).where(scope.condition, Position.as_of > as_of)
+    return db.session.scalar(stmt)
+
+
+def previous_month_end(as_of: date) -> date | None:
+    """The last listing date (bank-wide) in the calendar month before as_of's month."""
+    last = as_of.replace(day=1) - timedelta(days=1)
+    stmt = sa.select(sa.func.max(Position.as_of)).where(
+        Position.as_of.between(last.replace(day=1), last)
+    )
     return db.session.scalar(stmt)
 
 

@@ -113,6 +113,10 @@ def _filtered(stmt: sa.Select, scope: PortfolioScope, as_of: date, filters: dict
     stmt = stmt.where(scope.condition, Position.as_of == as_of)
     if filters.get("kol"):
         stmt = stmt.where(Position.debtor_kol == filters["kol"])
+    if filters.get("kol_min"):
+        stmt = stmt.where(Position.debtor_kol >= filters["kol_min"])
+    if filters.get("dpd_min") is not None:
+        stmt = stmt.where(Position.dpd >= filters["dpd_min"])
     if filters.get("bucket"):
         stmt = stmt.where(_bucket_condition(filters["bucket"]))
     if filters.get("product"):

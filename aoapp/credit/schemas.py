@@ -28,6 +28,18 @@ class FacilityFilterSchema(PageArgsSchema, ScopeArgsSchema):
         validate=validate.OneOf(KOLS, error="Kol is 1 to 5."),
         metadata={"description": "Effective (debtor) Kol"},
     )
+    kol_min = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(KOLS, error="Kol is 1 to 5."),
+        metadata={"description": "Effective (debtor) Kol at least this (3: non-performing)"},
+    )
+    dpd_min = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=0, max=100_000, error="Days past due is 0 or more."),
+        metadata={"description": "At least this many days past due (31: PAR 30)"},
+    )
     bucket = fields.String(
         load_default=None,
         allow_none=True,

@@ -64,6 +64,16 @@ class CustomerFilterSchema(PageArgsSchema):
     officer = Id(load_default=None, allow_none=True)
     customer_type = choice(CustomerType, load_default=None, allow_none=True)
     q = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    debtor_on = fields.Date(
+        load_default=None,
+        allow_none=True,
+        error_messages={"invalid": "Not a valid date (use YYYY-MM-DD)."},
+        metadata={
+            "description": "Debtors on that listing date: customers with a position dated that "
+            "day; with `officer`, positions booked to that officer then (the debtors KPI), "
+            "whoever the customer is assigned to now"
+        },
+    )
 
 
 class ReassignSchema(BaseSchema):

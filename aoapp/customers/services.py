@@ -14,6 +14,7 @@ from aoapp.auth.models import Role, User
 from aoapp.auth.scoping import can_see, get_visible, visible_to
 from aoapp.common.locking import check_version, stale_message
 from aoapp.common.pagination import Page, apply_sort, paginate
+from aoapp.credit.models import Position
 from aoapp.customers.models import Customer, CustomerType, ProductHolding
 from aoapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from aoapp.extensions import db
@@ -204,7 +205,11 @@ def filtered_query(actor, filters: dict) -> sa.Select:
     )
     if filters.get("segment"):
         stmt = stmt.where(Customer.segment == filters["segment"])
-    if filters.get("officer"):
+    if filters.get("debtor_on"):
+        stmt = stmt.where(
+            Customer.id.in_(_debtors_on(filters["debtor_on"], filters.get("officer")))
+        )
+    elif filters.get("officer"):
         stmt = stmt.where(Customer.officer_id == filters["officer"])
     if filters.get("customer_type"):
         stmt = stmt.where(Customer.customer_type == filters["customer_type"])
@@ -219,6 +224,14 @@ def filtered_query(actor, filters: dict) -> sa.Select:
             conditions.append(Customer.phone.contains(digits.lstrip("0")))
         stmt = stmt.where(sa.or_(*conditions))
     return apply_sort(stmt, filters.get("sort"), SORTABLE, "name", Customer.id)
+
+
+def _debtors_on(as_of: date, officer_id: int | None) -> sa.Select:
+    """Ids of customers with a position on `as_of` (booked to `officer_id`, when given)."""
+    stmt = sa.select(Position.customer_id).where(Position.as_of == as_of)
+    if officer_id:
+        stmt = stmt.where(Position.officer_id == officer_id)
+    return stmt
 
 
 def list_customers(actor, filters: dict, per_page: int) -> Page:

@@ -45,9 +45,17 @@ class Seeder:
             self.holdings(customers)
             prospects = self.prospects(officer, officer_no, region, customers)
             self.introductions(officer, prospects, customers)
+        self.campaigns()
         self.credit()
         self.followups()
+        self.targets()
         self.reports()
+
+    def campaigns(self) -> None:
+        """Two marketing campaigns, with some demo prospects and introductions tagged."""
+        from aoapp.demo.campaigns import seed_campaigns
+
+        seed_campaigns(self.created, self.present, self.today)
 
     def credit(self) -> None:
         """12 month-end loan listings for the demo officers, through the real import."""
@@ -62,6 +70,12 @@ class Seeder:
         from aoapp.demo.followups import seed_followups
 
         seed_followups(self.created, self.present, self.today)
+
+    def targets(self) -> None:
+        """Monthly targets of the demo officers (this month and the three before)."""
+        from aoapp.demo.targets import seed_targets
+
+        seed_targets(self.created, self.present, self.today)
 
     def reports(self) -> None:
         """Last month's customer and portfolio workbooks (skipped when already on disk)."""
@@ -190,7 +204,6 @@ class Seeder:
                 "source": source,
                 "referrer_customer": customers[referrer].id if isinstance(referrer, int) else None,
                 "referrer_name": referrer if isinstance(referrer, str) else None,
-                "campaign": "Pameran UMKM 2025" if source == "event" else None,
                 "next_follow_up_date": self.today + timedelta(days=follow)
                 if follow is not None
                 else None,

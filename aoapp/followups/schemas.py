@@ -115,13 +115,34 @@ class MissedSchema(BaseSchema):
 
 
 class FollowUpFilterSchema(PageArgsSchema):
-    """Filters of the follow-up list (page and API); `planned_from`/`planned_to` are inclusive."""
+    """Filters of the follow-up list (page and API); every from/to range is inclusive."""
 
     owner = _id(load_default=None, allow_none=True)
     status = choice(FollowUpStatus, load_default=None, allow_none=True)
     purpose = choice(Purpose, load_default=None, allow_none=True)
     planned_from = fields.Date(load_default=None, allow_none=True, error_messages=DATE)
     planned_to = fields.Date(load_default=None, allow_none=True, error_messages=DATE)
+    done_from = fields.Date(
+        load_default=None,
+        allow_none=True,
+        error_messages=DATE,
+        metadata={"description": "Done on or after this day (bank's time zone)"},
+    )
+    done_to = fields.Date(
+        load_default=None,
+        allow_none=True,
+        error_messages=DATE,
+        metadata={"description": "Done on or before this day (bank's time zone)"},
+    )
+    overdue_on = fields.Date(
+        load_default=None,
+        allow_none=True,
+        error_messages=DATE,
+        metadata={
+            "description": "Overdue at the end of this day: planned for an earlier day and not "
+            "done by then (still planned, or done only later), as the officer KPI counts them"
+        },
+    )
     customer = _id(load_default=None, allow_none=True)
     facility = _id(load_default=None, allow_none=True)
     prospect = _id(load_default=None, allow_none=True)
@@ -142,6 +163,13 @@ class PromiseFilterSchema(PageArgsSchema):
     facility = _id(load_default=None, allow_none=True)
     promised_from = fields.Date(load_default=None, allow_none=True, error_messages=DATE)
     promised_to = fields.Date(load_default=None, allow_none=True, error_messages=DATE)
+    recorded_by = _id(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "The officer who recorded the promise (as the PTP KPIs count)"},
+    )
+    deadline_from = fields.Date(load_default=None, allow_none=True, error_messages=DATE)
+    deadline_to = fields.Date(load_default=None, allow_none=True, error_messages=DATE)
     sort = _sort(PROMISE_SORT_KEYS)
 
 

@@ -14,7 +14,7 @@ from aoapp.common.dates import bank_today
 from aoapp.common.pagination import Page
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
-from aoapp.followups import promises
+from aoapp.followups import conditions, promises
 from aoapp.followups.actions import (  # noqa: F401  (the service's public changes)
     CONFLICT,
     can_act,
@@ -106,6 +106,9 @@ def filtered_query(actor, filters: dict) -> sa.Select:
         stmt = stmt.where(FollowUp.planned_date >= filters["planned_from"])
     if filters.get("planned_to"):
         stmt = stmt.where(FollowUp.planned_date <= filters["planned_to"])
+    for name in ("done_from", "done_to", "overdue_on"):
+        if filters.get(name):
+            stmt = stmt.where(getattr(conditions, name)(filters[name]))
     if filters.get("suggested") is not None:
         suggested = FollowUp.suggestion.is_not(None)
         stmt = stmt.where(suggested if filters["suggested"] else sa.not_(suggested))
@@ -195,6 +198,12 @@ def promise_query(actor, filters: dict, *, today: date | None = None) -> sa.Sele
         stmt = stmt.where(PromiseToPay.promised_date >= filters["promised_from"])
     if filters.get("promised_to"):
         stmt = stmt.where(PromiseToPay.promised_date <= filters["promised_to"])
+    if filters.get("recorded_by") is not None:
+        stmt = stmt.where(PromiseToPay.officer_id == filters["recorded_by"])
+    if filters.get("deadline_from"):
+        stmt = stmt.where(PromiseToPay.deadline >= filters["deadline_from"])
+    if filters.get("deadline_to"):
+        stmt = stmt.where(PromiseToPay.deadline <= filters["deadline_to"])
     return _order(stmt, filters.get("sort"), PROMISE_SORTS, "-promised_date", PromiseToPay.id)
 
 

@@ -79,8 +79,13 @@ def promises_page():
     """Promises to pay the user may see, with their state, filtered by state, paged."""
     filters = load_filters(PromiseFilterSchema())
     page = services.list_promises(current_user, filters, HTML_PER_PAGE)
-    states = [s.value for s in PromiseState]
-    return render_template("followups/promises.html", page=page, filters=filters, states=states)
+    return render_template(
+        "followups/promises.html",
+        page=page,
+        filters=filters,
+        states=[s.value for s in PromiseState],
+        owners=services.visible_owners(current_user),
+    )
 
 
 def _party_choices() -> list:

@@ -88,6 +88,7 @@ class Introduction(db.Model):
     understood: Mapped[bool] = mapped_column(default=False)
     outcome: Mapped[str] = mapped_column(sa.String(20))
     follow_up_date: Mapped[date | None]
+    campaign_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaigns.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -95,3 +96,4 @@ class Introduction(db.Model):
     officer = relationship("User")
     prospect = relationship("Prospect", back_populates="introductions")
     customer = relationship("Customer", back_populates="introductions")
+    campaign = relationship("Campaign")

@@ -66,6 +66,11 @@ class IntroductionUpdateSchema(BaseSchema):
     understood = fields.Boolean(load_default=False)
     outcome = choice(IntroductionOutcome, required=True)
     follow_up_date = fields.Date(allow_none=True, load_default=None)
+    campaign_id = Id(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "A campaign that runs in the branch of the subject's officer."},
+    )
 
 
 class IntroductionInputSchema(IntroductionUpdateSchema):
@@ -82,6 +87,20 @@ class IntroductionFilterSchema(PageArgsSchema):
     customer = Id(load_default=None, allow_none=True)
     outcome = choice(IntroductionOutcome, load_default=None, allow_none=True)
     product = fields.String(load_default=None, allow_none=True)  # product code
+    officer = Id(load_default=None, allow_none=True)
+    campaign = Id(load_default=None, allow_none=True)
+    date_from = fields.Date(
+        data_key="from",
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Introduced on or after this day."},
+    )
+    date_to = fields.Date(
+        data_key="to",
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Introduced on or before this day."},
+    )
 
 
 class IntroductionSchema(BaseSchema):
@@ -99,5 +118,7 @@ class IntroductionSchema(BaseSchema):
     understood = fields.Boolean()
     outcome = fields.String()
     follow_up_date = fields.Date()
+    campaign_id = fields.Integer()
+    campaign_name = fields.Function(lambda i: i.campaign.name if i.campaign else None)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()

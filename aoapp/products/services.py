@@ -1,10 +1,12 @@
 """Product catalogue (admin) and introductions of products; each public call one transaction."""
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from aoapp.audit import services as audit
 from aoapp.auth.models import Role
 from aoapp.auth.scoping import get_visible, visible_to
+from aoapp.campaigns.tags import check_tag
 from aoapp.common.dates import bank_today
 from aoapp.common.pagination import Page, apply_sort, paginate
 from aoapp.customers.models import Customer
@@ -135,6 +137,12 @@ def _subject_owner_id(subject) -> int | None:
     return subject.owner_id if isinstance(subject, Prospect) else subject.officer_id
 
 
+def subject_branch_id(subject) -> int | None:
+    """The branch of the officer who owns the prospect or customer (campaigns run there)."""
+    owner = subject.owner if isinstance(subject, Prospect) else subject.officer
+    return owner.branch_id if owner is not None else None
+
+
 def require_subject_owner(actor, subject) -> None:
     """Only the officer who owns the prospect or customer logs and changes its introductions."""
     if actor.role != Role.OFFICER or _subject_owner_id(subject) != actor.id:
@@ -174,6 +182,7 @@ def log_introduction(actor, data: dict) -> Introduction:
     product = active_product(values.pop("product", None))
     values.setdefault("introduced_on", bank_today())
     _check_dates(values["introduced_on"], values.get("follow_up_date"))
+    check_tag(values.get("campaign_id"), subject_branch_id(subject))
     introduction = Introduction(**values, product_id=product.id, officer_id=actor.id)
     if isinstance(subject, Prospect):
         introduction.prospect_id = subject.id
@@ -202,6 +211,12 @@ def update_introduction(actor, introduction: Introduction, data: dict) -> Introd
         values.get("introduced_on", introduction.introduced_on),
         values.get("follow_up_date", introduction.follow_up_date),
     )
+    if "campaign_id" in values:
+        check_tag(
+            values["campaign_id"],
+            subject_branch_id(subject_of(introduction)),
+            introduction.campaign_id,
+        )
     before = audit.snapshot(introduction)
     for key, value in values.items():
         setattr(introduction, key, value)
@@ -225,13 +240,27 @@ def get_introduction(actor, introduction_id) -> Introduction:
 
 def introduction_query(actor, filters: dict) -> sa.Select:
     """Scoped, filtered select of introductions, newest first by default."""
-    stmt = visible_to(actor, sa.select(Introduction))
+    stmt = visible_to(actor, sa.select(Introduction)).options(
+        selectinload(Introduction.product),
+        selectinload(Introduction.officer),
+        selectinload(Introduction.prospect),
+        selectinload(Introduction.customer),
+        selectinload(Introduction.campaign),
+    )
     if filters.get("prospect"):
         stmt = stmt.where(Introduction.prospect_id == filters["prospect"])
     if filters.get("customer"):
         stmt = stmt.where(Introduction.customer_id == filters["customer"])
     if filters.get("outcome"):
         stmt = stmt.where(Introduction.outcome == filters["outcome"])
+    if filters.get("officer"):
+        stmt = stmt.where(Introduction.officer_id == filters["officer"])
+    if filters.get("campaign"):
+        stmt = stmt.where(Introduction.campaign_id == filters["campaign"])
+    if filters.get("date_from"):
+        stmt = stmt.where(Introduction.introduced_on >= filters["date_from"])
+    if filters.get("date_to"):
+        stmt = stmt.where(Introduction.introduced_on <= filters["date_to"])
     if filters.get("product"):
         code = filters["product"].strip().upper()
         stmt = stmt.join(Product, Introduction.product_id == Product.id).where(Product.code == code)

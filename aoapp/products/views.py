@@ -3,6 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from aoapp.campaigns.tags import campaign_label, taggable_campaigns
 from aoapp.common.dates import bank_today
 from aoapp.common.forms import apply_domain_error, load_filters, load_form
 from aoapp.common.pagination import HTML_PER_PAGE
@@ -10,8 +11,13 @@ from aoapp.customers.forms import choices
 from aoapp.customers.views import REFUSALS
 from aoapp.extensions import db
 from aoapp.products import services
-from aoapp.products.forms import IntroductionForm, ProductForm
-from aoapp.products.schemas import IntroductionUpdateSchema, ProductFilterSchema, ProductInputSchema
+from aoapp.products.forms import IntroductionFilterForm, IntroductionForm, ProductForm
+from aoapp.products.schemas import (
+    IntroductionFilterSchema,
+    IntroductionUpdateSchema,
+    ProductFilterSchema,
+    ProductInputSchema,
+)
 from aoapp.prospects.models import Prospect
 
 bp = Blueprint("products", __name__, url_prefix="/products")
@@ -84,6 +90,23 @@ def _product_choices(current=None) -> list:
     return choices([(p.code, f"{p.name} ({p.code})") for p in products], "— choose —")
 
 
+def _campaign_choices(subject, current=None) -> list:
+    """Campaigns of the branch of the subject's officer (plus the current tag)."""
+    campaigns = taggable_campaigns(services.subject_branch_id(subject), current)
+    return choices([(str(c.id), campaign_label(c)) for c in campaigns], "—")
+
+
+@bp.get("/introductions/")
+@login_required
+def introductions():
+    """Introductions the user may see, filtered by officer, product, outcome, campaign, dates."""
+    filters = load_filters(IntroductionFilterSchema())
+    page = services.list_introductions(current_user, filters, HTML_PER_PAGE)
+    form = IntroductionFilterForm(formdata=request.args)
+    form.set_choices(current_user)
+    return render_template("products/introductions.html", page=page, form=form)
+
+
 @bp.route("/introductions/new", methods=["GET", "POST"])
 @login_required
 def new_introduction():
@@ -95,6 +118,7 @@ def new_introduction():
     )
     form = IntroductionForm()
     form.product.choices = _product_choices()
+    form.campaign_id.choices = _campaign_choices(subject)
     if request.method == "POST":
         data = load_form(IntroductionUpdateSchema(), form)
         if data is not None:
@@ -132,6 +156,7 @@ def edit_introduction(introduction_id: int):
     services.require_subject_owner(current_user, subject)
     form = IntroductionForm(obj=introduction)
     form.product.choices = _product_choices(introduction.product)
+    form.campaign_id.choices = _campaign_choices(subject, introduction.campaign)
     if request.method == "POST":
         data = load_form(IntroductionUpdateSchema(), form)
         if data is not None:
@@ -145,6 +170,7 @@ def edit_introduction(introduction_id: int):
                 return redirect(_subject_url(subject))
         return _render_introduction_form(form, subject, introduction, 422)
     form.product.data = introduction.product.code
+    form.campaign_id.data = str(introduction.campaign_id or "")
     return _render_introduction_form(form, subject, introduction)
 
 

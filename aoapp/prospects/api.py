@@ -40,7 +40,8 @@ class Prospects(MethodView):
     @blp.arguments(ProspectFilterSchema, location="query", unknown=RAISE)
     @blp.response(200, ProspectPageSchema)
     def get(self, filters):
-        """List prospects: filter by status, source, owner, follow_up, q; sort; paginate."""
+        """List prospects: filter by status, source, owner, campaign, created_from/created_to
+        (collected days, bank time zone), follow_up, q; sort; paginate."""
         return services.list_prospects(_me(), filters, filters["per_page"])
 
     @blp.arguments(ProspectInputSchema)
@@ -49,7 +50,8 @@ class Prospects(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     def post(self, data):
         """Collect a prospect (officers). Same NIK or phone as another record answers 409;
-        resend with allow_duplicate_phone=true to save a shared phone."""
+        resend with allow_duplicate_phone=true to save a shared phone. `campaign_id` must be a
+        campaign that runs in the officer's branch (else 422)."""
         return services.create_prospect(_me(), data)
 
 

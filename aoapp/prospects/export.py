@@ -58,7 +58,7 @@ def _row(p: Prospect) -> list:
         p.product_interest.code if p.product_interest else None,
         p.source,
         referrer,
-        p.campaign,
+        p.campaign.name if p.campaign else None,
         p.owner.username,
         p.owner.branch.code if p.owner.branch else None,
         p.status,

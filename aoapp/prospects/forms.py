@@ -10,6 +10,8 @@ from wtforms.validators import InputRequired
 
 from aoapp.auth.models import Role, User
 from aoapp.auth.scoping import visible_to
+from aoapp.campaigns.services import visible_campaign_choices
+from aoapp.campaigns.tags import campaign_label, taggable_campaigns
 from aoapp.common.forms import choices, enum_choices
 from aoapp.common.identity import display_phone
 from aoapp.common.templating import label
@@ -39,14 +41,15 @@ class ProspectForm(FlaskForm):
     )
     referrer_customer = SelectField("Referred by one of your customers", choices=choices([], NONE))
     referrer_name = StringField("…or referrer name")
-    campaign = StringField("Campaign")
+    campaign_id = SelectField("Campaign", choices=choices([], NONE))
     next_follow_up_date = DateField("Next follow-up")
     notes = TextAreaField("Notes")
     allow_duplicate_phone = BooleanField("This is a different person: save with the shared phone")
     version = HiddenField()  # the version the officer opened (optimistic locking)
 
     def set_choices(self, actor, prospect: Prospect | None = None) -> None:
-        """Active products by code, and the user's own customers as possible referrers."""
+        """Active products by code, the user's own customers as possible referrers, and the
+        campaigns of the owner's branch."""
         products = db.session.scalars(
             sa.select(Product).where(Product.active).order_by(Product.code)
         ).all()
@@ -62,6 +65,11 @@ class ProspectForm(FlaskForm):
             customers.append(prospect.referrer_customer)
         self.referrer_customer.choices = choices(
             [(str(c.id), f"{c.name} ({c.cif})") for c in customers], NONE
+        )
+        owner = prospect.owner if prospect is not None else actor
+        campaigns = taggable_campaigns(owner.branch_id, prospect.campaign if prospect else None)
+        self.campaign_id.choices = choices(
+            [(str(c.id), campaign_label(c)) for c in campaigns], NONE
         )
 
     @classmethod
@@ -84,7 +92,7 @@ class ProspectForm(FlaskForm):
                 "source": prospect.source,
                 "referrer_customer": str(prospect.referrer_customer_id or ""),
                 "referrer_name": prospect.referrer_name or "",
-                "campaign": prospect.campaign or "",
+                "campaign_id": str(prospect.campaign_id or ""),
                 "next_follow_up_date": prospect.next_follow_up_date,
                 "notes": prospect.notes,
                 "version": prospect.version,
@@ -129,6 +137,9 @@ class FilterForm(FlaskForm):
     status = SelectField("Status", choices=enum_choices(ProspectStatus, "Any status"))
     source = SelectField("Source", choices=enum_choices(ProspectSource, "Any source"))
     owner = SelectField("Officer", choices=choices([], "Any officer"))
+    campaign = SelectField("Campaign", choices=choices([], "Any campaign"))
+    created_from = DateField("Collected from")
+    created_to = DateField("Collected to")
     follow_up = SelectField(
         "Follow-up due",
         choices=choices([(due, label(due)) for due in FOLLOW_UP_DUE], "Any time"),
@@ -136,7 +147,8 @@ class FilterForm(FlaskForm):
     sort = StringField()
 
     def set_choices(self, actor) -> None:
-        """Officers the user can see (only supervisors and admins filter by officer)."""
+        """Officers the user can see (only supervisors and admins filter by officer), and the
+        campaigns the user can see."""
         officers = db.session.scalars(
             visible_to(actor, sa.select(User).where(User.role == Role.OFFICER)).order_by(
                 User.full_name, User.username
@@ -148,4 +160,7 @@ class FilterForm(FlaskForm):
                 for u in officers
             ],
             "Any officer",
+        )
+        self.campaign.choices = choices(
+            [(str(c.id), c.name) for c in visible_campaign_choices(actor)], "Any campaign"
         )

@@ -62,7 +62,7 @@ class Prospect(db.Model):
         sa.ForeignKey("customers.id", ondelete="SET NULL"), index=True
     )
     referrer_name: Mapped[str | None] = mapped_column(sa.String(120))
-    campaign: Mapped[str | None] = mapped_column(sa.String(120))
+    campaign_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaigns.id"), index=True)
     owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     status: Mapped[str] = mapped_column(sa.String(20), default=ProspectStatus.NEW, index=True)
     lost_reason: Mapped[str | None] = mapped_column(sa.String(30))
@@ -83,6 +83,7 @@ class Prospect(db.Model):
     product_interest = relationship("Product")
     referrer_customer = relationship("Customer", foreign_keys=[referrer_customer_id])
     customer = relationship("Customer", foreign_keys=[customer_id])
+    campaign = relationship("Campaign")
     history: Mapped[list["ProspectStatusChange"]] = relationship(
         back_populates="prospect",
         order_by="ProspectStatusChange.id",

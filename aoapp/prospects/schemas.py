@@ -45,7 +45,11 @@ class ProspectInputSchema(BaseSchema):
     source = choice(ProspectSource, required=True)
     referrer_customer = Id(allow_none=True, load_default=None)  # customer id
     referrer_name = Text(allow_none=True, load_default=None, max_length=120)
-    campaign = Text(allow_none=True, load_default=None, max_length=120)
+    campaign_id = Id(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "A campaign that runs in the owner's branch."},
+    )
     next_follow_up_date = fields.Date(allow_none=True, load_default=None)
     notes = Text(load_default="", max_length=4000)
     allow_duplicate_phone = fields.Boolean(load_default=False, load_only=True)
@@ -108,6 +112,17 @@ class ProspectFilterSchema(PageArgsSchema):
     status = choice(ProspectStatus, load_default=None, allow_none=True)
     source = choice(ProspectSource, load_default=None, allow_none=True)
     owner = Id(load_default=None, allow_none=True)
+    campaign = Id(load_default=None, allow_none=True, metadata={"description": "Campaign id."})
+    created_from = fields.Date(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Collected on or after this day (bank time zone)."},
+    )
+    created_to = fields.Date(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Collected on or before this day (bank time zone)."},
+    )
     follow_up = fields.String(
         load_default=None,
         allow_none=True,
@@ -159,7 +174,8 @@ class ProspectSummarySchema(BaseSchema):
     source = fields.String()
     referrer_customer = fields.Integer(attribute="referrer_customer_id")
     referrer_name = fields.String()
-    campaign = fields.String()
+    campaign_id = fields.Integer()
+    campaign_name = fields.Function(lambda p: p.campaign.name if p.campaign else None)
     owner = fields.Integer(attribute="owner_id")
     owner_username = fields.Function(lambda p: p.owner.username)
     branch = fields.Function(lambda p: p.owner.branch.code if p.owner.branch else None)

@@ -5,15 +5,14 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from aoapp.audit import services as audit
 from aoapp.auth.models import Role, User
 from aoapp.auth.scoping import get_visible, visible_to
-from aoapp.common.dates import bank_today, week_end
+from aoapp.campaigns.tags import check_tag
+from aoapp.common.dates import bank_today
 from aoapp.common.locking import check_version, stale_message
-from aoapp.common.pagination import Page, apply_sort, paginate
 from aoapp.customers.models import Customer, CustomerType
 from aoapp.database import utcnow
 from aoapp.errors import Conflict, DomainError, Forbidden, InvalidInput
@@ -27,6 +26,12 @@ from aoapp.prospects.models import (
     ProspectStatus,
     ProspectStatusChange,
 )
+from aoapp.prospects.queries import (  # noqa: F401  (the list lives there; callers use services)
+    SORTABLE,
+    export_prospects,
+    filtered_query,
+    list_prospects,
+)
 
 CLOSING = {ProspectStatus.REJECTED, ProspectStatus.LOST}
 
@@ -36,14 +41,6 @@ PIPELINE = [
     ProspectStatus.INTERESTED,
     ProspectStatus.APPLIED,
 ]
-SORTABLE = {
-    "created_at": Prospect.created_at,
-    "name": Prospect.name,
-    "status": Prospect.status,
-    "source": Prospect.source,
-    "next_follow_up_date": Prospect.next_follow_up_date,
-    "estimated_credit_need": Prospect.estimated_credit_need,
-}
 
 
 def allowed_transitions(status: str) -> list[str]:
@@ -97,10 +94,12 @@ def require_officer_owner(actor, prospect: Prospect) -> None:
 
 
 def _resolve_references(actor, data: dict, current: Prospect | None = None) -> dict:
-    """Turn the product code and referrer customer id into ids, checking the user may use them.
+    """Turn the product code and referrer customer id into ids, checking the user may use them,
+    and check the campaign runs in the owner's branch.
 
-    On an edit, the prospect's current product and referrer stay acceptable even when the
-    product was since deactivated or the customer moved to another officer.
+    On an edit, the prospect's current product, referrer and campaign stay acceptable even when
+    the product was since deactivated, the customer moved to another officer or the campaign
+    left the branch.
     """
     values = dict(data)
     errors: dict[str, list[str]] = {}
@@ -126,6 +125,12 @@ def _resolve_references(actor, data: dict, current: Prospect | None = None) -> d
             stmt = visible_to(actor, sa.select(Customer.id).where(Customer.id == customer_id))
             if db.session.scalar(stmt) is None:
                 errors["referrer_customer"] = ["Pick one of your customers as the referrer."]
+    if "campaign_id" in values:
+        owner = current.owner if current is not None else actor
+        try:
+            check_tag(values["campaign_id"], owner.branch_id, getattr(current, "campaign_id", None))
+        except InvalidInput as error:
+            errors.update(error.errors)
     if errors:
         raise InvalidInput("Some references are not valid.", errors)
     return values
@@ -291,57 +296,6 @@ def convert(actor, prospect: Prospect, data: dict) -> Customer:
 def get_prospect(actor, prospect_id) -> Prospect:
     """A prospect the user may see, or NotFound."""
     return get_visible(actor, Prospect, prospect_id)
-
-
-def filtered_query(actor, filters: dict) -> sa.Select:
-    """The scoped, filtered and sorted select behind the list page, the API and the CSV export."""
-    stmt = visible_to(actor, sa.select(Prospect)).options(
-        selectinload(Prospect.owner).selectinload(User.branch),
-        selectinload(Prospect.product_interest),
-        selectinload(Prospect.referrer_customer),
-        selectinload(Prospect.customer),
-    )
-    if filters.get("status"):
-        stmt = stmt.where(Prospect.status == filters["status"])
-    if filters.get("source"):
-        stmt = stmt.where(Prospect.source == filters["source"])
-    if filters.get("owner"):
-        stmt = stmt.where(Prospect.owner_id == filters["owner"])
-    due = filters.get("follow_up")
-    if due:
-        today = bank_today()
-        stmt = stmt.where(Prospect.status.not_in(CLOSED_STATUSES))
-        if due == "overdue":
-            stmt = stmt.where(Prospect.next_follow_up_date < today)
-        elif due == "today":
-            stmt = stmt.where(Prospect.next_follow_up_date == today)
-        elif due == "this_week":
-            stmt = stmt.where(Prospect.next_follow_up_date.between(today, week_end(today)))
-    text = (filters.get("q") or "").strip()
-    if text:
-        like = f"%{_escape_like(text.lower())}%"
-        conditions = [sa.func.lower(Prospect.name).like(like, escape="\\")]
-        digits = "".join(ch for ch in text if ch.isdigit())
-        if len(digits) >= 4:
-            # Stored as 62812…: 0812… loses its 0, +62812… and 62812… match as they are.
-            conditions.append(Prospect.phone.like(f"%{digits.lstrip('0')}%"))
-        stmt = stmt.where(sa.or_(*conditions))
-    return apply_sort(stmt, filters.get("sort"), SORTABLE, "-created_at", Prospect.id)
-
-
-def _escape_like(text: str) -> str:
-    """Make % and _ typed by the user match themselves."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def list_prospects(actor, filters: dict, per_page: int) -> Page:
-    """One page of the prospects the user may see, filtered and sorted."""
-    return paginate(filtered_query(actor, filters), filters.get("page", 1), per_page)
-
-
-def export_prospects(actor, filters: dict) -> list[Prospect]:
-    """Every prospect of the filtered list (all pages), for the CSV export."""
-    return list(db.session.scalars(filtered_query(actor, filters)))
 
 
 def conversion_days(prospect: Prospect) -> int | None:

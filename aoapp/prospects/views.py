@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from marshmallow import EXCLUDE, ValidationError
 
 from aoapp.auth.scoping import can_see
+from aoapp.campaigns.services import can_see_campaign
 from aoapp.common.dates import bank_today
 from aoapp.common.forms import apply_domain_error, load_form
 from aoapp.common.pagination import HTML_PER_PAGE
@@ -154,6 +155,9 @@ def _render_detail(prospect, status_form=None, convert_form=None, status=200):
     referrer_visible = prospect.referrer_customer_id is not None and can_see(
         me, Customer, prospect.referrer_customer_id
     )
+    campaign_visible = prospect.campaign_id is not None and can_see_campaign(
+        me, prospect.campaign_id
+    )
     return (
         render_template(
             "prospects/detail.html",
@@ -163,6 +167,7 @@ def _render_detail(prospect, status_form=None, convert_form=None, status=200):
             convert_form=convert_form or ConvertForm(),
             customer_visible=customer_visible,
             referrer_visible=referrer_visible,
+            campaign_visible=campaign_visible,
             conversion_days=services.conversion_days(prospect),
         ),
         status,

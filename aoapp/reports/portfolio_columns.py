@@ -2,6 +2,7 @@
 writer keys cells and chart series by header)."""
 
 from aoapp.reports.sheets import BOOL, DATE, INT, MONEY, RATE, RATIO, Column
+from aoapp.targets.achievement import METRICS
 
 FACILITY_COLUMNS = (
     Column("account_no", "Account no"),
@@ -51,7 +52,7 @@ DELINQUENT_COLUMNS = (
     Column("ptp_amount", "PTP amount", MONEY),
     Column("ptp_state", "PTP state"),
 )
-OFFICER_COLUMNS = (
+OFFICER_KPI_COLUMNS = (
     Column("officer", "Officer"),
     Column("name", "Name"),
     Column("branch", "Branch"),
@@ -72,6 +73,12 @@ OFFICER_COLUMNS = (
     Column("ptp_broken", "PTPs broken", INT),
     Column("ptp_kept_rate", "PTP kept rate", RATIO),
 )
+# Target achievement (targets/achievement.py): overall, then one column per metric.
+OFFICER_ACHIEVEMENT_COLUMNS = (
+    Column("target_achievement", "Target achievement", RATIO),
+    *(Column(f"achievement_{m.key}", f"{m.label} achievement", RATIO) for m in METRICS),
+)
+OFFICER_COLUMNS = OFFICER_KPI_COLUMNS + OFFICER_ACHIEVEMENT_COLUMNS
 OFFICER_TOTALS = tuple(
     c.key for c in OFFICER_COLUMNS if c.kind in (INT, MONEY) and c.key != "officer"
 )

@@ -1,13 +1,14 @@
 """What the portfolio workbook shows, gathered in a fixed number of queries.
 
 Figures come from `credit/figures.scope_figures` (the one source of NPL, LaR, PAR and aging),
-officer KPIs from `reports/kpis.py`; this module adds the Kol migration matrix and the prospect
-pipeline, and hands over the long tables (reports/portfolio_rows.py) as lazy generators.
+officer KPIs from `reports/kpis.py`, target achievement from `targets/achievement.py`; this
+module adds the Kol migration matrix and the prospect pipeline, and hands over the long tables
+(reports/portfolio_rows.py) as lazy generators.
 """
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -15,7 +16,12 @@ from sqlalchemy.orm import aliased
 
 from aoapp.common.money import to_money
 from aoapp.credit.collectibility import KOLS
-from aoapp.credit.figures import PortfolioFigures, PortfolioScope, scope_figures
+from aoapp.credit.figures import (
+    PortfolioFigures,
+    PortfolioScope,
+    previous_month_end,
+    scope_figures,
+)
 from aoapp.credit.models import Position
 from aoapp.errors import InvalidInput
 from aoapp.extensions import db
@@ -23,6 +29,8 @@ from aoapp.prospects.models import Prospect, ProspectSource, ProspectStatus, Pro
 from aoapp.reports import kpis, portfolio_rows
 from aoapp.reports.kpis import OfficerKpis
 from aoapp.reports.periods import Period
+from aoapp.targets import achievement
+from aoapp.targets.achievement import Achievement
 
 NEW = None  # the "from" of a facility without a position on the earlier date
 ZERO = Decimal("0.00")
@@ -87,6 +95,9 @@ class PortfolioData:
     figures: PortfolioFigures
     migration: KolMigration
     officers: list[OfficerKpis]
+    officer_totals: OfficerKpis  # the sums of the officers' rows (reports/kpis.kpi_totals)
+    achievements: dict[int, Achievement]  # target achievement by officer id (months only)
+    total_achievement: Achievement
     pipeline: Pipeline
     facilities: Iterator[tuple]
     watchlist: Iterator[tuple]
@@ -96,15 +107,6 @@ class PortfolioData:
         """Stop the long tables' queries (when the workbook is not written to the end)."""
         for rows in (self.facilities, self.watchlist, self.delinquent):
             rows.close()
-
-
-def previous_month_end(as_of: date) -> date | None:
-    """The last listing date (bank-wide) in the calendar month before as_of's month."""
-    last = as_of.replace(day=1) - timedelta(days=1)
-    stmt = sa.select(sa.func.max(Position.as_of)).where(
-        Position.as_of.between(last.replace(day=1), last)
-    )
-    return db.session.scalar(stmt)
 
 
 def kol_migration(scope: PortfolioScope, previous: date | None, as_of: date) -> KolMigration:
@@ -188,6 +190,11 @@ def load_portfolio(
     delinquent = portfolio_rows.delinquent_rows(scope, as_of, judged_on, prefetch)
     previous = previous_month_end(as_of)
     officers = kpis.scope_officers(scope, as_of)
+    rows = kpis.officer_kpis(
+        officers, period.start, period.end, as_of, condition=scope.condition, judged_on=judged_on
+    )
+    totals = kpis.kpi_totals(rows)
+    achievements = achievement.officer_achievements(rows, period, as_of, condition=scope.condition)
     return PortfolioData(
         scope=scope,
         period=period,
@@ -196,14 +203,10 @@ def load_portfolio(
         judged_on=judged_on,
         figures=scope_figures(scope, as_of),
         migration=kol_migration(scope, previous, as_of),
-        officers=kpis.officer_kpis(
-            officers,
-            period.start,
-            period.end,
-            as_of,
-            condition=scope.condition,
-            judged_on=judged_on,
-        ),
+        officers=rows,
+        officer_totals=totals,
+        achievements=achievements,
+        total_achievement=achievement.total_achievement(list(achievements.values()), totals),
         pipeline=pipeline([officer.id for officer in officers], period.end),
         facilities=facilities,
         watchlist=watchlist,

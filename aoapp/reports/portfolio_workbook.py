@@ -19,7 +19,7 @@ from aoapp.reports.portfolio_columns import (
     DELINQUENT_COLUMNS,
     FACILITY_COLUMNS,
     OFFICER_COLUMNS,
-    OFFICER_TOTALS,
+    OFFICER_KPI_COLUMNS,
     SUMMARY_GROUPS,
     WATCHLIST_COLUMNS,
 )
@@ -31,6 +31,7 @@ from aoapp.reports.sheets import (
     Sheet,
     Workbook,
 )
+from aoapp.targets.achievement import METRICS, Achievement
 
 SUMMARY_ROWS = 7  # the longest column group (aging buckets, headline figures)
 ONE = Decimal("1.0000")
@@ -135,9 +136,31 @@ def facilities_sheet(title: list[str], rows) -> Sheet:
     )
 
 
-def _officer_row(row) -> tuple:
-    return (row.username, row.name, row.branch_code) + tuple(
-        getattr(row, column.key) for column in OFFICER_COLUMNS[3:]
+def _officer_row(row, achieved: Achievement | None) -> tuple:
+    kpis = tuple(getattr(row, column.key) for column in OFFICER_KPI_COLUMNS[3:])
+    if achieved is None:
+        return (row.username, row.name, row.branch_code, *kpis) + (None,) * (1 + len(METRICS))
+    metrics = tuple(m.achievement for m in achieved.metrics)
+    return (row.username, row.name, row.branch_code, *kpis, achieved.overall, *metrics)
+
+
+def officers_sheet(data: PortfolioData, title: list[str]) -> Sheet:
+    """One row per officer: KPIs and target achievement, then a Total row.
+
+    The Total row is written as values, not `=SUM()` formulas: the writer's totals row holds only
+    column aggregates, while the team's achievement is a ratio of summed targets and actuals
+    (targets/achievement.total_achievement) and its ratios (NPL, conversion) ratios of the sums.
+    """
+    rows = [_officer_row(row, data.achievements.get(row.officer_id)) for row in data.officers]
+    if rows:
+        totals = _officer_row(data.officer_totals, data.total_achievement)
+        rows.append(("Total", None, None, *totals[3:]))
+    return Sheet(
+        name="Officers",
+        title=title,
+        columns=OFFICER_COLUMNS,
+        rows=rows,
+        empty_message="No account officer in this portfolio.",
     )
 
 
@@ -174,7 +197,10 @@ def _notes(data: PortfolioData) -> dict[str, str]:
         f"this facility or in general). PTP: the facility's latest promise, judged on {judged}.",
         "officers": f"Portfolio on the as-of date; prospects, introductions, follow-ups done and "
         f"promises due in the period; overdue follow-ups at the end of the as-of date; "
-        f"promises judged on {judged}.",
+        f"promises judged on {judged}. Target achievement (monthly reports, empty without a "
+        "target): actual ÷ target, the NPL ratio a ceiling (100 % at or under it); overall = the "
+        "mean over the metrics with a target, each at most 100 %; the Total row sums the targets "
+        "and actuals of the officers with a target.",
     }
 
 
@@ -202,14 +228,7 @@ def build_portfolio_workbook(data: PortfolioData, bank_name: str) -> Workbook:
             totals=("outstanding", "arrears"),
             empty_message="No facility past due on the as-of date.",
         ),
-        Sheet(
-            name="Officers",
-            title=_title(data, bank_name, "Account officers", notes["officers"]),
-            columns=OFFICER_COLUMNS,
-            rows=[_officer_row(row) for row in data.officers],
-            totals=OFFICER_TOTALS,
-            empty_message="No account officer in this portfolio.",
-        ),
+        officers_sheet(data, _title(data, bank_name, "Account officers", notes["officers"])),
         pipeline_sheet(data, bank_name),
     ]
     title = f"Portfolio {data.scope.label} {data.period.label}"

@@ -33,6 +33,7 @@ COUNTED = (
     "promises_to_pay",
     "complaints",
     "prospects",
+    "targets",
 )
 
 

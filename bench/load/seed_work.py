@@ -19,7 +19,7 @@ K = OFFICER_OF.format(n="p")
 PROSPECTS = f"""
 INSERT INTO prospects (id, name, phone, email, nik, address, area, business_type,
                        estimated_credit_need, product_interest_id, source, referrer_customer_id,
-                       referrer_name, campaign, owner_id, status, lost_reason, lost_note,
+                       referrer_name, campaign_id, owner_id, status, lost_reason, lost_note,
                        next_follow_up_date, notes, customer_id, converted_at, created_at,
                        updated_at, version)
 SELECT p, {FIRST} || ' ' || {LAST}, '62813' || lpad(p::text, 8, '0'), NULL,
@@ -180,6 +180,20 @@ FROM (SELECT id, officer_id, branch_id, r2,
       WHERE r < 0.01) s
 """
 
+TARGETS = """
+INSERT INTO targets (officer_id, month, new_customers, new_disbursement, outstanding_growth,
+                     max_npl_ratio, followups_done, introductions, set_by_id, created_at,
+                     updated_at)
+SELECT u.id, m.month, 2 + floor(random() * 4)::int,
+       (5 + floor(random() * 16)) * 100000000, (1 + floor(random() * 10)) * 100000000,
+       0.0300 + floor(random() * 3) * 0.0100, 60 + floor(random() * 61)::int,
+       10 + floor(random() * 16)::int, NULL, %(now)s, %(now)s
+FROM users u
+CROSS JOIN (SELECT (date_trunc('month', %(today)s::date) - k * interval '1 month')::date AS month
+            FROM generate_series(0, 3) k) m
+WHERE u.role = 'officer'
+"""
+
 PROSPECT_STEPS = [("prospects", PROSPECTS), ("prospect status changes", STATUS_CHANGES)]
 WORK_STEPS = [
     ("delinquent facilities (temporary)", DELINQUENT),
@@ -188,4 +202,5 @@ WORK_STEPS = [
     ("customer follow-ups", CUSTOMER_FOLLOWUPS),
     ("prospect follow-ups", PROSPECT_FOLLOWUPS),
     ("complaints", COMPLAINTS),
+    ("targets (the current and previous 3 months)", TARGETS),
 ]

@@ -10,7 +10,7 @@ from tests.e2e.conftest import login
 def sign_in(page, base: str, username: str) -> None:
     """Log in through the real form and wait for the home page the role lands on."""
     login(page, base, username, factories.PASSWORD)
-    page.wait_for_url(re.compile(r".*/(agenda/(team)?|prospects/)$"))
+    page.wait_for_url(re.compile(r".*/(dashboard/(team)?|prospects/)$"))
 
 
 class ConsoleWatch:

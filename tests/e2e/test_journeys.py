@@ -344,6 +344,7 @@ class TestFormErrorsNextToFields:
         call = agenda.followup(world.officer, facility=facility)
         today = bank_today()
         sign_in(page, live_server, "ao.budi")
+        page.goto(f"{live_server}/agenda/")  # officers land on their dashboard
         console = ConsoleWatch(page)
         card = page.locator(f"article[data-id='{call.id}'][data-kind='follow_up']")
         card.get_by_role("link", name="Log outcome").click()

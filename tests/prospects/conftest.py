@@ -30,7 +30,7 @@ def form_data(**overrides) -> dict:
         "source": "walk_in",
         "referrer_customer": "",
         "referrer_name": "",
-        "campaign": "",
+        "campaign_id": "",
         "next_follow_up_date": "",
         "notes": "",
     }

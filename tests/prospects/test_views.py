@@ -14,7 +14,7 @@ from aoapp.customers.models import Customer
 from aoapp.extensions import db
 from aoapp.products.models import Introduction
 from aoapp.prospects.models import Prospect
-from tests.factories import make_customer, make_product, make_prospect, nik
+from tests.factories import make_campaign, make_customer, make_product, make_prospect, nik
 from tests.prospects.conftest import form_data
 
 
@@ -580,7 +580,7 @@ class TestCsvExport:
             area="+62 area",
             business_type="-1+1",
             notes="@SUM(A1)",
-            campaign='Ramadan; "promo"',
+            campaign_id=make_campaign('=Ramadan; "promo"').id,
         )
         auth.login("ao.budi")
         (row,) = csv_rows(client.get("/prospects/export.csv"))
@@ -590,5 +590,5 @@ class TestCsvExport:
             "'-1+1",
             "'@SUM(A1)",
         )
-        assert row["Campaign"] == 'Ramadan; "promo"'
+        assert row["Campaign"] == '\'=Ramadan; "promo"'
         assert row["Officer"] == "ao.budi" and row["Branch"] == "JKT01"

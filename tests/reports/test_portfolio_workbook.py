@@ -15,18 +15,21 @@ from aoapp.credit.figures import resolve_scope
 from aoapp.credit.signals import SIGNALS
 from aoapp.errors import InvalidInput
 from aoapp.extensions import db
-from aoapp.reports.kpis import officer_kpis, scope_officers
+from aoapp.reports.kpis import kpi_totals, officer_kpis, scope_officers
 from aoapp.reports.periods import parse_period
 from aoapp.reports.portfolio_columns import (
     DELINQUENT_COLUMNS,
     FACILITY_COLUMNS,
     OFFICER_COLUMNS,
+    OFFICER_KPI_COLUMNS,
     WATCHLIST_COLUMNS,
 )
 from aoapp.reports.portfolio_data import load_portfolio
 from aoapp.reports.portfolio_rows import judging_day, reason_subjects
 from aoapp.reports.portfolio_workbook import portfolio_filename, portfolio_workbook
 from aoapp.reports.sheets import NUMBER_FORMATS
+from aoapp.targets.achievement import officer_achievements, total_achievement
+from tests.factories import make_target
 from tests.reports.helpers_portfolio import (
     JKT_MIGRATION,
     OCT31,
@@ -373,7 +376,7 @@ class TestOfficers:
         rows = records(branch_book[1]["Officers"], "Officer")
         assert [r["Officer"] for r in rows] == ["ao.baru", "ao.budi", "ao.sari"]
         for row, kpi in zip(rows, expected, strict=True):
-            for col in OFFICER_COLUMNS[3:]:
+            for col in OFFICER_KPI_COLUMNS[3:]:
                 value = getattr(kpi, col.key)
                 if value is None:
                     assert row[col.header] is None
@@ -386,12 +389,91 @@ class TestOfficers:
         budi = rows[1]
         assert (budi["PTPs kept"], budi["PTPs broken"], budi["Conversion rate"]) == (1, 2, 0.25)
 
-    def test_totals_row_sums_counts_and_money(self, branch_book):
+    def test_totals_row_holds_the_sums_and_the_ratios_of_the_sums(self, branch_book):
         ws = branch_book[0]["Officers"]
+        headers, rows = table(ws, "Officer")
         top = header_row(ws, "Officer")
-        total = top + 4
-        assert ws.cell(total, 1).value == "Total"
-        assert ws.cell(total, 6).value == f"=SUM(F{top + 1}:F{top + 3})"
+        total = dict(zip(headers, [c.value for c in ws[top + 4]], strict=False))
+        assert (total["Officer"], total["Name"], total["Branch"]) == ("Total", None, None)
+        for col in OFFICER_KPI_COLUMNS[3:]:
+            if col.kind in ("int", "money"):
+                index = headers.index(col.header)
+                assert total[col.header] == sum(row[index] for row in rows), col.key
+        assert total["Outstanding"] == 1405 * M  # 905 ao.budi + 500 ao.sari
+        # NPL: A-F3 300, A-F8a/b 100 (one obligor, Kol 4), S-1 500 → 900 / 1,405
+        assert ratio(total["NPL ratio"]) == Decimal("0.6406")
+        assert total["Target achievement"] is None  # no targets in this book
+
+
+class TestOfficersTargetAchievement:
+    """October targets of ao.budi (introductions 4, follow-ups done 6, NPL at most 5 %) and
+    ao.sari (follow-ups done 2); ao.baru has none. October (helpers_portfolio): ao.budi made 2
+    introductions and did 6 follow-ups, his NPL ratio is 400 / 905 = 0.4420; ao.sari did none."""
+
+    @pytest.fixture
+    def book(self, october, world, tmp_path):
+        first = date(2026, 10, 1)
+        make_target(
+            world.officer, first, introductions=4, followups_done=6, max_npl_ratio=Decimal("0.0500")
+        )
+        make_target(world.colleague, first, followups_done=2)
+        return workbook_for(tmp_path, world.supervisor, branch_id=world.jkt.id)[1]
+
+    def test_by_hand(self, book):
+        ws = book["Officers"]
+        rows = {r["Officer"]: r for r in records(ws, "Officer")}
+        budi, sari, baru = rows["ao.budi"], rows["ao.sari"], rows["ao.baru"]
+        assert ratio(budi["Introductions achievement"]) == Decimal("0.5000")  # 2 of 4
+        assert ratio(budi["Follow-ups done achievement"]) == Decimal("1.0000")
+        assert ratio(budi["Maximum NPL ratio achievement"]) == Decimal("0.1131")  # 0.05 / 0.442
+        assert budi["New customers achievement"] is None  # no target for it
+        # (0.5 + 1 + 0.1131) / 3
+        assert ratio(budi["Target achievement"]) == Decimal("0.5377")
+        assert ratio(sari["Target achievement"]) == Decimal("0.0000")  # 0 of 2 follow-ups
+        assert all(baru[c.header] is None for c in OFFICER_COLUMNS[len(OFFICER_KPI_COLUMNS) :])
+        headers, data = table(ws, "Officer")
+        top = header_row(ws, "Officer")
+        total = dict(zip(headers, [c.value for c in ws[top + 1 + len(data)]], strict=False))
+        assert total["Officer"] == "Total"
+        assert ratio(total["Follow-ups done achievement"]) == Decimal("0.7500")  # 6 of 2 + 6
+        assert ratio(total["Introductions achievement"]) == Decimal("0.5000")
+        assert total["Maximum NPL ratio achievement"] is None  # a ceiling does not add up
+        assert ratio(total["Target achievement"]) == Decimal("0.6250")  # (0.75 + 0.5) / 2
+
+    def test_cells_equal_the_service(self, book, world):
+        scope = resolve_scope(world.supervisor, branch_id=world.jkt.id)
+        rows = officer_kpis(
+            scope_officers(scope, OCT31),
+            OCTOBER.start,
+            OCTOBER.end,
+            OCT31,
+            condition=scope.condition,
+            judged_on=judging_day(scope, OCT31),
+        )
+        expected = officer_achievements(rows, OCTOBER, OCT31, condition=scope.condition)
+        total = total_achievement(list(expected.values()), kpi_totals(rows))
+        ws = book["Officers"]
+        headers, data = table(ws, "Officer")
+        top = header_row(ws, "Officer")
+        cells = [dict(zip(headers, row, strict=True)) for row in data]
+        cells.append(dict(zip(headers, [c.value for c in ws[top + 1 + len(data)]], strict=False)))
+        wanted = [expected[row.officer_id] for row in rows] + [total]
+        compared = 0
+        for sheet_row, achieved in zip(cells, wanted, strict=True):
+            pairs = [("Target achievement", achieved.overall)]
+            pairs += [(f"{m.label} achievement", m.achievement) for m in achieved.metrics]
+            for header, value in pairs:
+                cell = sheet_row[header]
+                assert (None if cell is None else ratio(cell)) == value, header
+                compared += value is not None
+        assert compared == 4 + 2 + 3  # each with its overall: ao.budi 3, ao.sari 1, Total 2
+
+    def test_a_quarter_has_no_achievement(self, october, world, tmp_path):
+        make_target(world.officer, date(2026, 10, 1), introductions=4)
+        scope = resolve_scope(world.supervisor, branch_id=world.jkt.id)
+        quarter = portfolio_workbook(scope, parse_period("2026Q4"), OCT31, BANK)
+        ws = open_both(write(quarter, tmp_path / "q.xlsx"))[1]["Officers"]
+        assert {r["Target achievement"] for r in records(ws, "Officer")} == {None}
 
 
 class TestPipeline:

@@ -1,0 +1,1 @@
+"""Marketing campaigns: what the marketing team runs, and the prospects and introductions they bring."""

@@ -1,0 +1,86 @@
+"""Campaigns API: list (same filters as the page), create, read, change, and the figures.
+
+Lists answer the envelope {items, page, per_page, total, pages}. A campaign outside the caller's
+scope is 404; one the caller may read but not change is 403; a taken name is 422.
+"""
+
+from flask.views import MethodView
+from flask_login import current_user, login_required
+from flask_smorest import Blueprint
+from marshmallow import RAISE
+
+from aoapp.campaigns import services
+from aoapp.campaigns.schemas import (
+    CampaignFilterSchema,
+    CampaignInputSchema,
+    CampaignPatchSchema,
+    CampaignSchema,
+    CampaignStatsSchema,
+)
+from aoapp.campaigns.stats import campaign_stats
+from aoapp.common.schemas import page_schema
+
+blp = Blueprint("campaigns_api", __name__, url_prefix="/campaigns", description="Campaigns")
+
+CampaignPageSchema = page_schema(CampaignSchema, "CampaignPage")
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+@blp.route("")
+class Campaigns(MethodView):
+    """The campaigns the caller may see."""
+
+    decorators = [login_required]
+
+    @blp.arguments(CampaignFilterSchema, location="query", unknown=RAISE)
+    @blp.response(200, CampaignPageSchema)
+    def get(self, filters):
+        """List campaigns: filter by channel, branch, status, active_on, q; sort; paginate."""
+        return services.list_campaigns(_me(), filters, filters["per_page"])
+
+    @blp.arguments(CampaignInputSchema)
+    @blp.response(201, CampaignSchema)
+    @blp.alt_response(403, response="FORBIDDEN")
+    def post(self, data):
+        """Create a campaign (supervisors in their branches, admins anywhere)."""
+        return services.create_campaign(_me(), data)
+
+
+@blp.route("/<int:campaign_id>")
+class CampaignItem(MethodView):
+    """One campaign."""
+
+    decorators = [login_required]
+
+    @blp.response(200, CampaignSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, campaign_id):
+        """Read a campaign."""
+        return services.get_campaign(_me(), campaign_id)
+
+    @blp.arguments(CampaignPatchSchema(partial=True))
+    @blp.response(200, CampaignSchema)
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
+    def patch(self, data, campaign_id):
+        """Change some fields of a campaign the caller manages."""
+        campaign = services.get_campaign(_me(), campaign_id)
+        return services.update_campaign(_me(), campaign, data)
+
+
+@blp.route("/<int:campaign_id>/stats")
+class CampaignStatsResource(MethodView):
+    """A campaign's figures."""
+
+    decorators = [login_required]
+
+    @blp.response(200, CampaignStatsSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, campaign_id):
+        """Prospects by status, converted customers, facilities opened, introductions, cost per
+        converted customer — over the prospects and introductions the caller may see."""
+        campaign = services.get_campaign(_me(), campaign_id)
+        return campaign_stats(_me(), campaign)

@@ -1,0 +1,118 @@
+"""HTML pages of marketing campaigns: list with filters, create, edit, and the campaign's figures."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from marshmallow import EXCLUDE, ValidationError
+
+from aoapp.campaigns import services
+from aoapp.campaigns.forms import CampaignFilterForm, CampaignForm
+from aoapp.campaigns.schemas import CampaignFilterSchema, CampaignInputSchema
+from aoapp.campaigns.stats import campaign_stats, tagged_prospect_counts
+from aoapp.common.dates import bank_today
+from aoapp.common.forms import apply_domain_error, load_form
+from aoapp.common.pagination import HTML_PER_PAGE
+from aoapp.common.templating import label
+from aoapp.errors import Conflict, InvalidInput
+
+bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
+
+REFUSALS = (InvalidInput, Conflict)  # shown on the form; Forbidden and NotFound become error pages
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _filters() -> tuple[dict, list[str]]:
+    """The list filters from the query string; a bad value is dropped and reported, not fatal."""
+    schema = CampaignFilterSchema(unknown=EXCLUDE)
+    args = {k: v for k, v in request.args.items() if v.strip() and k != "per_page"}
+    try:
+        return schema.load(args), []
+    except ValidationError as error:
+        messages = error.normalized_messages()
+        for key in messages:
+            args.pop(key, None)
+        problems = [f"{label(key)}: {' '.join(map(str, msgs))}" for key, msgs in messages.items()]
+        return schema.load(args), problems
+
+
+@bp.get("/")
+@login_required
+def index():
+    """The campaigns the user may see, filtered and paginated, with their tagged prospects."""
+    filters, problems = _filters()
+    page = services.list_campaigns(_me(), filters, HTML_PER_PAGE)
+    form = CampaignFilterForm(formdata=request.args)
+    form.set_choices(_me())
+    return render_template(
+        "campaigns/index.html",
+        page=page,
+        form=form,
+        problems=problems,
+        today=bank_today(),
+        status_on=services.status_on,
+        prospects=tagged_prospect_counts(_me(), [c.id for c in page.items]),
+        can_create=_me().role in ("admin", "supervisor"),
+    )
+
+
+def _render_form(form, campaign=None, status=200):
+    return render_template("campaigns/form.html", form=form, campaign=campaign), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Create a campaign (supervisors for their branches, admins for any)."""
+    services.require_manager(_me())
+    form = CampaignForm()
+    form.set_choices(_me())
+    if request.method == "GET":
+        return _render_form(form)
+    data = load_form(CampaignInputSchema(), form)
+    if data is None:
+        return _render_form(form, status=422)
+    try:
+        campaign = services.create_campaign(_me(), data)
+    except REFUSALS as error:
+        apply_domain_error(form, error)
+        return _render_form(form, status=error.status_code)
+    flash(f"Campaign {campaign.name} saved.", "success")
+    return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
+
+
+@bp.route("/<int:campaign_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(campaign_id: int):
+    """Edit a campaign the user manages."""
+    campaign = services.get_campaign(_me(), campaign_id)
+    services.require_can_manage(_me(), campaign)
+    form = CampaignForm() if request.method == "POST" else CampaignForm.for_campaign(campaign)
+    form.set_choices(_me(), campaign)
+    if request.method == "GET":
+        return _render_form(form, campaign)
+    data = load_form(CampaignInputSchema(), form)
+    if data is None:
+        return _render_form(form, campaign, status=422)
+    try:
+        services.update_campaign(_me(), campaign, data)
+    except REFUSALS as error:
+        apply_domain_error(form, error)
+        return _render_form(form, campaign, error.status_code)
+    flash("Campaign updated.", "success")
+    return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
+
+
+@bp.get("/<int:campaign_id>")
+@login_required
+def detail(campaign_id: int):
+    """The campaign, its figures in the user's scope (table and chart) and links to the lists."""
+    campaign = services.get_campaign(_me(), campaign_id)
+    return render_template(
+        "campaigns/detail.html",
+        campaign=campaign,
+        stats=campaign_stats(_me(), campaign),
+        status=services.status_on(campaign, bank_today()),
+        can_edit=services.can_manage(_me(), campaign),
+    )

@@ -1,0 +1,1 @@
+"""The officer's and the supervisor's dashboards: figures from the one source, charted."""

@@ -1,0 +1,118 @@
+"""The few figures the dashboards need that no other module computes: month-end listing dates,
+the 12-month trend (one grouped query), the watchlist count, and the live workload counts.
+
+Everything else comes from the one source: credit/figures.py, reports/kpis.py,
+reports/portfolio_data.py and targets/achievement.py.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from aoapp.agenda.team import workload_counts
+from aoapp.common.money import to_money
+from aoapp.credit.collectibility import NPL_KOLS
+from aoapp.credit.figures import PortfolioScope, as_of_dates, ratio, scope_next_as_of
+from aoapp.credit.models import Position
+from aoapp.credit.signals import SignalContext
+from aoapp.credit.watchlist import flagged
+from aoapp.extensions import db
+from aoapp.reports.kpi_queries import PAR_KPI_DAYS
+
+TREND_MONTHS = 12
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """A scope's portfolio on one month-end listing date."""
+
+    as_of: date
+    outstanding: Decimal
+    npl_outstanding: Decimal
+    par30_outstanding: Decimal
+
+    @property
+    def npl_ratio(self) -> Decimal:
+        """NPL outstanding / outstanding (credit/figures.py's rule)."""
+        return ratio(self.npl_outstanding, self.outstanding)
+
+    @property
+    def par30_ratio(self) -> Decimal:
+        """Outstanding with DPD > 30 / outstanding."""
+        return ratio(self.par30_outstanding, self.outstanding)
+
+
+@dataclass(frozen=True)
+class Workload:
+    """An officer's live counts on the bank's today."""
+
+    followups_today: int = 0
+    followups_overdue: int = 0
+    complaints_open: int = 0
+    complaints_overdue: int = 0
+
+
+def month_ends(scope: PortfolioScope) -> list[date]:
+    """The scope's month-end listing dates (the last listing date of each month), newest first."""
+    found: list[date] = []
+    for day in as_of_dates(scope):  # newest first: the first seen of a month is its last
+        if not found or (day.year, day.month) != (found[-1].year, found[-1].month):
+            found.append(day)
+    return found
+
+
+def trend(scope: PortfolioScope, dates: list[date]) -> list[TrendPoint]:
+    """Outstanding, NPL and PAR 30 of the scope on each of `dates`, oldest first (one query)."""
+    if not dates:
+        return []
+
+    def total_if(condition):
+        return sa.func.sum(sa.case((condition, Position.outstanding), else_=0))
+
+    stmt = (
+        sa.select(
+            Position.as_of,
+            sa.func.sum(Position.outstanding),
+            total_if(Position.debtor_kol.in_(NPL_KOLS)),
+            total_if(Position.dpd > PAR_KPI_DAYS),
+        )
+        .where(scope.condition, Position.as_of.in_(dates))
+        .group_by(Position.as_of)
+    )
+    points = {
+        as_of: TrendPoint(as_of, _money(total), _money(npl), _money(par))
+        for as_of, total, npl, par in db.session.execute(stmt)
+    }
+    return [points[day] for day in sorted(points)]
+
+
+def watchlist_count(scope: PortfolioScope, as_of: date | None) -> int:
+    """The number of watchlist entries (one per signal and facility) of the scope on `as_of`."""
+    if as_of is None:
+        return 0
+    ctx = SignalContext(scope, as_of, scope_next_as_of(scope, as_of))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(flagged(ctx))) or 0
+
+
+def workloads(officer_ids: list[int], today: date) -> dict[int, Workload]:
+    """Follow-ups planned today and overdue, open and overdue complaints, per officer.
+
+    The team agenda's own counts (two grouped queries), so the dashboards and the agenda agree.
+    """
+    if not officer_ids:
+        return {}
+    followups, complaints = workload_counts(officer_ids, today)
+    found = {}
+    for officer_id in officer_ids:
+        overdue, due_today, _upcoming = followups.get(officer_id, (0, 0, 0))
+        open_count, late = complaints.get(officer_id, (0, 0))
+        found[officer_id] = Workload(due_today, overdue, open_count, late)
+    return found
+
+
+def _money(value) -> Decimal:
+    """A SUM from the database (Decimal on PostgreSQL, maybe float on SQLite) as money."""
+    return ZERO if value is None else to_money(str(value))

@@ -1,0 +1,292 @@
+"""Query arguments and JSON shapes of the dashboard API (money and ratios as strings)."""
+
+from decimal import Decimal
+
+from marshmallow import ValidationError, fields
+
+from aoapp.common.schemas import BaseSchema, Id
+from aoapp.credit.schemas import KolRowSchema
+from aoapp.errors import InvalidInput
+from aoapp.reports.periods import parse_period
+
+MONEY_PLACES, RATIO_PLACES = Decimal("0.01"), Decimal("0.0001")
+
+
+def _money(**kwargs):
+    return fields.Decimal(as_string=True, places=2, **kwargs)
+
+
+def _ratio(**kwargs):
+    return fields.Decimal(as_string=True, places=4, allow_none=True, **kwargs)
+
+
+class Month(fields.String):
+    """A month code `YYYY-MM`, loaded as a reports/periods.Period."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            period = parse_period(text)
+        except InvalidInput:
+            period = None
+        if period is None or period.kind != "month":
+            raise ValidationError("Use a month (YYYY-MM), e.g. 2026-10.")
+        return period
+
+
+class OfficerArgsSchema(BaseSchema):
+    """Which officer (an officer: only themselves) and which month."""
+
+    period = Month(
+        load_default=None, metadata={"description": "YYYY-MM; default: the bank's current month"}
+    )
+    officer_id = Id(
+        load_default=None,
+        metadata={"description": "The officer (required for supervisors and admins)"},
+    )
+
+
+class TeamArgsSchema(BaseSchema):
+    """Which branch (default: every branch the caller sees), month and migration dates."""
+
+    period = Month(
+        load_default=None, metadata={"description": "YYYY-MM; default: the bank's current month"}
+    )
+    branch_id = Id(load_default=None, metadata={"description": "One branch"})
+    migration_from = fields.Date(
+        data_key="from",
+        load_default=None,
+        metadata={"description": "Kol migration from this month-end listing date"},
+    )
+    migration_to = fields.Date(
+        data_key="to",
+        load_default=None,
+        metadata={"description": "Kol migration to this month-end listing date (default: as_of)"},
+    )
+
+
+class PeriodSchema(BaseSchema):
+    """The month shown."""
+
+    code = fields.String()
+    label = fields.String()
+    start = fields.Date()
+    end = fields.Date()
+
+
+class OfficerSchema(BaseSchema):
+    """The officer whose dashboard it is."""
+
+    id = fields.Integer()
+    username = fields.String()
+    name = fields.String()
+    branch_code = fields.String(allow_none=True)
+
+
+class PortfolioSchema(BaseSchema):
+    """The portfolio on `as_of`, changes since the previous month-end listing (null: none)."""
+
+    outstanding = _money(attribute="figures.total_outstanding")
+    debtors = fields.Integer(attribute="figures.debtor_count")
+    facilities = fields.Integer(attribute="figures.facility_count")
+    npl_outstanding = _money(attribute="figures.npl_outstanding")
+    npl_ratio = _ratio(attribute="figures.npl_ratio")
+    npl_ratio_change = _ratio()
+    par30_outstanding = _money()
+    par30_ratio = _ratio()
+    par30_ratio_change = _ratio()
+    watchlist = fields.Integer(metadata={"description": "Watchlist entries on as_of"})
+    kol_distribution = fields.List(
+        fields.Nested(KolRowSchema), attribute="figures.kol_distribution"
+    )
+
+
+class FollowupCountsSchema(BaseSchema):
+    """Follow-ups planned today and overdue (planned before today, still planned)."""
+
+    today = fields.Integer(attribute="followups_today")
+    overdue = fields.Integer(attribute="followups_overdue")
+
+
+class ComplaintCountsSchema(BaseSchema):
+    """Complaints open (not resolved or closed) and overdue (open, due before today)."""
+
+    open = fields.Integer(attribute="complaints_open")
+    overdue = fields.Integer(attribute="complaints_overdue")
+
+
+class StatusCountSchema(BaseSchema):
+    """Prospects in one status."""
+
+    status = fields.String()
+    count = fields.Integer()
+
+
+class PipelineSchema(BaseSchema):
+    """Prospects by status (on the month's end, or today), the month's conversion."""
+
+    statuses = fields.List(fields.Nested(StatusCountSchema))
+    collected = fields.Integer()
+    converted = fields.Integer()
+    conversion_rate = _ratio()
+
+
+def metric_value(kind: str, value) -> str | None:
+    """A target or actual as a string: a count `5`, money `1234.50`, a ratio `0.0300`."""
+    if value is None:
+        return None
+    if kind == "count":
+        return str(int(value))
+    places = MONEY_PLACES if kind == "money" else RATIO_PLACES
+    return str(Decimal(value).quantize(places))
+
+
+class MetricSchema(BaseSchema):
+    """One target metric: target, actual (null: no target / awaits the month's listing)."""
+
+    key = fields.String()
+    label = fields.String()
+    kind = fields.String(metadata={"description": "count | money | ratio"})
+    ceiling = fields.Boolean(metadata={"description": "True: the actual must stay at or below"})
+    target = fields.Function(
+        lambda m: metric_value(m.kind, m.target), metadata={"type": "string", "nullable": True}
+    )
+    actual = fields.Function(
+        lambda m: metric_value(m.kind, m.actual), metadata={"type": "string", "nullable": True}
+    )
+    achievement = _ratio()
+    met = fields.Boolean(allow_none=True)
+
+
+class TargetsSchema(BaseSchema):
+    """Target achievement of the month; overall = mean of the achievements capped at 1."""
+
+    month = fields.Function(
+        lambda a: f"{a.month:%Y-%m}" if a.month else None, metadata={"type": "string"}
+    )
+    overall = _ratio()
+    metrics = fields.List(fields.Nested(MetricSchema))
+
+
+class TrendPointSchema(BaseSchema):
+    """The portfolio on one month-end listing date."""
+
+    as_of = fields.Date()
+    outstanding = _money()
+    npl_outstanding = _money()
+    npl_ratio = _ratio()
+    par30_outstanding = _money()
+    par30_ratio = _ratio()
+
+
+class OfficerDashboardSchema(BaseSchema):
+    """The officer dashboard."""
+
+    officer = fields.Nested(OfficerSchema)
+    period = fields.Nested(PeriodSchema)
+    as_of = fields.Date(allow_none=True, metadata={"description": "null: no listing yet"})
+    as_of_in_period = fields.Boolean()
+    previous_as_of = fields.Date(allow_none=True)
+    portfolio = fields.Nested(PortfolioSchema)
+    followups = fields.Nested(FollowupCountsSchema, attribute="workload", dump_only=True)
+    complaints = fields.Nested(ComplaintCountsSchema, attribute="workload", dump_only=True)
+    pipeline = fields.Nested(PipelineSchema)
+    targets = fields.Nested(TargetsSchema)
+    trend = fields.List(fields.Nested(TrendPointSchema))
+
+
+class TeamRowSchema(BaseSchema):
+    """One officer's row of the team table (officer_id null: the totals row)."""
+
+    officer_id = fields.Integer(allow_none=True)
+    username = fields.String()
+    name = fields.String()
+    branch_code = fields.String(allow_none=True)
+    debtors = fields.Integer()
+    facilities = fields.Integer()
+    outstanding = _money()
+    npl_outstanding = _money()
+    npl_ratio = _ratio()
+    par30_outstanding = _money()
+    par30_ratio = _ratio()
+    downgrades = fields.Integer()
+    prospects_collected = fields.Integer()
+    prospects_converted = fields.Integer()
+    conversion_rate = _ratio()
+    introductions = fields.Integer()
+    followups_done = fields.Integer()
+    followups_overdue = fields.Integer()
+    ptp_kept = fields.Integer()
+    ptp_broken = fields.Integer()
+    ptp_kept_rate = _ratio()
+    complaints_open = fields.Integer()
+    complaints_overdue = fields.Integer()
+    target_achievement = _ratio()
+
+
+class ScopeSchema(BaseSchema):
+    """Whose team: a label and the one branch asked for (null: every branch in reach)."""
+
+    label = fields.String()
+    branch_id = fields.Integer(allow_none=True)
+
+
+class MigrationCellSchema(BaseSchema):
+    """Facilities from one Kol (null: new) to another, and their outstanding now."""
+
+    from_kol = fields.Integer(allow_none=True)
+    to_kol = fields.Integer()
+    count = fields.Integer()
+    outstanding = _money()
+
+
+class MigrationRowTotalSchema(BaseSchema):
+    """Facilities from one Kol (null: new)."""
+
+    from_kol = fields.Integer(allow_none=True)
+    count = fields.Integer()
+    outstanding = _money()
+
+
+class MigrationColumnTotalSchema(BaseSchema):
+    """Facilities in one Kol on the later date."""
+
+    to_kol = fields.Integer()
+    count = fields.Integer()
+    outstanding = _money()
+
+
+class MigrationTotalSchema(BaseSchema):
+    """Every facility of the scope on the later date."""
+
+    count = fields.Integer()
+    outstanding = _money()
+
+
+class MigrationSchema(BaseSchema):
+    """Kol migration between two month-end listing dates (`dates`: the choices, newest first)."""
+
+    from_ = fields.Date(data_key="from", attribute="from_date", allow_none=True)
+    to = fields.Date(attribute="to_date", allow_none=True)
+    dates = fields.List(fields.Date())
+    from_kols = fields.List(fields.Integer(allow_none=True))
+    to_kols = fields.List(fields.Integer())
+    cells = fields.List(fields.Nested(MigrationCellSchema))
+    row_totals = fields.List(fields.Nested(MigrationRowTotalSchema))
+    column_totals = fields.List(fields.Nested(MigrationColumnTotalSchema))
+    total = fields.Nested(MigrationTotalSchema)
+
+
+class TeamDashboardSchema(BaseSchema):
+    """The supervisor dashboard."""
+
+    scope = fields.Nested(ScopeSchema)
+    period = fields.Nested(PeriodSchema)
+    as_of = fields.Date(allow_none=True)
+    as_of_in_period = fields.Boolean()
+    previous_as_of = fields.Date(allow_none=True)
+    officers = fields.List(fields.Nested(TeamRowSchema))
+    totals = fields.Nested(TeamRowSchema)
+    portfolio = fields.Nested(PortfolioSchema)
+    trend = fields.List(fields.Nested(TrendPointSchema))
+    migration = fields.Nested(MigrationSchema)

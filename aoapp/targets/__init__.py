@@ -1,0 +1,1 @@
+"""Monthly targets of account officers, set by supervisors, and their achievement."""

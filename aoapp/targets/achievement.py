@@ -1,0 +1,263 @@
+"""Target achievement: an officer's month measured against the targets their supervisor set.
+
+The one definition behind both dashboards and the portfolio workbook's Officers sheet. For a
+month P whose figures are read on the listing date A (the last one on or before P's end):
+
+- new_customers: customers whose `since` falls in P and whose officer is the officer.
+- new_disbursement: plafond of the facilities started in P that have a position on A booked to
+  the officer (within the scope's condition).
+- outstanding_growth: the officer's outstanding on A minus what was booked to them on the
+  previous month-end listing (the last listing of the month before A's; 0 without one).
+- max_npl_ratio: the officer's NPL ratio on A (reports/kpis.py), a ceiling.
+- followups_done, introductions: the KPIs of P (reports/kpis.py).
+
+The three portfolio-based actuals (new disbursement, outstanding growth, NPL ratio) need a listing
+inside P: when A is not in P they are None ("awaits this month's listing").
+
+Achievement of a metric with a target T and an actual X:
+- a ceiling (max NPL ratio): met when X <= T; achievement 1 when met, else T / X;
+- otherwise: met when X >= T; achievement X / T when T > 0 (never below 0), and when T <= 0
+  (a target of nothing, or a planned run-off) 1 if met else 0.
+Achievements have 4 places (half-up). None when there is no target or no actual yet.
+Overall: the mean of the metrics' achievements, each capped at 1 (over-achieving one target does
+not hide missing another); None when no metric has one.
+
+Totals (a branch): for additive metrics the targets and the actuals of the officers that have a
+target for the metric are summed; the NPL ceiling is not additive, so the totals row shows the
+scope's NPL ratio with no target.
+
+Only month periods have achievements: targets are monthly.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+import sqlalchemy as sa
+
+from aoapp.credit.figures import previous_month_end
+from aoapp.credit.models import Facility, Position
+from aoapp.customers.models import Customer
+from aoapp.extensions import db
+from aoapp.reports.kpis import OfficerKpis
+from aoapp.reports.periods import Period
+from aoapp.targets.models import Target
+
+PLACES = Decimal("0.0001")
+ONE = Decimal("1.0000")
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One target metric: its key (a Target column), label, kind and direction."""
+
+    key: str
+    label: str
+    kind: str  # count | money | ratio
+    ceiling: bool = False
+    needs_listing: bool = False  # read from the positions of a listing inside the month
+
+
+METRICS = (
+    Metric("new_customers", "New customers", "count"),
+    Metric("new_disbursement", "New disbursement", "money", needs_listing=True),
+    Metric("outstanding_growth", "Outstanding growth", "money", needs_listing=True),
+    Metric("max_npl_ratio", "Maximum NPL ratio", "ratio", ceiling=True, needs_listing=True),
+    Metric("followups_done", "Follow-ups done", "count"),
+    Metric("introductions", "Introductions", "count"),
+)
+METRIC_KEYS = tuple(metric.key for metric in METRICS)
+
+
+@dataclass(frozen=True)
+class MetricAchievement:
+    """One metric of one officer (or a totals row): target, actual and how far it got."""
+
+    key: str
+    label: str
+    kind: str
+    ceiling: bool
+    target: int | Decimal | None
+    actual: int | Decimal | None
+    achievement: Decimal | None
+    met: bool | None
+
+
+@dataclass(frozen=True)
+class Achievement:
+    """Every metric of one officer's month, and the overall achievement."""
+
+    officer_id: int | None  # None: a totals row
+    month: date | None  # None: not a month period
+    metrics: tuple[MetricAchievement, ...]
+    overall: Decimal | None
+
+    def metric(self, key: str) -> MetricAchievement:
+        """The metric `key` (one of METRIC_KEYS)."""
+        return next(metric for metric in self.metrics if metric.key == key)
+
+
+def _quantize(value: Decimal) -> Decimal:
+    return value.quantize(PLACES, rounding=ROUND_HALF_UP)
+
+
+def judge(metric: Metric, target, actual) -> tuple[Decimal | None, bool | None]:
+    """(achievement, met) of an actual against a target (see the module docstring)."""
+    if target is None or actual is None:
+        return None, None
+    target, actual = Decimal(target), Decimal(actual)
+    if metric.ceiling:
+        met = actual <= target
+        return (ONE if met else _quantize(target / actual)), met
+    met = actual >= target
+    if target <= 0:
+        return (ONE if met else Decimal("0.0000")), met
+    return max(_quantize(actual / target), Decimal("0.0000")), met
+
+
+def overall(metrics) -> Decimal | None:
+    """Mean of the metrics' achievements, each capped at 1; None without any."""
+    values = [min(m.achievement, ONE) for m in metrics if m.achievement is not None]
+    if not values:
+        return None
+    return _quantize(sum(values, Decimal(0)) / len(values))
+
+
+def _empty(officer_id: int | None) -> Achievement:
+    metrics = tuple(
+        MetricAchievement(m.key, m.label, m.kind, m.ceiling, None, None, None, None)
+        for m in METRICS
+    )
+    return Achievement(officer_id, None, metrics, None)
+
+
+def _money(value) -> Decimal:
+    return ZERO if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def _new_customers(ids: list[int], period: Period) -> dict[int, int]:
+    stmt = (
+        sa.select(Customer.officer_id, sa.func.count())
+        .where(Customer.officer_id.in_(ids), Customer.since.between(period.start, period.end))
+        .group_by(Customer.officer_id)
+    )
+    return {officer: int(n) for officer, n in db.session.execute(stmt)}
+
+
+def _new_disbursement(ids: list[int], period: Period, as_of: date, condition) -> dict:
+    stmt = (
+        sa.select(Position.officer_id, sa.func.sum(Facility.plafond))
+        .join(Facility, Facility.id == Position.facility_id)
+        .where(
+            condition,
+            Position.as_of == as_of,
+            Position.officer_id.in_(ids),
+            Facility.start_date.between(period.start, period.end),
+        )
+        .group_by(Position.officer_id)
+    )
+    return {officer: _money(total) for officer, total in db.session.execute(stmt)}
+
+
+def _outstanding_on(ids: list[int], on: date | None, condition) -> dict[int, Decimal]:
+    if on is None:
+        return {}
+    stmt = (
+        sa.select(Position.officer_id, sa.func.sum(Position.outstanding))
+        .where(condition, Position.as_of == on, Position.officer_id.in_(ids))
+        .group_by(Position.officer_id)
+    )
+    return {officer: _money(total) for officer, total in db.session.execute(stmt)}
+
+
+def _targets(ids: list[int], month: date) -> dict[int, Target]:
+    stmt = sa.select(Target).where(Target.officer_id.in_(ids), Target.month == month)
+    return {target.officer_id: target for target in db.session.scalars(stmt)}
+
+
+def officer_achievements(
+    kpi_rows: list[OfficerKpis],
+    period: Period,
+    as_of: date | None,
+    condition: sa.ColumnElement[bool] | None = None,
+) -> dict[int, Achievement]:
+    """Each officer's achievement of their targets for `period`, keyed by officer id.
+
+    `kpi_rows` are reports/kpis.officer_kpis rows of the same period and as-of date; `condition`
+    the scope's condition on positions. Not a month period: every metric empty.
+    """
+    rows = [row for row in kpi_rows if row.officer_id is not None]
+    if period.kind != "month":
+        return {row.officer_id: _empty(row.officer_id) for row in rows}
+    ids = [row.officer_id for row in rows]
+    condition = sa.true() if condition is None else condition
+    targets = _targets(ids, period.start) if ids else {}
+    listed = as_of is not None and period.start <= as_of <= period.end
+    customers = _new_customers(ids, period) if ids else {}
+    disbursed, before = {}, {}
+    if listed and ids:
+        disbursed = _new_disbursement(ids, period, as_of, condition)
+        before = _outstanding_on(ids, previous_month_end(as_of), condition)
+    found = {}
+    for row in rows:
+        actuals = {
+            "new_customers": customers.get(row.officer_id, 0),
+            "new_disbursement": disbursed.get(row.officer_id, ZERO) if listed else None,
+            "outstanding_growth": (
+                row.outstanding - before.get(row.officer_id, ZERO) if listed else None
+            ),
+            "max_npl_ratio": row.npl_ratio if listed else None,
+            "followups_done": row.followups_done,
+            "introductions": row.introductions,
+        }
+        target = targets.get(row.officer_id)
+        metrics = []
+        for metric in METRICS:
+            goal = getattr(target, metric.key) if target is not None else None
+            achieved, met = judge(metric, goal, actuals[metric.key])
+            metrics.append(
+                MetricAchievement(
+                    metric.key,
+                    metric.label,
+                    metric.kind,
+                    metric.ceiling,
+                    goal,
+                    actuals[metric.key],
+                    achieved,
+                    met,
+                )
+            )
+        found[row.officer_id] = Achievement(
+            row.officer_id, period.start, tuple(metrics), overall(metrics)
+        )
+    return found
+
+
+def total_achievement(achievements: list[Achievement], totals: OfficerKpis) -> Achievement:
+    """The totals row: additive metrics summed over the officers with a target for them."""
+    month = next((a.month for a in achievements if a.month is not None), None)
+    if month is None:
+        return _empty(None)
+    metrics = []
+    for metric in METRICS:
+        rows = [a.metric(metric.key) for a in achievements]
+        if metric.ceiling:
+            actual = totals.npl_ratio if any(r.actual is not None for r in rows) else None
+            metrics.append(
+                MetricAchievement(
+                    metric.key, metric.label, metric.kind, True, None, actual, None, None
+                )
+            )
+            continue
+        with_target = [r for r in rows if r.target is not None]
+        target = sum((r.target for r in with_target), 0) if with_target else None
+        actuals = [r.actual for r in with_target]
+        actual = None if not with_target or None in actuals else sum(actuals, 0)
+        achieved, met = judge(metric, target, actual)
+        metrics.append(
+            MetricAchievement(
+                metric.key, metric.label, metric.kind, False, target, actual, achieved, met
+            )
+        )
+    return Achievement(None, month, tuple(metrics), overall(metrics))

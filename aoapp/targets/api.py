@@ -1,0 +1,81 @@
+"""Targets API: list the targets the caller may see; set or remove one officer's month.
+
+Officers read their own targets; supervisors those of their branches' officers, admins all. An
+officer outside the caller's scope is 404; an officer reading their own but trying to change it
+is 403; a closed month (before the previous one) or a value out of range is 422 with field errors.
+"""
+
+from flask.views import MethodView
+from flask_login import current_user, login_required
+from flask_smorest import Blueprint
+from marshmallow import RAISE
+
+from aoapp.common.schemas import page_schema
+from aoapp.errors import InvalidInput
+from aoapp.targets import services
+from aoapp.targets.schemas import TargetFilterSchema, TargetSchema, TargetValuesSchema, parse_month
+
+blp = Blueprint("targets_api", __name__, url_prefix="/targets", description="Monthly targets")
+
+TargetPageSchema = page_schema(TargetSchema, "TargetPageSchema")
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _officer_and_month(officer_id: int, month: str):
+    """The officer (404 outside scope, checked first so ids do not leak) and the month."""
+    officer = services.get_officer(_me(), officer_id)
+    try:
+        return officer, parse_month(month)
+    except ValueError:
+        message = "Use a month like 2026-10."
+        raise InvalidInput(f"'{month}' is not a month.", {"month": [message]}) from None
+
+
+@blp.route("")
+class Targets(MethodView):
+    """Targets the caller may see."""
+
+    decorators = [login_required]
+
+    @blp.arguments(TargetFilterSchema, location="query", unknown=RAISE)
+    @blp.response(200, TargetPageSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, filters):
+        """List targets, newest month first: filter by month (YYYY-MM), branch_id, officer_id."""
+        return services.list_targets(_me(), filters)
+
+
+@blp.route("/<int:officer_id>/<string:month>")
+class OfficerMonthTarget(MethodView):
+    """One officer's targets of one month (`month` as YYYY-MM)."""
+
+    decorators = [login_required]
+
+    @blp.response(200, TargetSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, officer_id, month):
+        """Read one officer's targets of a month."""
+        officer, first = _officer_and_month(officer_id, month)
+        return services.get_target(_me(), officer, first)
+
+    @blp.arguments(TargetValuesSchema)
+    @blp.response(200, TargetSchema)
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def put(self, data, officer_id, month):
+        """Set the officer's targets of the month (supervisors, admins); every metric is
+        replaced, an omitted or null one has no target. Amounts and ratios as strings."""
+        officer, first = _officer_and_month(officer_id, month)
+        return services.set_target(_me(), officer, first, data)
+
+    @blp.response(204)
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
+    def delete(self, officer_id, month):
+        """Remove the officer's targets of the month (supervisors, admins)."""
+        officer, first = _officer_and_month(officer_id, month)
+        services.delete_target(_me(), officer, first)
