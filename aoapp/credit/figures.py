@@ -194,6 +194,12 @@ def previous_as_of(actor, as_of: date | None = None, officer_id=None, branch_id=
     return None if as_of is None else scope_previous_as_of(scope, as_of)
 
 
+def _restructured() -> sa.ColumnElement[bool]:
+    """The position's facility is restructured: a semi-join on the partial index of the few
+    restructured facilities, cheaper than joining every facility of the scope."""
+    return Position.facility_id.in_(sa.select(Facility.id).where(Facility.restructured))
+
+
 def _aggregates() -> list:
     """Labelled SUM/COUNT expressions computing every figure in one pass over the positions."""
 
@@ -207,7 +213,7 @@ def _aggregates() -> list:
         sa.func.count(Position.id).label("count"),
         sa.func.count(sa.distinct(Position.customer_id)).label("debtors"),
         sa.func.sum(Position.outstanding).label("total"),
-        total_if(sa.and_(Facility.restructured, Position.debtor_kol == 1), "restructured_kol1"),
+        total_if(sa.and_(Position.debtor_kol == 1, _restructured()), "restructured_kol1"),
     ]
     for kol in KOLS:
         columns.append(count_if(Position.debtor_kol == kol, f"kol{kol}_count"))
@@ -228,7 +234,6 @@ def scope_figures(scope: PortfolioScope, as_of: date | None) -> PortfolioFigures
         stmt = (
             sa.select(*_aggregates())
             .select_from(Position)
-            .join(Facility, Facility.id == Position.facility_id)
             .where(scope.condition, Position.as_of == as_of)
         )
         row = db.session.execute(stmt).mappings().one()
