@@ -153,7 +153,7 @@
           data: trend.map(function (point) { return number(point.outstanding); }),
           borderColor: "#0d6efd",
           backgroundColor: "#0d6efd",
-          tension: 0.2
+          tension: 0  // straight segments: a curve would invent values between month-ends
         }]
       },
       options: { plugins: { tooltip: tooltip(rupiah) }, scales: { y: moneyAxis() } }
@@ -168,7 +168,7 @@
             data: trend.map(function (point) { return number(point.npl_ratio); }),
             borderColor: "#dc3545",
             backgroundColor: "#dc3545",
-            tension: 0.2
+            tension: 0  // straight segments: a curve would invent values between month-ends
           },
           {
             label: "PAR 30",
@@ -176,7 +176,7 @@
             borderColor: "#fd7e14",
             backgroundColor: "#fd7e14",
             borderDash: [6, 4],
-            tension: 0.2
+            tension: 0  // straight segments: a curve would invent values between month-ends
           }
         ]
       },
