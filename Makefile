@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run migrate demo test e2e fuzz browser lint format clean
+.PHONY: install translations extract-messages run migrate demo test e2e fuzz browser lint format clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,14 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 install: $(BIN)/.installed ## Create .venv and install the pinned dependencies
 
-migrate: install ## Apply the database migrations
+translations: install ## Compile the message catalogues (aoapp/translations/{id,en}/LC_MESSAGES/messages.mo)
+	$(BIN)/pybabel compile -d aoapp/translations
+
+extract-messages: install ## After changing user-visible text: refresh messages.pot and the id/en catalogues
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --project aoapp -o aoapp/translations/messages.pot .
+	$(BIN)/pybabel update -N --ignore-obsolete -i aoapp/translations/messages.pot -d aoapp/translations
+
+migrate: translations ## Apply the database migrations
 	$(BIN)/flask db upgrade
 
 demo: migrate ## Load the demo data (idempotent)
@@ -24,7 +31,7 @@ demo: migrate ## Load the demo data (idempotent)
 run: demo ## Migrate, load demo data and serve on http://127.0.0.1:5000
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-test: install ## Run the whole test suite (DATABASE_URL selects PostgreSQL; browser tests need chromium)
+test: translations ## Run the whole test suite (DATABASE_URL selects PostgreSQL; browser tests need chromium)
 	$(BIN)/python -m pytest -q
 
 browser: ## Install Debian's chromium for the browser tests (never a downloaded browser)
@@ -32,10 +39,10 @@ browser: ## Install Debian's chromium for the browser tests (never a downloaded 
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Install chromium first: sudo apt-get install chromium" >&2; exit 1; fi; }
 
-e2e: install browser ## Real-browser tests (Playwright driving /usr/bin/chromium)
+e2e: translations browser ## Real-browser tests (Playwright driving /usr/bin/chromium)
 	$(BIN)/python -m pytest -q tests/e2e
 
-fuzz: install ## API fuzzing with schemathesis (FUZZ_EXAMPLES per operation, default 15)
+fuzz: translations ## API fuzzing with schemathesis (FUZZ_EXAMPLES per operation, default 15)
 	$(BIN)/python -m pytest -q tests/fuzz
 
 lint: install ## ruff lint and format check

@@ -45,6 +45,10 @@ class Config:
         self.REPORTS_WEB_INLINE_LIMIT = int(os.environ.get("REPORTS_WEB_INLINE_LIMIT", 200))
         self.BANK_TIMEZONE = os.environ.get("BANK_TIMEZONE", "Asia/Jakarta")
         self.BANK_NAME = os.environ.get("BANK_NAME", "Bank Demo")
+        # The bank's language (id or en): pages of users who chose none, reports by default.
+        self.DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "id").strip().lower()
+        self.BABEL_DEFAULT_LOCALE = self.DEFAULT_LOCALE
+        self.BABEL_TRANSLATION_DIRECTORIES = "translations"  # aoapp/translations
         # Public holidays for working-day arithmetic (aoapp/common/workdays.py): BANK_HOLIDAYS
         # lists ISO dates; otherwise HOLIDAYS_FILE, default the shipped Indonesian list.
         self.BANK_HOLIDAYS = os.environ.get("BANK_HOLIDAYS") or None
@@ -106,7 +110,9 @@ class Config:
         }
 
     def validate(self) -> None:
-        """Refuse unsafe settings in production."""
+        """Refuse unsafe settings in production, and languages the app does not speak."""
+        if self.DEFAULT_LOCALE not in ("id", "en"):
+            raise RuntimeError(f"DEFAULT_LOCALE must be id or en, not {self.DEFAULT_LOCALE!r}")
         if self.PRODUCTION and self.SECRET_KEY == DEV_SECRET_KEY:
             raise RuntimeError(
                 "SECRET_KEY must be set to a long random value when AOAPP_ENV=production"

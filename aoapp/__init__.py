@@ -6,7 +6,8 @@ from flask import Flask, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from aoapp import observability, security
-from aoapp.extensions import api, csrf, db, limiter, login_manager, migrate
+from aoapp.common.i18n import select_locale
+from aoapp.extensions import api, babel, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -18,7 +19,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_object(config)
     if test_config:
         app.config.update(test_config)
+    app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LOCALE"]
     config.SECRET_KEY = app.config["SECRET_KEY"]
+    config.DEFAULT_LOCALE = app.config["DEFAULT_LOCALE"]
     config.validate()
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
@@ -49,6 +52,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     api.init_app(app)
     limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)

@@ -1,5 +1,6 @@
 """Extension objects, created unbound and initialised in create_app()."""
 
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -15,5 +16,6 @@ migrate = Migrate(compare_type=True, render_as_batch=True, render_item=render_it
 login_manager = LoginManager()
 csrf = CSRFProtect()
 api = Api()
+babel = Babel()
 # Per client address; RATELIMIT_STORAGE_URI (e.g. redis://) shares the counts between instances.
 limiter = Limiter(key_func=get_remote_address)

@@ -72,6 +72,7 @@ def app():
                 "IMPORTS_RUN_INLINE": True,
                 "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
                 "SERVER_NAME": "localhost",
+                "DEFAULT_LOCALE": "en",  # assertions read English; tests/i18n switch languages
             }
         )
         application.test_client_class = FreshContextClient

@@ -1,8 +1,10 @@
 """Login, password and token forms (rendering and CSRF; rules live in the services)."""
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo
+from wtforms import HiddenField, PasswordField, StringField, SubmitField
+from wtforms.validators import AnyOf, DataRequired, EqualTo
+
+from aoapp.common.i18n import LOCALES
 
 
 class LoginForm(FlaskForm):
@@ -33,3 +35,10 @@ class TokenForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """An empty form carrying only the CSRF token, for POST buttons."""
+
+
+class LanguageForm(FlaskForm):
+    """The header's language switch (one button per language)."""
+
+    locale = StringField(validators=[DataRequired(), AnyOf(LOCALES)])
+    next = HiddenField()

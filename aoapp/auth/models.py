@@ -64,6 +64,7 @@ class User(UserMixin, db.Model):
     # Part of the id the session cookie carries: raising it (logout, password change) makes
     # every cookie issued before dead, though signed-cookie sessions keep nothing on the server.
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    locale: Mapped[str | None] = mapped_column(sa.String(5))  # None: the bank's DEFAULT_LOCALE
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     branch: Mapped[Branch | None] = relationship(foreign_keys=[branch_id])

@@ -207,6 +207,12 @@ def authenticate(username: str, password: str) -> User:
     return user
 
 
+def set_locale(user: User, locale: str) -> None:
+    """The user's language for every page from now on (a preference: not audited)."""
+    user.locale = locale
+    db.session.commit()
+
+
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -17,7 +17,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
 
 from aoapp.auth import services
-from aoapp.auth.forms import ConfirmForm, LoginForm, PasswordChangeForm, TokenForm
+from aoapp.auth.forms import ConfirmForm, LanguageForm, LoginForm, PasswordChangeForm, TokenForm
 from aoapp.auth.models import ApiToken
 from aoapp.common.forms import apply_domain_error
 from aoapp.errors import DomainError
@@ -40,6 +40,17 @@ def _safe_next(target: str | None) -> str:
     ):
         return url_for("index")
     return target
+
+
+@bp.post("/language")
+def set_language():
+    """The header's language switch: the user's profile setting (before login: this browser's)."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["locale"] = form.locale.data
+        if current_user.is_authenticated:
+            services.set_locale(current_user, form.locale.data)
+    return redirect(_safe_next(form.next.data))
 
 
 @bp.route("/login", methods=["GET", "POST"])

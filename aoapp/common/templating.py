@@ -1,23 +1,9 @@
 """Jinja filters and globals: IDR money, phone links, local dates."""
 
-from datetime import date, datetime
-
 from flask import Flask, request, url_for
 
-from aoapp.common.dates import to_local
+from aoapp.common import i18n
 from aoapp.common.identity import display_phone, whatsapp_url
-from aoapp.common.money import format_idr
-
-
-def format_date(value: date | None) -> str:
-    """Business date as dd/mm/yyyy (the Indonesian habit)."""
-    return value.strftime("%d/%m/%Y") if value else ""
-
-
-def format_datetime(value: datetime | None) -> str:
-    """UTC timestamp shown in the bank's time zone."""
-    local = to_local(value)
-    return local.strftime("%d/%m/%Y %H:%M") if local else ""
 
 
 def label(code: str | None) -> str:
@@ -42,14 +28,20 @@ def url_with(**changes) -> str:
 def init_app(app: Flask) -> None:
     """Register the filters and globals."""
     app.jinja_env.filters.update(
-        idr=format_idr,
+        idr=i18n.format_money,
+        number=i18n.format_number,
+        pct=i18n.format_ratio,
         phone=display_phone,
         wa=whatsapp_url,
-        date=format_date,
-        datetime=format_datetime,
+        date=i18n.format_date,
+        datetime=i18n.format_datetime,
         label=label,
     )
-    app.jinja_env.globals.update(url_with=url_with)
+    app.jinja_env.globals.update(
+        url_with=url_with,
+        current_locale=i18n.locale_code,
+        language_names=i18n.LANGUAGE_NAMES,
+    )
 
     @app.context_processor
     def bank():

@@ -16,6 +16,7 @@ from aoapp.agenda.team import team_branches
 from aoapp.auth.models import Role
 from aoapp.common.dates import bank_today
 from aoapp.common.forms import load_filters
+from aoapp.common.i18n import format_number
 from aoapp.common.schemas import BaseSchema, Id
 from aoapp.customers.services import visible_officers
 from aoapp.dashboards import links, services
@@ -61,18 +62,10 @@ def _neighbours(period) -> tuple[str, str]:
     return f"{date.fromordinal(before):%Y-%m}", f"{date.fromordinal(after):%Y-%m}"
 
 
-@bp.app_template_filter("pct")
-def pct(ratio) -> str:
-    """A ratio as a percentage with two places: 0.4819 → 48.19%; nothing → an em dash."""
-    if ratio is None:
-        return "—"
-    return f"{Decimal(str(ratio)) * 100:.2f}%"
-
-
 @bp.app_template_filter("points")
 def points(change) -> str:
     """A change of a ratio in percentage points: 0.0123 → 1.23 points."""
-    return f"{abs(Decimal(str(change))) * 100:.2f} points"
+    return f"{format_number(abs(Decimal(str(change))) * 100, 2)} points"
 
 
 @bp.get("/")

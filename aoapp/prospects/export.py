@@ -4,8 +4,8 @@ import csv
 import io
 from collections.abc import Iterable
 
+from aoapp.common.i18n import format_datetime
 from aoapp.common.identity import display_phone
-from aoapp.common.templating import format_datetime
 from aoapp.prospects.models import Prospect
 
 HEADER = [

@@ -139,8 +139,8 @@ class TestOfficerAgendaPage:
         auth.login("ao.budi")
         html = section(client.get("/agenda/").get_data(as_text=True), "today")
         assert facility.account_no in html and "DPD 120" in html and "Kol 3" in html
-        assert "Rp 100.000.000" in html  # outstanding
-        assert "Promise: Rp 2.000.000 by 10/11/2026" in html and "broken" in html
+        assert "IDR 100,000,000" in html  # outstanding
+        assert "Promise: IDR 2,000,000 by Nov 10, 2026" in html and "broken" in html
         assert "Suggested" in html and "Escalated" in html
 
     def test_complaints_link_to_their_page_and_overdue_ones_are_flagged(
@@ -269,7 +269,7 @@ class TestTeamAgendaPage:
         assert f'data-complaint="{waiting.id}"' in escalations
         assert escalations.count("data-followup=") == 1
         promises = html[html.index('id="broken-promises"') : html.index('id="overdue-complaints"')]
-        assert f'data-promise="{broken.id}"' in promises and "Rp 3.000.000" in promises
+        assert f'data-promise="{broken.id}"' in promises and "IDR 3,000,000" in promises
         assert "Pending Debtor" not in promises and "Remote Broken" not in promises
         overdue = html[html.index('id="overdue-complaints"') :]
         assert overdue.count("data-complaint=") == 1 and "Budi Debtor" in overdue

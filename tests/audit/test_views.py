@@ -105,7 +105,7 @@ class TestHistoryContent:
         db.session.commit()
         auth.login("spv.jkt")
         text = client.get(_url("prospect", trail["prospect"])).get_data(as_text=True)
-        assert "02/03/2025 00:30" in text
+        assert "Mar 2, 2025 12:30 AM" in text
         assert "Ao.Budi" in text and "(ao.budi)" in text
         assert text.index("Update") < text.index("Create")  # newest first
         newest = text.split('class="card mb-3"')[1]

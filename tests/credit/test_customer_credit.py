@@ -55,7 +55,7 @@ class TestCustomerPage:
         page = text_of(client.get(f"/customers/{customer.id}"))
         top = page[page.index('id="debtor-kol"') :][:800]
         assert "Kol 3 · Substandard (Kurang Lancar)" in top
-        assert "as of 28/02/2025" in top
+        assert "as of Feb 28, 2025" in top
         assert "KI-0002" in top and 'data-rule="dpd"' in top and "days past due" in top
 
     def test_facility_rows_with_latest_position_and_the_deciding_rule(
@@ -65,16 +65,16 @@ class TestCustomerPage:
         auth.login("ao.budi")
         page = text_of(client.get(f"/customers/{customer.id}"))
         kmk_row = re.search(r'<tr data-facility="KMK-0001">(.*?)</tr>', page, re.S).group(1)
-        assert "Rp 200.000.000" in kmk_row
+        assert "IDR 200,000,000" in kmk_row
         assert re.search(r"<td>0</td>", kmk_row)  # DPD
         assert ">Kol 1<" in kmk_row and ">Kol 3<" in kmk_row  # facility and debtor Kol
         assert 'data-rule="one_obligor"' in kmk_row and "one-obligor rule" in kmk_row
         ki_row = re.search(r'<tr data-facility="KI-0002">(.*?)</tr>', page, re.S).group(1)
-        assert "<td>95</td>" in ki_row and "Rp 1.750.000" in ki_row  # arrears
-        assert "03/06/2024" in ki_row  # restructured on
+        assert "<td>95</td>" in ki_row and "IDR 1,750,000" in ki_row  # arrears
+        assert "Jun 3, 2024" in ki_row  # restructured on
         active, closed = page.split('id="closed-facilities"')
         assert "KUR-0003" not in active and "KUR-0003" in closed
-        assert "Closed 31/01/2025" in closed
+        assert "Closed Jan 31, 2025" in closed
 
     def test_history_chart_shows_the_last_12_positions_in_svg_and_table(self, client, auth, world):
         customer = make_customer(world.officer)
@@ -87,12 +87,12 @@ class TestCustomerPage:
         assert 'data-points="12"' in svg
         assert svg.count('class="kol-point"') == 12 and svg.count('class="dpd-bar"') == 12
         assert "<title" in svg and 'role="img"' in svg
-        assert "28/02/2025: Kol 3" not in svg  # 14th position: DPD 15 → Kol 2
-        assert "28/02/2025: Kol 2" in svg and "31/03/2024: Kol 2" in svg
-        assert "31/01/2024" not in svg and "29/02/2024" not in svg  # the two oldest left out
+        assert "Feb 28, 2025: Kol 3" not in svg  # 14th position: DPD 15 → Kol 2
+        assert "Feb 28, 2025: Kol 2" in svg and "Mar 31, 2024: Kol 2" in svg
+        assert "Jan 31, 2024" not in svg and "Feb 29, 2024" not in svg  # the two oldest left out
         table = re.search(r'id="kol-history-table">(.*?)</table>', page, re.S).group(1)
         assert table.count("<tr>") == 13  # header + 12 rows, newest first
-        assert table.index("28/02/2025") < table.index("31/03/2024")
+        assert table.index("Feb 28, 2025") < table.index("Mar 31, 2024")
         assert "http" not in svg and "<script" not in page.split("kol-history-chart")[1][:5000]
 
     def test_history_is_per_as_of_date_with_the_worst_dpd(self, world, debtor):
@@ -127,7 +127,7 @@ class TestFacilityPage:
         auth.login("ao.budi")
         page = text_of(client.get(f"/facilities/{ki.id}"))
         assert "Facility KI-0002" in page and "Restructured" in page
-        assert "Yes, on 03/06/2024" in page
+        assert "Yes, on Jun 3, 2024" in page
         dates = re.findall(r'data-as-of="([\d-]+)"', page)
         assert dates == ["2025-02-28", "2025-01-31"]
         assert "Kol 3 by DPD" in page

@@ -125,7 +125,7 @@ class TestFigures:
         figures = portfolio_figures(actor)
         auth.login(username)
         html = client.get(URL).get_data(as_text=True)
-        assert by_id(html, "fig-total") == "Rp 1.090.000.000"
+        assert by_id(html, "fig-total") == "IDR 1,090,000,000"
         assert by_id(html, "fig-counts") == "14 · 5"
         assert by_id(html, "fig-npl") == pct(figures.npl_ratio) == "33.03%"
         assert by_id(html, "fig-lar") == pct(figures.lar_ratio) == "72.48%"
@@ -135,14 +135,14 @@ class TestFigures:
             "23.85%",
         ]
         kol3 = re.search(r'<tr data-kol="3">(.*?)</tr>', html, re.S).group(1)
-        assert "Rp 150.000.001" in kol3 and "13.76%" in kol3 and ">2<" in kol3
+        assert "IDR 150,000,001" in kol3 and "13.76%" in kol3 and ">2<" in kol3
         aging = re.search(r'<tr data-bucket="over_180">(.*?)</tr>', html, re.S).group(1)
-        assert "Rp 15.000.000" in aging and "1.38%" in aging
+        assert "IDR 15,000,000" in aging and "1.38%" in aging
 
     def test_figures_follow_the_scope_not_the_table_filters(self, client, auth, world, book):
         auth.login("ao.budi")
         html = client.get(f"{URL}?kol=1").get_data(as_text=True)
-        assert by_id(html, "fig-total") == "Rp 850"
+        assert by_id(html, "fig-total") == "IDR 850"
         assert accounts(html) == ["A3"]
 
 
@@ -150,11 +150,11 @@ class TestListing:
     def test_latest_date_by_default_and_earlier_dates_on_request(self, client, auth, book):
         auth.login("ao.budi")
         html = client.get(f"{URL}?sort=account_no").get_data(as_text=True)
-        assert "as of 30/06/2024" in html
+        assert "as of Jun 30, 2024" in html
         assert '<option value="2024-06-30" selected>' in html
         assert '<option value="2024-05-31" >' in html
         html = client.get(f"{URL}?as_of=2024-05-31&sort=account_no").get_data(as_text=True)
-        assert "as of 31/05/2024" in html and by_id(html, "fig-total") == "Rp 1.000"
+        assert "as of May 31, 2024" in html and by_id(html, "fig-total") == "IDR 1,000"
 
     def test_row_shows_kols_bucket_and_change(self, client, auth, book):
         auth.login("ao.budi")
@@ -163,12 +163,12 @@ class TestListing:
             r'<tr data-facility="\d+">\s*<td class="text-nowrap">A1(.*?)</tr>', html, re.S
         )
         cells = row.group(1)
-        assert "Warung Budi" in cells and "CIF-B1" in cells and "Rp 400" in cells
+        assert "Warung Budi" in cells and "CIF-B1" in cells and "IDR 400" in cells
         assert "31–60" in cells and "+40" in cells and "▼ Kol 1→2" in cells
         a3 = re.search(r'<td class="text-nowrap">A3(.*?)</tr>', html, re.S).group(1)
         assert "-100" in a3 and "▲ Kol 3→1" in a3
         a2 = re.search(r'<td class="text-nowrap">A2(.*?)</tr>', html, re.S).group(1)
-        assert 'title="Restructured on 15/01/2024">R<' in a2 and "Restructure hold" in a2
+        assert 'title="Restructured on Jan 15, 2024">R<' in a2 and "Restructure hold" in a2
 
     @pytest.mark.parametrize(
         ("query", "expected"),

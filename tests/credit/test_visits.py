@@ -210,7 +210,7 @@ class TestPages:
         page = client.get(f"/customers/{customer.id}").get_data(as_text=True)
         assert f'href="/visits/new?customer={customer.id}"' in page
         assert "Record monitoring visit" in page
-        listed = [page.index(d) for d in ("05/03/2025", "05/02/2025", "05/01/2025")]
+        listed = [page.index(d) for d in ("Mar 5, 2025", "Feb 5, 2025", "Jan 5, 2025")]
         assert listed == sorted(listed)
         for rating in ("strong", "weak", "critical"):
             assert f"rating-{rating}" in page
@@ -342,7 +342,7 @@ class TestApi:
             ({"collateral_value": "-1"}, "collateral_value"),
             ({"collateral_value": 1.5}, "collateral_value"),
             ({"visit_date": "2999-12-31"}, "visit_date"),
-            ({"visit_date": "31/12/2024"}, "visit_date"),
+            ({"visit_date": "Dec 31, 2024"}, "visit_date"),
             ({"next_visit_date": "2000-01-01"}, "next_visit_date"),
             ({"facility": "abc"}, "facility"),
             ({"unknown": "x"}, "unknown"),

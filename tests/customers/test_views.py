@@ -221,7 +221,7 @@ class TestCustomerPage:
         page = client.get(f"/customers/{customer.id}").get_data(as_text=True)
         kmk_row = re.search(r'<tr data-product="KMK">(.*?)</tr>', page, re.S).group(1)
         tab_row = re.search(r'<tr data-product="TAB">(.*?)</tr>', page, re.S).group(1)
-        assert "15/01/2024" in kmk_row and "Needs time" in kmk_row
+        assert "Jan 15, 2024" in kmk_row and "Needs time" in kmk_row
         assert "Not offered yet" in tab_row
         assert 'data-product="OLD"' not in page
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from aoapp.auth.models import User
-from aoapp.common.money import format_idr
+from aoapp.common.i18n import format_money
 from aoapp.dashboards import services
 from aoapp.extensions import db
 from tests import test_query_counts as qc
@@ -129,7 +129,7 @@ class TestOfficerDashboard:
         auth.login("ao.budi")
         html = page_of(client, f"/dashboard/?period={PERIOD}")
         budi = h.BUDI
-        assert card(html, "card-outstanding") == format_idr(budi.outstanding)
+        assert card(html, "card-outstanding") == format_money(budi.outstanding)
         assert card(html, "card-debtors") == str(budi.debtors)
         assert card(html, "card-facilities") == str(budi.facilities)
         assert card(html, "card-npl") == "48.19%" and card(html, "card-par30") == "67.47%"
@@ -143,7 +143,7 @@ class TestOfficerDashboard:
         npl = html[html.index('id="card-npl"') : html.index('id="card-par30"')]
         assert 'class="small text-danger dash-change" data-change="0.4161"' in npl
         assert '<span class="visually-hidden">Up</span> 41.61 points' in npl
-        assert "(worse)</span> since 30/09/2026" in npl
+        assert "(worse)</span> since Sep 30, 2026" in npl
         assert card_link(html, "card-followups-today") == "/agenda/#today"
         assert card_link(html, "card-followups-overdue") == "/agenda/#overdue"
 
@@ -159,7 +159,9 @@ class TestOfficerDashboard:
         targets = html[html.index('id="target-table"') :]
         rows = dict(re.findall(r'<tr data-metric="(\w+)">(.*?)</tr>', targets, re.S))
         assert "50.00%" in rows["new_customers"] and "Not met" in rows["new_customers"]
-        assert "Rp 70.000.000" in rows["outstanding_growth"] and "Met" in rows["outstanding_growth"]
+        assert (
+            "IDR 70,000,000" in rows["outstanding_growth"] and "Met" in rows["outstanding_growth"]
+        )
         assert "(at most)" in rows["max_npl_ratio"] and "83.00%" in rows["max_npl_ratio"]
         assert "No target" in rows["introductions"]
         assert 'id="overall-achievement">76.60%' in html
@@ -171,7 +173,7 @@ class TestOfficerDashboard:
         html = page_of(client, f"/dashboard/?period={PERIOD}")
         dashboard = services.officer_dashboard(user("ao.budi"), None, PERIOD)
         figures = dashboard.portfolio.figures
-        assert card(html, "card-outstanding") == format_idr(figures.total_outstanding)
+        assert card(html, "card-outstanding") == format_money(figures.total_outstanding)
         assert card(html, "card-debtors") == str(figures.debtor_count)
         api_url = markup.unescape(re.search(r'data-dashboard-api="([^"]+)"', html).group(1))
         assert api_url == f"/api/v1/dashboard/officer?period={PERIOD}"
@@ -186,12 +188,12 @@ class TestOfficerDashboard:
     def test_a_month_without_its_own_listing_says_so(self, client, auth, book):
         auth.login("ao.budi")
         html = page_of(client, "/dashboard/")  # the bank's current month: after October
-        assert "No listing in" in html and "the listing of 31/10/2026" in html
-        assert card(html, "card-outstanding") == format_idr(h.BUDI.outstanding)
+        assert "No listing in" in html and "the listing of Oct 31, 2026" in html
+        assert card(html, "card-outstanding") == format_money(h.BUDI.outstanding)
         # A bad month is ignored: the default month is shown.
         assert page_of(client, "/dashboard/?period=2026-13").count("No listing in") == 1
         html = page_of(client, "/dashboard/?period=2026-08")
-        assert card(html, "card-outstanding") == format_idr(760 * h.M)
+        assert card(html, "card-outstanding") == format_money(760 * h.M)
         assert 'href="/dashboard/?period=2026-07" rel="prev"' in html
         assert 'href="/dashboard/?period=2026-09" rel="next"' in html
 
@@ -204,7 +206,7 @@ class TestOfficerDashboard:
         officer = book.world.officer.id
         html = page_of(client, f"/dashboard/?period={PERIOD}&officer={officer}")
         assert "Dashboard of Ao.Budi" in html
-        assert card(html, "card-outstanding") == format_idr(h.BUDI.outstanding)
+        assert card(html, "card-outstanding") == format_money(h.BUDI.outstanding)
         assert f'<option value="{officer}" selected>' in html
         assert (
             f'data-dashboard-api="/api/v1/dashboard/officer?period={PERIOD}&amp;officer_id={officer}"'
@@ -229,7 +231,7 @@ class TestOfficerDashboard:
     def test_an_officer_naming_themselves_sees_their_own(self, client, auth, book):
         auth.login("ao.budi")
         html = page_of(client, f"/dashboard/?officer={book.world.officer.id}&period={PERIOD}")
-        assert card(html, "card-outstanding") == format_idr(h.BUDI.outstanding)
+        assert card(html, "card-outstanding") == format_money(h.BUDI.outstanding)
 
 
 class TestTeamDashboard:
@@ -254,7 +256,7 @@ class TestTeamDashboard:
                 value = getattr(row, key)
                 assert cells[key][0] == ("" if value is None else str(value)), key
         assert rows[ids["ao.budi"]]["target_achievement"][1] == "76.60%"
-        assert rows[ids["ao.budi"]]["outstanding"][1] == format_idr(h.BUDI.outstanding)
+        assert rows[ids["ao.budi"]]["outstanding"][1] == format_money(h.BUDI.outstanding)
         # Branch totals equal the sum of the rows; ratios from the sums.
         for key in (*COUNTED, *SUMMED):
             total = sum(Decimal(rows[o][key][0]) for o in ids.values())
@@ -305,7 +307,7 @@ class TestTeamDashboard:
         auth.login("spv.jkt")
         assert client.get(f"/dashboard/team?branch={book.world.bdg.id}").status_code == 404
         html = page_of(client, f"/dashboard/team?period={PERIOD}&branch={book.world.jkt.id}")
-        assert card(html, "card-outstanding") == format_idr(h.JKT.outstanding)
+        assert card(html, "card-outstanding") == format_money(h.JKT.outstanding)
         auth.logout()
         auth.login("spv.bdg")
         rows = team_rows(page_of(client, f"/dashboard/team?period={PERIOD}"))
@@ -314,7 +316,7 @@ class TestTeamDashboard:
     def test_portfolio_cards_of_the_scope(self, client, auth, book):
         auth.login("spv.jkt")
         html = page_of(client, f"/dashboard/team?period={PERIOD}")
-        assert card(html, "card-outstanding") == format_idr(h.JKT.outstanding)
+        assert card(html, "card-outstanding") == format_money(h.JKT.outstanding)
         assert card(html, "card-npl") == "38.46%" and card(html, "card-par30") == "49.65%"
         assert card(html, "card-watchlist") == str(h.JKT.watchlist)
         assert listed(client, card_link(html, "card-watchlist")) == h.JKT.watchlist

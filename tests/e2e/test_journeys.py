@@ -11,8 +11,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from aoapp.common.dates import bank_today
+from aoapp.common.i18n import format_date
 from tests import factories
 from tests.agenda import helpers as agenda
 from tests.credit.helpers import make_facility, post_listing
@@ -87,11 +89,11 @@ class TestOfficerWinsACustomer:
         assert nik in profile
         assert "JKT01 · Jakarta Sudirman" in profile
         assert "Ao.Budi" in profile  # the officer who collected the prospect
-        assert today.strftime("%d/%m/%Y") in profile  # customer since today
+        assert format_date(today, "en") in profile  # customer since today
         assert page.locator("#profile a[href='tel:+6281322223333']").count() == 1
         kur = page.locator("tr[data-product='KUR']")
         assert "Interested" in kur.inner_text()  # offered as a prospect, counted for the customer
-        assert today.strftime("%d/%m/%Y") in kur.inner_text()
+        assert format_date(today, "en") in kur.inner_text()
         assert "Not offered yet" in page.inner_text("tr[data-product='TAB']")
 
         page.goto(prospect_url)
@@ -152,7 +154,7 @@ class TestListingToPromise:
         page.get_by_role("button", name="Confirm and import").click()
         page.wait_for_url(DETAIL["import"])
         assert page.locator("h1 .badge").inner_text() == "Succeeded"
-        assert f"Imported 2 rows for {latest:%d/%m/%Y}" in page.inner_text("main")
+        assert f"Imported 2 rows for {format_date(latest, 'en')}" in page.inner_text("main")
         counts = page.inner_text("#counts")
         assert "Downgrades\t1" in counts and "Facilities created\t0" in counts
         assert "Visits, escalated (DPD > 90)\t1" in page.inner_text("#suggestions")
@@ -165,7 +167,7 @@ class TestListingToPromise:
         console = ConsoleWatch(officer)
         officer.get_by_role("link", name="Watchlist").click()
         officer.wait_for_url("**/watchlist*")
-        assert f"as of {latest:%d/%m/%Y}" in officer.inner_text("#scope")
+        assert f"as of {format_date(latest, 'en')}" in officer.inner_text("#scope")
         downgrade = officer.locator("#watchlist tr[data-signal='downgrade']")
         assert downgrade.count() == 1
         text = downgrade.inner_text()
@@ -217,16 +219,16 @@ class TestListingToPromise:
         assert f"kept if paid by {promised + timedelta(days=3):%d/%m/%Y}" in main
         assert "Next follow-up planned." in main
         promise = officer.inner_text("#promise")
-        assert "Rp 7.500.000" in promise and promised.strftime("%d/%m/%Y") in promise
+        assert "IDR 7,500,000" in promise and format_date(promised, "en") in promise
         assert officer.locator("#promise .promise-pending").count() >= 1
 
         officer.get_by_role("link", name="0012345678").click()
         officer.wait_for_url(DETAIL["facility"])
         listed = officer.locator("#follow-ups .promise-list li")
         assert listed.count() == 1
-        assert f"Rp 7.500.000 by {promised:%d/%m/%Y}" in listed.inner_text()
+        assert f"IDR 7,500,000 by {format_date(promised, 'en')}" in listed.inner_text()
         assert listed.locator(".promise-pending").inner_text() == "Pending"
-        assert next_check.strftime("%d/%m/%Y") in officer.inner_text("#follow-ups")
+        assert format_date(next_check, "en") in officer.inner_text("#follow-ups")
 
         officer.get_by_role("link", name="Follow-ups", exact=True).click()
         officer.get_by_role("link", name="Promises to pay").click()
@@ -235,7 +237,9 @@ class TestListingToPromise:
         officer.wait_for_url("**/promises/?state=pending*")
         pending = officer.locator("tr[data-promise]")
         assert pending.count() == 1
-        assert "CV Sumber Rejeki" in pending.inner_text() and "Rp 7.500.000" in pending.inner_text()
+        assert (
+            "CV Sumber Rejeki" in pending.inner_text() and "IDR 7,500,000" in pending.inner_text()
+        )
         assert console.errors == []
         context.close()
 
@@ -384,4 +388,5 @@ class TestFormErrorsNextToFields:
         page.fill("#promised_date", promised.isoformat())
         page.locator("#promised_date").blur()
         # The day after the promise's deadline (3 grace days), as before the refusal.
-        assert page.input_value("#next_date") == (promised + timedelta(days=4)).isoformat()
+        # The script answers the change event: wait for it rather than read at once.
+        expect(page.locator("#next_date")).to_have_value((promised + timedelta(days=4)).isoformat())

@@ -115,11 +115,11 @@ class TestUploadPreviewConfirm:
         page = client.get(f"/imports/{record.id}")
         html = page.get_data(as_text=True)
         assert page.status_code == 200
-        assert "Succeeded" in html and "Imported 3 rows for 30/06/2024" in html
+        assert "Succeeded" in html and "Imported 3 rows for Jun 30, 2024" in html
         assert re.search(r"<th>Facilities created</th><td[^>]*>3</td>", html)
         assert re.search(r"<th>Customers created</th><td[^>]*>2</td>", html)
-        assert re.search(r"<td>Kol 1</td><td[^>]*>1</td><td[^>]*>Rp 150\.000\.000</td>", html)
-        assert re.search(r"<td>Kol 2</td><td[^>]*>2</td><td[^>]*>Rp 445\.000\.000</td>", html)
+        assert re.search(r"<td>Kol 1</td><td[^>]*>1</td><td[^>]*>IDR 150,000,000</td>", html)
+        assert re.search(r"<td>Kol 2</td><td[^>]*>2</td><td[^>]*>IDR 445,000,000</td>", html)
         assert "Numbers: plain (1234567.89) (detected)." in html
         assert 'http-equiv="refresh"' not in html
         assert client.get(f"/imports/{record.id}/errors.csv").status_code == 404
@@ -415,7 +415,7 @@ class TestListAndRecord:
         assert "7 row errors" in html
         assert "facilities +3 / 0 upd / 0 closed" in html
         assert "Positions (70 %)" in html
-        assert "01/07/2024 09:00" in html  # Jakarta time
+        assert "Jul 1, 2024 9:00 AM" in html  # Jakarta time
         rejected = client.get("/imports/?status=rejected").get_data(as_text=True)
         assert "bad.csv" in rejected and "old.csv" not in rejected
 

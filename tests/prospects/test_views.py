@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from aoapp.audit.models import AuditEntry
 from aoapp.common.dates import bank_today, week_end
+from aoapp.common.i18n import format_date
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
 from aoapp.products.models import Introduction
@@ -333,7 +334,7 @@ class TestDetail:
         assert 'id="status-form"' in page and 'id="convert-form"' in page
         assert 'id="audit-link"' not in page
         history = page[page.index('id="history"') :]
-        assert "Contacted" in history and bank_today().strftime("%d/%m/%Y") in history
+        assert "Contacted" in history and format_date(bank_today(), "en") in history
 
     def test_supervisor_reads_with_a_link_to_the_audit_history(self, client, auth, world, link):
         prospect = make_prospect(world.officer)

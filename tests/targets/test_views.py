@@ -162,7 +162,7 @@ class TestSupervisorPage:
         body = client.get(f"/targets/?month={month_code(closed)}").get_data(as_text=True)
         assert "is closed" in body and 'id="save-targets"' not in body
         assert 'name="rows-0-new_customers"' not in body  # values as text, no inputs
-        assert "Rp 500.000.000" in body and "4.00 %" in body
+        assert "IDR 500,000,000" in body and "4.00 %" in body
         response = auth.post(
             f"/targets/?month={month_code(closed)}",
             grid([(world.officer, {"new_customers": "1"})]),
@@ -200,8 +200,8 @@ class TestSupervisorPage:
         assert 'data-overall="0.9000"' in rows["ao.sari"]
         assert 'data-overall="0.7229"' in rows["total"]
         assert re.search(r'data-achievement="0.5624"', rows["ao.budi"])  # the NPL ceiling
-        assert "so far Rp 300.000.000" in rows["ao.budi"]
-        assert "from the listing of 31/10/2026" in body
+        assert "so far IDR 300,000,000" in rows["ao.budi"]
+        assert "from the listing of Oct 31, 2026" in body
 
 
 class TestScope:

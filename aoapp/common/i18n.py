@@ -1,0 +1,98 @@
+"""Languages: which one a request speaks, and numbers, money and dates formatted in it.
+
+Pages follow the user's profile setting (else the choice made on the login page, else the
+bank's DEFAULT_LOCALE); the API answers codes, not labels, and only its error messages follow
+Accept-Language. Formats come from Babel's CLDR data, with the rupiah written as a bank writes
+it: `Rp 1.234.567,89` in Indonesian, `IDR 1,234,567.89` in English.
+"""
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.dates import format_date as babel_date
+from babel.dates import format_time as babel_time
+from babel.numbers import format_decimal
+from flask import current_app, has_request_context, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from aoapp.common.dates import to_local
+from aoapp.common.money import to_money
+
+LOCALES = ("id", "en")
+LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+CURRENCY = {"id": "Rp", "en": "IDR"}
+
+
+def default_locale() -> str:
+    """The bank's language: DEFAULT_LOCALE (id unless configured)."""
+    locale = current_app.config.get("DEFAULT_LOCALE", "id")
+    return locale if locale in LOCALES else "id"
+
+
+def select_locale() -> str:
+    """The language of this request (Flask-Babel's locale selector)."""
+    if not has_request_context():
+        return default_locale()
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(LOCALES) or default_locale()
+    user_locale = getattr(current_user, "locale", None) if current_user else None
+    if user_locale in LOCALES:
+        return user_locale
+    chosen = session.get("locale")
+    return chosen if chosen in LOCALES else default_locale()
+
+
+def locale_code() -> str:
+    """The current language code (`id` or `en`)."""
+    locale = get_locale()
+    return locale.language if locale is not None else default_locale()
+
+
+def format_money(value, with_cents: bool = False, locale: str | None = None) -> str:
+    """An amount as `Rp 1.234.567` (id) or `IDR 1,234,567` (en); cents when asked."""
+    if value is None:
+        return ""
+    locale = locale or locale_code()
+    amount = to_money(value)
+    if not with_cents:
+        amount = amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    pattern = "#,##0.00" if with_cents else "#,##0"
+    sign = "-" if amount < 0 else ""
+    number = format_decimal(abs(amount), pattern, locale=locale, decimal_quantization=True)
+    return f"{sign}{CURRENCY[locale]} {number}"
+
+
+def format_number(value, places: int = 0, locale: str | None = None) -> str:
+    """A count or quantity with the language's grouping: 1.234 (id), 1,234 (en)."""
+    if value is None:
+        return ""
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return format_decimal(Decimal(str(value)), pattern, locale=locale or locale_code())
+
+
+def format_ratio(value, places: int = 2, locale: str | None = None) -> str:
+    """A ratio as a percentage: 0.4819 → 48,19% (id), 48.19% (en); nothing → an em dash."""
+    if value is None:
+        return "—"
+    percent = Decimal(str(value)) * 100
+    return format_number(percent, places, locale) + "%"
+
+
+def format_date(value: date | None, locale: str | None = None) -> str:
+    """A business date: 23 Nov 2026 (id), Nov 23, 2026 (en)."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    return babel_date(value, "medium", locale=locale or locale_code())
+
+
+def format_datetime(value: datetime | None, locale: str | None = None) -> str:
+    """A UTC timestamp in the bank's time zone: 23 Nov 2026 14.05 (id), Nov 23, 2026 2:05 PM."""
+    local = to_local(value)
+    if not local:
+        return ""
+    locale = locale or locale_code()
+    day = babel_date(local.date(), "medium", locale=locale)
+    return f"{day} {babel_time(local.time(), 'short', locale=locale)}"
