@@ -19,8 +19,7 @@ translations: install ## Compile the message catalogues (aoapp/translations/{id,
 	$(BIN)/pybabel compile -d aoapp/translations
 
 extract-messages: install ## After changing user-visible text: refresh messages.pot and the id/en catalogues
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --project aoapp -o aoapp/translations/messages.pot .
-	$(BIN)/pybabel update -N --ignore-obsolete -i aoapp/translations/messages.pot -d aoapp/translations
+	$(BIN)/python -m tools.i18n_build --check
 
 migrate: translations ## Apply the database migrations
 	$(BIN)/flask db upgrade

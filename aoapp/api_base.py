@@ -51,7 +51,7 @@ class Api(SmorestApi):
 
     def handle_http_exception(self, error):
         """Answer an HTTP error as the uniform JSON body or an HTML error page."""
-        from aoapp.errors import wants_json
+        from aoapp.errors import plain, wants_json
 
         if not wants_json():
             return (
@@ -59,7 +59,7 @@ class Api(SmorestApi):
                 error.code,
             )
         payload, status, headers = super().handle_http_exception(error)
-        payload.setdefault("message", error.description)
+        payload["message"] = plain(payload.get("message", error.description))
         if "errors" in payload:
-            payload["errors"] = flatten_errors(payload["errors"])
+            payload["errors"] = plain(flatten_errors(payload["errors"]))
         return payload, status, headers

@@ -60,16 +60,32 @@ def wants_json() -> bool:
     )
 
 
+def plain(value):
+    """Messages as plain strings: lazy translations (class-level labels and validation
+    messages) are rendered now, in the request's language, wherever they sit in the errors."""
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    if value is None or isinstance(value, (int, float, bool)):
+        return value
+    return str(value)
+
+
 def error_body(status: int, message: str, errors=None, code=None) -> dict:
     """The one JSON error body of the API, the same shape flask-smorest gives its own errors.
 
     `code` is the HTTP status, `status` its name; `error` names the domain rule when there is one.
     """
-    body = {"code": status, "status": HTTP_STATUS_CODES.get(status, "Error"), "message": message}
+    body = {
+        "code": status,
+        "status": HTTP_STATUS_CODES.get(status, "Error"),
+        "message": plain(message),
+    }
     if code:
         body["error"] = code
     if errors:
-        body["errors"] = errors
+        body["errors"] = plain(errors)
     return body
 
 

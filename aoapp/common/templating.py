@@ -1,17 +1,28 @@
 """Jinja filters and globals: IDR money, phone links, local dates."""
 
 from flask import Flask, request, url_for
+from flask_babel import gettext
 
 from aoapp.common import i18n
 from aoapp.common.identity import display_phone, whatsapp_url
 
 
-def label(code: str | None) -> str:
-    """Human label of an enumeration code: 'social_media' → 'Social media'."""
+def humanise(code: str | None) -> str:
+    """The English label of an enumeration code: 'social_media' → 'Social media'."""
     if not code:
         return ""
     text = str(code).replace("_", " ")
     return text[:1].upper() + text[1:]
+
+
+def label(code: str | None) -> str:
+    """An enumeration code's label in the request's language.
+
+    The English label is the message id; each feature lists its codes' labels for extraction in
+    its `labels.py` (tests/i18n/test_enums.py checks every code of every enumeration has one).
+    """
+    text = humanise(code)
+    return gettext(text) if text else ""
 
 
 def url_with(**changes) -> str:

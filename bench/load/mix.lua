@@ -11,11 +11,13 @@ local think_max = tonumber(os.getenv("AOAPP_THINK_MAX") or "0")
 
 -- Request kinds and their weights (a share of an officer's clicks in a day).
 local MIX = {
-  {"agenda", 25},           -- the officer's home page
-  {"customer", 25},         -- one of the officer's customers
+  {"agenda", 15},           -- the officer's agenda
+  {"dashboard", 10},        -- the officer's home page (server-rendered figures)
+  {"api_dashboard", 10},    -- the same page's charts, fetched from the dashboard API
+  {"customer", 20},         -- one of the officer's customers
   {"portfolio", 15},        -- the portfolio list with a filter
   {"api_customers", 10},    -- API lists, bearer token
-  {"api_facilities", 15},
+  {"api_facilities", 10},
   {"api_followups", 10},
 }
 local PORTFOLIO_FILTERS = {
@@ -53,6 +55,10 @@ end
 local function path_of(kind)
   if kind == "agenda" then
     return "/agenda/", html
+  elseif kind == "dashboard" then
+    return "/dashboard/", html
+  elseif kind == "api_dashboard" then
+    return "/api/v1/dashboard/officer", json
   elseif kind == "customer" then
     return "/customers/" .. pick(me.customers), html
   elseif kind == "portfolio" then
