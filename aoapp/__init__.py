@@ -3,6 +3,8 @@
 from pathlib import Path
 
 from flask import Flask, current_app, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from aoapp import observability, security
@@ -78,7 +80,7 @@ def _configure_login(app: Flask) -> None:
     from aoapp.errors import render_error
 
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please log in to continue."
+    login_manager.login_message = _l("Please log in to continue.")
     login_manager.login_message_category = "warning"
     login_manager.session_protection = "basic"  # officers roam between mobile networks
 
@@ -106,7 +108,9 @@ def _configure_login(app: Flask) -> None:
     @login_manager.unauthorized_handler
     def unauthorized():
         if request.path.startswith("/api/"):
-            return render_error(401, "Authentication required: send Authorization: Bearer <token>.")
+            return render_error(
+                401, _("Authentication required: send Authorization: Bearer <token>.")
+            )
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 

@@ -51,15 +51,16 @@ class Api(SmorestApi):
 
     def handle_http_exception(self, error):
         """Answer an HTTP error as the uniform JSON body or an HTML error page."""
-        from aoapp.errors import plain, wants_json
+        from aoapp.errors import http_message, plain, wants_json
 
         if not wants_json():
+            message = http_message(error.description)
             return (
-                render_template("errors/error.html", status=error.code, message=error.description),
+                render_template("errors/error.html", status=error.code, message=message),
                 error.code,
             )
         payload, status, headers = super().handle_http_exception(error)
-        payload["message"] = plain(payload.get("message", error.description))
+        payload["message"] = plain(payload.get("message") or http_message(error.description))
         if "errors" in payload:
             payload["errors"] = plain(flatten_errors(payload["errors"]))
         return payload, status, headers

@@ -1,6 +1,9 @@
 """Domain errors raised by services, and how they become HTTP responses."""
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import gettext as translate
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
@@ -31,7 +34,7 @@ class NotFound(DomainError):
     status_code = 404
     code = "not_found"
 
-    def __init__(self, message: str = "Not found.", errors=None):
+    def __init__(self, message: str = _l("Not found."), errors=None):
         super().__init__(message, errors)
 
 
@@ -47,6 +50,47 @@ class Forbidden(DomainError):
 
     status_code = 403
     code = "forbidden"
+
+
+# Werkzeug's standard descriptions of HTTP errors, listed so that they are extracted and
+# translated; http_message() looks them up in the request's language.
+HTTP_DESCRIPTIONS = (
+    _l("The browser (or proxy) sent a request that this server could not understand."),
+    _l(
+        "The server could not verify that you are authorized to access the URL requested. You "
+        "either supplied the wrong credentials (e.g. a bad password), or your browser doesn't "
+        "understand how to supply the credentials required."
+    ),
+    _l(
+        "You don't have the permission to access the requested resource. It is either "
+        "read-protected or not readable by the server."
+    ),
+    _l(
+        "The requested URL was not found on the server. If you entered the URL manually please "
+        "check your spelling and try again."
+    ),
+    _l("The method is not allowed for the requested URL."),
+    _l(
+        "A conflict happened while processing the request. The resource might have been "
+        "modified while the request was being processed."
+    ),
+    _l("The data value transmitted exceeds the capacity limit."),
+    _l("The server does not support the media type transmitted in the request."),
+    _l("The request was well-formed but was unable to be followed due to semantic errors."),
+    _l("This user has exceeded an allotted request count. Try again later."),
+    _l(
+        "The server encountered an internal error and was unable to complete your request. "
+        "Either the server is overloaded or there is an error in the application."
+    ),
+)
+
+
+def http_message(text):
+    """An HTTP error's description in the request's language (Werkzeug's standard ones are in
+    the catalogue; others, already translated or lazy, pass through)."""
+    if isinstance(text, str) and text:
+        return translate(text)
+    return text
 
 
 def wants_json() -> bool:
@@ -93,7 +137,7 @@ def render_error(status: int, message: str, errors=None, code=None):
     """Answer an error as JSON or as an HTML page, by what the client wants."""
     if wants_json():
         return jsonify(error_body(status, message, errors, code)), status
-    return render_template("errors/error.html", status=status, message=message), status
+    return render_template("errors/error.html", status=status, message=plain(message)), status
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -109,15 +153,17 @@ def register_errorhandlers(app: Flask) -> None:
     def handle_csrf(error: CSRFError):
         return render_error(
             400,
-            "The form has expired or did not come from this application. "
-            "Reload the page and try again.",
+            _(
+                "The form has expired or did not come from this application. "
+                "Reload the page and try again."
+            ),
         )
 
     @app.errorhandler(429)
     def handle_rate_limited(error):
         response = render_error(
             429,
-            "Too many requests from your address. Wait a minute and try again.",
+            _("Too many requests from your address. Wait a minute and try again."),
         )
         retry_after = getattr(error, "retry_after", None)
         response = app.make_response(response)
@@ -130,5 +176,5 @@ def register_errorhandlers(app: Flask) -> None:
         db.session.rollback()
         original = getattr(error, "original_exception", None)
         if isinstance(original, HTTPException):
-            return render_error(original.code, original.description)
-        return render_error(500, "An unexpected error occurred. It has been logged.")
+            return render_error(original.code, http_message(original.description))
+        return render_error(500, _("An unexpected error occurred. It has been logged."))

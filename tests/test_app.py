@@ -23,7 +23,8 @@ def clean_env(monkeypatch):
 
 def _make_app(app, **extra):
     """A second application on the test database (routes can still be added to it)."""
-    return create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], **extra})
+    settings = {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]}
+    return create_app({**settings, "DEFAULT_LOCALE": "en", **extra})
 
 
 class TestConfiguration:

@@ -9,6 +9,7 @@ catalogue the app reads.
 """
 
 import argparse
+import copy
 import sys
 from pathlib import Path
 
@@ -69,11 +70,15 @@ def build(check: bool) -> int:
         path = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
         path.parent.mkdir(parents=True, exist_ok=True)
         catalog = _read(path, locale)
-        catalog.update(template, no_fuzzy_matching=True)
+        # A copy: Catalog.update() adds new messages as the template's own objects, so the
+        # Indonesian strings set below would otherwise reach the English catalogue too.
+        catalog.update(copy.deepcopy(template), no_fuzzy_matching=True)
         catalog.obsolete.clear()
         for message in catalog:
             if not message.id:
                 continue
+            if locale == "en" and message.string:  # English messages are their own text
+                message.string = ("",) * len(message.id) if message.pluralizable else ""
             if locale == "id":
                 if message.id in extra:
                     message.string = extra[message.id]

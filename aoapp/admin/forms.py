@@ -1,44 +1,45 @@
 """Admin forms: rendering and CSRF only; field names equal the schema field names."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField
 
 from aoapp.auth.models import Role
 
-ROLE_CHOICES = [SelectChoice(role.value, role.value.title()) for role in Role]
+ROLE_CHOICES = [SelectChoice(role.value, _l(role.value.title())) for role in Role]
 
 
 class UserCreateForm(FlaskForm):
     """Create a user."""
 
-    username = StringField("Username")
-    full_name = StringField("Full name")
-    role = SelectField("Role", choices=ROLE_CHOICES)
-    branch = SelectField("Branch", choices=[], validate_choice=False)
-    officer_code = StringField("Officer (AO) code")
-    supervises = SelectMultipleField("Supervised branches", choices=[], validate_choice=False)
-    password = PasswordField("Initial password")
+    username = StringField(_l("Username"))
+    full_name = StringField(_l("Full name"))
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    branch = SelectField(_l("Branch"), choices=[], validate_choice=False)
+    officer_code = StringField(_l("Officer (AO) code"))
+    supervises = SelectMultipleField(_l("Supervised branches"), choices=[], validate_choice=False)
+    password = PasswordField(_l("Initial password"))
 
 
 class UserEditForm(FlaskForm):
     """Change a user's name and supervised branches."""
 
-    full_name = StringField("Full name")
-    supervises = SelectMultipleField("Supervised branches", choices=[], validate_choice=False)
+    full_name = StringField(_l("Full name"))
+    supervises = SelectMultipleField(_l("Supervised branches"), choices=[], validate_choice=False)
 
 
 class PasswordResetForm(FlaskForm):
     """Set a new password for a user."""
 
-    password = PasswordField("New password")
-    confirm = PasswordField("Repeat new password")
+    password = PasswordField(_l("New password"))
+    confirm = PasswordField(_l("Repeat new password"))
 
 
 class BranchForm(FlaskForm):
     """Create a branch."""
 
-    code = StringField("Code")
-    name = StringField("Name")
+    code = StringField(_l("Code"))
+    name = StringField(_l("Name"))
 
 
 def set_branch_choices(form, branches) -> None:

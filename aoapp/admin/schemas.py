@@ -1,5 +1,6 @@
 """Validation of the admin forms and list filters (the services check the domain rules)."""
 
+from flask_babel import gettext as _
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from aoapp.auth.models import Role
@@ -37,7 +38,7 @@ class PasswordResetSchema(BaseSchema):
     def same_twice(self, data, **kwargs):
         """The two entries must match."""
         if data.get("password") != data.get("confirm"):
-            raise ValidationError("The two passwords differ.", "confirm")
+            raise ValidationError(_("The two passwords differ."), "confirm")
 
 
 class BranchSchema(BaseSchema):

@@ -1,6 +1,7 @@
 """Admin pages: users (create, edit, activate, reset password) and branches. Admins only."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from aoapp.admin import services as queries
@@ -73,7 +74,7 @@ def create_user():
                 db.session.rollback()
                 apply_domain_error(form, error)
             else:
-                flash(f"User {user.username} created.", "success")
+                flash(_("User %(name)s created.", name=user.username), "success")
                 return redirect(url_for("admin.user", user_id=user.id))
         return render_template("admin/user_new.html", form=form), 422
     return render_template("admin/user_new.html", form=form)
@@ -100,7 +101,7 @@ def user(user_id: int):
                 db.session.rollback()
                 apply_domain_error(form, error)
             else:
-                flash("Changes saved.", "success")
+                flash(_("Changes saved."), "success")
                 return redirect(url_for("admin.user", user_id=target.id))
         status = 422
     return _render_user(target, form, status=status)
@@ -139,8 +140,10 @@ def _set_active(user_id: int, active: bool):
         db.session.rollback()
         flash(error.message, "danger")
     else:
-        word = "reactivated" if active else "deactivated"
-        flash(f"User {target.username} {word}.", "success")
+        if active:
+            flash(_("User %(name)s reactivated.", name=target.username), "success")
+        else:
+            flash(_("User %(name)s deactivated.", name=target.username), "success")
     return redirect(url_for("admin.user", user_id=user_id))
 
 
@@ -157,7 +160,13 @@ def reset_password(user_id: int):
             db.session.rollback()
             apply_domain_error(form, error)
         else:
-            flash(f"Password of {target.username} reset. Tell them the new one safely.", "success")
+            flash(
+                _(
+                    "Password of %(name)s reset. Tell them the new one safely.",
+                    name=target.username,
+                ),
+                "success",
+            )
             return redirect(url_for("admin.user", user_id=target.id))
     edit_form = UserEditForm(
         formdata=None,
@@ -181,7 +190,7 @@ def branches():
                 db.session.rollback()
                 apply_domain_error(form, error)
             else:
-                flash(f"Branch {branch.code} created.", "success")
+                flash(_("Branch %(code)s created.", code=branch.code), "success")
                 return redirect(url_for("admin.branches"))
         status = 422
     return (

@@ -6,6 +6,9 @@ import secrets
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from icalendar import Calendar, Event
 
 from aoapp.agenda.models import CalendarFeed
@@ -13,6 +16,7 @@ from aoapp.agenda.services import facility_facts, planned_followups
 from aoapp.audit import services as audit
 from aoapp.auth.models import Role, User
 from aoapp.common.dates import bank_today, bank_zone
+from aoapp.common.i18n import LOCALES, default_locale
 from aoapp.common.templating import label
 from aoapp.database import utcnow
 from aoapp.errors import Forbidden
@@ -24,12 +28,12 @@ PAST_DAYS = 30  # planned follow-ups from this many days ago (the overdue ones) 
 EVENT_MINUTES = 30
 TOUCH_EVERY = timedelta(minutes=5)  # last_used_at is coarse, so every poll does not write
 CHANNEL_VERBS = {
-    "call": "Call",
-    "sms": "SMS",
-    "whatsapp": "WhatsApp",
-    "visit": "Visit",
-    "email": "Email",
-    "meeting": "Meeting",
+    "call": _l("Call"),
+    "sms": _l("SMS"),
+    "whatsapp": _l("WhatsApp"),
+    "visit": _l("Visit"),
+    "email": _l("Email"),
+    "meeting": _l("Meeting"),
 }
 
 
@@ -40,7 +44,7 @@ def _hash(plain: str) -> str:
 def require_feed_owner(user: User) -> None:
     """Only officers have follow-ups to subscribe to."""
     if user.role != Role.OFFICER:
-        raise Forbidden("Calendar feeds list an officer's own planned follow-ups.")
+        raise Forbidden(_("Calendar feeds list an officer's own planned follow-ups."))
 
 
 def active_feed(user: User) -> CalendarFeed | None:
@@ -107,21 +111,31 @@ def feed_followups(user: User, today: date | None = None) -> list[FollowUp]:
 def summary_of(followup: FollowUp) -> str:
     """'Call: PT Maju Jaya (collection)'."""
     verb = CHANNEL_VERBS.get(followup.channel, label(followup.channel))
-    return f"{verb}: {followup.party.name} ({label(followup.purpose).lower()})"
+    return _(
+        "%(verb)s: %(party)s (%(purpose)s)",
+        verb=verb,
+        party=followup.party.name,
+        purpose=label(followup.purpose).lower(),
+    )
 
 
 def _description(followup: FollowUp, facts) -> str:
     lines = []
     party = followup.party
     if party.phone:
-        lines.append(f"Phone: +{party.phone}")
+        lines.append(_("Phone: +%(phone)s", phone=party.phone))
     if facts is not None:
-        line = f"Facility {facts.account_no}"
+        line = _("Facility %(account)s", account=facts.account_no)
         if facts.dpd is not None:
-            line += f": DPD {facts.dpd}, Kol {facts.kol}"
+            line = _(
+                "Facility %(account)s: DPD %(dpd)s, Kol %(kol)s",
+                account=facts.account_no,
+                dpd=facts.dpd,
+                kol=facts.kol,
+            )
         lines.append(line)
     if followup.escalated:
-        lines.append("Escalated to the supervisor.")
+        lines.append(_("Escalated to the supervisor."))
     if followup.notes:
         lines.append(followup.notes)
     return "\n".join(lines)
@@ -138,6 +152,12 @@ def build_calendar(user: User, host: str, url_for_followup, today: date | None =
     `url_for_followup(id)` gives each event's link; UIDs are `followup-<id>@<host>`, stable
     across polls, so a rescheduled follow-up moves in the calendar instead of doubling.
     """
+    with force_locale(user.locale if user.locale in LOCALES else default_locale()):
+        return _build_calendar(user, host, url_for_followup, today)
+
+
+def _build_calendar(user: User, host: str, url_for_followup, today: date | None) -> bytes:
+    """build_calendar in the officer's language (event titles and descriptions)."""
     followups = feed_followups(user, today)
     facts = facility_facts([f.facility for f in followups])
     calendar = Calendar()
@@ -145,7 +165,7 @@ def build_calendar(user: User, host: str, url_for_followup, today: date | None =
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", f"Follow-ups · {user.display_name}")
+    calendar.add("x-wr-calname", _("Follow-ups · %(name)s", name=user.display_name))
     calendar.add("x-wr-timezone", bank_zone().key)
     for followup in followups:
         event = Event()

@@ -10,6 +10,7 @@ from datetime import date, time, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from aoapp.common.dates import bank_today
@@ -21,7 +22,7 @@ from aoapp.followups.promises import state_column
 
 HORIZON_DAYS = 7  # "next 7 days": tomorrow up to today + 7
 GROUPS = ("overdue", "today", "next_7_days")
-GROUP_TITLES = {"overdue": "Overdue", "today": "Today", "next_7_days": "Next 7 days"}
+GROUP_TITLES = {"overdue": _l("Overdue"), "today": _l("Today"), "next_7_days": _l("Next 7 days")}
 # After collection (by DPD) and complaints, other follow-ups in this order of purpose.
 PURPOSE_ORDER = {
     Purpose.COMPLAINT: 0,

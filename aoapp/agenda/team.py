@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import aliased, joinedload
 
 from aoapp.auth.models import Branch, Role, User
@@ -66,7 +67,7 @@ class TeamAgenda:
 def team_branches(actor, branch_id: int | None = None) -> tuple[list[Branch], Branch | None]:
     """The branches a team agenda covers; a branch outside the actor's reach is NotFound."""
     if actor.role == Role.OFFICER:
-        raise Forbidden("The team agenda is for supervisors.")
+        raise Forbidden(_("The team agenda is for supervisors."))
     stmt = sa.select(Branch).order_by(Branch.code)
     if actor.role == Role.SUPERVISOR:
         stmt = stmt.where(Branch.id.in_(actor.supervised_branch_ids))

@@ -12,6 +12,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from aoapp.agenda import feeds, messages, services
@@ -86,7 +87,9 @@ def revoke_feed():
     feeds.require_feed_owner(current_user)
     form = ConfirmForm()
     if form.validate_on_submit() and feeds.revoke_feed(current_user):
-        flash("Calendar feed revoked. Calendar apps using it no longer receive updates.", "success")
+        flash(
+            _("Calendar feed revoked. Calendar apps using it no longer receive updates."), "success"
+        )
     return redirect(url_for("agenda.calendar"))
 
 

@@ -5,6 +5,7 @@ import os
 import click
 import sqlalchemy as sa
 from flask import Flask
+from flask_babel import gettext as _
 
 from aoapp.auth import services
 from aoapp.auth.models import Role, User
@@ -33,7 +34,9 @@ def create_branch(code: str, name: str) -> None:
         branch = services.create_branch(code, name)
     except DomainError as error:
         _fail(error)
-    click.echo(f"Created branch {branch.code} ({branch.name}).", err=True)
+    click.echo(
+        _("Created branch %(code)s (%(name)s).", code=branch.code, name=branch.name), err=True
+    )
 
 
 @click.command("create-user")
@@ -47,7 +50,7 @@ def create_user(username, role, branch_code, officer_code, supervises, full_name
     """Create a user; the password comes from AOAPP_PASSWORD or is prompted twice."""
     password = os.environ.get("AOAPP_PASSWORD")
     if password is None:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
     try:
         user = services.create_user(
             username,
@@ -60,7 +63,9 @@ def create_user(username, role, branch_code, officer_code, supervises, full_name
         )
     except DomainError as error:
         _fail(error)
-    click.echo(f"Created {user.role} {user.username}.", err=True)
+    click.echo(
+        _("Created %(role)s %(username)s.", role=user.role, username=user.username), err=True
+    )
 
 
 @click.command("create-token")
@@ -70,9 +75,9 @@ def create_token(username: str, name: str) -> None:
     """Create an API token for USERNAME and print only the token."""
     user = db.session.scalar(sa.select(User).where(User.username == username.strip().lower()))
     if user is None:
-        raise click.ClickException(f"No user {username!r}.")
+        raise click.ClickException(_("No user %(username)s.", username=repr(username)))
     if not user.active:
-        raise click.ClickException(f"User {username!r} is deactivated.")
+        raise click.ClickException(_("User %(username)s is deactivated.", username=repr(username)))
     try:
         _token, plain = services.create_token(user, name)
     except DomainError as error:

@@ -1,5 +1,6 @@
 """Login, password and token forms (rendering and CSRF; rules live in the services)."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import AnyOf, DataRequired, EqualTo
@@ -10,27 +11,32 @@ from aoapp.common.i18n import LOCALES
 class LoginForm(FlaskForm):
     """Username and password."""
 
-    username = StringField("Username", validators=[DataRequired("Enter your username.")])
-    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
-    submit = SubmitField("Log in")
+    username = StringField(_l("Username"), validators=[DataRequired(_l("Enter your username."))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+    submit = SubmitField(_l("Log in"))
 
 
 class PasswordChangeForm(FlaskForm):
     """A user changes their own password."""
 
-    current_password = PasswordField("Current password", validators=[DataRequired()])
-    new_password = PasswordField("New password", validators=[DataRequired()])
-    confirm = PasswordField(
-        "Repeat new password", validators=[EqualTo("new_password", "The passwords differ.")]
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(_l("This field is required."))]
     )
-    submit = SubmitField("Change password")
+    new_password = PasswordField(
+        _l("New password"), validators=[DataRequired(_l("This field is required."))]
+    )
+    confirm = PasswordField(
+        _l("Repeat new password"),
+        validators=[EqualTo("new_password", _l("The passwords differ."))],
+    )
+    submit = SubmitField(_l("Change password"))
 
 
 class TokenForm(FlaskForm):
     """Create a personal API token."""
 
-    name = StringField("Label", validators=[DataRequired("Give the token a label.")])
-    submit = SubmitField("Create token")
+    name = StringField(_l("Label"), validators=[DataRequired(_l("Give the token a label."))])
+    submit = SubmitField(_l("Create token"))
 
 
 class ConfirmForm(FlaskForm):

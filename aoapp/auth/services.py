@@ -7,6 +7,8 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from aoapp.audit import services as audit
@@ -17,7 +19,7 @@ from aoapp.extensions import db
 
 MIN_PASSWORD_LENGTH = 10
 MAX_NAME_LENGTH = 120
-_TOO_LONG = f"At most {MAX_NAME_LENGTH} characters."
+_TOO_LONG = _l("At most %(num)s characters.", num=MAX_NAME_LENGTH)
 TOKEN_PREFIX = "aoapp_"
 _CODE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -34,8 +36,12 @@ def check_password_strength(password: str) -> None:
     """Refuse weak passwords with a plain-words reason."""
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise InvalidInput(
-            "Password too weak.",
-            {"password": [f"Password must be at least {MIN_PASSWORD_LENGTH} characters."]},
+            _("Password too weak."),
+            {
+                "password": [
+                    _("Password must be at least %(num)s characters.", num=MIN_PASSWORD_LENGTH)
+                ]
+            },
         )
 
 
@@ -43,7 +49,8 @@ def branch_by_code(code: str, field: str = "branch") -> Branch:
     """Find a branch by code or raise InvalidInput naming the field."""
     branch = db.session.scalar(sa.select(Branch).where(Branch.code == code.strip().upper()))
     if branch is None:
-        raise InvalidInput(f"Unknown branch {code!r}.", {field: [f"Unknown branch {code!r}."]})
+        message = _("Unknown branch %(code)r.", code=code)
+        raise InvalidInput(message, {field: [message]})
     return branch
 
 
@@ -52,13 +59,18 @@ def create_branch(code: str, name: str, actor=None) -> Branch:
     code = (code or "").strip().upper()
     name = (name or "").strip()
     if not _CODE.match(code):
-        raise InvalidInput("Bad branch code.", {"code": ["Use 1–20 letters, digits, - or _."]})
+        raise InvalidInput(
+            _("Bad branch code."), {"code": [_("Use 1–20 letters, digits, - or _.")]}
+        )
     if not name:
-        raise InvalidInput("Branch name is required.", {"name": ["Branch name is required."]})
+        raise InvalidInput(_("Branch name is required."), {"name": [_("Branch name is required.")]})
     if len(name) > MAX_NAME_LENGTH:
-        raise InvalidInput("Branch name too long.", {"name": [_TOO_LONG]})
+        raise InvalidInput(_("Branch name too long."), {"name": [_TOO_LONG]})
     if db.session.scalar(sa.select(Branch.id).where(Branch.code == code)):
-        raise Conflict(f"Branch {code} already exists.", {"code": ["Branch code already exists."]})
+        raise Conflict(
+            _("Branch %(code)s already exists.", code=code),
+            {"code": [_("Branch code already exists.")]},
+        )
     branch = Branch(code=code, name=name)
     db.session.add(branch)
     audit.record(actor, branch, "create", None, audit.snapshot(branch))
@@ -81,35 +93,39 @@ def create_user(
     username = (username or "").strip().lower()
     errors: dict[str, list[str]] = {}
     if not _USERNAME.match(username):
-        errors["username"] = ["Use 2–64 lowercase letters, digits, '.', '_' or '-'."]
+        errors["username"] = [_("Use 2–64 lowercase letters, digits, '.', '_' or '-'.")]
     if role not in set(Role):
-        errors["role"] = ["Role must be officer, supervisor or admin."]
+        errors["role"] = [_("Role must be officer, supervisor or admin.")]
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        errors["password"] = [f"Password must be at least {MIN_PASSWORD_LENGTH} characters."]
+        errors["password"] = [
+            _("Password must be at least %(num)s characters.", num=MIN_PASSWORD_LENGTH)
+        ]
     officer_code = (officer_code or "").strip().upper() or None
     if role == Role.OFFICER:
         if not branch_code:
-            errors["branch"] = ["An officer must belong to a branch."]
+            errors["branch"] = [_("An officer must belong to a branch.")]
         if not officer_code:
-            errors["officer_code"] = ["An officer needs the core banking officer (AO) code."]
+            errors["officer_code"] = [_("An officer needs the core banking officer (AO) code.")]
     if role == Role.SUPERVISOR and not supervises:
-        errors["supervises"] = ["A supervisor must supervise at least one branch."]
+        errors["supervises"] = [_("A supervisor must supervise at least one branch.")]
     if role != Role.SUPERVISOR and supervises:
-        errors["supervises"] = ["Only supervisors supervise branches."]
+        errors["supervises"] = [_("Only supervisors supervise branches.")]
     if len((full_name or "").strip()) > MAX_NAME_LENGTH:
         errors["full_name"] = [_TOO_LONG]
     if officer_code and not _CODE.match(officer_code):
-        errors["officer_code"] = ["Use 1–20 letters, digits, - or _."]
+        errors["officer_code"] = [_("Use 1–20 letters, digits, - or _.")]
     if errors:
-        raise InvalidInput("The user could not be created.", errors)
+        raise InvalidInput(_("The user could not be created."), errors)
     if db.session.scalar(sa.select(User.id).where(User.username == username)):
-        raise Conflict(f"User {username} already exists.", {"username": ["Username taken."]})
+        raise Conflict(
+            _("User %(name)s already exists.", name=username), {"username": [_("Username taken.")]}
+        )
     if officer_code and db.session.scalar(
         sa.select(User.id).where(User.officer_code == officer_code)
     ):
         raise Conflict(
-            f"Officer code {officer_code} is already used.",
-            {"officer_code": ["Officer code already used by another user."]},
+            _("Officer code %(code)s is already used.", code=officer_code),
+            {"officer_code": [_("Officer code already used by another user.")]},
         )
     user = User(
         username=username,
@@ -132,13 +148,13 @@ def create_user(
 def update_user(user: User, actor, *, full_name=None, active=None, supervises=None) -> User:
     """Change a user's name, active flag or supervised branches (admin)."""
     if active is False and user.id == getattr(actor, "id", None):
-        raise Conflict("You cannot deactivate yourself.", {"active": ["Not on yourself."]})
+        raise Conflict(_("You cannot deactivate yourself."), {"active": [_("Not on yourself.")]})
     if full_name is not None and len(full_name.strip()) > MAX_NAME_LENGTH:
-        raise InvalidInput("Full name too long.", {"full_name": [_TOO_LONG]})
+        raise InvalidInput(_("Full name too long."), {"full_name": [_TOO_LONG]})
     if supervises is not None and user.role == Role.SUPERVISOR and not supervises:
         raise InvalidInput(
-            "A supervisor must supervise at least one branch.",
-            {"supervises": ["Pick at least one branch."]},
+            _("A supervisor must supervise at least one branch."),
+            {"supervises": [_("Pick at least one branch.")]},
         )
     branches = None
     if supervises is not None and user.role == Role.SUPERVISOR:
@@ -181,9 +197,9 @@ def authenticate(username: str, password: str) -> User:
     )
     if user is None:
         check_password_hash(_DUMMY_HASH, password or "")
-        raise LoginRefused("Invalid username or password.")
+        raise LoginRefused(_("Invalid username or password."))
     if user.locked_until and user.locked_until > now:
-        raise LoginRefused("Too many failed attempts. The account is locked; try again later.")
+        raise LoginRefused(_("Too many failed attempts. The account is locked; try again later."))
     if not check_password_hash(user.password_hash, password or "") or not user.active:
         window = timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"])
         if user.first_failed_login_at is None or now - user.first_failed_login_at > window:
@@ -197,8 +213,10 @@ def authenticate(username: str, password: str) -> User:
             user.first_failed_login_at = None
         db.session.commit()
         if locked:
-            raise LoginRefused("Too many failed attempts. The account is locked; try again later.")
-        raise LoginRefused("Invalid username or password.")
+            raise LoginRefused(
+                _("Too many failed attempts. The account is locked; try again later.")
+            )
+        raise LoginRefused(_("Invalid username or password."))
     user.failed_login_count = 0
     user.first_failed_login_at = None
     user.locked_until = None
@@ -221,7 +239,9 @@ def create_token(user: User, name: str = "", actor=None) -> tuple[ApiToken, str]
     """Create a personal API token; the plain token is returned once and never stored."""
     name = (name or "").strip() or "token"
     if len(name) > 80:
-        raise InvalidInput("Token name too long.", {"name": ["At most 80 characters."]})
+        raise InvalidInput(
+            _("Token name too long."), {"name": [_("At most %(num)s characters.", num=80)]}
+        )
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=_hash_token(plain), prefix=plain[:12])
     db.session.add(token)

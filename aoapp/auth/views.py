@@ -13,6 +13,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
 
@@ -83,7 +84,7 @@ def logout():
         db.session.commit()
     logout_user()
     session.clear()
-    flash("You have been logged out.", "info")
+    flash(_("You have been logged out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -118,7 +119,7 @@ def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         if not check_password_hash(current_user.password_hash, form.current_password.data):
-            form.current_password.errors = ["The current password is wrong."]
+            form.current_password.errors = [_("The current password is wrong.")]
         else:
             try:
                 services.set_password(current_user, form.new_password.data, actor=current_user)
@@ -126,7 +127,7 @@ def change_password():
                 form.new_password.errors = error.errors.get("password", [error.message])
             else:
                 login_user(current_user._get_current_object())  # this session goes on
-                flash("Password changed.", "success")
+                flash(_("Password changed."), "success")
                 return redirect(url_for("auth.profile"))
     return _render_profile(password_form=form, status=422)
 
@@ -154,5 +155,5 @@ def revoke_token(token_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         services.revoke_token(current_user, token_id)
-        flash("Token revoked. Programs using it can no longer call the API.", "success")
+        flash(_("Token revoked. Programs using it can no longer call the API."), "success")
     return redirect(url_for("auth.profile"))

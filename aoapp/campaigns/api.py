@@ -5,6 +5,7 @@ scope is 404; one the caller may read but not change is 403; a taken name is 422
 """
 
 from flask.views import MethodView
+from flask_babel import force_locale
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 from marshmallow import RAISE
@@ -83,4 +84,5 @@ class CampaignStatsResource(MethodView):
         """Prospects by status, converted customers, facilities opened, introductions, cost per
         converted customer — over the prospects and introductions the caller may see."""
         campaign = services.get_campaign(_me(), campaign_id)
-        return campaign_stats(_me(), campaign)
+        with force_locale("en"):  # the API answers codes; its labels stay English
+            return campaign_stats(_me(), campaign)

@@ -1,6 +1,7 @@
 """Campaign forms: rendering and CSRF only; field names equal CampaignInputSchema's."""
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 
@@ -15,18 +16,20 @@ from aoapp.products.models import Product
 class CampaignForm(FlaskForm):
     """Create or edit a campaign."""
 
-    name = StringField("Name", validators=[Marked()])
+    name = StringField(_l("Name"), validators=[Marked()])
     channel = SelectField(
-        "Channel", choices=enum_choices(CampaignChannel, "— choose —"), validators=[Marked()]
+        _l("Channel"),
+        choices=enum_choices(CampaignChannel, _l("— choose —")),
+        validators=[Marked()],
     )
-    starts_on = DateField("Starts on", validators=[Marked()])
-    ends_on = DateField("Ends on", validators=[Marked()])
+    starts_on = DateField(_l("Starts on"), validators=[Marked()])
+    ends_on = DateField(_l("Ends on"), validators=[Marked()])
     branches = SelectMultipleField(
-        "Branches", choices=[], validate_choice=False, validators=[Marked()]
+        _l("Branches"), choices=[], validate_choice=False, validators=[Marked()]
     )
-    products = SelectMultipleField("Products promoted", choices=[], validate_choice=False)
-    cost = StringField("Cost (Rp, optional)")
-    description = TextAreaField("Description")
+    products = SelectMultipleField(_l("Products promoted"), choices=[], validate_choice=False)
+    cost = StringField(_l("Cost (Rp, optional)"))
+    description = TextAreaField(_l("Description"))
 
     def set_choices(self, actor, campaign: Campaign | None = None) -> None:
         """The branches the user may use, and the active products (plus those already linked)."""
@@ -64,18 +67,21 @@ class CampaignFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Name or description")
-    channel = SelectField("Channel", choices=enum_choices(CampaignChannel, "Any channel"))
-    branch = SelectField("Branch", choices=choices([], "Any branch"))
+    q = StringField(_l("Name or description"))
+    channel = SelectField(_l("Channel"), choices=enum_choices(CampaignChannel, _l("Any channel")))
+    branch = SelectField(_l("Branch"), choices=choices([], _l("Any branch")))
     status = SelectField(
-        "Status",
-        choices=choices([(s, s.title()) for s in ("upcoming", "running", "ended")], "Any status"),
+        _l("Status"),
+        choices=choices(
+            [("upcoming", _l("Upcoming")), ("running", _l("Running")), ("ended", _l("Ended"))],
+            _l("Any status"),
+        ),
     )
-    active_on = DateField("Running on")
+    active_on = DateField(_l("Running on"))
 
     def set_choices(self, actor) -> None:
         """The branches the user sees campaigns of."""
         self.branch.choices = choices(
             [(str(b.id), f"{b.code} · {b.name}") for b in services.visible_branches(actor)],
-            "Any branch",
+            _l("Any branch"),
         )

@@ -1,5 +1,6 @@
 """Validation rules and API shapes of marketing campaigns, used by the web forms and the API."""
 
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from aoapp.campaigns.models import CampaignChannel
@@ -7,7 +8,7 @@ from aoapp.common.schemas import BaseSchema, Id, Money, PageArgsSchema, Text, ch
 
 STATUSES = ["upcoming", "running", "ended"]
 SORT_KEYS = ["name", "channel", "starts_on", "ends_on"]
-PERIOD_ORDER = "The campaign cannot end before it starts."
+PERIOD_ORDER = _l("The campaign cannot end before it starts.")
 
 
 class CampaignInputSchema(BaseSchema):
@@ -20,7 +21,7 @@ class CampaignInputSchema(BaseSchema):
     branches = fields.List(
         Id(),
         required=True,
-        validate=validate.Length(min=1, error="Pick at least one branch."),
+        validate=validate.Length(min=1, error=_l("Pick at least one branch.")),
         metadata={"description": "Ids of the branches the campaign runs in."},
     )
     products = fields.List(
@@ -36,7 +37,7 @@ class CampaignInputSchema(BaseSchema):
         """The end date is on or after the start date (a PATCH is checked again with the rest)."""
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
-            raise ValidationError(PERIOD_ORDER, "ends_on")
+            raise ValidationError(str(PERIOD_ORDER), "ends_on")
 
 
 class CampaignPatchSchema(CampaignInputSchema):
@@ -51,7 +52,7 @@ class CampaignFilterSchema(PageArgsSchema):
     status = fields.String(
         load_default=None,
         allow_none=True,
-        validate=validate.OneOf(STATUSES, error="Must be one of: upcoming, running, ended."),
+        validate=validate.OneOf(STATUSES, error=_l("Must be one of: upcoming, running, ended.")),
         metadata={"description": "Relative to the bank's today."},
     )
     active_on = fields.Date(
@@ -70,7 +71,9 @@ class CampaignFilterSchema(PageArgsSchema):
         allow_none=True,
         validate=validate.OneOf(
             SORT_KEYS + [f"-{key}" for key in SORT_KEYS],
-            error="Sort by one of: " + ", ".join(SORT_KEYS) + " (prefix - for descending).",
+            error=_l(
+                "Sort by one of: %(keys)s (prefix - for descending).", keys=", ".join(SORT_KEYS)
+            ),
         ),
     )
 

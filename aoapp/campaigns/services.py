@@ -8,6 +8,8 @@ their own branch. A campaign outside the user's scope is NotFound.
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -28,8 +30,8 @@ SORTABLE = {
     "starts_on": Campaign.starts_on,
     "ends_on": Campaign.ends_on,
 }
-NAME_TAKEN = "Another campaign already has this name."
-MANAGERS_ONLY = "Only supervisors and administrators manage campaigns."
+NAME_TAKEN = _l("Another campaign already has this name.")
+MANAGERS_ONLY = _l("Only supervisors and administrators manage campaigns.")
 
 
 # --- Scope -----------------------------------------------------------------------------------
@@ -117,7 +119,7 @@ def require_can_manage(actor, campaign: Campaign) -> None:
     """Refuse a change by someone who may only read the campaign."""
     require_manager(actor)
     if not can_manage(actor, campaign):
-        raise Forbidden("This campaign also runs in branches you do not supervise.")
+        raise Forbidden(_("This campaign also runs in branches you do not supervise."))
 
 
 # --- Create and edit -------------------------------------------------------------------------
@@ -144,16 +146,16 @@ def _resolve(actor, values: dict, current: Campaign | None = None) -> dict:
     starts = values.get("starts_on", current.starts_on if current else None)
     ends = values.get("ends_on", current.ends_on if current else None)
     if starts and ends and ends < starts:
-        errors["ends_on"] = ["The campaign cannot end before it starts."]
+        errors["ends_on"] = [_("The campaign cannot end before it starts.")]
     if "branches" in values:
         allowed = {b.id: b for b in usable_branches(actor)}
         wanted = list(dict.fromkeys(values["branches"]))
         if not wanted:
-            errors["branches"] = ["Pick at least one branch."]
+            errors["branches"] = [_("Pick at least one branch.")]
         elif any(branch_id not in allowed for branch_id in wanted):
             mine = actor.role == Role.SUPERVISOR
             errors["branches"] = [
-                "Pick only branches you supervise." if mine else "Unknown branch."
+                _("Pick only branches you supervise.") if mine else _("Unknown branch.")
             ]
         else:
             values["branches"] = sorted((allowed[b] for b in wanted), key=lambda b: b.code)
@@ -165,11 +167,11 @@ def _resolve(actor, values: dict, current: Campaign | None = None) -> dict:
         }
         # A product promoted before it was deactivated may stay; a new one must be active.
         if any(pid not in found or not (found[pid].active or pid in kept) for pid in wanted):
-            errors["products"] = ["Pick active products only."]
+            errors["products"] = [_("Pick active products only.")]
         else:
             values["products"] = sorted((found[pid] for pid in wanted), key=lambda p: p.code)
     if errors:
-        raise InvalidInput("Some fields are not valid.", errors)
+        raise InvalidInput(_("Some fields are not valid."), errors)
     return values
 
 

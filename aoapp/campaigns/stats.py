@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from aoapp.auth.models import Role
 from aoapp.auth.scoping import scope_condition
@@ -66,17 +67,20 @@ class CampaignStats:
 def scope_of(actor, campaign: Campaign) -> tuple[str, bool]:
     """Whose share the figures show, in words, and whether it is the whole campaign."""
     if actor.role == Role.ADMIN:
-        return "All branches of the campaign.", True
+        return _("All branches of the campaign."), True
     if actor.role == Role.SUPERVISOR:
         mine = set(actor.supervised_branch_ids)
         codes = [b.code for b in campaign.branches if b.id in mine]
         if {b.id for b in campaign.branches} <= mine:
-            return "All branches of the campaign.", True
+            return _("All branches of the campaign."), True
         return (
-            "Your branches' share only: " + ", ".join(codes) + " (other branches not counted).",
+            _(
+                "Your branches' share only: %(codes)s (other branches not counted).",
+                codes=", ".join(codes),
+            ),
             False,
         )
-    return "Your own prospects and introductions only.", False
+    return _("Your own prospects and introductions only."), False
 
 
 def _breakdown(rows, codes) -> list[Count]:

@@ -2,13 +2,14 @@
 of the officer who owns the prospect or customer."""
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from aoapp.campaigns.models import Campaign, campaign_branches
 from aoapp.campaigns.services import touching
 from aoapp.errors import InvalidInput
 from aoapp.extensions import db
 
-NOT_IN_BRANCH = "This campaign does not run in your branch."
+NOT_IN_BRANCH = _l("This campaign does not run in your branch.")
 
 
 def taggable_campaigns(branch_id: int | None, current: Campaign | None = None) -> list[Campaign]:

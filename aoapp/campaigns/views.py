@@ -1,6 +1,7 @@
 """HTML pages of marketing campaigns: list with filters, create, edit, and the campaign's figures."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import EXCLUDE, ValidationError
 
@@ -78,7 +79,7 @@ def new():
     except REFUSALS as error:
         apply_domain_error(form, error)
         return _render_form(form, status=error.status_code)
-    flash(f"Campaign {campaign.name} saved.", "success")
+    flash(_("Campaign %(name)s saved.", name=campaign.name), "success")
     return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
 
 
@@ -100,7 +101,7 @@ def edit(campaign_id: int):
     except REFUSALS as error:
         apply_domain_error(form, error)
         return _render_form(form, campaign, error.status_code)
-    flash("Campaign updated.", "success")
+    flash(_("Campaign updated."), "success")
     return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
 
 

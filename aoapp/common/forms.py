@@ -89,7 +89,10 @@ def choices(pairs, blank: str | None = None) -> list[SelectChoice]:
 
 
 def enum_choices(enum, blank: str | None = None) -> list[SelectChoice]:
-    """Select options from an enumeration's codes, optionally led by a blank option."""
+    """Select options from an enumeration's codes, optionally led by a blank option; the labels
+    are lazy (translated when the form is rendered, in the request's language)."""
+    from flask_babel import LazyString
+
     from aoapp.common.templating import label
 
-    return choices([(member.value, label(member.value)) for member in enum], blank)
+    return choices([(member.value, LazyString(label, member.value)) for member in enum], blank)

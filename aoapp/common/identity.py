@@ -2,6 +2,8 @@
 
 import re
 
+from flask_babel import lazy_gettext as _l
+
 _SEPARATORS = re.compile(r"[\s.\-()/]")
 
 
@@ -13,13 +15,13 @@ def normalize_nik(value: str) -> str:
     """Return the 16-digit NIK or raise InvalidNumber with a plain-words reason."""
     nik = re.sub(r"\s", "", value or "")
     if not re.fullmatch(r"\d{16}", nik):
-        raise InvalidNumber("NIK must be exactly 16 digits.")
+        raise InvalidNumber(_l("NIK must be exactly 16 digits."))
     province, day, month = int(nik[0:2]), int(nik[6:8]), int(nik[8:10])
     if province < 11:
-        raise InvalidNumber("NIK must start with a valid province code (11–94).")
+        raise InvalidNumber(_l("NIK must start with a valid province code (11–94)."))
     # Day of birth is 01–31, or 41–71 for women (day + 40).
     if not (1 <= day <= 31 or 41 <= day <= 71) or not 1 <= month <= 12:
-        raise InvalidNumber("NIK has an impossible date of birth (digits 7–12).")
+        raise InvalidNumber(_l("NIK has an impossible date of birth (digits 7–12)."))
     return nik
 
 
@@ -27,7 +29,7 @@ def normalize_npwp(value: str) -> str:
     """Return the NPWP as 15 digits (old format) or 16 digits (NIK-based), separators removed."""
     npwp = _SEPARATORS.sub("", value or "")
     if not re.fullmatch(r"\d{15}|\d{16}", npwp):
-        raise InvalidNumber("NPWP must be 15 digits (old format) or 16 digits (NIK-based).")
+        raise InvalidNumber(_l("NPWP must be 15 digits (old format) or 16 digits (NIK-based)."))
     return npwp
 
 
@@ -40,15 +42,17 @@ def normalize_phone(value: str) -> str:
     if raw.startswith("+"):
         raw = raw[1:]
     if not raw.isdigit():
-        raise InvalidNumber("Phone number may contain only digits, spaces, dashes and a leading +.")
+        raise InvalidNumber(
+            _l("Phone number may contain only digits, spaces, dashes and a leading +.")
+        )
     if raw.startswith("62"):
         national = raw[2:]
     elif raw.startswith("0"):
         national = raw[1:]
     else:
-        raise InvalidNumber("Phone number must start with 0, 62 or +62.")
+        raise InvalidNumber(_l("Phone number must start with 0, 62 or +62."))
     if not re.fullmatch(r"[1-9]\d{7,11}", national):
-        raise InvalidNumber("Phone number must have 9 to 13 digits, e.g. 0812 3456 7890.")
+        raise InvalidNumber(_l("Phone number must have 9 to 13 digits, e.g. 0812 3456 7890."))
     return "62" + national
 
 

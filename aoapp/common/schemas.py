@@ -2,18 +2,133 @@
 
 from decimal import ROUND_HALF_UP
 
+from flask import has_app_context
+from flask_babel import gettext as _
+from flask_babel import gettext as translate
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
 from aoapp.common.identity import InvalidNumber, normalize_nik, normalize_npwp, normalize_phone
 from aoapp.common.money import to_money
 
-fields.Field.default_error_messages.update(
-    {"required": "This field is required.", "null": "This field is required."}
+
+class _Message(str):
+    """A validation message translated when shown: marshmallow formats its validators' messages
+    when a schema is declared (Range) and when a value fails, so the English text travels as the
+    string's value and the translation is looked up by str() (errors.plain(), the forms)."""
+
+    def __new__(cls, template: str, steps: tuple = ()):
+        text = template
+        for step in steps:
+            text = text.format(**{key: str(value) for key, value in step.items()})
+        self = super().__new__(cls, text)
+        self.template, self.steps = template, steps
+        return self
+
+    def format(self, *args, **kwargs):
+        return _Message(self.template, (*self.steps, kwargs))
+
+    def __str__(self) -> str:
+        text = translate(self.template) if has_app_context() else self.template
+        for step in self.steps:
+            text = text.format(**{key: str(value) for key, value in step.items()})
+        return text
+
+    def __html__(self) -> str:
+        return str(self)
+
+
+def _messages(target, **messages) -> None:
+    """Replace marshmallow's built-in English messages by ones that follow the language."""
+    for key, text in messages.items():
+        setattr(target, key, _Message(text))
+
+
+# marshmallow's own messages, listed with _l so that they are extracted and translated.
+_l("This field is required.")
+_l("Not a valid integer.")
+_l("Not a valid number.")
+_l("Number too large.")
+_l("Not a valid string.")
+_l("Not a valid boolean.")
+_l("Not a valid date.")
+_l("Not a valid datetime.")
+_l("Not a valid list.")
+_l("Not a valid mapping type.")
+_l("Not a valid email address.")
+_l("Invalid value.")
+_l("Invalid type.")
+_l("Invalid input.")
+_l("Unknown field.")
+_l("Invalid input type.")
+_l("Special numeric values (nan or infinity) are not permitted.")
+_l("Must be {min_op} {{min}}.")
+_l("Must be {max_op} {{max}}.")
+_l("Must be {min_op} {{min}} and {max_op} {{max}}.")
+_l("greater than or equal to")
+_l("greater than")
+_l("less than or equal to")
+_l("less than")
+_l("Shorter than minimum length {min}.")
+_l("Longer than maximum length {max}.")
+_l("Length must be between {min} and {max}.")
+_l("Length must be {equal}.")
+_l("Must be one of: {choices}.")
+_l("Not a valid id.")
+_l("At most {max} characters.")
+_l("String does not match expected pattern.")
+
+for _field, _texts in {
+    fields.Field: {
+        "required": "This field is required.",
+        "null": "This field is required.",
+        "validator_failed": "Invalid value.",
+    },
+    fields.Integer: {"invalid": "Not a valid integer."},
+    fields.Number: {"invalid": "Not a valid number.", "too_large": "Number too large."},
+    fields.Decimal: {"special": "Special numeric values (nan or infinity) are not permitted."},
+    fields.Float: {"special": "Special numeric values (nan or infinity) are not permitted."},
+    fields.String: {"invalid": "Not a valid string."},
+    fields.Boolean: {"invalid": "Not a valid boolean."},
+    fields.Date: {"invalid": "Not a valid date."},
+    fields.DateTime: {"invalid": "Not a valid datetime."},
+    fields.List: {"invalid": "Not a valid list."},
+    fields.Mapping: {"invalid": "Not a valid mapping type."},
+    fields.Email: {"invalid": "Not a valid email address."},
+    fields.Nested: {"type": "Invalid type."},
+}.items():
+    _own = dict(_field.__dict__.get("default_error_messages", {}))
+    _own.update({key: _Message(text) for key, text in _texts.items()})
+    _field.default_error_messages = _own
+_messages(
+    validate.Range,
+    message_min="Must be {min_op} {{min}}.",
+    message_max="Must be {max_op} {{max}}.",
+    message_all="Must be {min_op} {{min}} and {max_op} {{max}}.",
+    message_gte="greater than or equal to",
+    message_gt="greater than",
+    message_lte="less than or equal to",
+    message_lt="less than",
 )
+_messages(
+    validate.Length,
+    message_min="Shorter than minimum length {min}.",
+    message_max="Longer than maximum length {max}.",
+    message_all="Length must be between {min} and {max}.",
+    message_equal="Length must be {equal}.",
+)
+_messages(validate.OneOf, default_message="Must be one of: {choices}.")
+_messages(validate.Regexp, default_message="String does not match expected pattern.")
+_messages(validate.NoneOf, default_message="Invalid input.")
 
 
 class BaseSchema(Schema):
     """Unknown fields are rejected (marshmallow's RAISE) and output keeps declaration order."""
+
+    error_messages = {
+        "unknown": _Message("Unknown field."),
+        "type": _Message("Invalid input type."),
+    }
 
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers; a larger one cannot exist
@@ -25,13 +140,13 @@ class Id(fields.Integer):
 
     def __init__(self, **kwargs):
         validators = list(kwargs.pop("validate", []) or [])
-        validators.append(validate.Range(min=1, max=MAX_ID, error="Not a valid id."))
+        validators.append(validate.Range(min=1, max=MAX_ID, error=_Message("Not a valid id.")))
         super().__init__(validate=validators, **kwargs)
 
 
 def _at_most(length: int):
     """A length check that leaves None alone (a blank optional text loads as None)."""
-    check = validate.Length(max=length, error=f"At most {length} characters.")
+    check = validate.Length(max=length, error=_Message("At most {max} characters."))
 
     def validator(value):
         if value is not None:
@@ -53,9 +168,9 @@ class Text(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
         if "\x00" in text:  # PostgreSQL cannot store NUL in text: refuse it as bad input
-            raise ValidationError("Contains a character that is not allowed (NUL).")
+            raise ValidationError(_("Contains a character that is not allowed (NUL)."))
         if not text and self.required:
-            raise ValidationError("This field is required.")
+            raise ValidationError(_("This field is required."))
         if not text and self.allow_none:
             return None
         return text
@@ -70,7 +185,7 @@ class _Normalized(fields.String):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
         if not text:
             if self.required:
-                raise ValidationError("This field is required.")
+                raise ValidationError(_("This field is required."))
             return None
         try:
             return self.normalizer(text)
@@ -108,22 +223,22 @@ class Money(fields.Decimal):
     def _deserialize(self, value, attr, data, **kwargs):
         amount = self._amount(value, attr, data, **kwargs)
         if amount is not None and amount < 0:
-            raise ValidationError("Must be zero or more.")
+            raise ValidationError(_("Must be zero or more."))
         return amount
 
     def _amount(self, value, attr, data, **kwargs):
         if isinstance(value, float):
-            raise ValidationError("Send amounts as strings or integers, not floats.")
+            raise ValidationError(_("Send amounts as strings or integers, not floats."))
         if isinstance(value, str):
             value = value.strip()
             if not value:
                 if self.allow_none:
                     return None
-                raise ValidationError("This field is required.")
+                raise ValidationError(_("This field is required."))
         try:
             return to_money(super()._deserialize(value, attr, data, **kwargs))
         except (ValueError, TypeError) as error:
-            raise ValidationError("Not a valid amount.") from error
+            raise ValidationError(_("Not a valid amount.")) from error
 
 
 class Version(fields.Integer):
@@ -144,7 +259,7 @@ def choice(enum, **kwargs) -> fields.String:
     """A string field limited to an enumeration's codes, with a plain-words message."""
     codes = [member.value for member in enum]
     return fields.String(
-        validate=validate.OneOf(codes, error="Must be one of: " + ", ".join(codes) + "."),
+        validate=validate.OneOf(codes, error=_Message("Must be one of: {choices}.")),
         **kwargs,
     )
 

@@ -12,12 +12,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 
 DEFAULT_HOLIDAYS_FILE = Path(__file__).with_name("holidays_id.txt")
 
 
-def parse_holidays(text: str, source: str = "the holiday list") -> frozenset[date]:
+def parse_holidays(text: str, source: str | None = None) -> frozenset[date]:
     """ISO dates from text: separated by commas, spaces or lines; `#` starts a comment."""
+    source = source or _("the holiday list")
     days = set()
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.split("#", 1)[0]
@@ -26,7 +28,13 @@ def parse_holidays(text: str, source: str = "the holiday list") -> frozenset[dat
                 days.add(date.fromisoformat(token))
             except ValueError:
                 raise ValueError(
-                    f"Not a date in {source}, line {number}: {token!r} (write dates as YYYY-MM-DD)."
+                    _(
+                        "Not a date in %(source)s, line %(line)s: %(token)s (write dates as "
+                        "YYYY-MM-DD).",
+                        source=source,
+                        line=number,
+                        token=repr(token),
+                    )
                 ) from None
     return frozenset(days)
 
@@ -36,8 +44,14 @@ def _file_holidays(path: str) -> frozenset[date]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as error:
-        raise ValueError(f"The holiday file {path} cannot be read: {error.strerror}.") from None
-    return parse_holidays(text, source=f"the holiday file {path}")
+        raise ValueError(
+            _(
+                "The holiday file %(path)s cannot be read: %(reason)s.",
+                path=path,
+                reason=error.strerror,
+            )
+        ) from None
+    return parse_holidays(text, source=_("the holiday file %(path)s", path=path))
 
 
 @lru_cache(maxsize=8)
@@ -79,7 +93,7 @@ def add_working_days(start: date, days: int, closed: frozenset[date] | None = No
     Friday + 2 working days is Tuesday; a Saturday + 1 is Monday (when neither is a holiday).
     """
     if days < 0:
-        raise ValueError("days must be zero or more")
+        raise ValueError(_("days must be zero or more"))
     closed = holidays() if closed is None else closed
     day = start
     while days:

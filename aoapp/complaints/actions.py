@@ -8,6 +8,8 @@ Who may do what, by status:
 Each call is one unit of work: checks, change, audit entry (before/after), one commit.
 """
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
 from aoapp.audit import services as audit
@@ -19,8 +21,7 @@ from aoapp.extensions import db
 
 ACTIONS = ("start", "escalate", "resolve", "hand_back", "close")
 TEXT_MAX = 4000
-STALE = "This complaint was changed by someone else since you opened it; reload and try again."
-OFFICER_ONLY = "Only the customer's officer can {what} a complaint."
+STALE = _l("This complaint was changed by someone else since you opened it; reload and try again.")
 
 
 def is_handling_officer(actor, complaint: Complaint) -> bool:
@@ -38,42 +39,49 @@ def is_branch_supervisor(actor, complaint: Complaint) -> bool:
 
 def _may_start(actor, complaint: Complaint) -> None:
     if not is_handling_officer(actor, complaint):
-        raise Forbidden(OFFICER_ONLY.format(what="start work on"))
+        raise Forbidden(_("Only the customer's officer can start work on a complaint."))
     if complaint.status != ComplaintStatus.OPEN:
-        raise Conflict("Only an open complaint can be started.")
+        raise Conflict(_("Only an open complaint can be started."))
 
 
 def _may_escalate(actor, complaint: Complaint) -> None:
     if not is_handling_officer(actor, complaint):
-        raise Forbidden(OFFICER_ONLY.format(what="escalate"))
+        raise Forbidden(_("Only the customer's officer can escalate a complaint."))
     if complaint.status not in (ComplaintStatus.OPEN, ComplaintStatus.IN_PROGRESS):
-        raise Conflict("Only an open or in-progress complaint can be escalated.")
+        raise Conflict(_("Only an open or in-progress complaint can be escalated."))
 
 
 def _may_resolve(actor, complaint: Complaint) -> None:
     if complaint.status not in OPEN_STATUSES:
-        raise Conflict("This complaint is already resolved.")
+        raise Conflict(_("This complaint is already resolved."))
     if complaint.status == ComplaintStatus.ESCALATED:
         if not is_branch_supervisor(actor, complaint):
             raise Forbidden(
-                "This complaint is escalated: the branch supervisor resolves it or hands it back."
+                _(
+                    "This complaint is escalated: the branch supervisor resolves it or hands it back."
+                )
             )
     elif not is_handling_officer(actor, complaint):
-        raise Forbidden(OFFICER_ONLY.format(what="resolve") + " Supervisors resolve escalations.")
+        raise Forbidden(
+            _(
+                "Only the customer's officer can resolve a complaint. "
+                "Supervisors resolve escalations."
+            )
+        )
 
 
 def _may_hand_back(actor, complaint: Complaint) -> None:
     if not is_branch_supervisor(actor, complaint):
-        raise Forbidden("Only the branch supervisor can hand a complaint back.")
+        raise Forbidden(_("Only the branch supervisor can hand a complaint back."))
     if complaint.status != ComplaintStatus.ESCALATED:
-        raise Conflict("Only an escalated complaint can be handed back.")
+        raise Conflict(_("Only an escalated complaint can be handed back."))
 
 
 def _may_close(actor, complaint: Complaint) -> None:
     if not (is_handling_officer(actor, complaint) or is_branch_supervisor(actor, complaint)):
-        raise Forbidden("Only the customer's officer or the branch supervisor can close it.")
+        raise Forbidden(_("Only the customer's officer or the branch supervisor can close it."))
     if complaint.status != ComplaintStatus.RESOLVED:
-        raise Conflict("Only a resolved complaint can be closed.")
+        raise Conflict(_("Only a resolved complaint can be closed."))
 
 
 RULES = {
@@ -108,9 +116,9 @@ def _text(value, field: str, message: str) -> str:
     """A required free text of at most TEXT_MAX characters, stripped."""
     text = (value or "").strip()
     if not text:
-        raise InvalidInput(message, {field: ["This field is required."]})
+        raise InvalidInput(message, {field: [_("This field is required.")]})
     if len(text) > TEXT_MAX:
-        raise InvalidInput(message, {field: [f"At most {TEXT_MAX} characters."]})
+        raise InvalidInput(message, {field: [_("At most %(num)s characters.", num=TEXT_MAX)]})
     return text
 
 
@@ -140,7 +148,7 @@ def start(actor, complaint: Complaint, *, version: int | None = None) -> Complai
 def escalate(actor, complaint: Complaint, reason, *, version: int | None = None) -> Complaint:
     """The officer escalates the complaint to the branch supervisor, giving a reason."""
     check("escalate", actor, complaint, version)
-    reason = _text(reason, "reason", "Say why the complaint needs the supervisor.")
+    reason = _text(reason, "reason", _("Say why the complaint needs the supervisor."))
     changes = {
         "status": ComplaintStatus.ESCALATED,
         "escalated_at": utcnow(),
@@ -153,7 +161,7 @@ def escalate(actor, complaint: Complaint, reason, *, version: int | None = None)
 def resolve(actor, complaint: Complaint, resolution, *, version: int | None = None) -> Complaint:
     """Record how the complaint was resolved (officer, or the supervisor when escalated)."""
     check("resolve", actor, complaint, version)
-    resolution = _text(resolution, "resolution", "Describe how the complaint was resolved.")
+    resolution = _text(resolution, "resolution", _("Describe how the complaint was resolved."))
     changes = {
         "status": ComplaintStatus.RESOLVED,
         "resolution": resolution,
@@ -166,7 +174,7 @@ def resolve(actor, complaint: Complaint, resolution, *, version: int | None = No
 def hand_back(actor, complaint: Complaint, note, *, version: int | None = None) -> Complaint:
     """The supervisor hands an escalated complaint back to the officer with a note."""
     check("hand_back", actor, complaint, version)
-    note = _text(note, "note", "Tell the officer what to do next.")
+    note = _text(note, "note", _("Tell the officer what to do next."))
     changes = {
         "status": ComplaintStatus.IN_PROGRESS,
         "supervisor_note": note,

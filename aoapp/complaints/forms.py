@@ -1,5 +1,6 @@
 """Complaint forms: rendering and CSRF only; the schemas hold the rules."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, DateTimeLocalField, SelectField, TextAreaField
 
@@ -11,37 +12,37 @@ from aoapp.customers.forms import Marked
 class ComplaintForm(FlaskForm):
     """Log a complaint (field names equal ComplaintFormSchema's)."""
 
-    facility = SelectField("Facility concerned")
+    facility = SelectField(_l("Facility concerned"))
     channel = SelectField(
-        "Received through",
-        choices=enum_choices(ReceivedChannel, "— choose —"),
+        _l("Received through"),
+        choices=enum_choices(ReceivedChannel, _l("— choose —")),
         validators=[Marked()],
     )
     category = SelectField(
-        "Category", choices=enum_choices(Category, "— choose —"), validators=[Marked()]
+        _l("Category"), choices=enum_choices(Category, _l("— choose —")), validators=[Marked()]
     )
-    priority = SelectField("Priority", choices=enum_choices(Priority), default=Priority.NORMAL)
-    description = TextAreaField("What the customer complains about", validators=[Marked()])
-    received_at = DateTimeLocalField("Received at", format="%Y-%m-%dT%H:%M")
-    due_date = DateField("Due date")
+    priority = SelectField(_l("Priority"), choices=enum_choices(Priority), default=Priority.NORMAL)
+    description = TextAreaField(_l("What the customer complains about"), validators=[Marked()])
+    received_at = DateTimeLocalField(_l("Received at"), format="%Y-%m-%dT%H:%M")
+    due_date = DateField(_l("Due date"))
 
 
 class EscalateForm(FlaskForm):
     """Escalate to the supervisor (the version travels as a hidden input)."""
 
-    reason = TextAreaField("Reason for escalating", validators=[Marked()])
+    reason = TextAreaField(_l("Reason for escalating"), validators=[Marked()])
 
 
 class ResolveForm(FlaskForm):
     """Record the resolution."""
 
-    resolution = TextAreaField("Resolution", validators=[Marked()])
+    resolution = TextAreaField(_l("Resolution"), validators=[Marked()])
 
 
 class HandBackForm(FlaskForm):
     """Hand an escalated complaint back to the officer."""
 
-    note = TextAreaField("Note to the officer", validators=[Marked()])
+    note = TextAreaField(_l("Note to the officer"), validators=[Marked()])
 
 
 class PlainForm(FlaskForm):

@@ -2,6 +2,8 @@
 
 from datetime import UTC
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate
 
 from aoapp.common.dates import bank_today, bank_zone
@@ -9,20 +11,20 @@ from aoapp.common.schemas import BaseSchema, Id, PageArgsSchema, Text, choice
 from aoapp.complaints.models import Category, ComplaintStatus, Priority, ReceivedChannel
 from aoapp.complaints.services import ACTIVE, DESCRIPTION_MAX, is_overdue
 
-INTEGER = {"invalid": "Not a valid number."}
+INTEGER = {"invalid": _l("Not a valid number.")}
 TEXT_MAX = 4000
 
 
 class BankDateTime(fields.DateTime):
     """An ISO date and time, loaded as UTC; without an offset it is the bank's local time."""
 
-    default_error_messages = {"invalid": "Not a valid date and time (YYYY-MM-DDTHH:MM)."}
+    default_error_messages = {"invalid": _l("Not a valid date and time (YYYY-MM-DDTHH:MM).")}
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, str) and not value.strip():
             if self.allow_none:
                 return None
-            raise ValidationError("This field is required.")
+            raise ValidationError(_("This field is required."))
         moment = super()._deserialize(value, attr, data, **kwargs)
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=bank_zone())
@@ -62,7 +64,10 @@ class ComplaintFilterSchema(PageArgsSchema):
         allow_none=True,
         validate=validate.OneOf(
             [ACTIVE, *(s.value for s in ComplaintStatus)],
-            error="Must be active or one of: " + ", ".join(s.value for s in ComplaintStatus) + ".",
+            error=_l(
+                "Must be active or one of: %(codes)s.",
+                codes=", ".join(s.value for s in ComplaintStatus),
+            ),
         ),
     )
     category = choice(Category, load_default=None, allow_none=True)

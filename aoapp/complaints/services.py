@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from aoapp.audit import services as audit
@@ -69,7 +70,7 @@ def complaint_customer(actor, customer_id) -> Customer:
     """The customer a new complaint is about: visible (else 404) and the user's to log (else 403)."""
     customer = get_visible(actor, Customer, customer_id)
     if not can_receive(actor, customer):
-        raise Forbidden("Only the customer's officer or the branch supervisor logs complaints.")
+        raise Forbidden(_("Only the customer's officer or the branch supervisor logs complaints."))
     return customer
 
 
@@ -85,7 +86,7 @@ def _facility_id(customer: Customer, facility_id, errors: dict) -> int | None:
         return None
     facility = db.session.get(Facility, int(facility_id))
     if facility is None or facility.customer_id != customer.id:
-        errors["facility"] = ["This facility is not one of the customer's."]
+        errors["facility"] = [_("This facility is not one of the customer's.")]
         return None
     return facility.id
 
@@ -94,26 +95,36 @@ def _codes(values: dict, errors: dict) -> None:
     """Channel, category and priority must be known codes."""
     for field, enum in (("channel", ReceivedChannel), ("category", Category)):
         if values.get(field) not in {m.value for m in enum}:
-            errors[field] = ["Must be one of: " + ", ".join(m.value for m in enum) + "."]
+            errors[field] = [
+                _("Must be one of: %(codes)s.", codes=", ".join(m.value for m in enum))
+            ]
     if values["priority"] not in {m.value for m in Priority}:
-        errors["priority"] = ["Must be one of: " + ", ".join(m.value for m in Priority) + "."]
+        errors["priority"] = [
+            _("Must be one of: %(codes)s.", codes=", ".join(m.value for m in Priority))
+        ]
 
 
 def _dates(values: dict, now: datetime, errors: dict) -> tuple[datetime, date]:
     """Received at (not in the future) and the due date (no later than the default)."""
     received_at = _as_utc(values.get("received_at") or now)
     if received_at > now:
-        errors["received_at"] = ["The time received cannot be in the future."]
+        errors["received_at"] = [_("The time received cannot be in the future.")]
         return received_at, values.get("due_date")
     received_day = to_local(received_at).date()
     latest = due_date_for(received_day)
     due = values.get("due_date") or latest
     if due > latest:
         errors["due_date"] = [
-            f"At most {working_days()} working days after receipt: {latest:%d/%m/%Y} or earlier."
+            _(
+                "At most %(days)s working days after receipt: %(day)s or earlier.",
+                days=working_days(),
+                day=f"{latest:%d/%m/%Y}",
+            )
         ]
     elif due < received_day:
-        errors["due_date"] = ["The due date cannot be before the day the complaint was received."]
+        errors["due_date"] = [
+            _("The due date cannot be before the day the complaint was received.")
+        ]
     return received_at, due
 
 
@@ -124,17 +135,17 @@ def receive(actor, values: dict, *, now: datetime | None = None) -> Complaint:
     customer = complaint_customer(actor, values.get("customer"))
     errors: dict[str, list[str]] = {}
     if customer.officer_id is None:
-        errors["customer"] = ["This customer has no officer; assign one first."]
+        errors["customer"] = [_("This customer has no officer; assign one first.")]
     facility_id = _facility_id(customer, values.get("facility"), errors)
     _codes(values, errors)
     description = (values.get("description") or "").strip()
     if not description:
-        errors["description"] = ["This field is required."]
+        errors["description"] = [_("This field is required.")]
     elif len(description) > DESCRIPTION_MAX:
-        errors["description"] = [f"At most {DESCRIPTION_MAX} characters."]
+        errors["description"] = [_("At most %(num)s characters.", num=DESCRIPTION_MAX)]
     received_at, due = _dates(values, now or utcnow(), errors)
     if errors:
-        raise InvalidInput("Check the complaint's details.", errors)
+        raise InvalidInput(_("Check the complaint's details."), errors)
     complaint = Complaint(
         customer_id=customer.id,
         facility_id=facility_id,

@@ -3,6 +3,8 @@
 from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from aoapp.common.dates import bank_today, bank_zone
@@ -30,11 +32,21 @@ REFUSALS = (InvalidInput, Conflict)  # shown on the page; NotFound/Forbidden bec
 
 # action → (form, schema, name of its text field, message when done)
 STEPS = {
-    "start": (PlainForm, VersionSchema, None, "Work on the complaint started."),
-    "escalate": (EscalateForm, EscalateSchema, "reason", "Complaint escalated to the supervisor."),
-    "resolve": (ResolveForm, ResolveSchema, "resolution", "Complaint resolved."),
-    "hand_back": (HandBackForm, HandBackSchema, "note", "Complaint handed back to the officer."),
-    "close": (PlainForm, VersionSchema, None, "Complaint closed."),
+    "start": (PlainForm, VersionSchema, None, _l("Work on the complaint started.")),
+    "escalate": (
+        EscalateForm,
+        EscalateSchema,
+        "reason",
+        _l("Complaint escalated to the supervisor."),
+    ),
+    "resolve": (ResolveForm, ResolveSchema, "resolution", _l("Complaint resolved.")),
+    "hand_back": (
+        HandBackForm,
+        HandBackSchema,
+        "note",
+        _l("Complaint handed back to the officer."),
+    ),
+    "close": (PlainForm, VersionSchema, None, _l("Complaint closed.")),
 }
 
 
@@ -61,7 +73,8 @@ def _facility_choices(customer_id: int) -> list:
     pairs = [
         (
             str(f.id),
-            f"{f.account_no} · {f.product.code}" + ("" if f.status == "active" else " (closed)"),
+            f"{f.account_no} · {f.product.code}"
+            + ("" if f.status == "active" else " " + _("(closed)")),
         )
         for f in customer_facilities(customer_id)
     ]
@@ -85,7 +98,10 @@ def new():
                 db.session.rollback()
                 apply_domain_error(form, error)
             else:
-                flash(f"Complaint recorded; due {complaint.due_date:%d/%m/%Y}.", "success")
+                flash(
+                    _("Complaint recorded; due %(day)s.", day=f"{complaint.due_date:%d/%m/%Y}"),
+                    "success",
+                )
                 return redirect(url_for("complaints.detail", complaint_id=complaint.id))
         status = 422
     else:
@@ -150,7 +166,7 @@ def _step(complaint_id: int, action: str):
         db.session.rollback()
         apply_domain_error(form, error)
         return _render_detail(complaint, (action, form), error.status_code)
-    flash(done, "success")
+    flash(str(done), "success")
     return redirect(url_for("complaints.detail", complaint_id=complaint_id))
 
 

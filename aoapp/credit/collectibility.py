@@ -7,6 +7,7 @@ nothing else in the code holds them.
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from aoapp.credit.models import CollectibilityBand, KolRule
 from aoapp.extensions import db
@@ -14,9 +15,10 @@ from aoapp.extensions import db
 NPL_KOLS = (3, 4, 5)
 KOLS = (1, 2, 3, 4, 5)
 
-# Aging buckets of DOMAIN.md: (code, label, lowest DPD, highest DPD or None).
+# Aging buckets of DOMAIN.md: (code, label, lowest DPD, highest DPD or None); the label of
+# "current" is translated (str() it in the language wanted).
 AGING_BUCKETS = (
-    ("current", "Current (0)", 0, 0),
+    ("current", _l("Current (0)"), 0, 0),
     ("1_30", "1–30", 1, 30),
     ("31_60", "31–60", 31, 60),
     ("61_90", "61–90", 61, 90),

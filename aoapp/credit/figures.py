@@ -13,10 +13,19 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from aoapp.auth.models import Branch, Role, User
+from aoapp.common.i18n import locale_code
 from aoapp.common.money import to_money
-from aoapp.credit.collectibility import AGING_BUCKETS, KOLS, NPL_KOLS, PAR_DAYS, load_bands
+from aoapp.credit.collectibility import (
+    AGING_BUCKETS,
+    KOLS,
+    NPL_KOLS,
+    PAR_DAYS,
+    kol_name,
+    load_bands,
+)
 from aoapp.credit.models import Facility, Position
 from aoapp.errors import NotFound
 from aoapp.extensions import db
@@ -140,19 +149,22 @@ def resolve_scope(actor, officer_id: int | None = None, branch_id: int | None = 
 
 
 def _scope_label(actor, officer: User | None, branch: Branch | None) -> str:
+    """Who the figures cover, in the current language (e.g. `Branch JKT01 · Officer Budi`)."""
     parts = []
     if branch is not None:
-        parts.append(f"Branch {branch.code}")
+        parts.append(_("Branch %(code)s", code=branch.code))
     if officer is not None:
-        parts.append(f"Officer {officer.display_name}")
+        parts.append(_("Officer %(name)s", name=officer.display_name))
     if parts:
         return " · ".join(parts)
     if actor.role == Role.OFFICER:
-        return f"Officer {actor.display_name}"
+        return _("Officer %(name)s", name=actor.display_name)
     if actor.role == Role.SUPERVISOR:
         codes = sorted(b.code for b in actor.supervised)
-        return ("Branch " if len(codes) == 1 else "Branches ") + ", ".join(codes)
-    return "Bank-wide"
+        if len(codes) == 1:
+            return _("Branch %(code)s", code=codes[0])
+        return _("Branches %(codes)s", codes=", ".join(codes))
+    return _("Bank-wide")
 
 
 def as_of_dates(scope: PortfolioScope) -> list[date]:
@@ -239,7 +251,8 @@ def scope_figures(scope: PortfolioScope, as_of: date | None) -> PortfolioFigures
         row = db.session.execute(stmt).mappings().one()
     get = (lambda key: row[key]) if row is not None else (lambda key: None)
     total = _money(get("total"))
-    names = {band.kol: band.name_en for band in load_bands()}
+    bands, lang = load_bands(), locale_code()  # names in the language of the call
+    names = {kol: kol_name(kol, bands, lang) for kol in KOLS}
     kols = tuple(
         KolRow(kol, names[kol], int(get(f"kol{kol}_count") or 0), out, ratio(out, total))
         for kol in KOLS
@@ -254,7 +267,7 @@ def scope_figures(scope: PortfolioScope, as_of: date | None) -> PortfolioFigures
         for out in [_money(get(f"par{days}"))]
     )
     aging = tuple(
-        BucketRow(code, label, int(get(f"aging_{code}_count") or 0), out, ratio(out, total))
+        BucketRow(code, str(label), int(get(f"aging_{code}_count") or 0), out, ratio(out, total))
         for code, label, _low, _high in AGING_BUCKETS
         for out in [_money(get(f"aging_{code}_total"))]
     )

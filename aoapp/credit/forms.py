@@ -1,5 +1,6 @@
 """Monitoring-visit and Kol-upgrade forms: rendering and CSRF only; the schemas hold the rules."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 
@@ -11,21 +12,21 @@ from aoapp.customers.forms import Marked
 class VisitForm(FlaskForm):
     """Record or correct a monitoring visit (field names equal VisitUpdateSchema's)."""
 
-    facility = SelectField("Facility visited")
-    visit_date = DateField("Visit date", validators=[Marked()])
-    business_condition = TextAreaField("Business condition")
-    collateral_condition = TextAreaField("Collateral condition")
-    collateral_value = StringField("Estimated collateral value (Rp)")
-    findings = TextAreaField("Findings")
+    facility = SelectField(_l("Facility visited"))
+    visit_date = DateField(_l("Visit date"), validators=[Marked()])
+    business_condition = TextAreaField(_l("Business condition"))
+    collateral_condition = TextAreaField(_l("Collateral condition"))
+    collateral_value = StringField(_l("Estimated collateral value (Rp)"))
+    findings = TextAreaField(_l("Findings"))
     risk_rating = SelectField(
-        "Risk rating", choices=enum_choices(RiskRating, "— choose —"), validators=[Marked()]
+        _l("Risk rating"), choices=enum_choices(RiskRating, _l("— choose —")), validators=[Marked()]
     )
-    recommendations = TextAreaField("Recommendations")
-    next_visit_date = DateField("Next visit date")
+    recommendations = TextAreaField(_l("Recommendations"))
+    next_visit_date = DateField(_l("Next visit date"))
 
 
 class UpgradeForm(FlaskForm):
     """Upgrade a restructured facility's Kol (field names equal UpgradeSchema's)."""
 
-    to_kol = SelectField("Upgrade to", validators=[Marked()])
-    justification = TextAreaField("Justification", validators=[Marked()])
+    to_kol = SelectField(_l("Upgrade to"), validators=[Marked()])
+    justification = TextAreaField(_l("Justification"), validators=[Marked()])

@@ -63,7 +63,7 @@ class FacilityRow:
 
     @property
     def bucket_label(self) -> str:
-        return BUCKET_LABELS[self.bucket]
+        return str(BUCKET_LABELS[self.bucket])  # in the current language
 
     @property
     def dpd_change(self) -> int | None:

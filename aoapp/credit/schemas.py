@@ -1,5 +1,6 @@
 """Query arguments and API shapes of the portfolio, facilities and the watchlist."""
 
+from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from aoapp.common.schemas import MAX_PAGE, BaseSchema, Id, PageArgsSchema
@@ -25,25 +26,27 @@ class FacilityFilterSchema(PageArgsSchema, ScopeArgsSchema):
     kol = fields.Integer(
         load_default=None,
         allow_none=True,
-        validate=validate.OneOf(KOLS, error="Kol is 1 to 5."),
+        validate=validate.OneOf(KOLS, error=_l("Kol is 1 to 5.")),
         metadata={"description": "Effective (debtor) Kol"},
     )
     kol_min = fields.Integer(
         load_default=None,
         allow_none=True,
-        validate=validate.OneOf(KOLS, error="Kol is 1 to 5."),
+        validate=validate.OneOf(KOLS, error=_l("Kol is 1 to 5.")),
         metadata={"description": "Effective (debtor) Kol at least this (3: non-performing)"},
     )
     dpd_min = fields.Integer(
         load_default=None,
         allow_none=True,
-        validate=validate.Range(min=0, max=100_000, error="Days past due is 0 or more."),
+        validate=validate.Range(min=0, max=100_000, error=_l("Days past due is 0 or more.")),
         metadata={"description": "At least this many days past due (31: PAR 30)"},
     )
     bucket = fields.String(
         load_default=None,
         allow_none=True,
-        validate=validate.OneOf(BUCKET_CODES, error="Must be one of: " + ", ".join(BUCKET_CODES)),
+        validate=validate.OneOf(
+            BUCKET_CODES, error=_l("Must be one of: %(codes)s", codes=", ".join(BUCKET_CODES))
+        ),
     )
     product = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
     watchlist = fields.Boolean(load_default=False, metadata={"description": "Watchlist only"})
@@ -59,7 +62,9 @@ class FacilityFilterSchema(PageArgsSchema, ScopeArgsSchema):
         allow_none=True,
         validate=validate.OneOf(
             SORT_KEYS + [f"-{key}" for key in SORT_KEYS],
-            error="Sort by one of: " + ", ".join(SORT_KEYS) + " (prefix - for descending).",
+            error=_l(
+                "Sort by one of: %(keys)s (prefix - for descending).", keys=", ".join(SORT_KEYS)
+            ),
         ),
     )
 
@@ -70,7 +75,9 @@ class WatchlistArgsSchema(ScopeArgsSchema):
     signal = fields.String(
         load_default=None,
         allow_none=True,
-        validate=validate.OneOf(list(SIGNALS), error="Must be one of: " + ", ".join(SIGNALS)),
+        validate=validate.OneOf(
+            list(SIGNALS), error=_l("Must be one of: %(codes)s", codes=", ".join(SIGNALS))
+        ),
     )
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))

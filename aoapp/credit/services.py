@@ -5,9 +5,11 @@ from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from aoapp.auth.scoping import get_visible
+from aoapp.common.i18n import locale_code
 from aoapp.common.money import to_money
 from aoapp.common.pagination import Page, paginate
 from aoapp.credit.collectibility import KOLS, kol_name, load_bands
@@ -18,21 +20,24 @@ from aoapp.extensions import db
 HISTORY_POSITIONS = 12  # the customer page's Kol and DPD history covers the last 12 positions
 
 RULE_WORDS = {
-    KolRule.DPD: "days past due",
-    KolRule.FILE: "the Kol the bank set in the core-banking file",
-    KolRule.RESTRUCTURE_HOLD: "restructuring hold (kept until an authorised upgrade)",
-    KolRule.ONE_OBLIGOR: "one-obligor rule (the worst Kol among the debtor's facilities)",
+    KolRule.DPD: _l("days past due"),
+    KolRule.FILE: _l("the Kol the bank set in the core-banking file"),
+    KolRule.RESTRUCTURE_HOLD: _l("restructuring hold (kept until an authorised upgrade)"),
+    KolRule.ONE_OBLIGOR: _l("one-obligor rule (the worst Kol among the debtor's facilities)"),
 }
 
 
 def rule_words(rule: str | None) -> str:
-    """The rule that decided a Kol, in plain words."""
-    return RULE_WORDS.get(rule, rule or "")
+    """The rule that decided a Kol, in plain words (in the current language)."""
+    return str(RULE_WORDS.get(rule, rule or ""))
 
 
 def kol_labels() -> dict[int, str]:
-    """Each Kol's display name from the configured bands, e.g. {3: 'Substandard (Kurang Lancar)'}."""
+    """Each Kol's display name from the configured bands: {3: 'Substandard (Kurang Lancar)'} in
+    English, {3: 'Kurang Lancar'} in Indonesian (the OJK name every banker knows)."""
     bands = load_bands()
+    if locale_code() == "id":
+        return {kol: kol_name(kol, bands, "id") for kol in KOLS}
     return {kol: f"{kol_name(kol, bands)} ({kol_name(kol, bands, 'id')})" for kol in KOLS}
 
 

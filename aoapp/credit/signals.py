@@ -11,16 +11,20 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.orm import aliased
 
 from aoapp.common.dates import bank_today, bank_zone
-from aoapp.common.money import format_idr
+from aoapp.common.i18n import format_date, format_money, locale_code
+from aoapp.common.templating import label
 from aoapp.credit.collectibility import kol_name
 from aoapp.credit.figures import PortfolioScope
 from aoapp.credit.models import Facility, MonitoringVisit, Position, RiskRating
 from aoapp.extensions import db
 from aoapp.followups.models import FollowUp, FollowUpStatus, PromiseState, PromiseToPay
-from aoapp.followups.promises import promise_words, state_column
+from aoapp.followups.promises import state_column
 
 EARLY_DEFAULT_DAYS = 90  # DPD > 0 within this many days of the facility's start
 MATURITY_WINDOW_DAYS = 60  # maturity this close (or already passed) with outstanding left
@@ -173,50 +177,71 @@ def no_follow_up(ctx: SignalContext) -> sa.Select:
     return _flag(ctx, sa.and_(Position.dpd > 0, ~done))
 
 
-def _days(count: int) -> str:
-    return f"{count} day" if count == 1 else f"{count} days"
+# Reasons are sentences in the current language (the request's, or the one a report forces),
+# money and dates formatted in it.
 
 
 def _dpd_rise_reason(position, _facility, _detail, _bands) -> str:
-    return f"Days past due rose from {position.prev_dpd} to {position.dpd}."
+    return _(
+        "Days past due rose from %(before)s to %(after)s.",
+        before=position.prev_dpd,
+        after=position.dpd,
+    )
 
 
 def _downgrade_reason(position, _facility, _detail, bands) -> str:
     before, after = position.prev_kol, position.debtor_kol
-    return (
-        f"Collectibility worsened from Kol {before} ({kol_name(before, bands)}) "
-        f"to Kol {after} ({kol_name(after, bands)})."
+    lang = locale_code()
+    return _(
+        "Collectibility worsened from Kol %(before)s (%(before_name)s) "
+        "to Kol %(after)s (%(after_name)s).",
+        before=before,
+        before_name=kol_name(before, bands, lang),
+        after=after,
+        after_name=kol_name(after, bands, lang),
     )
 
 
 def _early_default_reason(position, facility, _detail, _bands) -> str:
     days = (position.as_of - facility.start_date).days
-    return f"{position.dpd} days past due only {days} days after the facility started."
+    return _(
+        "%(dpd)s days past due only %(days)s days after the facility started.",
+        dpd=position.dpd,
+        days=days,
+    )
 
 
 def _maturity_reason(position, facility, _detail, _bands) -> str:
-    left = format_idr(position.outstanding)
+    left = format_money(position.outstanding)
     days = (facility.maturity_date - position.as_of).days
     if days < 0:
-        return f"Matured {-days} days ago with {left} still outstanding."
+        return _(
+            "Matured %(days)s days ago with %(amount)s still outstanding.", days=-days, amount=left
+        )
     if days == 0:
-        return f"Matures on the listing date with {left} outstanding."
-    return f"Matures in {days} days with {left} outstanding."
+        return _("Matures on the listing date with %(amount)s outstanding.", amount=left)
+    return _("Matures in %(days)s days with %(amount)s outstanding.", days=days, amount=left)
 
 
 def _weak_visit_reason(_position, _facility, visit, _bands) -> str:
-    return f"Latest monitoring visit rated {visit.risk_rating}."
+    rating = label(visit.risk_rating).lower()  # the RiskRating label (credit/labels.py)
+    return _("Latest monitoring visit rated %(rating)s.", rating=rating)
 
 
 def _broken_ptp_reason(_position, _facility, promise, _bands) -> str:
-    promised = promise_words(promise.promised_amount, promise.promised_date)
-    return f"Promise to pay {promised} was broken."
+    return _(
+        "Promise to pay %(amount)s by %(day)s was broken.",
+        amount=format_money(promise.promised_amount),
+        day=format_date(promise.promised_date),
+    )
 
 
 def _no_follow_up_reason(position, _facility, _detail, _bands) -> str:
-    return (
-        f"{_days(position.dpd)} past due and no follow-up done "
-        f"in the last {FOLLOW_UP_WINDOW_DAYS} days."
+    return ngettext(
+        "%(num)s day past due and no follow-up done in the last %(window)s days.",
+        "%(num)s days past due and no follow-up done in the last %(window)s days.",
+        position.dpd,
+        window=FOLLOW_UP_WINDOW_DAYS,
     )
 
 
@@ -228,19 +253,24 @@ class Signal:
     record of the `detail` model whose id the select returns (a visit, a promise), or None.
     """
 
-    label: str
+    name: str  # a lazy message: see `label`
     select: Callable[[SignalContext], sa.Select]
     reason: Callable[..., str]
     detail: type | None = None
 
+    @property
+    def label(self) -> str:
+        """The signal's name in the current language."""
+        return str(self.name)
+
 
 # The order is the order of a facility's entries on the same date.
 SIGNALS: dict[str, Signal] = {
-    "dpd_rise": Signal("DPD rise", dpd_rise, _dpd_rise_reason),
-    "downgrade": Signal("Kol downgrade", downgrade, _downgrade_reason),
-    "early_default": Signal("Early default", early_default, _early_default_reason),
-    "maturity_soon": Signal("Maturity soon", maturity_soon, _maturity_reason),
-    "weak_visit": Signal("Weak visit", weak_visit, _weak_visit_reason, MonitoringVisit),
-    "broken_ptp": Signal("Broken promise", broken_ptp, _broken_ptp_reason, PromiseToPay),
-    "no_follow_up": Signal("No follow-up", no_follow_up, _no_follow_up_reason),
+    "dpd_rise": Signal(_l("DPD rise"), dpd_rise, _dpd_rise_reason),
+    "downgrade": Signal(_l("Kol downgrade"), downgrade, _downgrade_reason),
+    "early_default": Signal(_l("Early default"), early_default, _early_default_reason),
+    "maturity_soon": Signal(_l("Maturity soon"), maturity_soon, _maturity_reason),
+    "weak_visit": Signal(_l("Weak visit"), weak_visit, _weak_visit_reason, MonitoringVisit),
+    "broken_ptp": Signal(_l("Broken promise"), broken_ptp, _broken_ptp_reason, PromiseToPay),
+    "no_follow_up": Signal(_l("No follow-up"), no_follow_up, _no_follow_up_reason),
 }

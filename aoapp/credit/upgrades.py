@@ -8,9 +8,11 @@ holds from the upgraded Kol, because the import reads the previous position's fa
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from aoapp.audit import services as audit
 from aoapp.auth.models import Role
+from aoapp.common.i18n import format_number
 from aoapp.credit.collectibility import KOLS, effective_kol
 from aoapp.credit.models import Facility, FacilityStatus, KolRule, KolUpgrade, Position
 from aoapp.credit.services import latest_position
@@ -33,7 +35,7 @@ def require_upgrader(actor, facility: Facility) -> None:
     """Only a supervisor of the customer's branch or an admin upgrades a Kol."""
     if not can_upgrade(actor, facility):
         raise Forbidden(
-            "Only a supervisor of the customer's branch or an administrator can upgrade a Kol."
+            _("Only a supervisor of the customer's branch or an administrator can upgrade a Kol.")
         )
 
 
@@ -81,14 +83,18 @@ def _held_position(facility: Facility) -> Position:
     """The facility's latest position, if the facility may be upgraded at all."""
     if not facility.restructured:
         raise Conflict(
-            "Only restructured facilities are upgraded by hand; "
-            "the Kol of other facilities follows their days past due at each import."
+            _(
+                "Only restructured facilities are upgraded by hand; "
+                "the Kol of other facilities follows their days past due at each import."
+            )
         )
     if facility.status != FacilityStatus.ACTIVE:
-        raise Conflict("This facility is closed; its Kol can no longer be upgraded.")
+        raise Conflict(_("This facility is closed; its Kol can no longer be upgraded."))
     position = latest_position(facility.id)
     if position is None:
-        raise Conflict("This facility has no imported position yet, so there is no Kol to upgrade.")
+        raise Conflict(
+            _("This facility has no imported position yet, so there is no Kol to upgrade.")
+        )
     return position
 
 
@@ -97,31 +103,42 @@ def _check(position: Position, to_kol, justification: str | None) -> str:
     errors = {}
     current, floor = position.facility_kol, floor_kol(position)
     if not isinstance(to_kol, int) or to_kol not in KOLS:
-        errors["to_kol"] = ["Choose a Kol from 1 to 5."]
+        errors["to_kol"] = [_("Choose a Kol from 1 to 5.")]
     elif to_kol >= current:
         errors["to_kol"] = [
-            f"Kol {to_kol} is not an improvement: the facility is at Kol {current}. "
-            "Choose a better (lower) Kol."
+            _(
+                "Kol %(kol)s is not an improvement: the facility is at Kol %(current)s. "
+                "Choose a better (lower) Kol.",
+                kol=to_kol,
+                current=current,
+            )
         ]
     elif to_kol < floor:
-        reason = (
-            f"its days past due ({position.dpd}) give Kol {position.dpd_kol}"
-            if position.dpd_kol >= (position.file_kol or 0)
-            else f"the bank's file sets Kol {position.file_kol}"
-        )
-        errors["to_kol"] = [
-            f"The facility cannot go below Kol {floor}: {reason}. "
-            "An upgrade only lifts the restructuring hold."
-        ]
+        if position.dpd_kol >= (position.file_kol or 0):
+            message = _(
+                "The facility cannot go below Kol %(floor)s: its days past due (%(dpd)s) give "
+                "Kol %(dpd_kol)s. An upgrade only lifts the restructuring hold.",
+                floor=floor,
+                dpd=format_number(position.dpd),
+                dpd_kol=position.dpd_kol,
+            )
+        else:
+            message = _(
+                "The facility cannot go below Kol %(floor)s: the bank's file sets Kol "
+                "%(file_kol)s. An upgrade only lifts the restructuring hold.",
+                floor=floor,
+                file_kol=position.file_kol,
+            )
+        errors["to_kol"] = [message]
     text = (justification or "").strip()
     if not text:
-        errors["justification"] = ["A justification is required."]
+        errors["justification"] = [_("A justification is required.")]
     elif len(text) < JUSTIFICATION_MIN:
         errors["justification"] = [
-            f"Explain the upgrade in at least {JUSTIFICATION_MIN} characters."
+            _("Explain the upgrade in at least %(min)s characters.", min=JUSTIFICATION_MIN)
         ]
     if errors:
-        raise InvalidInput("The upgrade was refused.", errors)
+        raise InvalidInput(_("The upgrade was refused."), errors)
     return text
 
 

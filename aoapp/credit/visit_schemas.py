@@ -1,12 +1,15 @@
 """Validation rules and API shapes of monitoring visits and of the Kol upgrade form."""
 
+from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from aoapp.common.dates import bank_today
-from aoapp.common.schemas import BaseSchema, Id, Money, PageArgsSchema, Text, choice
+from aoapp.common.schemas import BaseSchema, Id, Money, PageArgsSchema, Text, _Message, choice
 from aoapp.credit.models import RiskRating
 
-INTEGER = {"invalid": "Not a valid number."}
+# error_messages stay str (_Message: translated when shown); a lazy string there would
+# reach the errors without its list.
+INTEGER = {"invalid": _Message("Not a valid number.")}
 
 
 class VisitUpdateSchema(BaseSchema):
@@ -69,7 +72,7 @@ class UpgradeSchema(BaseSchema):
 
     to_kol = fields.Integer(
         required=True,
-        validate=validate.Range(min=1, max=5, error="Choose a Kol from 1 to 5."),
-        error_messages={"invalid": "Choose a Kol from 1 to 5."},
+        validate=validate.Range(min=1, max=5, error=_l("Choose a Kol from 1 to 5.")),
+        error_messages={"invalid": _Message("Choose a Kol from 1 to 5.")},
     )
     justification = Text(required=True, max_length=2000)

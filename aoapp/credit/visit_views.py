@@ -1,6 +1,7 @@
 """HTML pages: monitoring visits (list, record, correct, delete), the facility page, Kol upgrade."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from aoapp.common.dates import bank_today
@@ -65,7 +66,7 @@ def new():
                 db.session.rollback()
                 apply_domain_error(form, error)
             else:
-                flash("Monitoring visit recorded.", "success")
+                flash(_("Monitoring visit recorded."), "success")
                 return redirect(_customer_url(customer.id))
         return _render_form(form, customer, status=422)
     form.visit_date.data = bank_today()
@@ -99,7 +100,7 @@ def edit(visit_id: int):
                 db.session.rollback()
                 apply_domain_error(form, error)
             else:
-                flash("Monitoring visit updated.", "success")
+                flash(_("Monitoring visit updated."), "success")
                 return redirect(_customer_url(visit.customer_id))
         return _render_form(form, visit.customer, visit, 422)
     form.facility.data = str(visit.facility_id or "")
@@ -113,7 +114,7 @@ def delete(visit_id: int):
     visit = visits.get_visit(current_user, visit_id)
     target = _customer_url(visit.customer_id)
     visits.delete_visit(current_user, visit)
-    flash("Monitoring visit deleted.", "success")
+    flash(_("Monitoring visit deleted."), "success")
     return redirect(target)
 
 
@@ -126,7 +127,8 @@ def _render_facility(facility, upgrade_form=None, status=200):
         labels = services.kol_labels()
         kols = options.choices if options else []
         upgrade_form.to_kol.choices = choices(
-            [(str(k), f"Kol {k} · {labels[k]}") for k in kols], "— choose —"
+            [(str(k), _("Kol %(kol)s · %(name)s", kol=k, name=labels[k])) for k in kols],
+            _("— choose —"),
         )
     page = render_template(
         "credit/facility.html",
@@ -170,6 +172,13 @@ def upgrade(facility_id: int):
             db.session.rollback()
             apply_domain_error(form, error)
         else:
-            flash(f"Kol upgraded from {done.from_kol} to {done.to_kol}.", "success")
+            flash(
+                _(
+                    "Kol upgraded from %(before)s to %(after)s.",
+                    before=done.from_kol,
+                    after=done.to_kol,
+                ),
+                "success",
+            )
             return redirect(url_for("visits.facility", facility_id=facility.id))
     return _render_facility(facility, upgrade_form=form, status=422)

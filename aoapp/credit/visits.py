@@ -1,6 +1,7 @@
 """Monitoring visits: record, correct, delete (the customer's officer) and list; each call one unit."""
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from aoapp.audit import services as audit
@@ -29,7 +30,7 @@ def can_record_visit(actor, customer: Customer) -> bool:
 def require_visit_officer(actor, customer: Customer) -> None:
     """Only the officer assigned to the customer records monitoring visits."""
     if not can_record_visit(actor, customer):
-        raise Forbidden("Only the officer assigned to this customer records monitoring visits.")
+        raise Forbidden(_("Only the officer assigned to this customer records monitoring visits."))
 
 
 def can_change_visit(actor, visit: MonitoringVisit) -> bool:
@@ -40,7 +41,7 @@ def can_change_visit(actor, visit: MonitoringVisit) -> bool:
 def require_visit_author(actor, visit: MonitoringVisit) -> None:
     """Only the officer who recorded a visit corrects or deletes it."""
     if not can_change_visit(actor, visit):
-        raise Forbidden("Only the officer who recorded this visit can change or delete it.")
+        raise Forbidden(_("Only the officer who recorded this visit can change or delete it."))
 
 
 def visit_customer(actor, customer_id) -> Customer:
@@ -56,7 +57,7 @@ def _facility_of(customer: Customer, facility_id) -> int | None:
         return None
     facility = db.session.get(Facility, int(facility_id))
     if facility is None or facility.customer_id != customer.id:
-        message = "This facility is not one of the customer's."
+        message = _("This facility is not one of the customer's.")
         raise InvalidInput(message, {"facility": [message]})
     return facility.id
 
@@ -66,18 +67,18 @@ def _check(values: dict) -> None:
     errors = {}
     visit_date, next_date = values.get("visit_date"), values.get("next_visit_date")
     if visit_date is None:
-        errors["visit_date"] = ["This field is required."]
+        errors["visit_date"] = [_("This field is required.")]
     elif visit_date > bank_today():
-        errors["visit_date"] = ["The visit date cannot be in the future."]
+        errors["visit_date"] = [_("The visit date cannot be in the future.")]
     if visit_date is not None and next_date is not None and next_date <= visit_date:
-        errors["next_visit_date"] = ["The next visit must come after this visit."]
+        errors["next_visit_date"] = [_("The next visit must come after this visit.")]
     if values.get("risk_rating") not in {r.value for r in RiskRating}:
-        errors["risk_rating"] = ["Choose strong, adequate, weak or critical."]
+        errors["risk_rating"] = [_("Choose strong, adequate, weak or critical.")]
     value = values.get("collateral_value")
     if value is not None and value < 0:
-        errors["collateral_value"] = ["Must be zero or more."]
+        errors["collateral_value"] = [_("Must be zero or more.")]
     if errors:
-        raise InvalidInput("Check the visit's details.", errors)
+        raise InvalidInput(_("Check the visit's details."), errors)
 
 
 def record_visit(actor, data: dict) -> MonitoringVisit:

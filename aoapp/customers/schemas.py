@@ -1,5 +1,7 @@
 """Validation rules and API shapes for customers and the products they hold."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate
 
 from aoapp.common.dates import bank_today
@@ -17,14 +19,14 @@ from aoapp.common.schemas import (
 from aoapp.customers.models import CustomerType, Segment
 
 CIF_FORMAT = validate.Regexp(
-    r"^[A-Za-z0-9-]+$", error="CIF may contain only letters, digits and dashes."
+    r"^[A-Za-z0-9-]+$", error=_l("CIF may contain only letters, digits and dashes.")
 )
 
 
 def not_in_future(value) -> None:
     """Business dates that already happened cannot lie after today (bank's time zone)."""
     if value is not None and value > bank_today():
-        raise ValidationError("This date cannot be in the future.")
+        raise ValidationError(_("This date cannot be in the future."))
 
 
 class CustomerInputSchema(BaseSchema):
@@ -36,9 +38,7 @@ class CustomerInputSchema(BaseSchema):
     nik = Nik(allow_none=True, load_default=None)
     npwp = Npwp(allow_none=True, load_default=None)
     phone = Phone(allow_none=True, load_default=None)
-    email = fields.Email(
-        allow_none=True, load_default=None, error_messages={"invalid": "Not a valid email address."}
-    )
+    email = fields.Email(allow_none=True, load_default=None)  # message: aoapp.common.schemas
     address = Text(load_default="", max_length=500)
     segment = choice(Segment, required=True)
     since = fields.Date(load_default=bank_today, validate=not_in_future)
@@ -67,7 +67,7 @@ class CustomerFilterSchema(PageArgsSchema):
     debtor_on = fields.Date(
         load_default=None,
         allow_none=True,
-        error_messages={"invalid": "Not a valid date (use YYYY-MM-DD)."},
+        error_messages={"invalid": _l("Not a valid date (use YYYY-MM-DD).")},
         metadata={
             "description": "Debtors on that listing date: customers with a position dated that "
             "day; with `officer`, positions booked to that officer then (the debtors KPI), "

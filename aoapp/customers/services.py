@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -36,15 +37,17 @@ def _check_identity(values: dict) -> None:
     """Individuals carry a NIK or NPWP; companies an NPWP (and no NIK)."""
     if values.get("customer_type") == CustomerType.COMPANY:
         if not values.get("npwp"):
-            raise InvalidInput("A company needs an NPWP.", {"npwp": ["A company needs an NPWP."]})
+            raise InvalidInput(
+                _("A company needs an NPWP."), {"npwp": [_("A company needs an NPWP.")]}
+            )
         if values.get("nik"):
             raise InvalidInput(
-                "A company has no NIK.", {"nik": ["A company has no NIK; leave it empty."]}
+                _("A company has no NIK."), {"nik": [_("A company has no NIK; leave it empty.")]}
             )
     elif not values.get("nik") and not values.get("npwp"):
         raise InvalidInput(
-            "An individual needs a NIK or an NPWP.",
-            {"nik": ["An individual needs a NIK or an NPWP."]},
+            _("An individual needs a NIK or an NPWP."),
+            {"nik": [_("An individual needs a NIK or an NPWP.")]},
         )
 
 
@@ -60,8 +63,12 @@ def _check_unique(values: dict, exclude_id: int | None = None) -> None:
         if db.session.scalar(stmt):
             label = "CIF" if field == "cif" else "NPWP"
             raise Conflict(
-                f"{label} {value} is already used by another customer.",
-                {field: [f"This {label} is already used by another customer."]},
+                _(
+                    "%(label)s %(value)s is already used by another customer.",
+                    label=label,
+                    value=value,
+                ),
+                {field: [_("This %(label)s is already used by another customer.", label=label)]},
             )
 
 
@@ -87,7 +94,7 @@ def build_customer(
 def require_can_create(actor) -> None:
     """Customers entered by hand belong to the officer who enters them; others only read."""
     if actor.role != Role.OFFICER:
-        raise Forbidden("Only account officers create customers.")
+        raise Forbidden(_("Only account officers create customers."))
 
 
 @contextmanager
@@ -102,7 +109,7 @@ def _unique_values():
     except IntegrityError as error:
         db.session.rollback()
         raise Conflict(
-            "The CIF, NIK or NPWP was just used by another customer. Check and try again."
+            _("The CIF, NIK or NPWP was just used by another customer. Check and try again.")
         ) from error
 
 
@@ -121,7 +128,7 @@ def create_customer(actor, data: dict) -> Customer:
 def require_officer_owner(actor, customer: Customer) -> None:
     """Only the assigned officer edits a customer's data."""
     if actor.role != Role.OFFICER or customer.officer_id != actor.id:
-        raise Forbidden("Only the officer assigned to this customer can change it.")
+        raise Forbidden(_("Only the officer assigned to this customer can change it."))
 
 
 def update_customer(actor, customer: Customer, data: dict) -> Customer:
@@ -173,12 +180,12 @@ def reassign(actor, customer: Customer, officer_id: int) -> Customer:
     if not can_see(actor, Customer, customer.id):
         raise NotFound()
     if not can_reassign(actor, customer):
-        raise Forbidden("Only a supervisor of the customer's branch can reassign customers.")
+        raise Forbidden(_("Only a supervisor of the customer's branch can reassign customers."))
     officer = next((o for o in assignable_officers(actor, customer) if o.id == officer_id), None)
     if officer is None:
         raise InvalidInput(
-            "Pick an active officer of the customer's branch.",
-            {"officer": ["Pick an active officer of the customer's branch."]},
+            _("Pick an active officer of the customer's branch."),
+            {"officer": [_("Pick an active officer of the customer's branch.")]},
         )
     if officer.id == customer.officer_id:
         return customer  # nothing changes, nothing to audit
@@ -257,8 +264,12 @@ def add_holding(actor, customer: Customer, data: dict) -> ProductHolding:
     product = active_product(values.pop("product"))
     if any(h.product_id == product.id for h in customer.holdings):
         raise Conflict(
-            f"{customer.name} already holds {product.name}.",
-            {"product": ["The customer already holds this product."]},
+            _(
+                "%(customer)s already holds %(product)s.",
+                customer=customer.name,
+                product=product.name,
+            ),
+            {"product": [_("The customer already holds this product.")]},
         )
     holding = ProductHolding(customer_id=customer.id, product_id=product.id, **values)
     db.session.add(holding)

@@ -1,6 +1,7 @@
 """HTML pages for customers: list, create, edit, the customer page, reassignment, held products."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from aoapp.common.dates import bank_today
@@ -61,7 +62,7 @@ def new():
                 db.session.rollback()
                 apply_domain_error(form, error)
             else:
-                flash(f"Customer {customer.name} saved.", "success")
+                flash(_("Customer %(name)s saved.", name=customer.name), "success")
                 return redirect(url_for("customers.detail", customer_id=customer.id))
         return render_template("customers/form.html", form=form, customer=None), 422
     form.since.data = bank_today()
@@ -85,7 +86,7 @@ def _render_detail(customer, holding_form=None, reassign_form=None, status=200):
         held = {h.product_id for h in customer.holdings}
         holding_form.product.choices = choices(
             [(p.code, f"{p.name} ({p.code})") for p in active_products() if p.id not in held],
-            "— choose —",
+            _("— choose —"),
         )
     officers = services.assignable_officers(current_user, customer)
     if reassign_form is None and officers:
@@ -133,7 +134,7 @@ def edit(customer_id: int):
                 if "version" in error.errors:  # keep the entries; next save is on current data
                     form.version.data = db.session.get(Customer, customer.id).version
             else:
-                flash("Customer updated.", "success")
+                flash(_("Customer updated."), "success")
                 return redirect(url_for("customers.detail", customer_id=customer.id))
         return render_template("customers/form.html", form=form, customer=customer), status
     form.phone.data = display_phone(customer.phone)
@@ -155,7 +156,14 @@ def reassign(customer_id: int):
             db.session.rollback()
             apply_domain_error(form, error)
         else:
-            flash(f"{customer.name} is now handled by {customer.officer.display_name}.", "success")
+            flash(
+                _(
+                    "%(customer)s is now handled by %(officer)s.",
+                    customer=customer.name,
+                    officer=customer.officer.display_name,
+                ),
+                "success",
+            )
             return redirect(url_for("customers.detail", customer_id=customer.id))
     return _render_detail(customer, reassign_form=form, status=422)
 
@@ -175,7 +183,7 @@ def add_holding(customer_id: int):
             db.session.rollback()
             apply_domain_error(form, error)
         else:
-            flash("Held product recorded.", "success")
+            flash(_("Held product recorded."), "success")
             return redirect(url_for("customers.detail", customer_id=customer.id) + "#holdings")
     return _render_detail(customer, holding_form=form, status=422)
 
@@ -186,5 +194,5 @@ def remove_holding(customer_id: int, holding_id: int):
     """Remove a held product recorded by mistake (the assigned officer)."""
     customer = services.get_customer(current_user, customer_id)
     services.remove_holding(current_user, customer, holding_id)
-    flash("Held product removed.", "success")
+    flash(_("Held product removed."), "success")
     return redirect(url_for("customers.detail", customer_id=customer.id) + "#holdings")

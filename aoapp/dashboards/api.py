@@ -11,7 +11,9 @@ zeros included, row by row (from Kol 1–5 then new = null, to Kol 1–5). Targe
 set / the month's listing is not in yet; `month` is "YYYY-MM".
 
 Money is a string with 2 places, ratios strings with 4 (null where there is nothing to rate),
-dates ISO. An officer sees only their own dashboard (another officer's id: 404) and has no team
+dates ISO. The API answers codes (`key`, `status`, `kol`); the few `label`/`name` fields are
+English whatever the Accept-Language (the pages show their words in the reader's language, and
+the charts take theirs from the page); only error messages follow Accept-Language. An officer sees only their own dashboard (another officer's id: 404) and has no team
 dashboard (404); a supervisor the officers and branches they supervise, an admin any, both naming
 the officer (`officer_id` missing: 422). A period that is not a month, or a migration date that
 is not a month-end listing of the scope (or `from` not before `to`), answers 422.

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
+
 from aoapp.credit.collectibility import KOLS
 from aoapp.credit.figures import PortfolioScope, previous_month_end
 from aoapp.errors import InvalidInput
@@ -91,7 +93,13 @@ def migration_between(
     """
     for name, day in (("from", from_date), ("to", to_date)):
         if day is not None and day not in ends:
-            _refuse(name, f"{day.isoformat()} is not a month-end listing date of this portfolio.")
+            _refuse(
+                name,
+                _(
+                    "%(day)s is not a month-end listing date of this portfolio.",
+                    day=day.isoformat(),
+                ),
+            )
     if to_date is None:
         to_date = as_of
     elif from_date is None:
@@ -101,5 +109,5 @@ def migration_between(
     if to_date is None:
         return MigrationView(None, None, ends, None)
     if from_date is not None and from_date >= to_date:
-        _refuse("from", "The first date must be before the second.")
+        _refuse("from", _("The first date must be before the second."))
     return MigrationView(from_date, to_date, ends, kol_migration(scope, from_date, to_date))

@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from marshmallow import ValidationError, fields
 
 from aoapp.common.schemas import BaseSchema, Id
@@ -30,7 +32,7 @@ class Month(fields.String):
         except InvalidInput:
             period = None
         if period is None or period.kind != "month":
-            raise ValidationError("Use a month (YYYY-MM), e.g. 2026-10.")
+            raise ValidationError(_("Use a month (YYYY-MM), e.g. 2026-10."))
         return period
 
 
@@ -131,6 +133,13 @@ class PipelineSchema(BaseSchema):
     conversion_rate = _ratio()
 
 
+def english(text) -> str:
+    """A label as the API gives it: in English whatever the Accept-Language (the API answers
+    codes; a label is a convenience for reading the JSON, never translated)."""
+    with force_locale("en"):
+        return str(text)
+
+
 def metric_value(kind: str, value) -> str | None:
     """A target or actual as a string: a count `5`, money `1234.50`, a ratio `0.0300`."""
     if value is None:
@@ -145,7 +154,9 @@ class MetricSchema(BaseSchema):
     """One target metric: target, actual (null: no target / awaits the month's listing)."""
 
     key = fields.String()
-    label = fields.String()
+    label = fields.Function(
+        lambda m: english(m.label), metadata={"type": "string", "description": "In English"}
+    )
     kind = fields.String(metadata={"description": "count | money | ratio"})
     ceiling = fields.Boolean(metadata={"description": "True: the actual must stay at or below"})
     target = fields.Function(

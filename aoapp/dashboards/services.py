@@ -15,6 +15,8 @@ from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
+
 from aoapp.auth.models import Role, User
 from aoapp.common.dates import bank_today
 from aoapp.credit.figures import (
@@ -140,8 +142,8 @@ def month_period(period: Period | str | None, today: date) -> Period:
         period = parse_period(period)
     if period.kind != "month":
         raise InvalidInput(
-            "Dashboards show one month: use a month such as 2026-10.",
-            {"period": ["Use a month (YYYY-MM)."]},
+            _("Dashboards show one month: use a month such as 2026-10."),
+            {"period": [_("Use a month (YYYY-MM).")]},
         )
     return period
 
@@ -197,7 +199,8 @@ def officer_dashboard(
     if actor.role == Role.OFFICER and officer_id is None:
         officer_id = actor.id
     if officer_id is None:
-        raise InvalidInput("Choose an officer.", {"officer_id": ["Choose an officer."]})
+        message = _("Choose an officer.")
+        raise InvalidInput(message, {"officer_id": [message]})
     scope = resolve_scope(actor, officer_id)
     officer = db.session.get(User, officer_id)
     ref = _officer_ref(officer)

@@ -8,7 +8,9 @@ static/dashboards.js from the API itself (the page names its URL in `data-dashbo
 from datetime import date
 from decimal import Decimal
 
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Blueprint, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import fields, validate
 
@@ -16,12 +18,16 @@ from aoapp.agenda.team import team_branches
 from aoapp.auth.models import Role
 from aoapp.common.dates import bank_today
 from aoapp.common.forms import load_filters
-from aoapp.common.i18n import format_number
+from aoapp.common.i18n import CURRENCY, format_number, locale_code
 from aoapp.common.schemas import BaseSchema, Id
+from aoapp.common.templating import label
+from aoapp.credit.collectibility import KOLS, kol_name, load_bands
 from aoapp.customers.services import visible_officers
 from aoapp.dashboards import links, services
 from aoapp.errors import InvalidInput
 from aoapp.reports.periods import parse_period
+from aoapp.targets.achievement import METRICS
+from aoapp.targets.services import month_label
 
 bp = Blueprint("dashboards", __name__, url_prefix="/dashboard")
 
@@ -47,7 +53,7 @@ def _months(chosen, today: date) -> list:
     shown, when it is older)."""
     year, month = today.year, today.month
     months = []
-    for _ in range(MONTHS_OFFERED):
+    for _step in range(MONTHS_OFFERED):
         months.append(parse_period(f"{year:04d}-{month:02d}"))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     if chosen.code not in {m.code for m in months}:
@@ -64,8 +70,52 @@ def _neighbours(period) -> tuple[str, str]:
 
 @bp.app_template_filter("points")
 def points(change) -> str:
-    """A change of a ratio in percentage points: 0.0123 → 1.23 points."""
-    return f"{format_number(abs(Decimal(str(change))) * 100, 2)} points"
+    """A change of a ratio in percentage points: 0.0123 → 1.23 points (1,23 poin)."""
+    return _("%(n)s points", n=format_number(abs(Decimal(str(change))) * 100, 2))
+
+
+@bp.app_template_filter("month_label")
+def month_name(period) -> str:
+    """A month (a Period or a date) in the reader's language: October 2026, Oktober 2026."""
+    return month_label(getattr(period, "start", period))
+
+
+def kol_names() -> dict[int, str]:
+    """The Kol names in the reader's language (Lancar … Macet, Current … Loss)."""
+    bands = load_bands()
+    return {kol: kol_name(kol, bands, locale_code()) for kol in KOLS}
+
+
+def script_texts(kols: dict[int, str], statuses=()) -> dict:
+    """Every word and number format the charts script (static/dashboards.js) shows, in the
+    reader's language: the page hands them over in its `data-i18n` attribute."""
+    locale = locale_code()
+    return {
+        "decimal": get_decimal_symbol(locale),
+        "group": get_group_symbol(locale),
+        "currency": CURRENCY[locale],
+        # Short scale for axis ticks, largest first: jt (juta) and M (miliar) in Indonesian.
+        "scale": [
+            [10**12, _("%(n)sT")],
+            [10**9, _("%(n)sB")],
+            [10**6, _("%(n)sM")],
+            [10**3, _("%(n)sK")],
+        ],
+        "outstanding": _("Outstanding"),
+        "npl_ratio": _("NPL ratio"),
+        "par30": _("PAR 30"),
+        "prospects": _("Prospects"),
+        "achievement": _("Achievement"),
+        "no_target": _("No target"),
+        "kol": {
+            str(kol): _("Kol %(kol)s · %(name)s", kol=kol, name=name) for kol, name in kols.items()
+        },
+        "statuses": {code: label(code) for code in statuses},
+        "metrics": {metric.key: str(metric.label) for metric in METRICS},
+        "sorted_ascending": _("Sorted by %(column)s, ascending."),
+        "sorted_descending": _("Sorted by %(column)s, descending."),
+        "failed": _("The charts could not be loaded; the tables show the same figures."),
+    }
 
 
 @bp.get("/")
@@ -80,9 +130,13 @@ def officer():
     officer_id = dashboard.officer.id
     own = officer_id == current_user.id
     period = dashboard.period
+    kols = kol_names()
+    statuses = [row.status for row in dashboard.pipeline.statuses]
     return render_template(
         "dashboards/officer.html",
         d=dashboard,
+        kol_names=kols,
+        texts=script_texts(kols, statuses),
         own=own,
         today=today,
         months=_months(period, today),
@@ -114,9 +168,12 @@ def team():
         migration_error = error.message
         dashboard = services.team_dashboard(_me(), args["branch"], args["period"], today=today)
     period = dashboard.period
+    kols = kol_names()
     return render_template(
         "dashboards/team.html",
         d=dashboard,
+        kol_names=kols,
+        texts=script_texts(kols),
         today=today,
         months=_months(period, today),
         neighbours=_neighbours(period),

@@ -4,6 +4,7 @@ import os
 
 import click
 from flask import Flask, current_app
+from flask_babel import gettext as _
 
 from aoapp.demo import data
 from aoapp.demo.seed import Seeder
@@ -19,8 +20,10 @@ def seed_demo(allow_production: bool) -> None:
     """Create the demo branches, users, products, customers and prospects that are missing."""
     if current_app.config.get("PRODUCTION") and not allow_production:
         raise click.ClickException(
-            "Refusing to load demo data into a production database (AOAPP_ENV=production). "
-            "Pass --allow-production if you really mean it."
+            _(
+                "Refusing to load demo data into a production database (AOAPP_ENV=production). "
+                "Pass --allow-production if you really mean it."
+            )
         )
     password = os.environ.get("DEMO_PASSWORD") or data.DEFAULT_PASSWORD
     seeder = Seeder(password)
@@ -30,12 +33,14 @@ def seed_demo(allow_production: bool) -> None:
         db.session.rollback()
         details = "; ".join(f"{field}: {' '.join(m)}" for field, m in error.errors.items())
         raise click.ClickException(
-            f"Demo data not loaded: {error.message} {details}".strip()
+            _("Demo data not loaded: %(reason)s", reason=f"{error.message} {details}".strip())
         ) from None
     logins = ", ".join(user["username"] for user in data.USERS)
     source = "DEMO_PASSWORD" if os.environ.get("DEMO_PASSWORD") else f"{data.DEFAULT_PASSWORD!r}"
-    click.echo(f"Demo data ready:\n{seeder.summary()}", err=True)
-    click.echo(f"Logins: {logins} (password: {source}).", err=True)
+    click.echo(_("Demo data ready:") + "\n" + seeder.summary(), err=True)
+    click.echo(
+        _("Logins: %(logins)s (password: %(source)s).", logins=logins, source=source), err=True
+    )
 
 
 def register(app: Flask) -> None:

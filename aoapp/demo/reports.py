@@ -2,7 +2,8 @@
 
 "Last month" is the last complete calendar month before today when it has a listing (the demo
 imports month-end listings up to it), else the month of the latest listing. Reports already on
-disk are skipped, so running the demo again writes nothing.
+disk are skipped, so running the demo again writes nothing. They are in the bank's language
+(DEFAULT_LOCALE).
 """
 
 from collections import Counter
@@ -10,6 +11,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from aoapp.common.i18n import default_locale
 from aoapp.credit.models import Position
 from aoapp.errors import DomainError
 from aoapp.extensions import db
@@ -32,9 +34,10 @@ def seed_reports(created: Counter, present: Counter, today: date) -> Period | No
     period = demo_period(today)
     if period is None:
         return None
+    lang = default_locale()
     for kind, summary in (
-        ("customer reports", generate_customer_reports(None, period)),
-        ("portfolio reports", generate_portfolio_reports(period)),
+        ("customer reports", generate_customer_reports(None, period, default_lang=lang)),
+        ("portfolio reports", generate_portfolio_reports(period, lang=None, default_lang=lang)),
     ):
         if summary.failed:
             first = summary.failed[0]

@@ -8,6 +8,8 @@ from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from aoapp.audit import services as audit
 from aoapp.auth import services as auth_services
@@ -20,6 +22,27 @@ from aoapp.extensions import db
 from aoapp.products.models import Introduction, Product
 from aoapp.prospects import services as prospect_services
 from aoapp.prospects.models import Prospect
+
+# The kinds of demo records the summary counts, in the CLI's language.
+KINDS = {
+    "branches": _l("branches"),
+    "users": _l("users"),
+    "products": _l("products"),
+    "customers": _l("customers"),
+    "product holdings": _l("product holdings"),
+    "prospects": _l("prospects"),
+    "introductions": _l("introductions"),
+    "campaigns": _l("campaigns"),
+    "campaign tags": _l("campaign tags"),
+    "loan listings": _l("loan listings"),
+    "follow-ups": _l("follow-ups"),
+    "suggestions worked": _l("suggestions worked"),
+    "promises to pay": _l("promises to pay"),
+    "complaints": _l("complaints"),
+    "targets": _l("targets"),
+    "customer reports": _l("customer reports"),
+    "portfolio reports": _l("portfolio reports"),
+}
 
 
 class Seeder:
@@ -285,6 +308,12 @@ class Seeder:
         """One line per kind of record: how many were created and how many were already there."""
         kinds = list(dict.fromkeys([*self.created, *self.present]))
         return "\n".join(
-            f"  {kind}: {self.created[kind]} created, {self.present[kind]} already present"
+            "  "
+            + _(
+                "%(kind)s: %(created)s created, %(present)s already present",
+                kind=KINDS.get(kind, kind),
+                created=self.created[kind],
+                present=self.present[kind],
+            )
             for kind in kinds
         )

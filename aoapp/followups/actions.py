@@ -9,12 +9,15 @@ from contextlib import contextmanager
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
 from aoapp.audit import services as audit
 from aoapp.auth.models import Role
 from aoapp.auth.scoping import get_visible
 from aoapp.common.dates import bank_today
+from aoapp.common.templating import label
 from aoapp.complaints.models import OPEN_STATUSES, Complaint
 from aoapp.credit.models import Facility
 from aoapp.customers.models import Customer
@@ -23,7 +26,9 @@ from aoapp.extensions import db
 from aoapp.followups.models import Channel, FollowUp, FollowUpStatus, Purpose
 from aoapp.prospects.models import Prospect
 
-CONFLICT = "This follow-up was changed by someone else since you opened it; reload and try again."
+CONFLICT = _l(
+    "This follow-up was changed by someone else since you opened it; reload and try again."
+)
 EDITABLE = ("channel", "planned_time", "notes")
 CHANNELS = {c.value for c in Channel}
 PURPOSES = {p.value for p in Purpose}
@@ -54,7 +59,7 @@ def can_plan_for(actor, customer: Customer | None = None, prospect: Prospect | N
 def require_owner(actor, followup: FollowUp) -> None:
     """Only the owning officer changes a follow-up; supervisors and admins read."""
     if not is_owner(actor, followup):
-        raise Forbidden("Only the account officer who owns this follow-up can change it.")
+        raise Forbidden(_("Only the account officer who owns this follow-up can change it."))
 
 
 def require_change(actor, followup: FollowUp, values: dict) -> None:
@@ -62,9 +67,14 @@ def require_change(actor, followup: FollowUp, values: dict) -> None:
     require_owner(actor, followup)
     version = values.get("version")
     if version is not None and version != followup.version:
-        raise Conflict(CONFLICT)
+        raise Conflict(str(CONFLICT))
     if followup.status != FollowUpStatus.PLANNED:
-        raise Conflict(f"This follow-up is already {followup.status}; only a planned one changes.")
+        raise Conflict(
+            _(
+                "This follow-up is already %(status)s; only a planned one changes.",
+                status=label(followup.status).lower(),
+            )
+        )
 
 
 @contextmanager
@@ -75,7 +85,7 @@ def unit_of_work():
         db.session.commit()
     except StaleDataError as error:
         db.session.rollback()
-        raise Conflict(CONFLICT) from error
+        raise Conflict(str(CONFLICT)) from error
 
 
 def audit_after(actor, record, action: str, before: dict | None) -> None:
@@ -84,10 +94,10 @@ def audit_after(actor, record, action: str, before: dict | None) -> None:
     audit.record(actor, record, action, before, audit.snapshot(record))
 
 
-def refuse(errors: dict, message: str = "Check the follow-up's details.") -> None:
+def refuse(errors: dict, message: str | None = None) -> None:
     """Raise InvalidInput with the field errors, if there are any."""
     if errors:
-        raise InvalidInput(message, errors)
+        raise InvalidInput(message or _("Check the follow-up's details."), errors)
 
 
 # --- Plan -------------------------------------------------------------------------------------
@@ -96,20 +106,22 @@ def refuse(errors: dict, message: str = "Check the follow-up's details.") -> Non
 def party_for(actor, customer_id, prospect_id) -> tuple[Customer | None, Prospect | None]:
     """The customer or prospect (exactly one) the acting officer plans a follow-up with."""
     if (customer_id is None) == (prospect_id is None):
-        message = "Choose a customer or a prospect (one of them)."
+        message = _("Choose a customer or a prospect (one of them).")
         raise InvalidInput(message, {"customer": [message]})
     model = Customer if customer_id is not None else Prospect
     party = get_visible(actor, model, customer_id if customer_id is not None else prospect_id)
     if actor.role != Role.OFFICER:
         raise Forbidden(
-            "Follow-ups are planned by the account officer of the customer or prospect; "
-            "supervisors and admins only read them."
+            _(
+                "Follow-ups are planned by the account officer of the customer or prospect; "
+                "supervisors and admins only read them."
+            )
         )
     customer = party if model is Customer else None
     prospect = party if model is Prospect else None
     if not can_plan_for(actor, customer, prospect):
         raise Forbidden(
-            "Only the officer in charge of this customer or prospect plans its follow-ups."
+            _("Only the officer in charge of this customer or prospect plans its follow-ups.")
         )
     return customer, prospect
 
@@ -121,9 +133,9 @@ def _facility_of(customer: Customer | None, facility_id) -> int | None:
     facility = db.session.get(Facility, int(facility_id))
     if customer is None or facility is None or facility.customer_id != customer.id:
         message = (
-            "A prospect has no credit facilities."
+            _("A prospect has no credit facilities.")
             if customer is None
-            else "This facility is not one of the customer's."
+            else _("This facility is not one of the customer's.")
         )
         raise InvalidInput(message, {"facility": [message]})
     return facility.id
@@ -133,14 +145,14 @@ def _check_plan(values: dict, today: date) -> None:
     """Channel and purpose are known codes; the planned day is today or later."""
     errors = {}
     if values.get("channel") not in CHANNELS:
-        errors["channel"] = ["Choose how you will contact them."]
+        errors["channel"] = [_("Choose how you will contact them.")]
     if values.get("purpose") not in PURPOSES:
-        errors["purpose"] = ["Choose the purpose of the contact."]
+        errors["purpose"] = [_("Choose the purpose of the contact.")]
     planned = values.get("planned_date")
     if planned is None:
-        errors["planned_date"] = ["This field is required."]
+        errors["planned_date"] = [_("This field is required.")]
     elif planned < today:
-        errors["planned_date"] = ["The planned date cannot be in the past."]
+        errors["planned_date"] = [_("The planned date cannot be in the past.")]
     refuse(errors)
 
 
@@ -181,13 +193,13 @@ def reschedule(actor, followup: FollowUp, values: dict, *, today: date | None = 
     planned, at = values.get("planned_date"), values.get("planned_time")
     reason = (values.get("reason") or "").strip() or None
     if planned is None:
-        errors["planned_date"] = ["This field is required."]
+        errors["planned_date"] = [_("This field is required.")]
     elif planned < today:
-        errors["planned_date"] = ["The new date cannot be in the past."]
+        errors["planned_date"] = [_("The new date cannot be in the past.")]
     elif (planned, at) == (followup.planned_date, followup.planned_time):
-        errors["planned_date"] = ["This is already the planned day; pick another date or time."]
+        errors["planned_date"] = [_("This is already the planned day; pick another date or time.")]
     if followup.suggestion and reason is None:
-        errors["reason"] = ["Say why you move a follow-up the system suggested."]
+        errors["reason"] = [_("Say why you move a follow-up the system suggested.")]
     refuse(errors)
     with unit_of_work():
         before = audit.snapshot(followup)
@@ -201,7 +213,7 @@ def cancel(actor, followup: FollowUp, values: dict) -> FollowUp:
     require_change(actor, followup, values)
     reason = (values.get("reason") or "").strip()
     if not reason:
-        refuse({"reason": ["Say why this follow-up will not happen."]})
+        refuse({"reason": [_("Say why this follow-up will not happen.")]})
     with unit_of_work():
         before = audit.snapshot(followup)
         followup.status, followup.reason = FollowUpStatus.CANCELLED, reason
@@ -216,7 +228,7 @@ def mark_missed(
     require_change(actor, followup, values or {})
     today = today or bank_today()
     if followup.planned_date >= today:
-        raise Conflict("Only a follow-up whose planned day has passed can be marked missed.")
+        raise Conflict(_("Only a follow-up whose planned day has passed can be marked missed."))
     with unit_of_work():
         before = audit.snapshot(followup)
         followup.status = FollowUpStatus.MISSED
@@ -229,7 +241,7 @@ def update(actor, followup: FollowUp, values: dict) -> FollowUp:
     require_change(actor, followup, values)
     changes = {key: values[key] for key in EDITABLE if key in values}
     if "channel" in changes and changes["channel"] not in CHANNELS:
-        refuse({"channel": ["Choose how you will contact them."]})
+        refuse({"channel": [_("Choose how you will contact them.")]})
     if changes.get("notes") is None:
         changes.pop("notes", None)
     with unit_of_work():

@@ -5,6 +5,7 @@ from datetime import date
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from aoapp.followups.suggestions import (
     latest_listing_date,
@@ -21,7 +22,7 @@ def _parse_day(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter("use YYYY-MM-DD", param_hint="--today") from None
+        raise click.BadParameter(_("use YYYY-MM-DD"), param_hint="--today") from None
 
 
 @followups_cli.command("suggest")
@@ -32,16 +33,28 @@ def suggest(today: str | None) -> None:
     as_of = latest_listing_date()
     if as_of is None:
         broken = suggest_for_broken_promises(today=day)
-        click.echo(f"No listing imported yet. Broken promises: {broken} call(s) suggested.")
+        click.echo(
+            _(
+                "No listing imported yet. Broken promises: %(broken)s call(s) suggested.",
+                broken=broken,
+            )
+        )
         return
     counts = suggest_after_import(as_of, today=day)
     click.echo(
-        f"Listing of {as_of.isoformat()}: {counts['created']} follow-up(s) suggested "
-        f"(DPD 1-30: {counts['dpd_1_30']} call(s); DPD 31-90: {counts['dpd_31_90']} visit(s); "
-        f"DPD > 90: {counts['dpd_over_90']} visit(s), escalated to the supervisor); "
-        f"{counts['skipped_no_officer']} skipped (no active officer)."
+        _(
+            "Listing of %(day)s: %(created)s follow-up(s) suggested (DPD 1-30: %(calls)s "
+            "call(s); DPD 31-90: %(visits)s visit(s); DPD > 90: %(escalated)s visit(s), "
+            "escalated to the supervisor); %(skipped)s skipped (no active officer).",
+            day=as_of.isoformat(),
+            created=counts["created"],
+            calls=counts["dpd_1_30"],
+            visits=counts["dpd_31_90"],
+            escalated=counts["dpd_over_90"],
+            skipped=counts["skipped_no_officer"],
+        )
     )
-    click.echo(f"Broken promises: {counts['broken_ptp']} call(s) suggested.")
+    click.echo(_("Broken promises: %(broken)s call(s) suggested.", broken=counts["broken_ptp"]))
 
 
 def register(app: Flask) -> None:

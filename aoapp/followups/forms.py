@@ -1,5 +1,6 @@
 """Follow-up forms: rendering and CSRF only; followups/schemas.py holds the rules."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField, TimeField
 
@@ -11,36 +12,36 @@ from aoapp.followups.models import Channel, Outcome, Purpose
 class PlanForm(FlaskForm):
     """Plan a follow-up (field names equal PlanSchema's; `party` only when none is given)."""
 
-    party = SelectField("Customer or prospect", validators=[Marked()])
-    facility = SelectField("Facility")
+    party = SelectField(_l("Customer or prospect"), validators=[Marked()])
+    facility = SelectField(_l("Facility"))
     channel = SelectField(
-        "Channel", choices=enum_choices(Channel, "— choose —"), validators=[Marked()]
+        _l("Channel"), choices=enum_choices(Channel, _l("— choose —")), validators=[Marked()]
     )
     purpose = SelectField(
-        "Purpose", choices=enum_choices(Purpose, "— choose —"), validators=[Marked()]
+        _l("Purpose"), choices=enum_choices(Purpose, _l("— choose —")), validators=[Marked()]
     )
-    planned_date = DateField("Planned date", validators=[Marked()])
-    planned_time = TimeField("Time (optional)")
-    notes = TextAreaField("Notes")
+    planned_date = DateField(_l("Planned date"), validators=[Marked()])
+    planned_time = TimeField(_l("Time (optional)"))
+    notes = TextAreaField(_l("Notes"))
 
 
 class CompleteForm(FlaskForm):
     """Log the outcome, a promise to pay and the next follow-up (names equal CompleteSchema's)."""
 
     version = HiddenField()
-    outcome = SelectField("Outcome", validators=[Marked()])
-    notes = TextAreaField("Notes")
-    promised_amount = StringField("Promised amount (Rp)")
-    promised_date = DateField("Promised payment date")
-    next_date = DateField("Next follow-up date")
-    next_time = TimeField("Next follow-up time")
+    outcome = SelectField(_l("Outcome"), validators=[Marked()])
+    notes = TextAreaField(_l("Notes"))
+    promised_amount = StringField(_l("Promised amount (Rp)"))
+    promised_date = DateField(_l("Promised payment date"))
+    next_date = DateField(_l("Next follow-up date"))
+    next_time = TimeField(_l("Next follow-up time"))
     next_channel = SelectField(
-        "Next follow-up channel", choices=enum_choices(Channel, "— same channel —")
+        _l("Next follow-up channel"), choices=enum_choices(Channel, _l("— same channel —"))
     )
     next_purpose = SelectField(
-        "Next follow-up purpose", choices=enum_choices(Purpose, "— same purpose —")
+        _l("Next follow-up purpose"), choices=enum_choices(Purpose, _l("— same purpose —"))
     )
-    next_notes = TextAreaField("Notes for the next follow-up")
+    next_notes = TextAreaField(_l("Notes for the next follow-up"))
 
     def set_outcomes(self, purpose: str) -> None:
         """Promised to pay and paid are offered on collection follow-ups only."""
@@ -49,23 +50,23 @@ class CompleteForm(FlaskForm):
             for o in Outcome
             if purpose == Purpose.COLLECTION or o not in (Outcome.PROMISED_TO_PAY, Outcome.PAID)
         ]
-        self.outcome.choices = enum_choices(allowed, "— choose —")
+        self.outcome.choices = enum_choices(allowed, _l("— choose —"))
 
 
 class RescheduleForm(FlaskForm):
     """Move a planned follow-up (field names equal RescheduleSchema's)."""
 
     version = HiddenField()
-    planned_date = DateField("New date", validators=[Marked()])
-    planned_time = TimeField("New time (optional)")
-    reason = TextAreaField("Reason")
+    planned_date = DateField(_l("New date"), validators=[Marked()])
+    planned_time = TimeField(_l("New time (optional)"))
+    reason = TextAreaField(_l("Reason"))
 
 
 class CancelForm(FlaskForm):
     """Cancel a planned follow-up (field names equal CancelSchema's)."""
 
     version = HiddenField()
-    reason = TextAreaField("Reason", validators=[Marked()])
+    reason = TextAreaField(_l("Reason"), validators=[Marked()])
 
 
 class MissedForm(FlaskForm):

@@ -3,8 +3,11 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
+from flask_babel import gettext as _
+
 from aoapp.audit import services as audit
 from aoapp.common.dates import bank_today
+from aoapp.common.i18n import format_date
 from aoapp.common.money import to_money
 from aoapp.database import utcnow
 from aoapp.extensions import db
@@ -31,37 +34,45 @@ def _check_outcome(followup: FollowUp, values: dict, today: date) -> dict:
     outcome = values.get("outcome")
     amount, promised = values.get("promised_amount"), values.get("promised_date")
     if outcome not in OUTCOMES:
-        errors["outcome"] = ["Choose the outcome of the contact."]
+        errors["outcome"] = [_("Choose the outcome of the contact.")]
     elif outcome in COLLECTION_ONLY and followup.purpose != Purpose.COLLECTION:
-        errors["outcome"] = ["Promised to pay and paid are outcomes of a collection follow-up."]
+        errors["outcome"] = [_("Promised to pay and paid are outcomes of a collection follow-up.")]
     if outcome != Outcome.PROMISED_TO_PAY:
         for name, value in (("promised_amount", amount), ("promised_date", promised)):
             if value is not None:
-                errors[name] = ["Only a promise to pay has an amount and a date; leave it empty."]
+                errors[name] = [
+                    _("Only a promise to pay has an amount and a date; leave it empty.")
+                ]
         return errors
     if followup.facility_id is None and "outcome" not in errors:
         errors["outcome"] = [
-            "A promise to pay is recorded on a follow-up about one facility; "
-            "this follow-up is about the customer as a whole."
+            _(
+                "A promise to pay is recorded on a follow-up about one facility; "
+                "this follow-up is about the customer as a whole."
+            )
         ]
     if amount is None:
-        errors["promised_amount"] = ["Enter the amount the customer promised to pay."]
+        errors["promised_amount"] = [_("Enter the amount the customer promised to pay.")]
     else:
         try:
             values["promised_amount"] = amount = to_money(amount)
         except (TypeError, ValueError):
-            errors["promised_amount"] = ["Not a valid amount."]
+            errors["promised_amount"] = [_("Not a valid amount.")]
         else:
             if amount <= Decimal(0):
-                errors["promised_amount"] = ["The promised amount must be more than zero."]
+                errors["promised_amount"] = [_("The promised amount must be more than zero.")]
     last = today + timedelta(days=PROMISE_WINDOW_DAYS)
     if promised is None:
-        errors["promised_date"] = ["Enter the date the customer promised to pay."]
+        errors["promised_date"] = [_("Enter the date the customer promised to pay.")]
     elif promised < today:
-        errors["promised_date"] = ["The promised date cannot be in the past."]
+        errors["promised_date"] = [_("The promised date cannot be in the past.")]
     elif promised > last:
         errors["promised_date"] = [
-            f"The promised date must be within {PROMISE_WINDOW_DAYS} days (by {last:%d/%m/%Y})."
+            _(
+                "The promised date must be within %(days)s days (by %(day)s).",
+                days=PROMISE_WINDOW_DAYS,
+                day=format_date(last),
+            )
         ]
     return errors
 
@@ -72,14 +83,14 @@ def _check_next(values: dict, today: date) -> dict:
     next_date = values.get("next_date")
     if next_date is None:
         if any(values.get(name) for name in NEXT_FIELDS):
-            errors["next_date"] = ["Give the date of the next follow-up, or leave it all empty."]
+            errors["next_date"] = [_("Give the date of the next follow-up, or leave it all empty.")]
         return errors
     if next_date < today:
-        errors["next_date"] = ["The next follow-up cannot be in the past."]
+        errors["next_date"] = [_("The next follow-up cannot be in the past.")]
     if values.get("next_channel") not in (None, *CHANNELS):
-        errors["next_channel"] = ["Choose how you will contact them."]
+        errors["next_channel"] = [_("Choose how you will contact them.")]
     if values.get("next_purpose") not in (None, *PURPOSES):
-        errors["next_purpose"] = ["Choose the purpose of the contact."]
+        errors["next_purpose"] = [_("Choose the purpose of the contact.")]
     return errors
 
 
@@ -128,7 +139,7 @@ def complete(actor, followup: FollowUp, values: dict, *, today: date | None = No
     today = today or bank_today()
     errors = _check_outcome(followup, values, today)
     errors.update(_check_next(values, today))
-    refuse(errors, "Check the outcome of the follow-up.")
+    refuse(errors, _("Check the outcome of the follow-up."))
     with unit_of_work():
         before = audit.snapshot(followup)
         followup.status = FollowUpStatus.DONE

@@ -19,7 +19,6 @@ from flask import current_app
 from sqlalchemy.orm import aliased
 
 from aoapp.common.dates import bank_today
-from aoapp.common.money import format_idr
 from aoapp.credit.models import Position
 from aoapp.extensions import db
 from aoapp.followups.models import PromiseState, PromiseToPay
@@ -30,11 +29,6 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 def long_date(day: date) -> str:
     """A date in words for notes and reasons: `12 Nov 2026` (no locale involved)."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def promise_words(amount: Decimal, promised_date: date) -> str:
-    """What was promised, in words: `Rp 1.500.000 by 12 Nov 2026`."""
-    return f"{format_idr(amount)} by {long_date(promised_date)}"
 
 
 def grace_days() -> int:

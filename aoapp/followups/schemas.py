@@ -4,14 +4,20 @@ The HTML forms and the API load the same schemas; rules that need the stored fol
 date of today (not in the past, the promise window, outcome for the purpose) live in the service.
 """
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate
 
-from aoapp.common.schemas import BaseSchema, Money, PageArgsSchema, Text, choice
+from aoapp.common.schemas import BaseSchema, Money, PageArgsSchema, Text, _Message, choice
 from aoapp.followups.models import Channel, FollowUpStatus, Outcome, PromiseState, Purpose
 
-INTEGER = {"invalid": "Not a valid number."}
-DATE = {"invalid": "Not a valid date (use YYYY-MM-DD)."}
-TIME = {"invalid": "Not a valid time (use HH:MM)."}
+# error_messages stay str (_Message: translated when shown); a lazy string there would reach
+# the errors without its list. The _l calls list the messages for extraction.
+INTEGER = {"invalid": _Message("Not a valid number.")}
+DATE = {"invalid": _Message("Not a valid date (use YYYY-MM-DD).")}
+TIME = {"invalid": _Message("Not a valid time (use HH:MM).")}
+_l("Not a valid date (use YYYY-MM-DD).")
+_l("Not a valid time (use HH:MM).")
 SORT_KEYS = ["planned_date", "status", "purpose", "channel", "done_at", "created_at"]
 PROMISE_SORT_KEYS = ["promised_date", "promised_on", "promised_amount", "deadline"]
 
@@ -24,7 +30,7 @@ class RequiredDate(fields.Date):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, str) and not value.strip():
-            raise ValidationError("This field is required.")
+            raise ValidationError(_("This field is required."))
         return super()._deserialize(value, attr, data, **kwargs)
 
 
@@ -35,14 +41,14 @@ def _sort(keys: list[str]) -> fields.String:
         allow_none=True,
         validate=validate.OneOf(
             keys + [f"-{key}" for key in keys],
-            error="Sort by one of: " + ", ".join(keys) + " (prefix - for descending).",
+            error=_l("Sort by one of: %(keys)s (prefix - for descending).", keys=", ".join(keys)),
         ),
     )
 
 
 def _id(**kwargs) -> fields.Integer:
     """A record id (ids are 32-bit: a larger number cannot exist and would overflow SQLite)."""
-    check = validate.Range(min=1, max=2**31 - 1, error="Not a valid id.")
+    check = validate.Range(min=1, max=2**31 - 1, error=_l("Not a valid id."))
     return fields.Integer(error_messages=INTEGER, validate=check, **kwargs)
 
 

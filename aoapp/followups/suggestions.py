@@ -16,6 +16,10 @@ The system creates suggestions (`created_by_id` NULL) set-based, with no audit e
 listing may make 50,000 suggestions, and the import record (its summary counts them) is their
 audit trail, as it is for the facilities the importer creates. Every later change an officer
 makes to a suggestion is audited by the follow-up services.
+
+A suggestion's note is written when it is made, in the language of the officer who owns it (their
+profile's language, else the bank's DEFAULT_LOCALE): the system is the actor, the owner its only
+reader, and the note is the start of the officer's own notes, which they edit and complete.
 """
 
 import logging
@@ -23,10 +27,13 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
 from sqlalchemy.orm import aliased
 
 from aoapp.auth.models import User
 from aoapp.common.dates import bank_today
+from aoapp.common.i18n import LOCALES, default_locale, format_date, format_money
 from aoapp.common.workdays import add_working_days
 from aoapp.credit.models import Facility, FacilityStatus, Position
 from aoapp.customers.models import Customer
@@ -41,7 +48,7 @@ from aoapp.followups.models import (
     Purpose,
     SuggestionRule,
 )
-from aoapp.followups.promises import long_date, promise_words, state_column
+from aoapp.followups.promises import long_date, state_column
 
 log = logging.getLogger(__name__)
 follow_ups = FollowUp.__table__
@@ -93,6 +100,62 @@ def _suggested(facility_id, key) -> sa.Exists:
     return sa.exists().where(FollowUp.facility_id == facility_id, FollowUp.suggestion_key == key)
 
 
+# --- Notes, in the owner's language ---------------------------------------------------------
+
+_MARK = "\x00"  # where the DPD goes in a note template (the SQL puts the number there)
+
+
+def _day(day: date, locale: str) -> str:
+    """A date in a note: `31 Oct 2026` in English (as notes always read), `31 Okt 2026` in id."""
+    return long_date(day) if locale == "en" else format_date(day, locale=locale)
+
+
+def _dpd_note(locale: str, as_of: date, dpd: int) -> tuple[str, str]:
+    """The listing suggestion's note in `locale`, split where the DPD goes."""
+    with force_locale(locale):
+        text = ngettext(
+            "Suggested: %(dpd)s day past due on the %(day)s listing.",
+            "Suggested: %(dpd)s days past due on the %(day)s listing.",
+            dpd,
+            dpd=_MARK,
+            day=_day(as_of, locale),
+        )
+    before, _sep, after = text.partition(_MARK)
+    return before, after
+
+
+def _listing_note(as_of: date, dpd, language) -> sa.ColumnElement[str]:
+    """SQL: the listing suggestion's note, in the owner's language (`language`, a SQL column)."""
+
+    def note(locale: str) -> sa.ColumnElement[str]:
+        forms = []
+        for count in (1, 2):
+            before, after = _dpd_note(locale, as_of, count)
+            forms.append(sa.literal(before) + sa.cast(dpd, sa.String) + sa.literal(after))
+        return sa.case((dpd == 1, forms[0]), else_=forms[1])
+
+    bank = default_locale()
+    others = [locale for locale in LOCALES if locale != bank]
+    return sa.case(*((language == locale, note(locale)) for locale in others), else_=note(bank))
+
+
+def _owner_language(officer) -> sa.ColumnElement[str]:
+    """SQL: the owner's language, else the bank's."""
+    return sa.func.coalesce(officer.locale, default_locale())
+
+
+def broken_promise_note(promise: PromiseToPay, locale: str | None = None) -> str:
+    """The note of a broken promise's suggestion: `Promise of Rp 3.000.000 by 15 Oct 2026 was
+    broken.` (in English the amount keeps the notes' `Rp 1.234.567` and the day `15 Oct 2026`)."""
+    locale = locale if locale in LOCALES else default_locale()
+    with force_locale(locale):
+        return _(
+            "Promise of %(amount)s by %(day)s was broken.",
+            amount=format_money(promise.promised_amount, locale="id"),
+            day=_day(promise.promised_date, locale),
+        )
+
+
 def latest_listing_date() -> date | None:
     """The newest as-of date of any position."""
     return db.session.scalar(sa.select(sa.func.max(Position.as_of)))
@@ -140,7 +203,6 @@ def _suggest_for_listing(as_of: date, today: date) -> dict:
     for rule_code, no_officer, count in db.session.execute(tally):
         counts["skipped_no_officer" if no_officer else rule_code] += count
     planned = {b.rule: add_working_days(today, b.working_days) for b in BANDS}
-    days = sa.case((dpd == 1, sa.literal(" day")), else_=sa.literal(" days"))
     now = sa.literal(utcnow(), follow_ups.c.created_at.type)
     values = {
         "customer_id": Customer.id,
@@ -150,10 +212,7 @@ def _suggest_for_listing(as_of: date, today: date) -> dict:
         "purpose": sa.literal(Purpose.COLLECTION.value),
         "planned_date": _by_band(dpd, lambda b: sa.literal(planned[b.rule], sa.Date)),
         "status": sa.literal(FollowUpStatus.PLANNED.value),
-        "notes": sa.literal("Suggested: ")
-        + sa.cast(dpd, sa.String)
-        + days
-        + sa.literal(f" past due on the {long_date(as_of)} listing."),
+        "notes": _listing_note(as_of, dpd, _owner_language(officer)),
         "suggestion": rule,
         "suggestion_key": sa.literal(as_of.isoformat()),
         "suggested_dpd": dpd,
@@ -193,7 +252,7 @@ def _insert_broken_promise_suggestions(today: date) -> int:
     )
     key = sa.literal("ptp:") + sa.cast(promise.id, sa.String)
     stmt = (
-        sa.select(promise, officer.id, latest_dpd)
+        sa.select(promise, officer.id, latest_dpd, officer.locale)
         .join(Facility, Facility.id == promise.facility_id)
         .join(Customer, Customer.id == Facility.customer_id)
         .where(
@@ -217,8 +276,7 @@ def _insert_broken_promise_suggestions(today: date) -> int:
             "purpose": Purpose.COLLECTION.value,
             "planned_date": planned_date,
             "status": FollowUpStatus.PLANNED.value,
-            "notes": f"Promise of {promise_words(row[0].promised_amount, row[0].promised_date)}"
-            " was broken.",
+            "notes": broken_promise_note(row[0], row[3]),
             "suggestion": SuggestionRule.BROKEN_PTP.value,
             "suggestion_key": f"ptp:{row[0].id}",
             "suggested_dpd": row[2],

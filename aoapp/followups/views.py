@@ -4,10 +4,12 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from aoapp.common.dates import bank_today
 from aoapp.common.forms import apply_domain_error, choices, load_filters, load_form
+from aoapp.common.i18n import format_date
 from aoapp.common.pagination import HTML_PER_PAGE
 from aoapp.common.templating import label
 from aoapp.credit.visits import customer_facilities
@@ -92,15 +94,15 @@ def _party_choices() -> list:
     customers, prospects = services.plannable_parties(current_user)
     pairs = [(f"customer:{c.id}", f"{c.name} (CIF {c.cif})") for c in customers]
     pairs += [(f"prospect:{p.id}", f"{p.name} (prospect)") for p in prospects]
-    return choices(pairs, "— choose —")
+    return choices(pairs, _("— choose —"))
 
 
 def _chosen_party(form) -> tuple[int | None, int | None] | None:
     """(customer id, prospect id) from the form's picker, or None with an error on the field."""
-    kind, _, number = (form.party.data or "").partition(":")
+    kind, _sep, number = (form.party.data or "").partition(":")
     if kind in ("customer", "prospect") and number.isdigit():
         return (int(number), None) if kind == "customer" else (None, int(number))
-    form.party.errors = list(form.party.errors or []) + ["Choose a customer or a prospect."]
+    form.party.errors = list(form.party.errors or []) + [_("Choose a customer or a prospect.")]
     return None
 
 
@@ -125,7 +127,9 @@ def new():
     if customer_id is not None or prospect_id is not None:
         customer, prospect = services.party_for(current_user, customer_id, prospect_id)
     elif not current_user.is_officer:
-        raise Forbidden("Follow-ups are planned by account officers; supervisors and admins read.")
+        raise Forbidden(
+            _("Follow-ups are planned by account officers; supervisors and admins read.")
+        )
     form = PlanForm()
     form.party.choices = [] if customer or prospect else _party_choices()
     form.facility.choices = _facility_choices(customer)
@@ -142,7 +146,7 @@ def new():
                 if error.errors.keys() & {"customer", "prospect"}:
                     form.party.errors = [error.message]
             else:
-                return _done(followup, "Follow-up planned.")
+                return _done(followup, _("Follow-up planned."))
         return _render_plan(form, customer, prospect, 422)
     form.planned_date.data = bank_today()
     form.channel.data = Channel.CALL.value
@@ -181,7 +185,10 @@ def _actionable(followup_id: int):
     followup = services.get_followup(current_user, followup_id)
     services.require_owner(current_user, followup)
     if followup.status != FollowUpStatus.PLANNED and request.method == "GET":
-        flash(f"This follow-up is already {label(followup.status).lower()}.", "warning")
+        flash(
+            _("This follow-up is already %(status)s.", status=label(followup.status).lower()),
+            "warning",
+        )
         return followup, redirect(url_for("followups.detail", followup_id=followup.id))
     return followup, None
 
@@ -226,11 +233,12 @@ def complete(followup_id: int):
 
 
 def _completed_message(followup) -> str:
-    message = f"Outcome logged: {label(followup.outcome).lower()}."
+    message = _("Outcome logged: %(outcome)s.", outcome=label(followup.outcome).lower())
     if followup.promise is not None:
-        message += f" Promise recorded; kept if paid by {followup.promise.deadline:%d/%m/%Y}."
+        deadline = format_date(followup.promise.deadline)
+        message += " " + _("Promise recorded; kept if paid by %(day)s.", day=deadline)
     if services.next_of(followup):
-        message += " Next follow-up planned."
+        message += " " + _("Next follow-up planned.")
     return message
 
 
@@ -251,7 +259,10 @@ def reschedule(followup_id: int):
                 db.session.rollback()
                 apply_domain_error(form, error)
             else:
-                return _done(followup, f"Follow-up moved to {followup.planned_date:%d/%m/%Y}.")
+                return _done(
+                    followup,
+                    _("Follow-up moved to %(day)s.", day=format_date(followup.planned_date)),
+                )
         return _action_page("followups/reschedule.html", form, followup, 422)
     form.version.data = followup.version
     form.planned_date.data = followup.planned_date
@@ -276,7 +287,7 @@ def cancel(followup_id: int):
                 db.session.rollback()
                 apply_domain_error(form, error)
             else:
-                return _done(followup, "Follow-up cancelled.")
+                return _done(followup, _("Follow-up cancelled."))
         return _action_page("followups/cancel.html", form, followup, 422)
     form.version.data = followup.version
     return _action_page("followups/cancel.html", form, followup)
@@ -295,4 +306,4 @@ def missed(followup_id: int):
         db.session.rollback()
         flash(error.message, "danger")
         return redirect(url_for("followups.detail", followup_id=followup_id))
-    return _done(followup, "Follow-up marked missed.")
+    return _done(followup, _("Follow-up marked missed."))

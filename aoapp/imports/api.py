@@ -5,13 +5,15 @@ Non-admins get 403 (the resource is an admin's tool, no record is revealed), no 
 
 from functools import wraps
 
-from flask import current_app, jsonify
+from flask import current_app, jsonify, request
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from aoapp.common.i18n import LOCALES
 from aoapp.common.schemas import page_schema
 from aoapp.errors import error_body, render_error
 from aoapp.imports import records, uploads
@@ -52,7 +54,9 @@ def admin_required(view):
 def too_large(_error):
     """An upload over MAX_CONTENT_LENGTH."""
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
-    return render_error(413, f"The file is too large: uploads are limited to {limit} bytes.")
+    return render_error(
+        413, _("The file is too large: uploads are limited to %(limit)s bytes.", limit=limit)
+    )
 
 
 @imports_blp.route("")
@@ -122,6 +126,8 @@ class PositionsImport(MethodView):
                 encoding=options["encoding"],
                 sheet=options["sheet"],
                 file_name=uploads.original_name(storage),
+                # the record's messages in the language the client asked for, else the user's
+                locale=request.accept_languages.best_match(LOCALES),
             )
         finally:
             path.unlink(missing_ok=True)

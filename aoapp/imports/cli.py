@@ -5,7 +5,9 @@ from datetime import date
 
 import click
 from flask import Flask
+from flask_babel import gettext as _
 
+from aoapp.common.templating import label
 from aoapp.imports.service import run_import
 
 
@@ -15,31 +17,62 @@ def _echo_summary(outcome) -> None:
     for note in outcome.notes:
         click.echo(note, err=True)
     click.echo(
-        f"Imported {record.rows} rows for {record.as_of} in {summary.get('seconds')} s: "
-        f"customers created {summary.get('customers_created')}, updated {summary.get('customers_updated')}; "
-        f"facilities created {summary.get('facilities_created')}, updated {summary.get('facilities_updated')}, "
-        f"closed {summary.get('facilities_closed', 0)}.",
+        _(
+            "Imported %(rows)s rows for %(day)s in %(seconds)s s: customers created "
+            "%(customers_created)s, updated %(customers_updated)s; facilities created "
+            "%(facilities_created)s, updated %(facilities_updated)s, closed %(closed)s.",
+            rows=record.rows,
+            day=record.as_of.isoformat(),
+            seconds=summary.get("seconds"),
+            customers_created=summary.get("customers_created"),
+            customers_updated=summary.get("customers_updated"),
+            facilities_created=summary.get("facilities_created"),
+            facilities_updated=summary.get("facilities_updated"),
+            closed=summary.get("facilities_closed", 0),
+        ),
         err=True,
     )
     distribution = summary.get("kol_distribution", {})
     click.echo(
-        "Kol distribution (debtor Kol): "
-        + ", ".join(f"Kol {k}: {v['count']}" for k, v in sorted(distribution.items())),
+        _(
+            "Kol distribution (debtor Kol): %(counts)s",
+            counts=", ".join(
+                _("Kol %(kol)s: %(count)s", kol=k, count=v["count"])
+                for k, v in sorted(distribution.items())
+            ),
+        ),
         err=True,
     )
     click.echo(
-        f"Upgrades {summary.get('upgrades', 0)}, downgrades {summary.get('downgrades', 0)}.",
+        _(
+            "Upgrades %(upgrades)s, downgrades %(downgrades)s.",
+            upgrades=summary.get("upgrades", 0),
+            downgrades=summary.get("downgrades", 0),
+        ),
         err=True,
     )
     suggested = summary.get("suggestions")
     if suggested:
-        click.echo(
-            f"Suggested follow-ups: {suggested['created']} "
-            f"(escalated {suggested['escalated']}, no officer {suggested['skipped_no_officer']}"
-            + ("" if suggested["latest"] else ", none: an older listing than the newest")
-            + f"); broken promises {suggested['broken_ptp']}.",
-            err=True,
-        )
+        values = {
+            "created": suggested["created"],
+            "escalated": suggested["escalated"],
+            "no_officer": suggested["skipped_no_officer"],
+            "broken": suggested["broken_ptp"],
+        }
+        if suggested["latest"]:
+            line = _(
+                "Suggested follow-ups: %(created)s (escalated %(escalated)s, no officer "
+                "%(no_officer)s); broken promises %(broken)s.",
+                **values,
+            )
+        else:
+            line = _(
+                "Suggested follow-ups: %(created)s (escalated %(escalated)s, no officer "
+                "%(no_officer)s, none: an older listing than the newest); broken promises "
+                "%(broken)s.",
+                **values,
+            )
+        click.echo(line, err=True)
 
 
 @click.command("import-positions")
@@ -61,12 +94,12 @@ def import_positions(file, as_of, partial, decimal, date_format, encoding, sheet
     try:
         as_of_date = date.fromisoformat(as_of)
     except ValueError:
-        raise click.BadParameter("use YYYY-MM-DD", param_hint="--as-of") from None
-    with click.progressbar(length=100, label="Importing", file=sys.stderr) as bar:
+        raise click.BadParameter(_("use YYYY-MM-DD"), param_hint="--as-of") from None
+    with click.progressbar(length=100, label=_("Importing"), file=sys.stderr) as bar:
         state = {"done": 0}
 
         def progress(stage: str, percent: int) -> None:
-            bar.label = f"Importing ({stage})"
+            bar.label = _("Importing (%(stage)s)", stage=label(stage).lower())
             bar.update(max(0, percent - state["done"]))
             state["done"] = max(state["done"], percent)
 
@@ -88,12 +121,24 @@ def import_positions(file, as_of, partial, decimal, date_format, encoding, sheet
         return
     record = outcome.record
     for error in outcome.errors[:50]:
-        click.echo(f"row {error.row}, {error.column} = {error.value!r}: {error.message}", err=True)
+        click.echo(
+            _(
+                "row %(row)s, %(column)s = %(value)s: %(message)s",
+                row=error.row,
+                column=error.column,
+                value=repr(error.value),
+                message=error.message,
+            ),
+            err=True,
+        )
     if len(outcome.errors) > 50:
-        click.echo(f"… and {len(outcome.errors) - 50} more.", err=True)
+        click.echo(_("… and %(more)s more.", more=len(outcome.errors) - 50), err=True)
     if record.errors_file:
-        click.echo(f"All errors: {record.errors_file} in the exports/imports folder.", err=True)
-    raise click.ClickException(record.message or "The import failed.")
+        click.echo(
+            _("All errors: %(file)s in the exports/imports folder.", file=record.errors_file),
+            err=True,
+        )
+    raise click.ClickException(record.message or _("The import failed."))
 
 
 def register(app: Flask) -> None:

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 
 @dataclass(frozen=True)
 class Column:
@@ -53,7 +55,12 @@ def header_map(headers: list[str]) -> tuple[dict[str, int], list[str], list[str]
             continue
         if name in found:
             problems.append(
-                f"Column {name} appears twice (as {headers[found[name]]!r} and {header!r})."
+                _(
+                    "Column %(name)s appears twice (as %(first)s and %(second)s).",
+                    name=name,
+                    first=repr(headers[found[name]]),
+                    second=repr(header),
+                )
             )
             continue
         found[name] = position

@@ -1,31 +1,32 @@
 """Import forms: rendering and CSRF only; field names equal the schema field names."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField
 
 DECIMAL_CHOICES = [
-    SelectChoice("auto", "Detect from the file"),
-    SelectChoice("dot", "Plain (1234567.89)"),
-    SelectChoice("comma", "Indonesian (1.234.567,89)"),
+    SelectChoice("auto", _l("Detect from the file")),
+    SelectChoice("dot", _l("Plain (1234567.89)")),
+    SelectChoice("comma", _l("Indonesian (1.234.567,89)")),
 ]
 DATE_CHOICES = [
-    SelectChoice("auto", "Detect from the file"),
-    SelectChoice("iso", "ISO (2026-10-31)"),
-    SelectChoice("dmy", "dd/mm/yyyy (31/10/2026)"),
+    SelectChoice("auto", _l("Detect from the file")),
+    SelectChoice("iso", _l("ISO (2026-10-31)")),
+    SelectChoice("dmy", _l("dd/mm/yyyy (31/10/2026)")),
 ]
 
 
 class UploadForm(FlaskForm):
     """Upload a loan listing with its as-of date and conventions."""
 
-    file = FileField("Listing file (.csv or .xlsx)")
-    as_of = StringField("As-of date")
-    partial = BooleanField("Partial listing (do not close facilities missing from it)")
-    decimal = SelectField("Numbers", choices=DECIMAL_CHOICES, validate_choice=False)
-    date_format = SelectField("Dates", choices=DATE_CHOICES, validate_choice=False)
-    encoding = StringField("Encoding")
-    sheet = StringField("Sheet (XLSX)")
+    file = FileField(_l("Listing file (.csv or .xlsx)"))
+    as_of = StringField(_l("As-of date"))
+    partial = BooleanField(_l("Partial listing (do not close facilities missing from it)"))
+    decimal = SelectField(_l("Numbers"), choices=DECIMAL_CHOICES, validate_choice=False)
+    date_format = SelectField(_l("Dates"), choices=DATE_CHOICES, validate_choice=False)
+    encoding = StringField(_l("Encoding"))
+    sheet = StringField(_l("Sheet (XLSX)"))
 
 
 class UploadTokenForm(FlaskForm):

@@ -14,9 +14,10 @@ from flask import Flask, current_app
 from aoapp.auth.models import User
 from aoapp.database import utcnow
 from aoapp.extensions import db
+from aoapp.imports.language import speaking
 from aoapp.imports.models import ImportStatus, PositionImport
 from aoapp.imports.records import require_admin
-from aoapp.imports.service import run_import, start_record
+from aoapp.imports.service import failure_message, run_import, start_record
 from aoapp.imports.uploads import StagedUpload
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,6 @@ def _mark_failed(record_id: int, error: Exception) -> None:
     if record is None or record.status != ImportStatus.RUNNING:
         return
     record.status, record.stage, record.finished_at = ImportStatus.FAILED, "failed", utcnow()
-    record.message = f"The import failed and changed nothing: {type(error).__name__}: {error}"[
-        :2000
-    ]
+    with speaking(record.user):
+        record.message = failure_message(error)
     db.session.commit()

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from aoapp.credit.models import Facility
 from aoapp.customers.models import Customer
@@ -22,8 +24,8 @@ DATES = {
     "iso": (r"^\d{4}-\d{2}-\d{2}$", "%Y-%m-%d"),
     "dmy": (r"^\d{1,2}/\d{1,2}/\d{4}$", "%d/%m/%Y"),
 }
-DECIMAL_LABELS = {"dot": "plain (1234567.89)", "comma": "Indonesian (1.234.567,89)"}
-DATE_LABELS = {"iso": "ISO (2026-10-31)", "dmy": "dd/mm/yyyy (31/10/2026)"}
+DECIMAL_LABELS = {"dot": _l("plain (1234567.89)"), "comma": _l("Indonesian (1.234.567,89)")}
+DATE_LABELS = {"iso": _l("ISO (2026-10-31)"), "dmy": _l("dd/mm/yyyy (31/10/2026)")}
 FLAG_TRUE = ["y", "ya", "yes", "1", "true", "t"]
 FLAG_FALSE = ["n", "tidak", "no", "0", "false", "f", ""]
 MAX_DPD = 99_999
@@ -80,10 +82,27 @@ def detect_decimal(table: pa.Table) -> str:
         return "comma" if comma >= dot else "dot"
     if ambiguous:
         raise ConventionUnknown(
-            "The numbers could be plain or Indonesian (e.g. 1.234): name the convention with "
-            "--decimal=dot (1234567.89) or --decimal=comma (1.234.567,89)."
+            _(
+                "The numbers could be plain or Indonesian (e.g. 1.234): name the convention with "
+                "--decimal=dot (1234567.89) or --decimal=comma (1.234.567,89)."
+            )
         )
     return "dot"  # only whole numbers without separators: both conventions read them alike
+
+
+def convention_notes(
+    decimal: str, date_format: str, decimal_detected: bool, date_detected: bool
+) -> list[str]:
+    """The notes naming the file's number and date conventions, in the current language."""
+    numbers, dates = DECIMAL_LABELS[decimal], DATE_LABELS[date_format]
+    return [
+        _("Numbers: %(convention)s (detected).", convention=numbers)
+        if decimal_detected
+        else _("Numbers: %(convention)s.", convention=numbers),
+        _("Dates: %(convention)s (detected).", convention=dates)
+        if date_detected
+        else _("Dates: %(convention)s.", convention=dates),
+    ]
 
 
 def detect_date_format(table: pa.Table) -> str:
@@ -131,26 +150,30 @@ def parse_listing(
         col = table.column(column.name).combine_chunks()
         empty = pc.equal(col, "")
         if column.required:
-            check.flag(empty, column.name, "A value is required.")
+            check.flag(empty, column.name, _("A value is required."))
         filled = pc.invert(empty)
         if column.kind == "text":
             limit = _max_length(column.name)
             if limit:
                 too_long = pc.greater(pc.utf8_length(col), limit)
-                check.flag(too_long, column.name, f"Too long: at most {limit} characters.")
+                check.flag(
+                    too_long,
+                    column.name,
+                    _("Too long: at most %(limit)s characters.", limit=limit),
+                )
             out[column.name] = col
         elif column.kind in ("money", "rate"):
             out[column.name] = _number(check, column.name, col, filled, decimal, column.kind)
         elif column.kind == "int":
             negative = pc.and_(filled, pc.match_substring_regex(col, r"^-\d+$"))
-            check.flag(negative, column.name, "DPD cannot be negative.")
+            check.flag(negative, column.name, _("DPD cannot be negative."))
             bad = pc.and_(filled, pc.invert(pc.match_substring_regex(col, r"^-?\d{1,5}$")))
-            check.flag(bad, column.name, f"Not a whole number of days (0–{MAX_DPD}).")
+            check.flag(bad, column.name, _("Not a whole number of days (0–%(max)s).", max=MAX_DPD))
             ok = pc.and_(filled, pc.match_substring_regex(col, r"^\d{1,5}$"))
             out[column.name] = pc.if_else(ok, pc.cast(pc.if_else(ok, col, "0"), pa.int32()), None)
         elif column.kind == "kol":
             bad = pc.and_(filled, pc.invert(pc.match_substring_regex(col, r"^[1-5]$")))
-            check.flag(bad, column.name, "Collectibility must be 1 to 5.")
+            check.flag(bad, column.name, _("Collectibility must be 1 to 5."))
             ok = pc.match_substring_regex(col, r"^[1-5]$")
             out[column.name] = pc.if_else(ok, pc.cast(pc.if_else(ok, col, "1"), pa.int8()), None)
         elif column.kind == "date":
@@ -160,7 +183,7 @@ def parse_listing(
             known = pc.or_(
                 pc.is_in(lowered, pa.array(FLAG_TRUE)), pc.is_in(lowered, pa.array(FLAG_FALSE))
             )
-            check.flag(pc.invert(known), column.name, "Use Y or N.")
+            check.flag(pc.invert(known), column.name, _("Use Y or N."))
             flag = pc.is_in(lowered, pa.array(FLAG_TRUE))
             out[column.name] = flag if column.name in present else pa.nulls(len(col), pa.bool_())
 
@@ -168,14 +191,11 @@ def parse_listing(
     check.flag(
         pc.fill_null(pc.less(ends, starts), False),
         "maturity_date",
-        "Maturity date is before the start date.",
+        _("Maturity date is before the start date."),
     )
     _duplicates(check, table.column("account_no").combine_chunks())
     _one_officer_per_cif(check, table)
-    notes = [
-        f"Numbers: {DECIMAL_LABELS[decimal]}{' (detected)' if decimal_detected else ''}.",
-        f"Dates: {DATE_LABELS[date_format]}{' (detected)' if date_detected else ''}.",
-    ]
+    notes = convention_notes(decimal, date_format, decimal_detected, date_detected)
     check.errors.sort(key=error_order)
     typed = None if check.errors else pa.table(out)
     return Parsed(typed, check.errors, decimal, date_format, decimal_detected, date_detected, notes)
@@ -187,7 +207,7 @@ def _number(check, name, col, filled, decimal, kind):
     check.flag(
         negative,
         name,
-        "Amounts cannot be negative." if kind == "money" else "The rate cannot be negative.",
+        _("Amounts cannot be negative.") if kind == "money" else _("The rate cannot be negative."),
     )
     ok = pc.match_substring_regex(col, pattern)
     example = "1234567.89" if decimal == "dot" else "1.234.567,89"
@@ -196,7 +216,11 @@ def _number(check, name, col, filled, decimal, kind):
     check.flag(
         pc.and_(pc.and_(filled, pc.invert(negative)), pc.invert(ok)),
         name,
-        f"Not a number in this file's convention ({DECIMAL_LABELS[decimal]}), e.g. {example}.",
+        _(
+            "Not a number in this file's convention (%(convention)s), e.g. %(example)s.",
+            convention=DECIMAL_LABELS[decimal],
+            example=example,
+        ),
     )
     text = col
     if decimal == "comma":
@@ -209,14 +233,17 @@ def _number(check, name, col, filled, decimal, kind):
         check.flag(
             too_large,
             name,
-            f"The amount is too large: at most {MAX_WHOLE_DIGITS} digits before the decimals.",
+            _(
+                "The amount is too large: at most %(digits)s digits before the decimals.",
+                digits=MAX_WHOLE_DIGITS,
+            ),
         )
         normalized = pc.if_else(too_large, None, normalized)
     if kind == "rate":
         over = pc.fill_null(
             pc.greater(pc.cast(pc.if_else(ok, text, "0"), pa.float64()), 100), False
         )
-        check.flag(pc.and_(ok, over), name, "The interest rate must be between 0 and 100 % p.a.")
+        check.flag(pc.and_(ok, over), name, _("The interest rate must be between 0 and 100 % p.a."))
     return normalized  # exact decimal text: the database parses it, never a float
 
 
@@ -236,7 +263,11 @@ def _date(check, name, col, filled, date_format):
     same = pc.and_(same, pc.greater_equal(pc.year(parsed), 1))  # year 0000 does not exist
     parsed = pc.if_else(pc.fill_null(same, False), parsed, None)
     bad = pc.and_(filled, pc.is_null(parsed))
-    check.flag(bad, name, f"Not a date in this file's format, {DATE_LABELS[date_format]}.")
+    check.flag(
+        bad,
+        name,
+        _("Not a date in this file's format, %(format)s.", format=DATE_LABELS[date_format]),
+    )
     return pc.cast(parsed, pa.date32())
 
 
@@ -255,7 +286,7 @@ def _duplicates(check, accounts: pa.Array) -> None:
     repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
     if len(repeated):
         mask = pc.and_(pc.is_in(accounts, repeated), pc.not_equal(accounts, ""))
-        check.flag(mask, "account_no", "This account number appears more than once in the file.")
+        check.flag(mask, "account_no", _("This account number appears more than once in the file."))
 
 
 def _one_officer_per_cif(check, table: pa.Table) -> None:
@@ -269,4 +300,6 @@ def _one_officer_per_cif(check, table: pa.Table) -> None:
         mask = pc.and_(
             pc.is_in(table.column("cif"), conflicted), pc.not_equal(table.column("cif"), "")
         )
-        check.flag(mask, "officer_code", "The same CIF has different officer codes in this file.")
+        check.flag(
+            mask, "officer_code", _("The same CIF has different officer codes in this file.")
+        )

@@ -16,7 +16,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from flask import current_app, has_app_context
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from aoapp.common.i18n import format_number
 from aoapp.imports.columns import header_map
 
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -30,17 +33,18 @@ MAX_XLSX_COMPRESSION_RATIO = 100
 _RATIO_GRACE = 1024 * 1024  # small parts (styles, themes) may compress as well as they like
 
 # What a file that is not a listing usually begins with, for a plain refusal.
+OLD_OFFICE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SIGNATURES = (
-    (b"%PDF", "a PDF document"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"\x7fELF", "a program"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel 97-2003 (.xls) or other Office file"),
-    (b"PK\x03\x04", "a ZIP archive or an Excel workbook"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"Rar!", "a RAR archive"),
-    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"%PDF", _l("a PDF document")),
+    (b"\x89PNG", _l("a PNG image")),
+    (b"\xff\xd8\xff", _l("a JPEG image")),
+    (b"GIF8", _l("a GIF image")),
+    (b"\x7fELF", _l("a program")),
+    (OLD_OFFICE, _l("an old Excel 97-2003 (.xls) or other Office file")),
+    (b"PK\x03\x04", _l("a ZIP archive or an Excel workbook")),
+    (b"\x1f\x8b", _l("a gzip archive")),
+    (b"Rar!", _l("a RAR archive")),
+    (b"7z\xbc\xaf", _l("a 7-Zip archive")),
 )
 
 
@@ -63,6 +67,17 @@ class Listing:
     def rows(self) -> int:
         return self.table.num_rows
 
+    def format_note(self) -> str:
+        """The note naming how the file was read: "Format: csv, delimiter ';', encoding utf-8."."""
+        parts = [_("Format: %(format)s", format=self.file_format)]
+        if self.delimiter:
+            parts.append(_("delimiter '%(delimiter)s'", delimiter=self.delimiter))
+        if self.encoding:
+            parts.append(_("encoding %(encoding)s", encoding=self.encoding))
+        if self.sheet:
+            parts.append(_("sheet %(sheet)s", sheet=repr(self.sheet)))
+        return ", ".join(parts) + "."
+
 
 def read_listing(
     path: str | Path, *, encoding: str | None = None, sheet: str | None = None
@@ -75,9 +90,20 @@ def read_listing(
         return _read_csv(path, encoding)
     if suffix in XLSX_SUFFIXES:
         return _read_xlsx(path, sheet)
-    raise ListingRefused(
-        f"Unsupported file type {suffix or '(none)'}: send a .csv or .xlsx listing."
+    raise ListingRefused(unsupported_type(suffix))
+
+
+def unsupported_type(suffix: str) -> str:
+    """The refusal of a file that is neither .csv nor .xlsx."""
+    return _(
+        "Unsupported file type %(suffix)s: send a .csv or .xlsx listing.",
+        suffix=suffix or _("(none)"),
     )
+
+
+def _count(number: int) -> str:
+    """A count with the language's grouping (1,234 / 1.234), also outside the application."""
+    return format_number(number) if has_app_context() else f"{number:,}"
 
 
 def _setting(name: str, default: int) -> int:
@@ -88,8 +114,8 @@ def _setting(name: str, default: int) -> int:
 def _looks_like(head: bytes) -> str | None:
     """What kind of non-listing file starts with `head`, if a known one."""
     if head.startswith(b"MZ") and b"\x00" in head[:64]:
-        return "a Windows program (.exe)"
-    return next((kind for magic, kind in SIGNATURES if head.startswith(magic)), None)
+        return _("a Windows program (.exe)")
+    return next((str(kind) for magic, kind in SIGNATURES if head.startswith(magic)), None)
 
 
 def check_kind(path: Path) -> None:
@@ -99,15 +125,22 @@ def check_kind(path: Path) -> None:
         head = file.read(512)
     kind = _looks_like(head)
     if suffix in CSV_SUFFIXES and kind:
-        hint = " If it is a workbook, name it .xlsx." if head.startswith(b"PK") else ""
-        raise ListingRefused(
-            f"The file is not a CSV listing: it looks like {kind}. Send the loan listing as "
-            f".csv or .xlsx.{hint}"
+        message = _(
+            "The file is not a CSV listing: it looks like %(kind)s. Send the loan listing as "
+            ".csv or .xlsx.",
+            kind=kind,
         )
+        if head.startswith(b"PK"):
+            message += " " + _("If it is a workbook, name it .xlsx.")
+        raise ListingRefused(message)
     if suffix in XLSX_SUFFIXES and not head.startswith(b"PK\x03\x04"):
-        what = f"it looks like {kind}" if kind else "it is not an Excel .xlsx workbook"
-        hint = " Open it in Excel and save it as .xlsx." if "97-2003" in (kind or "") else ""
-        raise ListingRefused(f"The XLSX file cannot be read: {what}.{hint}")
+        if kind:
+            message = _("The XLSX file cannot be read: it looks like %(kind)s.", kind=kind)
+        else:
+            message = _("The XLSX file cannot be read: it is not an Excel .xlsx workbook.")
+        if head.startswith(OLD_OFFICE):
+            message += " " + _("Open it in Excel and save it as .xlsx.")
+        raise ListingRefused(message)
 
 
 def check_xlsx_archive(
@@ -125,18 +158,19 @@ def check_xlsx_archive(
         max_bytes = _setting("MAX_XLSX_UNCOMPRESSED_BYTES", MAX_XLSX_UNCOMPRESSED_BYTES)
     if max_ratio is None:
         max_ratio = _setting("MAX_XLSX_COMPRESSION_RATIO", MAX_XLSX_COMPRESSION_RATIO)
-    too_large = (
-        f"The workbook is too large once unpacked: at most {max_bytes // (1024 * 1024)} MB of "
-        "sheet data is accepted. Split the listing, or send it as CSV."
+    too_large = _(
+        "The workbook is too large once unpacked: at most %(size)s MB of sheet data is "
+        "accepted. Split the listing, or send it as CSV.",
+        size=max_bytes // (1024 * 1024),
     )
     bomb = _bomb_message(max_ratio)
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError) as error:
-        raise ListingRefused(f"The XLSX file cannot be read: {error}.") from None
+        raise ListingRefused(_("The XLSX file cannot be read: %(error)s.", error=error)) from None
     if len(members) > 10_000:
-        raise ListingRefused("The workbook is refused: it holds too many parts.")
+        raise ListingRefused(_("The workbook is refused: it holds too many parts."))
     for info in members:
         if info.file_size > _RATIO_GRACE and info.file_size > max_ratio * info.compress_size:
             raise ListingRefused(bomb)
@@ -149,20 +183,21 @@ def check_xlsx_archive(
 
 
 def _bomb_message(ratio: int) -> str:
-    return (
-        f"The workbook is refused: one of its parts unpacks to more than {ratio} times its "
-        "packed size, which real listings never do (a damaged or malicious file)."
+    return _(
+        "The workbook is refused: one of its parts unpacks to more than %(ratio)s times its "
+        "packed size, which real listings never do (a damaged or malicious file).",
+        ratio=ratio,
     )
 
 
 def _inflated_size(raw, info: zipfile.ZipInfo, budget: int, ratio: int, large: str, bomb: str):
     """The real unpacked size of one part, counted chunk by chunk within `budget`."""
     if info.flag_bits & 0x1:
-        raise ListingRefused("The workbook is password-protected: save it without a password.")
+        raise ListingRefused(_("The workbook is password-protected: save it without a password."))
     raw.seek(info.header_offset)
     header = raw.read(30)
     if len(header) != 30 or header[:4] != b"PK\x03\x04":
-        raise ListingRefused("The XLSX file cannot be read: it is damaged.")
+        raise ListingRefused(_("The XLSX file cannot be read: it is damaged."))
     name_length, extra_length = struct.unpack("<HH", header[26:30])
     raw.seek(name_length + extra_length, io.SEEK_CUR)
     if info.compress_type == zipfile.ZIP_STORED:
@@ -170,7 +205,7 @@ def _inflated_size(raw, info: zipfile.ZipInfo, budget: int, ratio: int, large: s
             raise ListingRefused(large)
         return info.compress_size
     if info.compress_type != zipfile.ZIP_DEFLATED:
-        raise ListingRefused("The XLSX file cannot be read: it uses an unusual compression.")
+        raise ListingRefused(_("The XLSX file cannot be read: it uses an unusual compression."))
     inflater = zlib.decompressobj(-15)
     left, packed, size = info.compress_size, 0, 0
     while left > 0 and not inflater.eof:
@@ -184,7 +219,7 @@ def _inflated_size(raw, info: zipfile.ZipInfo, budget: int, ratio: int, large: s
             try:
                 size += len(inflater.decompress(data, 1024 * 1024))
             except zlib.error:
-                raise ListingRefused("The XLSX file cannot be read: it is damaged.") from None
+                raise ListingRefused(_("The XLSX file cannot be read: it is damaged.")) from None
             if size > budget:
                 raise ListingRefused(large)
             if size > _RATIO_GRACE and size > ratio * packed:
@@ -208,9 +243,15 @@ def check_cells(columns: dict[str, pa.Array], first_row: int = 2) -> None:
     if worst:
         index, _order, name, length = worst
         raise ListingRefused(
-            f"Row {first_row + index}, column {name}: the cell holds {length:,} characters; a "
-            f"cell may hold at most {limit:,}. Check how the listing was exported (a missing "
-            "closing quote makes one cell swallow the rest of the file)."
+            _(
+                "Row %(row)s, column %(column)s: the cell holds %(length)s characters; a cell "
+                "may hold at most %(limit)s. Check how the listing was exported (a missing "
+                "closing quote makes one cell swallow the rest of the file).",
+                row=first_row + index,
+                column=name,
+                length=_count(length),
+                limit=_count(limit),
+            )
         )
 
 
@@ -220,10 +261,17 @@ def _decode(data: bytes, encoding: str | None) -> tuple[bytes, str]:
         try:
             text = data.decode(encoding)
         except LookupError:
-            raise ListingRefused(f"Unknown encoding {encoding!r}.") from None
+            raise ListingRefused(
+                _("Unknown encoding %(encoding)s.", encoding=repr(encoding))
+            ) from None
         except UnicodeDecodeError as error:
             raise ListingRefused(
-                f"The file is not valid {encoding}: {error.reason} at byte {error.start}."
+                _(
+                    "The file is not valid %(encoding)s: %(reason)s at byte %(byte)s.",
+                    encoding=encoding,
+                    reason=error.reason,
+                    byte=error.start,
+                )
             ) from None
         return text.encode("utf-8"), encoding
     try:
@@ -231,8 +279,12 @@ def _decode(data: bytes, encoding: str | None) -> tuple[bytes, str]:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise ListingRefused(
-            f"The file is not UTF-8 (byte 0x{data[error.start]:02x} on line {line}). Export it as "
-            "UTF-8, or name its encoding (e.g. --encoding cp1252 for Windows-1252)."
+            _(
+                "The file is not UTF-8 (byte %(byte)s on line %(line)s). Export it as UTF-8, or "
+                "name its encoding (e.g. --encoding cp1252 for Windows-1252).",
+                byte=f"0x{data[error.start]:02x}",
+                line=line,
+            )
         ) from None
     return data, "utf-8"
 
@@ -243,7 +295,7 @@ def _read_csv(path: Path, encoding: str | None) -> Listing:
         data = data[3:]
     header_line = data.split(b"\n", 1)[0]
     if not header_line.strip():
-        raise ListingRefused("The file is empty or has no header row.")
+        raise ListingRefused(_("The file is empty or has no header row."))
     delimiter = ";" if header_line.count(b";") > header_line.count(b",") else ","
     headers = [
         h.strip().strip('"') for h in header_line.decode("utf-8").rstrip("\r").split(delimiter)
@@ -263,7 +315,9 @@ def _read_csv(path: Path, encoding: str | None) -> Listing:
             ),
         )
     except pa.ArrowInvalid as error:
-        raise ListingRefused(f"The CSV file cannot be read: {_arrow_message(error)}") from None
+        raise ListingRefused(
+            _("The CSV file cannot be read: %(error)s", error=_arrow_message(error))
+        ) from None
     check_cells(
         {(headers[pos] or f"{pos + 1}"): table.column(f"c{pos}") for pos in range(len(headers))}
     )
@@ -274,7 +328,8 @@ def _read_csv(path: Path, encoding: str | None) -> Listing:
 def _arrow_message(error: Exception) -> str:
     message = str(error)
     if "Expected" in message and "columns" in message:
-        return "a row has a different number of columns than the header. " + message.split("\n")[0]
+        first = message.split("\n")[0]
+        return _("a row has a different number of columns than the header.") + " " + first
     return message.split("\n")[0]
 
 
@@ -282,7 +337,7 @@ def _check_headers(missing: list[str], problems: list[str]) -> None:
     if missing or problems:
         parts = problems[:]
         if missing:
-            parts.insert(0, "Missing required columns: " + ", ".join(missing) + ".")
+            parts.insert(0, _("Missing required columns: %(columns)s.", columns=", ".join(missing)))
         raise ListingRefused(" ".join(parts))
 
 
@@ -315,21 +370,27 @@ def _read_xlsx(path: Path, sheet: str | None) -> Listing:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError) as error:
-        raise ListingRefused(f"The XLSX file cannot be read: {error}.") from None
+        raise ListingRefused(_("The XLSX file cannot be read: %(error)s.", error=error)) from None
     if any(i.file_size > _RATIO_GRACE and i.file_size > ratio * i.compress_size for i in members):
         raise ListingRefused(_bomb_message(ratio))
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as error:  # calamine raises its own error types for broken files
-        raise ListingRefused(f"The XLSX file cannot be read: {error}") from None
+        raise ListingRefused(_("The XLSX file cannot be read: %(error)s", error=error)) from None
     names = workbook.sheet_names
     if sheet is not None and sheet not in names:
-        raise ListingRefused(f"No sheet {sheet!r}; the workbook has: {', '.join(names)}.")
+        raise ListingRefused(
+            _(
+                "No sheet %(sheet)s; the workbook has: %(sheets)s.",
+                sheet=repr(sheet),
+                sheets=", ".join(names),
+            )
+        )
     sheet_name = sheet or names[0]
     rows = workbook.get_sheet_by_name(sheet_name).iter_rows()
     first = next(rows, None)
     if first is None:
-        raise ListingRefused(f"Sheet {sheet_name!r} is empty.")
+        raise ListingRefused(_("Sheet %(sheet)s is empty.", sheet=repr(sheet_name)))
     headers = [_cell_text(h).strip() for h in first]
     found, missing, problems = header_map(headers)
     _check_headers(missing, problems)

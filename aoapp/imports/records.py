@@ -4,6 +4,7 @@ import csv
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from aoapp.auth.models import User
@@ -20,7 +21,7 @@ FORMULA_GUARD = ("=", "+", "-", "@", "\t", "\r")
 def require_admin(user: User) -> None:
     """Listing imports are an admin's job."""
     if not user.is_admin:
-        raise Forbidden("Only admins see and run listing imports.")
+        raise Forbidden(_("Only admins see and run listing imports."))
 
 
 def list_imports(user: User, page: int, per_page: int, status: str | None = None) -> Page:
@@ -40,7 +41,7 @@ def get_import(user: User, import_id: int) -> PositionImport:
     expire_interrupted()
     record = db.session.get(PositionImport, import_id)
     if record is None:
-        raise NotFound("No such import.")
+        raise NotFound(_("No such import."))
     return record
 
 

@@ -2,6 +2,7 @@
 
 import codecs
 
+from flask_babel import gettext as _
 from flask_smorest.fields import Upload
 from marshmallow import ValidationError, fields, post_load, validate
 
@@ -19,21 +20,32 @@ def _known_encoding(value: str | None) -> None:
     try:
         codecs.lookup(value)
     except LookupError:
-        raise ValidationError(f"Unknown encoding {value!r} (e.g. cp1252, latin-1).") from None
+        raise ValidationError(
+            _("Unknown encoding %(encoding)s (e.g. cp1252, latin-1).", encoding=repr(value))
+        ) from None
 
 
 def _not_in_future(value) -> None:
     if value is not None and value > bank_today():
-        raise ValidationError("The as-of date cannot be in the future.")
+        raise ValidationError(_("The as-of date cannot be in the future."))
+
+
+class AsOfDate(fields.Date):
+    """An ISO date; anything else is refused in the request's language."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return super()._deserialize(value, attr, data, **kwargs)
+        except ValidationError:
+            raise ValidationError(_("Not a valid date (YYYY-MM-DD).")) from None
 
 
 class ImportOptionsSchema(BaseSchema):
     """How to read the listing: its as-of date and the file's conventions ("auto" = detect)."""
 
-    as_of = fields.Date(
+    as_of = AsOfDate(
         required=True,
         validate=_not_in_future,
-        error_messages={"invalid": "Not a valid date (YYYY-MM-DD)."},
         metadata={"description": "As-of date of the listing, YYYY-MM-DD"},
     )
     partial = fields.Boolean(
@@ -42,14 +54,12 @@ class ImportOptionsSchema(BaseSchema):
     )
     decimal = fields.String(
         load_default="auto",
-        validate=validate.OneOf(DECIMALS, error="Must be one of: " + ", ".join(DECIMALS) + "."),
+        validate=validate.OneOf(DECIMALS),
         metadata={"description": "Numbers: dot = 1234567.89, comma = 1.234.567,89"},
     )
     date_format = fields.String(
         load_default="auto",
-        validate=validate.OneOf(
-            DATE_FORMATS, error="Must be one of: " + ", ".join(DATE_FORMATS) + "."
-        ),
+        validate=validate.OneOf(DATE_FORMATS),
         metadata={"description": "Dates: iso = 2026-10-31, dmy = 31/10/2026"},
     )
     encoding = Text(

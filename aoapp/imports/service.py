@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from aoapp.auth.models import Role, User
 from aoapp.credit.collectibility import load_bands
@@ -26,6 +27,7 @@ from aoapp.database import utcnow
 from aoapp.errors import Forbidden
 from aoapp.extensions import db
 from aoapp.followups.suggestions import suggest_after_import
+from aoapp.imports.language import speaking
 from aoapp.imports.loader import Loader
 from aoapp.imports.models import ImportStatus, PositionImport
 from aoapp.imports.parsing import ConventionUnknown, RowError, error_order, parse_listing
@@ -85,7 +87,10 @@ def expire_interrupted() -> int:
             "interrupted",
             utcnow(),
         )
-        record.message = "The import was interrupted (its process stopped) and changed nothing."
+        with speaking(record.user):
+            record.message = _(
+                "The import was interrupted (its process stopped) and changed nothing."
+            )
     if stale:
         db.session.commit()
     return len(stale)
@@ -137,11 +142,47 @@ def run_import(
     progress: Progress | None = None,
     file_name: str | None = None,
     record: PositionImport | None = None,
+    locale: str | None = None,
 ) -> ImportOutcome:
-    """Import one listing for `as_of`; returns the outcome (never half-applied)."""
-    path = Path(path)
+    """Import one listing for `as_of`; returns the outcome (never half-applied).
+
+    Its row errors, refusal and notes are written in `locale`, else in the language of `user`
+    (else the bank's DEFAULT_LOCALE): they are kept with the record.
+    """
     if user is not None and user.role != Role.ADMIN:
-        raise Forbidden("Only admins import listings.")
+        raise Forbidden(_("Only admins import listings."))
+    with speaking(user, locale):
+        return _run_import(
+            Path(path),
+            as_of,
+            user=user,
+            source=source,
+            partial=partial,
+            decimal=decimal,
+            date_format=date_format,
+            encoding=encoding,
+            sheet=sheet,
+            progress=progress,
+            file_name=file_name,
+            record=record,
+        )
+
+
+def _run_import(
+    path: Path,
+    as_of: date,
+    *,
+    user: User | None,
+    source: str,
+    partial: bool,
+    decimal: str | None,
+    date_format: str | None,
+    encoding: str | None,
+    sheet: str | None,
+    progress: Progress | None,
+    file_name: str | None,
+    record: PositionImport | None,
+) -> ImportOutcome:
     if record is None:
         record = start_record(
             path,
@@ -161,14 +202,7 @@ def run_import(
         listing = read_listing(path, encoding=encoding, sheet=sheet)
         report("validating", 15)
         parsed = parse_listing(listing.table, decimal, date_format)
-        notes = [
-            f"Format: {listing.file_format}"
-            + (f", delimiter '{listing.delimiter}'" if listing.delimiter else "")
-            + (f", encoding {listing.encoding}" if listing.encoding else "")
-            + (f", sheet {listing.sheet!r}" if listing.sheet else "")
-            + ".",
-            *parsed.notes,
-        ]
+        notes = [listing.format_note(), *parsed.notes]
         record.decimal, record.date_format = parsed.decimal, parsed.date_format
         record.encoding = listing.encoding
         record.rows = listing.rows
@@ -179,7 +213,7 @@ def run_import(
         # load's long transaction, which then locks nothing of it.
         db.session.commit()
         if not errors and listing.rows == 0:
-            return _refuse(record, "The listing has no rows.", [], notes)
+            return _refuse(record, _("The listing has no rows."), [], notes)
         if errors:
             return _reject(record, errors, notes)
         report("loading", 30)
@@ -213,11 +247,17 @@ def run_import(
         log.exception("listing import %s failed", record.id)
         record = db.session.get(PositionImport, record.id)
         record.status, record.stage, record.finished_at = ImportStatus.FAILED, "failed", utcnow()
-        record.message = f"The import failed and changed nothing: {type(error).__name__}: {error}"[
-            :2000
-        ]
+        record.message = failure_message(error)
         db.session.commit()
         return ImportOutcome(record, [], [])
+
+
+def failure_message(error: Exception) -> str:
+    """The message of an import that failed on an unexpected error (at most 2000 characters)."""
+    return _(
+        "The import failed and changed nothing: %(error)s",
+        error=f"{type(error).__name__}: {error}",
+    )[:2000]
 
 
 def _suggest_follow_ups(record: PositionImport, notes: list[str]) -> PositionImport:
@@ -232,7 +272,7 @@ def _suggest_follow_ups(record: PositionImport, notes: list[str]) -> PositionImp
         db.session.rollback()
         log.exception("suggested follow-ups of import %s failed", record.id)
         reason = f"{type(error).__name__}: {error}"[:500]
-        notes.append(f"Suggested follow-ups could not be created: {reason}")
+        notes.append(_("Suggested follow-ups could not be created: %(reason)s", reason=reason))
         extra = {"notes": notes}
     try:
         record = db.session.get(PositionImport, record.id)
@@ -292,14 +332,16 @@ def _resolve_references(
     for index in pc.indices_nonzero(unknown_officer).to_pylist():
         value = table.column("officer_code")[index].as_py()
         errors.append(
-            RowError(index + 2, "officer_code", value, "Unknown officer code: no officer has it.")
+            RowError(
+                index + 2, "officer_code", value, _("Unknown officer code: no officer has it.")
+            )
         )
     for index in pc.indices_nonzero(unknown_product).to_pylist():
         value = table.column("product_code")[index].as_py()
         message = (
-            "Not a credit product."
+            _("Not a credit product.")
             if value.upper() in all_products
-            else "Unknown product code: not in the product catalogue."
+            else _("Unknown product code: not in the product catalogue.")
         )
         errors.append(RowError(index + 2, "product_code", value, message))
     if errors or typed is None:
@@ -328,7 +370,11 @@ def _reject(record: PositionImport, errors: list[RowError], notes: list[str]) ->
     record.status, record.stage, record.finished_at = ImportStatus.REJECTED, "rejected", utcnow()
     record.error_count = len(errors)
     rows = len({e.row for e in errors})
-    record.message = f"{len(errors)} error(s) on {rows} row(s): nothing was imported."
+    record.message = _(
+        "%(errors)s error(s) on %(rows)s row(s): nothing was imported.",
+        errors=len(errors),
+        rows=rows,
+    )
     record.errors_file = write_errors_file(record.id, errors)
     record.summary = {"notes": notes}
     db.session.commit()

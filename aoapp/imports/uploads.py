@@ -13,15 +13,17 @@ from datetime import date
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
 from aoapp.auth.models import User
 from aoapp.errors import InvalidInput, NotFound
 from aoapp.imports.columns import COLUMNS
+from aoapp.imports.language import speaking
 from aoapp.imports.parsing import (
-    DATE_LABELS,
-    DECIMAL_LABELS,
     ConventionUnknown,
+    convention_notes,
     detect_date_format,
     detect_decimal,
 )
@@ -32,13 +34,14 @@ from aoapp.imports.reader import (
     check_kind,
     check_xlsx_archive,
     read_listing,
+    unsupported_type,
 )
 
 SUFFIXES = CSV_SUFFIXES | XLSX_SUFFIXES
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 PREVIEW_ROWS = 10
 STALE_SECONDS = 24 * 3600  # uploads never confirmed are swept after a day
-GONE = (
+GONE = _l(
     "This upload is no longer available (already imported, discarded or expired): upload it again."
 )
 
@@ -88,10 +91,11 @@ def check_file(storage: FileStorage | None) -> str:
     """The upload's suffix, or InvalidInput when there is no file or it is not a listing."""
     name = original_name(storage)
     if not name:
-        raise InvalidInput("Choose the listing file.", {"file": ["Choose the listing file."]})
+        message = _("Choose the listing file.")
+        raise InvalidInput(message, {"file": [message]})
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
-        message = f"Unsupported file type {suffix or '(none)'}: send a .csv or .xlsx listing."
+        message = unsupported_type(suffix)
         raise InvalidInput(message, {"file": [message]})
     return suffix
 
@@ -104,7 +108,8 @@ def save_file(storage: FileStorage) -> Path:
     storage.save(path)
     try:
         if path.stat().st_size == 0:
-            raise InvalidInput("The file is empty.", {"file": ["The file is empty."]})
+            message = _("The file is empty.")
+            raise InvalidInput(message, {"file": [message]})
         try:
             check_kind(path)
             if suffix in XLSX_SUFFIXES:
@@ -121,13 +126,14 @@ def stage_upload(storage: FileStorage, user: User, options: dict) -> StagedUploa
     """Store an upload, preview it and remember it for confirmation (refused ones are dropped)."""
     sweep_stale()
     path = save_file(storage)
-    preview = preview_listing(
-        path,
-        encoding=options.get("encoding"),
-        sheet=options.get("sheet"),
-        decimal=options.get("decimal"),
-        date_format=options.get("date_format"),
-    )
+    with speaking(user):  # the preview is kept: in the uploader's language
+        preview = preview_listing(
+            path,
+            encoding=options.get("encoding"),
+            sheet=options.get("sheet"),
+            decimal=options.get("decimal"),
+            date_format=options.get("date_format"),
+        )
     token = path.stem
     staged = StagedUpload(
         token=token,
@@ -224,22 +230,15 @@ def preview_listing(
     except ListingRefused as refusal:
         return Preview(refusal=str(refusal))
     table = listing.table
-    notes = [
-        f"Format: {listing.file_format}"
-        + (f", delimiter '{listing.delimiter}'" if listing.delimiter else "")
-        + (f", encoding {listing.encoding}" if listing.encoding else "")
-        + (f", sheet {listing.sheet!r}" if listing.sheet else "")
-        + "."
-    ]
+    notes = [listing.format_note()]
     try:
         used_decimal = decimal or detect_decimal(table)
     except ConventionUnknown as refusal:
         return Preview(rows=listing.rows, notes=notes, refusal=str(refusal))
     used_date = date_format or detect_date_format(table)
-    notes.append(f"Numbers: {DECIMAL_LABELS[used_decimal]}{'' if decimal else ' (detected)'}.")
-    notes.append(f"Dates: {DATE_LABELS[used_date]}{'' if date_format else ' (detected)'}.")
+    notes += convention_notes(used_decimal, used_date, not decimal, not date_format)
     if listing.rows == 0:
-        return Preview(notes=notes, refusal="The listing has no rows.")
+        return Preview(notes=notes, refusal=_("The listing has no rows."))
     present = (table.schema.metadata or {}).get(b"present", b"").decode().split(",")
     columns = [c.name for c in COLUMNS if c.name in present]
     first = table.slice(0, PREVIEW_ROWS).select(columns).to_pylist()

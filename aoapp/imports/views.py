@@ -14,6 +14,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -44,17 +45,21 @@ def require_admin():
 def too_large(_error):
     """An upload over MAX_CONTENT_LENGTH: say so on the upload form (admins only)."""
     if not (current_user.is_authenticated and current_user.is_admin):
-        return render_error(404, "Not found.")
+        return render_error(404, _("Not found."))
     form = UploadForm(formdata=None)
-    form.general_errors = [f"The file is too large: uploads are limited to {_limit()}."]
+    form.general_errors = [
+        _("The file is too large: uploads are limited to %(limit)s.", limit=_limit())
+    ]
     return render_template("imports/new.html", form=form), 413
 
 
 def _limit() -> str:
     size = current_app.config.get("MAX_CONTENT_LENGTH") or 0
     if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):g} MB"
-    return f"{size / 1024:g} KB" if size >= 1024 else f"{size} bytes"
+        return _("%(size)s MB", size=f"{size / (1024 * 1024):g}")
+    if size >= 1024:
+        return _("%(size)s KB", size=f"{size / 1024:g}")
+    return _("%(size)s bytes", size=size)
 
 
 @bp.get("/")
@@ -121,7 +126,7 @@ def discard():
     if not form.validate():
         abort(400)
     uploads.discard_upload(form.token.data, _me())
-    flash("The upload was discarded.", "info")
+    flash(_("The upload was discarded."), "info")
     return redirect(url_for("imports.upload"))
 
 

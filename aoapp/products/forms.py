@@ -1,6 +1,7 @@
 """Product and introduction forms: rendering and CSRF only; the schemas hold the rules."""
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 
@@ -21,33 +22,37 @@ from aoapp.products.models import (
 class ProductForm(FlaskForm):
     """Create or edit a catalogue product (field names equal ProductInputSchema's)."""
 
-    code = StringField("Code", validators=[Marked()])
-    name = StringField("Name", validators=[Marked()])
+    code = StringField(_l("Code"), validators=[Marked()])
+    name = StringField(_l("Name"), validators=[Marked()])
     kind = SelectField(
-        "Kind", choices=enum_choices(ProductKind, "— choose —"), validators=[Marked()]
+        _l("Kind"), choices=enum_choices(ProductKind, _l("— choose —")), validators=[Marked()]
     )
     credit_subtype = SelectField(
-        "Credit subtype", choices=enum_choices(CreditSubtype, "— none (not a credit) —")
+        _l("Credit subtype"), choices=enum_choices(CreditSubtype, _l("— none (not a credit) —"))
     )
-    active = BooleanField("Active (offered to clients)", default=True)
-    description = TextAreaField("Short description")
+    active = BooleanField(_l("Active (offered to clients)"), default=True)
+    description = TextAreaField(_l("Short description"))
 
 
 class IntroductionForm(FlaskForm):
     """Log or correct one introduction (field names equal IntroductionUpdateSchema's)."""
 
-    product = SelectField("Product", validators=[Marked()])
-    introduced_on = DateField("Date")
+    product = SelectField(_l("Product"), validators=[Marked()])
+    introduced_on = DateField(_l("Date"))
     place = SelectField(
-        "Place", choices=enum_choices(IntroductionPlace, "— choose —"), validators=[Marked()]
+        _l("Place"),
+        choices=enum_choices(IntroductionPlace, _l("— choose —")),
+        validators=[Marked()],
     )
-    explanation = TextAreaField("What was explained")
-    understood = BooleanField("The client confirmed they understood")
+    explanation = TextAreaField(_l("What was explained"))
+    understood = BooleanField(_l("The client confirmed they understood"))
     outcome = SelectField(
-        "Outcome", choices=enum_choices(IntroductionOutcome, "— choose —"), validators=[Marked()]
+        _l("Outcome"),
+        choices=enum_choices(IntroductionOutcome, _l("— choose —")),
+        validators=[Marked()],
     )
-    follow_up_date = DateField("Follow-up date")
-    campaign_id = SelectField("Campaign", choices=[], validate_choice=False)
+    follow_up_date = DateField(_l("Follow-up date"))
+    campaign_id = SelectField(_l("Campaign"), choices=[], validate_choice=False)
 
 
 class IntroductionFilterForm(FlaskForm):
@@ -56,12 +61,14 @@ class IntroductionFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    officer = SelectField("Officer", choices=choices([], "Any officer"))
-    product = SelectField("Product", choices=choices([], "Any product"))
-    outcome = SelectField("Outcome", choices=enum_choices(IntroductionOutcome, "Any outcome"))
-    campaign = SelectField("Campaign", choices=choices([], "Any campaign"))
-    date_from = DateField("Introduced from", name="from")
-    date_to = DateField("Introduced to", name="to")
+    officer = SelectField(_l("Officer"), choices=choices([], _l("Any officer")))
+    product = SelectField(_l("Product"), choices=choices([], _l("Any product")))
+    outcome = SelectField(
+        _l("Outcome"), choices=enum_choices(IntroductionOutcome, _l("Any outcome"))
+    )
+    campaign = SelectField(_l("Campaign"), choices=choices([], _l("Any campaign")))
+    date_from = DateField(_l("Introduced from"), name="from")
+    date_to = DateField(_l("Introduced to"), name="to")
 
     def set_choices(self, actor) -> None:
         """Officers and campaigns the user can see, and every product of the catalogue."""
@@ -71,12 +78,12 @@ class IntroductionFilterForm(FlaskForm):
             )
         )
         self.officer.choices = choices(
-            [(str(u.id), u.display_name) for u in officers], "Any officer"
+            [(str(u.id), u.display_name) for u in officers], _l("Any officer")
         )
         products = db.session.scalars(sa.select(Product).order_by(Product.code))
         self.product.choices = choices(
-            [(p.code, f"{p.code} – {p.name}") for p in products], "Any product"
+            [(p.code, f"{p.code} – {p.name}") for p in products], _l("Any product")
         )
         self.campaign.choices = choices(
-            [(str(c.id), c.name) for c in visible_campaign_choices(actor)], "Any campaign"
+            [(str(c.id), c.name) for c in visible_campaign_choices(actor)], _l("Any campaign")
         )

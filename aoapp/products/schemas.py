@@ -1,5 +1,6 @@
 """Validation rules and API shapes for the product catalogue and introductions."""
 
+from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from aoapp.common.dates import bank_today
@@ -13,7 +14,7 @@ from aoapp.products.models import (
 
 PRODUCT_CODE = validate.Regexp(
     r"^[A-Za-z][A-Za-z0-9_-]*$",
-    error="Use letters, digits, - or _, starting with a letter (e.g. KUR-MIKRO).",
+    error=_l("Use letters, digits, - or _, starting with a letter (e.g. KUR-MIKRO)."),
 )
 
 

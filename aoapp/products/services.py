@@ -1,6 +1,7 @@
 """Product catalogue (admin) and introductions of products; each public call one transaction."""
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from aoapp.audit import services as audit
@@ -29,7 +30,7 @@ INTRODUCTION_SORTABLE = {
 def require_admin(actor) -> None:
     """Only admins change the product catalogue."""
     if actor.role != Role.ADMIN:
-        raise Forbidden("Only an administrator can change the product catalogue.")
+        raise Forbidden(_("Only an administrator can change the product catalogue."))
 
 
 def product_query(actor, filters: dict) -> sa.Select:
@@ -74,7 +75,11 @@ def active_product(code: str | None, field: str = "product") -> Product:
     code = (code or "").strip().upper()
     product = db.session.scalar(sa.select(Product).where(Product.code == code)) if code else None
     if product is None or not product.active:
-        message = f"Unknown or inactive product {code!r}." if code else "Pick a product."
+        message = (
+            _("Unknown or inactive product %(code)s.", code=repr(code))
+            if code
+            else _("Pick a product.")
+        )
         raise InvalidInput(message, {field: [message]})
     return product
 
@@ -83,21 +88,21 @@ def _check_product(values: dict, exclude_id: int | None = None) -> None:
     """Codes are unique; a credit product has a credit subtype, other kinds none."""
     if values["kind"] == ProductKind.CREDIT and not values.get("credit_subtype"):
         raise InvalidInput(
-            "A credit product needs a credit subtype.",
-            {"credit_subtype": ["A credit product needs a credit subtype."]},
+            _("A credit product needs a credit subtype."),
+            {"credit_subtype": [_("A credit product needs a credit subtype.")]},
         )
     if values["kind"] != ProductKind.CREDIT and values.get("credit_subtype"):
         raise InvalidInput(
-            "Only credit products have a credit subtype.",
-            {"credit_subtype": ["Only credit products have a credit subtype; leave it empty."]},
+            _("Only credit products have a credit subtype."),
+            {"credit_subtype": [_("Only credit products have a credit subtype; leave it empty.")]},
         )
     stmt = sa.select(Product.id).where(Product.code == values["code"])
     if exclude_id:
         stmt = stmt.where(Product.id != exclude_id)
     if db.session.scalar(stmt):
         raise Conflict(
-            f"Product code {values['code']} already exists.",
-            {"code": ["This product code is already used."]},
+            _("Product code %(code)s already exists.", code=values["code"]),
+            {"code": [_("This product code is already used.")]},
         )
 
 
@@ -146,13 +151,13 @@ def subject_branch_id(subject) -> int | None:
 def require_subject_owner(actor, subject) -> None:
     """Only the officer who owns the prospect or customer logs and changes its introductions."""
     if actor.role != Role.OFFICER or _subject_owner_id(subject) != actor.id:
-        raise Forbidden("Only the officer who owns this prospect or customer can do this.")
+        raise Forbidden(_("Only the officer who owns this prospect or customer can do this."))
 
 
 def introduction_subject(actor, prospect_id, customer_id) -> Prospect | Customer:
     """The one prospect or customer an introduction is about, checked for scope and ownership."""
     if (prospect_id is None) == (customer_id is None):
-        message = "An introduction is made to exactly one prospect or one customer."
+        message = _("An introduction is made to exactly one prospect or one customer.")
         raise InvalidInput(message, {"prospect": [message], "customer": [message]})
     if prospect_id is not None:
         subject = get_visible(actor, Prospect, prospect_id)
@@ -166,11 +171,11 @@ def _check_dates(introduced_on, follow_up_date) -> None:
     """An introduction already happened; its follow-up comes on or after it."""
     errors = {}
     if introduced_on > bank_today():
-        errors["introduced_on"] = ["The introduction date cannot be in the future."]
+        errors["introduced_on"] = [_("The introduction date cannot be in the future.")]
     if follow_up_date is not None and follow_up_date < introduced_on:
-        errors["follow_up_date"] = ["The follow-up date cannot be before the introduction."]
+        errors["follow_up_date"] = [_("The follow-up date cannot be before the introduction.")]
     if errors:
-        raise InvalidInput("Check the dates.", errors)
+        raise InvalidInput(_("Check the dates."), errors)
 
 
 def log_introduction(actor, data: dict) -> Introduction:

@@ -1,6 +1,7 @@
 """HTML pages for the product catalogue and for logging introductions of products."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from aoapp.campaigns.tags import campaign_label, taggable_campaigns
@@ -47,7 +48,7 @@ def new():
                 db.session.rollback()
                 apply_domain_error(form, error)
             else:
-                flash(f"Product {product.code} added.", "success")
+                flash(_("Product %(code)s added.", code=product.code), "success")
                 return redirect(url_for("products.index"))
         return render_template("products/form.html", form=form, product=None), 422
     return render_template("products/form.html", form=form, product=None)
@@ -69,7 +70,7 @@ def edit(product_id: int):
                 db.session.rollback()
                 apply_domain_error(form, error)
             else:
-                flash(f"Product {product.code} updated.", "success")
+                flash(_("Product %(code)s updated.", code=product.code), "success")
                 return redirect(url_for("products.index", include_inactive=1))
         return render_template("products/form.html", form=form, product=product), 422
     return render_template("products/form.html", form=form, product=product)
@@ -87,7 +88,7 @@ def _product_choices(current=None) -> list:
     products = services.active_products()
     if current is not None and current not in products:
         products.append(current)
-    return choices([(p.code, f"{p.name} ({p.code})") for p in products], "— choose —")
+    return choices([(p.code, f"{p.name} ({p.code})") for p in products], _("— choose —"))
 
 
 def _campaign_choices(subject, current=None) -> list:
@@ -129,7 +130,7 @@ def new_introduction():
                 db.session.rollback()
                 apply_domain_error(form, error)
             else:
-                flash("Introduction logged.", "success")
+                flash(_("Introduction logged."), "success")
                 return redirect(_subject_url(subject))
         return _render_introduction_form(form, subject, None, 422)
     form.introduced_on.data = bank_today()
@@ -166,7 +167,7 @@ def edit_introduction(introduction_id: int):
                 db.session.rollback()
                 apply_domain_error(form, error)
             else:
-                flash("Introduction updated.", "success")
+                flash(_("Introduction updated."), "success")
                 return redirect(_subject_url(subject))
         return _render_introduction_form(form, subject, introduction, 422)
     form.product.data = introduction.product.code
@@ -181,5 +182,5 @@ def delete_introduction(introduction_id: int):
     introduction = services.get_introduction(current_user, introduction_id)
     target = _subject_url(services.subject_of(introduction))
     services.delete_introduction(current_user, introduction)
-    flash("Introduction deleted.", "success")
+    flash(_("Introduction deleted."), "success")
     return redirect(target)

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from aoapp.auth.models import Branch, User
 from aoapp.auth.scoping import can_see
@@ -25,10 +26,23 @@ class Match:
 
     def message(self) -> str:
         """What the user may be told: details only when the match is in their scope."""
-        what = "NIK" if self.field == "nik" else "phone number"
         if self.visible:
-            return f"A {self.kind} with this {what} already exists: {self.name} ({self.kind} #{self.id})."
-        return f"Already handled by another officer (branch {self.branch_code})."
+            text = {
+                ("prospect", "nik"): _(
+                    "A prospect with this NIK already exists: %(name)s (prospect #%(id)s)."
+                ),
+                ("prospect", "phone"): _(
+                    "A prospect with this phone number already exists: %(name)s (prospect #%(id)s)."
+                ),
+                ("customer", "nik"): _(
+                    "A customer with this NIK already exists: %(name)s (customer #%(id)s)."
+                ),
+                ("customer", "phone"): _(
+                    "A customer with this phone number already exists: %(name)s (customer #%(id)s)."
+                ),
+            }[(self.kind, "nik" if self.field == "nik" else "phone")]
+            return text % {"name": self.name, "id": self.id}
+        return _("Already handled by another officer (branch %(branch)s).", branch=self.branch_code)
 
 
 class DuplicateFound(Conflict):
@@ -43,10 +57,10 @@ class DuplicateFound(Conflict):
         self.phone_only = all(m.field == "phone" for m in matches)
         if self.phone_only:
             errors["allow_duplicate_phone"] = [
-                "Confirm that this is a different person to save with a shared phone number."
+                _("Confirm that this is a different person to save with a shared phone number.")
             ]
         super().__init__(
-            "A prospect or customer with the same NIK or phone already exists.", errors
+            _("A prospect or customer with the same NIK or phone already exists."), errors
         )
         self.matches = matches
 

@@ -4,33 +4,36 @@ import csv
 import io
 from collections.abc import Iterable
 
+from flask_babel import lazy_gettext as _l
+
 from aoapp.common.i18n import format_datetime
 from aoapp.common.identity import display_phone
 from aoapp.prospects.models import Prospect
 
+# The column titles, in the language of the user who exports (lazy: translated when written).
 HEADER = [
-    "ID",
-    "Name",
-    "Phone",
-    "Email",
-    "NIK",
-    "Address",
-    "Area",
-    "Business type",
-    "Estimated credit need",
-    "Product interest",
-    "Source",
-    "Referrer",
-    "Campaign",
-    "Officer",
-    "Branch",
-    "Status",
-    "Lost reason",
-    "Lost note",
-    "Next follow-up",
-    "Customer CIF",
-    "Collected at",
-    "Notes",
+    _l("ID"),
+    _l("Name"),
+    _l("Phone"),
+    _l("Email"),
+    _l("NIK"),
+    _l("Address"),
+    _l("Area"),
+    _l("Business type"),
+    _l("Estimated credit need"),
+    _l("Product interest"),
+    _l("Source"),
+    _l("Referrer"),
+    _l("Campaign"),
+    _l("Officer"),
+    _l("Branch"),
+    _l("Status"),
+    _l("Lost reason"),
+    _l("Lost note"),
+    _l("Next follow-up"),
+    _l("Customer CIF"),
+    _l("Collected at"),
+    _l("Notes"),
 ]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -75,7 +78,7 @@ def prospects_csv(prospects: Iterable[Prospect]) -> bytes:
     """UTF-8 with a byte-order mark, so Excel reads names with accents correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(HEADER)
+    writer.writerow([str(title) for title in HEADER])
     for prospect in prospects:
         writer.writerow([safe_cell(value) for value in _row(prospect)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

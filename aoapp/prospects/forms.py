@@ -4,6 +4,8 @@ Field names equal the schema field names, so load_form() can copy errors onto th
 """
 
 import sqlalchemy as sa
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired
@@ -27,24 +29,30 @@ NONE = "—"
 class ProspectForm(FlaskForm):
     """Collect or edit a prospect."""
 
-    name = StringField("Name", validators=[InputRequired()])
-    phone = StringField("Phone", validators=[InputRequired()])
-    email = StringField("Email")
-    nik = StringField("NIK")
-    address = TextAreaField("Address")
-    area = StringField("Area")
-    business_type = StringField("Business type")
-    estimated_credit_need = StringField("Estimated credit need (Rp)")
-    product_interest = SelectField("Product interest", choices=choices([], NONE))
+    name = StringField(_l("Name"), validators=[InputRequired()])
+    phone = StringField(_l("Phone"), validators=[InputRequired()])
+    email = StringField(_l("Email"))
+    nik = StringField(_l("NIK"))
+    address = TextAreaField(_l("Address"))
+    area = StringField(_l("Area"))
+    business_type = StringField(_l("Business type"))
+    estimated_credit_need = StringField(_l("Estimated credit need (Rp)"))
+    product_interest = SelectField(_l("Product interest"), choices=choices([], NONE))
     source = SelectField(
-        "Source", choices=enum_choices(ProspectSource, "Choose…"), validators=[InputRequired()]
+        _l("Source"),
+        choices=enum_choices(ProspectSource, _l("Choose…")),
+        validators=[InputRequired()],
     )
-    referrer_customer = SelectField("Referred by one of your customers", choices=choices([], NONE))
-    referrer_name = StringField("…or referrer name")
-    campaign_id = SelectField("Campaign", choices=choices([], NONE))
-    next_follow_up_date = DateField("Next follow-up")
-    notes = TextAreaField("Notes")
-    allow_duplicate_phone = BooleanField("This is a different person: save with the shared phone")
+    referrer_customer = SelectField(
+        _l("Referred by one of your customers"), choices=choices([], NONE)
+    )
+    referrer_name = StringField(_l("…or referrer name"))
+    campaign_id = SelectField(_l("Campaign"), choices=choices([], NONE))
+    next_follow_up_date = DateField(_l("Next follow-up"))
+    notes = TextAreaField(_l("Notes"))
+    allow_duplicate_phone = BooleanField(
+        _l("This is a different person: save with the shared phone")
+    )
     version = HiddenField()  # the version the officer opened (optimistic locking)
 
     def set_choices(self, actor, prospect: Prospect | None = None) -> None:
@@ -103,11 +111,11 @@ class ProspectForm(FlaskForm):
 class StatusForm(FlaskForm):
     """Move a prospect along the pipeline."""
 
-    status = SelectField("New status", choices=[], validators=[InputRequired()])
+    status = SelectField(_l("New status"), choices=[], validators=[InputRequired()])
     lost_reason = SelectField(
-        "Reason (when rejected or lost)", choices=enum_choices(LostReason, "—")
+        _l("Reason (when rejected or lost)"), choices=enum_choices(LostReason, "—")
     )
-    lost_note = TextAreaField("Note")
+    lost_note = TextAreaField(_l("Note"))
 
     def set_choices(self, prospect: Prospect) -> None:
         """The statuses the prospect may move to now."""
@@ -119,12 +127,12 @@ class StatusForm(FlaskForm):
 class ConvertForm(FlaskForm):
     """Convert a prospect into a customer with the CIF given by core banking."""
 
-    cif = StringField("CIF number", validators=[InputRequired()])
-    customer_type = SelectField("Customer type", choices=enum_choices(CustomerType))
+    cif = StringField(_l("CIF number"), validators=[InputRequired()])
+    customer_type = SelectField(_l("Customer type"), choices=enum_choices(CustomerType))
     segment = SelectField(
-        "Segment", choices=enum_choices(Segment, "Choose…"), validators=[InputRequired()]
+        _l("Segment"), choices=enum_choices(Segment, _l("Choose…")), validators=[InputRequired()]
     )
-    npwp = StringField("NPWP (required for a company)")
+    npwp = StringField(_l("NPWP (required for a company)"))
 
 
 class FilterForm(FlaskForm):
@@ -133,16 +141,16 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Name or phone")
-    status = SelectField("Status", choices=enum_choices(ProspectStatus, "Any status"))
-    source = SelectField("Source", choices=enum_choices(ProspectSource, "Any source"))
-    owner = SelectField("Officer", choices=choices([], "Any officer"))
-    campaign = SelectField("Campaign", choices=choices([], "Any campaign"))
-    created_from = DateField("Collected from")
-    created_to = DateField("Collected to")
+    q = StringField(_l("Name or phone"))
+    status = SelectField(_l("Status"), choices=enum_choices(ProspectStatus, _l("Any status")))
+    source = SelectField(_l("Source"), choices=enum_choices(ProspectSource, _l("Any source")))
+    owner = SelectField(_l("Officer"), choices=choices([], _l("Any officer")))
+    campaign = SelectField(_l("Campaign"), choices=choices([], _l("Any campaign")))
+    created_from = DateField(_l("Collected from"))
+    created_to = DateField(_l("Collected to"))
     follow_up = SelectField(
-        "Follow-up due",
-        choices=choices([(due, label(due)) for due in FOLLOW_UP_DUE], "Any time"),
+        _l("Follow-up due"),
+        choices=choices([(due, LazyString(label, due)) for due in FOLLOW_UP_DUE], _l("Any time")),
     )
     sort = StringField()
 
@@ -159,8 +167,8 @@ class FilterForm(FlaskForm):
                 (str(u.id), f"{u.display_name} ({u.branch.code if u.branch else '-'})")
                 for u in officers
             ],
-            "Any officer",
+            _l("Any officer"),
         )
         self.campaign.choices = choices(
-            [(str(c.id), c.name) for c in visible_campaign_choices(actor)], "Any campaign"
+            [(str(c.id), c.name) for c in visible_campaign_choices(actor)], _l("Any campaign")
         )

@@ -1,5 +1,7 @@
 """Validation rules for prospects, used by both the web forms and the API."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from aoapp.common.schemas import (
@@ -33,9 +35,7 @@ class ProspectInputSchema(BaseSchema):
 
     name = Text(required=True, max_length=120)
     phone = Phone(required=True)
-    email = fields.Email(
-        allow_none=True, load_default=None, error_messages={"invalid": "Not a valid email address."}
-    )
+    email = fields.Email(allow_none=True, load_default=None)  # message: aoapp.common.schemas
     nik = Nik(allow_none=True, load_default=None)
     address = Text(load_default="", max_length=500)
     area = Text(load_default="", max_length=120)
@@ -84,7 +84,7 @@ class StatusChangeSchema(BaseSchema):
             "lost_reason"
         ):
             raise ValidationError(
-                "A reason is required when a prospect is rejected or lost.", "lost_reason"
+                _("A reason is required when a prospect is rejected or lost."), "lost_reason"
             )
 
 
@@ -96,7 +96,7 @@ class ConvertSchema(BaseSchema):
         max_length=30,
         validate=[
             validate.Regexp(
-                r"^[A-Za-z0-9-]+$", error="CIF may contain only letters, digits and dashes."
+                r"^[A-Za-z0-9-]+$", error=_l("CIF may contain only letters, digits and dashes.")
             )
         ],
     )
@@ -126,7 +126,9 @@ class ProspectFilterSchema(PageArgsSchema):
     follow_up = fields.String(
         load_default=None,
         allow_none=True,
-        validate=validate.OneOf(FOLLOW_UP_DUE, error="Must be one of: overdue, today, this_week."),
+        validate=validate.OneOf(
+            FOLLOW_UP_DUE, error=_l("Must be one of: overdue, today, this_week.")
+        ),
     )
     q = fields.String(
         load_default=None,
@@ -139,7 +141,9 @@ class ProspectFilterSchema(PageArgsSchema):
         allow_none=True,
         validate=validate.OneOf(
             SORT_KEYS + [f"-{key}" for key in SORT_KEYS],
-            error="Sort by one of: " + ", ".join(SORT_KEYS) + " (prefix - for descending).",
+            error=_l(
+                "Sort by one of: %(keys)s (prefix - for descending).", keys=", ".join(SORT_KEYS)
+            ),
         ),
     )
 

@@ -4,6 +4,7 @@ import functools
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -74,7 +75,7 @@ def unit_of_work(func):
         except IntegrityError as error:  # a concurrent request took the same NIK or CIF
             db.session.rollback()
             raise Conflict(
-                "Another user saved the same NIK or CIF a moment ago. Check the data and retry."
+                _("Another user saved the same NIK or CIF a moment ago. Check the data and retry.")
             ) from error
         return result
 
@@ -84,13 +85,13 @@ def unit_of_work(func):
 def require_officer(actor) -> None:
     """Only account officers collect prospects."""
     if actor.role != Role.OFFICER:
-        raise Forbidden("Only account officers collect prospects.")
+        raise Forbidden(_("Only account officers collect prospects."))
 
 
 def require_officer_owner(actor, prospect: Prospect) -> None:
     """Only the owning officer changes a prospect; others who can see it may only read."""
     if actor.role != Role.OFFICER or prospect.owner_id != actor.id:
-        raise Forbidden("Only the officer who owns this prospect can change it.")
+        raise Forbidden(_("Only the officer who owns this prospect can change it."))
 
 
 def _resolve_references(actor, data: dict, current: Prospect | None = None) -> dict:
@@ -114,7 +115,9 @@ def _resolve_references(actor, data: dict, current: Prospect | None = None) -> d
                 and product.id == current.product_interest_id
             )
             if product is None or not (product.active or kept):
-                errors["product_interest"] = [f"Unknown or inactive product {code!r}."]
+                errors["product_interest"] = [
+                    _("Unknown or inactive product %(code)s.", code=repr(code))
+                ]
             else:
                 values["product_interest_id"] = product.id
     if "referrer_customer" in values:
@@ -124,7 +127,7 @@ def _resolve_references(actor, data: dict, current: Prospect | None = None) -> d
         if customer_id is not None and not kept:
             stmt = visible_to(actor, sa.select(Customer.id).where(Customer.id == customer_id))
             if db.session.scalar(stmt) is None:
-                errors["referrer_customer"] = ["Pick one of your customers as the referrer."]
+                errors["referrer_customer"] = [_("Pick one of your customers as the referrer.")]
     if "campaign_id" in values:
         owner = current.owner if current is not None else actor
         try:
@@ -132,7 +135,7 @@ def _resolve_references(actor, data: dict, current: Prospect | None = None) -> d
         except InvalidInput as error:
             errors.update(error.errors)
     if errors:
-        raise InvalidInput("Some references are not valid.", errors)
+        raise InvalidInput(_("Some references are not valid."), errors)
     return values
 
 
@@ -141,13 +144,13 @@ def _check_referral(values: dict) -> None:
     customer, name = values.get("referrer_customer_id"), values.get("referrer_name")
     if customer and name:
         raise InvalidInput(
-            "Pick a referring customer or type a referrer name, not both.",
-            {"referrer_name": ["Pick a referring customer or type a referrer name, not both."]},
+            _("Pick a referring customer or type a referrer name, not both."),
+            {"referrer_name": [_("Pick a referring customer or type a referrer name, not both.")]},
         )
     if values.get("source") == ProspectSource.REFERRAL and not (customer or name):
         raise InvalidInput(
-            "A referral needs the referring customer or a referrer name.",
-            {"referrer_name": ["A referral needs the referring customer or a referrer name."]},
+            _("A referral needs the referring customer or a referrer name."),
+            {"referrer_name": [_("A referral needs the referring customer or a referrer name.")]},
         )
 
 
@@ -195,13 +198,13 @@ def update_prospect(actor, prospect: Prospect, data: dict) -> Prospect:
     changing = bool(status) and status != prospect.status
     if reason and not (changing and status in CLOSING):
         raise InvalidInput(
-            "A reason is given only when the prospect is rejected or lost.",
-            {"lost_reason": ["Give a reason together with status rejected or lost."]},
+            _("A reason is given only when the prospect is rejected or lost."),
+            {"lost_reason": [_("Give a reason together with status rejected or lost.")]},
         )
     if note and not changing:
         raise InvalidInput(
-            "A note is kept with a status change.",
-            {"lost_note": ["Give the note together with the new status."]},
+            _("A note is kept with a status change."),
+            {"lost_note": [_("Give the note together with the new status.")]},
         )
     _check_referral({**before, **values})
     new_nik = values.get("nik") if values.get("nik") != prospect.nik else None
@@ -219,20 +222,34 @@ def update_prospect(actor, prospect: Prospect, data: dict) -> Prospect:
 def _transition(actor, prospect: Prospect, status: str, reason, note) -> None:
     if status == ProspectStatus.WON:
         raise Conflict(
-            "A prospect is won by converting it into a customer (with its CIF).",
-            {"status": ["Use 'convert to customer' to mark a prospect as won."]},
+            _("A prospect is won by converting it into a customer (with its CIF)."),
+            {"status": [_("Use 'convert to customer' to mark a prospect as won.")]},
         )
     if status not in allowed_transitions(prospect.status):
-        allowed = ", ".join(allowed_transitions(prospect.status)) or "none (the prospect is closed)"
+        allowed = ", ".join(allowed_transitions(prospect.status)) or _(
+            "none (the prospect is closed)"
+        )
         raise Conflict(
-            f"A prospect cannot move from {prospect.status} to {status}.",
-            {"status": [f"From {prospect.status} the next status can be: {allowed}."]},
+            _(
+                "A prospect cannot move from %(old)s to %(new)s.",
+                old=prospect.status,
+                new=status,
+            ),
+            {
+                "status": [
+                    _(
+                        "From %(old)s the next status can be: %(allowed)s.",
+                        old=prospect.status,
+                        allowed=allowed,
+                    )
+                ]
+            },
         )
     closing = status in CLOSING
     if closing and not reason:
         raise InvalidInput(
-            "A reason is required.",
-            {"lost_reason": ["A reason is required when a prospect is rejected or lost."]},
+            _("A reason is required."),
+            {"lost_reason": [_("A reason is required when a prospect is rejected or lost.")]},
         )
     _add_history(prospect, actor, prospect.status, status, reason if closing else None, note)
     prospect.status = status
@@ -258,8 +275,8 @@ def convert(actor, prospect: Prospect, data: dict) -> Customer:
     require_officer_owner(actor, prospect)
     if prospect.status in CLOSED_STATUSES:
         raise Conflict(
-            f"A {prospect.status} prospect cannot be converted.",
-            {"status": ["Only an open prospect can be converted into a customer."]},
+            _("A %(status)s prospect cannot be converted.", status=prospect.status),
+            {"status": [_("Only an open prospect can be converted into a customer.")]},
         )
     owner: User = prospect.owner
     individual = data["customer_type"] == CustomerType.INDIVIDUAL

@@ -1,6 +1,7 @@
 """HTML pages for prospects: list with filters and CSV export, collect, edit, pipeline, convert."""
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import EXCLUDE, ValidationError
 
@@ -116,7 +117,7 @@ def new():
     except REFUSALS as error:
         apply_domain_error(form, error)
         return _render_form(form, error=error, status=error.status_code)
-    flash(f"Prospect {prospect.name} saved.", "success")
+    flash(_("Prospect %(name)s saved.", name=prospect.name), "success")
     return redirect(url_for("prospects.detail", prospect_id=prospect.id))
 
 
@@ -140,7 +141,7 @@ def edit(prospect_id: int):
         if "version" in error.errors:  # keep the entries; the next save is on the current data
             form.version.data = db.session.get(Prospect, prospect.id).version
         return _render_form(form, prospect, error=error, status=error.status_code)
-    flash("Prospect updated.", "success")
+    flash(_("Prospect updated."), "success")
     return redirect(url_for("prospects.detail", prospect_id=prospect.id))
 
 
@@ -198,7 +199,7 @@ def change_status(prospect_id: int):
     except REFUSALS as error:
         apply_domain_error(form, error)
         return _render_detail(prospect, status_form=form, status=error.status_code)
-    flash(f"Status changed to {label(data['status']).lower()}.", "success")
+    flash(_("Status changed to %(status)s.", status=label(data["status"]).lower()), "success")
     return redirect(url_for("prospects.detail", prospect_id=prospect.id))
 
 
@@ -217,5 +218,5 @@ def convert(prospect_id: int):
     except REFUSALS as error:
         apply_domain_error(form, error)
         return _render_detail(prospect, convert_form=form, status=error.status_code)
-    flash(f"{customer.name} is now customer {customer.cif}.", "success")
+    flash(_("%(name)s is now customer %(cif)s.", name=customer.name, cif=customer.cif), "success")
     return redirect(url_for("customers.detail", customer_id=customer.id))

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
+from aoapp.common.i18n import default_locale
 from aoapp.common.schemas import page_schema
 from aoapp.reports import services
 from aoapp.reports.models import ReportKind
@@ -51,11 +52,13 @@ class Reports(MethodView):
     def post(self, data):
         """Generate one report: a customer's, or the portfolio of an officer, a branch or the
         bank (admins; neither officer nor branch given). A period without imported positions
-        answers 422."""
+        answers 422. The workbook is in `lang` (`id` or `en`; default the bank's language,
+        whatever Accept-Language says: only error messages follow it)."""
         me = _me()
+        lang, bank = data["lang"], default_locale()
         if data["kind"] == ReportKind.CUSTOMER:
             report, generated = services.customer_report(
-                me, data["customer_id"], data["period"], force=data["force"]
+                me, data["customer_id"], data["period"], data["force"], lang, bank
             )
         else:
             scope = (
@@ -66,7 +69,14 @@ class Reports(MethodView):
                 else "bank"
             )
             report, generated = services.portfolio_report(
-                me, data["period"], scope, data["officer_id"], data["branch_id"], data["force"]
+                me,
+                data["period"],
+                scope,
+                data["officer_id"],
+                data["branch_id"],
+                data["force"],
+                lang,
+                bank,
             )
         return report, 201 if generated else 200
 

@@ -19,13 +19,17 @@ import click
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from aoapp.auth.models import Branch, Role, User
 from aoapp.common.dates import bank_today
+from aoapp.common.i18n import LOCALES, default_locale
 from aoapp.customers.models import Customer
 from aoapp.errors import DomainError
 from aoapp.extensions import db
 from aoapp.reports import storage
+from aoapp.reports.commentary import period_text
 from aoapp.reports.generation import (
     Summary,
     generate_customer_reports,
@@ -80,7 +84,9 @@ def _lookup(model, column, value, option: str):
         return None
     found = db.session.scalar(sa.select(model).where(column == value))
     if found is None or (model is User and found.role != Role.OFFICER):
-        raise click.BadParameter(f"no {option.strip('-')} {value!r}", param_hint=option)
+        raise click.BadParameter(
+            _("no %(what)s %(value)s", what=option.strip("-"), value=repr(value)), param_hint=option
+        )
     return found
 
 
@@ -93,7 +99,7 @@ def _customer_ids(cifs: tuple[str, ...]) -> list[int] | None:
     missing = [cif for cif in cifs if cif not in found]
     if missing:
         raise click.BadParameter(
-            f"no customer with CIF {', '.join(missing)}", param_hint="--customer"
+            _("no customer with CIF %(cifs)s", cifs=", ".join(missing)), param_hint="--customer"
         )
     return list(found.values())
 
@@ -123,15 +129,19 @@ def _init_worker(config: dict) -> None:
     _worker_app.app_context().push()
 
 
-def _run_chunk(customer_ids: list[int], period_code: str, force: bool) -> Summary:
+def _run_chunk(
+    customer_ids: list[int], period_code: str, force: bool, lang: str | None = None
+) -> Summary:
     """A worker's share: the reports of these customers (skipping done ones unless force)."""
     try:
-        return generate_customer_reports(None, period_code, customer_ids=customer_ids, force=force)
+        return generate_customer_reports(
+            None, period_code, customer_ids=customer_ids, force=force, lang=lang
+        )
     finally:
         db.session.remove()
 
 
-def _parallel(plan, jobs: int, force: bool, bar: _Bar) -> Summary:
+def _parallel(plan, jobs: int, force: bool, bar: _Bar, lang: str | None = None) -> Summary:
     """Split the customers to do into chunks for `jobs` spawned processes; progress per chunk."""
     summary = Summary("customer", plan.period, plan.as_of, selected=len(plan.ids))
     summary.skipped = len(plan.ids) - len(plan.todo)
@@ -145,7 +155,7 @@ def _parallel(plan, jobs: int, force: bool, bar: _Bar) -> Summary:
         jobs, mp_context=context, initializer=_init_worker, initargs=(config,)
     ) as pool:
         futures = {
-            pool.submit(_run_chunk, chunk, plan.period.code, force): chunk for chunk in chunks
+            pool.submit(_run_chunk, chunk, plan.period.code, force, lang): chunk for chunk in chunks
         }
         try:
             for future in as_completed(futures):
@@ -164,9 +174,13 @@ def _parallel(plan, jobs: int, force: bool, bar: _Bar) -> Summary:
 def _echo_summary(summary: Summary) -> None:
     click.echo(summary.line())
     for failure in summary.failed[:SHOWN_FAILURES]:
-        click.echo(f"  failed {failure.key}: {failure.reason}", err=True)
+        click.echo(
+            "  " + _("failed %(key)s: %(reason)s", key=failure.key, reason=failure.reason),
+            err=True,
+        )
     if len(summary.failed) > SHOWN_FAILURES:
-        click.echo(f"  … and {len(summary.failed) - SHOWN_FAILURES} more failures.", err=True)
+        more = len(summary.failed) - SHOWN_FAILURES
+        click.echo("  " + _("… and %(num)s more failures.", num=more), err=True)
 
 
 @reports_cli.command("generate")
@@ -186,40 +200,63 @@ def _echo_summary(summary: Summary) -> None:
 @click.option(
     "--queue", "use_queue", is_flag=True, help="Enqueue customer reports on RQ (REDIS_URL) instead."
 )
-def generate(period, branch_code, username, cifs, kind, force, jobs, use_queue) -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(LOCALES),
+    help="Language of the workbooks: id or en. Default: the bank's (DEFAULT_LOCALE); reports "
+    "already made in another language are then kept, while --lang remakes them.",
+)
+def generate(period, branch_code, username, cifs, kind, force, jobs, use_queue, lang) -> None:
     """Generate the period's customer and portfolio reports (done ones are skipped)."""
+    with force_locale(lang or default_locale()):
+        _generate(period, branch_code, username, cifs, kind, force, jobs, use_queue, lang)
+
+
+def _generate(period, branch_code, username, cifs, kind, force, jobs, use_queue, lang) -> None:
     period = _period(period)
     branch = _lookup(Branch, Branch.code, branch_code, "--branch")
     officer = _lookup(User, User.username, username, "--officer")
     customer_ids = _customer_ids(cifs)
     if cifs and kind == "portfolio":
-        raise click.BadParameter("--customer makes customer reports only", param_hint="--kind")
+        raise click.BadParameter(_("--customer makes customer reports only"), param_hint="--kind")
     kinds = [kind] if kind else ["customer"] if cifs else ["customer", "portfolio"]
     branch_id, officer_id = getattr(branch, "id", None), getattr(officer, "id", None)
     removed = storage.clean_orphans()
     if removed:
-        click.echo(f"Removed {removed} temporary file(s) left by an interrupted run.", err=True)
+        click.echo(
+            _("Removed %(num)s temporary file(s) left by an interrupted run.", num=removed),
+            err=True,
+        )
     failed = 0
     try:
         require_as_of(period)
         if "customer" in kinds:
-            plan = plan_customer_reports(None, period, customer_ids, officer_id, branch_id, force)
+            plan = plan_customer_reports(
+                None, period, customer_ids, officer_id, branch_id, force, lang
+            )
             if use_queue:
                 from aoapp.reports.queue import enqueue_customer_reports
 
-                count = enqueue_customer_reports(plan.period, plan.todo, force)
+                count = enqueue_customer_reports(plan.period, plan.todo, force, lang)
                 click.echo(
-                    f"Enqueued {count} customer report job(s) for {period.label} "
-                    f"({len(plan.ids) - len(plan.todo)} already generated)."
+                    _(
+                        "Enqueued %(num)s customer report job(s) for %(period)s "
+                        "(%(done)s already generated).",
+                        num=count,
+                        period=period_text(period),
+                        done=len(plan.ids) - len(plan.todo),
+                    )
                 )
             else:
-                summary = _customers(plan, jobs, force)
+                summary = _customers(plan, jobs, force, lang)
                 _echo_summary(summary)
                 failed += len(summary.failed)
         if "portfolio" in kinds:
-            bar = _Bar("Portfolio reports")
+            bar = _Bar(_("Portfolio reports"))
             try:
-                summary = generate_portfolio_reports(period, officer_id, branch_id, force, bar)
+                summary = generate_portfolio_reports(
+                    period, officer_id, branch_id, force, bar, lang
+                )
             finally:
                 bar.close()
             _echo_summary(summary)
@@ -231,17 +268,19 @@ def generate(period, branch_code, username, cifs, kind, force, jobs, use_queue) 
         click.get_current_context().exit(1)
 
 
-def _customers(plan, jobs: int, force: bool) -> Summary:
+def _customers(plan, jobs: int, force: bool, lang: str | None = None) -> Summary:
     started = time.perf_counter()
-    bar = _Bar("Customer reports")
+    bar = _Bar(_("Customer reports"))
     try:
         if jobs > 1 and len(plan.todo) > 40:
             try:
-                summary = _parallel(plan, jobs, force, bar)
+                summary = _parallel(plan, jobs, force, bar, lang)
             except BrokenProcessPool:
                 raise click.ClickException(
-                    "A worker process died (out of memory, or killed). The reports written so "
-                    "far are kept: run the same command again to resume."
+                    _(
+                        "A worker process died (out of memory, or killed). The reports written so "
+                        "far are kept: run the same command again to resume."
+                    )
                 ) from None
         else:
             summary = run_plan(None, plan, bar)
@@ -269,9 +308,17 @@ def list_reports(period, kind, limit) -> None:
     for report in db.session.scalars(stmt.order_by(Report.path).limit(limit)):
         click.echo(f"{report.path}\t{report.size}\t{report.generated_at:%Y-%m-%d %H:%M}")
     for report_kind, count, size in counts:
-        click.echo(f"{report_kind}: {count} report(s), {size / 1_048_576:.1f} MB", err=True)
+        click.echo(
+            _(
+                "%(kind)s: %(num)s report(s), %(size)s MB",
+                kind=report_kind,
+                num=count,
+                size=f"{size / 1_048_576:.1f}",
+            ),
+            err=True,
+        )
     if not counts:
-        click.echo(f"No reports for {period.label}.", err=True)
+        click.echo(_("No reports for %(period)s.", period=period_text(period)), err=True)
 
 
 def register(app: Flask) -> None:

@@ -2,10 +2,16 @@
 
 Every sentence is derived from `CustomerReportData` alone (no database), e.g. "Kol worsened
 from 1 to 2 (Special mention). 2 of 3 promises to pay kept, 1 broken. 1 complaint still open."
+Sentences are whole messages with placeholders, in the workbook's language (the current locale,
+forced by generation); the English workbook keeps its historical formats (`31 Oct 2026`,
+`Rp 1.234.567`, `61.75 %`), the Indonesian one Babel's (`31 Okt 2026`, `Rp 1.234.567`, `61,75%`).
 """
 
-from aoapp.common.money import format_idr
-from aoapp.followups.promises import long_date
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from aoapp.common.i18n import format_date, format_money, format_ratio, locale_code
+from aoapp.common.templating import humanise
 
 
 def plural(count: int, word: str, words: str | None = None) -> str:
@@ -13,46 +19,102 @@ def plural(count: int, word: str, words: str | None = None) -> str:
     return f"{count} {word if count == 1 else words or word + 's'}"
 
 
+def english() -> bool:
+    """Whether the workbook being built is in English."""
+    return locale_code() == "en"
+
+
+def tr(text) -> str:
+    """A text in the current language: a lazy message made a string, an English one translated
+    (when the catalogue has it)."""
+    if text is None:
+        return ""
+    if not isinstance(text, str):
+        return str(text)
+    return _(text) if text else ""
+
+
+def label(code: str | None) -> str:
+    """An enumeration code's label in the current language: `social_media` → `Social media`."""
+    return tr(humanise(code)) if code else ""
+
+
 def words(code: str | None) -> str:
-    """A stored code as words: `promised_to_pay` → `promised to pay`."""
-    return (code or "").replace("_", " ")
+    """A stored code as words in the current language: `promised_to_pay` → `promised to pay`."""
+    text = label(code)
+    if len(text) > 1 and text[1:2].islower() and not any(ch.isupper() for ch in text[1:]):
+        return text[0].lower() + text[1:]
+    return text
+
+
+def day_text(day) -> str:
+    """A date for people: `Oct 31, 2026` (en), `31 Okt 2026` (id)."""
+    return format_date(day) if day is not None else ""
+
+
+def money_text(value, with_cents: bool = False) -> str:
+    """An amount for people: `IDR 1,234,567` (en), `Rp 1.234.567` (id)."""
+    return format_money(value, with_cents=with_cents)
 
 
 def percent(value) -> str:
-    """A ratio as a percentage for people: 0.6175 → `61.75 %`."""
-    return f"{value * 100:.2f} %"
+    """A ratio as a percentage for people: 0.6175 → `61.75%` (en), `61,75%` (id)."""
+    return format_ratio(value)
+
+
+def period_text(period) -> str:
+    """A period for people: `October 2026` (en), `Oktober 2026` (id)."""
+    if english():
+        return period.label
+    from babel.dates import format_date as babel_date
+
+    if period.kind == "month":
+        return babel_date(period.start, "MMMM y", locale=locale_code())
+    if period.kind == "quarter":
+        return period.label
+    return f"{day_text(period.start)} – {day_text(period.end)}"
 
 
 def _kol(data) -> str:
     kol, start = data.debtor.kol, data.kol_start
     if kol is None:
         return (
-            "No position listed in this period."
+            _("No position listed in this period.")
             if data.facilities
-            else "No credit facilities in this period."
+            else _("No credit facilities in this period.")
         )
     name = data.kol_names.get(kol, "")
     if start is None:
-        sentence = f"First listed at Kol {kol} ({name})."
+        sentence = _("First listed at Kol %(kol)s (%(name)s).", kol=kol, name=name)
     elif kol > start:
-        sentence = f"Kol worsened from {start} to {kol} ({name})."
+        sentence = _(
+            "Kol worsened from %(start)s to %(kol)s (%(name)s).", start=start, kol=kol, name=name
+        )
     elif kol < start:
-        sentence = f"Kol improved from {start} to {kol} ({name})."
+        sentence = _(
+            "Kol improved from %(start)s to %(kol)s (%(name)s).", start=start, kol=kol, name=name
+        )
     else:
-        sentence = f"Kol unchanged at {kol} ({name})."
+        sentence = _("Kol unchanged at %(kol)s (%(name)s).", kol=kol, name=name)
     if data.npl:
-        sentence += " The debtor is non-performing (NPL)."
+        sentence += " " + _("The debtor is non-performing (NPL).")
     if data.debtor.max_dpd:
-        sentence += f" {plural(data.debtor.max_dpd, 'day')} past due at the latest listing."
+        sentence += " " + ngettext(
+            "%(num)d day past due at the latest listing.",
+            "%(num)d days past due at the latest listing.",
+            data.debtor.max_dpd,
+        )
     return sentence
 
 
 def _exposure(data) -> str:
     if not data.total_plafond:
         return ""
-    return (
-        f"Outstanding {format_idr(data.total_outstanding)} of "
-        f"{format_idr(data.total_plafond)} plafond ({percent(data.utilisation)} used)."
+    return _(
+        "Outstanding %(outstanding)s of %(plafond)s plafond (%(used)s used).",
+        outstanding=money_text(data.total_outstanding),
+        plafond=money_text(data.total_plafond),
+        used=percent(data.utilisation),
     )
 
 
@@ -61,21 +123,31 @@ def _promises(data) -> str:
     total = sum(counts.values())
     if not total:
         return ""
-    extra = [f"{counts[s]} {s}" for s in ("broken", "pending") if counts[s]]
-    tail = (", " + ", ".join(extra)) if extra else ""
-    return f"{counts['kept']} of {plural(total, 'promise')} to pay kept{tail}."
+    parts = [
+        ngettext(
+            "%(kept)s of %(num)d promise to pay kept",
+            "%(kept)s of %(num)d promises to pay kept",
+            total,
+            kept=counts["kept"],
+        )
+    ]
+    if counts["broken"]:
+        parts.append(_("%(num)s broken", num=counts["broken"]))
+    if counts["pending"]:
+        parts.append(_("%(num)s pending", num=counts["pending"]))
+    return ", ".join(parts) + "."
 
 
 def _followups(data) -> str:
     counts = data.followup_counts
     if not any(counts.values()):
-        return "No follow-ups in this period."
-    sentence = f"{plural(counts['done'], 'follow-up')} done"
+        return _("No follow-ups in this period.")
+    parts = [ngettext("%(num)d follow-up done", "%(num)d follow-ups done", counts["done"])]
     if counts["missed"]:
-        sentence += f", {counts['missed']} missed"
+        parts.append(_("%(num)s missed", num=counts["missed"]))
     if counts["planned"]:
-        sentence += f", {counts['planned']} still planned"
-    return sentence + "."
+        parts.append(_("%(num)s still planned", num=counts["planned"]))
+    return ", ".join(parts) + "."
 
 
 def _introductions(data) -> str:
@@ -84,30 +156,41 @@ def _introductions(data) -> str:
     if not total:
         return ""
     detail = ", ".join(f"{n} {words(outcome)}" for outcome, n in outcomes.items())
-    return f"{plural(total, 'product introduction')} ({detail})."
+    return ngettext(
+        "%(num)d product introduction (%(detail)s).",
+        "%(num)d product introductions (%(detail)s).",
+        total,
+        detail=detail,
+    )
 
 
 def _complaints(data) -> str:
     still_open, resolved = data.complaints_open, data.complaints_resolved
     if still_open:
-        return f"{plural(still_open, 'complaint')} still open."
+        return ngettext(
+            "%(num)d complaint still open.", "%(num)d complaints still open.", still_open
+        )
     if resolved:
-        return f"No complaint open ({resolved} resolved in the period)."
+        return _("No complaint open (%(num)s resolved in the period).", num=resolved)
     return ""
 
 
 def _visit(data) -> str:
     visit = data.latest_visit
     if visit is None:
-        return "No monitoring visit on record."
-    return f"Latest monitoring visit rated {visit.risk_rating} on {long_date(visit.visit_date)}."
+        return _("No monitoring visit on record.")
+    return _(
+        "Latest monitoring visit rated %(rating)s on %(day)s.",
+        rating=words(visit.risk_rating),
+        day=day_text(visit.visit_date),
+    )
 
 
 def _watchlist(data) -> str:
-    labels = list(dict.fromkeys(entry.label for entry in data.watchlist))
+    labels = list(dict.fromkeys(tr(entry.label) for entry in data.watchlist))
     if not labels:
         return ""
-    return f"On the watchlist: {', '.join(labels)}."
+    return _("On the watchlist: %(signals)s.", signals=", ".join(labels))
 
 
 def commentary(data) -> str:

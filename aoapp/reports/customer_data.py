@@ -19,7 +19,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from aoapp.credit.collectibility import is_npl, load_bands
+from flask_babel import gettext as _
+
+from aoapp.common.i18n import locale_code
+from aoapp.credit.collectibility import is_npl, kol_name, load_bands
 from aoapp.credit.figures import ratio
 from aoapp.credit.signals import SignalContext
 from aoapp.errors import InvalidInput
@@ -243,15 +246,19 @@ def load_customer_reports(
     """
     if as_of is None:
         raise InvalidInput(
-            f"There are no positions in {period.label}: import its listing first.",
-            {"period": ["No positions in this period."]},
+            _(
+                "There are no positions in %(period)s: import its listing first.",
+                period=period.label,
+            ),
+            {"period": [_("No positions in this period.")]},
         )
     ids = sorted(set(customer_ids))
     bands = load_bands()
     next_as_of = q.next_listing(as_of)
     context = {
         "bands": bands,
-        "kol_names": {band.kol: band.name_en for band in bands},
+        # Kol names in the workbook's language (generation forces the locale).
+        "kol_names": {band.kol: kol_name(band.kol, bands, locale_code()) for band in bands},
         "next_as_of": next_as_of,
         # The watchlist's reference day (its `scope` plays no part in it).
         "judged_on": SignalContext(None, as_of, next_as_of).reference,

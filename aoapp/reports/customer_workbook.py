@@ -9,8 +9,11 @@ Monitoring (visits in the period). Storage and the writer are someone else's bus
 import re
 import unicodedata
 
-from aoapp.followups.promises import long_date
-from aoapp.reports.commentary import words
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from aoapp.common.i18n import locale_code
+from aoapp.reports.commentary import day_text, period_text, words
 from aoapp.reports.customer_summary import summary_facts
 from aoapp.reports.sheets import (
     BOOL,
@@ -26,46 +29,50 @@ from aoapp.reports.sheets import (
 
 SHEETS = ("Summary", "Facilities", "History", "Interactions", "Monitoring")
 SLUG_LENGTH = 40
-KIND_WORDS = {"introduction": "Introduction", "follow_up": "Follow-up", "complaint": "Complaint"}
+KIND_WORDS = {
+    "introduction": _l("Introduction"),
+    "follow_up": _l("Follow-up"),
+    "complaint": _l("Complaint"),
+}
 
 FACILITY_COLUMNS = (
-    Column("account_no", "Account no"),
-    Column("product", "Product"),
-    Column("plafond", "Plafond", MONEY),
-    Column("outstanding", "Outstanding", MONEY),
-    Column("interest_rate", "Interest rate", RATE),
-    Column("start_date", "Start date", DATE),
-    Column("maturity_date", "Maturity date", DATE),
-    Column("dpd", "DPD", INT),
-    Column("collectibility", "Collectibility (Kol)", INT),
-    Column("restructured", "Restructured", BOOL),
-    Column("status", "Status"),
-    Column("position_date", "Position date", DATE),
+    Column("account_no", _l("Account no")),
+    Column("product", _l("Product")),
+    Column("plafond", _l("Plafond"), MONEY),
+    Column("outstanding", _l("Outstanding"), MONEY),
+    Column("interest_rate", _l("Interest rate"), RATE),
+    Column("start_date", _l("Start date"), DATE),
+    Column("maturity_date", _l("Maturity date"), DATE),
+    Column("dpd", _l("DPD"), INT),
+    Column("collectibility", _l("Collectibility (Kol)"), INT),
+    Column("restructured", _l("Restructured"), BOOL),
+    Column("status", _l("Status")),
+    Column("position_date", _l("Position date"), DATE),
 )
 INTERACTION_COLUMNS = (
-    Column("date", "Date", DATE),
-    Column("type", "Type"),
-    Column("channel", "Channel / place"),
-    Column("subject", "Product / purpose"),
-    Column("facility", "Facility"),
-    Column("outcome", "Outcome / status"),
-    Column("ptp_amount", "PTP amount", MONEY),
-    Column("ptp_date", "PTP date", DATE),
-    Column("ptp_state", "PTP state"),
-    Column("officer", "Officer"),
-    Column("notes", "Notes", width=60),
+    Column("date", _l("Date"), DATE),
+    Column("type", _l("Type")),
+    Column("channel", _l("Channel / place")),
+    Column("subject", _l("Product / purpose")),
+    Column("facility", _l("Facility")),
+    Column("outcome", _l("Outcome / status")),
+    Column("ptp_amount", _l("PTP amount"), MONEY),
+    Column("ptp_date", _l("PTP date"), DATE),
+    Column("ptp_state", _l("PTP state")),
+    Column("officer", _l("Officer")),
+    Column("notes", _l("Notes"), width=60),
 )
 VISIT_COLUMNS = (
-    Column("visit_date", "Visit date", DATE),
-    Column("officer", "Officer"),
-    Column("facility", "Facility"),
-    Column("risk_rating", "Risk rating"),
-    Column("business_condition", "Business condition", width=40),
-    Column("collateral_condition", "Collateral condition", width=40),
-    Column("collateral_value", "Collateral value", MONEY),
-    Column("findings", "Findings", width=50),
-    Column("recommendations", "Recommendations", width=50),
-    Column("next_visit_date", "Next visit", DATE),
+    Column("visit_date", _l("Visit date"), DATE),
+    Column("officer", _l("Officer")),
+    Column("facility", _l("Facility")),
+    Column("risk_rating", _l("Risk rating")),
+    Column("business_condition", _l("Business condition"), width=40),
+    Column("collateral_condition", _l("Collateral condition"), width=40),
+    Column("collateral_value", _l("Collateral value"), MONEY),
+    Column("findings", _l("Findings"), width=50),
+    Column("recommendations", _l("Recommendations"), width=50),
+    Column("next_visit_date", _l("Next visit"), DATE),
 )
 
 
@@ -86,9 +93,13 @@ def customer_filename(data) -> str:
 
 
 def _subtitle(data, bank_name: str) -> str:
-    return (
-        f"{bank_name} · {data.branch_code} {data.branch_name} · {data.period.label} "
-        f"({data.period.code}) · as of {long_date(data.as_of)}"
+    return _(
+        "%(bank)s · %(branch)s · %(period)s (%(code)s) · as of %(day)s",
+        bank=bank_name,
+        branch=f"{data.branch_code} {data.branch_name}",
+        period=period_text(data.period),
+        code=data.period.code,
+        day=day_text(data.as_of),
     )
 
 
@@ -99,7 +110,7 @@ def _title(data, bank_name: str, what: str) -> list[str]:
 def _summary(data, bank_name: str) -> Sheet:
     return Sheet(
         name="Summary",
-        title=_title(data, bank_name, "Customer report"),
+        title=_title(data, bank_name, _("Customer report")),
         facts=summary_facts(data, bank_name),
     )
 
@@ -117,33 +128,35 @@ def _facilities(data, bank_name: str) -> Sheet:
             f.dpd,
             f.collectibility,
             f.restructured,
-            f"closed {long_date(f.closed_on)}" if f.closed and f.closed_on else f.status,
+            _("closed %(day)s", day=day_text(f.closed_on))
+            if f.closed and f.closed_on
+            else words(f.status),
             f.position_date,
         )
         for f in data.facilities
     ]
     return Sheet(
         name="Facilities",
-        title=_title(data, bank_name, "Facilities"),
+        title=_title(data, bank_name, _("Facilities")),
         columns=FACILITY_COLUMNS,
         rows=rows,
         totals=("plafond", "outstanding"),
-        empty_message="No facilities in this period.",
+        empty_message=_("No facilities in this period."),
     )
 
 
 def _history(data, bank_name: str) -> Sheet:
     columns = [
-        Column("month_end", "Month end", DATE),
-        Column("total_outstanding", "Total outstanding", MONEY),
-        Column("max_dpd", "Max DPD", INT),
-        Column("debtor_kol", "Debtor Kol", INT),
+        Column("month_end", _("Month end"), DATE),
+        Column("total_outstanding", _("Total outstanding"), MONEY),
+        Column("max_dpd", _("Max DPD"), INT),
+        Column("debtor_kol", _("Debtor Kol"), INT),
     ]
     for index, (_facility_id, account_no) in enumerate(data.history_accounts):
         columns += [
-            Column(f"outstanding_{index}", f"{account_no} outstanding", MONEY),
-            Column(f"dpd_{index}", f"{account_no} DPD", INT),
-            Column(f"kol_{index}", f"{account_no} Kol", INT),
+            Column(f"outstanding_{index}", _("%(account)s outstanding", account=account_no), MONEY),
+            Column(f"dpd_{index}", _("%(account)s DPD", account=account_no), INT),
+            Column(f"kol_{index}", _("%(account)s Kol", account=account_no), INT),
         ]
     rows = []
     for month in data.history if data.history_accounts else ():
@@ -156,26 +169,26 @@ def _history(data, bank_name: str) -> Sheet:
     charts = [
         Chart(
             "line",
-            "Outstanding",
+            _("Outstanding"),
             "month_end",
             ["total_outstanding", *(f"outstanding_{i}" for i in range(count))],
             "Rp",
         ),
         Chart(
             "line",
-            "Days past due",
+            _("Days past due"),
             "month_end",
             ["max_dpd", *(f"dpd_{i}" for i in range(count))],
-            "Days",
+            _("Days"),
         ),
     ]
     return Sheet(
         name="History",
-        title=_title(data, bank_name, "Month-end history"),
+        title=_title(data, bank_name, _("Month-end history")),
         columns=columns,
         rows=rows,
         charts=charts,
-        empty_message=f"No positions in the 12 months up to {long_date(data.as_of)}.",
+        empty_message=_("No positions in the 12 months up to %(day)s.", day=day_text(data.as_of)),
     )
 
 
@@ -189,14 +202,14 @@ def _interactions(data, bank_name: str) -> Sheet:
     rows = [
         (
             i.day,
-            KIND_WORDS[i.kind],
+            str(KIND_WORDS[i.kind]),
             words(i.channel),
             words(i.subject) if i.kind != "introduction" else i.subject,
             i.account_no,
             _outcome(i),
             i.ptp_amount,
             i.ptp_date,
-            i.ptp_state,
+            words(i.ptp_state) if i.ptp_state else i.ptp_state,
             i.officer,
             i.notes,
         )
@@ -204,10 +217,10 @@ def _interactions(data, bank_name: str) -> Sheet:
     ]
     return Sheet(
         name="Interactions",
-        title=_title(data, bank_name, "Introductions, follow-ups and complaints"),
+        title=_title(data, bank_name, _("Introductions, follow-ups and complaints")),
         columns=INTERACTION_COLUMNS,
         rows=rows,
-        empty_message="No introductions, follow-ups or complaints in this period.",
+        empty_message=_("No introductions, follow-ups or complaints in this period."),
     )
 
 
@@ -217,7 +230,7 @@ def _monitoring(data, bank_name: str) -> Sheet:
             v.visit_date,
             v.officer,
             v.account_no,
-            v.risk_rating,
+            words(v.risk_rating) if v.risk_rating else v.risk_rating,
             v.business_condition,
             v.collateral_condition,
             v.collateral_value,
@@ -229,10 +242,10 @@ def _monitoring(data, bank_name: str) -> Sheet:
     ]
     return Sheet(
         name="Monitoring",
-        title=_title(data, bank_name, "Monitoring visits"),
+        title=_title(data, bank_name, _("Monitoring visits")),
         columns=VISIT_COLUMNS,
         rows=rows,
-        empty_message="No monitoring visits in this period.",
+        empty_message=_("No monitoring visits in this period."),
     )
 
 
@@ -246,6 +259,7 @@ def customer_workbook(data, bank_name: str) -> Workbook:
             _interactions(data, bank_name),
             _monitoring(data, bank_name),
         ],
-        title=f"{data.name} ({data.cif}) – {data.period.label}",
+        title=f"{data.name} ({data.cif}) – {period_text(data.period)}",
         author=bank_name,
+        lang=locale_code(),
     )

@@ -1,24 +1,30 @@
 """Report forms: rendering and CSRF only; the schemas hold the rules."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 
 from aoapp.common.forms import choices
+from aoapp.common.i18n import LANGUAGE_NAMES
 from aoapp.customers.forms import Marked
 
 
 class GenerateForm(FlaskForm):
-    """Generate reports of a period (field names equal GenerateFormSchema's)."""
+    """Generate reports of a period (field names equal GenerateFormSchema's). The workbooks'
+    language defaults to the user's (the view sets it)."""
 
-    period = StringField("Period", validators=[Marked()])
+    period = StringField(_l("Period"), validators=[Marked()])
     kind = SelectField(
-        "Kind",
-        choices=choices([("customer", "Customer reports"), ("portfolio", "Portfolio report")]),
+        _l("Kind"),
+        choices=choices(
+            [("customer", _l("Customer reports")), ("portfolio", _l("Portfolio report"))]
+        ),
         validators=[Marked()],
     )
-    officer_id = SelectField("Officer")
-    branch_id = SelectField("Branch")
-    force = BooleanField("Regenerate reports already made")
+    officer_id = SelectField(_l("Officer"))
+    branch_id = SelectField(_l("Branch"))
+    lang = SelectField(_l("Language"), choices=choices(list(LANGUAGE_NAMES.items())))
+    force = BooleanField(_l("Regenerate reports already made"))
 
 
 class PlainForm(FlaskForm):

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from aoapp.auth.models import Branch, Role, User
 from aoapp.auth.scoping import get_visible, visible_to
@@ -30,6 +32,7 @@ from aoapp.reports.recording import (  # noqa: F401  (part of this module's publ
     bank_name,
     intact_reports,
     recorded_reports,
+    report_lang,
     require_as_of,
     save_report,
 )
@@ -53,7 +56,7 @@ def check_filters(actor, officer_id: int | None, branch_id: int | None) -> None:
             get_visible(actor, User, officer_id) if actor else db.session.get(User, officer_id)
         )
         if officer is None or officer.role != Role.OFFICER:
-            raise NotFound("No such officer.")
+            raise NotFound(_("No such officer."))
     if branch_id is not None:
         branch = db.session.get(Branch, branch_id) if isinstance(branch_id, int) else None
         reachable = actor is None or actor.role == Role.ADMIN
@@ -62,7 +65,7 @@ def check_filters(actor, officer_id: int | None, branch_id: int | None) -> None:
         elif actor is not None and actor.role == Role.OFFICER:
             reachable = branch_id == actor.branch_id
         if branch is None or not reachable:
-            raise NotFound("No such branch.")
+            raise NotFound(_("No such branch."))
 
 
 def select_customer_ids(
@@ -100,7 +103,8 @@ def customer_path(data, period: Period) -> str:
 
 
 def write_customer_report(data, period: Period, as_of: date, actor, existing) -> int:
-    """Build, write and record one customer's workbook; returns the report id."""
+    """Build, write and record one customer's workbook in the current language (forced by
+    `run_plan`); returns the report id."""
     from aoapp.reports.customer_workbook import customer_workbook
     from aoapp.reports.writers import XlsxWriterWriter
 
@@ -132,20 +136,33 @@ class Plan:
     ids: list[int]
     todo: list[int]
     recorded: dict  # {scope_key: (id, path)} of rows already there (to update, not insert)
+    lang: str = "en"  # the language the workbooks are written in
 
 
 def plan_customer_reports(
-    actor, period, customer_ids=None, officer_id=None, branch_id=None, force=False
+    actor,
+    period,
+    customer_ids=None,
+    officer_id=None,
+    branch_id=None,
+    force=False,
+    lang=None,
+    default_lang=None,
 ) -> Plan:
-    """Which customers' reports of the period a run must write (refuses a period without data)."""
+    """Which customers' reports of the period a run must write (refuses a period without data).
+
+    Workbooks are written in `lang`, default the current language. Asked for a language, a
+    report recorded in another one is to do; without, a report there is kept whatever its language.
+    """
     period = as_period(period)
     as_of = require_as_of(period)
     ids = select_customer_ids(actor, customer_ids, officer_id, branch_id)
     keys = [customer_key(cid) for cid in ids] if customer_ids is not None else None
     kind = ReportKind.CUSTOMER.value
-    done = {} if force else intact_reports(kind, period, keys)
+    done = {} if force else intact_reports(kind, period, keys, lang)
     todo = [cid for cid in ids if customer_key(cid) not in done]
-    return Plan(period, as_of, ids, todo, recorded_reports(kind, period, keys))
+    recorded = recorded_reports(kind, period, keys)
+    return Plan(period, as_of, ids, todo, recorded, report_lang(lang, default_lang))
 
 
 def generate_customer_reports(
@@ -157,22 +174,34 @@ def generate_customer_reports(
     force: bool = False,
     progress: Progress | None = None,
     batch_size: int = BATCH_SIZE,
+    lang: str | None = None,
+    default_lang: str | None = None,
 ) -> Summary:
     """Generate the period's reports of the customers in scope; done ones are skipped unless force.
 
     `actor` None is the system (CLI, scheduler, job queue): every customer. A storage failure
     (disk full) stops the run with a ReportStorageError; a customer whose workbook cannot be
-    built is counted as failed with its reason and the run goes on.
+    built is counted as failed with its reason and the run goes on. Workbooks are in `lang`
+    (`id` or `en`; else `default_lang`, else the current language: the user's on a page, else
+    the bank's); asked for a language, a report there in another one is made again.
     """
     started = time.perf_counter()
-    plan = plan_customer_reports(actor, period, customer_ids, officer_id, branch_id, force)
+    plan = plan_customer_reports(
+        actor, period, customer_ids, officer_id, branch_id, force, lang, default_lang
+    )
     summary = run_plan(actor, plan, progress, batch_size)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
 def run_plan(actor, plan: Plan, progress: Progress | None = None, batch_size=BATCH_SIZE):
-    """Write the planned customers' reports, batch by batch; returns the summary."""
+    """Write the planned customers' reports in the plan's language, batch by batch; returns the
+    summary."""
+    with force_locale(plan.lang):
+        return _run_plan(actor, plan, progress, batch_size)
+
+
+def _run_plan(actor, plan: Plan, progress: Progress | None, batch_size: int):
     from aoapp.reports.customer_data import load_customer_reports
 
     started = time.perf_counter()
@@ -209,15 +238,36 @@ def run_plan(actor, plan: Plan, progress: Progress | None = None, batch_size=BAT
     return summary
 
 
-def customer_report(actor, customer_id, period: Period | str, force: bool = False):
-    """(report, generated) for one customer the actor may see: made when missing or forced."""
+def customer_report(
+    actor,
+    customer_id,
+    period: Period | str,
+    force: bool = False,
+    lang: str | None = None,
+    default_lang: str | None = None,
+):
+    """(report, generated) for one customer the actor may see: made when missing or forced.
+
+    Without `lang`, a report already there is kept in whatever language it was written in (on
+    demand, in the current language when missing)."""
     customer = get_visible(actor, Customer, customer_id)
     period = as_period(period)
-    summary = generate_customer_reports(actor, period, customer_ids=[customer.id], force=force)
+    summary = generate_customer_reports(
+        actor,
+        period,
+        customer_ids=[customer.id],
+        force=force,
+        lang=lang,
+        default_lang=default_lang,
+    )
     if summary.failed:
         raise InvalidInput(
-            f"The report of {customer.name} for {period.label} could not be generated: "
-            f"{summary.failed[0].reason}"
+            _(
+                "The report of %(customer)s for %(period)s could not be generated: %(reason)s",
+                customer=customer.name,
+                period=period.label,
+                reason=summary.failed[0].reason,
+            )
         )
     report = db.session.scalar(
         sa.select(Report).where(
@@ -237,26 +287,31 @@ def ensure_customer_report(actor, customer_id, period: Period | str) -> Report:
 _job_app = None
 
 
-def generate_customer_report_job(customer_id: int, period_code: str, force: bool = False):
-    """One customer's report as a standalone job (a queue worker): returns the report id.
+def generate_customer_report_job(
+    customer_id: int, period_code: str, force: bool = False, lang: str | None = None
+):
+    """One customer's report as a standalone job (a queue worker), in `lang` (default the
+    bank's): returns the report id.
 
     Runs in the current app context, or makes the app once per process when there is none.
     """
     from flask import has_app_context
 
     if has_app_context():
-        return _job(customer_id, period_code, force)
+        return _job(customer_id, period_code, force, lang)
     global _job_app
     if _job_app is None:
         from aoapp import create_app
 
         _job_app = create_app()
     with _job_app.app_context():
-        return _job(customer_id, period_code, force)
+        return _job(customer_id, period_code, force, lang)
 
 
-def _job(customer_id: int, period_code: str, force: bool):
-    summary = generate_customer_reports(None, period_code, customer_ids=[customer_id], force=force)
+def _job(customer_id: int, period_code: str, force: bool, lang: str | None = None):
+    summary = generate_customer_reports(
+        None, period_code, customer_ids=[customer_id], force=force, lang=lang
+    )
     if summary.failed:
         raise RuntimeError(f"customer {customer_id}: {summary.failed[0].reason}")
     if not summary.selected:

@@ -9,6 +9,7 @@ from zipfile import ZIP_STORED
 
 import sqlalchemy as sa
 import zipstream
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from aoapp.audit import services as audit
@@ -112,7 +113,7 @@ def branch_choices(actor) -> list[Branch]:
 def listing_months(limit: int = 12) -> list[Period]:
     """Months that have a loan listing, newest first (a few index lookups, not a table scan)."""
     months, bound = [], None
-    for _ in range(limit):
+    for _step in range(limit):
         stmt = sa.select(sa.func.max(Position.as_of))
         if bound is not None:
             stmt = stmt.where(Position.as_of < bound)
@@ -153,7 +154,9 @@ def _download_entry(report: Report) -> dict:
 def download(actor, report: Report) -> str:
     """Audit the download of one report and return its file's absolute path."""
     if not storage.is_intact(report.path, report.size):
-        raise NotFound("The file of this report is missing from the exports folder; regenerate it.")
+        raise NotFound(
+            _("The file of this report is missing from the exports folder; regenerate it.")
+        )
     audit.record(actor, report, "download", None, _download_entry(report))
     db.session.commit()
     return str(storage.absolute(report.path))
@@ -164,14 +167,14 @@ def zip_reports(actor, ids: list[int] | None = None, filters: dict | None = None
     if ids is not None:
         ids = [i for i in ids if isinstance(i, int) and 0 < i <= 2**31 - 1][: MAX_ZIP_FILES + 1]
         if not ids:
-            raise InvalidInput("Select at least one report.", {"ids": ["Select reports."]})
+            raise InvalidInput(_("Select at least one report."), {"ids": [_("Select reports.")]})
         stmt = visible_to(actor, sa.select(Report).where(Report.id.in_(ids)), Report)
         stmt = stmt.order_by(Report.path)
     else:
         if not (filters or {}).get("period"):
             raise InvalidInput(
-                "Choose a period before downloading all its reports.",
-                {"period": ["Choose a period."]},
+                _("Choose a period before downloading all its reports."),
+                {"period": [_("Choose a period.")]},
             )
         stmt = filtered_query(actor, filters, eager=False)
     count = db.session.scalar(
@@ -179,12 +182,16 @@ def zip_reports(actor, ids: list[int] | None = None, filters: dict | None = None
     )
     if count > MAX_ZIP_FILES:
         raise InvalidInput(
-            f"{count:,} reports match: one ZIP holds at most {MAX_ZIP_FILES:,}. "
-            "Narrow the selection to a branch or an officer."
+            _(
+                "%(count)s reports match: one ZIP holds at most %(max)s. "
+                "Narrow the selection to a branch or an officer.",
+                count=f"{count:,}",
+                max=f"{MAX_ZIP_FILES:,}",
+            )
         )
     reports = list(db.session.scalars(stmt).unique())
     if not reports:
-        raise NotFound("No reports match the selection.")
+        raise NotFound(_("No reports match the selection."))
     return reports
 
 

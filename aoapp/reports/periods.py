@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from aoapp.credit.models import Position
 from aoapp.errors import InvalidInput
@@ -39,6 +40,13 @@ class Period:
         if self.kind == "quarter":
             return f"{self.start.year} Q{(self.start.month - 1) // 3 + 1}"
         return f"{self.start:%d %b %Y} – {self.end:%d %b %Y}"
+
+    @property
+    def local_label(self) -> str:
+        """The period for people in the current language: `Oktober 2026` in Indonesian."""
+        from aoapp.reports.commentary import period_text
+
+        return period_text(self)
 
     def previous_month_end(self) -> date:
         """The last day of the month before the period starts."""
@@ -73,17 +81,21 @@ def parse_period(text: str) -> Period:
             raise ValueError
     except ValueError:
         raise InvalidInput(
-            f"'{value}' is not a period. Use a month (2026-10), a quarter (2026Q3) "
-            "or a date range (2026-10-01..2026-10-15).",
-            {"period": ["Not a period."]},
+            _(
+                "'%(value)s' is not a period. Use a month (2026-10), a quarter (2026Q3) "
+                "or a date range (2026-10-01..2026-10-15).",
+                value=value,
+            ),
+            {"period": [_("Not a period.")]},
         ) from None
     if end < start:
         raise InvalidInput(
-            "The period ends before it starts.", {"period": ["Ends before it starts."]}
+            _("The period ends before it starts."), {"period": [_("Ends before it starts.")]}
         )
     if (end - start).days + 1 > MAX_RANGE_DAYS:
         raise InvalidInput(
-            "A custom period may span at most one year.", {"period": ["Longer than a year."]}
+            _("A custom period may span at most one year."),
+            {"period": [_("Longer than a year.")]},
         )
     return Period(f"{start:%Y%m%d}-{end:%Y%m%d}", "custom", start, end)
 
@@ -100,7 +112,7 @@ def month_ends(as_of: date, months: int = 12) -> list[tuple[date, date]]:
     """(first day, last day) of the `months` calendar months up to and including as_of's month."""
     result = []
     year, month = as_of.year, as_of.month
-    for _ in range(months):
+    for _month_index in range(months):
         period = _month(year, month)
         result.append((period.start, period.end))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)

@@ -11,6 +11,8 @@ import time
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from aoapp.auth.models import Branch, Role, User
 from aoapp.credit.figures import resolve_scope
@@ -27,6 +29,7 @@ from aoapp.reports.recording import (
     bank_name,
     intact_reports,
     recorded_reports,
+    report_lang,
     require_as_of,
     save_report,
 )
@@ -71,8 +74,8 @@ def resolve_target(actor, scope: str, officer_id=None, branch_id=None) -> Target
     """The portfolio asked for, checked against the actor's reach (None is the system)."""
     if scope not in SCOPES:
         raise InvalidInput(
-            "Choose the portfolio of an officer, a branch or the bank.",
-            {"scope": [f"Must be one of: {', '.join(SCOPES)}."]},
+            _("Choose the portfolio of an officer, a branch or the bank."),
+            {"scope": [_("Must be one of: %(choices)s.", choices=", ".join(SCOPES))]},
         )
     role = actor.role if actor is not None else Role.ADMIN
     if scope == ReportScope.OFFICER:
@@ -83,7 +86,7 @@ def resolve_target(actor, scope: str, officer_id=None, branch_id=None) -> Target
         elif reachable and role == Role.SUPERVISOR:
             reachable = officer.branch_id in actor.supervised_branch_ids
         if not reachable:
-            raise NotFound("No such officer.")
+            raise NotFound(_("No such officer."))
         return Target(scope, officer=officer)
     if scope == ReportScope.BRANCH:
         branch = db.session.get(Branch, branch_id) if isinstance(branch_id, int) else None
@@ -91,10 +94,10 @@ def resolve_target(actor, scope: str, officer_id=None, branch_id=None) -> Target
         if reachable and role == Role.SUPERVISOR:
             reachable = branch.id in actor.supervised_branch_ids
         if not reachable:
-            raise NotFound("No such branch.")
+            raise NotFound(_("No such branch."))
         return Target(scope, branch=branch)
     if role != Role.ADMIN:
-        raise Forbidden("Only an admin generates the bank-wide portfolio report.")
+        raise Forbidden(_("Only an admin generates the bank-wide portfolio report."))
     return Target(scope)
 
 
@@ -113,7 +116,13 @@ def portfolio_path(target: Target, period: Period) -> str:
     return storage.relative_path(period.code, portfolio_filename("bank", period))
 
 
-def _write(target: Target, period: Period, as_of, actor, existing) -> int:
+def _write(target: Target, period: Period, as_of, actor, existing, lang: str) -> int:
+    """Build, write and record a portfolio workbook in `lang`; returns the report id."""
+    with force_locale(lang):
+        return _write_in_locale(target, period, as_of, actor, existing)
+
+
+def _write_in_locale(target: Target, period: Period, as_of, actor, existing) -> int:
     from aoapp.reports.portfolio_workbook import portfolio_workbook
     from aoapp.reports.writers import RustWriter
 
@@ -139,27 +148,39 @@ def _write(target: Target, period: Period, as_of, actor, existing) -> int:
     return save_report(values, stored, actor, existing)
 
 
-def portfolio_report(actor, period, scope: str, officer_id=None, branch_id=None, force=False):
-    """(report, generated): the portfolio report of the period, made when missing or forced."""
+def portfolio_report(
+    actor,
+    period,
+    scope: str,
+    officer_id=None,
+    branch_id=None,
+    force=False,
+    lang=None,
+    default_lang=None,
+):
+    """(report, generated): the portfolio report of the period, made when missing or forced.
+
+    With `lang`, a report there in another language is made again in `lang`; without, a report
+    there is kept and a missing one is made in the current language."""
     target = resolve_target(actor, scope, officer_id, branch_id)
     period = as_period(period)
     as_of = require_as_of(period)
     kind = ReportKind.PORTFOLIO.value
-    done = {} if force else intact_reports(kind, period, [target.key])
+    done = {} if force else intact_reports(kind, period, [target.key], lang)
     generated = target.key not in done
     if generated:
         existing = recorded_reports(kind, period, [target.key]).get(target.key)
-        report_id = _write(target, period, as_of, actor, existing)
+        report_id = _write(target, period, as_of, actor, existing, report_lang(lang, default_lang))
     else:
         report_id = done[target.key][0]
     return db.session.get(Report, report_id, populate_existing=True), generated
 
 
 def generate_portfolio_report(
-    actor, period, scope: str, officer_id=None, branch_id=None, force: bool = False
+    actor, period, scope: str, officer_id=None, branch_id=None, force: bool = False, lang=None
 ) -> Report:
     """The portfolio report of an officer, a branch or the bank; skipped when done unless force."""
-    return portfolio_report(actor, period, scope, officer_id, branch_id, force)[0]
+    return portfolio_report(actor, period, scope, officer_id, branch_id, force, lang)[0]
 
 
 def portfolio_targets(period: Period, officer_id=None, branch_id=None) -> list[Target]:
@@ -189,16 +210,23 @@ def portfolio_targets(period: Period, officer_id=None, branch_id=None) -> list[T
 
 
 def generate_portfolio_reports(
-    period, officer_id=None, branch_id=None, force: bool = False, progress=None
+    period,
+    officer_id=None,
+    branch_id=None,
+    force: bool = False,
+    progress=None,
+    lang=None,
+    default_lang=None,
 ) -> Summary:
-    """The batch's portfolios (system actor), each skipped when done unless force."""
+    """The batch's portfolios (system actor) in `lang` (default the current language), each
+    skipped when done unless force (asked for a language: done in that language)."""
     started = time.perf_counter()
     period = as_period(period)
     summary = Summary(ReportKind.PORTFOLIO.value, period, as_of=require_as_of(period))
     targets = portfolio_targets(period, officer_id, branch_id)
     summary.selected = len(targets)
     keys = [t.key for t in targets]
-    done = {} if force else intact_reports(ReportKind.PORTFOLIO.value, period, keys)
+    done = {} if force else intact_reports(ReportKind.PORTFOLIO.value, period, keys, lang)
     todo = [t for t in targets if t.key not in done]
     summary.skipped = len(targets) - len(todo)
     recorded = recorded_reports(ReportKind.PORTFOLIO.value, period, keys)
@@ -206,7 +234,14 @@ def generate_portfolio_reports(
         progress(0, len(todo))
     for count, target in enumerate(todo, start=1):
         try:
-            report_id = _write(target, period, summary.as_of, None, recorded.get(target.key))
+            report_id = _write(
+                target,
+                period,
+                summary.as_of,
+                None,
+                recorded.get(target.key),
+                report_lang(lang, default_lang),
+            )
         except storage.ReportStorageError:
             raise
         except Exception as error:

@@ -13,6 +13,8 @@ from datetime import date
 from types import SimpleNamespace
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 
 from aoapp.auth.models import Branch, User
@@ -33,14 +35,15 @@ from aoapp.followups.models import (
 )
 from aoapp.followups.promises import state_column
 from aoapp.products.models import Product
+from aoapp.reports.commentary import tr
 from aoapp.reports.prefetch import Prefetched
 
 BATCH = 5000  # rows per fetch from the server-side cursor
 KOL_RULE_LABELS = {
-    KolRule.DPD.value: "DPD",
-    KolRule.FILE.value: "File Kol",
-    KolRule.RESTRUCTURE_HOLD.value: "Restructure hold",
-    KolRule.ONE_OBLIGOR.value: "One obligor",
+    KolRule.DPD.value: _l("DPD"),
+    KolRule.FILE.value: _l("File Kol"),
+    KolRule.RESTRUCTURE_HOLD.value: _l("Restructure hold"),
+    KolRule.ONE_OBLIGOR.value: _l("One obligor"),
 }
 CHANNEL_LABELS = {
     c.value: {"sms": "SMS", "whatsapp": "WhatsApp"}.get(c.value, c.value.title()) for c in Channel
@@ -77,8 +80,9 @@ def rows_of(batches_: Iterable[list[sa.Row]]) -> Iterator[sa.Row]:
 
 
 def _labelled(column, labels: dict[str, str]) -> sa.ColumnElement[str]:
-    """A code column in words, computed by the database so streamed rows need no Python pass."""
-    return sa.case(labels, value=column, else_=column)
+    """A code column in words (in the current language), computed by the database so streamed
+    rows need no Python pass."""
+    return sa.case({code: tr(text) for code, text in labels.items()}, value=column, else_=column)
 
 
 def _number(column) -> sa.ColumnElement[float]:
@@ -110,7 +114,7 @@ def facilities_query(scope: PortfolioScope, as_of: date) -> sa.Select:
             Position.facility_kol,
             Position.debtor_kol,
             _labelled(Position.kol_rule, KOL_RULE_LABELS),
-            sa.case((Facility.restructured, "Yes"), else_="No"),
+            sa.case((Facility.restructured, _("Yes")), else_=_("No")),
         )
         .select_from(Position)
         .join(Facility, Facility.id == Position.facility_id)
@@ -296,8 +300,8 @@ def _signals(batches_: Iterable[list[sa.Row]], bands) -> Iterator[tuple]:
             if signal.detail is not None:
                 detail = details.get((signal.detail.__name__, row.detail_id))
             yield (
-                signal.label,
-                signal.reason(position, facility, detail, bands),
+                tr(signal.label),
+                tr(signal.reason(position, facility, detail, bands)),
                 row.signal_date,
                 facility.account_no,
                 row.cif,

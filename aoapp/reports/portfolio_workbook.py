@@ -10,10 +10,13 @@ figures, Kol distribution, aging, Kol migration) whose charts use whole columns.
 import re
 from decimal import Decimal
 
+from flask_babel import gettext as _
+
+from aoapp.common.i18n import locale_code
 from aoapp.credit.collectibility import NPL_KOLS
 from aoapp.credit.figures import PortfolioScope
-from aoapp.followups.promises import long_date
 from aoapp.reports import portfolio_data
+from aoapp.reports.commentary import day_text, label, period_text, tr
 from aoapp.reports.periods import Period
 from aoapp.reports.portfolio_columns import (
     DELINQUENT_COLUMNS,
@@ -38,14 +41,19 @@ ONE = Decimal("1.0000")
 
 
 def _words(code: str) -> str:
-    """A stored code in words: `social_media` → `Social media`."""
-    return code.replace("_", " ").capitalize()
+    """A stored code in words, in the workbook's language: `social_media` → `Social media`."""
+    return label(code)
 
 
 def _title(data: PortfolioData, bank_name: str, what: str, note: str = "") -> list[str]:
     lines = [
-        f"{bank_name} · Portfolio report · {what}",
-        f"{data.scope.label} · {data.period.label} · as of {long_date(data.as_of)}",
+        _("%(bank)s · Portfolio report · %(what)s", bank=bank_name, what=what),
+        _(
+            "%(scope)s · %(period)s · as of %(day)s",
+            scope=tr(data.scope.label),
+            period=period_text(data.period),
+            day=day_text(data.as_of),
+        ),
     ]
     return lines + ([note] if note else [])
 
@@ -60,16 +68,16 @@ def _headline(data: PortfolioData) -> list[tuple]:
     npl_count = sum(row.count for row in f.kol_distribution if row.kol in NPL_KOLS)
     rows = [
         (
-            "Total portfolio",
+            _("Total portfolio"),
             f.facility_count,
             f.total_outstanding,
             ONE if f.total_outstanding else None,
         ),
-        ("NPL (Kol 3–5)", npl_count, f.npl_outstanding, f.npl_ratio),
-        ("Loan at Risk", None, f.lar_outstanding, f.lar_ratio),
+        (_("NPL (Kol 3–5)"), npl_count, f.npl_outstanding, f.npl_ratio),
+        (_("Loan at Risk"), None, f.lar_outstanding, f.lar_ratio),
     ]
     rows += [(f"PAR {par.days}", None, par.outstanding, par.ratio) for par in f.par]
-    rows.append(("Debtors", f.debtor_count, None, None))
+    rows.append((_("Debtors"), f.debtor_count, None, None))
     return rows
 
 
@@ -79,14 +87,14 @@ def _migration(data: PortfolioData) -> list[tuple]:
     for from_kol in m.from_kols:
         cells = [m.cell(from_kol, to_kol) for to_kol in m.to_kols]
         total = m.row_total(from_kol)
-        label = "New" if from_kol is None else f"Kol {from_kol}"
+        name = _("New") if from_kol is None else f"Kol {from_kol}"
         rows.append(
-            (label, *(c.count for c in cells), total.count)
+            (name, *(c.count for c in cells), total.count)
             + (*(c.outstanding for c in cells), total.outstanding)
         )
     width = len(rows[0])
     sums = [sum((row[i] for row in rows), 0) for i in range(1, width)]
-    rows.append(("Total", *sums))
+    rows.append((_("Total"), *sums))
     return rows
 
 
@@ -95,28 +103,35 @@ def summary_sheet(data: PortfolioData, bank_name: str) -> Sheet:
     f = data.figures
     groups = [
         _headline(data),
-        [(k.kol, k.name, k.count, k.outstanding, k.share) for k in f.kol_distribution],
-        [(b.label, b.count, b.outstanding, b.share) for b in f.aging],
+        [(k.kol, tr(k.name), k.count, k.outstanding, k.share) for k in f.kol_distribution],
+        [(tr(b.label), b.count, b.outstanding, b.share) for b in f.aging],
         _migration(data),
     ]
     padded = [_padded(rows, len(cols)) for rows, cols in zip(groups, SUMMARY_GROUPS, strict=True)]
     rows = [sum(parts, ()) for parts in zip(*padded, strict=True)]
     if data.previous is None:
-        since = "no listing in the month before: every facility counts as new"
+        note = _(
+            "NPL, Loan at Risk, PAR and aging use the effective (debtor) Kol and DPD on the as-of "
+            "date; Kol migration (facilities and outstanding now) no listing in the month before: "
+            "every facility counts as new."
+        )
     else:
-        since = f"since the previous month-end listing, {long_date(data.previous)}"
-    note = (
-        "NPL, Loan at Risk, PAR and aging use the effective (debtor) Kol and DPD on the as-of "
-        f"date; Kol migration (facilities and outstanding now) {since}."
-    )
+        note = _(
+            "NPL, Loan at Risk, PAR and aging use the effective (debtor) Kol and DPD on the as-of "
+            "date; Kol migration (facilities and outstanding now) since the previous month-end "
+            "listing, %(day)s.",
+            day=day_text(data.previous),
+        )
     return Sheet(
         name="Summary",
-        title=_title(data, bank_name, "Summary", note),
+        title=_title(data, bank_name, _("Summary"), note),
         columns=[column for group in SUMMARY_GROUPS for column in group],
         rows=rows,
         charts=(
-            Chart("column", "Outstanding by Kol", "kol_name", ["kol_outstanding"], "Rp"),
-            Chart("column", "Outstanding by aging bucket", "bucket", ["bucket_outstanding"], "Rp"),
+            Chart("column", _("Outstanding by Kol"), "kol_name", ["kol_outstanding"], "Rp"),
+            Chart(
+                "column", _("Outstanding by aging bucket"), "bucket", ["bucket_outstanding"], "Rp"
+            ),
         ),
         # 27 columns wide and 7 rows deep: charts under the table are seen without scrolling.
         extra={"charts_below": True},
@@ -131,7 +146,7 @@ def facilities_sheet(title: list[str], rows) -> Sheet:
         columns=FACILITY_COLUMNS,
         rows=rows,
         totals=("plafond", "outstanding"),
-        empty_message="No facilities in this portfolio on the as-of date.",
+        empty_message=_("No facilities in this portfolio on the as-of date."),
         extra={"cells_typed": True},
     )
 
@@ -154,53 +169,67 @@ def officers_sheet(data: PortfolioData, title: list[str]) -> Sheet:
     rows = [_officer_row(row, data.achievements.get(row.officer_id)) for row in data.officers]
     if rows:
         totals = _officer_row(data.officer_totals, data.total_achievement)
-        rows.append(("Total", None, None, *totals[3:]))
+        rows.append((_("Total"), None, None, *totals[3:]))
     return Sheet(
         name="Officers",
         title=title,
         columns=OFFICER_COLUMNS,
         rows=rows,
-        empty_message="No account officer in this portfolio.",
+        empty_message=_("No account officer in this portfolio."),
     )
 
 
 def pipeline_sheet(data: PortfolioData, bank_name: str) -> Sheet:
     """Prospects of the scope's officers by status (rows) and source (columns)."""
     p = data.pipeline
-    columns = [Column("status", "Status")]
+    columns = [Column("status", _("Status"))]
     columns += [Column(source, _words(source), INT) for source in p.sources]
-    columns.append(Column("total", "Total", INT))
+    columns.append(Column("total", _("Total"), INT))
     rows = [
         (_words(status), *(p.count(status, source) for source in p.sources), p.count(status))
         for status in p.statuses
     ]
-    note = f"Status on {long_date(p.on)} (the end of the period) from each prospect's history."
+    note = _(
+        "Status on %(day)s (the end of the period) from each prospect's history.",
+        day=day_text(p.on),
+    )
     return Sheet(
         name="Pipeline",
-        title=_title(data, bank_name, "Prospect pipeline", note),
+        title=_title(data, bank_name, _("Prospect pipeline"), note),
         columns=columns,
         rows=rows,
         totals=[c.key for c in columns[1:]],
-        charts=(Chart("bar", "Prospects by status", "status", ["total"]),),
+        charts=(Chart("bar", _("Prospects by status"), "status", ["total"]),),
     )
 
 
 def _notes(data: PortfolioData) -> dict[str, str]:
     """The one-line explanation under each table's title."""
-    judged = long_date(data.judged_on)
+    judged = day_text(data.judged_on)
     return {
-        "facilities": "Positions on the as-of date; the debtor Kol (one obligor) is the "
-        "effective Kol that NPL and the Summary use.",
-        "watchlist": f"Early-warning signals of the as-of listing; promises and follow-ups "
-        f"judged on {judged}.",
-        "delinquent": "Next follow-up: the earliest still planned with the customer (about "
-        f"this facility or in general). PTP: the facility's latest promise, judged on {judged}.",
-        "officers": f"Portfolio on the as-of date; prospects, introductions, follow-ups done and "
-        f"promises due in the period; overdue follow-ups at the end of the as-of date; "
-        f"promises judged on {judged}. Target achievement (monthly reports, empty without a "
-        "target): actual ÷ target, the NPL ratio a ceiling (100 % at or under it); overall = the "
-        "mean over the metrics with a target, each at most 100 %; the Total row sums the targets "
-        "and actuals of the officers with a target.",
+        "facilities": _(
+            "Positions on the as-of date; the debtor Kol (one obligor) is the "
+            "effective Kol that NPL and the Summary use."
+        ),
+        "watchlist": _(
+            "Early-warning signals of the as-of listing; promises and follow-ups judged on "
+            "%(day)s.",
+            day=judged,
+        ),
+        "delinquent": _(
+            "Next follow-up: the earliest still planned with the customer (about this facility "
+            "or in general). PTP: the facility's latest promise, judged on %(day)s.",
+            day=judged,
+        ),
+        "officers": _(
+            "Portfolio on the as-of date; prospects, introductions, follow-ups done and "
+            "promises due in the period; overdue follow-ups at the end of the as-of date; "
+            "promises judged on %(day)s. Target achievement (monthly reports, empty without a "
+            "target): actual ÷ target, the NPL ratio a ceiling (100 %% at or under it); overall = "
+            "the mean over the metrics with a target, each at most 100 %%; the Total row sums the "
+            "targets and actuals of the officers with a target.",
+            day=judged,
+        ),
     }
 
 
@@ -211,28 +240,34 @@ def build_portfolio_workbook(data: PortfolioData, bank_name: str) -> Workbook:
     sheets = [
         summary_sheet(data, bank_name),
         facilities_sheet(
-            _title(data, bank_name, "Facilities", notes["facilities"]), data.facilities
+            _title(data, bank_name, _("Facilities"), notes["facilities"]), data.facilities
         ),
         Sheet(
             name="Watchlist",
-            title=_title(data, bank_name, "Watchlist", notes["watchlist"]),
+            title=_title(data, bank_name, _("Watchlist"), notes["watchlist"]),
             columns=WATCHLIST_COLUMNS,
             rows=data.watchlist,
-            empty_message="No early-warning signal on the as-of date.",
+            empty_message=_("No early-warning signal on the as-of date."),
         ),
         Sheet(
             name="Delinquent",
-            title=_title(data, bank_name, "Delinquent facilities (DPD > 0)", notes["delinquent"]),
+            title=_title(
+                data, bank_name, _("Delinquent facilities (DPD > 0)"), notes["delinquent"]
+            ),
             columns=DELINQUENT_COLUMNS,
             rows=data.delinquent,
             totals=("outstanding", "arrears"),
-            empty_message="No facility past due on the as-of date.",
+            empty_message=_("No facility past due on the as-of date."),
         ),
-        officers_sheet(data, _title(data, bank_name, "Account officers", notes["officers"])),
+        officers_sheet(data, _title(data, bank_name, _("Account officers"), notes["officers"])),
         pipeline_sheet(data, bank_name),
     ]
-    title = f"Portfolio {data.scope.label} {data.period.label}"
-    return Workbook(sheets=sheets, title=title)
+    title = _(
+        "Portfolio %(scope)s %(period)s",
+        scope=tr(data.scope.label),
+        period=period_text(data.period),
+    )
+    return Workbook(sheets=sheets, title=title, lang=locale_code())
 
 
 def portfolio_workbook(scope: PortfolioScope, period: Period, as_of, bank_name: str) -> Workbook:

@@ -41,8 +41,12 @@ def _waiting(queue: Queue, ids: list[str]) -> set[str]:
     return {job.id for job in jobs if job is not None and job.get_status() in PENDING}
 
 
-def enqueue_customer_reports(period: Period, customer_ids, force: bool = False) -> int:
+def enqueue_customer_reports(
+    period: Period, customer_ids, force: bool = False, lang: str | None = None
+) -> int:
     """Enqueue one job per customer (in pipelined chunks); returns how many were enqueued.
+
+    Each job carries the language of its workbook (`lang`; None: the bank's, when it runs).
 
     A customer whose job is still waiting or running is not enqueued a second time.
     """
@@ -58,7 +62,7 @@ def enqueue_customer_reports(period: Period, customer_ids, force: bool = False) 
         jobs = [
             Queue.prepare_data(
                 JOB,
-                args=(customer_id, period.code, force),
+                args=(customer_id, period.code, force, lang),
                 job_id=job_id(period, customer_id),
                 timeout=JOB_TIMEOUT,
                 failure_ttl=FAILURE_TTL,

@@ -9,12 +9,15 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from aoapp.common.i18n import LOCALES, locale_code
 from aoapp.database import utcnow
 from aoapp.errors import InvalidInput
 from aoapp.extensions import db
 from aoapp.reports import storage
+from aoapp.reports.commentary import period_text
 from aoapp.reports.models import Report
 from aoapp.reports.periods import Period, parse_period, period_as_of
 
@@ -56,11 +59,34 @@ class Summary:
 
     def line(self) -> str:
         """One line for people: counts, time and speed."""
-        return (
-            f"{self.kind.title()} reports for {self.period.label} (as of {self.as_of}): "
-            f"{self.generated} generated, {self.skipped} skipped, {len(self.failed)} failed "
-            f"in {self.seconds:.1f} s ({self.rate:.1f} workbooks/s)."
+        message = (
+            _(
+                "Customer reports for %(period)s (as of %(day)s): %(generated)s generated, "
+                "%(skipped)s skipped, %(failed)s failed in %(seconds)s s (%(rate)s workbooks/s)."
+            )
+            if self.kind == "customer"
+            else _(
+                "Portfolio reports for %(period)s (as of %(day)s): %(generated)s generated, "
+                "%(skipped)s skipped, %(failed)s failed in %(seconds)s s (%(rate)s workbooks/s)."
+            )
         )
+        return message % {
+            "period": period_text(self.period),
+            "day": self.as_of,
+            "generated": self.generated,
+            "skipped": self.skipped,
+            "failed": len(self.failed),
+            "seconds": f"{self.seconds:.1f}",
+            "rate": f"{self.rate:.1f}",
+        }
+
+
+def report_lang(lang: str | None = None, default: str | None = None) -> str:
+    """The language a report is generated in: the one asked for, else `default`, else the
+    current one (a page: the user's; the CLI, the scheduler and the queue: the bank's)."""
+    if lang in LOCALES:
+        return lang
+    return default if default in LOCALES else locale_code()
 
 
 def as_period(period: Period | str) -> Period:
@@ -72,7 +98,9 @@ def require_as_of(period: Period) -> date:
     """The period's as-of date; a period without positions is refused with a plain message."""
     as_of = period_as_of(period)
     if as_of is None:
-        message = f"No positions were imported for {period.label}; nothing to report."
+        message = _(
+            "No positions were imported for %(period)s; nothing to report.", period=period.label
+        )
         raise InvalidInput(message, {"period": [message]})
     return as_of
 
@@ -93,7 +121,7 @@ def save_report(values: dict, stored: storage.StoredFile, actor, existing: tuple
         "path": stored.path,
         "size": stored.size,
         "sha256": stored.sha256,
-        "lang": "en",
+        "lang": locale_code(),  # generation runs in the report's language (force_locale)
         "generated_by_id": getattr(actor, "id", None),
         "generated_at": utcnow(),
     }
@@ -143,7 +171,7 @@ def _upsert(row: dict, existing: tuple | None) -> int:
 
 
 def _report_rows(kind: str, period: Period, scope_keys: list[str] | None):
-    stmt = sa.select(Report.id, Report.path, Report.size, Report.scope_key).where(
+    stmt = sa.select(Report.id, Report.path, Report.size, Report.scope_key, Report.lang).where(
         Report.kind == kind, Report.period == period.code
     )
     if scope_keys is not None and len(scope_keys) <= 5000:
@@ -152,12 +180,15 @@ def _report_rows(kind: str, period: Period, scope_keys: list[str] | None):
     return [row for row in db.session.execute(stmt) if wanted is None or row.scope_key in wanted]
 
 
-def intact_reports(kind: str, period: Period, scope_keys: list[str] | None = None) -> dict:
-    """{scope_key: (id, path)} of the period's reports whose files are complete on disk."""
+def intact_reports(
+    kind: str, period: Period, scope_keys: list[str] | None = None, lang: str | None = None
+) -> dict:
+    """{scope_key: (id, path)} of the period's reports whose files are complete on disk (and, with
+    `lang`, in that language: a report asked for in another language is made again)."""
     return {
         row.scope_key: (row.id, row.path)
         for row in _report_rows(kind, period, scope_keys)
-        if storage.is_intact(row.path, row.size)
+        if (lang is None or row.lang == lang) and storage.is_intact(row.path, row.size)
     }
 
 

@@ -1,8 +1,11 @@
 """Validation rules and API shapes of reports: list filters, generation requests, the record."""
 
 from flask import url_for
+from flask_babel import gettext as _
 from marshmallow import ValidationError, fields, validates_schema
+from marshmallow.validate import OneOf
 
+from aoapp.common.i18n import LOCALES
 from aoapp.common.schemas import BaseSchema, Id, PageArgsSchema, Text, choice
 from aoapp.errors import InvalidInput
 from aoapp.reports.models import ReportKind, ReportScope
@@ -24,9 +27,9 @@ class PeriodField(fields.String):
         if not text:
             if self.allow_none:
                 return None
-            raise ValidationError("This field is required.")
+            raise ValidationError(_("This field is required."))
         if len(text) > 40:
-            raise ValidationError("Not a period.")
+            raise ValidationError(_("Not a period."))
         try:
             period = parse_period(text)
         except InvalidInput as error:
@@ -63,6 +66,15 @@ class ReportRequestSchema(BaseSchema):
     officer_id = Id(load_default=None, allow_none=True)
     branch_id = Id(load_default=None, allow_none=True)
     force = fields.Boolean(load_default=False)
+    lang = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=OneOf(LOCALES),
+        metadata={
+            "description": "Language of the workbook, `id` or `en` (default: the bank's). Asked "
+            "for a language, a report already made in another one is made again."
+        },
+    )
 
     @validates_schema
     def _one_subject(self, data, **kwargs):
@@ -71,16 +83,16 @@ class ReportRequestSchema(BaseSchema):
         )
         if data.get("kind") == ReportKind.CUSTOMER:
             if customer is None:
-                raise ValidationError("A customer report needs the customer.", "customer_id")
+                raise ValidationError(_("A customer report needs the customer."), "customer_id")
             if officer is not None or branch is not None:
-                raise ValidationError("Give only the customer for a customer report.", "kind")
+                raise ValidationError(_("Give only the customer for a customer report."), "kind")
         elif data.get("kind") == ReportKind.PORTFOLIO:
             if customer is not None:
                 raise ValidationError(
-                    "A portfolio report is not about one customer.", "customer_id"
+                    _("A portfolio report is not about one customer."), "customer_id"
                 )
             if officer is not None and branch is not None:
-                raise ValidationError("Give an officer or a branch, not both.", "branch_id")
+                raise ValidationError(_("Give an officer or a branch, not both."), "branch_id")
 
 
 class GenerateFormSchema(BaseSchema):
@@ -90,6 +102,7 @@ class GenerateFormSchema(BaseSchema):
     kind = choice(ReportKind, required=True)
     officer_id = Id(load_default=None, allow_none=True)
     branch_id = Id(load_default=None, allow_none=True)
+    lang = fields.String(load_default=None, allow_none=True, validate=OneOf(LOCALES))
     force = fields.Boolean(load_default=False)
 
 
@@ -120,6 +133,7 @@ class ReportSchema(BaseSchema):
     branch_id = fields.Integer(allow_none=True)
     branch_code = fields.Function(lambda r: r.branch.code if r.branch else None, allow_none=True)
     filename = fields.String()
+    lang = fields.String(metadata={"description": "Language of the workbook: `id` or `en`"})
     size = fields.Integer(metadata={"description": "Bytes"})
     sha256 = fields.String()
     generated_by_id = fields.Integer(allow_none=True)

@@ -9,9 +9,11 @@ command to run instead (`flask reports generate`, scheduled monthly; or `--queue
 """
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from aoapp.auth.models import Role
 from aoapp.errors import Forbidden, InvalidInput
+from aoapp.reports.commentary import period_text
 from aoapp.reports.generation import (  # noqa: F401
     Summary,
     customer_report,
@@ -66,32 +68,51 @@ def _portfolio_scope(actor, officer_id, branch_id) -> tuple[str, int | None, int
     supervised = actor.supervised_branch_ids
     if len(supervised) == 1:
         return ReportScope.BRANCH.value, None, supervised[0]
-    raise InvalidInput("Choose a branch or an officer.", {"branch_id": ["Choose a branch."]})
+    raise InvalidInput(_("Choose a branch or an officer."), {"branch_id": [_("Choose a branch.")]})
 
 
 def generate_from_form(actor, data: dict) -> str:
-    """Run the Generate form's request inline when it is small enough; returns what was done."""
+    """Run the Generate form's request inline when it is small enough; returns what was done.
+
+    The workbooks are in the form's language (`lang`, default the user's): reports already made
+    in another language are made again in it."""
     if not can_generate(actor):
-        raise Forbidden("Supervisors and admins generate reports here.")
+        raise Forbidden(_("Supervisors and admins generate reports here."))
     period, force = data["period"], data.get("force", False)
     officer_id, branch_id = data.get("officer_id"), data.get("branch_id")
+    lang = data.get("lang")
     if data["kind"] == ReportKind.PORTFOLIO:
         scope, officer_id, branch_id = _portfolio_scope(actor, officer_id, branch_id)
-        report, generated = portfolio_report(actor, period, scope, officer_id, branch_id, force)
-        done = "generated" if generated else "already generated (tick Regenerate to redo it)"
-        return f"Portfolio report {report.filename} {done}."
-    plan = plan_customer_reports(actor, period, None, officer_id, branch_id, force)
+        report, generated = portfolio_report(
+            actor, period, scope, officer_id, branch_id, force, lang
+        )
+        if generated:
+            return _("Portfolio report %(file)s generated.", file=report.filename)
+        return _(
+            "Portfolio report %(file)s already generated (tick Regenerate to redo it).",
+            file=report.filename,
+        )
+    plan = plan_customer_reports(actor, period, None, officer_id, branch_id, force, lang)
     if len(plan.todo) > inline_limit():
         raise InvalidInput(
-            f"{len(plan.todo):,} customer reports are to be generated: more than the "
-            f"{inline_limit():,} this page makes at once. Choose one officer, or run on the "
-            f"server: flask reports generate --period {period.code} --kind customer "
-            "(the monthly schedule does this; see the README)."
+            _(
+                "%(todo)s customer reports are to be generated: more than the %(limit)s this "
+                "page makes at once. Choose one officer, or run on the server: flask reports "
+                "generate --period %(period)s --kind customer (the monthly schedule does this; "
+                "see the README).",
+                todo=f"{len(plan.todo):,}",
+                limit=f"{inline_limit():,}",
+                period=period.code,
+            )
         )
     summary = run_plan(actor, plan)
-    text = (
-        f"Customer reports for {period.label}: {summary.generated} generated, "
-        f"{summary.skipped} already there, {len(summary.failed)} failed."
+    text = _(
+        "Customer reports for %(period)s: %(generated)s generated, %(skipped)s already there, "
+        "%(failed)s failed.",
+        period=period_text(period),
+        generated=summary.generated,
+        skipped=summary.skipped,
+        failed=len(summary.failed),
     )
     if summary.failed:
         text += " " + "; ".join(f"{f.key}: {f.reason}" for f in summary.failed[:5])
@@ -99,10 +120,13 @@ def generate_from_form(actor, data: dict) -> str:
 
 
 def regenerate(actor, report: Report) -> Report:
-    """Generate a report again from today's data (same kind, period and scope)."""
+    """Generate a report again from today's data (same kind, period, scope and language)."""
+    lang = report.lang
     if report.kind == ReportKind.CUSTOMER:
-        return customer_report(actor, report.customer_id, report.period, force=True)[0]
+        return customer_report(actor, report.customer_id, report.period, True, lang)[0]
     scope = report.scope
     officer_id = report.officer_id if scope == ReportScope.OFFICER else None
     branch_id = report.branch_id if scope == ReportScope.BRANCH else None
-    return portfolio_report(actor, report.period, scope, officer_id, branch_id, force=True)[0]
+    return portfolio_report(
+        actor, report.period, scope, officer_id, branch_id, force=True, lang=lang
+    )[0]

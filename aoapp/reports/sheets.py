@@ -23,13 +23,30 @@ BOOL = "bool"  # written as Yes / No text
 
 KINDS = (TEXT, INT, MONEY, RATIO, RATE, DATE, BOOL)
 
-NUMBER_FORMATS = {
-    MONEY: '"Rp" #,##0.00',
-    RATIO: "0.00%",
-    RATE: '0.00"%"',
-    DATE: "dd mmm yyyy",
-    INT: "#,##0",
+# Number formats per language of the workbook. The format code fixes the currency and the date
+# pattern; the thousands and decimal separators Excel shows follow the reader's system settings.
+FORMATS = {
+    "id": {
+        MONEY: '"Rp" #,##0.00',
+        RATIO: "0.00%",
+        RATE: '0.00"%"',
+        DATE: "dd mmm yyyy",
+        INT: "#,##0",
+    },
+    "en": {
+        MONEY: '"IDR" #,##0.00',
+        RATIO: "0.00%",
+        RATE: '0.00"%"',
+        DATE: "mmm d, yyyy",
+        INT: "#,##0",
+    },
 }
+NUMBER_FORMATS = FORMATS["en"]  # the English workbook's (the tests' language)
+
+
+def number_formats(lang: str) -> dict[str, str]:
+    """The number formats of a workbook in `lang` (`id` or `en`)."""
+    return FORMATS.get(lang, FORMATS["en"])
 
 
 @dataclass(frozen=True)
@@ -94,3 +111,28 @@ class Workbook:
     sheets: list[Sheet]
     title: str = ""
     author: str = "aoapp"
+    lang: str = "en"  # the language of its text and number formats
+
+    @property
+    def number_formats(self) -> dict[str, str]:
+        """The number formats of the workbook's language."""
+        return number_formats(self.lang)
+
+
+def resolved(sheet: Sheet) -> Sheet:
+    """The sheet with its lazily translated texts (headers, labels, titles) made plain strings,
+    in the current language: writers key cells by header and need `str`."""
+    from dataclasses import replace
+
+    return replace(
+        sheet,
+        title=[str(line) for line in sheet.title],
+        columns=[replace(c, header=str(c.header)) for c in sheet.columns],
+        facts=[replace(f, label=str(f.label)) for f in sheet.facts],
+        totals_label=str(sheet.totals_label),
+        charts=[
+            replace(c, title=str(c.title), y_title=None if c.y_title is None else str(c.y_title))
+            for c in sheet.charts
+        ],
+        empty_message=str(sheet.empty_message),
+    )

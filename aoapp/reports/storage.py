@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from aoapp.errors import DomainError
 
@@ -118,12 +119,19 @@ def storage_error(error: OSError, path: str) -> ReportStorageError:
     """A clear message for a failed write; a full disk says so."""
     if error.errno in _DISK_FULL:
         return ReportStorageError(
-            f"The report {path} could not be written: the disk holding the exports folder is "
-            "full. Nothing was saved. Free some space and run the generation again."
+            _(
+                "The report %(path)s could not be written: the disk holding the exports folder "
+                "is full. Nothing was saved. Free some space and run the generation again.",
+                path=path,
+            )
         )
     reason = error.strerror or str(error)
     return ReportStorageError(
-        f"The report {path} could not be written: {reason}. Nothing was saved."
+        _(
+            "The report %(path)s could not be written: %(reason)s. Nothing was saved.",
+            path=path,
+            reason=reason,
+        )
     )
 
 

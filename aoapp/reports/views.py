@@ -11,10 +11,12 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
 from aoapp.common.forms import apply_domain_error, choices, load_filters, load_form
+from aoapp.common.i18n import locale_code
 from aoapp.common.pagination import HTML_PER_PAGE
 from aoapp.customers.services import get_customer, visible_officers
 from aoapp.errors import DomainError, Forbidden, InvalidInput, NotFound
@@ -41,9 +43,11 @@ def _generate_form(form: GenerateForm | None = None) -> GenerateForm | None:
         return None
     form = form or GenerateForm()
     officers = [(str(o.id), o.display_name) for o in visible_officers(me)]
-    form.officer_id.choices = choices(officers, "— every officer —")
+    form.officer_id.choices = choices(officers, _("— every officer —"))
     branches = [(str(b.id), f"{b.code} · {b.name}") for b in services.branch_choices(me)]
-    form.branch_id.choices = choices(branches, "— all my branches —")
+    form.branch_id.choices = choices(branches, _("— all my branches —"))
+    if not form.lang.data or form.lang.data == "None":
+        form.lang.data = locale_code()  # the user's language
     if form.period.data is None:
         months = listing_months(1)
         form.period.data = months[0].code if months else ""
@@ -85,7 +89,7 @@ def index():
 def generate():
     """Generate reports from the form: inline when small, otherwise the command to run."""
     if not services.can_generate(_me()):
-        raise Forbidden("Supervisors and admins generate reports here.")
+        raise Forbidden(_("Supervisors and admins generate reports here."))
     form = _generate_form(GenerateForm())
     data = load_form(GenerateFormSchema(), form)
     if data is None:
@@ -129,7 +133,7 @@ def regenerate(report_id: int):
         db.session.rollback()
         flash(error.message, "danger")
     else:
-        flash(f"{report.filename} regenerated.", "success")
+        flash(_("%(file)s regenerated.", file=report.filename), "success")
     return redirect(url_for("reports.index", period=report.period))
 
 
@@ -193,7 +197,7 @@ def customer_download(customer_id: int):
     except ValidationError:
         period = None
     if period is None:
-        flash("Choose a period such as 2026-10.", "warning")
+        flash(_("Choose a period such as 2026-10."), "warning")
         return redirect(url_for("customers.detail", customer_id=customer.id, _anchor="reports"))
     try:
         report = services.ensure_customer_report(_me(), customer.id, period)

@@ -15,17 +15,19 @@ from datetime import date, datetime
 from decimal import Decimal
 from itertools import chain, islice
 
+from flask_babel import gettext as _
+
 from aoapp.reports.sheets import (
     BOOL,
     DATE,
     INT,
     MONEY,
-    NUMBER_FORMATS,
     RATE,
     RATIO,
     TEXT,
     Sheet,
     Workbook,
+    resolved,
 )
 
 WIDTH_SAMPLE = 500  # rows looked at to fit column widths (a streamed sheet is not held)
@@ -45,7 +47,7 @@ def cell_value(value, kind: str):
     if kind == BOOL:
         if isinstance(value, str):  # already in words (a query computed it)
             return value
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     if kind == DATE:
         return value
     return str(value)
@@ -101,10 +103,10 @@ class XlsxWriterWriter:
             },
         )
         book.set_properties({"title": workbook.title, "author": workbook.author})
-        formats = _XlsxFormats(book)
+        formats = _XlsxFormats(book, workbook.number_formats)
         try:
             for sheet in workbook.sheets:
-                self._sheet(book, formats, sheet)
+                self._sheet(book, formats, resolved(sheet))
         finally:
             book.close()
 
@@ -165,7 +167,7 @@ class XlsxWriterWriter:
         ws.set_paper(A4)
         ws.fit_to_pages(1, 0)
         ws.repeat_rows(0, header_row if sheet.columns else max(len(sheet.title) - 1, 0))
-        ws.set_footer("&L&A&RPage &P of &N")
+        ws.set_footer(_footer())
 
     def _cell(self, ws, formats, row: int, col: int, value, kind: str) -> None:
         value = cell_value(value, kind)
@@ -205,7 +207,7 @@ class XlsxWriterWriter:
 class _XlsxFormats:
     """The few XlsxWriter formats a report uses, created once per workbook."""
 
-    def __init__(self, book):
+    def __init__(self, book, number_formats: dict[str, str]):
         self.title = book.add_format({"bold": True, "font_size": 14})
         self.subtitle = book.add_format({"font_color": "#444444"})
         self.bold = book.add_format({"bold": True})
@@ -214,12 +216,12 @@ class _XlsxFormats:
             {"bold": True, "bottom": 1, "bg_color": "#DDEBF7", "text_wrap": True, "valign": "top"}
         )
         self._kinds = {
-            kind: book.add_format({"num_format": NUMBER_FORMATS[kind]}) for kind in NUMBER_FORMATS
+            kind: book.add_format({"num_format": number_formats[kind]}) for kind in number_formats
         }
         self._kinds[TEXT] = book.add_format({"num_format": "@"})
         self._totals = {
-            kind: book.add_format({"bold": True, "top": 1, "num_format": NUMBER_FORMATS[kind]})
-            for kind in NUMBER_FORMATS
+            kind: book.add_format({"bold": True, "top": 1, "num_format": number_formats[kind]})
+            for kind in number_formats
         }
 
     def kind(self, kind: str):
@@ -271,10 +273,13 @@ class RustWriter:
             )
         }
         entries = []
-        formats = {kind: rx.Format().set_num_format(fmt) for kind, fmt in NUMBER_FORMATS.items()}
+        formats = {
+            kind: rx.Format().set_num_format(fmt) for kind, fmt in workbook.number_formats.items()
+        }
         bold = rx.Format().set_bold()
         header = rx.Format().set_bold().set_border_bottom("thin").set_background_color("#DDEBF7")
         for sheet in workbook.sheets:
+            sheet = resolved(sheet)
             entries.append((sheet.name, self._records(sheet, options, formats, bold, header)))
         rx.write_worksheets(entries, target, **{k: v for k, v in options.items() if v})
 
@@ -307,7 +312,7 @@ class RustWriter:
             "paper_size": A4,
             "repeat_rows": (0, header_row),
             "fit_to_pages": (1, 0),
-            "footer": "&L&A&RPage &P of &N",
+            "footer": _footer(),
         }
         if not columns:  # a facts-only sheet: rustpy-xlsxwriter sizes no column without data
             return []
@@ -352,6 +357,7 @@ def _records(rows, columns):
     numbers = [(i, c.header) for i, c in enumerate(columns) if c.kind in (MONEY, RATIO, RATE)]
     ints = [(i, c.header) for i, c in enumerate(columns) if c.kind == INT]
     bools = [(i, c.header) for i, c in enumerate(columns) if c.kind == BOOL]
+    yes, no = _("Yes"), _("No")
     texts = [(i, c.header) for i, c in enumerate(columns) if c.kind == TEXT]
     for values in rows:
         record = dict(zip(headers, values, strict=True))
@@ -366,12 +372,17 @@ def _records(rows, columns):
         for i, header in bools:
             value = values[i]
             if value is not None:
-                record[header] = "Yes" if value else "No"
+                record[header] = yes if value else no
         for i, header in texts:
             value = values[i]
             if value is not None and type(value) is not str:
                 record[header] = str(value)
         yield record
+
+
+def _footer() -> str:
+    """The printed page footer: the sheet's name left, `Page 1 of 3` right (Excel codes)."""
+    return "&L&A&R" + _("Page &P of &N")
 
 
 def _chart_anchor(sheet: Sheet, header_row: int, number: int) -> dict:

@@ -13,14 +13,24 @@
     lost: "#fd7e14"
   };
 
+  // The labels in the page's language, from the table beside the chart (the API gives English).
+  function labelsOfTable() {
+    var labels = {};
+    document.querySelectorAll("#status-table tr[data-status]").forEach(function (row) {
+      labels[row.dataset.status] = row.cells[0].textContent.trim();
+    });
+    return labels;
+  }
+
   function draw(canvas, stats) {
     var lines = stats.prospects_by_status;
+    var pageLabels = labelsOfTable();
     canvas.chart = new window.Chart(canvas, {
       type: "bar",
       data: {
-        labels: lines.map(function (line) { return line.label; }),
+        labels: lines.map(function (line) { return pageLabels[line.code] || line.label; }),
         datasets: [{
-          label: "Prospects",
+          label: canvas.dataset.seriesLabel || "Prospects",
           data: lines.map(function (line) { return line.count; }),
           backgroundColor: lines.map(function (line) { return COLOURS[line.code] || "#adb5bd"; })
         }]
@@ -52,7 +62,7 @@
       })
       .then(function (stats) { draw(canvas, stats); })
       .catch(function () {
-        canvas.setAttribute("aria-label", "The chart could not be loaded; see the table.");
+        canvas.setAttribute("aria-label", canvas.dataset.failedLabel || "The chart could not be loaded; see the table.");
       });
   }
 

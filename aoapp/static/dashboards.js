@@ -14,19 +14,90 @@
     rejected: "#dc3545",
     lost: "#fd7e14"
   };
-  var whole = new Intl.NumberFormat("id-ID", { maximumFractionDigits: 0 });
-  var compact = new Intl.NumberFormat("id-ID", { notation: "compact", maximumFractionDigits: 1 });
+  // The words and number formats of the page's language, rendered by the template into the
+  // dashboard root's `data-i18n` attribute (aoapp/dashboards/views.script_texts); English and
+  // the `en` formats when a page has none.
+  var TEXT = {
+    decimal: ".",
+    group: ",",
+    currency: "IDR",
+    scale: [[1e12, "%(n)sT"], [1e9, "%(n)sB"], [1e6, "%(n)sM"], [1e3, "%(n)sK"]],
+    outstanding: "Outstanding",
+    npl_ratio: "NPL ratio",
+    par30: "PAR 30",
+    prospects: "Prospects",
+    achievement: "Achievement",
+    no_target: "No target",
+    kol: {},
+    statuses: {},
+    metrics: {},
+    sorted_ascending: "Sorted by %(column)s, ascending.",
+    sorted_descending: "Sorted by %(column)s, descending.",
+    failed: "The charts could not be loaded; the tables show the same figures."
+  };
+
+  function readTexts() {
+    if (document.documentElement.lang === "id") {
+      TEXT.decimal = ",";
+      TEXT.group = ".";
+      TEXT.currency = "Rp";
+    }
+    var root = document.querySelector("[data-i18n]");
+    if (!root) {
+      return;
+    }
+    try {
+      var given = JSON.parse(root.getAttribute("data-i18n"));
+      Object.keys(given).forEach(function (key) { TEXT[key] = given[key]; });
+    } catch (error) {
+      // Unreadable: keep the English defaults.
+    }
+  }
+
+  // "%(name)s" placeholders filled in, as the Python side writes messages.
+  function fill(message, values) {
+    return message.replace(/%\((\w+)\)s/g, function (match, name) {
+      return values[name] === undefined ? match : String(values[name]);
+    });
+  }
 
   function number(value) {
     return value === null || value === undefined ? null : Number(value);
   }
 
+  // A number in the page's language (document.documentElement.lang): 1.234,5 (id), 1,234.5 (en).
+  function formatNumber(value, places) {
+    var fixed = Math.abs(value).toFixed(places);
+    var parts = fixed.split(".");
+    var whole = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, TEXT.group);
+    var sign = value < 0 && Number(fixed) !== 0 ? "-" : "";
+    return sign + whole + (parts.length > 1 ? TEXT.decimal + parts[1] : "");
+  }
+
+  // At most one decimal place, none when it is zero: 1,4 / 760.
+  function shortNumber(value) {
+    var rounded = Math.round(value * 10) / 10;
+    return formatNumber(rounded, rounded % 1 === 0 ? 0 : 1);
+  }
+
   function rupiah(value) {
-    return "Rp " + whole.format(value);
+    var sign = value < 0 ? "-" : "";
+    return sign + TEXT.currency + " " + formatNumber(Math.abs(value), 0);
+  }
+
+  // An amount on an axis in the language's short scale: 760 jt, 1,4 M (id); 760M, 1.4B (en).
+  function compact(value) {
+    var size = Math.abs(value);
+    for (var i = 0; i < TEXT.scale.length; i++) {
+      if (size >= TEXT.scale[i][0]) {
+        return fill(TEXT.scale[i][1], { n: shortNumber(value / TEXT.scale[i][0]) });
+      }
+    }
+    return shortNumber(value);
   }
 
   function percent(value) {
-    return (value * 100).toFixed(2) + "%";
+    return formatNumber(value * 100, 2) + "%";
   }
 
   // An ISO date as the pages show dates: 2026-10-31 → 31/10/2026.
@@ -35,7 +106,11 @@
     return parts[2] + "/" + parts[1] + "/" + parts[0];
   }
 
+  // A status code's label in the page's language (else 'social_media' → 'Social media').
   function label(code) {
+    if (TEXT.statuses[code]) {
+      return TEXT.statuses[code];
+    }
     var text = String(code).replace(/_/g, " ");
     return text.charAt(0).toUpperCase() + text.slice(1);
   }
@@ -51,6 +126,7 @@
       return null;
     }
     var options = config.options || {};
+    options.locale = document.documentElement.lang || "en";  // Chart.js's own number formats
     options.responsive = true;
     options.maintainAspectRatio = false;
     if (quiet()) {
@@ -63,7 +139,7 @@
   }
 
   function moneyAxis() {
-    return { beginAtZero: true, ticks: { callback: function (v) { return compact.format(v); } } };
+    return { beginAtZero: true, ticks: { callback: function (v) { return compact(v); } } };
   }
 
   function ratioAxis() {
@@ -85,9 +161,11 @@
     draw("chart-kol", {
       type: "bar",
       data: {
-        labels: rows.map(function (row) { return "Kol " + row.kol + " · " + row.name; }),
+        labels: rows.map(function (row) {
+          return TEXT.kol[String(row.kol)] || "Kol " + row.kol + " · " + row.name;
+        }),
         datasets: [{
-          label: "Outstanding",
+          label: TEXT.outstanding,
           data: rows.map(function (row) { return number(row.outstanding); }),
           backgroundColor: rows.map(function (row) { return KOL_COLOURS[row.kol]; })
         }]
@@ -106,15 +184,24 @@
       data: {
         labels: rows.map(function (row) { return label(row.status); }),
         datasets: [{
-          label: "Prospects",
+          label: TEXT.prospects,
           data: rows.map(function (row) { return row.count; }),
           backgroundColor: rows.map(function (row) { return STATUS_COLOURS[row.status] || "#adb5bd"; })
         }]
       },
       options: {
         indexAxis: "y",
-        plugins: { legend: { display: false } },
-        scales: { x: { beginAtZero: true, ticks: { precision: 0 } } }
+        plugins: {
+          legend: { display: false },
+          tooltip: {
+            callbacks: {
+              label: function (item) { return item.dataset.label + ": " + formatNumber(item.parsed.x, 0); }
+            }
+          }
+        },
+        scales: {
+          x: { beginAtZero: true, ticks: { precision: 0, callback: function (v) { return formatNumber(v, 0); } } }
+        }
       }
     });
   }
@@ -124,9 +211,9 @@
     draw("chart-targets", {
       type: "bar",
       data: {
-        labels: rows.map(function (row) { return row.label; }),
+        labels: rows.map(function (row) { return TEXT.metrics[row.key] || row.label; }),
         datasets: [{
-          label: "Achievement",
+          label: TEXT.achievement,
           data: rows.map(function (row) { return number(row.achievement); }),
           backgroundColor: rows.map(function (row) { return row.met ? "#198754" : "#0d6efd"; })
         }]
@@ -135,7 +222,13 @@
         indexAxis: "y",
         plugins: {
           legend: { display: false },
-          tooltip: { callbacks: { label: function (item) { return percent(item.parsed.x); } } }
+          tooltip: {
+            callbacks: {
+              label: function (item) {
+                return item.parsed.x === null ? TEXT.no_target : percent(item.parsed.x);
+              }
+            }
+          }
         },
         scales: { x: { beginAtZero: true, suggestedMax: 1, ticks: { callback: percent } } }
       }
@@ -149,7 +242,7 @@
       data: {
         labels: labels,
         datasets: [{
-          label: "Outstanding",
+          label: TEXT.outstanding,
           data: trend.map(function (point) { return number(point.outstanding); }),
           borderColor: "#0d6efd",
           backgroundColor: "#0d6efd",
@@ -164,14 +257,14 @@
         labels: labels,
         datasets: [
           {
-            label: "NPL ratio",
+            label: TEXT.npl_ratio,
             data: trend.map(function (point) { return number(point.npl_ratio); }),
             borderColor: "#dc3545",
             backgroundColor: "#dc3545",
             tension: 0  // straight segments: a curve would invent values between month-ends
           },
           {
-            label: "PAR 30",
+            label: TEXT.par30,
             data: trend.map(function (point) { return number(point.par30_ratio); }),
             borderColor: "#fd7e14",
             backgroundColor: "#fd7e14",
@@ -222,7 +315,7 @@
       .catch(function () {
         root.setAttribute("data-charts", "failed");
         if (status) {
-          status.textContent = "The charts could not be loaded; the tables show the same figures.";
+          status.textContent = TEXT.failed;
           status.classList.remove("d-none");
         }
       });
@@ -268,8 +361,9 @@
     });
     var status = document.getElementById("team-sort-status");
     if (status) {
-      status.textContent = "Sorted by " + header.textContent.trim() + ", " +
-        (descending ? "descending" : "ascending") + ".";
+      status.textContent = fill(descending ? TEXT.sorted_descending : TEXT.sorted_ascending, {
+        column: header.textContent.trim()
+      });
     }
   }
 
@@ -294,6 +388,7 @@
   }
 
   function setUp() {
+    readTexts();
     loadCharts();
     Array.prototype.forEach.call(document.querySelectorAll("table[data-sortable-table]"), sortable);
   }

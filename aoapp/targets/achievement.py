@@ -34,6 +34,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from aoapp.credit.figures import previous_month_end
 from aoapp.credit.models import Facility, Position
@@ -50,7 +51,8 @@ ZERO = Decimal("0.00")
 
 @dataclass(frozen=True)
 class Metric:
-    """One target metric: its key (a Target column), label, kind and direction."""
+    """One target metric: its key (a Target column), label (lazy: shown in the reader's
+    language), kind and direction."""
 
     key: str
     label: str
@@ -60,12 +62,12 @@ class Metric:
 
 
 METRICS = (
-    Metric("new_customers", "New customers", "count"),
-    Metric("new_disbursement", "New disbursement", "money", needs_listing=True),
-    Metric("outstanding_growth", "Outstanding growth", "money", needs_listing=True),
-    Metric("max_npl_ratio", "Maximum NPL ratio", "ratio", ceiling=True, needs_listing=True),
-    Metric("followups_done", "Follow-ups done", "count"),
-    Metric("introductions", "Introductions", "count"),
+    Metric("new_customers", _l("New customers"), "count"),
+    Metric("new_disbursement", _l("New disbursement"), "money", needs_listing=True),
+    Metric("outstanding_growth", _l("Outstanding growth"), "money", needs_listing=True),
+    Metric("max_npl_ratio", _l("Maximum NPL ratio"), "ratio", ceiling=True, needs_listing=True),
+    Metric("followups_done", _l("Follow-ups done"), "count"),
+    Metric("introductions", _l("Introductions"), "count"),
 )
 METRIC_KEYS = tuple(metric.key for metric in METRICS)
 

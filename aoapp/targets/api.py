@@ -6,6 +6,7 @@ is 403; a closed month (before the previous one) or a value out of range is 422 
 """
 
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 from marshmallow import RAISE
@@ -30,8 +31,10 @@ def _officer_and_month(officer_id: int, month: str):
     try:
         return officer, parse_month(month)
     except ValueError:
-        message = "Use a month like 2026-10."
-        raise InvalidInput(f"'{month}' is not a month.", {"month": [message]}) from None
+        message = _("Use a month like 2026-10.")
+        raise InvalidInput(
+            _("'%(month)s' is not a month.", month=month), {"month": [message]}
+        ) from None
 
 
 @blp.route("")

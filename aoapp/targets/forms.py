@@ -3,6 +3,7 @@ rules, and `load()` copies its errors beside each cell."""
 
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from marshmallow import ValidationError
 from wtforms import FieldList, Form, FormField, HiddenField, StringField
@@ -35,12 +36,12 @@ class TargetRowForm(Form):
     """One officer's six targets (no CSRF of its own: the grid carries it)."""
 
     officer_id = HiddenField()
-    new_customers = StringField("New customers")
-    new_disbursement = StringField("New disbursement (Rp)")
-    outstanding_growth = StringField("Outstanding growth (Rp)")
-    max_npl_ratio = StringField("Max NPL ratio (%)")
-    followups_done = StringField("Follow-ups done")
-    introductions = StringField("Introductions")
+    new_customers = StringField(_l("New customers"))
+    new_disbursement = StringField(_l("New disbursement (Rp)"))
+    outstanding_growth = StringField(_l("Outstanding growth (Rp)"))
+    max_npl_ratio = StringField(_l("Max NPL ratio (%)"))
+    followups_done = StringField(_l("Follow-ups done"))
+    introductions = StringField(_l("Introductions"))
 
     def metric_fields(self) -> list:
         """The six cells, in the order of the metrics."""

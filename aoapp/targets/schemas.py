@@ -10,6 +10,8 @@ import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields
 
 from aoapp.common.money import to_money
@@ -22,7 +24,7 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _ID_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")  # 1.500.000 or 1.500.000,50
 _EN_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")  # 1,500,000 or 1,500,000.50
 _COMMA_DECIMAL = re.compile(r"^\d+,\d+$")  # 3,5
-NOT_A_NUMBER = "Not a number."
+NOT_A_NUMBER = _l("Not a number.")  # lazy: str() it when raised (marshmallow wants a str)
 
 
 def parse_month(text) -> date:
@@ -41,7 +43,7 @@ class Month(fields.String):
         try:
             return parse_month(value)
         except ValueError:
-            raise ValidationError("Use a month like 2026-10.") from None
+            raise ValidationError(_("Use a month like 2026-10.")) from None
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else f"{value:%Y-%m}"
@@ -73,16 +75,16 @@ def _decimal(value, typed: bool = False, grouped: bool = False) -> Decimal:
     """A Decimal from a JSON number or string (`typed`: as people type it in the grid);
     floats and junk are refused in plain words."""
     if isinstance(value, bool | float):
-        raise ValidationError("Send numbers as strings or integers, not floats.")
+        raise ValidationError(_("Send numbers as strings or integers, not floats."))
     if isinstance(value, int | Decimal):
         return Decimal(value)
     text = _typed_text(value, grouped) if typed else str(value).strip()
     try:
         number = Decimal(text)
     except (InvalidOperation, ValueError):
-        raise ValidationError(NOT_A_NUMBER) from None
+        raise ValidationError(str(NOT_A_NUMBER)) from None
     if not number.is_finite():
-        raise ValidationError(NOT_A_NUMBER)
+        raise ValidationError(str(NOT_A_NUMBER))
     return number
 
 
@@ -106,11 +108,11 @@ class Count(_Blankable, fields.Integer):
     def _deserialize(self, value, attr, data, **kwargs):
         number = _decimal(value, self.typed, grouped=True)
         if number != number.to_integral_value():
-            raise ValidationError("Must be a whole number.")
+            raise ValidationError(_("Must be a whole number."))
         if number < 0:
-            raise ValidationError("Must be zero or more.")
+            raise ValidationError(_("Must be zero or more."))
         if number > MAX_COUNT:
-            raise ValidationError(f"Must be at most {MAX_COUNT:,}.".replace(",", "."))
+            raise ValidationError(_("Must be at most %(n)s.", n=f"{MAX_COUNT:,}".replace(",", ".")))
         return int(number)
 
     def _serialize(self, value, attr, obj, **kwargs):
@@ -127,9 +129,9 @@ class Amount(_Blankable, fields.Decimal):
     def _deserialize(self, value, attr, data, **kwargs):
         amount = to_money(_decimal(value, self.typed, grouped=True))
         if amount < 0 and not self.signed:
-            raise ValidationError("Must be zero or more.")
+            raise ValidationError(_("Must be zero or more."))
         if abs(amount) >= MAX_AMOUNT:
-            raise ValidationError("Too large.")
+            raise ValidationError(_("Too large."))
         return amount
 
     def _serialize(self, value, attr, obj, **kwargs):
@@ -147,10 +149,10 @@ class Ratio(_Blankable, fields.Decimal):
         number = _decimal(value, self.typed)
         top = 100 if self.percent else 1
         if number < 0:
-            raise ValidationError("Must be zero or more.")
+            raise ValidationError(_("Must be zero or more."))
         if number > top:
             raise ValidationError(
-                "Must be at most 100 %." if self.percent else "Must be at most 1."
+                _("Must be at most 100 %.") if self.percent else _("Must be at most 1.")
             )
         if self.percent:
             number = number / 100

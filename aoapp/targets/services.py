@@ -13,12 +13,15 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from babel.dates import format_date
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from aoapp.audit import services as audit
 from aoapp.auth.models import Branch, Role, User
 from aoapp.common.dates import bank_today
+from aoapp.common.i18n import locale_code
 from aoapp.common.pagination import Page, paginate
 from aoapp.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from aoapp.extensions import db
@@ -26,7 +29,6 @@ from aoapp.targets.models import Target
 from aoapp.targets.schemas import METRIC_FIELDS
 
 MONTHS_AHEAD = 12
-CONCURRENT = "Another user saved targets for this month a moment ago. Reload the page and retry."
 
 
 def add_months(month: date, count: int) -> date:
@@ -40,9 +42,9 @@ def current_month(today: date | None = None) -> date:
     return (today or bank_today()).replace(day=1)
 
 
-def month_label(month: date) -> str:
-    """`October 2026`."""
-    return month.strftime("%B %Y")
+def month_label(month: date, locale: str | None = None) -> str:
+    """`October 2026` (en), `Oktober 2026` (id): the request's language unless given."""
+    return format_date(month, "LLLL y", locale=locale or locale_code())
 
 
 def is_editable(month: date, today: date | None = None) -> bool:
@@ -57,12 +59,13 @@ def check_editable(month: date, today: date | None = None) -> None:
         return
     now = current_month(today)
     if month < now:
-        message = (
-            f"Targets of {month_label(month)} can no longer be changed: only the previous month "
-            "stays open for corrections."
+        message = _(
+            "Targets of %(month)s can no longer be changed: only the previous month "
+            "stays open for corrections.",
+            month=month_label(month),
         )
     else:
-        message = f"Targets can be set at most {MONTHS_AHEAD} months ahead."
+        message = _("Targets can be set at most %(n)s months ahead.", n=MONTHS_AHEAD)
     raise InvalidInput(message, {"month": [message]})
 
 
@@ -83,7 +86,7 @@ def get_branch(actor, branch_id: int | None) -> Branch:
     branches = managed_branches(actor)
     if branch_id is None:
         if not branches:
-            raise NotFound("There is no branch whose targets you can set.")
+            raise NotFound(_("There is no branch whose targets you can set."))
         return branches[0]
     branch = next((b for b in branches if b.id == branch_id), None)
     if branch is None:
@@ -117,7 +120,7 @@ def get_officer(actor, officer_id) -> User:
 def require_manager(actor) -> None:
     """Supervisors and admins set targets; officers only read their own."""
     if actor.role == Role.OFFICER:
-        raise Forbidden("Only supervisors and admins set targets.")
+        raise Forbidden(_("Only supervisors and admins set targets."))
 
 
 def branch_officers(branch_id: int) -> list[User]:
@@ -142,7 +145,13 @@ def get_target(actor, officer: User, month: date) -> Target:
     """The officer's targets of `month` (the officer already checked visible); else NotFound."""
     target = targets_of([officer.id], month).get(officer.id)
     if target is None:
-        raise NotFound(f"No targets for {officer.display_name} in {month_label(month)}.")
+        raise NotFound(
+            _(
+                "No targets for %(officer)s in %(month)s.",
+                officer=officer.display_name,
+                month=month_label(month),
+            )
+        )
     return target
 
 
@@ -228,7 +237,9 @@ def unit_of_work():
         raise
     except IntegrityError as error:
         db.session.rollback()
-        raise Conflict(CONCURRENT) from error
+        raise Conflict(
+            _("Another user saved targets for this month a moment ago. Reload the page and retry.")
+        ) from error
 
 
 def save_grid(actor, branch: Branch, month: date, rows: dict[int, dict]) -> SaveResult:
@@ -243,7 +254,7 @@ def save_grid(actor, branch: Branch, month: date, rows: dict[int, dict]) -> Save
     officers = {officer.id for officer in branch_officers(branch.id)}
     if set(rows) - officers:
         raise InvalidInput(
-            "The list of officers changed while you were editing. Reload the page and retry."
+            _("The list of officers changed while you were editing. Reload the page and retry.")
         )
     result = SaveResult()
     with unit_of_work():
@@ -260,7 +271,7 @@ def set_target(actor, officer: User, month: date, values: dict) -> Target:
     require_manager(actor)
     check_editable(month)
     if all(value is None for value in _values(values).values()):
-        message = "Give at least one target. To remove the month's targets, delete them."
+        message = _("Give at least one target. To remove the month's targets, delete them.")
         raise InvalidInput(message, {"_schema": [message]})
     with unit_of_work():
         target = targets_of([officer.id], month).get(officer.id)

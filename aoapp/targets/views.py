@@ -2,6 +2,8 @@
 the achievement so far; officers see their own targets, read-only."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from aoapp.errors import Conflict, InvalidInput
@@ -27,7 +29,8 @@ def _month_arg() -> tuple:
     try:
         return parse_month(text), None
     except ValueError:
-        return services.current_month(), f"'{text}' is not a month (use 2026-10): showing this one."
+        problem = _("'%(text)s' is not a month (use 2026-10): showing this one.", text=text)
+        return services.current_month(), problem
 
 
 def _branch_arg() -> int | None:
@@ -110,23 +113,29 @@ def save():
     ids = form.posted_officer_ids()
     known = {officer.id for officer in ctx["officers"]}
     if None in ids or len(set(ids)) != len(ids) or not set(ids) <= known:
-        message = "The list of officers changed while you were editing. Reload the page."
+        message = _("The list of officers changed while you were editing. Reload the page.")
         return _render(ctx, form, 409, message)
     rows = form.load()
     if rows is None:
-        return _render(ctx, form, 422, "Nothing was saved: correct the marked cells.")
+        return _render(ctx, form, 422, _("Nothing was saved: correct the marked cells."))
     try:
         result = services.save_grid(_me(), ctx["branch"], ctx["month"], rows)
     except REFUSALS as error:
         return _render(ctx, form, error.status_code, error.message)
     if result.changed:
         flash(
-            f"Targets of {services.month_label(ctx['month'])} saved: {result.created} set, "
-            f"{result.updated} changed, {result.deleted} cleared.",
+            _(
+                "Targets of %(month)s saved: %(created)s set, %(updated)s changed, "
+                "%(deleted)s cleared.",
+                month=services.month_label(ctx["month"]),
+                created=result.created,
+                updated=result.updated,
+                deleted=result.deleted,
+            ),
             "success",
         )
     else:
-        flash("Nothing changed.", "info")
+        flash(_("Nothing changed."), "info")
     return redirect(_page_url(ctx))
 
 
@@ -143,11 +152,21 @@ def copy():
         flash(error.message, "danger")
         return redirect(_page_url(ctx))
     if copied:
-        officers = "officer" if copied == 1 else "officers"
-        flash(f"Copied the {previous} targets of {copied} {officers}.", "success")
+        flash(
+            ngettext(
+                "Copied the %(month)s targets of %(num)d officer.",
+                "Copied the %(month)s targets of %(num)d officers.",
+                copied,
+                month=previous,
+            ),
+            "success",
+        )
     else:
         flash(
-            f"Nothing copied: no officer without targets this month had targets in {previous}.",
+            _(
+                "Nothing copied: no officer without targets this month had targets in %(month)s.",
+                month=previous,
+            ),
             "info",
         )
     return redirect(_page_url(ctx))

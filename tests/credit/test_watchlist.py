@@ -125,9 +125,9 @@ class TestMaturity:
     @pytest.mark.parametrize(
         ("days", "reason"),
         [
-            (60, "Matures in 60 days with Rp 1.500.000 outstanding."),
-            (0, "Matures on the listing date with Rp 1.500.000 outstanding."),
-            (-10, "Matured 10 days ago with Rp 1.500.000 still outstanding."),
+            (60, "Matures in 60 days with IDR 1,500,000 outstanding."),
+            (0, "Matures on the listing date with IDR 1,500,000 outstanding."),
+            (-10, "Matured 10 days ago with IDR 1,500,000 still outstanding."),
         ],
     )
     def test_reason(self, world, days, reason):

@@ -153,7 +153,7 @@ class TestBrokenPromise:
         promise = make_promise(facility, Decimal("3000000"), PROMISED_ON, PROMISED)
         today(date(2024, 8, 1))
         found = entry(world.officer, "broken_ptp")
-        assert found.reason == "Promise to pay Rp 3.000.000 by 10 Jul 2024 was broken."
+        assert found.reason == "Promise to pay IDR 3,000,000 by Jul 10, 2024 was broken."
         assert found.date == date(2024, 7, 14)  # the day after the deadline
         assert found.detail.id == promise.id and found.visit is None
 
@@ -188,11 +188,11 @@ class TestBrokenPromise:
         post_listing(date(2024, 7, 2), [(other, 0, "1")])  # reference for AS_OF: 1 Jul
         today(date(2024, 7, 20))
         assert entry(world.officer, "broken_ptp", as_of=AS_OF).reason == (
-            "Promise to pay Rp 3.000.000 by 10 Jun 2024 was broken."
+            "Promise to pay IDR 3,000,000 by Jun 10, 2024 was broken."
         )
         position(facility, date(2024, 7, 12), "10000000", 40)  # the latest, judged today
         assert entry(world.officer, "broken_ptp").reason == (
-            "Promise to pay Rp 1.500.000 by 10 Jul 2024 was broken."
+            "Promise to pay IDR 1,500,000 by Jul 10, 2024 was broken."
         )
 
     def test_only_the_facility_of_the_promise(self, world, today, facility):
@@ -230,7 +230,7 @@ class TestScopeAndPages:
         auth.login("ao.budi")
         html = client.get("/portfolio/watchlist").get_data(as_text=True)
         assert 'data-signal="broken_ptp"' in html and ">Broken promise</span>" in html
-        assert "Promise to pay Rp 3.000.000 by 10 Jul 2024 was broken." in html
+        assert "Promise to pay IDR 3,000,000 by Jul 10, 2024 was broken." in html
         assert "SARI" not in html
         html = client.get("/portfolio/watchlist?signal=no_follow_up").get_data(as_text=True)
         assert "Nothing on the watchlist" in html

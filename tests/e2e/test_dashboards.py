@@ -185,3 +185,62 @@ class TestOnAPhone:
         box = phone.locator("#chart-trend-outstanding").bounding_box()
         assert box["width"] > 0 and box["x"] + box["width"] <= inner
         assert_clean(phone, console)
+
+
+TICKS = """id => Chart.getChart(document.getElementById(id)).scales[
+  Chart.getChart(document.getElementById(id)).options.indexAxis === "y" ? "x" : "y"
+].ticks.map(t => t.label)"""
+
+
+class TestInIndonesian:
+    def test_the_charts_speak_indonesian_with_the_apis_numbers(self, live_server, page, book):
+        page.add_init_script(CSP_LISTENER)
+        sign_in(page, live_server, "ao.budi")
+        page.locator("form.language-switch button[value='id']").click()
+        page.wait_for_selector("html[lang='id']")
+        console = ConsoleWatch(page)
+        page.goto(f"{live_server}/dashboard/?period={PERIOD}")
+        page.wait_for_selector("#dashboard[data-charts]")
+        assert page.get_attribute("#dashboard", "data-charts") == "drawn"
+        data = api_json(page, live_server)
+
+        outstanding = chart(page, "chart-trend-outstanding")
+        assert outstanding["datasets"][0]["label"] == "Baki debet"
+        assert outstanding["datasets"][0]["data"] == numbers(
+            p["outstanding"] for p in data["trend"]
+        )
+        ratios = chart(page, "chart-trend-ratios")
+        assert [d["label"] for d in ratios["datasets"]] == ["Rasio NPL", "PAR 30"]
+        assert ratios["datasets"][0]["data"] == numbers(p["npl_ratio"] for p in data["trend"])
+        assert ratios["datasets"][1]["data"] == numbers(p["par30_ratio"] for p in data["trend"])
+        kol = chart(page, "chart-kol")
+        rows = data["portfolio"]["kol_distribution"]
+        assert kol["datasets"][0]["label"] == "Baki debet"
+        assert kol["labels"][0] == "Kol 1 · Lancar" and kol["labels"][4] == "Kol 5 · Macet"
+        assert kol["datasets"][0]["data"] == numbers(row["outstanding"] for row in rows)
+        targets = chart(page, "chart-targets")
+        metrics = data["targets"]["metrics"]
+        assert targets["datasets"][0]["label"] == "Pencapaian"
+        assert targets["labels"][0] == "Nasabah baru" and metrics[0]["label"] == "New customers"
+        assert targets["datasets"][0]["data"] == numbers(m["achievement"] for m in metrics)
+        # Axis numbers in Indonesian: juta/miliar, decimal comma.
+        money_ticks = page.evaluate(TICKS, "chart-trend-outstanding")
+        assert any(t.endswith(" jt") for t in money_ticks), money_ticks
+        assert not any(t.endswith("M") and not t.endswith(" M") for t in money_ticks)
+        ratio_ticks = page.evaluate(TICKS, "chart-trend-ratios")
+        assert all("," in t and t.endswith("%") for t in ratio_ticks if t != "0,00%"), ratio_ticks
+        assert_clean(page, console)
+
+    def test_the_team_table_says_how_it_is_sorted_in_indonesian(self, live_server, page, book):
+        sign_in(page, live_server, "spv.jkt")
+        page.locator("form.language-switch button[value='id']").click()
+        page.wait_for_selector("html[lang='id']")
+        console = ConsoleWatch(page)
+        page.goto(f"{live_server}/dashboard/team?period={PERIOD}")
+        page.wait_for_selector("#dashboard[data-charts='drawn']")
+        page.locator("#team-table thead th[data-key='outstanding']").get_by_role("button").click()
+        status = page.locator("#team-sort-status").inner_text()
+        assert status == "Diurutkan menurut Baki debet, naik."
+        money_ticks = page.evaluate(TICKS, "chart-trend-outstanding")
+        assert any(t.endswith(" jt") or t.endswith(" M") for t in money_ticks), money_ticks
+        assert console.errors == []

@@ -216,7 +216,7 @@ class TestListingToPromise:
         officer.wait_for_url(followup_url)
         main = officer.inner_text("main")
         assert "Outcome logged: promised to pay." in main
-        assert f"kept if paid by {promised + timedelta(days=3):%d/%m/%Y}" in main
+        assert f"kept if paid by {format_date(promised + timedelta(days=3), 'en')}" in main
         assert "Next follow-up planned." in main
         promise = officer.inner_text("#promise")
         assert "IDR 7,500,000" in promise and format_date(promised, "en") in promise
@@ -364,7 +364,7 @@ class TestFormErrorsNextToFields:
     def test_log_outcome_form_explains_a_promised_date_out_of_reach(self, live_server, page, world):
         console, today = self._promise_out_of_reach(live_server, page, world)
         assert feedback(page, "promised_date").inner_text() == (
-            f"The promised date must be within 90 days (by {today + timedelta(days=90):%d/%m/%Y})."
+            f"The promised date must be within 90 days (by {format_date(today + timedelta(days=90), 'en')})."
         )
         assert page.locator("#promised_date.is-invalid").count() == 1
         for good in ("outcome", "notes", "promised_amount", "next_date"):

@@ -289,7 +289,7 @@ class TestAfterTheImport:
         html = client.get(f"/imports/{outcome.record.id}").get_data(as_text=True)
         table = html[html.index('id="suggestions"') :]
         assert 'Calls (DPD 1–30)</th><td class="text-end">1<' in table
-        assert 'Visits, escalated (DPD &gt; 90)</th><td class="text-end">1<' in table
+        assert 'Visits, escalated (DPD > 90)</th><td class="text-end">1<' in table
 
     def test_the_counts_show_in_the_import_command(self, world, runner, tmp_path):
         L.catalogue()

@@ -109,7 +109,7 @@ class TestLayout:
     def test_summary_print_setup_and_title(self, october):
         ws = october.book["Summary"]
         assert ws["A1"].value == "Customer report — Toko Sejahtera Café Ümit (0000123456)"
-        assert "October 2026 (2026-10)" in ws["A2"].value and "31 Oct 2026" in ws["A2"].value
+        assert "October 2026 (2026-10)" in ws["A2"].value and "Oct 31, 2026" in ws["A2"].value
         assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$1:$2"
 
     def test_no_text_is_ever_a_formula(self, october):
@@ -241,7 +241,7 @@ class TestFacilities:
             assert row["DPD"].value == position["dpd"] and row["DPD"].data_type == "n"
             assert row["Collectibility (Kol)"].value == position["debtor_kol"]
             if api["status"] == "closed":
-                assert row["Status"].value == "closed 15 Oct 2026"
+                assert row["Status"].value == "closed Oct 15, 2026"
                 assert row["Outstanding"].value == 0
             else:
                 assert H.money(row["Outstanding"].value) == Decimal(position["outstanding"])
@@ -397,7 +397,7 @@ class TestEmpty:
         assert facts["Commentary"].value.startswith("No credit facilities in this period.")
         for sheet, message in (
             ("Facilities", "No facilities in this period."),
-            ("History", "No positions in the 12 months up to 31 Oct 2026."),
+            ("History", "No positions in the 12 months up to Oct 31, 2026."),
             ("Interactions", "No introductions, follow-ups or complaints in this period."),
             ("Monitoring", "No monitoring visits in this period."),
         ):
@@ -423,8 +423,8 @@ def test_rust_writer_renders_the_same_workbook(story, tmp_path):
     rust = Rendered(story.customer, "2026-10", tmp_path / "rust", writer=RustWriter())
     assert rust.book.sheetnames == list(SHEETS)
     facts = rust.facts
-    assert facts["Total outstanding"].value == "Rp 441.000.000,00"
-    assert facts["Utilisation"].value == "49.00 %" and facts["As of"].value == "31 Oct 2026"
+    assert facts["Total outstanding"].value == "IDR 441,000,000.00"
+    assert facts["Utilisation"].value == "49.00%" and facts["As of"].value == "Oct 31, 2026"
     _headers, rows = rust.table("Facilities")
     assert [r["Account no"].value for r in rows] == [H.F1, H.F2, H.F3]
     assert H.money(rows[0]["Outstanding"].value) == Decimal("387000000")

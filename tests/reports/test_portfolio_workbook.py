@@ -107,7 +107,7 @@ class TestLayout:
     def test_title_lines_name_bank_scope_period_and_date(self, branch_book):
         for ws in branch_book[0]:
             assert ws["A1"].value == f"{BANK} · Portfolio report · {TITLES[ws.title]}"
-            assert ws["A2"].value == "Branch JKT01 · October 2026 · as of 31 Oct 2026"
+            assert ws["A2"].value == "Branch JKT01 · October 2026 · as of Oct 31, 2026"
             assert ws["A1"].font.b and ws["A3"].value  # and a line saying what the table holds
 
     def test_header_bold_frozen_filtered_and_printed_on_every_page(self, branch_book):
@@ -205,7 +205,7 @@ class TestSummary:
 
     def test_kol_migration_since_the_previous_month_end(self, branch_book):
         ws = branch_book[1]["Summary"]
-        assert "since the previous month-end listing, 30 Sep 2026" in ws["A3"].value
+        assert "since the previous month-end listing, Sep 30, 2026" in ws["A3"].value
         rows = {r["From Kol"]: r for r in records(ws, "Figure")}
         assert list(rows) == ["Kol 1", "Kol 2", "Kol 3", "Kol 4", "Kol 5", "New", "Total"]
         for label, from_kol in [(f"Kol {k}", k) for k in range(1, 6)] + [("New", None)]:

@@ -1,0 +1,29 @@
+"""The English labels of the product codes (the `label` filter's message ids), for extraction."""
+
+from flask_babel import lazy_gettext as _l
+
+LABELS = (
+    # ProductKind
+    _l("Credit"),
+    _l("Deposit"),
+    _l("Service"),
+    # CreditSubtype
+    _l("Working capital"),
+    _l("Investment"),
+    _l("Kur"),
+    _l("Mortgage"),
+    _l("Vehicle"),
+    _l("Personal"),
+    # IntroductionPlace
+    _l("Client office"),
+    _l("Branch"),
+    _l("Phone"),
+    _l("Online"),
+    _l("Event"),
+    # IntroductionOutcome
+    _l("Interested"),
+    _l("Not interested"),
+    _l("Needs time"),
+    _l("Applied"),
+    _l("Already has"),
+)
