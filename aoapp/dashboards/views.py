@@ -1,8 +1,10 @@
 """HTML pages: the officer dashboard and the supervisor's team dashboard.
 
 The headline figures and tables are rendered here from the same service the JSON API serves
-(aoapp/dashboards/services.py), so the page reads without JavaScript; the charts are drawn by
-static/dashboards.js from the API itself (the page names its URL in `data-dashboard-api`).
+(aoapp/dashboards/services.py), so the page reads without JavaScript. The charts are drawn by
+static/dashboards.js from the API's own JSON for the blocks they show, which the page carries in
+its `data-charts-json` attribute: one computation per view, not one for the page and another for
+the charts' request (the page still names the API's URL, `data-dashboard-api`).
 """
 
 from datetime import date
@@ -24,6 +26,7 @@ from aoapp.common.templating import label
 from aoapp.credit.collectibility import KOLS, kol_name, load_bands
 from aoapp.customers.services import visible_officers
 from aoapp.dashboards import links, services
+from aoapp.dashboards.schemas import OfficerDashboardSchema, TeamDashboardSchema
 from aoapp.errors import InvalidInput
 from aoapp.reports.periods import parse_period
 from aoapp.targets.achievement import METRICS
@@ -32,6 +35,17 @@ from aoapp.targets.services import month_label
 bp = Blueprint("dashboards", __name__, url_prefix="/dashboard")
 
 MONTHS_OFFERED = 24  # the month selector's reach back from the current month
+CHART_BLOCKS = ("portfolio", "pipeline", "targets", "trend")  # what static/dashboards.js draws
+_CHART_SCHEMAS = {
+    kind: schema(only=[block for block in CHART_BLOCKS if block in schema._declared_fields])
+    for kind, schema in (("officer", OfficerDashboardSchema), ("team", TeamDashboardSchema))
+}
+
+
+def chart_data(kind: str, dashboard) -> dict:
+    """The blocks of the dashboard API's answer that the charts draw, exactly as the API
+    serialises them (the officers' rows and the migration matrix are tables only)."""
+    return _CHART_SCHEMAS[kind].dump(dashboard)
 
 
 class PageArgsSchema(BaseSchema):
@@ -147,6 +161,7 @@ def officer():
         | links.live_links(officer_id, own, today),
         targets_url=None if own else links.targets_link(period),
         api_url=_api_url("officer", period=period.code, officer_id=None if own else officer_id),
+        charts=chart_data("officer", dashboard),
     )
 
 
@@ -184,6 +199,7 @@ def team():
         },
         total_links=links.team_row_links(None, dashboard),
         migration_error=migration_error,
+        charts=chart_data("team", dashboard),
         api_url=_api_url(
             "team",
             period=period.code,

@@ -1,5 +1,6 @@
-// Dashboards: charts drawn with the vendored Chart.js from the dashboard JSON API (the page's
-// `data-api` URL, read with the session cookie), and the team table sorted by its headers.
+// Dashboards: charts drawn with the vendored Chart.js from the dashboard API's JSON, which the
+// page carries in `data-charts-json` (the same figures as its `data-dashboard-api` URL answers,
+// computed once for the view), and the team table sorted by its headers.
 // The figures are also in the page's tables, so everything reads without this script.
 (function () {
   "use strict";
@@ -293,32 +294,21 @@
   }
 
   function loadCharts() {
-    var root = document.querySelector("[data-dashboard-api]");
+    var root = document.querySelector("[data-charts-json]");
     if (!root || typeof window.Chart === "undefined") {
       return;
     }
-    var status = document.getElementById("chart-status");
-    fetch(root.getAttribute("data-dashboard-api"), {
-      headers: { "X-Requested-With": "XMLHttpRequest", "Accept": "application/json" },
-      credentials: "same-origin"
-    })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error("dashboard " + response.status);
-        }
-        return response.json();
-      })
-      .then(function (data) {
-        drawAll(data);
-        root.setAttribute("data-charts", "drawn");
-      })
-      .catch(function () {
-        root.setAttribute("data-charts", "failed");
-        if (status) {
-          status.textContent = TEXT.failed;
-          status.classList.remove("d-none");
-        }
-      });
+    try {
+      drawAll(JSON.parse(root.getAttribute("data-charts-json")));
+      root.setAttribute("data-charts", "drawn");
+    } catch (error) {
+      root.setAttribute("data-charts", "failed");
+      var status = document.getElementById("chart-status");
+      if (status) {
+        status.textContent = TEXT.failed;
+        status.classList.remove("d-none");
+      }
+    }
   }
 
   // --- The team table: sort by a column, keep the totals row (tfoot) at the bottom ------------

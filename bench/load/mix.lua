@@ -11,9 +11,9 @@ local think_max = tonumber(os.getenv("AOAPP_THINK_MAX") or "0")
 
 -- Request kinds and their weights (a share of an officer's clicks in a day).
 local MIX = {
-  {"agenda", 15},           -- the officer's agenda
-  {"dashboard", 10},        -- the officer's home page (server-rendered figures)
-  {"api_dashboard", 10},    -- the same page's charts, fetched from the dashboard API
+  {"agenda", 20},           -- the officer's agenda
+  {"dashboard", 10},        -- the officer's home page (figures and charts: one computation)
+  {"api_dashboard", 5},     -- the dashboard API, read by API clients
   {"customer", 20},         -- one of the officer's customers
   {"portfolio", 15},        -- the portfolio list with a filter
   {"api_customers", 10},    -- API lists, bearer token

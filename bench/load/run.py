@@ -4,11 +4,16 @@ API lists, first at an office pace (think time per request), then closed loop.
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/aoapp_load \\
         .venv/bin/python -m bench.load.run                      # both runs, 60 s each
     .venv/bin/python -m bench.load.run --duration 15 --runs think --access-log
+    .venv/bin/python -m bench.load.run --runs think --repeat 20     # a 20-minute soak
 
 It logs a sample of seeded officers in (POST /login with the form's CSRF token), creates an API
 token for each (the auth service), starts gunicorn (gunicorn.conf.py, production settings, rate
 limits off, WARNING logs), runs wrk with bench/load/mix.lua (one officer per connection), prints
 throughput, p50/p95/p99 and errors, and writes them to bench/out/load/results-<time>.json.
+
+With `--repeat N` each run is done N times back to back on the same gunicorn (a soak): every
+segment prints its own figures, so a drift shows, and the workers' memory (RSS from /proc, sampled
+every 5 s) is printed after each segment with the workers gunicorn recycled (`max_requests`).
 """
 
 import argparse
@@ -19,6 +24,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from datetime import UTC, datetime, timedelta
@@ -89,6 +95,58 @@ def stop_gunicorn(process) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+class WorkerMemory:
+    """Samples the resident memory of gunicorn's workers (the master's children) every few
+    seconds, from /proc (Linux), while a soak runs."""
+
+    def __init__(self, master_pid: int, every: float = 5.0):
+        self.master_pid = master_pid
+        self.every = every
+        self.samples: list[tuple[float, dict[int, int]]] = []  # (time, {pid: RSS in kB})
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def workers(self) -> dict[int, int]:
+        """{worker pid: RSS kB} now."""
+        found = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                status = (entry / "status").read_text()
+            except OSError:
+                continue  # gone meanwhile
+            fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+            if fields.get("PPid", "").strip() == str(self.master_pid):
+                found[int(entry.name)] = int(fields.get("VmRSS", "0 kB").split()[0])
+        return found
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.samples.append((time.monotonic(), self.workers()))
+            self._stop.wait(self.every)
+
+    def start(self) -> "WorkerMemory":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def summary(self) -> dict:
+        """Workers seen, the latest sample's total RSS and the largest one worker reached."""
+        seen = {pid for _, sample in self.samples for pid in sample}
+        latest = self.samples[-1][1] if self.samples else {}
+        largest = max((rss for _, sample in self.samples for rss in sample.values()), default=0)
+        return {
+            "workers_seen": len(seen),
+            "rss_mb_now": round(sum(latest.values()) / 1024, 1),
+            "rss_mb_per_worker_now": sorted(round(v / 1024, 1) for v in latest.values()),
+            "rss_mb_largest_worker": round(largest / 1024, 1),
+        }
 
 
 def run_wrk(base: str, data_path: Path, name: str, connections: int, seconds: int) -> dict:
@@ -180,6 +238,9 @@ def main(argv=None) -> int:
     parser.add_argument("--password", default=PASSWORD)
     parser.add_argument("--wsgi", default="wsgi:app", help="gunicorn app (to try a patched app)")
     parser.add_argument(
+        "--repeat", type=int, default=1, help="do each run N times back to back (a soak)"
+    )
+    parser.add_argument(
         "--access-log", action="store_true", help="log every request (INFO) and sum up by page"
     )
     args = parser.parse_args(argv)
@@ -206,9 +267,22 @@ def main(argv=None) -> int:
         login_all(base, officers, args.password)
         data_path = OUT_DIR / "mix_data.lua"
         write_data(data_path, officers, today)
+        memory = WorkerMemory(process.pid).start()
         for name in runs:
-            results.append(run_wrk(base, data_path, name, args.connections, args.duration))
-            report(results[-1])
+            for segment in range(1, args.repeat + 1):
+                if args.repeat > 1:
+                    _log(f"\n-- segment {segment} of {args.repeat}")
+                results.append(run_wrk(base, data_path, name, args.connections, args.duration))
+                results[-1].update(segment=segment, workers=memory.summary())
+                report(results[-1])
+                workers = results[-1]["workers"]
+                _log(
+                    f"   workers: RSS {workers['rss_mb_now']} MB now "
+                    f"({', '.join(str(v) for v in workers['rss_mb_per_worker_now'])}), "
+                    f"largest {workers['rss_mb_largest_worker']} MB; "
+                    f"{workers['workers_seen']} worker processes so far"
+                )
+        memory.stop()
     finally:
         stop_gunicorn(process)
         drop_tokens(url)

@@ -3,6 +3,7 @@ role, the same numbers as the service (and so the API), links that lead to lists
 the rows a figure counts, the Kol migration matrix, scoping, and where `/` sends each role."""
 
 import html as markup
+import json
 import re
 from decimal import Decimal
 
@@ -181,6 +182,12 @@ class TestOfficerDashboard:
         assert api.status_code == 200
         assert api.json["portfolio"]["outstanding"] == str(figures.total_outstanding)
         assert api.json["followups"] == {"today": 2, "overdue": 3}
+        # The charts draw from the page's copy of the API's blocks: one computation per view.
+        charts = json.loads(
+            markup.unescape(re.search(r"data-charts-json='([^']+)'", html).group(1))
+        )
+        assert sorted(charts) == ["pipeline", "portfolio", "targets", "trend"]
+        assert charts == {block: api.json[block] for block in charts}
         # The charts' script and library are files: the CSP allows no inline script.
         assert re.findall(r"<script(?![^>]*\bsrc=)", html) == []
         assert "/static/dashboards.js" in html and "/static/vendor/chartjs/chart.umd.min.js" in html
@@ -322,6 +329,16 @@ class TestTeamDashboard:
         assert listed(client, card_link(html, "card-watchlist")) == h.JKT.watchlist
         trend = re.findall(r'<tr data-as-of="([\d-]+)">', html)
         assert trend == [day.isoformat() for day, *_ in h.JKT_TREND]
+        # The charts' copy of the API's blocks (the rows and the matrix are tables only).
+        api = client.get(
+            f"/api/v1/dashboard/team?period={PERIOD}",
+            headers={"X-Requested-With": "XMLHttpRequest"},
+        ).json
+        charts = json.loads(
+            markup.unescape(re.search(r"data-charts-json='([^']+)'", html).group(1))
+        )
+        assert sorted(charts) == ["portfolio", "trend"]
+        assert charts == {"portfolio": api["portfolio"], "trend": api["trend"]}
 
 
 def migration_cells(html: str) -> dict:
