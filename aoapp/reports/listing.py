@@ -19,7 +19,7 @@ from aoapp.auth.scoping import get_visible, visible_to
 from aoapp.common.pagination import Page, paginate
 from aoapp.credit.models import Position
 from aoapp.customers.models import Customer
-from aoapp.database import utcnow
+from aoapp.database import month_start, utcnow
 from aoapp.errors import InvalidInput, NotFound
 from aoapp.extensions import db
 from aoapp.reports import storage
@@ -111,19 +111,22 @@ def branch_choices(actor) -> list[Branch]:
 
 
 def listing_months(limit: int = 12) -> list[Period]:
-    """Months that have a loan listing, newest first (a few index lookups, not a table scan)."""
-    months, bound = [], None
-    for _step in range(limit):
-        stmt = sa.select(sa.func.max(Position.as_of))
-        if bound is not None:
-            stmt = stmt.where(Position.as_of < bound)
-        latest = db.session.scalar(stmt)
-        if latest is None:
-            break
-        month = parse_period(f"{latest:%Y-%m}")
-        months.append(month)
-        bound = month.start
-    return months
+    """Months that have a loan listing, newest first.
+
+    One statement walking back month by month (a recursive CTE: each step is one index probe
+    for the latest date before the month), not a scan of the positions' dates.
+    """
+    older = sa.orm.aliased(Position)
+    months = sa.select(sa.func.max(Position.as_of).label("as_of")).cte("months", recursive=True)
+    step = sa.select(
+        sa.select(sa.func.max(older.as_of))
+        .where(older.as_of < month_start(months.c.as_of))
+        .scalar_subquery()
+    ).where(months.c.as_of.is_not(None))
+    months = months.union_all(step)
+    stmt = sa.select(months.c.as_of).where(months.c.as_of.is_not(None)).limit(limit)
+    found = sorted(db.session.scalars(stmt), reverse=True)
+    return [parse_period(f"{day:%Y-%m}") for day in found]
 
 
 @dataclass
