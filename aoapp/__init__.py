@@ -115,7 +115,7 @@ def _configure_login(app: Flask) -> None:
 
 
 def _page_script_read() -> bool:
-    """A page's own script reading the API with the session cookie (the dashboards' charts).
+    """A page's own script reading the API with the session cookie (the campaign page's chart).
 
     Only reads (GET/HEAD), only with the X-Requested-With header, which a cross-site form, link
     or image cannot send (and a cross-site script cannot without a CORS preflight, which the app
