@@ -9,7 +9,6 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -89,7 +88,9 @@ def read_listing(
     if suffix in CSV_SUFFIXES:
         return _read_csv(path, encoding)
     if suffix in XLSX_SUFFIXES:
-        return _read_xlsx(path, sheet)
+        from aoapp.imports.xlsx import read_xlsx  # it builds on this module's checks
+
+        return read_xlsx(path, sheet)
     raise ListingRefused(unsupported_type(suffix))
 
 
@@ -339,101 +340,6 @@ def _check_headers(missing: list[str], problems: list[str]) -> None:
         if missing:
             parts.insert(0, _("Missing required columns: %(columns)s.", columns=", ".join(missing)))
         raise ListingRefused(" ".join(parts))
-
-
-def _cell_text(value) -> str:
-    """An XLSX cell as the text a person sees: integers without '.0', dates as ISO."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "Y" if value else "N"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime):
-        return (
-            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
-        )
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _read_xlsx(path: Path, sheet: str | None) -> Listing:
-    from python_calamine import CalamineWorkbook
-
-    # Uploads were measured whole (check_xlsx_archive); any file still has its declared sizes
-    # checked, so a zip bomb never reaches the parser.
-    ratio = _setting("MAX_XLSX_COMPRESSION_RATIO", MAX_XLSX_COMPRESSION_RATIO)
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as error:
-        raise ListingRefused(_("The XLSX file cannot be read: %(error)s.", error=error)) from None
-    if any(i.file_size > _RATIO_GRACE and i.file_size > ratio * i.compress_size for i in members):
-        raise ListingRefused(_bomb_message(ratio))
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as error:  # calamine raises its own error types for broken files
-        raise ListingRefused(_("The XLSX file cannot be read: %(error)s", error=error)) from None
-    names = workbook.sheet_names
-    if sheet is not None and sheet not in names:
-        raise ListingRefused(
-            _(
-                "No sheet %(sheet)s; the workbook has: %(sheets)s.",
-                sheet=repr(sheet),
-                sheets=", ".join(names),
-            )
-        )
-    sheet_name = sheet or names[0]
-    rows = workbook.get_sheet_by_name(sheet_name).iter_rows()
-    first = next(rows, None)
-    if first is None:
-        raise ListingRefused(_("Sheet %(sheet)s is empty.", sheet=repr(sheet_name)))
-    headers = [_cell_text(h).strip() for h in first]
-    found, missing, problems = header_map(headers)
-    _check_headers(missing, problems)
-    # Cells become Arrow text in chunks, so a million-row sheet never lives as Python objects.
-    chunks: dict[str, list[pa.Array]] = {name: [] for name in found}
-    pending: list[list] = []
-    count = blank_tail = 0
-    for row in rows:
-        pending.append(row)
-        if len(pending) >= XLSX_CHUNK:
-            count += _flush_chunk(pending, found, chunks, headers, count)
-            pending = []
-    # Trailing blank rows Excel leaves behind are not data.
-    while pending and all(_cell_text(v).strip() == "" for v in pending[-1]):
-        pending.pop()
-        blank_tail += 1
-    count += _flush_chunk(pending, found, chunks, headers, count)
-    columns = {
-        name: pa.concat_arrays(parts) if parts else pa.array([], pa.string())
-        for name, parts in chunks.items()
-    }
-    return Listing(_canonical(columns, count), "xlsx", sheet=sheet_name)
-
-
-XLSX_CHUNK = 50_000
-
-
-def _flush_chunk(
-    rows: list[list], found: dict[str, int], chunks: dict[str, list], headers: list[str], done: int
-) -> int:
-    """Append one chunk of sheet rows to the per-column Arrow arrays (`done` rows before it)."""
-    if not rows:
-        return 0
-    arrays = {
-        name: pa.array(
-            [_cell_text(row[pos]) if pos < len(row) else "" for row in rows], pa.string()
-        )
-        for name, pos in found.items()
-    }
-    check_cells({headers[found[name]]: array for name, array in arrays.items()}, done + 2)
-    for name, array in arrays.items():
-        chunks[name].append(array)
-    return len(rows)
 
 
 def _canonical(columns: dict[str, pa.Array], rows: int) -> pa.Table:
