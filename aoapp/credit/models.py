@@ -69,8 +69,8 @@ class Facility(db.Model):
     plafond: Mapped[Decimal]
     interest_rate: Mapped[Decimal] = mapped_column(sa.Numeric(7, 4))
     tenor_months: Mapped[int | None]
-    start_date: Mapped[date] = mapped_column(index=True)  # watchlist: early default
-    maturity_date: Mapped[date] = mapped_column(index=True)  # watchlist: maturity soon
+    start_date: Mapped[date]
+    maturity_date: Mapped[date]
     purpose: Mapped[str] = mapped_column(sa.Text, default="")
     collateral_description: Mapped[str] = mapped_column(sa.Text, default="")
     collateral_value: Mapped[Decimal | None]
