@@ -119,7 +119,8 @@ class WorkerMemory:
             except OSError:
                 continue  # gone meanwhile
             fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-            if fields.get("PPid", "").strip() == str(self.master_pid):
+            zombie = fields.get("State", "").strip().startswith("Z")  # exited, not yet reaped
+            if fields.get("PPid", "").strip() == str(self.master_pid) and not zombie:
                 found[int(entry.name)] = int(fields.get("VmRSS", "0 kB").split()[0])
         return found
 
