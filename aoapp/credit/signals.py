@@ -9,6 +9,7 @@ the next listing of the scope if there is one (that listing has its own watchlis
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -119,12 +120,19 @@ def maturity_soon(ctx: SignalContext) -> sa.Select:
     return _flag(ctx, sa.and_(Position.outstanding > 0, Facility.maturity_date <= horizon))
 
 
+@cache
+def _alias(model, name: str):
+    """An alias made once, on first use (a fresh one re-adapts its columns each time it is used:
+    ~0.35 ms per alias per call)."""
+    return aliased(model, name=name)
+
+
 def weak_visit(ctx: SignalContext) -> sa.Select:
     """The customer's latest monitoring visit was rated weak or critical.
 
     Visits count up to the next listing date, so the latest listing reflects visits made since.
     """
-    visit, later = aliased(MonitoringVisit), aliased(MonitoringVisit)
+    visit, later = _alias(MonitoringVisit, "signal_visit"), _alias(MonitoringVisit, "later_visit")
     latest = sa.select(later.id).where(later.customer_id == visit.customer_id)
     if ctx.next_as_of is not None:
         latest = latest.where(later.visit_date < ctx.next_as_of)
@@ -143,7 +151,8 @@ def broken_ptp(ctx: SignalContext) -> sa.Select:
 
     Dated the day after the promise's deadline, when it became broken.
     """
-    promise, other = aliased(PromiseToPay), aliased(PromiseToPay)
+    promise = _alias(PromiseToPay, "signal_promise")
+    other = _alias(PromiseToPay, "other_promise")
     reference = ctx.reference
     latest = (
         sa.select(other.id)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app
@@ -110,9 +111,18 @@ def state_of(promise: PromiseToPay, today: date | None = None) -> PromiseState:
     )
 
 
+@cache
+def _positions_aliases():
+    """Aliases made once (on first use, when every mapper is configured): a fresh alias adapts
+    each of its columns again on first use, which made building kept_condition cost ~0.9 ms a
+    time (0.17 ms with these). Each use stays inside its own EXISTS or scalar subquery, so one
+    statement may hold several."""
+    return aliased(Position, name="ptp_baseline"), aliased(Position, name="ptp_later")
+
+
 def kept_condition(promise=PromiseToPay) -> sa.ColumnElement[bool]:
     """SQL: a position shows the promise (a PromiseToPay alias or the class) kept."""
-    base, later = aliased(Position), aliased(Position)
+    base, later = _positions_aliases()
     baseline_arrears = (
         sa.select(base.arrears_principal + base.arrears_interest)
         .where(base.facility_id == promise.facility_id, base.as_of <= promise.promised_on)

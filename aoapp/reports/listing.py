@@ -5,6 +5,7 @@ never shows. A report outside the user's scope answers 404 like a missing one.
 """
 
 from dataclasses import dataclass
+from functools import cache
 from zipfile import ZIP_STORED
 
 import sqlalchemy as sa
@@ -110,13 +111,18 @@ def branch_choices(actor) -> list[Branch]:
     return []
 
 
+@cache
+def _older_positions():
+    return sa.orm.aliased(Position, name="older")  # made once: see followups.promises
+
+
 def listing_months(limit: int = 12) -> list[Period]:
     """Months that have a loan listing, newest first.
 
     One statement walking back month by month (a recursive CTE: each step is one index probe
     for the latest date before the month), not a scan of the positions' dates.
     """
-    older = sa.orm.aliased(Position)
+    older = _older_positions()
     months = sa.select(sa.func.max(Position.as_of).label("as_of")).cte("months", recursive=True)
     step = sa.select(
         sa.select(sa.func.max(older.as_of))

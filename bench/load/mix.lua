@@ -2,6 +2,7 @@
 -- (run wrk with -t equal to -c). bench/load/run.py writes the officers' session cookies, API
 -- tokens and customer ids to the file named by AOAPP_MIX_DATA and starts wrk with:
 --   AOAPP_THINK_MIN / AOAPP_THINK_MAX  think time before each request, ms (0: closed loop)
+--   AOAPP_MIX                          "home" (default) or "issue": the weights below
 -- done() prints one line "RESULT {json}": totals, latency percentiles (µs), errors, and per
 -- request kind the count and the responses other than 200.
 
@@ -9,17 +10,26 @@ local data = dofile(os.getenv("AOAPP_MIX_DATA"))
 local think_min = tonumber(os.getenv("AOAPP_THINK_MIN") or "0")
 local think_max = tonumber(os.getenv("AOAPP_THINK_MAX") or "0")
 
--- Request kinds and their weights (a share of an officer's clicks in a day).
-local MIX = {
-  {"agenda", 20},           -- the officer's agenda
-  {"dashboard", 10},        -- the officer's home page (figures and charts: one computation)
-  {"api_dashboard", 5},     -- the dashboard API, read by API clients
-  {"customer", 20},         -- one of the officer's customers
-  {"portfolio", 15},        -- the portfolio list with a filter
-  {"api_customers", 10},    -- API lists, bearer token
-  {"api_facilities", 10},
-  {"api_followups", 10},
+-- Request kinds and their weights (a share of an officer's clicks in a day), by AOAPP_MIX:
+-- "home" (default): the officer's day as the app now has it, the dashboard being the home page;
+-- "issue": the pages issue 7 names for its target (agenda, customer page, portfolio, API lists).
+local MIXES = {
+  home = {
+    {"agenda", 20},           -- the officer's agenda
+    {"dashboard", 10},        -- the officer's home page (figures and charts: one computation)
+    {"api_dashboard", 5},     -- the dashboard API, read by API clients
+    {"customer", 20},         -- one of the officer's customers
+    {"portfolio", 15},        -- the portfolio list with a filter
+    {"api_customers", 10},    -- API lists, bearer token
+    {"api_facilities", 10},
+    {"api_followups", 10},
+  },
+  issue = {
+    {"agenda", 25}, {"customer", 25}, {"portfolio", 15},
+    {"api_customers", 10}, {"api_facilities", 15}, {"api_followups", 10},
+  },
 }
+local MIX = MIXES[os.getenv("AOAPP_MIX") or "home"]
 local PORTFOLIO_FILTERS = {
   "kol=2", "kol=2&sort=-outstanding", "bucket=1_30", "bucket=31_60", "product=KUR",
   "sort=-dpd", "sort=customer&page=2", "restructured=true", "q=a",

@@ -150,11 +150,14 @@ class WorkerMemory:
         }
 
 
-def run_wrk(base: str, data_path: Path, name: str, connections: int, seconds: int) -> dict:
+def run_wrk(
+    base: str, data_path: Path, name: str, connections: int, seconds: int, mix: str = "home"
+) -> dict:
     """One wrk run of the mix; the parsed RESULT line plus the settings."""
     think_min, think_max, description = RUNS[name]
     env = {
         **os.environ,
+        "AOAPP_MIX": mix,
         "AOAPP_MIX_DATA": str(data_path),
         "AOAPP_THINK_MIN": str(think_min),
         "AOAPP_THINK_MAX": str(think_max),
@@ -170,14 +173,14 @@ def run_wrk(base: str, data_path: Path, name: str, connections: int, seconds: in
         str(MIX),
         base,
     ]
-    _log(f"\n== {name}: {description}; {connections} connections, {seconds} s")
+    _log(f"\n== {name}: {description}; {connections} connections, {seconds} s, mix {mix}")
     _log("   " + " ".join(command))
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     line = next((x for x in done.stdout.splitlines() if x.startswith("RESULT ")), None)
     if done.returncode != 0 or line is None:
         raise SystemExit(f"wrk failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
     result = json.loads(line[len("RESULT ") :])
-    result.update(name=name, connections=connections, think_ms=[think_min, think_max])
+    result.update(name=name, mix=mix, connections=connections, think_ms=[think_min, think_max])
     return result
 
 
@@ -234,10 +237,16 @@ def main(argv=None) -> int:
     parser.add_argument("--duration", type=int, default=60, help="seconds per run")
     parser.add_argument("--officers", type=int, help="officers logged in (default: connections)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
     parser.add_argument("--bind", default="127.0.0.1:8077")
     parser.add_argument("--password", default=PASSWORD)
     parser.add_argument("--wsgi", default="wsgi:app", help="gunicorn app (to try a patched app)")
+    parser.add_argument(
+        "--mix",
+        choices=("home", "issue"),
+        default="home",
+        help="home: with the dashboards (the officer's home page); issue: issue 7's pages only",
+    )
     parser.add_argument(
         "--repeat", type=int, default=1, help="do each run N times back to back (a soak)"
     )
@@ -273,7 +282,9 @@ def main(argv=None) -> int:
             for segment in range(1, args.repeat + 1):
                 if args.repeat > 1:
                     _log(f"\n-- segment {segment} of {args.repeat}")
-                results.append(run_wrk(base, data_path, name, args.connections, args.duration))
+                results.append(
+                    run_wrk(base, data_path, name, args.connections, args.duration, args.mix)
+                )
                 results[-1].update(segment=segment, workers=memory.summary())
                 report(results[-1])
                 workers = results[-1]["workers"]
