@@ -37,7 +37,8 @@ def url_with(**changes) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Register the filters and globals."""
+    """Register the filters and globals, and the templates' gettext (after Flask-Babel's)."""
+    i18n.install_template_gettext(app.jinja_env)
     app.jinja_env.filters.update(
         idr=i18n.format_money,
         number=i18n.format_number,

@@ -117,3 +117,29 @@ class TestLanguageOfTheApi:
 def test_the_bank_must_speak_a_known_language():
     with pytest.raises(RuntimeError, match="DEFAULT_LOCALE"):
         create_app({"TESTING": True, "DEFAULT_LOCALE": "fr"})
+
+
+class TestTemplateCatalogue:
+    """Templates look their catalogue up once per request and language (i18n.translations)."""
+
+    def test_force_locale_switches_and_restores_template_texts(self, app):
+        from flask import render_template_string
+        from flask_babel import force_locale
+
+        page = "{{ _('Customers') }}|{{ ngettext('%(num)d customer', '%(num)d customers', 2) }}"
+        app.config["DEFAULT_LOCALE"] = "id"
+        with app.app_context(), app.test_request_context("/"):
+            first = render_template_string(page)
+            with force_locale("en"):
+                forced = render_template_string(page)
+            again = render_template_string(page)
+        assert first.startswith("Nasabah|") and again == first
+        assert forced == "Customers|2 customers"
+
+    def test_each_request_speaks_its_own_language(self, app):
+        from flask import render_template_string
+
+        for locale, expected in (("id", "Nasabah"), ("en", "Customers"), ("id", "Nasabah")):
+            app.config["DEFAULT_LOCALE"] = locale
+            with app.app_context(), app.test_request_context("/"):  # a request's own `g`
+                assert render_template_string("{{ _('Customers') }}") == expected
