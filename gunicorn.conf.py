@@ -9,6 +9,9 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", 2))
+# 4 threads: a worker runs one thread at a time (the GIL), and with more, a request waking from
+# each database answer waits for the others' computing (bench/load/README.md: p95 ~190 ms with
+# 4 against 240-320 ms with 8 on the same load).
 threads = int(os.environ.get("GUNICORN_THREADS", 4))
 worker_class = "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 120))  # listing uploads are large

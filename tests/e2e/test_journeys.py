@@ -359,6 +359,10 @@ class TestFormErrorsNextToFields:
         page.fill("#promised_date", (today + timedelta(days=120)).isoformat())
         page.locator("#promised_date").blur()
         page.get_by_role("button", name="Save outcome").click()
+        # The form comes back refused; its script sets itself up on DOMContentLoaded, so wait for
+        # the page to load before typing into it (a change before that would go unheard).
+        expect(page.locator("#promised_date.is-invalid")).to_have_count(1)
+        page.wait_for_load_state("load")
         return console, today
 
     def test_log_outcome_form_explains_a_promised_date_out_of_reach(self, live_server, page, world):
