@@ -55,11 +55,6 @@ def _month_start_sqlite(element, compiler, **kw):
     return f"date({compiler.process(element.clauses, **kw)}, 'start of month')"
 
 
-def utcnow() -> datetime:
-    """Current time, aware, in UTC (a callable for column defaults)."""
-    return datetime.now(UTC)
-
-
 class Base(DeclarativeBase):
     """Base of every model."""
 

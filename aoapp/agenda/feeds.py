@@ -15,10 +15,9 @@ from aoapp.agenda.models import CalendarFeed
 from aoapp.agenda.services import facility_facts, planned_followups
 from aoapp.audit import services as audit
 from aoapp.auth.models import Role, User
-from aoapp.common.dates import bank_today, bank_zone
+from aoapp.common.dates import bank_today, bank_zone, utcnow
 from aoapp.common.i18n import LOCALES, default_locale
 from aoapp.common.templating import label
-from aoapp.database import utcnow
 from aoapp.errors import Forbidden
 from aoapp.extensions import db
 from aoapp.followups.models import FollowUp

@@ -3,7 +3,7 @@
 from datetime import datetime
 from urllib.parse import quote
 
-from aoapp.common.dates import bank_zone
+from aoapp.common.dates import bank_now
 from aoapp.common.money import format_idr
 from aoapp.followups.models import Purpose
 
@@ -42,7 +42,7 @@ BODIES = {
 
 def greeting(now: datetime | None = None) -> str:
     """Selamat pagi/siang/sore/malam by the hour in the bank's time zone."""
-    hour = (now or datetime.now(bank_zone())).hour
+    hour = (now or bank_now()).hour
     if 4 <= hour < 11:
         return "pagi"
     if 11 <= hour < 15:

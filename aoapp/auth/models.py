@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from aoapp.database import utcnow
+from aoapp.common.dates import utcnow
 from aoapp.extensions import db
 
 

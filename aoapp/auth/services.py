@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from aoapp.audit import services as audit
 from aoapp.auth.models import ApiToken, Branch, Role, User
-from aoapp.database import utcnow
+from aoapp.common.dates import utcnow
 from aoapp.errors import Conflict, InvalidInput, NotFound
 from aoapp.extensions import db
 

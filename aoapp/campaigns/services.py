@@ -17,9 +17,8 @@ from aoapp.audit import services as audit
 from aoapp.auth.models import Branch, Role
 from aoapp.auth.scoping import MAX_ID
 from aoapp.campaigns.models import Campaign, campaign_branches
-from aoapp.common.dates import bank_today
+from aoapp.common.dates import bank_today, utcnow
 from aoapp.common.pagination import Page, apply_sort, paginate
-from aoapp.database import utcnow
 from aoapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from aoapp.extensions import db
 from aoapp.products.models import Product

@@ -1,6 +1,20 @@
-"""Dates and the bank's time zone: timestamps are UTC in storage and local on screen."""
+"""The one clock of aoapp, and the bank's time zone.
 
+Every "today" and "now" in the application comes from here: `bank_today()` (the bank's business
+date), `bank_now()` (the bank's local time) and `utcnow()` (stored timestamps). No other module
+calls `date.today()`, `datetime.now()` or `datetime.utcnow()` (tests/test_clock.py greps for them),
+and SQL receives today as a parameter, never `CURRENT_DATE` or `now()`, so a test that moves this
+clock moves the whole application with it.
+
+The one exception is the age of a file: it is measured against the file system's own clock
+(`fs_now()`, the modification time the file system stamps on a file it writes now), because the
+file system, not this process, stamped the times it is compared with.
+"""
+
+import os
+import tempfile
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -9,6 +23,21 @@ from flask import current_app
 def bank_zone() -> ZoneInfo:
     """The bank's configured time zone (default Asia/Jakarta)."""
     return ZoneInfo(current_app.config.get("BANK_TIMEZONE", "Asia/Jakarta"))
+
+
+def utcnow() -> datetime:
+    """Current time, aware, in UTC (a callable for column defaults)."""
+    return datetime.now(UTC)
+
+
+def bank_now() -> datetime:
+    """Current time in the bank's time zone."""
+    return utcnow().astimezone(bank_zone())
+
+
+def bank_today() -> date:
+    """Today's date in the bank's time zone (business dates follow the bank's day)."""
+    return bank_now().date()
 
 
 def to_local(value: datetime | None) -> datetime | None:
@@ -20,9 +49,14 @@ def to_local(value: datetime | None) -> datetime | None:
     return value.astimezone(bank_zone())
 
 
-def bank_today() -> date:
-    """Today's date in the bank's time zone (business dates follow the bank's day)."""
-    return datetime.now(bank_zone()).date()
+def fs_now(directory: str | Path) -> float:
+    """The file system's clock under `directory`: the mtime it stamps on a file written now."""
+    handle, name = tempfile.mkstemp(prefix=".clock-", dir=directory)
+    try:
+        return os.fstat(handle).st_mtime
+    finally:
+        os.close(handle)
+        os.unlink(name)
 
 
 def week_end(day: date) -> date:

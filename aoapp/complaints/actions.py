@@ -14,8 +14,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from aoapp.audit import services as audit
 from aoapp.auth.models import Role
+from aoapp.common.dates import utcnow
 from aoapp.complaints.models import OPEN_STATUSES, Complaint, ComplaintStatus
-from aoapp.database import utcnow
 from aoapp.errors import Conflict, Forbidden, InvalidInput
 from aoapp.extensions import db
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 from aoapp.audit import services as audit
 from aoapp.auth.models import Role
 from aoapp.auth.scoping import get_visible, scope_condition, visible_to
-from aoapp.common.dates import bank_today, bank_zone, to_local
+from aoapp.common.dates import bank_today, bank_zone, to_local, utcnow
 from aoapp.common.pagination import Page, apply_sort, paginate
 from aoapp.common.workdays import add_working_days
 from aoapp.complaints.actions import (  # noqa: F401  (the service's public face)
@@ -38,7 +38,6 @@ from aoapp.complaints.models import (
 )
 from aoapp.credit.models import Facility
 from aoapp.customers.models import Customer
-from aoapp.database import utcnow
 from aoapp.errors import Forbidden, InvalidInput
 from aoapp.extensions import db
 

@@ -1,13 +1,11 @@
 """HTML pages: complaints (list, receive, escalate, resolve, hand back, close)."""
 
-from datetime import datetime
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from aoapp.common.dates import bank_today, bank_zone
+from aoapp.common.dates import bank_now, bank_today
 from aoapp.common.forms import apply_domain_error, choices, load_filters, load_form
 from aoapp.common.pagination import HTML_PER_PAGE
 from aoapp.complaints import pages, services
@@ -105,7 +103,7 @@ def new():
                 return redirect(url_for("complaints.detail", complaint_id=complaint.id))
         status = 422
     else:
-        form.received_at.data = datetime.now(bank_zone()).replace(second=0, microsecond=0)
+        form.received_at.data = bank_now().replace(second=0, microsecond=0)
         form.facility.data = request.args.get("facility_id", "")
     page = render_template(
         "complaints/form.html",

@@ -6,10 +6,9 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from aoapp.audit import services as audit
-from aoapp.common.dates import bank_today
+from aoapp.common.dates import bank_today, utcnow
 from aoapp.common.i18n import format_date
 from aoapp.common.money import to_money
-from aoapp.database import utcnow
 from aoapp.extensions import db
 from aoapp.followups import promises
 from aoapp.followups.actions import (

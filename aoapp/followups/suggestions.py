@@ -32,12 +32,11 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import aliased
 
 from aoapp.auth.models import User
-from aoapp.common.dates import bank_today
+from aoapp.common.dates import bank_today, utcnow
 from aoapp.common.i18n import LOCALES, default_locale, format_date, format_money
 from aoapp.common.workdays import add_working_days
 from aoapp.credit.models import Facility, FacilityStatus, Position
 from aoapp.customers.models import Customer
-from aoapp.database import utcnow
 from aoapp.extensions import db
 from aoapp.followups.models import (
     Channel,

@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from aoapp.auth.models import User
-from aoapp.database import utcnow
+from aoapp.common.dates import utcnow
 from aoapp.extensions import db
 from aoapp.imports.language import speaking
 from aoapp.imports.models import ImportStatus, PositionImport

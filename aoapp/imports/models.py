@@ -6,7 +6,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from aoapp.database import utcnow
+from aoapp.common.dates import utcnow
 from aoapp.extensions import db
 
 

@@ -22,8 +22,8 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from aoapp.auth.models import Role, User
+from aoapp.common.dates import utcnow
 from aoapp.credit.collectibility import load_bands
-from aoapp.database import utcnow
 from aoapp.errors import Forbidden
 from aoapp.extensions import db
 from aoapp.followups.suggestions import suggest_after_import

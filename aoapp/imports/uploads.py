@@ -7,7 +7,6 @@ JSON file holding who uploaded it, its original name, the chosen options and the
 import json
 import re
 import secrets
-import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
 from aoapp.auth.models import User
+from aoapp.common.dates import fs_now
 from aoapp.errors import InvalidInput, NotFound
 from aoapp.imports.columns import COLUMNS
 from aoapp.imports.language import speaking
@@ -200,7 +200,7 @@ def discard_upload(token: str, user: User) -> None:
 
 def sweep_stale(max_age: int = STALE_SECONDS) -> None:
     """Delete uploads (and their notes) that waited longer than `max_age` seconds."""
-    limit = time.time() - max_age
+    limit = fs_now(upload_dir()) - max_age
     for path in upload_dir().iterdir():
         try:
             if path.is_file() and path.stat().st_mtime < limit:

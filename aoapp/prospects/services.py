@@ -12,10 +12,9 @@ from aoapp.audit import services as audit
 from aoapp.auth.models import Role, User
 from aoapp.auth.scoping import get_visible, visible_to
 from aoapp.campaigns.tags import check_tag
-from aoapp.common.dates import bank_today
+from aoapp.common.dates import bank_today, utcnow
 from aoapp.common.locking import check_version, stale_message
 from aoapp.customers.models import Customer, CustomerType
-from aoapp.database import utcnow
 from aoapp.errors import Conflict, DomainError, Forbidden, InvalidInput
 from aoapp.extensions import db
 from aoapp.products.models import Product

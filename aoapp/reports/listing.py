@@ -17,10 +17,11 @@ from aoapp.audit import services as audit
 from aoapp.audit.models import AuditEntry
 from aoapp.auth.models import Branch, Role
 from aoapp.auth.scoping import get_visible, visible_to
+from aoapp.common.dates import utcnow
 from aoapp.common.pagination import Page, paginate
 from aoapp.credit.models import Position
 from aoapp.customers.models import Customer
-from aoapp.database import month_start, utcnow
+from aoapp.database import month_start
 from aoapp.errors import InvalidInput, NotFound
 from aoapp.extensions import db
 from aoapp.reports import storage

@@ -12,8 +12,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from aoapp.common.dates import utcnow
 from aoapp.common.i18n import LOCALES, locale_code
-from aoapp.database import utcnow
 from aoapp.errors import InvalidInput
 from aoapp.extensions import db
 from aoapp.reports import storage

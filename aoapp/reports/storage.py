@@ -12,7 +12,6 @@ import os
 import re
 import secrets
 import socket
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 
+from aoapp.common.dates import fs_now
 from aoapp.errors import DomainError
 
 TEMP_PREFIX = ".tmp-"
@@ -185,7 +185,7 @@ def is_orphan(name: str, mtime: float, now: float | None = None) -> bool:
     match = _TEMP.match(name)
     if match is None:
         return False
-    now = time.time() if now is None else now
+    now = fs_now(exports_root()) if now is None else now
     if now - mtime > ORPHAN_AGE_SECONDS:
         return True
     return match["host"] == _host() and not _pid_alive(int(match["pid"]))
@@ -197,7 +197,7 @@ def clean_orphans() -> int:
     if not root.is_dir():
         return 0
     removed = 0
-    now = time.time()
+    now = fs_now(root)
     for directory, _dirs, files in os.walk(root):
         for name in files:
             if not name.startswith(TEMP_PREFIX):
