@@ -14,6 +14,8 @@ from aoapp import create_app
 from aoapp.extensions import db, limiter
 from tests import factories
 
+pytest_plugins = ["tests.clock"]
+
 
 class FreshContextClient(FlaskClient):
     """Each request runs in its own app context, as in production.
@@ -31,6 +33,9 @@ KEEP_TABLES = {"collectibility_bands"}  # reference data seeded by the migration
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # gw0, gw1, … when pytest runs with -n
+
+
 def _database_url(tmp_dir: str) -> str:
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
@@ -41,7 +46,26 @@ def _database_url(tmp_dir: str) -> str:
             f"Refusing to run the tests against database {database!r}: its name must contain 'test' "
             "(the tests drop and recreate the schema)."
         )
+    if WORKER:
+        url = _worker_database(url)
+        # Tests and the commands they start read DATABASE_URL: they get this worker's database.
+        os.environ["DATABASE_URL"] = url
     return url
+
+
+def _worker_database(url: str) -> str:
+    """A PostgreSQL database of this xdist worker's own (`test_gw0`, …), created when missing."""
+    base = sa.engine.make_url(url)
+    name = f"{base.database}_{WORKER}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.scalar(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        )
+        if not exists:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def _reset_schema(url: str) -> None:

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from aoapp.auth.models import User
-from aoapp.database import utcnow
+from aoapp.common.dates import utcnow
 from aoapp.extensions import db
 
 

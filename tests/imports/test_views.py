@@ -522,7 +522,7 @@ class TestInterruptedImports:
     def test_a_run_left_running_by_a_dead_process_is_shown_as_failed(self, client, auth, world):
         from datetime import date, timedelta
 
-        from aoapp.database import utcnow
+        from aoapp.common.dates import utcnow
         from aoapp.imports.models import PositionImport
 
         stale = PositionImport(

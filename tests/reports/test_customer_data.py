@@ -186,6 +186,7 @@ class TestOtherPeriods:
         assert data.followup_counts["done"] == 2 and data.promise_counts["kept"] == 0
         assert data.complaints_received == 2  # 2 Oct and 8 Oct
 
+    @pytest.mark.today("2026-11-24")  # before the deadline: the promise is still pending
     def test_pending_promise(self, story, world):
         officer, f2 = world.officer, story.facilities[H.F2]
         H.promise(story.customer, officer, f2, date(2026, 11, 20), 500_000, date(2026, 11, 25))

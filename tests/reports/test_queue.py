@@ -14,7 +14,9 @@ from rq import Queue, SimpleWorker
 from aoapp.reports.models import ReportKind
 from tests.reports.conftest import PERIOD, files_under, report_rows
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# A Redis database per xdist worker: job ids are keys of the database, not of the queue.
+_WORKER_INDEX = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_URL = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - _WORKER_INDEX % 8}")
 
 
 @pytest.fixture

@@ -124,7 +124,8 @@ class TestOrphans:
         }
         for name in names.values():
             (folder / name).write_bytes(b"x")
-        old = time.time() - storage.ORPHAN_AGE_SECONDS - 60
+        # Ages are the file system's: go back from the mtime it stamped, not from this clock.
+        old = (folder / names["other_host_old"]).stat().st_mtime - storage.ORPHAN_AGE_SECONDS - 60
         os.utime(folder / names["other_host_old"], (old, old))
 
         assert storage.clean_orphans() == 2
