@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from aoapp import create_app
 from aoapp.extensions import db, limiter
 from tests import factories
+from tests.databases import empty_tables, own_database, reset_schema
 
 pytest_plugins = ["tests.clock"]
 
@@ -47,36 +48,10 @@ def _database_url(tmp_dir: str) -> str:
             "(the tests drop and recreate the schema)."
         )
     if WORKER:
-        url = _worker_database(url)
+        url = own_database(url, WORKER)
         # Tests and the commands they start read DATABASE_URL: they get this worker's database.
         os.environ["DATABASE_URL"] = url
     return url
-
-
-def _worker_database(url: str) -> str:
-    """A PostgreSQL database of this xdist worker's own (`test_gw0`, …), created when missing."""
-    base = sa.engine.make_url(url)
-    name = f"{base.database}_{WORKER}"
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        exists = connection.scalar(
-            sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
-        )
-        if not exists:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return base.set(database=name).render_as_string(hide_password=False)
-
-
-def _reset_schema(url: str) -> None:
-    """Start every run from an empty database, so migrations build the whole schema."""
-    if not url.startswith("postgresql"):
-        return
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(sa.text("DROP SCHEMA public CASCADE"))
-        connection.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -86,7 +61,7 @@ def app():
 
     with tempfile.TemporaryDirectory() as tmp_dir:
         url = _database_url(tmp_dir)
-        _reset_schema(url)
+        reset_schema(url)
         application = create_app(
             {
                 "TESTING": True,
@@ -120,13 +95,7 @@ def _db_session(app):
         db.session.remove()
         tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name not in KEEP_TABLES]
         with db.engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                connection.execute(
-                    sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
-                )
-            else:
-                for table in tables:
-                    connection.execute(sa.text(f"DELETE FROM {table}"))
+            empty_tables(connection, tables)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from aoapp import create_app
 from aoapp.extensions import db
+from tests.databases import own_database
 
 
 @pytest.fixture
@@ -18,16 +19,7 @@ def scratch_url(tmp_path):
     if not url.startswith("postgresql"):
         yield f"sqlite:///{tmp_path / 'migration.db'}"
         return
-    base = sa.engine.make_url(url)
-    name = f"{base.database}_migration"
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield base.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    yield own_database(url, "migration")
 
 
 def _insert_prospect(connection, n, owner_id, source, campaign, created):

@@ -348,7 +348,9 @@ class TestHoldings:
         services.remove_holding(user(world.officer), customer, holding_id)
         assert db.session.get(ProductHolding, holding_id) is None
         entries = db.session.scalars(
-            sa.select(AuditEntry.action).where(AuditEntry.entity_type == "productholding")
+            sa.select(AuditEntry.action)
+            .where(AuditEntry.entity_type == "productholding")
+            .order_by(AuditEntry.id)
         )
         assert list(entries) == ["create", "delete"]
 
