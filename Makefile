@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# pytest workers for `make test` (pytest-xdist): one per core; PYTEST_WORKERS=0 runs in one process
+PYTEST_WORKERS ?= auto
 
 .PHONY: install translations extract-messages run migrate demo test e2e fuzz browser lint format clean
 
@@ -30,8 +32,8 @@ demo: migrate ## Load the demo data (idempotent)
 run: demo ## Migrate, load demo data and serve on http://127.0.0.1:5000
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-test: translations ## Run the whole test suite (DATABASE_URL selects PostgreSQL; browser tests need chromium)
-	$(BIN)/python -m pytest -q
+test: translations ## Run the whole test suite in parallel (DATABASE_URL selects PostgreSQL, AOAPP_TEST_TODAY moves the clock; browser tests need chromium: make browser)
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS)
 
 browser: ## Install Debian's chromium for the browser tests (never a downloaded browser)
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -87,11 +87,14 @@ def app():
 
 @pytest.fixture(autouse=True)
 def _db_session(app):
-    """Each test runs in an app context and leaves every table empty."""
+    """Each test runs in an app context and leaves the settings as they were and every table empty."""
     # Any create_app() (tests/test_app.py, the fuzz module) switches the shared limiter back on.
     limiter.enabled = False
+    settings = dict(app.config)  # a test that changes a setting changes it for itself only
     with app.app_context():
         yield
+        app.config.clear()
+        app.config.update(settings)
         db.session.remove()
         tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name not in KEEP_TABLES]
         with db.engine.begin() as connection:
@@ -172,3 +175,18 @@ def api(app):
         return ApiClient(app.test_client(), factories.make_token(user))
 
     return make
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say in one line why the browser tests did not run, and how to run them."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "/e2e/" in r.nodeid]
+    if not skipped:
+        return
+    reason = skipped[0].longrepr[2] if isinstance(skipped[0].longrepr, tuple) else "skipped"
+    reason = reason.removeprefix("Skipped: ")
+    terminalreporter.write_line(
+        f"{len(skipped)} browser tests skipped ({reason}): `make browser` installs Debian's "
+        "chromium, then `make test` runs them too (`make e2e` runs only them).",
+        yellow=True,
+        bold=True,
+    )

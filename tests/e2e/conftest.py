@@ -28,7 +28,7 @@ def pytest_collection_modifyitems(config, items):
     """Skip the browser tests where no browser is installed."""
     reason = None
     if not shutil.which(CHROMIUM):
-        reason = f"{CHROMIUM} not installed (run `make e2e`)"
+        reason = f"{CHROMIUM} is not installed"
     else:
         try:
             import playwright  # noqa: F401
