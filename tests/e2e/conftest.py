@@ -25,7 +25,11 @@ ARGS = [
 
 
 def pytest_collection_modifyitems(config, items):
-    """Skip the browser tests where no browser is installed."""
+    """Mark the browser tests `browser` (`-m "not browser"` leaves them out); skip them where no
+    browser is installed."""
+    for item in items:
+        if "/e2e/" in item.nodeid or item.nodeid.startswith("tests/e2e/"):
+            item.add_marker(pytest.mark.browser)
     reason = None
     if not shutil.which(CHROMIUM):
         reason = f"{CHROMIUM} is not installed"
