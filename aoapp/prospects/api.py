@@ -5,11 +5,12 @@ scope is 404; one the caller may see but not change is 403; a duplicate NIK or p
 """
 
 from flask.views import MethodView
-from flask_login import current_user, login_required
+from flask_login import login_required
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from aoapp.common.schemas import page_schema
+from aoapp.common.views import acting_user
 from aoapp.customers.schemas import CustomerSchema
 from aoapp.prospects import services
 from aoapp.prospects.schemas import (
@@ -27,10 +28,6 @@ blp = Blueprint("prospects_api", __name__, url_prefix="/prospects", description=
 ProspectPageSchema = page_schema(ProspectSummarySchema, "ProspectPageSchema")
 
 
-def _me():
-    return current_user._get_current_object()
-
-
 @blp.route("")
 class Prospects(MethodView):
     """The prospects the caller may see."""
@@ -42,7 +39,7 @@ class Prospects(MethodView):
     def get(self, filters):
         """List prospects: filter by status, source, owner, campaign, created_from/created_to
         (collected days, bank time zone), follow_up, q; sort; paginate."""
-        return services.list_prospects(_me(), filters, filters["per_page"])
+        return services.list_prospects(acting_user(), filters, filters["per_page"])
 
     @blp.arguments(ProspectInputSchema)
     @blp.response(201, ProspectSchema)
@@ -52,7 +49,7 @@ class Prospects(MethodView):
         """Collect a prospect (officers). Same NIK or phone as another record answers 409;
         resend with allow_duplicate_phone=true to save a shared phone. `campaign_id` must be a
         campaign that runs in the officer's branch (else 422)."""
-        return services.create_prospect(_me(), data)
+        return services.create_prospect(acting_user(), data)
 
 
 @blp.route("/<int:prospect_id>")
@@ -65,7 +62,7 @@ class ProspectItem(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, prospect_id):
         """Read a prospect with its pipeline history."""
-        return services.get_prospect(_me(), prospect_id)
+        return services.get_prospect(acting_user(), prospect_id)
 
     @blp.arguments(ProspectUpdateSchema(partial=True))
     @blp.response(200, ProspectSchema)
@@ -74,8 +71,8 @@ class ProspectItem(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     def patch(self, data, prospect_id):
         """Change some fields; `status` (with `lost_reason` when rejected or lost) moves it."""
-        prospect = services.get_prospect(_me(), prospect_id)
-        return services.update_prospect(_me(), prospect, data)
+        prospect = services.get_prospect(acting_user(), prospect_id)
+        return services.update_prospect(acting_user(), prospect, data)
 
 
 @blp.route("/<int:prospect_id>/status")
@@ -91,9 +88,9 @@ class ProspectStatusResource(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     def post(self, data, prospect_id):
         """Move the prospect along the pipeline (history kept)."""
-        prospect = services.get_prospect(_me(), prospect_id)
+        prospect = services.get_prospect(acting_user(), prospect_id)
         return services.change_status(
-            _me(), prospect, data["status"], data["lost_reason"], data["lost_note"]
+            acting_user(), prospect, data["status"], data["lost_reason"], data["lost_note"]
         )
 
 
@@ -110,5 +107,5 @@ class ProspectConversion(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     def post(self, data, prospect_id):
         """Create the customer with the CIF from core banking; the prospect becomes won."""
-        prospect = services.get_prospect(_me(), prospect_id)
-        return services.convert(_me(), prospect, data)
+        prospect = services.get_prospect(acting_user(), prospect_id)
+        return services.convert(acting_user(), prospect, data)

@@ -1,12 +1,10 @@
 """Prospect collection: create, edit, move along the pipeline, convert; each call one transaction."""
 
-import functools
 from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
+from flask_babel import lazy_gettext as _l
 
 from aoapp.audit import services as audit
 from aoapp.auth.models import Role, User
@@ -14,8 +12,9 @@ from aoapp.auth.scoping import get_visible, visible_to
 from aoapp.campaigns.tags import check_tag
 from aoapp.common.dates import bank_today, utcnow
 from aoapp.common.locking import check_version, stale_message
+from aoapp.common.transaction import unit_of_work
 from aoapp.customers.models import Customer, CustomerType
-from aoapp.errors import Conflict, DomainError, Forbidden, InvalidInput
+from aoapp.errors import Conflict, Forbidden, InvalidInput
 from aoapp.extensions import db
 from aoapp.products.models import Product
 from aoapp.prospects.duplicates import check_duplicates
@@ -57,28 +56,14 @@ def allowed_transitions(status: str) -> list[str]:
 STALE_PROSPECT = stale_message("prospect")
 
 
-def unit_of_work(func):
-    """Run a service as one transaction: a refusal leaves the session clean, as before the call."""
+IDENTITY_TAKEN = _l(
+    "Another user saved the same NIK or CIF a moment ago. Check the data and retry."
+)
 
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            result = func(*args, **kwargs)
-            db.session.commit()
-        except DomainError:
-            db.session.rollback()
-            raise
-        except StaleDataError as error:  # another user saved the same prospect meanwhile
-            db.session.rollback()
-            raise Conflict(STALE_PROSPECT, {"version": [STALE_PROSPECT]}) from error
-        except IntegrityError as error:  # a concurrent request took the same NIK or CIF
-            db.session.rollback()
-            raise Conflict(
-                _("Another user saved the same NIK or CIF a moment ago. Check the data and retry.")
-            ) from error
-        return result
 
-    return wrapper
+def prospect_work():
+    """One transaction for a prospect: a concurrent save or a NIK/CIF just taken is a Conflict."""
+    return unit_of_work(stale=STALE_PROSPECT, duplicate=IDENTITY_TAKEN)
 
 
 def require_officer(actor) -> None:
@@ -166,7 +151,7 @@ def _add_history(prospect, actor, from_status, to_status, reason=None, note=None
     )
 
 
-@unit_of_work
+@prospect_work()
 def create_prospect(actor, data: dict) -> Prospect:
     """Collect a new prospect owned by the acting officer."""
     require_officer(actor)
@@ -182,7 +167,7 @@ def create_prospect(actor, data: dict) -> Prospect:
     return prospect
 
 
-@unit_of_work
+@prospect_work()
 def update_prospect(actor, prospect: Prospect, data: dict) -> Prospect:
     """Edit a prospect's data and, when `status` is given, move it along the pipeline."""
     require_officer_owner(actor, prospect)
@@ -256,7 +241,7 @@ def _transition(actor, prospect: Prospect, status: str, reason, note) -> None:
     prospect.lost_note = note if closing else None
 
 
-@unit_of_work
+@prospect_work()
 def change_status(actor, prospect: Prospect, status: str, reason=None, note=None) -> Prospect:
     """Move a prospect to another pipeline status (history kept, audited)."""
     require_officer_owner(actor, prospect)
@@ -266,7 +251,7 @@ def change_status(actor, prospect: Prospect, status: str, reason=None, note=None
     return prospect
 
 
-@unit_of_work
+@prospect_work()
 def convert(actor, prospect: Prospect, data: dict) -> Customer:
     """Turn an open prospect into a customer with the CIF given by core banking; status `won`."""
     from aoapp.customers.services import build_customer

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from marshmallow import EXCLUDE, ValidationError
 
 from aoapp.auth.scoping import can_see
@@ -11,8 +11,8 @@ from aoapp.common.dates import bank_today
 from aoapp.common.forms import apply_domain_error, load_form
 from aoapp.common.pagination import HTML_PER_PAGE
 from aoapp.common.templating import label
+from aoapp.common.views import REFUSALS, acting_user
 from aoapp.customers.models import Customer
-from aoapp.errors import Conflict, InvalidInput
 from aoapp.extensions import db
 from aoapp.prospects import services
 from aoapp.prospects.export import prospects_csv
@@ -27,12 +27,6 @@ from aoapp.prospects.schemas import (
 )
 
 bp = Blueprint("prospects", __name__, url_prefix="/prospects")
-
-REFUSALS = (InvalidInput, Conflict)  # shown on the form; Forbidden and NotFound become error pages
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 def _filters() -> tuple[dict, list[str]]:
@@ -54,9 +48,9 @@ def _filters() -> tuple[dict, list[str]]:
 def index():
     """The prospects the user may see, filtered, sorted and paginated (50 per page)."""
     filters, problems = _filters()
-    page = services.list_prospects(_me(), filters, HTML_PER_PAGE)
+    page = services.list_prospects(acting_user(), filters, HTML_PER_PAGE)
     form = FilterForm(formdata=request.args)
-    form.set_choices(_me())
+    form.set_choices(acting_user())
     export_args = {k: v for k, v in request.args.items() if k not in ("page", "per_page")}
     return render_template(
         "prospects/index.html",
@@ -72,7 +66,7 @@ def index():
 def export_csv():
     """Every prospect of the filtered list (not only one page), as CSV for Excel."""
     filters, _problems = _filters()
-    prospects = services.export_prospects(_me(), filters)
+    prospects = services.export_prospects(acting_user(), filters)
     filename = f"prospects-{bank_today():%Y%m%d}.csv"
     return Response(
         prospects_csv(prospects),
@@ -104,16 +98,16 @@ def _render_form(form, prospect=None, error=None, status=200):
 @login_required
 def new():
     """Collect a new prospect (officers only)."""
-    services.require_officer(_me())
+    services.require_officer(acting_user())
     form = ProspectForm()
-    form.set_choices(_me())
+    form.set_choices(acting_user())
     if request.method == "GET":
         return _render_form(form)
     data = load_form(ProspectInputSchema(), form)
     if data is None:
         return _render_form(form, status=422)
     try:
-        prospect = services.create_prospect(_me(), data)
+        prospect = services.create_prospect(acting_user(), data)
     except REFUSALS as error:
         apply_domain_error(form, error)
         return _render_form(form, error=error, status=error.status_code)
@@ -125,17 +119,17 @@ def new():
 @login_required
 def edit(prospect_id: int):
     """Edit a prospect's data (its owning officer only)."""
-    prospect = services.get_prospect(_me(), prospect_id)
-    services.require_officer_owner(_me(), prospect)
+    prospect = services.get_prospect(acting_user(), prospect_id)
+    services.require_officer_owner(acting_user(), prospect)
     form = ProspectForm() if request.method == "POST" else ProspectForm.for_prospect(prospect)
-    form.set_choices(_me(), prospect)
+    form.set_choices(acting_user(), prospect)
     if request.method == "GET":
         return _render_form(form, prospect)
     data = load_form(ProspectEditSchema(), form)
     if data is None:
         return _render_form(form, prospect, status=422)
     try:
-        services.update_prospect(_me(), prospect, data)
+        services.update_prospect(acting_user(), prospect, data)
     except REFUSALS as error:
         apply_domain_error(form, error)
         if "version" in error.errors:  # keep the entries; the next save is on the current data
@@ -146,7 +140,7 @@ def edit(prospect_id: int):
 
 
 def _render_detail(prospect, status_form=None, convert_form=None, status=200):
-    me = _me()
+    me = acting_user()
     can_change = me.is_officer and prospect.owner_id == me.id
     status_form = status_form or StatusForm()
     status_form.set_choices(prospect)
@@ -179,22 +173,22 @@ def _render_detail(prospect, status_form=None, convert_form=None, status=200):
 @login_required
 def detail(prospect_id: int):
     """Everything about one prospect: data, pipeline history, introductions, actions."""
-    return _render_detail(services.get_prospect(_me(), prospect_id))
+    return _render_detail(services.get_prospect(acting_user(), prospect_id))
 
 
 @bp.post("/<int:prospect_id>/status")
 @login_required
 def change_status(prospect_id: int):
     """Move the prospect along the pipeline; a refusal is shown on the page in plain words."""
-    prospect = services.get_prospect(_me(), prospect_id)
-    services.require_officer_owner(_me(), prospect)
+    prospect = services.get_prospect(acting_user(), prospect_id)
+    services.require_officer_owner(acting_user(), prospect)
     form = StatusForm()
     data = load_form(StatusChangeSchema(), form)
     if data is None:
         return _render_detail(prospect, status_form=form, status=422)
     try:
         services.change_status(
-            _me(), prospect, data["status"], data["lost_reason"], data["lost_note"]
+            acting_user(), prospect, data["status"], data["lost_reason"], data["lost_note"]
         )
     except REFUSALS as error:
         apply_domain_error(form, error)
@@ -207,14 +201,14 @@ def change_status(prospect_id: int):
 @login_required
 def convert(prospect_id: int):
     """Convert the prospect into a customer and go to the new customer's page."""
-    prospect = services.get_prospect(_me(), prospect_id)
-    services.require_officer_owner(_me(), prospect)
+    prospect = services.get_prospect(acting_user(), prospect_id)
+    services.require_officer_owner(acting_user(), prospect)
     form = ConvertForm()
     data = load_form(ConvertSchema(), form)
     if data is None:
         return _render_detail(prospect, convert_form=form, status=422)
     try:
-        customer = services.convert(_me(), prospect, data)
+        customer = services.convert(acting_user(), prospect, data)
     except REFUSALS as error:
         apply_domain_error(form, error)
         return _render_detail(prospect, convert_form=form, status=error.status_code)

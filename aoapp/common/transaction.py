@@ -1,0 +1,50 @@
+"""The one unit of work: a service's changes are committed together, or not at all.
+
+Every service that writes runs its changes (and their audit entries) inside `unit_of_work()`,
+as a `with` block or as a decorator; views, models and templates never commit.
+"""
+
+from contextlib import contextmanager
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from aoapp.errors import Conflict
+from aoapp.extensions import db
+
+
+@contextmanager
+def unit_of_work(
+    *,
+    stale: str | None = None,
+    stale_field: str | None = "version",
+    duplicate: str | None = None,
+    duplicate_field: str | None = None,
+):
+    """Run the block as one transaction: commit at its end, roll back on any error.
+
+    `stale`: the message when another user saved the same record first (optimistic locking),
+    raised as a Conflict on `stale_field`. `duplicate`: the message when a concurrent request took
+    the same unique value, raised as a Conflict (on `duplicate_field` when given). Without a
+    message, those errors propagate after the rollback, as every other error does.
+    """
+    try:
+        yield db.session
+        db.session.commit()
+    except StaleDataError as error:
+        db.session.rollback()
+        if stale is None:
+            raise
+        raise Conflict(stale, _on(stale_field, stale)) from error
+    except IntegrityError as error:
+        db.session.rollback()
+        if duplicate is None:
+            raise
+        raise Conflict(duplicate, _on(duplicate_field, duplicate)) from error
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def _on(field: str | None, message: str) -> dict | None:
+    return {field: [message]} if field else None
