@@ -24,7 +24,6 @@ from aoapp.auth.forms import ConfirmForm
 from aoapp.auth.models import Role
 from aoapp.common.forms import apply_domain_error, load_filters, load_form
 from aoapp.errors import DomainError
-from aoapp.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -71,7 +70,6 @@ def create_user():
                     actor=current_user,
                 )
             except DomainError as error:
-                db.session.rollback()
                 apply_domain_error(form, error)
             else:
                 flash(_("User %(name)s created.", name=user.username), "success")
@@ -98,7 +96,6 @@ def user(user_id: int):
                     target, current_user, full_name=data["full_name"], supervises=supervises
                 )
             except DomainError as error:
-                db.session.rollback()
                 apply_domain_error(form, error)
             else:
                 flash(_("Changes saved."), "success")
@@ -137,7 +134,6 @@ def _set_active(user_id: int, active: bool):
     try:
         services.update_user(target, current_user, active=active)
     except DomainError as error:
-        db.session.rollback()
         flash(error.message, "danger")
     else:
         if active:
@@ -157,7 +153,6 @@ def reset_password(user_id: int):
         try:
             services.set_password(target, data["password"], actor=current_user)
         except DomainError as error:
-            db.session.rollback()
             apply_domain_error(form, error)
         else:
             flash(
@@ -187,7 +182,6 @@ def branches():
             try:
                 branch = services.create_branch(data["code"], data["name"], actor=current_user)
             except DomainError as error:
-                db.session.rollback()
                 apply_domain_error(form, error)
             else:
                 flash(_("Branch %(code)s created.", code=branch.code), "success")

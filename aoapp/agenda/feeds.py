@@ -18,6 +18,7 @@ from aoapp.auth.models import Role, User
 from aoapp.common.dates import bank_today, bank_zone, utcnow
 from aoapp.common.i18n import LOCALES, default_locale
 from aoapp.common.templating import label
+from aoapp.common.transaction import unit_of_work
 from aoapp.errors import Forbidden
 from aoapp.extensions import db
 from aoapp.followups.models import FollowUp
@@ -70,20 +71,19 @@ def _revoke_all(actor: User, user: User) -> int:
 def create_feed(user: User) -> tuple[CalendarFeed, str]:
     """A new feed token for the officer, revoking the old one; the plain token is shown once."""
     require_feed_owner(user)
-    _revoke_all(user, user)
-    plain = FEED_PREFIX + secrets.token_urlsafe(32)
-    feed = CalendarFeed(user_id=user.id, token_hash=_hash(plain), prefix=plain[:12])
-    db.session.add(feed)
-    audit.record(user, feed, "create", None, audit.snapshot(feed))
-    db.session.commit()
+    with unit_of_work():
+        _revoke_all(user, user)
+        plain = FEED_PREFIX + secrets.token_urlsafe(32)
+        feed = CalendarFeed(user_id=user.id, token_hash=_hash(plain), prefix=plain[:12])
+        db.session.add(feed)
+        audit.record(user, feed, "create", None, audit.snapshot(feed))
     return feed, plain
 
 
 def revoke_feed(user: User) -> bool:
     """Revoke the user's feed; calendar apps using its URL get nothing more. True if one was."""
-    revoked = _revoke_all(user, user)
-    if revoked:
-        db.session.commit()
+    with unit_of_work():
+        revoked = _revoke_all(user, user)
     return bool(revoked)
 
 
@@ -96,8 +96,8 @@ def feed_owner(plain: str) -> User | None:
         return None
     now = utcnow()
     if feed.last_used_at is None or now - feed.last_used_at > TOUCH_EVERY:
-        feed.last_used_at = now
-        db.session.commit()
+        with unit_of_work():
+            feed.last_used_at = now
     return feed.user
 
 

@@ -14,8 +14,7 @@ from aoapp.extensions import db
 
 
 def _fail(error: DomainError) -> None:
-    """Print a domain error in plain words on stderr and exit non-zero."""
-    db.session.rollback()
+    """Print a domain error in plain words on stderr and exit non-zero (nothing was saved)."""
     details = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.errors.items())
     raise click.ClickException(f"{error.message} {details}".strip())
 

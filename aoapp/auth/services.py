@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from aoapp.audit import services as audit
 from aoapp.auth.models import ApiToken, Branch, Role, User
 from aoapp.common.dates import utcnow
+from aoapp.common.transaction import unit_of_work
 from aoapp.errors import Conflict, InvalidInput, NotFound
 from aoapp.extensions import db
 
@@ -71,10 +72,10 @@ def create_branch(code: str, name: str, actor=None) -> Branch:
             _("Branch %(code)s already exists.", code=code),
             {"code": [_("Branch code already exists.")]},
         )
-    branch = Branch(code=code, name=name)
-    db.session.add(branch)
-    audit.record(actor, branch, "create", None, audit.snapshot(branch))
-    db.session.commit()
+    with unit_of_work():
+        branch = Branch(code=code, name=name)
+        db.session.add(branch)
+        audit.record(actor, branch, "create", None, audit.snapshot(branch))
     return branch
 
 
@@ -127,21 +128,21 @@ def create_user(
             _("Officer code %(code)s is already used.", code=officer_code),
             {"officer_code": [_("Officer code already used by another user.")]},
         )
-    user = User(
-        username=username,
-        full_name=(full_name or "").strip(),
-        role=role,
-        officer_code=officer_code,
-        password_hash=_hash_password(password),
-    )
-    if branch_code:
-        user.branch = branch_by_code(branch_code)
-    user.supervised = [branch_by_code(code, "supervises") for code in dict.fromkeys(supervises)]
-    if role == Role.SUPERVISOR and user.branch is None:
-        user.branch = user.supervised[0]
-    db.session.add(user)
-    audit.record(actor, user, "create", None, audit.snapshot(user))
-    db.session.commit()
+    with unit_of_work():
+        user = User(
+            username=username,
+            full_name=(full_name or "").strip(),
+            role=role,
+            officer_code=officer_code,
+            password_hash=_hash_password(password),
+        )
+        if branch_code:
+            user.branch = branch_by_code(branch_code)
+        user.supervised = [branch_by_code(code, "supervises") for code in dict.fromkeys(supervises)]
+        if role == Role.SUPERVISOR and user.branch is None:
+            user.branch = user.supervised[0]
+        db.session.add(user)
+        audit.record(actor, user, "create", None, audit.snapshot(user))
     return user
 
 
@@ -159,29 +160,35 @@ def update_user(user: User, actor, *, full_name=None, active=None, supervises=No
     branches = None
     if supervises is not None and user.role == Role.SUPERVISOR:
         branches = [branch_by_code(code, "supervises") for code in dict.fromkeys(supervises)]
-    before = audit.snapshot(user) | {"supervises": sorted(b.code for b in user.supervised)}
-    if full_name is not None:
-        user.full_name = full_name.strip()
-    if active is not None:
-        user.active = active
-    if branches is not None:
-        user.supervised = branches
-    after = audit.snapshot(user) | {"supervises": sorted(b.code for b in user.supervised)}
-    audit.record(actor, user, "update", before, after)
-    db.session.commit()
+    with unit_of_work():
+        before = audit.snapshot(user) | {"supervises": sorted(b.code for b in user.supervised)}
+        if full_name is not None:
+            user.full_name = full_name.strip()
+        if active is not None:
+            user.active = active
+        if branches is not None:
+            user.supervised = branches
+        after = audit.snapshot(user) | {"supervises": sorted(b.code for b in user.supervised)}
+        audit.record(actor, user, "update", before, after)
     return user
 
 
 def set_password(user: User, password: str, actor=None) -> None:
     """Replace a user's password (reset by an admin or changed by the user) and unlock it."""
     check_password_strength(password)
-    user.password_hash = _hash_password(password)
-    user.failed_login_count = 0
-    user.first_failed_login_at = None
-    user.locked_until = None
-    user.end_sessions()  # sessions opened with the old password end
-    audit.record(actor, user, "password_reset", None, None)
-    db.session.commit()
+    with unit_of_work():
+        user.password_hash = _hash_password(password)
+        user.failed_login_count = 0
+        user.first_failed_login_at = None
+        user.locked_until = None
+        user.end_sessions()  # sessions opened with the old password end
+        audit.record(actor, user, "password_reset", None, None)
+
+
+@unit_of_work()
+def end_sessions(user: User) -> None:
+    """Log the user out everywhere: every session cookie issued so far stops working."""
+    user.end_sessions()
 
 
 class LoginRefused(Exception):
@@ -201,34 +208,35 @@ def authenticate(username: str, password: str) -> User:
     if user.locked_until and user.locked_until > now:
         raise LoginRefused(_("Too many failed attempts. The account is locked; try again later."))
     if not check_password_hash(user.password_hash, password or "") or not user.active:
-        window = timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"])
-        if user.first_failed_login_at is None or now - user.first_failed_login_at > window:
-            user.first_failed_login_at = now
-            user.failed_login_count = 0
-        user.failed_login_count += 1
-        locked = user.failed_login_count >= config["LOGIN_MAX_FAILURES"]
-        if locked:
-            user.locked_until = now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
-            user.failed_login_count = 0
-            user.first_failed_login_at = None
-        db.session.commit()
+        # The failure is committed before the login is refused: refusing must not undo the count.
+        with unit_of_work():
+            window = timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"])
+            if user.first_failed_login_at is None or now - user.first_failed_login_at > window:
+                user.first_failed_login_at = now
+                user.failed_login_count = 0
+            user.failed_login_count += 1
+            locked = user.failed_login_count >= config["LOGIN_MAX_FAILURES"]
+            if locked:
+                user.locked_until = now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
+                user.failed_login_count = 0
+                user.first_failed_login_at = None
         if locked:
             raise LoginRefused(
                 _("Too many failed attempts. The account is locked; try again later.")
             )
         raise LoginRefused(_("Invalid username or password."))
-    user.failed_login_count = 0
-    user.first_failed_login_at = None
-    user.locked_until = None
-    user.last_login_at = now
-    db.session.commit()
+    with unit_of_work():
+        user.failed_login_count = 0
+        user.first_failed_login_at = None
+        user.locked_until = None
+        user.last_login_at = now
     return user
 
 
 def set_locale(user: User, locale: str) -> None:
     """The user's language for every page from now on (a preference: not audited)."""
-    user.locale = locale
-    db.session.commit()
+    with unit_of_work():
+        user.locale = locale
 
 
 def _hash_token(token: str) -> str:
@@ -244,9 +252,9 @@ def create_token(user: User, name: str = "", actor=None) -> tuple[ApiToken, str]
         )
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=_hash_token(plain), prefix=plain[:12])
-    db.session.add(token)
-    audit.record(actor or user, token, "create", None, audit.snapshot(token))
-    db.session.commit()
+    with unit_of_work():
+        db.session.add(token)
+        audit.record(actor or user, token, "create", None, audit.snapshot(token))
     return token, plain
 
 
@@ -258,9 +266,9 @@ def revoke_token(user: User, token_id: int, actor=None) -> ApiToken:
     if token is None:
         raise NotFound()
     if token.revoked_at is None:
-        token.revoked_at = utcnow()
-        audit.record(actor or user, token, "revoke", None, None)
-        db.session.commit()
+        with unit_of_work():
+            token.revoked_at = utcnow()
+            audit.record(actor or user, token, "revoke", None, None)
     return token
 
 
@@ -273,8 +281,8 @@ def user_for_token(plain: str) -> User | None:
         return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
-        token.last_used_at = now  # coarse, so every request does not write
-        db.session.commit()
+        with unit_of_work():
+            token.last_used_at = now  # coarse, so every request does not write
     return token.user
 
 

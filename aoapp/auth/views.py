@@ -21,6 +21,7 @@ from aoapp.auth import services
 from aoapp.auth.forms import ConfirmForm, LanguageForm, LoginForm, PasswordChangeForm, TokenForm
 from aoapp.auth.models import ApiToken
 from aoapp.common.forms import apply_domain_error
+from aoapp.common.views import acting_user
 from aoapp.errors import DomainError
 from aoapp.extensions import db, limiter
 
@@ -80,8 +81,7 @@ def login():
 def logout():
     """Log out (POST, with CSRF): this and every other session of the user end."""
     if current_user.is_authenticated:
-        current_user.end_sessions()
-        db.session.commit()
+        services.end_sessions(acting_user())
     logout_user()
     session.clear()
     flash(_("You have been logged out."), "info")
@@ -126,7 +126,7 @@ def change_password():
             except DomainError as error:
                 form.new_password.errors = error.errors.get("password", [error.message])
             else:
-                login_user(current_user._get_current_object())  # this session goes on
+                login_user(acting_user())  # this session goes on
                 flash(_("Password changed."), "success")
                 return redirect(url_for("auth.profile"))
     return _render_profile(password_form=form, status=422)

@@ -6,7 +6,7 @@ scope is 404; one the caller may read but not change is 403; a taken name is 422
 
 from flask.views import MethodView
 from flask_babel import force_locale
-from flask_login import current_user, login_required
+from flask_login import login_required
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
@@ -20,14 +20,11 @@ from aoapp.campaigns.schemas import (
 )
 from aoapp.campaigns.stats import campaign_stats
 from aoapp.common.schemas import page_schema
+from aoapp.common.views import acting_user
 
 blp = Blueprint("campaigns_api", __name__, url_prefix="/campaigns", description="Campaigns")
 
 CampaignPageSchema = page_schema(CampaignSchema, "CampaignPage")
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 @blp.route("")
@@ -40,14 +37,14 @@ class Campaigns(MethodView):
     @blp.response(200, CampaignPageSchema)
     def get(self, filters):
         """List campaigns: filter by channel, branch, status, active_on, q; sort; paginate."""
-        return services.list_campaigns(_me(), filters, filters["per_page"])
+        return services.list_campaigns(acting_user(), filters, filters["per_page"])
 
     @blp.arguments(CampaignInputSchema)
     @blp.response(201, CampaignSchema)
     @blp.alt_response(403, response="FORBIDDEN")
     def post(self, data):
         """Create a campaign (supervisors in their branches, admins anywhere)."""
-        return services.create_campaign(_me(), data)
+        return services.create_campaign(acting_user(), data)
 
 
 @blp.route("/<int:campaign_id>")
@@ -60,7 +57,7 @@ class CampaignItem(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, campaign_id):
         """Read a campaign."""
-        return services.get_campaign(_me(), campaign_id)
+        return services.get_campaign(acting_user(), campaign_id)
 
     @blp.arguments(CampaignPatchSchema(partial=True))
     @blp.response(200, CampaignSchema)
@@ -68,8 +65,8 @@ class CampaignItem(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def patch(self, data, campaign_id):
         """Change some fields of a campaign the caller manages."""
-        campaign = services.get_campaign(_me(), campaign_id)
-        return services.update_campaign(_me(), campaign, data)
+        campaign = services.get_campaign(acting_user(), campaign_id)
+        return services.update_campaign(acting_user(), campaign, data)
 
 
 @blp.route("/<int:campaign_id>/stats")
@@ -83,6 +80,6 @@ class CampaignStatsResource(MethodView):
     def get(self, campaign_id):
         """Prospects by status, converted customers, facilities opened, introductions, cost per
         converted customer — over the prospects and introductions the caller may see."""
-        campaign = services.get_campaign(_me(), campaign_id)
+        campaign = services.get_campaign(acting_user(), campaign_id)
         with force_locale("en"):  # the API answers codes; its labels stay English
-            return campaign_stats(_me(), campaign)
+            return campaign_stats(acting_user(), campaign)

@@ -10,7 +10,6 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from aoapp.audit import services as audit
@@ -19,7 +18,8 @@ from aoapp.auth.scoping import MAX_ID
 from aoapp.campaigns.models import Campaign, campaign_branches
 from aoapp.common.dates import bank_today, utcnow
 from aoapp.common.pagination import Page, apply_sort, paginate
-from aoapp.errors import Conflict, Forbidden, InvalidInput, NotFound
+from aoapp.common.transaction import unit_of_work
+from aoapp.errors import Forbidden, InvalidInput, NotFound
 from aoapp.extensions import db
 from aoapp.products.models import Product
 
@@ -174,45 +174,40 @@ def _resolve(actor, values: dict, current: Campaign | None = None) -> dict:
     return values
 
 
-def _save(actor, campaign: Campaign, before: dict | None) -> None:
-    """Flush, audit and commit; a name taken by a concurrent save is a field error, not a crash."""
-    try:
-        db.session.flush()
-        action = "create" if before is None else "update"
-        audit.record(actor, campaign, action, before, audit_snapshot(campaign))
-        db.session.commit()
-    except IntegrityError as error:
-        db.session.rollback()
-        raise Conflict(NAME_TAKEN, {"name": [NAME_TAKEN]}) from error
+def campaign_work():
+    """One transaction for a campaign: a name taken by a concurrent save is a field error, not a
+    crash."""
+    return unit_of_work(duplicate=NAME_TAKEN, duplicate_field="name")
 
 
+def _audit(actor, campaign: Campaign, before: dict | None) -> None:
+    """Flush (a new campaign gets its id) and audit the change."""
+    db.session.flush()
+    action = "create" if before is None else "update"
+    audit.record(actor, campaign, action, before, audit_snapshot(campaign))
+
+
+@campaign_work()
 def create_campaign(actor, data: dict) -> Campaign:
     """Create a campaign (supervisor for their branches, or admin), audited, in one transaction."""
     require_manager(actor)
-    try:
-        values = _resolve(actor, dict(data))
-    except InvalidInput:
-        db.session.rollback()
-        raise
+    values = _resolve(actor, dict(data))
     campaign = Campaign(**values, created_by_id=actor.id)
     db.session.add(campaign)
-    _save(actor, campaign, None)
+    _audit(actor, campaign, None)
     return campaign
 
 
+@campaign_work()
 def update_campaign(actor, campaign: Campaign, data: dict) -> Campaign:
     """Change a campaign the user manages (the new branches must be theirs too), audited."""
     require_can_manage(actor, campaign)
     before = audit_snapshot(campaign)
-    try:
-        values = _resolve(actor, dict(data), current=campaign)
-    except InvalidInput:
-        db.session.rollback()
-        raise
+    values = _resolve(actor, dict(data), current=campaign)
     for key, value in values.items():
         setattr(campaign, key, value)
     campaign.updated_at = utcnow()  # also when only its branches or products changed
-    _save(actor, campaign, before)
+    _audit(actor, campaign, before)
     return campaign
 
 

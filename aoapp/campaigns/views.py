@@ -2,7 +2,7 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from marshmallow import EXCLUDE, ValidationError
 
 from aoapp.campaigns import services
@@ -13,15 +13,9 @@ from aoapp.common.dates import bank_today
 from aoapp.common.forms import apply_domain_error, load_form
 from aoapp.common.pagination import HTML_PER_PAGE
 from aoapp.common.templating import label
-from aoapp.errors import Conflict, InvalidInput
+from aoapp.common.views import REFUSALS, acting_user
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
-
-REFUSALS = (InvalidInput, Conflict)  # shown on the form; Forbidden and NotFound become error pages
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 def _filters() -> tuple[dict, list[str]]:
@@ -43,9 +37,9 @@ def _filters() -> tuple[dict, list[str]]:
 def index():
     """The campaigns the user may see, filtered and paginated, with their tagged prospects."""
     filters, problems = _filters()
-    page = services.list_campaigns(_me(), filters, HTML_PER_PAGE)
+    page = services.list_campaigns(acting_user(), filters, HTML_PER_PAGE)
     form = CampaignFilterForm(formdata=request.args)
-    form.set_choices(_me())
+    form.set_choices(acting_user())
     return render_template(
         "campaigns/index.html",
         page=page,
@@ -53,8 +47,8 @@ def index():
         problems=problems,
         today=bank_today(),
         status_on=services.status_on,
-        prospects=tagged_prospect_counts(_me(), [c.id for c in page.items]),
-        can_create=_me().role in ("admin", "supervisor"),
+        prospects=tagged_prospect_counts(acting_user(), [c.id for c in page.items]),
+        can_create=acting_user().role in ("admin", "supervisor"),
     )
 
 
@@ -66,16 +60,16 @@ def _render_form(form, campaign=None, status=200):
 @login_required
 def new():
     """Create a campaign (supervisors for their branches, admins for any)."""
-    services.require_manager(_me())
+    services.require_manager(acting_user())
     form = CampaignForm()
-    form.set_choices(_me())
+    form.set_choices(acting_user())
     if request.method == "GET":
         return _render_form(form)
     data = load_form(CampaignInputSchema(), form)
     if data is None:
         return _render_form(form, status=422)
     try:
-        campaign = services.create_campaign(_me(), data)
+        campaign = services.create_campaign(acting_user(), data)
     except REFUSALS as error:
         apply_domain_error(form, error)
         return _render_form(form, status=error.status_code)
@@ -87,17 +81,17 @@ def new():
 @login_required
 def edit(campaign_id: int):
     """Edit a campaign the user manages."""
-    campaign = services.get_campaign(_me(), campaign_id)
-    services.require_can_manage(_me(), campaign)
+    campaign = services.get_campaign(acting_user(), campaign_id)
+    services.require_can_manage(acting_user(), campaign)
     form = CampaignForm() if request.method == "POST" else CampaignForm.for_campaign(campaign)
-    form.set_choices(_me(), campaign)
+    form.set_choices(acting_user(), campaign)
     if request.method == "GET":
         return _render_form(form, campaign)
     data = load_form(CampaignInputSchema(), form)
     if data is None:
         return _render_form(form, campaign, status=422)
     try:
-        services.update_campaign(_me(), campaign, data)
+        services.update_campaign(acting_user(), campaign, data)
     except REFUSALS as error:
         apply_domain_error(form, error)
         return _render_form(form, campaign, error.status_code)
@@ -109,11 +103,11 @@ def edit(campaign_id: int):
 @login_required
 def detail(campaign_id: int):
     """The campaign, its figures in the user's scope (table and chart) and links to the lists."""
-    campaign = services.get_campaign(_me(), campaign_id)
+    campaign = services.get_campaign(acting_user(), campaign_id)
     return render_template(
         "campaigns/detail.html",
         campaign=campaign,
-        stats=campaign_stats(_me(), campaign),
+        stats=campaign_stats(acting_user(), campaign),
         status=services.status_on(campaign, bank_today()),
-        can_edit=services.can_manage(_me(), campaign),
+        can_edit=services.can_manage(acting_user(), campaign),
     )

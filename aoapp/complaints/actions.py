@@ -10,11 +10,11 @@ Each call is one unit of work: checks, change, audit entry (before/after), one c
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm.exc import StaleDataError
 
 from aoapp.audit import services as audit
 from aoapp.auth.models import Role
 from aoapp.common.dates import utcnow
+from aoapp.common.transaction import unit_of_work
 from aoapp.complaints.models import OPEN_STATUSES, Complaint, ComplaintStatus
 from aoapp.errors import Conflict, Forbidden, InvalidInput
 from aoapp.extensions import db
@@ -124,18 +124,14 @@ def _text(value, field: str, message: str) -> str:
 
 def _apply(actor, complaint: Complaint, action: str, changes: dict) -> Complaint:
     """Change the complaint, audit before/after, commit; a concurrent change is a Conflict."""
-    before = audit.snapshot(complaint)
-    for key, value in changes.items():
-        setattr(complaint, key, value)
-    if is_handling_officer(actor, complaint):
-        complaint.officer_id = actor.id  # follows the customer after a reassignment
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict(STALE) from None
-    audit.record(actor, complaint, action, before, audit.snapshot(complaint))
-    db.session.commit()
+    with unit_of_work(stale=STALE, stale_field=None):
+        before = audit.snapshot(complaint)
+        for key, value in changes.items():
+            setattr(complaint, key, value)
+        if is_handling_officer(actor, complaint):
+            complaint.officer_id = actor.id  # follows the customer after a reassignment
+        db.session.flush()  # the new version (or a concurrent change) before the audit entry
+        audit.record(actor, complaint, action, before, audit.snapshot(complaint))
     return complaint
 
 

@@ -17,6 +17,7 @@ from aoapp.auth.models import Role
 from aoapp.auth.scoping import get_visible, scope_condition, visible_to
 from aoapp.common.dates import bank_today, bank_zone, to_local, utcnow
 from aoapp.common.pagination import Page, apply_sort, paginate
+from aoapp.common.transaction import unit_of_work
 from aoapp.common.workdays import add_working_days
 from aoapp.complaints.actions import (  # noqa: F401  (the service's public face)
     ACTIONS,
@@ -159,9 +160,9 @@ def receive(actor, values: dict, *, now: datetime | None = None) -> Complaint:
         status=ComplaintStatus.OPEN,
         created_by_id=actor.id,
     )
-    db.session.add(complaint)
-    audit.record(actor, complaint, "create", None, audit.snapshot(complaint))
-    db.session.commit()
+    with unit_of_work():
+        db.session.add(complaint)
+        audit.record(actor, complaint, "create", None, audit.snapshot(complaint))
     return complaint
 
 

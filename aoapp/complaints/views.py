@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from aoapp.common.dates import bank_now, bank_today
 from aoapp.common.forms import apply_domain_error, choices, load_filters, load_form
 from aoapp.common.pagination import HTML_PER_PAGE
+from aoapp.common.views import REFUSALS
 from aoapp.complaints import pages, services
 from aoapp.complaints.forms import ComplaintForm, EscalateForm, HandBackForm, PlainForm, ResolveForm
 from aoapp.complaints.models import Category, ComplaintStatus, Priority
@@ -21,12 +22,8 @@ from aoapp.complaints.schemas import (
 )
 from aoapp.credit.visits import customer_facilities
 from aoapp.customers.services import visible_officers
-from aoapp.errors import Conflict, InvalidInput
-from aoapp.extensions import db
 
 bp = Blueprint("complaints", __name__)
-
-REFUSALS = (InvalidInput, Conflict)  # shown on the page; NotFound/Forbidden become error pages
 
 # action → (form, schema, name of its text field, message when done)
 STEPS = {
@@ -93,7 +90,6 @@ def new():
             try:
                 complaint = services.receive(current_user, {**data, "customer": customer.id})
             except REFUSALS as error:
-                db.session.rollback()
                 apply_domain_error(form, error)
             else:
                 flash(
@@ -161,7 +157,6 @@ def _step(complaint_id: int, action: str):
         args = (data[text_field],) if text_field else ()
         getattr(services, action)(current_user, complaint, *args, version=data["version"])
     except REFUSALS as error:
-        db.session.rollback()
         apply_domain_error(form, error)
         return _render_detail(complaint, (action, form), error.status_code)
     flash(str(done), "success")

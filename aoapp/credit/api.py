@@ -6,11 +6,12 @@ facility outside it, answer 404. Unknown query arguments answer 422.
 """
 
 from flask.views import MethodView
-from flask_login import current_user, login_required
+from flask_login import login_required
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from aoapp.common.schemas import page_schema
+from aoapp.common.views import acting_user
 from aoapp.credit import portfolio
 from aoapp.credit.figures import portfolio_figures
 from aoapp.credit.schemas import (
@@ -38,10 +39,6 @@ FacilityPageSchema = page_schema(FacilityRowSchema, "FacilityPage")
 WatchlistPageSchema = page_schema(WatchlistEntrySchema, "WatchlistPage")
 
 
-def _me():
-    return current_user._get_current_object()
-
-
 @facilities_blp.route("")
 class Facilities(MethodView):
     """The facilities of a portfolio on a listing date."""
@@ -57,7 +54,7 @@ class Facilities(MethodView):
         Filters: officer, branch, kol (effective), kol_min, dpd_min, bucket, product, watchlist,
         restructured, q; sort; page, per_page.
         """
-        return portfolio.list_facilities(_me(), filters, filters["per_page"])
+        return portfolio.list_facilities(acting_user(), filters, filters["per_page"])
 
 
 @facilities_blp.route("/<int:facility_id>")
@@ -70,7 +67,7 @@ class FacilityResource(MethodView):
     @facilities_blp.alt_response(404, response="NOT_FOUND")
     def get(self, facility_id):
         """Read a facility with every position, newest first."""
-        return portfolio.get_facility(_me(), facility_id)
+        return portfolio.get_facility(acting_user(), facility_id)
 
 
 @portfolio_blp.route("/summary")
@@ -88,7 +85,7 @@ class PortfolioSummary(MethodView):
         The same figures as the portfolio page. Money is a string; ratios are strings with
         4 decimals (0.0325 = 3.25 %).
         """
-        return portfolio_figures(_me(), args["as_of"], args["officer"], args["branch"])
+        return portfolio_figures(acting_user(), args["as_of"], args["officer"], args["branch"])
 
 
 @watchlist_blp.route("")
@@ -103,7 +100,7 @@ class Watchlist(MethodView):
     def get(self, args):
         """The signals on `as_of` (default: the latest listing), newest first, with reasons."""
         return watchlist(
-            _me(),
+            acting_user(),
             args["as_of"],
             args["officer"],
             args["branch"],

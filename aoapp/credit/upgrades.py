@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from aoapp.audit import services as audit
 from aoapp.auth.models import Role
 from aoapp.common.i18n import format_number
+from aoapp.common.transaction import unit_of_work
 from aoapp.credit.collectibility import KOLS, effective_kol
 from aoapp.credit.models import Facility, FacilityStatus, KolRule, KolUpgrade, Position
 from aoapp.credit.services import latest_position
@@ -160,6 +161,7 @@ def _recompute_debtor(actor, upgraded: Position) -> None:
             audit.record(actor, position, "update", before, audit.snapshot(position))
 
 
+@unit_of_work()  # also ends the row lock taken below when the upgrade is refused
 def upgrade_kol(actor, facility: Facility, to_kol: int, justification: str) -> KolUpgrade:
     """Upgrade a restructured facility's held Kol on its latest position, in one transaction."""
     require_upgrader(actor, facility)
@@ -179,5 +181,4 @@ def upgrade_kol(actor, facility: Facility, to_kol: int, justification: str) -> K
     position.facility_kol = to_kol
     _recompute_debtor(actor, position)
     audit.record(actor, position, "kol_upgrade", before, audit.snapshot(position))
-    db.session.commit()
     return upgrade

@@ -1,10 +1,11 @@
 """HTML pages of credit monitoring: the portfolio (figures and facilities), its CSV, the watchlist."""
 
 from flask import Blueprint, Response, render_template, request, stream_with_context, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from aoapp.common.forms import load_filters
 from aoapp.common.pagination import HTML_PER_PAGE
+from aoapp.common.views import acting_user
 from aoapp.credit import portfolio as service
 from aoapp.credit.collectibility import AGING_BUCKETS, KOLS, load_bands
 from aoapp.credit.figures import as_of_dates, latest_as_of, resolve_scope
@@ -14,16 +15,12 @@ from aoapp.credit.watchlist import SIGNALS, scope_watchlist
 bp = Blueprint("credit", __name__, url_prefix="/portfolio")
 
 
-def _me():
-    return current_user._get_current_object()
-
-
 @bp.get("/")
 @login_required
 def portfolio():
     """The portfolio on a listing date: figures and the filtered, sorted facility table."""
     filters = load_filters(FacilityFilterSchema())
-    view = service.portfolio(_me(), filters, HTML_PER_PAGE)
+    view = service.portfolio(acting_user(), filters, HTML_PER_PAGE)
     export_args = {k: v for k, v in request.args.items() if k not in ("page", "per_page")}
     return render_template(
         "credit/portfolio.html",
@@ -31,7 +28,7 @@ def portfolio():
         figures=view.figures,
         page=view.page,
         filters=filters,
-        choices=service.filter_choices(_me()),
+        choices=service.filter_choices(acting_user()),
         kols=KOLS,
         bands={band.kol: band for band in load_bands()},
         buckets=AGING_BUCKETS,
@@ -44,7 +41,7 @@ def portfolio():
 def export_csv():
     """Every facility of the filtered listing (not only one page), as CSV for Excel."""
     filters = load_filters(FacilityFilterSchema())
-    as_of, rows = service.export_facilities(_me(), filters)
+    as_of, rows = service.export_facilities(acting_user(), filters)
     filename = f"portfolio-{as_of:%Y%m%d}.csv" if as_of else "portfolio.csv"
     return Response(
         stream_with_context(service.facilities_csv(rows)),
@@ -58,7 +55,7 @@ def export_csv():
 def watchlist_page():
     """The early-warning signals of the portfolio on a listing date, newest first."""
     args = load_filters(WatchlistArgsSchema())
-    scope = resolve_scope(_me(), args["officer"], args["branch"])
+    scope = resolve_scope(acting_user(), args["officer"], args["branch"])
     as_of = args["as_of"] or latest_as_of(scope)
     page = scope_watchlist(
         scope,
@@ -75,5 +72,5 @@ def watchlist_page():
         as_of=as_of,
         dates=as_of_dates(scope),
         signals=SIGNALS,
-        choices=service.filter_choices(_me()),
+        choices=service.filter_choices(acting_user()),
     )

@@ -7,16 +7,13 @@ from flask_login import current_user, login_required
 from aoapp.common.dates import bank_today
 from aoapp.common.forms import apply_domain_error, choices, load_filters, load_form
 from aoapp.common.pagination import HTML_PER_PAGE
+from aoapp.common.views import REFUSALS
 from aoapp.credit import services, upgrades, visits
 from aoapp.credit.forms import UpgradeForm, VisitForm
 from aoapp.credit.models import RiskRating
 from aoapp.credit.visit_schemas import UpgradeSchema, VisitFilterSchema, VisitUpdateSchema
-from aoapp.errors import Conflict, InvalidInput
-from aoapp.extensions import db
 
 bp = Blueprint("visits", __name__)
-
-REFUSALS = (InvalidInput, Conflict)  # shown on the form; NotFound/Forbidden become error pages
 
 
 @bp.get("/visits/")
@@ -63,7 +60,6 @@ def new():
             try:
                 visits.record_visit(current_user, {**data, "customer": customer.id})
             except REFUSALS as error:
-                db.session.rollback()
                 apply_domain_error(form, error)
             else:
                 flash(_("Monitoring visit recorded."), "success")
@@ -97,7 +93,6 @@ def edit(visit_id: int):
             try:
                 visits.update_visit(current_user, visit, data)
             except REFUSALS as error:
-                db.session.rollback()
                 apply_domain_error(form, error)
             else:
                 flash(_("Monitoring visit updated."), "success")
@@ -169,7 +164,6 @@ def upgrade(facility_id: int):
                 current_user, facility, data["to_kol"], data["justification"]
             )
         except REFUSALS as error:
-            db.session.rollback()
             apply_domain_error(form, error)
         else:
             flash(

@@ -9,6 +9,7 @@ from aoapp.auth.models import Role
 from aoapp.auth.scoping import get_visible, visible_to
 from aoapp.common.dates import bank_today
 from aoapp.common.pagination import Page, apply_sort, paginate
+from aoapp.common.transaction import unit_of_work
 from aoapp.credit.models import Facility, MonitoringVisit, RiskRating
 from aoapp.customers.models import Customer
 from aoapp.errors import Forbidden, InvalidInput
@@ -89,9 +90,9 @@ def record_visit(actor, data: dict) -> MonitoringVisit:
     values.setdefault("visit_date", bank_today())
     _check(values)
     visit = MonitoringVisit(**values, customer_id=customer.id, officer_id=actor.id)
-    db.session.add(visit)
-    audit.record(actor, visit, "create", None, audit.snapshot(visit))
-    db.session.commit()
+    with unit_of_work():
+        db.session.add(visit)
+        audit.record(actor, visit, "create", None, audit.snapshot(visit))
     return visit
 
 
@@ -104,20 +105,20 @@ def update_visit(actor, visit: MonitoringVisit, data: dict) -> MonitoringVisit:
         values["facility_id"] = _facility_of(visit.customer, values.pop("facility"))
     current = {key: getattr(visit, key) for key in CHECKED}
     _check({**current, **values})
-    before = audit.snapshot(visit)
-    for key, value in values.items():
-        setattr(visit, key, value)
-    audit.record(actor, visit, "update", before, audit.snapshot(visit))
-    db.session.commit()
+    with unit_of_work():
+        before = audit.snapshot(visit)
+        for key, value in values.items():
+            setattr(visit, key, value)
+        audit.record(actor, visit, "update", before, audit.snapshot(visit))
     return visit
 
 
 def delete_visit(actor, visit: MonitoringVisit) -> None:
     """Delete a visit recorded by mistake (the officer who recorded it), audited."""
     require_visit_author(actor, visit)
-    audit.record(actor, visit, "delete", audit.snapshot(visit), None)
-    db.session.delete(visit)
-    db.session.commit()
+    with unit_of_work():
+        audit.record(actor, visit, "delete", audit.snapshot(visit), None)
+        db.session.delete(visit)
 
 
 def get_visit(actor, visit_id) -> MonitoringVisit:

@@ -1,20 +1,19 @@
 """Customers: create, edit, reassign, held products, list, cross-sell; each call one transaction."""
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from aoapp.audit import services as audit
 from aoapp.auth.models import Role, User
 from aoapp.auth.scoping import can_see, get_visible, visible_to
 from aoapp.common.locking import check_version, stale_message
 from aoapp.common.pagination import Page, apply_sort, paginate
+from aoapp.common.transaction import unit_of_work
 from aoapp.credit.models import Position
 from aoapp.customers.models import Customer, CustomerType, ProductHolding
 from aoapp.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -31,6 +30,15 @@ SORTABLE = {
     "since": Customer.since,
     "created_at": Customer.created_at,
 }
+
+STALE_CUSTOMER = stale_message("customer")
+IDENTITY_TAKEN = _l("The CIF, NIK or NPWP was just used by another customer. Check and try again.")
+
+
+def customer_work():
+    """One transaction for a customer: a concurrent save of the same customer, or a CIF, NIK or
+    NPWP just taken by a concurrent request, is a Conflict, not a crash."""
+    return unit_of_work(stale=STALE_CUSTOMER, duplicate=IDENTITY_TAKEN)
 
 
 def _check_identity(values: dict) -> None:
@@ -97,31 +105,14 @@ def require_can_create(actor) -> None:
         raise Forbidden(_("Only account officers create customers."))
 
 
-@contextmanager
-def _unique_values():
-    """A CIF, NIK or NPWP taken by a concurrent request is a conflict, not a crash."""
-    try:
-        yield
-    except StaleDataError as error:  # another user saved the same customer meanwhile
-        db.session.rollback()
-        message = stale_message("customer")
-        raise Conflict(message, {"version": [message]}) from error
-    except IntegrityError as error:
-        db.session.rollback()
-        raise Conflict(
-            _("The CIF, NIK or NPWP was just used by another customer. Check and try again.")
-        ) from error
-
-
+@customer_work()
 def create_customer(actor, data: dict) -> Customer:
     """Create a customer assigned to the acting officer (in the officer's branch), audited."""
     require_can_create(actor)
     values = dict(data)
     allow_phone = values.pop("allow_duplicate_phone", False)
     customer = build_customer(actor, values, officer=actor, allow_duplicate_phone=allow_phone)
-    with _unique_values():
-        audit.record(actor, customer, "create", None, audit.snapshot(customer))
-        db.session.commit()
+    audit.record(actor, customer, "create", None, audit.snapshot(customer))
     return customer
 
 
@@ -131,6 +122,7 @@ def require_officer_owner(actor, customer: Customer) -> None:
         raise Forbidden(_("Only the officer assigned to this customer can change it."))
 
 
+@customer_work()
 def update_customer(actor, customer: Customer, data: dict) -> Customer:
     """Edit a customer's data (assigned officer only), audited."""
     require_officer_owner(actor, customer)
@@ -150,9 +142,7 @@ def update_customer(actor, customer: Customer, data: dict) -> Customer:
     )
     for key, value in values.items():
         setattr(customer, key, value)
-    with _unique_values():
-        audit.record(actor, customer, "update", before, audit.snapshot(customer))
-        db.session.commit()
+    audit.record(actor, customer, "update", before, audit.snapshot(customer))
     return customer
 
 
@@ -175,6 +165,7 @@ def can_reassign(actor, customer: Customer) -> bool:
     return actor.role == Role.SUPERVISOR and customer.branch_id in actor.supervised_branch_ids
 
 
+@unit_of_work()
 def reassign(actor, customer: Customer, officer_id: int) -> Customer:
     """Move a customer to another officer of the same branch (supervisor of the branch, or admin)."""
     if not can_see(actor, Customer, customer.id):
@@ -194,7 +185,6 @@ def reassign(actor, customer: Customer, officer_id: int) -> Customer:
     audit.record(actor, customer, "reassign", before, audit.snapshot(customer))
     # Planned follow-ups and open complaints move with the customer (one audit entry each).
     hand_over_open_work(actor, customer, officer.id)
-    db.session.commit()
     return customer
 
 
@@ -255,6 +245,7 @@ def visible_officers(actor) -> list[User]:
 # --- Products the customer holds -------------------------------------------------------------
 
 
+@unit_of_work()
 def add_holding(actor, customer: Customer, data: dict) -> ProductHolding:
     """Record a product the customer already holds (assigned officer), audited."""
     from aoapp.products.services import active_product
@@ -274,10 +265,10 @@ def add_holding(actor, customer: Customer, data: dict) -> ProductHolding:
     holding = ProductHolding(customer_id=customer.id, product_id=product.id, **values)
     db.session.add(holding)
     audit.record(actor, holding, "create", None, audit.snapshot(holding))
-    db.session.commit()
     return holding
 
 
+@unit_of_work()
 def remove_holding(actor, customer: Customer, holding_id: int) -> None:
     """Remove a held product recorded by mistake (assigned officer), audited."""
     require_officer_owner(actor, customer)
@@ -286,7 +277,6 @@ def remove_holding(actor, customer: Customer, holding_id: int) -> None:
         raise NotFound()
     audit.record(actor, holding, "delete", audit.snapshot(holding), None)
     customer.holdings.remove(holding)
-    db.session.commit()
 
 
 # --- Referrals and cross-selling -------------------------------------------------------------

@@ -8,6 +8,7 @@ from aoapp.common.dates import bank_today
 from aoapp.common.forms import apply_domain_error, load_filters, load_form
 from aoapp.common.identity import display_phone
 from aoapp.common.pagination import HTML_PER_PAGE
+from aoapp.common.views import REFUSALS
 from aoapp.complaints.pages import customer_section as complaints_section
 from aoapp.credit.services import customer_credit
 from aoapp.customers import services
@@ -20,14 +21,11 @@ from aoapp.customers.schemas import (
     HoldingInputSchema,
     ReassignSchema,
 )
-from aoapp.errors import Conflict, InvalidInput
 from aoapp.extensions import db
 from aoapp.products.services import active_products, can_change_subject
 from aoapp.reports.listing import customer_section as reports_section
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
-
-REFUSALS = (InvalidInput, Conflict)  # shown on the form; NotFound/Forbidden become error pages
 
 
 @bp.get("/")
@@ -59,7 +57,6 @@ def new():
             try:
                 customer = services.create_customer(current_user, data)
             except REFUSALS as error:
-                db.session.rollback()
                 apply_domain_error(form, error)
             else:
                 flash(_("Customer %(name)s saved.", name=customer.name), "success")
@@ -128,7 +125,6 @@ def edit(customer_id: int):
             try:
                 services.update_customer(current_user, customer, data)
             except REFUSALS as error:
-                db.session.rollback()
                 apply_domain_error(form, error)
                 status = error.status_code
                 if "version" in error.errors:  # keep the entries; next save is on current data
@@ -153,7 +149,6 @@ def reassign(customer_id: int):
         try:
             services.reassign(current_user, customer, data["officer"])
         except REFUSALS as error:
-            db.session.rollback()
             apply_domain_error(form, error)
         else:
             flash(
@@ -180,7 +175,6 @@ def add_holding(customer_id: int):
         try:
             services.add_holding(current_user, customer, data)
         except REFUSALS as error:
-            db.session.rollback()
             apply_domain_error(form, error)
         else:
             flash(_("Held product recorded."), "success")

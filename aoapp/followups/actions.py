@@ -5,19 +5,18 @@ Each public function is one unit of work: it checks who acts and the version the
 validates, changes, audits every record it touches (before and after) and commits once.
 """
 
-from contextlib import contextmanager
 from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm.exc import StaleDataError
 
 from aoapp.audit import services as audit
 from aoapp.auth.models import Role
 from aoapp.auth.scoping import get_visible
 from aoapp.common.dates import bank_today
 from aoapp.common.templating import label
+from aoapp.common.transaction import unit_of_work
 from aoapp.complaints.models import OPEN_STATUSES, Complaint
 from aoapp.credit.models import Facility
 from aoapp.customers.models import Customer
@@ -77,15 +76,9 @@ def require_change(actor, followup: FollowUp, values: dict) -> None:
         )
 
 
-@contextmanager
-def unit_of_work():
-    """Commit at the end; a change saved by someone else first is a conflict, not a crash."""
-    try:
-        yield
-        db.session.commit()
-    except StaleDataError as error:
-        db.session.rollback()
-        raise Conflict(str(CONFLICT)) from error
+def followup_work():
+    """One transaction: a change saved by someone else first is a conflict, not a crash."""
+    return unit_of_work(stale=str(CONFLICT), stale_field=None)
 
 
 def audit_after(actor, record, action: str, before: dict | None) -> None:
@@ -176,8 +169,8 @@ def plan(actor, values: dict, *, today: date | None = None) -> FollowUp:
         notes=values.get("notes") or "",
         status=FollowUpStatus.PLANNED,
     )
-    db.session.add(followup)
-    with unit_of_work():
+    with followup_work():
+        db.session.add(followup)
         audit_after(actor, followup, "create", None)
     return followup
 
@@ -201,7 +194,7 @@ def reschedule(actor, followup: FollowUp, values: dict, *, today: date | None = 
     if followup.suggestion and reason is None:
         errors["reason"] = [_("Say why you move a follow-up the system suggested.")]
     refuse(errors)
-    with unit_of_work():
+    with followup_work():
         before = audit.snapshot(followup)
         followup.planned_date, followup.planned_time, followup.reason = planned, at, reason
         audit_after(actor, followup, "reschedule", before)
@@ -214,7 +207,7 @@ def cancel(actor, followup: FollowUp, values: dict) -> FollowUp:
     reason = (values.get("reason") or "").strip()
     if not reason:
         refuse({"reason": [_("Say why this follow-up will not happen.")]})
-    with unit_of_work():
+    with followup_work():
         before = audit.snapshot(followup)
         followup.status, followup.reason = FollowUpStatus.CANCELLED, reason
         audit_after(actor, followup, "cancel", before)
@@ -229,7 +222,7 @@ def mark_missed(
     today = today or bank_today()
     if followup.planned_date >= today:
         raise Conflict(_("Only a follow-up whose planned day has passed can be marked missed."))
-    with unit_of_work():
+    with followup_work():
         before = audit.snapshot(followup)
         followup.status = FollowUpStatus.MISSED
         audit_after(actor, followup, "missed", before)
@@ -244,7 +237,7 @@ def update(actor, followup: FollowUp, values: dict) -> FollowUp:
         refuse({"channel": [_("Choose how you will contact them.")]})
     if changes.get("notes") is None:
         changes.pop("notes", None)
-    with unit_of_work():
+    with followup_work():
         before = audit.snapshot(followup)
         for key, value in changes.items():
             setattr(followup, key, value)

@@ -15,9 +15,9 @@ from aoapp.followups.actions import (
     CHANNELS,
     PURPOSES,
     audit_after,
+    followup_work,
     refuse,
     require_change,
-    unit_of_work,
 )
 from aoapp.followups.models import FollowUp, FollowUpStatus, Outcome, PromiseToPay, Purpose
 
@@ -139,7 +139,7 @@ def complete(actor, followup: FollowUp, values: dict, *, today: date | None = No
     errors = _check_outcome(followup, values, today)
     errors.update(_check_next(values, today))
     refuse(errors, _("Check the outcome of the follow-up."))
-    with unit_of_work():
+    with followup_work():
         before = audit.snapshot(followup)
         followup.status = FollowUpStatus.DONE
         followup.done_at = utcnow()

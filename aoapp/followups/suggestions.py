@@ -34,6 +34,7 @@ from sqlalchemy.orm import aliased
 from aoapp.auth.models import User
 from aoapp.common.dates import bank_today, utcnow
 from aoapp.common.i18n import LOCALES, default_locale, format_date, format_money
+from aoapp.common.transaction import unit_of_work
 from aoapp.common.workdays import add_working_days
 from aoapp.credit.models import Facility, FacilityStatus, Position
 from aoapp.customers.models import Customer
@@ -293,8 +294,8 @@ def _insert_broken_promise_suggestions(today: date) -> int:
 
 def suggest_for_broken_promises(*, today: date | None = None) -> int:
     """Suggest a collection call for each promise broken by `today`; returns how many (commits)."""
-    created = _insert_broken_promise_suggestions(today or bank_today())
-    db.session.commit()
+    with unit_of_work():
+        created = _insert_broken_promise_suggestions(today or bank_today())
     return created
 
 
@@ -304,14 +305,15 @@ def suggest_after_import(as_of: date, *, today: date | None = None) -> dict:
     Only the newest listing suggests; the counts say what was created and what was skipped.
     """
     today = today or bank_today()
-    latest = latest_listing_date() == as_of
-    counts = {"as_of": as_of.isoformat(), "latest": latest}
-    if latest:
-        counts |= _suggest_for_listing(as_of, today)
-    else:
-        counts |= {band.rule.value: 0 for band in BANDS}
-        counts |= {"created": 0, "escalated": 0, "skipped_no_officer": 0}
-    counts["broken_ptp"] = _insert_broken_promise_suggestions(today)
-    db.session.commit()
+    # A transaction of its own, after the import's: a failure here leaves the import loaded.
+    with unit_of_work():
+        latest = latest_listing_date() == as_of
+        counts = {"as_of": as_of.isoformat(), "latest": latest}
+        if latest:
+            counts |= _suggest_for_listing(as_of, today)
+        else:
+            counts |= {band.rule.value: 0 for band in BANDS}
+            counts |= {"created": 0, "escalated": 0, "skipped_no_officer": 0}
+        counts["broken_ptp"] = _insert_broken_promise_suggestions(today)
     log.info("suggested follow-ups for the %s listing: %s", as_of, counts)
     return counts

@@ -12,9 +12,9 @@ from aoapp.common.forms import apply_domain_error, choices, load_filters, load_f
 from aoapp.common.i18n import format_date
 from aoapp.common.pagination import HTML_PER_PAGE
 from aoapp.common.templating import label
+from aoapp.common.views import REFUSALS
 from aoapp.credit.visits import customer_facilities
-from aoapp.errors import Conflict, Forbidden, InvalidInput
-from aoapp.extensions import db
+from aoapp.errors import Forbidden
 from aoapp.followups import promises, services
 from aoapp.followups.forms import CancelForm, CompleteForm, MissedForm, PlanForm, RescheduleForm
 from aoapp.followups.models import Channel, FollowUpStatus, Outcome, PromiseState, Purpose
@@ -29,8 +29,6 @@ from aoapp.followups.schemas import (
 )
 
 bp = Blueprint("followups", __name__)
-
-REFUSALS = (InvalidInput, Conflict)  # shown on the form; NotFound/Forbidden become error pages
 
 
 @bp.app_template_global()
@@ -141,7 +139,6 @@ def new():
             try:
                 followup = services.plan(current_user, data)
             except REFUSALS as error:
-                db.session.rollback()
                 apply_domain_error(form, error)
                 if error.errors.keys() & {"customer", "prospect"}:
                     form.party.errors = [error.message]
@@ -221,7 +218,6 @@ def complete(followup_id: int):
             try:
                 services.complete(current_user, followup, data)
             except REFUSALS as error:
-                db.session.rollback()
                 apply_domain_error(form, error)
             else:
                 return _done(followup, _completed_message(followup))
@@ -256,7 +252,6 @@ def reschedule(followup_id: int):
             try:
                 services.reschedule(current_user, followup, data)
             except REFUSALS as error:
-                db.session.rollback()
                 apply_domain_error(form, error)
             else:
                 return _done(
@@ -284,7 +279,6 @@ def cancel(followup_id: int):
             try:
                 services.cancel(current_user, followup, data)
             except REFUSALS as error:
-                db.session.rollback()
                 apply_domain_error(form, error)
             else:
                 return _done(followup, _("Follow-up cancelled."))
@@ -303,7 +297,6 @@ def missed(followup_id: int):
     try:
         services.mark_missed(current_user, followup, data)
     except REFUSALS as error:
-        db.session.rollback()
         flash(error.message, "danger")
         return redirect(url_for("followups.detail", followup_id=followup_id))
     return _done(followup, _("Follow-up marked missed."))

@@ -10,6 +10,7 @@ from aoapp.auth.scoping import get_visible, visible_to
 from aoapp.campaigns.tags import check_tag
 from aoapp.common.dates import bank_today
 from aoapp.common.pagination import Page, apply_sort, paginate
+from aoapp.common.transaction import unit_of_work
 from aoapp.customers.models import Customer
 from aoapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from aoapp.extensions import db
@@ -106,6 +107,7 @@ def _check_product(values: dict, exclude_id: int | None = None) -> None:
         )
 
 
+@unit_of_work()
 def create_product(actor, data: dict) -> Product:
     """Add a product to the catalogue (admin), audited."""
     require_admin(actor)
@@ -114,10 +116,10 @@ def create_product(actor, data: dict) -> Product:
     product = Product(**values)
     db.session.add(product)
     audit.record(actor, product, "create", None, audit.snapshot(product))
-    db.session.commit()
     return product
 
 
+@unit_of_work()
 def update_product(actor, product: Product, data: dict) -> Product:
     """Edit a product (admin), audited; changing the kind away from credit drops the subtype."""
     require_admin(actor)
@@ -131,7 +133,6 @@ def update_product(actor, product: Product, data: dict) -> Product:
     for key, value in values.items():
         setattr(product, key, value)
     audit.record(actor, product, "update", before, audit.snapshot(product))
-    db.session.commit()
     return product
 
 
@@ -178,6 +179,7 @@ def _check_dates(introduced_on, follow_up_date) -> None:
         raise InvalidInput(_("Check the dates."), errors)
 
 
+@unit_of_work()
 def log_introduction(actor, data: dict) -> Introduction:
     """Record that the acting officer presented a product to one of their prospects or customers."""
     values = dict(data)
@@ -195,7 +197,6 @@ def log_introduction(actor, data: dict) -> Introduction:
         introduction.customer_id = subject.id
     db.session.add(introduction)
     audit.record(actor, introduction, "create", None, audit.snapshot(introduction))
-    db.session.commit()
     return introduction
 
 
@@ -204,6 +205,7 @@ def subject_of(introduction: Introduction) -> Prospect | Customer:
     return introduction.prospect or introduction.customer
 
 
+@unit_of_work()
 def update_introduction(actor, introduction: Introduction, data: dict) -> Introduction:
     """Correct an introduction (the officer who owns its subject), audited."""
     require_subject_owner(actor, subject_of(introduction))
@@ -226,16 +228,15 @@ def update_introduction(actor, introduction: Introduction, data: dict) -> Introd
     for key, value in values.items():
         setattr(introduction, key, value)
     audit.record(actor, introduction, "update", before, audit.snapshot(introduction))
-    db.session.commit()
     return introduction
 
 
+@unit_of_work()
 def delete_introduction(actor, introduction: Introduction) -> None:
     """Delete an introduction logged by mistake (the officer who owns its subject), audited."""
     require_subject_owner(actor, subject_of(introduction))
     audit.record(actor, introduction, "delete", audit.snapshot(introduction), None)
     db.session.delete(introduction)
-    db.session.commit()
 
 
 def get_introduction(actor, introduction_id) -> Introduction:

@@ -8,9 +8,8 @@ from aoapp.campaigns.tags import campaign_label, taggable_campaigns
 from aoapp.common.dates import bank_today
 from aoapp.common.forms import apply_domain_error, load_filters, load_form
 from aoapp.common.pagination import HTML_PER_PAGE
+from aoapp.common.views import REFUSALS
 from aoapp.customers.forms import choices
-from aoapp.customers.views import REFUSALS
-from aoapp.extensions import db
 from aoapp.products import services
 from aoapp.products.forms import IntroductionFilterForm, IntroductionForm, ProductForm
 from aoapp.products.schemas import (
@@ -45,7 +44,6 @@ def new():
             try:
                 product = services.create_product(current_user, data)
             except REFUSALS as error:
-                db.session.rollback()
                 apply_domain_error(form, error)
             else:
                 flash(_("Product %(code)s added.", code=product.code), "success")
@@ -67,7 +65,6 @@ def edit(product_id: int):
             try:
                 services.update_product(current_user, product, data)
             except REFUSALS as error:
-                db.session.rollback()
                 apply_domain_error(form, error)
             else:
                 flash(_("Product %(code)s updated.", code=product.code), "success")
@@ -127,7 +124,6 @@ def new_introduction():
             try:
                 services.log_introduction(current_user, {**data, key: subject.id})
             except REFUSALS as error:
-                db.session.rollback()
                 apply_domain_error(form, error)
             else:
                 flash(_("Introduction logged."), "success")
@@ -164,7 +160,6 @@ def edit_introduction(introduction_id: int):
             try:
                 services.update_introduction(current_user, introduction, data)
             except REFUSALS as error:
-                db.session.rollback()
                 apply_domain_error(form, error)
             else:
                 flash(_("Introduction updated."), "success")

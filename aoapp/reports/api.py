@@ -7,12 +7,13 @@ Scoped like the pages: a report, customer, officer or branch outside the caller'
 
 from flask import send_file
 from flask.views import MethodView
-from flask_login import current_user, login_required
+from flask_login import login_required
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from aoapp.common.i18n import default_locale
 from aoapp.common.schemas import page_schema
+from aoapp.common.views import acting_user
 from aoapp.reports import services
 from aoapp.reports.models import ReportKind
 from aoapp.reports.schemas import ReportFilterSchema, ReportRequestSchema, ReportSchema
@@ -22,10 +23,6 @@ reports_blp = Blueprint(
 )
 
 ReportPageSchema = page_schema(ReportSchema, "ReportPage")
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 @reports_blp.route("")
@@ -42,7 +39,7 @@ class Reports(MethodView):
         Filters: period, kind, scope, branch_id, officer_id, customer_id, q (CIF or name);
         sort `period`, `generated_at`, `as_of`, `size` (`-` for descending); page, per_page.
         """
-        return services.list_reports(_me(), filters, filters["per_page"])
+        return services.list_reports(acting_user(), filters, filters["per_page"])
 
     @reports_blp.arguments(ReportRequestSchema)
     @reports_blp.response(201, ReportSchema)
@@ -54,7 +51,7 @@ class Reports(MethodView):
         bank (admins; neither officer nor branch given). A period without imported positions
         answers 422. The workbook is in `lang` (`id` or `en`; default the bank's language,
         whatever Accept-Language says: only error messages follow it)."""
-        me = _me()
+        me = acting_user()
         lang, bank = data["lang"], default_locale()
         if data["kind"] == ReportKind.CUSTOMER:
             report, generated = services.customer_report(
@@ -91,7 +88,7 @@ class ReportResource(MethodView):
     @reports_blp.alt_response(404, response="NOT_FOUND")
     def get(self, report_id):
         """Read a report's record (what it covers, its file, who generated it when)."""
-        return services.get_report(_me(), report_id)
+        return services.get_report(acting_user(), report_id)
 
 
 @reports_blp.route("/<int:report_id>/download")
@@ -104,8 +101,8 @@ class ReportDownload(MethodView):
     @reports_blp.alt_response(404, response="NOT_FOUND")
     def get(self, report_id):
         """Download the report's .xlsx file (audited)."""
-        report = services.get_report(_me(), report_id)
-        path = services.download(_me(), report)
+        report = services.get_report(acting_user(), report_id)
+        path = services.download(acting_user(), report)
         return send_file(
             path,
             mimetype=services.XLSX_MIMETYPE,

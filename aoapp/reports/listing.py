@@ -19,6 +19,7 @@ from aoapp.auth.models import Branch, Role
 from aoapp.auth.scoping import get_visible, visible_to
 from aoapp.common.dates import utcnow
 from aoapp.common.pagination import Page, paginate
+from aoapp.common.transaction import unit_of_work
 from aoapp.credit.models import Position
 from aoapp.customers.models import Customer
 from aoapp.database import month_start
@@ -167,8 +168,8 @@ def download(actor, report: Report) -> str:
         raise NotFound(
             _("The file of this report is missing from the exports folder; regenerate it.")
         )
-    audit.record(actor, report, "download", None, _download_entry(report))
-    db.session.commit()
+    with unit_of_work():
+        audit.record(actor, report, "download", None, _download_entry(report))
     return str(storage.absolute(report.path))
 
 
@@ -208,22 +209,22 @@ def zip_reports(actor, ids: list[int] | None = None, filters: dict | None = None
 def audit_zip(actor, reports: list[Report]) -> None:
     """One download entry per report in the ZIP (each report's history shows it), one commit."""
     now = utcnow()
-    db.session.execute(
-        sa.insert(AuditEntry),
-        [
-            {
-                "at": now,
-                "actor_id": actor.id,
-                "entity_type": "report",
-                "entity_id": report.id,
-                "action": "download",
-                "before": None,
-                "after": {**_download_entry(report), "zip_of": len(reports)},
-            }
-            for report in reports
-        ],
-    )
-    db.session.commit()
+    with unit_of_work():
+        db.session.execute(
+            sa.insert(AuditEntry),
+            [
+                {
+                    "at": now,
+                    "actor_id": actor.id,
+                    "entity_type": "report",
+                    "entity_id": report.id,
+                    "action": "download",
+                    "before": None,
+                    "after": {**_download_entry(report), "zip_of": len(reports)},
+                }
+                for report in reports
+            ],
+        )
 
 
 def zip_stream(entries: list[tuple[str, int]]) -> zipstream.ZipStream:

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from aoapp.common.dates import utcnow
 from aoapp.common.i18n import LOCALES, locale_code
+from aoapp.common.transaction import unit_of_work
 from aoapp.errors import InvalidInput
 from aoapp.extensions import db
 from aoapp.reports import storage
@@ -126,14 +127,13 @@ def save_report(values: dict, stored: storage.StoredFile, actor, existing: tuple
         "generated_at": utcnow(),
     }
     try:
-        report_id = _upsert(row, existing)
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()  # another process recorded it meanwhile: update that row
+        with unit_of_work():
+            report_id = _upsert(row, existing)
+    except IntegrityError:  # another process recorded it meanwhile: update that row instead
         found = _existing_row(values)
         try:
-            report_id = _upsert(row, found)
-            db.session.commit()
+            with unit_of_work():
+                report_id = _upsert(row, found)
         except Exception:
             _discard(stored, found)
             raise
@@ -147,7 +147,7 @@ def save_report(values: dict, stored: storage.StoredFile, actor, existing: tuple
 
 
 def _discard(stored: storage.StoredFile, existing: tuple | None) -> None:
-    db.session.rollback()
+    """Remove the new file of a row that could not be saved (the unit of work rolled back)."""
     if existing is None or existing[1] != stored.path:
         storage.remove(stored.path)
 

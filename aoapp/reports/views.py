@@ -12,15 +12,15 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from marshmallow import ValidationError
 
 from aoapp.common.forms import apply_domain_error, choices, load_filters, load_form
 from aoapp.common.i18n import locale_code
 from aoapp.common.pagination import HTML_PER_PAGE
+from aoapp.common.views import acting_user
 from aoapp.customers.services import get_customer, visible_officers
 from aoapp.errors import DomainError, Forbidden, InvalidInput, NotFound
-from aoapp.extensions import db
 from aoapp.reports import services
 from aoapp.reports.forms import GenerateForm
 from aoapp.reports.listing import listing_months
@@ -32,13 +32,9 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 FILTER_KEYS = ("period", "kind", "scope", "branch_id", "officer_id", "customer_id", "q", "sort")
 
 
-def _me():
-    return current_user._get_current_object()
-
-
 def _generate_form(form: GenerateForm | None = None) -> GenerateForm | None:
     """The Generate form with its choices (supervisors and admins only)."""
-    me = _me()
+    me = acting_user()
     if not services.can_generate(me):
         return None
     form = form or GenerateForm()
@@ -55,7 +51,7 @@ def _generate_form(form: GenerateForm | None = None) -> GenerateForm | None:
 
 
 def _render_index(form: GenerateForm | None = None, status: int = 200):
-    me = _me()
+    me = acting_user()
     filters = load_filters(ReportFilterSchema())
     page = services.list_reports(me, filters, HTML_PER_PAGE)
     zip_args = {k: filters[k] for k in FILTER_KEYS if filters.get(k) not in (None, "")}
@@ -88,16 +84,15 @@ def index():
 @login_required
 def generate():
     """Generate reports from the form: inline when small, otherwise the command to run."""
-    if not services.can_generate(_me()):
+    if not services.can_generate(acting_user()):
         raise Forbidden(_("Supervisors and admins generate reports here."))
     form = _generate_form(GenerateForm())
     data = load_form(GenerateFormSchema(), form)
     if data is None:
         return _render_index(form, 422)
     try:
-        message = services.generate_from_form(_me(), data)
+        message = services.generate_from_form(acting_user(), data)
     except (InvalidInput, NotFound) as error:
-        db.session.rollback()
         apply_domain_error(form, error)
         return _render_index(form, error.status_code if error.status_code != 404 else 422)
     flash(message, "success")
@@ -105,7 +100,7 @@ def generate():
 
 
 def _send(report):
-    path = services.download(_me(), report)
+    path = services.download(acting_user(), report)
     return send_file(
         path,
         mimetype=services.XLSX_MIMETYPE,
@@ -119,18 +114,17 @@ def _send(report):
 @login_required
 def download(report_id: int):
     """One report's workbook (audited)."""
-    return _send(services.get_report(_me(), report_id))
+    return _send(services.get_report(acting_user(), report_id))
 
 
 @bp.post("/<int:report_id>/regenerate")
 @login_required
 def regenerate(report_id: int):
     """Generate the report again from the current data."""
-    report = services.get_report(_me(), report_id)
+    report = services.get_report(acting_user(), report_id)
     try:
-        report = services.regenerate(_me(), report)
+        report = services.regenerate(acting_user(), report)
     except InvalidInput as error:
-        db.session.rollback()
         flash(error.message, "danger")
     else:
         flash(_("%(file)s regenerated.", file=report.filename), "success")
@@ -138,7 +132,7 @@ def regenerate(report_id: int):
 
 
 def _zip_response(reports, filters: dict | None):
-    services.audit_zip(_me(), reports)
+    services.audit_zip(acting_user(), reports)
     entries = [(r.path, r.size) for r in reports]
     name = services.zip_name(filters, reports)
     return Response(
@@ -160,7 +154,7 @@ def zip_all():
     """Every report matching the filters (a period is required) as one streamed ZIP."""
     filters = load_filters(ReportFilterSchema())
     try:
-        reports = services.zip_reports(_me(), filters=filters)
+        reports = services.zip_reports(acting_user(), filters=filters)
     except (InvalidInput, NotFound) as error:
         return _refused(error, filters)
     return _zip_response(reports, filters)
@@ -177,7 +171,7 @@ def zip_selected():
         except ValueError:
             continue
     try:
-        reports = services.zip_reports(_me(), ids=ids)
+        reports = services.zip_reports(acting_user(), ids=ids)
     except (InvalidInput, NotFound) as error:
         return _refused(error, {})
     return _zip_response(reports, None)
@@ -187,7 +181,7 @@ def zip_selected():
 @login_required
 def customer_download(customer_id: int):
     """The customer's report of ?period= (default: the latest listing month), made on demand."""
-    customer = get_customer(_me(), customer_id)
+    customer = get_customer(acting_user(), customer_id)
     text = request.args.get("period", "").strip()
     if not text:
         months = listing_months(1)
@@ -200,9 +194,8 @@ def customer_download(customer_id: int):
         flash(_("Choose a period such as 2026-10."), "warning")
         return redirect(url_for("customers.detail", customer_id=customer.id, _anchor="reports"))
     try:
-        report = services.ensure_customer_report(_me(), customer.id, period)
+        report = services.ensure_customer_report(acting_user(), customer.id, period)
     except InvalidInput as error:
-        db.session.rollback()
         flash(error.message, "warning")
         return redirect(url_for("customers.detail", customer_id=customer.id, _anchor="reports"))
     return _send(report)

@@ -7,11 +7,12 @@ is 403; a closed month (before the previous one) or a value out of range is 422 
 
 from flask.views import MethodView
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from aoapp.common.schemas import page_schema
+from aoapp.common.views import acting_user
 from aoapp.errors import InvalidInput
 from aoapp.targets import services
 from aoapp.targets.schemas import TargetFilterSchema, TargetSchema, TargetValuesSchema, parse_month
@@ -21,13 +22,9 @@ blp = Blueprint("targets_api", __name__, url_prefix="/targets", description="Mon
 TargetPageSchema = page_schema(TargetSchema, "TargetPageSchema")
 
 
-def _me():
-    return current_user._get_current_object()
-
-
 def _officer_and_month(officer_id: int, month: str):
     """The officer (404 outside scope, checked first so ids do not leak) and the month."""
-    officer = services.get_officer(_me(), officer_id)
+    officer = services.get_officer(acting_user(), officer_id)
     try:
         return officer, parse_month(month)
     except ValueError:
@@ -48,7 +45,7 @@ class Targets(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, filters):
         """List targets, newest month first: filter by month (YYYY-MM), branch_id, officer_id."""
-        return services.list_targets(_me(), filters)
+        return services.list_targets(acting_user(), filters)
 
 
 @blp.route("/<int:officer_id>/<string:month>")
@@ -62,7 +59,7 @@ class OfficerMonthTarget(MethodView):
     def get(self, officer_id, month):
         """Read one officer's targets of a month."""
         officer, first = _officer_and_month(officer_id, month)
-        return services.get_target(_me(), officer, first)
+        return services.get_target(acting_user(), officer, first)
 
     @blp.arguments(TargetValuesSchema)
     @blp.response(200, TargetSchema)
@@ -73,7 +70,7 @@ class OfficerMonthTarget(MethodView):
         """Set the officer's targets of the month (supervisors, admins); every metric is
         replaced, an omitted or null one has no target. Amounts and ratios as strings."""
         officer, first = _officer_and_month(officer_id, month)
-        return services.set_target(_me(), officer, first, data)
+        return services.set_target(acting_user(), officer, first, data)
 
     @blp.response(204)
     @blp.alt_response(403, response="FORBIDDEN")
@@ -81,4 +78,4 @@ class OfficerMonthTarget(MethodView):
     def delete(self, officer_id, month):
         """Remove the officer's targets of the month (supervisors, admins)."""
         officer, first = _officer_and_month(officer_id, month)
-        services.delete_target(_me(), officer, first)
+        services.delete_target(acting_user(), officer, first)

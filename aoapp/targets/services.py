@@ -8,14 +8,12 @@ first days of the new month and a supervisor may need to correct a target then. 
 read-only for everyone, admins included (a correction there is a database matter, audited).
 """
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 from babel.dates import format_date
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from aoapp.audit import services as audit
@@ -23,7 +21,8 @@ from aoapp.auth.models import Branch, Role, User
 from aoapp.common.dates import bank_today
 from aoapp.common.i18n import locale_code
 from aoapp.common.pagination import Page, paginate
-from aoapp.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from aoapp.common.transaction import unit_of_work
+from aoapp.errors import Forbidden, InvalidInput, NotFound
 from aoapp.extensions import db
 from aoapp.targets.models import Target
 from aoapp.targets.schemas import METRIC_FIELDS
@@ -225,21 +224,14 @@ def _apply(actor, target: Target | None, officer_id: int, month: date, values: d
     return "updated"
 
 
-@contextmanager
-def unit_of_work():
-    """One transaction: committed at the end, rolled back on a refusal; a concurrent save of
+def targets_work():
+    """One transaction (committed at its end, rolled back on any error); a concurrent save of
     the same officer and month (the unique key) is a Conflict."""
-    try:
-        yield
-        db.session.commit()
-    except DomainError:
-        db.session.rollback()
-        raise
-    except IntegrityError as error:
-        db.session.rollback()
-        raise Conflict(
-            _("Another user saved targets for this month a moment ago. Reload the page and retry.")
-        ) from error
+    return unit_of_work(
+        duplicate=_(
+            "Another user saved targets for this month a moment ago. Reload the page and retry."
+        )
+    )
 
 
 def save_grid(actor, branch: Branch, month: date, rows: dict[int, dict]) -> SaveResult:
@@ -257,7 +249,7 @@ def save_grid(actor, branch: Branch, month: date, rows: dict[int, dict]) -> Save
             _("The list of officers changed while you were editing. Reload the page and retry.")
         )
     result = SaveResult()
-    with unit_of_work():
+    with targets_work():
         existing = targets_of(list(rows), month)
         for officer_id, values in rows.items():
             done = _apply(actor, existing.get(officer_id), officer_id, month, values)
@@ -273,7 +265,7 @@ def set_target(actor, officer: User, month: date, values: dict) -> Target:
     if all(value is None for value in _values(values).values()):
         message = _("Give at least one target. To remove the month's targets, delete them.")
         raise InvalidInput(message, {"_schema": [message]})
-    with unit_of_work():
+    with targets_work():
         target = targets_of([officer.id], month).get(officer.id)
         _apply(actor, target, officer.id, month, values)
     return targets_of([officer.id], month)[officer.id]
@@ -284,7 +276,7 @@ def delete_target(actor, officer: User, month: date) -> None:
     require_manager(actor)
     target = get_target(actor, officer, month)
     check_editable(month)
-    with unit_of_work():
+    with targets_work():
         _apply(actor, target, officer.id, month, {})
 
 
@@ -299,7 +291,7 @@ def copy_last_month(actor, branch: Branch, month: date) -> int:
     check_editable(month)
     ids = [officer.id for officer in branch_officers(branch.id)]
     copied = 0
-    with unit_of_work():
+    with targets_work():
         previous = targets_of(ids, add_months(month, -1))
         present = targets_of(ids, month)
         for officer_id, source in previous.items():

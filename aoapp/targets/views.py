@@ -4,21 +4,15 @@ the achievement so far; officers see their own targets, read-only."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import login_required
 
-from aoapp.errors import Conflict, InvalidInput
+from aoapp.common.views import REFUSALS, acting_user
 from aoapp.targets import services
 from aoapp.targets.forms import CopyForm, TargetGridForm
 from aoapp.targets.progress import month_progress
 from aoapp.targets.schemas import METRIC_FIELDS, parse_month
 
 bp = Blueprint("targets", __name__, url_prefix="/targets")
-
-REFUSALS = (InvalidInput, Conflict)  # shown on the page; NotFound and Forbidden are error pages
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 def _month_arg() -> tuple:
@@ -42,7 +36,7 @@ def _branch_arg() -> int | None:
 
 def _context() -> dict:
     """Month, branch and officers of the page, within the user's scope."""
-    me = _me()
+    me = acting_user()
     month, problem = _month_arg()
     if me.is_officer:
         return {"month": month, "problem": problem, "branch": None, "officers": [me]}
@@ -63,7 +57,7 @@ def _page_url(ctx: dict, month=None, endpoint: str = "targets.index") -> str:
 
 
 def _render(ctx: dict, form, status: int = 200, message: str | None = None, targets=None):
-    me, month = _me(), ctx["month"]
+    me, month = acting_user(), ctx["month"]
     officers = {officer.id: officer for officer in ctx["officers"]}
     if targets is None:
         targets = services.targets_of(list(officers), month)
@@ -107,7 +101,7 @@ def index():
 @login_required
 def save():
     """Save the whole grid in one transaction; nothing is saved while any cell is wrong."""
-    services.require_manager(_me())
+    services.require_manager(acting_user())
     ctx = _context()
     form = TargetGridForm()  # CSRF is checked app-wide before the view runs
     ids = form.posted_officer_ids()
@@ -119,7 +113,7 @@ def save():
     if rows is None:
         return _render(ctx, form, 422, _("Nothing was saved: correct the marked cells."))
     try:
-        result = services.save_grid(_me(), ctx["branch"], ctx["month"], rows)
+        result = services.save_grid(acting_user(), ctx["branch"], ctx["month"], rows)
     except REFUSALS as error:
         return _render(ctx, form, error.status_code, error.message)
     if result.changed:
@@ -143,11 +137,11 @@ def save():
 @login_required
 def copy():
     """Copy last month's targets to the officers without targets this month (never overwrites)."""
-    services.require_manager(_me())
+    services.require_manager(acting_user())
     ctx = _context()
     previous = services.month_label(services.add_months(ctx["month"], -1))
     try:
-        copied = services.copy_last_month(_me(), ctx["branch"], ctx["month"])
+        copied = services.copy_last_month(acting_user(), ctx["branch"], ctx["month"])
     except REFUSALS as error:
         flash(error.message, "danger")
         return redirect(_page_url(ctx))
