@@ -1,4 +1,7 @@
-"""Who may see what: one place narrows every query by the acting user's role."""
+"""Who may see what: one helper narrows every query by the acting user's role, by the rules
+each feature registers for its models (`scope_rule`)."""
+
+from collections.abc import Callable
 
 import sqlalchemy as sa
 
@@ -9,11 +12,7 @@ from aoapp.extensions import db
 MAX_ID = 2**31 - 1  # ids are 32-bit integers
 
 
-def _officer_ids_of_branches(branch_ids: list[int]):
-    return sa.select(User.id).where(User.branch_id.in_(branch_ids))
-
-
-def _in_ids(column, ids: sa.Select):
+def in_ids(column, ids: sa.Select):
     """`column IN (ids)`, written so an OR with another indexed condition stays indexed.
 
     PostgreSQL plans `a = ? OR b IN (SELECT …)` as a scan of the whole table; with the subquery
@@ -25,60 +24,49 @@ def _in_ids(column, ids: sa.Select):
     return column.in_(ids)
 
 
+Rule = Callable[[User], sa.ColumnElement[bool]]
+_RULES: dict[type, Rule] = {}
+
+
+def scope_rule(model: type) -> Callable[[Rule], Rule]:
+    """Register the rule of `model`: the WHERE condition on the rows a non-admin user may see.
+
+    Each feature registers the rules of its own models beside them (`<feature>/models.py`), so
+    this layer imports no feature. A model without a rule is refused (TypeError), never shown.
+    """
+
+    def register(rule: Rule) -> Rule:
+        _RULES[model] = rule
+        return rule
+
+    return register
+
+
 def scope_condition(user, model):
     """A WHERE condition limiting `model` rows to those `user` may see."""
-    from aoapp.complaints.models import Complaint
-    from aoapp.credit.models import Facility, MonitoringVisit, Position
-    from aoapp.customers.models import Customer, ProductHolding
-    from aoapp.followups.models import FollowUp, PromiseToPay
-    from aoapp.products.models import Introduction
-    from aoapp.prospects.models import Prospect
-    from aoapp.reports.models import Report
-
     if user.role == Role.ADMIN:
         return sa.true()
-    is_officer = user.role == Role.OFFICER
-    branches = user.supervised_branch_ids
-    if model is Prospect:
-        if is_officer:
-            return Prospect.owner_id == user.id
-        return Prospect.owner_id.in_(_officer_ids_of_branches(branches))
-    if model is Customer:
-        if is_officer:
-            return Customer.officer_id == user.id
-        return Customer.branch_id.in_(branches)
-    if model is Introduction:
-        prospects = sa.select(Prospect.id).where(scope_condition(user, Prospect))
-        customers = sa.select(Customer.id).where(scope_condition(user, Customer))
-        return sa.or_(
-            Introduction.prospect_id.in_(prospects), Introduction.customer_id.in_(customers)
-        )
-    if model is FollowUp:
-        # The owner's, and every follow-up of a customer in scope (history after a reassignment).
-        customers = sa.select(Customer.id).where(scope_condition(user, Customer))
-        if is_officer:
-            owners = FollowUp.owner_id == user.id
-        else:
-            owners = _in_ids(FollowUp.owner_id, _officer_ids_of_branches(branches))
-        return sa.or_(owners, _in_ids(FollowUp.customer_id, customers))
-    if model in (ProductHolding, Facility, Position, MonitoringVisit, PromiseToPay, Complaint):
-        # Credit records follow their customer's current assignment.
-        customers = sa.select(Customer.id).where(scope_condition(user, Customer))
-        return model.customer_id.in_(customers)
-    if model is Report:
-        # Reports booked to the user (officer) or their branches (supervisor), and the customer
-        # reports of customers now in scope (the history follows a reassigned customer).
-        booked = Report.officer_id == user.id if is_officer else Report.branch_id.in_(branches)
-        customers = sa.select(Customer.id).where(scope_condition(user, Customer))
-        customer_reports = sa.and_(
-            Report.kind == "customer", _in_ids(Report.customer_id, customers)
-        )
-        return sa.or_(booked, customer_reports)
-    if model is User:
-        if is_officer:
-            return User.id == user.id
-        return sa.or_(User.id == user.id, User.branch_id.in_(branches))
-    raise TypeError(f"no visibility rule for {model.__name__}")
+    rule = _RULES.get(model)
+    if rule is None:
+        raise TypeError(f"no visibility rule for {model.__name__}")
+    return rule(user)
+
+
+def is_officer(user) -> bool:
+    """Officers see their own records; supervisors those of the branches they supervise."""
+    return user.role == Role.OFFICER
+
+
+def officer_ids_of_branches(branch_ids: list[int]) -> sa.Select:
+    """The ids of the users (officers) of these branches."""
+    return sa.select(User.id).where(User.branch_id.in_(branch_ids))
+
+
+@scope_rule(User)
+def _users(user) -> sa.ColumnElement[bool]:
+    if is_officer(user):
+        return User.id == user.id
+    return sa.or_(User.id == user.id, User.branch_id.in_(user.supervised_branch_ids))
 
 
 def visible_to(user, stmt: sa.Select, model=None) -> sa.Select:

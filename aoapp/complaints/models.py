@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aoapp.common.dates import utcnow
+from aoapp.customers.models import follows_its_customer
 from aoapp.extensions import db
 
 
@@ -104,3 +105,8 @@ class Complaint(db.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+
+# --- Who may see what (aoapp.auth.scoping) ------------------------------------------------------
+
+follows_its_customer(Complaint)

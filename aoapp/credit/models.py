@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aoapp.common.dates import utcnow
+from aoapp.customers.models import follows_its_customer
 from aoapp.extensions import db
 
 
@@ -177,3 +178,10 @@ class MonitoringVisit(db.Model):
     customer = relationship("Customer")
     facility = relationship("Facility")
     officer = relationship("User")
+
+
+# --- Who may see what (aoapp.auth.scoping) ------------------------------------------------------
+
+# Credit records follow their customer's current assignment.
+for _model in (Facility, Position, MonitoringVisit):
+    follows_its_customer(_model)

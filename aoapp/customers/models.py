@@ -6,6 +6,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from aoapp.auth.scoping import is_officer, scope_condition, scope_rule
 from aoapp.common.dates import utcnow
 from aoapp.extensions import db
 
@@ -80,3 +81,29 @@ class ProductHolding(db.Model):
 
     customer: Mapped[Customer] = relationship(back_populates="holdings")
     product = relationship("Product")
+
+
+# --- Who may see what (aoapp.auth.scoping) ------------------------------------------------------
+
+
+@scope_rule(Customer)
+def _customers(user) -> sa.ColumnElement[bool]:
+    if is_officer(user):
+        return Customer.officer_id == user.id
+    return Customer.branch_id.in_(user.supervised_branch_ids)
+
+
+def customers_in_scope(user) -> sa.Select:
+    """The ids of the customers `user` may see."""
+    return sa.select(Customer.id).where(scope_condition(user, Customer))
+
+
+def follows_its_customer(model: type) -> None:
+    """Register `model` (with a customer_id) as seen by whoever may see its customer now."""
+
+    @scope_rule(model)
+    def _rule(user) -> sa.ColumnElement[bool]:
+        return model.customer_id.in_(customers_in_scope(user))
+
+
+follows_its_customer(ProductHolding)

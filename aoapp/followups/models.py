@@ -7,7 +7,9 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from aoapp.auth.scoping import in_ids, is_officer, officer_ids_of_branches, scope_rule
 from aoapp.common.dates import utcnow
+from aoapp.customers.models import customers_in_scope, follows_its_customer
 from aoapp.extensions import db
 
 
@@ -161,3 +163,19 @@ class PromiseToPay(db.Model):
     facility = relationship("Facility")
     customer = relationship("Customer")
     officer = relationship("User")
+
+
+# --- Who may see what (aoapp.auth.scoping) ------------------------------------------------------
+
+
+@scope_rule(FollowUp)
+def _followups(user) -> sa.ColumnElement[bool]:
+    """The owner's, and every follow-up of a customer in scope (history after a reassignment)."""
+    if is_officer(user):
+        owners = FollowUp.owner_id == user.id
+    else:
+        owners = in_ids(FollowUp.owner_id, officer_ids_of_branches(user.supervised_branch_ids))
+    return sa.or_(owners, in_ids(FollowUp.customer_id, customers_in_scope(user)))
+
+
+follows_its_customer(PromiseToPay)

@@ -6,7 +6,9 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from aoapp.auth.scoping import in_ids, is_officer, scope_rule
 from aoapp.common.dates import utcnow
+from aoapp.customers.models import customers_in_scope
 from aoapp.extensions import db
 
 
@@ -69,3 +71,20 @@ class Report(db.Model):
     def filename(self) -> str:
         """The file's own name (the last part of its path)."""
         return self.path.rsplit("/", 1)[-1]
+
+
+# --- Who may see what (aoapp.auth.scoping) ------------------------------------------------------
+
+
+@scope_rule(Report)
+def _reports(user) -> sa.ColumnElement[bool]:
+    """Reports booked to the user (officer) or their branches (supervisor), and the customer
+    reports of customers now in scope (the history follows a reassigned customer)."""
+    if is_officer(user):
+        booked = Report.officer_id == user.id
+    else:
+        booked = Report.branch_id.in_(user.supervised_branch_ids)
+    customer_reports = sa.and_(
+        Report.kind == "customer", in_ids(Report.customer_id, customers_in_scope(user))
+    )
+    return sa.or_(booked, customer_reports)
