@@ -133,7 +133,6 @@ def register_blueprints(app: Flask) -> None:
     from aoapp.admin.views import bp as admin_bp
     from aoapp.agenda.api import agenda_blp
     from aoapp.agenda.views import bp as agenda_bp
-    from aoapp.audit.views import bp as audit_bp
     from aoapp.auth.api import blp as auth_api
     from aoapp.auth.views import bp as auth_bp
     from aoapp.campaigns.api import blp as campaigns_api
@@ -152,6 +151,7 @@ def register_blueprints(app: Flask) -> None:
     from aoapp.followups.views import bp as followups_bp
     from aoapp.imports.api import imports_blp
     from aoapp.imports.views import bp as imports_bp
+    from aoapp.pages.audit import bp as audit_bp
     from aoapp.products.api import introductions_blp, products_blp
     from aoapp.products.views import bp as products_bp
     from aoapp.prospects.api import blp as prospects_api

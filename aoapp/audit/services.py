@@ -103,8 +103,7 @@ def entity_types() -> list[str]:
 
 def actors() -> list:
     """Users who appear as actors in the log."""
-    from aoapp.auth.models import User
-
+    User = AuditEntry.actor.property.mapper.class_  # noqa: N806 (auth's model, which sits above)
     used = sa.select(AuditEntry.actor_id).where(AuditEntry.actor_id.is_not(None)).distinct()
     return list(
         db.session.scalars(sa.select(User).where(User.id.in_(used)).order_by(User.username))
