@@ -5,7 +5,7 @@ from sqlalchemy.orm import selectinload
 
 from aoapp.auth.models import User
 from aoapp.auth.scoping import visible_to
-from aoapp.common.dates import bank_today, week_end
+from aoapp.common.dates import bank_today, local_day_bounds, week_end
 from aoapp.common.pagination import Page, apply_sort, paginate
 from aoapp.extensions import db
 from aoapp.prospects.models import CLOSED_STATUSES, Prospect
@@ -62,8 +62,6 @@ def filtered_query(actor, filters: dict) -> sa.Select:
 
 def _collected_between(stmt: sa.Select, first, last) -> sa.Select:
     """Prospects collected from day `first` to day `last` (either optional), in the bank's zone."""
-    from aoapp.reports.kpi_queries import local_day_bounds
-
     if first is not None:
         stmt = stmt.where(Prospect.created_at >= local_day_bounds(first, first)[0])
     if last is not None:

@@ -10,13 +10,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from aoapp.auth.models import User
+from aoapp.common.dates import local_day_bounds
 from aoapp.complaints.models import Complaint
 from aoapp.credit.models import Facility, MonitoringVisit
 from aoapp.customers.models import ProductHolding
 from aoapp.followups.models import FollowUp, PromiseToPay
 from aoapp.followups.promises import state_column
 from aoapp.products.models import Introduction, Product
-from aoapp.reports.customer_queries import grouped, in_batch, local_day_bounds
+from aoapp.reports.customer_queries import grouped, in_batch
 
 
 def introductions(ids: list[int], first: date, last: date) -> dict[int, list]:

@@ -7,13 +7,12 @@ ORM objects) because workbooks are built by the thousand. Activity (introduction
 complaints, visits) is in customer_activity.py.
 """
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from aoapp.auth.models import Branch, User
-from aoapp.common.dates import bank_zone
 from aoapp.credit.figures import PortfolioScope
 from aoapp.credit.models import Facility, Position
 from aoapp.credit.signals import SIGNALS, SignalContext
@@ -41,14 +40,6 @@ def in_batch(column, ids: list[int]) -> sa.ColumnElement[bool]:
     return column.in_(
         sa.bindparam("batch_ids", values, expanding=True, literal_execute=True, unique=True)
     )
-
-
-def local_day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
-    """UTC bounds [start, end) of the bank's local days `first` to `last` (for timestamps)."""
-    zone = bank_zone()
-    start = datetime.combine(first, time.min, zone).astimezone(UTC)
-    end = datetime.combine(last + timedelta(days=1), time.min, zone).astimezone(UTC)
-    return start, end
 
 
 def _batch_facility_ids(ids: list[int]) -> sa.Select:

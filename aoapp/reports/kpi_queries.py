@@ -4,12 +4,12 @@ Each returns {officer id: {KPI name: value}} for the officers that have somethin
 kpis.py holds the definitions and assembles the rows.
 """
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
 
-from aoapp.common.dates import bank_zone
+from aoapp.common.dates import local_day_bounds
 from aoapp.common.money import to_money
 from aoapp.credit.collectibility import NPL_KOLS
 from aoapp.credit.models import Position
@@ -21,14 +21,6 @@ from aoapp.prospects.models import Prospect
 
 PAR_KPI_DAYS = 30
 ZERO = Decimal("0.00")
-
-
-def local_day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
-    """UTC bounds [start, end) of the bank's local days `first` to `last`."""
-    zone = bank_zone()
-    start = datetime.combine(first, time.min, zone).astimezone(UTC)
-    end = datetime.combine(last + timedelta(days=1), time.min, zone).astimezone(UTC)
-    return start, end
 
 
 def _money(value) -> Decimal:

@@ -34,7 +34,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql.visitors import replacement_traverse
 
 from aoapp.auth.models import Branch, Role, User
-from aoapp.common.dates import bank_today
+from aoapp.common.dates import bank_today, local_day_bounds
 from aoapp.credit.figures import PortfolioScope, ratio
 from aoapp.credit.models import Position
 from aoapp.extensions import db
@@ -180,7 +180,7 @@ def officer_kpis(
     ids = [officer.id for officer in officers]
     if not ids:
         return []
-    start, end = q.local_day_bounds(first, last)
+    start, end = local_day_bounds(first, last)
     sources = (
         q.portfolio(ids, as_of, sa.true() if condition is None else condition),
         q.prospects(ids, start, end),
