@@ -1,0 +1,106 @@
+"""The features stack in layers and import downward only (docs/architecture.md).
+
+A feature may import the floor and the features listed before it, never one after it: a lower
+feature that must react to a higher one exposes a hook (a registry such as auth.scoping's
+`scope_rule`). The imports that still go upward are listed in DEBT, each by the importing file
+and the imported module: the list may only shrink (a new upward import fails, and so does an
+entry that is gone).
+"""
+
+import ast
+from pathlib import Path
+
+AOAPP = Path(__file__).resolve().parent.parent / "aoapp"
+FLOOR = {"api_base", "extensions", "errors", "database", "common", "security", "observability"}
+LAYERS = [
+    "floor",
+    "audit",
+    "auth",
+    "products",
+    "campaigns",
+    "customers",
+    "prospects",
+    "credit",
+    "imports",
+    "complaints",
+    "followups",
+    "targets",
+    "reports",
+    "agenda",
+    "dashboards",
+    "admin",
+    "pages",  # pages composing several features
+    "demo",
+    "models",  # aoapp/models.py: every table, for migrations
+    "__init__",  # the application factory
+]
+RANK = {name: rank for rank, name in enumerate(LAYERS)}
+
+DEBT = {
+    ("campaigns/forms.py", "aoapp.customers.forms"),
+    ("campaigns/stats.py", "aoapp.credit.models"),
+    ("campaigns/stats.py", "aoapp.prospects.models"),
+    ("credit/signals.py", "aoapp.followups.models"),
+    ("credit/signals.py", "aoapp.followups.promises"),
+    ("customers/schemas.py", "aoapp.credit.services"),
+    ("customers/services.py", "aoapp.credit.models"),
+    ("customers/services.py", "aoapp.followups.actions"),
+    ("customers/services.py", "aoapp.prospects.duplicates"),
+    ("customers/services.py", "aoapp.prospects.models"),
+    ("customers/views.py", "aoapp.complaints.pages"),
+    ("customers/views.py", "aoapp.credit.services"),
+    ("customers/views.py", "aoapp.reports.listing"),
+    ("imports/service.py", "aoapp.followups.suggestions"),
+    ("products/forms.py", "aoapp.campaigns.services"),
+    ("products/forms.py", "aoapp.customers.forms"),
+    ("products/services.py", "aoapp.campaigns.tags"),
+    ("products/services.py", "aoapp.customers.models"),
+    ("products/services.py", "aoapp.prospects.models"),
+    ("products/views.py", "aoapp.campaigns.tags"),
+    ("products/views.py", "aoapp.customers.forms"),
+    ("products/views.py", "aoapp.prospects.models"),
+    ("targets/achievement.py", "aoapp.reports.kpis"),
+    ("targets/achievement.py", "aoapp.reports.periods"),
+    ("targets/progress.py", "aoapp.reports.kpis"),
+    ("targets/progress.py", "aoapp.reports.periods"),
+}
+
+
+def layer_of(relative: Path) -> str:
+    """The layer of a file under aoapp/: its feature package, or the floor."""
+    name = relative.parts[0] if len(relative.parts) > 1 else relative.stem
+    return "floor" if name in FLOOR else name
+
+
+def imports_of(path: Path):
+    """Every aoapp module `path` imports, at the top or inside a function."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("aoapp."):
+            yield node.module
+        elif isinstance(node, ast.Import):
+            yield from (a.name for a in node.names if a.name.startswith("aoapp."))
+
+
+def upward_imports() -> set[tuple[str, str]]:
+    found = set()
+    for path in sorted(AOAPP.rglob("*.py")):
+        relative = path.relative_to(AOAPP)
+        here = layer_of(relative)
+        for module in imports_of(path):
+            there = layer_of(Path(*module.split(".")[1:2]) / "x")
+            if there != here and RANK[there] > RANK[here]:
+                found.add((relative.as_posix(), module))
+    return found
+
+
+def test_every_package_has_a_layer():
+    packages = {layer_of(p.relative_to(AOAPP)) for p in AOAPP.rglob("*.py")}
+    assert packages - set(LAYERS) == set()
+
+
+def test_no_new_upward_import():
+    assert upward_imports() - DEBT == set()
+
+
+def test_the_list_of_upward_imports_only_shrinks():
+    assert DEBT - upward_imports() == set()
