@@ -9,6 +9,7 @@ from aoapp.common.dates import bank_today
 from aoapp.complaints.models import Complaint
 from aoapp.complaints.services import can_receive, filtered_query
 from aoapp.customers.models import Customer
+from aoapp.customers.sections import customer_section as on_customer_page
 from aoapp.extensions import db
 
 
@@ -58,6 +59,7 @@ class CustomerComplaints:
     today: date
 
 
+@on_customer_page("complaints")
 def customer_section(actor, customer: Customer, limit: int = 20) -> CustomerComplaints:
     """The customer's complaints (still handled first, by due date) for the customer page."""
     stmt = filtered_query(actor, {"customer": customer.id})

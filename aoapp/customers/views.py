@@ -9,8 +9,6 @@ from aoapp.common.forms import apply_domain_error, load_filters, load_form
 from aoapp.common.identity import display_phone
 from aoapp.common.pagination import HTML_PER_PAGE
 from aoapp.common.views import REFUSALS
-from aoapp.complaints.pages import customer_section as complaints_section
-from aoapp.credit.services import customer_credit
 from aoapp.customers import services
 from aoapp.customers.forms import CustomerForm, HoldingForm, ReassignForm, choices
 from aoapp.customers.models import Customer, CustomerType, Segment
@@ -21,9 +19,9 @@ from aoapp.customers.schemas import (
     HoldingInputSchema,
     ReassignSchema,
 )
+from aoapp.customers.sections import sections_for
 from aoapp.extensions import db
 from aoapp.products.services import active_products, can_change_subject
-from aoapp.reports.listing import customer_section as reports_section
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
 
@@ -104,9 +102,7 @@ def _render_detail(customer, holding_form=None, reassign_form=None, status=200):
         referred=services.referred_prospects(current_user, customer),
         introductions=introductions,
         cross_sell=services.cross_sell(customer, introductions),
-        credit=customer_credit(current_user, customer),
-        complaints=complaints_section(current_user, customer),
-        reports=reports_section(current_user, customer),
+        **sections_for(current_user, customer),  # credit, complaints, reports
     )
     return page, status
 

@@ -22,6 +22,7 @@ from aoapp.common.pagination import Page, paginate
 from aoapp.common.transaction import unit_of_work
 from aoapp.credit.models import Position
 from aoapp.customers.models import Customer
+from aoapp.customers.sections import customer_section as on_customer_page
 from aoapp.database import month_start
 from aoapp.errors import InvalidInput, NotFound
 from aoapp.extensions import db
@@ -145,6 +146,7 @@ class CustomerReports:
     periods: list[Period]
 
 
+@on_customer_page("reports")
 def customer_section(actor, customer: Customer, limit: int = 12) -> CustomerReports:
     """The customer's reports the user may see, and the periods a report can be asked for."""
     stmt = visible_to(
