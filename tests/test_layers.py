@@ -44,7 +44,6 @@ DEBT = {
     ("credit/signals.py", "aoapp.followups.promises"),
     ("customers/schemas.py", "aoapp.credit.services"),
     ("customers/services.py", "aoapp.credit.models"),
-    ("customers/services.py", "aoapp.followups.actions"),
     ("customers/services.py", "aoapp.prospects.duplicates"),
     ("customers/services.py", "aoapp.prospects.models"),
     ("imports/service.py", "aoapp.followups.suggestions"),

@@ -8,6 +8,7 @@ Who may do what, by status:
 Each call is one unit of work: checks, change, audit entry (before/after), one commit.
 """
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -16,6 +17,7 @@ from aoapp.auth.models import Role
 from aoapp.common.dates import utcnow
 from aoapp.common.transaction import unit_of_work
 from aoapp.complaints.models import OPEN_STATUSES, Complaint, ComplaintStatus
+from aoapp.customers.hooks import on_reassign
 from aoapp.errors import Conflict, Forbidden, InvalidInput
 from aoapp.extensions import db
 
@@ -184,3 +186,24 @@ def close(actor, complaint: Complaint, *, version: int | None = None) -> Complai
     check("close", actor, complaint, version)
     changes = {"status": ComplaintStatus.CLOSED, "closed_at": utcnow()}
     return _apply(actor, complaint, "close", changes)
+
+
+@on_reassign
+def hand_over_open_complaints(actor, customer, officer_id: int) -> int:
+    """Move the customer's open complaints to its new officer; returns how many.
+
+    Part of the reassignment's unit of work (the caller commits); one audit entry per complaint.
+    """
+    complaints = db.session.scalars(
+        sa.select(Complaint).where(
+            Complaint.customer_id == customer.id,
+            Complaint.status.in_([status.value for status in OPEN_STATUSES]),
+            Complaint.officer_id != officer_id,
+        )
+    ).all()
+    for complaint in complaints:
+        before = audit.snapshot(complaint)
+        complaint.officer_id = officer_id
+        db.session.flush()
+        audit.record(actor, complaint, "reassign", before, audit.snapshot(complaint))
+    return len(complaints)

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from aoapp.common.dates import bank_today
 from aoapp.complaints.models import Complaint
 from aoapp.complaints.services import can_receive, filtered_query
+from aoapp.customers.hooks import customer_section as on_customer_page
 from aoapp.customers.models import Customer
-from aoapp.customers.sections import customer_section as on_customer_page
 from aoapp.extensions import db
 
 

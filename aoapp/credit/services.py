@@ -15,7 +15,7 @@ from aoapp.common.pagination import Page, paginate
 from aoapp.credit.collectibility import KOLS, kol_name, load_bands
 from aoapp.credit.models import Facility, FacilityStatus, KolRule, KolUpgrade, Position
 from aoapp.credit.visits import can_record_visit, visits_of
-from aoapp.customers.sections import customer_section
+from aoapp.customers.hooks import customer_section
 from aoapp.extensions import db
 
 HISTORY_POSITIONS = 12  # the customer page's Kol and DPD history covers the last 12 positions

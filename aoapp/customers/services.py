@@ -15,10 +15,10 @@ from aoapp.common.locking import check_version, stale_message
 from aoapp.common.pagination import Page, apply_sort, paginate
 from aoapp.common.transaction import unit_of_work
 from aoapp.credit.models import Position
+from aoapp.customers.hooks import hand_over_open_work
 from aoapp.customers.models import Customer, CustomerType, ProductHolding
 from aoapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from aoapp.extensions import db
-from aoapp.followups.actions import hand_over_open_work
 from aoapp.products.models import Introduction, Product
 from aoapp.prospects.duplicates import check_duplicates
 from aoapp.prospects.models import Prospect, ProspectStatus

@@ -11,6 +11,7 @@ from aoapp.common.pagination import HTML_PER_PAGE
 from aoapp.common.views import REFUSALS
 from aoapp.customers import services
 from aoapp.customers.forms import CustomerForm, HoldingForm, ReassignForm, choices
+from aoapp.customers.hooks import sections_for
 from aoapp.customers.models import Customer, CustomerType, Segment
 from aoapp.customers.schemas import (
     CustomerEditSchema,
@@ -19,7 +20,6 @@ from aoapp.customers.schemas import (
     HoldingInputSchema,
     ReassignSchema,
 )
-from aoapp.customers.sections import sections_for
 from aoapp.extensions import db
 from aoapp.products.services import active_products, can_change_subject
 

@@ -17,8 +17,8 @@ from aoapp.auth.scoping import get_visible
 from aoapp.common.dates import bank_today
 from aoapp.common.templating import label
 from aoapp.common.transaction import unit_of_work
-from aoapp.complaints.models import OPEN_STATUSES, Complaint
 from aoapp.credit.models import Facility
+from aoapp.customers.hooks import on_reassign
 from aoapp.customers.models import Customer
 from aoapp.errors import Conflict, Forbidden, InvalidInput
 from aoapp.extensions import db
@@ -248,8 +248,9 @@ def update(actor, followup: FollowUp, values: dict) -> FollowUp:
 # --- Customer reassignment ----------------------------------------------------------------------
 
 
-def hand_over_open_work(actor, customer: Customer, officer_id: int) -> tuple[int, int]:
-    """Move the customer's planned follow-ups and open complaints to its new officer.
+@on_reassign
+def hand_over_open_work(actor, customer: Customer, officer_id: int) -> int:
+    """Move the customer's planned follow-ups to its new officer; returns how many.
 
     Part of the reassignment's unit of work (the caller commits); one audit entry per record.
     Done, cancelled and missed follow-ups stay with the officer who owned them (history).
@@ -265,15 +266,4 @@ def hand_over_open_work(actor, customer: Customer, officer_id: int) -> tuple[int
         before = audit.snapshot(followup)
         followup.owner_id = officer_id
         audit_after(actor, followup, "reassign", before)
-    complaints = db.session.scalars(
-        sa.select(Complaint).where(
-            Complaint.customer_id == customer.id,
-            Complaint.status.in_([status.value for status in OPEN_STATUSES]),
-            Complaint.officer_id != officer_id,
-        )
-    ).all()
-    for complaint in complaints:
-        before = audit.snapshot(complaint)
-        complaint.officer_id = officer_id
-        audit_after(actor, complaint, "reassign", before)
-    return len(followups), len(complaints)
+    return len(followups)

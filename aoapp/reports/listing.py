@@ -21,8 +21,8 @@ from aoapp.common.dates import utcnow
 from aoapp.common.pagination import Page, paginate
 from aoapp.common.transaction import unit_of_work
 from aoapp.credit.models import Position
+from aoapp.customers.hooks import customer_section as on_customer_page
 from aoapp.customers.models import Customer
-from aoapp.customers.sections import customer_section as on_customer_page
 from aoapp.database import month_start
 from aoapp.errors import InvalidInput, NotFound
 from aoapp.extensions import db
