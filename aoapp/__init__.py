@@ -141,8 +141,8 @@ def register_blueprints(app: Flask) -> None:
     from aoapp.complaints.views import bp as complaints_bp
     from aoapp.credit.api import facilities_blp, portfolio_blp, watchlist_blp
     from aoapp.credit.views import bp as credit_bp
-    from aoapp.credit.visit_api import monitoring_visits_blp
-    from aoapp.credit.visit_views import bp as visits_bp
+    from aoapp.credit.visits.api import monitoring_visits_blp
+    from aoapp.credit.visits.views import bp as visits_bp
     from aoapp.customers.api import blp as customers_api
     from aoapp.customers.views import bp as customers_bp
     from aoapp.dashboards.api import dashboard_blp

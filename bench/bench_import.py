@@ -3,7 +3,7 @@
 For each database (PostgreSQL and/or SQLite) and each format (CSV and/or XLSX) it builds a fresh
 schema with the migrations, inserts the branches, officers and products the listing names, times a
 bare load of the same CSV into an empty unindexed table (PostgreSQL `COPY`; SQLite `executemany`),
-then times the real import, `aoapp.imports.service.run_import`, listing by listing.
+then times the real import, `aoapp.imports.services.run_import`, listing by listing.
 
     .venv/bin/python -m bench.bench_import                       # 1M rows into PostgreSQL
     .venv/bin/python -m bench.bench_import --database sqlite     # into bench/out/bench.db
@@ -332,7 +332,7 @@ def run_one(args, url: str, fmt: str, listing_dir: Path) -> dict:
         result["bare_load"] = {"how": how, "seconds": round(seconds, 2), "rows": rows}
 
         try:
-            from aoapp.imports.service import run_import
+            from aoapp.imports.services import run_import
         except ImportError as error:
             result["status"] = f"importer not available ({error})"
             result["imports"] = []

@@ -20,7 +20,7 @@ ALLOWED = {
     "common/transaction.py": "the unit of work itself",
     "errors.py": "the error handlers roll back a failed request",
     "__init__.py": "the request teardown rolls back what a failed request left",
-    "imports/service.py": "the listing's record is committed apart from its load (progress, "
+    "imports/services.py": "the listing's record is committed apart from its load (progress, "
     "refusals kept); the generic listing import will move it onto unit_of_work",
     "imports/jobs.py": "the background import marks its record failed after a crash",
     "reports/generation.py": "one customer's failed workbook must not undo the others'",

@@ -20,7 +20,7 @@ from aoapp.complaints.schemas import (
     ResolveSchema,
     VersionSchema,
 )
-from aoapp.credit.visits import customer_facilities
+from aoapp.credit.visits.services import customer_facilities
 from aoapp.customers.services import visible_officers
 
 bp = Blueprint("complaints", __name__)

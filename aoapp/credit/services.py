@@ -14,7 +14,7 @@ from aoapp.common.money import to_money
 from aoapp.common.pagination import Page, paginate
 from aoapp.credit.collectibility import KOLS, kol_name, load_bands
 from aoapp.credit.models import Facility, FacilityStatus, KolRule, KolUpgrade, Position
-from aoapp.credit.visits import can_record_visit, visits_of
+from aoapp.credit.visits.services import can_record_visit, visits_of
 from aoapp.customers.hooks import customer_section
 from aoapp.extensions import db
 

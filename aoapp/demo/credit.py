@@ -9,7 +9,7 @@ from aoapp.auth.models import User
 from aoapp.common.dates import bank_today
 from aoapp.extensions import db
 from aoapp.imports.models import ImportStatus, PositionImport
-from aoapp.imports.service import run_import
+from aoapp.imports.services import run_import
 
 # The demo officers and their branches (see aoapp/demo/data.py).
 DEMO_OFFICERS = {"AO001": "JKT01", "AO002": "JKT01", "AO101": "BDG01"}

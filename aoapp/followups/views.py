@@ -13,7 +13,7 @@ from aoapp.common.i18n import format_date
 from aoapp.common.pagination import HTML_PER_PAGE
 from aoapp.common.templating import label
 from aoapp.common.views import REFUSALS
-from aoapp.credit.visits import customer_facilities
+from aoapp.credit.visits.services import customer_facilities
 from aoapp.errors import Forbidden
 from aoapp.followups import promises, services
 from aoapp.followups.forms import CancelForm, CompleteForm, MissedForm, PlanForm, RescheduleForm

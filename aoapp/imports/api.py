@@ -26,7 +26,7 @@ from aoapp.imports.schemas import (
     ImportRejectedSchema,
     ImportUploadDocSchema,
 )
-from aoapp.imports.service import run_import
+from aoapp.imports.services import run_import
 
 imports_blp = Blueprint(
     "imports_api", __name__, url_prefix="/imports", description="Loan-listing imports (admins)"

@@ -8,7 +8,7 @@ from flask import Flask
 from flask_babel import gettext as _
 
 from aoapp.common.templating import label
-from aoapp.imports.service import run_import
+from aoapp.imports.services import run_import
 
 
 def _echo_summary(outcome) -> None:

@@ -17,7 +17,7 @@ from aoapp.extensions import db
 from aoapp.imports.language import speaking
 from aoapp.imports.models import ImportStatus, PositionImport
 from aoapp.imports.records import require_admin
-from aoapp.imports.service import failure_message, run_import, start_record
+from aoapp.imports.services import failure_message, run_import, start_record
 from aoapp.imports.uploads import StagedUpload
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from aoapp.common.pagination import Page, paginate
 from aoapp.errors import Forbidden, NotFound
 from aoapp.extensions import db
 from aoapp.imports.models import PositionImport
-from aoapp.imports.service import errors_dir, expire_interrupted
+from aoapp.imports.services import errors_dir, expire_interrupted
 
 SHOWN_ERRORS = 200
 FORMULA_GUARD = ("=", "+", "-", "@", "\t", "\r")

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from aoapp.audit.models import AuditEntry
 from aoapp.common.dates import bank_today
-from aoapp.credit import visits as service
 from aoapp.credit.models import MonitoringVisit
+from aoapp.credit.visits import services as service
 from aoapp.errors import Forbidden, InvalidInput, NotFound
 from aoapp.extensions import db
 from tests.credit import visit_helpers as h

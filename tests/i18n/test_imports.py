@@ -15,7 +15,7 @@ from aoapp.common.templating import humanise
 from aoapp.common.workdays import parse_holidays
 from aoapp.demo.seed import Seeder
 from aoapp.extensions import db, limiter
-from aoapp.imports.service import errors_dir, run_import
+from aoapp.imports.services import errors_dir, run_import
 from aoapp.prospects.models import Prospect
 from tests.factories import make_prospect
 from tests.i18n.helpers import english_leftovers, speak_indonesian

@@ -19,7 +19,7 @@ from aoapp.credit.models import Facility, Position
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
 from aoapp.imports.columns import COLUMNS
-from aoapp.imports.service import ImportOutcome, run_import
+from aoapp.imports.services import ImportOutcome, run_import
 from tests.factories import make_product
 
 ENGLISH = {c.name: c.name for c in COLUMNS}

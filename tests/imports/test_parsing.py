@@ -12,7 +12,7 @@ import pytest
 from aoapp.errors import Forbidden
 from aoapp.imports.models import ImportStatus
 from aoapp.imports.parsing import RowError
-from aoapp.imports.service import errors_dir, run_import
+from aoapp.imports.services import errors_dir, run_import
 from tests.imports import listing as L
 from tests.imports.listing import line
 

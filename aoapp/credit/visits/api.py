@@ -6,8 +6,8 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from aoapp.common.schemas import page_schema
-from aoapp.credit import visits
-from aoapp.credit.visit_schemas import (
+from aoapp.credit.visits import services as visits
+from aoapp.credit.visits.schemas import (
     VisitFilterSchema,
     VisitInputSchema,
     VisitSchema,

@@ -8,10 +8,11 @@ from aoapp.common.dates import bank_today
 from aoapp.common.forms import apply_domain_error, choices, load_filters, load_form
 from aoapp.common.pagination import HTML_PER_PAGE
 from aoapp.common.views import REFUSALS
-from aoapp.credit import services, upgrades, visits
+from aoapp.credit import services, upgrades
 from aoapp.credit.forms import UpgradeForm, VisitForm
 from aoapp.credit.models import RiskRating
-from aoapp.credit.visit_schemas import UpgradeSchema, VisitFilterSchema, VisitUpdateSchema
+from aoapp.credit.visits import services as visits
+from aoapp.credit.visits.schemas import UpgradeSchema, VisitFilterSchema, VisitUpdateSchema
 
 bp = Blueprint("visits", __name__)
 

@@ -1,0 +1,1 @@
+"""Monitoring visits: record, correct, delete and list (services, API, pages)."""
