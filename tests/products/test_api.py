@@ -192,9 +192,11 @@ class TestIntroductions:
         assert response.status_code == 204 and response.data == b""
         assert client.get(url).status_code == 404
         actions = db.session.scalars(
-            sa.select(AuditEntry.action).where(
+            sa.select(AuditEntry.action)
+            .where(
                 AuditEntry.entity_type == "introduction", AuditEntry.entity_id == introduction_id
             )
+            .order_by(AuditEntry.id)
         )
         assert list(actions) == ["update", "delete"]
 

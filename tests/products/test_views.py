@@ -70,7 +70,9 @@ class TestCatalogue:
         db.session.expire_all()
         assert product.active is False
         actions = db.session.scalars(
-            sa.select(AuditEntry.action).where(AuditEntry.entity_type == "product")
+            sa.select(AuditEntry.action)
+            .where(AuditEntry.entity_type == "product")
+            .order_by(AuditEntry.id)
         )
         assert list(actions) == ["create", "update"]
 
@@ -208,7 +210,9 @@ class TestEditingIntroductions:
         assert response.status_code == 302
         assert introduction_count() == 0
         actions = db.session.scalars(
-            sa.select(AuditEntry.action).where(AuditEntry.entity_type == "introduction")
+            sa.select(AuditEntry.action)
+            .where(AuditEntry.entity_type == "introduction")
+            .order_by(AuditEntry.id)
         )
         assert list(actions) == ["update", "delete"]
 
