@@ -9,6 +9,7 @@ from marshmallow import ValidationError, fields
 from aoapp.common.schemas import BaseSchema, Id
 from aoapp.credit.schemas import KolRowSchema
 from aoapp.errors import InvalidInput
+from aoapp.reports.figures import AMOUNT, COUNT, FIGURES, RATIO
 from aoapp.reports.periods import parse_period
 
 MONEY_PLACES, RATIO_PLACES = Decimal("0.01"), Decimal("0.0001")
@@ -206,33 +207,32 @@ class OfficerDashboardSchema(BaseSchema):
     trend = fields.List(fields.Nested(TrendPointSchema))
 
 
-class TeamRowSchema(BaseSchema):
-    """One officer's row of the team table (officer_id null: the totals row)."""
+def kpi_fields() -> dict:
+    """One field per officer KPI of reports/figures.py, in its order: counts as integers, amounts
+    and ratios as strings (2 and 4 places; a ratio may be null: nothing to rate)."""
+    kinds = {COUNT: fields.Integer, AMOUNT: _money, RATIO: _ratio}
+    return {figure.key: kinds[figure.kind]() for figure in FIGURES}
 
-    officer_id = fields.Integer(allow_none=True)
-    username = fields.String()
-    name = fields.String()
-    branch_code = fields.String(allow_none=True)
-    debtors = fields.Integer()
-    facilities = fields.Integer()
-    outstanding = _money()
-    npl_outstanding = _money()
-    npl_ratio = _ratio()
-    par30_outstanding = _money()
-    par30_ratio = _ratio()
-    downgrades = fields.Integer()
-    prospects_collected = fields.Integer()
-    prospects_converted = fields.Integer()
-    conversion_rate = _ratio()
-    introductions = fields.Integer()
-    followups_done = fields.Integer()
-    followups_overdue = fields.Integer()
-    ptp_kept = fields.Integer()
-    ptp_broken = fields.Integer()
-    ptp_kept_rate = _ratio()
-    complaints_open = fields.Integer()
-    complaints_overdue = fields.Integer()
-    target_achievement = _ratio()
+
+# One officer's row: who, every KPI (generated from the registry), live complaints and the
+# month's overall target achievement. Built with type() to keep the fields in this order.
+TeamRowSchema = type(
+    "TeamRowSchema",
+    (BaseSchema,),
+    {
+        "__doc__": "One officer's row of the team table (officer_id null: the totals row).",
+        "__module__": __name__,
+        "__qualname__": "TeamRowSchema",
+        "officer_id": fields.Integer(allow_none=True),
+        "username": fields.String(),
+        "name": fields.String(),
+        "branch_code": fields.String(allow_none=True),
+        **kpi_fields(),
+        "complaints_open": fields.Integer(),
+        "complaints_overdue": fields.Integer(),
+        "target_achievement": _ratio(),
+    },
+)
 
 
 class ScopeSchema(BaseSchema):

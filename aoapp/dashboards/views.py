@@ -28,6 +28,7 @@ from aoapp.customers.services import visible_officers
 from aoapp.dashboards import links, services
 from aoapp.dashboards.schemas import OfficerDashboardSchema, TeamDashboardSchema
 from aoapp.errors import InvalidInput
+from aoapp.reports.figures import TABLE_FIGURES
 from aoapp.reports.periods import parse_period
 from aoapp.targets.achievement import METRICS
 from aoapp.targets.services import month_label
@@ -198,6 +199,7 @@ def team():
             for row in dashboard.officers
         },
         total_links=links.team_row_links(None, dashboard),
+        figures=TABLE_FIGURES,  # the KPI columns of the team table (reports/figures.py)
         migration_error=migration_error,
         charts=chart_data("team", dashboard),
         api_url=_api_url(

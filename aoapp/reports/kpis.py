@@ -3,27 +3,18 @@
 Every KPI is computed for all officers at once, one grouped query per source (positions,
 prospects, introductions, follow-ups, promises), whatever the number of officers.
 
-Definitions. P is the period, from its first to its last day in the bank's time zone; A is the
-as-of date (the last listing date in P); "the officer" is the account officer of the row.
+Definitions: reports/figures.py, one per figure (the same list gives the labels, the kinds and the
+totals). P is the period, from its first to its last day in the bank's time zone; A is the as-of
+date (the last listing date in P); "the officer" is the account officer of the row. What the
+definitions leave to the code:
 
-- debtors: distinct customers with a position booked to the officer on A (within the scope).
-- facilities / outstanding: the positions booked to the officer on A, and their outstanding.
-- npl_outstanding / npl_ratio: outstanding with effective (debtor) Kol 3–5, and its share of the
-  outstanding (credit/figures.py's rule: 4 places, half-up, 0 when nothing is outstanding).
-- par30_outstanding / par30_ratio: outstanding with DPD > 30, and its share of the outstanding.
-- downgrades: positions on A whose effective Kol is worse than on the facility's previous listing.
-- prospects_collected: prospects the officer owns that were collected (created) during P.
-- prospects_converted: those of them converted into a customer by the end of P.
-- conversion_rate: prospects_converted / prospects_collected; None when none were collected.
-- introductions: product introductions the officer made (introduced_on) during P.
-- followups_done: follow-ups the officer owns that were done (done_at) during P.
-- followups_overdue: follow-ups the officer owns planned for a day before the overdue day
-  (default A) and not done by the end of that day: still planned, or done only later. Cancelled and
-  missed follow-ups are closed decisions and never count.
-- ptp_kept / ptp_broken: promises to pay the officer recorded whose deadline falls in P, kept or
-  broken as judged on `judged_on` by the promise rule (followups/promises.py); pending ones
-  count in neither.
-- ptp_kept_rate: ptp_kept / (ptp_kept + ptp_broken); None when there is neither.
+- the portfolio figures (debtors … par30_outstanding, downgrades) are of the positions on A
+  within the scope (`condition`); the Kol is the effective (debtor) one;
+- ratios follow credit/figures.py's rule (4 places, half-up) through figures.RatioOfSums;
+- followups_overdue: planned before the overdue day (`overdue_on`, default A, else the last day
+  of P) and not done by the end of that day;
+- ptp_kept / ptp_broken: judged on `judged_on` (default the bank's today) by the promise rule
+  (followups/promises.py).
 """
 
 from dataclasses import dataclass, replace
@@ -39,6 +30,7 @@ from aoapp.credit.figures import PortfolioScope, ratio
 from aoapp.credit.models import Position
 from aoapp.extensions import db
 from aoapp.reports import kpi_queries as q
+from aoapp.reports.figures import AMOUNT, COUNT, FIGURES, SUM, RatioOfSums
 
 ZERO = Decimal("0.00")
 
@@ -55,7 +47,8 @@ class OfficerRef:
 
 @dataclass(frozen=True)
 class OfficerKpis:
-    """Every KPI of one officer (see the module docstring for the definitions)."""
+    """Every KPI of one officer: identity, then one field per figures.FIGURES entry, in its order
+    and of its kind (tests/reports/test_figures.py holds them together)."""
 
     officer_id: int | None  # None: a totals row
     username: str
@@ -80,19 +73,9 @@ class OfficerKpis:
     ptp_kept_rate: Decimal | None = None
 
 
-COUNTS = (
-    "debtors",
-    "facilities",
-    "downgrades",
-    "prospects_collected",
-    "prospects_converted",
-    "introductions",
-    "followups_done",
-    "followups_overdue",
-    "ptp_kept",
-    "ptp_broken",
-)
-AMOUNTS = ("outstanding", "npl_outstanding", "par30_outstanding")
+COUNTS = tuple(f.key for f in FIGURES if f.kind == COUNT)
+AMOUNTS = tuple(f.key for f in FIGURES if f.kind == AMOUNT)
+RATIOS = tuple(f for f in FIGURES if isinstance(f.total, RatioOfSums))
 
 
 def rate(part: int, whole: int) -> Decimal | None:
@@ -100,21 +83,29 @@ def rate(part: int, whole: int) -> Decimal | None:
     return ratio(Decimal(part), Decimal(whole)) if whole else None
 
 
+def ratio_of(spec: RatioOfSums, row: OfficerKpis) -> Decimal | None:
+    """The ratio `spec` of the row's own figures (figures.RatioOfSums)."""
+    whole = sum(getattr(row, key) for key in spec.denominator)
+    if not whole:
+        return spec.empty
+    return ratio(Decimal(getattr(row, spec.numerator)), Decimal(whole))
+
+
 def with_ratios(row: OfficerKpis) -> OfficerKpis:
     """The row with its ratios computed from its counts and amounts."""
-    return replace(
-        row,
-        npl_ratio=ratio(row.npl_outstanding, row.outstanding),
-        par30_ratio=ratio(row.par30_outstanding, row.outstanding),
-        conversion_rate=rate(row.prospects_converted, row.prospects_collected),
-        ptp_kept_rate=rate(row.ptp_kept, row.ptp_kept + row.ptp_broken),
-    )
+    return replace(row, **{figure.key: ratio_of(figure.total, row) for figure in RATIOS})
 
 
 def kpi_totals(rows: list[OfficerKpis], label: str = "Total") -> OfficerKpis:
-    """The sum of the rows' counts and amounts, with ratios computed from those sums."""
-    sums = {name: sum(getattr(row, name) for row in rows) for name in COUNTS}
-    sums |= {name: sum((getattr(row, name) for row in rows), ZERO) for name in AMOUNTS}
+    """The totals row: the figures totalled by SUM summed over the rows, the ratios computed
+    from those sums (figures.FIGURES' `total`)."""
+    sums = {
+        figure.key: sum(
+            (getattr(row, figure.key) for row in rows), ZERO if figure.kind == AMOUNT else 0
+        )
+        for figure in FIGURES
+        if figure.total == SUM
+    }
     return with_ratios(OfficerKpis(None, "", label, None, **sums))
 
 

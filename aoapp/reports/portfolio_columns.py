@@ -3,6 +3,7 @@ writer keys cells and chart series by header)."""
 
 from flask_babel import lazy_gettext as _l
 
+from aoapp.reports.figures import TABLE_FIGURES
 from aoapp.reports.sheets import BOOL, DATE, INT, MONEY, RATE, RATIO, Column
 from aoapp.targets.achievement import METRICS
 
@@ -54,26 +55,12 @@ DELINQUENT_COLUMNS = (
     Column("ptp_amount", _l("PTP amount"), MONEY),
     Column("ptp_state", _l("PTP state")),
 )
+# Who the officer is, then one column per KPI of reports/figures.py (its label, its cell kind).
 OFFICER_KPI_COLUMNS = (
     Column("officer", _l("Officer")),
     Column("name", _l("Name")),
     Column("branch", _l("Branch")),
-    Column("debtors", _l("Debtors"), INT),
-    Column("facilities", _l("Facilities"), INT),
-    Column("outstanding", _l("Outstanding"), MONEY),
-    Column("npl_outstanding", _l("NPL outstanding"), MONEY),
-    Column("npl_ratio", _l("NPL ratio"), RATIO),
-    Column("par30_ratio", _l("PAR 30"), RATIO),
-    Column("downgrades", _l("Downgrades"), INT),
-    Column("prospects_collected", _l("Prospects collected"), INT),
-    Column("prospects_converted", _l("Prospects converted"), INT),
-    Column("conversion_rate", _l("Conversion rate"), RATIO),
-    Column("introductions", _l("Introductions"), INT),
-    Column("followups_done", _l("Follow-ups done"), INT),
-    Column("followups_overdue", _l("Follow-ups overdue"), INT),
-    Column("ptp_kept", _l("PTPs kept"), INT),
-    Column("ptp_broken", _l("PTPs broken"), INT),
-    Column("ptp_kept_rate", _l("PTP kept rate"), RATIO),
+    *(Column(figure.key, figure.label, figure.sheet_kind) for figure in TABLE_FIGURES),
 )
 # Target achievement (targets/achievement.py): overall, then one column per metric.
 OFFICER_ACHIEVEMENT_COLUMNS = (

@@ -387,7 +387,7 @@ class TestOfficers:
                 else:
                     assert row[col.header] == value, col.key
         budi = rows[1]
-        assert (budi["PTPs kept"], budi["PTPs broken"], budi["Conversion rate"]) == (1, 2, 0.25)
+        assert (budi["PTP kept"], budi["PTP broken"], budi["Conversion rate"]) == (1, 2, 0.25)
 
     def test_totals_row_holds_the_sums_and_the_ratios_of_the_sums(self, branch_book):
         ws = branch_book[0]["Officers"]
