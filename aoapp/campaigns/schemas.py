@@ -4,7 +4,16 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from aoapp.campaigns.models import CampaignChannel
-from aoapp.common.schemas import BaseSchema, Id, Money, PageArgsSchema, Text, choice
+from aoapp.common.schemas import (
+    BaseSchema,
+    Id,
+    Money,
+    PageArgsSchema,
+    Text,
+    choice,
+    search_field,
+    sort_field,
+)
 
 STATUSES = ["upcoming", "running", "ended"]
 SORT_KEYS = ["name", "channel", "starts_on", "ends_on"]
@@ -60,22 +69,8 @@ class CampaignFilterSchema(PageArgsSchema):
         allow_none=True,
         metadata={"description": "Campaigns whose period includes this date."},
     )
-    q = fields.String(
-        load_default=None,
-        allow_none=True,
-        validate=validate.Length(max=100),
-        metadata={"description": "Words of the name or description."},
-    )
-    sort = fields.String(
-        load_default=None,
-        allow_none=True,
-        validate=validate.OneOf(
-            SORT_KEYS + [f"-{key}" for key in SORT_KEYS],
-            error=_l(
-                "Sort by one of: %(keys)s (prefix - for descending).", keys=", ".join(SORT_KEYS)
-            ),
-        ),
-    )
+    q = search_field("Words of the name or description.")
+    sort = sort_field(SORT_KEYS)
 
 
 class BranchRefSchema(BaseSchema):

@@ -82,6 +82,20 @@ def load_filters(schema: Schema) -> dict:
                 args.pop(key)
 
 
+def load_filters_reporting(schema: Schema, label) -> tuple[dict, list[str]]:
+    """Parse list filters from the query string; a bad value is dropped and reported (as
+    "<label(field)>: <message>"), never fatal."""
+    args = {k: v for k, v in request.args.items() if v.strip() and k != "per_page"}
+    try:
+        return schema.load(args), []
+    except ValidationError as error:
+        messages = error.normalized_messages()
+        for key in messages:
+            args.pop(key, None)
+        problems = [f"{label(key)}: {' '.join(map(str, msgs))}" for key, msgs in messages.items()]
+        return schema.load(args), problems
+
+
 def choices(pairs, blank: str | None = None) -> list[SelectChoice]:
     """Select options from (value, label) pairs, optionally led by a blank option."""
     options = [SelectChoice(value=value, label=text) for value, text in pairs]

@@ -285,3 +285,25 @@ def page_schema(item_schema, name: str):
             "pages": fields.Integer(),
         },
     )
+
+
+def sort_field(keys: list[str]) -> fields.String:
+    """A list's `sort` argument limited to whitelisted keys, `-key` for descending."""
+    return fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(
+            keys + [f"-{key}" for key in keys],
+            error=_l("Sort by one of: %(keys)s (prefix - for descending).", keys=", ".join(keys)),
+        ),
+    )
+
+
+def search_field(description: str) -> fields.String:
+    """A list's `q` argument: up to 100 characters of free text."""
+    return fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=100),
+        metadata={"description": description},
+    )

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
-from aoapp.common.schemas import MAX_PAGE, BaseSchema, Id, PageArgsSchema
+from aoapp.common.schemas import MAX_PAGE, BaseSchema, Id, PageArgsSchema, search_field, sort_field
 from aoapp.credit.collectibility import AGING_BUCKETS, KOLS
 from aoapp.credit.portfolio import SORTABLE, facility_positions
 from aoapp.credit.watchlist import SIGNALS
@@ -51,22 +51,8 @@ class FacilityFilterSchema(PageArgsSchema, ScopeArgsSchema):
     product = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
     watchlist = fields.Boolean(load_default=False, metadata={"description": "Watchlist only"})
     restructured = fields.Boolean(load_default=None, allow_none=True)
-    q = fields.String(
-        load_default=None,
-        allow_none=True,
-        validate=validate.Length(max=100),
-        metadata={"description": "Part of the account number, CIF or customer name"},
-    )
-    sort = fields.String(
-        load_default=None,
-        allow_none=True,
-        validate=validate.OneOf(
-            SORT_KEYS + [f"-{key}" for key in SORT_KEYS],
-            error=_l(
-                "Sort by one of: %(keys)s (prefix - for descending).", keys=", ".join(SORT_KEYS)
-            ),
-        ),
-    )
+    q = search_field("Part of the account number, CIF or customer name")
+    sort = sort_field(SORT_KEYS)
 
 
 class WatchlistArgsSchema(ScopeArgsSchema):

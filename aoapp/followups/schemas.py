@@ -8,7 +8,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate
 
-from aoapp.common.schemas import BaseSchema, Money, PageArgsSchema, Text, _Message, choice
+from aoapp.common.schemas import (
+    BaseSchema,
+    Money,
+    PageArgsSchema,
+    Text,
+    _Message,
+    choice,
+    sort_field,
+)
 from aoapp.followups.models import Channel, FollowUpStatus, Outcome, PromiseState, Purpose
 
 # error_messages stay str (_Message: translated when shown); a lazy string there would reach
@@ -32,18 +40,6 @@ class RequiredDate(fields.Date):
         if isinstance(value, str) and not value.strip():
             raise ValidationError(_("This field is required."))
         return super()._deserialize(value, attr, data, **kwargs)
-
-
-def _sort(keys: list[str]) -> fields.String:
-    """A `sort` argument limited to whitelisted keys, `-key` for descending."""
-    return fields.String(
-        load_default=None,
-        allow_none=True,
-        validate=validate.OneOf(
-            keys + [f"-{key}" for key in keys],
-            error=_l("Sort by one of: %(keys)s (prefix - for descending).", keys=", ".join(keys)),
-        ),
-    )
 
 
 def _id(**kwargs) -> fields.Integer:
@@ -157,7 +153,7 @@ class FollowUpFilterSchema(PageArgsSchema):
         allow_none=True,
         metadata={"description": "true: suggested by the system only; false: planned by hand"},
     )
-    sort = _sort(SORT_KEYS)
+    sort = sort_field(SORT_KEYS)
 
 
 class PromiseFilterSchema(PageArgsSchema):
@@ -176,7 +172,7 @@ class PromiseFilterSchema(PageArgsSchema):
     )
     deadline_from = fields.Date(load_default=None, allow_none=True, error_messages=DATE)
     deadline_to = fields.Date(load_default=None, allow_none=True, error_messages=DATE)
-    sort = _sort(PROMISE_SORT_KEYS)
+    sort = sort_field(PROMISE_SORT_KEYS)
 
 
 class PromiseSchema(BaseSchema):

@@ -15,6 +15,8 @@ from aoapp.common.schemas import (
     Text,
     Version,
     choice,
+    search_field,
+    sort_field,
 )
 from aoapp.customers.models import CustomerType, Segment
 from aoapp.prospects.models import LostReason, ProspectSource, ProspectStatus
@@ -130,22 +132,8 @@ class ProspectFilterSchema(PageArgsSchema):
             FOLLOW_UP_DUE, error=_l("Must be one of: overdue, today, this_week.")
         ),
     )
-    q = fields.String(
-        load_default=None,
-        allow_none=True,
-        validate=validate.Length(max=100),
-        metadata={"description": "Words of the name, or digits of the phone in any form."},
-    )
-    sort = fields.String(
-        load_default=None,
-        allow_none=True,
-        validate=validate.OneOf(
-            SORT_KEYS + [f"-{key}" for key in SORT_KEYS],
-            error=_l(
-                "Sort by one of: %(keys)s (prefix - for descending).", keys=", ".join(SORT_KEYS)
-            ),
-        ),
-    )
+    q = search_field("Words of the name, or digits of the phone in any form.")
+    sort = sort_field(SORT_KEYS)
 
 
 class StatusChangeOutSchema(BaseSchema):

@@ -3,12 +3,12 @@
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from marshmallow import EXCLUDE, ValidationError
+from marshmallow import EXCLUDE
 
 from aoapp.auth.scoping import can_see
 from aoapp.campaigns.services import can_see_campaign
 from aoapp.common.dates import bank_today
-from aoapp.common.forms import apply_domain_error, load_form
+from aoapp.common.forms import apply_domain_error, load_filters_reporting, load_form
 from aoapp.common.pagination import HTML_PER_PAGE
 from aoapp.common.templating import label
 from aoapp.common.views import REFUSALS, acting_user
@@ -31,16 +31,7 @@ bp = Blueprint("prospects", __name__, url_prefix="/prospects")
 
 def _filters() -> tuple[dict, list[str]]:
     """The list filters from the query string; a bad value is dropped and reported, not fatal."""
-    schema = ProspectFilterSchema(unknown=EXCLUDE)
-    args = {k: v for k, v in request.args.items() if v.strip() and k != "per_page"}
-    try:
-        return schema.load(args), []
-    except ValidationError as error:
-        messages = error.normalized_messages()
-        for key in messages:
-            args.pop(key, None)
-        problems = [f"{label(key)}: {' '.join(map(str, msgs))}" for key, msgs in messages.items()]
-        return schema.load(args), problems
+    return load_filters_reporting(ProspectFilterSchema(unknown=EXCLUDE), label)
 
 
 @bp.get("/")
