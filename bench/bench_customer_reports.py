@@ -278,7 +278,7 @@ def _statements():
 def time_queries(ids, period, as_of, size) -> tuple[float, list[int]]:
     """Seconds to load every batch, and the statements each batch ran."""
     from aoapp.extensions import db
-    from aoapp.reports.customer_data import load_customer_reports
+    from aoapp.reports.customer.data import load_customer_reports
 
     counts, started = [], time.perf_counter()
     for batch in _batches(ids, size):
@@ -293,7 +293,7 @@ def time_queries(ids, period, as_of, size) -> tuple[float, list[int]]:
 
 def time_writing(reports, directory: Path, bank: str) -> float:
     """Seconds to build and write every workbook."""
-    from aoapp.reports.customer_workbook import customer_filename, customer_workbook
+    from aoapp.reports.customer.workbook import customer_filename, customer_workbook
     from aoapp.reports.writers import XlsxWriterWriter
 
     writer, started = XlsxWriterWriter(), time.perf_counter()
@@ -305,7 +305,7 @@ def time_writing(reports, directory: Path, bank: str) -> float:
 def time_end_to_end(ids, period, as_of, size, directory: Path, bank: str) -> float:
     """Seconds to load, build and write every workbook, batch by batch."""
     from aoapp.extensions import db
-    from aoapp.reports.customer_data import load_customer_reports
+    from aoapp.reports.customer.data import load_customer_reports
 
     started = time.perf_counter()
     for batch in _batches(ids, size):
@@ -323,7 +323,7 @@ def main(argv=None) -> int:
     from aoapp import create_app
     from aoapp.customers.models import Customer
     from aoapp.extensions import db
-    from aoapp.reports.customer_data import load_customer_reports
+    from aoapp.reports.customer.data import load_customer_reports
     from aoapp.reports.periods import parse_period, period_as_of
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})

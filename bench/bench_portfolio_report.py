@@ -269,8 +269,8 @@ def seeded_rows() -> int:
 
 def facilities_sheet(scope, as_of, prefetch: bool = False):
     """The Facilities sheet spec the workbook writes (columns, formats, the streaming rows)."""
-    from aoapp.reports.portfolio_rows import facility_rows
-    from aoapp.reports.portfolio_workbook import facilities_sheet as sheet
+    from aoapp.reports.portfolio.rows import facility_rows
+    from aoapp.reports.portfolio.workbook import facilities_sheet as sheet
 
     return sheet(["Facilities"], facility_rows(scope, as_of, prefetch))
 
@@ -314,8 +314,8 @@ def workbook_cells_alone(path: Path, scope) -> tuple[float, float, int]:
     import rustpy_xlsxwriter as rx
 
     from aoapp.reports.periods import parse_period
-    from aoapp.reports.portfolio_data import load_portfolio
-    from aoapp.reports.portfolio_workbook import build_portfolio_workbook
+    from aoapp.reports.portfolio.data import load_portfolio
+    from aoapp.reports.portfolio.workbook import build_portfolio_workbook
     from aoapp.reports.sheets import NUMBER_FORMATS
     from aoapp.reports.writers import cell_value
 
@@ -404,8 +404,8 @@ def child_run(args) -> dict:
     RustWriter, streamed from the database, timed."""
     from aoapp.extensions import db
     from aoapp.reports.periods import parse_period
-    from aoapp.reports.portfolio_data import load_portfolio
-    from aoapp.reports.portfolio_workbook import build_portfolio_workbook
+    from aoapp.reports.portfolio.data import load_portfolio
+    from aoapp.reports.portfolio.workbook import build_portfolio_workbook
     from aoapp.reports.sheets import Workbook
     from aoapp.reports.writers import RustWriter
 

@@ -23,8 +23,8 @@ ALLOWED = {
     "imports/services.py": "the listing's record is committed apart from its load (progress, "
     "refusals kept); the generic listing import will move it onto unit_of_work",
     "imports/jobs.py": "the background import marks its record failed after a crash",
-    "reports/generation.py": "one customer's failed workbook must not undo the others'",
-    "reports/portfolio_generation.py": "one branch's failed workbook must not undo the others'",
+    "reports/customer/generation.py": "one customer's failed workbook must not undo the others'",
+    "reports/portfolio/generation.py": "one branch's failed workbook must not undo the others'",
     "reports/cli.py": "a failed batch item is rolled back before the next",
     "demo/seed.py": "the demo loader commits each part of the demo bank",
     "demo/targets.py": "the demo loader",

@@ -2,7 +2,7 @@
 the 12-month trend (one grouped query), the watchlist count, and the live workload counts.
 
 Everything else comes from the one source: credit/figures.py, reports/kpis.py,
-reports/portfolio_data.py and targets/achievement.py.
+reports/portfolio/data.py and targets/achievement.py.
 """
 
 from dataclasses import dataclass

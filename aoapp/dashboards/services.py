@@ -33,8 +33,8 @@ from aoapp.errors import InvalidInput, NotFound
 from aoapp.extensions import db
 from aoapp.reports.kpis import OfficerKpis, OfficerRef, kpi_totals, officer_kpis, scope_officers
 from aoapp.reports.periods import Period, parse_period
-from aoapp.reports.portfolio_data import pipeline
-from aoapp.reports.portfolio_rows import judging_day
+from aoapp.reports.portfolio.data import pipeline
+from aoapp.reports.portfolio.rows import judging_day
 from aoapp.targets.achievement import Achievement, officer_achievements, total_achievement
 
 PAR_DAYS = 30

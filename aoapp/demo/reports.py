@@ -15,9 +15,9 @@ from aoapp.common.i18n import default_locale
 from aoapp.credit.models import Position
 from aoapp.errors import DomainError
 from aoapp.extensions import db
-from aoapp.reports.generation import generate_customer_reports
+from aoapp.reports.customer.generation import generate_customer_reports
 from aoapp.reports.periods import Period, last_complete_month, parse_period, period_as_of
-from aoapp.reports.portfolio_generation import generate_portfolio_reports
+from aoapp.reports.portfolio.generation import generate_portfolio_reports
 
 
 def demo_period(today: date) -> Period | None:

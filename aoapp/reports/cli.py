@@ -30,7 +30,7 @@ from aoapp.errors import DomainError
 from aoapp.extensions import db
 from aoapp.reports import storage
 from aoapp.reports.commentary import period_text
-from aoapp.reports.generation import (
+from aoapp.reports.customer.generation import (
     Summary,
     generate_customer_reports,
     plan_customer_reports,
@@ -38,7 +38,7 @@ from aoapp.reports.generation import (
 )
 from aoapp.reports.models import Report
 from aoapp.reports.periods import last_complete_month, parse_period
-from aoapp.reports.portfolio_generation import generate_portfolio_reports
+from aoapp.reports.portfolio.generation import generate_portfolio_reports
 from aoapp.reports.recording import require_as_of
 
 reports_cli = AppGroup("reports", help="Excel analytic reports: generate and list.")

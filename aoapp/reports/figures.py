@@ -4,7 +4,7 @@
 totals row gets it and its definition. Everything else reads it:
 
 - reports/kpis.py: the ratios of a row and the totals row (`total`);
-- reports/portfolio_columns.py: the KPI columns of the portfolio workbook's Officers sheet;
+- reports/portfolio/columns.py: the KPI columns of the portfolio workbook's Officers sheet;
 - dashboards/schemas.py: the KPI fields of the team dashboard API's rows;
 - templates/dashboards/team.html: the KPI columns of the team table.
 

@@ -5,5 +5,5 @@ from flask_babel import lazy_gettext as _l
 
 KINDS = (_l("Customer"), _l("Portfolio"))
 SCOPES = (_l("Customer"), _l("Officer"), _l("Branch"), _l("Bank"))
-# Kol movement of a customer's period (customer_data.kol_movement).
+# Kol movement of a customer's period (customer/data.py's kol_movement).
 KOL_MOVEMENTS = (_l("Upgrade"), _l("Downgrade"), _l("Unchanged"))

@@ -3,8 +3,8 @@
 `flask reports generate --queue` enqueues; any number of machines run
 `rq worker reports --url $REDIS_URL --worker-class rq.worker.SimpleWorker` with the app's
 environment (DATABASE_URL, EXPORTS_DIR on shared storage). Each job is
-`generation.generate_customer_report_job`, which skips a report already generated (unless forced),
-so a job run twice, or a batch enqueued twice, writes each file once.
+`customer.generation.generate_customer_report_job`, which skips a report already generated
+(unless forced), so a job run twice, or a batch enqueued twice, writes each file once.
 """
 
 from flask import current_app
@@ -14,7 +14,7 @@ from rq.job import Job, JobStatus
 
 from aoapp.reports.periods import Period
 
-JOB = "aoapp.reports.generation.generate_customer_report_job"
+JOB = "aoapp.reports.customer.generation.generate_customer_report_job"
 JOB_TIMEOUT = 600  # seconds for one customer's workbook; a stuck job is failed, not eternal
 FAILURE_TTL = 7 * 24 * 3600  # failed jobs stay a week for `rq info` / requeue
 PENDING = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED}

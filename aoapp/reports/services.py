@@ -1,6 +1,6 @@
 """The reports service's public face: generation, listing, downloads; and the web's Generate.
 
-The work lives in `generation.py` (customer reports), `portfolio_generation.py`, `listing.py`
+The work lives in `customer/generation.py`, `portfolio/generation.py`, `listing.py`
 (scoped list, downloads, ZIP) and `storage.py` (files); pages, API and CLI import from here.
 
 The web generates inline only what fits in a request: one portfolio workbook, or customer
@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from aoapp.auth.models import Role
 from aoapp.errors import Forbidden, InvalidInput
 from aoapp.reports.commentary import period_text
-from aoapp.reports.generation import (  # noqa: F401
+from aoapp.reports.customer.generation import (  # noqa: F401
     Summary,
     customer_report,
     ensure_customer_report,
@@ -39,7 +39,7 @@ from aoapp.reports.listing import (  # noqa: F401
     zip_stream,
 )
 from aoapp.reports.models import Report, ReportKind, ReportScope
-from aoapp.reports.portfolio_generation import (  # noqa: F401
+from aoapp.reports.portfolio.generation import (  # noqa: F401
     generate_portfolio_report,
     generate_portfolio_reports,
     portfolio_report,

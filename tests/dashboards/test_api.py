@@ -8,8 +8,8 @@ import pytest
 
 from aoapp.credit.figures import resolve_scope
 from aoapp.reports.periods import parse_period
-from aoapp.reports.portfolio_columns import OFFICER_COLUMNS
-from aoapp.reports.portfolio_workbook import portfolio_workbook
+from aoapp.reports.portfolio.columns import OFFICER_COLUMNS
+from aoapp.reports.portfolio.workbook import portfolio_workbook
 from aoapp.reports.sheets import INT, MONEY
 from tests.dashboards.helpers import BUDI, JKT, KPIS, LIVE, OVERALL, PERIOD, M, dashboard_book
 from tests.reports.helpers_portfolio import open_both, records, write

@@ -12,7 +12,7 @@ from aoapp.dashboards.services import officer_dashboard, team_dashboard
 from aoapp.errors import InvalidInput, NotFound
 from aoapp.reports.kpis import AMOUNTS, COUNTS, officer_kpis, scope_officers
 from aoapp.reports.periods import parse_period
-from aoapp.reports.portfolio_rows import judging_day
+from aoapp.reports.portfolio.rows import judging_day
 from tests.dashboards.helpers import (
     AUG31,
     BANK,

@@ -8,10 +8,10 @@ from flask_babel import force_locale
 from openpyxl import load_workbook
 
 from aoapp.credit.figures import resolve_scope
-from aoapp.reports.customer_data import load_customer_reports
-from aoapp.reports.customer_workbook import SHEETS, customer_workbook
+from aoapp.reports.customer.data import load_customer_reports
+from aoapp.reports.customer.workbook import SHEETS, customer_workbook
 from aoapp.reports.periods import parse_period, period_as_of
-from aoapp.reports.portfolio_workbook import portfolio_workbook
+from aoapp.reports.portfolio.workbook import portfolio_workbook
 from aoapp.reports.sheets import FORMATS
 from aoapp.reports.writers import RustWriter, XlsxWriterWriter
 from tests.i18n.helpers import english_leftovers, speak_indonesian
@@ -96,7 +96,7 @@ class TestCustomerWorkbook:
 
     def test_indonesian_with_the_rust_writer(self, story, tmp_path):
         """Both writers get the language's number formats (facts as text for RustWriter)."""
-        from aoapp.reports.customer_summary import with_text_facts
+        from aoapp.reports.customer.summary import with_text_facts
 
         period = parse_period("2026-10")
         with force_locale("id"):

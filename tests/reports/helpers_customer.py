@@ -338,7 +338,7 @@ def money(value) -> Decimal:
 
 def report_data(**values):
     """A CustomerReportData built in memory (no database), for the pure builder's tests."""
-    from aoapp.reports.customer_data import CustomerReportData
+    from aoapp.reports.customer.data import CustomerReportData
     from aoapp.reports.periods import parse_period
 
     defaults = {

@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from aoapp.reports import customer_workbook, storage
+from aoapp.reports import storage
+from aoapp.reports.customer import workbook as customer_workbook
 from tests.reports.conftest import PERIOD, files_under, report_rows
 
 

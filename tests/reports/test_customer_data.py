@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import event
 
 from aoapp.extensions import db
-from aoapp.reports import customer_data
-from aoapp.reports.customer_data import load_customer_reports
+from aoapp.reports.customer import data as customer_data
+from aoapp.reports.customer.data import load_customer_reports
 from aoapp.reports.periods import parse_period, period_as_of
 from tests.reports import helpers_customer as H
 
@@ -230,7 +230,7 @@ def test_complaint_resolved_after_the_period_is_open_at_its_end(story):
 
 
 class TestFacilityRules:
-    """customer_history's rules on plain rows (no database)."""
+    """reports/customer/history's rules on plain rows (no database)."""
 
     @staticmethod
     def facility(fid, start=date(2024, 1, 1), status="active", closed_on=None):
@@ -253,7 +253,7 @@ class TestFacilityRules:
         )  # fmt: skip
 
     def test_which_facilities_are_listed(self):
-        from aoapp.reports.customer_history import facility_lines
+        from aoapp.reports.customer.history import facility_lines
 
         f = self.facility
         facilities = [
@@ -278,7 +278,7 @@ class TestFacilityRules:
         assert not by_id[6].closed and by_id[6].outstanding == 30
 
     def test_history_takes_each_months_last_position_up_to_as_of(self):
-        from aoapp.reports.customer_history import history
+        from aoapp.reports.customer.history import history
         from aoapp.reports.periods import month_ends
 
         facilities = [self.facility(1), self.facility(2)]

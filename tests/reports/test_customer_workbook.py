@@ -12,9 +12,9 @@ import pytest
 from openpyxl import load_workbook
 
 from aoapp.credit.signals import SIGNALS
-from aoapp.reports.customer_data import load_customer_reports
-from aoapp.reports.customer_summary import with_text_facts
-from aoapp.reports.customer_workbook import SHEETS, customer_filename, customer_workbook, slug
+from aoapp.reports.customer.data import load_customer_reports
+from aoapp.reports.customer.summary import with_text_facts
+from aoapp.reports.customer.workbook import SHEETS, customer_filename, customer_workbook, slug
 from aoapp.reports.periods import parse_period, period_as_of
 from aoapp.reports.sheets import NUMBER_FORMATS
 from aoapp.reports.writers import RustWriter, XlsxWriterWriter
@@ -440,7 +440,7 @@ class TestCommentary:
 
     def test_kol_sentences(self):
         from aoapp.reports.commentary import commentary
-        from aoapp.reports.customer_history import DebtorStatus
+        from aoapp.reports.customer.history import DebtorStatus
 
         def said(**values):
             return commentary(H.report_data(**values))
@@ -458,7 +458,7 @@ class TestCommentary:
 
     def test_activity_sentences(self):
         from aoapp.reports.commentary import commentary
-        from aoapp.reports.customer_data import ComplaintLine, PromiseLine
+        from aoapp.reports.customer.data import ComplaintLine, PromiseLine
 
         promise = PromiseLine(1, "A1", Decimal(1), date(2026, 10, 5), date(2026, 10, 1),
                               date(2026, 10, 8), "kept")  # fmt: skip

@@ -28,7 +28,7 @@ from aoapp.reports.figures import (
     RatioOfSums,
 )
 from aoapp.reports.kpis import OfficerKpis, kpi_totals
-from aoapp.reports.portfolio_workbook import portfolio_workbook
+from aoapp.reports.portfolio.workbook import portfolio_workbook
 from tests.i18n.helpers import speak_indonesian
 from tests.reports.helpers_portfolio import OCT31, OCTOBER, column, header_row, table, write
 from tests.reports.helpers_portfolio import october_book as build_october

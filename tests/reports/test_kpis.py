@@ -14,7 +14,7 @@ from aoapp.reports.kpis import (
     rate,
     scope_officers,
 )
-from aoapp.reports.portfolio_rows import judging_day
+from aoapp.reports.portfolio.rows import judging_day
 from tests.reports.helpers_portfolio import NOV15, OCT31, OCTOBER, M, october_book
 
 

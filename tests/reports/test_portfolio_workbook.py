@@ -17,16 +17,16 @@ from aoapp.errors import InvalidInput
 from aoapp.extensions import db
 from aoapp.reports.kpis import kpi_totals, officer_kpis, scope_officers
 from aoapp.reports.periods import parse_period
-from aoapp.reports.portfolio_columns import (
+from aoapp.reports.portfolio.columns import (
     DELINQUENT_COLUMNS,
     FACILITY_COLUMNS,
     OFFICER_COLUMNS,
     OFFICER_KPI_COLUMNS,
     WATCHLIST_COLUMNS,
 )
-from aoapp.reports.portfolio_data import load_portfolio
-from aoapp.reports.portfolio_rows import judging_day, reason_subjects
-from aoapp.reports.portfolio_workbook import portfolio_filename, portfolio_workbook
+from aoapp.reports.portfolio.data import load_portfolio
+from aoapp.reports.portfolio.rows import judging_day, reason_subjects
+from aoapp.reports.portfolio.workbook import portfolio_filename, portfolio_workbook
 from aoapp.reports.sheets import NUMBER_FORMATS
 from aoapp.targets.achievement import officer_achievements, total_achievement
 from tests.factories import make_target

@@ -15,10 +15,10 @@ from flask_babel import gettext as _
 from aoapp.common.i18n import locale_code
 from aoapp.credit.collectibility import NPL_KOLS
 from aoapp.credit.figures import PortfolioScope
-from aoapp.reports import portfolio_data
 from aoapp.reports.commentary import day_text, label, period_text, tr
 from aoapp.reports.periods import Period
-from aoapp.reports.portfolio_columns import (
+from aoapp.reports.portfolio import data as portfolio_data
+from aoapp.reports.portfolio.columns import (
     DELINQUENT_COLUMNS,
     FACILITY_COLUMNS,
     OFFICER_COLUMNS,
@@ -26,7 +26,7 @@ from aoapp.reports.portfolio_columns import (
     SUMMARY_GROUPS,
     WATCHLIST_COLUMNS,
 )
-from aoapp.reports.portfolio_data import PortfolioData
+from aoapp.reports.portfolio.data import PortfolioData
 from aoapp.reports.sheets import (
     INT,
     Chart,

@@ -92,7 +92,7 @@ def select_customer_ids(
 
 def customer_path(data, period: Period) -> str:
     """`{period}/{branch}/{officer or _unassigned}/{period}_{CIF}_{name}.xlsx` under EXPORTS_DIR."""
-    from aoapp.reports.customer_workbook import customer_filename
+    from aoapp.reports.customer.workbook import customer_filename
 
     return storage.relative_path(
         period.code,
@@ -105,7 +105,7 @@ def customer_path(data, period: Period) -> str:
 def write_customer_report(data, period: Period, as_of: date, actor, existing) -> int:
     """Build, write and record one customer's workbook in the current language (forced by
     `run_plan`); returns the report id."""
-    from aoapp.reports.customer_workbook import customer_workbook
+    from aoapp.reports.customer.workbook import customer_workbook
     from aoapp.reports.writers import XlsxWriterWriter
 
     workbook = customer_workbook(data, bank_name())
@@ -202,7 +202,7 @@ def run_plan(actor, plan: Plan, progress: Progress | None = None, batch_size=BAT
 
 
 def _run_plan(actor, plan: Plan, progress: Progress | None, batch_size: int):
-    from aoapp.reports.customer_data import load_customer_reports
+    from aoapp.reports.customer.data import load_customer_reports
 
     started = time.perf_counter()
     period, as_of, todo = plan.period, plan.as_of, plan.todo

@@ -1,7 +1,7 @@
 """The batched activity queries behind the per-customer workbook: introductions, follow-ups with
 their promises, promises due, complaints, monitoring visits and products held.
 
-One statement per function for a whole batch of customers, like customer_queries.py.
+One statement per function for a whole batch of customers, like queries.py.
 """
 
 from datetime import date
@@ -17,7 +17,7 @@ from aoapp.customers.models import ProductHolding
 from aoapp.followups.models import FollowUp, PromiseToPay
 from aoapp.followups.promises import state_column
 from aoapp.products.models import Introduction, Product
-from aoapp.reports.customer_queries import grouped, in_batch
+from aoapp.reports.customer.queries import grouped, in_batch
 
 
 def introductions(ids: list[int], first: date, last: date) -> dict[int, list]:

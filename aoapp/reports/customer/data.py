@@ -1,12 +1,12 @@
 """Everything a per-customer workbook shows, loaded for a batch of customers at once.
 
 `load_customer_reports(ids, period, as_of)` runs a fixed dozen queries per batch of up to 500
-customers (customer_queries.py, customer_activity.py), whatever the batch size, and assembles one
-`CustomerReportData` per customer; the builder (customer_workbook.py) turns it into sheets
+customers (queries.py, activity.py), whatever the batch size, and assembles one
+`CustomerReportData` per customer; the builder (workbook.py) turns it into sheets
 without touching the database.
 
 Definitions (a period runs from `period.start` to `period.end`; `as_of` is its last listing):
-- facilities: those active in the period (customer_history.facility_lines);
+- facilities: those active in the period (history.facility_lines);
 - debtor Kol, max DPD: the debtor's latest listing in the period; Kol at the start: its last
   listing before the period; introductions by date, follow-ups by planned date, promises by
   promised date, complaints by the bank's local day of receipt, visits by visit date;
@@ -27,10 +27,9 @@ from aoapp.credit.figures import ratio
 from aoapp.credit.signals import SignalContext
 from aoapp.errors import InvalidInput
 from aoapp.followups.models import FollowUpStatus
-from aoapp.reports import customer_activity as activity
-from aoapp.reports import customer_lines as lines
-from aoapp.reports import customer_queries as q
-from aoapp.reports.customer_history import (
+from aoapp.reports.customer import activity, lines
+from aoapp.reports.customer import queries as q
+from aoapp.reports.customer.history import (
     ZERO,
     DebtorStatus,
     FacilityLine,
@@ -39,7 +38,7 @@ from aoapp.reports.customer_history import (
     facility_lines,
     history,
 )
-from aoapp.reports.customer_lines import (
+from aoapp.reports.customer.lines import (
     ComplaintLine,
     Interaction,
     PromiseLine,

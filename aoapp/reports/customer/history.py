@@ -1,6 +1,6 @@
 """Facilities and month-end history of one customer, worked out from its loaded positions.
 
-Pure functions over the rows `customer_queries` returns, so the rules (which facility is listed,
+Pure functions over the rows `queries` returns, so the rules (which facility is listed,
 which position it shows, which position stands for a month) are testable without a database.
 """
 

@@ -4,7 +4,7 @@ the Kol before the period and the watchlist.
 Each function runs one statement for a whole batch of customers (an `IN` list and joins), so a
 batch of 500 customers costs the same queries as a batch of 2. Rows are plain column tuples (no
 ORM objects) because workbooks are built by the thousand. Activity (introductions, follow-ups,
-complaints, visits) is in customer_activity.py.
+complaints, visits) is in activity.py.
 """
 
 from datetime import date

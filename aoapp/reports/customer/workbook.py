@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from aoapp.common.i18n import locale_code
 from aoapp.reports.commentary import day_text, period_text, words
-from aoapp.reports.customer_summary import summary_facts
+from aoapp.reports.customer.summary import summary_facts
 from aoapp.reports.sheets import (
     BOOL,
     DATE,

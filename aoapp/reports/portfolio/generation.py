@@ -103,7 +103,7 @@ def resolve_target(actor, scope: str, officer_id=None, branch_id=None) -> Target
 
 def portfolio_path(target: Target, period: Period) -> str:
     """Officer: `{period}/{branch}/{officer}/…`; branch: `{period}/{branch}/…`; bank: `{period}/…`."""
-    from aoapp.reports.portfolio_workbook import portfolio_filename
+    from aoapp.reports.portfolio.workbook import portfolio_filename
 
     if target.scope == ReportScope.OFFICER:
         officer = target.officer
@@ -123,7 +123,7 @@ def _write(target: Target, period: Period, as_of, actor, existing, lang: str) ->
 
 
 def _write_in_locale(target: Target, period: Period, as_of, actor, existing) -> int:
-    from aoapp.reports.portfolio_workbook import portfolio_workbook
+    from aoapp.reports.portfolio.workbook import portfolio_workbook
     from aoapp.reports.writers import RustWriter
 
     officer_id = target.officer.id if target.officer else None

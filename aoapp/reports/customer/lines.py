@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from aoapp.common.dates import to_local
 from aoapp.credit.signals import SIGNALS
-from aoapp.reports.customer_history import FacilityLine
+from aoapp.reports.customer.history import FacilityLine
 from aoapp.reports.periods import Period
 
 

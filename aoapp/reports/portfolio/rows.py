@@ -5,7 +5,8 @@ Each is one set-based query (joins and correlated subqueries, no per-row lookups
 server-side cursor on PostgreSQL (`yield_per`), so a bank-wide sheet of 1,000,000 rows never sits
 in memory. Each function returns a generator of rows. Without `prefetch` nothing runs until the
 writer pulls the first row; with it (the workbook's choice) the query starts at once on its own
-connection in a background thread (reports/prefetch.py), a few batches ahead of the writer.
+connection in a background thread (reports/portfolio/prefetch.py), a few batches ahead of the
+writer.
 """
 
 from collections.abc import Iterable, Iterator
@@ -36,7 +37,7 @@ from aoapp.followups.models import (
 from aoapp.followups.promises import state_column
 from aoapp.products.models import Product
 from aoapp.reports.commentary import tr
-from aoapp.reports.prefetch import Prefetched
+from aoapp.reports.portfolio.prefetch import Prefetched
 
 BATCH = 5000  # rows per fetch from the server-side cursor
 KOL_RULE_LABELS = {
@@ -67,7 +68,7 @@ def batches(stmt: sa.Select, batch: int = BATCH) -> Iterator[list[sa.Row]]:
 
 def source(stmt: sa.Select, prefetch: bool) -> Iterable[list[sa.Row]]:
     """The batches of `stmt`: fetched ahead by a background thread on its own connection
-    (reports/prefetch.py; the query starts now), or lazily on the session's connection."""
+    (reports/portfolio/prefetch.py; the query starts now), or lazily on the session's connection."""
     # A pool of one shared connection (in-memory SQLite) cannot serve a second reader.
     shared = isinstance(db.engine.pool, sa.pool.StaticPool | sa.pool.SingletonThreadPool)
     return Prefetched(db.engine, stmt, BATCH) if prefetch and not shared else batches(stmt)

@@ -3,7 +3,7 @@
 Figures come from `credit/figures.scope_figures` (the one source of NPL, LaR, PAR and aging),
 officer KPIs from `reports/kpis.py`, target achievement from `targets/achievement.py`; this
 module adds the Kol migration matrix and the prospect pipeline, and hands over the long tables
-(reports/portfolio_rows.py) as lazy generators.
+(reports/portfolio/rows.py) as lazy generators.
 """
 
 from collections.abc import Iterator
@@ -26,9 +26,10 @@ from aoapp.credit.models import Position
 from aoapp.errors import InvalidInput
 from aoapp.extensions import db
 from aoapp.prospects.models import Prospect, ProspectSource, ProspectStatus, ProspectStatusChange
-from aoapp.reports import kpis, portfolio_rows
+from aoapp.reports import kpis
 from aoapp.reports.kpis import OfficerKpis
 from aoapp.reports.periods import Period
+from aoapp.reports.portfolio import rows as portfolio_rows
 from aoapp.targets import achievement
 from aoapp.targets.achievement import Achievement
 
@@ -175,8 +176,8 @@ def load_portfolio(
     """The data of one portfolio workbook; a period without positions is InvalidInput.
 
     With `prefetch`, the three long tables' queries start now on their own connections and run
-    while the rest is gathered and written (reports/prefetch.py); without, each runs when the
-    writer reaches its sheet, on the session's connection.
+    while the rest is gathered and written (reports/portfolio/prefetch.py); without, each runs
+    when the writer reaches its sheet, on the session's connection.
     """
     if as_of is None:
         raise InvalidInput(

@@ -1,0 +1,1 @@
+"""Per-customer workbooks: one customer's period, loaded in batches, built, generated."""
