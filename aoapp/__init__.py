@@ -133,9 +133,9 @@ def register_blueprints(app: Flask) -> None:
     from aoapp.admin.views import bp as admin_bp
     from aoapp.agenda.api import agenda_blp
     from aoapp.agenda.views import bp as agenda_bp
-    from aoapp.auth.api import blp as auth_api
+    from aoapp.auth.api import users_blp
     from aoapp.auth.views import bp as auth_bp
-    from aoapp.campaigns.api import blp as campaigns_api
+    from aoapp.campaigns.api import campaigns_blp
     from aoapp.campaigns.views import bp as campaigns_bp
     from aoapp.complaints.api import complaints_blp
     from aoapp.complaints.views import bp as complaints_bp
@@ -143,7 +143,7 @@ def register_blueprints(app: Flask) -> None:
     from aoapp.credit.views import bp as credit_bp
     from aoapp.credit.visits.api import monitoring_visits_blp
     from aoapp.credit.visits.views import bp as visits_bp
-    from aoapp.customers.api import blp as customers_api
+    from aoapp.customers.api import customers_blp
     from aoapp.customers.views import bp as customers_bp
     from aoapp.dashboards.api import dashboard_blp
     from aoapp.dashboards.views import bp as dashboards_bp
@@ -154,11 +154,11 @@ def register_blueprints(app: Flask) -> None:
     from aoapp.pages.audit import bp as audit_bp
     from aoapp.products.api import introductions_blp, products_blp
     from aoapp.products.views import bp as products_bp
-    from aoapp.prospects.api import blp as prospects_api
+    from aoapp.prospects.api import prospects_blp
     from aoapp.prospects.views import bp as prospects_bp
     from aoapp.reports.api import reports_blp
     from aoapp.reports.views import bp as reports_bp
-    from aoapp.targets.api import blp as targets_api
+    from aoapp.targets.api import targets_blp
     from aoapp.targets.views import bp as targets_bp
 
     for blueprint in (
@@ -181,9 +181,9 @@ def register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     for blp in (
-        auth_api,
-        prospects_api,
-        customers_api,
+        users_blp,
+        prospects_blp,
+        customers_blp,
         products_blp,
         introductions_blp,
         monitoring_visits_blp,
@@ -197,8 +197,8 @@ def register_blueprints(app: Flask) -> None:
         agenda_blp,
         dashboard_blp,
         reports_blp,
-        targets_api,
-        campaigns_api,
+        targets_blp,
+        campaigns_blp,
     ):
         csrf.exempt(blp)
         _limit_failed_authentication(blp)

@@ -6,7 +6,7 @@ from marshmallow import fields
 
 from aoapp.common.schemas import BaseSchema
 
-blp = Blueprint("users_api", __name__, url_prefix="/users", description="Users")
+users_blp = Blueprint("users_api", __name__, url_prefix="/users", description="Users")
 
 
 class UserSchema(BaseSchema):
@@ -21,8 +21,8 @@ class UserSchema(BaseSchema):
     supervises = fields.Function(lambda u: sorted(b.code for b in u.supervised))
 
 
-@blp.route("/me")
-@blp.response(200, UserSchema)
+@users_blp.route("/me")
+@users_blp.response(200, UserSchema)
 @login_required
 def me():
     """The user the bearer token belongs to."""

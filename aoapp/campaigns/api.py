@@ -22,61 +22,63 @@ from aoapp.campaigns.stats import campaign_stats
 from aoapp.common.schemas import page_schema
 from aoapp.common.views import acting_user
 
-blp = Blueprint("campaigns_api", __name__, url_prefix="/campaigns", description="Campaigns")
+campaigns_blp = Blueprint(
+    "campaigns_api", __name__, url_prefix="/campaigns", description="Campaigns"
+)
 
 CampaignPageSchema = page_schema(CampaignSchema, "CampaignPage")
 
 
-@blp.route("")
+@campaigns_blp.route("")
 class Campaigns(MethodView):
     """The campaigns the caller may see."""
 
     decorators = [login_required]
 
-    @blp.arguments(CampaignFilterSchema, location="query", unknown=RAISE)
-    @blp.response(200, CampaignPageSchema)
+    @campaigns_blp.arguments(CampaignFilterSchema, location="query", unknown=RAISE)
+    @campaigns_blp.response(200, CampaignPageSchema)
     def get(self, filters):
         """List campaigns: filter by channel, branch, status, active_on, q; sort; paginate."""
         return services.list_campaigns(acting_user(), filters, filters["per_page"])
 
-    @blp.arguments(CampaignInputSchema)
-    @blp.response(201, CampaignSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
+    @campaigns_blp.arguments(CampaignInputSchema)
+    @campaigns_blp.response(201, CampaignSchema)
+    @campaigns_blp.alt_response(403, response="FORBIDDEN")
     def post(self, data):
         """Create a campaign (supervisors in their branches, admins anywhere)."""
         return services.create_campaign(acting_user(), data)
 
 
-@blp.route("/<int:campaign_id>")
+@campaigns_blp.route("/<int:campaign_id>")
 class CampaignItem(MethodView):
     """One campaign."""
 
     decorators = [login_required]
 
-    @blp.response(200, CampaignSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @campaigns_blp.response(200, CampaignSchema)
+    @campaigns_blp.alt_response(404, response="NOT_FOUND")
     def get(self, campaign_id):
         """Read a campaign."""
         return services.get_campaign(acting_user(), campaign_id)
 
-    @blp.arguments(CampaignPatchSchema(partial=True))
-    @blp.response(200, CampaignSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
+    @campaigns_blp.arguments(CampaignPatchSchema(partial=True))
+    @campaigns_blp.response(200, CampaignSchema)
+    @campaigns_blp.alt_response(403, response="FORBIDDEN")
+    @campaigns_blp.alt_response(404, response="NOT_FOUND")
     def patch(self, data, campaign_id):
         """Change some fields of a campaign the caller manages."""
         campaign = services.get_campaign(acting_user(), campaign_id)
         return services.update_campaign(acting_user(), campaign, data)
 
 
-@blp.route("/<int:campaign_id>/stats")
+@campaigns_blp.route("/<int:campaign_id>/stats")
 class CampaignStatsResource(MethodView):
     """A campaign's figures."""
 
     decorators = [login_required]
 
-    @blp.response(200, CampaignStatsSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @campaigns_blp.response(200, CampaignStatsSchema)
+    @campaigns_blp.alt_response(404, response="NOT_FOUND")
     def get(self, campaign_id):
         """Prospects by status, converted customers, facilities opened, introductions, cost per
         converted customer — over the prospects and introductions the caller may see."""

@@ -16,57 +16,59 @@ from aoapp.customers.schemas import (
     ReassignSchema,
 )
 
-blp = Blueprint("customers_api", __name__, url_prefix="/customers", description="Customers")
+customers_blp = Blueprint(
+    "customers_api", __name__, url_prefix="/customers", description="Customers"
+)
 
 CustomerPageSchema = page_schema(CustomerSchema, "CustomerPage")
 
 
-@blp.route("")
+@customers_blp.route("")
 class Customers(MethodView):
     """The customers the caller may see."""
 
     decorators = [login_required]
 
-    @blp.arguments(CustomerFilterSchema, location="query", unknown=RAISE)
-    @blp.response(200, CustomerPageSchema)
+    @customers_blp.arguments(CustomerFilterSchema, location="query", unknown=RAISE)
+    @customers_blp.response(200, CustomerPageSchema)
     def get(self, filters):
         """List customers (filters: segment, officer, customer_type, q; sort; page, per_page)."""
         return services.list_customers(current_user, filters, filters["per_page"])
 
-    @blp.arguments(CustomerInputSchema)
-    @blp.response(201, CustomerSchema)
+    @customers_blp.arguments(CustomerInputSchema)
+    @customers_blp.response(201, CustomerSchema)
     def post(self, data):
         """Enter a customer by hand (officers; assigned to the caller)."""
         return services.create_customer(current_user, data)
 
 
-@blp.route("/<int:customer_id>")
+@customers_blp.route("/<int:customer_id>")
 class CustomerResource(MethodView):
     """One customer."""
 
     decorators = [login_required]
 
-    @blp.response(200, CustomerDetailSchema)
+    @customers_blp.response(200, CustomerDetailSchema)
     def get(self, customer_id):
         """Read a customer, with its debtor Kol (`collectibility`) and its facilities."""
         return services.get_customer(current_user, customer_id)
 
-    @blp.arguments(CustomerPatchSchema(partial=True))
-    @blp.response(200, CustomerSchema)
+    @customers_blp.arguments(CustomerPatchSchema(partial=True))
+    @customers_blp.response(200, CustomerSchema)
     def patch(self, data, customer_id):
         """Change some of a customer's fields (the assigned officer only)."""
         customer = services.get_customer(current_user, customer_id)
         return services.update_customer(current_user, customer, data)
 
 
-@blp.route("/<int:customer_id>/reassign")
+@customers_blp.route("/<int:customer_id>/reassign")
 class CustomerReassign(MethodView):
     """Move a customer to another officer of its branch."""
 
     decorators = [login_required]
 
-    @blp.arguments(ReassignSchema)
-    @blp.response(200, CustomerSchema)
+    @customers_blp.arguments(ReassignSchema)
+    @customers_blp.response(200, CustomerSchema)
     def post(self, data, customer_id):
         """Reassign to `officer` (an officer id; supervisors of the branch and admins)."""
         customer = services.get_customer(current_user, customer_id)

@@ -23,28 +23,30 @@ from aoapp.prospects.schemas import (
     StatusChangeSchema,
 )
 
-blp = Blueprint("prospects_api", __name__, url_prefix="/prospects", description="Prospects")
+prospects_blp = Blueprint(
+    "prospects_api", __name__, url_prefix="/prospects", description="Prospects"
+)
 
 ProspectPageSchema = page_schema(ProspectSummarySchema, "ProspectPageSchema")
 
 
-@blp.route("")
+@prospects_blp.route("")
 class Prospects(MethodView):
     """The prospects the caller may see."""
 
     decorators = [login_required]
 
-    @blp.arguments(ProspectFilterSchema, location="query", unknown=RAISE)
-    @blp.response(200, ProspectPageSchema)
+    @prospects_blp.arguments(ProspectFilterSchema, location="query", unknown=RAISE)
+    @prospects_blp.response(200, ProspectPageSchema)
     def get(self, filters):
         """List prospects: filter by status, source, owner, campaign, created_from/created_to
         (collected days, bank time zone), follow_up, q; sort; paginate."""
         return services.list_prospects(acting_user(), filters, filters["per_page"])
 
-    @blp.arguments(ProspectInputSchema)
-    @blp.response(201, ProspectSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(409, response="CONFLICT")
+    @prospects_blp.arguments(ProspectInputSchema)
+    @prospects_blp.response(201, ProspectSchema)
+    @prospects_blp.alt_response(403, response="FORBIDDEN")
+    @prospects_blp.alt_response(409, response="CONFLICT")
     def post(self, data):
         """Collect a prospect (officers). Same NIK or phone as another record answers 409;
         resend with allow_duplicate_phone=true to save a shared phone. `campaign_id` must be a
@@ -52,40 +54,40 @@ class Prospects(MethodView):
         return services.create_prospect(acting_user(), data)
 
 
-@blp.route("/<int:prospect_id>")
+@prospects_blp.route("/<int:prospect_id>")
 class ProspectItem(MethodView):
     """One prospect."""
 
     decorators = [login_required]
 
-    @blp.response(200, ProspectSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @prospects_blp.response(200, ProspectSchema)
+    @prospects_blp.alt_response(404, response="NOT_FOUND")
     def get(self, prospect_id):
         """Read a prospect with its pipeline history."""
         return services.get_prospect(acting_user(), prospect_id)
 
-    @blp.arguments(ProspectUpdateSchema(partial=True))
-    @blp.response(200, ProspectSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT")
+    @prospects_blp.arguments(ProspectUpdateSchema(partial=True))
+    @prospects_blp.response(200, ProspectSchema)
+    @prospects_blp.alt_response(403, response="FORBIDDEN")
+    @prospects_blp.alt_response(404, response="NOT_FOUND")
+    @prospects_blp.alt_response(409, response="CONFLICT")
     def patch(self, data, prospect_id):
         """Change some fields; `status` (with `lost_reason` when rejected or lost) moves it."""
         prospect = services.get_prospect(acting_user(), prospect_id)
         return services.update_prospect(acting_user(), prospect, data)
 
 
-@blp.route("/<int:prospect_id>/status")
+@prospects_blp.route("/<int:prospect_id>/status")
 class ProspectStatusResource(MethodView):
     """The prospect's pipeline status."""
 
     decorators = [login_required]
 
-    @blp.arguments(StatusChangeSchema)
-    @blp.response(200, ProspectSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT")
+    @prospects_blp.arguments(StatusChangeSchema)
+    @prospects_blp.response(200, ProspectSchema)
+    @prospects_blp.alt_response(403, response="FORBIDDEN")
+    @prospects_blp.alt_response(404, response="NOT_FOUND")
+    @prospects_blp.alt_response(409, response="CONFLICT")
     def post(self, data, prospect_id):
         """Move the prospect along the pipeline (history kept)."""
         prospect = services.get_prospect(acting_user(), prospect_id)
@@ -94,17 +96,17 @@ class ProspectStatusResource(MethodView):
         )
 
 
-@blp.route("/<int:prospect_id>/convert")
+@prospects_blp.route("/<int:prospect_id>/convert")
 class ProspectConversion(MethodView):
     """Conversion of a prospect into a customer."""
 
     decorators = [login_required]
 
-    @blp.arguments(ConvertSchema)
-    @blp.response(201, CustomerSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT")
+    @prospects_blp.arguments(ConvertSchema)
+    @prospects_blp.response(201, CustomerSchema)
+    @prospects_blp.alt_response(403, response="FORBIDDEN")
+    @prospects_blp.alt_response(404, response="NOT_FOUND")
+    @prospects_blp.alt_response(409, response="CONFLICT")
     def post(self, data, prospect_id):
         """Create the customer with the CIF from core banking; the prospect becomes won."""
         prospect = services.get_prospect(acting_user(), prospect_id)

@@ -17,7 +17,9 @@ from aoapp.errors import InvalidInput
 from aoapp.targets import services
 from aoapp.targets.schemas import TargetFilterSchema, TargetSchema, TargetValuesSchema, parse_month
 
-blp = Blueprint("targets_api", __name__, url_prefix="/targets", description="Monthly targets")
+targets_blp = Blueprint(
+    "targets_api", __name__, url_prefix="/targets", description="Monthly targets"
+)
 
 TargetPageSchema = page_schema(TargetSchema, "TargetPageSchema")
 
@@ -34,47 +36,47 @@ def _officer_and_month(officer_id: int, month: str):
         ) from None
 
 
-@blp.route("")
+@targets_blp.route("")
 class Targets(MethodView):
     """Targets the caller may see."""
 
     decorators = [login_required]
 
-    @blp.arguments(TargetFilterSchema, location="query", unknown=RAISE)
-    @blp.response(200, TargetPageSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @targets_blp.arguments(TargetFilterSchema, location="query", unknown=RAISE)
+    @targets_blp.response(200, TargetPageSchema)
+    @targets_blp.alt_response(404, response="NOT_FOUND")
     def get(self, filters):
         """List targets, newest month first: filter by month (YYYY-MM), branch_id, officer_id."""
         return services.list_targets(acting_user(), filters)
 
 
-@blp.route("/<int:officer_id>/<string:month>")
+@targets_blp.route("/<int:officer_id>/<string:month>")
 class OfficerMonthTarget(MethodView):
     """One officer's targets of one month (`month` as YYYY-MM)."""
 
     decorators = [login_required]
 
-    @blp.response(200, TargetSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @targets_blp.response(200, TargetSchema)
+    @targets_blp.alt_response(404, response="NOT_FOUND")
     def get(self, officer_id, month):
         """Read one officer's targets of a month."""
         officer, first = _officer_and_month(officer_id, month)
         return services.get_target(acting_user(), officer, first)
 
-    @blp.arguments(TargetValuesSchema)
-    @blp.response(200, TargetSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(409, response="CONFLICT")
+    @targets_blp.arguments(TargetValuesSchema)
+    @targets_blp.response(200, TargetSchema)
+    @targets_blp.alt_response(403, response="FORBIDDEN")
+    @targets_blp.alt_response(404, response="NOT_FOUND")
+    @targets_blp.alt_response(409, response="CONFLICT")
     def put(self, data, officer_id, month):
         """Set the officer's targets of the month (supervisors, admins); every metric is
         replaced, an omitted or null one has no target. Amounts and ratios as strings."""
         officer, first = _officer_and_month(officer_id, month)
         return services.set_target(acting_user(), officer, first, data)
 
-    @blp.response(204)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
+    @targets_blp.response(204)
+    @targets_blp.alt_response(403, response="FORBIDDEN")
+    @targets_blp.alt_response(404, response="NOT_FOUND")
     def delete(self, officer_id, month):
         """Remove the officer's targets of the month (supervisors, admins)."""
         officer, first = _officer_and_month(officer_id, month)
