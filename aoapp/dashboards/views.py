@@ -23,6 +23,7 @@ from aoapp.common.forms import load_filters
 from aoapp.common.i18n import CURRENCY, format_number, locale_code
 from aoapp.common.schemas import BaseSchema, Id
 from aoapp.common.templating import label
+from aoapp.common.views import acting_user
 from aoapp.credit.collectibility import KOLS, kol_name, load_bands
 from aoapp.customers.services import visible_officers
 from aoapp.dashboards import links, services
@@ -57,10 +58,6 @@ class PageArgsSchema(BaseSchema):
     branch = Id(load_default=None)
     from_ = fields.Date(load_default=None, data_key="from")
     to = fields.Date(load_default=None)
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 def _months(chosen, today: date) -> list:
@@ -141,7 +138,9 @@ def officer():
     if current_user.role != Role.OFFICER and args["officer"] is None:
         return redirect(url_for("dashboards.team", period=args["period"]))
     today = bank_today()
-    dashboard = services.officer_dashboard(_me(), args["officer"], args["period"], today=today)
+    dashboard = services.officer_dashboard(
+        acting_user(), args["officer"], args["period"], today=today
+    )
     officer_id = dashboard.officer.id
     own = officer_id == current_user.id
     period = dashboard.period
@@ -156,7 +155,7 @@ def officer():
         today=today,
         months=_months(period, today),
         neighbours=_neighbours(period),
-        officers=[] if own else visible_officers(_me()),
+        officers=[] if own else visible_officers(acting_user()),
         links=links.portfolio_links(officer_id, None, dashboard.as_of)
         | links.activity_links(officer_id, period, dashboard.as_of)
         | links.live_links(officer_id, own, today),
@@ -178,11 +177,13 @@ def team():
     migration_error = None
     try:
         dashboard = services.team_dashboard(
-            _me(), args["branch"], args["period"], args["from_"], args["to"], today=today
+            acting_user(), args["branch"], args["period"], args["from_"], args["to"], today=today
         )
     except InvalidInput as error:  # a migration date that is not one of the scope's month-ends
         migration_error = error.message
-        dashboard = services.team_dashboard(_me(), args["branch"], args["period"], today=today)
+        dashboard = services.team_dashboard(
+            acting_user(), args["branch"], args["period"], today=today
+        )
     period = dashboard.period
     kols = kol_names()
     return render_template(
@@ -193,7 +194,7 @@ def team():
         today=today,
         months=_months(period, today),
         neighbours=_neighbours(period),
-        branches=team_branches(_me())[0],
+        branches=team_branches(acting_user())[0],
         row_links={
             row.officer_id: links.team_row_links(row.officer_id, dashboard)
             for row in dashboard.officers

@@ -8,13 +8,14 @@ from functools import wraps
 from flask import current_app, jsonify, request
 from flask.views import MethodView
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from aoapp.common.i18n import LOCALES
 from aoapp.common.schemas import page_schema
+from aoapp.common.views import acting_user
 from aoapp.errors import error_body, render_error
 from aoapp.imports import records, uploads
 from aoapp.imports.models import ImportStatus
@@ -35,16 +36,12 @@ imports_blp = Blueprint(
 ImportPageSchema = page_schema(ImportRecordSchema, "ImportPage")
 
 
-def _me():
-    return current_user._get_current_object()
-
-
 def admin_required(view):
     """403 for anyone but an admin (after login_required has answered 401 without a token)."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        records.require_admin(_me())
+        records.require_admin(acting_user())
         return view(*args, **kwargs)
 
     return wrapper
@@ -69,7 +66,7 @@ class Imports(MethodView):
     @imports_blp.response(200, ImportPageSchema)
     def get(self, args):
         """List imports (optionally one `status`; page, per_page)."""
-        return records.list_imports(_me(), args["page"], args["per_page"], args["status"])
+        return records.list_imports(acting_user(), args["page"], args["per_page"], args["status"])
 
 
 @imports_blp.route("/<int:import_id>")
@@ -81,7 +78,7 @@ class ImportResource(MethodView):
     @imports_blp.response(200, ImportRecordSchema)
     def get(self, import_id):
         """Read an import's record: status, conventions, counts, Kol distribution, notes."""
-        return records.get_import(_me(), import_id)
+        return records.get_import(acting_user(), import_id)
 
 
 @imports_blp.route("/positions")
@@ -118,7 +115,7 @@ class PositionsImport(MethodView):
             outcome = run_import(
                 path,
                 options["as_of"],
-                user=_me(),
+                user=acting_user(),
                 source="api",
                 partial=options["partial"],
                 decimal=options["decimal"],

@@ -20,6 +20,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from aoapp.common.forms import apply_domain_error, load_filters, load_form
 from aoapp.common.pagination import HTML_PER_PAGE
+from aoapp.common.views import acting_user
 from aoapp.errors import DomainError, render_error
 from aoapp.imports import jobs, records, uploads
 from aoapp.imports.forms import UploadForm, UploadTokenForm
@@ -27,10 +28,6 @@ from aoapp.imports.models import ImportStatus
 from aoapp.imports.schemas import ImportListArgsSchema, ImportOptionsSchema
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 @bp.before_request
@@ -66,7 +63,7 @@ def _limit() -> str:
 def index():
     """Past imports, newest first."""
     args = load_filters(ImportListArgsSchema())
-    page = records.list_imports(_me(), args["page"], HTML_PER_PAGE, args["status"])
+    page = records.list_imports(acting_user(), args["page"], HTML_PER_PAGE, args["status"])
     return render_template(
         "imports/index.html", page=page, status=args["status"], statuses=list(ImportStatus)
     )
@@ -88,7 +85,7 @@ def upload():
     if options is None:
         return render_template("imports/new.html", form=form), 422
     try:
-        staged = uploads.stage_upload(storage, _me(), options)
+        staged = uploads.stage_upload(storage, acting_user(), options)
     except DomainError as error:
         apply_domain_error(form, error)
         return render_template("imports/new.html", form=form), 422
@@ -102,7 +99,7 @@ def upload():
 @bp.get("/preview/<token>")
 def preview(token: str):
     """The first rows of an upload as read, its conventions, and the button that imports it."""
-    staged = uploads.get_upload(token, _me())
+    staged = uploads.get_upload(token, acting_user())
     return render_template(
         "imports/preview.html", staged=staged, form=UploadTokenForm(data={"token": token})
     )
@@ -114,8 +111,8 @@ def confirm():
     form = UploadTokenForm()
     if not form.validate():
         abort(400)
-    staged = uploads.claim_upload(form.token.data, _me())
-    record = jobs.start_import(staged, _me())
+    staged = uploads.claim_upload(form.token.data, acting_user())
+    record = jobs.start_import(staged, acting_user())
     return redirect(url_for("imports.detail", import_id=record.id))
 
 
@@ -125,7 +122,7 @@ def discard():
     form = UploadTokenForm()
     if not form.validate():
         abort(400)
-    uploads.discard_upload(form.token.data, _me())
+    uploads.discard_upload(form.token.data, acting_user())
     flash(_("The upload was discarded."), "info")
     return redirect(url_for("imports.upload"))
 
@@ -133,7 +130,7 @@ def discard():
 @bp.get("/<int:import_id>")
 def detail(import_id: int):
     """One import: status and progress while running, then its counts, or its row errors."""
-    record = records.get_import(_me(), import_id)
+    record = records.get_import(acting_user(), import_id)
     errors = records.read_errors(record) if record.status == ImportStatus.REJECTED else []
     return render_template(
         "imports/detail.html",
@@ -149,7 +146,7 @@ def detail(import_id: int):
 @bp.get("/<int:import_id>/errors.csv")
 def errors_csv(import_id: int):
     """Every row error of a rejected import, as CSV."""
-    record = records.get_import(_me(), import_id)
+    record = records.get_import(acting_user(), import_id)
     path = records.errors_path(record)
     if path is None:
         abort(404)
