@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 
 from aoapp import create_app
 from aoapp.extensions import db, limiter
-from tests import factories
 from tests.databases import empty_tables, own_database, reset_schema
+from tests.support import factories
 
 pytest_plugins = ["tests.clock"]
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
 from aoapp.prospects.models import Prospect
-from tests import factories
+from tests.support import factories
 
 SCRIPT = "<script>alert('x')</script>"
 IMG = '"><img src=x onerror=alert(1)>'

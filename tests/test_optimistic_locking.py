@@ -11,9 +11,9 @@ from aoapp.errors import Conflict
 from aoapp.extensions import db
 from aoapp.prospects import services as prospect_services
 from aoapp.prospects.models import Prospect
-from tests.customers.helpers import form_data as customer_form
-from tests.factories import make_customer, make_prospect
 from tests.prospects.conftest import form_data as prospect_form
+from tests.support.customers import form_data as customer_form
+from tests.support.factories import make_customer, make_prospect
 
 VERSION_RE = re.compile(r'name="version" type="hidden" value="(\d+)"')
 STALE = "Someone else changed this"

@@ -17,11 +17,11 @@ import sqlalchemy as sa
 from aoapp.customers.models import ProductHolding
 from aoapp.extensions import db
 from aoapp.products.models import Introduction
-from tests.agenda import helpers as agenda_h
-from tests.credit import visit_helpers
-from tests.credit.helpers import AS_OF, EARLIER, make_facility, post_listing
-from tests.factories import make_customer, make_product, make_prospect
-from tests.followups import helpers as followup_h
+from tests.support import agenda as agenda_h
+from tests.support import credit_visits as visit_helpers
+from tests.support import followups as followup_h
+from tests.support.credit import AS_OF, EARLIER, make_facility, post_listing
+from tests.support.factories import make_customer, make_product, make_prospect
 
 SMALL, LARGE = 2, 12
 _seq = itertools.count(1)
@@ -326,7 +326,7 @@ class TestApiLists:
 
 def grow_campaigns(officer, branches=("JKT01", "BDG01")):
     """Campaigns of two branches promoting a product, each with a prospect of `officer`."""
-    from tests.factories import make_campaign
+    from tests.support.factories import make_campaign
 
     def grow(n: int) -> None:
         for _ in range(n):
@@ -340,7 +340,7 @@ def grow_campaigns(officer, branches=("JKT01", "BDG01")):
 
 def grow_introductions(officer):
     """Introductions of `officer` to prospects and customers, half of them tagged."""
-    from tests.factories import make_campaign
+    from tests.support.factories import make_campaign
 
     def grow(n: int) -> None:
         for i in range(n):
@@ -395,7 +395,7 @@ def grow_dashboard_team(branch="JKT01"):
     """Officers of `branch`, each with a debtor on two listings, a prospect, a follow-up due
     today, a complaint and a target for the current month."""
     from aoapp.targets.models import Target
-    from tests.factories import make_user
+    from tests.support.factories import make_user
 
     def grow(n: int) -> None:
         for _ in range(n):
@@ -470,7 +470,7 @@ class TestDashboardApi:
 def grow_targets(branch_code: str = "JKT01"):
     """Officers of the branch, each with this month's targets (rows of the targets grid)."""
     from aoapp.targets.services import current_month
-    from tests.factories import make_target, make_user
+    from tests.support.factories import make_target, make_user
 
     def grow(n: int) -> None:
         for _ in range(n):

@@ -14,10 +14,10 @@ from aoapp.extensions import db
 from aoapp.imports.models import PositionImport
 from aoapp.products.models import Introduction
 from aoapp.reports.models import Report
-from tests import factories
-from tests.complaints import helpers as complaint_helpers
-from tests.credit import visit_helpers
-from tests.followups import helpers as followup_helpers
+from tests.support import complaints as complaint_helpers
+from tests.support import credit_visits as visit_helpers
+from tests.support import factories
+from tests.support import followups as followup_helpers
 
 PUBLIC = {
     "static",

@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from aoapp.common.dates import bank_today
-from tests.agenda import helpers as h
-from tests.factories import make_customer, make_prospect
+from tests.support import agenda as h
+from tests.support.factories import make_customer, make_prospect
 
 URL = "/api/v1/agenda"
 

@@ -13,8 +13,8 @@ from aoapp.agenda.models import CalendarFeed
 from aoapp.audit.models import AuditEntry
 from aoapp.auth.models import User
 from aoapp.extensions import db
-from tests.agenda import helpers as h
-from tests.factories import make_customer, make_prospect
+from tests.support import agenda as h
+from tests.support.factories import make_customer, make_prospect
 
 URL_RE = re.compile(
     r'<code id="feed-url"[^>]*>(http://localhost/calendar/(aocal_[^<]+)\.ics)</code>'

@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from aoapp.agenda.services import agenda_for, group_of
 from aoapp.auth.models import User
 from aoapp.extensions import db
-from tests.agenda import helpers as h
-from tests.credit import visit_helpers
-from tests.factories import make_customer, make_prospect
+from tests.support import agenda as h
+from tests.support import credit_visits as visit_helpers
+from tests.support.factories import make_customer, make_prospect
 
 TODAY = date(2026, 3, 10)
 

@@ -9,8 +9,8 @@ import pytest
 
 from aoapp.agenda import messages
 from aoapp.agenda.services import agenda_for
-from tests.agenda import helpers as h
-from tests.factories import make_customer, make_prospect
+from tests.support import agenda as h
+from tests.support.factories import make_customer, make_prospect
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 

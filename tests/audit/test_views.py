@@ -12,7 +12,7 @@ from aoapp.customers import services as customer_services
 from aoapp.extensions import db
 from aoapp.products.models import Introduction
 from aoapp.prospects import services as prospect_services
-from tests import factories
+from tests.support import factories
 
 
 @pytest.fixture

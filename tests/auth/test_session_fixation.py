@@ -6,8 +6,8 @@ must start from an empty session, so nothing planted survives and the pre-login 
 anonymous; logout must leave an anonymous session and no remember cookie.
 """
 
-from tests import factories
 from tests.conftest import CSRF_RE
+from tests.support import factories
 
 
 def cookie(client, name: str = "session") -> str | None:

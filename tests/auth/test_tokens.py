@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from aoapp.auth import services
 from aoapp.auth.models import ApiToken
 from aoapp.extensions import db
-from tests import factories
+from tests.support import factories
 
 ME = "/api/v1/users/me"
 TOKEN_RE = re.compile(r'id="new-token"[^>]*>(aoapp_[^<]+)<')

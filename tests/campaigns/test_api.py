@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from aoapp.audit.models import AuditEntry
 from aoapp.campaigns.models import Campaign
 from aoapp.extensions import db
-from tests.campaigns.helpers import branch_id
-from tests.credit.helpers import make_facility
-from tests.factories import make_campaign, make_customer, make_product, make_prospect
+from tests.support.campaigns import branch_id
+from tests.support.credit import make_facility
+from tests.support.factories import make_campaign, make_customer, make_product, make_prospect
 
 URL = "/api/v1/campaigns"
 PAGE_SCRIPT = {"X-Requested-With": "XMLHttpRequest", "Sec-Fetch-Site": "same-origin"}

@@ -13,8 +13,8 @@ from aoapp.campaigns.models import Campaign
 from aoapp.campaigns.schemas import CampaignFilterSchema, CampaignInputSchema
 from aoapp.errors import Forbidden, InvalidInput, NotFound
 from aoapp.extensions import db
-from tests.campaigns.helpers import branch_id, campaign_data, user
-from tests.factories import make_campaign, make_product
+from tests.support.campaigns import branch_id, campaign_data, user
+from tests.support.factories import make_campaign, make_product
 
 TODAY = date(2026, 10, 15)
 

@@ -17,9 +17,9 @@ import pytest
 from aoapp.campaigns.stats import campaign_stats, tagged_prospect_counts
 from aoapp.extensions import db
 from aoapp.products.models import Introduction
-from tests.campaigns.helpers import user
-from tests.credit.helpers import credit_product, make_facility
-from tests.factories import make_campaign, make_customer, make_prospect
+from tests.support.campaigns import user
+from tests.support.credit import credit_product, make_facility
+from tests.support.factories import make_campaign, make_customer, make_prospect
 
 
 def converted(owner, campaign, at: datetime, facilities: list[tuple[date, str]]):

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from aoapp.campaigns.models import Campaign
 from aoapp.extensions import db
-from tests.campaigns.helpers import branch_id
-from tests.factories import make_campaign, make_product, make_prospect
+from tests.support.campaigns import branch_id
+from tests.support.factories import make_campaign, make_product, make_prospect
 
 
 def text(response) -> str:

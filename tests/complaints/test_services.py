@@ -11,9 +11,9 @@ from aoapp.complaints import pages, services
 from aoapp.complaints.models import Complaint
 from aoapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from aoapp.extensions import db
-from tests.complaints import helpers as h
-from tests.credit import visit_helpers
-from tests.factories import make_customer
+from tests.support import complaints as h
+from tests.support import credit_visits as visit_helpers
+from tests.support.factories import make_customer
 
 # Thursday 6 March 2025, 12:00 in Jakarta (UTC+7).
 NOW = datetime(2025, 3, 6, 5, 0, tzinfo=UTC)

@@ -11,9 +11,9 @@ from aoapp.common.dates import bank_today
 from aoapp.complaints import services
 from aoapp.complaints.models import Complaint
 from aoapp.extensions import db
-from tests.complaints import helpers as h
-from tests.credit import visit_helpers
-from tests.factories import make_customer
+from tests.support import complaints as h
+from tests.support import credit_visits as visit_helpers
+from tests.support.factories import make_customer
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from aoapp.credit.collectibility import (
 from aoapp.credit.models import CollectibilityBand, KolRule
 from aoapp.extensions import db
 from aoapp.imports.models import ImportStatus
-from tests.imports import listing as L
+from tests.support import listings as L
 
 BOUNDARIES = [(0, 1), (1, 2), (90, 2), (91, 3), (120, 3), (121, 4), (180, 4), (181, 5)]
 OJK = [(1, 0, 0), (2, 1, 90), (3, 91, 120), (4, 121, 180), (5, 181, None)]

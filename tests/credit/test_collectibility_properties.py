@@ -26,7 +26,7 @@ from aoapp.credit.collectibility import (
 )
 from aoapp.credit.models import KolRule
 from aoapp.extensions import db
-from tests.imports import listing as L
+from tests.support import listings as L
 
 # DOMAIN.md, "Collectibility (OJK), from days past due": (Kol, lowest DPD, highest DPD or None).
 DOMAIN_TABLE = [(1, 0, 0), (2, 1, 90), (3, 91, 120), (4, 121, 180), (5, 181, None)]

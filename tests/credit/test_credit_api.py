@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from aoapp.credit.figures import portfolio_figures
-from tests.credit.helpers import (
+from tests.support.credit import (
     AS_OF,
     EARLIER,
     hand_portfolio,
@@ -13,7 +13,7 @@ from tests.credit.helpers import (
     make_facility,
     post_listing,
 )
-from tests.factories import make_customer
+from tests.support.factories import make_customer
 
 FACILITIES = "/api/v1/facilities"
 SUMMARY = "/api/v1/portfolio/summary"

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 
 from aoapp.credit import services
-from tests.credit import visit_helpers as h
-from tests.factories import make_customer
+from tests.support import credit_visits as h
+from tests.support.factories import make_customer
 
 MONTH_ENDS = [
     date(2024, 1, 31),

@@ -7,8 +7,8 @@ import pytest
 
 from aoapp.credit.figures import portfolio_figures, previous_as_of
 from aoapp.errors import NotFound
-from tests.credit.helpers import AS_OF, EARLIER, hand_portfolio, make_facility, post_listing
-from tests.factories import make_customer
+from tests.support.credit import AS_OF, EARLIER, hand_portfolio, make_facility, post_listing
+from tests.support.factories import make_customer
 
 D = Decimal
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from aoapp.reports import kpis
-from tests.credit.helpers import AS_OF, EARLIER, make_facility, post_listing
-from tests.factories import make_customer
+from tests.support.credit import AS_OF, EARLIER, make_facility, post_listing
+from tests.support.factories import make_customer
 
 URL = "/portfolio/"
 

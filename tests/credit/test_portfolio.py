@@ -11,14 +11,14 @@ import sqlalchemy as sa
 from aoapp.credit import portfolio
 from aoapp.credit.figures import portfolio_figures
 from aoapp.extensions import db
-from tests.credit.helpers import (
+from tests.support.credit import (
     AS_OF,
     hand_portfolio,
     make_book,
     make_facility,
     post_listing,
 )
-from tests.factories import make_customer
+from tests.support.factories import make_customer
 
 URL = "/portfolio/"
 CSV_URL = "/portfolio/export.csv"

@@ -12,8 +12,8 @@ from aoapp.credit.collectibility import facility_kol, load_bands
 from aoapp.credit.models import KolUpgrade, Position
 from aoapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from aoapp.extensions import db
-from tests.credit import visit_helpers as h
-from tests.factories import make_customer
+from tests.support import credit_visits as h
+from tests.support.factories import make_customer
 
 AS_OF = date(2025, 3, 31)
 EARLIER = date(2025, 2, 28)

@@ -11,8 +11,8 @@ from aoapp.credit.models import MonitoringVisit
 from aoapp.credit.visits import services as service
 from aoapp.errors import Forbidden, InvalidInput, NotFound
 from aoapp.extensions import db
-from tests.credit import visit_helpers as h
-from tests.factories import make_customer
+from tests.support import credit_visits as h
+from tests.support.factories import make_customer
 
 API = "/api/v1/monitoring-visits"
 

@@ -9,8 +9,8 @@ from aoapp.credit.models import MonitoringVisit
 from aoapp.credit.watchlist import SIGNALS, watchlist, watchlist_facility_ids
 from aoapp.errors import NotFound
 from aoapp.extensions import db
-from tests.credit.helpers import make_facility, post_listing
-from tests.factories import make_customer
+from tests.support.credit import make_facility, post_listing
+from tests.support.factories import make_customer
 
 AS_OF = date(2024, 6, 30)
 EARLIER = date(2024, 5, 31)

@@ -10,9 +10,9 @@ from decimal import Decimal
 import pytest
 
 from aoapp.credit.watchlist import watchlist, watchlist_facility_ids
-from tests.credit.helpers import make_facility, post_listing
-from tests.factories import make_customer
-from tests.followups.ptp_helpers import make_followup, make_promise, position
+from tests.support.credit import make_facility, post_listing
+from tests.support.factories import make_customer
+from tests.support.promises import make_followup, make_promise, position
 
 AS_OF = date(2024, 6, 30)
 NEXT = date(2024, 7, 31)  # reference for AS_OF: 30 Jul 2024

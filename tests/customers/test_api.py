@@ -6,8 +6,8 @@ import sqlalchemy as sa
 from aoapp.audit.models import AuditEntry
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
-from tests.customers.helpers import api_data
-from tests.factories import make_customer, make_prospect
+from tests.support.customers import api_data
+from tests.support.factories import make_customer, make_prospect
 
 URL = "/api/v1/customers"
 

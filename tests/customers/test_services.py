@@ -15,8 +15,8 @@ from aoapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from aoapp.extensions import db
 from aoapp.products.models import Introduction
 from aoapp.prospects.duplicates import DuplicateFound
-from tests.customers.helpers import user
-from tests.factories import make_customer, make_product, make_prospect, nik
+from tests.support.customers import user
+from tests.support.factories import make_customer, make_product, make_prospect, nik
 
 
 def load(**overrides) -> dict:

@@ -9,8 +9,8 @@ from aoapp.audit.models import AuditEntry
 from aoapp.customers.models import Customer, ProductHolding
 from aoapp.extensions import db
 from aoapp.products.models import Introduction
-from tests.customers.helpers import form_data
-from tests.factories import make_customer, make_product, make_prospect
+from tests.support.customers import form_data
+from tests.support.factories import make_customer, make_product, make_prospect
 
 
 def customer_count() -> int:

@@ -11,8 +11,8 @@ from aoapp.reports.periods import parse_period
 from aoapp.reports.portfolio.columns import OFFICER_COLUMNS
 from aoapp.reports.portfolio.workbook import portfolio_workbook
 from aoapp.reports.sheets import INT, MONEY
-from tests.dashboards.helpers import BUDI, JKT, KPIS, LIVE, OVERALL, PERIOD, M, dashboard_book
-from tests.reports.helpers_portfolio import open_both, records, write
+from tests.support.dashboards import BUDI, JKT, KPIS, LIVE, OVERALL, PERIOD, M, dashboard_book
+from tests.support.reports_portfolio import open_both, records, write
 
 OFFICER_URL = "/api/v1/dashboard/officer"
 TEAM_URL = "/api/v1/dashboard/team"

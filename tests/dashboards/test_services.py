@@ -1,4 +1,4 @@
-"""Dashboard services on the hand-computed fixture of tests/dashboards/helpers.py."""
+"""Dashboard services on the hand-computed fixture of tests/support/dashboards.py."""
 
 from dataclasses import fields
 from datetime import date
@@ -13,7 +13,7 @@ from aoapp.errors import InvalidInput, NotFound
 from aoapp.reports.kpis import AMOUNTS, COUNTS, officer_kpis, scope_officers
 from aoapp.reports.periods import parse_period
 from aoapp.reports.portfolio.rows import judging_day
-from tests.dashboards.helpers import (
+from tests.support.dashboards import (
     AUG31,
     BANK,
     BUDI,
@@ -109,7 +109,7 @@ class TestOfficerDashboard:
         assert last.par30_ratio == dash.portfolio.par30_ratio
 
     def test_trend_keeps_the_last_twelve_month_ends(self, book, world):
-        from tests.credit.helpers import post_listing
+        from tests.support.credit import post_listing
 
         facility = book.facilities["B1"]
         for month in range(1, 13):  # twelve month-ends in 2025, none from January to July 2026

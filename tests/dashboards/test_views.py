@@ -1,4 +1,4 @@
-"""Dashboard pages on the hand-computed fixture (tests/dashboards/helpers.py): both pages for each
+"""Dashboard pages on the hand-computed fixture (tests/support/dashboards.py): both pages for each
 role, the same numbers as the service (and so the API), links that lead to lists showing exactly
 the rows a figure counts, the Kol migration matrix, scoping, and where `/` sends each role."""
 
@@ -14,7 +14,7 @@ from aoapp.common.i18n import format_money
 from aoapp.dashboards import services
 from aoapp.extensions import db
 from tests import test_query_counts as qc
-from tests.dashboards import helpers as h
+from tests.support import dashboards as h
 from tests.test_query_counts import check, count_of
 
 PERIOD = h.PERIOD

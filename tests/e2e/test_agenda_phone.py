@@ -1,9 +1,9 @@
 """The officer's agenda on a phone, in a real browser: readable, no sideways scrolling, one tap to
 log an outcome."""
 
-from tests import factories
-from tests.agenda import helpers as h
 from tests.e2e.conftest import login
+from tests.support import agenda as h
+from tests.support import factories
 
 
 class TestAgendaOnAPhone:

@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from tests import factories
 from tests.e2e.conftest import login
+from tests.support import factories
 
 
 class TestOfficerInTheBrowser:
@@ -50,7 +50,7 @@ class TestSupervisorInTheBrowser:
         errors = []
         page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
         customer = factories.make_customer(world.officer)
-        from tests.credit.helpers import make_facility, post_listing
+        from tests.support.credit import make_facility, post_listing
 
         facility = make_facility(customer)
         post_listing(date(2026, 10, 31), [(facility, 95, 1_000_000)])

@@ -5,8 +5,8 @@ without script errors or CSP violations, on a desktop and on a phone.
 import pytest
 
 from tests.e2e.conftest import login
-from tests.e2e.helpers import ConsoleWatch
-from tests.factories import PASSWORD, make_campaign, make_prospect
+from tests.support.browser import ConsoleWatch
+from tests.support.factories import PASSWORD, make_campaign, make_prospect
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ its headers; and a phone shows the dashboard without sideways scrolling."""
 
 import pytest
 
-from tests.dashboards import helpers as h
-from tests.e2e.helpers import ConsoleWatch, sign_in
+from tests.support import dashboards as h
+from tests.support.browser import ConsoleWatch, sign_in
 
 PERIOD = h.PERIOD
 # Records CSP violations from the first script the page runs (before the app's own).
@@ -94,7 +94,7 @@ class TestOfficerDashboardCharts:
         assert data["officer"]["username"] == "ao.budi" and data["period"]["code"] == PERIOD
 
         assert_kol(page, data["portfolio"])
-        # The hand-computed figures (tests/dashboards/helpers.py), not only "whatever came".
+        # The hand-computed figures (tests/support/dashboards.py), not only "whatever came".
         assert chart(page, "chart-kol")["datasets"][0]["data"] == [230e6, 200e6, 300e6, 100e6, 0.0]
         pipeline = chart(page, "chart-pipeline")
         assert pipeline["datasets"][0]["data"] == [s["count"] for s in data["pipeline"]["statuses"]]

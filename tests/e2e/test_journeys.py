@@ -15,11 +15,10 @@ from playwright.sync_api import expect
 
 from aoapp.common.dates import bank_today
 from aoapp.common.i18n import format_date
-from tests import factories
-from tests.agenda import helpers as agenda
-from tests.credit.helpers import make_facility, post_listing
-from tests.e2e.helpers import ConsoleWatch, feedback, sign_in
-from tests.imports.listing import Importer, line, write_csv
+from tests.support import agenda, factories
+from tests.support.browser import ConsoleWatch, feedback, sign_in
+from tests.support.credit import make_facility, post_listing
+from tests.support.listings import Importer, line, write_csv
 
 DETAIL = {
     "prospect": re.compile(r".*/prospects/\d+$"),

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from aoapp.extensions import db
 from aoapp.followups.models import FollowUp, PromiseToPay
-from tests.factories import make_customer, make_prospect
-from tests.followups import helpers as h
+from tests.support import followups as h
+from tests.support.factories import make_customer, make_prospect
 
 API = "/api/v1/followups"
 PROMISES = "/api/v1/promises"

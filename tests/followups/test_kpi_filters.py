@@ -9,9 +9,9 @@ import pytest
 from aoapp.extensions import db
 from aoapp.followups import services
 from aoapp.reports import kpis
-from tests.factories import make_customer
-from tests.followups import helpers as h
-from tests.followups import ptp_helpers as ptp
+from tests.support import followups as h
+from tests.support import promises as ptp
+from tests.support.factories import make_customer
 
 OCTOBER = (date(2026, 10, 1), date(2026, 10, 31))
 

@@ -18,7 +18,7 @@ from aoapp.credit.models import Position
 from aoapp.extensions import db
 from aoapp.followups.models import FollowUp, PromiseState, PromiseToPay
 from aoapp.followups.promises import PositionFact, derive_state, keeping_position, state_column
-from tests.followups.ptp_helpers import delinquent_facility, make_promise
+from tests.support.promises import delinquent_facility, make_promise
 
 BASE = date(2024, 1, 1)
 MAX_ARREARS = 10**11  # sen: Rp 1,000,000,000

@@ -19,7 +19,7 @@ from aoapp.followups.promises import (
     keeping_position,
     state_column,
 )
-from tests.followups.ptp_helpers import (
+from tests.support.promises import (
     both_states,
     delinquent_facility,
     make_promise,

@@ -12,8 +12,8 @@ from aoapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from aoapp.extensions import db
 from aoapp.followups import services
 from aoapp.followups.models import FollowUp, PromiseToPay
-from tests.factories import make_customer, make_prospect
-from tests.followups import helpers as h
+from tests.support import followups as h
+from tests.support.factories import make_customer, make_prospect
 
 
 @pytest.fixture

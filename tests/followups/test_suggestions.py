@@ -11,11 +11,11 @@ from aoapp.followups import suggestions
 from aoapp.followups.models import FollowUp, PromiseToPay
 from aoapp.followups.suggestions import suggest_after_import, suggest_for_broken_promises
 from aoapp.imports.models import PositionImport
-from tests.credit.helpers import make_facility, post_listing
-from tests.factories import make_customer, make_user
-from tests.followups.ptp_helpers import make_followup, make_promise, position
-from tests.imports import listing as L
-from tests.imports.listing import line
+from tests.support import listings as L
+from tests.support.credit import make_facility, post_listing
+from tests.support.factories import make_customer, make_user
+from tests.support.listings import line
+from tests.support.promises import make_followup, make_promise, position
 
 EARLIER = date(2026, 9, 30)
 AS_OF = date(2026, 10, 31)

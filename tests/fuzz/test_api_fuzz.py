@@ -12,7 +12,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
-from tests import factories
+from tests.support import factories
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 15))
 

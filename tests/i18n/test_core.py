@@ -7,9 +7,15 @@ import pytest
 
 from aoapp.audit import services as audit
 from aoapp.extensions import db
-from tests.factories import make_prospect
-from tests.i18n.helpers import english_leftovers, speak_indonesian
-from tests.imports.web_helpers import AS_OF, bad_rows, credit_products, upload_field, write_listing
+from tests.support.factories import make_prospect
+from tests.support.i18n import english_leftovers, speak_indonesian
+from tests.support.listing_uploads import (
+    AS_OF,
+    bad_rows,
+    credit_products,
+    upload_field,
+    write_listing,
+)
 
 
 def _html(response) -> str:

@@ -8,10 +8,10 @@ from flask_babel import force_locale
 from aoapp.credit.models import MonitoringVisit
 from aoapp.credit.watchlist import watchlist
 from aoapp.extensions import db
-from tests.credit.helpers import AS_OF, make_book, make_facility, post_listing
-from tests.factories import make_customer
-from tests.followups import helpers as fh
-from tests.i18n.helpers import english_leftovers, speak_indonesian
+from tests.support import followups as fh
+from tests.support.credit import AS_OF, make_book, make_facility, post_listing
+from tests.support.factories import make_customer
+from tests.support.i18n import english_leftovers, speak_indonesian
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ import pytest
 
 from aoapp.common.dates import bank_today
 from aoapp.extensions import db
-from tests.agenda import helpers as agenda
-from tests.complaints.helpers import complaint as make_complaint
-from tests.factories import make_campaign, make_customer, make_product, make_prospect
-from tests.i18n.helpers import english_leftovers, speak_indonesian
-from tests.products.helpers import make_introduction
+from tests.support import agenda
+from tests.support.complaints import complaint as make_complaint
+from tests.support.factories import make_campaign, make_customer, make_product, make_prospect
+from tests.support.i18n import english_leftovers, speak_indonesian
+from tests.support.products import make_introduction
 
 
 def _html(response, status: int = 200) -> str:

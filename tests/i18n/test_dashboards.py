@@ -10,10 +10,10 @@ import pytest
 
 from aoapp.targets import services
 from aoapp.targets.schemas import METRIC_FIELDS
-from tests.dashboards import helpers as h
-from tests.factories import make_target
-from tests.i18n.helpers import english_leftovers, speak_indonesian
-from tests.targets.helpers import millions
+from tests.support import dashboards as h
+from tests.support.factories import make_target
+from tests.support.i18n import english_leftovers, speak_indonesian
+from tests.support.targets import millions
 
 PERIOD = h.PERIOD
 

@@ -17,9 +17,9 @@ from aoapp.demo.seed import Seeder
 from aoapp.extensions import db, limiter
 from aoapp.imports.services import errors_dir, run_import
 from aoapp.prospects.models import Prospect
-from tests.factories import make_prospect
-from tests.i18n.helpers import english_leftovers, speak_indonesian
-from tests.imports.web_helpers import (
+from tests.support.factories import make_prospect
+from tests.support.i18n import english_leftovers, speak_indonesian
+from tests.support.listing_uploads import (
     AS_OF,
     bad_rows,
     credit_products,

@@ -93,7 +93,7 @@ class TestLanguageOfAPage:
         assert client.post("/language", data={"locale": "id"}).status_code == 400
 
     def test_dates_on_a_page_follow_the_language(self, client, auth, world):
-        from tests import factories
+        from tests.support import factories
 
         customer = factories.make_customer(world.officer, since=date(2026, 11, 23))
         auth.login("ao.budi")

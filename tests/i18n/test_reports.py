@@ -14,10 +14,10 @@ from aoapp.reports.periods import parse_period, period_as_of
 from aoapp.reports.portfolio.workbook import portfolio_workbook
 from aoapp.reports.sheets import FORMATS
 from aoapp.reports.writers import RustWriter, XlsxWriterWriter
-from tests.i18n.helpers import english_leftovers, speak_indonesian
-from tests.reports import helpers_customer as H
-from tests.reports import helpers_portfolio as P
 from tests.reports.conftest import PERIOD, book, exports, report_rows  # noqa: F401
+from tests.support import reports_customer as H
+from tests.support import reports_portfolio as P
+from tests.support.i18n import english_leftovers, speak_indonesian
 
 BANK = "Bank Contoh"
 PORTFOLIO_SHEETS = ["Summary", "Facilities", "Watchlist", "Delinquent", "Officers", "Pipeline"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from aoapp.imports.models import PositionImport
-from tests.imports.web_helpers import (
+from tests.support.listing_uploads import (
     AS_OF,
     bad_rows,
     count,

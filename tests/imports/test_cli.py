@@ -8,8 +8,8 @@ import pytest
 
 from aoapp.extensions import db
 from aoapp.imports.models import ImportStatus, PositionImport
-from tests.imports import listing as L
-from tests.imports.listing import line
+from tests.support import listings as L
+from tests.support.listings import line
 
 D1 = date(2024, 5, 31)
 D2 = date(2024, 6, 30)

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from aoapp.extensions import db
 from aoapp.imports import loader as loader_module
 from aoapp.imports.models import ImportStatus
-from tests.imports import listing as L
-from tests.imports.listing import line
+from tests.support import listings as L
+from tests.support.listings import line
 
 AS_OF = date(2024, 6, 30)
 

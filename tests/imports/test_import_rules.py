@@ -10,9 +10,9 @@ from aoapp.audit.models import AuditEntry
 from aoapp.credit.models import KolUpgrade
 from aoapp.credit.upgrades import upgrade_kol
 from aoapp.extensions import db
-from tests.factories import make_customer
-from tests.imports import listing as L
-from tests.imports.listing import line
+from tests.support import listings as L
+from tests.support.factories import make_customer
+from tests.support.listings import line
 
 D1 = date(2024, 5, 31)
 D2 = date(2024, 6, 30)

@@ -13,8 +13,8 @@ from aoapp.errors import Forbidden
 from aoapp.imports.models import ImportStatus
 from aoapp.imports.parsing import RowError
 from aoapp.imports.services import errors_dir, run_import
-from tests.imports import listing as L
-from tests.imports.listing import line
+from tests.support import listings as L
+from tests.support.listings import line
 
 D1 = date(2024, 5, 31)
 D2 = date(2024, 6, 30)

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from aoapp.extensions import db
 from aoapp.imports.models import ImportStatus, PositionImport
-from tests.imports.web_helpers import (
+from tests.support.listing_uploads import (
     AS_OF,
     HEADER,
     credit_counts,

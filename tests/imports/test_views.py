@@ -16,8 +16,8 @@ from aoapp.credit.models import Facility, Position
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
 from aoapp.imports.models import PositionImport
-from tests.factories import make_user
-from tests.imports.web_helpers import (
+from tests.support.factories import make_user
+from tests.support.listing_uploads import (
     AS_OF,
     HEADER,
     bad_rows,

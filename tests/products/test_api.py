@@ -9,8 +9,8 @@ from aoapp.audit.models import AuditEntry
 from aoapp.common.dates import bank_today
 from aoapp.extensions import db
 from aoapp.products.models import Introduction, Product
-from tests.factories import make_customer, make_product, make_prospect
-from tests.products.helpers import make_introduction
+from tests.support.factories import make_customer, make_product, make_prospect
+from tests.support.products import make_introduction
 
 PRODUCTS = "/api/v1/products"
 INTRODUCTIONS = "/api/v1/introductions"

@@ -10,8 +10,8 @@ from aoapp.extensions import db
 from aoapp.products import services
 from aoapp.products.models import Introduction
 from aoapp.products.schemas import IntroductionInputSchema
-from tests.factories import make_campaign, make_customer, make_product, make_prospect
-from tests.products.helpers import make_introduction, user
+from tests.support.factories import make_campaign, make_customer, make_product, make_prospect
+from tests.support.products import make_introduction, user
 
 NOT_HERE = "This campaign does not run in your branch."
 

@@ -14,8 +14,8 @@ from aoapp.extensions import db
 from aoapp.products import services
 from aoapp.products.models import Introduction, Product
 from aoapp.products.schemas import IntroductionInputSchema, ProductInputSchema
-from tests.factories import make_customer, make_product, make_prospect
-from tests.products.helpers import make_introduction, user
+from tests.support.factories import make_customer, make_product, make_prospect
+from tests.support.products import make_introduction, user
 
 
 def product_input(**overrides) -> dict:

@@ -10,7 +10,7 @@ from aoapp.common.dates import bank_today
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
 from aoapp.prospects.models import Prospect
-from tests.factories import make_customer, make_product, make_prospect, nik
+from tests.support.factories import make_customer, make_product, make_prospect, nik
 
 URL = "/api/v1/prospects"
 NEW = {"name": "Bengkel Jaya", "phone": "081234567001", "source": "event"}

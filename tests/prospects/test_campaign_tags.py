@@ -13,8 +13,8 @@ from aoapp.extensions import db
 from aoapp.prospects import services
 from aoapp.prospects.models import Prospect
 from aoapp.prospects.schemas import ProspectFilterSchema, ProspectInputSchema
-from tests.factories import make_campaign, make_prospect
 from tests.prospects.conftest import form_data
+from tests.support.factories import make_campaign, make_prospect
 
 NOT_HERE = "This campaign does not run in your branch."
 

@@ -21,7 +21,7 @@ from aoapp.prospects.schemas import (
     ProspectInputSchema,
     StatusChangeSchema,
 )
-from tests.factories import make_customer, make_product, make_prospect, nik
+from tests.support.factories import make_customer, make_product, make_prospect, nik
 
 OPEN = ["new", "contacted", "interested", "applied"]
 ALL = [*OPEN, "won", "rejected", "lost"]

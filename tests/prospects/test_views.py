@@ -15,8 +15,8 @@ from aoapp.customers.models import Customer
 from aoapp.extensions import db
 from aoapp.products.models import Introduction
 from aoapp.prospects.models import Prospect
-from tests.factories import make_campaign, make_customer, make_product, make_prospect, nik
 from tests.prospects.conftest import form_data
+from tests.support.factories import make_campaign, make_customer, make_product, make_prospect, nik
 
 
 def rows(response) -> list[int]:

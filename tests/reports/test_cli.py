@@ -118,7 +118,7 @@ class TestGenerate:
 
 class TestParallel:
     def test_two_worker_processes_generate_every_customer(self, runner, book, world, exports):
-        from tests.factories import make_customer
+        from tests.support.factories import make_customer
 
         for n in range(45):  # enough customers to be split between the workers
             make_customer(world.colleague, name=f"Pelanggan {n}", cif=f"CIF-P{n:02d}")
@@ -154,8 +154,8 @@ class TestKilledRun:
         import time
         from pathlib import Path
 
-        from tests.credit.helpers import make_facility, post_listing
-        from tests.factories import make_customer
+        from tests.support.credit import make_facility, post_listing
+        from tests.support.factories import make_customer
 
         facility = make_facility(make_customer(world.officer, cif="CIF-K0"))
         post_listing(date(2024, 6, 30), [(facility, 0, 1000)])

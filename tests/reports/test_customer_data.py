@@ -12,7 +12,7 @@ from aoapp.extensions import db
 from aoapp.reports.customer import data as customer_data
 from aoapp.reports.customer.data import load_customer_reports
 from aoapp.reports.periods import parse_period, period_as_of
-from tests.reports import helpers_customer as H
+from tests.support import reports_customer as H
 
 OCTOBER = parse_period("2026-10")
 

@@ -18,7 +18,7 @@ from aoapp.reports.customer.workbook import SHEETS, customer_filename, customer_
 from aoapp.reports.periods import parse_period, period_as_of
 from aoapp.reports.sheets import NUMBER_FORMATS
 from aoapp.reports.writers import RustWriter, XlsxWriterWriter
-from tests.reports import helpers_customer as H
+from tests.support import reports_customer as H
 
 BANK = "Bank Demo"
 JAKARTA = ZoneInfo("Asia/Jakarta")

@@ -29,9 +29,9 @@ from aoapp.reports.figures import (
 )
 from aoapp.reports.kpis import OfficerKpis, kpi_totals
 from aoapp.reports.portfolio.workbook import portfolio_workbook
-from tests.i18n.helpers import speak_indonesian
-from tests.reports.helpers_portfolio import OCT31, OCTOBER, column, header_row, table, write
-from tests.reports.helpers_portfolio import october_book as build_october
+from tests.support.i18n import speak_indonesian
+from tests.support.reports_portfolio import OCT31, OCTOBER, column, header_row, table, write
+from tests.support.reports_portfolio import october_book as build_october
 
 IDENTITY = ("officer_id", "username", "name", "branch_code")  # who the row is, not a figure
 TEAM_EXTRAS = ("complaints_open", "complaints_overdue", "target_achievement")  # not KPIs

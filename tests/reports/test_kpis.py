@@ -1,4 +1,4 @@
-"""Officer KPIs (reports/kpis.py) on the hand-computed October fixture of helpers_portfolio."""
+"""Officer KPIs (reports/kpis.py) on the hand-computed October fixture of reports_portfolio."""
 
 from decimal import Decimal
 
@@ -15,7 +15,7 @@ from aoapp.reports.kpis import (
     scope_officers,
 )
 from aoapp.reports.portfolio.rows import judging_day
-from tests.reports.helpers_portfolio import NOV15, OCT31, OCTOBER, M, october_book
+from tests.support.reports_portfolio import NOV15, OCT31, OCTOBER, M, october_book
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from sqlalchemy import event
 
 from aoapp.extensions import db
 from aoapp.reports.listing import listing_months
-from tests.credit.helpers import make_facility, post_listing
-from tests.factories import make_customer
+from tests.support.credit import make_facility, post_listing
+from tests.support.factories import make_customer
 
 
 def codes(months) -> list[str]:

@@ -29,8 +29,8 @@ from aoapp.reports.portfolio.rows import judging_day, reason_subjects
 from aoapp.reports.portfolio.workbook import portfolio_filename, portfolio_workbook
 from aoapp.reports.sheets import NUMBER_FORMATS
 from aoapp.targets.achievement import officer_achievements, total_achievement
-from tests.factories import make_target
-from tests.reports.helpers_portfolio import (
+from tests.support.factories import make_target
+from tests.support.reports_portfolio import (
     JKT_MIGRATION,
     OCT31,
     OCTOBER,
@@ -42,7 +42,7 @@ from tests.reports.helpers_portfolio import (
     table,
     write,
 )
-from tests.reports.helpers_portfolio import october_book as build_october
+from tests.support.reports_portfolio import october_book as build_october
 
 SHEETS = ["Summary", "Facilities", "Watchlist", "Delinquent", "Officers", "Pipeline"]
 FIRST = {
@@ -220,7 +220,7 @@ class TestSummary:
         assert money(total["Outstanding from"]) == 1405 * M
 
     def test_without_a_listing_the_month_before_everything_is_new(self, world, tmp_path):
-        from tests.reports.helpers_portfolio import import_listings
+        from tests.support.reports_portfolio import import_listings
 
         import_listings(world, tmp_path)  # September's listing is deleted below
         db.session.execute(sa.text("DELETE FROM positions WHERE as_of = '2026-09-30'"))
@@ -407,7 +407,7 @@ class TestOfficers:
 
 class TestOfficersTargetAchievement:
     """October targets of ao.budi (introductions 4, follow-ups done 6, NPL at most 5 %) and
-    ao.sari (follow-ups done 2); ao.baru has none. October (helpers_portfolio): ao.budi made 2
+    ao.sari (follow-ups done 2); ao.baru has none. October (reports_portfolio): ao.budi made 2
     introductions and did 6 follow-ups, his NPL ratio is 400 / 905 = 0.4420; ao.sari did none."""
 
     @pytest.fixture

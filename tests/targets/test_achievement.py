@@ -1,5 +1,5 @@
 """Target achievement (aoapp/targets/achievement.py) on the hand-counted October of
-tests/targets/helpers.py: every actual, achievement and the overall figure written out by hand."""
+tests/support/targets.py: every actual, achievement and the overall figure written out by hand."""
 
 from datetime import date
 from decimal import Decimal as D
@@ -15,8 +15,8 @@ from aoapp.targets.achievement import (
     officer_achievements,
     total_achievement,
 )
-from tests.factories import make_target
-from tests.targets.helpers import NOVEMBER, OCT31, OCTOBER, kpi_rows, millions, october
+from tests.support.factories import make_target
+from tests.support.targets import NOVEMBER, OCT31, OCTOBER, kpi_rows, millions, october
 
 OCT, NOV = date(2026, 10, 1), date(2026, 11, 1)
 

@@ -10,7 +10,7 @@ from aoapp.audit.models import AuditEntry
 from aoapp.extensions import db
 from aoapp.targets import services
 from aoapp.targets.models import Target
-from tests.factories import make_target
+from tests.support.factories import make_target
 
 
 def code(month: date) -> str:

@@ -15,7 +15,7 @@ from aoapp.targets import services
 from aoapp.targets.forms import cell_text
 from aoapp.targets.models import Target
 from aoapp.targets.schemas import TargetCellsSchema, TargetValuesSchema
-from tests.factories import make_target, make_user
+from tests.support.factories import make_target, make_user
 
 
 def now() -> date:

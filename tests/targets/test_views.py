@@ -11,8 +11,8 @@ from aoapp.audit.models import AuditEntry
 from aoapp.extensions import db
 from aoapp.targets import services
 from aoapp.targets.models import Target
-from tests.factories import make_target, make_user
-from tests.targets.helpers import millions, october
+from tests.support.factories import make_target, make_user
+from tests.support.targets import millions, october
 
 METRICS = (
     "new_customers",

@@ -1,5 +1,4 @@
-"""Builders for the visit, customer-credit and upgrade tests: facilities and positions inserted
-directly with explicit Kol values (the Kol rules themselves are tested with the import)."""
+"""Builders of facilities, positions with an explicit Kol and monitoring visits (plain inserts)."""
 
 import itertools
 from datetime import date
@@ -13,7 +12,7 @@ from aoapp.credit.models import Facility, MonitoringVisit, Position
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
 from aoapp.products.models import Product
-from tests.factories import make_product
+from tests.support.factories import make_product
 
 _seq = itertools.count(1)
 

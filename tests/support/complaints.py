@@ -1,4 +1,4 @@
-"""Complaint builders: rows inserted directly (the rules are tested through the services)."""
+"""Builders of complaints: rows inserted directly (the rules are tested through the services)."""
 
 from datetime import UTC, date, datetime, timedelta
 

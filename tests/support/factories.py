@@ -1,4 +1,4 @@
-"""Test data builders: real rows through the services where rules matter, plain inserts otherwise."""
+"""Builders of users, branches, tokens, customers, prospects, products, campaigns and targets."""
 
 import itertools
 from dataclasses import dataclass

@@ -1,5 +1,4 @@
-"""Builders for the follow-up service, page and API tests: follow-ups and promises inserted
-directly (the rules themselves are exercised through the services), positions with arrears."""
+"""Builders of follow-ups, promises, complaints and positions with arrears (plain inserts)."""
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -15,8 +14,8 @@ from aoapp.customers.models import Customer
 from aoapp.extensions import db
 from aoapp.followups.models import FollowUp, PromiseToPay
 from aoapp.followups.promises import deadline_for
-from tests.credit import visit_helpers
-from tests.factories import make_customer
+from tests.support import credit_visits
+from tests.support.factories import make_customer
 
 
 def user(u) -> User:
@@ -36,7 +35,7 @@ def days(n: int) -> date:
 def debtor(officer, **kw) -> tuple[Customer, Facility]:
     """A customer of `officer` with one facility."""
     customer = make_customer(officer, **kw)
-    return customer, visit_helpers.facility(customer)
+    return customer, credit_visits.facility(customer)
 
 
 def followup(owner, *, customer=None, prospect=None, facility=None, **kw) -> FollowUp:
@@ -84,7 +83,7 @@ def promise(row: FollowUp, amount="1000000", promised_on=None, promised_date=Non
 
 def position(facility: Facility, as_of: date, arrears, dpd: int) -> Position:
     """A position of `facility` with `arrears` in principal (Kol from the DPD)."""
-    row = visit_helpers.position(facility, as_of, dpd)
+    row = credit_visits.position(facility, as_of, dpd)
     row.arrears_principal, row.arrears_interest = Decimal(str(arrears)), Decimal("0.00")
     db.session.commit()
     return row

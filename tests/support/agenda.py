@@ -1,5 +1,4 @@
-"""Builders for the agenda tests: follow-ups, complaints and promises inserted directly (the
-agenda only reads them), facilities with positions at a given DPD."""
+"""Builders of the agenda's rows: follow-ups, complaints, promises and debtors at a given DPD."""
 
 import itertools
 from datetime import UTC, date, datetime, timedelta
@@ -12,8 +11,8 @@ from aoapp.customers.models import Customer
 from aoapp.extensions import db
 from aoapp.followups.models import FollowUp, PromiseToPay
 from aoapp.followups.promises import deadline_for
-from tests.credit import visit_helpers
-from tests.factories import make_customer
+from tests.support import credit_visits
+from tests.support.factories import make_customer
 
 _seq = itertools.count(1)
 LISTING = date(2026, 10, 31)
@@ -27,9 +26,9 @@ def days(n: int, today: date | None = None) -> date:
 def debtor(officer, dpd: int | None = None, as_of: date = LISTING, **kw) -> Facility:
     """A facility of a new customer of `officer`, with a position at `dpd` when given."""
     customer = make_customer(officer, **kw)
-    facility = visit_helpers.facility(customer)
+    facility = credit_visits.facility(customer)
     if dpd is not None:
-        visit_helpers.position(facility, as_of, dpd)
+        credit_visits.position(facility, as_of, dpd)
     return facility
 
 
@@ -106,6 +105,6 @@ def promise(
 
 def position(facility, as_of: date, dpd: int, arrears: str) -> None:
     """A position of the facility with these arrears (principal only)."""
-    row = visit_helpers.position(facility, as_of, dpd)
+    row = credit_visits.position(facility, as_of, dpd)
     row.arrears_principal, row.arrears_interest = Decimal(arrears), Decimal("0.00")
     db.session.commit()

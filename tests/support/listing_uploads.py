@@ -1,4 +1,4 @@
-"""Small listings written by hand for the import page and API tests."""
+"""Builders of small hand-written CSV listings and upload fields for the import page and API."""
 
 import io
 from pathlib import Path
@@ -9,7 +9,7 @@ from aoapp.credit.models import Facility, Position
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
 from aoapp.imports.models import PositionImport
-from tests.factories import make_product
+from tests.support.factories import make_product
 
 AS_OF = "2024-06-30"
 HEADER = (

@@ -1,10 +1,9 @@
-"""Small helpers of the browser journeys: logging in and waiting, listening for console errors,
-finding a field's error message."""
+"""Browser-journey helpers: signing in, a console-error watch, a field's error message."""
 
 import re
 
-from tests import factories
 from tests.e2e.conftest import login
+from tests.support import factories
 
 
 def sign_in(page, base: str, username: str) -> None:

@@ -1,5 +1,4 @@
-"""Credit test builders: facilities, and listings of positions with their Kol computed as the
-import does (DPD bands, file Kol, restructure hold, one-obligor), without going through the import."""
+"""Builders of facilities and of position listings, each Kol as the import's rules give it."""
 
 import itertools
 from collections import defaultdict
@@ -13,7 +12,7 @@ from aoapp.credit.models import Facility, Position
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
 from aoapp.products.models import Product
-from tests.factories import make_customer, make_product
+from tests.support.factories import make_customer, make_product
 
 _seq = itertools.count(1)
 AS_OF = date(2024, 6, 30)

@@ -1,6 +1,6 @@
-"""The dashboards' hand-computed fixture: `dashboard_book(world)`, and the numbers it must give.
+"""Builders of the dashboards' hand-computed book, `dashboard_book(world)`, and its figures.
 
-Cast (tests/factories.make_world plus one): ao.budi and ao.sari in JKT01, ao.baru (JKT01, no
+Cast (support/factories.make_world plus one): ao.budi and ao.sari in JKT01, ao.baru (JKT01, no
 portfolio), ao.dewi in BDG01. Listings (Kol from the DPD bands and one-obligor, as the import
 computes it): 31 Aug, 30 Sep, 31 Oct 2026 (month-ends) and 15 Oct 2026, a mid-month listing of
 B3 only (not a month-end: the trend and the migration skip it). The period is October 2026, so
@@ -46,11 +46,11 @@ from decimal import Decimal
 from aoapp.common.dates import bank_today
 from aoapp.extensions import db
 from aoapp.targets.models import Target
-from tests.complaints.helpers import complaint
-from tests.credit.helpers import make_facility, post_listing
-from tests.factories import make_customer, make_user
-from tests.followups.helpers import followup, promise
-from tests.reports.helpers_portfolio import at, introduce, make_prospect
+from tests.support.complaints import complaint
+from tests.support.credit import make_facility, post_listing
+from tests.support.factories import make_customer, make_user
+from tests.support.followups import followup, promise
+from tests.support.reports_portfolio import at, introduce, make_prospect
 
 M = 1_000_000
 AUG31, SEP30, OCT15, OCT31 = (

@@ -1,5 +1,7 @@
-"""Write small loan listings for import tests: CSV (comma or semicolon, any encoding) or XLSX
-(openpyxl), English or Indonesian headers, plain or Indonesian numbers, ISO or dd/mm/yyyy dates.
+"""Builders of small loan listings for the import tests, written as CSV or XLSX files.
+
+CSV (comma or semicolon, any encoding) or XLSX (openpyxl), English or Indonesian headers, plain
+or Indonesian numbers, ISO or dd/mm/yyyy dates.
 
 A listing is a list of rows (dicts keyed by the canonical column names, see `line()`). Typed values
 (Decimal, int, date, bool, None) are written in the chosen convention; a `str` is written as it is,
@@ -20,7 +22,7 @@ from aoapp.customers.models import Customer
 from aoapp.extensions import db
 from aoapp.imports.columns import COLUMNS
 from aoapp.imports.services import ImportOutcome, run_import
-from tests.factories import make_product
+from tests.support.factories import make_product
 
 ENGLISH = {c.name: c.name for c in COLUMNS}
 INDONESIAN = {c.name: c.alias for c in COLUMNS}

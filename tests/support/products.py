@@ -1,4 +1,4 @@
-"""Product test helpers."""
+"""Builders of product introductions (plain inserts), and users in the test's session."""
 
 from datetime import date
 

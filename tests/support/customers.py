@@ -1,4 +1,4 @@
-"""Customer test helpers: valid input as the form and the API send it."""
+"""Builders of customer input: valid data as the form and the API send it."""
 
 from aoapp.auth.models import User
 from aoapp.extensions import db

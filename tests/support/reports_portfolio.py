@@ -1,4 +1,4 @@
-"""Builders for the portfolio workbook and KPI tests, and readers of the written workbook.
+"""Builders of the October book of the portfolio workbook and KPI tests, and workbook readers.
 
 `october_book()` imports four listings (30 Sep, 15 Oct, 31 Oct, 15 Nov 2026) through the real
 listing import, so every Kol comes from the real rules (DPD bands, one obligor), then adds
@@ -21,10 +21,10 @@ from aoapp.products.models import Introduction, Product
 from aoapp.prospects.models import Prospect, ProspectStatusChange
 from aoapp.reports.periods import parse_period
 from aoapp.reports.writers import RustWriter
-from tests.factories import make_user, phone
-from tests.followups.helpers import followup, promise
-from tests.imports import listing as L
-from tests.imports.listing import line
+from tests.support import listings as L
+from tests.support.factories import make_user, phone
+from tests.support.followups import followup, promise
+from tests.support.listings import line
 
 SEP30, OCT15, OCT31, NOV15 = (
     date(2026, 9, 30),

@@ -1,4 +1,4 @@
-"""Campaign test helpers: users in the test's session and valid campaign input."""
+"""Builders of campaign input: valid campaign data, branch ids, users in the test's session."""
 
 from datetime import date
 

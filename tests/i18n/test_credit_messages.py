@@ -12,12 +12,12 @@ from aoapp.common.i18n import format_date
 from aoapp.extensions import db
 from aoapp.followups.models import FollowUp
 from aoapp.followups.suggestions import suggest_after_import, suggest_for_broken_promises
-from tests.credit import visit_helpers as vh
-from tests.credit.helpers import make_facility, post_listing
-from tests.factories import make_customer
-from tests.followups import helpers as h
-from tests.followups.ptp_helpers import make_promise, position
-from tests.i18n.helpers import english_leftovers, speak_indonesian
+from tests.support import credit_visits as vh
+from tests.support import followups as h
+from tests.support.credit import make_facility, post_listing
+from tests.support.factories import make_customer
+from tests.support.i18n import english_leftovers, speak_indonesian
+from tests.support.promises import make_promise, position
 
 API = "/api/v1/followups"
 ID = {"Accept-Language": "id"}

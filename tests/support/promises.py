@@ -1,5 +1,4 @@
-"""Builders for the promise-to-pay and suggestion tests: a delinquent facility, its positions
-with arrears, and a promise recorded on a done collection follow-up (plain inserts)."""
+"""Builders of promises to pay: delinquent facilities, positions with arrears, promises."""
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -11,8 +10,8 @@ from aoapp.customers.models import Customer
 from aoapp.extensions import db
 from aoapp.followups.models import FollowUp, PromiseToPay
 from aoapp.followups.promises import deadline_for, state_column, state_of
-from tests.credit.helpers import make_facility, post_listing
-from tests.factories import make_customer
+from tests.support.credit import make_facility, post_listing
+from tests.support.factories import make_customer
 
 
 def delinquent_facility(officer, account_no: str | None = None, **kw) -> Facility:

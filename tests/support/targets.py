@@ -1,4 +1,4 @@
-"""A hand-counted October 2026 for target achievement (ao.budi and ao.sari of JKT01).
+"""Builders of a hand-counted October 2026 for target achievement (ao.budi and ao.sari of JKT01).
 
 Listings: 30 Sep 2026 (the previous month-end) and 31 Oct 2026 (the as-of date A of October).
 Amounts in millions of rupiah (M).
@@ -32,9 +32,9 @@ from aoapp.extensions import db
 from aoapp.products.models import Introduction
 from aoapp.reports.kpis import OfficerRef, officer_kpis
 from aoapp.reports.periods import parse_period
-from tests.credit.helpers import credit_product, make_facility, post_listing
-from tests.factories import make_customer, make_prospect
-from tests.followups.helpers import followup
+from tests.support.credit import credit_product, make_facility, post_listing
+from tests.support.factories import make_customer, make_prospect
+from tests.support.followups import followup
 
 SEP30, OCT31 = date(2026, 9, 30), date(2026, 10, 31)
 OCTOBER = parse_period("2026-10")

@@ -1,6 +1,8 @@
-"""Builders for the customer-report tests: listings imported through the real importer (so every
-position's Kol, debtor Kol, rule and previous DPD come from the import's rules), then
-introductions, follow-ups with promises, complaints, visits and holdings inserted directly.
+"""Builders of the customer-report tests' story, and readers of the written sheets.
+
+Listings are imported through the real importer (so every position's Kol, debtor Kol, rule and
+previous DPD come from the import's rules), then introductions, follow-ups with promises,
+complaints, visits and holdings are inserted directly.
 
 The story of `build_story(world, tmp_path)` (listings at each month-end from 31 Oct 2025 to
 31 Oct 2026, plus 15 Oct 2026):
@@ -28,8 +30,8 @@ from aoapp.extensions import db
 from aoapp.followups.models import FollowUp, PromiseToPay
 from aoapp.followups.promises import deadline_for
 from aoapp.products.models import Introduction, Product
-from tests.factories import make_customer
-from tests.imports import listing as L
+from tests.support import listings as L
+from tests.support.factories import make_customer
 
 CIF, OTHER_CIF = "0000123456", "0000999999"
 NAME = "Toko Sejahtera Café Ümit"

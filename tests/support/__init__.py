@@ -1,0 +1,1 @@
+"""Test helpers: the builders and readers the tests share, one module per domain."""
