@@ -7,12 +7,12 @@ from decimal import Decimal
 from aoapp.common.dates import bank_today
 from aoapp.complaints.models import Complaint
 from aoapp.credit.models import Facility
-from aoapp.customers.models import Customer
 from aoapp.extensions import db
-from aoapp.followups.models import FollowUp, PromiseToPay
+from aoapp.followups.models import PromiseToPay
 from aoapp.followups.promises import deadline_for
 from tests.support import credit_visits
 from tests.support.factories import make_customer
+from tests.support.followups import followup
 
 _seq = itertools.count(1)
 LISTING = date(2026, 10, 31)
@@ -30,29 +30,6 @@ def debtor(officer, dpd: int | None = None, as_of: date = LISTING, **kw) -> Faci
     if dpd is not None:
         credit_visits.position(facility, as_of, dpd)
     return facility
-
-
-def followup(owner, *, customer=None, prospect=None, facility=None, **kw) -> FollowUp:
-    """A planned follow-up (today, a call; collection when about a facility)."""
-    if facility is not None and customer is None:
-        customer = db.session.get(Customer, facility.customer_id)
-    values = {
-        "customer_id": customer.id if customer else None,
-        "prospect_id": prospect.id if prospect else None,
-        "facility_id": facility.id if facility else None,
-        "owner_id": owner.id,
-        "created_by_id": owner.id,
-        "channel": "call",
-        "purpose": "collection" if facility else "relationship",
-        "planned_date": bank_today(),
-        "status": "planned",
-        "notes": "",
-    }
-    values.update(kw)
-    row = FollowUp(**values)
-    db.session.add(row)
-    db.session.commit()
-    return row
 
 
 def complaint(customer, **kw) -> Complaint:
