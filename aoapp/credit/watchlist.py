@@ -75,6 +75,17 @@ def watchlist_facility_ids(actor, as_of=None, officer_id=None, branch_id=None) -
     return set(db.session.scalars(stmt))
 
 
+def listing_order(flags) -> tuple:
+    """The watchlist's order: newest signal first, then worst debtor Kol, name, account, rank."""
+    return (
+        flags.c.signal_date.desc(),
+        Position.debtor_kol.desc(),
+        Customer.name,
+        Facility.account_no,
+        flags.c.rank,
+    )
+
+
 def _entries_query(ctx: SignalContext, signals=None) -> sa.Select:
     flags = flagged(ctx, signals)
     return (
@@ -84,17 +95,11 @@ def _entries_query(ctx: SignalContext, signals=None) -> sa.Select:
         .join(Position, Position.id == flags.c.position_id)
         .join(Facility, Facility.id == Position.facility_id)
         .join(Customer, Customer.id == Position.customer_id)
-        .order_by(
-            flags.c.signal_date.desc(),
-            Position.debtor_kol.desc(),
-            Customer.name,
-            Facility.account_no,
-            flags.c.rank,
-        )
+        .order_by(*listing_order(flags))
     )
 
 
-def _details(rows) -> dict[tuple[str, int], object]:
+def signal_details(rows) -> dict[tuple[str, int], object]:
     """The records behind the rows' signals (visits, promises), one query per kind."""
     wanted: dict[type, set[int]] = {}
     for row in rows:
@@ -114,7 +119,7 @@ def _entries(rows, bands) -> list[WatchlistEntry]:
     officers = {
         u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(officer_ids)))
     }
-    details = _details(rows)
+    details = signal_details(rows)
     entries = []
     for row in rows:
         model = SIGNALS[row.signal].detail

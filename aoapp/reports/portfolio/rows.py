@@ -23,7 +23,7 @@ from aoapp.credit.collectibility import load_bands
 from aoapp.credit.figures import PortfolioScope, scope_next_as_of
 from aoapp.credit.models import Facility, KolRule, Position
 from aoapp.credit.signals import SIGNALS, SignalContext
-from aoapp.credit.watchlist import flagged
+from aoapp.credit.watchlist import flagged, listing_order, signal_details
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
 from aoapp.followups.models import (
@@ -251,28 +251,8 @@ def watchlist_query(scope: PortfolioScope, as_of: date) -> sa.Select:
         .join(Customer, Customer.id == Position.customer_id)
         .outerjoin(User, User.id == Position.officer_id)
         # The order of credit/watchlist.py's listing, so the sheet reads like the page and API.
-        .order_by(
-            flags.c.signal_date.desc(),
-            Position.debtor_kol.desc(),
-            Customer.name,
-            Facility.account_no,
-            flags.c.rank,
-        )
+        .order_by(*listing_order(flags))
     )
-
-
-def _details(rows) -> dict[tuple[str, int], object]:
-    """The records behind a batch's signals (visits, promises), one query per kind."""
-    wanted: dict[type, set[int]] = {}
-    for row in rows:
-        model = SIGNALS[row.signal].detail
-        if model is not None and row.detail_id is not None:
-            wanted.setdefault(model, set()).add(row.detail_id)
-    found = {}
-    for model, ids in wanted.items():
-        for record in db.session.scalars(sa.select(model).where(model.id.in_(ids))):
-            found[model.__name__, record.id] = record
-    return found
 
 
 def reason_subjects(values) -> tuple[SimpleNamespace, SimpleNamespace]:
@@ -293,7 +273,7 @@ def watchlist_rows(scope: PortfolioScope, as_of: date, prefetch: bool = False) -
 
 def _signals(batches_: Iterable[list[sa.Row]], bands) -> Iterator[tuple]:
     for rows in batches_:
-        details = _details(rows)
+        details = signal_details(rows)
         for row in rows:
             position, facility = reason_subjects(row)
             signal = SIGNALS[row.signal]
