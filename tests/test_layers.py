@@ -46,7 +46,6 @@ DEBT = {
     ("customers/services.py", "aoapp.credit.models"),
     ("customers/services.py", "aoapp.prospects.duplicates"),
     ("customers/services.py", "aoapp.prospects.models"),
-    ("imports/services.py", "aoapp.followups.suggestions"),
     ("products/forms.py", "aoapp.campaigns.services"),
     ("products/forms.py", "aoapp.customers.forms"),
     ("products/services.py", "aoapp.campaigns.tags"),

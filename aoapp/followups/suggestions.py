@@ -29,6 +29,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 
 from aoapp.auth.models import User
@@ -49,6 +50,7 @@ from aoapp.followups.models import (
     SuggestionRule,
 )
 from aoapp.followups.promises import long_date, state_column
+from aoapp.imports.kinds import after_import
 
 log = logging.getLogger(__name__)
 follow_ups = FollowUp.__table__
@@ -317,3 +319,13 @@ def suggest_after_import(as_of: date, *, today: date | None = None) -> dict:
         counts["broken_ptp"] = _insert_broken_promise_suggestions(today)
     log.info("suggested follow-ups for the %s listing: %s", as_of, counts)
     return counts
+
+
+@after_import(
+    "loans",
+    key="suggestions",
+    failed=_l("Suggested follow-ups could not be created: %(reason)s"),
+)
+def suggest_after_loan_listing(record) -> dict:
+    """After each loan listing: suggest follow-ups for its as-of date (see suggest_after_import)."""
+    return suggest_after_import(record.as_of)

@@ -115,6 +115,7 @@ class PositionsImport(MethodView):
             outcome = run_import(
                 path,
                 options["as_of"],
+                kind=options["kind"],
                 user=acting_user(),
                 source="api",
                 partial=options["partial"],

@@ -1,4 +1,8 @@
-"""`flask import-positions`: import a loan listing from the command line, with progress."""
+"""`flask import-listing --kind KIND FILE`: import a listing from the command line, with progress.
+
+`flask import-positions FILE` is the loan listing's command from before listings had kinds; it
+stays, the same as `import-listing --kind loans`.
+"""
 
 import sys
 from datetime import date
@@ -8,89 +12,75 @@ from flask import Flask
 from flask_babel import gettext as _
 
 from aoapp.common.templating import label
+from aoapp.imports.kinds import ListingKind, UnknownKind, get_kind, kinds
 from aoapp.imports.services import run_import
 
 
-def _echo_summary(outcome) -> None:
-    record = outcome.record
-    summary = record.summary or {}
+def _echo_summary(outcome, kind: ListingKind) -> None:
     for note in outcome.notes:
         click.echo(note, err=True)
-    click.echo(
-        _(
-            "Imported %(rows)s rows for %(day)s in %(seconds)s s: customers created "
-            "%(customers_created)s, updated %(customers_updated)s; facilities created "
-            "%(facilities_created)s, updated %(facilities_updated)s, closed %(closed)s.",
-            rows=record.rows,
-            day=record.as_of.isoformat(),
-            seconds=summary.get("seconds"),
-            customers_created=summary.get("customers_created"),
-            customers_updated=summary.get("customers_updated"),
-            facilities_created=summary.get("facilities_created"),
-            facilities_updated=summary.get("facilities_updated"),
-            closed=summary.get("facilities_closed", 0),
-        ),
-        err=True,
-    )
-    distribution = summary.get("kol_distribution", {})
-    click.echo(
-        _(
-            "Kol distribution (debtor Kol): %(counts)s",
-            counts=", ".join(
-                _("Kol %(kol)s: %(count)s", kol=k, count=v["count"])
-                for k, v in sorted(distribution.items())
-            ),
-        ),
-        err=True,
-    )
-    click.echo(
-        _(
-            "Upgrades %(upgrades)s, downgrades %(downgrades)s.",
-            upgrades=summary.get("upgrades", 0),
-            downgrades=summary.get("downgrades", 0),
-        ),
-        err=True,
-    )
-    suggested = summary.get("suggestions")
-    if suggested:
-        values = {
-            "created": suggested["created"],
-            "escalated": suggested["escalated"],
-            "no_officer": suggested["skipped_no_officer"],
-            "broken": suggested["broken_ptp"],
-        }
-        if suggested["latest"]:
-            line = _(
-                "Suggested follow-ups: %(created)s (escalated %(escalated)s, no officer "
-                "%(no_officer)s); broken promises %(broken)s.",
-                **values,
-            )
-        else:
-            line = _(
-                "Suggested follow-ups: %(created)s (escalated %(escalated)s, no officer "
-                "%(no_officer)s, none: an older listing than the newest); broken promises "
-                "%(broken)s.",
-                **values,
-            )
+    for line in kind.describe(outcome.record):
         click.echo(line, err=True)
 
 
+def _options(command):
+    """The options every listing's command takes."""
+    for option in reversed(
+        [
+            click.argument("file", type=click.Path(exists=True, dir_okay=False)),
+            click.option(
+                "--as-of", "as_of", required=True, help="As-of date of the listing, YYYY-MM-DD."
+            ),
+            click.option(
+                "--partial", is_flag=True, help="Do not close what is missing from the file."
+            ),
+            click.option(
+                "--decimal",
+                type=click.Choice(["comma", "dot"]),
+                help="Number convention (default: detect).",
+            ),
+            click.option(
+                "--date-format",
+                type=click.Choice(["iso", "dmy"]),
+                help="Date format (default: detect).",
+            ),
+            click.option("--encoding", help="File encoding when not UTF-8, e.g. cp1252."),
+            click.option("--sheet", help="XLSX sheet name (default: the first)."),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+@click.command("import-listing")
+@click.option(
+    "--kind",
+    default="loans",
+    show_default=True,
+    help="The kind of listing (loans: the loan listing, daftar nominatif kredit).",
+)
+@_options
+def import_listing(kind, **options) -> None:
+    """Import the core banking listing FILE (CSV or XLSX) of one kind for one as-of date."""
+    try:
+        listing_kind = get_kind(kind)
+    except UnknownKind:
+        known = ", ".join(k.key for k in kinds())
+        raise click.BadParameter(
+            _("unknown kind %(kind)s: use %(kinds)s", kind=repr(kind), kinds=known),
+            param_hint="--kind",
+        ) from None
+    _import(listing_kind, **options)
+
+
 @click.command("import-positions")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--as-of", "as_of", required=True, help="As-of date of the listing, YYYY-MM-DD.")
-@click.option(
-    "--partial", is_flag=True, help="Do not close active facilities missing from the file."
-)
-@click.option(
-    "--decimal", type=click.Choice(["comma", "dot"]), help="Number convention (default: detect)."
-)
-@click.option(
-    "--date-format", type=click.Choice(["iso", "dmy"]), help="Date format (default: detect)."
-)
-@click.option("--encoding", help="File encoding when not UTF-8, e.g. cp1252.")
-@click.option("--sheet", help="XLSX sheet name (default: the first).")
-def import_positions(file, as_of, partial, decimal, date_format, encoding, sheet) -> None:
+@_options
+def import_positions(**options) -> None:
     """Import the core banking loan listing FILE (CSV or XLSX) for one as-of date."""
+    _import(get_kind("loans"), **options)
+
+
+def _import(kind: ListingKind, file, as_of, partial, decimal, date_format, encoding, sheet) -> None:
     try:
         as_of_date = date.fromisoformat(as_of)
     except ValueError:
@@ -106,6 +96,7 @@ def import_positions(file, as_of, partial, decimal, date_format, encoding, sheet
         outcome = run_import(
             file,
             as_of_date,
+            kind=kind.key,
             source="cli",
             partial=partial,
             decimal=decimal,
@@ -117,7 +108,7 @@ def import_positions(file, as_of, partial, decimal, date_format, encoding, sheet
         if outcome.ok:
             bar.update(100 - state["done"])
     if outcome.ok:
-        _echo_summary(outcome)
+        _echo_summary(outcome, kind)
         return
     record = outcome.record
     for error in outcome.errors[:50]:
@@ -142,5 +133,6 @@ def import_positions(file, as_of, partial, decimal, date_format, encoding, sheet
 
 
 def register(app: Flask) -> None:
-    """Add the import command."""
+    """Add the import commands."""
+    app.cli.add_command(import_listing)
     app.cli.add_command(import_positions)

@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField
 
+from aoapp.imports.kinds import kinds
+
 DECIMAL_CHOICES = [
     SelectChoice("auto", _l("Detect from the file")),
     SelectChoice("dot", _l("Plain (1234567.89)")),
@@ -18,8 +20,9 @@ DATE_CHOICES = [
 
 
 class UploadForm(FlaskForm):
-    """Upload a loan listing with its as-of date and conventions."""
+    """Upload a listing with its kind, as-of date and conventions."""
 
+    kind = SelectField(_l("Kind of listing"), validate_choice=False)
     file = FileField(_l("Listing file (.csv or .xlsx)"))
     as_of = StringField(_l("As-of date"))
     partial = BooleanField(_l("Partial listing (do not close facilities missing from it)"))
@@ -27,6 +30,10 @@ class UploadForm(FlaskForm):
     date_format = SelectField(_l("Dates"), choices=DATE_CHOICES, validate_choice=False)
     encoding = StringField(_l("Encoding"))
     sheet = StringField(_l("Sheet (XLSX)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [SelectChoice(kind.key, kind.label) for kind in kinds()]
 
 
 class UploadTokenForm(FlaskForm):

@@ -17,7 +17,7 @@ from aoapp.extensions import db
 from aoapp.imports.language import speaking
 from aoapp.imports.models import ImportStatus, PositionImport
 from aoapp.imports.records import require_admin
-from aoapp.imports.services import failure_message, run_import, start_record
+from aoapp.imports.services import ImportOptions, failure_message, run_import, start_record
 from aoapp.imports.uploads import StagedUpload
 
 log = logging.getLogger(__name__)
@@ -30,14 +30,18 @@ def start_import(staged: StagedUpload, user: User) -> PositionImport:
     try:
         record = start_record(
             staged.path,
-            staged.as_of,
-            user=user,
-            source="web",
-            partial=bool(options.get("partial")),
-            decimal=options.get("decimal"),
-            date_format=options.get("date_format"),
-            encoding=options.get("encoding"),
-            file_name=staged.file_name,
+            ImportOptions(
+                as_of=staged.as_of,
+                kind=options.get("kind") or "loans",
+                partial=bool(options.get("partial")),
+                decimal=options.get("decimal"),
+                date_format=options.get("date_format"),
+                encoding=options.get("encoding"),
+                sheet=options.get("sheet"),
+                source="web",
+                file_name=staged.file_name,
+            ),
+            user,
         )
     except Exception:
         staged.path.unlink(missing_ok=True)
@@ -71,6 +75,7 @@ def _run(record_id: int, user_id: int, path: Path, options: dict) -> None:
         run_import(
             path,
             record.as_of,
+            kind=record.kind,
             user=db.session.get(User, user_id),
             source="web",
             partial=bool(options.get("partial")),

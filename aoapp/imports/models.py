@@ -18,12 +18,15 @@ class ImportStatus(StrEnum):
 
 
 class PositionImport(db.Model):
-    """One run of the loan-listing import."""
+    """One run of a listing import (the loan listing, or another registered kind)."""
 
     __tablename__ = "position_imports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(
+        sa.String(20), default="loans", server_default="loans", index=True
+    )
     source: Mapped[str] = mapped_column(sa.String(10), default="cli")  # cli | web | api | demo
     file_name: Mapped[str] = mapped_column(sa.String(255))
     sha256: Mapped[str] = mapped_column(sa.String(64))

@@ -1,5 +1,9 @@
-"""Strict, vectorised parsing of the listing's text cells: one number and one date convention per
-file (given or detected), every bad value a row error, never a guess."""
+"""Strict, vectorised parsing of a listing's text cells: one number and one date convention per
+file (given or detected), every bad value a row error, never a guess.
+
+The same for every listing kind: each column is read by its cell kind (`columns.CELL_KINDS`);
+the kind's own cross-row checks run last, on the typed columns.
+"""
 
 from dataclasses import dataclass, field
 
@@ -8,9 +12,7 @@ import pyarrow.compute as pc
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from aoapp.credit.models import Facility
-from aoapp.customers.models import Customer
-from aoapp.imports.columns import BY_NAME, COLUMNS, DATE_COLUMNS, NUMBER_COLUMNS
+from aoapp.imports.kinds import ListingKind
 
 MONEY = {
     "dot": r"^\d+(\.\d{1,2})?$",
@@ -59,19 +61,14 @@ class Parsed:
     notes: list[str] = field(default_factory=list)
 
 
-def error_order(error: RowError) -> tuple[int, int]:
-    """Errors in file order: by row, then by the column's place in the listing."""
-    return error.row, list(BY_NAME).index(error.column) if error.column in BY_NAME else 99
-
-
 def _count(mask) -> int:
     return pc.sum(pc.cast(mask, pa.int64())).as_py() or 0
 
 
-def detect_decimal(table: pa.Table) -> str:
+def detect_decimal(table: pa.Table, kind: ListingKind) -> str:
     """Tell plain from Indonesian numbers from the whole file; refuse when nothing tells them apart."""
     comma = dot = ambiguous = 0
-    for name in NUMBER_COLUMNS:
+    for name in kind.number_columns:
         col = table.column(name)
         comma += _count(pc.match_substring(col, ",")) + _count(
             pc.match_substring_regex(col, r"\.\d{3}\.")
@@ -105,17 +102,17 @@ def convention_notes(
     ]
 
 
-def detect_date_format(table: pa.Table) -> str:
+def detect_date_format(table: pa.Table, kind: ListingKind) -> str:
     """Tell ISO dates from dd/mm/yyyy by what most date cells look like."""
     iso = dmy = 0
-    for name in DATE_COLUMNS:
+    for name in kind.date_columns:
         col = table.column(name)
         iso += _count(pc.match_substring_regex(col, r"^\d{4}-"))
         dmy += _count(pc.match_substring(col, "/"))
     return "dmy" if dmy > iso else "iso"
 
 
-class _Collector:
+class Collector:
     """Gathers row errors column by column, vectorised."""
 
     def __init__(self, table: pa.Table):
@@ -136,24 +133,24 @@ class _Collector:
 
 
 def parse_listing(
-    table: pa.Table, decimal: str | None = None, date_format: str | None = None
+    table: pa.Table, kind: ListingKind, decimal: str | None = None, date_format: str | None = None
 ) -> Parsed:
     """Validate every cell and return typed columns (numbers as exact decimal text, dates, ints)."""
     decimal_detected, date_detected = decimal is None, date_format is None
-    decimal = decimal or detect_decimal(table)
-    date_format = date_format or detect_date_format(table)
-    check = _Collector(table)
+    decimal = decimal or detect_decimal(table, kind)
+    date_format = date_format or detect_date_format(table, kind)
+    check = Collector(table)
     out: dict[str, pa.Array] = {}
     present = set((table.schema.metadata or {}).get(b"present", b"").decode().split(","))
 
-    for column in COLUMNS:
+    for column in kind.columns:
         col = table.column(column.name).combine_chunks()
         empty = pc.equal(col, "")
         if column.required:
             check.flag(empty, column.name, _("A value is required."))
         filled = pc.invert(empty)
         if column.kind == "text":
-            limit = _max_length(column.name)
+            limit = column.max_length
             if limit:
                 too_long = pc.greater(pc.utf8_length(col), limit)
                 check.flag(
@@ -164,7 +161,7 @@ def parse_listing(
             out[column.name] = col
         elif column.kind in ("money", "rate"):
             out[column.name] = _number(check, column.name, col, filled, decimal, column.kind)
-        elif column.kind == "int":
+        elif column.kind == "days":
             negative = pc.and_(filled, pc.match_substring_regex(col, r"^-\d+$"))
             check.flag(negative, column.name, _("DPD cannot be negative."))
             bad = pc.and_(filled, pc.invert(pc.match_substring_regex(col, r"^-?\d{1,5}$")))
@@ -187,16 +184,9 @@ def parse_listing(
             flag = pc.is_in(lowered, pa.array(FLAG_TRUE))
             out[column.name] = flag if column.name in present else pa.nulls(len(col), pa.bool_())
 
-    starts, ends = out["start_date"], out["maturity_date"]
-    check.flag(
-        pc.fill_null(pc.less(ends, starts), False),
-        "maturity_date",
-        _("Maturity date is before the start date."),
-    )
-    _duplicates(check, table.column("account_no").combine_chunks())
-    _one_officer_per_cif(check, table)
+    kind.check(check, table, out)
     notes = convention_notes(decimal, date_format, decimal_detected, date_detected)
-    check.errors.sort(key=error_order)
+    check.errors.sort(key=kind.error_order)
     typed = None if check.errors else pa.table(out)
     return Parsed(typed, check.errors, decimal, date_format, decimal_detected, date_detected, notes)
 
@@ -271,35 +261,16 @@ def _date(check, name, col, filled, date_format):
     return pc.cast(parsed, pa.date32())
 
 
-def _max_length(name: str) -> int | None:
-    """The database's limit for a text column of the listing (None: no limit, or not stored)."""
-    stored = {
-        "account_no": Facility.__table__.c.account_no,
-        "cif": Customer.__table__.c.cif,
-        "customer_name": Customer.__table__.c.name,
-    }
-    return getattr(stored[name].type, "length", None) if name in stored else None
-
-
-def _duplicates(check, accounts: pa.Array) -> None:
-    counts = pc.value_counts(accounts)
+def flag_duplicates(check: Collector, table: pa.Table, column: str, message: str) -> None:
+    """Flag every row whose (non-empty) value in `column` appears more than once in the file."""
+    values = table.column(column).combine_chunks()
+    counts = pc.value_counts(values)
     repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
     if len(repeated):
-        mask = pc.and_(pc.is_in(accounts, repeated), pc.not_equal(accounts, ""))
-        check.flag(mask, "account_no", _("This account number appears more than once in the file."))
+        mask = pc.and_(pc.is_in(values, repeated), pc.not_equal(values, ""))
+        check.flag(mask, column, message)
 
 
-def _one_officer_per_cif(check, table: pa.Table) -> None:
-    """A debtor (CIF) has one account officer; a file giving two is contradictory."""
-    officers = pc.utf8_upper(table.column("officer_code"))  # codes match case-insensitively
-    pairs = pa.table({"cif": table.column("cif"), "officer": officers})
-    distinct = pairs.group_by(["cif", "officer"]).aggregate([])
-    per_cif = distinct.group_by("cif").aggregate([("officer", "count")])
-    conflicted = pc.filter(per_cif.column("cif"), pc.greater(per_cif.column("officer_count"), 1))
-    if len(conflicted):
-        mask = pc.and_(
-            pc.is_in(table.column("cif"), conflicted), pc.not_equal(table.column("cif"), "")
-        )
-        check.flag(
-            mask, "officer_code", _("The same CIF has different officer codes in this file.")
-        )
+def flag_before(check: Collector, typed: dict, first: str, then: str, message: str) -> None:
+    """Flag rows whose date in `then` falls before their date in `first`."""
+    check.flag(pc.fill_null(pc.less(typed[then], typed[first]), False), then, message)

@@ -1,259 +1,45 @@
-"""Read a loan listing (CSV or XLSX) into a table of text cells with canonical column names.
+"""Read a listing (CSV or XLSX) into a table of text cells with its kind's canonical column names.
 
 Every cell stays text (account numbers keep their leading zeros); the strict parser decides what
 the text means.
 """
 
 import io
-import struct
-import zipfile
-import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
-from aoapp.common.i18n import format_number
-from aoapp.imports.columns import header_map
-
-CSV_SUFFIXES = {".csv", ".txt"}
-XLSX_SUFFIXES = {".xlsx", ".xlsm"}
-
-# Defaults of the settings of the same name (config.py): the longest cell a listing may hold, and
-# how large an uploaded workbook may be once unpacked, in all and relative to its packed size.
-IMPORTS_MAX_CELL_CHARS = 1_000
-MAX_XLSX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
-MAX_XLSX_COMPRESSION_RATIO = 100
-_RATIO_GRACE = 1024 * 1024  # small parts (styles, themes) may compress as well as they like
-
-# What a file that is not a listing usually begins with, for a plain refusal.
-OLD_OFFICE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-SIGNATURES = (
-    (b"%PDF", _l("a PDF document")),
-    (b"\x89PNG", _l("a PNG image")),
-    (b"\xff\xd8\xff", _l("a JPEG image")),
-    (b"GIF8", _l("a GIF image")),
-    (b"\x7fELF", _l("a program")),
-    (OLD_OFFICE, _l("an old Excel 97-2003 (.xls) or other Office file")),
-    (b"PK\x03\x04", _l("a ZIP archive or an Excel workbook")),
-    (b"\x1f\x8b", _l("a gzip archive")),
-    (b"Rar!", _l("a RAR archive")),
-    (b"7z\xbc\xaf", _l("a 7-Zip archive")),
+from aoapp.imports.files import (
+    CSV_SUFFIXES,
+    XLSX_SUFFIXES,
+    Listing,
+    ListingRefused,
+    canonical,
+    check_cells,
+    check_headers,
+    check_kind,
+    unsupported_type,
 )
+from aoapp.imports.kinds import ListingKind
+from aoapp.imports.xlsx import read_xlsx
 
-
-class ListingRefused(Exception):
-    """The file as a whole cannot be read (format, encoding, headers); nothing was changed."""
-
-
-@dataclass
-class Listing:
-    """The listing's cells as text, with what was learnt while reading it."""
-
-    table: pa.Table  # canonical column names, all string, no nulls
-    file_format: str  # csv | xlsx
-    encoding: str | None = None
-    delimiter: str | None = None
-    sheet: str | None = None
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def rows(self) -> int:
-        return self.table.num_rows
-
-    def format_note(self) -> str:
-        """The note naming how the file was read: "Format: csv, delimiter ';', encoding utf-8."."""
-        parts = [_("Format: %(format)s", format=self.file_format)]
-        if self.delimiter:
-            parts.append(_("delimiter '%(delimiter)s'", delimiter=self.delimiter))
-        if self.encoding:
-            parts.append(_("encoding %(encoding)s", encoding=self.encoding))
-        if self.sheet:
-            parts.append(_("sheet %(sheet)s", sheet=repr(self.sheet)))
-        return ", ".join(parts) + "."
+__all__ = ["Listing", "ListingRefused", "read_listing"]
 
 
 def read_listing(
-    path: str | Path, *, encoding: str | None = None, sheet: str | None = None
+    path: str | Path, kind: ListingKind, *, encoding: str | None = None, sheet: str | None = None
 ) -> Listing:
-    """Read a CSV or XLSX listing, refusing files that cannot be read as a whole."""
+    """Read a CSV or XLSX listing of `kind`, refusing files that cannot be read as a whole."""
     path = Path(path)
     suffix = path.suffix.lower()
     check_kind(path)
     if suffix in CSV_SUFFIXES:
-        return _read_csv(path, encoding)
+        return _read_csv(path, kind, encoding)
     if suffix in XLSX_SUFFIXES:
-        from aoapp.imports.xlsx import read_xlsx  # it builds on this module's checks
-
-        return read_xlsx(path, sheet)
+        return read_xlsx(path, kind, sheet)
     raise ListingRefused(unsupported_type(suffix))
-
-
-def unsupported_type(suffix: str) -> str:
-    """The refusal of a file that is neither .csv nor .xlsx."""
-    return _(
-        "Unsupported file type %(suffix)s: send a .csv or .xlsx listing.",
-        suffix=suffix or _("(none)"),
-    )
-
-
-def _count(number: int) -> str:
-    """A count with the language's grouping (1,234 / 1.234), also outside the application."""
-    return format_number(number) if has_app_context() else f"{number:,}"
-
-
-def _setting(name: str, default: int) -> int:
-    value = current_app.config.get(name) if has_app_context() else None
-    return default if value is None else int(value)
-
-
-def _looks_like(head: bytes) -> str | None:
-    """What kind of non-listing file starts with `head`, if a known one."""
-    if head.startswith(b"MZ") and b"\x00" in head[:64]:
-        return _("a Windows program (.exe)")
-    return next((str(kind) for magic, kind in SIGNATURES if head.startswith(magic)), None)
-
-
-def check_kind(path: Path) -> None:
-    """Refuse a file whose content is plainly not what its suffix says (a PDF named .csv)."""
-    suffix = path.suffix.lower()
-    with path.open("rb") as file:
-        head = file.read(512)
-    kind = _looks_like(head)
-    if suffix in CSV_SUFFIXES and kind:
-        message = _(
-            "The file is not a CSV listing: it looks like %(kind)s. Send the loan listing as "
-            ".csv or .xlsx.",
-            kind=kind,
-        )
-        if head.startswith(b"PK"):
-            message += " " + _("If it is a workbook, name it .xlsx.")
-        raise ListingRefused(message)
-    if suffix in XLSX_SUFFIXES and not head.startswith(b"PK\x03\x04"):
-        if kind:
-            message = _("The XLSX file cannot be read: it looks like %(kind)s.", kind=kind)
-        else:
-            message = _("The XLSX file cannot be read: it is not an Excel .xlsx workbook.")
-        if head.startswith(OLD_OFFICE):
-            message += " " + _("Open it in Excel and save it as .xlsx.")
-        raise ListingRefused(message)
-
-
-def check_xlsx_archive(
-    path: str | Path, max_bytes: int | None = None, max_ratio: int | None = None
-) -> None:
-    """Refuse a workbook that would unpack to more than `max_bytes` in all, or whose parts
-    unpack more than `max_ratio` times their packed size (a zip bomb), before anything opens it.
-
-    The parts are inflated as a stream and counted, not kept, so the sizes the archive declares
-    are checked against what it really holds; a bomb stops within its first megabytes.
-    Limits: MAX_XLSX_UNCOMPRESSED_BYTES and MAX_XLSX_COMPRESSION_RATIO.
-    """
-    path = Path(path)
-    if max_bytes is None:
-        max_bytes = _setting("MAX_XLSX_UNCOMPRESSED_BYTES", MAX_XLSX_UNCOMPRESSED_BYTES)
-    if max_ratio is None:
-        max_ratio = _setting("MAX_XLSX_COMPRESSION_RATIO", MAX_XLSX_COMPRESSION_RATIO)
-    too_large = _(
-        "The workbook is too large once unpacked: at most %(size)s MB of sheet data is "
-        "accepted. Split the listing, or send it as CSV.",
-        size=max_bytes // (1024 * 1024),
-    )
-    bomb = _bomb_message(max_ratio)
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as error:
-        raise ListingRefused(_("The XLSX file cannot be read: %(error)s.", error=error)) from None
-    if len(members) > 10_000:
-        raise ListingRefused(_("The workbook is refused: it holds too many parts."))
-    for info in members:
-        if info.file_size > _RATIO_GRACE and info.file_size > max_ratio * info.compress_size:
-            raise ListingRefused(bomb)
-    if sum(info.file_size for info in members) > max_bytes:
-        raise ListingRefused(too_large)
-    total = 0
-    with path.open("rb") as raw:
-        for info in members:
-            total += _inflated_size(raw, info, max_bytes - total, max_ratio, too_large, bomb)
-
-
-def _bomb_message(ratio: int) -> str:
-    return _(
-        "The workbook is refused: one of its parts unpacks to more than %(ratio)s times its "
-        "packed size, which real listings never do (a damaged or malicious file).",
-        ratio=ratio,
-    )
-
-
-def _inflated_size(raw, info: zipfile.ZipInfo, budget: int, ratio: int, large: str, bomb: str):
-    """The real unpacked size of one part, counted chunk by chunk within `budget`."""
-    if info.flag_bits & 0x1:
-        raise ListingRefused(_("The workbook is password-protected: save it without a password."))
-    raw.seek(info.header_offset)
-    header = raw.read(30)
-    if len(header) != 30 or header[:4] != b"PK\x03\x04":
-        raise ListingRefused(_("The XLSX file cannot be read: it is damaged."))
-    name_length, extra_length = struct.unpack("<HH", header[26:30])
-    raw.seek(name_length + extra_length, io.SEEK_CUR)
-    if info.compress_type == zipfile.ZIP_STORED:
-        if info.compress_size > budget:
-            raise ListingRefused(large)
-        return info.compress_size
-    if info.compress_type != zipfile.ZIP_DEFLATED:
-        raise ListingRefused(_("The XLSX file cannot be read: it uses an unusual compression."))
-    inflater = zlib.decompressobj(-15)
-    left, packed, size = info.compress_size, 0, 0
-    while left > 0 and not inflater.eof:
-        chunk = raw.read(min(left, 64 * 1024))
-        if not chunk:
-            break
-        left -= len(chunk)
-        packed += len(chunk)
-        data = chunk
-        while data and not inflater.eof:
-            try:
-                size += len(inflater.decompress(data, 1024 * 1024))
-            except zlib.error:
-                raise ListingRefused(_("The XLSX file cannot be read: it is damaged.")) from None
-            if size > budget:
-                raise ListingRefused(large)
-            if size > _RATIO_GRACE and size > ratio * packed:
-                raise ListingRefused(bomb)
-            data = inflater.unconsumed_tail
-    return size
-
-
-def check_cells(columns: dict[str, pa.Array], first_row: int = 2) -> None:
-    """Refuse a listing with an absurdly long cell (a whole file in one quoted field), naming
-    its row (the header is row 1) and column; limit IMPORTS_MAX_CELL_CHARS."""
-    limit = _setting("IMPORTS_MAX_CELL_CHARS", IMPORTS_MAX_CELL_CHARS)
-    worst = None
-    for order, (name, column) in enumerate(columns.items()):
-        lengths = pc.utf8_length(column)
-        over = pc.indices_nonzero(pc.fill_null(pc.greater(lengths, limit), False))
-        if len(over):
-            index = over[0].as_py()
-            found = (index, order, name, lengths[index].as_py())
-            worst = min(worst, found) if worst else found
-    if worst:
-        index, _order, name, length = worst
-        raise ListingRefused(
-            _(
-                "Row %(row)s, column %(column)s: the cell holds %(length)s characters; a cell "
-                "may hold at most %(limit)s. Check how the listing was exported (a missing "
-                "closing quote makes one cell swallow the rest of the file).",
-                row=first_row + index,
-                column=name,
-                length=_count(length),
-                limit=_count(limit),
-            )
-        )
 
 
 def _decode(data: bytes, encoding: str | None) -> tuple[bytes, str]:
@@ -290,7 +76,7 @@ def _decode(data: bytes, encoding: str | None) -> tuple[bytes, str]:
     return data, "utf-8"
 
 
-def _read_csv(path: Path, encoding: str | None) -> Listing:
+def _read_csv(path: Path, kind: ListingKind, encoding: str | None) -> Listing:
     data, used = _decode(path.read_bytes(), encoding)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -301,8 +87,8 @@ def _read_csv(path: Path, encoding: str | None) -> Listing:
     headers = [
         h.strip().strip('"') for h in header_line.decode("utf-8").rstrip("\r").split(delimiter)
     ]
-    found, missing, problems = header_map(headers)
-    _check_headers(missing, problems)
+    found, missing, problems = kind.header_map(headers)
+    check_headers(missing, problems)
     names = [f"c{i}" for i in range(len(headers))]
     try:
         table = pacsv.read_csv(
@@ -323,7 +109,9 @@ def _read_csv(path: Path, encoding: str | None) -> Listing:
         {(headers[pos] or f"{pos + 1}"): table.column(f"c{pos}") for pos in range(len(headers))}
     )
     columns = {name: table.column(f"c{pos}").combine_chunks() for name, pos in found.items()}
-    return Listing(_canonical(columns, table.num_rows), "csv", encoding=used, delimiter=delimiter)
+    return Listing(
+        canonical(kind, columns, table.num_rows), "csv", encoding=used, delimiter=delimiter
+    )
 
 
 def _arrow_message(error: Exception) -> str:
@@ -332,28 +120,3 @@ def _arrow_message(error: Exception) -> str:
         first = message.split("\n")[0]
         return _("a row has a different number of columns than the header.") + " " + first
     return message.split("\n")[0]
-
-
-def _check_headers(missing: list[str], problems: list[str]) -> None:
-    if missing or problems:
-        parts = problems[:]
-        if missing:
-            parts.insert(0, _("Missing required columns: %(columns)s.", columns=", ".join(missing)))
-        raise ListingRefused(" ".join(parts))
-
-
-def _canonical(columns: dict[str, pa.Array], rows: int) -> pa.Table:
-    """A table with every canonical column present (optional ones empty when absent), trimmed."""
-    import pyarrow.compute as pc
-
-    from aoapp.imports.columns import COLUMNS
-
-    arrays = {}
-    for column in COLUMNS:
-        if column.name in columns:
-            arrays[column.name] = pc.utf8_trim_whitespace(columns[column.name])
-        else:
-            arrays[column.name] = pa.array([""] * rows, type=pa.string())
-    table = pa.table(arrays)
-    present = [c.name for c in COLUMNS if c.name in columns]
-    return table.replace_schema_metadata({"present": ",".join(present)})

@@ -8,6 +8,7 @@ from marshmallow import ValidationError, fields, post_load, validate
 
 from aoapp.common.dates import bank_today
 from aoapp.common.schemas import MAX_PAGE, BaseSchema, Text
+from aoapp.imports.kinds import DEFAULT_KIND, kinds
 from aoapp.imports.models import ImportStatus
 
 DECIMALS = ("auto", "dot", "comma")
@@ -23,6 +24,18 @@ def _known_encoding(value: str | None) -> None:
         raise ValidationError(
             _("Unknown encoding %(encoding)s (e.g. cp1252, latin-1).", encoding=repr(value))
         ) from None
+
+
+def _known_kind(value: str) -> None:
+    keys = [kind.key for kind in kinds()]
+    if value not in keys:
+        raise ValidationError(
+            _(
+                "Unknown listing kind %(kind)s: use %(kinds)s.",
+                kind=repr(value),
+                kinds=", ".join(keys),
+            )
+        )
 
 
 def _not_in_future(value) -> None:
@@ -41,8 +54,13 @@ class AsOfDate(fields.Date):
 
 
 class ImportOptionsSchema(BaseSchema):
-    """How to read the listing: its as-of date and the file's conventions ("auto" = detect)."""
+    """How to read the listing: its kind, as-of date and the file's conventions ("auto" = detect)."""
 
+    kind = fields.String(
+        load_default=DEFAULT_KIND,
+        validate=_known_kind,
+        metadata={"description": "The kind of listing: loans (the loan listing)"},
+    )
     as_of = AsOfDate(
         required=True,
         validate=_not_in_future,
@@ -116,6 +134,7 @@ class ImportRecordSchema(BaseSchema):
     """The record of one import: who, when, which file, conventions, counts, status."""
 
     id = fields.Integer()
+    kind = fields.String(metadata={"description": "The kind of listing: loans"})
     status = fields.String(metadata={"description": "running | succeeded | rejected | failed"})
     stage = fields.String()
     progress = fields.Integer(metadata={"description": "Percent"})

@@ -1,7 +1,9 @@
-"""The loan-listing import as one unit of work: read, validate everything, then load or refuse.
+"""A listing import as one unit of work: read, validate everything, then load or refuse.
 
-All-or-nothing: any row error refuses the whole file and changes nothing; the record of the run
-(who, when, file, sha256, as-of, counts, status) is kept either way.
+The same for every listing kind (`kinds.py`); the kind brings its columns, checks, code
+resolution and load. All-or-nothing: any row error refuses the whole file and changes nothing;
+the record of the run (who, when, which kind and file, sha256, as-of, counts, status) is kept
+either way.
 """
 
 import csv
@@ -15,37 +17,37 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.compute as pc
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
 from aoapp.auth.models import Role, User
 from aoapp.common.dates import utcnow
-from aoapp.credit.collectibility import load_bands
 from aoapp.errors import Forbidden
 from aoapp.extensions import db
-from aoapp.followups.suggestions import suggest_after_import
+from aoapp.imports.kinds import ListingKind, LoadContext, after_import_hooks, get_kind
 from aoapp.imports.language import speaking
-from aoapp.imports.loader import Loader
 from aoapp.imports.models import ImportStatus, PositionImport
-from aoapp.imports.parsing import ConventionUnknown, RowError, error_order, parse_listing
+from aoapp.imports.parsing import ConventionUnknown, RowError, parse_listing
 from aoapp.imports.reader import ListingRefused, read_listing
-from aoapp.products.models import Product, ProductKind
 
 log = logging.getLogger(__name__)
-
-# A new debtor's segment, until core banking or the officer says better.
-SEGMENT_BY_SUBTYPE = {
-    "kur": "micro",
-    "working_capital": "small",
-    "investment": "small",
-    "mortgage": "consumer",
-    "vehicle": "consumer",
-    "personal": "consumer",
-}
 Progress = Callable[[str, int], None]
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How to read and load one listing: what the CLI, the upload page and the API let one say."""
+
+    as_of: date
+    kind: str = "loans"
+    partial: bool = False  # do not close what the listing does not mention
+    decimal: str | None = None  # dot | comma; None: detect
+    date_format: str | None = None  # iso | dmy; None: detect
+    encoding: str | None = None  # None: UTF-8
+    sheet: str | None = None  # XLSX; None: the first
+    source: str = "cli"  # cli | web | api | demo | bench
+    file_name: str | None = None  # the name the user knows the file by
 
 
 @dataclass
@@ -96,30 +98,20 @@ def expire_interrupted() -> int:
     return len(stale)
 
 
-def start_record(
-    path: Path,
-    as_of: date,
-    *,
-    user: User | None,
-    source: str,
-    partial: bool,
-    decimal: str | None,
-    date_format: str | None,
-    encoding: str | None,
-    file_name: str | None = None,
-) -> PositionImport:
+def start_record(path: Path, options: ImportOptions, user: User | None) -> PositionImport:
     """Create and commit the record of an import before any work starts."""
     expire_interrupted()
     record = PositionImport(
         user_id=user.id if user else None,
-        source=source,
-        file_name=(file_name or Path(path).name)[:255],
+        kind=options.kind,
+        source=options.source,
+        file_name=(options.file_name or Path(path).name)[:255],
         sha256=file_sha256(path),
-        as_of=as_of,
-        partial=partial,
-        decimal=decimal,
-        date_format=date_format,
-        encoding=encoding,
+        as_of=options.as_of,
+        partial=options.partial,
+        decimal=options.decimal,
+        date_format=options.date_format,
+        encoding=options.encoding,
         status=ImportStatus.RUNNING,
         stage="reading",
     )
@@ -132,6 +124,7 @@ def run_import(
     path,
     as_of: date,
     *,
+    kind: str = "loans",
     user: User | None = None,
     source: str = "cli",
     partial: bool = False,
@@ -144,71 +137,52 @@ def run_import(
     record: PositionImport | None = None,
     locale: str | None = None,
 ) -> ImportOutcome:
-    """Import one listing for `as_of`; returns the outcome (never half-applied).
+    """Import one listing of `kind` for `as_of`; returns the outcome (never half-applied).
 
     Its row errors, refusal and notes are written in `locale`, else in the language of `user`
     (else the bank's DEFAULT_LOCALE): they are kept with the record.
     """
     if user is not None and user.role != Role.ADMIN:
         raise Forbidden(_("Only admins import listings."))
+    options = ImportOptions(
+        as_of=as_of,
+        kind=get_kind(kind).key,
+        partial=partial,
+        decimal=decimal,
+        date_format=date_format,
+        encoding=encoding,
+        sheet=sheet,
+        source=source,
+        file_name=file_name,
+    )
     with speaking(user, locale):
-        return _run_import(
-            Path(path),
-            as_of,
-            user=user,
-            source=source,
-            partial=partial,
-            decimal=decimal,
-            date_format=date_format,
-            encoding=encoding,
-            sheet=sheet,
-            progress=progress,
-            file_name=file_name,
-            record=record,
-        )
+        return _run_import(Path(path), options, user, progress, record)
 
 
 def _run_import(
     path: Path,
-    as_of: date,
-    *,
+    options: ImportOptions,
     user: User | None,
-    source: str,
-    partial: bool,
-    decimal: str | None,
-    date_format: str | None,
-    encoding: str | None,
-    sheet: str | None,
     progress: Progress | None,
-    file_name: str | None,
     record: PositionImport | None,
 ) -> ImportOutcome:
+    kind = get_kind(options.kind)
     if record is None:
-        record = start_record(
-            path,
-            as_of,
-            user=user,
-            source=source,
-            partial=partial,
-            decimal=decimal,
-            date_format=date_format,
-            encoding=encoding,
-            file_name=file_name,
-        )
+        record = start_record(path, options, user)
     report = _Reporter(record, progress)
     started = time.perf_counter()
     try:
         report("reading", 5)
-        listing = read_listing(path, encoding=encoding, sheet=sheet)
+        listing = read_listing(path, kind, encoding=options.encoding, sheet=options.sheet)
         report("validating", 15)
-        parsed = parse_listing(listing.table, decimal, date_format)
+        parsed = parse_listing(listing.table, kind, options.decimal, options.date_format)
         notes = [listing.format_note(), *parsed.notes]
         record.decimal, record.date_format = parsed.decimal, parsed.date_format
         record.encoding = listing.encoding
         record.rows = listing.rows
         # Unknown codes are reported together with the cell errors: the user gets every error.
-        typed, unknown = _resolve_references(listing.table, parsed.table)
-        errors = sorted(parsed.errors + unknown, key=error_order)
+        typed, unknown = kind.resolve(listing.table, parsed.table)
+        errors = sorted(parsed.errors + unknown, key=kind.error_order)
         # The record's facts (rows, conventions), kept by a refusal too; committed before the
         # load's long transaction, which then locks nothing of it.
         db.session.commit()
@@ -217,17 +191,15 @@ def _run_import(
         if errors:
             return _reject(record, errors, notes)
         report("loading", 30)
-        loader = Loader(
-            db.session.connection(),
-            as_of=as_of,
+        context = LoadContext(
+            as_of=options.as_of,
             import_id=record.id,
-            partial=partial,
+            partial=options.partial,
             actor_id=record.user_id,
-            bands=load_bands(),
             now=utcnow(),
             progress=report,
         )
-        result = loader.run(typed)
+        result = kind.load(db.session.connection(), typed, context)
         record.status = ImportStatus.SUCCEEDED
         record.summary = {
             **result["counts"],
@@ -237,7 +209,7 @@ def _run_import(
         }
         record.stage, record.progress, record.finished_at = "done", 100, utcnow()
         db.session.commit()
-        record = _suggest_follow_ups(record, notes)
+        record = _after_import(record, kind, notes)
         return ImportOutcome(record, [], notes)
     except (ListingRefused, ConventionUnknown) as refusal:
         db.session.rollback()
@@ -260,20 +232,25 @@ def failure_message(error: Exception) -> str:
     )[:2000]
 
 
-def _suggest_follow_ups(record: PositionImport, notes: list[str]) -> PositionImport:
-    """Suggest collection follow-ups for the loaded listing, in a transaction of its own.
+def _after_import(record: PositionImport, kind: ListingKind, notes: list[str]) -> PositionImport:
+    """Run the work features registered for after this kind's import, each in a transaction of
+    its own (follow-ups suggest collection work after a loan listing).
 
     The import has succeeded whatever happens here: a failure is logged and noted on the record.
     """
-    try:
-        counts = suggest_after_import(record.as_of)
-        extra = {"suggestions": counts}
-    except Exception as error:
-        db.session.rollback()
-        log.exception("suggested follow-ups of import %s failed", record.id)
-        reason = f"{type(error).__name__}: {error}"[:500]
-        notes.append(_("Suggested follow-ups could not be created: %(reason)s", reason=reason))
-        extra = {"notes": notes}
+    extra: dict = {}
+    for hook in after_import_hooks(kind.key):
+        try:
+            extra[hook.key] = hook.run(record)
+        except Exception as error:
+            db.session.rollback()
+            log.exception("%s after import %s failed", hook.key, record.id)
+            reason = f"{type(error).__name__}: {error}"[:500]
+            notes.append(str(hook.failed) % {"reason": reason})
+            extra["notes"] = notes
+        record = db.session.get(PositionImport, record.id)
+    if not extra:
+        return record
     try:
         record = db.session.get(PositionImport, record.id)
         record.summary = {**(record.summary or {}), **extra}
@@ -302,65 +279,6 @@ class _Reporter:
                     .where(PositionImport.__table__.c.id == self.record_id)
                     .values(stage=stage, progress=percent)
                 )
-
-
-def _resolve_references(
-    table: pa.Table, typed: pa.Table | None
-) -> tuple[pa.Table | None, list[RowError]]:
-    """Officer and product codes must exist; map them to ids (and a segment) in bulk.
-
-    `table` holds the cells as read (every row), `typed` the parsed listing (None when the file
-    has cell errors: then only the unknown codes are reported).
-    """
-    officers = db.session.execute(
-        sa.select(User.officer_code, User.id, User.branch_id).where(User.officer_code.is_not(None))
-    ).all()
-    products = db.session.execute(
-        sa.select(Product.code, Product.id, Product.kind, Product.credit_subtype)
-    ).all()
-    officer_codes = pc.utf8_upper(table.column("officer_code"))
-    product_codes = pc.utf8_upper(table.column("product_code"))
-    errors: list[RowError] = []
-    known_officers = pa.array([o[0] for o in officers], pa.string())
-    credit = [p for p in products if p[2] == ProductKind.CREDIT]
-    known_products = pa.array([p[0] for p in credit], pa.string())
-    all_products = {p[0] for p in products}
-    filled_officer = pc.not_equal(officer_codes, "")  # an empty code is a required-value error
-    filled_product = pc.not_equal(product_codes, "")
-    unknown_officer = pc.and_(filled_officer, pc.invert(pc.is_in(officer_codes, known_officers)))
-    unknown_product = pc.and_(filled_product, pc.invert(pc.is_in(product_codes, known_products)))
-    for index in pc.indices_nonzero(unknown_officer).to_pylist():
-        value = table.column("officer_code")[index].as_py()
-        errors.append(
-            RowError(
-                index + 2, "officer_code", value, _("Unknown officer code: no officer has it.")
-            )
-        )
-    for index in pc.indices_nonzero(unknown_product).to_pylist():
-        value = table.column("product_code")[index].as_py()
-        message = (
-            _("Not a credit product.")
-            if value.upper() in all_products
-            else _("Unknown product code: not in the product catalogue.")
-        )
-        errors.append(RowError(index + 2, "product_code", value, message))
-    if errors or typed is None:
-        return None, errors
-    table = typed
-    officer_pos = pc.index_in(officer_codes, known_officers)
-    product_pos = pc.index_in(product_codes, known_products)
-    officer_ids = pa.array([o[1] for o in officers], pa.int64())
-    branch_ids = pa.array([o[2] for o in officers], pa.int64())
-    product_ids = pa.array([p[1] for p in credit], pa.int64())
-    segments = pa.array([SEGMENT_BY_SUBTYPE.get(p[3] or "", "small") for p in credit], pa.string())
-    typed = (
-        table.append_column("row_no", pa.array(range(2, table.num_rows + 2), pa.int64()))
-        .append_column("officer_id", pc.take(officer_ids, officer_pos))
-        .append_column("branch_id", pc.take(branch_ids, officer_pos))
-        .append_column("product_id", pc.take(product_ids, product_pos))
-        .append_column("segment", pc.take(segments, product_pos))
-    )
-    return typed, []
 
 
 def _reject(record: PositionImport, errors: list[RowError], notes: list[str]) -> ImportOutcome:

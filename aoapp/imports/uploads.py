@@ -19,7 +19,15 @@ from werkzeug.datastructures import FileStorage
 from aoapp.auth.models import User
 from aoapp.common.dates import fs_now
 from aoapp.errors import InvalidInput, NotFound
-from aoapp.imports.columns import COLUMNS
+from aoapp.imports.files import (
+    CSV_SUFFIXES,
+    XLSX_SUFFIXES,
+    ListingRefused,
+    check_kind,
+    check_xlsx_archive,
+    unsupported_type,
+)
+from aoapp.imports.kinds import ListingKind, get_kind
 from aoapp.imports.language import speaking
 from aoapp.imports.parsing import (
     ConventionUnknown,
@@ -27,15 +35,7 @@ from aoapp.imports.parsing import (
     detect_date_format,
     detect_decimal,
 )
-from aoapp.imports.reader import (
-    CSV_SUFFIXES,
-    XLSX_SUFFIXES,
-    ListingRefused,
-    check_kind,
-    check_xlsx_archive,
-    read_listing,
-    unsupported_type,
-)
+from aoapp.imports.reader import read_listing
 
 SUFFIXES = CSV_SUFFIXES | XLSX_SUFFIXES
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
@@ -129,6 +129,7 @@ def stage_upload(storage: FileStorage, user: User, options: dict) -> StagedUploa
     with speaking(user):  # the preview is kept: in the uploader's language
         preview = preview_listing(
             path,
+            get_kind(options.get("kind")),
             encoding=options.get("encoding"),
             sheet=options.get("sheet"),
             decimal=options.get("decimal"),
@@ -215,6 +216,7 @@ def _sidecar(token: str) -> Path:
 
 def preview_listing(
     path: Path,
+    kind: ListingKind,
     *,
     encoding: str | None = None,
     sheet: str | None = None,
@@ -226,21 +228,21 @@ def preview_listing(
     Row-level validation (numbers, dates, codes) happens when the import runs.
     """
     try:
-        listing = read_listing(path, encoding=encoding, sheet=sheet)
+        listing = read_listing(path, kind, encoding=encoding, sheet=sheet)
     except ListingRefused as refusal:
         return Preview(refusal=str(refusal))
     table = listing.table
     notes = [listing.format_note()]
     try:
-        used_decimal = decimal or detect_decimal(table)
+        used_decimal = decimal or detect_decimal(table, kind)
     except ConventionUnknown as refusal:
         return Preview(rows=listing.rows, notes=notes, refusal=str(refusal))
-    used_date = date_format or detect_date_format(table)
+    used_date = date_format or detect_date_format(table, kind)
     notes += convention_notes(used_decimal, used_date, not decimal, not date_format)
     if listing.rows == 0:
         return Preview(notes=notes, refusal=_("The listing has no rows."))
     present = (table.schema.metadata or {}).get(b"present", b"").decode().split(",")
-    columns = [c.name for c in COLUMNS if c.name in present]
+    columns = [c.name for c in kind.columns if c.name in present]
     first = table.slice(0, PREVIEW_ROWS).select(columns).to_pylist()
     head = [[row[name] for name in columns] for row in first]
     return Preview(rows=listing.rows, columns=columns, head=head, notes=notes)

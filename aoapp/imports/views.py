@@ -1,4 +1,4 @@
-"""Admin pages of the loan-listing import: past imports, upload → preview → confirm, one import.
+"""Admin pages of the listing import: past imports, upload → preview → confirm, one import.
 
 For anyone but an admin these pages do not exist (404).
 """
@@ -24,6 +24,7 @@ from aoapp.common.views import acting_user
 from aoapp.errors import DomainError, render_error
 from aoapp.imports import jobs, records, uploads
 from aoapp.imports.forms import UploadForm, UploadTokenForm
+from aoapp.imports.kinds import label_of
 from aoapp.imports.models import ImportStatus
 from aoapp.imports.schemas import ImportListArgsSchema, ImportOptionsSchema
 
@@ -101,7 +102,10 @@ def preview(token: str):
     """The first rows of an upload as read, its conventions, and the button that imports it."""
     staged = uploads.get_upload(token, acting_user())
     return render_template(
-        "imports/preview.html", staged=staged, form=UploadTokenForm(data={"token": token})
+        "imports/preview.html",
+        staged=staged,
+        kind_label=label_of(staged.options.get("kind")),
+        form=UploadTokenForm(data={"token": token}),
     )
 
 
@@ -135,6 +139,7 @@ def detail(import_id: int):
     return render_template(
         "imports/detail.html",
         record=record,
+        kind_label=label_of(record.kind),
         summary=record.summary or {},
         kol_rows=records.kol_rows(record),
         errors=errors,

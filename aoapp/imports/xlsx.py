@@ -16,18 +16,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from flask_babel import gettext as _
 
-from aoapp.imports.columns import header_map
-from aoapp.imports.reader import (
-    _RATIO_GRACE,
+from aoapp.imports.files import (
     MAX_XLSX_COMPRESSION_RATIO,
+    RATIO_GRACE,
     Listing,
     ListingRefused,
-    _bomb_message,
-    _canonical,
-    _check_headers,
-    _setting,
+    bomb_message,
+    canonical,
     check_cells,
+    check_headers,
+    setting,
 )
+from aoapp.imports.kinds import ListingKind
 
 
 def _cell_text(value) -> str:
@@ -49,19 +49,19 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def read_xlsx(path: Path, sheet: str | None) -> Listing:
+def read_xlsx(path: Path, kind: ListingKind, sheet: str | None) -> Listing:
     import fastexcel
 
     # Uploads were measured whole (check_xlsx_archive); any file still has its declared sizes
     # checked, so a zip bomb never reaches the parser.
-    ratio = _setting("MAX_XLSX_COMPRESSION_RATIO", MAX_XLSX_COMPRESSION_RATIO)
+    ratio = setting("MAX_XLSX_COMPRESSION_RATIO", MAX_XLSX_COMPRESSION_RATIO)
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError) as error:
         raise ListingRefused(_("The XLSX file cannot be read: %(error)s.", error=error)) from None
-    if any(i.file_size > _RATIO_GRACE and i.file_size > ratio * i.compress_size for i in members):
-        raise ListingRefused(_bomb_message(ratio))
+    if any(i.file_size > RATIO_GRACE and i.file_size > ratio * i.compress_size for i in members):
+        raise ListingRefused(bomb_message(ratio))
     try:
         workbook = fastexcel.read_excel(str(path))
     except Exception as error:  # fastexcel raises its own error types for broken files
@@ -78,14 +78,14 @@ def read_xlsx(path: Path, sheet: str | None) -> Listing:
     sheet_name = sheet or names[0]
     grid = _sheet_text(workbook, sheet_name)
     if grid is None:  # cells fastexcel cannot render exactly as _cell_text does: read by row
-        return _read_xlsx_rows(path, sheet_name)
+        return _read_xlsx_rows(path, kind, sheet_name)
     headers, cells = grid
-    found, missing, problems = header_map(headers)
-    _check_headers(missing, problems)
+    found, missing, problems = kind.header_map(headers)
+    check_headers(missing, problems)
     count = _rows_before_blank_tail(cells)
     columns = {name: cells[pos].slice(0, count) for name, pos in found.items()}
     check_cells({headers[found[name]]: array for name, array in columns.items()})
-    return Listing(_canonical(columns, count), "xlsx", sheet=sheet_name)
+    return Listing(canonical(kind, columns, count), "xlsx", sheet=sheet_name)
 
 
 def _sheet_text(workbook, sheet_name: str) -> tuple[list[str], list[pa.Array]] | None:
@@ -209,7 +209,7 @@ def _rows_before_blank_tail(cells: list[pa.Array]) -> int:
     return count
 
 
-def _read_xlsx_rows(path: Path, sheet_name: str) -> Listing:
+def _read_xlsx_rows(path: Path, kind: ListingKind, sheet_name: str) -> Listing:
     """Read a sheet by row through python-calamine: for typed cells fastexcel cannot render."""
     from python_calamine import CalamineWorkbook
 
@@ -222,8 +222,8 @@ def _read_xlsx_rows(path: Path, sheet_name: str) -> Listing:
     if first is None:
         raise ListingRefused(_("Sheet %(sheet)s is empty.", sheet=repr(sheet_name)))
     headers = [_cell_text(h).strip() for h in first]
-    found, missing, problems = header_map(headers)
-    _check_headers(missing, problems)
+    found, missing, problems = kind.header_map(headers)
+    check_headers(missing, problems)
     # Cells become Arrow text in chunks, so a million-row sheet never lives as Python objects.
     chunks: dict[str, list[pa.Array]] = {name: [] for name in found}
     pending: list[list] = []
@@ -241,7 +241,7 @@ def _read_xlsx_rows(path: Path, sheet_name: str) -> Listing:
         name: pa.concat_arrays(parts) if parts else pa.array([], pa.string())
         for name, parts in chunks.items()
     }
-    return Listing(_canonical(columns, count), "xlsx", sheet=sheet_name)
+    return Listing(canonical(kind, columns, count), "xlsx", sheet=sheet_name)
 
 
 XLSX_CHUNK = 50_000

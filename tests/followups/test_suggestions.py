@@ -275,7 +275,7 @@ class TestAfterTheImport:
         def broken(*_args, **_kwargs):
             raise RuntimeError("database went away")
 
-        monkeypatch.setattr("aoapp.imports.services.suggest_after_import", broken)
+        monkeypatch.setattr("aoapp.followups.suggestions.suggest_after_import", broken)
         outcome = importer(self.rows(world, B=12), AS_OF)
         record = db.session.get(PositionImport, outcome.record.id)
         assert record.status == "succeeded" and "suggestions" not in record.summary

@@ -290,6 +290,7 @@ def test_openapi_documents_the_multipart_body(app):
     schema = spec["components"]["schemas"][ref]
     assert set(schema["properties"]) == {
         "file",
+        "kind",
         "as_of",
         "partial",
         "decimal",

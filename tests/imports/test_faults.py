@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from aoapp.extensions import db
-from aoapp.imports import loader as loader_module
+from aoapp.imports.loans import loader as loader_module
 from aoapp.imports.models import ImportStatus
 from tests.support import listings as L
 from tests.support.listings import line

@@ -16,7 +16,8 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from aoapp.imports.columns import COLUMNS, header_map
+from aoapp.imports.loans import LOANS
+from aoapp.imports.loans.spec import COLUMNS
 from aoapp.imports.parsing import parse_listing
 from aoapp.imports.reader import read_listing
 
@@ -111,13 +112,15 @@ def amount_oracle(text: str, decimal: str) -> Decimal | None:
 
 def parse_amounts(texts: list[str], decimal: str, column: str = "outstanding"):
     """Parse `texts` in one money column: ({row: Decimal} accepted, {row} refused)."""
-    parsed = parse_listing(listing(**{column: texts}), decimal=decimal, date_format="iso")
+    parsed = parse_listing(listing(**{column: texts}), LOANS, decimal=decimal, date_format="iso")
     refused = refused_rows(parsed, column)
     assert {e.column for e in parsed.errors} <= {column}, parsed.errors
     accepted = [t for i, t in enumerate(texts) if i not in refused]
     values = {}
     if accepted:
-        again = parse_listing(listing(**{column: accepted}), decimal=decimal, date_format="iso")
+        again = parse_listing(
+            listing(**{column: accepted}), LOANS, decimal=decimal, date_format="iso"
+        )
         assert again.errors == []
         cells = again.table.column(column).to_pylist()
         rows = [i for i in range(len(texts)) if i not in refused]
@@ -216,7 +219,9 @@ def test_any_digits_and_separators_parse_exactly_as_the_convention_says(decimal,
 def test_amounts_too_large_for_numeric_18_2_are_refused(decimal, whole, cents):
     value = Decimal(whole) + sen(cents)
     written = f"{value:.2f}" if decimal == "dot" else grouped(str(whole), ".") + f",{cents:02d}"
-    parsed = parse_listing(listing(outstanding=[written]), decimal=decimal, date_format="iso")
+    parsed = parse_listing(
+        listing(outstanding=[written]), LOANS, decimal=decimal, date_format="iso"
+    )
     assert [e.message.split(":")[0] for e in parsed.errors] == ["The amount is too large"]
 
 
@@ -238,7 +243,7 @@ def written_dates(draw, date_format: str) -> tuple[date, str]:
 def parse_dates(texts: list[str], date_format: str):
     """Parse `texts` as start and maturity dates: ({row: date} accepted, {row} refused)."""
     table = listing(start_date=texts, maturity_date=texts)
-    parsed = parse_listing(table, decimal="dot", date_format=date_format)
+    parsed = parse_listing(table, LOANS, decimal="dot", date_format=date_format)
     refused = refused_rows(parsed, "start_date")
     assert refused == refused_rows(parsed, "maturity_date")
     assert {e.column for e in parsed.errors} <= {"start_date", "maturity_date"}, parsed.errors
@@ -247,6 +252,7 @@ def parse_dates(texts: list[str], date_format: str):
     if accepted:
         again = parse_listing(
             listing(start_date=accepted, maturity_date=accepted),
+            LOANS,
             decimal="dot",
             date_format=date_format,
         )
@@ -296,7 +302,10 @@ def test_impossible_dates_are_refused(date_format, days):
     else:
         texts = [f"{d:02d}/{m:02d}/{y:04d}" for y, m, d in days]
     parsed = parse_listing(
-        listing(start_date=texts, maturity_date=texts), decimal="dot", date_format=date_format
+        listing(start_date=texts, maturity_date=texts),
+        LOANS,
+        decimal="dot",
+        date_format=date_format,
     )
     accepted = [t for i, t in enumerate(texts) if i not in refused_rows(parsed, "start_date")]
     assert accepted == []
@@ -329,7 +338,7 @@ def headers_for(draw, name: str) -> str:
 def test_every_header_name_in_any_case_maps_to_its_column(data, pair):
     name, canonical = pair
     header = data.draw(headers_for(name))
-    found, _missing, problems = header_map(["unknown", header, "another"])
+    found, _missing, problems = LOANS.header_map(["unknown", header, "another"])
     assert found == {canonical: 1}
     assert problems == []
 
@@ -349,7 +358,7 @@ def header_rows(draw) -> tuple[list[str], list[str]]:
 @given(row=header_rows())
 def test_header_map_finds_every_column_wherever_it_stands(row):
     names, headers = row
-    found, missing, problems = header_map(headers)
+    found, missing, problems = LOANS.header_map(headers)
     assert found == {name: position for position, name in enumerate(names)}
     assert (missing, problems) == ([], [])
 
@@ -387,7 +396,7 @@ def write_listing(directory, names: list[str], headers: list[str], delimiter: st
         writer.writerow([CELLS[name][row] for name in names])
     path = directory / f"listing_{next(counter)}.csv"
     path.write_text(out.getvalue(), encoding="utf-8")
-    return read_listing(path)
+    return read_listing(path, LOANS)
 
 
 @settings(
@@ -404,7 +413,7 @@ def test_the_order_and_spelling_of_the_columns_do_not_change_the_listing(csv_dir
     shuffled = write_listing(csv_dir, names, headers, delimiter)
     assert shuffled.delimiter == delimiter
     assert shuffled.table.equals(reference.table, check_metadata=True)
-    first = parse_listing(reference.table, decimal="comma", date_format="dmy")
-    again = parse_listing(shuffled.table, decimal="comma", date_format="dmy")
+    first = parse_listing(reference.table, LOANS, decimal="comma", date_format="dmy")
+    again = parse_listing(shuffled.table, LOANS, decimal="comma", date_format="dmy")
     assert first.errors == again.errors == []
     assert again.table.equals(first.table)

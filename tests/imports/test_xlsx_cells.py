@@ -10,7 +10,8 @@ import pytest
 import xlsxwriter
 
 from aoapp.imports import xlsx
-from aoapp.imports.columns import COLUMNS
+from aoapp.imports.loans import LOANS
+from aoapp.imports.loans.spec import COLUMNS
 from aoapp.imports.reader import ListingRefused, read_listing
 
 NAMES = [c.name for c in COLUMNS]
@@ -60,16 +61,16 @@ def by_row(monkeypatch):
     calls = []
     row_reader = xlsx._read_xlsx_rows
 
-    def spy(path, sheet_name):
+    def spy(path, kind, sheet_name):
         calls.append(sheet_name)
-        return row_reader(path, sheet_name)
+        return row_reader(path, kind, sheet_name)
 
     monkeypatch.setattr(xlsx, "_read_xlsx_rows", spy)
     return calls
 
 
 def column(path, name):
-    return read_listing(path).table.column(name).to_pylist()
+    return read_listing(path, LOANS).table.column(name).to_pylist()
 
 
 class TestTypedColumnsReadColumnWise:
@@ -136,14 +137,14 @@ class TestTypedColumnsReadColumnWise:
 
     def test_trailing_blank_rows_are_dropped(self, tmp_path, by_row):
         path = write_sheet(tmp_path / "b.xlsx", {"plafond": [1.5, 2.0]}, blank_tail=3)
-        assert read_listing(path).rows == 2
+        assert read_listing(path, LOANS).rows == 2
         assert by_row == []
 
     def test_a_long_cell_is_refused_naming_its_sheet_row(self, tmp_path, by_row):
         names = ["a", "b", "c" * 1001]
         path = write_sheet(tmp_path / "l.xlsx", {"plafond": [1.5, 2, 3], "customer_name": names})
         with pytest.raises(ListingRefused, match="^Row 4, column customer_name: the cell holds"):
-            read_listing(path)
+            read_listing(path, LOANS)
 
 
 @pytest.mark.parametrize(
@@ -187,9 +188,9 @@ def test_column_wise_and_row_wise_reading_agree(tmp_path, by_row, seed):
         "customer_name": some(lambda: rng.choice(["a", " b ", "", "00", "NA", "1.50"])),
     }
     path = write_sheet(tmp_path / "r.xlsx", columns, first_col=seed % 2, blank_tail=seed)
-    column_wise = read_listing(path).table
+    column_wise = read_listing(path, LOANS).table
     assert by_row == []
-    assert xlsx._read_xlsx_rows(path, "Listing").table.equals(column_wise)
+    assert xlsx._read_xlsx_rows(path, LOANS, "Listing").table.equals(column_wise)
 
 
 def test_an_empty_sheet_is_refused(tmp_path):
@@ -197,7 +198,7 @@ def test_an_empty_sheet_is_refused(tmp_path):
     book.add_worksheet("Listing")
     book.close()
     with pytest.raises(ListingRefused, match="^Sheet 'Listing' is empty.$"):
-        read_listing(tmp_path / "e.xlsx")
+        read_listing(tmp_path / "e.xlsx", LOANS)
 
 
 @pytest.mark.parametrize(
@@ -218,7 +219,10 @@ def test_headers_read_as_the_row_reader_reads_them(tmp_path, extra, start_row):
         sheet.write_string(start_row + 1, col, "x")
     book.close()
     outcomes = []
-    for read in (lambda: read_listing(path), lambda: xlsx._read_xlsx_rows(path, "Listing")):
+    for read in (
+        lambda: read_listing(path, LOANS),
+        lambda: xlsx._read_xlsx_rows(path, LOANS, "Listing"),
+    ):
         try:
             outcomes.append(read().table)
         except ListingRefused as refusal:

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from aoapp.credit.models import Facility, Position
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
-from aoapp.imports.columns import COLUMNS
+from aoapp.imports.loans.spec import COLUMNS
 from aoapp.imports.services import ImportOutcome, run_import
 from tests.support.factories import make_product
 
