@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from aoapp import observability, security
+from aoapp import errors, observability, security
+from aoapp.common import templating
 from aoapp.common.i18n import select_locale
 from aoapp.extensions import api, babel, csrf, db, limiter, login_manager, migrate
 
@@ -33,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     register_extensions(app)
+    register_hooks(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -46,6 +48,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the extension objects to the app."""
     import sqlalchemy as sa
 
+    # Imported when the app is built, not at the top: importing aoapp imports no feature.
     import aoapp.models  # noqa: F401  (registers every table on the metadata)
 
     db.init_app(app)
@@ -75,9 +78,9 @@ def _root() -> Path:
 def _configure_login(app: Flask) -> None:
     """Session login for pages; bearer tokens for the API (CSRF-exempt), which also lets the
     pages' own scripts read it with the session cookie (see _page_script_read)."""
+    # Imported when the app is built, not at the top: importing aoapp imports no feature.
     from aoapp.auth.models import User
     from aoapp.auth.services import user_for_token
-    from aoapp.errors import render_error
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to continue.")
@@ -108,7 +111,7 @@ def _configure_login(app: Flask) -> None:
     @login_manager.unauthorized_handler
     def unauthorized():
         if request.path.startswith("/api/"):
-            return render_error(
+            return errors.render_error(
                 401, _("Authentication required: send Authorization: Bearer <token>.")
             )
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
@@ -130,6 +133,7 @@ def _page_script_read() -> bool:
 
 def register_blueprints(app: Flask) -> None:
     """Mount the HTML blueprints and the JSON API."""
+    # Imported when the app is built, not at the top: importing aoapp imports no feature.
     from aoapp.admin.views import bp as admin_bp
     from aoapp.agenda.api import agenda_blp
     from aoapp.agenda.views import bp as agenda_bp
@@ -152,8 +156,10 @@ def register_blueprints(app: Flask) -> None:
     from aoapp.imports.api import imports_blp
     from aoapp.imports.loans import LOANS  # noqa: F401  (importing it registers the loan listing)
     from aoapp.imports.views import bp as imports_bp
+    from aoapp.introductions.api import introductions_blp
+    from aoapp.introductions.views import bp as introductions_bp
     from aoapp.pages.audit import bp as audit_bp
-    from aoapp.products.api import introductions_blp, products_blp
+    from aoapp.products.api import products_blp
     from aoapp.products.views import bp as products_bp
     from aoapp.prospects.api import prospects_blp
     from aoapp.prospects.views import bp as prospects_bp
@@ -169,6 +175,7 @@ def register_blueprints(app: Flask) -> None:
         prospects_bp,
         customers_bp,
         products_bp,
+        introductions_bp,
         audit_bp,
         visits_bp,
         credit_bp,
@@ -242,22 +249,27 @@ def _limit_failed_authentication(blp) -> None:
     )(blp)
 
 
+def register_hooks(app: Flask) -> None:
+    """Plug the features that take part in a lower feature's work through its hooks, and are
+    imported by no blueprint, into it."""
+    # Imported when the app is built, not at the top: importing aoapp imports no feature.
+    import aoapp.followups.signals  # noqa: F401  (the watchlist's follow-up signals: credit.signals)
+    import aoapp.kpis.campaigns  # noqa: F401  (the campaign pages' figures: campaigns.hooks)
+
+
 def register_errorhandlers(app: Flask) -> None:
     """Domain errors and crashes become clean JSON or HTML responses."""
-    from aoapp.errors import register_errorhandlers as register
-
-    register(app)
+    errors.register_errorhandlers(app)
 
 
 def register_template_helpers(app: Flask) -> None:
     """Jinja filters for money, phones and dates."""
-    from aoapp.common import templating
-
     templating.init_app(app)
 
 
 def register_commands(app: Flask) -> None:
     """Provisioning and demo-data commands for `flask`."""
+    # Imported when the app is built, not at the top: importing aoapp imports no feature.
     from aoapp.auth.cli import register as register_auth
     from aoapp.demo.cli import register as register_demo
     from aoapp.followups.cli import register as register_followups

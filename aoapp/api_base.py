@@ -4,6 +4,8 @@ from flask import render_template
 from flask_smorest import Api as SmorestApi
 from marshmallow import Schema, fields
 
+from aoapp.errors import http_message, plain, wants_json
+
 LOCATIONS = {"json", "query", "form", "headers", "files", "path", "view_args", "cookies"}
 
 
@@ -51,8 +53,6 @@ class Api(SmorestApi):
 
     def handle_http_exception(self, error):
         """Answer an HTTP error as the uniform JSON body or an HTML error page."""
-        from aoapp.errors import http_message, plain, wants_json
-
         if not wants_json():
             message = http_message(error.description)
             return (

@@ -142,6 +142,7 @@ def render_error(status: int, message: str, errors=None, code=None):
 
 def register_errorhandlers(app: Flask) -> None:
     """Turn domain errors and unexpected exceptions into clean responses."""
+    # Not at the top: aoapp.extensions imports api_base, which imports this module.
     from aoapp.extensions import db
 
     @app.errorhandler(DomainError)

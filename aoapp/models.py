@@ -15,7 +15,8 @@ from aoapp.credit.models import (
 from aoapp.customers.models import Customer, ProductHolding
 from aoapp.followups.models import FollowUp, PromiseToPay
 from aoapp.imports.models import PositionImport
-from aoapp.products.models import Introduction, Product
+from aoapp.introductions.models import Introduction
+from aoapp.products.models import Product
 from aoapp.prospects.models import Prospect, ProspectStatusChange
 from aoapp.reports.models import Report
 from aoapp.targets.models import Target

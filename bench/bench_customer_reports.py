@@ -323,8 +323,8 @@ def main(argv=None) -> int:
     from aoapp import create_app
     from aoapp.customers.models import Customer
     from aoapp.extensions import db
+    from aoapp.kpis.periods import parse_period, period_as_of
     from aoapp.reports.customer.data import load_customer_reports
-    from aoapp.reports.periods import parse_period, period_as_of
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():

@@ -313,7 +313,7 @@ def workbook_cells_alone(path: Path, scope) -> tuple[float, float, int]:
     in memory: the same cells as (2), so (2)/(1w) is the overhead of our queries and building."""
     import rustpy_xlsxwriter as rx
 
-    from aoapp.reports.periods import parse_period
+    from aoapp.kpis.periods import parse_period
     from aoapp.reports.portfolio.data import load_portfolio
     from aoapp.reports.portfolio.workbook import build_portfolio_workbook
     from aoapp.reports.sheets import NUMBER_FORMATS
@@ -403,7 +403,7 @@ def child_run(args) -> dict:
     """(2) In this (child) process: the bank-scope workbook (or its Facilities sheet alone) with
     RustWriter, streamed from the database, timed."""
     from aoapp.extensions import db
-    from aoapp.reports.periods import parse_period
+    from aoapp.kpis.periods import parse_period
     from aoapp.reports.portfolio.data import load_portfolio
     from aoapp.reports.portfolio.workbook import build_portfolio_workbook
     from aoapp.reports.sheets import Workbook

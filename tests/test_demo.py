@@ -6,7 +6,7 @@ from aoapp.auth.models import User
 from aoapp.credit.models import Facility, Position
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
-from aoapp.products.models import Introduction
+from aoapp.introductions.models import Introduction
 from aoapp.prospects.models import Prospect, ProspectStatus
 
 DEMO_PASSWORD = "demo-password-1"
@@ -136,8 +136,8 @@ class TestDemoReports:
 
         from aoapp.auth.models import Branch
         from aoapp.common.dates import bank_today
+        from aoapp.kpis.periods import last_complete_month
         from aoapp.reports.models import Report
-        from aoapp.reports.periods import last_complete_month
 
         result = runner.invoke(args=["seed-demo"], env={"DEMO_PASSWORD": None})
         assert result.exit_code == 0, result.output

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from aoapp.customers.models import ProductHolding
 from aoapp.extensions import db
-from aoapp.products.models import Introduction
+from aoapp.introductions.models import Introduction
 from tests.support import agenda as agenda_h
 from tests.support import credit_visits as visit_helpers
 from tests.support import followups as followup_h

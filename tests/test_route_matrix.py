@@ -12,7 +12,7 @@ from aoapp.auth import services as auth_services
 from aoapp.customers.models import ProductHolding
 from aoapp.extensions import db
 from aoapp.imports.models import PositionImport
-from aoapp.products.models import Introduction
+from aoapp.introductions.models import Introduction
 from aoapp.reports.models import Report
 from tests.support import complaints as complaint_helpers
 from tests.support import credit_visits as visit_helpers

@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from aoapp.campaigns import services
+from aoapp.campaigns.hooks import campaign_stats
 from aoapp.campaigns.schemas import (
     CampaignFilterSchema,
     CampaignInputSchema,
@@ -18,7 +19,6 @@ from aoapp.campaigns.schemas import (
     CampaignSchema,
     CampaignStatsSchema,
 )
-from aoapp.campaigns.stats import campaign_stats
 from aoapp.common.schemas import page_schema
 from aoapp.common.views import acting_user
 

@@ -7,8 +7,7 @@ from wtforms import DateField, SelectField, SelectMultipleField, StringField, Te
 
 from aoapp.campaigns import services
 from aoapp.campaigns.models import Campaign, CampaignChannel
-from aoapp.common.forms import choices, enum_choices
-from aoapp.customers.forms import Marked
+from aoapp.common.forms import Marked, choices, enum_choices
 from aoapp.extensions import db
 from aoapp.products.models import Product
 

@@ -4,6 +4,8 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from aoapp.campaigns.models import CampaignChannel
+from aoapp.campaigns.services import status_on
+from aoapp.common.dates import bank_today
 from aoapp.common.schemas import (
     BaseSchema,
     Id,
@@ -109,9 +111,6 @@ class CampaignSchema(BaseSchema):
 
 def campaign_status(campaign) -> str:
     """upcoming, running or ended, on the bank's today."""
-    from aoapp.campaigns.services import status_on
-    from aoapp.common.dates import bank_today
-
     return status_on(campaign, bank_today())
 
 
@@ -124,7 +123,7 @@ class CountSchema(BaseSchema):
 
 
 class CampaignStatsSchema(BaseSchema):
-    """A campaign's performance in the caller's scope (see aoapp/campaigns/stats.py)."""
+    """A campaign's performance in the caller's scope (see aoapp/kpis/campaigns.py)."""
 
     campaign_id = fields.Integer()
     campaign_name = fields.String()

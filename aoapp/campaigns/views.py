@@ -7,8 +7,8 @@ from marshmallow import EXCLUDE
 
 from aoapp.campaigns import services
 from aoapp.campaigns.forms import CampaignFilterForm, CampaignForm
+from aoapp.campaigns.hooks import campaign_stats, tagged_prospect_counts
 from aoapp.campaigns.schemas import CampaignFilterSchema, CampaignInputSchema
-from aoapp.campaigns.stats import campaign_stats, tagged_prospect_counts
 from aoapp.common.dates import bank_today
 from aoapp.common.forms import apply_domain_error, load_filters_reporting, load_form
 from aoapp.common.pagination import HTML_PER_PAGE

@@ -1,9 +1,11 @@
 """Bridge between WTForms (rendering, CSRF) and marshmallow (the validation rules)."""
 
 from flask import request
+from flask_babel import LazyString
 from marshmallow import Schema, ValidationError, fields
 from wtforms import SelectChoice
 
+from aoapp.common.templating import label
 from aoapp.errors import DomainError
 
 
@@ -105,8 +107,13 @@ def choices(pairs, blank: str | None = None) -> list[SelectChoice]:
 def enum_choices(enum, blank: str | None = None) -> list[SelectChoice]:
     """Select options from an enumeration's codes, optionally led by a blank option; the labels
     are lazy (translated when the form is rendered, in the request's language)."""
-    from flask_babel import LazyString
-
-    from aoapp.common.templating import label
-
     return choices([(member.value, LazyString(label, member.value)) for member in enum], blank)
+
+
+class Marked:
+    """Marks a field as required on screen (an asterisk); the schema enforces it."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field) -> None:
+        return None

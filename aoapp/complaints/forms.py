@@ -4,9 +4,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, DateTimeLocalField, SelectField, TextAreaField
 
-from aoapp.common.forms import enum_choices
+from aoapp.common.forms import Marked, enum_choices
 from aoapp.complaints.models import Category, Priority, ReceivedChannel
-from aoapp.customers.forms import Marked
 
 
 class ComplaintForm(FlaskForm):

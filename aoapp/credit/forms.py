@@ -4,9 +4,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 
-from aoapp.common.forms import enum_choices
+from aoapp.common.forms import Marked, enum_choices
 from aoapp.credit.models import RiskRating
-from aoapp.customers.forms import Marked
 
 
 class VisitForm(FlaskForm):

@@ -1,5 +1,7 @@
 """Query arguments and API shapes of the portfolio, facilities and the watchlist."""
 
+from flask_babel import LazyString
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
@@ -61,8 +63,11 @@ class WatchlistArgsSchema(ScopeArgsSchema):
     signal = fields.String(
         load_default=None,
         allow_none=True,
+        # SIGNALS itself, and a lazy message: the signals of the features above credit join it
+        # after this module is imported (credit.signals.watch_signal).
         validate=validate.OneOf(
-            list(SIGNALS), error=_l("Must be one of: %(codes)s", codes=", ".join(SIGNALS))
+            SIGNALS,
+            error=LazyString(lambda: _("Must be one of: %(codes)s", codes=", ".join(SIGNALS))),
         ),
     )
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))

@@ -15,7 +15,7 @@ from aoapp.common.pagination import Page, paginate
 from aoapp.credit.collectibility import KOLS, kol_name, load_bands
 from aoapp.credit.models import Facility, FacilityStatus, KolRule, KolUpgrade, Position
 from aoapp.credit.visits.services import can_record_visit, visits_of
-from aoapp.customers.hooks import customer_section
+from aoapp.customers.hooks import api_fields, customer_section, debtors_source
 from aoapp.extensions import db
 
 HISTORY_POSITIONS = 12  # the customer page's Kol and DPD history covers the last 12 positions
@@ -274,3 +274,22 @@ def facility_upgrades(facility: Facility) -> list[KolUpgrade]:
         .order_by(KolUpgrade.upgraded_at.desc(), KolUpgrade.id.desc())
     )
     return list(db.session.scalars(stmt))
+
+
+@api_fields
+def customer_credit_fields(customer) -> dict:
+    """The API's customer detail: its debtor Kol on its latest as-of date, and its facilities."""
+    debtor = debtor_collectibility(customer.id)
+    return {
+        "collectibility": debtor.kol if debtor else None,
+        "facilities": facility_rows(customer.id),
+    }
+
+
+@debtors_source
+def debtors_on(as_of: date, officer_id: int | None) -> sa.Select:
+    """Ids of customers with a position on `as_of` (booked to `officer_id`, when given)."""
+    stmt = sa.select(Position.customer_id).where(Position.as_of == as_of)
+    if officer_id:
+        stmt = stmt.where(Position.officer_id == officer_id)
+    return stmt

@@ -1,35 +1,31 @@
 """The early-warning signals of DOMAIN.md, each a SQL select of the positions it flags.
 
-A signal is set-based: a select over the positions of one listing date (see `_flag`) and a
+A signal is set-based: a select over the positions of one listing date (see `flag`) and a
 reason in plain words. The watchlist (credit/watchlist.py) runs them as one UNION ALL. Signals
-that read follow-ups and promises judge them on the context's `reference` day: the day before
-the next listing of the scope if there is one (that listing has its own watchlist), else today.
+that read follow-ups and promises (followups/signals.py, added with `watch_signal`) judge them on
+the context's `reference` day: the day before the next listing of the scope if there is one (that
+listing has its own watchlist), else today.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from functools import cache
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from sqlalchemy.orm import aliased
 
-from aoapp.common.dates import bank_today, bank_zone
-from aoapp.common.i18n import format_date, format_money, locale_code
+from aoapp.common.dates import bank_today
+from aoapp.common.i18n import format_money, locale_code
 from aoapp.common.templating import label
 from aoapp.credit.collectibility import kol_name
 from aoapp.credit.figures import PortfolioScope
 from aoapp.credit.models import Facility, MonitoringVisit, Position, RiskRating
-from aoapp.extensions import db
-from aoapp.followups.models import FollowUp, FollowUpStatus, PromiseState, PromiseToPay
-from aoapp.followups.promises import state_column
 
 EARLY_DEFAULT_DAYS = 90  # DPD > 0 within this many days of the facility's start
 MATURITY_WINDOW_DAYS = 60  # maturity this close (or already passed) with outstanding left
-FOLLOW_UP_WINDOW_DAYS = 7  # DPD > 0 needs a follow-up done within this many days
 WEAK_RATINGS = (RiskRating.WEAK.value, RiskRating.CRITICAL.value)
 
 
@@ -58,7 +54,7 @@ def _positions(ctx: SignalContext) -> sa.Select:
     )
 
 
-def _flag(ctx: SignalContext, condition, signal_date=None, detail_id=None) -> sa.Select:
+def flag(ctx: SignalContext, condition, signal_date=None, detail_id=None) -> sa.Select:
     """The positions meeting `condition`, dated `signal_date` (default: the listing date).
 
     `detail_id`: the id of the record behind the signal (a visit, a promise), see Signal.detail.
@@ -74,29 +70,14 @@ def _flag(ctx: SignalContext, condition, signal_date=None, detail_id=None) -> sa
     )
 
 
-def _day_after(column) -> sa.ColumnElement:
-    """SQL: the date after a date column (date arithmetic differs per database)."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        return sa.func.date(column, "+1 day", type_=sa.Date)
-    return sa.cast(column + sa.text("INTERVAL '1 day'"), sa.Date)
-
-
-def _local_days(first: date, last: date) -> tuple[datetime, datetime]:
-    """UTC bounds [start, end) of the bank's local days `first` to `last`."""
-    zone = bank_zone()
-    start = datetime.combine(first, time.min, zone).astimezone(UTC)
-    end = datetime.combine(last + timedelta(days=1), time.min, zone).astimezone(UTC)
-    return start, end
-
-
 def dpd_rise(ctx: SignalContext) -> sa.Select:
     """DPD higher than on the previous listing."""
-    return _flag(ctx, sa.and_(Position.prev_dpd.is_not(None), Position.dpd > Position.prev_dpd))
+    return flag(ctx, sa.and_(Position.prev_dpd.is_not(None), Position.dpd > Position.prev_dpd))
 
 
 def downgrade(ctx: SignalContext) -> sa.Select:
     """Effective (debtor) Kol worse than on the previous listing."""
-    return _flag(
+    return flag(
         ctx, sa.and_(Position.prev_kol.is_not(None), Position.debtor_kol > Position.prev_kol)
     )
 
@@ -104,7 +85,7 @@ def downgrade(ctx: SignalContext) -> sa.Select:
 def early_default(ctx: SignalContext) -> sa.Select:
     """DPD > 0 on a listing dated within 90 days of the facility's start."""
     earliest_start = ctx.as_of - timedelta(days=EARLY_DEFAULT_DAYS)
-    return _flag(
+    return flag(
         ctx,
         sa.and_(
             Position.dpd > 0,
@@ -117,11 +98,11 @@ def early_default(ctx: SignalContext) -> sa.Select:
 def maturity_soon(ctx: SignalContext) -> sa.Select:
     """Outstanding left on a facility maturing within 60 days (or already matured)."""
     horizon = ctx.as_of + timedelta(days=MATURITY_WINDOW_DAYS)
-    return _flag(ctx, sa.and_(Position.outstanding > 0, Facility.maturity_date <= horizon))
+    return flag(ctx, sa.and_(Position.outstanding > 0, Facility.maturity_date <= horizon))
 
 
 @cache
-def _alias(model, name: str):
+def alias(model, name: str):
     """An alias made once, on first use (a fresh one re-adapts its columns each time it is used:
     ~0.35 ms per alias per call)."""
     return aliased(model, name=name)
@@ -132,58 +113,18 @@ def weak_visit(ctx: SignalContext) -> sa.Select:
 
     Visits count up to the next listing date, so the latest listing reflects visits made since.
     """
-    visit, later = _alias(MonitoringVisit, "signal_visit"), _alias(MonitoringVisit, "later_visit")
+    visit, later = alias(MonitoringVisit, "signal_visit"), alias(MonitoringVisit, "later_visit")
     latest = sa.select(later.id).where(later.customer_id == visit.customer_id)
     if ctx.next_as_of is not None:
         latest = latest.where(later.visit_date < ctx.next_as_of)
     latest = latest.order_by(later.visit_date.desc(), later.id.desc()).limit(1)
-    stmt = _flag(
+    stmt = flag(
         ctx,
         sa.and_(visit.id == latest.scalar_subquery(), visit.risk_rating.in_(WEAK_RATINGS)),
         signal_date=visit.visit_date,
         detail_id=visit.id,
     )
     return stmt.join(visit, visit.customer_id == Position.customer_id)
-
-
-def broken_ptp(ctx: SignalContext) -> sa.Select:
-    """The facility's latest promise to pay (made by the reference day) is broken on that day.
-
-    Dated the day after the promise's deadline, when it became broken.
-    """
-    promise = _alias(PromiseToPay, "signal_promise")
-    other = _alias(PromiseToPay, "other_promise")
-    reference = ctx.reference
-    latest = (
-        sa.select(other.id)
-        .where(other.facility_id == promise.facility_id, other.promised_on <= reference)
-        .order_by(other.promised_on.desc(), other.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    stmt = _flag(
-        ctx,
-        sa.and_(
-            promise.id == latest,
-            state_column(reference, promise) == PromiseState.BROKEN.value,
-        ),
-        signal_date=_day_after(promise.deadline),
-        detail_id=promise.id,
-    )
-    return stmt.join(promise, promise.facility_id == Position.facility_id)
-
-
-def no_follow_up(ctx: SignalContext) -> sa.Select:
-    """DPD > 0 and no follow-up with the customer done in the 7 days ending on the reference day."""
-    reference = ctx.reference
-    start, end = _local_days(reference - timedelta(days=FOLLOW_UP_WINDOW_DAYS - 1), reference)
-    done = sa.exists().where(
-        FollowUp.customer_id == Position.customer_id,
-        FollowUp.status == FollowUpStatus.DONE,
-        FollowUp.done_at >= start,
-        FollowUp.done_at < end,
-    )
-    return _flag(ctx, sa.and_(Position.dpd > 0, ~done))
 
 
 # Reasons are sentences in the current language (the request's, or the one a report forces),
@@ -237,23 +178,6 @@ def _weak_visit_reason(_position, _facility, visit, _bands) -> str:
     return _("Latest monitoring visit rated %(rating)s.", rating=rating)
 
 
-def _broken_ptp_reason(_position, _facility, promise, _bands) -> str:
-    return _(
-        "Promise to pay %(amount)s by %(day)s was broken.",
-        amount=format_money(promise.promised_amount),
-        day=format_date(promise.promised_date),
-    )
-
-
-def _no_follow_up_reason(position, _facility, _detail, _bands) -> str:
-    return ngettext(
-        "%(num)s day past due and no follow-up done in the last %(window)s days.",
-        "%(num)s days past due and no follow-up done in the last %(window)s days.",
-        position.dpd,
-        window=FOLLOW_UP_WINDOW_DAYS,
-    )
-
-
 @dataclass(frozen=True)
 class Signal:
     """An early-warning signal: the select of the positions it flags, and its reason in words.
@@ -273,13 +197,18 @@ class Signal:
         return str(self.name)
 
 
-# The order is the order of a facility's entries on the same date.
+# The order is the order of a facility's entries on the same date; the features above credit
+# add theirs after these with `watch_signal` (follow-ups: broken_ptp, no_follow_up).
 SIGNALS: dict[str, Signal] = {
     "dpd_rise": Signal(_l("DPD rise"), dpd_rise, _dpd_rise_reason),
     "downgrade": Signal(_l("Kol downgrade"), downgrade, _downgrade_reason),
     "early_default": Signal(_l("Early default"), early_default, _early_default_reason),
     "maturity_soon": Signal(_l("Maturity soon"), maturity_soon, _maturity_reason),
     "weak_visit": Signal(_l("Weak visit"), weak_visit, _weak_visit_reason, MonitoringVisit),
-    "broken_ptp": Signal(_l("Broken promise"), broken_ptp, _broken_ptp_reason, PromiseToPay),
-    "no_follow_up": Signal(_l("No follow-up"), no_follow_up, _no_follow_up_reason),
 }
+
+
+def watch_signal(code: str, signal: Signal) -> Signal:
+    """Add a signal of a feature above credit to the watchlist (after those registered so far)."""
+    SIGNALS[code] = signal
+    return signal

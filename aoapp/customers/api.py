@@ -51,7 +51,7 @@ class CustomerResource(MethodView):
     @customers_blp.response(200, CustomerDetailSchema)
     def get(self, customer_id):
         """Read a customer, with its debtor Kol (`collectibility`) and its facilities."""
-        return services.get_customer(current_user, customer_id)
+        return services.get_customer_detail(current_user, customer_id)
 
     @customers_blp.arguments(CustomerPatchSchema(partial=True))
     @customers_blp.response(200, CustomerSchema)

@@ -4,17 +4,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 
-from aoapp.common.forms import choices, enum_choices  # noqa: F401  (re-exported)
+from aoapp.common.forms import Marked, enum_choices
 from aoapp.customers.models import CustomerType, Segment
-
-
-class Marked:
-    """Marks a field as required on screen (an asterisk); the schema enforces it."""
-
-    field_flags = {"required": True}
-
-    def __call__(self, form, field) -> None:
-        return None
 
 
 class CustomerForm(FlaskForm):

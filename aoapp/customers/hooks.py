@@ -1,30 +1,31 @@
-"""Hooks through which the features above customers take part in its page and its changes.
+"""Hooks through which the features above customers take part in its pages, API and changes.
 
-The customer page belongs to customers, but what it shows of credit, complaints and reports
-belongs to those features, which sit above it: each registers a section provider here. Likewise a
-reassigned customer's open work (planned follow-ups, open complaints) is moved by the features
-that own it, each with a handler registered here. So customers imports none of them.
+The customer page belongs to customers, but what it shows of referrals, introductions, credit,
+complaints and reports belongs to those features, which sit above it: each registers a section
+provider here; credit likewise adds its fields to the API's customer detail. A reassigned
+customer's open work (planned follow-ups, open complaints) is moved by the features that own it,
+each with a handler registered here. The bank-wide duplicate check of a NIK or phone (prospects
+and customers alike) is prospects', and the list's `debtor_on` filter reads credit's positions.
+So customers imports none of them.
 """
 
 from collections.abc import Callable
+from datetime import date
 
-Provider = Callable[[object, object], object]
-_SECTIONS: dict[str, Provider] = {}
+import sqlalchemy as sa
+
+from aoapp.common.sections import Provider, page_section
+from aoapp.common.sections import sections_for as page_sections
 
 
 def customer_section(name: str) -> Callable[[Provider], Provider]:
     """Register `provider(actor, customer)` as the page's section `name` (a template variable)."""
-
-    def register(provider: Provider) -> Provider:
-        _SECTIONS[name] = provider
-        return provider
-
-    return register
+    return page_section("customer", name)
 
 
 def sections_for(actor, customer) -> dict[str, object]:
     """Every registered section of the customer page, as `actor` may see it."""
-    return {name: provider(actor, customer) for name, provider in _SECTIONS.items()}
+    return page_sections("customer", actor, customer)
 
 
 Handover = Callable[[object, object, int], None]
@@ -42,3 +43,60 @@ def hand_over_open_work(actor, customer, officer_id: int) -> None:
     """Let every feature move its open work of `customer` to officer `officer_id`."""
     for handler in _HANDOVERS:
         handler(actor, customer, officer_id)
+
+
+Fields = Callable[[object], dict]
+_API_FIELDS: list[Fields] = []
+
+
+def api_fields(provider: Fields) -> Fields:
+    """Register `provider(customer) -> {field: value}`: fields the API's customer detail adds."""
+    _API_FIELDS.append(provider)
+    return provider
+
+
+def api_fields_for(customer) -> dict:
+    """Every registered field of the API's customer detail."""
+    found: dict = {}
+    for provider in _API_FIELDS:
+        found |= provider(customer)
+    return found
+
+
+DuplicateCheck = Callable[..., object]
+_DUPLICATE_CHECKS: list[DuplicateCheck] = []
+
+
+def duplicate_check(check: DuplicateCheck) -> DuplicateCheck:
+    """Register `check(actor, nik, phone, allow_duplicate_phone, *, exclude_prospect=None,
+    exclude_customer=None)`: it raises a Conflict when another prospect or customer of the bank
+    has the NIK (or, unless allowed, the phone)."""
+    _DUPLICATE_CHECKS.append(check)
+    return check
+
+
+def check_duplicates(actor, nik, phone, allow_duplicate_phone: bool, **exclude) -> None:
+    """Run the registered duplicate checks before a customer is saved; none registered is an
+    error (a customer is never saved unchecked)."""
+    if not _DUPLICATE_CHECKS:
+        raise RuntimeError("No duplicate check is registered (prospects.duplicates).")
+    for check in _DUPLICATE_CHECKS:
+        check(actor, nik, phone, allow_duplicate_phone, **exclude)
+
+
+Debtors = Callable[[date, int | None], sa.Select]
+_DEBTORS: list[Debtors] = []
+
+
+def debtors_source(source: Debtors) -> Debtors:
+    """Register `source(as_of, officer_id)`: a select of the ids of the customers with credit on
+    `as_of` (booked to `officer_id`, when given), for the list's `debtor_on` filter."""
+    _DEBTORS[:] = [source]
+    return source
+
+
+def debtors_on(as_of: date, officer_id: int | None) -> sa.Select:
+    """Ids of the customers with credit on `as_of` (booked to `officer_id`, when given)."""
+    if not _DEBTORS:
+        raise RuntimeError("No source of debtors is registered (credit.services).")
+    return _DEBTORS[0](as_of, officer_id)

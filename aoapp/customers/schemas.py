@@ -153,18 +153,10 @@ class CustomerFacilitySchema(BaseSchema):
 
 
 class CustomerDetailSchema(CustomerSchema):
-    """One customer with its credit: `collectibility` is the debtor Kol on its latest as-of date."""
+    """One customer with its credit: `collectibility` is the debtor Kol on its latest as-of date.
+
+    Dumps a customers.services.CustomerDetail: the credit fields are credit's (customers.hooks).
+    """
 
     collectibility = fields.Integer(allow_none=True)
     facilities = fields.List(fields.Nested(CustomerFacilitySchema))
-
-    def get_attribute(self, obj, attr, default):
-        """The credit fields come from the positions, not from the customer row."""
-        from aoapp.credit.services import debtor_collectibility, facility_rows
-
-        if attr == "collectibility":
-            debtor = debtor_collectibility(obj.id)
-            return debtor.kol if debtor else None
-        if attr == "facilities":
-            return facility_rows(obj.id)
-        return super().get_attribute(obj, attr, default)

@@ -1,7 +1,4 @@
-"""Customers: create, edit, reassign, held products, list, cross-sell; each call one transaction."""
-
-from dataclasses import dataclass
-from datetime import date
+"""Customers: create, edit, reassign, held products, list; each call one transaction."""
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -14,14 +11,16 @@ from aoapp.auth.scoping import can_see, get_visible, visible_to
 from aoapp.common.locking import check_version, stale_message
 from aoapp.common.pagination import Page, apply_sort, paginate
 from aoapp.common.transaction import unit_of_work
-from aoapp.credit.models import Position
-from aoapp.customers.hooks import hand_over_open_work
+from aoapp.customers.hooks import (
+    api_fields_for,
+    check_duplicates,
+    debtors_on,
+    hand_over_open_work,
+)
 from aoapp.customers.models import Customer, CustomerType, ProductHolding
 from aoapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from aoapp.extensions import db
-from aoapp.products.models import Introduction, Product
-from aoapp.prospects.duplicates import check_duplicates
-from aoapp.prospects.models import Prospect, ProspectStatus
+from aoapp.products.services import active_product
 
 SORTABLE = {
     "name": Customer.name,
@@ -116,9 +115,14 @@ def create_customer(actor, data: dict) -> Customer:
     return customer
 
 
+def is_assigned_officer(actor, customer: Customer) -> bool:
+    """True when the user is the officer the customer is assigned to (who edits its data)."""
+    return actor.role == Role.OFFICER and customer.officer_id == actor.id
+
+
 def require_officer_owner(actor, customer: Customer) -> None:
     """Only the assigned officer edits a customer's data."""
-    if actor.role != Role.OFFICER or customer.officer_id != actor.id:
+    if not is_assigned_officer(actor, customer):
         raise Forbidden(_("Only the officer assigned to this customer can change it."))
 
 
@@ -193,6 +197,26 @@ def get_customer(actor, customer_id) -> Customer:
     return get_visible(actor, Customer, customer_id)
 
 
+class CustomerDetail:
+    """A customer and the fields the features above add to the API's detail (customers.hooks):
+    attributes are the added fields, else the customer's own."""
+
+    def __init__(self, customer: Customer, added: dict):
+        self.customer = customer
+        self.added = added
+
+    def __getattr__(self, name: str):
+        if name in self.added:
+            return self.added[name]
+        return getattr(self.customer, name)
+
+
+def get_customer_detail(actor, customer_id) -> CustomerDetail:
+    """A customer the user may see with the fields the features above add to it, or NotFound."""
+    customer = get_customer(actor, customer_id)
+    return CustomerDetail(customer, api_fields_for(customer))
+
+
 def filtered_query(actor, filters: dict) -> sa.Select:
     """Scoped, filtered, sorted select of customers (page, API and export)."""
     stmt = visible_to(actor, sa.select(Customer)).options(
@@ -203,9 +227,7 @@ def filtered_query(actor, filters: dict) -> sa.Select:
     if filters.get("segment"):
         stmt = stmt.where(Customer.segment == filters["segment"])
     if filters.get("debtor_on"):
-        stmt = stmt.where(
-            Customer.id.in_(_debtors_on(filters["debtor_on"], filters.get("officer")))
-        )
+        stmt = stmt.where(Customer.id.in_(debtors_on(filters["debtor_on"], filters.get("officer"))))
     elif filters.get("officer"):
         stmt = stmt.where(Customer.officer_id == filters["officer"])
     if filters.get("customer_type"):
@@ -221,14 +243,6 @@ def filtered_query(actor, filters: dict) -> sa.Select:
             conditions.append(Customer.phone.contains(digits.lstrip("0")))
         stmt = stmt.where(sa.or_(*conditions))
     return apply_sort(stmt, filters.get("sort"), SORTABLE, "name", Customer.id)
-
-
-def _debtors_on(as_of: date, officer_id: int | None) -> sa.Select:
-    """Ids of customers with a position on `as_of` (booked to `officer_id`, when given)."""
-    stmt = sa.select(Position.customer_id).where(Position.as_of == as_of)
-    if officer_id:
-        stmt = stmt.where(Position.officer_id == officer_id)
-    return stmt
 
 
 def list_customers(actor, filters: dict, per_page: int) -> Page:
@@ -248,8 +262,6 @@ def visible_officers(actor) -> list[User]:
 @unit_of_work()
 def add_holding(actor, customer: Customer, data: dict) -> ProductHolding:
     """Record a product the customer already holds (assigned officer), audited."""
-    from aoapp.products.services import active_product
-
     require_officer_owner(actor, customer)
     values = dict(data)
     product = active_product(values.pop("product"))
@@ -277,83 +289,3 @@ def remove_holding(actor, customer: Customer, holding_id: int) -> None:
         raise NotFound()
     audit.record(actor, holding, "delete", audit.snapshot(holding), None)
     customer.holdings.remove(holding)
-
-
-# --- Referrals and cross-selling -------------------------------------------------------------
-
-
-def referral_counts(customer: Customer) -> tuple[int, int]:
-    """(prospects this customer referred, how many of them converted into customers)."""
-    made, converted = db.session.execute(
-        sa.select(
-            sa.func.count(Prospect.id),
-            sa.func.count(Prospect.id).filter(Prospect.status == ProspectStatus.WON),
-        ).where(Prospect.referrer_customer_id == customer.id)
-    ).one()
-    return made, converted
-
-
-def referred_prospects(actor, customer: Customer) -> list[Prospect]:
-    """The referred prospects the user may open (the counts include all of them)."""
-    stmt = sa.select(Prospect).where(Prospect.referrer_customer_id == customer.id)
-    return list(db.session.scalars(visible_to(actor, stmt).order_by(Prospect.created_at.desc())))
-
-
-@dataclass
-class CrossSellRow:
-    """One active product seen from one customer: held, offered (with outcome) or not yet."""
-
-    product: Product
-    holding: ProductHolding | None
-    last_introduced_on: date | None
-    last_outcome: str | None
-    introductions: int
-
-
-def introductions_of(customer: Customer) -> list[Introduction]:
-    """The customer's introductions, newest first, including those made while still a prospect."""
-    as_prospect = sa.select(Prospect.id).where(Prospect.customer_id == customer.id)
-    stmt = (
-        sa.select(Introduction)
-        .where(
-            sa.or_(
-                Introduction.customer_id == customer.id,
-                Introduction.prospect_id.in_(as_prospect),
-            )
-        )
-        .options(selectinload(Introduction.product))
-        .order_by(Introduction.introduced_on.desc(), Introduction.id.desc())
-    )
-    return list(db.session.scalars(stmt))
-
-
-def cross_sell(
-    customer: Customer, introductions: list[Introduction] | None = None
-) -> list[CrossSellRow]:
-    """Every active product: held or not, and the latest introduction to this customer.
-
-    Introductions made while the customer was still a prospect count too.
-    """
-    from aoapp.products.services import active_products
-
-    held = {h.product_id: h for h in customer.holdings}
-    if introductions is None:
-        introductions = introductions_of(customer)
-    latest: dict[int, Introduction] = {}
-    counts: dict[int, int] = {}
-    for introduction in introductions:
-        latest.setdefault(introduction.product_id, introduction)
-        counts[introduction.product_id] = counts.get(introduction.product_id, 0) + 1
-    rows = []
-    for product in active_products():
-        last = latest.get(product.id)
-        rows.append(
-            CrossSellRow(
-                product=product,
-                holding=held.get(product.id),
-                last_introduced_on=last.introduced_on if last else None,
-                last_outcome=last.outcome if last else None,
-                introductions=counts.get(product.id, 0),
-            )
-        )
-    return rows

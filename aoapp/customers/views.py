@@ -5,12 +5,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from aoapp.common.dates import bank_today
-from aoapp.common.forms import apply_domain_error, load_filters, load_form
+from aoapp.common.forms import apply_domain_error, choices, load_filters, load_form
 from aoapp.common.identity import display_phone
 from aoapp.common.pagination import HTML_PER_PAGE
 from aoapp.common.views import REFUSALS
 from aoapp.customers import services
-from aoapp.customers.forms import CustomerForm, HoldingForm, ReassignForm, choices
+from aoapp.customers.forms import CustomerForm, HoldingForm, ReassignForm
 from aoapp.customers.hooks import sections_for
 from aoapp.customers.models import Customer, CustomerType, Segment
 from aoapp.customers.schemas import (
@@ -21,7 +21,7 @@ from aoapp.customers.schemas import (
     ReassignSchema,
 )
 from aoapp.extensions import db
-from aoapp.products.services import active_products, can_change_subject
+from aoapp.products.services import active_products
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
 
@@ -74,7 +74,7 @@ def detail(customer_id: int):
 
 def _render_detail(customer, holding_form=None, reassign_form=None, status=200):
     """Render the customer page, keeping a submitted form with its errors."""
-    is_owner = can_change_subject(current_user, customer)
+    is_owner = services.is_assigned_officer(current_user, customer)
     if holding_form is None and is_owner:
         holding_form = HoldingForm()
     if holding_form is not None:
@@ -88,8 +88,6 @@ def _render_detail(customer, holding_form=None, reassign_form=None, status=200):
         reassign_form = ReassignForm(officer=customer.officer_id)
     if reassign_form is not None:
         reassign_form.officer.choices = choices([(o.id, o.display_name) for o in officers])
-    made, converted = services.referral_counts(customer)
-    introductions = services.introductions_of(customer)
     page = render_template(
         "customers/detail.html",
         customer=customer,
@@ -97,12 +95,9 @@ def _render_detail(customer, holding_form=None, reassign_form=None, status=200):
         can_reassign=services.can_reassign(current_user, customer),
         holding_form=holding_form,
         reassign_form=reassign_form,
-        referrals_made=made,
-        referrals_converted=converted,
-        referred=services.referred_prospects(current_user, customer),
-        introductions=introductions,
-        cross_sell=services.cross_sell(customer, introductions),
-        **sections_for(current_user, customer),  # credit, complaints, reports
+        **sections_for(
+            current_user, customer
+        ),  # referrals, introductions, credit, complaints, reports
     )
     return page, status
 

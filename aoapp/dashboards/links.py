@@ -1,6 +1,6 @@
 """Where each dashboard figure leads: the filtered list that shows the rows the figure counts.
 
-The filters are the KPI definitions' (reports/kpis.py) written as list arguments: debtors are the
+The filters are the KPI definitions' (kpis/officers.py) written as list arguments: debtors are the
 customers with credit booked to the officer on A (`debtor_on`), NPL the facilities of Kol 3–5 on A
 (`kol_min=3`), PAR 30 those more than 30 days past due (`dpd_min=31`), downgrades the watchlist's
 downgrade signal on A, follow-ups done in P (`done_from`/`done_to`) and overdue at the end of A
@@ -61,12 +61,12 @@ def activity_links(officer_id, period, as_of: date | None) -> dict[str, str | No
         "prospects_converted": _url("prospects.index", **prospects, status="won"),
         "conversion_rate": _url("prospects.index", **prospects),
         "introductions": _url(
-            "products.introductions", officer=officer_id, **{"from": first, "to": last}
+            "introductions.index", officer=officer_id, **{"from": first, "to": last}
         ),
         "followups_done": _url(
             "followups.index", owner=officer_id, status="done", done_from=first, done_to=last
         ),
-        # reports/kpis.py: overdue at the end of A (the period's last day without a listing).
+        # kpis/officers.py: overdue at the end of A (the period's last day without a listing).
         "followups_overdue": _url(
             "followups.index", owner=officer_id, overdue_on=_iso(as_of or period.end)
         ),

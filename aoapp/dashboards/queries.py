@@ -1,7 +1,7 @@
 """The few figures the dashboards need that no other module computes: month-end listing dates,
 the 12-month trend (one grouped query), the watchlist count, and the live workload counts.
 
-Everything else comes from the one source: credit/figures.py, reports/kpis.py,
+Everything else comes from the one source: credit/figures.py, kpis/officers.py,
 reports/portfolio/data.py and targets/achievement.py.
 """
 
@@ -19,7 +19,7 @@ from aoapp.credit.models import Position
 from aoapp.credit.signals import SignalContext
 from aoapp.credit.watchlist import flagged
 from aoapp.extensions import db
-from aoapp.reports.kpi_queries import PAR_KPI_DAYS
+from aoapp.kpis.queries import PAR_KPI_DAYS
 
 TREND_MONTHS = 12
 ZERO = Decimal("0.00")

@@ -9,8 +9,8 @@ from marshmallow import ValidationError, fields
 from aoapp.common.schemas import BaseSchema, Id
 from aoapp.credit.schemas import KolRowSchema
 from aoapp.errors import InvalidInput
-from aoapp.reports.figures import AMOUNT, COUNT, FIGURES, RATIO
-from aoapp.reports.periods import parse_period
+from aoapp.kpis.figures import AMOUNT, COUNT, FIGURES, RATIO
+from aoapp.kpis.periods import parse_period
 
 MONEY_PLACES, RATIO_PLACES = Decimal("0.01"), Decimal("0.0001")
 
@@ -208,7 +208,7 @@ class OfficerDashboardSchema(BaseSchema):
 
 
 def kpi_fields() -> dict:
-    """One field per officer KPI of reports/figures.py, in its order: counts as integers, amounts
+    """One field per officer KPI of kpis/figures.py, in its order: counts as integers, amounts
     and ratios as strings (2 and 4 places; a ratio may be null: nothing to rate)."""
     kinds = {COUNT: fields.Integer, AMOUNT: _money, RATIO: _ratio}
     return {figure.key: kinds[figure.kind]() for figure in FIGURES}

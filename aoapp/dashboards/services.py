@@ -4,7 +4,7 @@ A dashboard is read for a month P (default: the bank's current month) on the lis
 scope's last listing date on or before P's end (a month-end listing: the last of its month).
 Portfolio figures are credit/figures.py's on A; their changes are since the previous month-end
 listing (credit/figures.previous_month_end, the date the portfolio workbook's Kol migration starts
-from). Officer KPIs are reports/kpis.py's, called exactly as the portfolio workbook's Officers
+from). Officer KPIs are kpis/officers.py's, called exactly as the portfolio workbook's Officers
 sheet calls them, so the team table equals that sheet for the same period and date. Targets are
 targets/achievement.py's. Follow-ups due and complaints are live: counted on the bank's today.
 
@@ -31,8 +31,8 @@ from aoapp.dashboards.migration import MigrationView, migration_between
 from aoapp.dashboards.queries import TrendPoint, Workload
 from aoapp.errors import InvalidInput, NotFound
 from aoapp.extensions import db
-from aoapp.reports.kpis import OfficerKpis, OfficerRef, kpi_totals, officer_kpis, scope_officers
-from aoapp.reports.periods import Period, parse_period
+from aoapp.kpis.officers import OfficerKpis, OfficerRef, kpi_totals, officer_kpis, scope_officers
+from aoapp.kpis.periods import Period, parse_period
 from aoapp.reports.portfolio.data import pipeline
 from aoapp.reports.portfolio.rows import judging_day
 from aoapp.targets.achievement import Achievement, officer_achievements, total_achievement

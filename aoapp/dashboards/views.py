@@ -29,8 +29,8 @@ from aoapp.customers.services import visible_officers
 from aoapp.dashboards import links, services
 from aoapp.dashboards.schemas import OfficerDashboardSchema, TeamDashboardSchema
 from aoapp.errors import InvalidInput
-from aoapp.reports.figures import TABLE_FIGURES
-from aoapp.reports.periods import parse_period
+from aoapp.kpis.figures import TABLE_FIGURES
+from aoapp.kpis.periods import parse_period
 from aoapp.targets.achievement import METRICS
 from aoapp.targets.services import month_label
 
@@ -200,7 +200,7 @@ def team():
             for row in dashboard.officers
         },
         total_links=links.team_row_links(None, dashboard),
-        figures=TABLE_FIGURES,  # the KPI columns of the team table (reports/figures.py)
+        figures=TABLE_FIGURES,  # the KPI columns of the team table (kpis/figures.py)
         migration_error=migration_error,
         charts=chart_data("team", dashboard),
         api_url=_api_url(

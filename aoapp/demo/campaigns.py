@@ -17,8 +17,9 @@ from aoapp.campaigns.models import Campaign
 from aoapp.customers.models import Customer
 from aoapp.demo import data
 from aoapp.extensions import db
-from aoapp.products import services as product_services
-from aoapp.products.models import Introduction, Product
+from aoapp.introductions import services as introduction_services
+from aoapp.introductions.models import Introduction
+from aoapp.products.models import Product
 from aoapp.prospects import services as prospect_services
 from aoapp.prospects.models import Prospect
 
@@ -131,5 +132,5 @@ def _tag_introduction(officer, introduction, campaign, created, present) -> None
     if introduction is None or introduction.campaign_id is not None:
         present["campaign tags"] += introduction is not None
         return
-    product_services.update_introduction(officer, introduction, {"campaign_id": campaign.id})
+    introduction_services.update_introduction(officer, introduction, {"campaign_id": campaign.id})
     created["campaign tags"] += 1

@@ -25,7 +25,7 @@ from aoapp.auth.models import User
 from aoapp.common.dates import bank_today
 from aoapp.common.money import format_idr
 from aoapp.customers.models import Customer
-from aoapp.demo import data
+from aoapp.demo import contacts, data
 from aoapp.demo.collection import (
     Book,
     choose_promises,
@@ -222,8 +222,6 @@ def give_phones(officer: User, officer_no: int) -> None:
 
 def seed_followups(created: Counter, present: Counter, today: date | None = None) -> None:
     """The follow-ups, promises and complaints of every demo officer; one commit per officer."""
-    from aoapp.demo import contacts
-
     today = today or bank_today()
     rec = Recorder(created, present)
     for username, (officer_no, _region) in data.OFFICERS.items():

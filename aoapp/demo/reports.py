@@ -15,8 +15,8 @@ from aoapp.common.i18n import default_locale
 from aoapp.credit.models import Position
 from aoapp.errors import DomainError
 from aoapp.extensions import db
+from aoapp.kpis.periods import Period, last_complete_month, parse_period, period_as_of
 from aoapp.reports.customer.generation import generate_customer_reports
-from aoapp.reports.periods import Period, last_complete_month, parse_period, period_as_of
 from aoapp.reports.portfolio.generation import generate_portfolio_reports
 
 

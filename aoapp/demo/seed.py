@@ -18,8 +18,14 @@ from aoapp.common.dates import bank_today
 from aoapp.customers import services as customer_services
 from aoapp.customers.models import Customer, ProductHolding
 from aoapp.demo import data
+from aoapp.demo.campaigns import seed_campaigns
+from aoapp.demo.credit import seed_credit
+from aoapp.demo.followups import seed_followups
+from aoapp.demo.reports import seed_reports
+from aoapp.demo.targets import seed_targets
 from aoapp.extensions import db
-from aoapp.products.models import Introduction, Product
+from aoapp.introductions.models import Introduction
+from aoapp.products.models import Product
 from aoapp.prospects import services as prospect_services
 from aoapp.prospects.models import Prospect
 
@@ -76,34 +82,24 @@ class Seeder:
 
     def campaigns(self) -> None:
         """Two marketing campaigns, with some demo prospects and introductions tagged."""
-        from aoapp.demo.campaigns import seed_campaigns
-
         seed_campaigns(self.created, self.present, self.today)
 
     def credit(self) -> None:
         """12 month-end loan listings for the demo officers, through the real import."""
-        from aoapp.demo.credit import seed_credit
-
         imported, present = seed_credit(self._user("admin"))
         self.created["loan listings"] += imported
         self.present["loan listings"] += present
 
     def followups(self) -> None:
         """Follow-ups, promises to pay and complaints against the demo portfolio."""
-        from aoapp.demo.followups import seed_followups
-
         seed_followups(self.created, self.present, self.today)
 
     def targets(self) -> None:
         """Monthly targets of the demo officers (this month and the three before)."""
-        from aoapp.demo.targets import seed_targets
-
         seed_targets(self.created, self.present, self.today)
 
     def reports(self) -> None:
         """Last month's customer and portfolio workbooks (skipped when already on disk)."""
-        from aoapp.demo.reports import seed_reports
-
         seed_reports(self.created, self.present, self.today)
 
     def branches(self) -> None:

@@ -1,5 +1,5 @@
 """SQL conditions on follow-ups read by the list filters, written as the officer KPIs count them
-(reports/kpi_queries.py), so a dashboard's figure and the list behind its link agree."""
+(kpis/queries.py), so a dashboard's figure and the list behind its link agree."""
 
 from datetime import UTC, date, datetime, time, timedelta
 

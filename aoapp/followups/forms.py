@@ -4,8 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField, TimeField
 
-from aoapp.common.forms import enum_choices
-from aoapp.customers.forms import Marked
+from aoapp.common.forms import Marked, enum_choices
 from aoapp.followups.models import Channel, Outcome, Purpose
 
 

@@ -18,6 +18,7 @@ from aoapp.common.schemas import (
     sort_field,
 )
 from aoapp.followups.models import Channel, FollowUpStatus, Outcome, PromiseState, Purpose
+from aoapp.followups.promises import state_of
 
 # error_messages stay str (_Message: translated when shown); a lazy string there would reach
 # the errors without its list. The _l calls list the messages for extraction.
@@ -193,8 +194,6 @@ class PromiseSchema(BaseSchema):
 
     def get_state(self, promise) -> str:
         """The state computed with the list's query, or derived now for a single promise."""
-        from aoapp.followups.promises import state_of
-
         return str(getattr(promise, "state", None) or state_of(promise))
 
 

@@ -12,6 +12,8 @@ from aoapp.auth.models import Role, User
 from aoapp.auth.scoping import get_visible, visible_to
 from aoapp.common.dates import bank_today
 from aoapp.common.pagination import Page
+from aoapp.common.sections import page_section
+from aoapp.customers.hooks import customer_section
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
 from aoapp.followups import conditions, promises
@@ -293,6 +295,24 @@ def section(actor, *, customer=None, prospect=None, facility=None) -> Section:
         plan_args=plan_args,
         list_args=list_args,
     )
+
+
+@customer_section("followups")
+def customer_followups(actor, customer) -> Section:
+    """The follow-ups section of a customer page."""
+    return section(actor, customer=customer)
+
+
+@page_section("prospect", "followups")
+def prospect_followups(actor, prospect) -> Section:
+    """The follow-ups section of a prospect page."""
+    return section(actor, prospect=prospect)
+
+
+@page_section("facility", "followups")
+def facility_followups(actor, facility) -> Section:
+    """The follow-ups section of a facility page."""
+    return section(actor, facility=facility)
 
 
 def plannable_parties(actor) -> tuple[list[Customer], list[Prospect]]:

@@ -31,12 +31,6 @@ from aoapp.followups.schemas import (
 bp = Blueprint("followups", __name__)
 
 
-@bp.app_template_global()
-def followup_section(customer=None, prospect=None, facility=None):
-    """Recent follow-ups and promises for the section of a customer, prospect or facility page."""
-    return services.section(current_user, customer=customer, prospect=prospect, facility=facility)
-
-
 def safe_next() -> str | None:
     """The `next` argument when it is a path of this site (never another host)."""
     target = request.args.get("next", "")

@@ -15,7 +15,7 @@ from aoapp.complaints.models import Complaint
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
 from aoapp.followups.models import FollowUp, PromiseToPay
-from aoapp.products.models import Introduction
+from aoapp.introductions.models import Introduction
 from aoapp.prospects.models import Prospect
 from aoapp.reports.models import Report
 

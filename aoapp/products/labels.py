@@ -14,16 +14,4 @@ LABELS = (
     _l("Mortgage"),
     _l("Vehicle"),
     _l("Personal"),
-    # IntroductionPlace
-    _l("Client office"),
-    _l("Branch"),
-    _l("Phone"),
-    _l("Online"),
-    _l("Event"),
-    # IntroductionOutcome
-    _l("Interested"),
-    _l("Not interested"),
-    _l("Needs time"),
-    _l("Applied"),
-    _l("Already has"),
 )

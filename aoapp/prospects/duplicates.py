@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from aoapp.auth.models import Branch, User
 from aoapp.auth.scoping import can_see
+from aoapp.customers.hooks import duplicate_check
 from aoapp.customers.models import Customer
 from aoapp.errors import Conflict
 from aoapp.extensions import db
@@ -128,6 +129,7 @@ def find_matches(
     return [m for m, customer_id in prospects if customer_id not in converted] + customers
 
 
+@duplicate_check  # customers run it too, before saving a customer
 def check_duplicates(actor, nik, phone, allow_duplicate_phone: bool, **exclude) -> list[Match]:
     """Raise DuplicateFound for a NIK match, or a phone match the user has not overridden."""
     matches = find_matches(actor, nik, phone, **exclude)

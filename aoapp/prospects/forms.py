@@ -22,6 +22,7 @@ from aoapp.extensions import db
 from aoapp.products.models import Product
 from aoapp.prospects.models import LostReason, Prospect, ProspectSource, ProspectStatus
 from aoapp.prospects.schemas import FOLLOW_UP_DUE
+from aoapp.prospects.services import allowed_transitions
 
 NONE = "—"
 
@@ -119,8 +120,6 @@ class StatusForm(FlaskForm):
 
     def set_choices(self, prospect: Prospect) -> None:
         """The statuses the prospect may move to now."""
-        from aoapp.prospects.services import allowed_transitions
-
         self.status.choices = choices([(s, label(s)) for s in allowed_transitions(prospect.status)])
 
 

@@ -7,11 +7,9 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from aoapp.auth.scoping import is_officer, officer_ids_of_branches, scope_condition, scope_rule
+from aoapp.auth.scoping import is_officer, officer_ids_of_branches, scope_rule
 from aoapp.common.dates import utcnow
-from aoapp.customers.models import customers_in_scope
 from aoapp.extensions import db
-from aoapp.products.models import Introduction
 
 
 class ProspectSource(StrEnum):
@@ -133,13 +131,3 @@ def _prospects(user) -> sa.ColumnElement[bool]:
     if is_officer(user):
         return Prospect.owner_id == user.id
     return Prospect.owner_id.in_(officer_ids_of_branches(user.supervised_branch_ids))
-
-
-@scope_rule(Introduction)
-def _introductions(user) -> sa.ColumnElement[bool]:
-    """Introductions to a prospect or a customer the user may see."""
-    prospects = sa.select(Prospect.id).where(scope_condition(user, Prospect))
-    return sa.or_(
-        Introduction.prospect_id.in_(prospects),
-        Introduction.customer_id.in_(customers_in_scope(user)),
-    )

@@ -14,9 +14,11 @@ from aoapp.common.dates import bank_today, utcnow
 from aoapp.common.locking import check_version, stale_message
 from aoapp.common.transaction import unit_of_work
 from aoapp.customers.models import Customer, CustomerType
+from aoapp.customers.services import build_customer
 from aoapp.errors import Conflict, Forbidden, InvalidInput
 from aoapp.extensions import db
 from aoapp.products.models import Product
+from aoapp.prospects import referrals  # noqa: F401  (the customer page's referrals section)
 from aoapp.prospects.duplicates import check_duplicates
 from aoapp.prospects.models import (
     CLOSED_STATUSES,
@@ -254,8 +256,6 @@ def change_status(actor, prospect: Prospect, status: str, reason=None, note=None
 @prospect_work()
 def convert(actor, prospect: Prospect, data: dict) -> Customer:
     """Turn an open prospect into a customer with the CIF given by core banking; status `won`."""
-    from aoapp.customers.services import build_customer
-
     require_officer_owner(actor, prospect)
     if prospect.status in CLOSED_STATUSES:
         raise Conflict(

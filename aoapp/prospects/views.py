@@ -10,6 +10,7 @@ from aoapp.campaigns.services import can_see_campaign
 from aoapp.common.dates import bank_today
 from aoapp.common.forms import apply_domain_error, load_filters_reporting, load_form
 from aoapp.common.pagination import HTML_PER_PAGE
+from aoapp.common.sections import sections_for
 from aoapp.common.templating import label
 from aoapp.common.views import REFUSALS, acting_user
 from aoapp.customers.models import Customer
@@ -155,6 +156,7 @@ def _render_detail(prospect, status_form=None, convert_form=None, status=200):
             referrer_visible=referrer_visible,
             campaign_visible=campaign_visible,
             conversion_days=services.conversion_days(prospect),
+            **sections_for("prospect", me, prospect),  # follow-ups
         ),
         status,
     )

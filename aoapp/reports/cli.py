@@ -28,8 +28,8 @@ from aoapp.common.i18n import LOCALES, default_locale
 from aoapp.customers.models import Customer
 from aoapp.errors import DomainError
 from aoapp.extensions import db
+from aoapp.kpis.periods import last_complete_month, parse_period, period_text
 from aoapp.reports import storage
-from aoapp.reports.commentary import period_text
 from aoapp.reports.customer.generation import (
     Summary,
     generate_customer_reports,
@@ -37,8 +37,8 @@ from aoapp.reports.customer.generation import (
     run_plan,
 )
 from aoapp.reports.models import Report
-from aoapp.reports.periods import last_complete_month, parse_period
 from aoapp.reports.portfolio.generation import generate_portfolio_reports
+from aoapp.reports.queue import enqueue_customer_reports
 from aoapp.reports.recording import require_as_of
 
 reports_cli = AppGroup("reports", help="Excel analytic reports: generate and list.")
@@ -123,6 +123,7 @@ _worker_app = None
 def _init_worker(config: dict) -> None:
     """Each worker process builds its own app and stays in its app context."""
     global _worker_app
+    # The factory imports every feature (this one too): a worker builds its app when it starts.
     from aoapp import create_app
 
     _worker_app = create_app(config)
@@ -235,8 +236,6 @@ def _generate(period, branch_code, username, cifs, kind, force, jobs, use_queue,
                 None, period, customer_ids, officer_id, branch_id, force, lang
             )
             if use_queue:
-                from aoapp.reports.queue import enqueue_customer_reports
-
                 count = enqueue_customer_reports(plan.period, plan.todo, force, lang)
                 click.echo(
                     _(

@@ -62,19 +62,6 @@ def percent(value) -> str:
     return format_ratio(value)
 
 
-def period_text(period) -> str:
-    """A period for people: `October 2026` (en), `Oktober 2026` (id)."""
-    if english():
-        return period.label
-    from babel.dates import format_date as babel_date
-
-    if period.kind == "month":
-        return babel_date(period.start, "MMMM y", locale=locale_code())
-    if period.kind == "quarter":
-        return period.label
-    return f"{day_text(period.start)} – {day_text(period.end)}"
-
-
 def _kol(data) -> str:
     kol, start = data.debtor.kol, data.kol_start
     if kol is None:

@@ -4,9 +4,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 
-from aoapp.common.forms import choices
+from aoapp.common.forms import Marked, choices
 from aoapp.common.i18n import LANGUAGE_NAMES
-from aoapp.customers.forms import Marked
 
 
 class GenerateForm(FlaskForm):

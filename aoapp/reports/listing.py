@@ -26,9 +26,9 @@ from aoapp.customers.models import Customer
 from aoapp.database import month_start
 from aoapp.errors import InvalidInput, NotFound
 from aoapp.extensions import db
+from aoapp.kpis.periods import Period, parse_period
 from aoapp.reports import storage
 from aoapp.reports.models import Report, ReportKind
-from aoapp.reports.periods import Period, parse_period
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ZIP_FILES = 20_000

@@ -12,7 +12,7 @@ from redis import Redis
 from rq import Queue
 from rq.job import Job, JobStatus
 
-from aoapp.reports.periods import Period
+from aoapp.kpis.periods import Period
 
 JOB = "aoapp.reports.customer.generation.generate_customer_report_job"
 JOB_TIMEOUT = 600  # seconds for one customer's workbook; a stuck job is failed, not eternal

@@ -17,10 +17,9 @@ from aoapp.common.i18n import LOCALES, locale_code
 from aoapp.common.transaction import unit_of_work
 from aoapp.errors import InvalidInput
 from aoapp.extensions import db
+from aoapp.kpis.periods import Period, parse_period, period_as_of, period_text
 from aoapp.reports import storage
-from aoapp.reports.commentary import period_text
 from aoapp.reports.models import Report
-from aoapp.reports.periods import Period, parse_period, period_as_of
 
 
 @dataclass(frozen=True)

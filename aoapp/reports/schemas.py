@@ -8,8 +8,8 @@ from marshmallow.validate import OneOf
 from aoapp.common.i18n import LOCALES
 from aoapp.common.schemas import BaseSchema, Id, PageArgsSchema, Text, choice
 from aoapp.errors import InvalidInput
+from aoapp.kpis.periods import parse_period
 from aoapp.reports.models import ReportKind, ReportScope
-from aoapp.reports.periods import parse_period
 
 PERIOD_HELP = "A month `2026-10`, a quarter `2026Q3` or a range `2026-10-01..2026-10-15`."
 

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from aoapp.auth.models import Role
 from aoapp.errors import Forbidden, InvalidInput
-from aoapp.reports.commentary import period_text
+from aoapp.kpis.periods import period_text
 from aoapp.reports.customer.generation import (  # noqa: F401
     Summary,
     customer_report,

@@ -8,8 +8,8 @@ month P whose figures are read on the listing date A (the last one on or before 
   the officer (within the scope's condition).
 - outstanding_growth: the officer's outstanding on A minus what was booked to them on the
   previous month-end listing (the last listing of the month before A's; 0 without one).
-- max_npl_ratio: the officer's NPL ratio on A (reports/kpis.py), a ceiling.
-- followups_done, introductions: the KPIs of P (reports/kpis.py).
+- max_npl_ratio: the officer's NPL ratio on A (kpis/officers.py), a ceiling.
+- followups_done, introductions: the KPIs of P (kpis/officers.py).
 
 The three portfolio-based actuals (new disbursement, outstanding growth, NPL ratio) need a listing
 inside P: when A is not in P they are None ("awaits this month's listing").
@@ -40,8 +40,8 @@ from aoapp.credit.figures import previous_month_end
 from aoapp.credit.models import Facility, Position
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
-from aoapp.reports.kpis import OfficerKpis
-from aoapp.reports.periods import Period
+from aoapp.kpis.officers import OfficerKpis
+from aoapp.kpis.periods import Period
 from aoapp.targets.models import Target
 
 PLACES = Decimal("0.0001")
@@ -186,7 +186,7 @@ def officer_achievements(
 ) -> dict[int, Achievement]:
     """Each officer's achievement of their targets for `period`, keyed by officer id.
 
-    `kpi_rows` are reports/kpis.officer_kpis rows of the same period and as-of date; `condition`
+    `kpi_rows` are kpis/officers.officer_kpis rows of the same period and as-of date; `condition`
     the scope's condition on positions. Not a month period: every metric empty.
     """
     rows = [row for row in kpi_rows if row.officer_id is not None]

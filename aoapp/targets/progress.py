@@ -1,5 +1,5 @@
 """The achievement so far shown beside the targets, from the same functions as the dashboards
-(reports/kpis.py and targets/achievement.py) so the numbers cannot disagree."""
+(kpis/officers.py and targets/achievement.py) so the numbers cannot disagree."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -10,8 +10,8 @@ from aoapp.auth.models import Branch, User
 from aoapp.credit.figures import resolve_scope
 from aoapp.credit.models import Position
 from aoapp.extensions import db
-from aoapp.reports.kpis import OfficerRef, kpi_totals, officer_kpis
-from aoapp.reports.periods import Period, parse_period
+from aoapp.kpis.officers import OfficerRef, kpi_totals, officer_kpis
+from aoapp.kpis.periods import Period, parse_period
 from aoapp.targets.achievement import Achievement, officer_achievements, total_achievement
 from aoapp.targets.services import current_month
 

@@ -10,7 +10,7 @@ from aoapp.audit import services as audit
 from aoapp.audit.models import AuditEntry
 from aoapp.customers import services as customer_services
 from aoapp.extensions import db
-from aoapp.products.models import Introduction
+from aoapp.introductions.models import Introduction
 from aoapp.prospects import services as prospect_services
 from tests.support import factories
 

@@ -14,9 +14,9 @@ from decimal import Decimal
 
 import pytest
 
-from aoapp.campaigns.stats import campaign_stats, tagged_prospect_counts
 from aoapp.extensions import db
-from aoapp.products.models import Introduction
+from aoapp.introductions.models import Introduction
+from aoapp.kpis.campaigns import campaign_stats, tagged_prospect_counts
 from tests.support.campaigns import user
 from tests.support.credit import credit_product, make_facility
 from tests.support.factories import make_campaign, make_customer, make_prospect

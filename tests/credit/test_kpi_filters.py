@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from aoapp.reports import kpis
+from aoapp.kpis import officers as kpis
 from tests.support.credit import AS_OF, EARLIER, make_facility, post_listing
 from tests.support.factories import make_customer
 

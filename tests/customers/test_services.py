@@ -13,8 +13,10 @@ from aoapp.customers.models import Customer, ProductHolding
 from aoapp.customers.schemas import CustomerInputSchema
 from aoapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from aoapp.extensions import db
-from aoapp.products.models import Introduction
+from aoapp.introductions.models import Introduction
+from aoapp.introductions.services import cross_sell
 from aoapp.prospects.duplicates import DuplicateFound
+from aoapp.prospects.referrals import referral_counts
 from tests.support.customers import user
 from tests.support.factories import make_customer, make_product, make_prospect, nik
 
@@ -362,7 +364,7 @@ class TestReferralsAndCrossSell:
         make_prospect(world.officer, referrer_customer_id=customer.id, status="won")
         make_prospect(world.officer, referrer_customer_id=customer.id, status="lost")
         make_prospect(world.officer)  # not a referral of this customer
-        assert services.referral_counts(customer) == (3, 1)
+        assert referral_counts(customer) == (3, 1)
 
     def test_cross_sell_shows_every_active_product(self, world):
         kmk = make_product("KMK")
@@ -388,7 +390,7 @@ class TestReferralsAndCrossSell:
                 )
             )
         db.session.commit()
-        rows = {row.product.code: row for row in services.cross_sell(customer)}
+        rows = {row.product.code: row for row in cross_sell(customer)}
         assert set(rows) == {"KMK", "TAB", "KUR"}
         assert rows["KMK"].holding is None
         assert (rows["KMK"].last_introduced_on, rows["KMK"].last_outcome) == (

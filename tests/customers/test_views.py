@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from aoapp.audit.models import AuditEntry
 from aoapp.customers.models import Customer, ProductHolding
 from aoapp.extensions import db
-from aoapp.products.models import Introduction
+from aoapp.introductions.models import Introduction
 from tests.support.customers import form_data
 from tests.support.factories import make_customer, make_product, make_prospect
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from aoapp.credit.figures import resolve_scope
-from aoapp.reports.periods import parse_period
+from aoapp.kpis.periods import parse_period
 from aoapp.reports.portfolio.columns import OFFICER_COLUMNS
 from aoapp.reports.portfolio.workbook import portfolio_workbook
 from aoapp.reports.sheets import INT, MONEY

@@ -10,8 +10,8 @@ from aoapp.credit.figures import resolve_scope
 from aoapp.credit.watchlist import scope_watchlist
 from aoapp.dashboards.services import officer_dashboard, team_dashboard
 from aoapp.errors import InvalidInput, NotFound
-from aoapp.reports.kpis import AMOUNTS, COUNTS, officer_kpis, scope_officers
-from aoapp.reports.periods import parse_period
+from aoapp.kpis.officers import AMOUNTS, COUNTS, officer_kpis, scope_officers
+from aoapp.kpis.periods import parse_period
 from aoapp.reports.portfolio.rows import judging_day
 from tests.support.dashboards import (
     AUG31,

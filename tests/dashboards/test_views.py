@@ -23,7 +23,7 @@ COUNTED = (
     "introductions", "followups_done", "followups_overdue", "ptp_kept", "ptp_broken",
     "complaints_open", "complaints_overdue",
 )  # fmt: skip
-SUMMED = ("outstanding", "npl_outstanding")  # PAR 30 is shown as its ratio (reports/figures.py)
+SUMMED = ("outstanding", "npl_outstanding")  # PAR 30 is shown as its ratio (kpis/figures.py)
 # The row marker of each list a figure links to.
 ROW_MARKERS = {
     "/customers/": r'<tr data-customer="\d+"',
@@ -270,7 +270,7 @@ class TestTeamDashboard:
             assert Decimal(rows["total"][key][0]) == total, key
         assert rows["total"]["npl_ratio"][0] == h.JKT.npl_ratio
         assert "data-sortable-table" in html
-        # every column: officer, branch, 16 KPIs (reports/figures.TABLE_FIGURES), complaints open
+        # every column: officer, branch, 16 KPIs (kpis/figures.TABLE_FIGURES), complaints open
         # and overdue, target achievement
         assert len(re.findall(r"<th [^>]*data-sortable(?!-)", html)) == 21
         assert "par30_outstanding" not in rows["total"]

@@ -1,5 +1,5 @@
 """The follow-up and promise list filters behind the dashboards' links: each shows exactly the
-rows the officer KPI counts (reports/kpis.py), the bank's local day boundaries included."""
+rows the officer KPI counts (kpis/officers.py), the bank's local day boundaries included."""
 
 import re
 from datetime import UTC, date, datetime
@@ -8,7 +8,7 @@ import pytest
 
 from aoapp.extensions import db
 from aoapp.followups import services
-from aoapp.reports import kpis
+from aoapp.kpis import officers as kpis
 from tests.support import followups as h
 from tests.support import promises as ptp
 from tests.support.factories import make_customer

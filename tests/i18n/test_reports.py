@@ -8,9 +8,9 @@ from flask_babel import force_locale
 from openpyxl import load_workbook
 
 from aoapp.credit.figures import resolve_scope
+from aoapp.kpis.periods import parse_period, period_as_of
 from aoapp.reports.customer.data import load_customer_reports
 from aoapp.reports.customer.workbook import SHEETS, customer_workbook
-from aoapp.reports.periods import parse_period, period_as_of
 from aoapp.reports.portfolio.workbook import portfolio_workbook
 from aoapp.reports.sheets import FORMATS
 from aoapp.reports.writers import RustWriter, XlsxWriterWriter

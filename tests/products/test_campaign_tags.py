@@ -7,9 +7,9 @@ import pytest
 
 from aoapp.errors import InvalidInput
 from aoapp.extensions import db
-from aoapp.products import services
-from aoapp.products.models import Introduction
-from aoapp.products.schemas import IntroductionInputSchema
+from aoapp.introductions import services
+from aoapp.introductions.models import Introduction
+from aoapp.introductions.schemas import IntroductionInputSchema
 from tests.support.factories import make_campaign, make_customer, make_product, make_prospect
 from tests.support.products import make_introduction, user
 

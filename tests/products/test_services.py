@@ -11,9 +11,12 @@ from aoapp.common.dates import bank_today
 from aoapp.customers import services as customer_services
 from aoapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from aoapp.extensions import db
+from aoapp.introductions import services as introductions
+from aoapp.introductions.models import Introduction
+from aoapp.introductions.schemas import IntroductionInputSchema
 from aoapp.products import services
-from aoapp.products.models import Introduction, Product
-from aoapp.products.schemas import IntroductionInputSchema, ProductInputSchema
+from aoapp.products.models import Product
+from aoapp.products.schemas import ProductInputSchema
 from tests.support.factories import make_customer, make_product, make_prospect
 from tests.support.products import make_introduction, user
 
@@ -116,7 +119,7 @@ class TestLoggingIntroductions:
     def test_to_own_prospect_with_audit(self, world):
         prospect = make_prospect(world.officer)
         officer = user(world.officer)
-        introduction = services.log_introduction(
+        introduction = introductions.log_introduction(
             officer,
             intro_input(
                 prospect=prospect.id,
@@ -135,7 +138,7 @@ class TestLoggingIntroductions:
 
     def test_to_own_customer(self, world):
         customer = make_customer(world.officer)
-        introduction = services.log_introduction(
+        introduction = introductions.log_introduction(
             user(world.officer), intro_input(customer=customer.id, introduced_on="2024-05-02")
         )
         assert introduction.customer_id == customer.id
@@ -146,7 +149,7 @@ class TestLoggingIntroductions:
         customer = make_customer(world.officer)
         for subject in ({}, {"prospect": prospect.id, "customer": customer.id}):
             with pytest.raises(InvalidInput) as error:
-                services.log_introduction(user(world.officer), intro_input(**subject))
+                introductions.log_introduction(user(world.officer), intro_input(**subject))
             assert {"prospect", "customer"} <= set(error.value.errors)
         assert db.session.scalar(sa.select(sa.func.count(Introduction.id))) == 0
 
@@ -154,7 +157,7 @@ class TestLoggingIntroductions:
         prospect = make_prospect(world.officer)
         tomorrow = (bank_today() + timedelta(days=1)).isoformat()
         with pytest.raises(InvalidInput) as error:
-            services.log_introduction(
+            introductions.log_introduction(
                 user(world.officer), intro_input(prospect=prospect.id, introduced_on=tomorrow)
             )
         assert "introduced_on" in error.value.errors
@@ -162,14 +165,14 @@ class TestLoggingIntroductions:
     def test_follow_up_before_the_introduction_is_refused(self, world):
         prospect = make_prospect(world.officer)
         with pytest.raises(InvalidInput) as error:
-            services.log_introduction(
+            introductions.log_introduction(
                 user(world.officer),
                 intro_input(
                     prospect=prospect.id, introduced_on="2024-05-02", follow_up_date="2024-05-01"
                 ),
             )
         assert "follow_up_date" in error.value.errors
-        same_day = services.log_introduction(
+        same_day = introductions.log_introduction(
             user(world.officer),
             intro_input(
                 prospect=prospect.id, introduced_on="2024-05-02", follow_up_date="2024-05-02"
@@ -181,7 +184,7 @@ class TestLoggingIntroductions:
     def test_inactive_or_unknown_product_is_refused(self, world, code):
         prospect = make_prospect(world.officer)
         with pytest.raises(InvalidInput) as error:
-            services.log_introduction(
+            introductions.log_introduction(
                 user(world.officer), intro_input(prospect=prospect.id, product=code)
             )
         assert "product" in error.value.errors
@@ -192,13 +195,15 @@ class TestLoggingIntroductions:
         customer = make_customer(world.officer)
         for subject in ({"prospect": prospect.id}, {"customer": customer.id}):
             with pytest.raises(NotFound):
-                services.log_introduction(user(getattr(world, outsider)), intro_input(**subject))
+                introductions.log_introduction(
+                    user(getattr(world, outsider)), intro_input(**subject)
+                )
 
     @pytest.mark.parametrize("reader", ["supervisor", "admin"])
     def test_readers_who_see_the_subject_are_forbidden(self, world, reader):
         customer = make_customer(world.officer)
         with pytest.raises(Forbidden):
-            services.log_introduction(
+            introductions.log_introduction(
                 user(getattr(world, reader)), intro_input(customer=customer.id)
             )
 
@@ -221,7 +226,7 @@ class TestChangingIntroductions:
         return make_introduction(world.officer, product, customer_id=customer.id)
 
     def test_owner_updates_with_audit(self, world, introduction):
-        services.update_introduction(
+        introductions.update_introduction(
             user(world.officer), introduction, {"outcome": "applied", "product": "tab"}
         )
         assert introduction.outcome == "applied" and introduction.product.code == "TAB"
@@ -231,7 +236,7 @@ class TestChangingIntroductions:
 
     def test_update_checks_the_dates_against_the_stored_ones(self, world, introduction):
         with pytest.raises(InvalidInput) as error:
-            services.update_introduction(
+            introductions.update_introduction(
                 user(world.officer), introduction, {"follow_up_date": date(2024, 5, 1)}
             )
         assert "follow_up_date" in error.value.errors
@@ -240,27 +245,29 @@ class TestChangingIntroductions:
         customer = introduction.customer
         customer_services.reassign(user(world.supervisor), customer, world.colleague.id)
         with pytest.raises(NotFound):
-            services.get_introduction(user(world.officer), introduction.id)
-        services.update_introduction(user(world.colleague), introduction, {"outcome": "applied"})
+            introductions.get_introduction(user(world.officer), introduction.id)
+        introductions.update_introduction(
+            user(world.colleague), introduction, {"outcome": "applied"}
+        )
         assert introduction.outcome == "applied"
 
     @pytest.mark.parametrize("reader", ["supervisor", "admin"])
     def test_readers_may_not_change_or_delete(self, world, introduction, reader):
         actor = user(getattr(world, reader))
-        assert services.get_introduction(actor, introduction.id) == introduction
+        assert introductions.get_introduction(actor, introduction.id) == introduction
         with pytest.raises(Forbidden):
-            services.update_introduction(actor, introduction, {"outcome": "applied"})
+            introductions.update_introduction(actor, introduction, {"outcome": "applied"})
         with pytest.raises(Forbidden):
-            services.delete_introduction(actor, introduction)
+            introductions.delete_introduction(actor, introduction)
 
     @pytest.mark.parametrize("outsider", ["colleague", "remote", "bdg_supervisor"])
     def test_outsiders_do_not_find_it(self, world, introduction, outsider):
         with pytest.raises(NotFound):
-            services.get_introduction(user(getattr(world, outsider)), introduction.id)
+            introductions.get_introduction(user(getattr(world, outsider)), introduction.id)
 
     def test_owner_deletes_with_audit(self, world, introduction):
         introduction_id = introduction.id
-        services.delete_introduction(user(world.officer), introduction)
+        introductions.delete_introduction(user(world.officer), introduction)
         assert db.session.get(Introduction, introduction_id) is None
         [entry] = entries("introduction", introduction_id)
         assert (entry.action, entry.actor_id, entry.after) == ("delete", world.officer.id, None)
@@ -279,7 +286,7 @@ class TestListingIntroductions:
         make_introduction(world.remote, kmk, customer_id=other.id)
 
         def outcomes(actor, **filters):
-            page = services.list_introductions(user(actor), filters, 50)
+            page = introductions.list_introductions(user(actor), filters, 50)
             return sorted(i.outcome for i in page.items)
 
         assert outcomes(world.officer) == ["applied", "interested"]

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from aoapp.audit.models import AuditEntry
 from aoapp.common.dates import bank_today
 from aoapp.extensions import db
-from aoapp.products.models import Introduction, Product
+from aoapp.introductions.models import Introduction
+from aoapp.products.models import Product
 from tests.support.factories import make_customer, make_product, make_prospect
 from tests.support.products import make_introduction
 

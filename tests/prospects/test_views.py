@@ -13,7 +13,7 @@ from aoapp.common.dates import bank_today, week_end
 from aoapp.common.i18n import format_date
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
-from aoapp.products.models import Introduction
+from aoapp.introductions.models import Introduction
 from aoapp.prospects.models import Prospect
 from tests.prospects.conftest import form_data
 from tests.support.factories import make_campaign, make_customer, make_product, make_prospect, nik
@@ -328,7 +328,7 @@ class TestDetail:
         assert 'href="tel:+6281234567001"' in page and 'href="https://wa.me/6281234567001"' in page
         assert 'data-status="contacted"' in page
         assert "Needs time" in page and "KUR" in page
-        introduce = link("products.new_introduction", prospect=prospect.id)
+        introduce = link("introductions.new", prospect=prospect.id)
         assert f'href="{introduce}"' in page
         assert client.get(introduce).status_code == 200
         assert 'id="status-form"' in page and 'id="convert-form"' in page

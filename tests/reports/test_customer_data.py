@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import event
 
 from aoapp.extensions import db
+from aoapp.kpis.periods import parse_period, period_as_of
 from aoapp.reports.customer import data as customer_data
 from aoapp.reports.customer.data import load_customer_reports
-from aoapp.reports.periods import parse_period, period_as_of
 from tests.support import reports_customer as H
 
 OCTOBER = parse_period("2026-10")
@@ -278,8 +278,8 @@ class TestFacilityRules:
         assert not by_id[6].closed and by_id[6].outstanding == 30
 
     def test_history_takes_each_months_last_position_up_to_as_of(self):
+        from aoapp.kpis.periods import month_ends
         from aoapp.reports.customer.history import history
-        from aoapp.reports.periods import month_ends
 
         facilities = [self.facility(1), self.facility(2)]
         positions = {

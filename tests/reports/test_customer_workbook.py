@@ -12,10 +12,10 @@ import pytest
 from openpyxl import load_workbook
 
 from aoapp.credit.signals import SIGNALS
+from aoapp.kpis.periods import parse_period, period_as_of
 from aoapp.reports.customer.data import load_customer_reports
 from aoapp.reports.customer.summary import with_text_facts
 from aoapp.reports.customer.workbook import SHEETS, customer_filename, customer_workbook, slug
-from aoapp.reports.periods import parse_period, period_as_of
 from aoapp.reports.sheets import NUMBER_FORMATS
 from aoapp.reports.writers import RustWriter, XlsxWriterWriter
 from tests.support import reports_customer as H

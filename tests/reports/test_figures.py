@@ -1,4 +1,4 @@
-"""The registry of officer figures (reports/figures.py) is what every place shows: the KPIs'
+"""The registry of officer figures (kpis/figures.py) is what every place shows: the KPIs'
 dataclass, the totals, the portfolio workbook's Officers sheet, the team dashboard API and the
 team table; in English and in Indonesian."""
 
@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 
 from aoapp.credit.figures import resolve_scope
 from aoapp.dashboards.schemas import TeamRowSchema
-from aoapp.reports import kpis
-from aoapp.reports.figures import (
+from aoapp.kpis import officers as kpis
+from aoapp.kpis.figures import (
     AMOUNT,
     BY_KEY,
     COUNT,
@@ -27,8 +27,10 @@ from aoapp.reports.figures import (
     TABLE_FIGURES,
     RatioOfSums,
 )
-from aoapp.reports.kpis import OfficerKpis, kpi_totals
+from aoapp.kpis.officers import OfficerKpis, kpi_totals
+from aoapp.reports.portfolio.columns import FIGURE_KINDS
 from aoapp.reports.portfolio.workbook import portfolio_workbook
+from aoapp.reports.sheets import number_formats
 from tests.support.i18n import speak_indonesian
 from tests.support.reports_portfolio import OCT31, OCTOBER, column, header_row, table, write
 from tests.support.reports_portfolio import october_book as build_october
@@ -129,7 +131,8 @@ class TestWorkbook:
         for figure in TABLE_FIGURES:
             cells = column(ws, first, str(labels(lang, [figure])[0]))
             formats = {cell.number_format for cell in cells if cell.value is not None}
-            assert formats == {figure.excel_format(lang)}, figure.key
+            kind = FIGURE_KINDS[figure.kind]
+            assert formats == {number_formats(lang)[kind]}, figure.key
         assert header_row(ws, first) > 1  # title lines above the table
 
 

@@ -1,4 +1,4 @@
-"""Officer KPIs (reports/kpis.py) on the hand-computed October fixture of reports_portfolio."""
+"""Officer KPIs (kpis/officers.py) on the hand-computed October fixture of reports_portfolio."""
 
 from decimal import Decimal
 
@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from aoapp.credit.figures import resolve_scope, scope_figures
 from aoapp.extensions import db
-from aoapp.reports.kpis import (
+from aoapp.kpis.officers import (
     OfficerKpis,
     kpi_totals,
     officer_kpis,

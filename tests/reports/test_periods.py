@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from aoapp.errors import InvalidInput
-from aoapp.reports.periods import last_complete_month, month_ends, parse_period
+from aoapp.kpis.periods import last_complete_month, month_ends, parse_period
 
 
 class TestParsePeriod:

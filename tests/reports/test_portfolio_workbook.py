@@ -15,8 +15,8 @@ from aoapp.credit.figures import resolve_scope
 from aoapp.credit.signals import SIGNALS
 from aoapp.errors import InvalidInput
 from aoapp.extensions import db
-from aoapp.reports.kpis import kpi_totals, officer_kpis, scope_officers
-from aoapp.reports.periods import parse_period
+from aoapp.kpis.officers import kpi_totals, officer_kpis, scope_officers
+from aoapp.kpis.periods import parse_period
 from aoapp.reports.portfolio.columns import (
     DELINQUENT_COLUMNS,
     FACILITY_COLUMNS,

@@ -11,10 +11,10 @@ from openpyxl import load_workbook
 from aoapp.customers.models import Customer
 from aoapp.errors import Forbidden, InvalidInput, NotFound
 from aoapp.extensions import db
+from aoapp.kpis.periods import parse_period
 from aoapp.reports import recording, services, storage, writers
 from aoapp.reports.customer import generation
 from aoapp.reports.models import Report
-from aoapp.reports.periods import parse_period
 from tests.reports.conftest import PERIOD, files_under, report_rows
 
 CUSTOMER_FILES = [

@@ -4,7 +4,7 @@ from datetime import date
 
 from aoapp.auth.models import User
 from aoapp.extensions import db
-from aoapp.products.models import Introduction
+from aoapp.introductions.models import Introduction
 
 
 def user(u) -> User:

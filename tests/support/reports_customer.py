@@ -29,7 +29,8 @@ from aoapp.customers.models import Customer, ProductHolding
 from aoapp.extensions import db
 from aoapp.followups.models import FollowUp, PromiseToPay
 from aoapp.followups.promises import deadline_for
-from aoapp.products.models import Introduction, Product
+from aoapp.introductions.models import Introduction
+from aoapp.products.models import Product
 from tests.support import listings as L
 from tests.support.factories import make_customer
 
@@ -340,8 +341,8 @@ def money(value) -> Decimal:
 
 def report_data(**values):
     """A CustomerReportData built in memory (no database), for the pure builder's tests."""
+    from aoapp.kpis.periods import parse_period
     from aoapp.reports.customer.data import CustomerReportData
-    from aoapp.reports.periods import parse_period
 
     defaults = {
         "customer_id": 1, "cif": "0000000001", "name": "Ibu Ani", "customer_type": "individual",

@@ -17,9 +17,10 @@ from openpyxl import load_workbook
 from aoapp.credit.models import Facility
 from aoapp.extensions import db
 from aoapp.followups.models import FollowUp
-from aoapp.products.models import Introduction, Product
+from aoapp.introductions.models import Introduction
+from aoapp.kpis.periods import parse_period
+from aoapp.products.models import Product
 from aoapp.prospects.models import Prospect, ProspectStatusChange
-from aoapp.reports.periods import parse_period
 from aoapp.reports.writers import RustWriter
 from tests.support import listings as L
 from tests.support.factories import make_user, phone

@@ -29,9 +29,9 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from aoapp.extensions import db
-from aoapp.products.models import Introduction
-from aoapp.reports.kpis import OfficerRef, officer_kpis
-from aoapp.reports.periods import parse_period
+from aoapp.introductions.models import Introduction
+from aoapp.kpis.officers import OfficerRef, officer_kpis
+from aoapp.kpis.periods import parse_period
 from tests.support.credit import credit_product, make_facility, post_listing
 from tests.support.factories import make_customer, make_prospect
 from tests.support.followups import followup
@@ -144,5 +144,5 @@ def refs(*officers) -> list[OfficerRef]:
 
 
 def kpi_rows(period, as_of, *officers):
-    """reports/kpis.py rows of the officers for the period, read on `as_of`."""
+    """kpis/officers.py rows of the officers for the period, read on `as_of`."""
     return officer_kpis(refs(*officers), period.start, period.end, as_of)

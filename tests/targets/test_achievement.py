@@ -6,8 +6,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from aoapp.reports.kpis import kpi_totals
-from aoapp.reports.periods import parse_period
+from aoapp.kpis.officers import kpi_totals
+from aoapp.kpis.periods import parse_period
 from aoapp.targets.achievement import (
     METRIC_KEYS,
     METRICS,

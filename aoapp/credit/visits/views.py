@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from aoapp.common.dates import bank_today
 from aoapp.common.forms import apply_domain_error, choices, load_filters, load_form
 from aoapp.common.pagination import HTML_PER_PAGE
+from aoapp.common.sections import sections_for
 from aoapp.common.views import REFUSALS
 from aoapp.credit import services, upgrades
 from aoapp.credit.forms import UpgradeForm, VisitForm
@@ -140,6 +141,7 @@ def _render_facility(facility, upgrade_form=None, status=200):
         options=options,
         upgrade_form=upgrade_form,
         can_record_visit=visits.can_record_visit(current_user, facility.customer),
+        **sections_for("facility", current_user, facility),  # follow-ups
     )
     return page, status
 

@@ -16,7 +16,8 @@ from aoapp.credit.models import Facility, MonitoringVisit
 from aoapp.customers.models import ProductHolding
 from aoapp.followups.models import FollowUp, PromiseToPay
 from aoapp.followups.promises import state_column
-from aoapp.products.models import Introduction, Product
+from aoapp.introductions.models import Introduction
+from aoapp.products.models import Product
 from aoapp.reports.customer.queries import grouped, in_batch
 
 

@@ -27,6 +27,7 @@ from aoapp.credit.figures import ratio
 from aoapp.credit.signals import SignalContext
 from aoapp.errors import InvalidInput
 from aoapp.followups.models import FollowUpStatus
+from aoapp.kpis.periods import Period, month_ends
 from aoapp.reports.customer import activity, lines
 from aoapp.reports.customer import queries as q
 from aoapp.reports.customer.history import (
@@ -45,7 +46,6 @@ from aoapp.reports.customer.lines import (
     VisitLine,
     WatchEntry,
 )
-from aoapp.reports.periods import Period, month_ends
 
 BATCH_SIZE = 500  # ids per batch: IN lists stay well below every database's parameter limit
 HISTORY_MONTHS = 12

@@ -22,9 +22,11 @@ from aoapp.auth.scoping import get_visible, visible_to
 from aoapp.customers.models import Customer
 from aoapp.errors import InvalidInput, NotFound
 from aoapp.extensions import db
+from aoapp.kpis.periods import Period
 from aoapp.reports import storage
+from aoapp.reports.customer import workbook as customer_book
+from aoapp.reports.customer.data import load_customer_reports
 from aoapp.reports.models import Report, ReportKind, ReportScope
-from aoapp.reports.periods import Period
 from aoapp.reports.recording import (  # noqa: F401  (part of this module's public face)
     Failure,
     Summary,
@@ -36,6 +38,7 @@ from aoapp.reports.recording import (  # noqa: F401  (part of this module's publ
     require_as_of,
     save_report,
 )
+from aoapp.reports.writers import XlsxWriterWriter
 
 log = logging.getLogger(__name__)
 
@@ -92,23 +95,18 @@ def select_customer_ids(
 
 def customer_path(data, period: Period) -> str:
     """`{period}/{branch}/{officer or _unassigned}/{period}_{CIF}_{name}.xlsx` under EXPORTS_DIR."""
-    from aoapp.reports.customer.workbook import customer_filename
-
     return storage.relative_path(
         period.code,
         data.branch_code,
         data.officer_username or UNASSIGNED,
-        customer_filename(data),
+        customer_book.customer_filename(data),
     )
 
 
 def write_customer_report(data, period: Period, as_of: date, actor, existing) -> int:
     """Build, write and record one customer's workbook in the current language (forced by
     `run_plan`); returns the report id."""
-    from aoapp.reports.customer.workbook import customer_workbook
-    from aoapp.reports.writers import XlsxWriterWriter
-
-    workbook = customer_workbook(data, bank_name())
+    workbook = customer_book.customer_workbook(data, bank_name())
     stored = storage.write_atomic(
         customer_path(data, period), lambda target: XlsxWriterWriter().write(workbook, target)
     )
@@ -202,8 +200,6 @@ def run_plan(actor, plan: Plan, progress: Progress | None = None, batch_size=BAT
 
 
 def _run_plan(actor, plan: Plan, progress: Progress | None, batch_size: int):
-    from aoapp.reports.customer.data import load_customer_reports
-
     started = time.perf_counter()
     period, as_of, todo = plan.period, plan.as_of, plan.todo
     summary = Summary(ReportKind.CUSTOMER.value, period, as_of, selected=len(plan.ids))
@@ -301,6 +297,7 @@ def generate_customer_report_job(
         return _job(customer_id, period_code, force, lang)
     global _job_app
     if _job_app is None:
+        # The factory imports every feature (this one too): a worker builds its app when it starts.
         from aoapp import create_app
 
         _job_app = create_app()

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from aoapp.credit.models import FacilityStatus
-from aoapp.reports.periods import Period
+from aoapp.kpis.periods import Period
 
 ZERO = Decimal("0.00")
 

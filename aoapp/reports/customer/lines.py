@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from aoapp.common.dates import to_local
 from aoapp.credit.signals import SIGNALS
+from aoapp.kpis.periods import Period
 from aoapp.reports.customer.history import FacilityLine
-from aoapp.reports.periods import Period
 
 
 @dataclass(frozen=True)

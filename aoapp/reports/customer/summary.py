@@ -6,13 +6,13 @@ from dataclasses import replace
 from flask_babel import gettext as _
 
 from aoapp.credit.services import rule_words
+from aoapp.kpis.periods import period_text
 from aoapp.reports.commentary import (
     commentary,
     day_text,
     label,
     money_text,
     percent,
-    period_text,
     tr,
     words,
 )

@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from aoapp.common.i18n import locale_code
-from aoapp.reports.commentary import day_text, period_text, words
+from aoapp.kpis.periods import period_text
+from aoapp.reports.commentary import day_text, words
 from aoapp.reports.customer.summary import summary_facts
 from aoapp.reports.sheets import (
     BOOL,

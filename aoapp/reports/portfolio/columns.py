@@ -3,9 +3,13 @@ writer keys cells and chart series by header)."""
 
 from flask_babel import lazy_gettext as _l
 
-from aoapp.reports.figures import TABLE_FIGURES
+from aoapp.kpis import figures
+from aoapp.kpis.figures import TABLE_FIGURES
 from aoapp.reports.sheets import BOOL, DATE, INT, MONEY, RATE, RATIO, Column
 from aoapp.targets.achievement import METRICS
+
+# How an officer figure's cell is typed (and so formatted, per language: sheets.FORMATS).
+FIGURE_KINDS = {figures.COUNT: INT, figures.AMOUNT: MONEY, figures.RATIO: RATIO}
 
 FACILITY_COLUMNS = (
     Column("account_no", _l("Account no")),
@@ -55,12 +59,12 @@ DELINQUENT_COLUMNS = (
     Column("ptp_amount", _l("PTP amount"), MONEY),
     Column("ptp_state", _l("PTP state")),
 )
-# Who the officer is, then one column per KPI of reports/figures.py (its label, its cell kind).
+# Who the officer is, then one column per KPI of kpis/figures.py (its label, its cell kind).
 OFFICER_KPI_COLUMNS = (
     Column("officer", _l("Officer")),
     Column("name", _l("Name")),
     Column("branch", _l("Branch")),
-    *(Column(figure.key, figure.label, figure.sheet_kind) for figure in TABLE_FIGURES),
+    *(Column(f.key, f.label, FIGURE_KINDS[f.kind]) for f in TABLE_FIGURES),
 )
 # Target achievement (targets/achievement.py): overall, then one column per metric.
 OFFICER_ACHIEVEMENT_COLUMNS = (

@@ -1,7 +1,7 @@
 """What the portfolio workbook shows, gathered in a fixed number of queries.
 
 Figures come from `credit/figures.scope_figures` (the one source of NPL, LaR, PAR and aging),
-officer KPIs from `reports/kpis.py`, target achievement from `targets/achievement.py`; this
+officer KPIs from `kpis/officers.py`, target achievement from `targets/achievement.py`; this
 module adds the Kol migration matrix and the prospect pipeline, and hands over the long tables
 (reports/portfolio/rows.py) as lazy generators.
 """
@@ -25,10 +25,10 @@ from aoapp.credit.figures import (
 from aoapp.credit.models import Position
 from aoapp.errors import InvalidInput
 from aoapp.extensions import db
+from aoapp.kpis import officers as kpis
+from aoapp.kpis.officers import OfficerKpis
+from aoapp.kpis.periods import Period
 from aoapp.prospects.models import Prospect, ProspectSource, ProspectStatus, ProspectStatusChange
-from aoapp.reports import kpis
-from aoapp.reports.kpis import OfficerKpis
-from aoapp.reports.periods import Period
 from aoapp.reports.portfolio import rows as portfolio_rows
 from aoapp.targets import achievement
 from aoapp.targets.achievement import Achievement
@@ -96,7 +96,7 @@ class PortfolioData:
     figures: PortfolioFigures
     migration: KolMigration
     officers: list[OfficerKpis]
-    officer_totals: OfficerKpis  # the sums of the officers' rows (reports/kpis.kpi_totals)
+    officer_totals: OfficerKpis  # the sums of the officers' rows (kpis/officers.kpi_totals)
     achievements: dict[int, Achievement]  # target achievement by officer id (months only)
     total_achievement: Achievement
     pipeline: Pipeline

@@ -19,9 +19,10 @@ from aoapp.credit.figures import resolve_scope
 from aoapp.credit.models import Position
 from aoapp.errors import Forbidden, InvalidInput, NotFound
 from aoapp.extensions import db
+from aoapp.kpis.periods import Period
 from aoapp.reports import storage
 from aoapp.reports.models import Report, ReportKind, ReportScope
-from aoapp.reports.periods import Period
+from aoapp.reports.portfolio.workbook import portfolio_filename, portfolio_workbook
 from aoapp.reports.recording import (
     Failure,
     Summary,
@@ -33,6 +34,7 @@ from aoapp.reports.recording import (
     require_as_of,
     save_report,
 )
+from aoapp.reports.writers import RustWriter
 
 log = logging.getLogger(__name__)
 SCOPES = (ReportScope.OFFICER.value, ReportScope.BRANCH.value, ReportScope.BANK.value)
@@ -103,8 +105,6 @@ def resolve_target(actor, scope: str, officer_id=None, branch_id=None) -> Target
 
 def portfolio_path(target: Target, period: Period) -> str:
     """Officer: `{period}/{branch}/{officer}/…`; branch: `{period}/{branch}/…`; bank: `{period}/…`."""
-    from aoapp.reports.portfolio.workbook import portfolio_filename
-
     if target.scope == ReportScope.OFFICER:
         officer = target.officer
         branch_code = officer.branch.code if officer.branch else "_nobranch"
@@ -123,9 +123,6 @@ def _write(target: Target, period: Period, as_of, actor, existing, lang: str) ->
 
 
 def _write_in_locale(target: Target, period: Period, as_of, actor, existing) -> int:
-    from aoapp.reports.portfolio.workbook import portfolio_workbook
-    from aoapp.reports.writers import RustWriter
-
     officer_id = target.officer.id if target.officer else None
     branch_id = target.branch.id if target.branch else None
     scope = resolve_scope(_System(), officer_id, branch_id)

@@ -15,8 +15,8 @@ from flask_babel import gettext as _
 from aoapp.common.i18n import locale_code
 from aoapp.credit.collectibility import NPL_KOLS
 from aoapp.credit.figures import PortfolioScope
-from aoapp.reports.commentary import day_text, label, period_text, tr
-from aoapp.reports.periods import Period
+from aoapp.kpis.periods import Period, period_text
+from aoapp.reports.commentary import day_text, label, tr
 from aoapp.reports.portfolio import data as portfolio_data
 from aoapp.reports.portfolio.columns import (
     DELINQUENT_COLUMNS,

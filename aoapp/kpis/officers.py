@@ -3,7 +3,7 @@
 Every KPI is computed for all officers at once, one grouped query per source (positions,
 prospects, introductions, follow-ups, promises), whatever the number of officers.
 
-Definitions: reports/figures.py, one per figure (the same list gives the labels, the kinds and the
+Definitions: kpis/figures.py, one per figure (the same list gives the labels, the kinds and the
 totals). P is the period, from its first to its last day in the bank's time zone; A is the as-of
 date (the last listing date in P); "the officer" is the account officer of the row. What the
 definitions leave to the code:
@@ -29,8 +29,8 @@ from aoapp.common.dates import bank_today, local_day_bounds
 from aoapp.credit.figures import PortfolioScope, ratio
 from aoapp.credit.models import Position
 from aoapp.extensions import db
-from aoapp.reports import kpi_queries as q
-from aoapp.reports.figures import AMOUNT, COUNT, FIGURES, SUM, RatioOfSums
+from aoapp.kpis import queries as q
+from aoapp.kpis.figures import AMOUNT, COUNT, FIGURES, SUM, RatioOfSums
 
 ZERO = Decimal("0.00")
 

@@ -1,7 +1,7 @@
-"""The grouped queries behind reports/kpis.py: one per source, for every officer at once.
+"""The grouped queries behind kpis/officers.py: one per source, for every officer at once.
 
 Each returns {officer id: {KPI name: value}} for the officers that have something to count;
-kpis.py holds the definitions and assembles the rows.
+officers.py holds the definitions and assembles the rows.
 """
 
 from datetime import date, datetime
@@ -16,7 +16,7 @@ from aoapp.credit.models import Position
 from aoapp.extensions import db
 from aoapp.followups.models import FollowUp, FollowUpStatus, PromiseState, PromiseToPay
 from aoapp.followups.promises import state_column
-from aoapp.products.models import Introduction
+from aoapp.introductions.models import Introduction
 from aoapp.prospects.models import Prospect
 
 PAR_KPI_DAYS = 30

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from babel.dates import format_date as babel_date
 from flask_babel import gettext as _
 
+from aoapp.common.i18n import format_date, locale_code
 from aoapp.credit.models import Position
 from aoapp.errors import InvalidInput
 from aoapp.extensions import db
@@ -44,13 +46,22 @@ class Period:
     @property
     def local_label(self) -> str:
         """The period for people in the current language: `Oktober 2026` in Indonesian."""
-        from aoapp.reports.commentary import period_text
-
         return period_text(self)
 
     def previous_month_end(self) -> date:
         """The last day of the month before the period starts."""
         return self.start.replace(day=1) - timedelta(days=1)
+
+
+def period_text(period: Period) -> str:
+    """A period for people: `October 2026` (en), `Oktober 2026` (id)."""
+    if locale_code() == "en":
+        return period.label
+    if period.kind == "month":
+        return babel_date(period.start, "MMMM y", locale=locale_code())
+    if period.kind == "quarter":
+        return period.label
+    return f"{format_date(period.start)} – {format_date(period.end)}"
 
 
 def _month(year: int, month: int) -> Period:

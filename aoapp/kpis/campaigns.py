@@ -1,5 +1,7 @@
 """How a campaign performed, counted over what the user may see (the page, the API, the chart).
 
+The campaign pages and API read these figures through campaigns.hooks.
+
 Definitions:
 - prospects collected: prospects tagged with the campaign; by their current status;
 - converted customers: tagged prospects converted into a customer (`converted_at` set);
@@ -22,13 +24,14 @@ from flask_babel import gettext as _
 
 from aoapp.auth.models import Role
 from aoapp.auth.scoping import scope_condition
+from aoapp.campaigns.hooks import stats_source, tagged_counts_source
 from aoapp.campaigns.models import Campaign
 from aoapp.common.dates import to_local
 from aoapp.common.money import to_money
 from aoapp.common.templating import label
 from aoapp.credit.models import Facility
 from aoapp.extensions import db
-from aoapp.products.models import Introduction, IntroductionOutcome
+from aoapp.introductions.models import Introduction, IntroductionOutcome
 from aoapp.prospects.models import Prospect, ProspectStatus
 
 RATIO_PLACES = Decimal("0.0001")
@@ -112,6 +115,7 @@ def _facilities(conversions: list[tuple[int, object]]) -> tuple[int, Decimal]:
     return len(opened), to_money(sum(opened, ZERO))
 
 
+@stats_source
 def campaign_stats(actor, campaign: Campaign) -> CampaignStats:
     """The campaign's figures over the prospects and introductions the user may see."""
     scope_label, whole = scope_of(actor, campaign)
@@ -153,6 +157,7 @@ def campaign_stats(actor, campaign: Campaign) -> CampaignStats:
     )
 
 
+@tagged_counts_source
 def tagged_prospect_counts(actor, campaign_ids: list[int]) -> dict[int, int]:
     """Prospects tagged with each campaign that the user may see (one query for a list page)."""
     if not campaign_ids:

@@ -1,9 +1,9 @@
 """The officer figures (KPIs): the one list behind every place that shows them.
 
-`FIGURES` lists, in order, every KPI of reports/kpis.OfficerKpis with its label, kind, how a
+`FIGURES` lists, in order, every KPI of kpis/officers.OfficerKpis with its label, kind, how a
 totals row gets it and its definition. Everything else reads it:
 
-- reports/kpis.py: the ratios of a row and the totals row (`total`);
+- kpis/officers.py: the ratios of a row and the totals row (`total`);
 - reports/portfolio/columns.py: the KPI columns of the portfolio workbook's Officers sheet;
 - dashboards/schemas.py: the KPI fields of the team dashboard API's rows;
 - templates/dashboards/team.html: the KPI columns of the team table.
@@ -12,7 +12,7 @@ The dataclass OfficerKpis still names its fields itself (a dataclass needs them)
 tests/reports/test_figures.py proves they are these keys, in this order, of these kinds.
 
 In the definitions, the period is the report's or the dashboard's (a month on the dashboards),
-and the as-of date the last loan listing date within it (reports/kpis.py).
+and the as-of date the last loan listing date within it (kpis/officers.py).
 """
 
 from dataclasses import dataclass
@@ -22,15 +22,10 @@ from typing import Literal
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
-from aoapp.reports import sheets
-
 # Kinds of figure
 COUNT = "count"  # an int
 AMOUNT = "amount"  # money: a Decimal with 2 places
 RATIO = "ratio"  # a Decimal fraction with 4 places (0.1234 = 12.34 %), or None
-
-# How a figure's cell in the workbook is typed (and so formatted, per language: sheets.FORMATS).
-SHEET_KINDS = {COUNT: sheets.INT, AMOUNT: sheets.MONEY, RATIO: sheets.RATIO}
 
 SUM = "sum"  # the totals row holds the sum of the officers' values
 
@@ -65,15 +60,6 @@ class Figure:
     total: Total
     definition: LazyString
     in_tables: bool = True
-
-    @property
-    def sheet_kind(self) -> str:
-        """The workbook's cell kind (sheets.INT, MONEY or RATIO)."""
-        return SHEET_KINDS[self.kind]
-
-    def excel_format(self, lang: str = "en") -> str:
-        """The number format of its cells in a workbook written in `lang`."""
-        return sheets.number_formats(lang)[self.sheet_kind]
 
 
 FIGURES = (

@@ -1,0 +1,1 @@
+"""Introductions of products to prospects and customers."""

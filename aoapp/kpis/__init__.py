@@ -1,0 +1,1 @@
+"""Figures over the records: reporting periods, the officer KPIs and their registry."""
