@@ -7,7 +7,7 @@ from wtforms import DateField, SelectField, SelectMultipleField, StringField, Te
 
 from aoapp.campaigns import services
 from aoapp.campaigns.models import Campaign, CampaignChannel
-from aoapp.common.forms import Marked, choices, enum_choices
+from aoapp.common.forms import Marked, MoneyField, choices, enum_choices
 from aoapp.extensions import db
 from aoapp.products.models import Product
 
@@ -27,7 +27,7 @@ class CampaignForm(FlaskForm):
         _l("Branches"), choices=[], validate_choice=False, validators=[Marked()]
     )
     products = SelectMultipleField(_l("Products promoted"), choices=[], validate_choice=False)
-    cost = StringField(_l("Cost (Rp, optional)"))
+    cost = MoneyField(_l("Cost (Rp, optional)"))
     description = TextAreaField(_l("Description"))
 
     def set_choices(self, actor, campaign: Campaign | None = None) -> None:
@@ -54,7 +54,7 @@ class CampaignForm(FlaskForm):
                 "ends_on": campaign.ends_on,
                 "branches": [str(b.id) for b in campaign.branches],
                 "products": [str(p.id) for p in campaign.products],
-                "cost": "" if campaign.cost is None else f"{campaign.cost:f}",
+                "cost": campaign.cost,
                 "description": campaign.description,
             }
         )

@@ -3,8 +3,11 @@
 from flask import request
 from flask_babel import LazyString
 from marshmallow import Schema, ValidationError, fields
-from wtforms import SelectChoice
+from wtforms import SelectChoice, StringField
 
+from aoapp.common.i18n import locale_code
+from aoapp.common.money import format_typed
+from aoapp.common.schemas import Typed
 from aoapp.common.templating import label
 from aoapp.errors import DomainError
 
@@ -34,7 +37,7 @@ def raw_form_data(schema: Schema, only_present: bool = False) -> dict:
             elif field.required:
                 data[key] = value  # the schema answers "This field is required."
         else:
-            data[key] = value
+            data[key] = Typed(value) if getattr(field, "reads_typed", False) else value
     return data
 
 
@@ -117,3 +120,19 @@ class Marked:
 
     def __call__(self, form, field) -> None:
         return None
+
+
+class MoneyField(StringField):
+    """An amount input: the numeric keypad on phones, the stored amount shown as people write it
+    (`75.000.000` in Indonesian), read back by the schema's Money field (common.money)."""
+
+    def __call__(self, **kwargs):
+        kwargs.setdefault("inputmode", "decimal")
+        kwargs.setdefault("autocomplete", "off")
+        kwargs.setdefault("data_money", locale_code())  # money.js groups digits as one types
+        return super().__call__(**kwargs)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return format_typed(self.data, locale_code()) if self.data not in (None, "") else ""

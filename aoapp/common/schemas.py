@@ -8,8 +8,9 @@ from flask_babel import gettext as translate
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
+from aoapp.common.i18n import locale_code
 from aoapp.common.identity import InvalidNumber, normalize_nik, normalize_npwp, normalize_phone
-from aoapp.common.money import to_money
+from aoapp.common.money import AmountError, parse_amount, to_money
 
 
 class _Message(str):
@@ -211,8 +212,19 @@ class Phone(_Normalized):
     normalizer = staticmethod(normalize_phone)
 
 
+class Typed(str):
+    """Text a person typed into a form (common.forms.raw_form_data marks it): fields that read
+    people's conventions (`reads_typed`) read it in the reader's language; the API's plain
+    strings are read strictly."""
+
+
 class Money(fields.Decimal):
-    """Amount in rupiah: non-negative, two decimals, a string in JSON (never a float)."""
+    """Amount in rupiah: non-negative, two decimals, a string in JSON (never a float).
+
+    From a form it is read as people type it (`75.000.000`, `Rp 75 jt`: common.money.parse_amount).
+    """
+
+    reads_typed = True
 
     def __init__(self, **kwargs):
         kwargs.setdefault("as_string", True)
@@ -229,12 +241,18 @@ class Money(fields.Decimal):
     def _amount(self, value, attr, data, **kwargs):
         if isinstance(value, float):
             raise ValidationError(_("Send amounts as strings or integers, not floats."))
+        typed = isinstance(value, Typed)
         if isinstance(value, str):
             value = value.strip()
             if not value:
                 if self.allow_none:
                     return None
                 raise ValidationError(_("This field is required."))
+        if typed:
+            try:
+                return parse_amount(value, locale_code())
+            except AmountError as error:
+                raise ValidationError(str(error)) from None
         try:
             return to_money(super()._deserialize(value, attr, data, **kwargs))
         except (ValueError, TypeError) as error:

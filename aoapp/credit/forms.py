@@ -2,9 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectField, TextAreaField
 
-from aoapp.common.forms import Marked, enum_choices
+from aoapp.common.forms import Marked, MoneyField, enum_choices
 from aoapp.credit.models import RiskRating
 
 
@@ -15,7 +15,7 @@ class VisitForm(FlaskForm):
     visit_date = DateField(_l("Visit date"), validators=[Marked()])
     business_condition = TextAreaField(_l("Business condition"))
     collateral_condition = TextAreaField(_l("Collateral condition"))
-    collateral_value = StringField(_l("Estimated collateral value (Rp)"))
+    collateral_value = MoneyField(_l("Estimated collateral value (Rp)"))
     findings = TextAreaField(_l("Findings"))
     risk_rating = SelectField(
         _l("Risk rating"), choices=enum_choices(RiskRating, _l("— choose —")), validators=[Marked()]

@@ -2,9 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import DateField, HiddenField, SelectField, TextAreaField, TimeField
 
-from aoapp.common.forms import Marked, enum_choices
+from aoapp.common.forms import Marked, MoneyField, enum_choices
 from aoapp.followups.models import Channel, Outcome, Purpose
 
 
@@ -30,7 +30,7 @@ class CompleteForm(FlaskForm):
     version = HiddenField()
     outcome = SelectField(_l("Outcome"), validators=[Marked()])
     notes = TextAreaField(_l("Notes"))
-    promised_amount = StringField(_l("Promised amount (Rp)"))
+    promised_amount = MoneyField(_l("Promised amount (Rp)"))
     promised_date = DateField(_l("Promised payment date"))
     next_date = DateField(_l("Next follow-up date"))
     next_time = TimeField(_l("Next follow-up time"))

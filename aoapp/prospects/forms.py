@@ -14,7 +14,7 @@ from aoapp.auth.models import Role, User
 from aoapp.auth.scoping import visible_to
 from aoapp.campaigns.services import visible_campaign_choices
 from aoapp.campaigns.tags import campaign_label, taggable_campaigns
-from aoapp.common.forms import choices, enum_choices
+from aoapp.common.forms import MoneyField, choices, enum_choices
 from aoapp.common.identity import display_phone
 from aoapp.common.templating import label
 from aoapp.customers.models import Customer, CustomerType, Segment
@@ -37,7 +37,7 @@ class ProspectForm(FlaskForm):
     address = TextAreaField(_l("Address"))
     area = StringField(_l("Area"))
     business_type = StringField(_l("Business type"))
-    estimated_credit_need = StringField(_l("Estimated credit need (Rp)"))
+    estimated_credit_need = MoneyField(_l("Estimated credit need (Rp)"))
     product_interest = SelectField(_l("Product interest"), choices=choices([], NONE))
     source = SelectField(
         _l("Source"),
@@ -84,7 +84,6 @@ class ProspectForm(FlaskForm):
     @classmethod
     def for_prospect(cls, prospect: Prospect) -> "ProspectForm":
         """The edit form filled with the prospect's current values."""
-        need = prospect.estimated_credit_need
         return cls(
             data={
                 "name": prospect.name,
@@ -94,7 +93,7 @@ class ProspectForm(FlaskForm):
                 "address": prospect.address,
                 "area": prospect.area,
                 "business_type": prospect.business_type,
-                "estimated_credit_need": "" if need is None else f"{need:f}",
+                "estimated_credit_need": prospect.estimated_credit_need,
                 "product_interest": prospect.product_interest.code
                 if prospect.product_interest
                 else "",

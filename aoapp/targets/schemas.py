@@ -14,7 +14,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields
 
-from aoapp.common.money import to_money
+from aoapp.common.i18n import locale_code
+from aoapp.common.money import AmountError, parse_amount, to_money
 from aoapp.common.schemas import BaseSchema, Id, PageArgsSchema
 
 MAX_COUNT = 100_000
@@ -127,7 +128,13 @@ class Amount(_Blankable, fields.Decimal):
         super().__init__(places=2, as_string=True, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        amount = to_money(_decimal(value, self.typed, grouped=True))
+        if self.typed and isinstance(value, str):  # a grid cell: as people type amounts
+            try:
+                amount = parse_amount(value, locale_code())
+            except AmountError as error:
+                raise ValidationError(str(error)) from None
+        else:
+            amount = to_money(_decimal(value))
         if amount < 0 and not self.signed:
             raise ValidationError(_("Must be zero or more."))
         if abs(amount) >= MAX_AMOUNT:

@@ -82,7 +82,8 @@ class TestForm:
             ({"ends_on": "2026-09-30"}, "The campaign cannot end before it starts."),
             ({"branches": []}, "Pick at least one branch."),
             ({"cost": "-5"}, "Must be zero or more."),
-            ({"cost": "lots"}, "Not a valid number."),
+            ({"cost": "lots"}, "is not an amount. Write it like 75,000,000, IDR 75,000,000"),
+            ({"cost": "1.500"}, "can be read two ways, 1.50 or 1,500"),
         ],
     )
     def test_errors_in_plain_words(self, client, auth, world, overrides, message):
@@ -105,7 +106,7 @@ class TestForm:
         campaign = make_campaign("Pameran", cost=Decimal("1500000"))
         auth.login("spv.jkt")
         page = text(client.get(f"/campaigns/{campaign.id}/edit"))
-        assert 'value="Pameran"' in page and 'value="1500000.00"' in page
+        assert 'value="Pameran"' in page and 'value="1,500,000"' in page
         response = auth.post(f"/campaigns/{campaign.id}/edit", form(name="Pameran Besar"))
         assert response.status_code == 302
         db.session.expire_all()

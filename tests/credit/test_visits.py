@@ -239,7 +239,7 @@ class TestPages:
         [
             ({"risk_rating": ""}, "Must be one of: strong, adequate, weak, critical."),
             ({"collateral_value": "-5"}, "Must be zero or more."),
-            ({"collateral_value": "1,5 juta"}, "Not a valid number."),
+            ({"collateral_value": "1,5 juta sekian"}, "is not an amount. Write it like"),
             ({"visit_date": "2999-01-01"}, "cannot be in the future"),
             ({"next_visit_date": "2000-01-01"}, "after this visit"),
         ],

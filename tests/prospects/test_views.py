@@ -210,7 +210,7 @@ class TestCollecting:
         assert message in page
         # the field that caused it is marked invalid
         assert re.search(
-            rf'<(input|select|textarea) class="[^"]*is-invalid[^"]*" id="{field}"', page
+            rf'<(input|select|textarea) [^>]*class="[^"]*is-invalid[^"]*"[^>]* id="{field}"', page
         )
         assert count(Prospect) == 0
 

@@ -6,6 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 from marshmallow import ValidationError
 
 from aoapp.audit.models import AuditEntry
@@ -101,11 +102,18 @@ class TestCells:
             ("1.500", "1500.00"),
             ("1,500,000", "1500000.00"),
             ("1.500.000,50", "1500000.50"),
+            ("Rp 1,5 M", "1500000000.00"),
             ("2500000.5", "2500000.50"),
         ],
     )
     def test_amounts_in_indonesian_or_plain_notation(self, text, amount):
-        assert row(new_disbursement=text)["new_disbursement"] == D(amount)
+        with force_locale("id"):
+            assert row(new_disbursement=text)["new_disbursement"] == D(amount)
+
+    def test_an_amount_that_reads_two_ways_is_refused_in_english(self):
+        with pytest.raises(ValidationError) as error:
+            row(new_disbursement="1.500")
+        assert "can be read two ways, 1.50 or 1,500" in error.value.messages["new_disbursement"][0]
 
     @pytest.mark.parametrize(
         ("field", "text", "message"),
@@ -114,7 +122,12 @@ class TestCells:
             ("new_customers", "2.5", "Must be a whole number."),
             ("followups_done", "lots", "Not a number."),
             ("new_disbursement", "-5", "Must be zero or more."),
-            ("new_disbursement", "lima juta", "Not a number."),
+            (
+                "new_disbursement",
+                "lima juta",
+                "'lima juta' is not an amount. Write it like 75,000,000, IDR 75,000,000, "
+                "75,000,000.50 or 75 jt.",
+            ),
             ("max_npl_ratio", "101", "Must be at most 100 %."),
             ("max_npl_ratio", "-1", "Must be zero or more."),
             ("max_npl_ratio", "NaN", "Not a number."),
