@@ -64,7 +64,7 @@ class Base(DeclarativeBase):
     )
 
 
-def render_item(type_, obj, autogen_context):
+def render_item(type_, obj, _autogen_context):
     """Alembic renders UTCDateTime as a plain DateTime, so migrations do not import app code."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime()"

@@ -175,11 +175,6 @@ def list_introductions(actor, filters: dict, per_page: int) -> Page:
     return paginate(introduction_query(actor, filters), filters.get("page", 1), per_page)
 
 
-def can_change_subject(actor, subject) -> bool:
-    """True when the user may log introductions for this prospect or customer (for the pages)."""
-    return actor.role == Role.OFFICER and _subject_owner_id(subject) == actor.id
-
-
 # --- Cross-selling ---------------------------------------------------------------------------
 
 

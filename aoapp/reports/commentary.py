@@ -14,11 +14,6 @@ from aoapp.common.i18n import format_date, format_money, format_ratio, locale_co
 from aoapp.common.templating import humanise
 
 
-def plural(count: int, word: str, words: str | None = None) -> str:
-    """`1 promise`, `2 promises` (`words`: an irregular plural)."""
-    return f"{count} {word if count == 1 else words or word + 's'}"
-
-
 def english() -> bool:
     """Whether the workbook being built is in English."""
     return locale_code() == "en"

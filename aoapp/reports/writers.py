@@ -391,8 +391,3 @@ def _chart_anchor(sheet: Sheet, header_row: int, number: int) -> dict:
     if sheet.extra.get("charts_below") and isinstance(sheet.rows, list | tuple):
         return {"row": header_row + len(sheet.rows) + 3, "col": number * 9}
     return {"row": header_row + number * 16, "col": len(sheet.columns) + 1}
-
-
-def writer_for(name: str):
-    """The writer called `name` (`xlsxwriter` or `rust`)."""
-    return {"xlsxwriter": XlsxWriterWriter, "rust": RustWriter}[name]()
