@@ -3,6 +3,7 @@ workbook once unpacked, the length of a cell, the headers; and the table of text
 returns (`Listing`), whatever the file's format and the listing's kind."""
 
 import io
+import json
 import struct
 import zipfile
 import zlib
@@ -245,8 +246,17 @@ def check_headers(missing: list[str], problems: list[str]) -> None:
         raise ListingRefused(" ".join(parts))
 
 
-def canonical(kind: ListingKind, columns: dict[str, pa.Array], rows: int) -> pa.Table:
-    """A table with every column of `kind` present (optional ones empty when absent), trimmed."""
+def canonical(
+    kind: ListingKind,
+    columns: dict[str, pa.Array],
+    rows: int,
+    headers: dict[str, str] | None = None,
+) -> pa.Table:
+    """A table with every column of `kind` present (optional ones empty when absent), trimmed.
+
+    Its schema metadata names the columns the file has ("present") and, for each, its header as
+    written ("headers": {canonical: header}), for messages that name columns as the user does.
+    """
     arrays = {}
     for column in kind.columns:
         if column.name in columns:
@@ -255,4 +265,18 @@ def canonical(kind: ListingKind, columns: dict[str, pa.Array], rows: int) -> pa.
             arrays[column.name] = pa.array([""] * rows, type=pa.string())
     table = pa.table(arrays)
     present = [c.name for c in kind.columns if c.name in columns]
-    return table.replace_schema_metadata({"present": ",".join(present)})
+    written = {name: header_text(text) for name, text in (headers or {}).items() if name in columns}
+    return table.replace_schema_metadata(
+        {"present": ",".join(present), "headers": json.dumps(written, ensure_ascii=False)}
+    )
+
+
+def header_text(header: str | None) -> str:
+    """A header as the user wrote it, without surrounding spaces or a byte-order mark."""
+    return (header or "").strip().lstrip("\ufeff").strip()
+
+
+def written_headers(table: pa.Table) -> dict[str, str]:
+    """{canonical name: the file's header} of a table made by `canonical` (empty otherwise)."""
+    raw = (table.schema.metadata or {}).get(b"headers")
+    return json.loads(raw.decode("utf-8")) if raw else {}

@@ -5,13 +5,25 @@ The same for every listing kind: each column is read by its cell kind (`columns.
 the kind's own cross-row checks run last, on the typed columns.
 """
 
-from dataclasses import dataclass, field
+import calendar
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from babel.dates import format_date
+from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
+from aoapp.imports.conventions import (
+    DATE_LABELS,
+    DECIMAL_LABELS,
+    convention_notes,
+    detect_date_format,
+    detect_decimal,
+)
+from aoapp.imports.files import written_headers
 from aoapp.imports.kinds import ListingKind
 
 MONEY = {
@@ -26,21 +38,19 @@ DATES = {
     "iso": (r"^\d{4}-\d{2}-\d{2}$", "%Y-%m-%d"),
     "dmy": (r"^\d{1,2}/\d{1,2}/\d{4}$", "%d/%m/%Y"),
 }
-DECIMAL_LABELS = {"dot": _l("plain (1234567.89)"), "comma": _l("Indonesian (1.234.567,89)")}
-DATE_LABELS = {"iso": _l("ISO (2026-10-31)"), "dmy": _l("dd/mm/yyyy (31/10/2026)")}
 FLAG_TRUE = ["y", "ya", "yes", "1", "true", "t"]
 FLAG_FALSE = ["n", "tidak", "no", "0", "false", "f", ""]
 MAX_DPD = 99_999
 MAX_WHOLE_DIGITS = 16  # NUMERIC(18, 2)
 
 
-class ConventionUnknown(Exception):
-    """The file's number or date convention cannot be told apart; the user must name it."""
-
-
 @dataclass
 class RowError:
-    """One problem in one cell (row numbers count the header as row 1)."""
+    """One problem in one cell (row numbers count the header as row 1).
+
+    `column` is the canonical name while the listing is checked (the kind's order sorts by it);
+    `as_written` renames it to the header as the file has it before the errors are shown.
+    """
 
     row: int
     column: str
@@ -61,57 +71,6 @@ class Parsed:
     notes: list[str] = field(default_factory=list)
 
 
-def _count(mask) -> int:
-    return pc.sum(pc.cast(mask, pa.int64())).as_py() or 0
-
-
-def detect_decimal(table: pa.Table, kind: ListingKind) -> str:
-    """Tell plain from Indonesian numbers from the whole file; refuse when nothing tells them apart."""
-    comma = dot = ambiguous = 0
-    for name in kind.number_columns:
-        col = table.column(name)
-        comma += _count(pc.match_substring(col, ",")) + _count(
-            pc.match_substring_regex(col, r"\.\d{3}\.")
-        )
-        dot += _count(pc.match_substring_regex(col, r"^\d+\.(\d{1,2}|\d{4,})$"))
-        ambiguous += _count(pc.match_substring_regex(col, r"^\d{1,3}\.\d{3}$"))
-    if comma or dot:
-        return "comma" if comma >= dot else "dot"
-    if ambiguous:
-        raise ConventionUnknown(
-            _(
-                "The numbers could be plain or Indonesian (e.g. 1.234): name the convention with "
-                "--decimal=dot (1234567.89) or --decimal=comma (1.234.567,89)."
-            )
-        )
-    return "dot"  # only whole numbers without separators: both conventions read them alike
-
-
-def convention_notes(
-    decimal: str, date_format: str, decimal_detected: bool, date_detected: bool
-) -> list[str]:
-    """The notes naming the file's number and date conventions, in the current language."""
-    numbers, dates = DECIMAL_LABELS[decimal], DATE_LABELS[date_format]
-    return [
-        _("Numbers: %(convention)s (detected).", convention=numbers)
-        if decimal_detected
-        else _("Numbers: %(convention)s.", convention=numbers),
-        _("Dates: %(convention)s (detected).", convention=dates)
-        if date_detected
-        else _("Dates: %(convention)s.", convention=dates),
-    ]
-
-
-def detect_date_format(table: pa.Table, kind: ListingKind) -> str:
-    """Tell ISO dates from dd/mm/yyyy by what most date cells look like."""
-    iso = dmy = 0
-    for name in kind.date_columns:
-        col = table.column(name)
-        iso += _count(pc.match_substring_regex(col, r"^\d{4}-"))
-        dmy += _count(pc.match_substring(col, "/"))
-    return "dmy" if dmy > iso else "iso"
-
-
 class Collector:
     """Gathers row errors column by column, vectorised."""
 
@@ -130,6 +89,26 @@ class Collector:
             RowError(i + 2, column, v, message) for i, v in zip(indices, values, strict=True)
         )
         self.bad = pc.or_(self.bad, mask)
+
+    def flag_each(self, mask, column: str, describe: Callable[[str], str]) -> None:
+        """Flag the rows of `mask` with a message made from each bad value (bad rows only)."""
+        mask = pc.fill_null(mask, True)
+        indices = pc.indices_nonzero(mask).to_pylist()
+        if not indices:
+            return
+        values = pc.take(self.table.column(column), pa.array(indices)).to_pylist()
+        messages: dict[str, str] = {}
+        for i, v in zip(indices, values, strict=True):
+            if v not in messages:
+                messages[v] = describe(v)
+            self.errors.append(RowError(i + 2, column, v, messages[v]))
+        self.bad = pc.or_(self.bad, mask)
+
+
+def as_written(errors: list[RowError], table: pa.Table) -> list[RowError]:
+    """The errors with each column named as the file's header has it (`tgl_jatuh_tempo`)."""
+    headers = written_headers(table)
+    return [replace(e, column=headers.get(e.column) or e.column) for e in errors]
 
 
 def parse_listing(
@@ -189,6 +168,21 @@ def parse_listing(
     check.errors.sort(key=kind.error_order)
     typed = None if check.errors else pa.table(out)
     return Parsed(typed, check.errors, decimal, date_format, decimal_detected, date_detected, notes)
+
+
+def check_listing(
+    table: pa.Table, kind: ListingKind, decimal: str | None = None, date_format: str | None = None
+) -> tuple[Parsed, pa.Table | None, list[RowError]]:
+    """Every cell parsed and every code resolved, as the import and its preview do it.
+
+    Returns the parsed listing, the table to load (None on any error) and every row error, in
+    file order (row, then the kind's column order), columns named as the file's headers.
+    """
+    parsed = parse_listing(table, kind, decimal, date_format)
+    # Unknown codes are reported together with the cell errors: the user gets every error.
+    typed, unknown = kind.resolve(table, parsed.table)
+    errors = sorted(parsed.errors + unknown, key=kind.error_order)
+    return parsed, typed, as_written(errors, table)
 
 
 def _number(check, name, col, filled, decimal, kind):
@@ -254,11 +248,35 @@ def _date(check, name, col, filled, date_format):
     parsed = pc.if_else(pc.fill_null(same, False), parsed, None)
     bad = pc.and_(filled, pc.is_null(parsed))
     check.flag(
-        bad,
+        pc.and_(bad, pc.invert(shaped)),
         name,
         _("Not a date in this file's format, %(format)s.", format=DATE_LABELS[date_format]),
     )
+    # In the format but no such day (31/11/2027): say what is wrong with it.
+    check.flag_each(pc.and_(bad, shaped), name, lambda text: not_a_day(text, date_format))
     return pc.cast(parsed, pa.date32())
+
+
+def not_a_day(text: str, date_format: str) -> str:
+    """Why `text`, a date in the file's format, is no day: "November 2027 has 30 days"."""
+    if date_format == "iso":
+        year, month, day = (int(part) for part in text.split("-"))
+    else:
+        day, month, year = (int(part) for part in text.split("/"))
+    if year < 1:
+        return _("%(value)s is not a day: there is no year 0.", value=text)
+    if not 1 <= month <= 12:
+        return _("%(value)s is not a day: there is no month %(month)s.", value=text, month=month)
+    days = calendar.monthrange(year, month)[1]
+    if day == 0:
+        return _("%(value)s is not a day: there is no day 0.", value=text)
+    month_name = format_date(date(year, month, 1), "MMMM y", locale=get_locale() or "en")
+    return _(
+        "%(value)s is not a day: %(month)s has %(days)s days.",
+        value=text,
+        month=month_name,
+        days=days,
+    )
 
 
 def flag_duplicates(check: Collector, table: pa.Table, column: str, message: str) -> None:

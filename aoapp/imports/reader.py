@@ -109,8 +109,12 @@ def _read_csv(path: Path, kind: ListingKind, encoding: str | None) -> Listing:
         {(headers[pos] or f"{pos + 1}"): table.column(f"c{pos}") for pos in range(len(headers))}
     )
     columns = {name: table.column(f"c{pos}").combine_chunks() for name, pos in found.items()}
+    written = {name: headers[pos] for name, pos in found.items()}
     return Listing(
-        canonical(kind, columns, table.num_rows), "csv", encoding=used, delimiter=delimiter
+        canonical(kind, columns, table.num_rows, written),
+        "csv",
+        encoding=used,
+        delimiter=delimiter,
     )
 
 

@@ -3,11 +3,12 @@
 import codecs
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_smorest.fields import Upload
 from marshmallow import ValidationError, fields, post_load, validate
 
 from aoapp.common.dates import bank_today
-from aoapp.common.schemas import MAX_PAGE, BaseSchema, Text
+from aoapp.common.schemas import MAX_PAGE, BaseSchema, Text, _Message
 from aoapp.imports.kinds import DEFAULT_KIND, kinds
 from aoapp.imports.models import ImportStatus
 
@@ -43,10 +44,23 @@ def _not_in_future(value) -> None:
         raise ValidationError(_("The as-of date cannot be in the future."))
 
 
+AS_OF_REQUIRED = "The as-of date is required."
+_l("The as-of date is required.")  # AS_OF_REQUIRED, for extraction: _Message translates it
+
+
 class AsOfDate(fields.Date):
-    """An ISO date; anything else is refused in the request's language."""
+    """An ISO date, required: missing or blank says so; anything else is refused as not a date,
+    in the request's language."""
+
+    default_error_messages = {
+        **fields.Date.default_error_messages,
+        "required": _Message(AS_OF_REQUIRED),
+        "null": _Message(AS_OF_REQUIRED),
+    }
 
     def _deserialize(self, value, attr, data, **kwargs):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise ValidationError(_(AS_OF_REQUIRED))
         try:
             return super()._deserialize(value, attr, data, **kwargs)
         except ValidationError:

@@ -25,10 +25,11 @@ from aoapp.auth.models import Role, User
 from aoapp.common.dates import utcnow
 from aoapp.errors import Forbidden
 from aoapp.extensions import db
+from aoapp.imports.conventions import ConventionUnknown
 from aoapp.imports.kinds import ListingKind, LoadContext, after_import_hooks, get_kind
 from aoapp.imports.language import speaking
 from aoapp.imports.models import ImportStatus, PositionImport
-from aoapp.imports.parsing import ConventionUnknown, RowError, parse_listing
+from aoapp.imports.parsing import RowError, check_listing
 from aoapp.imports.reader import ListingRefused, read_listing
 
 log = logging.getLogger(__name__)
@@ -175,14 +176,13 @@ def _run_import(
         report("reading", 5)
         listing = read_listing(path, kind, encoding=options.encoding, sheet=options.sheet)
         report("validating", 15)
-        parsed = parse_listing(listing.table, kind, options.decimal, options.date_format)
+        parsed, typed, errors = check_listing(
+            listing.table, kind, options.decimal, options.date_format
+        )
         notes = [listing.format_note(), *parsed.notes]
         record.decimal, record.date_format = parsed.decimal, parsed.date_format
         record.encoding = listing.encoding
         record.rows = listing.rows
-        # Unknown codes are reported together with the cell errors: the user gets every error.
-        typed, unknown = kind.resolve(listing.table, parsed.table)
-        errors = sorted(parsed.errors + unknown, key=kind.error_order)
         # The record's facts (rows, conventions), kept by a refusal too; committed before the
         # load's long transaction, which then locks nothing of it.
         db.session.commit()

@@ -7,7 +7,7 @@ JSON file holding who uploaded it, its original name, the chosen options and the
 import json
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +19,12 @@ from werkzeug.datastructures import FileStorage
 from aoapp.auth.models import User
 from aoapp.common.dates import fs_now
 from aoapp.errors import InvalidInput, NotFound
+from aoapp.imports.conventions import (
+    ConventionUnknown,
+    convention_notes,
+    detect_date_format,
+    detect_decimal,
+)
 from aoapp.imports.files import (
     CSV_SUFFIXES,
     XLSX_SUFFIXES,
@@ -26,20 +32,17 @@ from aoapp.imports.files import (
     check_kind,
     check_xlsx_archive,
     unsupported_type,
+    written_headers,
 )
 from aoapp.imports.kinds import ListingKind, get_kind
 from aoapp.imports.language import speaking
-from aoapp.imports.parsing import (
-    ConventionUnknown,
-    convention_notes,
-    detect_date_format,
-    detect_decimal,
-)
+from aoapp.imports.parsing import check_listing
 from aoapp.imports.reader import read_listing
 
 SUFFIXES = CSV_SUFFIXES | XLSX_SUFFIXES
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 PREVIEW_ROWS = 10
+PREVIEW_ERRORS = 20  # the row errors a preview shows and keeps (the count is of them all)
 STALE_SECONDS = 24 * 3600  # uploads never confirmed are swept after a day
 GONE = _l(
     "This upload is no longer available (already imported, discarded or expired): upload it again."
@@ -48,13 +51,17 @@ GONE = _l(
 
 @dataclass
 class Preview:
-    """What the listing looks like as read: its first rows, size and conventions, or the refusal."""
+    """What the listing looks like as read: its first rows, size and conventions, or the refusal;
+    and the row errors that would refuse it (how many, on how many rows, the first of them)."""
 
     rows: int = 0
     columns: list[str] = field(default_factory=list)
     head: list[list[str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     refusal: str | None = None
+    error_count: int = 0
+    error_rows: int = 0
+    errors: list[dict] = field(default_factory=list)  # {row, column, value, message}
 
 
 @dataclass
@@ -223,9 +230,11 @@ def preview_listing(
     decimal: str | None = None,
     date_format: str | None = None,
 ) -> Preview:
-    """Read the listing as the import will: first rows, row count, conventions, or why it is refused.
+    """Read and check the listing as the import will: first rows, row count, conventions, and
+    its row errors (numbers, dates, codes; the first PREVIEW_ERRORS kept), or why it is refused.
 
-    Row-level validation (numbers, dates, codes) happens when the import runs.
+    Cross-row checks and code lookups are the import's own (`parsing.check_listing`), so a file
+    the preview passes is refused by the import only if the data it refers to changed meanwhile.
     """
     try:
         listing = read_listing(path, kind, encoding=encoding, sheet=sheet)
@@ -245,4 +254,14 @@ def preview_listing(
     columns = [c.name for c in kind.columns if c.name in present]
     first = table.slice(0, PREVIEW_ROWS).select(columns).to_pylist()
     head = [[row[name] for name in columns] for row in first]
-    return Preview(rows=listing.rows, columns=columns, head=head, notes=notes)
+    _parsed, _typed, errors = check_listing(table, kind, used_decimal, used_date)
+    written = written_headers(table)  # the columns as the file names them
+    return Preview(
+        rows=listing.rows,
+        columns=[written.get(name, name) for name in columns],
+        head=head,
+        notes=notes,
+        error_count=len(errors),
+        error_rows=len({error.row for error in errors}),
+        errors=[asdict(error) for error in errors[:PREVIEW_ERRORS]],
+    )

@@ -23,6 +23,7 @@ from aoapp.common.pagination import HTML_PER_PAGE
 from aoapp.common.views import acting_user
 from aoapp.errors import DomainError, render_error
 from aoapp.imports import jobs, records, uploads
+from aoapp.imports.conventions import convention_lines
 from aoapp.imports.forms import UploadForm, UploadTokenForm
 from aoapp.imports.kinds import label_of
 from aoapp.imports.models import ImportStatus
@@ -140,6 +141,7 @@ def detail(import_id: int):
         "imports/detail.html",
         record=record,
         kind_label=label_of(record.kind),
+        conventions=convention_lines(record.decimal, record.date_format, record.encoding),
         summary=record.summary or {},
         kol_rows=records.kol_rows(record),
         errors=errors,

@@ -85,7 +85,8 @@ def read_xlsx(path: Path, kind: ListingKind, sheet: str | None) -> Listing:
     count = _rows_before_blank_tail(cells)
     columns = {name: cells[pos].slice(0, count) for name, pos in found.items()}
     check_cells({headers[found[name]]: array for name, array in columns.items()})
-    return Listing(canonical(kind, columns, count), "xlsx", sheet=sheet_name)
+    written = {name: headers[pos] for name, pos in found.items()}
+    return Listing(canonical(kind, columns, count, written), "xlsx", sheet=sheet_name)
 
 
 def _sheet_text(workbook, sheet_name: str) -> tuple[list[str], list[pa.Array]] | None:
@@ -241,7 +242,8 @@ def _read_xlsx_rows(path: Path, kind: ListingKind, sheet_name: str) -> Listing:
         name: pa.concat_arrays(parts) if parts else pa.array([], pa.string())
         for name, parts in chunks.items()
     }
-    return Listing(canonical(kind, columns, count), "xlsx", sheet=sheet_name)
+    written = {name: headers[pos] for name, pos in found.items()}
+    return Listing(canonical(kind, columns, count, written), "xlsx", sheet=sheet_name)
 
 
 XLSX_CHUNK = 50_000

@@ -84,7 +84,9 @@ class TestPagesInIndonesian:
         response = auth.post("/imports/new", data, content_type="multipart/form-data")
         assert response.status_code == 302
         page = _html(client.get(response.headers["Location"]))
-        _indonesian(page, "Pratinjau: bad.csv", "Konfirmasi dan impor", "Buang")
+        _indonesian(
+            page, "Pratinjau: bad.csv", "Kesalahan baris", "Unggah berkas yang sudah diperbaiki"
+        )
         token = re.search(r'name="token"[^>]*value="([^"]+)"', page)
         token = token or re.search(r'value="([^"]+)"[^>]*name="token"', page)
         response = auth.post("/imports/confirm", {"token": token.group(1)})

@@ -15,12 +15,14 @@ from aoapp.common.templating import humanise
 from aoapp.common.workdays import parse_holidays
 from aoapp.demo.seed import Seeder
 from aoapp.extensions import db, limiter
+from aoapp.imports.parsing import not_a_day
 from aoapp.imports.services import errors_dir, run_import
 from aoapp.prospects.models import Prospect
 from tests.support.factories import make_prospect
 from tests.support.i18n import english_leftovers, speak_indonesian
 from tests.support.listing_uploads import (
     AS_OF,
+    HEADER,
     bad_rows,
     credit_products,
     good_rows,
@@ -35,13 +37,13 @@ ROW_ERRORS = {
         "Nominal tidak boleh negatif.",
         "Bukan jumlah hari berupa bilangan bulat (0–99999).",
         "Kolektibilitas harus 1 sampai 5.",
-        "Bukan tanggal sesuai format berkas ini, ISO (2026-10-31).",
+        "2024-02-30 bukan tanggal yang ada: Februari 2024 memiliki 29 hari.",
     ],
     "en": [
         "Amounts cannot be negative.",
         "Not a whole number of days (0–99999).",
         "Collectibility must be 1 to 5.",
-        "Not a date in this file's format, ISO (2026-10-31).",
+        "2024-02-30 is not a day: February 2024 has 29 days.",
     ],
 }
 SUMMARY = {
@@ -49,7 +51,10 @@ SUMMARY = {
     "en": "4 error(s) on 3 row(s): nothing was imported.",
 }
 NOTES = {
-    "id": ["Format: csv, pemisah ',', encoding utf-8.", "Angka: biasa (1234567.89) (terdeteksi)."],
+    "id": [
+        "Format: csv, pemisah ',', encoding utf-8.",
+        "Angka: format biasa (1234567.89) (terdeteksi).",
+    ],
     "en": [
         "Format: csv, delimiter ',', encoding utf-8.",
         "Numbers: plain (1234567.89) (detected).",
@@ -135,7 +140,104 @@ class TestUploadInTheUsersLanguage:
         outcome = run_import(path, date.fromisoformat(AS_OF), user=world.admin, source="web")
         assert [e.message for e in outcome.errors] == ROW_ERRORS["id"]
         assert outcome.record.message == SUMMARY["id"]
-        assert outcome.notes[1] == "Angka: biasa (1234567.89) (terdeteksi)."
+        assert outcome.notes[1] == "Angka: format biasa (1234567.89) (terdeteksi)."
+
+
+class TestImportMessagesInIndonesian:
+    def test_the_preview_flags_row_errors(self, client, auth, admin, world, tmp_path):
+        speak_indonesian(auth)
+        path = write_listing(tmp_path, bad_rows(world.officer), name="bad.csv")
+        data = {"file": upload_field(path), "as_of": AS_OF, "decimal": "auto"}
+        data["date_format"] = "auto"
+        response = auth.post("/imports/new", data, content_type="multipart/form-data")
+        page = _html(client.get(response.headers["Location"]))
+        assert (
+            "4 kesalahan pada 3 baris: bila dikonfirmasi, seluruh berkas akan ditolak dan tidak "
+            "ada yang diimpor." in page
+        )
+        for message in ROW_ERRORS["id"]:
+            assert message in page, message
+        assert "Unggah berkas yang sudah diperbaiki" in page
+        assert "Konfirmasi dan impor" not in page
+        assert english_leftovers(page) == []
+
+    def test_a_clean_preview_can_be_confirmed(self, client, auth, admin, world, tmp_path):
+        speak_indonesian(auth)
+        path = write_listing(tmp_path, good_rows(world.officer, world.colleague))
+        data = {"file": upload_field(path), "as_of": AS_OF, "decimal": "auto"}
+        data["date_format"] = "auto"
+        response = auth.post("/imports/new", data, content_type="multipart/form-data")
+        page = _html(client.get(response.headers["Location"]))
+        assert "Konfirmasi dan impor" in page
+        assert "Setiap baris sudah diperiksa dan tidak ada yang salah." in page
+        assert english_leftovers(page) == []
+
+    @pytest.mark.parametrize("as_of", [None, ""])
+    def test_a_missing_as_of_date_on_the_form(self, client, auth, admin, world, tmp_path, as_of):
+        speak_indonesian(auth)
+        path = write_listing(tmp_path, good_rows(world.officer, world.colleague))
+        data = {"file": upload_field(path)}
+        if as_of is not None:
+            data["as_of"] = as_of
+        response = auth.post("/imports/new", data, content_type="multipart/form-data")
+        page = _html(response)
+        assert response.status_code == 422
+        assert "Tanggal posisi wajib diisi." in page
+        assert "Bukan tanggal yang valid" not in page
+
+    @pytest.mark.parametrize(
+        ("language", "message"),
+        [("id", "Tanggal posisi wajib diisi."), ("en", "The as-of date is required.")],
+    )
+    def test_a_missing_as_of_date_in_the_api(self, api, world, tmp_path, language, message):
+        path = write_listing(tmp_path, good_rows(world.officer, world.colleague))
+        for data in ({"file": upload_field(path)}, {"file": upload_field(path), "as_of": ""}):
+            response = api(world.admin).post(
+                "/api/v1/imports/positions",
+                data=data,
+                content_type="multipart/form-data",
+                headers={"Accept-Language": language},
+            )
+            assert response.status_code == 422
+            assert response.get_json()["errors"] == {"as_of": [message]}
+
+    def test_a_day_that_does_not_exist(self, world):
+        with force_locale("id"):
+            assert not_a_day("31/11/2027", "dmy") == (
+                "31/11/2027 bukan tanggal yang ada: November 2027 memiliki 30 hari."
+            )
+            assert not_a_day("2023-02-29", "iso") == (
+                "2023-02-29 bukan tanggal yang ada: Februari 2023 memiliki 28 hari."
+            )
+            assert not_a_day("2023-13-01", "iso") == (
+                "2023-13-01 bukan tanggal yang ada: tidak ada bulan 13."
+            )
+
+    def test_the_record_names_its_conventions_in_words(self, client, auth, admin, world, tmp_path):
+        speak_indonesian(auth)
+        code = world.officer.officer_code
+        rows = [
+            f"0014001;CIF201;Debitur;{code};KMK;500.000.000,00;400.000.000,50;0;0;3;;11,5;"
+            "15/01/2024;15/01/2029"
+        ]
+        path = write_listing(tmp_path, rows, header=HEADER.replace(",", ";"))
+        data = {"file": upload_field(path), "as_of": AS_OF, "decimal": "auto"}
+        data["date_format"] = "auto"
+        response = auth.post("/imports/new", data, content_type="multipart/form-data")
+        preview = _html(client.get(response.headers["Location"]))
+        assert "Angka: format Indonesia (1.234.567,89) (terdeteksi)." in preview
+        assert "Tanggal: format hh/bb/tttt (31/10/2026) (terdeteksi)." in preview
+        response = auth.post("/imports/confirm", {"token": _token(preview)})
+        page = _html(client.get(response.headers["Location"]))
+        assert only_import().status == "succeeded"
+        for words in (
+            "Angka: format Indonesia (1.234.567,89).",
+            "Tanggal: format hh/bb/tttt (31/10/2026).",
+            "Encoding: utf-8.",
+        ):
+            assert f"<li>{words}</li>" in page, words
+        assert "comma" not in page and "dmy" not in page
+        assert english_leftovers(page) == []
 
 
 class TestApi:
@@ -196,7 +298,7 @@ class TestCommandLineInTheBanksLanguage:
         assert "Kol naik 0, Kol turun 0." in out
         assert "Mengimpor (membaca)" in out and "Mengimpor (memvalidasi)" in out
         assert "Format: csv, pemisah ',', encoding utf-8." in out
-        assert "Angka: biasa (1234567.89) (terdeteksi)." in out
+        assert "Angka: format biasa (1234567.89) (terdeteksi)." in out
 
     def test_import_errors(self, indonesian_bank, world, tmp_path):
         credit_products()

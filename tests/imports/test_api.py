@@ -126,7 +126,7 @@ class TestImport:
                 "row": 4,
                 "column": "start_date",
                 "value": "2024-02-30",
-                "message": "Not a date in this file's format, ISO (2026-10-31).",
+                "message": "2024-02-30 is not a day: February 2024 has 29 days.",
             },
         ]
         assert record.status == "rejected" and record.source == "api"
@@ -185,7 +185,8 @@ class TestImport:
         ("fields", "errors"),
         [
             ({"colour": "red"}, {"colour": ["Unknown field."]}),
-            ({"as_of": ""}, {"as_of": ["Not a valid date (YYYY-MM-DD)."]}),
+            ({"as_of": ""}, {"as_of": ["The as-of date is required."]}),
+            ({"as_of": "31/06/2024"}, {"as_of": ["Not a valid date (YYYY-MM-DD)."]}),
             ({"decimal": "roman"}, {"decimal": ["Must be one of: auto, dot, comma."]}),
             (
                 {"encoding": "klingon"},
@@ -212,7 +213,7 @@ class TestImport:
             URL, data={"file": upload_field(path)}, content_type="multipart/form-data"
         )
         assert response.status_code == 422
-        assert response.json["errors"] == {"as_of": ["This field is required."]}
+        assert response.json["errors"] == {"as_of": ["The as-of date is required."]}
         assert uploads_left(app) == []
 
     def test_422_wrong_file_type(self, admin_api, tmp_path):

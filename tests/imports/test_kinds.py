@@ -246,7 +246,7 @@ class TestUploadPage:
         response = auth.post("/imports/new", data, content_type="multipart/form-data")
         assert response.status_code == 302, response.get_data(as_text=True)
         preview = client.get(response.headers["Location"]).get_data(as_text=True)
-        assert "<th>code</th><th>reading</th><th>taken_on</th></tr>" in preview
+        assert "<th>kode</th><th>nilai</th><th>tanggal</th></tr>" in preview  # as the file has them
         assert '<dd class="col-sm-9">Meter readings</dd>' in preview
         token = re.search(r'name="token"[^>]*value="([^"]+)"', preview).group(1)
         response = auth.post("/imports/confirm", {"token": token})

@@ -102,8 +102,8 @@ ROW_ERRORS = [
     ("arrears_principal", "10.123", NOT_PLAIN),
     ("interest_rate", "abc", f"Not a number in this file's convention ({PLAIN}), e.g. 11.5."),
     ("interest_rate", "150", "The interest rate must be between 0 and 100 % p.a."),
-    ("start_date", "2024-13-01", NOT_ISO),
-    ("maturity_date", "2029-02-30", NOT_ISO),
+    ("start_date", "2024-13-01", "2024-13-01 is not a day: there is no month 13."),
+    ("maturity_date", "2029-02-30", "2029-02-30 is not a day: February 2029 has 28 days."),
     ("maturity_date", "2028-02-29x", NOT_ISO),
     ("start_date", "15/01/2024", NOT_ISO),
     ("arrears_principal", "-5.00", "Amounts cannot be negative."),
@@ -147,7 +147,8 @@ def test_row_error_refuses_the_file_and_changes_nothing(
 def test_day_that_does_not_exist_in_dd_mm_yyyy(ao, importer, before):
     rows = second_listing(ao, start_date="30/02/2024")
     outcome = importer.csv(rows, D2, write={"date_format": "dmy"})
-    assert_rejected(outcome, [RowError(4, "start_date", "30/02/2024", NOT_DMY)], before)
+    message = "30/02/2024 is not a day: February 2024 has 29 days."
+    assert_rejected(outcome, [RowError(4, "start_date", "30/02/2024", message)], before)
 
 
 def test_duplicate_account_in_the_file(ao, importer, before):
@@ -190,7 +191,9 @@ def test_a_file_with_many_errors_reports_all_of_them(ao, importer, before):
         RowError(2, "kol", "7", KOL),
         RowError(3, "officer_code", "NOBODY", "Unknown officer code: no officer has it."),
         RowError(4, "product_code", "XYZ", "Unknown product code: not in the product catalogue."),
-        RowError(4, "start_date", "2024-02-30", NOT_ISO),
+        RowError(
+            4, "start_date", "2024-02-30", "2024-02-30 is not a day: February 2024 has 29 days."
+        ),
         RowError(6, "outstanding", "", REQUIRED),
         RowError(6, "maturity_date", "2020-01-01", "Maturity date is before the start date."),
     ]

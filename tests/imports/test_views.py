@@ -236,15 +236,16 @@ class TestUploadPreviewConfirm:
 
 
 class TestRejected:
-    def test_preview_ok_then_rejected_with_every_row_error(
+    def test_preview_flags_the_errors_and_a_forced_confirm_is_rejected_with_every_one(
         self, app, client, auth, admin, world, tmp_path
     ):
         path = write_listing(tmp_path, bad_rows(world.officer), name="bad.csv")
         token = token_of(upload(auth, path))
         preview = client.get(f"/imports/preview/{token}").get_data(as_text=True)
-        assert "Confirm and import" in preview
+        assert "Confirm and import" not in preview
+        assert "Upload a corrected file" in preview
 
-        response = confirm(auth, token)
+        response = confirm(auth, token)  # a confirmation posted anyway: the import refuses it
         record = only_import()
         assert response.headers["Location"].endswith(f"/imports/{record.id}")
         assert (record.status, record.error_count) == ("rejected", 4)
