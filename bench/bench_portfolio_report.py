@@ -283,7 +283,7 @@ def writer_alone(path: Path, scope, limit: int | None = None) -> tuple[float, fl
     from aoapp.reports.writers import cell_value
 
     sheet = facilities_sheet(scope, AS_OF)
-    headers = [c.header for c in sheet.columns]
+    headers = [str(c.header) for c in sheet.columns]  # labels are lazy strings
     kinds = [c.kind for c in sheet.columns]
     records = []
     for values in sheet.rows:
@@ -293,7 +293,7 @@ def writer_alone(path: Path, scope, limit: int | None = None) -> tuple[float, fl
         if limit and len(records) >= limit:
             break
     formats = {k: rx.Format().set_num_format(f) for k, f in NUMBER_FORMATS.items()}
-    column_formats = {c.header: formats[c.kind] for c in sheet.columns if c.kind in formats}
+    column_formats = {str(c.header): formats[c.kind] for c in sheet.columns if c.kind in formats}
     cpu, began = _cpu_seconds(), time.perf_counter()
     rx.write_worksheet(
         records,
@@ -324,7 +324,7 @@ def workbook_cells_alone(path: Path, scope) -> tuple[float, float, int]:
     formats = {k: rx.Format().set_num_format(f) for k, f in NUMBER_FORMATS.items()}
     entries, column_formats, count = [], {}, 0
     for sheet in workbook.sheets:
-        headers = [c.header for c in sheet.columns]
+        headers = [str(c.header) for c in sheet.columns]  # labels are lazy strings
         kinds = [c.kind for c in sheet.columns]
         records = [
             {h: cell_value(v, k) for h, v, k in zip(headers, values, kinds, strict=True)}
@@ -333,7 +333,7 @@ def workbook_cells_alone(path: Path, scope) -> tuple[float, float, int]:
         count += len(records)
         entries.append((sheet.name, records))
         column_formats[sheet.name] = {
-            c.header: formats[c.kind] for c in sheet.columns if c.kind in formats
+            str(c.header): formats[c.kind] for c in sheet.columns if c.kind in formats
         }
     data.close()
     cpu, began = _cpu_seconds(), time.perf_counter()
