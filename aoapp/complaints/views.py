@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from aoapp.common.dates import bank_now, bank_today
-from aoapp.common.forms import apply_domain_error, choices, load_filters, load_form
+from aoapp.common.forms import apply_domain_error, load_filters, load_form
 from aoapp.common.pagination import HTML_PER_PAGE
 from aoapp.common.views import REFUSALS
 from aoapp.complaints import pages, services
@@ -20,6 +20,7 @@ from aoapp.complaints.schemas import (
     ResolveSchema,
     VersionSchema,
 )
+from aoapp.credit.forms import facility_choices
 from aoapp.credit.visits.services import customer_facilities
 from aoapp.customers.services import visible_officers
 
@@ -65,15 +66,8 @@ def index():
 
 
 def _facility_choices(customer_id: int) -> list:
-    pairs = [
-        (
-            str(f.id),
-            f"{f.account_no} · {f.product.code}"
-            + ("" if f.status == "active" else " " + _("(closed)")),
-        )
-        for f in customer_facilities(customer_id)
-    ]
-    return choices(pairs, "— none in particular —")
+    facilities = customer_facilities(customer_id)
+    return facility_choices(facilities, _("— none in particular —"))
 
 
 @bp.route("/complaints/new", methods=["GET", "POST"])

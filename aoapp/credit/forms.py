@@ -4,8 +4,22 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, TextAreaField
 
-from aoapp.common.forms import Marked, MoneyField, enum_choices
+from aoapp.common.forms import Marked, MoneyField, choices, enum_choices
 from aoapp.credit.models import RiskRating
+
+
+def facility_choices(facilities, blank) -> list:
+    """A customer's facilities to pick from ("account · product", closed ones marked), led by
+    `blank`: the choice of no facility in particular (its text in the reader's language)."""
+    closed = _l("(closed)")
+    pairs = [
+        (
+            str(f.id),
+            f"{f.account_no} · {f.product.code}" + ("" if f.status == "active" else f" {closed}"),
+        )
+        for f in facilities
+    ]
+    return choices(pairs, blank)
 
 
 class VisitForm(FlaskForm):

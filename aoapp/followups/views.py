@@ -13,6 +13,7 @@ from aoapp.common.i18n import format_date
 from aoapp.common.pagination import HTML_PER_PAGE
 from aoapp.common.templating import label
 from aoapp.common.views import REFUSALS
+from aoapp.credit.forms import facility_choices
 from aoapp.credit.visits.services import customer_facilities
 from aoapp.errors import Forbidden
 from aoapp.followups import promises, services
@@ -99,14 +100,8 @@ def _chosen_party(form) -> tuple[int | None, int | None] | None:
 
 
 def _facility_choices(customer) -> list:
-    pairs = [
-        (
-            str(f.id),
-            f"{f.account_no} · {f.product.code}" + ("" if f.status == "active" else " (closed)"),
-        )
-        for f in (customer_facilities(customer.id) if customer else [])
-    ]
-    return choices(pairs, "— the customer as a whole —")
+    facilities = customer_facilities(customer.id) if customer else []
+    return facility_choices(facilities, _("— the customer as a whole —"))
 
 
 @bp.route("/followups/new", methods=["GET", "POST"])

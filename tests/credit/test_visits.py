@@ -200,6 +200,24 @@ class TestRecordService:
 
 
 class TestPages:
+    @pytest.mark.parametrize(
+        ("language", "whole", "closed"),
+        [
+            ("id", "— usaha secara keseluruhan —", "(ditutup)"),
+            ("en", "— the business as a whole —", "(closed)"),
+        ],
+    )
+    def test_the_facility_choices_speak_the_readers_language(
+        self, client, auth, world, customer, language, whole, closed
+    ):
+        open_one, closed_one = h.facility(customer), h.facility(customer, status="closed")
+        auth.login("ao.budi")
+        auth.post("/language", {"locale": language, "next": "/"})
+        page = client.get(f"/visits/new?customer={customer.id}").get_data(as_text=True)
+        assert f'<option selected value="">{whole}</option>' in page or f">{whole}</option>" in page
+        assert f"{open_one.account_no} · KMK</option>" in page
+        assert f"{closed_one.account_no} · KMK {closed}</option>" in page
+
     def test_customer_page_offers_the_form_and_lists_visits_newest_first(
         self, client, auth, world, customer
     ):

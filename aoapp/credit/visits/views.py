@@ -10,7 +10,7 @@ from aoapp.common.pagination import HTML_PER_PAGE
 from aoapp.common.sections import sections_for
 from aoapp.common.views import REFUSALS
 from aoapp.credit import services, upgrades
-from aoapp.credit.forms import UpgradeForm, VisitForm
+from aoapp.credit.forms import UpgradeForm, VisitForm, facility_choices
 from aoapp.credit.models import RiskRating
 from aoapp.credit.visits import services as visits
 from aoapp.credit.visits.schemas import UpgradeSchema, VisitFilterSchema, VisitUpdateSchema
@@ -34,14 +34,8 @@ def _customer_url(customer_id: int) -> str:
 
 def _facility_choices(customer_id: int) -> list:
     """The customer's facilities to pick from, or none for a visit of the whole business."""
-    pairs = [
-        (
-            str(f.id),
-            f"{f.account_no} · {f.product.code}" + ("" if f.status == "active" else " (closed)"),
-        )
-        for f in visits.customer_facilities(customer_id)
-    ]
-    return choices(pairs, "— the business as a whole —")
+    facilities = visits.customer_facilities(customer_id)
+    return facility_choices(facilities, _("— the business as a whole —"))
 
 
 def _render_form(form, customer, visit=None, status=200):
