@@ -368,7 +368,7 @@ def xlsxwriter_slice(path: Path, scope, rows: int) -> tuple[float, int]:
     formats = {k: book.add_format({"num_format": f}) for k, f in NUMBER_FORMATS.items()}
     bold = book.add_format({"bold": True})
     for col, column in enumerate(sheet.columns):
-        ws.write_string(1, col, column.header, bold)
+        ws.write_string(1, col, str(column.header), bold)
     for number, values in enumerate(records, start=2):
         for col, (value, kind) in enumerate(zip(values, kinds, strict=True)):
             if value is None:
