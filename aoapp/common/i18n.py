@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from babel.dates import format_date as babel_date
 from babel.dates import format_time as babel_time
 from babel.numbers import format_decimal
+from babel.units import format_unit
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
@@ -127,3 +128,29 @@ def format_datetime(value: datetime | None, locale: str | None = None) -> str:
     locale = locale or locale_code()
     day = babel_date(local.date(), "medium", locale=locale)
     return f"{day} {babel_time(local.time(), 'short', locale=locale)}"
+
+
+def format_clock(value, locale: str | None = None) -> str:
+    """A time of day as the language writes it: 14.05 (id), 2:05 PM (en)."""
+    if value is None:
+        return ""
+    return babel_time(value, "short", locale=locale or locale_code())
+
+
+def format_weekday(value: date | None, locale: str | None = None) -> str:
+    """The day of the week: Sabtu (id), Saturday (en)."""
+    if not value:
+        return ""
+    return babel_date(value, "EEEE", locale=locale or locale_code())
+
+
+def format_size(size: int | None, locale: str | None = None) -> str:
+    """A file size with the language's decimal mark: 27,9 kB (id), 27.9 kB (en)."""
+    if size is None:
+        return ""
+    locale = locale or locale_code()
+    for unit, scale in (("digital-megabyte", 1000**2), ("digital-kilobyte", 1000)):
+        if size >= scale:
+            amount = Decimal(size) / scale
+            return format_unit(amount, unit, length="short", format="#,##0.#", locale=locale)
+    return format_unit(size, "digital-byte", length="short", locale=locale)

@@ -47,6 +47,9 @@ def init_app(app: Flask) -> None:
         wa=whatsapp_url,
         date=i18n.format_date,
         datetime=i18n.format_datetime,
+        clock=i18n.format_clock,
+        weekday=i18n.format_weekday,
+        filesize=i18n.format_size,
         label=label,
     )
     app.jinja_env.globals.update(

@@ -99,7 +99,8 @@ def require_as_of(period: Period) -> date:
     as_of = period_as_of(period)
     if as_of is None:
         message = _(
-            "No positions were imported for %(period)s; nothing to report.", period=period.label
+            "No positions were imported for %(period)s; nothing to report.",
+            period=period.local_label,
         )
         raise InvalidInput(message, {"period": [message]})
     return as_of

@@ -1,6 +1,6 @@
 """The language of a request, the header's switch, and numbers, money and dates per language."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 import pytest
@@ -33,6 +33,19 @@ class TestFormats:
         assert i18n.format_date(date(2026, 11, 23), locale=locale) == day
         at = datetime(2026, 11, 23, 7, 5, tzinfo=UTC)  # 14:05 in Jakarta
         assert i18n.format_datetime(at, locale=locale) == moment
+
+    @pytest.mark.parametrize(
+        ("locale", "clock", "weekday", "sizes"),
+        [
+            ("id", "21.15", "Sabtu", ("27,9 kB", "1,5 MB", "512 byte")),
+            ("en", "9:15\u202fPM", "Saturday", ("27.9 kB", "1.5 MB", "512 byte")),
+        ],
+    )
+    def test_times_weekdays_and_file_sizes(self, app, locale, clock, weekday, sizes):
+        assert i18n.format_clock(time(21, 15), locale=locale) == clock
+        assert i18n.format_weekday(date(2026, 12, 5), locale=locale) == weekday
+        found = tuple(i18n.format_size(n, locale=locale) for n in (27_900, 1_530_000, 512))
+        assert found == sizes
 
     def test_negative_amounts_and_nothing(self, app):
         assert i18n.format_money(Decimal("-1500000"), locale="id") == "-Rp 1.500.000"

@@ -247,7 +247,7 @@ def load_customer_reports(
         raise InvalidInput(
             _(
                 "There are no positions in %(period)s: import its listing first.",
-                period=period.label,
+                period=period.local_label,
             ),
             {"period": [_("No positions in this period.")]},
         )

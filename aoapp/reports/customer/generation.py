@@ -261,7 +261,7 @@ def customer_report(
             _(
                 "The report of %(customer)s for %(period)s could not be generated: %(reason)s",
                 customer=customer.name,
-                period=period.label,
+                period=period.local_label,
                 reason=summary.failed[0].reason,
             )
         )

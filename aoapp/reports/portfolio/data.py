@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import aliased
 
 from aoapp.common.money import to_money
@@ -181,8 +182,11 @@ def load_portfolio(
     """
     if as_of is None:
         raise InvalidInput(
-            f"There are no positions in {period.label}: import a listing before reporting on it.",
-            {"period": ["No positions in this period."]},
+            _(
+                "There are no positions in %(period)s: import its listing first.",
+                period=period.local_label,
+            ),
+            {"period": [_("No positions in this period.")]},
         )
     judged_on = portfolio_rows.judging_day(scope, as_of)
     # The long queries first, so that they run while the figures below are computed.
