@@ -55,6 +55,11 @@ class Config:
         self.HOLIDAYS_FILE = os.environ.get("HOLIDAYS_FILE") or None
         # A promise to pay is kept when a listing dated up to this many days after the promised
         # date shows the payment; complaints are due this many working days after receipt.
+        # Collection contact (POJK 22/2023 art. 62(2)): on these days outside the holidays above,
+        # within these hours [start, end) in the local time of the customer's branch (its time
+        # zone, else BANK_TIMEZONE); other hours only those the customer agreed to, recorded.
+        self.COLLECTION_DAYS = os.environ.get("COLLECTION_DAYS", "Mon-Sat")
+        self.COLLECTION_HOURS = os.environ.get("COLLECTION_HOURS", "08:00-20:00")
         self.PTP_GRACE_DAYS = int(os.environ.get("PTP_GRACE_DAYS", 3))
         self.COMPLAINT_DUE_WORKING_DAYS = int(os.environ.get("COMPLAINT_DUE_WORKING_DAYS", 10))
         self.MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024))

@@ -35,11 +35,21 @@ class PasswordResetForm(FlaskForm):
     confirm = PasswordField(_l("Repeat new password"))
 
 
+# Indonesia's three zones; the collection window of a branch's customers is its local time.
+TIMEZONE_CHOICES = [
+    SelectChoice("", _l("The bank's time zone")),
+    SelectChoice("Asia/Jakarta", _l("WIB (Asia/Jakarta)")),
+    SelectChoice("Asia/Makassar", _l("WITA (Asia/Makassar)")),
+    SelectChoice("Asia/Jayapura", _l("WIT (Asia/Jayapura)")),
+]
+
+
 class BranchForm(FlaskForm):
     """Create a branch."""
 
     code = StringField(_l("Code"))
     name = StringField(_l("Name"))
+    timezone = SelectField(_l("Time zone"), choices=TIMEZONE_CHOICES, validate_choice=False)
 
 
 def set_branch_choices(form, branches) -> None:

@@ -46,6 +46,7 @@ class BranchSchema(BaseSchema):
 
     code = Text(required=True, max_length=20)
     name = Text(required=True, max_length=120)
+    timezone = Text(allow_none=True, load_default=None, max_length=64)
 
 
 class UserFilterSchema(BaseSchema):

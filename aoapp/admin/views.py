@@ -180,7 +180,9 @@ def branches():
         data = load_form(BranchSchema(), form)
         if data is not None:
             try:
-                branch = services.create_branch(data["code"], data["name"], actor=current_user)
+                branch = services.create_branch(
+                    data["code"], data["name"], actor=current_user, timezone=data["timezone"]
+                )
             except DomainError as error:
                 apply_domain_error(form, error)
             else:

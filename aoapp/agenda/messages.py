@@ -1,10 +1,16 @@
-"""One-tap contact links of the agenda: a `tel:` link and WhatsApp with a polite Indonesian text."""
+"""One-tap contact links of the agenda: a `tel:` link and WhatsApp with a polite Indonesian text.
+
+A collection follow-up offers them only inside the collection window in the customer's local time
+(or the hours the customer agreed to): outside it the item carries the refusal (`item.collection`:
+why, and the next allowed time) and no links (POJK 22/2023 art. 62(2)).
+"""
 
 from datetime import datetime
 from urllib.parse import quote
 
 from aoapp.common.dates import bank_now
 from aoapp.common.money import format_idr
+from aoapp.customers.consent import contact_state
 from aoapp.followups.models import Purpose
 
 # What the officer writes, by purpose; {greeting} {name} {officer} {bank} {account} are filled in.
@@ -67,7 +73,12 @@ def whatsapp_text(item, officer_name: str, bank_name: str, now: datetime | None 
 
 
 def contact_links(item, officer_name: str, bank_name: str, now: datetime | None = None) -> dict:
-    """`tel` and `whatsapp` URLs of the item's party (empty when no phone is known)."""
+    """`tel` and `whatsapp` URLs of the item's party (empty when no phone is known, and for a
+    collection follow-up outside the collection window: `item.collection` says why)."""
+    if item.collection_customer is not None:
+        item.collection = contact_state(item.collection_customer, now)
+        if not item.collection.allowed:
+            return {}
     if not item.phone:
         return {}
     text = whatsapp_text(item, officer_name, bank_name, now)

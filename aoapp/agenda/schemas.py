@@ -42,6 +42,25 @@ class AgendaLinksSchema(BaseSchema):
     whatsapp = fields.String()
 
 
+class CollectionContactSchema(BaseSchema):
+    """Whether collection contact is allowed now, in the customer's local time (POJK 22/2023)."""
+
+    allowed = fields.Boolean(metadata={"description": "Contact about arrears allowed now"})
+    by_consent = fields.Boolean(
+        metadata={"description": "Allowed only by the hours the customer agreed to"}
+    )
+    time_zone = fields.String(attribute="zone", metadata={"example": "Asia/Makassar"})
+    time_zone_label = fields.String(attribute="zone_label", metadata={"example": "WITA"})
+    next_allowed_at = fields.DateTime(
+        attribute="next_at",
+        allow_none=True,
+        metadata={"description": "Next allowed moment, local time with its offset; null if now"},
+    )
+    reason = fields.String(
+        allow_none=True, metadata={"description": "Why not now (Accept-Language)"}
+    )
+
+
 class AgendaItemSchema(BaseSchema):
     """A planned follow-up or an open complaint on the agenda."""
 
@@ -63,6 +82,9 @@ class AgendaItemSchema(BaseSchema):
     status = fields.String(allow_none=True)
     notes = fields.String()
     links = fields.Nested(AgendaLinksSchema)
+    collection_contact = fields.Nested(
+        CollectionContactSchema, attribute="collection", allow_none=True
+    )
 
 
 class AgendaSchema(BaseSchema):

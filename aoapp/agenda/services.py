@@ -13,9 +13,11 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
+from aoapp.common.collection_window import WindowState
 from aoapp.common.dates import bank_today
 from aoapp.complaints.models import OPEN_STATUSES, Complaint, Priority
 from aoapp.credit.services import latest_positions
+from aoapp.customers.models import Customer
 from aoapp.extensions import db
 from aoapp.followups.models import FollowUp, FollowUpStatus, PromiseState, PromiseToPay, Purpose
 from aoapp.followups.promises import state_column
@@ -84,6 +86,10 @@ class AgendaItem:
     category: str | None = None
     status: str | None = None
     links: dict = field(default_factory=dict)  # tel / whatsapp, added by agenda.messages
+    # Collection follow-ups with a customer: whose window (branch time zone, consent) applies,
+    # and whether contact is allowed now (set with the links by agenda.messages).
+    collection_customer: object = field(default=None, repr=False)
+    collection: WindowState | None = None
 
     @property
     def party(self) -> "AgendaItem":
@@ -161,7 +167,7 @@ def planned_followups(
     stmt = (
         sa.select(FollowUp)
         .options(
-            joinedload(FollowUp.customer),
+            joinedload(FollowUp.customer).joinedload(Customer.branch),
             joinedload(FollowUp.prospect),
             joinedload(FollowUp.facility),
         )
@@ -255,6 +261,7 @@ def _followup_item(followup: FollowUp, group: str, facts, promises) -> AgendaIte
         suggested=followup.suggestion is not None,
         escalated=bool(followup.escalated),
         notes=followup.notes or "",
+        collection_customer=(followup.customer if followup.purpose == Purpose.COLLECTION else None),
     )
 
 

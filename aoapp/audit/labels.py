@@ -11,6 +11,8 @@ ACTIONS = (
     _l("Password reset"),
     _l("Reassign"),
     _l("Revoke"),
+    _l("Collection consent"),
+    _l("Collection consent withdrawn"),
 )
 RECORD_TYPES = (
     _l("Prospect"),
@@ -65,6 +67,9 @@ FIELDS = (
     _l("Collateral value"),
     _l("Converted at"),
     _l("Cost"),
+    _l("Collection consent at"),
+    _l("Collection consent by id"),
+    _l("Collection consent hours"),
     _l("Created at"),
     _l("Created by id"),
     _l("Credit subtype"),
@@ -209,6 +214,7 @@ FIELDS = (
     _l("Supervises"),
     _l("Supervisor note"),
     _l("Tenor months"),
+    _l("Timezone"),
     _l("To kol"),
     _l("To status"),
     _l("Understood"),

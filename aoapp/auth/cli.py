@@ -27,15 +27,33 @@ def _split_codes(values: tuple[str, ...]) -> list[str]:
 @click.command("create-branch")
 @click.argument("code")
 @click.argument("name")
-def create_branch(code: str, name: str) -> None:
+@click.option("--timezone", help="Local time zone, e.g. Asia/Makassar (default: BANK_TIMEZONE).")
+def create_branch(code: str, name: str, timezone: str | None) -> None:
     """Create a branch CODE with NAME."""
     try:
-        branch = services.create_branch(code, name)
+        branch = services.create_branch(code, name, timezone=timezone)
     except DomainError as error:
         _fail(error)
     click.echo(
         _("Created branch %(code)s (%(name)s).", code=branch.code, name=branch.name), err=True
     )
+
+
+@click.command("set-branch-timezone")
+@click.argument("code")
+@click.argument("timezone", required=False)
+def set_branch_timezone(code: str, timezone: str | None) -> None:
+    """Set branch CODE's local time zone (Asia/Jakarta WIB, Asia/Makassar WITA, Asia/Jayapura
+    WIT); without TIMEZONE the branch follows BANK_TIMEZONE."""
+    try:
+        branch = services.set_branch_timezone(code, timezone)
+    except DomainError as error:
+        _fail(error)
+    if branch.timezone:
+        message = _("Branch %(code)s: time zone %(zone)s.", code=branch.code, zone=branch.timezone)
+    else:
+        message = _("Branch %(code)s follows the bank's time zone.", code=branch.code)
+    click.echo(message, err=True)
 
 
 @click.command("create-user")
@@ -86,5 +104,5 @@ def create_token(username: str, name: str) -> None:
 
 def register(app: Flask) -> None:
     """Add the provisioning commands to `flask`."""
-    for command in (create_branch, create_user, create_token):
+    for command in (create_branch, set_branch_timezone, create_user, create_token):
         app.cli.add_command(command)

@@ -35,6 +35,9 @@ class Branch(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(20), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120))
+    # Its local time zone (Asia/Jakarta WIB, Asia/Makassar WITA, Asia/Jayapura WIT): the
+    # collection window of its customers is local time. None: the bank's BANK_TIMEZONE.
+    timezone: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def __repr__(self) -> str:

@@ -4,6 +4,7 @@ import hashlib
 import re
 import secrets
 from datetime import timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from flask import current_app
@@ -55,9 +56,36 @@ def branch_by_code(code: str, field: str = "branch") -> Branch:
     return branch
 
 
-def create_branch(code: str, name: str, actor=None) -> Branch:
-    """Create a branch with a unique code."""
+def check_timezone(zone: str | None) -> str | None:
+    """A branch's time zone: a known IANA name (Asia/Makassar), or None for the bank's."""
+    zone = (zone or "").strip()
+    if not zone:
+        return None
+    try:
+        ZoneInfo(zone)
+    except (ValueError, ZoneInfoNotFoundError):
+        message = _("Unknown time zone %(zone)r (e.g. Asia/Jakarta, Asia/Makassar).", zone=zone)
+        raise InvalidInput(message, {"timezone": [message]}) from None
+    return zone
+
+
+def set_branch_timezone(code: str, zone: str | None, actor=None) -> Branch:
+    """Set a branch's time zone (None: the bank's), audited."""
+    branch = branch_by_code(code, "code")
+    zone = check_timezone(zone)
+    if zone == branch.timezone:
+        return branch
+    with unit_of_work():
+        before = audit.snapshot(branch)
+        branch.timezone = zone
+        audit.record(actor, branch, "update", before, audit.snapshot(branch))
+    return branch
+
+
+def create_branch(code: str, name: str, actor=None, timezone: str | None = None) -> Branch:
+    """Create a branch with a unique code (and its time zone; None: the bank's)."""
     code = (code or "").strip().upper()
+    timezone = check_timezone(timezone)
     name = (name or "").strip()
     if not _CODE.match(code):
         raise InvalidInput(
@@ -73,7 +101,7 @@ def create_branch(code: str, name: str, actor=None) -> Branch:
             {"code": [_("Branch code already exists.")]},
         )
     with unit_of_work():
-        branch = Branch(code=code, name=name)
+        branch = Branch(code=code, name=name, timezone=timezone)
         db.session.add(branch)
         audit.record(actor, branch, "create", None, audit.snapshot(branch))
     return branch

@@ -4,6 +4,7 @@ from flask import Flask, request, url_for
 from flask_babel import gettext
 
 from aoapp.common import i18n
+from aoapp.common.collection_window import describe_days, describe_hours, zone_label
 from aoapp.common.identity import display_phone, whatsapp_url
 
 
@@ -51,11 +52,14 @@ def init_app(app: Flask) -> None:
         weekday=i18n.format_weekday,
         filesize=i18n.format_size,
         label=label,
+        zone_label=zone_label,
     )
     app.jinja_env.globals.update(
         url_with=url_with,
         current_locale=i18n.locale_code,
         language_names=i18n.LANGUAGE_NAMES,
+        collection_days=describe_days,
+        collection_hours=describe_hours,
     )
 
     @app.context_processor

@@ -39,3 +39,9 @@ class HoldingForm(FlaskForm):
     product = SelectField(_l("Product"), validators=[Marked()])
     account_no = StringField(_l("Account number"))
     opened_on = DateField(_l("Opened on"))
+
+
+class CollectionConsentForm(FlaskForm):
+    """The hours the customer agreed to be contacted about arrears (empty: withdraw)."""
+
+    hours = StringField(_l("Agreed hours (local time)"))

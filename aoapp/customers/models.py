@@ -45,6 +45,11 @@ class Customer(db.Model):
     branch_id: Mapped[int] = mapped_column(sa.ForeignKey("branches.id"), index=True)
     officer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     since: Mapped[date]
+    # The consumer's prior agreement to collection contact at these local hours (`20:00-21:00`)
+    # beside the bank's window (POJK 22/2023 art. 62(2)): who recorded it and when.
+    collection_consent_hours: Mapped[str | None] = mapped_column(sa.String(11))
+    collection_consent_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    collection_consent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # Optimistic locking: a save based on an older version is refused (409), nothing is lost.
@@ -52,7 +57,8 @@ class Customer(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     branch = relationship("Branch")
-    officer = relationship("User")
+    officer = relationship("User", foreign_keys=[officer_id])
+    collection_consent_by = relationship("User", foreign_keys=[collection_consent_by_id])
     holdings: Mapped[list["ProductHolding"]] = relationship(
         back_populates="customer", cascade="all, delete-orphan"
     )

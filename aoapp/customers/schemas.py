@@ -82,6 +82,12 @@ class ReassignSchema(BaseSchema):
     officer = Id(required=True)
 
 
+class CollectionConsentSchema(BaseSchema):
+    """The hours a customer agreed to collection contact at (`20:00-21:00`); blank withdraws."""
+
+    hours = Text(load_default=None, allow_none=True, max_length=20)
+
+
 class HoldingInputSchema(BaseSchema):
     """A product the customer already holds at the bank."""
 

@@ -9,11 +9,12 @@ from aoapp.common.forms import apply_domain_error, choices, load_filters, load_f
 from aoapp.common.identity import display_phone
 from aoapp.common.pagination import HTML_PER_PAGE
 from aoapp.common.views import REFUSALS
-from aoapp.customers import services
-from aoapp.customers.forms import CustomerForm, HoldingForm, ReassignForm
+from aoapp.customers import consent, services
+from aoapp.customers.forms import CollectionConsentForm, CustomerForm, HoldingForm, ReassignForm
 from aoapp.customers.hooks import sections_for
 from aoapp.customers.models import Customer, CustomerType, Segment
 from aoapp.customers.schemas import (
+    CollectionConsentSchema,
     CustomerEditSchema,
     CustomerFilterSchema,
     CustomerInputSchema,
@@ -72,8 +73,10 @@ def detail(customer_id: int):
     return _render_detail(customer)
 
 
-def _render_detail(customer, holding_form=None, reassign_form=None, status=200):
+def _render_detail(customer, holding_form=None, reassign_form=None, consent_form=None, status=200):
     """Render the customer page, keeping a submitted form with its errors."""
+    if consent_form is None and consent.can_record_consent(current_user, customer):
+        consent_form = CollectionConsentForm(hours=customer.collection_consent_hours or "")
     is_owner = services.is_assigned_officer(current_user, customer)
     if holding_form is None and is_owner:
         holding_form = HoldingForm()
@@ -95,6 +98,8 @@ def _render_detail(customer, holding_form=None, reassign_form=None, status=200):
         can_reassign=services.can_reassign(current_user, customer),
         holding_form=holding_form,
         reassign_form=reassign_form,
+        consent_form=consent_form,
+        collection=consent.contact_state(customer),
         **sections_for(
             current_user, customer
         ),  # referrals, introductions, credit, complaints, reports
@@ -152,6 +157,31 @@ def reassign(customer_id: int):
             )
             return redirect(url_for("customers.detail", customer_id=customer.id))
     return _render_detail(customer, reassign_form=form, status=422)
+
+
+@bp.post("/<int:customer_id>/collection-consent")
+@login_required
+def collection_consent(customer_id: int):
+    """Record (or withdraw) the hours the customer agreed to collection contact at."""
+    customer = services.get_customer(current_user, customer_id)
+    form = CollectionConsentForm()
+    data = load_form(CollectionConsentSchema(), form)
+    if data is not None:
+        try:
+            consent.record_consent(current_user, customer, data["hours"])
+        except REFUSALS as error:
+            apply_domain_error(form, error)
+        else:
+            if customer.collection_consent_hours:
+                message = _(
+                    "Consent to collection contact at %(hours)s recorded.",
+                    hours=customer.collection_consent_hours,
+                )
+            else:
+                message = _("Consent to collection contact outside the window withdrawn.")
+            flash(message, "success")
+            return redirect(url_for("customers.detail", customer_id=customer.id) + "#collection")
+    return _render_detail(customer, consent_form=form, status=422)
 
 
 @bp.post("/<int:customer_id>/holdings")

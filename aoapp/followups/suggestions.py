@@ -8,7 +8,9 @@ that has no planned collection follow-up gets one, owned by the customer's curre
     DPD > 90   visit, within 2 working days, on the supervisor's escalation list
 
 A broken promise to pay (the latest promise of its facility) suggests a collection call on the
-next working day. Each suggestion carries a `suggestion_key` (the listing date, or `ptp:<id>`)
+next working day. A planned day on which collection is not allowed (COLLECTION_DAYS, holidays:
+`common.collection_window`) moves to the next one that is; suggestions carry no time, so the
+officer contacts within the window's hours (the agenda refuses contact outside them). Each suggestion carries a `suggestion_key` (the listing date, or `ptp:<id>`)
 unique per facility, so re-running an import or the daily command never suggests twice, even
 after the officer cancelled the first suggestion. A back-filled (older) listing suggests nothing.
 
@@ -33,6 +35,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 
 from aoapp.auth.models import User
+from aoapp.common.collection_window import next_collection_day
 from aoapp.common.dates import bank_today, utcnow
 from aoapp.common.i18n import LOCALES, default_locale, format_date, format_money
 from aoapp.common.transaction import unit_of_work
@@ -73,6 +76,12 @@ BANDS = (
     Band(None, SuggestionRule.DPD_OVER_90, Channel.VISIT, 2, True),
 )
 BROKEN_PTP_WORKING_DAYS = 1
+
+
+def planned_day(today: date, working_days: int) -> date:
+    """`working_days` after today, moved to the next day collection contact is allowed on
+    (COLLECTION_DAYS outside holidays): a suggestion is never planned outside the window."""
+    return next_collection_day(add_working_days(today, working_days))
 
 
 def band_for(dpd: int) -> Band | None:
@@ -204,7 +213,7 @@ def _suggest_for_listing(as_of: date, today: date) -> dict:
     counts = {band.rule.value: 0 for band in BANDS} | {"skipped_no_officer": 0}
     for rule_code, no_officer, count in db.session.execute(tally):
         counts["skipped_no_officer" if no_officer else rule_code] += count
-    planned = {b.rule: add_working_days(today, b.working_days) for b in BANDS}
+    planned = {b.rule: planned_day(today, b.working_days) for b in BANDS}
     now = sa.literal(utcnow(), follow_ups.c.created_at.type)
     values = {
         "customer_id": Customer.id,
@@ -267,7 +276,7 @@ def _insert_broken_promise_suggestions(today: date) -> int:
         )
     )
     stmt = _officer_join(stmt, officer).where(officer.id.is_not(None))
-    planned_date = add_working_days(today, BROKEN_PTP_WORKING_DAYS)
+    planned_date = planned_day(today, BROKEN_PTP_WORKING_DAYS)
     now = utcnow()
     rows = [
         {

@@ -15,6 +15,7 @@ from aoapp.common.templating import label
 from aoapp.common.views import REFUSALS
 from aoapp.credit.forms import facility_choices
 from aoapp.credit.visits.services import customer_facilities
+from aoapp.customers.consent import contact_state
 from aoapp.errors import Forbidden
 from aoapp.followups import promises, services
 from aoapp.followups.forms import CancelForm, CompleteForm, MissedForm, PlanForm, RescheduleForm
@@ -163,7 +164,16 @@ def detail(followup_id: int):
         missed_form=MissedForm(version=followup.version) if can_act and overdue else None,
         following=services.next_of(followup),
         grace_days=promises.grace_days(),
+        collection=_collection_window(followup),
     )
+
+
+def _collection_window(followup):
+    """For a planned collection follow-up with a customer: may the customer be contacted now."""
+    planned = followup.status == FollowUpStatus.PLANNED
+    if followup.purpose != Purpose.COLLECTION or followup.customer is None or not planned:
+        return None
+    return contact_state(followup.customer)
 
 
 def _actionable(followup_id: int):

@@ -18,6 +18,8 @@ def customer(world):
 
 
 class TestMyAgenda:
+    # A Monday morning: the collection item's one-tap links are offered (collection window).
+    @pytest.mark.today("2026-12-07")
     def test_groups_and_item_fields(self, api, world, customer):
         facility = h.debtor(world.officer, 45, as_of=h.days(-20), phone="6281311112222")
         promise = h.promise(facility, world.officer, h.days(-2), h.days(3), "1500000")
