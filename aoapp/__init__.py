@@ -253,6 +253,7 @@ def register_hooks(app: Flask) -> None:
     """Plug the features that take part in a lower feature's work through its hooks, and are
     imported by no blueprint, into it."""
     # Imported when the app is built, not at the top: importing aoapp imports no feature.
+    import aoapp.followups.prospect_contact  # noqa: F401  (a prospect's next contact: prospects.hooks)
     import aoapp.followups.signals  # noqa: F401  (the watchlist's follow-up signals: credit.signals)
     import aoapp.kpis.campaigns  # noqa: F401  (the campaign pages' figures: campaigns.hooks)
 

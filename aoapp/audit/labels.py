@@ -8,6 +8,7 @@ ACTIONS = (
     _l("Delete"),
     _l("Download"),
     _l("Kol upgrade"),
+    _l("Migrate"),
     _l("Password reset"),
     _l("Reassign"),
     _l("Revoke"),

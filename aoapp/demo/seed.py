@@ -24,6 +24,7 @@ from aoapp.demo.followups import seed_followups
 from aoapp.demo.reports import seed_reports
 from aoapp.demo.targets import seed_targets
 from aoapp.extensions import db
+from aoapp.followups.models import FollowUp
 from aoapp.introductions.models import Introduction
 from aoapp.products.models import Product
 from aoapp.prospects import services as prospect_services
@@ -223,12 +224,15 @@ class Seeder:
                 "source": source,
                 "referrer_customer": customers[referrer].id if isinstance(referrer, int) else None,
                 "referrer_name": referrer if isinstance(referrer, str) else None,
-                "next_follow_up_date": self.today + timedelta(days=follow)
-                if follow is not None
+                # The next contact is a planned follow-up (an overdue one is moved back below).
+                "next_follow_up_date": self.today + timedelta(days=max(follow, 0))
+                if follow is not None and status not in ("won", "rejected", "lost")
                 else None,
                 "notes": f"Met at the {area} area; runs a {business.lower()}.",
             },
         )
+        if follow is not None and follow < 0 and prospect.is_open:
+            self._overdue_next_contact(prospect, self.today + timedelta(days=follow))
         steps = data.STATUS_STEPS[status]
         days = self._schedule(age, 1 + len(steps) + (status == "won"))
         for step in steps:
@@ -255,6 +259,15 @@ class Seeder:
         start = self.today - timedelta(days=age)
         span = age * 3 // 4
         return [start + timedelta(days=span * n // max(1, steps - 1)) for n in range(steps)]
+
+    def _overdue_next_contact(self, prospect: Prospect, day: date) -> None:
+        """Move a demo prospect's next contact into the past: the agenda shows it overdue."""
+        db.session.execute(
+            sa.update(FollowUp)
+            .where(FollowUp.prospect_id == prospect.id, FollowUp.status == "planned")
+            .values(planned_date=day)
+        )
+        db.session.commit()
 
     def _backdate(self, prospect: Prospect, days: list[date]) -> None:
         """Give a new demo prospect a believable past, so pipeline durations mean something."""

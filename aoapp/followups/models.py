@@ -11,6 +11,8 @@ from aoapp.auth.scoping import in_ids, is_officer, officer_ids_of_branches, scop
 from aoapp.common.dates import utcnow
 from aoapp.customers.models import customers_in_scope, follows_its_customer
 from aoapp.extensions import db
+from aoapp.prospects.hooks import next_contact_source
+from aoapp.prospects.models import Prospect
 
 
 class Channel(StrEnum):
@@ -179,3 +181,14 @@ def _followups(user) -> sa.ColumnElement[bool]:
 
 
 follows_its_customer(PromiseToPay)
+
+
+@next_contact_source
+def _next_contact_of_prospect() -> sa.ScalarSelect:
+    """A prospect's next contact: the day of its earliest follow-up still planned."""
+    return (
+        sa.select(sa.func.min(FollowUp.planned_date))
+        .where(FollowUp.prospect_id == Prospect.id, FollowUp.status == FollowUpStatus.PLANNED)
+        .correlate_except(FollowUp)
+        .scalar_subquery()
+    )

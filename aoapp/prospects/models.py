@@ -68,7 +68,8 @@ class Prospect(db.Model):
     status: Mapped[str] = mapped_column(sa.String(20), default=ProspectStatus.NEW, index=True)
     lost_reason: Mapped[str | None] = mapped_column(sa.String(30))
     lost_note: Mapped[str | None] = mapped_column(sa.Text)
-    next_follow_up_date: Mapped[date | None] = mapped_column(index=True)
+    # `next_follow_up_date`, the day of the earliest planned follow-up, is a read-only column
+    # that follow-ups supply (prospects.hooks.next_contact_source): one source of truth.
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     customer_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("customers.id", ondelete="SET NULL"), unique=True

@@ -8,6 +8,7 @@ from aoapp.auth.scoping import visible_to
 from aoapp.common.dates import bank_today, local_day_bounds, week_end
 from aoapp.common.pagination import Page, apply_sort, paginate
 from aoapp.extensions import db
+from aoapp.prospects.hooks import next_contact_column
 from aoapp.prospects.models import CLOSED_STATUSES, Prospect
 
 SORTABLE = {
@@ -15,7 +16,7 @@ SORTABLE = {
     "name": Prospect.name,
     "status": Prospect.status,
     "source": Prospect.source,
-    "next_follow_up_date": Prospect.next_follow_up_date,
+    # next_follow_up_date: the earliest planned follow-up's day (added by sortable_columns())
     "estimated_credit_need": Prospect.estimated_credit_need,
 }
 
@@ -40,14 +41,14 @@ def filtered_query(actor, filters: dict) -> sa.Select:
     stmt = _collected_between(stmt, filters.get("created_from"), filters.get("created_to"))
     due = filters.get("follow_up")
     if due:
-        today = bank_today()
+        today, next_contact = bank_today(), next_contact_column()
         stmt = stmt.where(Prospect.status.not_in(CLOSED_STATUSES))
         if due == "overdue":
-            stmt = stmt.where(Prospect.next_follow_up_date < today)
+            stmt = stmt.where(next_contact < today)
         elif due == "today":
-            stmt = stmt.where(Prospect.next_follow_up_date == today)
+            stmt = stmt.where(next_contact == today)
         elif due == "this_week":
-            stmt = stmt.where(Prospect.next_follow_up_date.between(today, week_end(today)))
+            stmt = stmt.where(next_contact.between(today, week_end(today)))
     text = (filters.get("q") or "").strip()
     if text:
         like = f"%{_escape_like(text.lower())}%"
@@ -57,7 +58,12 @@ def filtered_query(actor, filters: dict) -> sa.Select:
             # Stored as 62812…: 0812… loses its 0, +62812… and 62812… match as they are.
             conditions.append(Prospect.phone.like(f"%{digits.lstrip('0')}%"))
         stmt = stmt.where(sa.or_(*conditions))
-    return apply_sort(stmt, filters.get("sort"), SORTABLE, "-created_at", Prospect.id)
+    return apply_sort(stmt, filters.get("sort"), sortable_columns(), "-created_at", Prospect.id)
+
+
+def sortable_columns() -> dict:
+    """The list's sort keys and their columns, the next contact (from follow-ups) included."""
+    return {**SORTABLE, "next_follow_up_date": next_contact_column()}
 
 
 def _collected_between(stmt: sa.Select, first, last) -> sa.Select:

@@ -52,7 +52,14 @@ class ProspectInputSchema(BaseSchema):
         load_default=None,
         metadata={"description": "A campaign that runs in the owner's branch."},
     )
-    next_follow_up_date = fields.Date(allow_none=True, load_default=None)
+    next_follow_up_date = fields.Date(
+        allow_none=True,
+        load_default=None,
+        metadata={
+            "description": "The next contact, today or later: plans a follow-up (a call about "
+            "products) on that day, moves the earliest planned one there, or cancels it when null."
+        },
+    )
     notes = Text(load_default="", max_length=4000)
     allow_duplicate_phone = fields.Boolean(load_default=False, load_only=True)
 
@@ -174,7 +181,9 @@ class ProspectSummarySchema(BaseSchema):
     status = fields.String()
     lost_reason = fields.String()
     lost_note = fields.String()
-    next_follow_up_date = fields.Date()
+    next_follow_up_date = fields.Date(
+        metadata={"description": "Day of the earliest planned follow-up (read from follow-ups)."}
+    )
     version = fields.Integer()
     notes = fields.String()
     customer = fields.Integer(attribute="customer_id")

@@ -18,7 +18,10 @@ from aoapp.customers.services import build_customer
 from aoapp.errors import Conflict, Forbidden, InvalidInput
 from aoapp.extensions import db
 from aoapp.products.models import Product
-from aoapp.prospects import referrals  # noqa: F401  (the customer page's referrals section)
+from aoapp.prospects import (
+    hooks,
+    referrals,  # noqa: F401  (the customer page's referrals section)
+)
 from aoapp.prospects.duplicates import check_duplicates
 from aoapp.prospects.models import (
     CLOSED_STATUSES,
@@ -32,6 +35,7 @@ from aoapp.prospects.queries import (  # noqa: F401  (the list lives there; call
     export_prospects,
     filtered_query,
     list_prospects,
+    sortable_columns,
 )
 
 CLOSING = {ProspectStatus.REJECTED, ProspectStatus.LOST}
@@ -161,12 +165,44 @@ def create_prospect(actor, data: dict) -> Prospect:
     allow_phone = values.pop("allow_duplicate_phone", False)
     _check_referral(values)
     check_duplicates(actor, values.get("nik"), values.get("phone"), allow_phone)
+    next_contact = values.pop("next_follow_up_date", None)
+    _check_next_contact(next_contact)
     prospect = Prospect(**values, owner_id=actor.id, status=ProspectStatus.NEW)
     _add_history(prospect, actor, None, ProspectStatus.NEW)
     db.session.add(prospect)
     db.session.flush()  # the audit snapshot carries the id and the defaults
+    if next_contact is not None:
+        hooks.plan_next_contact(actor, prospect, next_contact)
+    _refresh_next_contact(prospect)
     audit.record(actor, prospect, "create", None, audit.snapshot(prospect))
     return prospect
+
+
+def _check_next_contact(day) -> None:
+    """A next contact is planned for today or later."""
+    if day is not None and day < bank_today():
+        message = _("The next follow-up cannot be in the past.")
+        raise InvalidInput(message, {"next_follow_up_date": [message]})
+
+
+def _refresh_next_contact(prospect: Prospect) -> None:
+    """Read the next contact again: follow-ups just planned, moved or cancelled it."""
+    db.session.flush()
+    db.session.expire(prospect, ["next_follow_up_date"])
+
+
+def _set_next_contact(actor, prospect: Prospect, values: dict) -> None:
+    """Plan, move or cancel the next contact when the form or the API gives another day."""
+    if "next_follow_up_date" not in values:
+        return
+    day = values.pop("next_follow_up_date")
+    if day == prospect.next_follow_up_date:
+        return
+    if not prospect.is_open:
+        message = _("A closed prospect has no next follow-up.")
+        raise Conflict(message, {"next_follow_up_date": [message]})
+    _check_next_contact(day)
+    hooks.plan_next_contact(actor, prospect, day)
 
 
 @prospect_work()
@@ -197,10 +233,16 @@ def update_prospect(actor, prospect: Prospect, data: dict) -> Prospect:
     new_phone = values.get("phone") if values.get("phone") != prospect.phone else None
     if new_nik or new_phone:
         check_duplicates(actor, new_nik, new_phone, allow_phone, exclude_prospect=prospect.id)
+    next_contact = {k: values.pop(k) for k in ["next_follow_up_date"] if k in values}
     for key, value in values.items():
         setattr(prospect, key, value)
-    if changing:
-        _transition(actor, prospect, status, reason, note)
+    if changing and status in CLOSING:
+        _transition(actor, prospect, status, reason, note)  # closing cancels the next contact
+    else:
+        _set_next_contact(actor, prospect, next_contact)
+        if changing:
+            _transition(actor, prospect, status, reason, note)
+    _refresh_next_contact(prospect)
     audit.record(actor, prospect, "update", before, audit.snapshot(prospect))
     return prospect
 
@@ -241,6 +283,8 @@ def _transition(actor, prospect: Prospect, status: str, reason, note) -> None:
     prospect.status = status
     prospect.lost_reason = reason if closing else None
     prospect.lost_note = note if closing else None
+    if closing:
+        hooks.closed(actor, prospect)
 
 
 @prospect_work()
@@ -249,6 +293,7 @@ def change_status(actor, prospect: Prospect, status: str, reason=None, note=None
     require_officer_owner(actor, prospect)
     before = audit.snapshot(prospect)
     _transition(actor, prospect, status, reason, note)
+    _refresh_next_contact(prospect)
     audit.record(actor, prospect, "update", before, audit.snapshot(prospect))
     return prospect
 
@@ -287,8 +332,9 @@ def convert(actor, prospect: Prospect, data: dict) -> Customer:
     prospect.status = ProspectStatus.WON
     prospect.customer = customer
     prospect.converted_at = utcnow()
-    prospect.next_follow_up_date = None
     db.session.flush()
+    hooks.closed(actor, prospect, customer)  # its planned follow-ups go on with the customer
+    _refresh_next_contact(prospect)
     audit.record(actor, customer, "create", None, audit.snapshot(customer))
     audit.record(actor, prospect, "update", before, audit.snapshot(prospect))
     return customer

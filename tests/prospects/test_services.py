@@ -81,7 +81,7 @@ class TestValidation:
         assert errors == {"npwp": ["NPWP must be 15 digits (old format) or 16 digits (NIK-based)."]}
 
     def test_sort_keys_are_the_sortable_columns(self):
-        assert set(SORT_KEYS) == set(services.SORTABLE)
+        assert set(SORT_KEYS) == set(services.sortable_columns())
 
     def test_referral_without_referrer_is_refused(self, world):
         with pytest.raises(InvalidInput) as caught:

@@ -8,6 +8,7 @@ from aoapp.auth import services as auth_services
 from aoapp.auth.models import Branch, User
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
+from aoapp.followups.models import FollowUp
 from aoapp.products.models import Product
 from aoapp.prospects.models import Prospect, ProspectStatusChange
 
@@ -61,6 +62,8 @@ def make_product(
 
 
 def make_prospect(owner: User, **kw) -> Prospect:
+    """A prospect; `next_follow_up_date` plans its next contact (a follow-up, as the form does)."""
+    next_contact = kw.pop("next_follow_up_date", None)
     values = {
         "name": f"Prospect {next(_seq)}",
         "phone": phone(),
@@ -79,6 +82,17 @@ def make_prospect(owner: User, **kw) -> Prospect:
     )
     db.session.add(prospect)
     db.session.commit()
+    if next_contact is not None:
+        db.session.add(
+            FollowUp(
+                prospect_id=prospect.id,
+                owner_id=owner.id,
+                channel="call",
+                purpose="product_offer",
+                planned_date=next_contact,
+            )
+        )
+        db.session.commit()
     return prospect
 
 
