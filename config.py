@@ -1,6 +1,7 @@
 """Settings read from environment variables, with safe defaults for development."""
 
 import os
+import re
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -62,6 +63,15 @@ class Config:
         self.COLLECTION_HOURS = os.environ.get("COLLECTION_HOURS", "08:00-20:00")
         self.PTP_GRACE_DAYS = int(os.environ.get("PTP_GRACE_DAYS", 3))
         self.COMPLAINT_DUE_WORKING_DAYS = int(os.environ.get("COMPLAINT_DUE_WORKING_DAYS", 10))
+        # Formats of the core banking system's numbers, checked wherever one is typed or
+        # imported (full match; leading zeros kept): CIF and account (rekening) numbers.
+        self.CIF_PATTERN = os.environ.get("CIF_PATTERN") or r"^\d{10}$"
+        self.ACCOUNT_PATTERN = os.environ.get("ACCOUNT_PATTERN") or r"^\d{10,16}$"
+        # A follow-up (a next visit, a prospect's or an introduction's follow-up date) is
+        # planned at most this many days ahead.
+        self.FOLLOWUP_HORIZON_DAYS = int(os.environ.get("FOLLOWUP_HORIZON_DAYS", 366))
+        # A past event (a monitoring visit, a complaint's receipt) is entered at most this late.
+        self.BACKDATE_LIMIT_DAYS = int(os.environ.get("BACKDATE_LIMIT_DAYS", 366))
         self.MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
         # Uploaded workbooks: refused past this size unpacked, or a part unpacking more than
         # this many times its packed size (zip bomb); listing cells longer than this are refused.
@@ -118,6 +128,11 @@ class Config:
         """Refuse unsafe settings in production, and languages the app does not speak."""
         if self.DEFAULT_LOCALE not in ("id", "en"):
             raise RuntimeError(f"DEFAULT_LOCALE must be id or en, not {self.DEFAULT_LOCALE!r}")
+        for name in ("CIF_PATTERN", "ACCOUNT_PATTERN"):
+            try:
+                re.compile(getattr(self, name))
+            except re.error as error:
+                raise RuntimeError(f"{name} is not a valid regular expression: {error}") from None
         if self.PRODUCTION and self.SECRET_KEY == DEV_SECRET_KEY:
             raise RuntimeError(
                 "SECRET_KEY must be set to a long random value when AOAPP_ENV=production"

@@ -28,6 +28,13 @@ class InvalidInput(DomainError):
     code = "invalid_input"
 
 
+class Unconfirmed(InvalidInput):
+    """Input that is possible but unusual: saved only when the user confirms it (the field of
+    `errors` names the confirmation to send, e.g. `confirm_amount`)."""
+
+    code = "confirmation_required"
+
+
 class NotFound(DomainError):
     """The record does not exist or is outside the user's scope (never 403: ids do not leak)."""
 

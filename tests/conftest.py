@@ -31,6 +31,7 @@ class FreshContextClient(FlaskClient):
 
 
 KEEP_TABLES = {"collectibility_bands"}  # reference data seeded by the migrations
+PERMISSIVE_NUMBER = r"^[A-Za-z0-9-]+$"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -72,6 +73,10 @@ def app():
                 "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
                 "SERVER_NAME": "localhost",
                 "DEFAULT_LOCALE": "en",  # assertions read English; tests/i18n switch languages
+                # Test data names customers "CIF1" and accounts "0013001": any letters, digits
+                # and dashes. tests/common/test_bank_numbers.py runs with the bank's defaults.
+                "CIF_PATTERN": PERMISSIVE_NUMBER,
+                "ACCOUNT_PATTERN": PERMISSIVE_NUMBER,
             }
         )
         application.test_client_class = FreshContextClient

@@ -127,6 +127,28 @@ class TestDemoPortfolio:
         assert again.exit_code == 0
         assert db.session.scalar(sa.select(sa.func.count()).select_from(PositionImport)) == 12
 
+    def test_demo_numbers_have_the_banks_default_formats(self, app, runner):
+        """`make run` uses the bank's defaults: the listings import under them, and every CIF
+        and account number the demo enters by hand has them too."""
+        import re
+
+        from aoapp.customers.models import ProductHolding
+        from config import Config
+
+        defaults = Config()
+        app.config["CIF_PATTERN"] = defaults.CIF_PATTERN
+        app.config["ACCOUNT_PATTERN"] = defaults.ACCOUNT_PATTERN
+        result = runner.invoke(args=["seed-demo"], env={"DEMO_PASSWORD": None})
+        assert result.exit_code == 0, result.output
+        cifs = db.session.scalars(sa.select(Customer.cif)).all()
+        accounts = db.session.scalars(sa.select(Facility.account_no)).all()
+        accounts += db.session.scalars(
+            sa.select(ProductHolding.account_no).where(ProductHolding.account_no.is_not(None))
+        ).all()
+        assert len(cifs) >= 18 and accounts
+        assert [c for c in cifs if not re.fullmatch(defaults.CIF_PATTERN, c)] == []
+        assert [a for a in accounts if not re.fullmatch(defaults.ACCOUNT_PATTERN, a)] == []
+
 
 class TestDemoReports:
     def test_last_months_reports_are_ready_for_the_demo_supervisor(self, app, runner, client, auth):

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from flask_babel import gettext as _
 
 CENT = Decimal("0.01")
+MAX_WHOLE_DIGITS = 24  # far above any amount (NUMERIC(18, 2) columns), below Decimal's precision
 
 
 def to_money(value) -> Decimal:
@@ -19,6 +20,8 @@ def to_money(value) -> Decimal:
         raise ValueError(f"not an amount: {value!r}") from exc
     if not amount.is_finite():
         raise ValueError(f"not an amount: {value!r}")
+    if amount.adjusted() > MAX_WHOLE_DIGITS:  # quantize would overflow the decimal context
+        raise ValueError(f"too large an amount: {value!r}")
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -121,6 +124,8 @@ def parse_amount(text, locale: str = "id") -> Decimal:
     if two_ways and scale == 1 and _decimals(compact, point) == 3:
         raise AmountError(_ambiguous(raw, mine, theirs, locale))
     amount = (mine if mine is not None else theirs) * scale
+    if amount.adjusted() > MAX_WHOLE_DIGITS:
+        raise AmountError(_not_an_amount(raw, locale))
     if amount != amount.quantize(CENT):
         raise AmountError(_too_precise(raw, locale))
     return to_money(sign * amount)

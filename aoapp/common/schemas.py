@@ -1,6 +1,6 @@
 """marshmallow building blocks: plain-words messages, Indonesian ids, money, pages."""
 
-from decimal import ROUND_HALF_UP
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask import has_app_context
 from flask_babel import gettext as _
@@ -9,7 +9,14 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
 from aoapp.common.i18n import locale_code
-from aoapp.common.identity import InvalidNumber, normalize_nik, normalize_npwp, normalize_phone
+from aoapp.common.identity import (
+    InvalidNumber,
+    normalize_account,
+    normalize_cif,
+    normalize_nik,
+    normalize_npwp,
+    normalize_phone,
+)
 from aoapp.common.money import AmountError, parse_amount, to_money
 
 
@@ -212,6 +219,21 @@ class Phone(_Normalized):
     normalizer = staticmethod(normalize_phone)
 
 
+class Cif(_Normalized):
+    """A CIF number in the bank's format (CIF_PATTERN), leading zeros kept."""
+
+    normalizer = staticmethod(normalize_cif)
+
+
+class AccountNo(_Normalized):
+    """An account (rekening) number in the bank's format (ACCOUNT_PATTERN), leading zeros kept."""
+
+    normalizer = staticmethod(normalize_account)
+
+
+MONEY_LIMIT = Decimal(10) ** 16  # the money columns hold NUMERIC(18, 2)
+
+
 class Typed(str):
     """Text a person typed into a form (common.forms.raw_form_data marks it): fields that read
     people's conventions (`reads_typed`) read it in the reader's language; the API's plain
@@ -236,6 +258,8 @@ class Money(fields.Decimal):
         amount = self._amount(value, attr, data, **kwargs)
         if amount is not None and amount < 0:
             raise ValidationError(_("Must be zero or more."))
+        if amount is not None and amount >= MONEY_LIMIT:
+            raise ValidationError(_("Too large."))
         return amount
 
     def _amount(self, value, attr, data, **kwargs):

@@ -17,6 +17,7 @@ from aoapp.auth.models import Role
 from aoapp.auth.scoping import get_visible, scope_condition, visible_to
 from aoapp.common.dates import bank_today, bank_zone, to_local, utcnow
 from aoapp.common.pagination import Page, apply_sort, paginate
+from aoapp.common.plausible import too_long_ago
 from aoapp.common.transaction import unit_of_work
 from aoapp.common.workdays import add_working_days
 from aoapp.complaints.actions import (  # noqa: F401  (the service's public face)
@@ -111,6 +112,9 @@ def _dates(values: dict, now: datetime, errors: dict) -> tuple[datetime, date]:
         errors["received_at"] = [_("The time received cannot be in the future.")]
         return received_at, values.get("due_date")
     received_day = to_local(received_at).date()
+    if too_old := too_long_ago(received_day, to_local(now).date()):
+        errors["received_at"] = [too_old]
+        return received_at, values.get("due_date")
     latest = due_date_for(received_day)
     due = values.get("due_date") or latest
     if due > latest:

@@ -1,12 +1,14 @@
 """Validation rules and API shapes for customers and the products they hold."""
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError, fields, validate
+from marshmallow import fields, validate
 
 from aoapp.common.dates import bank_today
+from aoapp.common.plausible import not_in_future
 from aoapp.common.schemas import (
+    AccountNo,
     BaseSchema,
+    Cif,
     Id,
     Nik,
     Npwp,
@@ -14,25 +16,16 @@ from aoapp.common.schemas import (
     Phone,
     Text,
     Version,
+    _at_most,
     choice,
 )
 from aoapp.customers.models import CustomerType, Segment
-
-CIF_FORMAT = validate.Regexp(
-    r"^[A-Za-z0-9-]+$", error=_l("CIF may contain only letters, digits and dashes.")
-)
-
-
-def not_in_future(value) -> None:
-    """Business dates that already happened cannot lie after today (bank's time zone)."""
-    if value is not None and value > bank_today():
-        raise ValidationError(_("This date cannot be in the future."))
 
 
 class CustomerInputSchema(BaseSchema):
     """Fields of a customer entered by hand (core banking imports come later)."""
 
-    cif = Text(required=True, max_length=30, validate=[CIF_FORMAT])
+    cif = Cif(required=True, validate=[_at_most(30)])
     name = Text(required=True, max_length=120)
     customer_type = choice(CustomerType, load_default=CustomerType.INDIVIDUAL)
     nik = Nik(allow_none=True, load_default=None)
@@ -92,7 +85,7 @@ class HoldingInputSchema(BaseSchema):
     """A product the customer already holds at the bank."""
 
     product = Text(required=True, max_length=20)  # product code
-    account_no = Text(allow_none=True, load_default=None, max_length=40)
+    account_no = AccountNo(allow_none=True, load_default=None, validate=[_at_most(40)])
     opened_on = fields.Date(allow_none=True, load_default=None, validate=not_in_future)
 
 

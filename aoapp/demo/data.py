@@ -189,7 +189,7 @@ def nik(region: str, officer_no: int, birth: tuple[int, int, int], serial: int) 
 def customer_keys(officer_no: int, number: int) -> dict:
     """CIF, phone and NPWP of an officer's n-th demo customer."""
     return {
-        "cif": f"10{officer_no}{number:05d}",
+        "cif": f"001{officer_no:02d}{number:05d}",  # 10 digits: the bank's default CIF_PATTERN
         "phone": f"62813{officer_no}{number:07d}",
         "npwp": f"01{officer_no}{number:03d}456789000",
     }
@@ -202,7 +202,7 @@ def prospect_phone(officer_no: int, number: int) -> str:
 
 def converted_cif(officer_no: int, number: int) -> str:
     """CIF given to a won demo prospect."""
-    return f"10{officer_no}9{number:04d}"
+    return f"001{officer_no:02d}9{number:04d}"
 
 
 def credit_need(millions: int) -> Decimal:

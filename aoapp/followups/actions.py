@@ -15,6 +15,7 @@ from aoapp.audit import services as audit
 from aoapp.auth.models import Role
 from aoapp.auth.scoping import get_visible
 from aoapp.common.dates import bank_today
+from aoapp.common.plausible import beyond_horizon
 from aoapp.common.templating import label
 from aoapp.common.transaction import unit_of_work
 from aoapp.credit.models import Facility
@@ -146,6 +147,8 @@ def _check_plan(values: dict, today: date) -> None:
         errors["planned_date"] = [_("This field is required.")]
     elif planned < today:
         errors["planned_date"] = [_("The planned date cannot be in the past.")]
+    elif too_far := beyond_horizon(planned, today):
+        errors["planned_date"] = [too_far]
     refuse(errors)
 
 
@@ -189,6 +192,8 @@ def reschedule(actor, followup: FollowUp, values: dict, *, today: date | None = 
         errors["planned_date"] = [_("This field is required.")]
     elif planned < today:
         errors["planned_date"] = [_("The new date cannot be in the past.")]
+    elif too_far := beyond_horizon(planned, today):
+        errors["planned_date"] = [too_far]
     elif (planned, at) == (followup.planned_date, followup.planned_time):
         errors["planned_date"] = [_("This is already the planned day; pick another date or time.")]
     if followup.suggestion and reason is None:

@@ -41,6 +41,8 @@ class CompleteForm(FlaskForm):
         _l("Next follow-up purpose"), choices=enum_choices(Purpose, _l("— same purpose —"))
     )
     next_notes = TextAreaField(_l("Notes for the next follow-up"))
+    # Sent as "y" by the checkbox the page shows when a promise exceeds the arrears.
+    confirm_amount = HiddenField()
 
     def set_outcomes(self, purpose: str) -> None:
         """Promised to pay and paid are offered on collection follow-ups only."""

@@ -7,8 +7,10 @@ from flask_babel import gettext as _
 
 from aoapp.audit import services as audit
 from aoapp.common.dates import bank_today, utcnow
-from aoapp.common.i18n import format_date
+from aoapp.common.i18n import format_date, format_money
 from aoapp.common.money import to_money
+from aoapp.common.plausible import beyond_horizon
+from aoapp.errors import InvalidInput, Unconfirmed
 from aoapp.extensions import db
 from aoapp.followups import promises
 from aoapp.followups.actions import (
@@ -76,6 +78,43 @@ def _check_outcome(followup: FollowUp, values: dict, today: date) -> dict:
     return errors
 
 
+def _money(amount: Decimal) -> str:
+    """An amount in the reader's language, with sen only when it has them."""
+    return format_money(amount, with_cents=amount != amount.to_integral_value())
+
+
+def _check_plausible(followup: FollowUp, values: dict) -> None:
+    """A promise above what the facility owes is refused; one above its arrears is questioned.
+
+    The latest position decides: the ceiling is the outstanding plus the interest in arrears
+    (all that can be paid); above the arrears (principal + interest) the customer would pay
+    ahead, which is possible but rare, so the officer confirms it (`confirm_amount`).
+    """
+    if values.get("outcome") != Outcome.PROMISED_TO_PAY or followup.facility_id is None:
+        return
+    owed = promises.owed_by(followup.facility_id)
+    amount = values["promised_amount"]
+    if owed is None or amount <= owed.arrears:
+        return
+    if amount > owed.ceiling:
+        message = _(
+            "The promise cannot be more than the facility owes: at most %(ceiling)s "
+            "(outstanding plus interest arrears on %(day)s).",
+            ceiling=_money(owed.ceiling),
+            day=format_date(owed.as_of),
+        )
+        raise InvalidInput(message, {"promised_amount": [message]})
+    if not values.get("confirm_amount"):
+        message = _(
+            "%(amount)s is more than the arrears of %(arrears)s (principal and interest on "
+            "%(day)s). Confirm the amount if the customer really promised to pay that much.",
+            amount=_money(amount),
+            arrears=_money(owed.arrears),
+            day=format_date(owed.as_of),
+        )
+        raise Unconfirmed(message, {"confirm_amount": [message]})
+
+
 def _check_next(values: dict, today: date) -> dict:
     """Field errors of the optional next follow-up planned in the same form."""
     errors = {}
@@ -86,6 +125,8 @@ def _check_next(values: dict, today: date) -> dict:
         return errors
     if next_date < today:
         errors["next_date"] = [_("The next follow-up cannot be in the past.")]
+    elif too_far := beyond_horizon(next_date, today):
+        errors["next_date"] = [too_far]
     if values.get("next_channel") not in (None, *CHANNELS):
         errors["next_channel"] = [_("Choose how you will contact them.")]
     if values.get("next_purpose") not in (None, *PURPOSES):
@@ -139,6 +180,7 @@ def complete(actor, followup: FollowUp, values: dict, *, today: date | None = No
     errors = _check_outcome(followup, values, today)
     errors.update(_check_next(values, today))
     refuse(errors, _("Check the outcome of the follow-up."))
+    _check_plausible(followup, values)
     with followup_work():
         before = audit.snapshot(followup)
         followup.status = FollowUpStatus.DONE

@@ -111,6 +111,35 @@ def state_of(promise: PromiseToPay, today: date | None = None) -> PromiseState:
     )
 
 
+@dataclass(frozen=True)
+class Owed:
+    """What the latest position of a facility says it owes: the bounds of a plausible promise."""
+
+    as_of: date
+    arrears: Decimal  # principal + interest in arrears: a promise above it is questioned
+    ceiling: Decimal  # outstanding + interest arrears: a promise above it is refused
+
+
+def owed_by(facility_id: int) -> Owed | None:
+    """The facility's arrears and ceiling on its latest position (None before the first one)."""
+    row = db.session.execute(
+        sa.select(
+            Position.as_of,
+            Position.outstanding,
+            Position.arrears_principal,
+            Position.arrears_interest,
+        )
+        .where(Position.facility_id == facility_id)
+        .order_by(Position.as_of.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    as_of, outstanding, principal, interest = row
+    arrears = Decimal(principal) + Decimal(interest)
+    return Owed(as_of, arrears, Decimal(outstanding) + Decimal(interest))
+
+
 @cache
 def _positions_aliases():
     """Aliases made once (on first use, when every mapper is configured): a fresh alias adapts

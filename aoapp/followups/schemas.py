@@ -92,6 +92,13 @@ class CompleteSchema(BaseSchema):
     next_time = fields.Time(load_default=None, allow_none=True, error_messages=TIME)
     next_purpose = choice(Purpose, load_default=None, allow_none=True)
     next_notes = Text(load_default="", allow_none=True, max_length=4000)
+    confirm_amount = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "True to save a promise above the facility's arrears (never above "
+            "its outstanding plus interest arrears); without it such a promise is a 422."
+        },
+    )
     version = _version()
 
 

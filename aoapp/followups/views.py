@@ -16,7 +16,7 @@ from aoapp.common.views import REFUSALS
 from aoapp.credit.forms import facility_choices
 from aoapp.credit.visits.services import customer_facilities
 from aoapp.customers.consent import contact_state
-from aoapp.errors import Forbidden
+from aoapp.errors import Forbidden, Unconfirmed
 from aoapp.followups import promises, services
 from aoapp.followups.forms import CancelForm, CompleteForm, MissedForm, PlanForm, RescheduleForm
 from aoapp.followups.models import Channel, FollowUpStatus, Outcome, PromiseState, Purpose
@@ -216,6 +216,8 @@ def complete(followup_id: int):
         if data is not None:
             try:
                 services.complete(current_user, followup, data)
+            except Unconfirmed as error:
+                context["confirm_warning"] = error.message  # asks, with a checkbox to confirm
             except REFUSALS as error:
                 apply_domain_error(form, error)
             else:

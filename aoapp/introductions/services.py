@@ -17,6 +17,7 @@ from aoapp.auth.scoping import get_visible, visible_to
 from aoapp.campaigns.tags import check_tag
 from aoapp.common.dates import bank_today
 from aoapp.common.pagination import Page, apply_sort, paginate
+from aoapp.common.plausible import beyond_horizon
 from aoapp.common.transaction import unit_of_work
 from aoapp.customers.hooks import customer_section
 from aoapp.customers.models import Customer, ProductHolding
@@ -70,6 +71,8 @@ def _check_dates(introduced_on, follow_up_date) -> None:
         errors["introduced_on"] = [_("The introduction date cannot be in the future.")]
     if follow_up_date is not None and follow_up_date < introduced_on:
         errors["follow_up_date"] = [_("The follow-up date cannot be before the introduction.")]
+    elif follow_up_date is not None and (too_far := beyond_horizon(follow_up_date, bank_today())):
+        errors["follow_up_date"] = [too_far]
     if errors:
         raise InvalidInput(_("Check the dates."), errors)
 

@@ -4,8 +4,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from aoapp.common.plausible import not_in_future, within_horizon
 from aoapp.common.schemas import (
     BaseSchema,
+    Cif,
     Id,
     Money,
     Nik,
@@ -14,6 +16,7 @@ from aoapp.common.schemas import (
     Phone,
     Text,
     Version,
+    _at_most,
     choice,
     search_field,
     sort_field,
@@ -55,6 +58,7 @@ class ProspectInputSchema(BaseSchema):
     next_follow_up_date = fields.Date(
         allow_none=True,
         load_default=None,
+        validate=within_horizon,
         metadata={
             "description": "The next contact, today or later: plans a follow-up (a call about "
             "products) on that day, moves the earliest planned one there, or cancels it when null."
@@ -100,19 +104,11 @@ class StatusChangeSchema(BaseSchema):
 class ConvertSchema(BaseSchema):
     """Data the core banking system gives a new customer: the CIF number and classification."""
 
-    cif = Text(
-        required=True,
-        max_length=30,
-        validate=[
-            validate.Regexp(
-                r"^[A-Za-z0-9-]+$", error=_l("CIF may contain only letters, digits and dashes.")
-            )
-        ],
-    )
+    cif = Cif(required=True, validate=[_at_most(30)])
     customer_type = choice(CustomerType, load_default=CustomerType.INDIVIDUAL)
     segment = choice(Segment, required=True)
     npwp = Npwp(allow_none=True, load_default=None)
-    since = fields.Date(allow_none=True, load_default=None)
+    since = fields.Date(allow_none=True, load_default=None, validate=not_in_future)
 
 
 class ProspectFilterSchema(PageArgsSchema):

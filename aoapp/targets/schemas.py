@@ -134,7 +134,10 @@ class Amount(_Blankable, fields.Decimal):
             except AmountError as error:
                 raise ValidationError(str(error)) from None
         else:
-            amount = to_money(_decimal(value))
+            try:
+                amount = to_money(_decimal(value))
+            except ValueError:
+                raise ValidationError(_("Too large.")) from None
         if amount < 0 and not self.signed:
             raise ValidationError(_("Must be zero or more."))
         if abs(amount) >= MAX_AMOUNT:

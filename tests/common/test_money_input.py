@@ -153,3 +153,21 @@ class TestForms:
             "/api/v1/prospects", json={**body, "estimated_credit_need": "75000000.00"}
         )
         assert response.status_code == 201, response.json
+
+
+@pytest.mark.parametrize("text", ["10000000000000000", "55714387508808080539113081393021172.51"])
+def test_amounts_beyond_the_money_columns_are_refused_not_a_500(api, world, text):
+    client = api(world.officer)
+    body = {"name": "Toko Baru", "phone": "081234567001", "source": "walk_in"}
+    response = client.post("/api/v1/prospects", json={**body, "estimated_credit_need": text})
+    assert response.status_code == 422
+    assert response.json["errors"]["estimated_credit_need"] in (
+        ["Too large."],
+        ["Not a valid number."],
+    )
+    admin = api(world.admin)
+    month = "2026-11"
+    response = admin.put(
+        f"/api/v1/targets/{world.officer.id}/{month}", json={"new_disbursement": text}
+    )
+    assert response.status_code == 422, response.json

@@ -50,7 +50,7 @@ class TestInputValidation:
             ("phone", "12345", "Phone number must start with 0, 62 or +62."),
             ("segment", "retail", "Must be one of: micro, small, medium, corporate, consumer."),
             ("customer_type", "person", "Must be one of: individual, company."),
-            ("cif", "CIF 1/2", "CIF may contain only letters, digits and dashes."),
+            ("cif", "CIF 1/2", "CIF does not have the bank's format"),
             ("email", "not-an-email", "Not a valid email address."),
             ("since", (date.today() + timedelta(days=2)).isoformat(), "cannot be in the future"),
         ],

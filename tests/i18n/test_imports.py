@@ -274,6 +274,7 @@ class TestApi:
 def indonesian_bank(app):
     """A second application on the test database whose DEFAULT_LOCALE is Indonesian."""
     keep = ("SQLALCHEMY_DATABASE_URI", "EXPORTS_DIR", "IMPORTS_UPLOAD_DIR", "PASSWORD_HASH_METHOD")
+    keep += ("CIF_PATTERN", "ACCOUNT_PATTERN")  # the test data's numbers
     bank = create_app({"TESTING": True, **{k: app.config[k] for k in keep}, "DEFAULT_LOCALE": "id"})
     limiter.enabled = False  # create_app switched the shared limiter back on
     # Commands run in the current application context: this bank's, not the test's.

@@ -1,5 +1,7 @@
 """Monitoring visits: record, correct, delete (the customer's officer) and list; each call one unit."""
 
+from datetime import date
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
@@ -9,6 +11,7 @@ from aoapp.auth.models import Role
 from aoapp.auth.scoping import get_visible, visible_to
 from aoapp.common.dates import bank_today
 from aoapp.common.pagination import Page, apply_sort, paginate
+from aoapp.common.plausible import beyond_horizon, too_long_ago
 from aoapp.common.transaction import unit_of_work
 from aoapp.credit.models import Facility, MonitoringVisit, RiskRating
 from aoapp.customers.models import Customer
@@ -63,16 +66,21 @@ def _facility_of(customer: Customer, facility_id) -> int | None:
     return facility.id
 
 
-def _check(values: dict) -> None:
-    """A visit already happened; the next one is planned after it; the rating is known."""
+def _check(values: dict, recorded_on: date | None = None) -> None:
+    """A visit already happened (not too long ago: a changed date is checked, `recorded_on` is
+    the date stored); the next one is planned after it, within the horizon; the rating is known."""
     errors = {}
     visit_date, next_date = values.get("visit_date"), values.get("next_visit_date")
     if visit_date is None:
         errors["visit_date"] = [_("This field is required.")]
     elif visit_date > bank_today():
         errors["visit_date"] = [_("The visit date cannot be in the future.")]
+    elif visit_date != recorded_on and (too_old := too_long_ago(visit_date, bank_today())):
+        errors["visit_date"] = [too_old]
     if visit_date is not None and next_date is not None and next_date <= visit_date:
         errors["next_visit_date"] = [_("The next visit must come after this visit.")]
+    elif next_date is not None and (too_far := beyond_horizon(next_date, bank_today())):
+        errors["next_visit_date"] = [too_far]
     if values.get("risk_rating") not in {r.value for r in RiskRating}:
         errors["risk_rating"] = [_("Choose strong, adequate, weak or critical.")]
     value = values.get("collateral_value")
@@ -104,7 +112,7 @@ def update_visit(actor, visit: MonitoringVisit, data: dict) -> MonitoringVisit:
     if "facility" in values:
         values["facility_id"] = _facility_of(visit.customer, values.pop("facility"))
     current = {key: getattr(visit, key) for key in CHECKED}
-    _check({**current, **values})
+    _check({**current, **values}, visit.visit_date)
     with unit_of_work():
         before = audit.snapshot(visit)
         for key, value in values.items():

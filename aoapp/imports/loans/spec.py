@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from aoapp.auth.models import User
+from aoapp.common.identity import bank_format_message, bank_pattern, matches_bank_format
 from aoapp.credit.models import Facility
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
@@ -50,7 +51,8 @@ SEGMENT_BY_SUBTYPE = {
 
 
 def check(collector: Collector, table: pa.Table, typed: dict) -> None:
-    """A facility ends after it starts, appears once, and its debtor has one officer."""
+    """A facility ends after it starts, appears once, its debtor has one officer, and its CIF
+    and account number have the bank's formats."""
     flag_before(
         collector,
         typed,
@@ -65,6 +67,25 @@ def check(collector: Collector, table: pa.Table, typed: dict) -> None:
         _("This account number appears more than once in the file."),
     )
     _one_officer_per_cif(collector, table)
+    _bank_format(collector, table, "account_no", "account")
+    _bank_format(collector, table, "cif", "cif")
+
+
+def _bank_format(check: Collector, table: pa.Table, column: str, kind: str) -> None:
+    """Every filled cell of the column matches the bank's pattern for its number (vectorised).
+
+    The pattern is matched whole; pyarrow reads it as RE2, and one RE2 cannot read (a Python
+    look-around) is checked value by value instead, over the distinct values.
+    """
+    values = table.column(column)
+    filled = pc.not_equal(values, "")  # an empty cell is already a required-value error
+    try:
+        matched = pc.match_substring_regex(values, f"^(?:{bank_pattern(kind)})$")
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        distinct = pc.unique(values)
+        good = [v for v in distinct.to_pylist() if v and matches_bank_format(kind, v)]
+        matched = pc.is_in(values, pa.array(good, pa.string()))
+    check.flag(pc.and_(filled, pc.invert(matched)), column, bank_format_message(kind))
 
 
 def _one_officer_per_cif(check: Collector, table: pa.Table) -> None:
