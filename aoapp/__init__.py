@@ -256,6 +256,7 @@ def register_hooks(app: Flask) -> None:
     import aoapp.followups.prospect_contact  # noqa: F401  (a prospect's next contact: prospects.hooks)
     import aoapp.followups.signals  # noqa: F401  (the watchlist's follow-up signals: credit.signals)
     import aoapp.kpis.campaigns  # noqa: F401  (the campaign pages' figures: campaigns.hooks)
+    import aoapp.prospects.referrals  # noqa: F401  (the customer page's referrals: customers.hooks)
 
 
 def register_errorhandlers(app: Flask) -> None:

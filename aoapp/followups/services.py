@@ -16,11 +16,7 @@ from aoapp.common.sections import page_section
 from aoapp.customers.hooks import customer_section
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
-from aoapp.followups import (
-    conditions,
-    promises,
-    prospect_contact,  # noqa: F401  (a prospect's next contact: hooks)
-)
+from aoapp.followups import conditions, promises
 from aoapp.followups.actions import (  # noqa: F401  (the service's public changes)
     CONFLICT,
     can_act,

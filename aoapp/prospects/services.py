@@ -18,10 +18,7 @@ from aoapp.customers.services import build_customer
 from aoapp.errors import Conflict, Forbidden, InvalidInput
 from aoapp.extensions import db
 from aoapp.products.models import Product
-from aoapp.prospects import (
-    hooks,
-    referrals,  # noqa: F401  (the customer page's referrals section)
-)
+from aoapp.prospects import hooks
 from aoapp.prospects.duplicates import check_duplicates
 from aoapp.prospects.models import (
     CLOSED_STATUSES,
