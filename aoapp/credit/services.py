@@ -13,6 +13,7 @@ from aoapp.common.i18n import locale_code
 from aoapp.common.money import to_money
 from aoapp.common.pagination import Page, paginate
 from aoapp.credit.collectibility import KOLS, kol_name, load_bands
+from aoapp.credit.holdings import Arrears, arrears_of
 from aoapp.credit.models import Facility, FacilityStatus, KolRule, KolUpgrade, Position
 from aoapp.credit.visits.services import can_record_visit, visits_of
 from aoapp.customers.hooks import api_fields, customer_section, debtors_source
@@ -91,6 +92,12 @@ class CustomerCredit:
     kol_labels: dict[int, str]
     visits: list
     can_record_visit: bool
+    arrears: Arrears | None = None
+
+    @property
+    def in_collection(self) -> bool:
+        """An active facility is in arrears (the customer page opens with collection)."""
+        return self.arrears is not None and self.arrears.in_arrears
 
 
 def latest_positions(facility_ids: list[int]) -> dict[int, Position]:
@@ -179,15 +186,17 @@ def customer_credit(actor, customer) -> CustomerCredit:
     """The credit section of a customer page the actor already may see."""
     rows = facility_rows(customer.id)
     history = kol_history(customer.id)
+    active = [r for r in rows if r.facility.status == FacilityStatus.ACTIVE]
     return CustomerCredit(
         debtor=debtor_collectibility(customer.id),
-        active=[r for r in rows if r.facility.status == FacilityStatus.ACTIVE],
+        active=active,
         closed=[r for r in rows if r.facility.status != FacilityStatus.ACTIVE],
         history=history,
         chart=history_chart(history),
         kol_labels=kol_labels(),
         visits=visits_of(customer.id),
         can_record_visit=can_record_visit(actor, customer),
+        arrears=arrears_of(active),
     )
 
 

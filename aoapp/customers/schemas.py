@@ -151,6 +151,18 @@ class CustomerFacilitySchema(BaseSchema):
         return super().get_attribute(obj, attr, default)
 
 
+class HeldProductSchema(BaseSchema):
+    """A product the customer holds now (customers.hooks.HeldProduct): `source` is `listing`
+    (an active facility of the loan listing) or `recorded` (entered by hand)."""
+
+    product = fields.Function(lambda h: h.product.code)
+    product_name = fields.Function(lambda h: h.product.name)
+    kind = fields.Function(lambda h: h.product.kind)
+    source = fields.String()
+    account_no = fields.String(allow_none=True)
+    opened_on = fields.Date(allow_none=True)
+
+
 class CustomerDetailSchema(CustomerSchema):
     """One customer with its credit: `collectibility` is the debtor Kol on its latest as-of date.
 
@@ -159,3 +171,7 @@ class CustomerDetailSchema(CustomerSchema):
 
     collectibility = fields.Integer(allow_none=True)
     facilities = fields.List(fields.Nested(CustomerFacilitySchema))
+    held_products = fields.List(
+        fields.Nested(HeldProductSchema),
+        metadata={"description": "What the customer holds now: the listing's, then recorded."},
+    )

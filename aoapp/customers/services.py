@@ -16,6 +16,7 @@ from aoapp.customers.hooks import (
     check_duplicates,
     debtors_on,
     hand_over_open_work,
+    held_products,
 )
 from aoapp.customers.models import Customer, CustomerType, ProductHolding
 from aoapp.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -214,7 +215,9 @@ class CustomerDetail:
 def get_customer_detail(actor, customer_id) -> CustomerDetail:
     """A customer the user may see with the fields the features above add to it, or NotFound."""
     customer = get_customer(actor, customer_id)
-    return CustomerDetail(customer, api_fields_for(customer))
+    return CustomerDetail(
+        customer, api_fields_for(customer) | {"held_products": held_products(customer)}
+    )
 
 
 def filtered_query(actor, filters: dict) -> sa.Select:

@@ -11,7 +11,7 @@ from aoapp.common.pagination import HTML_PER_PAGE
 from aoapp.common.views import REFUSALS
 from aoapp.customers import consent, services
 from aoapp.customers.forms import CollectionConsentForm, CustomerForm, HoldingForm, ReassignForm
-from aoapp.customers.hooks import sections_for
+from aoapp.customers.hooks import held_products, in_collection, sections_for
 from aoapp.customers.models import Customer, CustomerType, Segment
 from aoapp.customers.schemas import (
     CollectionConsentSchema,
@@ -68,7 +68,8 @@ def new():
 @bp.get("/<int:customer_id>")
 @login_required
 def detail(customer_id: int):
-    """The customer page: profile, held products, introductions, referrals, cross-selling."""
+    """The customer page: a summary card first, then collection (arrears, promise, actions) for a
+    customer in arrears, or the relationship (holdings, introductions, next contact) otherwise."""
     customer = services.get_customer(current_user, customer_id)
     return _render_detail(customer)
 
@@ -80,10 +81,11 @@ def _render_detail(customer, holding_form=None, reassign_form=None, consent_form
     is_owner = services.is_assigned_officer(current_user, customer)
     if holding_form is None and is_owner:
         holding_form = HoldingForm()
+    held = held_products(customer)
     if holding_form is not None:
-        held = {h.product_id for h in customer.holdings}
+        held_ids = {h.product.id for h in held}
         holding_form.product.choices = choices(
-            [(p.code, f"{p.name} ({p.code})") for p in active_products() if p.id not in held],
+            [(p.code, f"{p.name} ({p.code})") for p in active_products() if p.id not in held_ids],
             _("— choose —"),
         )
     officers = services.assignable_officers(current_user, customer)
@@ -91,18 +93,19 @@ def _render_detail(customer, holding_form=None, reassign_form=None, consent_form
         reassign_form = ReassignForm(officer=customer.officer_id)
     if reassign_form is not None:
         reassign_form.officer.choices = choices([(o.id, o.display_name) for o in officers])
+    sections = sections_for(current_user, customer)  # referrals, introductions, credit, ...
     page = render_template(
         "customers/detail.html",
         customer=customer,
+        held=held,
+        in_collection=in_collection(sections),
         is_owner=is_owner,
         can_reassign=services.can_reassign(current_user, customer),
         holding_form=holding_form,
         reassign_form=reassign_form,
         consent_form=consent_form,
         collection=consent.contact_state(customer),
-        **sections_for(
-            current_user, customer
-        ),  # referrals, introductions, credit, complaints, reports
+        **sections,
     )
     return page, status
 

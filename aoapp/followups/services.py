@@ -31,7 +31,7 @@ from aoapp.followups.actions import (  # noqa: F401  (the service's public chang
     reschedule,
     update,
 )
-from aoapp.followups.models import FollowUp, PromiseToPay
+from aoapp.followups.models import FollowUp, FollowUpStatus, PromiseState, PromiseToPay
 from aoapp.followups.outcomes import complete  # noqa: F401
 from aoapp.prospects.models import Prospect
 
@@ -256,6 +256,9 @@ def get_promise(actor, promise_id, *, today: date | None = None) -> PromiseToPay
     return describe_promise(get_visible(actor, PromiseToPay, promise_id), today)
 
 
+OPEN_PROMISE = {PromiseState.BROKEN, PromiseState.PENDING}
+
+
 # --- Page helpers -----------------------------------------------------------------------------
 
 
@@ -268,6 +271,27 @@ class Section:
     can_plan: bool = False
     plan_args: dict = field(default_factory=dict)
     list_args: dict = field(default_factory=dict)
+
+    @property
+    def promise(self):
+        """The latest promise to pay (None without one)."""
+        return self.promises[0] if self.promises else None
+
+    @property
+    def promise_open(self) -> bool:
+        """The latest promise is broken or still pending (the customer is in collection)."""
+        return self.promise is not None and self.promise.state in OPEN_PROMISE
+
+    @property
+    def in_collection(self) -> bool:
+        """A broken or pending promise puts the customer page in collection order."""
+        return self.promise_open
+
+    @property
+    def next_planned(self):
+        """The earliest planned follow-up shown (the next contact), or None."""
+        planned = [f for f in self.followups if f.status == FollowUpStatus.PLANNED]
+        return min(planned, key=lambda f: (f.planned_date, f.id), default=None)
 
 
 def section(actor, *, customer=None, prospect=None, facility=None) -> Section:

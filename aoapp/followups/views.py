@@ -108,7 +108,8 @@ def _facility_choices(customer) -> list:
 @bp.route("/followups/new", methods=["GET", "POST"])
 @login_required
 def new():
-    """Plan a follow-up with ?customer_id= (and &facility_id=) or ?prospect_id=, or pick one."""
+    """Plan a follow-up with ?customer_id= (and &facility_id=) or ?prospect_id=, or pick one
+    (?purpose= and ?channel= preset the form)."""
     customer_id = request.args.get("customer_id", type=int)
     prospect_id = request.args.get("prospect_id", type=int)
     customer = prospect = None
@@ -137,6 +138,8 @@ def new():
         return _render_plan(form, customer, prospect, 422)
     form.planned_date.data = bank_today()
     form.channel.data = Channel.CALL.value
+    if request.args.get("channel") in {c.value for c in Channel}:
+        form.channel.data = request.args["channel"]
     if request.args.get("purpose") in {p.value for p in Purpose}:
         form.purpose.data = request.args["purpose"]
     form.facility.data = request.args.get("facility_id", "")

@@ -219,8 +219,8 @@ class TestCustomerPage:
         db.session.commit()
         auth.login("ao.budi")
         page = client.get(f"/customers/{customer.id}").get_data(as_text=True)
-        kmk_row = re.search(r'<tr data-product="KMK">(.*?)</tr>', page, re.S).group(1)
-        tab_row = re.search(r'<tr data-product="TAB">(.*?)</tr>', page, re.S).group(1)
+        kmk_row = re.search(r'<tr data-product="KMK"[^>]*>(.*?)</tr>', page, re.S).group(1)
+        tab_row = re.search(r'<tr data-product="TAB"[^>]*>(.*?)</tr>', page, re.S).group(1)
         assert "Jan 15, 2024" in kmk_row and "Needs time" in kmk_row
         assert "Not offered yet" in tab_row
         assert 'data-product="OLD"' not in page
