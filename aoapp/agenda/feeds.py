@@ -135,8 +135,8 @@ def _description(followup: FollowUp, facts) -> str:
         lines.append(line)
     if followup.escalated:
         lines.append(_("Escalated to the supervisor."))
-    if followup.notes:
-        lines.append(followup.notes)
+    if followup.shown_notes:
+        lines.append(followup.shown_notes)
     return "\n".join(lines)
 
 

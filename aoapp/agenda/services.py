@@ -260,7 +260,7 @@ def _followup_item(followup: FollowUp, group: str, facts, promises) -> AgendaIte
         promise=promises.get(followup.facility_id),
         suggested=followup.suggestion is not None,
         escalated=bool(followup.escalated),
-        notes=followup.notes or "",
+        notes=followup.shown_notes,
         collection_customer=(followup.customer if followup.purpose == Purpose.COLLECTION else None),
     )
 

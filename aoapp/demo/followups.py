@@ -24,6 +24,7 @@ from aoapp.audit import services as audit
 from aoapp.auth.models import User
 from aoapp.common.dates import bank_today
 from aoapp.common.money import format_idr
+from aoapp.common.system_text import params_of
 from aoapp.customers.models import Customer
 from aoapp.demo import contacts, data
 from aoapp.demo.collection import (
@@ -36,6 +37,7 @@ from aoapp.demo.collection import (
 )
 from aoapp.demo.recorder import Recorder
 from aoapp.extensions import db
+from aoapp.followups import texts
 from aoapp.followups.models import FollowUp, FollowUpStatus, PromiseState
 from aoapp.followups.models import SuggestionRule as Rule
 
@@ -169,7 +171,7 @@ def plan_collection(rec: Recorder, officer: User, book: Book, today: date, made:
     chase = []
     if PromiseState.BROKEN in made and made[PromiseState.BROKEN][0].facility_id in delinquent:
         spec = made[PromiseState.BROKEN][0]
-        note = "Promise to pay broken: ask for the payment and a firm new date."
+        note = (texts.CHASE_BROKEN_PROMISE, {})
         chase.append((spec.facility_id, "call", today - timedelta(days=1), None, note))
     if PromiseState.PENDING in made:
         spec, done, _promise = made[PromiseState.PENDING]
@@ -183,7 +185,11 @@ def plan_collection(rec: Recorder, officer: User, book: Book, today: date, made:
             "channel": channel,
             "planned_date": day,
             "previous_id": previous.id if previous else None,
-            "notes": notes,
+            **(
+                {"notes": "", "note_code": notes[0], "note_params": notes[1]}
+                if isinstance(notes, tuple)
+                else {"notes": notes}
+            ),
         }
         rec.followup(officer, values, unless_planned=True)
     latest = book.dates[-1] if book.dates else today
@@ -202,7 +208,9 @@ def plan_collection(rec: Recorder, officer: User, book: Book, today: date, made:
             "suggestion_key": f"demo-{latest.isoformat()}",
             "suggested_dpd": dpd,
             "escalated": rule == Rule.DPD_OVER_90,
-            "notes": f"Suggested after the {latest:%d/%m/%Y} listing: {dpd} days past due.",
+            "notes": "",
+            "note_code": texts.SUGGESTED_LISTING,
+            "note_params": params_of(day=latest, dpd=dpd),
         }
         rec.followup(officer, values, unless_planned=True)
 

@@ -202,6 +202,7 @@ def reschedule(actor, followup: FollowUp, values: dict, *, today: date | None = 
     with followup_work():
         before = audit.snapshot(followup)
         followup.planned_date, followup.planned_time, followup.reason = planned, at, reason
+        followup.reason_code = followup.reason_params = None  # typed by a person
         audit_after(actor, followup, "reschedule", before)
     return followup
 
@@ -215,6 +216,7 @@ def cancel(actor, followup: FollowUp, values: dict) -> FollowUp:
     with followup_work():
         before = audit.snapshot(followup)
         followup.status, followup.reason = FollowUpStatus.CANCELLED, reason
+        followup.reason_code = followup.reason_params = None  # typed by a person
         audit_after(actor, followup, "cancel", before)
     return followup
 

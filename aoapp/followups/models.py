@@ -9,8 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aoapp.auth.scoping import in_ids, is_officer, officer_ids_of_branches, scope_rule
 from aoapp.common.dates import utcnow
+from aoapp.common.system_text import params_of, render
 from aoapp.customers.models import customers_in_scope, follows_its_customer
 from aoapp.extensions import db
+from aoapp.followups import texts  # noqa: F401  (registers the system texts)
 from aoapp.prospects.hooks import next_contact_source
 from aoapp.prospects.models import Prospect
 
@@ -108,6 +110,12 @@ class FollowUp(db.Model):
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     # Why it was last rescheduled or cancelled (required for suggestions).
     reason: Mapped[str | None] = mapped_column(sa.Text)
+    # What the system wrote (followups/texts.py), rendered in the reader's language: the note of
+    # a suggestion (before the officer's own `notes`), and the reason of a change it made.
+    note_code: Mapped[str | None] = mapped_column(sa.String(40))
+    note_params: Mapped[dict | None] = mapped_column(sa.JSON)
+    reason_code: Mapped[str | None] = mapped_column(sa.String(40))
+    reason_params: Mapped[dict | None] = mapped_column(sa.JSON)
     suggestion: Mapped[str | None] = mapped_column(sa.String(20))  # SuggestionRule
     suggestion_key: Mapped[str | None] = mapped_column(sa.String(40))
     suggested_dpd: Mapped[int | None]
@@ -127,6 +135,25 @@ class FollowUp(db.Model):
     promise: Mapped["PromiseToPay | None"] = relationship(back_populates="follow_up")
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def system_note(self) -> str:
+        """The system's note, in the current language ('' when it wrote none)."""
+        return render(self.note_code, self.note_params)
+
+    @property
+    def shown_notes(self) -> str:
+        """The notes as a reader sees them: the system's note, then the officer's."""
+        return "\n".join(text for text in (self.system_note, self.notes) if text)
+
+    @property
+    def shown_reason(self) -> str | None:
+        """Why it was last rescheduled or cancelled: the system's reason, else the typed one."""
+        return render(self.reason_code, self.reason_params) or self.reason
+
+    def set_reason(self, code: str, **params) -> None:
+        """Record a reason the system gives (a code and its parameters, not a sentence)."""
+        self.reason, self.reason_code, self.reason_params = None, code, params_of(**params)
 
     @property
     def party(self):

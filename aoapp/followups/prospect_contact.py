@@ -8,11 +8,10 @@ every follow-up it touches.
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from aoapp.audit import services as audit
-from aoapp.common.templating import label
 from aoapp.extensions import db
+from aoapp.followups import texts
 from aoapp.followups.actions import audit_after
 from aoapp.followups.models import Channel, FollowUp, FollowUpStatus, Purpose
 from aoapp.prospects.hooks import next_contact_planner, on_close
@@ -55,11 +54,11 @@ def plan_next_contact(actor, prospect: Prospect, day: date | None) -> None:
         before = audit.snapshot(followup)
         if day is None:
             followup.status = FollowUpStatus.CANCELLED
-            followup.reason = _("The next follow-up was cleared on the prospect's data.")
+            followup.set_reason(texts.NEXT_CONTACT_CLEARED)
             audit_after(actor, followup, "cancel", before)
         else:
             followup.planned_date = day
-            followup.reason = _("The next follow-up was moved on the prospect's data.")
+            followup.set_reason(texts.NEXT_CONTACT_MOVED)
             audit_after(actor, followup, "reschedule", before)
 
 
@@ -74,7 +73,5 @@ def settle_planned_followups(actor, prospect: Prospect, customer) -> None:
             audit_after(actor, followup, "convert", before)
         else:
             followup.status = FollowUpStatus.CANCELLED
-            followup.reason = _(
-                "The prospect was closed as %(status)s.", status=label(prospect.status).lower()
-            )
+            followup.set_reason(texts.PROSPECT_CLOSED, status=prospect.status)
             audit_after(actor, followup, "cancel", before)

@@ -228,8 +228,11 @@ class FollowUpSchema(BaseSchema):
     status = fields.String()
     done_at = fields.DateTime()
     outcome = fields.String()
-    notes = fields.String()
-    reason = fields.String()
+    notes = fields.String(
+        attribute="shown_notes",
+        metadata={"description": "The system's note (in the request's language), then the notes"},
+    )
+    reason = fields.String(attribute="shown_reason")
     suggestion = fields.String(metadata={"description": "The rule that suggested it, if any"})
     suggested_dpd = fields.Integer()
     escalated = fields.Boolean()

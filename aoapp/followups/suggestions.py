@@ -19,9 +19,9 @@ listing may make 50,000 suggestions, and the import record (its summary counts t
 audit trail, as it is for the facilities the importer creates. Every later change an officer
 makes to a suggestion is audited by the follow-up services.
 
-A suggestion's note is written when it is made, in the language of the officer who owns it (their
-profile's language, else the bank's DEFAULT_LOCALE): the system is the actor, the owner its only
-reader, and the note is the start of the officer's own notes, which they edit and complete.
+A suggestion's note is stored as a code and its parameters (`note_code`, `note_params`;
+aoapp.common.system_text) and rendered in the reader's language wherever it is shown (pages, API,
+agenda, workbooks, calendar feed); the officer's own notes follow it, as typed.
 """
 
 import logging
@@ -29,20 +29,19 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import force_locale, ngettext
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 
 from aoapp.auth.models import User
 from aoapp.common.collection_window import next_collection_day
 from aoapp.common.dates import bank_today, utcnow
-from aoapp.common.i18n import LOCALES, default_locale, format_date, format_money
+from aoapp.common.system_text import params_of, sql_params
 from aoapp.common.transaction import unit_of_work
 from aoapp.common.workdays import add_working_days
 from aoapp.credit.models import Facility, FacilityStatus, Position
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
+from aoapp.followups import texts
 from aoapp.followups.models import (
     Channel,
     FollowUp,
@@ -52,7 +51,7 @@ from aoapp.followups.models import (
     Purpose,
     SuggestionRule,
 )
-from aoapp.followups.promises import long_date, state_column
+from aoapp.followups.promises import state_column
 from aoapp.imports.kinds import after_import
 
 log = logging.getLogger(__name__)
@@ -111,60 +110,19 @@ def _suggested(facility_id, key) -> sa.Exists:
     return sa.exists().where(FollowUp.facility_id == facility_id, FollowUp.suggestion_key == key)
 
 
-# --- Notes, in the owner's language ---------------------------------------------------------
-
-_MARK = "\x00"  # where the DPD goes in a note template (the SQL puts the number there)
+# --- Notes: a code and its parameters, shown in the reader's language (followups/texts.py) ---
 
 
-def _day(day: date, locale: str) -> str:
-    """A date in a note: `31 Oct 2026` in English (as notes always read), `31 Okt 2026` in id."""
-    return long_date(day) if locale == "en" else format_date(day, locale=locale)
+def _listing_note_params(as_of: date, dpd) -> sa.ColumnElement:
+    """SQL: the listing suggestion's note parameters (the listing's date, the row's DPD)."""
+    return sql_params(
+        db.session.get_bind().dialect.name, day=sa.literal(as_of.isoformat()), dpd=dpd
+    )
 
 
-def _dpd_note(locale: str, as_of: date, dpd: int) -> tuple[str, str]:
-    """The listing suggestion's note in `locale`, split where the DPD goes."""
-    with force_locale(locale):
-        text = ngettext(
-            "Suggested: %(dpd)s day past due on the %(day)s listing.",
-            "Suggested: %(dpd)s days past due on the %(day)s listing.",
-            dpd,
-            dpd=_MARK,
-            day=_day(as_of, locale),
-        )
-    before, _sep, after = text.partition(_MARK)
-    return before, after
-
-
-def _listing_note(as_of: date, dpd, language) -> sa.ColumnElement[str]:
-    """SQL: the listing suggestion's note, in the owner's language (`language`, a SQL column)."""
-
-    def note(locale: str) -> sa.ColumnElement[str]:
-        forms = []
-        for count in (1, 2):
-            before, after = _dpd_note(locale, as_of, count)
-            forms.append(sa.literal(before) + sa.cast(dpd, sa.String) + sa.literal(after))
-        return sa.case((dpd == 1, forms[0]), else_=forms[1])
-
-    bank = default_locale()
-    others = [locale for locale in LOCALES if locale != bank]
-    return sa.case(*((language == locale, note(locale)) for locale in others), else_=note(bank))
-
-
-def _owner_language(officer) -> sa.ColumnElement[str]:
-    """SQL: the owner's language, else the bank's."""
-    return sa.func.coalesce(officer.locale, default_locale())
-
-
-def broken_promise_note(promise: PromiseToPay, locale: str | None = None) -> str:
-    """The note of a broken promise's suggestion: `Promise of Rp 3.000.000 by 15 Oct 2026 was
-    broken.` (in English the amount keeps the notes' `Rp 1.234.567` and the day `15 Oct 2026`)."""
-    locale = locale if locale in LOCALES else default_locale()
-    with force_locale(locale):
-        return _(
-            "Promise of %(amount)s by %(day)s was broken.",
-            amount=format_money(promise.promised_amount, locale="id"),
-            day=_day(promise.promised_date, locale),
-        )
+def broken_promise_params(promise: PromiseToPay) -> dict:
+    """The parameters of a broken promise's note: its amount and date."""
+    return params_of(amount=promise.promised_amount, day=promise.promised_date)
 
 
 def latest_listing_date() -> date | None:
@@ -223,7 +181,9 @@ def _suggest_for_listing(as_of: date, today: date) -> dict:
         "purpose": sa.literal(Purpose.COLLECTION.value),
         "planned_date": _by_band(dpd, lambda b: sa.literal(planned[b.rule], sa.Date)),
         "status": sa.literal(FollowUpStatus.PLANNED.value),
-        "notes": _listing_note(as_of, dpd, _owner_language(officer)),
+        "notes": sa.literal(""),
+        "note_code": sa.literal(texts.SUGGESTED_LISTING),
+        "note_params": _listing_note_params(as_of, dpd),
         "suggestion": rule,
         "suggestion_key": sa.literal(as_of.isoformat()),
         "suggested_dpd": dpd,
@@ -263,7 +223,7 @@ def _insert_broken_promise_suggestions(today: date) -> int:
     )
     key = sa.literal("ptp:") + sa.cast(promise.id, sa.String)
     stmt = (
-        sa.select(promise, officer.id, latest_dpd, officer.locale)
+        sa.select(promise, officer.id, latest_dpd)
         .join(Facility, Facility.id == promise.facility_id)
         .join(Customer, Customer.id == Facility.customer_id)
         .where(
@@ -287,7 +247,9 @@ def _insert_broken_promise_suggestions(today: date) -> int:
             "purpose": Purpose.COLLECTION.value,
             "planned_date": planned_date,
             "status": FollowUpStatus.PLANNED.value,
-            "notes": broken_promise_note(row[0], row[3]),
+            "notes": "",
+            "note_code": texts.BROKEN_PROMISE,
+            "note_params": broken_promise_params(row[0]),
             "suggestion": SuggestionRule.BROKEN_PTP.value,
             "suggestion_key": f"ptp:{row[0].id}",
             "suggested_dpd": row[2],

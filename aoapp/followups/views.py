@@ -87,7 +87,7 @@ def promises_page():
 def _party_choices() -> list:
     customers, prospects = services.plannable_parties(current_user)
     pairs = [(f"customer:{c.id}", f"{c.name} (CIF {c.cif})") for c in customers]
-    pairs += [(f"prospect:{p.id}", f"{p.name} (prospect)") for p in prospects]
+    pairs += [(f"prospect:{p.id}", f"{p.name} ({_('prospect')})") for p in prospects]
     return choices(pairs, _("— choose —"))
 
 

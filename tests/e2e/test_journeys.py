@@ -83,8 +83,9 @@ class TestOfficerWinsACustomer:
         main = page.inner_text("main")
         assert "Ibu Wulan Sari is now customer CIF-0099001." in main
         assert page.inner_text("h1") == "Ibu Wulan Sari"
-        assert "CIF CIF-0099001 · Individual · Micro" in main
+        assert "CIF CIF-0099001 · Officer: Ao.Budi" in main  # the summary card
         profile = page.inner_text("#profile")
+        assert "Individual" in profile and "Micro" in profile
         assert nik in profile
         assert "JKT01 · Jakarta Sudirman" in profile
         assert "Ao.Budi" in profile  # the officer who collected the prospect
@@ -374,12 +375,15 @@ class TestFormErrorsNextToFields:
             assert feedback(page, good).count() == 0, good
         assert page.input_value("#outcome") == "promised_to_pay"
         assert page.input_value("#notes") == "Transfer setelah tagihan proyek cair."
-        assert page.input_value("#promised_amount") == "2500000"
+        assert page.input_value("#promised_amount") == "2,500,000"  # grouped as typed (money.js)
         assert page.locator("#ptp-fields").is_visible()
 
         promised = today + timedelta(days=14)
         page.fill("#promised_date", promised.isoformat())
         page.fill("#next_date", (promised + timedelta(days=4)).isoformat())
+        page.get_by_role("button", name="Save outcome").click()
+        # 2,500,000 is more than the facility's arrears: the form asks the officer to confirm it.
+        page.locator("input#confirm_amount[type=checkbox]").check()
         page.get_by_role("button", name="Save outcome").click()
         page.wait_for_url("**/agenda/")
         assert "Outcome logged: promised to pay." in page.inner_text("main")

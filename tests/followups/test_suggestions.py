@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from aoapp.extensions import db
 from aoapp.followups import suggestions
@@ -84,14 +85,21 @@ class TestBands:
     @pytest.mark.parametrize(
         ("dpd", "notes"),
         [
-            (45, "Suggested: 45 days past due on the 31 Oct 2026 listing."),
-            (1, "Suggested: 1 day past due on the 31 Oct 2026 listing."),
+            (45, "Suggested: 45 days past due on the Oct 31, 2026 listing."),
+            (1, "Suggested: 1 day past due on the Oct 31, 2026 listing."),
         ],
     )
     def test_notes_say_why(self, world, dpd, notes):
         delinquent(world.officer, dpd)
         suggest_after_import(AS_OF, today=WEDNESDAY)
-        assert suggested()[0].notes == notes
+        [followup] = suggested()
+        assert (followup.note_code, followup.note_params, followup.notes) == (
+            "followup.suggested_listing",
+            {"day": "2026-10-31", "dpd": dpd},
+            "",
+        )
+        with force_locale("en"):
+            assert followup.system_note == notes
 
     def test_one_listing_many_facilities_counted_by_band(self, world):
         for dpd in (5, 10, 40, 120, 0):
@@ -323,7 +331,9 @@ class TestBrokenPromises:
     ):
         assert suggest_for_broken_promises(today=AFTER) == 1
         [followup] = suggested(suggestion="broken_ptp")
-        assert followup.notes == "Promise of Rp 3.000.000 by 15 Oct 2026 was broken."
+        assert followup.note_params == {"amount": "3000000.00", "day": "2026-10-15"}
+        with force_locale("en"):
+            assert followup.system_note == "Promise of IDR 3,000,000 by Oct 15, 2026 was broken."
         assert (followup.channel, followup.purpose, followup.planned_date) == (
             "call",
             "collection",

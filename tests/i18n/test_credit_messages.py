@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from aoapp.common.i18n import format_date
 from aoapp.extensions import db
@@ -230,44 +231,52 @@ AS_OF = date(2026, 10, 31)
 WEDNESDAY = date(2026, 11, 4)
 
 
-def _notes() -> list[str]:
+def _notes(locale: str) -> list[str]:
+    """The suggestions' notes as a reader of `locale` sees them."""
     db.session.expire_all()
-    stmt = sa.select(FollowUp.notes).where(FollowUp.suggestion.is_not(None)).order_by(FollowUp.id)
-    return list(db.session.scalars(stmt))
+    stmt = sa.select(FollowUp).where(FollowUp.suggestion.is_not(None)).order_by(FollowUp.id)
+    with force_locale(locale):
+        return [row.shown_notes for row in db.session.scalars(stmt)]
 
 
 class TestSuggestionNotes:
-    """Written when suggested, in the language of the officer who owns them."""
+    """Stored as a code and its parameters, shown in the reader's language, whoever wrote them."""
 
-    def test_an_indonesian_officer_gets_indonesian_notes(self, world):
-        h.user(world.officer).locale = "id"
+    def test_each_reader_sees_the_notes_in_their_language(self, world):
+        h.user(world.officer).locale = "en"  # the owner's language no longer decides
         db.session.commit()
         for dpd in (1, 45):
             post_listing(AS_OF, [(make_facility(make_customer(world.officer)), dpd, "5000000")])
-        english = make_facility(make_customer(world.colleague))
-        post_listing(AS_OF, [(english, 12, "5000000")])
         suggest_after_import(AS_OF, today=WEDNESDAY)
-        assert sorted(_notes()) == [
+        assert _notes("id") == [
             "Disarankan: tunggakan 1 hari pada daftar nominatif 31 Okt 2026.",
             "Disarankan: tunggakan 45 hari pada daftar nominatif 31 Okt 2026.",
-            "Suggested: 12 days past due on the 31 Oct 2026 listing.",
+        ]
+        assert _notes("en") == [
+            "Suggested: 1 day past due on the Oct 31, 2026 listing.",
+            "Suggested: 45 days past due on the Oct 31, 2026 listing.",
         ]
 
     def test_a_broken_promise_note_in_indonesian(self, world):
-        h.user(world.officer).locale = "id"
-        db.session.commit()
         facility = make_facility(make_customer(world.officer), "PTP-ID")
         position(facility, date(2026, 9, 30), "10000000.00", 40)
         make_promise(facility, Decimal("3000000"), date(2026, 10, 5), date(2026, 10, 15))
         position(facility, AS_OF, "10000000.00", 40)
         assert suggest_for_broken_promises(today=date(2026, 10, 19)) == 1
-        assert _notes() == ["Janji bayar Rp 3.000.000 paling lambat 15 Okt 2026 tidak ditepati."]
+        assert _notes("id") == [
+            "Janji bayar Rp 3.000.000 paling lambat 15 Okt 2026 tidak ditepati."
+        ]
 
-    def test_the_bank_language_when_the_officer_never_chose(self, app, world, monkeypatch):
-        monkeypatch.setitem(app.config, "DEFAULT_LOCALE", "id")
+    def test_the_officer_s_own_notes_follow_as_typed(self, world):
         post_listing(AS_OF, [(make_facility(make_customer(world.officer)), 3, "5000000")])
         suggest_after_import(AS_OF, today=WEDNESDAY)
-        assert _notes() == ["Disarankan: tunggakan 3 hari pada daftar nominatif 31 Okt 2026."]
+        row = db.session.scalar(sa.select(FollowUp))
+        row.notes = "Sudah ditelepon, minta kunjungan."
+        db.session.commit()
+        assert _notes("id") == [
+            "Disarankan: tunggakan 3 hari pada daftar nominatif 31 Okt 2026.\n"
+            "Sudah ditelepon, minta kunjungan."
+        ]
 
 
 def test_the_daily_command_speaks_the_bank_language(app, world, runner, monkeypatch):

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from aoapp.agenda.services import agenda_for
 from aoapp.audit.models import AuditEntry
@@ -105,7 +106,10 @@ class TestPlanningFromTheProspect:
         prospect = fresh(collect(world.officer, days(3)))
         services.update_prospect(user(world.officer), prospect, {"next_follow_up_date": None})
         followup = db.session.scalar(sa.select(FollowUp))
-        assert followup.status == "cancelled" and "cleared" in followup.reason
+        assert followup.status == "cancelled" and followup.reason is None
+        assert followup.reason_code == "followup.next_contact_cleared"
+        with force_locale("en"):
+            assert "cleared" in followup.shown_reason
         assert fresh(prospect).next_follow_up_date is None
 
     def test_an_unchanged_date_touches_nothing(self, world):
@@ -163,7 +167,11 @@ class TestClosingTheProspect:
         prospect = fresh(collect(world.officer, days(2)))
         services.change_status(user(world.officer), prospect, status, "not_interested")
         followup = db.session.scalar(sa.select(FollowUp))
-        assert followup.status == "cancelled" and status in followup.reason
+        assert followup.status == "cancelled" and followup.reason_params == {"status": status}
+        with force_locale("en"):
+            assert status in followup.shown_reason
+        with force_locale("id"):
+            assert {"rejected": "ditolak", "lost": "gagal"}[status] in followup.shown_reason
         assert fresh(prospect).next_follow_up_date is None
         with pytest.raises(Conflict):
             services.update_prospect(

@@ -65,6 +65,8 @@ def followups(ids: list[int], first: date, last: date, judged_on: date) -> dict[
             FollowUp.status,
             FollowUp.outcome,
             FollowUp.notes,
+            FollowUp.note_code,
+            FollowUp.note_params,
             facility.account_no,
             owner.username.label("officer_username"),
             owner.full_name.label("officer_name"),

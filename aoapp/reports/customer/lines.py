@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from aoapp.common.dates import to_local
+from aoapp.common.system_text import render
 from aoapp.credit.signals import SIGNALS
 from aoapp.kpis.periods import Period
 from aoapp.reports.customer.history import FacilityLine
@@ -118,7 +119,7 @@ def interactions(introductions, followups, complaints, period: Period) -> list[I
             status=r.status,
             outcome=r.outcome,
             officer=person(r.officer_username, r.officer_name),
-            notes=r.notes or "",
+            notes="\n".join(t for t in (render(r.note_code, r.note_params), r.notes) if t),
             ptp_amount=r.promised_amount,
             ptp_date=r.promised_date,
             ptp_state=r.promise_state,
