@@ -90,7 +90,7 @@ class PortfolioSummary(MethodView):
 
 @watchlist_blp.route("")
 class Watchlist(MethodView):
-    """Facilities with early-warning signals."""
+    """Accounts with early-warning signals."""
 
     decorators = [login_required]
 
@@ -98,7 +98,15 @@ class Watchlist(MethodView):
     @watchlist_blp.response(200, WatchlistPageSchema)
     @watchlist_blp.alt_response(404, response="NOT_FOUND")
     def get(self, args):
-        """The signals on `as_of` (default: the latest listing), newest first, with reasons."""
+        """The accounts with signals on `as_of` (default: the latest listing), with reasons.
+
+        One entry per account (a facility's position) with all its signals in `signals`
+        (signal, label, reason, date), sorted by severity — the effective (debtor) Kol, 5 first
+        — then by exposure (outstanding), largest first. `signal` filters the accounts carrying
+        that signal; their other signals are listed too. Until this version the list had one
+        entry per signal, newest first; `signal`, `reason` and `date` remain: the first signal,
+        every reason in one text, the newest signal's date.
+        """
         return watchlist(
             acting_user(),
             args["as_of"],

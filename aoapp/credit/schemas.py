@@ -210,12 +210,22 @@ class PortfolioFiguresSchema(BaseSchema):
     aging = fields.List(fields.Nested(BucketRowSchema))
 
 
-class WatchlistEntrySchema(BaseSchema):
-    """One early-warning signal on one facility."""
+class WatchSignalSchema(BaseSchema):
+    """One early-warning signal of an account, with its reason."""
 
     signal = fields.String()
+    label = fields.String()
     reason = fields.String()
     date = fields.Date()
+
+
+class WatchlistEntrySchema(BaseSchema):
+    """One account on the watchlist with all its signals (in their registered order).
+
+    `signal`, `reason` and `date` are kept from the one-entry-per-signal shape: the account's
+    first signal, all its reasons in one text, the newest signal's date.
+    """
+
     facility = fields.Integer(attribute="facility.id")
     account_no = fields.String(attribute="facility.account_no")
     customer = fields.Integer(attribute="customer.id")
@@ -228,3 +238,10 @@ class WatchlistEntrySchema(BaseSchema):
     dpd = fields.Integer(attribute="position.dpd")
     debtor_kol = fields.Integer(attribute="position.debtor_kol")
     outstanding = _money(attribute="position.outstanding")
+    severity = fields.Integer(
+        metadata={"description": "The effective (debtor) Kol: 5 is the most severe"}
+    )
+    signals = fields.List(fields.Nested(WatchSignalSchema))
+    signal = fields.String(metadata={"description": "The first of `signals`"})
+    reason = fields.String(metadata={"description": "Every reason of `signals`, in one text"})
+    date = fields.Date(metadata={"description": "The newest signal's date"})

@@ -10,7 +10,7 @@ from aoapp.credit import portfolio as service
 from aoapp.credit.collectibility import AGING_BUCKETS, KOLS, load_bands
 from aoapp.credit.figures import as_of_dates, latest_as_of, resolve_scope
 from aoapp.credit.schemas import FacilityFilterSchema, WatchlistArgsSchema
-from aoapp.credit.watchlist import SIGNALS, scope_watchlist
+from aoapp.credit.watchlist import SEVERITY, SIGNALS, scope_watchlist
 
 bp = Blueprint("credit", __name__, url_prefix="/portfolio")
 
@@ -53,7 +53,8 @@ def export_csv():
 @bp.get("/watchlist", endpoint="watchlist")
 @login_required
 def watchlist_page():
-    """The early-warning signals of the portfolio on a listing date, newest first."""
+    """The accounts of the portfolio with early-warning signals on a listing date, one row per
+    account with all its reasons, by severity then exposure."""
     args = load_filters(WatchlistArgsSchema())
     scope = resolve_scope(acting_user(), args["officer"], args["branch"])
     as_of = args["as_of"] or latest_as_of(scope)
@@ -72,5 +73,6 @@ def watchlist_page():
         as_of=as_of,
         dates=as_of_dates(scope),
         signals=SIGNALS,
+        severity=SEVERITY,
         choices=service.filter_choices(acting_user()),
     )

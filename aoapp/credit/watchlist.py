@@ -5,12 +5,17 @@ portfolio's "watchlist only" filter and the watchlist page run as queries, not l
 signal is a select returning the same columns (see `signals._flag`) and a reason, registered in
 SIGNALS; nothing else changes (pages, API, the "watchlist only" filter and
 `watchlist_facility_ids` follow).
+
+The listing has **one row per account** (a facility's position on the date) with all its
+reasons, worst first: by SEVERITY, then by exposure (the outstanding), largest first.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from aoapp.auth.models import User
 from aoapp.common.pagination import Page
@@ -21,22 +26,100 @@ from aoapp.credit.signals import SIGNALS, Signal, SignalContext
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
 
-__all__ = ["SIGNALS", "Signal", "SignalContext", "WatchlistEntry", "watchlist"]
+__all__ = [
+    "SEVERITY",
+    "SIGNALS",
+    "Signal",
+    "SignalContext",
+    "WatchSignal",
+    "WatchlistEntry",
+    "watchlist",
+]
+
+# Severity, defined once: the account's effective (debtor) Kol — Kol 5 (Macet) is the most
+# severe, then Kol 4, 3, 2, and Kol 1 (Lancar) accounts that carry early-warning signals only.
+# Accounts of the same severity are listed by exposure (outstanding on the date), largest first.
+SEVERITY = _l(
+    "Severity is the account's effective (debtor) Kol: Kol 5 (loss) first, then Kol 4, 3 and 2, "
+    "then current accounts with early-warning signals only. Accounts of the same severity are "
+    "listed by exposure (outstanding), largest first."
+)
 
 
 @dataclass(frozen=True)
-class WatchlistEntry:
-    """One signal on one facility, with its reason in plain words."""
+class WatchSignal:
+    """One early-warning signal of an account, with its reason in plain words."""
 
     signal: str
     reason: str
     date: date
+    detail: object | None = None  # the visit or promise behind the signal (Signal.detail)
+
+    @property
+    def label(self) -> str:
+        """The signal's name in the current language."""
+        return SIGNALS[self.signal].label
+
+
+@dataclass(frozen=True)
+class WatchlistEntry:
+    """One account on the watchlist with all its signals (in the signals' registered order)."""
+
     position: Position
     facility: Facility
     customer: Customer
     officer: User | None
-    visit: MonitoringVisit | None
-    detail: object | None = None  # the visit or promise behind the signal (Signal.detail)
+    signals: tuple[WatchSignal, ...]
+    followup_id: int | None = None  # the planned follow-up whose outcome is to be logged
+
+    @property
+    def severity(self) -> int:
+        """The account's severity: its effective (debtor) Kol (see SEVERITY)."""
+        return self.position.debtor_kol
+
+    @property
+    def codes(self) -> list[str]:
+        """The codes of the account's signals."""
+        return [s.signal for s in self.signals]
+
+    @property
+    def signal(self) -> str:
+        """The account's first signal (in the registered order)."""
+        return self.signals[0].signal
+
+    @property
+    def reason(self) -> str:
+        """Every reason, in one text."""
+        return " ".join(s.reason for s in self.signals)
+
+    @property
+    def date(self) -> date:
+        """The date of the newest signal."""
+        return max(s.date for s in self.signals)
+
+    @property
+    def next_action(self) -> str:
+        """What to do next: log the outcome of the planned follow-up if there is one, else plan
+        a (collection) call when the account is past due, else plan a monitoring visit."""
+        if self.followup_id is not None:
+            return "log_outcome"
+        return "plan_call" if self.position.dpd > 0 else "plan_visit"
+
+    @property
+    def visit(self) -> MonitoringVisit | None:
+        """The weak monitoring visit behind a signal, if any."""
+        return next((s.detail for s in self.signals if isinstance(s.detail, MonitoringVisit)), None)
+
+
+# The features above credit that know an account's planned follow-up (followups) register a
+# function here: [(customer_id, facility_id)] → {facility_id: follow-up id}, in one query.
+PLANNED_FOLLOWUPS: list[Callable[[list[tuple[int, int]]], dict[int, int]]] = []
+
+
+def planned_followups(source):
+    """Register the source of the accounts' planned follow-ups (a hook for followups)."""
+    PLANNED_FOLLOWUPS.append(source)
+    return source
 
 
 def _context(scope: PortfolioScope, as_of: date | None) -> SignalContext | None:
@@ -75,28 +158,17 @@ def watchlist_facility_ids(actor, as_of=None, officer_id=None, branch_id=None) -
     return set(db.session.scalars(stmt))
 
 
-def listing_order(flags) -> tuple:
-    """The watchlist's order: newest signal first, then worst debtor Kol, name, account, rank."""
-    return (
-        flags.c.signal_date.desc(),
+def listing_order(flags=None) -> tuple:
+    """The watchlist's order: severity (debtor Kol) worst first, then exposure (outstanding)
+    largest first, account, and — given the signals' subquery — each account's signals in
+    their registered order."""
+    order = (
         Position.debtor_kol.desc(),
-        Customer.name,
+        Position.outstanding.desc(),
         Facility.account_no,
-        flags.c.rank,
+        Position.id,
     )
-
-
-def _entries_query(ctx: SignalContext, signals=None) -> sa.Select:
-    flags = flagged(ctx, signals)
-    return (
-        sa.select(
-            flags.c.signal, flags.c.signal_date, flags.c.detail_id, Position, Facility, Customer
-        )
-        .join(Position, Position.id == flags.c.position_id)
-        .join(Facility, Facility.id == Position.facility_id)
-        .join(Customer, Customer.id == Position.customer_id)
-        .order_by(*listing_order(flags))
-    )
+    return order if flags is None else (*order, flags.c.rank, flags.c.signal_date.desc())
 
 
 def signal_details(rows) -> dict[tuple[str, int], object]:
@@ -113,31 +185,65 @@ def signal_details(rows) -> dict[tuple[str, int], object]:
     return found
 
 
-def _entries(rows, bands) -> list[WatchlistEntry]:
-    """Entries of the selected rows, their officers and details loaded in a few queries."""
+def _accounts_query(ctx: SignalContext, signals=None) -> sa.Select:
+    """The accounts carrying at least one of the chosen signals, in the listing's order."""
+    chosen = flagged(ctx, signals)
+    return (
+        sa.select(Position, Facility, Customer)
+        .join(Facility, Facility.id == Position.facility_id)
+        .join(Customer, Customer.id == Position.customer_id)
+        .where(Position.id.in_(sa.select(chosen.c.position_id)))
+        .order_by(*listing_order())
+    )
+
+
+def _signals_of(ctx: SignalContext, position_ids: list[int], bands, accounts) -> dict:
+    """Every signal of the given positions, with reasons: {position id: (WatchSignal, ...)}."""
+    if not position_ids:
+        return {}
+    flags = flagged(ctx)
+    rows = db.session.execute(
+        sa.select(flags)
+        .where(flags.c.position_id.in_(position_ids))
+        .order_by(flags.c.position_id, flags.c.rank, flags.c.signal_date.desc())
+    ).all()
+    details = signal_details(rows)
+    found: dict[int, list[WatchSignal]] = {}
+    for row in rows:
+        signal = SIGNALS[row.signal]
+        model = signal.detail
+        detail = details.get((model.__name__, row.detail_id)) if model else None
+        position, facility = accounts[row.position_id]
+        reason = signal.reason(position, facility, detail, bands)
+        found.setdefault(row.position_id, []).append(
+            WatchSignal(row.signal, reason, row.signal_date, detail)
+        )
+    return {key: tuple(value) for key, value in found.items()}
+
+
+def _entries(ctx: SignalContext, rows, bands) -> list[WatchlistEntry]:
+    """Entries of the selected accounts: signals, officers and follow-ups in a few queries."""
+    accounts = {row.Position.id: (row.Position, row.Facility) for row in rows}
+    signals = _signals_of(ctx, list(accounts), bands, accounts)
     officer_ids = {row.Position.officer_id for row in rows} - {None}
     officers = {
         u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(officer_ids)))
     }
-    details = signal_details(rows)
-    entries = []
-    for row in rows:
-        model = SIGNALS[row.signal].detail
-        detail = details.get((model.__name__, row.detail_id)) if model else None
-        entries.append(
-            WatchlistEntry(
-                signal=row.signal,
-                reason=SIGNALS[row.signal].reason(row.Position, row.Facility, detail, bands),
-                date=row.signal_date,
-                position=row.Position,
-                facility=row.Facility,
-                customer=row.Customer,
-                officer=officers.get(row.Position.officer_id),
-                visit=detail if isinstance(detail, MonitoringVisit) else None,
-                detail=detail,
-            )
+    pairs = [(row.Customer.id, row.Facility.id) for row in rows]
+    followups: dict[int, int] = {}
+    for source in PLANNED_FOLLOWUPS if pairs else ():
+        followups.update(source(pairs))
+    return [
+        WatchlistEntry(
+            position=row.Position,
+            facility=row.Facility,
+            customer=row.Customer,
+            officer=officers.get(row.Position.officer_id),
+            signals=signals.get(row.Position.id, ()),
+            followup_id=followups.get(row.Facility.id),
         )
-    return entries
+        for row in rows
+    ]
 
 
 def watchlist(
@@ -150,9 +256,10 @@ def watchlist(
     page: int = 1,
     per_page: int | None = None,
 ) -> Page:
-    """The signals of the scope's positions on `as_of` (default: latest), newest first.
+    """The accounts of the scope with signals on `as_of` (default: latest), worst first.
 
-    A facility with several signals has one entry per signal. Without `per_page`, every entry.
+    One entry per account with all its signals; `signals` keeps the accounts carrying one of
+    them. Without `per_page`, every entry.
     """
     scope = resolve_scope(actor, officer_id, branch_id)
     return scope_watchlist(scope, as_of, signals=signals, page=page, per_page=per_page)
@@ -171,14 +278,14 @@ def scope_watchlist(
     ctx = _context(scope, as_of)
     if ctx is None:
         return Page(items=[], page=page, per_page=per_page or 1, total=0)
-    stmt = _entries_query(ctx, signals)
+    stmt = _accounts_query(ctx, signals)
     count = sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
     total = db.session.scalar(count) or 0
     if per_page:
         stmt = stmt.limit(per_page).offset((page - 1) * per_page)
     rows = db.session.execute(stmt).all()
     return Page(
-        items=_entries(rows, load_bands()),
+        items=_entries(ctx, rows, load_bands()),
         page=page,
         per_page=per_page or max(1, total),
         total=total,

@@ -90,11 +90,12 @@ def trend(scope: PortfolioScope, dates: list[date]) -> list[TrendPoint]:
 
 
 def watchlist_count(scope: PortfolioScope, as_of: date | None) -> int:
-    """The number of watchlist entries (one per signal and facility) of the scope on `as_of`."""
+    """The number of accounts on the watchlist of the scope on `as_of` (one row per account)."""
     if as_of is None:
         return 0
     ctx = SignalContext(scope, as_of, scope_next_as_of(scope, as_of))
-    return db.session.scalar(sa.select(sa.func.count()).select_from(flagged(ctx))) or 0
+    flags = flagged(ctx)
+    return db.session.scalar(sa.select(sa.func.count(sa.distinct(flags.c.position_id)))) or 0
 
 
 def workloads(officer_ids: list[int], today: date) -> dict[int, Workload]:

@@ -98,7 +98,7 @@ class PortfolioSchema(BaseSchema):
     par30_outstanding = _money()
     par30_ratio = _ratio()
     par30_ratio_change = _ratio()
-    watchlist = fields.Integer(metadata={"description": "Watchlist entries on as_of"})
+    watchlist = fields.Integer(metadata={"description": "Accounts on the watchlist on as_of"})
     kol_distribution = fields.List(
         fields.Nested(KolRowSchema), attribute="figures.kol_distribution"
     )

@@ -1,4 +1,5 @@
-"""The watchlist's signals about follow-up work: a broken promise to pay, and no follow-up.
+"""The watchlist's signals about follow-up work (a broken promise to pay, no follow-up), and
+the planned follow-up whose outcome a watchlist row offers to log.
 
 They are credit's early-warning signals (credit/signals.py) that read follow-ups and promises,
 so they live here and join the watchlist with `watch_signal`, after credit's own.
@@ -15,6 +16,7 @@ from aoapp.common.dates import local_day_bounds
 from aoapp.common.i18n import format_date, format_money
 from aoapp.credit.models import Position
 from aoapp.credit.signals import Signal, SignalContext, alias, flag, watch_signal
+from aoapp.credit.watchlist import planned_followups
 from aoapp.extensions import db
 from aoapp.followups.models import FollowUp, FollowUpStatus, PromiseState, PromiseToPay
 from aoapp.followups.promises import state_column
@@ -91,3 +93,23 @@ watch_signal(
     "broken_ptp", Signal(_l("Broken promise"), broken_ptp, _broken_ptp_reason, PromiseToPay)
 )
 watch_signal("no_follow_up", Signal(_l("No follow-up"), no_follow_up, _no_follow_up_reason))
+
+
+@planned_followups
+def next_planned(pairs: list[tuple[int, int]]) -> dict[int, int]:
+    """{facility id: its next planned follow-up}: the earliest planned with the customer about
+    the facility or the customer in general (as the portfolio workbook's Delinquent sheet)."""
+    customer_ids = {customer for customer, _facility in pairs}
+    stmt = (
+        sa.select(FollowUp.id, FollowUp.customer_id, FollowUp.facility_id)
+        .where(FollowUp.customer_id.in_(customer_ids), FollowUp.status == FollowUpStatus.PLANNED)
+        .order_by(FollowUp.planned_date, FollowUp.id)
+    )
+    planned = db.session.execute(stmt).all()
+    found = {}
+    for customer, facility in pairs:
+        for row in planned:
+            if row.customer_id == customer and row.facility_id in (None, facility):
+                found[facility] = row.id
+                break
+    return found

@@ -243,15 +243,26 @@ class TestSummary:
 class TestWatchlist:
     def test_envelope_and_entries(self, api, world, book):
         body = api(world.officer).get(WATCHLIST).json
-        assert (body["total"], body["page"], body["per_page"]) == (4, 1, 50)
-        assert [(e["account_no"], e["signal"]) for e in body["items"]] == [
-            ("A1", "dpd_rise"),
-            ("A1", "downgrade"),
-            ("A1", "no_follow_up"),  # 40 days past due, no follow-up recorded
-            ("A3", "maturity_soon"),
+        # One entry per account, by severity (debtor Kol) then outstanding.
+        assert (body["total"], body["page"], body["per_page"]) == (2, 1, 50)
+        assert [(e["account_no"], e["severity"], e["signal"]) for e in body["items"]] == [
+            ("A1", 2, "dpd_rise"),
+            ("A3", 1, "maturity_soon"),
         ]
         first = body["items"][0]
-        assert first["reason"] == "Days past due rose from 0 to 40."
+        assert [s["signal"] for s in first["signals"]] == [
+            "dpd_rise",
+            "downgrade",
+            "no_follow_up",  # 40 days past due, no follow-up recorded
+        ]
+        assert first["signals"][0] == {
+            "signal": "dpd_rise",
+            "label": "DPD rise",
+            "reason": "Days past due rose from 0 to 40.",
+            "date": "2024-06-30",
+        }
+        assert first["reason"].startswith("Days past due rose from 0 to 40. ")
+        assert first["reason"].count(".") == 3
         assert (first["date"], first["as_of"], first["officer"], first["outstanding"]) == (
             "2024-06-30",
             "2024-06-30",
@@ -277,8 +288,8 @@ class TestWatchlist:
         assert accounts(client.get(f"{WATCHLIST}?signal=maturity_soon")) == ["A3"]
         earlier = client.get(f"{WATCHLIST}?as_of={EARLIER.isoformat()}&signal=maturity_soon")
         assert accounts(earlier) == ["A3"]
-        body = client.get(f"{WATCHLIST}?per_page=3&page=2").json
-        assert (body["total"], body["pages"], len(body["items"])) == (4, 2, 1)
+        body = client.get(f"{WATCHLIST}?per_page=1&page=2").json
+        assert (body["total"], body["pages"], len(body["items"])) == (2, 2, 1)
 
     @pytest.mark.parametrize("query", ["signal=bankrupt", "colour=red", "per_page=0"])
     def test_bad_arguments_are_422(self, api, world, query):

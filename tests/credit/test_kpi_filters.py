@@ -98,7 +98,9 @@ class TestWatchlistDowngrades:
         auth.login("spv.jkt")
         url = f"/portfolio/watchlist?officer={world.officer.id}&signal=downgrade"
         html = client.get(f"{url}&as_of={AS_OF.isoformat()}").get_data(as_text=True)
-        flagged = re.findall(r'<tr data-facility="(\d+)" data-signal="downgrade">', html)
+        flagged = re.findall(
+            r'<tr class="watch-card" data-facility="(\d+)" data-signals="[^"]*\bdowngrade\b', html
+        )
         assert sorted(int(n) for n in flagged) == sorted(
             book[code].id for code in ("D30", "D31", "D181", "ONE_0", "ONE_91")
         )

@@ -34,16 +34,23 @@ def make_visit(customer, rating: str, visit_date: date) -> MonitoringVisit:
 
 
 def signals_of(actor, **kw) -> list[tuple[str, str]]:
-    """(account_no, signal) of every entry of the listing signals, in the watchlist's order."""
-    kw.setdefault("signals", LISTING_SIGNALS)
-    return [(e.facility.account_no, e.signal) for e in watchlist(actor, **kw).items]
+    """(account_no, signal) of every listing signal of the accounts, in the watchlist's order."""
+    wanted = kw.setdefault("signals", LISTING_SIGNALS)
+    return [
+        (e.facility.account_no, s.signal)
+        for e in watchlist(actor, **kw).items
+        for s in e.signals
+        if s.signal in wanted
+    ]
 
 
 def entry(actor, account_no: str, signal: str):
+    """The signal `signal` of the account `account_no` (with its reason and date)."""
     return next(
-        e
+        s
         for e in watchlist(actor).items
-        if e.facility.account_no == account_no and e.signal == signal
+        for s in e.signals
+        if e.facility.account_no == account_no and s.signal == signal
     )
 
 
@@ -191,7 +198,7 @@ class TestEntries:
             "no_follow_up",
         ]
 
-    def test_several_signals_each_with_a_reason_newest_first(self, world):
+    def test_several_signals_are_one_account_with_each_reason(self, world):
         customer = make_customer(world.officer, name="Toko Rugi")
         facility = make_facility(
             customer, "MANY", start=AS_OF - timedelta(days=60), maturity=AS_OF + timedelta(days=30)
@@ -200,17 +207,20 @@ class TestEntries:
         post_listing(AS_OF, [(facility, 31, 100)])
         make_visit(customer, "weak", date(2024, 6, 5))
         page = watchlist(world.officer)
-        assert [e.signal for e in page.items] == [
+        assert page.total == 1
+        (first,) = page.items
+        # In the signals' registered order.
+        assert first.codes == [
             "dpd_rise",
             "downgrade",
             "early_default",
             "maturity_soon",
-            "no_follow_up",
             "weak_visit",
+            "no_follow_up",
         ]
-        assert [e.date for e in page.items] == [AS_OF] * 5 + [date(2024, 6, 5)]
-        assert len({e.reason for e in page.items}) == 6
-        first = page.items[0]
+        assert [s.date for s in first.signals] == [AS_OF] * 4 + [date(2024, 6, 5), AS_OF]
+        assert len({s.reason for s in first.signals}) == 6
+        assert first.date == AS_OF and first.visit is not None
         assert (first.customer.name, first.officer.id, first.position.as_of) == (
             "Toko Rugi",
             world.officer.id,
@@ -231,10 +241,14 @@ class TestEntries:
         post_listing(EARLIER, [(f, 1, 1) for f in facilities])
         post_listing(AS_OF, [(f, 2, 1) for f in facilities])
         make_visit(customer, "weak", date(2024, 6, 1))
-        assert watchlist(world.officer).total == 9  # each: dpd_rise, weak_visit, no_follow_up
-        assert watchlist(world.officer, signals=["weak_visit"]).total == 3
-        second = watchlist(world.officer, page=2, per_page=4)
-        assert (second.total, second.pages, len(second.items)) == (9, 3, 4)
+        # One row per account, each with dpd_rise, weak_visit, no_follow_up.
+        assert watchlist(world.officer).total == 3
+        only = watchlist(world.officer, signals=["weak_visit"])
+        assert only.total == 3
+        assert [e.codes for e in only.items] == [["dpd_rise", "weak_visit", "no_follow_up"]] * 3
+        assert watchlist(world.officer, signals=["downgrade"]).total == 0
+        second = watchlist(world.officer, page=2, per_page=2)
+        assert (second.total, second.pages, len(second.items)) == (3, 2, 1)
 
     def test_an_empty_portfolio_has_an_empty_watchlist(self, world):
         assert watchlist(world.officer).items == []
@@ -313,16 +327,15 @@ class TestPage:
 
     def test_paginated_by_fifty(self, client, auth, world):
         customer = make_customer(world.officer)
-        facilities = [make_facility(customer) for _ in range(26)]
+        facilities = [make_facility(customer) for _ in range(51)]
         post_listing(EARLIER, [(f, 90, 1) for f in facilities])
-        post_listing(
-            AS_OF, [(f, 91, 1) for f in facilities]
-        )  # 26 each: rise, downgrade, no follow-up
+        # 51 accounts, each with three signals: rise, downgrade, no follow-up.
+        post_listing(AS_OF, [(f, 91, 1) for f in facilities])
         auth.login("ao.budi")
         first = client.get(self.URL).get_data(as_text=True)
         second = client.get(f"{self.URL}?page=2").get_data(as_text=True)
-        rows = lambda html: len(re.findall(r"<tr data-facility=", html))  # noqa: E731
-        assert (rows(first), rows(second)) == (50, 28)
+        rows = lambda html: len(re.findall(r'<tr class="watch-card" data-facility=', html))  # noqa: E731
+        assert (rows(first), rows(second)) == (50, 1)
         assert "Page 1 of 2" in first
 
     def test_signal_filter_and_date_choice(self, client, auth, world):

@@ -6,6 +6,7 @@ before the listing date).
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 
@@ -40,8 +41,16 @@ def flagged(actor, signal: str, **kw) -> list[str]:
 
 
 def entry(actor, signal: str, **kw):
+    """The one account carrying `signal`: its signal `signal` (reason, date, detail)."""
     [found] = watchlist(actor, signals=[signal], **kw).items
-    return found
+    one = next(s for s in found.signals if s.signal == signal)
+    return SimpleNamespace(
+        reason=one.reason,
+        date=one.date,
+        detail=one.detail,
+        facility=found.facility,
+        visit=found.visit,
+    )
 
 
 class TestNoFollowUp:

@@ -160,7 +160,7 @@ class TestInArrears:
         assert "Tunggakan dan penagihan" in page and "Catat hasil" in page
         assert "Rencanakan kunjungan" in page
         kur = _row(page, "data-product", "KUR")
-        assert "Dimiliki" in kur and "dari listing kredit" in kur
+        assert "Dimiliki" in kur and "dari daftar nominatif kredit" in kur
         assert "Belum ditawarkan" not in kur
         assert "Belum ada produk yang dimiliki" not in page
 
@@ -189,7 +189,7 @@ class TestCurrent:
         summary = page[positions[0] : positions[1]]
         assert "Tidak menunggak" in summary and "Kontak berikutnya" in summary
         assert "Catat kontak berikutnya" in summary
-        assert "dari listing kredit" in page
+        assert "dari daftar nominatif kredit" in page
 
 
 class TestApi:

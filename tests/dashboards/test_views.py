@@ -27,7 +27,7 @@ SUMMED = ("outstanding", "npl_outstanding")  # PAR 30 is shown as its ratio (kpi
 # The row marker of each list a figure links to.
 ROW_MARKERS = {
     "/customers/": r'<tr data-customer="\d+"',
-    "/portfolio/watchlist": r'<tr data-facility="\d+" data-signal=',
+    "/portfolio/watchlist": r'<tr class="watch-card" data-facility="\d+" data-signals=',
     "/portfolio/": r'<tr data-facility="\d+"',
     "/prospects/": r'<tr data-id="\d+"',
     "/products/introductions/": r'<tr data-introduction="\d+"',

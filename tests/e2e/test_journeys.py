@@ -168,7 +168,7 @@ class TestListingToPromise:
         officer.get_by_role("link", name="Watchlist").click()
         officer.wait_for_url("**/watchlist*")
         assert f"as of {format_date(latest, 'en')}" in officer.inner_text("#scope")
-        downgrade = officer.locator("#watchlist tr[data-signal='downgrade']")
+        downgrade = officer.locator("#watchlist tr[data-signals~='downgrade']")
         assert downgrade.count() == 1
         text = downgrade.inner_text()
         assert "CV Sumber Rejeki" in text and "0012345678" in text

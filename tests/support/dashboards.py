@@ -110,39 +110,39 @@ class Expected:
 
 # budi 31 Oct: 830 M, NPL B3 + B6a + B6b = 400 (0.4819), PAR 30 B2 + B3 + B6b = 560 (0.6747);
 # 30 Sep: 760 M, NPL B4 50 (0.0658), PAR 30 B3 + B4 = 350 (0.4605).
-# Watchlist on 31 Oct (one entry per signal; no listing after 31 Oct, so judged today):
+# Watchlist on 31 Oct (one row per account; no listing after 31 Oct, so judged today):
 # DPD rise B2 B3 B6b, downgrade B3 B6a B6b, maturity B1, broken promise B2 (PT4) B3 (PT3),
-# no follow-up in 7 days B2 B3 B6b = 12.
+# no follow-up in 7 days B2 B3 B6b: accounts B1 B2 B3 B6a B6b = 5.
 BUDI = Expected(
-    830 * M, 6, 7, 400 * M, "0.4819", 560 * M, "0.6747", "0.4161", "0.2142", 12,
+    830 * M, 6, 7, 400 * M, "0.4819", 560 * M, "0.6747", "0.4161", "0.2142", 5,
     {1: (3, 230, "0.2771"), 2: (1, 200, "0.2410"), 3: (1, 300, "0.3614"),
      4: (2, 100, "0.1205"), 5: (0, 0, "0.0000")},
 )  # fmt: skip
 # sari 31 Oct: 600 M, S1 Kol 5 (150) is NPL and PAR 30 (0.2500); 30 Sep: 600 M, nothing at risk.
-# Watchlist: S1 DPD rise, downgrade, broken promise (PT5), no follow-up = 4.
+# Watchlist: S1 (DPD rise, downgrade, broken promise PT5, no follow-up) = 1 account.
 SARI = Expected(
-    600 * M, 2, 2, 150 * M, "0.2500", 150 * M, "0.2500", "0.2500", "0.2500", 4,
+    600 * M, 2, 2, 150 * M, "0.2500", 150 * M, "0.2500", "0.2500", "0.2500", 1,
     {1: (1, 450, "0.7500"), 2: (0, 0, "0.0000"), 3: (0, 0, "0.0000"),
      4: (0, 0, "0.0000"), 5: (1, 150, "0.2500")},
 )  # fmt: skip
 # dewi 31 Oct: 1000 M, D2 Kol 2 at 35 dpd: PAR 30 200 (0.2000), no NPL. Watchlist: D2 DPD rise,
-# downgrade, no follow-up = 3.
+# downgrade, no follow-up: 1 account.
 DEWI = Expected(
-    1000 * M, 2, 2, 0, "0.0000", 200 * M, "0.2000", "0.0000", "0.2000", 3,
+    1000 * M, 2, 2, 0, "0.0000", 200 * M, "0.2000", "0.0000", "0.2000", 1,
     {1: (1, 800, "0.8000"), 2: (1, 200, "0.2000"), 3: (0, 0, "0.0000"),
      4: (0, 0, "0.0000"), 5: (0, 0, "0.0000")},
 )  # fmt: skip
 # JKT01 31 Oct: 1430 M, NPL 550 (0.3846), PAR 30 710 (0.4965); 30 Sep: 1360 M, NPL 50 (0.0368),
 # PAR 30 350 (0.2574).
 JKT = Expected(
-    1430 * M, 8, 9, 550 * M, "0.3846", 710 * M, "0.4965", "0.3478", "0.2391", 16,
+    1430 * M, 8, 9, 550 * M, "0.3846", 710 * M, "0.4965", "0.3478", "0.2391", 6,
     {1: (4, 680, "0.4755"), 2: (1, 200, "0.1399"), 3: (1, 300, "0.2098"),
      4: (2, 100, "0.0699"), 5: (1, 150, "0.1049")},
 )  # fmt: skip
 # The bank 31 Oct: 2430 M, NPL 550 (0.2263), PAR 30 910 (0.3745); 30 Sep: 2360 M, NPL 50
 # (0.0212), PAR 30 350 (0.1483).
 BANK = Expected(
-    2430 * M, 10, 11, 550 * M, "0.2263", 910 * M, "0.3745", "0.2051", "0.2262", 19,
+    2430 * M, 10, 11, 550 * M, "0.2263", 910 * M, "0.3745", "0.2051", "0.2262", 7,
     {1: (5, 1480, "0.6091"), 2: (2, 400, "0.1646"), 3: (1, 300, "0.1235"),
      4: (2, 100, "0.0412"), 5: (1, 150, "0.0617")},
 )  # fmt: skip

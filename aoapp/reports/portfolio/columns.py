@@ -29,17 +29,18 @@ FACILITY_COLUMNS = (
     Column("kol_rule", _l("Kol rule")),
     Column("restructured", _l("Restructured"), BOOL),
 )
+# One row per account, by severity (debtor Kol) then exposure (outstanding), as the page.
 WATCHLIST_COLUMNS = (
-    Column("signal", _l("Signal")),
-    Column("reason", _l("Reason"), width=70),
-    Column("signal_date", _l("Signal date"), DATE),
     Column("account_no", _l("Account no")),
     Column("cif", _l("CIF")),
     Column("customer", _l("Customer")),
     Column("officer", _l("Officer")),
-    Column("dpd", _l("DPD"), INT),
     Column("debtor_kol", _l("Debtor Kol"), INT),
     Column("outstanding", _l("Outstanding"), MONEY),
+    Column("dpd", _l("DPD"), INT),
+    Column("signals", _l("Signals"), width=30),
+    Column("reasons", _l("Reasons"), width=90),
+    Column("signal_date", _l("Latest signal"), DATE),
 )
 DELINQUENT_COLUMNS = (
     Column("account_no", _l("Account no")),

@@ -11,6 +11,7 @@ writer.
 
 from collections.abc import Iterable, Iterator
 from datetime import date
+from itertools import groupby
 from types import SimpleNamespace
 
 import sqlalchemy as sa
@@ -226,12 +227,13 @@ def delinquent_rows(
 # with exactly these attributes, so a reason that starts reading another one fails there.
 REASON_POSITION_FIELDS = ("as_of", "dpd", "prev_dpd", "debtor_kol", "prev_kol", "outstanding")
 REASON_FACILITY_FIELDS = ("account_no", "start_date", "maturity_date")
-_FIRST_FIELD = 6  # signal, date, detail id, CIF, customer, officer come first
+_FIRST_FIELD = 7  # signal, date, detail id, CIF, customer, officer, position id come first
 
 
 def watchlist_query(scope: PortfolioScope, as_of: date) -> sa.Select:
-    """The watchlist's signals (credit/watchlist.py's `flagged`) in its order, with the columns
-    of the position and facility their reasons read."""
+    """The watchlist's signals (credit/watchlist.py's `flagged`) in its order — each account's
+    signals together, accounts by severity then exposure — with the columns of the position
+    and facility their reasons read."""
     ctx = SignalContext(scope, as_of, scope_next_as_of(scope, as_of))
     flags = flagged(ctx)
     return (
@@ -242,6 +244,7 @@ def watchlist_query(scope: PortfolioScope, as_of: date) -> sa.Select:
             Customer.cif,
             Customer.name,
             User.username,
+            Position.id.label("position_id"),
             *(getattr(Position, f).label(f"p_{f}") for f in REASON_POSITION_FIELDS),
             *(getattr(Facility, f).label(f"f_{f}") for f in REASON_FACILITY_FIELDS),
         )
@@ -266,12 +269,16 @@ def reason_subjects(values) -> tuple[SimpleNamespace, SimpleNamespace]:
 
 
 def watchlist_rows(scope: PortfolioScope, as_of: date, prefetch: bool = False) -> Iterator[tuple]:
-    """The Watchlist sheet's rows, streamed: signal, reason, date, account, customer, officer,
-    DPD, Kol, outstanding. Reasons come from the signals' own `reason` functions."""
-    return _signals(source(watchlist_query(scope, as_of), prefetch), load_bands())
+    """The Watchlist sheet's rows, streamed, one per account: account, CIF, customer, officer,
+    debtor Kol, outstanding, DPD, signals, reasons, newest signal's date. Reasons come from the
+    signals' own `reason` functions."""
+    signals = _signals(source(watchlist_query(scope, as_of), prefetch), load_bands())
+    for _position_id, group in groupby(signals, key=lambda item: item[0].position_id):
+        yield _account_row([(row, label, reason) for row, label, reason in group])
 
 
 def _signals(batches_: Iterable[list[sa.Row]], bands) -> Iterator[tuple]:
+    """(row, signal label, reason) of every signal, in the query's order."""
     for rows in batches_:
         details = signal_details(rows)
         for row in rows:
@@ -280,15 +287,22 @@ def _signals(batches_: Iterable[list[sa.Row]], bands) -> Iterator[tuple]:
             detail = None
             if signal.detail is not None:
                 detail = details.get((signal.detail.__name__, row.detail_id))
-            yield (
-                tr(signal.label),
-                tr(signal.reason(position, facility, detail, bands)),
-                row.signal_date,
-                facility.account_no,
-                row.cif,
-                row.name,
-                row.username,
-                position.dpd,
-                position.debtor_kol,
-                position.outstanding,
-            )
+            yield row, tr(signal.label), tr(signal.reason(position, facility, detail, bands))
+
+
+def _account_row(signals: list[tuple]) -> tuple:
+    """One account's row from its signals (consecutive in the query's order)."""
+    first = signals[0][0]
+    position, facility = reason_subjects(first)
+    return (
+        facility.account_no,
+        first.cif,
+        first.name,
+        first.username,
+        position.debtor_kol,
+        position.outstanding,
+        position.dpd,
+        ", ".join(label for _row, label, _reason in signals),
+        " ".join(reason for _row, _label, reason in signals),
+        max(row.signal_date for row, _label, _reason in signals),
+    )

@@ -212,8 +212,9 @@ def _notes(data: PortfolioData) -> dict[str, str]:
             "effective Kol that NPL and the Summary use."
         ),
         "watchlist": _(
-            "Early-warning signals of the as-of listing; promises and follow-ups judged on "
-            "%(day)s.",
+            "Accounts with early-warning signals on the as-of listing, one row per account with "
+            "all its reasons, by severity (debtor Kol, 5 first) then outstanding, largest "
+            "first; promises and follow-ups judged on %(day)s.",
             day=judged,
         ),
         "delinquent": _(
