@@ -33,7 +33,7 @@ run: demo ## Migrate, load demo data and serve on http://127.0.0.1:5000
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: translations ## Run the whole test suite in parallel (DATABASE_URL selects PostgreSQL, AOAPP_TEST_TODAY moves the clock; browser tests need chromium: make browser; PYTEST_ARGS adds pytest options)
-	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 browser: ## Install Debian's chromium for the browser tests (never a downloaded browser)
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -1,5 +1,7 @@
 """Customers: create, edit, reassign, held products, list; each call one transaction."""
 
+import re
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -220,6 +222,9 @@ def get_customer_detail(actor, customer_id) -> CustomerDetail:
     )
 
 
+PHONE_TEXT = re.compile(r"^\+?[\d\s().-]+$")
+
+
 def filtered_query(actor, filters: dict) -> sa.Select:
     """Scoped, filtered, sorted select of customers (page, API and export)."""
     stmt = visible_to(actor, sa.select(Customer)).options(
@@ -241,9 +246,12 @@ def filtered_query(actor, filters: dict) -> sa.Select:
             sa.func.lower(Customer.name).contains(text.lower(), autoescape=True),
             sa.func.lower(Customer.cif).contains(text.lower(), autoescape=True),
         ]
+        # A phone number is searched only when the text is one (digits and separators), by its
+        # national part: a CIF such as "cif0000012" must not match every phone holding "12".
         digits = "".join(ch for ch in text if ch.isdigit())
-        if len(digits) >= 4:
-            conditions.append(Customer.phone.contains(digits.lstrip("0")))
+        national = digits.removeprefix("62").lstrip("0")
+        if PHONE_TEXT.match(text) and len(national) >= 4:
+            conditions.append(Customer.phone.contains(national))
         stmt = stmt.where(sa.or_(*conditions))
     return apply_sort(stmt, filters.get("sort"), SORTABLE, "name", Customer.id)
 

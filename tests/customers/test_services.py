@@ -306,6 +306,11 @@ class TestListing:
         assert self.names(world.officer, q=book["own"].cif.lower()) == ["Alpha Mart"]
         assert self.names(world.officer, q="0812-9999-0000") == ["PT Beta"]
         assert self.names(world.officer, q="100%") == []
+        assert self.names(world.officer, q="+62 812-9999-0000") == ["PT Beta"]
+
+    def test_a_cif_is_not_searched_among_phone_numbers(self, world, book):
+        # PT Beta's phone holds "1299": a CIF-like text with those digits must not find it.
+        assert self.names(world.officer, q="CIF-1299") == []
 
     def test_sorting_and_pages(self, world, book):
         assert self.names(world.supervisor, sort="-name") == ["PT Beta", "Gamma Shop", "Alpha Mart"]
