@@ -220,7 +220,7 @@ def register_blueprints(app: Flask) -> None:
             return redirect(url_for("dashboards.officer"))
         if current_user.role == "supervisor":
             return redirect(url_for("dashboards.team"))
-        return redirect(url_for("prospects.index"))
+        return redirect(url_for("admin.home"))
 
     @app.get("/healthz")
     def healthz():
@@ -265,8 +265,12 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    """Jinja filters for money, phones and dates."""
+    """Jinja filters for money, phones and dates; the main menu."""
+    # Imported when the app is built, not at the top: importing aoapp imports no feature.
+    from aoapp.pages import navigation
+
     templating.init_app(app)
+    navigation.init_app(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -185,3 +185,40 @@ class TestNoRouteLeaksAnotherBranch:
             if not ok:
                 failures.append(f"{method} {url} → {foreign} (absent id → {absent})")
         assert failures == []
+
+
+class TestAdminPagesExistForAdminsOnly:
+    """The admin's pages (its home, users, branches, imports, the latest changes) answer an
+    admin, and do not exist (404) for anyone else, whichever record the URL names."""
+
+    ADMIN_PAGES = {"audit.recent"}  # the audit trail of one record is a supervisor's page too
+
+    def _pages(self, app, world) -> list[tuple[str, bool]]:
+        values = {"user_id": world.officer.id, "import_id": 1, "token": "0" * 32}
+        return [
+            (_url(rule, values), not rule.arguments)
+            for rule, method in _rules(app)
+            if method == "GET"
+            and not rule.rule.startswith("/api/")
+            and (rule.endpoint.startswith(ADMIN_ONLY_PREFIXES) or rule.endpoint in self.ADMIN_PAGES)
+        ]
+
+    def test_others_get_404_and_the_admin_gets_the_page(self, app, client, auth, world):
+        pages = self._pages(app, world)
+        assert "/admin/" in {url for url, _plain in pages}
+        failures = []
+        for username in ("ao.budi", "spv.jkt"):
+            auth.login(username)
+            failures += [
+                f"{username} GET {url} → {status}"
+                for url, _plain in pages
+                if (status := client.get(url).status_code) != 404
+            ]
+            auth.logout()
+        auth.login("admin")
+        failures += [
+            f"admin GET {url} → {status}"
+            for url, plain in pages
+            if plain and (status := client.get(url).status_code) != 200
+        ]
+        assert failures == []

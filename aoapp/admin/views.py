@@ -1,4 +1,5 @@
-"""Admin pages: users (create, edit, activate, reset password) and branches. Admins only."""
+"""Admin pages: the admin's home, users (create, edit, activate, reset password) and branches.
+Admins only."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,6 +13,7 @@ from aoapp.admin.forms import (
     UserEditForm,
     set_branch_choices,
 )
+from aoapp.admin.home import admin_home
 from aoapp.admin.schemas import (
     BranchSchema,
     PasswordResetSchema,
@@ -23,6 +25,7 @@ from aoapp.auth import services
 from aoapp.auth.forms import ConfirmForm
 from aoapp.auth.models import Role
 from aoapp.common.forms import apply_domain_error, load_filters, load_form
+from aoapp.common.views import acting_user
 from aoapp.errors import DomainError
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -34,6 +37,12 @@ def require_admin():
     """Only admins see these pages; for anyone else they do not exist."""
     if not current_user.is_admin:
         abort(404)
+
+
+@bp.get("/")
+def home():
+    """The admin's home: the listings' freshness, the latest imports, accounts to look at."""
+    return render_template("admin/home.html", h=admin_home(acting_user()))
 
 
 @bp.get("/users")

@@ -27,9 +27,9 @@ from aoapp.common.views import acting_user
 from aoapp.credit.collectibility import KOLS, kol_name, load_bands
 from aoapp.customers.services import visible_officers
 from aoapp.dashboards import links, services
+from aoapp.dashboards.columns import ALL, DEFAULT_GROUP, GROUPS, team_columns
 from aoapp.dashboards.schemas import OfficerDashboardSchema, TeamDashboardSchema
 from aoapp.errors import InvalidInput
-from aoapp.kpis.figures import TABLE_FIGURES
 from aoapp.kpis.periods import parse_period
 from aoapp.targets.achievement import METRICS
 from aoapp.targets.services import month_label
@@ -58,6 +58,9 @@ class PageArgsSchema(BaseSchema):
     branch = Id(load_default=None)
     from_ = fields.Date(load_default=None, data_key="from")
     to = fields.Date(load_default=None)
+    cols = fields.String(
+        load_default=None, validate=validate.OneOf([key for key, _label in GROUPS] + [ALL])
+    )
 
 
 def _months(chosen, today: date) -> list:
@@ -200,7 +203,10 @@ def team():
             for row in dashboard.officers
         },
         total_links=links.team_row_links(None, dashboard),
-        figures=TABLE_FIGURES,  # the KPI columns of the team table (kpis/figures.py)
+        columns=team_columns(),  # the figure columns of the team table and their groups
+        column_groups=[*GROUPS, (ALL, _("All columns"))],
+        cols=args["cols"],
+        default_cols=DEFAULT_GROUP,
         migration_error=migration_error,
         charts=chart_data("team", dashboard),
         api_url=_api_url(

@@ -6,7 +6,7 @@ totals row gets it and its definition. Everything else reads it:
 - kpis/officers.py: the ratios of a row and the totals row (`total`);
 - reports/portfolio/columns.py: the KPI columns of the portfolio workbook's Officers sheet;
 - dashboards/schemas.py: the KPI fields of the team dashboard API's rows;
-- templates/dashboards/team.html: the KPI columns of the team table.
+- dashboards/columns.py: the KPI columns of the team table, each in a column group.
 
 The dataclass OfficerKpis still names its fields itself (a dataclass needs them);
 tests/reports/test_figures.py proves they are these keys, in this order, of these kinds.

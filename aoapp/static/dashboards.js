@@ -1,6 +1,6 @@
 // Dashboards: charts drawn with the vendored Chart.js from the dashboard API's JSON, which the
 // page carries in `data-charts-json` (the same figures as its `data-dashboard-api` URL answers,
-// computed once for the view), and the team table sorted by its headers.
+// computed once for the view), the team table sorted by its headers, and its column groups.
 // The figures are also in the page's tables, so everything reads without this script.
 (function () {
   "use strict";
@@ -377,10 +377,73 @@
     });
   }
 
+  // --- The team table's column groups: one group's figures at a time (`data-cols` on the table,
+  // which dashboards.css reads), without a reload; the choice stays in the URL (?cols=) and in
+  // the month and migration forms. Without this script every column shows (or the ?cols= the
+  // server rendered, the group links being plain links).
+
+  function withCols(href, key) {
+    var url = new URL(href, window.location.href);
+    url.searchParams.set("cols", key);
+    return url.pathname + url.search + url.hash;
+  }
+
+  function keepCols(key) {
+    Array.prototype.forEach.call(document.querySelectorAll("#period-form, #migration-form"), function (form) {
+      var input = form.querySelector("input[name=cols]");
+      if (!input) {
+        input = document.createElement("input");
+        input.type = "hidden";
+        input.name = "cols";
+        form.appendChild(input);
+      }
+      input.value = key;
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("#period-form a[href]"), function (link) {
+      link.setAttribute("href", withCols(link.getAttribute("href"), key));
+    });
+  }
+
+  function showGroup(table, buttons, key) {
+    table.setAttribute("data-cols", key);
+    Array.prototype.forEach.call(buttons, function (button) {
+      var chosen = button.getAttribute("data-cols") === key;
+      button.classList.toggle("active", chosen);
+      if (chosen) {
+        button.setAttribute("aria-current", "true");
+      } else {
+        button.removeAttribute("aria-current");
+      }
+    });
+  }
+
+  function columnGroups() {
+    var table = document.getElementById("team-table");
+    var buttons = document.querySelectorAll("#column-groups [data-cols]");
+    if (!table || !buttons.length) {
+      return;
+    }
+    showGroup(table, buttons, table.getAttribute("data-cols") || table.getAttribute("data-default-cols"));
+    Array.prototype.forEach.call(buttons, function (button) {
+      button.addEventListener("click", function (event) {
+        event.preventDefault();
+        var key = button.getAttribute("data-cols");
+        showGroup(table, buttons, key);
+        keepCols(key);
+        if (window.history && window.history.replaceState) {
+          var url = new URL(window.location.href);
+          url.searchParams.set("cols", key);
+          window.history.replaceState(null, "", url.pathname + url.search + url.hash);
+        }
+      });
+    });
+  }
+
   function setUp() {
     readTexts();
     loadCharts();
     Array.prototype.forEach.call(document.querySelectorAll("table[data-sortable-table]"), sortable);
+    columnGroups();
   }
 
   if (document.readyState === "loading") {

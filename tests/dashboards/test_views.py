@@ -102,7 +102,7 @@ def user(username: str) -> User:
 class TestHome:
     @pytest.mark.parametrize(
         ("username", "target"),
-        [("ao.budi", "/dashboard/"), ("spv.jkt", "/dashboard/team"), ("admin", "/prospects/")],
+        [("ao.budi", "/dashboard/"), ("spv.jkt", "/dashboard/team"), ("admin", "/admin/")],
     )
     def test_each_role_lands_on_its_page(self, client, auth, world, username, target):
         auth.login(username)
@@ -115,8 +115,8 @@ class TestHome:
     def test_dashboard_is_the_first_nav_item(self, client, auth, world, username, target):
         auth.login(username)
         html = page_of(client, "/profile")
-        nav = html[html.index('<ul class="navbar-nav') :]
-        first = re.search(r'<a class="nav-link" href="([^"]+)">([^<]+)</a>', nav)
+        nav = html[html.index('<ul class="navbar-nav main-menu') :]
+        first = re.search(r'<a class="dropdown-item" href="([^"]+)">([^<]+)</a>', nav)
         assert first.groups() == (target, "Dashboard")
 
     def test_login_required(self, client, world):

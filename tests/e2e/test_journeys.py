@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from aoapp.common.dates import bank_today
 from aoapp.common.i18n import format_date
 from tests.support import agenda, factories
-from tests.support.browser import ConsoleWatch, feedback, sign_in
+from tests.support.browser import ConsoleWatch, feedback, go_to, sign_in
 from tests.support.credit import make_facility, post_listing
 from tests.support.listings import Importer, line, write_csv
 
@@ -42,7 +42,7 @@ class TestOfficerWinsACustomer:
 
         sign_in(page, live_server, "ao.budi")
         console = ConsoleWatch(page)
-        page.get_by_role("link", name="Prospects", exact=True).click()
+        go_to(page, "Customers & prospects", "Prospects")
         page.get_by_role("link", name="New prospect").click()
         page.fill("#name", "Ibu Wulan Sari")
         page.fill("#phone", "0813-2222-3333")
@@ -139,7 +139,7 @@ class TestListingToPromise:
         # The admin uploads the next month-end listing, checks the preview and confirms it.
         sign_in(page, live_server, "admin")
         admin_console = ConsoleWatch(page)
-        page.get_by_role("link", name="Imports").click()
+        go_to(page, "Admin", "Imports")
         page.get_by_role("link", name="Import a listing").click()
         page.set_input_files("#file", listing)
         page.fill("#as_of", latest.isoformat())
@@ -165,7 +165,7 @@ class TestListingToPromise:
         officer = context.new_page()
         sign_in(officer, live_server, "ao.budi")
         console = ConsoleWatch(officer)
-        officer.get_by_role("link", name="Watchlist").click()
+        go_to(officer, "Credit", "Watchlist")
         officer.wait_for_url("**/watchlist*")
         assert f"as of {format_date(latest, 'en')}" in officer.inner_text("#scope")
         downgrade = officer.locator("#watchlist tr[data-signals~='downgrade']")
@@ -230,7 +230,7 @@ class TestListingToPromise:
         assert listed.locator(".promise-pending").inner_text() == "Pending"
         assert format_date(next_check, "en") in officer.inner_text("#follow-ups")
 
-        officer.get_by_role("link", name="Follow-ups", exact=True).click()
+        go_to(officer, "Today", "Follow-ups")
         officer.get_by_role("link", name="Promises to pay").click()
         officer.select_option("#state", "pending")
         officer.get_by_role("button", name="Filter").click()
@@ -257,7 +257,7 @@ class TestSupervisorDownloadsWorkbooks:
 
         sign_in(page, live_server, "spv.jkt")
         console = ConsoleWatch(page)
-        page.get_by_role("link", name="Reports").click()
+        go_to(page, "Reports", "Reports")
         page.wait_for_url("**/reports/")
         generate = page.locator("#generate")
         assert generate.locator("#period").input_value() == period
@@ -310,7 +310,7 @@ class TestFormErrorsNextToFields:
     ):
         sign_in(page, live_server, "ao.budi")
         console = ConsoleWatch(page)
-        page.get_by_role("link", name="Customers", exact=True).click()
+        go_to(page, "Customers & prospects", "Customers")
         page.get_by_role("link", name="New customer").click()
         page.fill("#cif", "CIF-0077001")
         page.fill("#name", "Toko Berkah Jaya")

@@ -9,7 +9,7 @@ from tests.support import factories
 def sign_in(page, base: str, username: str) -> None:
     """Log in through the real form and wait for the home page the role lands on."""
     login(page, base, username, factories.PASSWORD)
-    page.wait_for_url(re.compile(r".*/(dashboard/(team)?|prospects/)$"))
+    page.wait_for_url(re.compile(r".*/(dashboard/(team)?|admin/)$"))
 
 
 class ConsoleWatch:
@@ -48,3 +48,16 @@ class ConsoleWatch:
 def feedback(page, field_id: str):
     """The error message(s) shown right under one field (Bootstrap's `.invalid-feedback`)."""
     return page.locator(f"#{field_id} ~ .invalid-feedback")
+
+
+def go_to(page, group: str, item: str) -> None:
+    """Open a page through the main menu: its group's heading, then the page (a group of one
+    page is a plain link); on a phone the menu button first."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+    menu = page.locator("#nav .main-menu")
+    heading = menu.get_by_role("button", name=group, exact=True)
+    if heading.count():
+        heading.click()
+    menu.get_by_role("link", name=item, exact=True).click()
