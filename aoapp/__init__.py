@@ -10,6 +10,7 @@ from flask_login import current_user
 from aoapp import errors, observability, security
 from aoapp.common import templating
 from aoapp.common.i18n import select_locale
+from aoapp.common.search_text import register_sqlite_function
 from aoapp.extensions import api, babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -65,10 +66,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """SQLite enforces foreign keys only when asked, per connection."""
+    """SQLite enforces foreign keys only when asked, per connection; it has the search key
+    function PostgreSQL gets from migration 0017."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+    register_sqlite_function(dbapi_connection)
 
 
 def _root() -> Path:
@@ -165,6 +168,8 @@ def register_blueprints(app: Flask) -> None:
     from aoapp.prospects.views import bp as prospects_bp
     from aoapp.reports.api import reports_blp
     from aoapp.reports.views import bp as reports_bp
+    from aoapp.search.api import search_blp
+    from aoapp.search.views import bp as search_bp
     from aoapp.targets.api import targets_blp
     from aoapp.targets.views import bp as targets_bp
 
@@ -186,6 +191,7 @@ def register_blueprints(app: Flask) -> None:
         reports_bp,
         targets_bp,
         campaigns_bp,
+        search_bp,
     ):
         app.register_blueprint(blueprint)
     for blp in (
@@ -207,6 +213,7 @@ def register_blueprints(app: Flask) -> None:
         reports_blp,
         targets_blp,
         campaigns_blp,
+        search_blp,
     ):
         csrf.exempt(blp)
         _limit_failed_authentication(blp)

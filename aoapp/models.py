@@ -19,6 +19,7 @@ from aoapp.introductions.models import Introduction
 from aoapp.products.models import Product
 from aoapp.prospects.models import Prospect, ProspectStatusChange
 from aoapp.reports.models import Report
+from aoapp.search.indexes import INDEXES as SEARCH_INDEXES
 from aoapp.targets.models import Target
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "Prospect",
     "ProspectStatusChange",
     "Report",
+    "SEARCH_INDEXES",
     "Target",
     "User",
     "campaign_branches",

@@ -21,6 +21,7 @@ LAYERS = [
     "prospects",
     "introductions",  # products presented to prospects and customers
     "credit",
+    "search",  # the header search: customers (with their accounts) and prospects
     "imports",
     "complaints",
     "followups",

@@ -9,10 +9,12 @@ from datetime import date
 from werkzeug.routing import Rule
 
 from aoapp.auth import services as auth_services
-from aoapp.customers.models import ProductHolding
+from aoapp.credit.models import Facility
+from aoapp.customers.models import Customer, ProductHolding
 from aoapp.extensions import db
 from aoapp.imports.models import PositionImport
 from aoapp.introductions.models import Introduction
+from aoapp.prospects.models import Prospect
 from aoapp.reports.models import Report
 from tests.support import complaints as complaint_helpers
 from tests.support import credit_visits as visit_helpers
@@ -221,4 +223,30 @@ class TestAdminPagesExistForAdminsOnly:
             for url, plain in pages
             if plain and (status := client.get(url).status_code) != 200
         ]
+        assert failures == []
+
+
+class TestSearchFindsNothingOfAnotherBranch:
+    """The header search's routes take no id: what they must not leak is in their answers."""
+
+    def test_an_officer_searching_another_branchs_records_finds_nothing(
+        self, app, client, auth, api, world
+    ):
+        values = _foreign_records(world)
+        customer = db.session.get(Customer, values["customer_id"])
+        prospect = db.session.get(Prospect, values["prospect_id"])
+        facility = db.session.get(Facility, values["facility_id"])
+        texts = [customer.name, customer.cif, customer.nik, customer.phone, facility.account_no]
+        texts += [prospect.name, prospect.phone]
+        auth.login("ao.budi")
+        api_client = api(world.officer)
+        failures = []
+        for text in texts:
+            page = client.get("/search", query_string={"q": text}).get_data(as_text=True)
+            items = api_client.get("/api/v1/search", query_string={"q": text}).json["items"]
+            links = (f'href="/customers/{customer.id}"', f'href="/prospects/{prospect.id}"')
+            if any(link in page for link in links) or items:
+                failures.append(text)
+        admin = api(world.admin)
+        assert all(admin.get("/api/v1/search", query_string={"q": t}).json["items"] for t in texts)
         assert failures == []

@@ -23,12 +23,17 @@ def _json_value(value):
 
 
 def snapshot(record) -> dict:
-    """The record's column values as a JSON-safe dict, secrets left out."""
+    """The record's column values as a JSON-safe dict, secrets left out, and the columns the
+    database computes from the others (a name's search key), which are not a change of their own."""
     return {
         column.key: _json_value(getattr(record, column.key))
         for column in sa.inspect(record).mapper.column_attrs
-        if column.key not in SECRET_COLUMNS
+        if column.key not in SECRET_COLUMNS and not _computed(column)
     }
+
+
+def _computed(attribute) -> bool:
+    return any(getattr(column, "computed", None) is not None for column in attribute.columns)
 
 
 def entity_type(record) -> str:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aoapp.auth.scoping import is_officer, scope_condition, scope_rule
 from aoapp.common.dates import utcnow
+from aoapp.common.search_text import SEARCH_KEY_FUNCTION
 from aoapp.extensions import db
 
 
@@ -35,6 +36,11 @@ class Customer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     cif: Mapped[str] = mapped_column(sa.String(30), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120), index=True)
+    # The name's words in lower-case ASCII (common.search_text), computed by the database: what
+    # the header search matches and orders by (indexes in search/indexes.py, migration 0017).
+    name_key: Mapped[str | None] = mapped_column(
+        sa.Text, sa.Computed(f"{SEARCH_KEY_FUNCTION}(name)", persisted=True)
+    )
     customer_type: Mapped[str] = mapped_column(sa.String(20))
     nik: Mapped[str | None] = mapped_column(sa.String(16), unique=True)
     npwp: Mapped[str | None] = mapped_column(sa.String(16), unique=True)

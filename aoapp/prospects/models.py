@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aoapp.auth.scoping import is_officer, officer_ids_of_branches, scope_rule
 from aoapp.common.dates import utcnow
+from aoapp.common.search_text import SEARCH_KEY_FUNCTION
 from aoapp.extensions import db
 
 
@@ -50,6 +51,11 @@ class Prospect(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120))
+    # The name's words in lower-case ASCII (common.search_text), computed by the database: what
+    # the header search matches and orders by (indexes in search/indexes.py, migration 0017).
+    name_key: Mapped[str | None] = mapped_column(
+        sa.Text, sa.Computed(f"{SEARCH_KEY_FUNCTION}(name)", persisted=True)
+    )
     phone: Mapped[str] = mapped_column(sa.String(20), index=True)  # normalised: 628…
     email: Mapped[str | None] = mapped_column(sa.String(254))
     nik: Mapped[str | None] = mapped_column(sa.String(16), unique=True)

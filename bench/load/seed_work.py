@@ -20,7 +20,7 @@ PROSPECTS = f"""
 INSERT INTO prospects (id, name, phone, email, nik, address, area, business_type,
                        estimated_credit_need, product_interest_id, source, referrer_customer_id,
                        referrer_name, campaign_id, owner_id, status, lost_reason, lost_note,
-                       next_follow_up_date, notes, customer_id, converted_at, created_at,
+                       notes, customer_id, converted_at, created_at,
                        updated_at, version)
 SELECT p, {FIRST} || ' ' || {LAST}, '62813' || lpad(p::text, 8, '0'), NULL,
        CASE WHEN random() < 0.5 THEN '33' || lpad(p::text, 14, '0') END,
@@ -30,9 +30,7 @@ SELECT p, {FIRST} || ' ' || {LAST}, '62813' || lpad(p::text, 8, '0'), NULL,
        {_pick([s.value for s in ProspectSource])}, NULL, NULL, NULL,
        {USER_OF.format(k="k")}, status,
        CASE WHEN status IN ('lost', 'rejected') THEN {_pick([r.value for r in LostReason])} END,
-       NULL,
-       CASE WHEN status IN {OPEN} THEN %(today)s::date + (-10 + floor(random() * 40))::int END,
-       '', NULL, NULL, created, created, 1
+       NULL, '', NULL, NULL, created, created, 1
 FROM (SELECT p, {K} AS k, %(now)s - random() * interval '200 days' AS created,
              CASE WHEN r < 0.30 THEN 'new' WHEN r < 0.50 THEN 'contacted'
                   WHEN r < 0.65 THEN 'interested' WHEN r < 0.75 THEN 'applied'

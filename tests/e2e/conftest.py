@@ -88,4 +88,5 @@ def login(page, base: str, username: str, password: str) -> None:
     page.goto(f"{base}/login")
     page.fill("#username", username)
     page.fill("#password", password)
-    page.click("main button[type=submit]")
+    with page.expect_navigation():  # the next page (or the refusal) is loaded on return
+        page.click("main button[type=submit]")

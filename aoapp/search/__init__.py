@@ -1,0 +1,1 @@
+"""The header search: customers and prospects by name, CIF, account number, NIK or phone."""
