@@ -43,7 +43,7 @@
       TEXT.group = ".";
       TEXT.currency = "Rp";
     }
-    var root = document.querySelector("[data-i18n]");
+    var root = document.querySelector("#dashboard[data-i18n]");
     if (!root) {
       return;
     }

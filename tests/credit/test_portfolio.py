@@ -35,7 +35,8 @@ def accounts(html: str) -> list[str]:
 
 
 def by_id(html: str, element_id: str) -> str:
-    return re.search(rf'id="{element_id}">([^<]*)<', html).group(1)
+    """The text of an element (of the `.money` figure inside it, for an amount)."""
+    return re.search(rf'id="{element_id}">(?:<span class="money">)?([^<]*)<', html).group(1)
 
 
 def csv_rows(response) -> list[list[str]]:

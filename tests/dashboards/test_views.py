@@ -49,8 +49,13 @@ def page_of(client, url: str) -> str:
 
 
 def card(html: str, card_id: str) -> str:
-    """The headline value of one card (the text of its link, when it has one)."""
-    found = re.search(rf'id="{card_id}">.*?dash-value">(?:<a [^>]*>)?([^<]*)<', html, re.S)
+    """The headline value of one card (the text of its link, when it has one; an amount's
+    `.money` figure)."""
+    found = re.search(
+        rf'id="{card_id}">.*?dash-value">(?:<a [^>]*>)?(?:<span class="money">)?([^<]*)<',
+        html,
+        re.S,
+    )
     return markup.unescape(found.group(1)).strip()
 
 

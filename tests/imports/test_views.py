@@ -118,8 +118,14 @@ class TestUploadPreviewConfirm:
         assert "Succeeded" in html and "Imported 3 rows for Jun 30, 2024" in html
         assert re.search(r"<th>Facilities created</th><td[^>]*>3</td>", html)
         assert re.search(r"<th>Customers created</th><td[^>]*>2</td>", html)
-        assert re.search(r"<td>Kol 1</td><td[^>]*>1</td><td[^>]*>IDR 150,000,000</td>", html)
-        assert re.search(r"<td>Kol 2</td><td[^>]*>2</td><td[^>]*>IDR 445,000,000</td>", html)
+        assert re.search(
+            r'<td>Kol 1</td><td[^>]*>1</td><td[^>]*><span class="money">IDR 150,000,000</span></td>',
+            html,
+        )
+        assert re.search(
+            r'<td>Kol 2</td><td[^>]*>2</td><td[^>]*><span class="money">IDR 445,000,000</span></td>',
+            html,
+        )
         assert "Numbers: plain (1234567.89) (detected)." in html
         assert 'http-equiv="refresh"' not in html
         assert client.get(f"/imports/{record.id}/errors.csv").status_code == 404

@@ -202,7 +202,7 @@ class TestSupervisorPage:
         assert 'data-overall="0.9000"' in rows["ao.sari"]
         assert 'data-overall="0.7229"' in rows["total"]
         assert re.search(r'data-achievement="0.5624"', rows["ao.budi"])  # the NPL ceiling
-        assert "so far IDR 300,000,000" in rows["ao.budi"]
+        assert 'so far <span class="money">IDR 300,000,000</span>' in rows["ao.budi"]
         assert "from the listing of Oct 31, 2026" in body
 
 

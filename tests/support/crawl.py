@@ -1,0 +1,139 @@
+"""What a crawl of every page visits: records of every kind the officer of the `world` owns (with
+system-written texts), and the URL of every GET page the URL map can build for them.
+
+Used by the Indonesian crawl (tests/i18n/test_crawl.py) and the phone-width crawl
+(tests/e2e/test_phone_width.py).
+"""
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask_babel import force_locale
+
+from aoapp.extensions import db
+from aoapp.followups.models import FollowUp
+from aoapp.followups.suggestions import suggest_after_import
+from aoapp.imports.models import PositionImport
+from aoapp.prospects.models import Prospect
+from aoapp.prospects.services import change_status
+from aoapp.reports.models import Report
+from tests.support import credit_visits as visit_helpers
+from tests.support import factories
+from tests.support import followups as followup_helpers
+from tests.support.credit import make_facility, post_listing
+from tests.support.products import make_introduction
+
+# Pages a crawl does not open: not HTML pages, or actions that change state on GET.
+SKIP_ENDPOINTS = {
+    "static",
+    "healthz",
+    "auth.logout",
+    "language",
+    "agenda.calendar_feed",
+}
+AS_OF = date(2026, 10, 31)
+TODAY = "2026-11-04"  # the day the crawls run on (the records' states depend on it)
+
+
+def _import_and_report(world, customer) -> tuple[PositionImport, Report]:
+    """A listing import's record (by the admin) and a generated customer report."""
+    record = PositionImport(
+        file_name="listing_kredit_2026-10-31.csv",
+        sha256="0" * 64,
+        as_of=AS_OF,
+        status="succeeded",
+        stage="done",
+        progress=100,
+        rows=2,
+        user_id=world.admin.id,
+    )
+    report = Report(
+        kind="customer",
+        period="2026-10",
+        period_start=date(2026, 10, 1),
+        period_end=AS_OF,
+        as_of=AS_OF,
+        scope="customer",
+        scope_key=f"customer:{customer.id}",
+        customer_id=customer.id,
+        officer_id=customer.officer_id,
+        branch_id=customer.branch_id,
+        path=f"2026-10/JKT01/ao.budi/2026-10_{customer.cif}_laporan.xlsx",
+        size=12345,
+        sha256="0" * 64,
+    )
+    db.session.add_all([record, report])
+    db.session.commit()
+    return record, report
+
+
+def records(world) -> tuple[dict[str, object], list[str]]:
+    """Demo-like records of the officer with system-written texts: the route values, and the
+    URLs of every follow-up's page (and of the planned ones' outcome form). Call inside a test
+    request context."""
+    officer = db.session.merge(world.officer)
+    # The records are made while the officer reads English (as the old notes were then written
+    # in English); the crawl then reads them in Indonesian.
+    officer.locale = "en"
+    db.session.commit()
+    product = factories.make_product("KMK")
+    customer = factories.make_customer(officer)
+    prospect = factories.make_prospect(officer)
+    closed = factories.make_prospect(officer)
+    facility = make_facility(customer)
+    other = make_facility(factories.make_customer(officer))
+    post_listing(AS_OF, [(facility, 400, "50000000")])
+    post_listing(AS_OF, [(other, 12, "25000000")])
+    suggest_after_import(AS_OF, today=AS_OF + timedelta(days=4))
+    # A broken promise, and its suggestion.
+    done = followup_helpers.followup(officer, facility=other, planned_date=AS_OF - timedelta(20))
+    promise = followup_helpers.promise(done, promised_on=AS_OF - timedelta(20))
+    followup = followup_helpers.followup(officer, customer=customer, notes="Tanya kabar")
+    followup_helpers.followup(officer, prospect=closed)
+    with force_locale("en"):
+        change_status(officer, db.session.get(Prospect, closed.id), "lost", "not_interested")
+    visit = visit_helpers.visit(customer, officer)
+    complaint = followup_helpers.complaint(customer)
+    campaign = factories.make_campaign("Pameran UMKM", branches=("JKT01",))
+    factories.make_target(officer, date(2026, 10, 1), new_customers=1)
+    introduction = make_introduction(
+        officer, product, customer_id=customer.id, introduced_on=AS_OF - timedelta(days=3)
+    )
+    listing, _ = _import_and_report(world, customer)
+    return {
+        "prospect_id": prospect.id,
+        "customer_id": customer.id,
+        "facility_id": facility.id,
+        "followup_id": followup.id,
+        "promise_id": promise.id,
+        "visit_id": visit.id,
+        "complaint_id": complaint.id,
+        "campaign_id": campaign.id,
+        "product_id": product.id,
+        "introduction_id": introduction.id,
+        "import_id": listing.id,
+        "user_id": officer.id,
+        "officer_id": officer.id,
+        "month": "2026-10",
+        "entity": "prospect",
+        "entity_id": prospect.id,
+    }, [f"/followups/{row.id}" for row in db.session.scalars(sa.select(FollowUp))] + [
+        f"/followups/{row.id}/complete"
+        for row in db.session.scalars(sa.select(FollowUp).where(FollowUp.status == "planned"))
+    ]
+
+
+def page_urls(app, values: dict, extra: list[str]) -> list[tuple[str, str]]:
+    """(endpoint, URL) of every GET page without parameters or with parameters we can fill."""
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint in SKIP_ENDPOINTS:
+            continue
+        if rule.rule.startswith("/api/") or rule.endpoint.startswith("api-docs"):
+            continue
+        if not set(rule.arguments) <= set(values):
+            continue
+        args = {arg: values[arg] for arg in rule.arguments}
+        urls.append((rule.endpoint, rule.build(args, append_unknown=False)[1]))
+    urls += [("followups.detail", url) for url in extra]
+    return sorted(set(urls))
