@@ -136,6 +136,8 @@ FIELDS = (
     _l("Max dpd"),
     _l("Max npl ratio"),
     _l("Message"),
+    _l("Message code"),
+    _l("Message params"),
     _l("Min dpd"),
     _l("Month"),
     _l("Name"),

@@ -8,6 +8,8 @@ from sqlalchemy.orm import joinedload
 
 from aoapp.audit.models import AuditEntry
 from aoapp.common.pagination import Page, paginate
+from aoapp.common.system_text import render
+from aoapp.common.templating import label
 from aoapp.extensions import db
 
 SECRET_COLUMNS = {"password_hash", "token_hash"}
@@ -82,6 +84,58 @@ def changed_fields(entry: AuditEntry) -> list[tuple[str, object, object]]:
         and key != "updated_at"
         and not (_blank(before.get(key)) and _blank(after.get(key)))
     ]
+
+
+# Fields that hold an enumeration's code: the history shows their label in the reader's language.
+CODED_FIELDS = {
+    "status",
+    "from_status",
+    "to_status",
+    "channel",
+    "purpose",
+    "outcome",
+    "category",
+    "priority",
+    "role",
+    "segment",
+    "customer_type",
+    "source",
+    "lost_reason",
+    "place",
+    "scope",
+    "suggestion",
+    "risk_rating",
+    "credit_subtype",
+}
+
+
+def shown_changes(entry: AuditEntry) -> list[tuple[str, object, object]]:
+    """The changes of an entry as a reader sees them: a text the system wrote (`<name>_code` and
+    `<name>_params`) as one field `<name>` said in the current language, codes by their label."""
+    before, after = entry.before or {}, entry.after or {}
+    shown = []
+    for key, old, new in changed_fields(entry):
+        if key.endswith("_params") and key[: -len("_params")] + "_code" in before | after:
+            name = key[: -len("_params")]
+            if any(row[0] == name for row in shown):
+                continue  # its code changed too: shown once
+            key = name + "_code"
+            old, new = before.get(key), after.get(key)
+        if key.endswith("_code") and key[: -len("_code")] + "_params" in before | after:
+            name = key[: -len("_code")]
+            params = name + "_params"
+            old = render(old, before.get(params)) if old else old
+            new = render(new, after.get(params)) if new else new
+            shown.append((name, old, new))
+        elif key in CODED_FIELDS:
+            shown.append((key, _label(old), _label(new)))
+        else:
+            shown.append((key, old, new))
+    return shown
+
+
+def _label(value):
+    return label(value) if isinstance(value, str) and value else value
 
 
 def _blank(value) -> bool:

@@ -8,6 +8,7 @@ record is read later by other people, in other languages, on pages, workbooks an
 workbook's or a feed's). Text typed by people stays text.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -25,6 +26,7 @@ class SystemText:
     message: object  # lazy_gettext(msgid), or lazy_ngettext(singular, plural, 1)
     kinds: dict = field(default_factory=dict)  # name → date, money, number, label
     count: str | None = None  # the parameter that chooses the plural form
+    compose: Callable[..., str] | None = None  # a text made of parts (its parameters as keywords)
 
 
 REGISTRY: dict[str, SystemText] = {}
@@ -33,6 +35,13 @@ REGISTRY: dict[str, SystemText] = {}
 def register(code: str, message, count: str | None = None, **kinds) -> str:
     """Register a system text under `code` (its parameters' kinds by name); returns the code."""
     REGISTRY[code] = SystemText(message, kinds, count)
+    return code
+
+
+def register_composed(code: str, compose: Callable[..., str]) -> str:
+    """Register a text made of several messages: `compose(**params)` writes it in the current
+    language (optional parts, lists); returns the code."""
+    REGISTRY[code] = SystemText(None, compose=compose)
     return code
 
 
@@ -56,7 +65,7 @@ def params_of(**values) -> dict:
         name: value.isoformat()
         if isinstance(value, date)
         else value
-        if isinstance(value, int | str | None)
+        if isinstance(value, int | str | bool | list | dict | None)
         else str(value)
         for name, value in values.items()
     }
@@ -77,8 +86,23 @@ def render(code: str | None, params: dict | None = None) -> str:
     if text is None:
         return code
     params = params or {}
+    if text.compose is not None:
+        return text.compose(**params)
     shown = {name: _shown(text.kinds.get(name), value) for name, value in params.items()}
-    msgids = text.message._args  # the message ids the lazy string was made of
+    # The message ids the lazy string was made of (a plain string is its own message id).
+    msgids = (text.message,) if isinstance(text.message, str) else text.message._args
     if text.count is not None:
         return ngettext(msgids[0], msgids[1], int(params.get(text.count) or 0), **shown)
     return gettext(msgids[0], **shown)
+
+
+def said(code: str, **params) -> dict:
+    """A system text as kept inside a JSON value (a list of notes): its code and parameters."""
+    return {"code": code, "params": params_of(**params)}
+
+
+def render_said(item) -> str:
+    """The text of `said(...)` in the current language; older plain text stays as it was."""
+    if isinstance(item, dict) and "code" in item:
+        return render(item["code"], item.get("params"))
+    return str(item or "")

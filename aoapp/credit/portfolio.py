@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from aoapp.auth.models import Branch, Role, User
@@ -243,23 +245,24 @@ def filter_choices(actor) -> dict:
     }
 
 
+# The header in the reader's language (as the prospects' export), values as codes and numbers.
 CSV_HEADER = [
-    "As of",
-    "Account no",
-    "CIF",
-    "Customer",
-    "Product",
-    "Officer",
-    "Outstanding",
-    "DPD",
-    "Previous DPD",
-    "Facility Kol",
-    "Debtor Kol",
-    "Kol rule",
-    "Previous Kol",
-    "Aging bucket",
-    "Restructured",
-    "Maturity date",
+    _l("As of"),
+    _l("Account no"),
+    _l("CIF"),
+    _l("Customer"),
+    _l("Product"),
+    _l("Officer"),
+    _l("Outstanding"),
+    _l("DPD"),
+    _l("Previous DPD"),
+    _l("Facility Kol"),
+    _l("Debtor Kol"),
+    _l("Kol rule"),
+    _l("Previous Kol"),
+    _l("Aging bucket"),
+    _l("Restructured"),
+    _l("Maturity date"),
 ]
 
 
@@ -271,7 +274,7 @@ def _csv_line(values: list) -> str:
 
 def facilities_csv(rows: Iterator[FacilityRow]) -> Iterator[str]:
     """CSV lines (UTF-8 BOM first, for Excel), formula-like cells quoted; amounts as numbers."""
-    yield "\ufeff" + _csv_line(CSV_HEADER)
+    yield "\ufeff" + _csv_line([str(name) for name in CSV_HEADER])
     for row in rows:
         p, f = row.position, row.facility
         yield _csv_line(
@@ -290,7 +293,7 @@ def facilities_csv(rows: Iterator[FacilityRow]) -> Iterator[str]:
                 p.kol_rule,
                 p.prev_kol,
                 row.bucket_label,
-                "yes" if f.restructured else "no",
+                _("yes") if f.restructured else _("no"),
                 f.maturity_date.isoformat(),
             ]
         )

@@ -133,7 +133,7 @@ class PositionsImport(MethodView):
         if outcome.ok:
             return record
         if record.status == ImportStatus.FAILED:
-            body = error_body(500, record.message, code="import_failed")
+            body = error_body(500, record.shown_message, code="import_failed")
             body["import"] = record.id
             return jsonify(body), 500
         if outcome.errors:
@@ -144,7 +144,7 @@ class PositionsImport(MethodView):
                 ]
             }
         else:
-            errors = {"file": [record.message]}
-        body = error_body(422, record.message, errors, code="import_rejected")
+            errors = {"file": [record.shown_message]}
+        body = error_body(422, record.shown_message, errors, code="import_rejected")
         body["import"] = record.id
         return jsonify(body), 422

@@ -129,7 +129,7 @@ def _import(kind: ListingKind, file, as_of, partial, decimal, date_format, encod
             _("All errors: %(file)s in the exports/imports folder.", file=record.errors_file),
             err=True,
         )
-    raise click.ClickException(record.message or _("The import failed."))
+    raise click.ClickException(record.shown_message or _("The import failed."))
 
 
 def register(app: Flask) -> None:

@@ -2,8 +2,6 @@
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-
 # What a cell may hold; parsing.py reads each kind the same way for every listing.
 CELL_KINDS = ("text", "money", "rate", "days", "kol", "date", "flag")
 
@@ -25,31 +23,25 @@ class Column:
 
 def header_map(
     columns: tuple[Column, ...], headers: list[str]
-) -> tuple[dict[str, int], list[str], list[str]]:
+) -> tuple[dict[str, int], list[str], list[list[str]]]:
     """Match a file's headers (case and surrounding spaces ignored) to canonical names.
 
-    Returns {canonical: position}, the missing required columns, and problems (duplicates).
+    Returns {canonical: position}, the missing required columns, and the duplicates
+    ([name, first header, second header]; imports/texts.py says them in words).
     """
     lookup = {}
     for column in columns:
         lookup[column.name] = column.name
         lookup[column.alias] = column.name
     found: dict[str, int] = {}
-    problems: list[str] = []
+    problems: list[list[str]] = []
     for position, header in enumerate(headers):
         key = (header or "").strip().lower().lstrip("\ufeff")
         name = lookup.get(key)
         if name is None:
             continue
         if name in found:
-            problems.append(
-                _(
-                    "Column %(name)s appears twice (as %(first)s and %(second)s).",
-                    name=name,
-                    first=repr(headers[found[name]]),
-                    second=repr(header),
-                )
-            )
+            problems.append([name, headers[found[name]], header])
             continue
         found[name] = position
     missing = [c.name for c in columns if c.required and c.name not in found]

@@ -4,15 +4,15 @@ file or named by the user, and their names in words (never the codes a record st
 import pyarrow as pa
 import pyarrow.compute as pc
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
+from aoapp.common.system_text import said
+from aoapp.imports import texts
+from aoapp.imports.files import ListingRefused
 from aoapp.imports.kinds import ListingKind
-
-DECIMAL_LABELS = {"dot": _l("plain (1234567.89)"), "comma": _l("Indonesian (1.234.567,89)")}
-DATE_LABELS = {"iso": _l("ISO (2026-10-31)"), "dmy": _l("dd/mm/yyyy (31/10/2026)")}
+from aoapp.imports.texts import DATE_LABELS, DECIMAL_LABELS
 
 
-class ConventionUnknown(Exception):
+class ConventionUnknown(ListingRefused):
     """The file's number or date convention cannot be told apart; the user must name it."""
 
 
@@ -33,27 +33,17 @@ def detect_decimal(table: pa.Table, kind: ListingKind) -> str:
     if comma or dot:
         return "comma" if comma >= dot else "dot"
     if ambiguous:
-        raise ConventionUnknown(
-            _(
-                "The numbers could be plain or Indonesian (e.g. 1.234): name the convention with "
-                "--decimal=dot (1234567.89) or --decimal=comma (1.234.567,89)."
-            )
-        )
+        raise ConventionUnknown(texts.DECIMAL_UNKNOWN)
     return "dot"  # only whole numbers without separators: both conventions read them alike
 
 
 def convention_notes(
     decimal: str, date_format: str, decimal_detected: bool, date_detected: bool
-) -> list[str]:
-    """The notes naming the file's number and date conventions, in the current language."""
-    numbers, dates = DECIMAL_LABELS[decimal], DATE_LABELS[date_format]
+) -> list[dict]:
+    """The notes naming the file's number and date conventions (system texts: `said`)."""
     return [
-        _("Numbers: %(convention)s (detected).", convention=numbers)
-        if decimal_detected
-        else _("Numbers: %(convention)s.", convention=numbers),
-        _("Dates: %(convention)s (detected).", convention=dates)
-        if date_detected
-        else _("Dates: %(convention)s.", convention=dates),
+        said(texts.NUMBERS, convention=decimal, detected=decimal_detected),
+        said(texts.DATES, convention=date_format, detected=date_detected),
     ]
 
 

@@ -13,10 +13,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 from flask import current_app, has_app_context
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
-from aoapp.common.i18n import format_number
+from aoapp.common.system_text import params_of, render, said
+from aoapp.imports import texts
 from aoapp.imports.kinds import ListingKind
 
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -29,24 +28,36 @@ MAX_XLSX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
 MAX_XLSX_COMPRESSION_RATIO = 100
 RATIO_GRACE = 1024 * 1024  # small parts (styles, themes) may compress as well as they like
 
-# What a file that is not a listing usually begins with, for a plain refusal.
+# What a file that is not a listing usually begins with, for a plain refusal (imports/texts.py
+# says it in words).
 OLD_OFFICE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SIGNATURES = (
-    (b"%PDF", _l("a PDF document")),
-    (b"\x89PNG", _l("a PNG image")),
-    (b"\xff\xd8\xff", _l("a JPEG image")),
-    (b"GIF8", _l("a GIF image")),
-    (b"\x7fELF", _l("a program")),
-    (OLD_OFFICE, _l("an old Excel 97-2003 (.xls) or other Office file")),
-    (b"PK\x03\x04", _l("a ZIP archive or an Excel workbook")),
-    (b"\x1f\x8b", _l("a gzip archive")),
-    (b"Rar!", _l("a RAR archive")),
-    (b"7z\xbc\xaf", _l("a 7-Zip archive")),
+    (b"%PDF", "pdf"),
+    (b"\x89PNG", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF8", "gif"),
+    (b"\x7fELF", "elf"),
+    (OLD_OFFICE, "office"),
+    (b"PK\x03\x04", "zip"),
+    (b"\x1f\x8b", "gzip"),
+    (b"Rar!", "rar"),
+    (b"7z\xbc\xaf", "7z"),
 )
 
 
 class ListingRefused(Exception):
-    """The file as a whole cannot be read (format, encoding, headers); nothing was changed."""
+    """The file as a whole cannot be read (format, encoding, headers); nothing was changed.
+
+    It keeps the refusal as a system text (imports/texts.py): its code and parameters, said in
+    the current language by `str()`.
+    """
+
+    def __init__(self, code: str, **params):
+        self.code, self.params = code, params_of(**params)
+        super().__init__(code)
+
+    def __str__(self) -> str:
+        return render(self.code, self.params)
 
 
 @dataclass
@@ -64,29 +75,21 @@ class Listing:
     def rows(self) -> int:
         return self.table.num_rows
 
-    def format_note(self) -> str:
-        """The note naming how the file was read: "Format: csv, delimiter ';', encoding utf-8."."""
-        parts = [_("Format: %(format)s", format=self.file_format)]
-        if self.delimiter:
-            parts.append(_("delimiter '%(delimiter)s'", delimiter=self.delimiter))
-        if self.encoding:
-            parts.append(_("encoding %(encoding)s", encoding=self.encoding))
-        if self.sheet:
-            parts.append(_("sheet %(sheet)s", sheet=repr(self.sheet)))
-        return ", ".join(parts) + "."
+    def format_note(self) -> dict:
+        """The note naming how the file was read ("Format: csv, delimiter ';', encoding utf-8."),
+        as a system text (`system_text.said`)."""
+        return said(
+            texts.FORMAT,
+            format=self.file_format,
+            delimiter=self.delimiter,
+            encoding=self.encoding,
+            sheet=self.sheet,
+        )
 
 
-def unsupported_type(suffix: str) -> str:
+def unsupported_type(suffix: str) -> "ListingRefused":
     """The refusal of a file that is neither .csv nor .xlsx."""
-    return _(
-        "Unsupported file type %(suffix)s: send a .csv or .xlsx listing.",
-        suffix=suffix or _("(none)"),
-    )
-
-
-def count_text(number: int) -> str:
-    """A count with the language's grouping (1,234 / 1.234), also outside the application."""
-    return format_number(number) if has_app_context() else f"{number:,}"
+    return ListingRefused(texts.UNSUPPORTED, suffix=suffix or None)
 
 
 def setting(name: str, default: int) -> int:
@@ -97,8 +100,8 @@ def setting(name: str, default: int) -> int:
 def _looks_like(head: bytes) -> str | None:
     """What kind of non-listing file starts with `head`, if a known one."""
     if head.startswith(b"MZ") and b"\x00" in head[:64]:
-        return _("a Windows program (.exe)")
-    return next((str(kind) for magic, kind in SIGNATURES if head.startswith(magic)), None)
+        return "exe"
+    return next((kind for magic, kind in SIGNATURES if head.startswith(magic)), None)
 
 
 def check_kind(path: Path) -> None:
@@ -108,22 +111,9 @@ def check_kind(path: Path) -> None:
         head = file.read(512)
     kind = _looks_like(head)
     if suffix in CSV_SUFFIXES and kind:
-        message = _(
-            "The file is not a CSV listing: it looks like %(kind)s. Send the listing as .csv or "
-            ".xlsx.",
-            kind=kind,
-        )
-        if head.startswith(b"PK"):
-            message += " " + _("If it is a workbook, name it .xlsx.")
-        raise ListingRefused(message)
+        raise ListingRefused(texts.NOT_CSV, kind=kind, workbook=head.startswith(b"PK"))
     if suffix in XLSX_SUFFIXES and not head.startswith(b"PK\x03\x04"):
-        if kind:
-            message = _("The XLSX file cannot be read: it looks like %(kind)s.", kind=kind)
-        else:
-            message = _("The XLSX file cannot be read: it is not an Excel .xlsx workbook.")
-        if head.startswith(OLD_OFFICE):
-            message += " " + _("Open it in Excel and save it as .xlsx.")
-        raise ListingRefused(message)
+        raise ListingRefused(texts.NOT_XLSX, kind=kind, old_office=head.startswith(OLD_OFFICE))
 
 
 def check_xlsx_archive(
@@ -141,54 +131,47 @@ def check_xlsx_archive(
         max_bytes = setting("MAX_XLSX_UNCOMPRESSED_BYTES", MAX_XLSX_UNCOMPRESSED_BYTES)
     if max_ratio is None:
         max_ratio = setting("MAX_XLSX_COMPRESSION_RATIO", MAX_XLSX_COMPRESSION_RATIO)
-    too_large = _(
-        "The workbook is too large once unpacked: at most %(size)s MB of sheet data is "
-        "accepted. Split the listing, or send it as CSV.",
-        size=max_bytes // (1024 * 1024),
-    )
+    too_large = ListingRefused(texts.TOO_LARGE, size=max_bytes // (1024 * 1024))
     bomb = bomb_message(max_ratio)
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError) as error:
-        raise ListingRefused(_("The XLSX file cannot be read: %(error)s.", error=error)) from None
+        raise ListingRefused(texts.XLSX_UNREADABLE, error=str(error)) from None
     if len(members) > 10_000:
-        raise ListingRefused(_("The workbook is refused: it holds too many parts."))
+        raise ListingRefused(texts.TOO_MANY_PARTS)
     for info in members:
         if info.file_size > RATIO_GRACE and info.file_size > max_ratio * info.compress_size:
-            raise ListingRefused(bomb)
+            raise bomb
     if sum(info.file_size for info in members) > max_bytes:
-        raise ListingRefused(too_large)
+        raise too_large
     total = 0
     with path.open("rb") as raw:
         for info in members:
             total += _inflated_size(raw, info, max_bytes - total, max_ratio, too_large, bomb)
 
 
-def bomb_message(ratio: int) -> str:
-    return _(
-        "The workbook is refused: one of its parts unpacks to more than %(ratio)s times its "
-        "packed size, which real listings never do (a damaged or malicious file).",
-        ratio=ratio,
-    )
+def bomb_message(ratio: int) -> "ListingRefused":
+    """The refusal of a workbook part that unpacks to more than `ratio` times its size."""
+    return ListingRefused(texts.BOMB, ratio=ratio)
 
 
-def _inflated_size(raw, info: zipfile.ZipInfo, budget: int, ratio: int, large: str, bomb: str):
+def _inflated_size(raw, info: zipfile.ZipInfo, budget: int, ratio: int, large, bomb):
     """The real unpacked size of one part, counted chunk by chunk within `budget`."""
     if info.flag_bits & 0x1:
-        raise ListingRefused(_("The workbook is password-protected: save it without a password."))
+        raise ListingRefused(texts.PASSWORD)
     raw.seek(info.header_offset)
     header = raw.read(30)
     if len(header) != 30 or header[:4] != b"PK\x03\x04":
-        raise ListingRefused(_("The XLSX file cannot be read: it is damaged."))
+        raise ListingRefused(texts.DAMAGED)
     name_length, extra_length = struct.unpack("<HH", header[26:30])
     raw.seek(name_length + extra_length, io.SEEK_CUR)
     if info.compress_type == zipfile.ZIP_STORED:
         if info.compress_size > budget:
-            raise ListingRefused(large)
+            raise large
         return info.compress_size
     if info.compress_type != zipfile.ZIP_DEFLATED:
-        raise ListingRefused(_("The XLSX file cannot be read: it uses an unusual compression."))
+        raise ListingRefused(texts.COMPRESSION)
     inflater = zlib.decompressobj(-15)
     left, packed, size = info.compress_size, 0, 0
     while left > 0 and not inflater.eof:
@@ -202,11 +185,11 @@ def _inflated_size(raw, info: zipfile.ZipInfo, budget: int, ratio: int, large: s
             try:
                 size += len(inflater.decompress(data, 1024 * 1024))
             except zlib.error:
-                raise ListingRefused(_("The XLSX file cannot be read: it is damaged.")) from None
+                raise ListingRefused(texts.DAMAGED) from None
             if size > budget:
-                raise ListingRefused(large)
+                raise large
             if size > RATIO_GRACE and size > ratio * packed:
-                raise ListingRefused(bomb)
+                raise bomb
             data = inflater.unconsumed_tail
     return size
 
@@ -226,24 +209,14 @@ def check_cells(columns: dict[str, pa.Array], first_row: int = 2) -> None:
     if worst:
         index, _order, name, length = worst
         raise ListingRefused(
-            _(
-                "Row %(row)s, column %(column)s: the cell holds %(length)s characters; a cell "
-                "may hold at most %(limit)s. Check how the listing was exported (a missing "
-                "closing quote makes one cell swallow the rest of the file).",
-                row=first_row + index,
-                column=name,
-                length=count_text(length),
-                limit=count_text(limit),
-            )
+            texts.LONG_CELL, row=first_row + index, column=name, length=length, limit=limit
         )
 
 
-def check_headers(missing: list[str], problems: list[str]) -> None:
-    if missing or problems:
-        parts = problems[:]
-        if missing:
-            parts.insert(0, _("Missing required columns: %(columns)s.", columns=", ".join(missing)))
-        raise ListingRefused(" ".join(parts))
+def check_headers(missing: list[str], duplicates: list[list[str]]) -> None:
+    """Refuse missing required columns and columns that appear twice ([name, first, second])."""
+    if missing or duplicates:
+        raise ListingRefused(texts.HEADERS, missing=list(missing), duplicates=list(duplicates))
 
 
 def canonical(

@@ -14,10 +14,9 @@ from flask import Flask, current_app
 from aoapp.auth.models import User
 from aoapp.common.dates import utcnow
 from aoapp.extensions import db
-from aoapp.imports.language import speaking
 from aoapp.imports.models import ImportStatus, PositionImport
 from aoapp.imports.records import require_admin
-from aoapp.imports.services import ImportOptions, failure_message, run_import, start_record
+from aoapp.imports.services import ImportOptions, record_failure, run_import, start_record
 from aoapp.imports.uploads import StagedUpload
 
 log = logging.getLogger(__name__)
@@ -99,6 +98,5 @@ def _mark_failed(record_id: int, error: Exception) -> None:
     if record is None or record.status != ImportStatus.RUNNING:
         return
     record.status, record.stage, record.finished_at = ImportStatus.FAILED, "failed", utcnow()
-    with speaking(record.user):
-        record.message = failure_message(error)
+    record_failure(record, error)
     db.session.commit()

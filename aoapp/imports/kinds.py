@@ -16,6 +16,7 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from aoapp.common.system_text import register as register_text
 from aoapp.imports.columns import Column, header_map
 
 if TYPE_CHECKING:
@@ -94,6 +95,12 @@ class AfterImport:
     key: str
     run: Callable[[PositionImport], object]
     failed: object  # a lazy string with %(reason)s
+    kind: str = DEFAULT_KIND
+
+    @property
+    def code(self) -> str:
+        """The system text noting its failure (registered with the hook)."""
+        return f"imports.after.{self.kind}.{self.key}"[:40]
 
 
 _KINDS: dict[str, ListingKind] = {}
@@ -129,7 +136,9 @@ def after_import(kind: str, key: str, failed) -> Callable:
     def register(run: Callable) -> Callable:
         hooks = _AFTER.setdefault(kind, [])
         hooks[:] = [hook for hook in hooks if hook.key != key]  # re-imports replace, not add
-        hooks.append(AfterImport(key, run, failed))
+        hook = AfterImport(key, run, failed, kind)
+        hooks.append(hook)
+        register_text(hook.code, failed)
         return run
 
     return register

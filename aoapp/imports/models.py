@@ -7,7 +7,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aoapp.common.dates import utcnow
+from aoapp.common.system_text import params_of, render, render_said
 from aoapp.extensions import db
+from aoapp.imports import texts  # noqa: F401  (registers the system texts)
 
 
 class ImportStatus(StrEnum):
@@ -41,9 +43,27 @@ class PositionImport(db.Model):
     rows: Mapped[int] = mapped_column(default=0)
     error_count: Mapped[int] = mapped_column(default=0)
     errors_file: Mapped[str | None] = mapped_column(sa.String(255))
+    # Why it was refused or failed: a system text (imports/texts.py), rendered in the reader's
+    # language; `message` keeps what older versions wrote as a sentence.
     message: Mapped[str | None] = mapped_column(sa.Text)
-    summary: Mapped[dict | None] = mapped_column(sa.JSON)
+    message_code: Mapped[str | None] = mapped_column(sa.String(40))
+    message_params: Mapped[dict | None] = mapped_column(sa.JSON)
+    summary: Mapped[dict | None] = mapped_column(sa.JSON)  # counts; notes as system texts
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
 
     user = relationship("User")
+
+    @property
+    def shown_message(self) -> str | None:
+        """Why it was refused or failed, in the current language (None when it says nothing)."""
+        return render(self.message_code, self.message_params) or self.message or None
+
+    @property
+    def shown_notes(self) -> list[str]:
+        """The notes on how the file was read, in the current language."""
+        return [render_said(note) for note in (self.summary or {}).get("notes", [])]
+
+    def set_message(self, code: str, **params) -> None:
+        """Record why it was refused or failed (a code and its parameters, not a sentence)."""
+        self.message, self.message_code, self.message_params = None, code, params_of(**params)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
-from flask_babel import gettext as _
 
+from aoapp.imports import texts
 from aoapp.imports.files import (
     CSV_SUFFIXES,
     XLSX_SUFFIXES,
@@ -39,7 +39,7 @@ def read_listing(
         return _read_csv(path, kind, encoding)
     if suffix in XLSX_SUFFIXES:
         return read_xlsx(path, kind, sheet)
-    raise ListingRefused(unsupported_type(suffix))
+    raise unsupported_type(suffix)
 
 
 def _decode(data: bytes, encoding: str | None) -> tuple[bytes, str]:
@@ -48,31 +48,17 @@ def _decode(data: bytes, encoding: str | None) -> tuple[bytes, str]:
         try:
             text = data.decode(encoding)
         except LookupError:
-            raise ListingRefused(
-                _("Unknown encoding %(encoding)s.", encoding=repr(encoding))
-            ) from None
+            raise ListingRefused(texts.UNKNOWN_ENCODING, encoding=repr(encoding)) from None
         except UnicodeDecodeError as error:
             raise ListingRefused(
-                _(
-                    "The file is not valid %(encoding)s: %(reason)s at byte %(byte)s.",
-                    encoding=encoding,
-                    reason=error.reason,
-                    byte=error.start,
-                )
+                texts.BAD_ENCODING, encoding=encoding, reason=error.reason, byte=error.start
             ) from None
         return text.encode("utf-8"), encoding
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        raise ListingRefused(
-            _(
-                "The file is not UTF-8 (byte %(byte)s on line %(line)s). Export it as UTF-8, or "
-                "name its encoding (e.g. --encoding cp1252 for Windows-1252).",
-                byte=f"0x{data[error.start]:02x}",
-                line=line,
-            )
-        ) from None
+        raise ListingRefused(texts.NOT_UTF8, byte=f"0x{data[error.start]:02x}", line=line) from None
     return data, "utf-8"
 
 
@@ -82,7 +68,7 @@ def _read_csv(path: Path, kind: ListingKind, encoding: str | None) -> Listing:
         data = data[3:]
     header_line = data.split(b"\n", 1)[0]
     if not header_line.strip():
-        raise ListingRefused(_("The file is empty or has no header row."))
+        raise ListingRefused(texts.NO_HEADER)
     delimiter = ";" if header_line.count(b";") > header_line.count(b",") else ","
     headers = [
         h.strip().strip('"') for h in header_line.decode("utf-8").rstrip("\r").split(delimiter)
@@ -102,9 +88,9 @@ def _read_csv(path: Path, kind: ListingKind, encoding: str | None) -> Listing:
             ),
         )
     except pa.ArrowInvalid as error:
-        raise ListingRefused(
-            _("The CSV file cannot be read: %(error)s", error=_arrow_message(error))
-        ) from None
+        message = str(error).split("\n")[0]
+        columns = "Expected" in message and "columns" in message
+        raise ListingRefused(texts.CSV_UNREADABLE, error=message, columns=columns) from None
     check_cells(
         {(headers[pos] or f"{pos + 1}"): table.column(f"c{pos}") for pos in range(len(headers))}
     )
@@ -116,11 +102,3 @@ def _read_csv(path: Path, kind: ListingKind, encoding: str | None) -> Listing:
         encoding=used,
         delimiter=delimiter,
     )
-
-
-def _arrow_message(error: Exception) -> str:
-    message = str(error)
-    if "Expected" in message and "columns" in message:
-        first = message.split("\n")[0]
-        return _("a row has a different number of columns than the header.") + " " + first
-    return message.split("\n")[0]

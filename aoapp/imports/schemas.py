@@ -163,7 +163,13 @@ class ImportRecordSchema(BaseSchema):
     encoding = fields.String()
     rows = fields.Integer()
     error_count = fields.Integer()
-    message = fields.String()
+    message = fields.String(
+        attribute="shown_message",
+        metadata={"description": "Why it was refused or failed, in the request's language"},
+    )
+    message_code = fields.String(
+        metadata={"description": "The code of that message (imports/texts.py), when it has one"}
+    )
     summary = fields.Function(
         _summary,
         metadata={
@@ -171,7 +177,10 @@ class ImportRecordSchema(BaseSchema):
             "kol_distribution, upgrades, downgrades, timings, seconds"
         },
     )
-    notes = fields.Function(lambda r: (r.summary or {}).get("notes", []))
+    notes = fields.Function(
+        lambda r: r.shown_notes,
+        metadata={"description": "How the file was read, in the request's language"},
+    )
     started_at = fields.DateTime()
     finished_at = fields.DateTime()
 

@@ -23,9 +23,10 @@ from flask_babel import gettext as _
 
 from aoapp.auth.models import Role, User
 from aoapp.common.dates import utcnow
+from aoapp.common.system_text import render_said, said
 from aoapp.errors import Forbidden
 from aoapp.extensions import db
-from aoapp.imports.conventions import ConventionUnknown
+from aoapp.imports import texts
 from aoapp.imports.kinds import ListingKind, LoadContext, after_import_hooks, get_kind
 from aoapp.imports.language import speaking
 from aoapp.imports.models import ImportStatus, PositionImport
@@ -59,6 +60,10 @@ class ImportOutcome:
     errors: list[RowError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
+    def __post_init__(self):
+        # The notes as the caller reads them now (the record keeps their codes).
+        self.notes = [render_said(note) for note in self.notes]
+
     @property
     def ok(self) -> bool:
         return self.record.status == ImportStatus.SUCCEEDED
@@ -90,10 +95,7 @@ def expire_interrupted() -> int:
             "interrupted",
             utcnow(),
         )
-        with speaking(record.user):
-            record.message = _(
-                "The import was interrupted (its process stopped) and changed nothing."
-            )
+        record.set_message(texts.INTERRUPTED)
     if stale:
         db.session.commit()
     return len(stale)
@@ -187,7 +189,7 @@ def _run_import(
         # load's long transaction, which then locks nothing of it.
         db.session.commit()
         if not errors and listing.rows == 0:
-            return _refuse(record, _("The listing has no rows."), [], notes)
+            return _refuse(record, ListingRefused(texts.NO_ROWS), [], notes)
         if errors:
             return _reject(record, errors, notes)
         report("loading", 30)
@@ -211,25 +213,22 @@ def _run_import(
         db.session.commit()
         record = _after_import(record, kind, notes)
         return ImportOutcome(record, [], notes)
-    except (ListingRefused, ConventionUnknown) as refusal:
+    except ListingRefused as refusal:  # ConventionUnknown too
         db.session.rollback()
-        return _refuse(record, str(refusal), [], [])
+        return _refuse(record, refusal, [], [])
     except Exception as error:
         db.session.rollback()
         log.exception("listing import %s failed", record.id)
         record = db.session.get(PositionImport, record.id)
         record.status, record.stage, record.finished_at = ImportStatus.FAILED, "failed", utcnow()
-        record.message = failure_message(error)
+        record_failure(record, error)
         db.session.commit()
         return ImportOutcome(record, [], [])
 
 
-def failure_message(error: Exception) -> str:
-    """The message of an import that failed on an unexpected error (at most 2000 characters)."""
-    return _(
-        "The import failed and changed nothing: %(error)s",
-        error=f"{type(error).__name__}: {error}",
-    )[:2000]
+def record_failure(record: PositionImport, error: Exception) -> None:
+    """Note on the record that it failed on an unexpected error (at most 2000 characters of it)."""
+    record.set_message(texts.FAILED, error=f"{type(error).__name__}: {error}"[:2000])
 
 
 def _after_import(record: PositionImport, kind: ListingKind, notes: list[str]) -> PositionImport:
@@ -246,7 +245,7 @@ def _after_import(record: PositionImport, kind: ListingKind, notes: list[str]) -
             db.session.rollback()
             log.exception("%s after import %s failed", hook.key, record.id)
             reason = f"{type(error).__name__}: {error}"[:500]
-            notes.append(str(hook.failed) % {"reason": reason})
+            notes.append(said(hook.code, reason=reason))
             extra["notes"] = notes
         record = db.session.get(PositionImport, record.id)
     if not extra:
@@ -288,23 +287,19 @@ def _reject(record: PositionImport, errors: list[RowError], notes: list[str]) ->
     record.status, record.stage, record.finished_at = ImportStatus.REJECTED, "rejected", utcnow()
     record.error_count = len(errors)
     rows = len({e.row for e in errors})
-    record.message = _(
-        "%(errors)s error(s) on %(rows)s row(s): nothing was imported.",
-        errors=len(errors),
-        rows=rows,
-    )
+    record.set_message(texts.ROWS_REJECTED, errors=len(errors), rows=rows)
     record.errors_file = write_errors_file(record.id, errors)
     record.summary = {"notes": notes}
     db.session.commit()
     return ImportOutcome(record, errors, notes)
 
 
-def _refuse(record: PositionImport, message: str, errors, notes) -> ImportOutcome:
+def _refuse(record: PositionImport, refusal: ListingRefused, errors, notes) -> ImportOutcome:
     """Refuse the whole file for a reason that is not one row's (encoding, headers, conventions)."""
     db.session.rollback()
     record = db.session.get(PositionImport, record.id)
     record.status, record.stage, record.finished_at = ImportStatus.REJECTED, "rejected", utcnow()
-    record.message = message
+    record.set_message(refusal.code, **refusal.params)
     db.session.commit()
     return ImportOutcome(record, errors, notes)
 

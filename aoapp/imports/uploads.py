@@ -18,7 +18,9 @@ from werkzeug.datastructures import FileStorage
 
 from aoapp.auth.models import User
 from aoapp.common.dates import fs_now
+from aoapp.common.system_text import render_said
 from aoapp.errors import InvalidInput, NotFound
+from aoapp.imports import texts
 from aoapp.imports.conventions import (
     ConventionUnknown,
     convention_notes,
@@ -102,7 +104,7 @@ def check_file(storage: FileStorage | None) -> str:
         raise InvalidInput(message, {"file": [message]})
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
-        message = unsupported_type(suffix)
+        message = str(unsupported_type(suffix))
         raise InvalidInput(message, {"file": [message]})
     return suffix
 
@@ -241,15 +243,17 @@ def preview_listing(
     except ListingRefused as refusal:
         return Preview(refusal=str(refusal))
     table = listing.table
-    notes = [listing.format_note()]
+    notes = [render_said(listing.format_note())]
     try:
         used_decimal = decimal or detect_decimal(table, kind)
     except ConventionUnknown as refusal:
         return Preview(rows=listing.rows, notes=notes, refusal=str(refusal))
     used_date = date_format or detect_date_format(table, kind)
-    notes += convention_notes(used_decimal, used_date, not decimal, not date_format)
+    notes += map(
+        render_said, convention_notes(used_decimal, used_date, not decimal, not date_format)
+    )
     if listing.rows == 0:
-        return Preview(notes=notes, refusal=_("The listing has no rows."))
+        return Preview(notes=notes, refusal=str(ListingRefused(texts.NO_ROWS)))
     present = (table.schema.metadata or {}).get(b"present", b"").decode().split(",")
     columns = [c.name for c in kind.columns if c.name in present]
     first = table.slice(0, PREVIEW_ROWS).select(columns).to_pylist()

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from flask_babel import gettext as _
 
+from aoapp.imports import texts
 from aoapp.imports.files import (
     MAX_XLSX_COMPRESSION_RATIO,
     RATIO_GRACE,
@@ -59,22 +59,16 @@ def read_xlsx(path: Path, kind: ListingKind, sheet: str | None) -> Listing:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError) as error:
-        raise ListingRefused(_("The XLSX file cannot be read: %(error)s.", error=error)) from None
+        raise ListingRefused(texts.XLSX_UNREADABLE, error=str(error)) from None
     if any(i.file_size > RATIO_GRACE and i.file_size > ratio * i.compress_size for i in members):
-        raise ListingRefused(bomb_message(ratio))
+        raise bomb_message(ratio)
     try:
         workbook = fastexcel.read_excel(str(path))
     except Exception as error:  # fastexcel raises its own error types for broken files
-        raise ListingRefused(_("The XLSX file cannot be read: %(error)s", error=error)) from None
+        raise ListingRefused(texts.XLSX_UNREADABLE, error=str(error)) from None
     names = workbook.sheet_names
     if sheet is not None and sheet not in names:
-        raise ListingRefused(
-            _(
-                "No sheet %(sheet)s; the workbook has: %(sheets)s.",
-                sheet=repr(sheet),
-                sheets=", ".join(names),
-            )
-        )
+        raise ListingRefused(texts.NO_SHEET, sheet=repr(sheet), sheets=", ".join(names))
     sheet_name = sheet or names[0]
     grid = _sheet_text(workbook, sheet_name)
     if grid is None:  # cells fastexcel cannot render exactly as _cell_text does: read by row
@@ -111,7 +105,7 @@ def _sheet_text(workbook, sheet_name: str) -> tuple[list[str], list[pa.Array]] |
     if errors is not None and not all(_ERROR_CELL.search(e.detail) for e in errors.errors):
         return None  # a cell its column's type could not hold; error cells (#N/A) read as ""
     if batch.num_columns == 0:
-        raise ListingRefused(_("Sheet %(sheet)s is empty.", sheet=repr(sheet_name)))
+        raise ListingRefused(texts.EMPTY_SHEET, sheet=repr(sheet_name))
     cells = [_typed_text(column) for column in batch.columns]
     if any(column is None for column in cells):
         return None
@@ -217,11 +211,11 @@ def _read_xlsx_rows(path: Path, kind: ListingKind, sheet_name: str) -> Listing:
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as error:  # calamine raises its own error types for broken files
-        raise ListingRefused(_("The XLSX file cannot be read: %(error)s", error=error)) from None
+        raise ListingRefused(texts.XLSX_UNREADABLE, error=str(error)) from None
     rows = workbook.get_sheet_by_name(sheet_name).iter_rows()
     first = next(rows, None)
     if first is None:
-        raise ListingRefused(_("Sheet %(sheet)s is empty.", sheet=repr(sheet_name)))
+        raise ListingRefused(texts.EMPTY_SHEET, sheet=repr(sheet_name))
     headers = [_cell_text(h).strip() for h in first]
     found, missing, problems = kind.header_map(headers)
     check_headers(missing, problems)

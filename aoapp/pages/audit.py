@@ -79,7 +79,7 @@ def history(entity: str, entity_id: int):
         entity_id=entity_id,
         record=record,
         record_url=record_url(entity, entity_id) if record is not None else None,
-        entries=[(entry, audit.changed_fields(entry)) for entry in entries],
+        entries=[(entry, audit.shown_changes(entry)) for entry in entries],
     )
 
 

@@ -113,7 +113,7 @@ class TestHistoryContent:
             r"<tr><td>([^<]+)</td><td>(.*?)</td><td[^>]*>→</td><td>(.*?)</td></tr>", newest
         )
         changes = {name: (before, after) for name, before, after in rows}
-        assert changes["Status"] == ("new", "contacted")
+        assert changes["Status"] == ("New", "Contacted")  # labels, not codes
         assert changes["Name"] == ("Joko Susilo", "Joko Susilo Wibowo")
         assert "Updated at" not in changes
 

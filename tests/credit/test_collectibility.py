@@ -216,7 +216,7 @@ class TestBandsDriveTheImport:
 
     def imported(self, ao, tmp_path, world, as_of):
         outcome = L.Importer(tmp_path, world.admin).csv(self.rows(ao), as_of)
-        assert outcome.ok, outcome.record.message
+        assert outcome.ok, outcome.record.shown_message
         return {p.dpd: p.facility_kol for p in L.positions(as_of).values()}
 
     def test_a_bpr_band_table_changes_the_imported_kol(self, ao, tmp_path, world):
@@ -231,6 +231,6 @@ class TestBandsDriveTheImport:
         with band_table((3, 92, 120)):
             outcome = L.Importer(tmp_path, world.admin).csv(self.rows(ao), date(2024, 6, 30))
         assert outcome.record.status == ImportStatus.FAILED
-        assert "Kol 3 should start at DPD 91" in outcome.record.message
+        assert "Kol 3 should start at DPD 91" in outcome.record.shown_message
         assert L.counts() == counts
         assert counts["facilities"] == 0

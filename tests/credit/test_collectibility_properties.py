@@ -244,7 +244,7 @@ def test_the_import_applies_the_same_rules(ao, world, tmp_path, facilities):
             for i, f in enumerate(facilities)
         ]
         outcome = importer.csv(rows, as_of)
-        assert outcome.ok, (outcome.record.message, outcome.errors)
+        assert outcome.ok, (outcome.record.shown_message, outcome.errors)
         own = {
             row["account_no"]: facility_kol(
                 row["dpd"], row["kol"], row["restructured"], held.get(row["account_no"]), OJK

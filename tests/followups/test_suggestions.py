@@ -237,7 +237,7 @@ def importer(tmp_path, world):
 
     def run(rows, as_of):
         outcome = runner.csv(rows, as_of)
-        assert outcome.ok, (outcome.record.message, outcome.errors)
+        assert outcome.ok, (outcome.record.shown_message, outcome.errors)
         return outcome
 
     return run
@@ -288,7 +288,7 @@ class TestAfterTheImport:
         record = db.session.get(PositionImport, outcome.record.id)
         assert record.status == "succeeded" and "suggestions" not in record.summary
         note = "Suggested follow-ups could not be created: RuntimeError: database went away"
-        assert record.summary["notes"][-1] == note and outcome.notes[-1] == note
+        assert record.shown_notes[-1] == note and outcome.notes[-1] == note
         assert suggested() == []
 
     def test_the_counts_show_on_the_import_page(self, world, importer, client, auth):

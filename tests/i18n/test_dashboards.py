@@ -31,7 +31,7 @@ def _page(client, url: str) -> str:
 
 def _texts(html: str) -> dict:
     """The words and formats the page hands to static/dashboards.js."""
-    found = re.search(r"data-i18n='([^']*)'", html)
+    found = re.search(r"id=\"dashboard\"[^>]* data-i18n='([^']*)'", html)
     assert found, "no data-i18n on the dashboard root"
     return json.loads(markup.unescape(found.group(1)))
 

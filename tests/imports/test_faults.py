@@ -57,11 +57,11 @@ def test_a_lost_connection_fails_the_import_cleanly_and_the_rerun_succeeds(
     assert calls, "the fault was injected"
     assert not outcome.ok
     assert outcome.record.status == ImportStatus.FAILED
-    assert "changed nothing" in outcome.record.message
+    assert "changed nothing" in outcome.record.shown_message
     assert L.counts() == before  # no customer, facility, position or audit entry half-written
 
     monkeypatch.undo()
     again = importer.csv(rows, AS_OF)
-    assert again.ok, again.record.message
+    assert again.ok, again.record.shown_message
     assert len(L.positions(AS_OF)) == 12
     assert L.counts()["customers"] == before["customers"] + 12

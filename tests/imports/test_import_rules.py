@@ -34,7 +34,7 @@ def load(tmp_path, world):
 
     def run(rows, as_of, fmt="csv", **options):
         outcome = getattr(importer, fmt)(rows, as_of, **options)
-        assert outcome.ok, (outcome.record.message, outcome.errors)
+        assert outcome.ok, (outcome.record.shown_message, outcome.errors)
         return outcome
 
     run.importer = importer

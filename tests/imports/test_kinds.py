@@ -84,7 +84,7 @@ GOOD = ["kode;nilai;tanggal", "M-1;1.234.567,50;31/05/2024", "M-2;10,00;30/06/20
 class TestTheGenericImport:
     def test_a_kind_brings_its_columns_and_load_the_rest_is_shared(self, app, meter, tmp_path):
         outcome = run_import(write(tmp_path / "m.csv", GOOD), AS_OF, kind="meter")
-        assert outcome.ok, outcome.record.message
+        assert outcome.ok, outcome.record.shown_message
         assert [(r["code"], r["reading"], r["taken_on"]) for r in meter.loaded] == [
             ("M-1", "1234567.50", date(2024, 5, 31)),
             ("M-2", "10.00", date(2024, 6, 30)),
@@ -107,7 +107,7 @@ class TestTheGenericImport:
             sheet.append(row)
         book.save(tmp_path / "m.xlsx")
         outcome = run_import(tmp_path / "m.xlsx", AS_OF, kind="meter")
-        assert outcome.ok, outcome.record.message
+        assert outcome.ok, outcome.record.shown_message
         assert meter.loaded == [
             {"code": "M-1", "reading": "12.5", "taken_on": date(2024, 5, 31), "note": "x"}
         ]
@@ -141,7 +141,7 @@ class TestTheGenericImport:
             write(tmp_path / "m.csv", ["code,taken_on", "M-1,2024-05-31"]), AS_OF, kind="meter"
         )
         assert outcome.record.status == "rejected"
-        assert outcome.record.message == "Missing required columns: reading."
+        assert outcome.record.shown_message == "Missing required columns: reading."
 
     def test_an_unknown_kind_is_refused_before_anything_is_recorded(self, app, tmp_path):
         with pytest.raises(kinds.UnknownKind):
@@ -174,7 +174,7 @@ class TestAfterImport:
         outcome = run_import(write(tmp_path / "m.csv", GOOD), AS_OF, kind="meter")
         record = db.session.get(PositionImport, outcome.record.id)
         assert record.status == "succeeded" and "seen" not in record.summary
-        assert record.summary["notes"][-1] == "Seen failed: RuntimeError: mail server down"
+        assert record.shown_notes[-1] == "Seen failed: RuntimeError: mail server down"
 
 
 class TestCommandLine:

@@ -76,7 +76,7 @@ def assert_rejected(outcome, errors: list[RowError], unchanged) -> None:
     record = outcome.record
     assert (record.status, record.error_count) == (ImportStatus.REJECTED, len(errors))
     rows = len({e.row for e in errors})
-    assert record.message == f"{len(errors)} error(s) on {rows} row(s): nothing was imported."
+    assert record.shown_message == f"{len(errors)} error(s) on {rows} row(s): nothing was imported."
     assert unchanged()
     written = error_rows(record)
     assert written[0] == ["row", "column", "value", "message"]
@@ -141,7 +141,7 @@ def test_row_error_refuses_the_file_and_changes_nothing(
         "iso",
         "utf-8",
     )
-    assert record.summary["notes"] == outcome.notes
+    assert record.shown_notes == outcome.notes
 
 
 def test_day_that_does_not_exist_in_dd_mm_yyyy(ao, importer, before):
@@ -201,7 +201,7 @@ def test_a_file_with_many_errors_reports_all_of_them(ao, importer, before):
         RowError(row, "arrears_interest", "n/a", NOT_PLAIN) for row in range(7, 37)
     ]
     assert_rejected(outcome, outcome.errors, before)
-    assert outcome.record.message == "37 error(s) on 34 row(s): nothing was imported."
+    assert outcome.record.shown_message == "37 error(s) on 34 row(s): nothing was imported."
 
 
 def test_error_file_keeps_formula_like_values_inert(ao, importer, before):
@@ -238,7 +238,7 @@ class TestConventions:
             "Dates: dd/mm/yyyy (31/10/2026) (detected).",
         ]
         assert (outcome.record.decimal, outcome.record.date_format) == ("comma", "dmy")
-        assert outcome.record.summary["notes"] == outcome.notes
+        assert outcome.record.shown_notes == outcome.notes
         position = L.positions(D2)["A"]
         assert (position.outstanding, position.arrears_interest) == (
             Decimal("1234567.89"),
@@ -326,7 +326,7 @@ class TestConventions:
     def test_ambiguous_numbers_are_refused_with_a_clear_message(self, ao, importer, before):
         outcome = importer.csv(self.ambiguous(ao), D2)
         assert outcome.record.status == ImportStatus.REJECTED
-        assert outcome.record.message == (
+        assert outcome.record.shown_message == (
             "The numbers could be plain or Indonesian (e.g. 1.234): name the convention with "
             "--decimal=dot (1234567.89) or --decimal=comma (1.234.567,89)."
         )
@@ -400,7 +400,7 @@ class TestCsvDialects:
     def test_indonesian_headers(self, ao, importer):
         rows = [line("A", "CIF1", ao, dpd=100, kol=4, restructured="ya")]
         outcome = importer.csv(rows, D2, write={"headers": "id"})
-        assert outcome.ok, outcome.record.message
+        assert outcome.ok, outcome.record.shown_message
         position = L.positions(D2)["A"]
         assert (position.dpd, position.file_kol, position.facility_kol) == (100, 4, 4)
         assert L.facility("A").restructured is True
@@ -416,7 +416,7 @@ class TestCsvDialects:
         }
         rows = [line("A", "CIF1", ao, dpd=5, kol=2, outstanding=Decimal("100.50"))]
         outcome = importer.csv(rows, D2, write={"headers": headers})
-        assert outcome.ok, outcome.record.message
+        assert outcome.ok, outcome.record.shown_message
         position = L.positions(D2)["A"]
         assert (position.dpd, position.file_kol, position.outstanding) == (5, 2, Decimal("100.50"))
 
@@ -427,7 +427,7 @@ class TestCsvDialects:
         ]
         for delimiter in (",", ";"):
             outcome = importer.csv(rows, D2, write={"delimiter": delimiter})
-            assert outcome.ok, outcome.record.message
+            assert outcome.ok, outcome.record.shown_message
             assert L.customer("CIF1").name == 'PT Maju, "Jaya" & Co'
             assert L.customer("CIF2").name == "CV Sejahtera; Abadi"
 
@@ -451,9 +451,9 @@ class TestCsvDialects:
     def test_missing_required_column_is_refused_by_name(self, ao, importer, before):
         outcome = importer.csv([line("A", "CIF1", ao)], D2, write={"drop": ("dpd",)})
         assert outcome.record.status == ImportStatus.REJECTED
-        assert outcome.record.message == "Missing required columns: dpd."
+        assert outcome.record.shown_message == "Missing required columns: dpd."
         outcome = importer.csv([line("A", "CIF1", ao)], D2, write={"drop": ("dpd", "cif")})
-        assert outcome.record.message == "Missing required columns: cif, dpd."
+        assert outcome.record.shown_message == "Missing required columns: cif, dpd."
         assert before()
 
     def test_optional_columns_may_be_absent(self, ao, importer):
@@ -467,7 +467,7 @@ class TestCsvDialects:
     def test_a_column_given_twice_is_refused(self, ao, importer):
         outcome = importer.csv([line("A", "CIF1", ao)], D2, write={"extra": {"Baki_Debet": "1"}})
         assert outcome.record.status == ImportStatus.REJECTED
-        assert outcome.record.message == (
+        assert outcome.record.shown_message == (
             "Column outstanding appears twice (as 'outstanding' and 'Baki_Debet')."
         )
 
@@ -476,13 +476,13 @@ class TestCsvDialects:
         path.write_text(path.read_text() + "B,CIF2\r\n")
         outcome = importer.run(path, D2)
         assert outcome.record.status == ImportStatus.REJECTED
-        assert outcome.record.message.startswith(
+        assert outcome.record.shown_message.startswith(
             "The CSV file cannot be read: a row has a different number of columns than the header."
         )
 
     def test_a_listing_without_rows_is_refused(self, ao, importer):
         outcome = importer.csv([], D2)
-        assert (outcome.record.status, outcome.record.message) == (
+        assert (outcome.record.status, outcome.record.shown_message) == (
             ImportStatus.REJECTED,
             "The listing has no rows.",
         )
@@ -491,13 +491,16 @@ class TestCsvDialects:
         path = tmp_path / "empty.csv"
         path.write_bytes(b"")
         outcome = importer.run(path, D2)
-        assert outcome.record.message == "The file is empty or has no header row."
+        assert outcome.record.shown_message == "The file is empty or has no header row."
 
     def test_other_file_types_are_refused(self, importer, tmp_path):
         path = tmp_path / "listing.pdf"
         path.write_bytes(b"%PDF-1.4")
         outcome = importer.run(path, D2)
-        assert outcome.record.message == "Unsupported file type .pdf: send a .csv or .xlsx listing."
+        assert (
+            outcome.record.shown_message
+            == "Unsupported file type .pdf: send a .csv or .xlsx listing."
+        )
 
 
 class TestEncoding:
@@ -507,7 +510,7 @@ class TestEncoding:
     def test_a_file_that_is_not_utf8_is_refused_with_a_clear_message(self, ao, importer, before):
         outcome = importer.csv(self.rows(ao), D2, write={"encoding": "cp1252"})
         assert outcome.record.status == ImportStatus.REJECTED
-        assert outcome.record.message == (
+        assert outcome.record.shown_message == (
             "The file is not UTF-8 (byte 0xe9 on line 3). Export it as UTF-8, or name its "
             "encoding (e.g. --encoding cp1252 for Windows-1252)."
         )
@@ -522,21 +525,21 @@ class TestEncoding:
 
     def test_utf8_with_a_byte_order_mark(self, ao, importer):
         outcome = importer.csv(self.rows(ao), D2, write={"encoding": "utf-8-sig"})
-        assert outcome.ok, outcome.record.message
+        assert outcome.ok, outcome.record.shown_message
         assert L.customer("CIF2").name == "Café Müller"
 
     def test_an_unknown_encoding_is_refused(self, ao, importer):
         outcome = importer.csv(self.rows(ao), D2, encoding="klingon")
-        assert outcome.record.message == "Unknown encoding 'klingon'."
+        assert outcome.record.shown_message == "Unknown encoding 'klingon'."
 
 
 class TestXlsx:
     def test_sheet_selection(self, ao, importer):
         path = L.write_xlsx(importer.path(".xlsx"), [line("A", "CIF1", ao)], before=("Cover",))
         outcome = importer.run(path, D2)
-        assert outcome.record.message == "Sheet 'Cover' is empty."
+        assert outcome.record.shown_message == "Sheet 'Cover' is empty."
         outcome = importer.run(path, D2, sheet="Nope")
-        assert outcome.record.message == "No sheet 'Nope'; the workbook has: Cover, Listing."
+        assert outcome.record.shown_message == "No sheet 'Nope'; the workbook has: Cover, Listing."
         outcome = importer.run(path, D2, sheet="Listing")
         assert outcome.ok
         assert outcome.notes[0] == "Format: xlsx, sheet 'Listing'."
@@ -554,7 +557,7 @@ class TestXlsx:
         path.write_bytes(b"not a zip file")
         outcome = importer.run(path, D2)
         assert outcome.record.status == ImportStatus.REJECTED
-        assert outcome.record.message.startswith("The XLSX file cannot be read:")
+        assert outcome.record.shown_message.startswith("The XLSX file cannot be read:")
 
 
 def test_only_admins_import(ao, world, tmp_path):

@@ -10,10 +10,14 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask_babel import force_locale
 
+from aoapp.audit.models import AuditEntry
+from aoapp.common.system_text import said
 from aoapp.extensions import db
 from aoapp.followups.models import FollowUp
 from aoapp.followups.suggestions import suggest_after_import
+from aoapp.imports import texts as import_texts
 from aoapp.imports.models import PositionImport
+from aoapp.pages.audit import BROWSABLE
 from aoapp.prospects.models import Prospect
 from aoapp.prospects.services import change_status
 from aoapp.reports.models import Report
@@ -67,10 +71,46 @@ def _import_and_report(world, customer) -> tuple[PositionImport, Report]:
     return record, report
 
 
+def _refused_imports(world) -> list[int]:
+    """Records of a rejected and a failed listing import with the texts the system wrote on
+    them (a refusal, the notes on how the file was read); their ids."""
+    rejected = PositionImport(
+        user_id=world.admin.id,
+        source="web",
+        file_name="daftar.csv",
+        sha256="1" * 64,
+        as_of=AS_OF,
+        status="rejected",
+        stage="rejected",
+        error_count=2,
+        summary={
+            "notes": [
+                said(import_texts.FORMAT, format="csv", delimiter=";", encoding="utf-8"),
+                said(import_texts.NUMBERS, convention="comma", detected=True),
+                said(import_texts.DATES, convention="dmy", detected=False),
+            ]
+        },
+    )
+    rejected.set_message(import_texts.ROWS_REJECTED, errors=2, rows=1)
+    failed = PositionImport(
+        user_id=world.admin.id,
+        source="web",
+        file_name="lama.xlsx",
+        sha256="2" * 64,
+        as_of=AS_OF,
+        status="rejected",
+        stage="rejected",
+    )
+    failed.set_message(import_texts.HEADERS, missing=["cif", "dpd"], duplicates=[])
+    db.session.add_all([rejected, failed])
+    db.session.commit()
+    return [rejected.id, failed.id]
+
+
 def records(world) -> tuple[dict[str, object], list[str]]:
     """Demo-like records of the officer with system-written texts: the route values, and the
-    URLs of every follow-up's page (and of the planned ones' outcome form). Call inside a test
-    request context."""
+    URLs of every follow-up's page (and of the planned ones' outcome form), of refused imports
+    and of every record's audit trail. Call inside a test request context."""
     officer = db.session.merge(world.officer)
     # The records are made while the officer reads English (as the old notes were then written
     # in English); the crawl then reads them in Indonesian.
@@ -100,6 +140,7 @@ def records(world) -> tuple[dict[str, object], list[str]]:
         officer, product, customer_id=customer.id, introduced_on=AS_OF - timedelta(days=3)
     )
     listing, _ = _import_and_report(world, customer)
+    refused = _refused_imports(world)
     return {
         "prospect_id": prospect.id,
         "customer_id": customer.id,
@@ -120,6 +161,13 @@ def records(world) -> tuple[dict[str, object], list[str]]:
     }, [f"/followups/{row.id}" for row in db.session.scalars(sa.select(FollowUp))] + [
         f"/followups/{row.id}/complete"
         for row in db.session.scalars(sa.select(FollowUp).where(FollowUp.status == "planned"))
+    ] + [f"/imports/{record_id}" for record_id in refused] + [
+        # The audit trail of each kind of record (its values: codes, texts the system wrote).
+        f"/audit/{entity}/{entity_id}"
+        for entity, entity_id in db.session.execute(
+            sa.select(AuditEntry.entity_type, AuditEntry.entity_id).distinct()
+        )
+        if entity in BROWSABLE
     ]
 
 
@@ -135,5 +183,6 @@ def page_urls(app, values: dict, extra: list[str]) -> list[tuple[str, str]]:
             continue
         args = {arg: values[arg] for arg in rule.arguments}
         urls.append((rule.endpoint, rule.build(args, append_unknown=False)[1]))
-    urls += [("followups.detail", url) for url in extra]
+    adapter = app.url_map.bind("localhost")
+    urls += [(adapter.match(url)[0], url) for url in extra]
     return sorted(set(urls))

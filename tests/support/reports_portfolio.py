@@ -128,7 +128,7 @@ def import_listings(world, tmp_path: Path) -> None:
                 )
             )
         outcome = importer.csv(rows, day)
-        assert outcome.ok, (outcome.record.message, outcome.errors)
+        assert outcome.ok, (outcome.record.shown_message, outcome.errors)
     # The import suggests collection follow-ups; the hand-counted KPIs below use only ours.
     db.session.execute(sa.delete(FollowUp).where(FollowUp.suggestion.is_not(None)))
     db.session.commit()
