@@ -15,7 +15,7 @@ from aoapp.extensions import db, limiter
 from tests.databases import empty_tables, own_database, reset_schema
 from tests.support import factories
 
-pytest_plugins = ["tests.clock"]
+pytest_plugins = ["tests.clock", "tests.support.demo"]
 
 
 class FreshContextClient(FlaskClient):

@@ -33,7 +33,7 @@ CAMPAIGNS = [
         "branches": ["JKT01"],
         "products": ["KUR", "KMK"],
         "cost": Decimal("25000000"),
-        "description": "Stand at the weekend small-business fairs in South Jakarta malls.",
+        "description": "Stan di pameran UMKM akhir pekan di mal-mal Jakarta Selatan.",
         "prospects": {"ao.budi": [3, 7, 8, 10], "ao.sari": [3, 7, 8, 10]},
         "introductions": {},
     },
@@ -44,7 +44,7 @@ CAMPAIGNS = [
         "branches": ["JKT01", "BDG01"],
         "products": ["KUR", "MBANKING"],
         "cost": Decimal("12000000"),
-        "description": "Instagram and WhatsApp ads: apply for KUR and open mobile banking.",
+        "description": "Iklan Instagram dan WhatsApp: ajukan KUR dan aktifkan mobile banking.",
         "prospects": {"ao.budi": [1, 5, 6, 9], "ao.sari": [1, 5, 6, 9], "ao.dewi": [1, 5, 6, 8, 9]},
         "introductions": {
             officer: [(6, "KUR"), (("customer", 1), "MBANKING")]

@@ -123,31 +123,39 @@ def _pending(book: Book, today: date, facility_id: int) -> PromiseSpec | None:
     return PromiseSpec(facility_id, promised_on, promised_date, amount, state, latest.as_of)
 
 
-def choose_promises(book: Book, today: date) -> list[PromiseSpec]:
+def choose_promises(book: Book, today: date, prefer: dict | None = None) -> list[PromiseSpec]:
     """A kept, a broken and a pending promise, each on its own facility, when the book has them.
 
-    The broken one is on a facility still past due when one exists (the officer chases it);
-    the pending one on a facility past due on the latest listing.
+    `prefer` names the facility of each state the demo's stories are about (demo/stories.py),
+    tried first. Otherwise the broken one is on a facility still past due when one exists (the
+    officer chases it), the pending one on a facility past due on the latest listing.
     """
+    prefer = {state: f for state, f in (prefer or {}).items() if f in book.facts}
     everything = list(book.facts)
     overdue = [facility_id for facility_id, _dpd in delinquent_now(book)]
-    specs = []
-    kept = _scan(book, today, PromiseState.KEPT, everything)
-    if kept is not None:
-        specs.append(kept)
-    used = {spec.facility_id for spec in specs}
-    broken = _scan(book, today, PromiseState.BROKEN, [f for f in overdue if f not in used])
-    broken = broken or _scan(
-        book, today, PromiseState.BROKEN, [f for f in everything if f not in used]
-    )
-    if broken is not None:
-        specs.append(broken)
-    used = {spec.facility_id for spec in specs}
-    for facility_id in sorted(f for f in overdue if f not in used):
-        pending = _pending(book, today, facility_id)
-        if pending is not None:
-            specs.append(pending)
-            break
+    specs: list[PromiseSpec] = []
+
+    def unused(ids):
+        used = {spec.facility_id for spec in specs}
+        return [f for f in ids if f not in used]
+
+    for state, fallbacks in (
+        (PromiseState.KEPT, [everything]),
+        (PromiseState.BROKEN, [overdue, everything]),
+    ):
+        candidates = [[prefer[state]]] if state in prefer else []
+        for ids in [*candidates, *fallbacks]:
+            found = _scan(book, today, state, unused(ids))
+            if found is not None:
+                specs.append(found)
+                break
+    first = [prefer[PromiseState.PENDING]] if PromiseState.PENDING in prefer else []
+    for facility_id in unused([*first, *sorted(overdue)]):
+        if facility_id in overdue:
+            pending = _pending(book, today, facility_id)
+            if pending is not None:
+                specs.append(pending)
+                break
     return specs
 
 

@@ -23,33 +23,49 @@ from aoapp.prospects.models import Prospect
 # (party: "c" customer / "p" prospect, number), purpose, channel, days from today, time,
 # outcome (None: still planned), notes.
 CONTACTS = [
-    (("c", 1), "relationship", "whatsapp", -60, None, "reached", "Greetings for Lebaran; asked about the new shop front."),
-    (("c", 2), "product_offer", "visit", -40, (10, 0), "interested", "Offered mobile banking for the shop's payments; wants a demo."),
-    (("c", 5), "monitoring", "visit", -25, (9, 30), "reached", "Factory runs two shifts; collateral in good order."),
-    (("c", 3), "document_request", "email", -15, None, "not_reached", "Asked for the 2025 financial statements; no answer yet."),
-    (("c", 3), "document_request", "whatsapp", -2, None, None, "Chase the 2025 financial statements for the annual review."),
-    (("c", 2), "product_offer", "meeting", 0, (10, 0), None, "Mobile banking demo at the shop."),
-    (("c", 6), "relationship", "call", 1, (14, 0), None, "Welcome call: savings account opened last month."),
-    (("c", 1), "complaint", "call", 1, None, None, "Call back about the admin fee charged twice."),
-    (("c", 5), "monitoring", "visit", 3, (9, 0), None, "Quarterly monitoring visit: stock and collateral."),
-    (("c", 4), "relationship", "call", 5, None, None, "Mortgage anniversary call; ask about plans for a car."),
-    (("p", 4), "relationship", "call", -9, None, "reached", "Introduced the bank; she caters for two offices."),
-    (("p", 6), "product_offer", "whatsapp", -5, None, "interested", "Sent the KUR brochure; interested, needs time."),
-    (("p", 1), "relationship", "call", 0, (11, 0), None, "First call after the walk-in visit."),
-    (("p", 5), "product_offer", "visit", -1, (15, 0), None, "Present the investment loan at the shop."),
-    (("p", 3), "product_offer", "whatsapp", 2, None, None, "Send the working capital loan simulation."),
-    (("p", 7), "document_request", "whatsapp", 4, None, None, "Collect the business licence (NIB) for the application."),
+    (("c", 1), "relationship", "whatsapp", -60, None, "reached", "Ucapan selamat Lebaran; menanyakan rencana renovasi toko."),
+    (("c", 2), "product_offer", "visit", -40, (10, 0), "interested", "Menawarkan mobile banking untuk pembayaran toko; minta diperagakan."),
+    (("c", 5), "monitoring", "visit", -25, (9, 30), "reached", "Pabrik berjalan dua shift; agunan dalam kondisi baik."),
+    (("c", 3), "document_request", "email", -15, None, "not_reached", "Meminta laporan keuangan tahun lalu; belum ada jawaban."),
+    (("c", 3), "document_request", "whatsapp", -2, None, None, "Tagih laporan keuangan tahun lalu untuk review tahunan."),
+    (("c", 2), "product_offer", "meeting", 0, (10, 0), None, "Peragaan mobile banking di toko."),
+    (("c", 6), "relationship", "call", 1, (14, 0), None, "Telepon sambutan: tabungan dibuka bulan lalu."),
+    (("c", 1), "complaint", "call", 1, None, None, "Telepon balik soal keluhan biaya yang terpotong."),
+    (("c", 5), "monitoring", "visit", 3, (9, 0), None, "Kunjungan pemantauan triwulanan: stok dan agunan."),
+    (("c", 4), "relationship", "call", 5, None, None, "Telepon ulang tahun KPR; tanyakan rencana membeli mobil."),
+    (("p", 4), "relationship", "call", -9, None, "reached", "Memperkenalkan bank; usaha katering untuk dua kantor."),
+    (("p", 6), "product_offer", "whatsapp", -5, None, "interested", "Mengirim brosur KUR; tertarik, masih pikir-pikir."),
+    (("p", 1), "relationship", "call", 0, (11, 0), None, "Telepon pertama setelah datang langsung ke cabang."),
+    (("p", 5), "product_offer", "visit", -1, (15, 0), None, "Presentasi kredit investasi di toko."),
+    (("p", 3), "product_offer", "whatsapp", 2, None, None, "Kirim simulasi angsuran kredit modal kerja."),
+    (("p", 7), "document_request", "whatsapp", 4, None, None, "Ambil NIB untuk kelengkapan pengajuan."),
 ]  # fmt: skip
 
-# customer number, category, channel, priority, received days ago, status, description, text
-# (the escalation reason or the resolution).
-COMPLAINTS = [
-    (1, "billing", "branch", "normal", 3, "open", "Charged the savings admin fee twice this month.", None),
-    (2, "interest_rate", "call", "high", 25, "in_progress", "Says the working capital rate rose without notice.", None),
-    (3, "collection_conduct", "whatsapp", "urgent", 8, "escalated", "A collector phoned the business partner about the arrears.", "Conduct of a third-party collector: needs the supervisor."),
-    (4, "service", "email", "low", 30, "resolved", "Waited 90 minutes at the branch for a mortgage statement.", "Statement sent by email; apologised and explained the queue tickets."),
-    (5, "data", "letter", "normal", 60, "closed", "The company address on the statement is outdated.", "Address corrected in the core system; new statement sent."),
-]  # fmt: skip
+# Per officer number: customer number, category, channel, priority, received days ago, status,
+# description, text (the escalation reason or the resolution). Every complaint is its own.
+COMPLAINTS = {
+    1: [
+        (1, "billing", "branch", "normal", 3, "open", "Biaya administrasi tabungan terpotong dua kali bulan ini.", None),
+        (2, "interest_rate", "call", "high", 25, "in_progress", "Suku bunga KMK naik tanpa pemberitahuan tertulis.", None),
+        (3, "collection_conduct", "whatsapp", "urgent", 8, "escalated", "Penagih pihak ketiga menelepon mitra usaha soal angsuran yang sudah dibayar.", "Perilaku penagih pihak ketiga; perlu keputusan supervisor."),
+        (4, "service", "email", "low", 30, "resolved", "Menunggu 90 menit di cabang untuk rekening koran KPR.", "Rekening koran dikirim lewat email; sudah meminta maaf dan menjelaskan nomor antrean."),
+        (5, "data", "letter", "normal", 60, "closed", "Alamat perusahaan di rekening koran masih alamat lama.", "Alamat diperbaiki di core banking; rekening koran baru dikirim."),
+    ],
+    2: [
+        (1, "billing", "call", "normal", 3, "open", "Kartu debit dikenai biaya tahunan padahal dijanjikan gratis.", None),
+        (2, "interest_rate", "branch", "high", 25, "in_progress", "Bunga KMK tidak turun setelah suku bunga acuan BI turun.", None),
+        (3, "collection_conduct", "whatsapp", "urgent", 8, "escalated", "Penagih mengirim pesan ke karyawan CV soal angsuran pemilik.", "Penagih menghubungi pihak ketiga; supervisor memutuskan tindakannya."),
+        (4, "service", "email", "low", 30, "resolved", "Permohonan perubahan tanggal angsuran KPR tidak dijawab dua minggu.", "Tanggal angsuran baru disetujui dan dikirim; nasabah sudah dihubungi."),
+        (5, "data", "letter", "normal", 60, "closed", "Nama direktur di data perusahaan belum diperbarui.", "Akta perubahan diterima; data pengurus diperbarui."),
+    ],
+    3: [
+        (1, "billing", "branch", "normal", 3, "open", "Transfer ke bank lain gagal tetapi saldo terpotong Rp 6.500.", None),
+        (2, "interest_rate", "call", "high", 25, "in_progress", "Bunga KMK dihitung dari plafon, bukan dari baki debet.", None),
+        (3, "collection_conduct", "whatsapp", "urgent", 8, "escalated", "Petugas datang menagih pukul 21.00 ke rumah pemilik CV, padahal angsuran lancar.", "Kunjungan di luar jam penagihan; perlu ditangani supervisor."),
+        (4, "service", "email", "low", 30, "resolved", "Aplikasi mobile banking terkunci setelah ganti ponsel.", "Akses dibuka kembali di cabang; cara aktivasi sudah dijelaskan."),
+        (5, "data", "letter", "normal", 60, "closed", "NPWP perusahaan di sistem salah satu digit.", "NPWP diperbaiki sesuai kartu; surat konfirmasi dikirim."),
+    ],
+}  # fmt: skip
 
 
 def _customer(officer_no: int, number: int) -> Customer | None:
@@ -124,7 +140,7 @@ def _complaint_values(officer: User, customer: Customer, row, today: date) -> di
 
 def seed_complaints(rec, officer: User, officer_no: int, today: date) -> None:
     """One complaint in each status; the in-progress one is past its due date."""
-    for row in COMPLAINTS:
+    for row in COMPLAINTS[officer_no]:
         customer = _customer(officer_no, row[0])
         if customer is None:
             continue

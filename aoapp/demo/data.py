@@ -44,30 +44,59 @@ USERS = [
 
 # code, name, kind, credit subtype, description
 PRODUCTS = [
-    ("KMK", "Kredit Modal Kerja", "credit", "working_capital", "Working capital loan."),
-    ("KI", "Kredit Investasi", "credit", "investment", "Investment loan for machines, premises."),
-    ("KUR", "Kredit Usaha Rakyat", "credit", "kur", "Government-subsidised micro business loan."),
-    ("KPR", "Kredit Pemilikan Rumah", "credit", "mortgage", "Home mortgage."),
-    ("KKB", "Kredit Kendaraan Bermotor", "credit", "vehicle", "Car and motorbike loan."),
-    ("MULTIGUNA", "Kredit Multiguna", "credit", "personal", "Personal loan for employees."),
-    ("TABUNGAN", "Tabungan", "deposit", None, "Savings account."),
-    ("DEPOSITO", "Deposito Berjangka", "deposit", None, "Time deposit, 1 to 12 months."),
-    ("GIRO", "Giro", "deposit", None, "Current account for businesses."),
-    ("MBANKING", "Mobile Banking", "service", None, "Mobile banking application."),
+    ("KMK", "Kredit Modal Kerja", "credit", "working_capital", "Kredit modal kerja untuk usaha."),
+    ("KI", "Kredit Investasi", "credit", "investment", "Kredit investasi untuk mesin, gedung."),
+    ("KUR", "Kredit Usaha Rakyat", "credit", "kur", "Kredit usaha mikro bersubsidi pemerintah."),
+    ("KPR", "Kredit Pemilikan Rumah", "credit", "mortgage", "Kredit pemilikan rumah."),
+    ("KKB", "Kredit Kendaraan Bermotor", "credit", "vehicle", "Kredit mobil dan sepeda motor."),
+    ("MULTIGUNA", "Kredit Multiguna", "credit", "personal", "Kredit serbaguna bagi karyawan."),
+    ("TABUNGAN", "Tabungan", "deposit", None, "Rekening tabungan."),
+    ("DEPOSITO", "Deposito Berjangka", "deposit", None, "Deposito berjangka 1 sampai 12 bulan."),
+    ("GIRO", "Giro", "deposit", None, "Rekening giro untuk badan usaha."),
+    ("MBANKING", "Mobile Banking", "service", None, "Aplikasi mobile banking."),
 ]
+CREDIT_CODES = frozenset(code for code, _n, kind, *_rest in PRODUCTS if kind == "credit")
 
 # Officer username → (number used in keys, NIK region code: province + regency).
 OFFICERS = {"ao.budi": (1, "3174"), "ao.sari": (2, "3171"), "ao.dewi": (3, "3273")}
 
-# name, type, segment, NIK birth (day, month, year; day + 40 for women), products held
+# type, segment, NIK birth (day, month, year; day + 40 for women), products held by hand
+# (deposits, services), credit on the listing (product, plafond in juta, tenor in months).
 CUSTOMERS = [
-    ("Ahmad Hidayat", "individual", "micro", (12, 3, 78), ["TABUNGAN", "KUR"]),
-    ("Siti Rahmawati", "individual", "small", (45, 7, 85), ["TABUNGAN", "KMK", "MBANKING"]),
-    ("CV Maju Bersama", "company", "small", None, ["GIRO", "KMK"]),
-    ("Agus Prasetyo", "individual", "consumer", (3, 11, 90), ["TABUNGAN", "KPR"]),
-    ("PT Sinar Abadi", "company", "medium", None, ["GIRO", "KI", "DEPOSITO"]),
-    ("Nur Aini", "individual", "micro", (62, 1, 95), ["TABUNGAN"]),
+    ("individual", "micro", (12, 3, 78), ["TABUNGAN"], ("KUR", 80, 36)),
+    ("individual", "small", (45, 7, 85), ["TABUNGAN", "MBANKING"], ("KMK", 400, 24)),
+    ("company", "small", None, ["GIRO"], ("KMK", 900, 24)),
+    ("individual", "consumer", (3, 11, 90), ["TABUNGAN"], ("KPR", 650, 180)),
+    ("company", "medium", None, ["GIRO", "DEPOSITO"], ("KI", 3000, 84)),
+    ("individual", "micro", (62, 1, 95), ["TABUNGAN"], None),
 ]
+# The names of each officer's hand-entered customers (same order and gender as CUSTOMERS).
+CUSTOMER_NAMES = {
+    1: [
+        "Ahmad Hidayat",
+        "Siti Rahmawati",
+        "CV Maju Bersama",
+        "Agus Prasetyo",
+        "PT Sinar Abadi",
+        "Nur Aini",
+    ],
+    2: [
+        "Darto Sugiarto",
+        "Ratna Sari Dewi",
+        "CV Karya Logam Utama",
+        "Yoga Pratama",
+        "PT Duta Kemas Indah",
+        "Melati Anggraini",
+    ],
+    3: [
+        "Ujang Sopian",
+        "Euis Komalasari",
+        "CV Parahyangan Tekstil",
+        "Ridwan Hakim",
+        "PT Priangan Boga Lestari",
+        "Nenden Sukaesih",
+    ],
+}
 
 # name, business, area, source, referrer (customer number or free text), target status,
 # reason, product interest, credit need, days since collected, follow-up in days
@@ -157,16 +186,44 @@ PROSPECTS = [
 ]
 
 NOTES = {
-    "rejected": "Income could not be verified; no business licence yet.",
-    "lost": "Took a working capital loan from another bank at a lower rate.",
+    "rejected": "Penghasilan tidak dapat diverifikasi; belum punya izin usaha (NIB).",
+    "lost": "Mengambil kredit modal kerja di bank lain dengan bunga lebih rendah.",
 }
+# The names (and areas) of the prospects of officers 2 and 3; officer 1's are in PROSPECTS.
+PROSPECT_NAMES = {
+    2: [
+        "Sugeng Riyadi",
+        "Tini Suhartini",
+        "Irfan Hakim",
+        "Sulastri Ningsih",
+        "Made Arsana",
+        "Lusi Oktaviani",
+        "Gatot Subagyo",
+        "Nia Kurniati",
+        "Rizal Fahmi",
+        "Anita Permatasari",
+    ],
+    3: [
+        "Dadan Ramdani",
+        "Iis Rohaeti",
+        "Asep Saepudin",
+        "Yeti Rohayati",
+        "Engkos Kosasih",
+        "Rina Nurhayati",
+        "Usep Supriatna",
+        "Dewi Sartika Putri",
+        "Aep Saepuloh",
+        "Lilis Suryani",
+    ],
+}
+BANDUNG_AREAS = ("Dago", "Cihampelas", "Buah Batu", "Antapani", "Sukajadi", "Cicendo")
 
 # prospect number or ("customer", number), product, place, outcome, days ago, explanation
 INTRODUCTIONS = [
-    (5, "KI", "client_office", "interested", 10, "Explained tenor, collateral and the rate."),
-    (6, "KUR", "phone", "needs_time", 5, "Explained KUR eligibility and the subsidised rate."),
-    (("customer", 1), "MBANKING", "branch", "applied", 20, "Showed the mobile banking app."),
-    (("customer", 4), "KKB", "phone", "not_interested", 8, "Offered a car loan for the family."),
+    (5, "KI", "client_office", "interested", 10, "Menjelaskan tenor, agunan dan suku bunga."),
+    (6, "KUR", "phone", "needs_time", 5, "Menjelaskan syarat KUR dan bunga bersubsidi."),
+    (("customer", 1), "MBANKING", "branch", "applied", 20, "Memperagakan aplikasi mobile banking."),
+    (("customer", 4), "KKB", "phone", "not_interested", 8, "Menawarkan kredit mobil keluarga."),
 ]
 
 STATUS_STEPS = {
@@ -193,6 +250,25 @@ def customer_keys(officer_no: int, number: int) -> dict:
         "phone": f"62813{officer_no}{number:07d}",
         "npwp": f"01{officer_no}{number:03d}456789000",
     }
+
+
+def customer_name(officer_no: int, number: int) -> str:
+    """Name of an officer's n-th hand-entered customer."""
+    return CUSTOMER_NAMES[officer_no][number - 1]
+
+
+def prospect_name(officer_no: int, number: int) -> str:
+    """Name of an officer's n-th prospect (each officer has people of their own)."""
+    if officer_no in PROSPECT_NAMES:
+        return PROSPECT_NAMES[officer_no][number - 1]
+    return PROSPECTS[number - 1][0]
+
+
+def prospect_area(officer_no: int, number: int) -> str:
+    """Area of an officer's n-th prospect: Jakarta's for the Jakarta officers, Bandung's else."""
+    if officer_no == 3:
+        return BANDUNG_AREAS[number % len(BANDUNG_AREAS)]
+    return PROSPECTS[number - 1][2]
 
 
 def prospect_phone(officer_no: int, number: int) -> str:

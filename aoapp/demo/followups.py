@@ -20,12 +20,10 @@ from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 
-from aoapp.audit import services as audit
 from aoapp.auth.models import User
 from aoapp.common.dates import bank_today
 from aoapp.common.money import format_idr
 from aoapp.common.system_text import params_of
-from aoapp.customers.models import Customer
 from aoapp.demo import contacts, data
 from aoapp.demo.collection import (
     Book,
@@ -36,6 +34,7 @@ from aoapp.demo.collection import (
     past_arrears,
 )
 from aoapp.demo.recorder import Recorder
+from aoapp.demo.stories import story_facilities
 from aoapp.extensions import db
 from aoapp.followups import texts
 from aoapp.followups.models import FollowUp, FollowUpStatus, PromiseState
@@ -43,12 +42,14 @@ from aoapp.followups.models import SuggestionRule as Rule
 
 OUTCOMES = ("not_reached", "reached", "refused", "rescheduled", "reached", "paid")
 OUTCOME_NOTES = {
-    "not_reached": "No answer; left a message.",
-    "reached": "Reminded the customer; payment expected with the next salary.",
-    "refused": "Customer disputes the late charges and refused to pay them.",
-    "rescheduled": "Customer asked to be called back next week.",
-    "paid": "Customer says the arrears were paid at the branch.",
+    "not_reached": "Tidak diangkat; meninggalkan pesan.",
+    "reached": "Mengingatkan nasabah; pembayaran menunggu hasil penjualan minggu ini.",
+    "refused": "Nasabah keberatan dengan denda keterlambatan dan menolak membayarnya.",
+    "rescheduled": "Nasabah minta ditelepon kembali pekan depan.",
+    "paid": "Nasabah menyatakan tunggakan sudah dibayar di kantor cabang.",
 }
+MONTH_NAMES = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus")
+MONTH_NAMES += ("September", "Oktober", "November", "Desember")
 # Days from today (and time) of the planned collection follow-ups, most urgent first.
 PLANNED = ((-3, None), (0, (9, 0)), (-1, None), (0, None), (1, (13, 30)), (2, None))
 PLANNED += ((4, None), (6, (10, 0)))
@@ -79,17 +80,20 @@ def _listing_of(followup: FollowUp) -> date | None:
 
 
 def record_promises(rec: Recorder, officer: User, book: Book, today: date) -> dict:
-    """A kept, a broken and a pending promise, each made on a collection call."""
+    """A kept, a broken and a pending promise, each made on a collection call; on the stories'
+    facilities (demo/stories.py) where the positions allow."""
     untouched = {(s.facility_id, s.suggestion_key): s for s in _suggestions(officer)}
+    roles = story_facilities(officer.username, today)
+    prefer = {state: roles.get(state.value) for state in PromiseState if state.value in roles}
     made = {}
-    for spec in choose_promises(book, today):
+    for spec in choose_promises(book, today, prefer):
         facility = book.facilities[spec.facility_id]
         values = {
             "customer_id": facility.customer_id,
             "facility_id": facility.id,
             "purpose": "collection",
             "channel": PROMISE_CHANNELS[spec.state],
-            "notes": f"Promised to pay {format_idr(spec.amount)} of the arrears.",
+            "notes": f"Berjanji membayar {format_idr(spec.amount)} dari tunggakan.",
         }
         done = {
             "planned_date": spec.promised_on,
@@ -140,8 +144,8 @@ def log_past_calls(rec: Recorder, officer: User, book: Book, today: date, skip: 
             "status": FollowUpStatus.DONE,
             "done_at": local_time(day, 9 + n % 6),
             "outcome": outcome,
-            "notes": f"{fact.dpd} days past due on the {fact.as_of:%B %Y} listing. "
-            + OUTCOME_NOTES[outcome],
+            "notes": f"Tunggakan {fact.dpd} hari pada daftar nominatif "
+            f"{MONTH_NAMES[fact.as_of.month - 1]} {fact.as_of.year}. " + OUTCOME_NOTES[outcome],
         }
         rec.followup(officer, values)
 
@@ -175,7 +179,7 @@ def plan_collection(rec: Recorder, officer: User, book: Book, today: date, made:
         chase.append((spec.facility_id, "call", today - timedelta(days=1), None, note))
     if PromiseState.PENDING in made:
         spec, done, _promise = made[PromiseState.PENDING]
-        note = f"Check the promised payment of {format_idr(spec.amount)}."
+        note = f"Cek pembayaran yang dijanjikan sebesar {format_idr(spec.amount)}."
         chase.append((spec.facility_id, "whatsapp", spec.promised_date + timedelta(1), done, note))
     for facility_id, channel, day, previous, notes in chase:
         values = {
@@ -215,19 +219,6 @@ def plan_collection(rec: Recorder, officer: User, book: Book, today: date, made:
         rec.followup(officer, values, unless_planned=True)
 
 
-def give_phones(officer: User, officer_no: int) -> None:
-    """Imported debtors come without a phone; the demo gives one to those it follows up."""
-    stmt = sa.select(Customer).where(
-        Customer.officer_id == officer.id,
-        Customer.phone.is_(None),
-        Customer.id.in_(sa.select(FollowUp.customer_id).where(FollowUp.owner_id == officer.id)),
-    )
-    for customer in db.session.scalars(stmt.order_by(Customer.id)):
-        before = audit.snapshot(customer)
-        customer.phone = f"62815{officer_no}{customer.id % 10_000_000:07d}"
-        audit.record(officer, customer, "update", before, audit.snapshot(customer))
-
-
 def seed_followups(created: Counter, present: Counter, today: date | None = None) -> None:
     """The follow-ups, promises and complaints of every demo officer; one commit per officer."""
     today = today or bank_today()
@@ -247,5 +238,4 @@ def seed_followups(created: Counter, present: Counter, today: date | None = None
         plan_collection(rec, officer, book, today, made)
         contacts.seed_contacts(rec, officer, officer_no, today)
         contacts.seed_complaints(rec, officer, officer_no, today)
-        give_phones(officer, officer_no)
         db.session.commit()

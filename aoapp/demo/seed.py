@@ -1,7 +1,9 @@
 """Load the demo bank idempotently: find each record by its natural key, create only what is missing.
 
 Users, customers and prospects go through their services (validation, audit); products, product
-holdings and introductions are inserted directly, each group in one transaction.
+holdings and introductions are inserted directly, each group in one transaction. The debtors the
+loan listings name (demo/book.py) are entered before the first import, with their legal form,
+segment and identity; the listings then bring their credit. Stories: demo/stories.py.
 """
 
 from collections import Counter
@@ -19,7 +21,7 @@ from aoapp.customers import services as customer_services
 from aoapp.customers.models import Customer, ProductHolding
 from aoapp.demo import data
 from aoapp.demo.campaigns import seed_campaigns
-from aoapp.demo.credit import seed_credit
+from aoapp.demo.credit import enter_debtors, officer_book, seed_credit
 from aoapp.demo.followups import seed_followups
 from aoapp.demo.reports import seed_reports
 from aoapp.demo.targets import seed_targets
@@ -76,6 +78,7 @@ class Seeder:
             prospects = self.prospects(officer, officer_no, region, customers)
             self.introductions(officer, prospects, customers)
         self.campaigns()
+        self.debtors()
         self.credit()
         self.followups()
         self.targets()
@@ -85,9 +88,18 @@ class Seeder:
         """Two marketing campaigns, with some demo prospects and introductions tagged."""
         seed_campaigns(self.created, self.present, self.today)
 
+    def debtors(self) -> None:
+        """The debtors the loan listings name, entered with their legal form and segment."""
+        for username, (officer_no, region) in data.OFFICERS.items():
+            debtors, _loans, _dates = officer_book(username, self.today)
+            created = enter_debtors(self._user(username), officer_no, region, debtors)
+            self.created["customers"] += created
+            self.present["customers"] += len(debtors) - created
+        db.session.commit()
+
     def credit(self) -> None:
         """12 month-end loan listings for the demo officers, through the real import."""
-        imported, present = seed_credit(self._user("admin"))
+        imported, present = seed_credit(self._user("admin"), self.today)
         self.created["loan listings"] += imported
         self.present["loan listings"] += present
 
@@ -147,7 +159,8 @@ class Seeder:
     def customers(self, officer: User, officer_no: int, region: str) -> dict[int, Customer]:
         """The officer's customers, by number; individuals with a NIK, companies with an NPWP."""
         result = {}
-        for number, (name, kind, segment, birth, _held) in enumerate(data.CUSTOMERS, start=1):
+        for number, (kind, segment, birth, _held, _credit) in enumerate(data.CUSTOMERS, start=1):
+            name = data.customer_name(officer_no, number)
             keys = data.customer_keys(officer_no, number)
             customer = db.session.scalar(sa.select(Customer).where(Customer.cif == keys["cif"]))
             self._note("customers", customer is None)
@@ -174,10 +187,10 @@ class Seeder:
         return result
 
     def holdings(self, customers: dict[int, Customer]) -> None:
-        """Products each demo customer holds, in one transaction."""
+        """Deposits and services each demo customer holds (credit is on the listing)."""
         for number, customer in customers.items():
             held = {h.product_id for h in customer.holdings}
-            for position, code in enumerate(data.CUSTOMERS[number - 1][4], start=1):
+            for position, code in enumerate(data.CUSTOMERS[number - 1][3], start=1):
                 product = self._product(code)
                 missing = product.id not in held
                 if missing:
@@ -207,7 +220,9 @@ class Seeder:
         return result
 
     def _new_prospect(self, officer, officer_no, region, customers, number, row) -> Prospect:
-        name, business, area, source, referrer, status, reason, product, need, age, follow = row
+        _name, business, _area, source, referrer, status, reason, product, need, age, follow = row
+        name = data.prospect_name(officer_no, number)
+        area = data.prospect_area(officer_no, number)
         women = number % 2 == 0
         birth = ((number * 3) % 28 + 1 + (40 if women else 0), number % 12 + 1, 70 + number * 2)
         prospect = prospect_services.create_prospect(
@@ -228,7 +243,7 @@ class Seeder:
                 "next_follow_up_date": self.today + timedelta(days=max(follow, 0))
                 if follow is not None and status not in ("won", "rejected", "lost")
                 else None,
-                "notes": f"Met at the {area} area; runs a {business.lower()}.",
+                "notes": f"Bertemu di daerah {area}; usaha {business.lower()}.",
             },
         )
         if follow is not None and follow < 0 and prospect.is_open:

@@ -14,12 +14,6 @@ from aoapp.followups.models import FollowUp, PromiseToPay
 from aoapp.followups.promises import deadline_for, state_column, state_of
 
 
-def seed(runner):
-    result = runner.invoke(args=["seed-demo"], env={"DEMO_PASSWORD": None})
-    assert result.exit_code == 0, result.output
-    return result
-
-
 def counts() -> tuple[int, int, int]:
     db.session.expire_all()
     return tuple(
@@ -33,8 +27,7 @@ def user(username: str) -> User:
 
 
 class TestDemoFollowUps:
-    def test_promises_kept_broken_and_pending_by_the_real_positions(self, runner):
-        seed(runner)
+    def test_promises_kept_broken_and_pending_by_the_real_positions(self, demo_bank):
         promises = db.session.scalars(sa.select(PromiseToPay)).all()
         states = [state_of(p) for p in promises]
         assert {"kept", "broken", "pending"} <= set(states)
@@ -47,8 +40,7 @@ class TestDemoFollowUps:
             assert promise.follow_up.facility_id == promise.facility_id
             assert promise.customer_id == promise.facility.customer_id
 
-    def test_the_agenda_is_full_on_first_start(self, runner):
-        seed(runner)
+    def test_the_agenda_is_full_on_first_start(self, demo_bank):
         for username in ("ao.budi", "ao.sari", "ao.dewi"):
             agenda = agenda_for(user(username))
             assert agenda.overdue and agenda.today_items and agenda.next_7_days, username
@@ -62,8 +54,7 @@ class TestDemoFollowUps:
         assert any(i.promise and i.promise.state == "pending" for i in collection)
         assert any(i.kind == "complaint" and i.overdue for i in sari.overdue)
 
-    def test_history_complaints_and_the_supervisors_view(self, runner):
-        seed(runner)
+    def test_history_complaints_and_the_supervisors_view(self, demo_bank):
         done = db.session.scalars(sa.select(FollowUp).where(FollowUp.status == "done")).all()
         assert len({f.outcome for f in done}) >= 5
         assert {f.channel for f in done} >= {"call", "whatsapp", "visit"}
@@ -78,11 +69,11 @@ class TestDemoFollowUps:
         assert team.escalated_followups
         assert {row.officer.username for row in team.rows} == {"ao.budi", "ao.sari"}
 
-    def test_running_twice_creates_nothing_new(self, runner):
-        seed(runner)
+    def test_running_twice_creates_nothing_new(self, runner, demo_bank):
         first = counts()
         assert all(first)
-        second = seed(runner)
+        second = runner.invoke(args=["seed-demo"], env={"DEMO_PASSWORD": None})
+        assert second.exit_code == 0, second.output
         assert counts() == first
         assert "follow-ups: 0 created" in second.stderr
         assert "promises to pay: 0 created" in second.stderr

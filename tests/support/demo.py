@@ -1,0 +1,115 @@
+"""The demo bank for tests, seeded once and copied in for every test that asks for it.
+
+`flask seed-demo` takes seconds (twelve listings imported, 200 workbooks written). The first test
+that asks for `demo_bank` on a given day seeds it and keeps every row of every table (and the
+workbooks' bytes) in memory; the next ones get the same rows inserted back in a fraction of the
+time. Each test still starts from the seeded bank and may change it: the autouse `_db_session`
+fixture empties the tables after every test, as for any other test. The copy is keyed by the
+bank's today (the demo's dates follow it), so a test on another day gets its own seed.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from aoapp.common.dates import bank_today
+from aoapp.extensions import db
+from config import Config
+from tests.databases import _sequences
+
+DEMO_PASSWORD = "demo-password-1"
+KEEP_TABLES = {"collectibility_bands"}  # reference data seeded by the migrations
+
+
+@dataclass(frozen=True)
+class DemoBank:
+    """What the first `flask seed-demo` said (its summary is on stderr) and the password."""
+
+    output: str
+    password: str = DEMO_PASSWORD
+
+
+@dataclass(frozen=True)
+class _Copy:
+    bank: DemoBank
+    rows: dict[str, list[dict]]
+    files: dict[str, bytes]
+
+
+_COPIES: dict = {}
+
+
+def _tables() -> list[sa.Table]:
+    return [t for t in db.metadata.sorted_tables if t.name not in KEEP_TABLES]
+
+
+def _seed(app, runner) -> DemoBank:
+    """Run `flask seed-demo` as `make run` does: with the bank's default number formats."""
+    defaults = Config()
+    patterns = {key: app.config[key] for key in ("CIF_PATTERN", "ACCOUNT_PATTERN")}
+    app.config.update(CIF_PATTERN=defaults.CIF_PATTERN, ACCOUNT_PATTERN=defaults.ACCOUNT_PATTERN)
+    try:
+        result = runner.invoke(args=["seed-demo"], env={"DEMO_PASSWORD": None})
+    finally:
+        app.config.update(patterns)
+    assert result.exit_code == 0, result.output
+    return DemoBank(result.stderr)
+
+
+def _exports(app) -> Path:
+    return Path(app.config["EXPORTS_DIR"])
+
+
+def _stored(table: sa.Table) -> list[sa.Column]:
+    """The columns an insert may write: not those the database computes (e.g. name keys)."""
+    return [column for column in table.columns if column.computed is None]
+
+
+def _take(app, bank: DemoBank) -> _Copy:
+    """Every row of every table, and the bytes of every file under EXPORTS_DIR."""
+    db.session.remove()
+    with db.engine.connect() as connection:
+        rows = {
+            t.name: [dict(r) for r in connection.execute(sa.select(*_stored(t))).mappings()]
+            for t in _tables()
+        }
+    root = _exports(app)
+    files = {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    return _Copy(bank, rows, files)
+
+
+def _put_back(app, copy: _Copy) -> None:
+    """Insert the rows again (parents first), restart the id sequences after them (PostgreSQL)
+    and write back any workbook a test removed."""
+    with db.engine.begin() as connection:
+        for table in _tables():
+            if copy.rows[table.name]:
+                connection.execute(table.insert(), copy.rows[table.name])
+        if connection.dialect.name == "postgresql":
+            names = tuple(t.name for t in reversed(db.metadata.sorted_tables))
+            for sequence, table in _sequences(connection, names):
+                if copy.rows.get(table):
+                    connection.execute(
+                        sa.text(f"SELECT setval('{sequence}', (SELECT MAX(id) FROM {table}))")
+                    )
+    root = _exports(app)
+    for name, content in copy.files.items():
+        path = root / name
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+
+
+@pytest.fixture
+def demo_bank(app, runner) -> DemoBank:
+    """The seeded demo bank in the test's database (seeded on the first use of the day)."""
+    key = (bank_today(), app.config["SQLALCHEMY_DATABASE_URI"])
+    copy = _COPIES.get(key)
+    if copy is None:
+        bank = _seed(app, runner)
+        _COPIES[key] = _take(app, bank)
+        return bank
+    _put_back(app, copy)
+    return copy.bank
