@@ -51,7 +51,7 @@ CASES = {
 
 def _seed() -> dict[str, int]:
     world = factories.make_world()
-    customer = factories.make_customer(world.officer)
+    customer_id = factories.insert_customer(world.officer)
     ids = {}
     for name, (notes, reason, key, dpd) in CASES.items():
         ids[name] = db.session.execute(
@@ -63,7 +63,7 @@ def _seed() -> dict[str, int]:
                 " '2026-11-04 02:00:00', '2026-11-04 02:00:00') RETURNING id"
             ),
             {
-                "c": customer.id,
+                "c": customer_id,
                 "o": world.officer.id,
                 "notes": notes,
                 "reason": reason,

@@ -10,11 +10,13 @@ from sqlalchemy.orm import aliased, joinedload
 
 from aoapp.auth.models import Branch, Role, User
 from aoapp.auth.scoping import visible_to
-from aoapp.common.dates import bank_today
+from aoapp.common.dates import bank_today, local_day_bounds
+from aoapp.complaints import conditions as complaint_conditions
 from aoapp.complaints.models import OPEN_STATUSES, Complaint, ComplaintStatus
 from aoapp.customers.models import Customer
 from aoapp.errors import Forbidden, NotFound
 from aoapp.extensions import db
+from aoapp.followups import conditions as followup_conditions
 from aoapp.followups.models import FollowUp, FollowUpStatus, PromiseState, PromiseToPay
 from aoapp.followups.promises import state_column
 
@@ -81,8 +83,11 @@ def team_branches(actor, branch_id: int | None = None) -> tuple[list[Branch], Br
 
 
 def workload_counts(officer_ids: list[int], today: date) -> tuple[dict, dict]:
-    """Planned follow-ups by group and open complaints per officer (two grouped queries)."""
+    """Planned follow-ups by group and open complaints per officer (two grouped queries), as
+    they stood at the end of `today`: the bank's today on the agenda, a past month's last day on
+    a dashboard of that month (followups/conditions.py, complaints/conditions.py)."""
     until = today + timedelta(days=HORIZON_DAYS)
+    _start, day_end = local_day_bounds(today, today)
     day = FollowUp.planned_date
     followups = db.session.execute(
         sa.select(
@@ -93,7 +98,7 @@ def workload_counts(officer_ids: list[int], today: date) -> tuple[dict, dict]:
         )
         .where(
             FollowUp.owner_id.in_(officer_ids),
-            FollowUp.status == FollowUpStatus.PLANNED,
+            followup_conditions.planned_at(day_end),
             day <= until,
         )
         .group_by(FollowUp.owner_id)
@@ -104,10 +109,7 @@ def workload_counts(officer_ids: list[int], today: date) -> tuple[dict, dict]:
             sa.func.count(),
             sa.func.sum(sa.case((Complaint.due_date < today, 1), else_=0)),
         )
-        .where(
-            Complaint.officer_id.in_(officer_ids),
-            Complaint.status.in_([s.value for s in OPEN_STATUSES]),
-        )
+        .where(Complaint.officer_id.in_(officer_ids), complaint_conditions.open_at(day_end))
         .group_by(Complaint.officer_id)
     )
     return (

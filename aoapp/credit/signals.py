@@ -31,15 +31,24 @@ WEAK_RATINGS = (RiskRating.WEAK.value, RiskRating.CRITICAL.value)
 
 @dataclass(frozen=True)
 class SignalContext:
-    """What a signal builder needs: the scope, the listing date and the next listing date."""
+    """What a signal builder needs: the scope, the listing date and the next listing date.
+
+    `until`: the day a period's report or dashboard judges on (kpis/periods.judging_day), so a
+    closed period's watchlist sees nothing dated after its end; None on the live pages.
+    """
 
     scope: PortfolioScope
     as_of: date
     next_as_of: date | None
+    until: date | None = None
 
     @property
     def reference(self) -> date:
-        """The day follow-ups and promises are judged on (never before the listing date)."""
+        """The day follow-ups, promises and visits are judged on (never before the listing
+        date): the period's day when one is given, else the day before the next listing, else
+        today."""
+        if self.until is not None:
+            return max(self.until, self.as_of)
         if self.next_as_of is not None:
             return self.next_as_of - timedelta(days=1)
         return max(bank_today(), self.as_of)
@@ -109,15 +118,19 @@ def alias(model, name: str):
 
 
 def weak_visit(ctx: SignalContext) -> sa.Select:
-    """The customer's latest monitoring visit was rated weak or critical.
+    """The customer's latest monitoring visit (dated up to the reference day) was rated weak or
+    critical.
 
-    Visits count up to the next listing date, so the latest listing reflects visits made since.
+    Visits count up to the reference day (the day before the next listing, or a period's last
+    day), so the latest listing reflects visits made since, and a closed period none after it.
     """
     visit, later = alias(MonitoringVisit, "signal_visit"), alias(MonitoringVisit, "later_visit")
-    latest = sa.select(later.id).where(later.customer_id == visit.customer_id)
-    if ctx.next_as_of is not None:
-        latest = latest.where(later.visit_date < ctx.next_as_of)
-    latest = latest.order_by(later.visit_date.desc(), later.id.desc()).limit(1)
+    latest = (
+        sa.select(later.id)
+        .where(later.customer_id == visit.customer_id, later.visit_date <= ctx.reference)
+        .order_by(later.visit_date.desc(), later.id.desc())
+        .limit(1)
+    )
     stmt = flag(
         ctx,
         sa.and_(visit.id == latest.scalar_subquery(), visit.risk_rating.in_(WEAK_RATINGS)),

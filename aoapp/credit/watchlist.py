@@ -122,11 +122,13 @@ def planned_followups(source):
     return source
 
 
-def _context(scope: PortfolioScope, as_of: date | None) -> SignalContext | None:
+def _context(
+    scope: PortfolioScope, as_of: date | None, until: date | None = None
+) -> SignalContext | None:
     as_of = as_of or latest_as_of(scope)
     if as_of is None:
         return None
-    return SignalContext(scope, as_of, scope_next_as_of(scope, as_of))
+    return SignalContext(scope, as_of, scope_next_as_of(scope, as_of), until)
 
 
 def flagged(ctx: SignalContext, signals=None) -> sa.Subquery:
@@ -272,10 +274,12 @@ def scope_watchlist(
     signals: list[str] | None = None,
     page: int = 1,
     per_page: int | None = None,
+    until: date | None = None,
 ) -> Page:
-    """The watchlist of a resolved scope (see `watchlist`)."""
+    """The watchlist of a resolved scope (see `watchlist`); `until`: a period's judging day
+    (SignalContext.until), for a period's report or dashboard."""
     page = max(1, page)
-    ctx = _context(scope, as_of)
+    ctx = _context(scope, as_of, until)
     if ctx is None:
         return Page(items=[], page=page, per_page=per_page or 1, total=0)
     stmt = _accounts_query(ctx, signals)

@@ -47,7 +47,8 @@ class TrendPoint:
 
 @dataclass(frozen=True)
 class Workload:
-    """An officer's live counts on the bank's today."""
+    """An officer's follow-up and complaint counts at the end of a day (today on the live
+    month)."""
 
     followups_today: int = 0
     followups_overdue: int = 0
@@ -89,17 +90,19 @@ def trend(scope: PortfolioScope, dates: list[date]) -> list[TrendPoint]:
     return [points[day] for day in sorted(points)]
 
 
-def watchlist_count(scope: PortfolioScope, as_of: date | None) -> int:
-    """The number of accounts on the watchlist of the scope on `as_of` (one row per account)."""
+def watchlist_count(scope: PortfolioScope, as_of: date | None, until: date | None = None) -> int:
+    """The number of accounts on the watchlist of the scope on `as_of` (one row per account),
+    judged as of `until` (a month's judging day; None: as the live watchlist page)."""
     if as_of is None:
         return 0
-    ctx = SignalContext(scope, as_of, scope_next_as_of(scope, as_of))
+    ctx = SignalContext(scope, as_of, scope_next_as_of(scope, as_of), until)
     flags = flagged(ctx)
     return db.session.scalar(sa.select(sa.func.count(sa.distinct(flags.c.position_id)))) or 0
 
 
 def workloads(officer_ids: list[int], today: date) -> dict[int, Workload]:
-    """Follow-ups planned today and overdue, open and overdue complaints, per officer.
+    """Follow-ups planned on `today` and overdue, open and overdue complaints, per officer, at
+    the end of `today` (the bank's today, or a past month's last day).
 
     The team agenda's own counts (two grouped queries), so the dashboards and the agenda agree.
     """

@@ -105,14 +105,16 @@ class PortfolioSchema(BaseSchema):
 
 
 class FollowupCountsSchema(BaseSchema):
-    """Follow-ups planned today and overdue (planned before today, still planned)."""
+    """Follow-ups planned on the day and overdue (planned before it, still planned at its end):
+    the day is today for the current month, a past month's last day."""
 
     today = fields.Integer(attribute="followups_today")
     overdue = fields.Integer(attribute="followups_overdue")
 
 
 class ComplaintCountsSchema(BaseSchema):
-    """Complaints open (not resolved or closed) and overdue (open, due before today)."""
+    """Complaints open (not resolved or closed) and overdue (open, due before the day) at the end
+    of the day: today for the current month, a past month's last day."""
 
     open = fields.Integer(attribute="complaints_open")
     overdue = fields.Integer(attribute="complaints_overdue")
@@ -214,7 +216,8 @@ def kpi_fields() -> dict:
     return {figure.key: kinds[figure.kind]() for figure in FIGURES}
 
 
-# One officer's row: who, every KPI (generated from the registry), live complaints and the
+# One officer's row: who, every KPI (generated from the registry), complaints (as of the month's
+# judging day) and the
 # month's overall target achievement. Built with type() to keep the fields in this order.
 TeamRowSchema = type(
     "TeamRowSchema",

@@ -6,7 +6,10 @@ Portfolio figures are credit/figures.py's on A; their changes are since the prev
 listing (credit/figures.previous_month_end, the date the portfolio workbook's Kol migration starts
 from). Officer KPIs are kpis/officers.py's, called exactly as the portfolio workbook's Officers
 sheet calls them, so the team table equals that sheet for the same period and date. Targets are
-targets/achievement.py's. Follow-ups due and complaints are live: counted on the bank's today.
+targets/achievement.py's. Every state (promises, the watchlist, follow-ups due and overdue, open
+and overdue complaints) is judged as of the month's judging day (kpis/periods.judging_day): its
+last day for a past month, so the page for a past month says what its workbook says; the bank's
+today for the current month.
 
 Each dashboard runs a fixed number of queries, whatever the number of officers or facilities.
 """
@@ -32,9 +35,8 @@ from aoapp.dashboards.queries import TrendPoint, Workload
 from aoapp.errors import InvalidInput, NotFound
 from aoapp.extensions import db
 from aoapp.kpis.officers import OfficerKpis, OfficerRef, kpi_totals, officer_kpis, scope_officers
-from aoapp.kpis.periods import Period, parse_period
+from aoapp.kpis.periods import Period, judging_day, parse_period
 from aoapp.reports.portfolio.data import pipeline
-from aoapp.reports.portfolio.rows import judging_day
 from aoapp.targets.achievement import Achievement, officer_achievements, total_achievement
 
 PAR_DAYS = 30
@@ -148,15 +150,20 @@ def month_period(period: Period | str | None, today: date) -> Period:
     return period
 
 
-def _portfolio(scope: PortfolioScope, as_of, previous, trend: list[TrendPoint]) -> PortfolioView:
-    """The scope's figures on A; changes against the trend's point on the previous month-end."""
+def _portfolio(
+    scope: PortfolioScope, as_of, previous, trend: list[TrendPoint], day: date
+) -> PortfolioView:
+    """The scope's figures on A; changes against the trend's point on the previous month-end;
+    the watchlist judged as of `day`."""
     figures = scope_figures(scope, as_of)
     before = next((p for p in trend if previous is not None and p.as_of == previous), None)
     npl_change = par_change = None
     if before is not None:
         npl_change = figures.npl_ratio - before.npl_ratio
         par_change = figures.par_ratio(PAR_DAYS) - before.par30_ratio
-    return PortfolioView(figures, npl_change, par_change, queries.watchlist_count(scope, as_of))
+    return PortfolioView(
+        figures, npl_change, par_change, queries.watchlist_count(scope, as_of, day)
+    )
 
 
 def _dates(scope: PortfolioScope, period: Period) -> tuple[list[date], date | None, date | None]:
@@ -174,11 +181,10 @@ def _trend(scope: PortfolioScope, ends: list[date], as_of: date | None) -> list[
     return queries.trend(scope, [day for day in ends if day <= as_of][: queries.TREND_MONTHS])
 
 
-def _kpis(scope: PortfolioScope, officers: list[OfficerRef], period: Period, as_of):
+def _kpis(scope: PortfolioScope, officers: list[OfficerRef], period: Period, as_of, day: date):
     """The officers' KPIs, called exactly as the portfolio workbook's Officers sheet does."""
-    judged_on = judging_day(scope, as_of) if as_of is not None else None
     return officer_kpis(
-        officers, period.start, period.end, as_of, condition=scope.condition, judged_on=judged_on
+        officers, period.start, period.end, as_of, condition=scope.condition, judged_on=day
     )
 
 
@@ -204,9 +210,10 @@ def officer_dashboard(
     scope = resolve_scope(actor, officer_id)
     officer = db.session.get(User, officer_id)
     ref = _officer_ref(officer)
+    day = judging_day(period, today)
     ends, as_of, previous = _dates(scope, period)
     trend = _trend(scope, ends, as_of)
-    kpis = _kpis(scope, [ref], period, as_of)[0]
+    kpis = _kpis(scope, [ref], period, as_of, day)[0]
     achievement = officer_achievements([kpis], period, as_of, scope.condition)[officer.id]
     prospects = pipeline([officer.id], min(period.end, today))
     return OfficerDashboard(
@@ -214,9 +221,9 @@ def officer_dashboard(
         period=period,
         as_of=as_of,
         previous_as_of=previous,
-        portfolio=_portfolio(scope, as_of, previous, trend),
+        portfolio=_portfolio(scope, as_of, previous, trend, day),
         kpis=kpis,
-        workload=queries.workloads([officer.id], today)[officer.id],
+        workload=queries.workloads([officer.id], day)[officer.id],
         pipeline=PipelineView(
             prospects.on,
             tuple(StatusCount(s, prospects.count(s)) for s in prospects.statuses),
@@ -254,12 +261,13 @@ def team_dashboard(
     today = today or bank_today()
     period = month_period(period_code, today)
     scope = resolve_scope(actor, None, branch_id)
+    day = judging_day(period, today)
     ends, as_of, previous = _dates(scope, period)
     migration = migration_between(scope, ends, as_of, previous, migration_from, migration_to)
     trend = _trend(scope, ends, as_of)
-    kpis = _kpis(scope, scope_officers(scope, as_of), period, as_of)
+    kpis = _kpis(scope, scope_officers(scope, as_of), period, as_of, day)
     achievements = officer_achievements(kpis, period, as_of, scope.condition)
-    loads = queries.workloads([row.officer_id for row in kpis], today)
+    loads = queries.workloads([row.officer_id for row in kpis], day)
     rows = [_team_row(r, loads[r.officer_id], achievements[r.officer_id]) for r in kpis]
     totals = kpi_totals(kpis)
     total_load = Workload(
@@ -275,7 +283,7 @@ def team_dashboard(
         totals=_team_row(
             totals, total_load, total_achievement(list(achievements.values()), totals)
         ),
-        portfolio=_portfolio(scope, as_of, previous, trend),
+        portfolio=_portfolio(scope, as_of, previous, trend, day),
         trend=trend,
         migration=migration,
     )

@@ -4,6 +4,8 @@ Kept: a position of the facility dated after the promise was made and no later t
 (promised date + grace days) shows DPD 0, or arrears (principal + interest) lower than at the
 time of the promise (the latest position dated on or before that day) by at least the promised
 amount. Broken: the deadline has passed and no such position exists. Pending: before that.
+A period's report judges as of its last day (`positions_until`): a position dated after that day
+is not seen, so a payment shown on 1 December does not keep a promise in November's report.
 
 `derive_state` is the rule in Python (one promise, for pages and property tests); `state_column`
 is the same rule in SQL (lists, counts, the watchlist). Tests hold them to the same answers.
@@ -58,10 +60,16 @@ def baseline_of(promised_on: date, positions: Iterable[PositionFact]) -> Positio
 
 
 def keeping_position(
-    amount: Decimal, promised_on: date, deadline: date, positions: Iterable[PositionFact]
+    amount: Decimal,
+    promised_on: date,
+    deadline: date,
+    positions: Iterable[PositionFact],
+    positions_until: date | None = None,
 ) -> PositionFact | None:
-    """The first position that shows the promise kept, if any."""
+    """The first position that shows the promise kept, if any (dated up to `positions_until`)."""
     positions = sorted(positions, key=lambda p: p.as_of)
+    if positions_until is not None:
+        positions = [p for p in positions if p.as_of <= positions_until]
     baseline = baseline_of(promised_on, positions)
     for position in positions:
         if not promised_on < position.as_of <= deadline:
@@ -79,9 +87,11 @@ def derive_state(
     deadline: date,
     positions: Iterable[PositionFact],
     today: date,
+    positions_until: date | None = None,
 ) -> PromiseState:
-    """The state of one promise on `today`, from the facility's positions."""
-    if keeping_position(amount, promised_on, deadline, positions) is not None:
+    """The state of one promise on `today`, from the facility's positions (those dated up to
+    `positions_until` when given: a period's judging day)."""
+    if keeping_position(amount, promised_on, deadline, positions, positions_until) is not None:
         return PromiseState.KEPT
     if today > deadline:
         return PromiseState.BROKEN
@@ -149,8 +159,11 @@ def _positions_aliases():
     return aliased(Position, name="ptp_baseline"), aliased(Position, name="ptp_later")
 
 
-def kept_condition(promise=PromiseToPay) -> sa.ColumnElement[bool]:
-    """SQL: a position shows the promise (a PromiseToPay alias or the class) kept."""
+def kept_condition(
+    promise=PromiseToPay, positions_until: date | None = None
+) -> sa.ColumnElement[bool]:
+    """SQL: a position (dated up to `positions_until`, when given) shows the promise (a
+    PromiseToPay alias or the class) kept."""
     base, later = _positions_aliases()
     baseline_arrears = (
         sa.select(base.arrears_principal + base.arrears_interest)
@@ -163,19 +176,35 @@ def kept_condition(promise=PromiseToPay) -> sa.ColumnElement[bool]:
     paid = baseline_arrears - (later.arrears_principal + later.arrears_interest)
     # Compared in whole sen: SQLite computes NUMERIC columns as binary floats, where
     # 3613436.07 - 16703.24 falls a hair short of 3596732.83; rounding restores the exact answer.
+    seen = [] if positions_until is None else [later.as_of <= positions_until]
     return sa.exists().where(
         later.facility_id == promise.facility_id,
         later.as_of > promise.promised_on,
         later.as_of <= promise.deadline,
+        *seen,
         sa.or_(later.dpd == 0, sa.func.round((paid - promise.promised_amount) * 100) >= 0),
     )
 
 
-def state_column(today: date | None = None, promise=PromiseToPay) -> sa.ColumnElement[str]:
-    """SQL: the promise's state on `today` as 'kept', 'broken' or 'pending'."""
+def state_column(
+    today: date | None = None, promise=PromiseToPay, *, positions_until: date | None = None
+) -> sa.ColumnElement[str]:
+    """SQL: the promise's state on `today` as 'kept', 'broken' or 'pending' (a period's report
+    passes its judging day as both `today` and `positions_until`: see `as_of_state_column`)."""
     today = today or bank_today()
     return sa.case(
-        (kept_condition(promise), sa.literal(PromiseState.KEPT.value)),
+        (kept_condition(promise, positions_until), sa.literal(PromiseState.KEPT.value)),
         (promise.deadline < today, sa.literal(PromiseState.BROKEN.value)),
         else_=sa.literal(PromiseState.PENDING.value),
     )
+
+
+def as_of_state_column(day: date, promise=PromiseToPay) -> sa.ColumnElement[str]:
+    """SQL: the promise's state as of `day` (a period's judging day): judged on that day, from
+    the positions dated up to it — what a report of the period says, whenever it is made."""
+    return state_column(day, promise, positions_until=day)
+
+
+def made_by(day: date, promise=PromiseToPay) -> sa.ColumnElement[bool]:
+    """SQL: the promise was made on or before `day` (a later one is not in the period's picture)."""
+    return promise.promised_on <= day

@@ -13,7 +13,8 @@ definitions leave to the code:
 - ratios follow credit/figures.py's rule (4 places, half-up) through figures.RatioOfSums;
 - followups_overdue: planned before the overdue day (`overdue_on`, default A, else the last day
   of P) and not done by the end of that day;
-- ptp_kept / ptp_broken: judged on `judged_on` (default the bank's today) by the promise rule
+- ptp_kept / ptp_broken: promises made by `judged_on` (default P's judging day: its last day,
+  or today while P runs — kpis/periods.judging_day), judged as of that day by the promise rule
   (followups/promises.py).
 """
 
@@ -25,12 +26,13 @@ import sqlalchemy as sa
 from sqlalchemy.sql.visitors import replacement_traverse
 
 from aoapp.auth.models import Branch, Role, User
-from aoapp.common.dates import bank_today, local_day_bounds
+from aoapp.common.dates import local_day_bounds
 from aoapp.credit.figures import PortfolioScope, ratio
 from aoapp.credit.models import Position
 from aoapp.extensions import db
 from aoapp.kpis import queries as q
 from aoapp.kpis.figures import AMOUNT, COUNT, FIGURES, SUM, RatioOfSums
+from aoapp.kpis.periods import Period, judging_day
 
 ZERO = Decimal("0.00")
 
@@ -165,7 +167,7 @@ def officer_kpis(
     """The KPIs of `officers` for the days `first`–`last` (P) and the listing date `as_of` (A).
 
     `condition`: a scope's condition on positions (default: none); `judged_on`: the day promises
-    are judged on (default: the bank's today); `overdue_on`: the day follow-ups are overdue on
+    are judged on (default: the period's judging day); `overdue_on`: the day follow-ups are overdue on
     (default: `as_of`, else `last`).
     """
     ids = [officer.id for officer in officers]
@@ -177,7 +179,7 @@ def officer_kpis(
         q.prospects(ids, start, end),
         q.introductions(ids, first, last),
         q.followups(ids, start, end, overdue_on or as_of or last),
-        q.promises(ids, first, last, judged_on or bank_today()),
+        q.promises(ids, first, last, judged_on or judging_day(Period("", "custom", first, last))),
     )
     rows = []
     for officer in officers:

@@ -1,7 +1,10 @@
 """Report periods: a month (`2026-10`), a quarter (`2026Q3`) or a custom range.
 
 A custom range is written `2026-10-01..2026-10-15` and its code (used in file and directory
-names) is `20261001-20261015`. The report's as-of date is the last listing date inside the period.
+names) is `20261001-20261015`. The report's as-of date is the last listing date inside the period; the day its states are
+judged on (promises kept or broken, complaints and follow-ups overdue, watchlist signals) is
+`judging_day`: the period's last day, or today while the period runs. DOMAIN.md, "Periodic
+reports": a report shows what was true in its period, and says it again when made tomorrow.
 """
 
 import calendar
@@ -13,6 +16,7 @@ import sqlalchemy as sa
 from babel.dates import format_date as babel_date
 from flask_babel import gettext as _
 
+from aoapp.common.dates import bank_today
 from aoapp.common.i18n import format_date, locale_code
 from aoapp.credit.models import Position
 from aoapp.errors import InvalidInput
@@ -117,6 +121,13 @@ def period_as_of(period: Period) -> date | None:
         Position.as_of.between(period.start, period.end)
     )
     return db.session.scalar(stmt)
+
+
+def judging_day(period: Period, today: date | None = None) -> date:
+    """The day a period's states are judged on, "as of": its last day once it is over, today
+    (the bank's, by default) while it runs. Reports, dashboards and KPIs of a period all take it,
+    so a closed period gives the same states whenever it is read."""
+    return min(period.end, today or bank_today())
 
 
 def month_ends(as_of: date, months: int = 12) -> list[tuple[date, date]]:

@@ -9,13 +9,13 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from aoapp.common.dates import local_day_bounds
 from aoapp.common.money import to_money
 from aoapp.credit.collectibility import NPL_KOLS
 from aoapp.credit.models import Position
 from aoapp.extensions import db
+from aoapp.followups import conditions
 from aoapp.followups.models import FollowUp, FollowUpStatus, PromiseState, PromiseToPay
-from aoapp.followups.promises import state_column
+from aoapp.followups.promises import as_of_state_column, made_by
 from aoapp.introductions.models import Introduction
 from aoapp.prospects.models import Prospect
 
@@ -87,23 +87,16 @@ def introductions(ids: list[int], first: date, last: date) -> dict[int, dict]:
 
 
 def followups(ids: list[int], start: datetime, end: datetime, overdue_on: date) -> dict:
-    """Follow-ups done in [start, end) and overdue at the end of `overdue_on`, per owner."""
-    _first, day_end = local_day_bounds(overdue_on, overdue_on)
+    """Follow-ups done in [start, end) and overdue at the end of `overdue_on` (followups'
+    own condition, which the list behind the dashboard's link filters by), per owner."""
     done = sa.and_(
         FollowUp.status == FollowUpStatus.DONE, FollowUp.done_at >= start, FollowUp.done_at < end
-    )
-    overdue = sa.and_(
-        FollowUp.planned_date < overdue_on,
-        sa.or_(
-            FollowUp.status == FollowUpStatus.PLANNED,
-            sa.and_(FollowUp.status == FollowUpStatus.DONE, FollowUp.done_at >= day_end),
-        ),
     )
     stmt = (
         sa.select(
             FollowUp.owner_id,
             sa.func.sum(sa.case((done, 1), else_=0)),
-            sa.func.sum(sa.case((overdue, 1), else_=0)),
+            sa.func.sum(sa.case((conditions.overdue_on(overdue_on), 1), else_=0)),
         )
         .where(FollowUp.owner_id.in_(ids))
         .group_by(FollowUp.owner_id)
@@ -115,13 +108,18 @@ def followups(ids: list[int], start: datetime, end: datetime, overdue_on: date) 
 
 
 def promises(ids: list[int], first: date, last: date, judged_on: date) -> dict[int, dict]:
-    """Promises with a deadline in [first, last] per officer and state, judged on `judged_on`."""
+    """Promises made by `judged_on` with a deadline in [first, last] per officer and state,
+    judged as of `judged_on` (followups/promises.as_of_state_column)."""
     states = (
         sa.select(
             PromiseToPay.officer_id.label("officer_id"),
-            state_column(judged_on).label("state"),
+            as_of_state_column(judged_on).label("state"),
         )
-        .where(PromiseToPay.officer_id.in_(ids), PromiseToPay.deadline.between(first, last))
+        .where(
+            PromiseToPay.officer_id.in_(ids),
+            PromiseToPay.deadline.between(first, last),
+            made_by(judged_on),
+        )
         .subquery()
     )
     stmt = sa.select(states.c.officer_id, states.c.state, sa.func.count()).group_by(

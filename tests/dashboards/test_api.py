@@ -11,7 +11,16 @@ from aoapp.kpis.periods import parse_period
 from aoapp.reports.portfolio.columns import OFFICER_COLUMNS
 from aoapp.reports.portfolio.workbook import portfolio_workbook
 from aoapp.reports.sheets import INT, MONEY
-from tests.support.dashboards import BUDI, JKT, KPIS, LIVE, OVERALL, PERIOD, M, dashboard_book
+from tests.support.dashboards import (
+    BUDI,
+    JKT,
+    KPIS,
+    OCTOBER_WORKLOAD,
+    OVERALL,
+    PERIOD,
+    M,
+    dashboard_book,
+)
 from tests.support.reports_portfolio import open_both, records, write
 
 OFFICER_URL = "/api/v1/dashboard/officer"
@@ -72,8 +81,9 @@ class TestOfficerApi:
             "2026-09-30",
         )
         assert set(body["portfolio"]) == PORTFOLIO_KEYS
-        assert body["followups"] == {"today": 2, "overdue": 3}
-        assert body["complaints"] == {"open": 2, "overdue": 1}
+        # As of 31 Oct: a past month's counts are those at its end (OCTOBER_WORKLOAD).
+        assert body["followups"] == {"today": 1, "overdue": 2}
+        assert body["complaints"] == {"open": 0, "overdue": 0}
         assert set(body["trend"][0]) == {
             "as_of", "outstanding", "npl_outstanding", "npl_ratio", "par30_outstanding",
             "par30_ratio",
@@ -206,10 +216,10 @@ class TestTeamApi:
             for key, value in KPIS[row["username"]].items():
                 assert row[key] == value, (row["username"], key)
             assert row["target_achievement"] == OVERALL[row["username"]]
-            live = LIVE[row["username"]]
+            then = OCTOBER_WORKLOAD[row["username"]]
             assert (row["complaints_open"], row["complaints_overdue"]) == (
-                live["open"],
-                live["late"],
+                then["open"],
+                then["late"],
             )
         totals = body["totals"]
         assert set(totals) == ROW_KEYS

@@ -11,8 +11,7 @@ from aoapp.credit.watchlist import scope_watchlist
 from aoapp.dashboards.services import officer_dashboard, team_dashboard
 from aoapp.errors import InvalidInput, NotFound
 from aoapp.kpis.officers import AMOUNTS, COUNTS, officer_kpis, scope_officers
-from aoapp.kpis.periods import parse_period
-from aoapp.reports.portfolio.rows import judging_day
+from aoapp.kpis.periods import judging_day, parse_period
 from tests.support.dashboards import (
     AUG31,
     BANK,
@@ -28,6 +27,7 @@ from tests.support.dashboards import (
     MIGRATION_SEP_OCT,
     OCT15,
     OCT31,
+    OCTOBER_WORKLOAD,
     OVERALL,
     PERIOD,
     SARI,
@@ -132,15 +132,27 @@ class TestOfficerDashboard:
         assert dash.kpis.followups_done == 7
 
     def test_live_followups_and_complaints(self, book, world):
+        current = f"{book.today:%Y-%m}"  # the current month: counted on the bank's today
         for who in ("officer", "colleague", "remote"):
             user = getattr(world, who)
-            load = officer(book, user).workload
+            load = officer(book, user, period=current).workload
             live = LIVE[user.username]
             assert (load.followups_today, load.followups_overdue) == (
                 live["today"],
                 live["overdue"],
             )
             assert (load.complaints_open, load.complaints_overdue) == (live["open"], live["late"])
+
+    def test_a_past_month_counts_at_its_end(self, book, world):
+        for who in ("officer", "colleague", "remote"):
+            user = getattr(world, who)
+            load = officer(book, user).workload  # October, read long after
+            then = OCTOBER_WORKLOAD[user.username]
+            assert (load.followups_today, load.followups_overdue) == (
+                then["today"],
+                then["overdue"],
+            )
+            assert (load.complaints_open, load.complaints_overdue) == (then["open"], then["late"])
 
     def test_targets(self, book, world):
         achievement = officer(book, world.officer).targets
@@ -239,7 +251,7 @@ class TestTeamDashboard:
             OCTOBER.end,
             OCT31,
             condition=scope.condition,
-            judged_on=judging_day(scope, OCT31),
+            judged_on=judging_day(OCTOBER),
         )
         rows = team(book, world.supervisor).officers
         for row, kpi in zip(rows, expected, strict=True):
@@ -261,7 +273,7 @@ class TestTeamDashboard:
         assert (t.prospects_collected, t.prospects_converted) == (7, 3)
         assert t.conversion_rate == Decimal("0.4286")  # 3 / 7
         assert (t.ptp_kept, t.ptp_broken, t.ptp_kept_rate) == (1, 3, Decimal("0.2500"))
-        assert (t.complaints_open, t.complaints_overdue) == (3, 2)
+        assert (t.complaints_open, t.complaints_overdue) == (0, 0)  # all received after October
 
     def test_totals_target_achievement(self, book, world):
         """Targets and actuals summed over the officers with a target: new customers 1 of 3

@@ -42,9 +42,10 @@ def october(world):
 
     def made(planned, status="planned", done_at=None, owner=world.officer, party=customer):
         outcome = "reached" if status == "done" else None
+        settled = utc(planned.year, planned.month, planned.day, 3, 0)  # cancelled/missed then
         return h.followup(
             owner, customer=party, planned_date=planned, status=status, done_at=done_at,
-            outcome=outcome,
+            outcome=outcome, updated_at=settled,
         )  # fmt: skip
 
     return {

@@ -56,7 +56,8 @@ class TestBatching:
         # Every customer really has its data (so no query was skipped for lack of rows).
         sample = many[ids[7]]
         assert len(sample.facilities) == 3 and len(sample.history_accounts) == 3
-        assert sample.promise_counts["kept"] + sample.promise_counts["broken"] == 1
+        # Due 29 Oct, deadline 1 Nov: still pending as of October's last day (DPD 10 then).
+        assert sample.promise_counts == {"kept": 0, "broken": 0, "pending": 1}
         assert sample.complaints_received == 1 and len(sample.visits) == 1
         assert [w.signal for w in sample.watchlist if w.signal == "weak_visit"]
 
@@ -126,7 +127,8 @@ class TestOctober:
     def test_activity_of_the_period(self, story):
         data = load(story.customer)
         assert data.followup_counts == {"planned": 1, "done": 3, "cancelled": 1, "missed": 1}
-        assert data.promise_counts == {"kept": 1, "broken": 1, "pending": 0}
+        # Promise 2 (by 30 Oct, deadline 2 Nov) is still pending as of 31 Oct, whatever came since.
+        assert data.promise_counts == {"kept": 1, "broken": 0, "pending": 1}
         assert data.introduction_outcomes == {"not_interested": 1, "interested": 1}
         # Received: 2 Oct, 8 Oct and 31 Oct 23:30 in Jakarta (16:30 UTC); the September one is
         # still open at the end of October; the 2 Oct one was resolved on 9 Oct.
@@ -143,10 +145,13 @@ class TestOctober:
         assert days == sorted(days, reverse=True) and days[0] == date(2026, 10, 31)
         assert date(2026, 11, 2) not in days and date(2026, 9, 20) not in days
 
-    def test_judged_on_today_without_a_later_listing(self, story):
-        from aoapp.common.dates import bank_today
+    def test_judged_on_the_last_day_of_the_period(self, story):
+        assert load(story.customer).judged_on == date(2026, 10, 31)
 
-        assert load(story.customer).judged_on == bank_today()
+    @pytest.mark.today("2026-10-31")
+    def test_judged_on_today_while_the_period_runs(self, story):
+        data = load(story.customer, parse_period("2026Q4"))
+        assert data.judged_on == date(2026, 10, 31)
 
     def test_history_has_twelve_month_ends(self, story):
         data = load(story.customer)
@@ -173,12 +178,12 @@ class TestOtherPeriods:
             2, 1, 1
         )  # fmt: skip
         assert [v.visit_date for v in data.visits] == [date(2026, 8, 15)]
-        assert data.judged_on == date(2026, 10, 14)  # the day before the 15 Oct listing
+        assert data.judged_on == date(2026, 9, 30)  # the quarter's last day, not a later one
         assert data.history[-1].month_end == date(2026, 9, 30)
 
     def test_custom_range(self, story):
         data = load(story.customer, parse_period("2026-10-01..2026-10-15"))
-        assert data.as_of == date(2026, 10, 15) and data.judged_on == date(2026, 10, 30)
+        assert data.as_of == date(2026, 10, 15) and data.judged_on == date(2026, 10, 15)
         lines = {f.account_no: f for f in data.facilities}
         assert lines[H.F2].dpd == 35 and lines[H.F2].position_date == date(2026, 10, 15)
         assert lines[H.F3].closed and lines[H.F3].outstanding == Decimal("0.00")

@@ -147,7 +147,7 @@ class TestSummary:
         assert facts["Products held"].value.endswith("TAB – Tabungan")
         commentary = facts["Commentary"].value
         assert commentary.startswith("Kol unchanged at 2 (Special mention).")
-        assert "1 of 2 promises to pay kept, 1 broken." in commentary
+        assert "1 of 2 promises to pay kept, 1 pending." in commentary  # as of 31 Oct
         assert "3 complaints still open." in commentary
 
     def test_identity_and_kol_equal_the_customer_api(self, october, story, officer_api):
@@ -173,7 +173,8 @@ class TestSummary:
         )
         assert H.money(facts["Total plafond"].value) == plafond
 
-    def test_activity_counts_equal_the_api(self, october, story, officer_api):
+    def test_activity_counts_equal_the_api(self, october, story, officer_api, travel_to):
+        travel_to(date(2026, 10, 31))  # the pages on October's last day say what its report says
         cid, facts = story.customer.id, october.facts
         window = {"planned_from": "2026-10-01", "planned_to": "2026-10-31"}
         followups = officer_api("/api/v1/followups", customer=cid, **window)["items"]
@@ -202,14 +203,16 @@ class TestSummary:
         visit_date = facts["Latest monitoring visit date"]
         assert visit_date.is_date and visit_date.value.date().isoformat() == latest["visit_date"]
 
-    def test_watchlist_equals_the_watchlist_api(self, october, story, officer_api):
+    def test_watchlist_equals_the_watchlist_api(self, october, story, officer_api, travel_to):
+        travel_to(date(2026, 10, 31))  # the watchlist page as it was on October's last day
         entries = officer_api("/api/v1/watchlist", as_of="2026-10-31")["items"]
         mine = [e for e in entries if e["customer"] == story.customer.id]
         # The report lists each signal; the API one entry per account with its signals.
         expected = [
             f"{s['label']} ({e['account_no']}): {s['reason']}" for e in mine for s in e["signals"]
         ]
-        assert len(expected) >= 4
+        # No broken promise yet on 31 Oct (promise 2's deadline is 2 Nov); no follow-up gap.
+        assert len(expected) == 3
         # The report's own order (newest signal first), the same signals and reasons.
         assert sorted(october.facts["Watchlist"].value.split("; ")) == sorted(expected)
 
@@ -302,7 +305,8 @@ class TestHistory:
 
 
 class TestInteractions:
-    def test_rows_equal_the_api_newest_first(self, october, story, officer_api):
+    def test_rows_equal_the_api_newest_first(self, october, story, officer_api, travel_to):
+        travel_to(date(2026, 10, 31))  # promise states as the pages gave them on 31 Oct
         cid = story.customer.id
         _headers, rows = october.table("Interactions")
         days = [r["Date"].value.date() for r in rows]
@@ -363,7 +367,7 @@ class TestPeriods:
             2026, 9, 30
         )
         assert facts["Kol movement"].value == "Downgrade"
-        assert report.data.judged_on == date(2026, 10, 14)
+        assert report.data.judged_on == date(2026, 9, 30)  # the quarter's last day
         listed = officer_api("/api/v1/facilities", as_of="2026-09-30", q=H.CIF)["items"]
         _headers, rows = report.table("Facilities")
         assert {r["Account no"].value: H.money(r["Outstanding"].value) for r in rows} == {

@@ -14,7 +14,7 @@ from aoapp.kpis.officers import (
     rate,
     scope_officers,
 )
-from aoapp.reports.portfolio.rows import judging_day
+from aoapp.kpis.periods import judging_day
 from tests.support.reports_portfolio import NOV15, OCT31, OCTOBER, M, october_book
 
 
@@ -32,7 +32,7 @@ def kpis_of(actor, officer_id=None, branch_id=None) -> dict[str, OfficerKpis]:
         OCTOBER.end,
         OCT31,
         condition=scope.condition,
-        judged_on=judging_day(scope, OCT31),
+        judged_on=judging_day(OCTOBER),
     )
     return {row.username: row for row in rows}
 
@@ -64,9 +64,9 @@ class TestScopeOfficers:
 
 
 class TestHandComputed:
-    def test_promises_are_judged_the_day_before_the_next_listing(self, october, world):
-        scope = resolve_scope(world.supervisor, branch_id=world.jkt.id)
-        assert judging_day(scope, OCT31) == NOV15.replace(day=14)
+    def test_promises_are_judged_on_the_last_day_of_the_period(self, october, world):
+        # Not the day before the next listing (15 Nov): November's events are not October's.
+        assert judging_day(OCTOBER) == OCT31
 
     def test_portfolio_kpis_of_ao_budi(self, october, world):
         budi = kpis_of(world.supervisor, branch_id=world.jkt.id)["ao.budi"]
@@ -91,9 +91,10 @@ class TestHandComputed:
 
     def test_ptp_kept_rate(self, october, world):
         budi = kpis_of(world.officer)["ao.budi"]
-        # Deadlines in October: P4 kept; P1 and P2 broken. P3 (2 Nov) and P5 (23 Nov) are not.
-        assert (budi.ptp_kept, budi.ptp_broken) == (1, 2)
-        assert budi.ptp_kept_rate == Decimal("0.3333")
+        # Deadlines in October: P4 kept; P1 broken; P2 (deadline 31 Oct) still pending on
+        # October's last day. P3 (2 Nov) and P5 (23 Nov) are not October's.
+        assert (budi.ptp_kept, budi.ptp_broken) == (1, 1)
+        assert budi.ptp_kept_rate == Decimal("0.5000")
 
     def test_nothing_to_rate_is_none_not_zero(self, october, world):
         rows = kpis_of(world.supervisor, branch_id=world.jkt.id)
@@ -128,7 +129,7 @@ class TestOneSourceOfFigures:
         assert total.outstanding == figures.total_outstanding == Decimal(1405 * M)
         assert total.npl_ratio == figures.npl_ratio
         assert total.facilities == sum(r.facilities for r in rows) == figures.facility_count
-        assert (total.ptp_kept, total.ptp_broken) == (1, 2)
+        assert (total.ptp_kept, total.ptp_broken) == (1, 1)
         assert total.conversion_rate == rate(1, 5)
 
 

@@ -13,10 +13,11 @@ import sqlalchemy as sa
 from aoapp.credit.collectibility import load_bands
 from aoapp.credit.figures import resolve_scope
 from aoapp.credit.signals import SIGNALS
+from aoapp.credit.watchlist import scope_watchlist
 from aoapp.errors import InvalidInput
 from aoapp.extensions import db
 from aoapp.kpis.officers import kpi_totals, officer_kpis, scope_officers
-from aoapp.kpis.periods import parse_period
+from aoapp.kpis.periods import judging_day, parse_period
 from aoapp.reports.portfolio.columns import (
     DELINQUENT_COLUMNS,
     FACILITY_COLUMNS,
@@ -25,7 +26,7 @@ from aoapp.reports.portfolio.columns import (
     WATCHLIST_COLUMNS,
 )
 from aoapp.reports.portfolio.data import load_portfolio
-from aoapp.reports.portfolio.rows import judging_day, reason_subjects
+from aoapp.reports.portfolio.rows import reason_subjects
 from aoapp.reports.portfolio.workbook import portfolio_filename, portfolio_workbook
 from aoapp.reports.sheets import NUMBER_FORMATS
 from aoapp.targets.achievement import officer_achievements, total_achievement
@@ -313,13 +314,22 @@ class TestWatchlist:
         url = f"/api/v1/watchlist?as_of=2026-10-31&branch={world.jkt.id}&per_page=200"
         items = api(world.supervisor).get(url).json["items"]
         rows = records(branch_book[1]["Watchlist"], "Account no")
-        # One row per account, in the API's order (severity, then outstanding).
+        # One row per account, in the API's order (severity, then outstanding). The page for
+        # the 31 Oct listing judges follow-ups up to the next listing (14 Nov), October's
+        # report as of 31 Oct: the report's signals are the watchlist's judged on that day.
+        scope = resolve_scope(world.supervisor, branch_id=world.jkt.id)
+        judged = scope_watchlist(scope, OCT31, until=OCTOBER.end).items
+        assert [row["Signals"] for row in rows] == [
+            ", ".join(s.label for s in entry.signals) for entry in judged
+        ]
+        assert [row["Reasons"] for row in rows] == [entry.reason for entry in judged]
+        assert [row["Latest signal"].date() for row in rows] == [entry.date for entry in judged]
+        # The broken promise P2 (deadline 31 Oct) is the page's on 1 Nov, not October's.
+        assert "Broken promise" in {s["label"] for item in items for s in item["signals"]}
+        assert not any("Broken promise" in row["Signals"] for row in rows)
         assert len(rows) == len(items) > 3
         assert any(len(item["signals"]) > 1 for item in items)
         for row, item in zip(rows, items, strict=True):
-            assert row["Signals"] == ", ".join(s["label"] for s in item["signals"])
-            assert row["Reasons"] == item["reason"]
-            assert row["Latest signal"].date() == date.fromisoformat(item["date"])
             assert row["Account no"] == item["account_no"]
             assert row["Customer"] == item["customer_name"]
             assert row["Officer"] == item["officer_username"]
@@ -356,8 +366,9 @@ class TestDelinquent:
         assert got == [
             ("S-1", 200, None, None, None, None, None),
             # The 5 Nov call is about the debtor's other facility; the 8 Nov WhatsApp is general.
-            ("A-F8b", 130, datetime(2026, 11, 8), "WhatsApp", datetime(2026, 11, 10), 2 * M, "Pending"),
-            ("A-F3", 95, datetime(2026, 10, 28), "Visit", datetime(2026, 10, 20), M, "Broken"),
+            # The promise made on 10 Nov is not October's; P2's deadline is 31 Oct: pending then.
+            ("A-F8b", 130, datetime(2026, 11, 8), "WhatsApp", None, None, None),
+            ("A-F3", 95, datetime(2026, 10, 28), "Visit", datetime(2026, 10, 20), M, "Pending"),
             ("A-F2", 15, datetime(2026, 11, 3), "Call", datetime(2026, 10, 16), M / 2, "Kept"),
         ]  # fmt: skip
         assert rows[1]["Follow-up purpose"] == "Relationship"
@@ -373,7 +384,7 @@ class TestOfficers:
             OCTOBER.end,
             OCT31,
             condition=scope.condition,
-            judged_on=judging_day(scope, OCT31),
+            judged_on=judging_day(OCTOBER),
         )
         rows = records(branch_book[1]["Officers"], "Officer")
         assert [r["Officer"] for r in rows] == ["ao.baru", "ao.budi", "ao.sari"]
@@ -389,7 +400,7 @@ class TestOfficers:
                 else:
                     assert row[col.header] == value, col.key
         budi = rows[1]
-        assert (budi["PTP kept"], budi["PTP broken"], budi["Conversion rate"]) == (1, 2, 0.25)
+        assert (budi["PTP kept"], budi["PTP broken"], budi["Conversion rate"]) == (1, 1, 0.25)
 
     def test_totals_row_holds_the_sums_and_the_ratios_of_the_sums(self, branch_book):
         ws = branch_book[0]["Officers"]
@@ -450,7 +461,7 @@ class TestOfficersTargetAchievement:
             OCTOBER.end,
             OCT31,
             condition=scope.condition,
-            judged_on=judging_day(scope, OCT31),
+            judged_on=judging_day(OCTOBER),
         )
         expected = officer_achievements(rows, OCTOBER, OCT31, condition=scope.condition)
         total = total_achievement(list(expected.values()), kpi_totals(rows))

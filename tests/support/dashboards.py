@@ -30,7 +30,9 @@ Activities (October unless said), besides the listings:
 - follow-ups done in October: budi 7 (three plus the four promises' calls), sari 2, dewi 1.
   Overdue at the end of 31 Oct: budi 2 (27 Oct still planned; 25 Oct done only on 2 Nov), sari 1.
   The cancelled one (20 Oct) and the one due on 31 Oct itself never are.
-- live, on `today` (the bank's today, after October): budi has 2 follow-ups planned today and 3
+- as of 31 Oct (October's dashboards): budi 1 follow-up planned that day, 2 overdue (27 Oct,
+  25 Oct); sari 0 and 1 (29 Oct); the complaints were all received after October: none open.
+- live, on `today` (the current month's dashboards): budi has 2 follow-ups planned today and 3
   overdue (27 Oct, 31 Oct, today - 3), 2 open complaints of which 1 overdue (a resolved one does
   not count); sari 0 today, 1 overdue (29 Oct), 1 open complaint, overdue (escalated); dewi 1
   open complaint, not overdue.
@@ -185,13 +187,13 @@ KPIS = {
         "debtors": 6, "facilities": 7, "downgrades": 3, "prospects_collected": 4,
         "prospects_converted": 1, "conversion_rate": "0.2500", "introductions": 2,
         "followups_done": 7, "followups_overdue": 2, "ptp_kept": 1, "ptp_broken": 2,
-        "ptp_kept_rate": "0.3333", "complaints_open": 2, "complaints_overdue": 1,
+        "ptp_kept_rate": "0.3333", "complaints_open": 0, "complaints_overdue": 0,
     },
     "ao.sari": {
         "debtors": 2, "facilities": 2, "downgrades": 1, "prospects_collected": 2,
         "prospects_converted": 2, "conversion_rate": "1.0000", "introductions": 1,
         "followups_done": 2, "followups_overdue": 1, "ptp_kept": 0, "ptp_broken": 1,
-        "ptp_kept_rate": "0.0000", "complaints_open": 1, "complaints_overdue": 1,
+        "ptp_kept_rate": "0.0000", "complaints_open": 0, "complaints_overdue": 0,
     },
     "ao.baru": {
         "debtors": 0, "facilities": 0, "downgrades": 0, "prospects_collected": 1,
@@ -203,7 +205,7 @@ KPIS = {
         "debtors": 2, "facilities": 2, "downgrades": 1, "prospects_collected": 0,
         "prospects_converted": 0, "conversion_rate": None, "introductions": 0,
         "followups_done": 1, "followups_overdue": 0, "ptp_kept": 0, "ptp_broken": 0,
-        "ptp_kept_rate": None, "complaints_open": 1, "complaints_overdue": 0,
+        "ptp_kept_rate": None, "complaints_open": 0, "complaints_overdue": 0,
     },
 }  # fmt: skip
 # Prospects of ao.budi by status on 31 Oct (status history): PB1 and the September one won, PB2
@@ -211,7 +213,14 @@ KPIS = {
 BUDI_PIPELINE = {
     "new": 1, "contacted": 1, "interested": 1, "applied": 0, "won": 2, "rejected": 0, "lost": 0,
 }  # fmt: skip
-# Live counts on `today`.
+# Counts at the end of 31 Oct (October's dashboards: complaints were all received later).
+OCTOBER_WORKLOAD = {
+    "ao.budi": {"today": 1, "overdue": 2, "open": 0, "late": 0},
+    "ao.sari": {"today": 0, "overdue": 1, "open": 0, "late": 0},
+    "ao.baru": {"today": 0, "overdue": 0, "open": 0, "late": 0},
+    "ao.dewi": {"today": 0, "overdue": 0, "open": 0, "late": 0},
+}
+# Live counts on `today` (the current month's dashboards).
 LIVE = {
     "ao.budi": {"today": 2, "overdue": 3, "open": 2, "late": 1},
     "ao.sari": {"today": 0, "overdue": 1, "open": 1, "late": 1},
@@ -310,7 +319,14 @@ def _followups(world, facilities, customers, today: date) -> None:
         followup(budi, customer=cb1, planned_date=day, done_at=at(day), **done)
     followup(budi, customer=cb1, planned_date=d(2026, 10, 27))  # overdue on 31 Oct and today
     followup(budi, customer=cb1, planned_date=d(2026, 10, 25), done_at=at(d(2026, 11, 2)), **done)
-    followup(budi, customer=cb1, planned_date=d(2026, 10, 20), status="cancelled", reason="x")
+    followup(
+        budi,
+        customer=cb1,
+        planned_date=d(2026, 10, 20),
+        status="cancelled",
+        reason="x",
+        updated_at=at(d(2026, 10, 19)),  # cancelled the day before
+    )
     followup(budi, customer=cb1, planned_date=OCT31)  # due on A: overdue only live
     followup(budi, customer=cb1, planned_date=today)
     followup(budi, customer=cb1, planned_date=today, channel="visit")

@@ -82,7 +82,7 @@ def _take(app, bank: DemoBank) -> _Copy:
 
 def _put_back(app, copy: _Copy) -> None:
     """Insert the rows again (parents first), restart the id sequences after them (PostgreSQL)
-    and write back any workbook a test removed."""
+    and write back any workbook a test removed or replaced."""
     with db.engine.begin() as connection:
         for table in _tables():
             if copy.rows[table.name]:
@@ -97,7 +97,8 @@ def _put_back(app, copy: _Copy) -> None:
     root = _exports(app)
     for name, content in copy.files.items():
         path = root / name
-        if not path.exists():
+        # Another test may have written a file of the same name since (its own report).
+        if not path.exists() or path.read_bytes() != content:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
 

@@ -2,7 +2,9 @@
 
 import itertools
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
 
 from aoapp.auth import services as auth_services
 from aoapp.auth.models import Branch, User
@@ -112,6 +114,28 @@ def make_customer(officer: User, **kw) -> Customer:
     db.session.add(customer)
     db.session.commit()
     return customer
+
+
+def insert_customer(officer: User, **kw) -> int:
+    """A customer row written with the columns given only (no ORM: the models are at head), for
+    migration tests that seed at an older revision; returns its id."""
+    n = next(_seq)
+    values = {
+        "cif": f"CIF{n:07d}",
+        "name": f"Customer {n}",
+        "customer_type": "individual",
+        "nik": nik(n),
+        "phone": phone(n + 50000),
+        "segment": "micro",
+        "since": date(2024, 1, 15),
+        "officer_id": officer.id,
+        "branch_id": officer.branch_id,
+        "version": 1,
+        "created_at": datetime(2026, 11, 1, tzinfo=UTC),
+        "updated_at": datetime(2026, 11, 1, tzinfo=UTC),
+    } | kw
+    table = Customer.__table__
+    return db.session.execute(sa.insert(table).values(values).returning(table.c.id)).scalar_one()
 
 
 @dataclass

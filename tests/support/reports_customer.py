@@ -18,7 +18,7 @@ The story of `build_story(world, tmp_path)` (listings at each month-end from 31 
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -146,6 +146,9 @@ def follow_up(customer, officer, day: date, status: str, facility=None, **kw) ->
         "planned_date": day,
         "status": status,
         "done_at": utc(day) if status == "done" else None,
+        # Settled on its day (a cancelled or missed follow-up is not changed again).
+        "updated_at": utc(day) if status != "planned" else utc(day) - timedelta(days=7),
+        "created_at": utc(day) - timedelta(days=7),
     }
     values.update(kw)
     row = FollowUp(**values)

@@ -186,8 +186,9 @@ def add_promises(facilities, budi) -> dict:
     P1 A-F3 made 1 Oct, by 10 Oct (deadline 13 Oct): broken (no listing in between).
     P4 A-F7 made 2 Oct, by 12 Oct (deadline 15 Oct): kept (DPD 0 on 15 Oct).
     P3 A-F2 made 16 Oct, by 30 Oct (deadline 2 Nov), Rp 500.000: kept (arrears 1.0 → 0.5 M).
-    P2 A-F3 made 20 Oct, by 28 Oct (deadline 31 Oct), Rp 1.000.000: broken (arrears rose).
-    P5 A-F8b made 10 Nov, by 20 Nov (deadline 23 Nov): pending on 14 Nov.
+    P2 A-F3 made 20 Oct, by 28 Oct (deadline 31 Oct), Rp 1.000.000: pending on 31 Oct (the
+    deadline is that day), broken after it (arrears rose).
+    P5 A-F8b made 10 Nov, by 20 Nov (deadline 23 Nov): not in October's picture.
     """
     made = {}
     for key, account, on, by, amount in (
@@ -209,30 +210,74 @@ def add_followups(facilities, budi) -> None:
     1 Oct 00:30 WIB) and `done_31` (31 Oct 03:00 UTC) = 6; `late` (31 Oct 17:30 UTC = 1 Nov
     00:30 WIB) is November's. Overdue at the end of 31 Oct: the planned 28 Oct visit (A-F3) and
     the 30 Oct call done only on 2 Nov = 2 (a planned 31 Oct call is not overdue yet; the
-    cancelled one never is).
+    one cancelled on 24 Oct never is). All were recorded by 30 Sep.
     """
     f2, f3, f8a, f8b = (facilities[k] for k in ("A-F2", "A-F3", "A-F8a", "A-F8b"))
     done = {"status": "done", "outcome": "reached"}
-    followup(budi, facility=f2, planned_date=date(2026, 11, 3))  # A-F2's next: 3 Nov call
-    followup(budi, customer=f2.customer, planned_date=date(2026, 11, 10), channel="visit")
-    followup(budi, facility=f3, planned_date=date(2026, 10, 28), channel="visit")  # overdue
-    followup(budi, facility=f3, planned_date=date(2026, 10, 25), status="cancelled", reason="x")
-    followup(budi, facility=f8a, planned_date=date(2026, 11, 5))  # about the other facility
+    followup(
+        budi, created_at=at(SEP30), facility=f2, planned_date=date(2026, 11, 3)
+    )  # A-F2's next: 3 Nov call
     followup(
         budi,
+        created_at=at(SEP30),
+        customer=f2.customer,
+        planned_date=date(2026, 11, 10),
+        channel="visit",
+    )
+    followup(
+        budi, created_at=at(SEP30), facility=f3, planned_date=date(2026, 10, 28), channel="visit"
+    )  # overdue
+    followup(
+        budi,
+        created_at=at(SEP30),
+        facility=f3,
+        planned_date=date(2026, 10, 25),
+        status="cancelled",
+        reason="x",
+        updated_at=at(date(2026, 10, 24)),
+    )
+    followup(
+        budi, created_at=at(SEP30), facility=f8a, planned_date=date(2026, 11, 5)
+    )  # about the other facility
+    followup(
+        budi,
+        created_at=at(SEP30),
         customer=f8b.customer,
         planned_date=date(2026, 11, 8),
         channel="whatsapp",
         purpose="relationship",
     )
     f7 = facilities["A-F7"]
-    followup(budi, facility=f7, planned_date=date(2026, 9, 30), done_at=at(SEP30, 17, 30), **done)
-    followup(budi, facility=f7, planned_date=date(2026, 10, 29), done_at=at(OCT31), **done)
-    followup(budi, facility=f7, planned_date=date(2026, 10, 31), done_at=at(OCT31, 17, 30), **done)
+    followup(
+        budi,
+        created_at=at(SEP30),
+        facility=f7,
+        planned_date=date(2026, 9, 30),
+        done_at=at(SEP30, 17, 30),
+        **done,
+    )
+    followup(
+        budi,
+        created_at=at(SEP30),
+        facility=f7,
+        planned_date=date(2026, 10, 29),
+        done_at=at(OCT31),
+        **done,
+    )
+    followup(
+        budi,
+        created_at=at(SEP30),
+        facility=f7,
+        planned_date=date(2026, 10, 31),
+        done_at=at(OCT31, 17, 30),
+        **done,
+    )
     followup(
         budi, facility=f7, planned_date=date(2026, 10, 30), done_at=at(date(2026, 11, 2)), **done
     )
-    followup(budi, facility=f7, planned_date=date(2026, 10, 31))  # due on the day: not overdue
+    followup(
+        budi, created_at=at(SEP30), facility=f7, planned_date=date(2026, 10, 31)
+    )  # due on the day: not overdue
 
 
 def add_prospects(budi, sari, newcomer) -> None:

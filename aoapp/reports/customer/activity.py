@@ -1,7 +1,10 @@
 """The batched activity queries behind the per-customer workbook: introductions, follow-ups with
 their promises, promises due, complaints, monitoring visits and products held.
 
-One statement per function for a whole batch of customers, like queries.py.
+One statement per function for a whole batch of customers, like queries.py. Events are those
+dated in the period (by their business date); states are as of `judged_on`, the period's judging
+day (kpis/periods.judging_day): a follow-up done, a complaint resolved or a promise made after it
+is still planned, open or not there in the period's report, whenever the report is made.
 """
 
 from datetime import date
@@ -11,11 +14,13 @@ from sqlalchemy.orm import aliased
 
 from aoapp.auth.models import User
 from aoapp.common.dates import local_day_bounds
+from aoapp.complaints import conditions as complaint_conditions
 from aoapp.complaints.models import Complaint
 from aoapp.credit.models import Facility, MonitoringVisit
 from aoapp.customers.models import ProductHolding
+from aoapp.followups import conditions as followup_conditions
 from aoapp.followups.models import FollowUp, PromiseToPay
-from aoapp.followups.promises import state_column
+from aoapp.followups.promises import as_of_state_column, made_by
 from aoapp.introductions.models import Introduction
 from aoapp.products.models import Product
 from aoapp.reports.customer.queries import grouped, in_batch
@@ -49,21 +54,25 @@ def introductions(ids: list[int], first: date, last: date) -> dict[int, list]:
 
 
 def followups(ids: list[int], first: date, last: date, judged_on: date) -> dict[int, list]:
-    """Follow-ups planned in the period, with their promise and its state on `judged_on`."""
+    """Follow-ups planned in the period with their status at the end of `judged_on` (done only
+    later: planned, without outcome), and the promise made at them by then, in its state as of
+    that day."""
     owner, facility = aliased(User), aliased(Facility)
+    _start, day_end = local_day_bounds(judged_on, judged_on)
+    settled = sa.not_(followup_conditions.planned_at(day_end))
     state = sa.case(
-        (PromiseToPay.id.is_(None), sa.null()), else_=state_column(judged_on, PromiseToPay)
+        (PromiseToPay.id.is_(None), sa.null()), else_=as_of_state_column(judged_on, PromiseToPay)
     )
     stmt = (
         sa.select(
             FollowUp.id,
             FollowUp.customer_id,
             FollowUp.planned_date,
-            FollowUp.done_at,
+            sa.case((settled, FollowUp.done_at), else_=sa.null()).label("done_at"),
             FollowUp.channel,
             FollowUp.purpose,
-            FollowUp.status,
-            FollowUp.outcome,
+            followup_conditions.status_at(day_end).label("status"),
+            sa.case((settled, FollowUp.outcome), else_=sa.null()).label("outcome"),
             FollowUp.notes,
             FollowUp.note_code,
             FollowUp.note_params,
@@ -75,7 +84,10 @@ def followups(ids: list[int], first: date, last: date, judged_on: date) -> dict[
             PromiseToPay.promised_date,
             state.label("promise_state"),
         )
-        .outerjoin(PromiseToPay, PromiseToPay.follow_up_id == FollowUp.id)
+        .outerjoin(
+            PromiseToPay,
+            sa.and_(PromiseToPay.follow_up_id == FollowUp.id, made_by(judged_on, PromiseToPay)),
+        )
         .outerjoin(facility, facility.id == FollowUp.facility_id)
         .outerjoin(owner, owner.id == FollowUp.owner_id)
         .where(in_batch(FollowUp.customer_id, ids), FollowUp.planned_date.between(first, last))
@@ -85,7 +97,8 @@ def followups(ids: list[int], first: date, last: date, judged_on: date) -> dict[
 
 
 def promises(ids: list[int], first: date, last: date, judged_on: date) -> dict[int, list]:
-    """Promises to pay due (promised date) in the period, with their state on `judged_on`."""
+    """Promises to pay due (promised date) in the period and made by `judged_on`, with their
+    state as of that day."""
     facility = aliased(Facility)
     stmt = (
         sa.select(
@@ -96,11 +109,13 @@ def promises(ids: list[int], first: date, last: date, judged_on: date) -> dict[i
             PromiseToPay.promised_date,
             PromiseToPay.promised_on,
             PromiseToPay.deadline,
-            state_column(judged_on, PromiseToPay).label("state"),
+            as_of_state_column(judged_on, PromiseToPay).label("state"),
         )
         .join(facility, facility.id == PromiseToPay.facility_id)
         .where(
-            in_batch(PromiseToPay.customer_id, ids), PromiseToPay.promised_date.between(first, last)
+            in_batch(PromiseToPay.customer_id, ids),
+            PromiseToPay.promised_date.between(first, last),
+            made_by(judged_on, PromiseToPay),
         )
         .order_by(PromiseToPay.promised_date.desc(), PromiseToPay.id.desc())
     )
@@ -108,8 +123,10 @@ def promises(ids: list[int], first: date, last: date, judged_on: date) -> dict[i
 
 
 def complaints(ids: list[int], first: date, last: date) -> dict[int, list]:
-    """Complaints received in the period, or received before it and not resolved by its start."""
+    """Complaints received in the period, or received before it and not resolved by its start;
+    their status and resolution as at the period's end (resolved later: still open then)."""
     start, end = local_day_bounds(first, last)
+    resolved = sa.and_(Complaint.resolved_at.is_not(None), Complaint.resolved_at < end)
     officer, facility = aliased(User), aliased(Facility)
     stmt = (
         sa.select(
@@ -119,10 +136,10 @@ def complaints(ids: list[int], first: date, last: date) -> dict[int, list]:
             Complaint.channel,
             Complaint.category,
             Complaint.priority,
-            Complaint.status,
+            complaint_conditions.status_at(end).label("status"),
             Complaint.description,
-            Complaint.resolution,
-            Complaint.resolved_at,
+            sa.case((resolved, Complaint.resolution), else_=sa.null()).label("resolution"),
+            sa.case((resolved, Complaint.resolved_at), else_=sa.null()).label("resolved_at"),
             Complaint.due_date,
             facility.account_no,
             officer.username.label("officer_username"),

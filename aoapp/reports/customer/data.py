@@ -10,8 +10,12 @@ Definitions (a period runs from `period.start` to `period.end`; `as_of` is its l
 - debtor Kol, max DPD: the debtor's latest listing in the period; Kol at the start: its last
   listing before the period; introductions by date, follow-ups by planned date, promises by
   promised date, complaints by the bank's local day of receipt, visits by visit date;
-- promise states and watchlist signals are judged on the watchlist's reference day (the day
-  before the bank's next listing, or today), so the report agrees with the watchlist page.
+- every state (promises kept/broken/pending, follow-ups done, complaints open, watchlist
+  signals) is judged as of the period's judging day (`kpis/periods.judging_day`: its last day,
+  or today while it runs), from what is dated up to that day: a closed period's report says the
+  same whenever it is made;
+- revisions: corrections recorded after the period closed to records dated inside it
+  (reports/revisions.py), which the Summary names.
 """
 
 from collections import Counter
@@ -24,10 +28,9 @@ from flask_babel import gettext as _
 from aoapp.common.i18n import locale_code
 from aoapp.credit.collectibility import is_npl, kol_name, load_bands
 from aoapp.credit.figures import ratio
-from aoapp.credit.signals import SignalContext
 from aoapp.errors import InvalidInput
 from aoapp.followups.models import FollowUpStatus
-from aoapp.kpis.periods import Period, month_ends
+from aoapp.kpis.periods import Period, judging_day, month_ends
 from aoapp.reports.customer import activity, lines
 from aoapp.reports.customer import queries as q
 from aoapp.reports.customer.history import (
@@ -46,6 +49,7 @@ from aoapp.reports.customer.lines import (
     VisitLine,
     WatchEntry,
 )
+from aoapp.reports.revisions import Revision, customer_revisions
 
 BATCH_SIZE = 500  # ids per batch: IN lists stay well below every database's parameter limit
 HISTORY_MONTHS = 12
@@ -82,7 +86,7 @@ class CustomerReportData:
     officer_name: str | None
     period: Period
     as_of: date
-    judged_on: date  # the day promise states and signals are judged on
+    judged_on: date  # the period's judging day: every state is as of it
     kol_names: dict[int, str]
     facilities: list[FacilityLine] = field(default_factory=list)
     debtor: DebtorStatus = field(default_factory=DebtorStatus)
@@ -97,6 +101,7 @@ class CustomerReportData:
     visits: list[VisitLine] = field(default_factory=list)  # in the period, newest first
     latest_visit: VisitLine | None = None  # the latest up to the period's end
     watchlist: list[WatchEntry] = field(default_factory=list)
+    revisions: list[Revision] = field(default_factory=list)  # corrections, newest first
 
     @property
     def total_plafond(self) -> Decimal:
@@ -179,7 +184,8 @@ def _batch(ids: list[int], period: Period, as_of: date, context: dict) -> dict:
         "complaints": activity.complaints(ids, first, last),
         "visits": activity.visits(ids, first, last),
         "holdings": activity.holdings(ids, last),
-        "signals": q.watchlist(ids, as_of, context["next_as_of"]),
+        "signals": q.watchlist(ids, as_of, context["next_as_of"], judged_on),
+        "revisions": customer_revisions(ids, period),
     }
     return {
         customer_id: _assemble(row, loaded, months, period, as_of, context)
@@ -231,6 +237,7 @@ def _assemble(c, loaded: dict, months, period: Period, as_of: date, context: dic
         visits=[v for v in visits if v.visit_date >= period.start],
         latest_visit=visits[0] if visits else None,
         watchlist=lines.watch_entries(own("signals"), context["bands"]),
+        revisions=own("revisions"),
     )
 
 
@@ -259,8 +266,7 @@ def load_customer_reports(
         # Kol names in the workbook's language (generation forces the locale).
         "kol_names": {band.kol: kol_name(band.kol, bands, locale_code()) for band in bands},
         "next_as_of": next_as_of,
-        # The watchlist's reference day (its `scope` plays no part in it).
-        "judged_on": SignalContext(None, as_of, next_as_of).reference,
+        "judged_on": judging_day(period),
     }
     reports: dict[int, CustomerReportData] = {}
     for index in range(0, len(ids), BATCH_SIZE):

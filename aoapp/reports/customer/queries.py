@@ -145,15 +145,18 @@ def next_listing(as_of: date) -> date | None:
     return db.session.scalar(sa.select(sa.func.min(Position.as_of)).where(Position.as_of > as_of))
 
 
-def watchlist(ids: list[int], as_of: date, next_as_of: date | None) -> dict[int, list]:
-    """The watchlist signals on `as_of` of the batch's positions, by customer id.
+def watchlist(
+    ids: list[int], as_of: date, next_as_of: date | None, judged_on: date
+) -> dict[int, list]:
+    """The watchlist signals on `as_of` of the batch's positions, judged as of `judged_on` (the
+    period's judging day), by customer id.
 
     The signals are credit/signals.py's own selects, run over the batch as one UNION ALL; the
     record behind a signal (a visit, a promise) is outer-joined so no query follows per row.
     Each entry: (signal code, signal date, position, facility, detail record or None).
     """
     scope = PortfolioScope(condition=in_batch(Position.customer_id, ids), label="report batch")
-    ctx = SignalContext(scope, as_of, next_as_of)
+    ctx = SignalContext(scope, as_of, next_as_of, judged_on)
     flags = flagged(ctx)
     details = {}
     for code, signal in SIGNALS.items():

@@ -16,6 +16,7 @@ from aoapp.reports.commentary import (
     tr,
     words,
 )
+from aoapp.reports.revisions import revision_text
 from aoapp.reports.sheets import BOOL, DATE, INT, MONEY, RATE, RATIO, TEXT, Fact, Workbook
 
 
@@ -55,6 +56,7 @@ def summary_facts(data, bank_name: str) -> list[Fact]:
         Fact(_("Period"), period_text(data.period)),
         Fact(_("Period code"), data.period.code),
         Fact(_("As of"), data.as_of, DATE),
+        Fact(_("Revised"), revision_text(data.revisions, day_text) or _("No")),
         Fact(_("Facilities in the period"), len(data.facilities), INT),
         Fact(_("Total plafond"), data.total_plafond, MONEY),
         Fact(_("Total outstanding"), data.total_outstanding, MONEY),

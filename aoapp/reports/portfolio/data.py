@@ -28,9 +28,10 @@ from aoapp.errors import InvalidInput
 from aoapp.extensions import db
 from aoapp.kpis import officers as kpis
 from aoapp.kpis.officers import OfficerKpis
-from aoapp.kpis.periods import Period
+from aoapp.kpis.periods import Period, judging_day
 from aoapp.prospects.models import Prospect, ProspectSource, ProspectStatus, ProspectStatusChange
 from aoapp.reports.portfolio import rows as portfolio_rows
+from aoapp.reports.revisions import Revision, officer_revisions
 from aoapp.targets import achievement
 from aoapp.targets.achievement import Achievement
 
@@ -93,7 +94,7 @@ class PortfolioData:
     period: Period
     as_of: date
     previous: date | None  # the previous month-end listing (Kol migration from it)
-    judged_on: date  # the day promises and follow-ups are judged on
+    judged_on: date  # the period's judging day: every state is as of it (kpis/periods.py)
     figures: PortfolioFigures
     migration: KolMigration
     officers: list[OfficerKpis]
@@ -104,6 +105,7 @@ class PortfolioData:
     facilities: Iterator[tuple]
     watchlist: Iterator[tuple]
     delinquent: Iterator[tuple]
+    revisions: list[Revision] = field(default_factory=list)  # corrections, newest first
 
     def close(self) -> None:
         """Stop the long tables' queries (when the workbook is not written to the end)."""
@@ -188,10 +190,10 @@ def load_portfolio(
             ),
             {"period": [_("No positions in this period.")]},
         )
-    judged_on = portfolio_rows.judging_day(scope, as_of)
+    judged_on = judging_day(period)
     # The long queries first, so that they run while the figures below are computed.
     facilities = portfolio_rows.facility_rows(scope, as_of, prefetch)
-    watchlist = portfolio_rows.watchlist_rows(scope, as_of, prefetch)
+    watchlist = portfolio_rows.watchlist_rows(scope, as_of, judged_on, prefetch)
     delinquent = portfolio_rows.delinquent_rows(scope, as_of, judged_on, prefetch)
     previous = previous_month_end(as_of)
     officers = kpis.scope_officers(scope, as_of)
@@ -216,4 +218,5 @@ def load_portfolio(
         facilities=facilities,
         watchlist=watchlist,
         delinquent=delinquent,
+        revisions=officer_revisions([officer.id for officer in officers], period),
     )

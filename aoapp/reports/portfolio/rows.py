@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 
 from aoapp.auth.models import Branch, User
+from aoapp.common.dates import local_day_bounds
 from aoapp.credit.collectibility import load_bands
 from aoapp.credit.figures import PortfolioScope, scope_next_as_of
 from aoapp.credit.models import Facility, KolRule, Position
@@ -27,15 +28,15 @@ from aoapp.credit.signals import SIGNALS, SignalContext
 from aoapp.credit.watchlist import flagged, listing_order, signal_details
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
+from aoapp.followups import conditions as followup_conditions
 from aoapp.followups.models import (
     Channel,
     FollowUp,
-    FollowUpStatus,
     PromiseState,
     PromiseToPay,
     Purpose,
 )
-from aoapp.followups.promises import state_column
+from aoapp.followups.promises import as_of_state_column, made_by
 from aoapp.products.models import Product
 from aoapp.reports.commentary import tr
 from aoapp.reports.portfolio.prefetch import Prefetched
@@ -136,24 +137,20 @@ def facility_rows(scope: PortfolioScope, as_of: date, prefetch: bool = False) ->
     return rows_of(source(facilities_query(scope, as_of), prefetch))
 
 
-def judging_day(scope: PortfolioScope, as_of: date) -> date:
-    """The day promises and follow-ups are judged on: the watchlist's reference day (the day
-    before the scope's next listing, else today), so every sheet judges them alike."""
-    return SignalContext(scope, as_of, scope_next_as_of(scope, as_of)).reference
-
-
 def delinquent_query(scope: PortfolioScope, as_of: date, judged_on: date) -> sa.Select:
     """Positions with DPD > 0, their next planned follow-up and latest promise to pay.
 
-    Next follow-up: the earliest still planned with the customer, about this facility or the
-    customer in general. Latest promise: the facility's promise made last by `judged_on` (as the
-    broken-promise signal reads it), its state judged on that day.
+    Next follow-up: the earliest still planned at the end of `judged_on` (recorded by then, done
+    or dropped only later) with the customer, about this facility or the customer in general. Latest promise: the facility's promise made last by `judged_on` (as the
+    broken-promise signal reads it), its state as of that day (the period's judging day).
     """
+    _start, day_end = local_day_bounds(judged_on, judged_on)
     next_followup = (
         sa.select(FollowUp.id)
         .where(
             FollowUp.customer_id == Position.customer_id,
-            FollowUp.status == FollowUpStatus.PLANNED,
+            FollowUp.created_at < day_end,
+            followup_conditions.planned_at(day_end),
             sa.or_(FollowUp.facility_id.is_(None), FollowUp.facility_id == Position.facility_id),
         )
         .order_by(FollowUp.planned_date, FollowUp.id)
@@ -164,7 +161,7 @@ def delinquent_query(scope: PortfolioScope, as_of: date, judged_on: date) -> sa.
         sa.select(PromiseToPay.id)
         .where(
             PromiseToPay.facility_id == Position.facility_id,
-            PromiseToPay.promised_on <= judged_on,
+            made_by(judged_on),
         )
         .order_by(PromiseToPay.promised_on.desc(), PromiseToPay.id.desc())
         .limit(1)
@@ -182,7 +179,7 @@ def delinquent_query(scope: PortfolioScope, as_of: date, judged_on: date) -> sa.
     followup, promise = aliased(FollowUp), aliased(PromiseToPay)
     state = sa.case(
         (promise.id.is_(None), sa.null()),
-        else_=_labelled(state_column(judged_on, promise), STATE_LABELS),
+        else_=_labelled(as_of_state_column(judged_on, promise), STATE_LABELS),
     )
     return (
         sa.select(
@@ -230,11 +227,11 @@ REASON_FACILITY_FIELDS = ("account_no", "start_date", "maturity_date")
 _FIRST_FIELD = 7  # signal, date, detail id, CIF, customer, officer, position id come first
 
 
-def watchlist_query(scope: PortfolioScope, as_of: date) -> sa.Select:
-    """The watchlist's signals (credit/watchlist.py's `flagged`) in its order — each account's
-    signals together, accounts by severity then exposure — with the columns of the position
-    and facility their reasons read."""
-    ctx = SignalContext(scope, as_of, scope_next_as_of(scope, as_of))
+def watchlist_query(scope: PortfolioScope, as_of: date, judged_on: date) -> sa.Select:
+    """The watchlist's signals (credit/watchlist.py's `flagged`) judged as of `judged_on` (the
+    period's judging day) in its order — each account's signals together, accounts by severity
+    then exposure — with the columns of the position and facility their reasons read."""
+    ctx = SignalContext(scope, as_of, scope_next_as_of(scope, as_of), judged_on)
     flags = flagged(ctx)
     return (
         sa.select(
@@ -268,11 +265,13 @@ def reason_subjects(values) -> tuple[SimpleNamespace, SimpleNamespace]:
     return position, facility
 
 
-def watchlist_rows(scope: PortfolioScope, as_of: date, prefetch: bool = False) -> Iterator[tuple]:
+def watchlist_rows(
+    scope: PortfolioScope, as_of: date, judged_on: date, prefetch: bool = False
+) -> Iterator[tuple]:
     """The Watchlist sheet's rows, streamed, one per account: account, CIF, customer, officer,
     debtor Kol, outstanding, DPD, signals, reasons, newest signal's date. Reasons come from the
     signals' own `reason` functions."""
-    signals = _signals(source(watchlist_query(scope, as_of), prefetch), load_bands())
+    signals = _signals(source(watchlist_query(scope, as_of, judged_on), prefetch), load_bands())
     for _position_id, group in groupby(signals, key=lambda item: item[0].position_id):
         yield _account_row([(row, label, reason) for row, label, reason in group])
 

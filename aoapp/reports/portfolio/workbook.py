@@ -27,6 +27,7 @@ from aoapp.reports.portfolio.columns import (
     WATCHLIST_COLUMNS,
 )
 from aoapp.reports.portfolio.data import PortfolioData
+from aoapp.reports.revisions import revision_text
 from aoapp.reports.sheets import (
     INT,
     Chart,
@@ -122,9 +123,11 @@ def summary_sheet(data: PortfolioData, bank_name: str) -> Sheet:
             "listing, %(day)s.",
             day=day_text(data.previous),
         )
+    title = _title(data, bank_name, _("Summary"), note)
+    revised = revision_text(data.revisions, day_text)
     return Sheet(
         name="Summary",
-        title=_title(data, bank_name, _("Summary"), note),
+        title=title + ([revised] if revised else []),
         columns=[column for group in SUMMARY_GROUPS for column in group],
         rows=rows,
         charts=(
