@@ -18,7 +18,7 @@ from aoapp.imports.models import PositionImport
 from aoapp.introductions.models import Introduction
 from aoapp.products.models import Product
 from aoapp.prospects.models import Prospect, ProspectStatusChange
-from aoapp.reports.models import Report
+from aoapp.reports.models import Report, ReportBatch
 from aoapp.search.indexes import INDEXES as SEARCH_INDEXES
 from aoapp.targets.models import Target
 
@@ -45,6 +45,7 @@ __all__ = [
     "ProspectStatusChange",
     "Report",
     "SEARCH_INDEXES",
+    "ReportBatch",
     "Target",
     "User",
     "campaign_branches",

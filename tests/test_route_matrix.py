@@ -15,7 +15,7 @@ from aoapp.extensions import db
 from aoapp.imports.models import PositionImport
 from aoapp.introductions.models import Introduction
 from aoapp.prospects.models import Prospect
-from aoapp.reports.models import Report
+from aoapp.reports.models import Report, ReportBatch
 from tests.support import complaints as complaint_helpers
 from tests.support import credit_visits as visit_helpers
 from tests.support import factories
@@ -86,7 +86,15 @@ def _foreign_records(world) -> dict[str, object]:
         size=1,
         sha256="0" * 64,
     )
-    db.session.add_all([holding, introduction, record, report])
+    batch = ReportBatch(  # background reports asked for by the other branch's officer
+        user_id=remote.id,
+        period="2026-10",
+        scope="officer",
+        officer_id=remote.id,
+        lang="id",
+        total=3,
+    )
+    db.session.add_all([holding, introduction, record, report, batch])
     db.session.commit()
     facility = visit_helpers.facility(customer)
     visit = visit_helpers.visit(customer, remote)
@@ -108,6 +116,7 @@ def _foreign_records(world) -> dict[str, object]:
         "promise_id": promise.id,
         "complaint_id": complaint.id,
         "report_id": report.id,
+        "batch_id": batch.id,
         "user_id": remote.id,
         "officer_id": remote.id,  # targets of an officer of BDG01
         "month": "2026-10",

@@ -2,17 +2,17 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, RadioField, SelectField, StringField
 
 from aoapp.common.forms import Marked, choices
 from aoapp.common.i18n import LANGUAGE_NAMES
 
 
 class GenerateForm(FlaskForm):
-    """Generate reports of a period (field names equal GenerateFormSchema's). The workbooks'
-    language defaults to the user's (the view sets it)."""
+    """Generate reports (field names equal GenerateFormSchema's): kind, scope (the view sets the
+    choices the role allows) and the period picker (a month, a quarter or two dates). The
+    workbooks' language defaults to the user's (the view sets it)."""
 
-    period = StringField(_l("Period"), validators=[Marked()])
     kind = SelectField(
         _l("Kind"),
         choices=choices(
@@ -20,8 +20,18 @@ class GenerateForm(FlaskForm):
         ),
         validators=[Marked()],
     )
-    officer_id = SelectField(_l("Officer"))
-    branch_id = SelectField(_l("Branch"))
+    scope = SelectField(_l("For"), validators=[Marked()])
+    period_kind = RadioField(
+        _l("Period"),
+        choices=choices(
+            [("month", _l("A month")), ("quarter", _l("A quarter")), ("custom", _l("Dates"))]
+        ),
+        default="month",
+    )
+    month = SelectField(_l("Month"))
+    quarter = SelectField(_l("Quarter"))
+    start = StringField(_l("From"))
+    end = StringField(_l("Until"))
     lang = SelectField(_l("Language"), choices=choices(list(LANGUAGE_NAMES.items())))
     force = BooleanField(_l("Regenerate reports already made"))
 

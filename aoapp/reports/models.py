@@ -88,3 +88,37 @@ def _reports(user) -> sa.ColumnElement[bool]:
         Report.kind == "customer", in_ids(Report.customer_id, customers_in_scope(user))
     )
     return sa.or_(booked, customer_reports)
+
+
+class ReportBatch(db.Model):
+    """Customer reports asked for on the reports page and made in the background (RQ), one job
+    per customer: who asked, for what, and how far the jobs are (each job counts itself).
+
+    Only its owner sees it (`reports.batches`): a batch of someone else answers 404.
+    """
+
+    __tablename__ = "report_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    period: Mapped[str] = mapped_column(sa.String(20))
+    scope: Mapped[str] = mapped_column(sa.String(10))
+    officer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    branch_id: Mapped[int | None] = mapped_column(sa.ForeignKey("branches.id"))
+    lang: Mapped[str] = mapped_column(sa.String(5))
+    force: Mapped[bool] = mapped_column(default=False)
+    total: Mapped[int]
+    done: Mapped[int] = mapped_column(default=0)
+    failed: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+    @property
+    def finished(self) -> bool:
+        """Every job has run (made its report or failed)."""
+        return self.finished_at is not None
+
+    @property
+    def percent(self) -> int:
+        """How far the batch is, 0–100."""
+        return min(100, (self.done + self.failed) * 100 // self.total) if self.total else 100

@@ -15,6 +15,7 @@ from rq.job import Job, JobStatus
 from aoapp.kpis.periods import Period
 
 JOB = "aoapp.reports.customer.generation.generate_customer_report_job"
+BATCH_JOB = "aoapp.reports.batches.run_batch_job"  # a job of the reports page's batch
 JOB_TIMEOUT = 600  # seconds for one customer's workbook; a stuck job is failed, not eternal
 FAILURE_TTL = 7 * 24 * 3600  # failed jobs stay a week for `rq info` / requeue
 PENDING = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED}
@@ -69,6 +70,30 @@ def enqueue_customer_reports(
                 description=f"customer report {period.code} #{customer_id}",
             )
             for customer_id in chunk
+        ]
+        count += len(queue.enqueue_many(jobs))
+    return count
+
+
+def enqueue_batch(
+    batch_id: int, period: Period, customer_ids, force: bool, lang: str | None
+) -> int:
+    """Enqueue the jobs of a batch of the reports page (`batches.run_batch_job`): one per
+    customer, each counting itself on the batch; returns how many were enqueued."""
+    queue = report_queue()
+    ids = list(customer_ids)
+    count = 0
+    for start in range(0, len(ids), 1000):
+        jobs = [
+            Queue.prepare_data(
+                BATCH_JOB,
+                args=(batch_id, customer_id, period.code, force, lang),
+                job_id=f"report-batch-{batch_id}-customer-{customer_id}",
+                timeout=JOB_TIMEOUT,
+                failure_ttl=FAILURE_TTL,
+                description=f"customer report {period.code} #{customer_id} (batch {batch_id})",
+            )
+            for customer_id in ids[start : start + 1000]
         ]
         count += len(queue.enqueue_many(jobs))
     return count

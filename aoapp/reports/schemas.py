@@ -1,15 +1,18 @@
 """Validation rules and API shapes of reports: list filters, generation requests, the record."""
 
+import re
+
 from flask import url_for
 from flask_babel import gettext as _
-from marshmallow import ValidationError, fields, validates_schema
+from marshmallow import ValidationError, fields, post_load, validates_schema
 from marshmallow.validate import OneOf
 
 from aoapp.common.i18n import LOCALES
 from aoapp.common.schemas import BaseSchema, Id, PageArgsSchema, Text, choice
 from aoapp.errors import InvalidInput
-from aoapp.kpis.periods import parse_period
+from aoapp.kpis.periods import Period, parse_period, period_as_of
 from aoapp.reports.models import ReportKind, ReportScope
+from aoapp.reports.periods import no_listing_message
 
 PERIOD_HELP = "A month `2026-10`, a quarter `2026Q3` or a range `2026-10-01..2026-10-15`."
 
@@ -95,15 +98,94 @@ class ReportRequestSchema(BaseSchema):
                 raise ValidationError(_("Give an officer or a branch, not both."), "branch_id")
 
 
-class GenerateFormSchema(BaseSchema):
-    """The Generate form of the reports page (supervisors and admins)."""
+PERIOD_KINDS = ("month", "quarter", "custom")
+_MONTH_CODE = re.compile(r"^\d{4}-\d{2}$")
+_QUARTER_CODE = re.compile(r"^\d{4}Q[1-4]$")
 
-    period = PeriodField(required=True)
+
+def scope_value(scope: str, record_id: int | None = None) -> str:
+    """A choice of the scope select: `bank`, `branch:3`, `officer:12`."""
+    return scope if record_id is None else f"{scope}:{record_id}"
+
+
+class GenerateFormSchema(BaseSchema):
+    """The Generate form of the reports page: kind, scope and the period picker.
+
+    `scopes` are the scope choices the user's role allows (an officer: their own portfolio; a
+    supervisor: an officer of their branches or a branch; an admin: any officer, any branch, the
+    bank); anything else is refused on the field. The period comes from the picker: a month, a
+    quarter or a custom range of two dates (`period_kind` says which), or, without `period_kind`,
+    a period code (`2026-10`, as the API takes it). A period that holds no listing yet is refused
+    with a plain message on the picker's field.
+    """
+
     kind = choice(ReportKind, required=True)
-    officer_id = Id(load_default=None, allow_none=True)
-    branch_id = Id(load_default=None, allow_none=True)
+    scope = fields.String(required=True)
+    period_kind = fields.String(load_default=None, allow_none=True, validate=OneOf(PERIOD_KINDS))
+    month = fields.String(load_default=None, allow_none=True)
+    quarter = fields.String(load_default=None, allow_none=True)
+    start = fields.Date(load_default=None, allow_none=True)
+    end = fields.Date(load_default=None, allow_none=True)
+    period = PeriodField(load_default=None, allow_none=True)
     lang = fields.String(load_default=None, allow_none=True, validate=OneOf(LOCALES))
     force = fields.Boolean(load_default=False)
+
+    def __init__(self, *, scopes=(), **kwargs):
+        super().__init__(**kwargs)
+        self.scopes = frozenset(scopes)
+
+    @validates_schema
+    def _allowed_scope(self, data, **kwargs):
+        if "scope" in data and data["scope"] not in self.scopes:
+            raise ValidationError(_("Choose one of the scopes offered."), "scope")
+
+    @validates_schema
+    def _period_of_picker(self, data, **kwargs):
+        field, period = _picked_period(data)
+        if period_as_of(period) is None:
+            raise ValidationError(no_listing_message(period), field)
+        data["_period"] = period
+
+    @post_load
+    def _to_request(self, data, **kwargs):
+        scope, _sep, record = data["scope"].partition(":")
+        return {
+            "kind": data["kind"],
+            "period": data["_period"],
+            "scope": scope,
+            "officer_id": int(record) if scope == ReportScope.OFFICER else None,
+            "branch_id": int(record) if scope == ReportScope.BRANCH else None,
+            "lang": data["lang"],
+            "force": data["force"],
+        }
+
+
+def _picked_period(data) -> tuple[str, Period]:
+    """(field, period) of the picker's choice; a missing or unreadable one is refused there."""
+    kind = data.get("period_kind")
+    if kind is None:
+        if data.get("period") is None:
+            raise ValidationError(_("Choose a period."), "month")
+        return "month", data["period"]
+    if kind == "custom":
+        start, end = data.get("start"), data.get("end")
+        missing = {k: [_("Choose a date.")] for k in ("start", "end") if data.get(k) is None}
+        if missing:
+            raise ValidationError(missing)
+        try:
+            return "start", parse_period(f"{start:%Y-%m-%d}..{end:%Y-%m-%d}")
+        except InvalidInput as error:
+            raise ValidationError(next(iter(error.errors.values())), "end") from None
+    text, pattern = (
+        (data.get(kind) or "").strip(),
+        _MONTH_CODE if kind == "month" else _QUARTER_CODE,
+    )
+    if not pattern.match(text):
+        raise ValidationError(_("Choose a period."), kind)
+    try:
+        return kind, parse_period(text)
+    except InvalidInput:
+        raise ValidationError(_("Choose a period."), kind) from None
 
 
 def _name(user) -> str | None:

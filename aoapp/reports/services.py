@@ -4,16 +4,21 @@ The work lives in `customer/generation.py`, `portfolio/generation.py`, `listing.
 (scoped list, downloads, ZIP) and `storage.py` (files); pages, API and CLI import from here.
 
 The web generates inline only what fits in a request: one portfolio workbook, or customer
-reports up to REPORTS_WEB_INLINE_LIMIT (default 200, ~10 s). A larger set is refused with the
-command to run instead (`flask reports generate`, scheduled monthly; or `--queue` for RQ).
+reports up to REPORTS_WEB_INLINE_LIMIT (default 200, ~10 s). A larger set becomes a background
+batch on the job queue (`batches.py`, as `flask reports generate --queue`), whose progress the
+page shows.
 """
+
+from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
 
 from aoapp.auth.models import Role
-from aoapp.errors import Forbidden, InvalidInput
-from aoapp.kpis.periods import period_text
+from aoapp.common.i18n import format_number
+from aoapp.customers.services import visible_officers
+from aoapp.errors import Forbidden
+from aoapp.reports.batches import queue_batch
 from aoapp.reports.customer.generation import (  # noqa: F401
     Summary,
     customer_report,
@@ -38,12 +43,14 @@ from aoapp.reports.listing import (  # noqa: F401
     zip_reports,
     zip_stream,
 )
-from aoapp.reports.models import Report, ReportKind, ReportScope
+from aoapp.reports.models import Report, ReportBatch, ReportKind, ReportScope
+from aoapp.reports.periods import period_name
 from aoapp.reports.portfolio.generation import (  # noqa: F401
     generate_portfolio_report,
     generate_portfolio_reports,
     portfolio_report,
 )
+from aoapp.reports.schemas import scope_value
 
 DEFAULT_INLINE_LIMIT = 200
 
@@ -54,69 +61,94 @@ def inline_limit() -> int:
 
 
 def can_generate(actor) -> bool:
-    """Supervisors and admins use the Generate form (officers get reports on demand)."""
-    return actor.role in (Role.SUPERVISOR, Role.ADMIN)
+    """Officers (their own portfolio), supervisors and admins use the Generate form."""
+    return actor.role in (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 
 
-def _portfolio_scope(actor, officer_id, branch_id) -> tuple[str, int | None, int | None]:
-    if officer_id is not None:
-        return ReportScope.OFFICER.value, officer_id, None
-    if branch_id is not None:
-        return ReportScope.BRANCH.value, None, branch_id
+def scope_choices(actor) -> list[tuple[str | None, list[tuple[str, str]]]]:
+    """What the Generate form's scope select offers the user's role, in groups of
+    (group label or None, [(value, label)]): an officer their own portfolio; a supervisor an
+    officer of their branches or a branch; an admin the bank, any branch, any officer."""
+    if actor.role == Role.OFFICER:
+        return [(None, [(scope_value(ReportScope.OFFICER, actor.id), _("My portfolio"))])]
+    groups = []
     if actor.role == Role.ADMIN:
-        return ReportScope.BANK.value, None, None
-    supervised = actor.supervised_branch_ids
-    if len(supervised) == 1:
-        return ReportScope.BRANCH.value, None, supervised[0]
-    raise InvalidInput(_("Choose a branch or an officer."), {"branch_id": [_("Choose a branch.")]})
+        groups.append((_("Bank"), [(scope_value(ReportScope.BANK), _("The whole bank"))]))
+    branches = [
+        (scope_value(ReportScope.BRANCH, b.id), f"{b.code} · {b.name}")
+        for b in branch_choices(actor)
+    ]
+    officers = [
+        (scope_value(ReportScope.OFFICER, o.id), o.display_name) for o in visible_officers(actor)
+    ]
+    groups += [(_("Branch"), branches), (_("Officer"), officers)]
+    return [(label, options) for label, options in groups if options]
 
 
-def generate_from_form(actor, data: dict) -> str:
-    """Run the Generate form's request inline when it is small enough; returns what was done.
+def scope_values(actor) -> set[str]:
+    """Every scope value the user may choose (what GenerateFormSchema accepts)."""
+    return {value for _label, options in scope_choices(actor) for value, _text in options}
+
+
+@dataclass
+class Generated:
+    """What the Generate form did: a message, and the background batch when it was queued."""
+
+    message: str
+    batch: ReportBatch | None = None
+
+
+def generate_from_form(actor, data: dict) -> Generated:
+    """Run the Generate form's request (checked by GenerateFormSchema for the user's role):
+    inline when small enough, otherwise as a background batch whose progress the page shows.
 
     The workbooks are in the form's language (`lang`, default the user's): reports already made
     in another language are made again in it."""
     if not can_generate(actor):
-        raise Forbidden(_("Supervisors and admins generate reports here."))
-    period, force = data["period"], data.get("force", False)
-    officer_id, branch_id = data.get("officer_id"), data.get("branch_id")
-    lang = data.get("lang")
+        raise Forbidden(_("You may not generate reports."))
+    period, force, lang = data["period"], data.get("force", False), data.get("lang")
+    scope, officer_id, branch_id = data["scope"], data.get("officer_id"), data.get("branch_id")
     if data["kind"] == ReportKind.PORTFOLIO:
-        scope, officer_id, branch_id = _portfolio_scope(actor, officer_id, branch_id)
         report, generated = portfolio_report(
             actor, period, scope, officer_id, branch_id, force, lang
         )
         if generated:
-            return _("Portfolio report %(file)s generated.", file=report.filename)
-        return _(
-            "Portfolio report %(file)s already generated (tick Regenerate to redo it).",
-            file=report.filename,
+            return Generated(_("Portfolio report %(file)s generated.", file=report.filename))
+        return Generated(
+            _(
+                "Portfolio report %(file)s already generated (tick Regenerate to redo it).",
+                file=report.filename,
+            )
         )
     plan = plan_customer_reports(actor, period, None, officer_id, branch_id, force, lang)
     if len(plan.todo) > inline_limit():
-        raise InvalidInput(
+        batch, new = queue_batch(actor, plan, scope, officer_id, branch_id, force, inline_limit())
+        text = (
             _(
-                "%(todo)s customer reports are to be generated: more than the %(limit)s this "
-                "page makes at once. Choose one officer, or run on the server: flask reports "
-                "generate --period %(period)s --kind customer (the monthly schedule does this; "
-                "see the README).",
-                todo=f"{len(plan.todo):,}",
-                limit=f"{inline_limit():,}",
-                period=period.code,
+                "%(num)s customer reports of %(period)s are being made in the background; "
+                "their progress shows below.",
+                num=format_number(batch.total),
+                period=period_name(period),
+            )
+            if new
+            else _(
+                "These reports are already being made in the background; their progress "
+                "shows below."
             )
         )
+        return Generated(text, batch)
     summary = run_plan(actor, plan)
     text = _(
         "Customer reports for %(period)s: %(generated)s generated, %(skipped)s already there, "
         "%(failed)s failed.",
-        period=period_text(period),
+        period=period_name(period),
         generated=summary.generated,
         skipped=summary.skipped,
         failed=len(summary.failed),
     )
     if summary.failed:
         text += " " + "; ".join(f"{f.key}: {f.reason}" for f in summary.failed[:5])
-    return text
+    return Generated(text)
 
 
 def regenerate(actor, report: Report) -> Report:

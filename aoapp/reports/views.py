@@ -1,5 +1,5 @@
-"""HTML pages: the reports list (filters, downloads, ZIP, regenerate, generate) and the
-customer page's on-demand download."""
+"""HTML pages: generating reports (first), the reports list (filters, downloads, ZIP,
+regenerate), the progress of a background batch, and the customer page's on-demand download."""
 
 from flask import (
     Blueprint,
@@ -14,17 +14,19 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import login_required
 from marshmallow import ValidationError
+from wtforms import SelectChoice
 
 from aoapp.common.forms import apply_domain_error, choices, load_filters, load_form
-from aoapp.common.i18n import locale_code
+from aoapp.common.i18n import format_number, locale_code
 from aoapp.common.pagination import HTML_PER_PAGE
 from aoapp.common.views import acting_user
 from aoapp.customers.services import get_customer, visible_officers
 from aoapp.errors import DomainError, Forbidden, InvalidInput, NotFound
-from aoapp.reports import services
+from aoapp.reports import batches, services
 from aoapp.reports.forms import GenerateForm
 from aoapp.reports.listing import listing_months
-from aoapp.reports.models import ReportKind, ReportScope
+from aoapp.reports.models import ReportKind
+from aoapp.reports.periods import period_name, picker_options
 from aoapp.reports.schemas import GenerateFormSchema, PeriodField, ReportFilterSchema
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -33,20 +35,25 @@ FILTER_KEYS = ("period", "kind", "scope", "branch_id", "officer_id", "customer_i
 
 
 def _generate_form(form: GenerateForm | None = None) -> GenerateForm | None:
-    """The Generate form with its choices (supervisors and admins only)."""
+    """The Generate form with the choices of the user's role and the period picker's options."""
     me = acting_user()
     if not services.can_generate(me):
         return None
     form = form or GenerateForm()
-    officers = [(str(o.id), o.display_name) for o in visible_officers(me)]
-    form.officer_id.choices = choices(officers, _("— every officer —"))
-    branches = [(str(b.id), f"{b.code} · {b.name}") for b in services.branch_choices(me)]
-    form.branch_id.choices = choices(branches, _("— all my branches —"))
+    form.scope.choices = [
+        SelectChoice(value, text, optgroup=str(group) if group else None)
+        for group, options in services.scope_choices(me)
+        for value, text in options
+    ]
+    picker = picker_options()
+    form.month.choices = choices((o.code, o.name) for o in picker.months)
+    form.quarter.choices = choices((o.code, o.name) for o in picker.quarters)
     if not form.lang.data or form.lang.data == "None":
         form.lang.data = locale_code()  # the user's language
-    if form.period.data is None:
-        months = listing_months(1)
-        form.period.data = months[0].code if months else ""
+    if form.month.data is None:
+        form.month.data = picker.month
+    if form.quarter.data is None:
+        form.quarter.data = picker.quarter
     return form
 
 
@@ -64,11 +71,12 @@ def _render_index(form: GenerateForm | None = None, status: int = 200):
         branches=services.branch_choices(me),
         officers=[] if me.is_officer else visible_officers(me),
         kinds=[k.value for k in ReportKind],
-        scopes=[s.value for s in ReportScope],
         zip_all_url=url_for("reports.zip_all", **zip_args) if filters.get("period") else None,
         form=_generate_form(form),
+        batches=[_batch_status(b) for b in batches.recent_batches(me)],
         max_zip=services.MAX_ZIP_FILES,
         inline_limit=services.inline_limit(),
+        period_name=period_name,
     )
     return page_html, status
 
@@ -76,27 +84,89 @@ def _render_index(form: GenerateForm | None = None, status: int = 200):
 @bp.get("/")
 @login_required
 def index():
-    """Reports the user may see, filtered by period, branch, officer, kind and customer."""
+    """Generate reports (first), then the reports the user may see, filtered by period, branch,
+    officer, kind and customer."""
     return _render_index()
 
 
 @bp.post("/generate")
 @login_required
 def generate():
-    """Generate reports from the form: inline when small, otherwise the command to run."""
-    if not services.can_generate(acting_user()):
-        raise Forbidden(_("Supervisors and admins generate reports here."))
+    """Generate reports from the form: inline when small, otherwise a background batch."""
+    me = acting_user()
+    if not services.can_generate(me):
+        raise Forbidden(_("You may not generate reports."))
     form = _generate_form(GenerateForm())
-    data = load_form(GenerateFormSchema(), form)
+    data = load_form(GenerateFormSchema(scopes=services.scope_values(me)), form)
     if data is None:
         return _render_index(form, 422)
     try:
-        message = services.generate_from_form(acting_user(), data)
+        done = services.generate_from_form(me, data)
     except (InvalidInput, NotFound) as error:
         apply_domain_error(form, error)
         return _render_index(form, error.status_code if error.status_code != 404 else 422)
-    flash(message, "success")
+    flash(done.message, "success")
+    if done.batch is not None:
+        return redirect(url_for("reports.index", _anchor=f"batch-{done.batch.id}"))
     return redirect(url_for("reports.index", period=data["period"].code))
+
+
+def _batch_status(batch) -> dict:
+    """A batch's progress as the page and its status endpoint show it, with the links to its
+    reports once it is finished."""
+    args = {"period": batch.period, "kind": "customer"}
+    args.update(
+        {k: v for k, v in (("officer_id", batch.officer_id), ("branch_id", batch.branch_id)) if v}
+    )
+    links = []
+    if batch.finished and batch.done:
+        links = [
+            {"label": _("Open the reports"), "url": url_for("reports.index", **args)},
+            {"label": _("Download all (ZIP)"), "url": url_for("reports.zip_all", **args)},
+        ]
+    return {
+        "id": batch.id,
+        "period": batch.period,
+        "period_name": period_name(batch.period),
+        "total": batch.total,
+        "done": batch.done,
+        "failed": batch.failed,
+        "percent": batch.percent,
+        "finished": batch.finished,
+        "text": _batch_text(batch),
+        "status_url": url_for("reports.batch_status", batch_id=batch.id),
+        "page_url": url_for("reports.batch_page", batch_id=batch.id),
+        "links": links,
+    }
+
+
+def _batch_text(batch) -> str:
+    numbers = {
+        "done": format_number(batch.done),
+        "total": format_number(batch.total),
+        "failed": format_number(batch.failed),
+    }
+    if not batch.finished:
+        return _("%(done)s of %(total)s reports made…", **numbers)
+    if batch.failed:
+        return _("Finished: %(done)s of %(total)s reports made, %(failed)s failed.", **numbers)
+    return _("Finished: %(done)s of %(total)s reports made.", **numbers)
+
+
+@bp.get("/batches/<int:batch_id>/status")
+@login_required
+def batch_status(batch_id: int):
+    """The progress of the user's own background batch, as JSON (the page polls it)."""
+    return _batch_status(batches.get_batch(acting_user(), batch_id))
+
+
+@bp.get("/batches/<int:batch_id>")
+@login_required
+def batch_page(batch_id: int):
+    """The progress of the user's own background batch, as a page that refreshes itself until
+    the batch is finished (the page without JavaScript)."""
+    status = _batch_status(batches.get_batch(acting_user(), batch_id))
+    return render_template("reports/batch.html", batch=status)
 
 
 def _send(report):

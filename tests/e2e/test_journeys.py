@@ -260,15 +260,15 @@ class TestSupervisorDownloadsWorkbooks:
         go_to(page, "Reports", "Reports")
         page.wait_for_url("**/reports/")
         generate = page.locator("#generate")
-        assert generate.locator("#period").input_value() == period
+        assert generate.locator("#month").input_value() == period  # the latest listing's month
         generate.locator("#kind").select_option("customer")
-        generate.locator("#officer_id").select_option(str(world.officer.id))
+        generate.locator("#scope").select_option(f"officer:{world.officer.id}")
         generate.get_by_role("button", name="Generate").click()
         page.wait_for_url(f"**/reports/?period={period}")
         flash = page.locator(".alert-success")
         assert re.search(r"Customer reports for .+: 1 generated, 0 already", flash.inner_text())
         generate.locator("#kind").select_option("portfolio")
-        generate.locator("#branch_id").select_option(str(world.jkt.id))
+        generate.locator("#scope").select_option(f"branch:{world.jkt.id}")
         generate.get_by_role("button", name="Generate").click()
         flash.filter(has_text="Portfolio report").wait_for()  # the same address, a new page
         assert flash.inner_text().endswith(" generated.")

@@ -192,7 +192,12 @@ class TestGeneration:
         auth.login("spv.jkt")
         response = auth.post(
             "/reports/generate",
-            {"period": PERIOD, "kind": "portfolio", "lang": "id"},
+            {
+                "period": PERIOD,
+                "kind": "portfolio",
+                "scope": f"branch:{world.jkt.id}",
+                "lang": "id",
+            },
             follow_redirects=True,
         )
         assert response.status_code == 200
@@ -200,7 +205,15 @@ class TestGeneration:
         html = response.get_data(as_text=True)
         assert 'data-lang="id">Bahasa Indonesia<' in html
         # Asked again in English: made again in English (a choice, not a skip).
-        auth.post("/reports/generate", {"period": PERIOD, "kind": "portfolio", "lang": "en"})
+        auth.post(
+            "/reports/generate",
+            {
+                "period": PERIOD,
+                "kind": "portfolio",
+                "scope": f"branch:{world.jkt.id}",
+                "lang": "en",
+            },
+        )
         assert [r.lang for r in report_rows()] == ["en"]
 
     def test_api_lang(self, api, book, world):  # noqa: F811

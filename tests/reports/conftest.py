@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from aoapp.extensions import db
 from aoapp.reports.models import Report
 from tests.support.credit import AS_OF, make_book
+from tests.support.queues import REDIS_URL, redis_queue  # noqa: F401  (fixture of report tests)
 
 PERIOD = f"{AS_OF:%Y-%m}"  # 2024-06: listings of 31 May and 30 June 2024
 

@@ -301,19 +301,42 @@ class TestPortfolioReports:
         assert services.regenerate(world.supervisor, customer_report).id == customer_report.id
 
 
+def _scope(scope: str, officer_id=None, branch_id=None) -> dict:
+    return {"scope": scope, "officer_id": officer_id, "branch_id": branch_id}
+
+
 class TestGenerateForm:
-    def test_small_sets_run_inline_large_ones_point_to_the_cli(self, app, book, world, monkeypatch):
+    def test_small_sets_run_inline_large_ones_go_to_the_background(
+        self, app, book, world, monkeypatch
+    ):
         period = parse_period(PERIOD)
-        text = services.generate_from_form(
-            world.supervisor, {"period": period, "kind": "customer", "officer_id": world.officer.id}
+        done = services.generate_from_form(
+            world.supervisor,
+            {"period": period, "kind": "customer", **_scope("officer", world.officer.id)},
         )
-        assert text.startswith("Customer reports for June 2024: 3 generated, 0 already there")
+        assert done.message.startswith("Customer reports for June 2024: 3 generated, 0 already")
+        assert done.batch is None
         monkeypatch.setitem(app.config, "REPORTS_WEB_INLINE_LIMIT", 0)
-        with pytest.raises(InvalidInput, match="flask reports generate --period 2024-06"):
-            services.generate_from_form(world.supervisor, {"period": period, "kind": "customer"})
-        text = services.generate_from_form(
-            world.supervisor, {"period": period, "kind": "portfolio"}
+        monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens
+        branch = _scope("branch", branch_id=world.jkt.id)
+        with pytest.raises(InvalidInput, match="Background generation is not available"):
+            services.generate_from_form(
+                world.supervisor, {"period": period, "kind": "customer", **branch}
+            )
+        done = services.generate_from_form(
+            world.supervisor, {"period": period, "kind": "portfolio", **branch}
         )
-        assert text == "Portfolio report portfolio_2024-06_branch-jkt01.xlsx generated."
-        with pytest.raises(Forbidden):
-            services.generate_from_form(world.officer, {"period": period, "kind": "portfolio"})
+        assert done.message == "Portfolio report portfolio_2024-06_branch-jkt01.xlsx generated."
+
+    def test_an_officer_makes_his_own_portfolio_only(self, book, world):
+        period = parse_period(PERIOD)
+        own = _scope("officer", world.officer.id)
+        done = services.generate_from_form(
+            world.officer, {"period": period, "kind": "portfolio", **own}
+        )
+        assert done.message.startswith("Portfolio report portfolio_2024-06_officer")
+        with pytest.raises(NotFound):
+            services.generate_from_form(
+                world.officer,
+                {"period": period, "kind": "portfolio", **_scope("officer", world.colleague.id)},
+            )

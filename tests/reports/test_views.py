@@ -1,4 +1,5 @@
-"""The Reports page, downloads, regenerate, Generate, and the customer page's on-demand report."""
+"""The Reports page's list, downloads, regenerate, and the customer page's on-demand report
+(generating: test_generate_views.py)."""
 
 from datetime import date
 
@@ -49,12 +50,16 @@ class TestReportsPage:
         assert "Bank-wide portfolio" not in html
         assert 'id="generate"' in html  # the Generate form
 
-    def test_an_officer_sees_their_own_and_no_generate_form(self, client, auth, book):
+    def test_an_officer_sees_their_own_and_generates_his_portfolio_only(
+        self, client, auth, book, world
+    ):
         _generate_all()
         auth.login("ao.budi")
         html = client.get("/reports/").get_data(as_text=True)
         assert _rows(html) == 4  # three customers and his portfolio
-        assert "Toko Sari" not in html and 'id="generate"' not in html
+        assert "Toko Sari" not in html and 'id="generate"' in html
+        assert f'<option value="officer:{world.officer.id}">My portfolio</option>' in html
+        assert 'value="branch:' not in html and 'value="bank"' not in html
 
     def test_filters(self, client, auth, book, world):
         _generate_all()
@@ -151,56 +156,6 @@ class TestRegenerate:
         auth.logout()
         auth.login("spv.bdg")
         assert auth.post(f"/reports/{report.id}/regenerate").status_code == 404
-
-
-class TestGenerateForm:
-    def test_a_supervisor_generates_a_branch_portfolio(self, client, auth, book, world):
-        auth.login("spv.jkt")
-        response = auth.post(
-            "/reports/generate", {"period": PERIOD, "kind": "portfolio"}, follow_redirects=True
-        )
-        html = response.get_data(as_text=True)
-        assert "Portfolio report portfolio_2024-06_branch-jkt01.xlsx generated." in html
-        assert [r.scope for r in report_rows()] == ["branch"]
-
-    def test_customer_reports_of_an_officer_inline(self, client, auth, book, world):
-        auth.login("spv.jkt")
-        response = auth.post(
-            "/reports/generate",
-            {"period": PERIOD, "kind": "customer", "officer_id": str(world.officer.id)},
-            follow_redirects=True,
-        )
-        assert "3 generated" in response.get_data(as_text=True)
-        assert len(report_rows()) == 3
-
-    def test_too_many_for_a_request_points_to_the_cli(self, app, client, auth, book, monkeypatch):
-        monkeypatch.setitem(app.config, "REPORTS_WEB_INLINE_LIMIT", 2)
-        auth.login("spv.jkt")
-        response = auth.post("/reports/generate", {"period": PERIOD, "kind": "customer"})
-        assert response.status_code == 422
-        html = response.get_data(as_text=True)
-        assert "4 customer reports are to be generated" in html
-        assert "flask reports generate --period 2024-06" in html
-        assert report_rows() == []
-
-    def test_bad_input_is_shown_on_the_form(self, client, auth, book, world):
-        auth.login("spv.jkt")
-        response = auth.post("/reports/generate", {"period": "last month", "kind": "customer"})
-        assert response.status_code == 422
-        assert "is not a period" in response.get_data(as_text=True)
-        response = auth.post("/reports/generate", {"period": "2030-01", "kind": "portfolio"})
-        assert response.status_code == 422
-        assert "No positions were imported for January 2030" in response.get_data(as_text=True)
-        response = auth.post(
-            "/reports/generate",
-            {"period": PERIOD, "kind": "portfolio", "branch_id": str(world.bdg.id)},
-        )
-        assert response.status_code == 422 and report_rows() == []
-
-    def test_officers_may_not_use_it(self, client, auth, book):
-        auth.login("ao.budi")
-        response = auth.post("/reports/generate", {"period": PERIOD, "kind": "customer"})
-        assert response.status_code == 403
 
 
 class TestCustomerPage:
