@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
+from flask_babel import gettext
 
 from aoapp.audit.models import AuditEntry
 from aoapp.common.dates import local_day_bounds, to_local
@@ -162,14 +162,21 @@ def revision_text(revisions: Iterable[Revision], day_text) -> str | None:
     if not revisions:
         return None
     latest = revisions[0]
-    return ngettext(
-        "Revised on %(day)s: audit entry %(entry)s (%(record)s %(id)s %(action)s).",
+    values = {
+        "day": day_text(revision_day(latest)),
+        "entry": latest.entry_id,
+        "record": str(KINDS[latest.entity_type].name),
+        "id": latest.entity_id,
+        "action": str(ACTIONS[latest.action]),
+    }
+    if len(revisions) == 1:
+        return gettext(
+            "Revised on %(day)s: audit entry %(entry)s (%(record)s %(id)s %(action)s).", **values
+        )
+    # Two or more (not a plural form: Indonesian has one, and its sentence names the count).
+    return gettext(
         "Revised %(num)s times after the period closed, last on %(day)s: audit entry "
         "%(entry)s (%(record)s %(id)s %(action)s).",
-        len(revisions),
-        day=day_text(revision_day(latest)),
-        entry=latest.entry_id,
-        record=str(KINDS[latest.entity_type].name),
-        id=latest.entity_id,
-        action=str(ACTIONS[latest.action]),
+        num=len(revisions),
+        **values,
     )
