@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from aoapp.audit.models import AuditEntry
 from aoapp.common.dates import local_day_bounds, to_local
