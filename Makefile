@@ -7,7 +7,7 @@ PORT ?= 5000
 # pytest workers for `make test` (pytest-xdist): one per core; PYTEST_WORKERS=0 runs in one process
 PYTEST_WORKERS ?= auto
 
-.PHONY: install translations extract-messages run migrate demo test e2e fuzz browser lint format clean
+.PHONY: install translations extract-messages run migrate demo test e2e docs-screenshots fuzz browser lint format clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ browser: ## Install Debian's chromium for the browser tests (never a downloaded 
 
 e2e: translations browser ## Real-browser tests (Playwright driving /usr/bin/chromium)
 	$(BIN)/python -m pytest -q tests/e2e
+
+docs-screenshots: translations browser ## The README's pictures (docs/img/*.png): the browser test of an officer's day on the demo bank takes them
+	AOAPP_SCREENSHOTS_DIR=docs/img $(BIN)/python -m pytest -q -n 0 tests/e2e/test_screenshots.py
 
 fuzz: translations ## API fuzzing with schemathesis (FUZZ_EXAMPLES per operation, default 15)
 	$(BIN)/python -m pytest -q tests/fuzz

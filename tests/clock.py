@@ -7,7 +7,8 @@
 - `@pytest.mark.today("2026-11-28")` runs one test (or a class of them) on that day, from 09:00
   in Jakarta, ticking. Use it where a test writes fixed calendar dates and expects states that
   depend on today (a promise still pending, a complaint not yet overdue). It nests inside the
-  run's move.
+  run's move. An aware datetime fixes the time of day too (`datetime(2026, 11, 18, 10, 0,
+  tzinfo=JAKARTA)`: inside the collection window, tests/e2e/test_screenshots.py).
 - `travel_to(day_or_datetime)` (the fixture) does the same from inside a test.
 """
 
