@@ -84,6 +84,8 @@ class Config:
         # IMPORTS_UPLOAD_DIR (default: instance/uploads) until the admin confirms them.
         self.IMPORTS_RUN_INLINE = _bool("IMPORTS_RUN_INLINE", False)
         self.IMPORT_STALE_MINUTES = int(os.environ.get("IMPORT_STALE_MINUTES", 180))
+        # Imports of one as-of date run one at a time; the next waits this long, then gives up.
+        self.IMPORT_WAIT_MINUTES = int(os.environ.get("IMPORT_WAIT_MINUTES", 30))
         self.IMPORTS_UPLOAD_DIR = os.environ.get("IMPORTS_UPLOAD_DIR") or None
 
         self.SESSION_COOKIE_HTTPONLY = True
@@ -101,7 +103,14 @@ class Config:
         # Rate limits per client address (Flask-Limiter); the per-account lock above stops
         # guessing one password, these stop spraying many accounts or guessing API tokens.
         self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
-        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        # Where they count (aoapp/ratelimits.py): unset, on the Redis at REDIS_URL when it
+        # answers at start, else memory:// (refused in production with several workers).
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "")
+        self.RATELIMIT_STORAGE_OPTIONS = {
+            "key_prefix": os.environ.get("RATELIMIT_KEY_PREFIX", "aoapp-limits")
+        }
+        # Set by gunicorn.conf.py for its workers: how many processes serve the app.
+        self.WEB_WORKERS = int(os.environ.get("AOAPP_WEB_WORKERS") or 1)
         self.RATELIMIT_HEADERS_ENABLED = True
         self.LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;60 per hour")
         self.TOKEN_RATE_LIMIT = os.environ.get("TOKEN_RATE_LIMIT", "10 per hour")

@@ -26,3 +26,8 @@ max_requests_jitter = 5000
 accesslog = None  # the app writes one JSON line per request itself (aoapp/observability.py)
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def on_starting(server):
+    """Tell the app how many workers serve it (aoapp/ratelimits.py refuses per-worker limits)."""
+    os.environ["AOAPP_WEB_WORKERS"] = str(server.cfg.workers)

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from aoapp import errors, observability, security
+from aoapp import errors, observability, ratelimits, security
 from aoapp.common import templating
 from aoapp.common.i18n import select_locale
 from aoapp.common.search_text import register_sqlite_function
@@ -57,6 +57,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     api.init_app(app)
+    ratelimits.configure(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

@@ -77,6 +77,9 @@ def app():
                 # and dashes. tests/common/test_bank_numbers.py runs with the bank's defaults.
                 "CIF_PATTERN": PERMISSIVE_NUMBER,
                 "ACCOUNT_PATTERN": PERMISSIVE_NUMBER,
+                # Counts in this process (not on a Redis other test runs share);
+                # tests/concurrency/test_rate_limits_across_workers.py counts on Redis.
+                "RATELIMIT_STORAGE_URI": "memory://",
             }
         )
         application.test_client_class = FreshContextClient

@@ -10,7 +10,16 @@ import ast
 from pathlib import Path
 
 AOAPP = Path(__file__).resolve().parent.parent / "aoapp"
-FLOOR = {"api_base", "extensions", "errors", "database", "common", "security", "observability"}
+FLOOR = {
+    "api_base",
+    "extensions",
+    "errors",
+    "database",
+    "common",
+    "security",
+    "observability",
+    "ratelimits",
+}
 LAYERS = [
     "floor",
     "audit",

@@ -225,7 +225,6 @@ class LoginRefused(Exception):
 
 def authenticate(username: str, password: str) -> User:
     """Check credentials, counting failures; 5 failures in 15 minutes lock the account."""
-    config = current_app.config
     now = utcnow()
     user = db.session.scalar(
         sa.select(User).where(User.username == (username or "").strip().lower())
@@ -238,16 +237,7 @@ def authenticate(username: str, password: str) -> User:
     if not check_password_hash(user.password_hash, password or "") or not user.active:
         # The failure is committed before the login is refused: refusing must not undo the count.
         with unit_of_work():
-            window = timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"])
-            if user.first_failed_login_at is None or now - user.first_failed_login_at > window:
-                user.first_failed_login_at = now
-                user.failed_login_count = 0
-            user.failed_login_count += 1
-            locked = user.failed_login_count >= config["LOGIN_MAX_FAILURES"]
-            if locked:
-                user.locked_until = now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
-                user.failed_login_count = 0
-                user.first_failed_login_at = None
+            locked = _count_failure(user.id, now)
         if locked:
             raise LoginRefused(
                 _("Too many failed attempts. The account is locked; try again later.")
@@ -259,6 +249,42 @@ def authenticate(username: str, password: str) -> User:
         user.locked_until = None
         user.last_login_at = now
     return user
+
+
+def _count_failure(user_id: int, now) -> bool:
+    """Count one failed login in the database itself, and lock the account at the limit.
+
+    Two statements that read and write the row at once: simultaneous guesses (other threads,
+    other workers) each add one, where reading the count and writing it back lost updates.
+    True when this failure locked the account.
+    """
+    config = current_app.config
+    users = User.__table__
+    window_start = now - timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"])
+    new_window = sa.or_(
+        users.c.first_failed_login_at.is_(None), users.c.first_failed_login_at < window_start
+    )
+    db.session.execute(
+        sa.update(users)
+        .where(users.c.id == user_id)
+        .values(
+            failed_login_count=sa.case((new_window, 1), else_=users.c.failed_login_count + 1),
+            first_failed_login_at=sa.case(
+                (new_window, sa.literal(now, users.c.first_failed_login_at.type)),
+                else_=users.c.first_failed_login_at,
+            ),
+        )
+    )
+    locking = db.session.execute(
+        sa.update(users)
+        .where(users.c.id == user_id, users.c.failed_login_count >= config["LOGIN_MAX_FAILURES"])
+        .values(
+            locked_until=now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"]),
+            failed_login_count=0,
+            first_failed_login_at=None,
+        )
+    )
+    return locking.rowcount > 0
 
 
 def set_locale(user: User, locale: str) -> None:

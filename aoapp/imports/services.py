@@ -22,6 +22,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from aoapp.auth.models import Role, User
+from aoapp.common import serial
 from aoapp.common.dates import utcnow
 from aoapp.common.system_text import render_said, said
 from aoapp.errors import Forbidden
@@ -193,6 +194,8 @@ def _run_import(
         if errors:
             return _reject(record, errors, notes)
         report("loading", 30)
+        connection = db.session.connection()
+        _one_import_per_date(connection, options.as_of)
         context = LoadContext(
             as_of=options.as_of,
             import_id=record.id,
@@ -201,7 +204,7 @@ def _run_import(
             now=utcnow(),
             progress=report,
         )
-        result = kind.load(db.session.connection(), typed, context)
+        result = kind.load(connection, typed, context)
         record.status = ImportStatus.SUCCEEDED
         record.summary = {
             **result["counts"],
@@ -224,6 +227,19 @@ def _run_import(
         record_failure(record, error)
         db.session.commit()
         return ImportOutcome(record, [], [])
+
+
+def _one_import_per_date(connection: sa.Connection, as_of: date) -> None:
+    """Wait for any other import of the same as-of date to end: two loads of one date at once
+    would each miss the other's rows (disjoint listings would leave both), or collide on them.
+
+    The lock is held by the load's transaction and released by its commit or rollback.
+    """
+    minutes = current_app.config["IMPORT_WAIT_MINUTES"]
+    try:
+        serial.hold(connection, f"import:{as_of.isoformat()}", minutes * 60)
+    except serial.LockBusy:
+        raise ListingRefused(texts.BUSY, as_of=as_of, minutes=minutes) from None
 
 
 def record_failure(record: PositionImport, error: Exception) -> None:

@@ -45,6 +45,15 @@ ROWS_REJECTED = register(
     rows="number",
 )
 NO_ROWS = register("imports.no_rows", _l("The listing has no rows."))
+BUSY = register(
+    "imports.busy",
+    _l(
+        "Another import for %(as_of)s was still running after %(minutes)s minutes, so this one "
+        "changed nothing. Import the file again when the other has finished."
+    ),
+    as_of="date",
+    minutes="number",
+)
 
 
 # --- Refusals of the file as a whole -------------------------------------------------------------
