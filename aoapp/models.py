@@ -18,7 +18,7 @@ from aoapp.imports.models import PositionImport
 from aoapp.introductions.models import Introduction
 from aoapp.products.models import Product
 from aoapp.prospects.models import Prospect, ProspectStatusChange
-from aoapp.reports.models import Report, ReportBatch
+from aoapp.reports.models import Report, ReportBatch, ReportReview
 from aoapp.search.indexes import INDEXES as SEARCH_INDEXES
 from aoapp.targets.models import Target
 
@@ -46,6 +46,7 @@ __all__ = [
     "Report",
     "SEARCH_INDEXES",
     "ReportBatch",
+    "ReportReview",
     "Target",
     "User",
     "campaign_branches",

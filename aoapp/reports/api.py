@@ -1,7 +1,8 @@
 """Reports API: list (scoped, filtered, paginated), generate one report, read, download.
 
 Scoped like the pages: a report, customer, officer or branch outside the caller's reach answers
-404. Generating a report already made returns it with 200 (201 when it was made now) unless
+404. A supervisor of the customer's branch (or an admin) reviews a customer's report of a period;
+each report carries its period's latest review. Generating a report already made returns it with 200 (201 when it was made now) unless
 `force`. Downloads are audited.
 """
 
@@ -14,9 +15,15 @@ from marshmallow import RAISE
 from aoapp.common.i18n import default_locale
 from aoapp.common.schemas import page_schema
 from aoapp.common.views import acting_user
-from aoapp.reports import services
+from aoapp.reports import reviews, services
 from aoapp.reports.models import ReportKind
-from aoapp.reports.schemas import ReportFilterSchema, ReportRequestSchema, ReportSchema
+from aoapp.reports.schemas import (
+    ReportFilterSchema,
+    ReportRequestSchema,
+    ReportSchema,
+    ReviewRequestSchema,
+    ReviewSchema,
+)
 
 reports_blp = Blueprint(
     "reports_api", __name__, url_prefix="/reports", description="Excel analytic reports"
@@ -110,3 +117,20 @@ class ReportDownload(MethodView):
             download_name=report.filename,
             max_age=0,
         )
+
+
+@reports_blp.route("/<int:report_id>/review")
+class ReportReviewResource(MethodView):
+    """The review of a customer's report of a period."""
+
+    decorators = [login_required]
+
+    @reports_blp.arguments(ReviewRequestSchema)
+    @reports_blp.response(201, ReviewSchema)
+    @reports_blp.alt_response(403, response="FORBIDDEN")
+    @reports_blp.alt_response(404, response="NOT_FOUND")
+    def post(self, data, report_id):
+        """Mark the customer's report of its period as reviewed, with a note (a supervisor of
+        the customer's branch or an admin; officers 403; audited). The next generation of the
+        workbook names it on the monitoring report."""
+        return reviews.review_report(acting_user(), report_id, data["note"])

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 
 from aoapp.common.forms import Marked, choices
 from aoapp.common.i18n import LANGUAGE_NAMES
@@ -38,3 +38,11 @@ class GenerateForm(FlaskForm):
 
 class PlainForm(FlaskForm):
     """A form that only carries the CSRF token (Regenerate, ZIP of a selection)."""
+
+
+class ReviewForm(FlaskForm):
+    """Mark a customer's report as reviewed (field names equal ReviewRequestSchema's); `back`
+    says which page to return to (`list` or `customer`)."""
+
+    note = TextAreaField(_l("Review note"))
+    back = HiddenField(default="list")

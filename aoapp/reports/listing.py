@@ -29,6 +29,7 @@ from aoapp.extensions import db
 from aoapp.kpis.periods import Period, parse_period
 from aoapp.reports import storage
 from aoapp.reports.models import Report, ReportKind
+from aoapp.reports.reviews import NOTE_MAX, attach_reviews, can_review
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ZIP_FILES = 20_000
@@ -83,8 +84,10 @@ def filtered_query(actor, filters: dict, eager: bool = True) -> sa.Select:
 
 
 def list_reports(actor, filters: dict, per_page: int) -> Page:
-    """One page of the reports the user may see."""
-    return paginate(filtered_query(actor, filters), filters.get("page", 1), per_page)
+    """One page of the reports the user may see, each with its latest review."""
+    page = paginate(filtered_query(actor, filters), filters.get("page", 1), per_page)
+    attach_reviews(page.items)
+    return page
 
 
 def get_report(actor, report_id) -> Report:
@@ -144,11 +147,14 @@ class CustomerReports:
 
     items: list
     periods: list[Period]
+    reviewer: bool = False  # the user may review the customer's reports (a form per report)
+    note_max: int = NOTE_MAX
 
 
 @on_customer_page("reports")
 def customer_section(actor, customer: Customer, limit: int = 12) -> CustomerReports:
-    """The customer's reports the user may see, and the periods a report can be asked for."""
+    """The customer's reports the user may see (each with its latest review), the periods a
+    report can be asked for, and whether the user may review them."""
     stmt = visible_to(
         actor,
         sa.select(Report)
@@ -157,7 +163,9 @@ def customer_section(actor, customer: Customer, limit: int = 12) -> CustomerRepo
         .limit(limit),
         Report,
     )
-    return CustomerReports(list(db.session.scalars(stmt)), listing_months())
+    items = attach_reviews(db.session.scalars(stmt))
+    reviewer = any(can_review(actor, r) for r in items[:1])
+    return CustomerReports(items, listing_months(), reviewer)
 
 
 def _download_entry(report: Report) -> dict:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aoapp.auth.scoping import in_ids, is_officer, scope_rule
 from aoapp.common.dates import utcnow
-from aoapp.customers.models import customers_in_scope
+from aoapp.customers.models import customers_in_scope, follows_its_customer
 from aoapp.extensions import db
 
 
@@ -88,6 +88,35 @@ def _reports(user) -> sa.ColumnElement[bool]:
         Report.kind == "customer", in_ids(Report.customer_id, customers_in_scope(user))
     )
     return sa.or_(booked, customer_reports)
+
+
+class ReportReview(db.Model):
+    """A supervisor's (or admin's) review of a customer's report for a period, with a note.
+
+    It belongs to the customer's period, not to one file: a regenerated report keeps its reviews,
+    and the next generation of the workbook shows the latest one on its monitoring report.
+    `report_id` is the record the review was made from (kept for the trail; NULL once deleted).
+    """
+
+    __tablename__ = "report_reviews"
+    __table_args__ = (
+        sa.Index("ix_report_reviews_customer_period", "customer_id", "period", "reviewed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(sa.ForeignKey("customers.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(sa.String(20))
+    report_id: Mapped[int | None] = mapped_column(sa.ForeignKey("reports.id", ondelete="SET NULL"))
+    reviewed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+
+    customer = relationship("Customer")
+    reviewed_by = relationship("User")
+
+
+# Reviews follow their customer: whoever may see the customer sees its reports' reviews.
+follows_its_customer(ReportReview)
 
 
 class ReportBatch(db.Model):

@@ -13,6 +13,7 @@ from aoapp.errors import InvalidInput
 from aoapp.kpis.periods import Period, parse_period, period_as_of
 from aoapp.reports.models import ReportKind, ReportScope
 from aoapp.reports.periods import no_listing_message
+from aoapp.reports.reviews import NOTE_MAX, review_of
 
 PERIOD_HELP = "A month `2026-10`, a quarter `2026Q3` or a range `2026-10-01..2026-10-15`."
 
@@ -192,6 +193,36 @@ def _name(user) -> str | None:
     return user.display_name if user is not None else None
 
 
+class ReviewRequestSchema(BaseSchema):
+    """Mark a customer's report of its period as reviewed, with an optional note."""
+
+    note = Text(
+        load_default="",
+        allow_none=True,
+        max_length=NOTE_MAX,
+        metadata={"description": "What the supervisor found (the officer sees it)"},
+    )
+
+
+class ReviewSchema(BaseSchema):
+    """A review of a customer's report of a period: who, when, the note."""
+
+    id = fields.Integer()
+    period = fields.String()
+    report_id = fields.Integer(allow_none=True)
+    reviewed_by_id = fields.Integer()
+    reviewed_by_name = fields.Function(lambda r: _name(r.reviewed_by))
+    reviewed_at = fields.DateTime()
+    note = fields.String()
+
+
+class _LatestReview(fields.Nested):
+    """The report's latest review (`reviews.review_of`: attached to a listed page, else read)."""
+
+    def get_value(self, obj, *_args, **_kwargs):
+        return review_of(obj)
+
+
 class ReportSchema(BaseSchema):
     """A generated report as the API returns it."""
 
@@ -224,4 +255,9 @@ class ReportSchema(BaseSchema):
     download_url = fields.Function(
         lambda r: url_for("reports_api.ReportDownload", report_id=r.id),
         metadata={"type": "string"},
+    )
+    review = _LatestReview(
+        ReviewSchema,
+        allow_none=True,
+        metadata={"description": "The latest review of the customer's period (null: none)"},
     )

@@ -19,15 +19,20 @@ from wtforms import SelectChoice
 from aoapp.common.forms import apply_domain_error, choices, load_filters, load_form
 from aoapp.common.i18n import format_number, locale_code
 from aoapp.common.pagination import HTML_PER_PAGE
-from aoapp.common.views import acting_user
+from aoapp.common.views import REFUSALS, acting_user
 from aoapp.customers.services import get_customer, visible_officers
 from aoapp.errors import DomainError, Forbidden, InvalidInput, NotFound
-from aoapp.reports import batches, services
-from aoapp.reports.forms import GenerateForm
+from aoapp.reports import batches, reviews, services
+from aoapp.reports.forms import GenerateForm, ReviewForm
 from aoapp.reports.listing import listing_months
 from aoapp.reports.models import ReportKind
 from aoapp.reports.periods import period_name, picker_options
-from aoapp.reports.schemas import GenerateFormSchema, PeriodField, ReportFilterSchema
+from aoapp.reports.schemas import (
+    GenerateFormSchema,
+    PeriodField,
+    ReportFilterSchema,
+    ReviewRequestSchema,
+)
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -77,6 +82,8 @@ def _render_index(form: GenerateForm | None = None, status: int = 200):
         max_zip=services.MAX_ZIP_FILES,
         inline_limit=services.inline_limit(),
         period_name=period_name,
+        can_review=lambda report: reviews.can_review(me, report),
+        review_max=reviews.NOTE_MAX,
     )
     return page_html, status
 
@@ -199,6 +206,37 @@ def regenerate(report_id: int):
     else:
         flash(_("%(file)s regenerated.", file=report.filename), "success")
     return redirect(url_for("reports.index", period=report.period))
+
+
+@bp.post("/<int:report_id>/review")
+@login_required
+def review(report_id: int):
+    """Mark a customer's report as reviewed, with a note (a supervisor of the customer's branch
+    or an admin); back to the list or the customer page, or the form again with its errors."""
+    me = acting_user()
+    report = services.get_report(me, report_id)
+    form = ReviewForm()
+    data = load_form(ReviewRequestSchema(), form)
+    status = 422
+    if data is not None:
+        try:
+            reviews.review_report(me, report.id, data["note"])
+        except REFUSALS as error:
+            apply_domain_error(form, error)
+            status = error.status_code
+        else:
+            flash(_("%(file)s marked as reviewed.", file=report.filename), "success")
+            if form.back.data == "customer" and report.customer_id:
+                return redirect(
+                    url_for("customers.detail", customer_id=report.customer_id, _anchor="reports")
+                )
+            return redirect(
+                url_for("reports.index", period=report.period, _anchor=f"report-{report.id}")
+            )
+    page = render_template(
+        "reports/review.html", report=report, form=form, latest=reviews.review_of(report)
+    )
+    return page, status
 
 
 def _zip_response(reports, filters: dict | None):

@@ -111,6 +111,9 @@ class XlsxWriterWriter:
             book.close()
 
     def _sheet(self, book, formats, sheet: Sheet) -> None:
+        if sheet.extra.get("render") is not None:  # a form laid out by its own renderer
+            sheet.extra["render"](book, formats, sheet)
+            return
         ws = book.add_worksheet(sheet.name)
         ncols = max(len(sheet.columns), 2)
         row = 0
@@ -208,6 +211,7 @@ class _XlsxFormats:
     """The few XlsxWriter formats a report uses, created once per workbook."""
 
     def __init__(self, book, number_formats: dict[str, str]):
+        self.number_formats = number_formats
         self.title = book.add_format({"bold": True, "font_size": 14})
         self.subtitle = book.add_format({"font_color": "#444444"})
         self.bold = book.add_format({"bold": True})

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from aoapp.credit.figures import resolve_scope
 from aoapp.kpis.periods import parse_period, period_as_of
 from aoapp.reports.customer.data import load_customer_reports
-from aoapp.reports.customer.workbook import SHEETS, customer_workbook
+from aoapp.reports.customer.workbook import customer_workbook, sheet_names
 from aoapp.reports.portfolio.workbook import portfolio_workbook
 from aoapp.reports.sheets import FORMATS
 from aoapp.reports.writers import RustWriter, XlsxWriterWriter
@@ -20,6 +20,7 @@ from tests.support import reports_portfolio as P
 from tests.support.i18n import english_leftovers, speak_indonesian
 
 BANK = "Bank Contoh"
+EN_SHEETS = ["Summary", "Facilities", "History", "Interactions", "Monitoring", "Monitoring report"]
 PORTFOLIO_SHEETS = ["Summary", "Facilities", "Watchlist", "Delinquent", "Officers", "Pipeline"]
 
 
@@ -53,7 +54,8 @@ def story(world, tmp_path):
 class TestCustomerWorkbook:
     def test_indonesian(self, story, tmp_path):
         wb = customer_book(story, "id", tmp_path)
-        assert wb.sheetnames == list(SHEETS)  # the file's contract
+        # The file's contract: sheet names unchanged, the monitoring report's in Indonesian.
+        assert wb.sheetnames == [*EN_SHEETS[:-1], "Laporan Pemantauan"]
         summary = wb["Summary"]
         assert summary["A1"].value.startswith("Laporan nasabah — ")
         assert "Oktober 2026 (2026-10)" in summary["A2"].value
@@ -84,7 +86,7 @@ class TestCustomerWorkbook:
 
     def test_english_unchanged(self, story, tmp_path):
         wb = customer_book(story, "en", tmp_path)
-        assert wb.sheetnames == list(SHEETS)
+        assert wb.sheetnames == EN_SHEETS == sheet_names()
         facts = H.facts(wb["Summary"])
         assert facts["Total outstanding"].number_format == FORMATS["en"]["money"]
         assert FORMATS["en"]["money"] == '"IDR" #,##0.00'

@@ -14,7 +14,13 @@ from openpyxl import load_workbook
 from aoapp.kpis.periods import parse_period, period_as_of
 from aoapp.reports.customer.data import load_customer_reports
 from aoapp.reports.customer.summary import with_text_facts
-from aoapp.reports.customer.workbook import SHEETS, customer_filename, customer_workbook, slug
+from aoapp.reports.customer.workbook import (
+    SHEETS,
+    customer_filename,
+    customer_workbook,
+    sheet_names,
+    slug,
+)
 from aoapp.reports.sheets import NUMBER_FORMATS
 from aoapp.reports.writers import RustWriter, XlsxWriterWriter
 from tests.support import reports_customer as H
@@ -87,9 +93,10 @@ def in_period(day: date, period) -> bool:
 
 class TestLayout:
     def test_sheets_in_order(self, october):
-        assert october.book.sheetnames == list(SHEETS) == [
-            "Summary", "Facilities", "History", "Interactions", "Monitoring"
+        assert october.book.sheetnames == sheet_names() == [
+            "Summary", "Facilities", "History", "Interactions", "Monitoring", "Monitoring report"
         ]  # fmt: skip
+        assert SHEETS[-1] == "monitoring_report"  # its key, whatever the language
 
     @pytest.mark.parametrize("sheet", list(FIRST_HEADERS))
     def test_table_sheets_frozen_filtered_printable(self, october, sheet):
@@ -426,7 +433,7 @@ def test_filename_and_slug(story):
 def test_rust_writer_renders_the_same_workbook(story, tmp_path):
     """The builder does not know its writer: rustpy-xlsxwriter renders it too (facts as text)."""
     rust = Rendered(story.customer, "2026-10", tmp_path / "rust", writer=RustWriter())
-    assert rust.book.sheetnames == list(SHEETS)
+    assert rust.book.sheetnames == sheet_names()
     facts = rust.facts
     assert facts["Total outstanding"].value == "IDR 441,000,000.00"
     assert facts["Utilisation"].value == "49.00%" and facts["As of"].value == "Oct 31, 2026"

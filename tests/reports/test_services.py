@@ -24,7 +24,7 @@ CUSTOMER_FILES = [
     "2024-06/JKT01/ao.budi/2024-06_CIF-B3_warung-tiga.xlsx",
     "2024-06/JKT01/ao.sari/2024-06_CIF-S1_toko-sari.xlsx",
 ]
-SHEETS = ["Summary", "Facilities", "History", "Interactions", "Monitoring"]
+SHEETS = ["Summary", "Facilities", "History", "Interactions", "Monitoring", "Monitoring report"]
 
 
 def _customer(cif: str) -> Customer:

@@ -1,6 +1,6 @@
 """Everything a per-customer workbook shows, loaded for a batch of customers at once.
 
-`load_customer_reports(ids, period, as_of)` runs a fixed dozen queries per batch of up to 500
+`load_customer_reports(ids, period, as_of)` runs a fixed number of queries per batch of up to 500
 customers (queries.py, activity.py), whatever the batch size, and assembles one
 `CustomerReportData` per customer; the builder (workbook.py) turns it into sheets
 without touching the database.
@@ -31,7 +31,7 @@ from aoapp.credit.figures import ratio
 from aoapp.errors import InvalidInput
 from aoapp.followups.models import FollowUpStatus
 from aoapp.kpis.periods import Period, judging_day, month_ends
-from aoapp.reports.customer import activity, lines
+from aoapp.reports.customer import activity, lines, plan
 from aoapp.reports.customer import queries as q
 from aoapp.reports.customer.history import (
     ZERO,
@@ -45,7 +45,9 @@ from aoapp.reports.customer.history import (
 from aoapp.reports.customer.lines import (
     ComplaintLine,
     Interaction,
+    PlanLine,
     PromiseLine,
+    ReviewLine,
     VisitLine,
     WatchEntry,
 )
@@ -61,7 +63,9 @@ __all__ = [
     "FacilityLine",
     "HistoryMonth",
     "Interaction",
+    "PlanLine",
     "PromiseLine",
+    "ReviewLine",
     "VisitLine",
     "WatchEntry",
     "load_customer_reports",
@@ -102,6 +106,10 @@ class CustomerReportData:
     latest_visit: VisitLine | None = None  # the latest up to the period's end
     watchlist: list[WatchEntry] = field(default_factory=list)
     revisions: list[Revision] = field(default_factory=list)  # corrections, newest first
+    plan: list[PlanLine] = field(default_factory=list)  # the RTL after the period, by due date
+    supervisors: list[str] = field(default_factory=list)  # of the customer's branch
+    review: ReviewLine | None = None  # the latest review of the customer's period
+    officer_code: str | None = None  # the AO code of the customer's officer
 
     @property
     def total_plafond(self) -> Decimal:
@@ -186,6 +194,10 @@ def _batch(ids: list[int], period: Period, as_of: date, context: dict) -> dict:
         "holdings": activity.holdings(ids, last),
         "signals": q.watchlist(ids, as_of, context["next_as_of"], judged_on),
         "revisions": customer_revisions(ids, period),
+        "plan_followups": plan.planned_after(ids, last, judged_on),
+        "plan_promises": plan.promises_after(ids, last, judged_on),
+        "reviews": plan.latest_reviews(ids, period.code),
+        "supervisors": plan.supervisors(row.branch_id for row in customers.values()),
     }
     return {
         customer_id: _assemble(row, loaded, months, period, as_of, context)
@@ -238,6 +250,12 @@ def _assemble(c, loaded: dict, months, period: Period, as_of: date, context: dic
         latest_visit=visits[0] if visits else None,
         watchlist=lines.watch_entries(own("signals"), context["bands"]),
         revisions=own("revisions"),
+        plan=lines.plan(
+            own("plan_followups"), own("plan_promises"), visits[0] if visits else None, period
+        ),
+        supervisors=loaded["supervisors"].get(c.branch_id, []),
+        review=lines.review(loaded["reviews"].get(c.id)),
+        officer_code=c.officer_code,
     )
 
 
@@ -248,7 +266,7 @@ def load_customer_reports(
 
     `as_of` is the period's listing date (`periods.period_as_of`); a period without one is
     InvalidInput (nothing to report on, so no file should be written). Each batch runs the same
-    dozen queries whatever its size; the bands and the next listing date are read once.
+    queries whatever its size; the bands and the next listing date are read once.
     """
     if as_of is None:
         raise InvalidInput(

@@ -40,6 +40,8 @@ class FacilityLine:
     collectibility: int | None = None  # the effective (debtor) Kol on that position
     facility_kol: int | None = None
     kol_rule: str | None = None
+    arrears_principal: Decimal | None = None
+    arrears_interest: Decimal | None = None
 
     @property
     def closed(self) -> bool:
@@ -125,6 +127,8 @@ def facility_lines(
                 "collectibility": shown.debtor_kol,
                 "facility_kol": shown.facility_kol,
                 "kol_rule": shown.kol_rule,
+                "arrears_principal": ZERO if closed_by_as_of else shown.arrears_principal,
+                "arrears_interest": ZERO if closed_by_as_of else shown.arrears_interest,
             }
         lines.append(
             FacilityLine(

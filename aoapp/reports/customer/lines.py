@@ -2,7 +2,7 @@
 entries) and their assembly from the batched query rows."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from aoapp.common.dates import to_local
@@ -69,6 +69,30 @@ class VisitLine:
     findings: str
     recommendations: str
     next_visit_date: date | None
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    """One action of the follow-up plan (RTL) after the period: a planned follow-up, a promise
+    to pay falling due, or the next monitoring visit; with its owner and due date."""
+
+    kind: str  # follow_up | promise | visit
+    due: date
+    owner: str
+    account_no: str | None = None
+    channel: str | None = None
+    purpose: str | None = None
+    notes: str = ""
+    amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class ReviewLine:
+    """The latest review of the customer's period: who, when, the note."""
+
+    reviewer: str
+    reviewed_at: datetime  # UTC
+    note: str
 
 
 @dataclass(frozen=True)
@@ -203,3 +227,50 @@ def products(lines: list[FacilityLine], holdings) -> list[tuple[str, str]]:
     held = {(f.product_code, f.product_name) for f in lines}
     held |= {(h.product_code, h.product_name) for h in holdings}
     return sorted(held)
+
+
+def plan(followups, promises, latest_visit: VisitLine | None, period: Period) -> list[PlanLine]:
+    """The follow-up plan after the period, by due date: planned follow-ups, promises falling
+    due, and the next visit the latest visit set."""
+    actions = [
+        PlanLine(
+            kind="follow_up",
+            due=r.planned_date,
+            owner=person(r.officer_username, r.officer_name),
+            account_no=r.account_no,
+            channel=r.channel,
+            purpose=r.purpose,
+            notes="\n".join(t for t in (render(r.note_code, r.note_params), r.notes) if t),
+        )
+        for r in followups
+    ]
+    actions += [
+        PlanLine(
+            kind="promise",
+            due=r.promised_date,
+            owner=person(r.officer_username, r.officer_name),
+            account_no=r.account_no,
+            amount=r.promised_amount,
+        )
+        for r in promises
+    ]
+    next_visit = latest_visit.next_visit_date if latest_visit else None
+    if next_visit is not None and next_visit > period.end:
+        actions.append(
+            PlanLine(
+                kind="visit",
+                due=next_visit,
+                owner=latest_visit.officer,
+                account_no=latest_visit.account_no,
+                notes=latest_visit.recommendations,
+            )
+        )
+    order = {"visit": 0, "follow_up": 1, "promise": 2}
+    return sorted(actions, key=lambda a: (a.due, order[a.kind]))
+
+
+def review(row) -> ReviewLine | None:
+    """The review row as a line (None: not reviewed)."""
+    if row is None:
+        return None
+    return ReviewLine(person(row.reviewer_username, row.reviewer_name), row.reviewed_at, row.note)

@@ -64,6 +64,7 @@ def customers(ids: list[int]) -> dict[int, sa.Row]:
             Customer.officer_id,
             officer.username.label("officer_username"),
             officer.full_name.label("officer_name"),
+            officer.officer_code,
         )
         .join(Branch, Branch.id == Customer.branch_id)
         .outerjoin(officer, officer.id == Customer.officer_id)
@@ -103,6 +104,8 @@ def positions(ids: list[int], first: date, last: date) -> dict[int, list]:
             Position.facility_id,
             Position.as_of,
             Position.outstanding,
+            Position.arrears_principal,
+            Position.arrears_interest,
             Position.dpd,
             Position.facility_kol,
             Position.debtor_kol,

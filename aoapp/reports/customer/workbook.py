@@ -2,8 +2,9 @@
 
 Sheets, in order: Summary (typed facts and the commentary), Facilities (totals as `=SUM()`),
 History (12 month-ends, wide: one row per month, three columns per facility, two line charts),
-Interactions (introductions, follow-ups with their promise, complaints; newest first) and
-Monitoring (visits in the period). Storage and the writer are someone else's business.
+Interactions (introductions, follow-ups with their promise, complaints; newest first),
+Monitoring (visits in the period) and the monitoring report (Laporan Pemantauan Debitur, a
+print-ready form: customer/monitoring.py). Storage and the writer are someone else's business.
 """
 
 import re
@@ -15,6 +16,8 @@ from flask_babel import lazy_gettext as _l
 from aoapp.common.i18n import locale_code
 from aoapp.kpis.periods import period_text
 from aoapp.reports.commentary import day_text, words
+from aoapp.reports.customer import monitoring_xlsx
+from aoapp.reports.customer.monitoring import MONITORING_REPORT, monitoring_sheet, sheet_title
 from aoapp.reports.customer.summary import summary_facts
 from aoapp.reports.sheets import (
     BOOL,
@@ -28,7 +31,9 @@ from aoapp.reports.sheets import (
     Workbook,
 )
 
-SHEETS = ("Summary", "Facilities", "History", "Interactions", "Monitoring")
+# The sheets' stable keys, in order; a key is its sheet's name, but the monitoring report's
+# name is its title in the workbook's language (`sheet_names`).
+SHEETS = ("Summary", "Facilities", "History", "Interactions", "Monitoring", MONITORING_REPORT)
 SLUG_LENGTH = 40
 KIND_WORDS = {
     "introduction": _l("Introduction"),
@@ -75,6 +80,11 @@ VISIT_COLUMNS = (
     Column("recommendations", _l("Recommendations"), width=50),
     Column("next_visit_date", _l("Next visit"), DATE),
 )
+
+
+def sheet_names() -> list[str]:
+    """The sheets' names in the current language, in order."""
+    return [sheet_title() if key == MONITORING_REPORT else key for key in SHEETS]
 
 
 def slug(text: str, length: int = SLUG_LENGTH) -> str:
@@ -259,6 +269,7 @@ def customer_workbook(data, bank_name: str) -> Workbook:
             _history(data, bank_name),
             _interactions(data, bank_name),
             _monitoring(data, bank_name),
+            monitoring_sheet(data, bank_name, render=monitoring_xlsx.write_form),
         ],
         title=f"{data.name} ({data.cif}) – {period_text(data.period)}",
         author=bank_name,
