@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from aoapp import errors, observability, ratelimits, security
-from aoapp.common import templating
+from aoapp.common import routing, templating
 from aoapp.common.i18n import select_locale
 from aoapp.common.search_text import register_sqlite_function
 from aoapp.extensions import api, babel, csrf, db, limiter, login_manager, migrate
@@ -52,6 +52,7 @@ def register_extensions(app: Flask) -> None:
     # Imported when the app is built, not at the top: importing aoapp imports no feature.
     import aoapp.models  # noqa: F401  (registers every table on the metadata)
 
+    routing.init_app(app)  # the `id` converter, before any route is added
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_root() / "migrations"))
     csrf.init_app(app)

@@ -27,6 +27,8 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if app.config.get("PRODUCTION"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if request.path.startswith("/api/") or "text/html" in (response.content_type or ""):
-            headers.setdefault("Cache-Control", "no-store")  # customer data stays off shared caches
+        if request.endpoint != "static":
+            # Bank data stays off every cache: pages, the API and every download (workbooks,
+            # CSV, ZIP, errors.csv, the calendar feed), whatever its view or send_file set.
+            headers["Cache-Control"] = "no-store"
         return response

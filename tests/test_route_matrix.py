@@ -259,3 +259,167 @@ class TestSearchFindsNothingOfAnotherBranch:
         admin = api(world.admin)
         assert all(admin.get("/api/v1/search", query_string={"q": t}).json["items"] for t in texts)
         assert failures == []
+
+
+# A customer's records, by the URL parameter naming them: each follows the customer's current
+# officer, so the officer who had the customer before a reassignment sees none of them.
+CUSTOMER_OWNED = (
+    "customer_id",
+    "holding_id",
+    "facility_id",
+    "visit_id",
+    "followup_id",
+    "promise_id",
+    "complaint_id",
+    "report_id",
+)
+
+
+def _records_of_a_customer(world) -> dict[str, object]:
+    """A customer of ao.sari with one record of every kind it owns, closed work included (open
+    work moves with the customer; history stays with whoever did it, but is the customer's)."""
+    customer = factories.make_customer(world.colleague)
+    product = factories.make_product("KMK")
+    holding = ProductHolding(customer_id=customer.id, product_id=product.id)
+    report = Report(
+        kind="customer",
+        period="2026-10",
+        period_start=date(2026, 10, 1),
+        period_end=date(2026, 10, 31),
+        as_of=date(2026, 10, 31),
+        scope="customer",
+        scope_key=f"customer:{customer.id}",
+        customer_id=customer.id,
+        officer_id=world.colleague.id,  # booked to the officer of the customer at the time
+        branch_id=world.colleague.branch_id,
+        path=f"2026-10/JKT01/ao.sari/2026-10_{customer.cif}_x.xlsx",
+        size=1,
+        sha256="0" * 64,
+    )
+    db.session.add_all([holding, report])
+    db.session.commit()
+    facility = visit_helpers.facility(customer)
+    visit = visit_helpers.visit(customer, world.colleague)
+    done = followup_helpers.followup(world.colleague, facility=facility, status="done")
+    promise = followup_helpers.promise(
+        followup_helpers.followup(world.colleague, facility=facility)
+    )
+    complaint = complaint_helpers.complaint(customer, status="closed")
+    return {
+        "customer_id": customer.id,
+        "holding_id": holding.id,
+        "facility_id": facility.id,
+        "visit_id": visit.id,
+        "followup_id": done.id,
+        "promise_id": promise.id,
+        "complaint_id": complaint.id,
+        "report_id": report.id,
+        "entity": "customer",
+        "entity_id": customer.id,
+    }
+
+
+class TestAfterReassignment:
+    """The 'after reassignment' column: the former officer of a reassigned customer gets 404 for
+    every record the customer owns (reports, follow-ups, promises, complaints, visits…)."""
+
+    def _routes(self, app) -> list[tuple[Rule, str]]:
+        return [
+            (rule, method)
+            for rule, method in _rules(app)
+            if set(rule.arguments) & set(CUSTOMER_OWNED)
+            and set(rule.arguments) <= {*CUSTOMER_OWNED, "entity", "entity_id"}
+        ]
+
+    def test_the_former_officer_gets_404_for_every_record_of_the_customer(
+        self, app, client, auth, api, world
+    ):
+        from aoapp.customers.services import reassign
+
+        values = _records_of_a_customer(world)
+        routes = self._routes(app)
+        kinds = {arg for rule, _method in routes for arg in rule.arguments}
+        assert kinds >= set(CUSTOMER_OWNED)  # every kind has at least one route
+        customer = db.session.get(Customer, values["customer_id"])
+        admin = db.session.merge(world.admin)
+        reassign(admin, customer, world.officer.id)  # ao.sari → ao.budi
+
+        auth.login("ao.sari")
+        api_client = api(world.colleague)
+        token = auth.csrf_token()
+        absent_values = {**values, **dict.fromkeys((*CUSTOMER_OWNED, "entity_id"), 999999)}
+
+        def send(method, url):
+            if url.startswith("/api/"):
+                body = {} if method in ("POST", "PATCH", "PUT") else None
+                return getattr(api_client, method.lower())(url, json=body).status_code
+            data = {"csrf_token": token} if method != "GET" else None
+            return client.open(url, method=method, data=data).status_code
+
+        failures = []
+        for rule, method in routes:
+            url = _url(rule, values)
+            status = send(method, url)
+            # A change answers as for a record that does not exist (an empty body may be
+            # refused first); a page is 404.
+            if method == "GET":
+                ok = status == 404
+            else:
+                ok = status == send(method, _url(rule, absent_values)) and status >= 400
+            if not ok:
+                failures.append(f"{method} {url} → {status}")
+        assert failures == [], "\n".join(failures)
+
+    def test_the_new_officer_sees_the_customers_reports(self, app, client, api, world):
+        from aoapp.customers.services import reassign
+
+        values = _records_of_a_customer(world)
+        customer = db.session.get(Customer, values["customer_id"])
+        reassign(db.session.merge(world.admin), customer, world.officer.id)
+        api_client = api(world.officer)
+        assert api_client.get(f"/api/v1/reports/{values['report_id']}").status_code == 200
+        listed = api_client.get("/api/v1/reports", query_string={"period": "2026-10"}).json
+        assert [item["id"] for item in listed["items"]] == [values["report_id"]]
+
+
+def _is_id(argument: str) -> bool:
+    return argument == "id" or argument.endswith("_id")
+
+
+class TestIdsAreBounded:
+    """Every id in a URL goes through the one `id` converter: an id no record can have (≥ 2³¹)
+    is no route at all, 404, instead of an 'integer out of range' from the database."""
+
+    def test_every_id_parameter_takes_the_id_converter(self, app):
+        from aoapp.common.routing import IdConverter
+
+        wrong = [
+            f"{rule.rule}: {argument} ({type(converter).__name__})"
+            for rule in app.url_map.iter_rules()
+            for argument, converter in rule._converters.items()
+            if (_is_id(argument) and not isinstance(converter, IdConverter))
+            or type(converter).__name__ == "IntegerConverter"
+        ]
+        assert wrong == []
+
+    def test_ids_beyond_32_bits_answer_404_even_for_the_admin(self, app, client, auth, api, world):
+        auth.login("admin")
+        api_client = api(world.admin)
+        token = auth.csrf_token()
+        values = {"entity": "prospect", "month": "2026-10", "token": "0" * 32}
+        routes = [(r, m) for r, m in _rules(app) if any(_is_id(a) for a in r.arguments)]
+        assert len(routes) > 50
+        failures = []
+        for rule, method in routes:
+            for big in (2**31, 2**63):
+                ids = {arg: big for arg in rule.arguments if _is_id(arg)}
+                url = _url(rule, {**values, **ids})
+                if url.startswith("/api/"):
+                    body = {} if method in ("POST", "PATCH", "PUT") else None
+                    status = getattr(api_client, method.lower())(url, json=body).status_code
+                else:
+                    data = {"csrf_token": token} if method != "GET" else None
+                    status = client.open(url, method=method, data=data).status_code
+                if status != 404:
+                    failures.append(f"{method} {url} → {status}")
+        assert failures == [], "\n".join(failures)

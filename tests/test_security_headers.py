@@ -34,3 +34,38 @@ class TestSecurityHeaders:
 
     def test_hsts_only_in_production(self, app, client):
         assert "Strict-Transport-Security" not in client.get("/login").headers
+
+
+class TestNoDownloadIsCached:
+    """Every answer but a static file is `no-store`: pages, the API and every download of bank
+    data (workbooks, CSV, ZIP, errors.csv, the calendar feed), whichever way its view sends it."""
+
+    def test_every_get_route_answers_no_store(self, app, client, auth, world):
+        auth.login("admin")
+        values = {"entity": "prospect", "month": "2026-10", "token": "0" * 32}
+        failures = []
+        for rule in app.url_map.iter_rules():
+            if "GET" not in rule.methods or rule.endpoint == "static":
+                continue
+            url = rule.build({a: values.get(a, 1) for a in rule.arguments}, append_unknown=False)
+            response = client.get(url[1])
+            if response.headers.get("Cache-Control") != "no-store":
+                failures.append(f"{url[1]} → {response.headers.get('Cache-Control')}")
+        assert failures == []
+
+    def test_csv_exports_are_no_store(self, client, auth, world):
+        auth.login("admin")
+        for url in ("/prospects/export.csv", "/portfolio/export.csv"):
+            response = client.get(url)
+            assert response.status_code == 200 and "attachment" in response.headers.get(
+                "Content-Disposition", ""
+            ), url
+            assert response.headers["Cache-Control"] == "no-store", url
+
+    def test_static_files_may_be_cached(self, client):
+        from flask import url_for
+
+        response = client.get(url_for("static", filename="vendor/chartjs/chart.umd.min.js"))
+        assert response.status_code == 200
+        assert response.headers.get("Cache-Control") != "no-store"
+        response.close()

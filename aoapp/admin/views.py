@@ -87,7 +87,7 @@ def create_user():
     return render_template("admin/user_new.html", form=form)
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 def user(user_id: int):
     """A user's details; POST saves the full name and supervised branches."""
     target = services.get_user(user_id)
@@ -126,13 +126,13 @@ def _render_user(target, form, password_form=None, status=200):
     )
 
 
-@bp.post("/users/<int:user_id>/deactivate")
+@bp.post("/users/<id:user_id>/deactivate")
 def deactivate_user(user_id: int):
     """Deactivate a user: no more logins or API calls (never oneself)."""
     return _set_active(user_id, False)
 
 
-@bp.post("/users/<int:user_id>/activate")
+@bp.post("/users/<id:user_id>/activate")
 def activate_user(user_id: int):
     """Reactivate a user."""
     return _set_active(user_id, True)
@@ -152,7 +152,7 @@ def _set_active(user_id: int, active: bool):
     return redirect(url_for("admin.user", user_id=user_id))
 
 
-@bp.post("/users/<int:user_id>/password")
+@bp.post("/users/<id:user_id>/password")
 def reset_password(user_id: int):
     """Set a new password for a user (and lift a lockout)."""
     target = services.get_user(user_id)

@@ -106,5 +106,4 @@ def calendar_feed(token: str):
     response = current_app.response_class(body, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = 'inline; filename="follow-ups.ics"'
-    response.headers["Cache-Control"] = "private, max-age=300"
     return response

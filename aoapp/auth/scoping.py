@@ -6,10 +6,9 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 from aoapp.auth.models import Role, User
+from aoapp.common.routing import MAX_ID
 from aoapp.errors import NotFound
 from aoapp.extensions import db
-
-MAX_ID = 2**31 - 1  # ids are 32-bit integers
 
 
 def in_ids(column, ids: sa.Select):

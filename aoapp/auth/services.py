@@ -4,6 +4,7 @@ import hashlib
 import re
 import secrets
 from datetime import timedelta
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
@@ -25,8 +26,13 @@ _TOO_LONG = _l("At most %(num)s characters.", num=MAX_NAME_LENGTH)
 TOKEN_PREFIX = "aoapp_"
 _CODE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
-# A real hash to compare against when the user does not exist, so timing does not reveal it.
-_DUMMY_HASH = generate_password_hash("not-a-real-password-at-all")
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """A real hash, made with the method users' passwords have, to compare against when the user
+    does not exist, so the time taken does not reveal it."""
+    return generate_password_hash("not-a-real-password-at-all", method=method)
 
 
 def _hash_password(password: str) -> str:
@@ -192,6 +198,8 @@ def update_user(user: User, actor, *, full_name=None, active=None, supervises=No
         before = audit.snapshot(user) | {"supervises": sorted(b.code for b in user.supervised)}
         if full_name is not None:
             user.full_name = full_name.strip()
+        if active is False and user.active:
+            _end_access(user, actor)
         if active is not None:
             user.active = active
         if branches is not None:
@@ -199,6 +207,19 @@ def update_user(user: User, actor, *, full_name=None, active=None, supervises=No
         after = audit.snapshot(user) | {"supervises": sorted(b.code for b in user.supervised)}
         audit.record(actor, user, "update", before, after)
     return user
+
+
+def _end_access(user: User, actor) -> None:
+    """Deactivation ends every session and API token for good: reactivating the user later
+    revives none of them (the user logs in again and makes new tokens)."""
+    user.end_sessions()
+    now = utcnow()
+    tokens = db.session.scalars(
+        sa.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    )
+    for token in tokens:
+        token.revoked_at = now
+        audit.record(actor, token, "revoke", None, None)
 
 
 def set_password(user: User, password: str, actor=None) -> None:
@@ -230,9 +251,10 @@ def authenticate(username: str, password: str) -> User:
         sa.select(User).where(User.username == (username or "").strip().lower())
     )
     if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password or "")
         raise LoginRefused(_("Invalid username or password."))
     if user.locked_until and user.locked_until > now:
+        check_password_hash(user.password_hash, password or "")  # as long as any refusal
         raise LoginRefused(_("Too many failed attempts. The account is locked; try again later."))
     if not check_password_hash(user.password_hash, password or "") or not user.active:
         # The failure is committed before the login is refused: refusing must not undo the count.

@@ -55,6 +55,15 @@ def set_language():
     return redirect(_safe_next(form.next.data))
 
 
+def refusal_message() -> str:
+    """The one answer to every refused login: a wrong password, an unknown or inactive user and
+    a locked account read the same, so the answer never tells whether an account exists."""
+    return _(
+        "Invalid username or password. After repeated failures an account is locked for a "
+        "while; try again later."
+    )
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
@@ -66,8 +75,8 @@ def login():
     if form.validate_on_submit():
         try:
             user = services.authenticate(form.username.data, form.password.data)
-        except services.LoginRefused as refused:
-            error = str(refused)
+        except services.LoginRefused:
+            error = refusal_message()
         else:
             session.clear()  # a fresh session on login: no fixation
             login_user(user)
@@ -148,7 +157,7 @@ def create_token():
     return _render_profile(token_form=form, status=422)
 
 
-@bp.post("/profile/tokens/<int:token_id>/revoke")
+@bp.post("/profile/tokens/<id:token_id>/revoke")
 @login_required
 def revoke_token(token_id: int):
     """Revoke one of the user's API tokens."""

@@ -49,7 +49,7 @@ class Campaigns(MethodView):
         return services.create_campaign(acting_user(), data)
 
 
-@campaigns_blp.route("/<int:campaign_id>")
+@campaigns_blp.route("/<id:campaign_id>")
 class CampaignItem(MethodView):
     """One campaign."""
 
@@ -71,7 +71,7 @@ class CampaignItem(MethodView):
         return services.update_campaign(acting_user(), campaign, data)
 
 
-@campaigns_blp.route("/<int:campaign_id>/stats")
+@campaigns_blp.route("/<id:campaign_id>/stats")
 class CampaignStatsResource(MethodView):
     """A campaign's figures."""
 

@@ -68,7 +68,7 @@ def new():
     return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
 
 
-@bp.route("/<int:campaign_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:campaign_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(campaign_id: int):
     """Edit a campaign the user manages."""
@@ -90,7 +90,7 @@ def edit(campaign_id: int):
     return redirect(url_for("campaigns.detail", campaign_id=campaign.id))
 
 
-@bp.get("/<int:campaign_id>")
+@bp.get("/<id:campaign_id>")
 @login_required
 def detail(campaign_id: int):
     """The campaign, its figures in the user's scope (table and chart) and links to the lists."""

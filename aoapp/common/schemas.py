@@ -18,6 +18,7 @@ from aoapp.common.identity import (
     normalize_phone,
 )
 from aoapp.common.money import AmountError, parse_amount, to_money
+from aoapp.common.routing import MAX_ID  # one bound for ids: URLs and fields
 
 
 class _Message(str):
@@ -139,7 +140,6 @@ class BaseSchema(Schema):
     }
 
 
-MAX_ID = 2**31 - 1  # ids are 32-bit integers; a larger one cannot exist
 MAX_PAGE = 100_000
 
 

@@ -47,7 +47,7 @@ class Complaints(MethodView):
         return services.receive(current_user, data)
 
 
-@complaints_blp.route("/<int:complaint_id>")
+@complaints_blp.route("/<id:complaint_id>")
 class ComplaintResource(MethodView):
     """One complaint."""
 
@@ -59,7 +59,7 @@ class ComplaintResource(MethodView):
         return services.get_complaint(current_user, complaint_id)
 
 
-@complaints_blp.route("/<int:complaint_id>/start")
+@complaints_blp.route("/<id:complaint_id>/start")
 class ComplaintStart(MethodView):
     """Start working on an open complaint."""
 
@@ -73,7 +73,7 @@ class ComplaintStart(MethodView):
         return services.start(current_user, complaint, version=data["version"])
 
 
-@complaints_blp.route("/<int:complaint_id>/escalate")
+@complaints_blp.route("/<id:complaint_id>/escalate")
 class ComplaintEscalate(MethodView):
     """Escalate to the branch supervisor."""
 
@@ -87,7 +87,7 @@ class ComplaintEscalate(MethodView):
         return services.escalate(current_user, complaint, data["reason"], version=data["version"])
 
 
-@complaints_blp.route("/<int:complaint_id>/resolve")
+@complaints_blp.route("/<id:complaint_id>/resolve")
 class ComplaintResolve(MethodView):
     """Record the resolution."""
 
@@ -103,7 +103,7 @@ class ComplaintResolve(MethodView):
         )
 
 
-@complaints_blp.route("/<int:complaint_id>/hand-back")
+@complaints_blp.route("/<id:complaint_id>/hand-back")
 class ComplaintHandBack(MethodView):
     """Hand an escalated complaint back to the officer."""
 
@@ -117,7 +117,7 @@ class ComplaintHandBack(MethodView):
         return services.hand_back(current_user, complaint, data["note"], version=data["version"])
 
 
-@complaints_blp.route("/<int:complaint_id>/close")
+@complaints_blp.route("/<id:complaint_id>/close")
 class ComplaintClose(MethodView):
     """Close a resolved complaint."""
 

@@ -130,7 +130,7 @@ def _render_detail(complaint, refused: tuple | None = None, status: int = 200):
     return page, status
 
 
-@bp.get("/complaints/<int:complaint_id>")
+@bp.get("/complaints/<id:complaint_id>")
 @login_required
 def detail(complaint_id: int):
     """One complaint: details, timeline, and the next steps the user may take."""
@@ -157,35 +157,35 @@ def _step(complaint_id: int, action: str):
     return redirect(url_for("complaints.detail", complaint_id=complaint_id))
 
 
-@bp.post("/complaints/<int:complaint_id>/start")
+@bp.post("/complaints/<id:complaint_id>/start")
 @login_required
 def start(complaint_id: int):
     """The officer starts working on an open complaint."""
     return _step(complaint_id, "start")
 
 
-@bp.post("/complaints/<int:complaint_id>/escalate")
+@bp.post("/complaints/<id:complaint_id>/escalate")
 @login_required
 def escalate(complaint_id: int):
     """The officer escalates the complaint to the branch supervisor, with a reason."""
     return _step(complaint_id, "escalate")
 
 
-@bp.post("/complaints/<int:complaint_id>/resolve")
+@bp.post("/complaints/<id:complaint_id>/resolve")
 @login_required
 def resolve(complaint_id: int):
     """Record the resolution (officer; the supervisor when escalated)."""
     return _step(complaint_id, "resolve")
 
 
-@bp.post("/complaints/<int:complaint_id>/hand-back")
+@bp.post("/complaints/<id:complaint_id>/hand-back")
 @login_required
 def hand_back(complaint_id: int):
     """The supervisor hands an escalated complaint back to the officer, with a note."""
     return _step(complaint_id, "hand_back")
 
 
-@bp.post("/complaints/<int:complaint_id>/close")
+@bp.post("/complaints/<id:complaint_id>/close")
 @login_required
 def close(complaint_id: int):
     """Close a resolved complaint (the officer or the branch supervisor)."""

@@ -57,7 +57,7 @@ class Facilities(MethodView):
         return portfolio.list_facilities(acting_user(), filters, filters["per_page"])
 
 
-@facilities_blp.route("/<int:facility_id>")
+@facilities_blp.route("/<id:facility_id>")
 class FacilityResource(MethodView):
     """One facility."""
 

@@ -130,7 +130,7 @@ def resolve_scope(actor, officer_id: int | None = None, branch_id: int | None = 
     if actor.role == Role.OFFICER:
         _not_found_unless(officer is None or officer.id == actor.id)
         _not_found_unless(branch is None or branch.id == actor.branch_id)
-        conditions.append(Position.officer_id == actor.id)
+        officer = actor  # an officer's figures are their own, whatever else is asked: say so
     elif actor.role == Role.SUPERVISOR:
         supervised = actor.supervised_branch_ids
         _not_found_unless(officer is None or officer.branch_id in supervised)

@@ -42,7 +42,7 @@ class Customers(MethodView):
         return services.create_customer(current_user, data)
 
 
-@customers_blp.route("/<int:customer_id>")
+@customers_blp.route("/<id:customer_id>")
 class CustomerResource(MethodView):
     """One customer."""
 
@@ -61,7 +61,7 @@ class CustomerResource(MethodView):
         return services.update_customer(current_user, customer, data)
 
 
-@customers_blp.route("/<int:customer_id>/reassign")
+@customers_blp.route("/<id:customer_id>/reassign")
 class CustomerReassign(MethodView):
     """Move a customer to another officer of its branch."""
 

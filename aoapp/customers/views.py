@@ -65,7 +65,7 @@ def new():
     return render_template("customers/form.html", form=form, customer=None)
 
 
-@bp.get("/<int:customer_id>")
+@bp.get("/<id:customer_id>")
 @login_required
 def detail(customer_id: int):
     """The customer page: a summary card first, then collection (arrears, promise, actions) for a
@@ -110,7 +110,7 @@ def _render_detail(customer, holding_form=None, reassign_form=None, consent_form
     return page, status
 
 
-@bp.route("/<int:customer_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:customer_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(customer_id: int):
     """Edit a customer's data (the assigned officer only)."""
@@ -136,7 +136,7 @@ def edit(customer_id: int):
     return render_template("customers/form.html", form=form, customer=customer)
 
 
-@bp.post("/<int:customer_id>/reassign")
+@bp.post("/<id:customer_id>/reassign")
 @login_required
 def reassign(customer_id: int):
     """Move the customer to another officer of its branch (supervisor of the branch or admin)."""
@@ -162,7 +162,7 @@ def reassign(customer_id: int):
     return _render_detail(customer, reassign_form=form, status=422)
 
 
-@bp.post("/<int:customer_id>/collection-consent")
+@bp.post("/<id:customer_id>/collection-consent")
 @login_required
 def collection_consent(customer_id: int):
     """Record (or withdraw) the hours the customer agreed to collection contact at."""
@@ -187,7 +187,7 @@ def collection_consent(customer_id: int):
     return _render_detail(customer, consent_form=form, status=422)
 
 
-@bp.post("/<int:customer_id>/holdings")
+@bp.post("/<id:customer_id>/holdings")
 @login_required
 def add_holding(customer_id: int):
     """Record a product the customer holds (the assigned officer)."""
@@ -206,7 +206,7 @@ def add_holding(customer_id: int):
     return _render_detail(customer, holding_form=form, status=422)
 
 
-@bp.post("/<int:customer_id>/holdings/<int:holding_id>/delete")
+@bp.post("/<id:customer_id>/holdings/<id:holding_id>/delete")
 @login_required
 def remove_holding(customer_id: int, holding_id: int):
     """Remove a held product recorded by mistake (the assigned officer)."""

@@ -53,7 +53,7 @@ class FollowUps(MethodView):
         return services.plan(current_user, data)
 
 
-@followups_blp.route("/<int:followup_id>")
+@followups_blp.route("/<id:followup_id>")
 class FollowUpResource(MethodView):
     """One follow-up, with its promise to pay and the promise's state."""
 
@@ -72,7 +72,7 @@ class FollowUpResource(MethodView):
         return services.update(current_user, followup, data)
 
 
-@followups_blp.route("/<int:followup_id>/complete")
+@followups_blp.route("/<id:followup_id>/complete")
 class FollowUpComplete(MethodView):
     """Log the outcome of a planned follow-up."""
 
@@ -87,7 +87,7 @@ class FollowUpComplete(MethodView):
         return services.complete(current_user, followup, data)
 
 
-@followups_blp.route("/<int:followup_id>/reschedule")
+@followups_blp.route("/<id:followup_id>/reschedule")
 class FollowUpReschedule(MethodView):
     """Move a planned follow-up."""
 
@@ -101,7 +101,7 @@ class FollowUpReschedule(MethodView):
         return services.reschedule(current_user, followup, data)
 
 
-@followups_blp.route("/<int:followup_id>/cancel")
+@followups_blp.route("/<id:followup_id>/cancel")
 class FollowUpCancel(MethodView):
     """Cancel a planned follow-up."""
 
@@ -115,7 +115,7 @@ class FollowUpCancel(MethodView):
         return services.cancel(current_user, followup, data)
 
 
-@followups_blp.route("/<int:followup_id>/missed")
+@followups_blp.route("/<id:followup_id>/missed")
 class FollowUpMissed(MethodView):
     """Mark a planned follow-up missed."""
 
@@ -143,7 +143,7 @@ class Promises(MethodView):
         return services.list_promises(current_user, filters, filters["per_page"])
 
 
-@promises_blp.route("/<int:promise_id>")
+@promises_blp.route("/<id:promise_id>")
 class PromiseResource(MethodView):
     """One promise to pay."""
 

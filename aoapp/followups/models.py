@@ -199,12 +199,17 @@ class PromiseToPay(db.Model):
 
 @scope_rule(FollowUp)
 def _followups(user) -> sa.ColumnElement[bool]:
-    """The owner's, and every follow-up of a customer in scope (history after a reassignment)."""
+    """A customer's follow-ups follow the customer's current scope, done ones included (its
+    former officer no longer sees them); a prospect's are seen by their owner and the owner's
+    supervisors."""
     if is_officer(user):
         owners = FollowUp.owner_id == user.id
     else:
         owners = in_ids(FollowUp.owner_id, officer_ids_of_branches(user.supervised_branch_ids))
-    return sa.or_(owners, in_ids(FollowUp.customer_id, customers_in_scope(user)))
+    return sa.or_(
+        sa.and_(FollowUp.customer_id.is_(None), owners),
+        in_ids(FollowUp.customer_id, customers_in_scope(user)),
+    )
 
 
 follows_its_customer(PromiseToPay)

@@ -153,7 +153,7 @@ def _render_plan(form, customer, prospect, status=200):
     return page, status
 
 
-@bp.get("/followups/<int:followup_id>")
+@bp.get("/followups/<id:followup_id>")
 @login_required
 def detail(followup_id: int):
     """One follow-up: party, plan, outcome, promise and its state, the chain of follow-ups."""
@@ -204,7 +204,7 @@ def _prefill_next(form) -> None:
         form.next_date.raw_data = None
 
 
-@bp.route("/followups/<int:followup_id>/complete", methods=["GET", "POST"])
+@bp.route("/followups/<id:followup_id>/complete", methods=["GET", "POST"])
 @login_required
 def complete(followup_id: int):
     """Log the outcome (and a promise to pay, and the next follow-up) of a planned follow-up."""
@@ -242,7 +242,7 @@ def _completed_message(followup) -> str:
     return message
 
 
-@bp.route("/followups/<int:followup_id>/reschedule", methods=["GET", "POST"])
+@bp.route("/followups/<id:followup_id>/reschedule", methods=["GET", "POST"])
 @login_required
 def reschedule(followup_id: int):
     """Move a planned follow-up to another day (a suggested one needs a reason)."""
@@ -269,7 +269,7 @@ def reschedule(followup_id: int):
     return _action_page("followups/reschedule.html", form, followup)
 
 
-@bp.route("/followups/<int:followup_id>/cancel", methods=["GET", "POST"])
+@bp.route("/followups/<id:followup_id>/cancel", methods=["GET", "POST"])
 @login_required
 def cancel(followup_id: int):
     """Cancel a planned follow-up, with a reason."""
@@ -291,7 +291,7 @@ def cancel(followup_id: int):
     return _action_page("followups/cancel.html", form, followup)
 
 
-@bp.post("/followups/<int:followup_id>/missed")
+@bp.post("/followups/<id:followup_id>/missed")
 @login_required
 def missed(followup_id: int):
     """Mark a planned follow-up whose day has passed as missed."""

@@ -69,7 +69,7 @@ class Imports(MethodView):
         return records.list_imports(acting_user(), args["page"], args["per_page"], args["status"])
 
 
-@imports_blp.route("/<int:import_id>")
+@imports_blp.route("/<id:import_id>")
 class ImportResource(MethodView):
     """One import."""
 

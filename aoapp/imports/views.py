@@ -132,7 +132,7 @@ def discard():
     return redirect(url_for("imports.upload"))
 
 
-@bp.get("/<int:import_id>")
+@bp.get("/<id:import_id>")
 def detail(import_id: int):
     """One import: status and progress while running, then its counts, or its row errors."""
     record = records.get_import(acting_user(), import_id)
@@ -150,7 +150,7 @@ def detail(import_id: int):
     )
 
 
-@bp.get("/<int:import_id>/errors.csv")
+@bp.get("/<id:import_id>/errors.csv")
 def errors_csv(import_id: int):
     """Every row error of a rejected import, as CSV."""
     record = records.get_import(acting_user(), import_id)

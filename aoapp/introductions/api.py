@@ -40,7 +40,7 @@ class Introductions(MethodView):
         return services.log_introduction(current_user, data)
 
 
-@introductions_blp.route("/<int:introduction_id>")
+@introductions_blp.route("/<id:introduction_id>")
 class IntroductionResource(MethodView):
     """One introduction."""
 

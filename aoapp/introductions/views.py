@@ -89,7 +89,7 @@ def _render_introduction_form(form, subject, introduction, status=200):
     return page, status
 
 
-@bp.route("/<int:introduction_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:introduction_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(introduction_id: int):
     """Correct an introduction (the officer who owns its prospect or customer)."""
@@ -115,7 +115,7 @@ def edit(introduction_id: int):
     return _render_introduction_form(form, subject, introduction)
 
 
-@bp.post("/<int:introduction_id>/delete")
+@bp.post("/<id:introduction_id>/delete")
 @login_required
 def delete(introduction_id: int):
     """Delete an introduction logged by mistake (the officer who owns its subject)."""

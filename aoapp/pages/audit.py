@@ -60,7 +60,7 @@ def record_url(entity: str, entity_id: int) -> str | None:
         return None
 
 
-@bp.get("/<entity>/<int:entity_id>")
+@bp.get("/<entity>/<id:entity_id>")
 def history(entity: str, entity_id: int):
     """Every audited change of one prospect, customer or introduction the user may see."""
     if entity not in BROWSABLE:

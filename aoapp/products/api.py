@@ -38,7 +38,7 @@ class Products(MethodView):
         return services.create_product(current_user, data)
 
 
-@products_blp.route("/<int:product_id>")
+@products_blp.route("/<id:product_id>")
 class ProductResource(MethodView):
     """One product."""
 

@@ -43,7 +43,7 @@ def new():
     return render_template("products/form.html", form=form, product=None)
 
 
-@bp.route("/<int:product_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:product_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(product_id: int):
     """Edit a catalogue product, e.g. deactivate it (admin)."""

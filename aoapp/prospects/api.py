@@ -54,7 +54,7 @@ class Prospects(MethodView):
         return services.create_prospect(acting_user(), data)
 
 
-@prospects_blp.route("/<int:prospect_id>")
+@prospects_blp.route("/<id:prospect_id>")
 class ProspectItem(MethodView):
     """One prospect."""
 
@@ -77,7 +77,7 @@ class ProspectItem(MethodView):
         return services.update_prospect(acting_user(), prospect, data)
 
 
-@prospects_blp.route("/<int:prospect_id>/status")
+@prospects_blp.route("/<id:prospect_id>/status")
 class ProspectStatusResource(MethodView):
     """The prospect's pipeline status."""
 
@@ -96,7 +96,7 @@ class ProspectStatusResource(MethodView):
         )
 
 
-@prospects_blp.route("/<int:prospect_id>/convert")
+@prospects_blp.route("/<id:prospect_id>/convert")
 class ProspectConversion(MethodView):
     """Conversion of a prospect into a customer."""
 

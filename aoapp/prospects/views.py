@@ -107,7 +107,7 @@ def new():
     return redirect(url_for("prospects.detail", prospect_id=prospect.id))
 
 
-@bp.route("/<int:prospect_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:prospect_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(prospect_id: int):
     """Edit a prospect's data (its owning officer only)."""
@@ -162,14 +162,14 @@ def _render_detail(prospect, status_form=None, convert_form=None, status=200):
     )
 
 
-@bp.get("/<int:prospect_id>")
+@bp.get("/<id:prospect_id>")
 @login_required
 def detail(prospect_id: int):
     """Everything about one prospect: data, pipeline history, introductions, actions."""
     return _render_detail(services.get_prospect(acting_user(), prospect_id))
 
 
-@bp.post("/<int:prospect_id>/status")
+@bp.post("/<id:prospect_id>/status")
 @login_required
 def change_status(prospect_id: int):
     """Move the prospect along the pipeline; a refusal is shown on the page in plain words."""
@@ -190,7 +190,7 @@ def change_status(prospect_id: int):
     return redirect(url_for("prospects.detail", prospect_id=prospect.id))
 
 
-@bp.post("/<int:prospect_id>/convert")
+@bp.post("/<id:prospect_id>/convert")
 @login_required
 def convert(prospect_id: int):
     """Convert the prospect into a customer and go to the new customer's page."""

@@ -85,7 +85,7 @@ class Reports(MethodView):
         return report, 201 if generated else 200
 
 
-@reports_blp.route("/<int:report_id>")
+@reports_blp.route("/<id:report_id>")
 class ReportResource(MethodView):
     """One report."""
 
@@ -98,7 +98,7 @@ class ReportResource(MethodView):
         return services.get_report(acting_user(), report_id)
 
 
-@reports_blp.route("/<int:report_id>/download")
+@reports_blp.route("/<id:report_id>/download")
 class ReportDownload(MethodView):
     """The report's workbook."""
 
@@ -119,7 +119,7 @@ class ReportDownload(MethodView):
         )
 
 
-@reports_blp.route("/<int:report_id>/review")
+@reports_blp.route("/<id:report_id>/review")
 class ReportReviewResource(MethodView):
     """The review of a customer's report of a period."""
 

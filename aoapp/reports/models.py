@@ -31,7 +31,8 @@ class Report(db.Model):
 
     `scope_key` (`customer:12`, `officer:3`, `branch:1`, `bank`) makes a report unique per kind and
     period, so a rerun finds what is already done. `branch_id`/`officer_id` are the customer's
-    (or portfolio's) at generation time and drive who may see the file.
+    (or portfolio's) at generation time; they drive who may see a portfolio report, while a
+    customer report follows its customer's current scope.
     """
 
     __tablename__ = "reports"
@@ -78,16 +79,20 @@ class Report(db.Model):
 
 @scope_rule(Report)
 def _reports(user) -> sa.ColumnElement[bool]:
-    """Reports booked to the user (officer) or their branches (supervisor), and the customer
-    reports of customers now in scope (the history follows a reassigned customer)."""
+    """A customer's reports follow the customer's current scope, like every record of the
+    customer (its former officer no longer sees them); a portfolio report is seen where it is
+    booked: its officer (officer), or the branches the user supervises (supervisor)."""
     if is_officer(user):
         booked = Report.officer_id == user.id
     else:
         booked = Report.branch_id.in_(user.supervised_branch_ids)
-    customer_reports = sa.and_(
-        Report.kind == "customer", in_ids(Report.customer_id, customers_in_scope(user))
+    return sa.or_(
+        sa.and_(Report.kind != ReportKind.CUSTOMER.value, booked),
+        sa.and_(
+            Report.kind == ReportKind.CUSTOMER.value,
+            in_ids(Report.customer_id, customers_in_scope(user)),
+        ),
     )
-    return sa.or_(booked, customer_reports)
 
 
 class ReportReview(db.Model):

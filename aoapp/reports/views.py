@@ -160,14 +160,14 @@ def _batch_text(batch) -> str:
     return _("Finished: %(done)s of %(total)s reports made.", **numbers)
 
 
-@bp.get("/batches/<int:batch_id>/status")
+@bp.get("/batches/<id:batch_id>/status")
 @login_required
 def batch_status(batch_id: int):
     """The progress of the user's own background batch, as JSON (the page polls it)."""
     return _batch_status(batches.get_batch(acting_user(), batch_id))
 
 
-@bp.get("/batches/<int:batch_id>")
+@bp.get("/batches/<id:batch_id>")
 @login_required
 def batch_page(batch_id: int):
     """The progress of the user's own background batch, as a page that refreshes itself until
@@ -187,14 +187,14 @@ def _send(report):
     )
 
 
-@bp.get("/<int:report_id>/download")
+@bp.get("/<id:report_id>/download")
 @login_required
 def download(report_id: int):
     """One report's workbook (audited)."""
     return _send(services.get_report(acting_user(), report_id))
 
 
-@bp.post("/<int:report_id>/regenerate")
+@bp.post("/<id:report_id>/regenerate")
 @login_required
 def regenerate(report_id: int):
     """Generate the report again from the current data."""
@@ -208,7 +208,7 @@ def regenerate(report_id: int):
     return redirect(url_for("reports.index", period=report.period))
 
 
-@bp.post("/<int:report_id>/review")
+@bp.post("/<id:report_id>/review")
 @login_required
 def review(report_id: int):
     """Mark a customer's report as reviewed, with a note (a supervisor of the customer's branch
@@ -285,7 +285,7 @@ def zip_selected():
     return _zip_response(reports, None)
 
 
-@bp.get("/customers/<int:customer_id>/download")
+@bp.get("/customers/<id:customer_id>/download")
 @login_required
 def customer_download(customer_id: int):
     """The customer's report of ?period= (default: the latest listing month), made on demand."""

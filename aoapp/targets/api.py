@@ -50,7 +50,7 @@ class Targets(MethodView):
         return services.list_targets(acting_user(), filters)
 
 
-@targets_blp.route("/<int:officer_id>/<string:month>")
+@targets_blp.route("/<id:officer_id>/<string:month>")
 class OfficerMonthTarget(MethodView):
     """One officer's targets of one month (`month` as YYYY-MM)."""
 

@@ -119,7 +119,7 @@ class TestFeedDocument:
         response = client.get(url)
         assert response.status_code == 200
         assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
-        assert response.headers["Cache-Control"] == "private, max-age=300"
+        assert response.headers["Cache-Control"] == "no-store"  # bank data: no cache keeps it
         calendar = Calendar.from_ical(response.data)
         assert str(calendar["VERSION"]) == "2.0" and "aoapp" in str(calendar["PRODID"])
         assert str(calendar["X-WR-TIMEZONE"]) == "Asia/Jakarta"

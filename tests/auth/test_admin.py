@@ -268,6 +268,31 @@ class TestActivation:
         assert other.get("/profile").status_code == 302
         assert officer.login("ao.budi").status_code == 401
 
+    def test_reactivating_revives_no_old_session_nor_token(self, app, admin, auth, world):
+        from aoapp.auth.models import ApiToken
+        from tests.conftest import AuthActions
+        from tests.support import factories
+
+        other = app.test_client()
+        AuthActions(other).login("ao.budi")
+        token = factories.make_token(world.officer)
+        bearer = {"Authorization": f"Bearer {token}"}
+        assert other.get("/api/v1/users/me", headers=bearer).status_code == 200
+        url = f"/admin/users/{world.officer.id}"
+        auth.post(f"{url}/deactivate")
+        auth.post(f"{url}/activate")
+        assert _user("ao.budi").active is True
+        assert other.get("/profile").status_code == 302  # the old session stays ended
+        assert other.get("/api/v1/users/me", headers=bearer).status_code == 401  # the token too
+        revoked = db.session.scalar(sa.select(ApiToken.revoked_at))
+        assert revoked is not None
+        revocations = db.session.scalars(
+            sa.select(AuditEntry).where(
+                AuditEntry.entity_type == "apitoken", AuditEntry.action == "revoke"
+            )
+        ).all()
+        assert len(revocations) == 1
+
     def test_an_admin_cannot_deactivate_themself(self, client, admin, auth, world):
         response = auth.post(f"/admin/users/{world.admin.id}/deactivate", follow_redirects=True)
         assert "You cannot deactivate yourself." in response.get_data(as_text=True)

@@ -7,6 +7,13 @@ from aoapp.common.dates import utcnow
 from aoapp.extensions import db
 
 
+def _csrf(one, other) -> tuple[str, str]:
+    """The CSRF token of each login page (the one part that differs between two answers)."""
+    from tests.conftest import CSRF_RE
+
+    return tuple(CSRF_RE.search(r.get_data(as_text=True)).group(1) for r in (one, other))
+
+
 class TestLoggingIn:
     def test_login_with_good_password_reaches_the_app(self, client, auth, world):
         response = auth.login("ao.budi")
@@ -30,9 +37,47 @@ class TestLoggingIn:
     def test_five_failures_lock_the_account_even_for_the_right_password(self, client, auth, world):
         for _ in range(4):
             assert b"Invalid username" in auth.login("ao.budi", "bad password").data
-        assert b"locked" in auth.login("ao.budi", "bad password").data
-        response = auth.login("ao.budi")
-        assert response.status_code == 401 and b"locked" in response.data
+        auth.login("ao.budi", "bad password")
+        user = db.session.scalar(db.select(User).filter_by(username="ao.budi"))
+        assert user.locked_until is not None
+        assert auth.login("ao.budi").status_code == 401
+
+    def test_the_lockout_answers_as_an_unknown_user_does(self, client, auth, world, monkeypatch):
+        from aoapp.auth import services
+
+        hashes = []
+        real = services.check_password_hash
+        monkeypatch.setattr(
+            services, "check_password_hash", lambda *a: hashes.append(1) or real(*a)
+        )
+        for _ in range(5):
+            auth.login("ao.budi", "bad password")
+            auth.login("nobody", "bad password")
+        hashes.clear()
+        locked = auth.login("ao.budi", "bad password")
+        locked_hashes, hashes[:] = len(hashes), []
+        unknown = auth.login("nobody", "bad password")
+        assert locked.status_code == unknown.status_code == 401
+        page = locked.get_data(as_text=True)
+        assert "Invalid username or password." in page
+        other = unknown.get_data(as_text=True).replace(*_csrf(unknown, locked))
+        assert page == other.replace('value="nobody"', 'value="ao.budi"')
+        assert locked_hashes == len(hashes) == 1  # the same work, so the same time
+
+    def test_an_unknown_user_costs_the_hash_a_user_costs(self, auth, world, monkeypatch):
+        from aoapp.auth import services
+
+        methods = []
+        real = services.check_password_hash
+        monkeypatch.setattr(
+            services,
+            "check_password_hash",
+            lambda hashed, *a: methods.append(hashed.split("$")[0]) or real(hashed, *a),
+        )
+        auth.login("ao.budi", "bad password")
+        auth.login("nobody", "bad password")
+        # The same method (and cost) for both: a default scrypt dummy took 20 times longer.
+        assert methods[0] == methods[1] == "pbkdf2:sha256:1000"
 
     def test_lock_expires_after_fifteen_minutes(self, client, auth, world):
         for _ in range(5):

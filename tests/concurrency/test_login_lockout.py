@@ -22,7 +22,8 @@ def all_read_before_any_writes(monkeypatch):
 
     def checked_together(hashed, password):
         result = check(hashed, password)
-        barrier.wait()
+        if threading.current_thread() is not threading.main_thread():  # the guesses only
+            barrier.wait()
         return result
 
     monkeypatch.setattr(services, "check_password_hash", checked_together)

@@ -92,8 +92,8 @@ def test_two_workers_share_the_limits_on_redis(app):
         port,
         REDIS_URL=REDIS,
         RATELIMIT_KEY_PREFIX=f"aoapp-test-{uuid.uuid4().hex}",  # counts of this test only
-        LOGIN_RATE_LIMIT="6 per minute",
-        API_AUTH_FAILURE_LIMIT="8 per minute",
+        LOGIN_RATE_LIMIT="6 per hour",  # hour windows: a run never straddles one
+        API_AUTH_FAILURE_LIMIT="8 per hour",
     )
     server = subprocess.Popen(  # noqa: S603 (fixed command, no shell)
         GUNICORN, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from aoapp.credit.figures import portfolio_figures
+from aoapp.extensions import db
 from tests.support.credit import (
     AS_OF,
     EARLIER,
@@ -229,6 +230,17 @@ class TestSummary:
             "2024-05-31",
             world.officer.id,
         )
+
+    def test_an_officer_asking_for_their_branch_gets_their_own_figures_labelled_so(
+        self, api, world, book
+    ):
+        client = api(world.officer)
+        own = client.get(SUMMARY).json
+        body = client.get(f"{SUMMARY}?branch={world.jkt.id}").json
+        assert body["total_outstanding"] == own["total_outstanding"]
+        name = db.session.merge(world.officer).display_name
+        assert body["scope"] == f"Branch JKT01 · Officer {name}"
+        assert body["officer"] == world.officer.id
 
     def test_empty_portfolio(self, api, world):
         body = api(world.officer).get(SUMMARY).json

@@ -292,6 +292,7 @@ class TestSupervisorDownloadsWorkbooks:
             "History",
             "Interactions",
             "Monitoring",
+            "Monitoring report",
         ]
         assert books["portfolio"].sheetnames == [
             "Summary",

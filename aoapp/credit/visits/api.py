@@ -43,7 +43,7 @@ class MonitoringVisits(MethodView):
         return visits.record_visit(current_user, data)
 
 
-@monitoring_visits_blp.route("/<int:visit_id>")
+@monitoring_visits_blp.route("/<id:visit_id>")
 class MonitoringVisitResource(MethodView):
     """One monitoring visit."""
 

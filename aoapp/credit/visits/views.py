@@ -66,7 +66,7 @@ def new():
     return _render_form(form, customer)
 
 
-@bp.get("/visits/<int:visit_id>")
+@bp.get("/visits/<id:visit_id>")
 @login_required
 def detail(visit_id: int):
     """One visit with everything the officer wrote."""
@@ -75,7 +75,7 @@ def detail(visit_id: int):
     return render_template("credit/visit.html", visit=visit, can_change=can_change)
 
 
-@bp.route("/visits/<int:visit_id>/edit", methods=["GET", "POST"])
+@bp.route("/visits/<id:visit_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(visit_id: int):
     """Correct a visit (the officer who recorded it)."""
@@ -98,7 +98,7 @@ def edit(visit_id: int):
     return _render_form(form, visit.customer, visit)
 
 
-@bp.post("/visits/<int:visit_id>/delete")
+@bp.post("/visits/<id:visit_id>/delete")
 @login_required
 def delete(visit_id: int):
     """Delete a visit recorded by mistake (the officer who recorded it)."""
@@ -140,14 +140,14 @@ def _render_facility(facility, upgrade_form=None, status=200):
     return page, status
 
 
-@bp.get("/facilities/<int:facility_id>")
+@bp.get("/facilities/<id:facility_id>")
 @login_required
 def facility(facility_id: int):
     """One facility: its data, Kol upgrades, visits and every position, newest first."""
     return _render_facility(services.get_facility(current_user, facility_id))
 
 
-@bp.post("/facilities/<int:facility_id>/upgrade")
+@bp.post("/facilities/<id:facility_id>/upgrade")
 @login_required
 def upgrade(facility_id: int):
     """Upgrade a restructured facility's held Kol (supervisor of the branch or admin)."""
