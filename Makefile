@@ -7,7 +7,7 @@ PORT ?= 5000
 # pytest workers for `make test` (pytest-xdist): one per core; PYTEST_WORKERS=0 runs in one process
 PYTEST_WORKERS ?= auto
 
-.PHONY: install translations extract-messages run migrate demo test e2e docs-screenshots fuzz browser lint format clean
+.PHONY: install translations extract-messages run migrate demo test e2e docs-screenshots fuzz browser office docs-reports lint format clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,15 @@ browser: ## Install Debian's chromium for the browser tests (never a downloaded 
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Install chromium first: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+office: ## Install Debian's LibreOffice Calc and poppler-utils for the workbook print tests
+	@{ command -v soffice && command -v pdftotext && command -v pdftoppm; } >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends libreoffice-calc poppler-utils >/dev/null; \
+	  else echo "Install LibreOffice Calc and poppler-utils first: sudo apt-get install libreoffice-calc poppler-utils" >&2; exit 1; fi; }
+
+docs-reports: office ## Render page 1 of every kind of workbook to docs/img/reports/*.png (LibreOffice, pdftoppm)
+	mkdir -p docs/img/reports
+	AOAPP_REPORT_PNGS=docs/img/reports $(BIN)/python -m pytest -q -n 0 tests/reports/test_printing.py
 
 e2e: translations browser ## Real-browser tests (Playwright driving /usr/bin/chromium)
 	$(BIN)/python -m pytest -q tests/e2e

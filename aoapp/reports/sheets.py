@@ -1,7 +1,8 @@
 """The small interface between report builders and xlsx writers.
 
-A builder describes a workbook as `Sheet`s (title lines, a block of facts, one table, charts);
-a writer in `aoapp/reports/writers.py` renders it. Builders never call a writer library, so the
+A builder describes a workbook as `Sheet`s (title lines, a block of facts, small tables stacked
+under their own headings, one long table, charts below); a writer in `aoapp/reports/writers.py`
+renders it and `aoapp/reports/printing.py` sets how every sheet prints. Builders never call a writer library, so the
 writer can be swapped (the tests render the customer workbook with both).
 
 Cell kinds decide the Excel type and number format: money and numbers are numeric cells, dates
@@ -24,13 +25,15 @@ BOOL = "bool"  # written as Yes / No text
 KINDS = (TEXT, INT, MONEY, RATIO, RATE, DATE, BOOL)
 
 # Number formats per language of the workbook. The format code fixes the currency and the date
-# pattern; the thousands and decimal separators Excel shows follow the reader's system settings.
+# pattern; `[$-421]` (Indonesian) makes month names Indonesian (`Okt`, `Des`) in Excel and
+# LibreOffice whatever the reader's system, and LibreOffice also shows Indonesian separators.
+ID = "[$-421]"
 FORMATS = {
     "id": {
-        MONEY: '"Rp" #,##0.00',
+        MONEY: ID + '"Rp" #,##0.00',
         RATIO: "0.00%",
         RATE: '0.00"%"',
-        DATE: "dd mmm yyyy",
+        DATE: ID + "dd mmm yyyy",
         INT: "#,##0",
     },
     "en": {
@@ -77,11 +80,29 @@ class Chart:
     categories: str
     series: Sequence[str]
     y_title: str | None = None
+    y_kind: str = INT  # MONEY: the value axis in Rp with jt/M (id) or M/B (en) units
+    date_axis: bool = False  # categories are dates: a date axis in the language's format
+
+
+@dataclass(frozen=True)
+class Block:
+    """A small table under its own heading, stacked with others above the sheet's main table
+    (a Summary of several tables): no filter, no frozen header; its chart (if any) below."""
+
+    heading: str
+    columns: Sequence[Column]
+    rows: Sequence[tuple]
+    note: str = ""
+    chart: Chart | None = None
 
 
 @dataclass
 class Sheet:
-    """A worksheet: title lines, then facts, then one table (header bold and frozen, filtered).
+    """A worksheet: title lines, then facts, then blocks, then one table (header bold and
+    frozen, filtered), charts below.
+
+    `key` is the sheet's stable name for code and tests (English); `name` is what the reader sees
+    (in the workbook's language, at most 31 characters).
 
     `rows` may be any iterable of tuples in column order (a generator streams from a database
     cursor). `totals` names the columns summed in a totals row of `=SUM()` formulas whose cached
@@ -98,6 +119,11 @@ class Sheet:
     charts: Sequence[Chart] = ()
     empty_message: str = ""  # written in place of the table when it has no rows
     extra: dict = field(default_factory=dict)
+    blocks: Sequence[Block] = ()
+    key: str = ""
+
+    def __post_init__(self):
+        self.key = self.key or str(self.name)
 
     def column_index(self, key: str) -> int:
         """Position of the column `key` in the table."""
@@ -112,6 +138,8 @@ class Workbook:
     title: str = ""
     author: str = "aoapp"
     lang: str = "en"  # the language of its text and number formats
+    # The printed page header: bank (left), branch or scope (centre), period (right).
+    header: tuple[str, str, str] = ("", "", "")
 
     @property
     def number_formats(self) -> dict[str, str]:
@@ -126,13 +154,28 @@ def resolved(sheet: Sheet) -> Sheet:
 
     return replace(
         sheet,
+        name=str(sheet.name),
         title=[str(line) for line in sheet.title],
         columns=[replace(c, header=str(c.header)) for c in sheet.columns],
         facts=[replace(f, label=str(f.label)) for f in sheet.facts],
         totals_label=str(sheet.totals_label),
-        charts=[
-            replace(c, title=str(c.title), y_title=None if c.y_title is None else str(c.y_title))
-            for c in sheet.charts
-        ],
+        charts=[_chart(c) for c in sheet.charts],
         empty_message=str(sheet.empty_message),
+        blocks=[
+            replace(
+                b,
+                heading=str(b.heading),
+                note=str(b.note),
+                columns=[replace(c, header=str(c.header)) for c in b.columns],
+                chart=_chart(b.chart) if b.chart else None,
+            )
+            for b in sheet.blocks
+        ],
     )
+
+
+def _chart(chart: Chart) -> Chart:
+    from dataclasses import replace
+
+    y_title = None if chart.y_title is None else str(chart.y_title)
+    return replace(chart, title=str(chart.title), y_title=y_title)

@@ -1,6 +1,6 @@
 """Reports in both languages: Indonesian workbooks (customer and portfolio) read back with openpyxl
-(sheet names unchanged; titles, headers, labels, commentary, enumerations and number formats
-Indonesian), the English ones unchanged; `flask reports generate --lang id`; the Generate form's
+(sheet names, titles, headers, labels, commentary, enumerations and number formats Indonesian),
+the English ones unchanged; `flask reports generate --lang id`; the Generate form's
 language; the Reports page in Indonesian."""
 
 import pytest
@@ -22,6 +22,24 @@ from tests.support.i18n import english_leftovers, speak_indonesian
 BANK = "Bank Contoh"
 EN_SHEETS = ["Summary", "Facilities", "History", "Interactions", "Monitoring", "Monitoring report"]
 PORTFOLIO_SHEETS = ["Summary", "Facilities", "Watchlist", "Delinquent", "Officers", "Pipeline"]
+# Sheet names are in the workbook's language (the English ones are the stable keys).
+CUSTOMER_SHEETS_ID = [
+    "Ringkasan",
+    "Fasilitas",
+    "Riwayat",
+    "Interaksi",
+    "Pemantauan",
+    "Laporan Pemantauan",
+]
+PORTFOLIO_SHEETS_ID = [
+    "Ringkasan",
+    "Fasilitas",
+    "Daftar pantauan",
+    "Menunggak",
+    "Pejabat (AO)",
+    "Pipeline",
+]
+ID_MONEY, ID_DATE = '[$-421]"Rp" #,##0.00', "[$-421]dd mmm yyyy"
 
 
 def customer_book(story, lang, tmp_path, writer=None):
@@ -54,15 +72,14 @@ def story(world, tmp_path):
 class TestCustomerWorkbook:
     def test_indonesian(self, story, tmp_path):
         wb = customer_book(story, "id", tmp_path)
-        # The file's contract: sheet names unchanged, the monitoring report's in Indonesian.
-        assert wb.sheetnames == [*EN_SHEETS[:-1], "Laporan Pemantauan"]
-        summary = wb["Summary"]
+        assert wb.sheetnames == CUSTOMER_SHEETS_ID  # in the workbook's language
+        summary = wb["Ringkasan"]
         assert summary["A1"].value.startswith("Laporan nasabah — ")
         assert "Oktober 2026 (2026-10)" in summary["A2"].value
         assert "posisi 31 Okt 2026" in summary["A2"].value
         facts = H.facts(summary)
-        assert facts["Total baki debet"].number_format == '"Rp" #,##0.00'
-        assert facts["Posisi per"].number_format == "dd mmm yyyy"
+        assert facts["Total baki debet"].number_format == ID_MONEY  # Indonesian month names
+        assert facts["Posisi per"].number_format == ID_DATE
         assert facts["Pemakaian"].number_format == "0.00%"
         assert facts["Kol debitur"].value == "2 – Dalam Perhatian Khusus"
         assert facts["Pergerakan Kol"].value == "Tetap"
@@ -71,22 +88,23 @@ class TestCustomerWorkbook:
         assert "Baki debet Rp " in commentary and "hari tunggakan" in commentary
         assert "Kunjungan pemantauan terakhir dinilai" in commentary
         assert "Outstanding" not in commentary and "promise" not in commentary
-        headers, rows = H.table(wb["Facilities"], "No. rekening")
+        headers, rows = H.table(wb["Fasilitas"], "No. rekening")
         assert {"Baki debet", "Plafon", "Kolektibilitas (Kol)", "Direstrukturisasi"} <= set(headers)
-        assert rows[0]["Baki debet"].number_format == '"Rp" #,##0.00'
-        assert rows[0]["Tanggal mulai"].number_format == "dd mmm yyyy"
+        assert {"Tunggakan pokok", "Tunggakan bunga"} <= set(headers)
+        assert rows[0]["Baki debet"].number_format == ID_MONEY
+        assert rows[0]["Tanggal mulai"].number_format == ID_DATE
         assert {r["Direstrukturisasi"].value for r in rows} <= {"Ya", "Tidak"}
         assert any(str(r["Status"].value).startswith("ditutup ") for r in rows)
-        history_headers, _rows = H.table(wb["History"], "Akhir bulan")
+        history_headers, _rows = H.table(wb["Riwayat"], "Akhir bulan")
         assert "Total baki debet" in history_headers
-        _headers, interactions = H.table(wb["Interactions"], "Tanggal")
+        _headers, interactions = H.table(wb["Interaksi"], "Tanggal")
         assert {"Keluhan", "Tindak lanjut"} <= {r["Jenis"].value for r in interactions}
-        assert "Page" not in wb["Facilities"].oddFooter.right.text
-        assert "Halaman &P dari &N" in wb["Facilities"].oddFooter.right.text
+        assert "Page" not in wb["Fasilitas"].oddFooter.right.text
+        assert "Halaman &P dari &N" in wb["Fasilitas"].oddFooter.right.text
 
     def test_english_unchanged(self, story, tmp_path):
         wb = customer_book(story, "en", tmp_path)
-        assert wb.sheetnames == EN_SHEETS == sheet_names()
+        assert wb.sheetnames == EN_SHEETS == list(sheet_names().values())
         facts = H.facts(wb["Summary"])
         assert facts["Total outstanding"].number_format == FORMATS["en"]["money"]
         assert FORMATS["en"]["money"] == '"IDR" #,##0.00'
@@ -106,11 +124,12 @@ class TestCustomerWorkbook:
             workbook = with_text_facts(customer_workbook(data[story.customer.id], BANK))
             RustWriter().write(workbook, tmp_path / "rust.xlsx")
         wb = load_workbook(tmp_path / "rust.xlsx")
-        facts = H.facts(wb["Summary"], 3)
+        assert wb.sheetnames == CUSTOMER_SHEETS_ID
+        facts = H.facts(wb["Ringkasan"], 3)
         assert facts["Total baki debet"].value == "Rp 441.000.000,00"
         assert facts["Posisi per"].value == "31 Okt 2026"
-        _headers, rows = H.table(wb["Facilities"], "No. rekening")
-        assert rows[0]["Baki debet"].number_format == '"Rp" #,##0.00'
+        _headers, rows = H.table(wb["Fasilitas"], "No. rekening")
+        assert rows[0]["Baki debet"].number_format == ID_MONEY
 
 
 class TestPortfolioWorkbook:
@@ -120,27 +139,26 @@ class TestPortfolioWorkbook:
 
     def test_indonesian(self, october, world, tmp_path):
         wb = portfolio_book(world, "id", tmp_path)
-        assert wb.sheetnames == PORTFOLIO_SHEETS
-        ws = wb["Summary"]
+        assert wb.sheetnames == PORTFOLIO_SHEETS_ID
+        ws = wb["Ringkasan"]
         assert ws["A1"].value == f"{BANK} · Laporan portofolio · Ringkasan"
         assert "Oktober 2026 · posisi 31 Okt 2026" in ws["A2"].value
         assert "sejak daftar nominatif akhir bulan sebelumnya, 30 Sep 2026" in ws["A3"].value
-        summary = P.records(ws, "Angka")
+        summary = P.block(ws, "Angka utama")
         assert summary[0]["Angka"] == "Total portofolio"
-        assert "Lancar" in [r["Nama Kol"] for r in summary]
-        assert P.column(ws, "Angka", "Baki debet")[0].number_format == '"Rp" #,##0.00'
-        facilities = wb["Facilities"]
-        assert P.column(facilities, "No. rekening", "Tanggal mulai")[0].number_format == (
-            "dd mmm yyyy"
-        )
+        assert "Lancar" in [r["Nama Kol"] for r in P.block(ws, "Sebaran Kol")]
+        assert {"Migrasi Kol: jumlah fasilitas", "Migrasi Kol: baki debet"} <= set(texts(ws))
+        assert P.block_cells(ws, "Angka utama", "Baki debet")[0].number_format == ID_MONEY
+        facilities = wb["Fasilitas"]
+        assert P.column(facilities, "No. rekening", "Tanggal mulai")[0].number_format == ID_DATE
         assert {c.value for c in P.column(facilities, "No. rekening", "Direstrukturisasi")} <= {
             "Ya",
             "Tidak",
         }
-        officers = wb["Officers"]
-        headers, _rows = P.table(officers, "AO")
+        officers = wb["Pejabat (AO)"]
+        headers, _rows = P.table(officers, "Kode AO")
         assert "Baki debet" in headers and "Rasio NPL" in headers
-        assert "Fasilitas menunggak (DPD > 0)" in wb["Delinquent"]["A1"].value
+        assert "Fasilitas menunggak (DPD > 0)" in wb["Menunggak"]["A1"].value
         assert "Saluran calon nasabah" in wb["Pipeline"]["A1"].value
         words = " ".join(text for sheet in wb for text in texts(sheet))
         for english in ("Portfolio report", "as of", "Outstanding", "Account no", "Debtor Kol"):
@@ -152,8 +170,9 @@ class TestPortfolioWorkbook:
         ws = wb["Summary"]
         assert ws["A1"].value == f"{BANK} · Portfolio report · Summary"
         assert ws["A2"].value == "Branch JKT01 · October 2026 · as of Oct 31, 2026"
-        assert "Current" in [r["Kol name"] for r in P.records(ws, "Figure")]
-        assert P.column(ws, "Figure", "Outstanding")[0].number_format == '"IDR" #,##0.00'
+        assert "Current" in [r["Kol name"] for r in P.block(ws, "Kol distribution")]
+        cell = P.block_cells(ws, "Headline figures", "Outstanding")[0]
+        assert cell.number_format == '"IDR" #,##0.00'
 
 
 class TestGeneration:
@@ -166,7 +185,7 @@ class TestGeneration:
         rows = report_rows()
         assert rows and {r.lang for r in rows} == {"id"}
         wb = load_workbook(exports / rows[0].path)
-        assert "Laporan portofolio" in wb["Summary"]["A1"].value
+        assert "Laporan portofolio" in wb["Ringkasan"]["A1"].value
 
     def test_cli_default_is_the_banks_and_lang_remakes(self, app, runner, book, exports):  # noqa: F811
         app.config["DEFAULT_LOCALE"] = "id"

@@ -93,7 +93,7 @@ def in_period(day: date, period) -> bool:
 
 class TestLayout:
     def test_sheets_in_order(self, october):
-        assert october.book.sheetnames == sheet_names() == [
+        assert october.book.sheetnames == list(sheet_names().values()) == [
             "Summary", "Facilities", "History", "Interactions", "Monitoring", "Monitoring report"
         ]  # fmt: skip
         assert SHEETS[-1] == "monitoring_report"  # its key, whatever the language
@@ -157,12 +157,17 @@ class TestSummary:
         assert "1 of 2 promises to pay kept, 1 pending." in commentary  # as of 31 Oct
         assert "3 complaints still open." in commentary
 
-    def test_identity_and_kol_equal_the_customer_api(self, october, story, officer_api):
+    def test_identity_and_kol_equal_the_customer_api(self, october, story, officer_api, world):
         api = officer_api(f"/api/v1/customers/{story.customer.id}")
         facts = october.facts
         assert (facts["CIF"].value, facts["Customer"].value) == (api["cif"], api["name"])
         assert facts["Branch"].value.startswith(api["branch"] + " – ")
-        assert facts["Account officer"].value.endswith(f"({api['officer_username']})")
+        # By name and AO code, never by login.
+        officer = world.officer
+        assert officer.officer_code and api["officer_username"] == officer.username
+        name = officer.full_name or officer.officer_code
+        assert facts["Account officer"].value == f"{name} ({officer.officer_code})"
+        assert officer.username not in facts["Account officer"].value
         assert facts["Customer since"].value.date().isoformat() == api["since"]
         assert facts["Debtor Kol"].value.startswith(f"{api['collectibility']} – ")
 
@@ -228,9 +233,9 @@ class TestFacilities:
     def test_rows_types_and_values_equal_the_api(self, october, officer_api):
         headers, rows = october.table("Facilities")
         assert headers == [
-            "Account no", "Product", "Plafond", "Outstanding", "Interest rate", "Start date",
-            "Maturity date", "DPD", "Collectibility (Kol)", "Restructured", "Status",
-            "Position date",
+            "Account no", "Product", "Plafond", "Outstanding", "Arrears principal",
+            "Arrears interest", "DPD", "Interest rate", "Start date", "Maturity date",
+            "Collectibility (Kol)", "Restructured", "Status", "Position date",
         ]  # fmt: skip
         assert [r["Account no"].value for r in rows] == [H.F1, H.F2, H.F3]
         for row, line in zip(rows, october.data.facilities, strict=True):
@@ -251,11 +256,19 @@ class TestFacilities:
             assert row["Position date"].value.date().isoformat() == position["as_of"]
             assert row["DPD"].value == position["dpd"] and row["DPD"].data_type == "n"
             assert row["Collectibility (Kol)"].value == position["debtor_kol"]
+            assert (
+                row["Arrears principal"].number_format
+                == IDR
+                == row["Arrears interest"].number_format
+            )
             if api["status"] == "closed":
                 assert row["Status"].value == "closed Oct 15, 2026"
-                assert row["Outstanding"].value == 0
+                assert row["Outstanding"].value == 0 == row["Arrears principal"].value
             else:
                 assert H.money(row["Outstanding"].value) == Decimal(position["outstanding"])
+                for field in ("arrears_principal", "arrears_interest"):
+                    cell = row[field.replace("_", " ").capitalize()]
+                    assert H.money(cell.value) == Decimal(position[field])
 
     def test_totals_are_sum_formulas_with_correct_cached_values(self, october):
         ws, cached = october.book["Facilities"], october.values["Facilities"]
@@ -267,6 +280,12 @@ class TestFacilities:
         assert ws.cell(total_row, 3).number_format == IDR
         assert H.money(cached.cell(total_row, 3).value) == Decimal("900000000")
         assert H.money(cached.cell(total_row, 4).value) == Decimal("441000000")
+        # Arrears principal and interest are summed too; DPD is not.
+        assert ws.cell(total_row, 5).value == f"=SUM(E{top + 1}:E{top + 3})"
+        assert ws.cell(total_row, 6).value == f"=SUM(F{top + 1}:F{top + 3})"
+        assert ws.cell(total_row, 7).value is None
+        arrears = sum((line.arrears_principal for line in october.data.facilities), Decimal("0"))
+        assert H.money(cached.cell(total_row, 5).value) == arrears > 0
         assert H.money(cached.cell(total_row, 4).value) == H.money(
             october.facts["Total outstanding"].value
         )
@@ -433,7 +452,7 @@ def test_filename_and_slug(story):
 def test_rust_writer_renders_the_same_workbook(story, tmp_path):
     """The builder does not know its writer: rustpy-xlsxwriter renders it too (facts as text)."""
     rust = Rendered(story.customer, "2026-10", tmp_path / "rust", writer=RustWriter())
-    assert rust.book.sheetnames == sheet_names()
+    assert rust.book.sheetnames == list(sheet_names().values())
     facts = rust.facts
     assert facts["Total outstanding"].value == "IDR 441,000,000.00"
     assert facts["Utilisation"].value == "49.00%" and facts["As of"].value == "Oct 31, 2026"

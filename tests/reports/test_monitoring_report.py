@@ -140,7 +140,7 @@ class TestContent:
         assert assessment["Recommendations"].value == "Visit again next month"
         assert assessment["Assessment"].value.startswith("Kol unchanged at 2")
 
-    def test_the_plan_is_what_stood_planned_after_the_period(self, story, tmp_path):
+    def test_the_plan_is_what_stood_planned_after_the_period(self, story, tmp_path, world):
         ws = render(story, tmp_path)
         plan = table(ws, "G. Follow-up plan (RTL)")
         assert [(r["No."].value, r["Due date"].value.date()) for r in plan] == [
@@ -154,7 +154,7 @@ class TestContent:
         assert actions[1] == "Call – collection" and plan[1]["Facility"].value == H.F2
         assert actions[2] == "Check the payment of the promise to pay of IDR 1,500,000"
         assert actions[3] == "Next monitoring visit: Visit again next month"
-        assert {r["Owner"].value for r in plan} == {"Ao.Budi"}
+        assert {r["Owner"].value for r in plan} == {f"Ao.Budi ({world.officer.officer_code})"}
         assert plan[0]["Due date"].number_format == "mmm d, yyyy"
         row = plan[0]["Action"].row  # the action, the plan's long text, takes three columns
         assert f"B{row}:D{row}" in {str(r) for r in ws.merged_cells.ranges}
@@ -211,7 +211,8 @@ class TestPrintReady:
         assert ws.oddHeader.center.text == "JKT01 Jakarta Sudirman"
         assert ws.oddHeader.right.text == "October 2026"
         assert ws.oddFooter.right.text == "Page &P of &N"
-        assert ws.oddFooter.left.text == f"{H.NAME} ({H.CIF})"
+        assert ws.oddFooter.left.text == "&A"  # the sheet's name, as on every sheet
+        assert ws.print_title_rows == "$1:$2"  # the debtor's name on every page
         widths = [ws.column_dimensions[letter].width for letter in "ABCDEFG"]
         assert all(10 <= w <= 20 for w in widths) and sum(widths) <= 110
         assert ws.print_area == "'Monitoring report'!$A$1:$G$" + str(ws.max_row)

@@ -29,6 +29,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from aoapp.audit.models import AuditEntry
+from aoapp.auth.models import User
 from aoapp.complaints.models import Complaint
 from aoapp.credit.models import Facility
 from aoapp.credit.visits.services import record_visit
@@ -237,7 +238,7 @@ class TestNovember:
         december(world, story, travel_to)
         travel_to(date(2027, 1, 10))
         book = load_workbook(portfolio_file(world))
-        (budi,) = records(book["Officers"], "Officer")
+        (budi,) = records(book["Officers"], "AO code")
         # Deadlines in November: PA only (broken); overdue on 30 Nov: FU1 and FU2.
         assert (budi["PTP kept"], budi["PTP broken"], budi["Follow-ups overdue"]) == (0, 1, 2)
         delinquent = {r["Account no"]: r for r in records(book["Delinquent"], "Account no")}
@@ -313,15 +314,16 @@ class TestPagesAgree:
             world.supervisor, NOVEMBER, "branch", branch_id=world.jkt.id, force=True
         )
         book = load_workbook(storage.absolute(report.path))
-        sheet = {row["Officer"]: row for row in records(book["Officers"], "Officer")}
+        sheet = {row["AO code"]: row for row in records(book["Officers"], "AO code")}
         answer = api(world.supervisor).get("/api/v1/dashboard/team?period=2026-11")
         assert answer.status_code == 200
         rows = {row["username"]: row for row in answer.json["officers"]}
         columns = {"ptp_kept": "PTP kept", "ptp_broken": "PTP broken"}
         columns |= {"followups_done": "Follow-ups done", "followups_overdue": "Follow-ups overdue"}
+        codes = dict(db.session.execute(sa.select(User.username, User.officer_code)).all())
         for username, row in rows.items():
             for key, header in columns.items():
-                assert row[key] == sheet[username][header], (username, key)
+                assert row[key] == sheet[codes[username]][header], (username, key)
         assert (rows["ao.budi"]["ptp_broken"], rows["ao.budi"]["followups_overdue"]) == (1, 2)
         # Complaints in the team table: open and overdue at the end of 30 Nov (resolved 4 Dec).
         assert (rows["ao.budi"]["complaints_open"], rows["ao.budi"]["complaints_overdue"]) == (1, 1)

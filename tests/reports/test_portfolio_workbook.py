@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from aoapp.auth.models import User
 from aoapp.credit.collectibility import load_bands
 from aoapp.credit.figures import resolve_scope
 from aoapp.credit.signals import SIGNALS
@@ -36,6 +37,8 @@ from tests.support.reports_portfolio import (
     OCT31,
     OCTOBER,
     M,
+    block,
+    block_cells,
     column,
     header_row,
     open_both,
@@ -51,7 +54,7 @@ FIRST = {
     "Facilities": "Account no",
     "Watchlist": "Account no",
     "Delinquent": "Account no",
-    "Officers": "Officer",
+    "Officers": "AO code",
     "Pipeline": "Status",
 }
 TITLES = {
@@ -97,6 +100,17 @@ def money(value) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
+def code(username: str) -> str:
+    """An officer's AO code (reports show officers by name and code, never by login)."""
+    return db.session.scalar(sa.select(User.officer_code).where(User.username == username))
+
+
+def shown(username: str) -> str:
+    """An officer as the workbook shows them: `name (AO code)`."""
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    return f"{user.full_name} ({user.officer_code})"
+
+
 def ratio(value) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.0001"))
 
@@ -113,6 +127,10 @@ class TestLayout:
 
     def test_header_bold_frozen_filtered_and_printed_on_every_page(self, branch_book):
         for ws in branch_book[0]:
+            if ws.title == "Summary":  # small tables stacked: no filter, nothing frozen
+                assert ws.freeze_panes is None and ws.auto_filter.ref is None
+                assert ws.print_title_rows == "$1:$3"  # the title lines
+                continue
             top = header_row(ws, FIRST[ws.title])
             assert ws.freeze_panes == f"A{top + 1}", ws.title
             assert ws.auto_filter.ref.startswith(f"A{top}:"), ws.title
@@ -129,10 +147,24 @@ class TestLayout:
             ("Officers", OFFICER_COLUMNS),
         ):
             assert table(wb[name], FIRST[name])[0] == [c.header for c in columns]
-        summary = table(wb["Summary"], "Figure")[0]
-        assert summary[:4] == ["Figure", "Number", "Outstanding", "Ratio"]
-        assert {"Kol name", "Aging bucket", "From Kol", "to Kol 5 outstanding"} <= set(summary)
-        assert len(summary) == len(set(summary))  # chart series are found by header
+        # The Summary's tables one under another, each under its heading.
+        ws = wb["Summary"]
+        for heading, first in (
+            ("Headline figures", "Figure"),
+            ("Kol distribution", "Kol"),
+            ("Aging", "Aging bucket"),
+            ("Kol migration: facilities", "From Kol"),
+            ("Kol migration: outstanding", "From Kol"),
+        ):
+            top = header_row(ws, heading)
+            assert ws.cell(top, 1).font.b and ws.cell(top + 1, 1).value == first, heading
+        assert list(block(ws, "Headline figures")[0]) == [
+            "Figure",
+            "Number",
+            "Outstanding",
+            "Ratio",
+        ]
+        assert max(len(c) for c in ws.iter_rows()) <= 8  # no longer 27 columns side by side
 
     def test_charts(self, branch_book):
         wb = branch_book[0]
@@ -150,9 +182,13 @@ class TestLayout:
         assert all(c.data_type == "s" for c in column(ws, "Account no", "Account no"))
         assert {c.value for c in column(ws, "Account no", "Interest rate")} == {11.5}
         assert column(ws, "Account no", "Interest rate")[0].number_format == NUMBER_FORMATS["rate"]
-        shares = column(wb["Summary"], "Figure", "Kol share")
+        shares = block_cells(wb["Summary"], "Kol distribution", "Share")
         assert shares[0].number_format == RATIO_FORMAT and shares[0].data_type == "n"
-        rates = column(wb["Officers"], "Officer", "NPL ratio")
+        money_cells = block_cells(wb["Summary"], "Kol migration: outstanding", "to Kol 1")
+        assert {c.number_format for c in money_cells} == {MONEY_FORMAT}
+        counts = block_cells(wb["Summary"], "Kol migration: facilities", "to Kol 1")
+        assert {c.number_format for c in counts} == {NUMBER_FORMATS["int"]}
+        rates = column(wb["Officers"], "AO code", "NPL ratio")
         assert all(c.number_format == RATIO_FORMAT for c in rates)
 
     def test_totals_rows_are_sum_formulas(self, branch_book):
@@ -170,8 +206,8 @@ class TestSummary:
             .get(f"/api/v1/portfolio/summary?as_of=2026-10-31&branch={world.jkt.id}")
             .json
         )
-        rows = records(branch_book[1]["Summary"], "Figure")
-        headline = {r["Figure"]: r for r in rows if r["Figure"]}
+        ws = branch_book[1]["Summary"]
+        headline = {r["Figure"]: r for r in block(ws, "Headline figures")}
         total = headline["Total portfolio"]
         assert money(total["Outstanding"]) == Decimal(body["total_outstanding"]) == 1405 * M
         assert total["Number"] == body["facility_count"] and total["Ratio"] == 1
@@ -183,42 +219,50 @@ class TestSummary:
             assert money(row["Outstanding"]) == Decimal(par["outstanding"])
             assert ratio(row["Ratio"]) == Decimal(par["ratio"])
         assert headline["Debtors"]["Number"] == body["debtor_count"]
-        for row, kol in zip(rows, body["kol_distribution"], strict=False):
-            assert (row["Kol"], row["Kol name"], row["Kol facilities"]) == (
+        kols = block(ws, "Kol distribution")
+        for row, kol in zip(kols, body["kol_distribution"], strict=True):
+            assert (row["Kol"], row["Kol name"], row["Facilities"]) == (
                 kol["kol"],
                 kol["name"],
                 kol["count"],
             )
-            assert money(row["Kol outstanding"]) == Decimal(kol["outstanding"])
-            assert ratio(row["Kol share"]) == Decimal(kol["share"])
-        assert [r["Aging bucket"] for r in rows] == [b["label"] for b in body["aging"]]
-        for row, bucket in zip(rows, body["aging"], strict=True):
-            assert row["Aging facilities"] == bucket["count"]
-            assert money(row["Aging outstanding"]) == Decimal(bucket["outstanding"])
+            assert money(row["Outstanding"]) == Decimal(kol["outstanding"])
+            assert ratio(row["Share"]) == Decimal(kol["share"])
+        aging = block(ws, "Aging")
+        assert [r["Aging bucket"] for r in aging] == [b["label"] for b in body["aging"]]
+        for row, bucket in zip(aging, body["aging"], strict=True):
+            assert row["Facilities"] == bucket["count"]
+            assert money(row["Outstanding"]) == Decimal(bucket["outstanding"])
 
     def test_bank_figures_equal_the_api_for_the_admin(self, october, world, api, tmp_path):
         body = api(world.admin).get("/api/v1/portfolio/summary?as_of=2026-10-31").json
-        rows = records(workbook_for(tmp_path, world.admin)[1]["Summary"], "Figure")
+        ws = workbook_for(tmp_path, world.admin)[1]["Summary"]
+        rows = block(ws, "Headline figures")
         assert money(rows[0]["Outstanding"]) == Decimal(body["total_outstanding"]) == 2405 * M
-        assert [r["Kol facilities"] for r in rows[:5]] == [
+        assert [r["Facilities"] for r in block(ws, "Kol distribution")] == [
             k["count"] for k in body["kol_distribution"]
         ]
 
     def test_kol_migration_since_the_previous_month_end(self, branch_book):
         ws = branch_book[1]["Summary"]
         assert "since the previous month-end listing, Sep 30, 2026" in ws["A3"].value
-        rows = {r["From Kol"]: r for r in records(ws, "Figure")}
-        assert list(rows) == ["Kol 1", "Kol 2", "Kol 3", "Kol 4", "Kol 5", "New", "Total"]
+        rows = {r["From Kol"]: r for r in block(ws, "Kol migration: facilities")}
+        amounts = {r["From Kol"]: r for r in block(ws, "Kol migration: outstanding")}
+        assert (
+            list(rows)
+            == list(amounts)
+            == ["Kol 1", "Kol 2", "Kol 3", "Kol 4", "Kol 5", "New", "Total"]
+        )
         for label, from_kol in [(f"Kol {k}", k) for k in range(1, 6)] + [("New", None)]:
             for to_kol in range(1, 6):
                 count, millions = JKT_MIGRATION.get((from_kol, to_kol), (0, 0))
                 assert rows[label][f"to Kol {to_kol}"] == count, (label, to_kol)
-                assert money(rows[label][f"to Kol {to_kol} outstanding"]) == millions * M
-        assert rows["Kol 1"]["Facilities from"] == 5
-        assert money(rows["Kol 1"]["Outstanding from"]) == 900 * M
+                assert money(amounts[label][f"to Kol {to_kol}"]) == millions * M
+        assert rows["Kol 1"]["Total"] == 5
+        assert money(amounts["Kol 1"]["Total"]) == 900 * M
         total = rows["Total"]
         assert [total[f"to Kol {k}"] for k in range(1, 6)] == [4, 1, 1, 2, 1]
-        assert money(total["Outstanding from"]) == 1405 * M
+        assert money(amounts["Total"]["Total"]) == 1405 * M
 
     def test_without_a_listing_the_month_before_everything_is_new(self, world, tmp_path):
         from tests.support.reports_portfolio import import_listings
@@ -228,8 +272,8 @@ class TestSummary:
         db.session.commit()
         ws = workbook_for(tmp_path, world.admin)[1]["Summary"]
         assert "every facility counts as new" in ws["A3"].value
-        rows = {r["From Kol"]: r for r in records(ws, "Figure")}
-        assert rows["New"]["Facilities from"] == rows["Total"]["Facilities from"] == 10
+        rows = {r["From Kol"]: r for r in block(ws, "Kol migration: facilities")}
+        assert rows["New"]["Total"] == rows["Total"]["Total"] == 10
 
 
 class TestFacilities:
@@ -244,8 +288,10 @@ class TestFacilities:
         wb = workbook_for(tmp_path, world.officer)[1]
         rows = records(wb["Facilities"], "Account no")
         assert "S-1" not in [r["Account no"] for r in rows] and len(rows) == 8
-        assert {r["Officer"] for r in rows} == {"ao.budi"}
-        assert [r["Officer"] for r in records(wb["Officers"], "Officer")] == ["ao.budi"]
+        # Officers by name and AO code, never by login.
+        budi = world.officer
+        assert {r["Officer"] for r in rows} == {f"{budi.full_name} ({budi.officer_code})"}
+        assert [r["AO code"] for r in records(wb["Officers"], "AO code")] == [budi.officer_code]
 
     def test_one_row_in_full(self, branch_book):
         rows = {r["Account no"]: r for r in records(branch_book[1]["Facilities"], "Account no")}
@@ -254,7 +300,7 @@ class TestFacilities:
             "CIF": "CIF-F8",
             "Customer": "CV Delapan",
             "Branch": "JKT01",
-            "Officer": "ao.budi",
+            "Officer": shown("ao.budi"),
             "Product": "KMK",
             "Plafond": 500_000_000,
             "Outstanding": 40_000_000,
@@ -332,7 +378,7 @@ class TestWatchlist:
         for row, item in zip(rows, items, strict=True):
             assert row["Account no"] == item["account_no"]
             assert row["Customer"] == item["customer_name"]
-            assert row["Officer"] == item["officer_username"]
+            assert row["Officer"] == shown(item["officer_username"])
             assert (row["DPD"], row["Debtor Kol"]) == (item["dpd"], item["debtor_kol"])
             assert money(row["Outstanding"]) == Decimal(item["outstanding"])
 
@@ -386,8 +432,8 @@ class TestOfficers:
             condition=scope.condition,
             judged_on=judging_day(OCTOBER),
         )
-        rows = records(branch_book[1]["Officers"], "Officer")
-        assert [r["Officer"] for r in rows] == ["ao.baru", "ao.budi", "ao.sari"]
+        rows = records(branch_book[1]["Officers"], "AO code")
+        assert [r["AO code"] for r in rows] == [code(u) for u in ("ao.baru", "ao.budi", "ao.sari")]
         for row, kpi in zip(rows, expected, strict=True):
             for col in OFFICER_KPI_COLUMNS[3:]:
                 value = getattr(kpi, col.key)
@@ -404,10 +450,10 @@ class TestOfficers:
 
     def test_totals_row_holds_the_sums_and_the_ratios_of_the_sums(self, branch_book):
         ws = branch_book[0]["Officers"]
-        headers, rows = table(ws, "Officer")
-        top = header_row(ws, "Officer")
+        headers, rows = table(ws, "AO code")
+        top = header_row(ws, "AO code")
         total = dict(zip(headers, [c.value for c in ws[top + 4]], strict=False))
-        assert (total["Officer"], total["Name"], total["Branch"]) == ("Total", None, None)
+        assert (total["AO code"], total["Name"], total["Branch"]) == ("Total", None, None)
         for col in OFFICER_KPI_COLUMNS[3:]:
             if col.kind in ("int", "money"):
                 index = headers.index(col.header)
@@ -434,8 +480,8 @@ class TestOfficersTargetAchievement:
 
     def test_by_hand(self, book):
         ws = book["Officers"]
-        rows = {r["Officer"]: r for r in records(ws, "Officer")}
-        budi, sari, baru = rows["ao.budi"], rows["ao.sari"], rows["ao.baru"]
+        rows = {r["AO code"]: r for r in records(ws, "AO code")}
+        budi, sari, baru = (rows[code(u)] for u in ("ao.budi", "ao.sari", "ao.baru"))
         assert ratio(budi["Introductions achievement"]) == Decimal("0.5000")  # 2 of 4
         assert ratio(budi["Follow-ups done achievement"]) == Decimal("1.0000")
         assert ratio(budi["Maximum NPL ratio achievement"]) == Decimal("0.1131")  # 0.05 / 0.442
@@ -444,10 +490,10 @@ class TestOfficersTargetAchievement:
         assert ratio(budi["Target achievement"]) == Decimal("0.5377")
         assert ratio(sari["Target achievement"]) == Decimal("0.0000")  # 0 of 2 follow-ups
         assert all(baru[c.header] is None for c in OFFICER_COLUMNS[len(OFFICER_KPI_COLUMNS) :])
-        headers, data = table(ws, "Officer")
-        top = header_row(ws, "Officer")
+        headers, data = table(ws, "AO code")
+        top = header_row(ws, "AO code")
         total = dict(zip(headers, [c.value for c in ws[top + 1 + len(data)]], strict=False))
-        assert total["Officer"] == "Total"
+        assert total["AO code"] == "Total"
         assert ratio(total["Follow-ups done achievement"]) == Decimal("0.7500")  # 6 of 2 + 6
         assert ratio(total["Introductions achievement"]) == Decimal("0.5000")
         assert total["Maximum NPL ratio achievement"] is None  # a ceiling does not add up
@@ -466,8 +512,8 @@ class TestOfficersTargetAchievement:
         expected = officer_achievements(rows, OCTOBER, OCT31, condition=scope.condition)
         total = total_achievement(list(expected.values()), kpi_totals(rows))
         ws = book["Officers"]
-        headers, data = table(ws, "Officer")
-        top = header_row(ws, "Officer")
+        headers, data = table(ws, "AO code")
+        top = header_row(ws, "AO code")
         cells = [dict(zip(headers, row, strict=True)) for row in data]
         cells.append(dict(zip(headers, [c.value for c in ws[top + 1 + len(data)]], strict=False)))
         wanted = [expected[row.officer_id] for row in rows] + [total]
@@ -486,7 +532,7 @@ class TestOfficersTargetAchievement:
         scope = resolve_scope(world.supervisor, branch_id=world.jkt.id)
         quarter = portfolio_workbook(scope, parse_period("2026Q4"), OCT31, BANK)
         ws = open_both(write(quarter, tmp_path / "q.xlsx"))[1]["Officers"]
-        assert {r["Target achievement"] for r in records(ws, "Officer")} == {None}
+        assert {r["Target achievement"] for r in records(ws, "AO code")} == {None}
 
 
 class TestPipeline:

@@ -350,7 +350,7 @@ def report_data(**values):
     defaults = {
         "customer_id": 1, "cif": "0000000001", "name": "Ibu Ani", "customer_type": "individual",
         "segment": "micro", "since": date(2020, 1, 1), "branch_id": 1, "branch_code": "JKT01",
-        "branch_name": "Jakarta", "officer_id": None, "officer_username": None,
+        "branch_name": "Jakarta", "officer_id": None, "officer_username": None, "officer_code": None,
         "officer_name": None, "period": parse_period("2026-10"), "as_of": date(2026, 10, 31),
         "judged_on": date(2026, 11, 24),
         "kol_names": {1: "Current", 2: "Special mention", 3: "Substandard", 4: "Doubtful",

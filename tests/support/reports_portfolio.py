@@ -21,7 +21,7 @@ from aoapp.introductions.models import Introduction
 from aoapp.kpis.periods import parse_period
 from aoapp.products.models import Product
 from aoapp.prospects.models import Prospect, ProspectStatusChange
-from aoapp.reports.writers import RustWriter
+from aoapp.reports.package import HybridWriter
 from tests.support import listings as L
 from tests.support.factories import make_user, phone
 from tests.support.followups import followup, promise
@@ -344,8 +344,8 @@ def october_book(world, tmp_path: Path) -> Book:
 
 
 def write(workbook, path: Path) -> Path:
-    """Render with the portfolio's writer (RustWriter)."""
-    RustWriter().write(workbook, str(path))
+    """Render with the portfolio's writer (HybridWriter)."""
+    HybridWriter().write(workbook, str(path))
     return path
 
 
@@ -356,7 +356,7 @@ def open_both(path: Path):
 
 def header_row(ws, first_header: str) -> int:
     """The 1-based row holding the table header (its first cell is `first_header`)."""
-    for row in range(1, 20):
+    for row in range(1, 200):
         if ws.cell(row, 1).value == first_header:
             return row
     raise AssertionError(f"{ws.title}: no header {first_header!r}")
@@ -391,3 +391,23 @@ def column(ws, first_header: str, header: str) -> list:
     index = headers.index(header) + 1
     _headers, rows = table(ws, first_header)
     return [ws.cell(top + 1 + n, index) for n in range(len(rows))]
+
+
+def block(ws, heading: str) -> list[dict]:
+    """The rows of the small table under `heading` (a Summary block), its Total row included,
+    as dicts keyed by header (values)."""
+    top = header_row(ws, heading) + 1
+    headers = [c.value for c in ws[top] if c.value is not None]
+    rows = []
+    for values in ws.iter_rows(min_row=top + 1, max_col=len(headers), values_only=True):
+        if all(v is None for v in values):
+            break
+        rows.append(dict(zip(headers, values, strict=True)))
+    return rows
+
+
+def block_cells(ws, heading: str, header: str) -> list:
+    """The cells of one column of the block under `heading` (openpyxl cells, for formats)."""
+    top = header_row(ws, heading) + 1
+    index = [c.value for c in ws[top]].index(header) + 1
+    return [ws.cell(top + 1 + n, index) for n in range(len(block(ws, heading)))]

@@ -40,7 +40,7 @@ def introductions(ids: list[int], first: date, last: date) -> dict[int, list]:
             Introduction.follow_up_date,
             Product.code.label("product_code"),
             Product.name.label("product_name"),
-            officer.username.label("officer_username"),
+            officer.officer_code.label("officer_code"),
             officer.full_name.label("officer_name"),
         )
         .join(Product, Product.id == Introduction.product_id)
@@ -77,7 +77,7 @@ def followups(ids: list[int], first: date, last: date, judged_on: date) -> dict[
             FollowUp.note_code,
             FollowUp.note_params,
             facility.account_no,
-            owner.username.label("officer_username"),
+            owner.officer_code.label("officer_code"),
             owner.full_name.label("officer_name"),
             PromiseToPay.id.label("promise_id"),
             PromiseToPay.promised_amount,
@@ -142,7 +142,7 @@ def complaints(ids: list[int], first: date, last: date) -> dict[int, list]:
             sa.case((resolved, Complaint.resolved_at), else_=sa.null()).label("resolved_at"),
             Complaint.due_date,
             facility.account_no,
-            officer.username.label("officer_username"),
+            officer.officer_code.label("officer_code"),
             officer.full_name.label("officer_name"),
         )
         .outerjoin(facility, facility.id == Complaint.facility_id)
@@ -182,7 +182,7 @@ def visits(ids: list[int], first: date, last: date) -> dict[int, list]:
             MonitoringVisit.recommendations,
             MonitoringVisit.next_visit_date,
             facility.account_no,
-            officer.username.label("officer_username"),
+            officer.officer_code.label("officer_code"),
             officer.full_name.label("officer_name"),
         )
         .outerjoin(facility, facility.id == MonitoringVisit.facility_id)

@@ -87,6 +87,7 @@ class CustomerReportData:
     branch_name: str
     officer_id: int | None
     officer_username: str | None
+    officer_code: str | None
     officer_name: str | None
     period: Period
     as_of: date
@@ -109,7 +110,6 @@ class CustomerReportData:
     plan: list[PlanLine] = field(default_factory=list)  # the RTL after the period, by due date
     supervisors: list[str] = field(default_factory=list)  # of the customer's branch
     review: ReviewLine | None = None  # the latest review of the customer's period
-    officer_code: str | None = None  # the AO code of the customer's officer
 
     @property
     def total_plafond(self) -> Decimal:
@@ -229,6 +229,7 @@ def _assemble(c, loaded: dict, months, period: Period, as_of: date, context: dic
         branch_name=c.branch_name,
         officer_id=c.officer_id,
         officer_username=c.officer_username,
+        officer_code=c.officer_code,
         officer_name=c.officer_name,
         period=period,
         as_of=as_of,
@@ -255,7 +256,6 @@ def _assemble(c, loaded: dict, months, period: Period, as_of: date, context: dic
         ),
         supervisors=loaded["supervisors"].get(c.branch_id, []),
         review=lines.review(loaded["reviews"].get(c.id)),
-        officer_code=c.officer_code,
     )
 
 

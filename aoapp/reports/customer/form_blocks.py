@@ -45,8 +45,7 @@ class Signatures:
 
 @dataclass(frozen=True)
 class MonitoringForm:
-    """What the form sheet holds, in order, and its printed header and footer texts."""
+    """What the form sheet holds, in order, and its printed header texts."""
 
     blocks: list
     header: tuple[str, str, str]  # left, centre, right: bank, branch, period
-    footer_left: str

@@ -36,6 +36,8 @@ class FacilityLine:
     closed_on: date | None
     position_date: date | None = None
     outstanding: Decimal | None = None
+    arrears_principal: Decimal | None = None  # tunggakan pokok
+    arrears_interest: Decimal | None = None  # tunggakan bunga
     dpd: int | None = None
     collectibility: int | None = None  # the effective (debtor) Kol on that position
     facility_kol: int | None = None
@@ -123,12 +125,12 @@ def facility_lines(
                 "position_date": shown.as_of,
                 # A closed facility owes nothing: its last listed balance is not exposure.
                 "outstanding": ZERO if closed_by_as_of else shown.outstanding,
+                "arrears_principal": ZERO if closed_by_as_of else shown.arrears_principal,
+                "arrears_interest": ZERO if closed_by_as_of else shown.arrears_interest,
                 "dpd": shown.dpd,
                 "collectibility": shown.debtor_kol,
                 "facility_kol": shown.facility_kol,
                 "kol_rule": shown.kol_rule,
-                "arrears_principal": ZERO if closed_by_as_of else shown.arrears_principal,
-                "arrears_interest": ZERO if closed_by_as_of else shown.arrears_interest,
             }
         lines.append(
             FacilityLine(

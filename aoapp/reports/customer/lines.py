@@ -10,6 +10,7 @@ from aoapp.common.system_text import render
 from aoapp.credit.signals import SIGNALS
 from aoapp.kpis.periods import Period
 from aoapp.reports.customer.history import FacilityLine
+from aoapp.reports.labels import officer_text
 
 
 @dataclass(frozen=True)
@@ -106,11 +107,6 @@ class WatchEntry:
     reason: str
 
 
-def person(username: str | None, full_name: str | None) -> str:
-    """A user for people: the full name, else the username."""
-    return full_name or username or ""
-
-
 def local_date(value) -> date | None:
     """The bank's local date of a UTC timestamp."""
     return None if value is None else to_local(value).date()
@@ -127,7 +123,7 @@ def interactions(introductions, followups, complaints, period: Period) -> list[I
             subject=f"{r.product_code} – {r.product_name}",
             account_no=None,
             status=r.outcome,
-            officer=person(r.officer_username, r.officer_name),
+            officer=officer_text(r.officer_name, r.officer_code),
             notes=r.explanation or "",
         )
         for r in introductions
@@ -142,7 +138,7 @@ def interactions(introductions, followups, complaints, period: Period) -> list[I
             account_no=r.account_no,
             status=r.status,
             outcome=r.outcome,
-            officer=person(r.officer_username, r.officer_name),
+            officer=officer_text(r.officer_name, r.officer_code),
             notes="\n".join(t for t in (render(r.note_code, r.note_params), r.notes) if t),
             ptp_amount=r.promised_amount,
             ptp_date=r.promised_date,
@@ -164,7 +160,7 @@ def interactions(introductions, followups, complaints, period: Period) -> list[I
                 subject=r.category,
                 account_no=r.account_no,
                 status=r.status,
-                officer=person(r.officer_username, r.officer_name),
+                officer=officer_text(r.officer_name, r.officer_code),
                 notes=r.description + resolution,
             )
         )
@@ -178,7 +174,7 @@ def visit(r) -> VisitLine:
     return VisitLine(
         id=r.id,
         visit_date=r.visit_date,
-        officer=person(r.officer_username, r.officer_name),
+        officer=officer_text(r.officer_name, r.officer_code),
         account_no=r.account_no,
         risk_rating=r.risk_rating,
         business_condition=r.business_condition or "",
@@ -236,7 +232,7 @@ def plan(followups, promises, latest_visit: VisitLine | None, period: Period) ->
         PlanLine(
             kind="follow_up",
             due=r.planned_date,
-            owner=person(r.officer_username, r.officer_name),
+            owner=officer_text(r.officer_name, r.officer_code),
             account_no=r.account_no,
             channel=r.channel,
             purpose=r.purpose,
@@ -248,7 +244,7 @@ def plan(followups, promises, latest_visit: VisitLine | None, period: Period) ->
         PlanLine(
             kind="promise",
             due=r.promised_date,
-            owner=person(r.officer_username, r.officer_name),
+            owner=officer_text(r.officer_name, r.officer_code),
             account_no=r.account_no,
             amount=r.promised_amount,
         )
@@ -273,4 +269,4 @@ def review(row) -> ReviewLine | None:
     """The review row as a line (None: not reviewed)."""
     if row is None:
         return None
-    return ReviewLine(person(row.reviewer_username, row.reviewer_name), row.reviewed_at, row.note)
+    return ReviewLine(officer_text(row.reviewer_name, row.reviewer_code), row.reviewed_at, row.note)

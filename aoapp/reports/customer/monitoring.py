@@ -21,6 +21,7 @@ from aoapp.kpis.periods import period_text
 from aoapp.reports.commentary import commentary, day_text, tr, words
 from aoapp.reports.customer.form_blocks import MonitoringForm, Pairs, Section, Table
 from aoapp.reports.customer.rtl import plan_table, signatures
+from aoapp.reports.labels import officer_text
 from aoapp.reports.sheets import DATE, INT, MONEY, TEXT, Column, Fact, Sheet
 
 MONITORING_REPORT = "monitoring_report"  # the sheet's stable key, whatever its title's language
@@ -44,8 +45,7 @@ def arrears_months(dpd: int | None, amount: Decimal | None) -> int:
 def _officer(data) -> str:
     if data.officer_id is None:
         return _("Unassigned")
-    name = data.officer_name or data.officer_username
-    return f"{name} ({data.officer_code})" if data.officer_code else name
+    return officer_text(data.officer_name, data.officer_code)
 
 
 def _debtor(data) -> Pairs:
@@ -231,7 +231,7 @@ def monitoring_form(data, bank_name: str) -> MonitoringForm:
         signatures(data),
     ]
     header = (bank_name, f"{data.branch_code} {data.branch_name}", period_text(data.period))
-    return MonitoringForm(blocks, header, f"{data.name} ({data.cif})")
+    return MonitoringForm(blocks, header)
 
 
 def monitoring_sheet(data, bank_name: str, render=None) -> Sheet:
@@ -243,6 +243,7 @@ def monitoring_sheet(data, bank_name: str, render=None) -> Sheet:
     signatures = form.blocks[-1]
     facts = [*form.blocks[1].items, *(Fact(_("Review"), line, TEXT) for line in signatures.review)]
     return Sheet(
+        key=MONITORING_REPORT,
         name=sheet_title(),
         title=[
             f"{heading} — {data.name} ({data.cif})",

@@ -7,9 +7,8 @@ branch, period and `Page x of y`.
 names it; `monitoring_print_setup` is this sheet's own page setup until the writers share one.
 """
 
-from flask_babel import gettext as _
-
 from aoapp.reports.customer.form_blocks import Pairs, Section, Signatures, Table
+from aoapp.reports.printing import page_footer
 from aoapp.reports.sheets import DATE, INT, MONEY, TEXT
 
 A4 = 9
@@ -40,12 +39,13 @@ def write_form(book, formats, sheet) -> None:
             row = _table(ws, styles, row, block)
         elif isinstance(block, Signatures):
             row = _signatures(ws, styles, row, block)
-    monitoring_print_setup(ws, form.header, form.footer_left, row - 1)
+    monitoring_print_setup(ws, form.header, row - 1)
 
 
-def monitoring_print_setup(ws, header: tuple[str, str, str], footer_left: str, last_row: int):
-    """A4 portrait, one page wide and as many tall as needed, gridlines hidden, margins for
-    a binder; header bank · branch · period, footer the debtor and `Page x of y`."""
+def monitoring_print_setup(ws, header: tuple[str, str, str], last_row: int):
+    """A4 portrait (a form, unlike the landscape tables), one page wide and as many tall as
+    needed, gridlines hidden, margins for a binder; header bank · branch · period, footer as
+    every sheet's (reports/printing.py)."""
     ws.set_portrait()
     ws.set_paper(A4)
     ws.fit_to_pages(1, 0)
@@ -54,7 +54,8 @@ def monitoring_print_setup(ws, header: tuple[str, str, str], footer_left: str, l
     ws.print_area(0, 0, last_row, COLUMNS - 1)
     left, centre, right = (_header_text(text) for text in header)
     ws.set_header(f"&L{left}&C{centre}&R{right}")
-    ws.set_footer(f"&L{_header_text(footer_left)}&R" + _("Page &P of &N"))
+    ws.repeat_rows(0, 1)  # the form's title on every page
+    ws.set_footer(page_footer())  # the sheet's name and `Page x of y`, as every sheet
 
 
 def _header_text(text: str) -> str:

@@ -40,7 +40,7 @@ def planned_after(ids: list[int], last: date, judged_on: date) -> dict[int, list
             FollowUp.note_code,
             FollowUp.note_params,
             facility.account_no,
-            owner.username.label("officer_username"),
+            owner.officer_code.label("officer_code"),
             owner.full_name.label("officer_name"),
         )
         .outerjoin(facility, facility.id == FollowUp.facility_id)
@@ -66,7 +66,7 @@ def promises_after(ids: list[int], last: date, judged_on: date) -> dict[int, lis
             PromiseToPay.promised_amount,
             PromiseToPay.promised_date,
             facility.account_no,
-            officer.username.label("officer_username"),
+            officer.officer_code.label("officer_code"),
             officer.full_name.label("officer_name"),
         )
         .join(facility, facility.id == PromiseToPay.facility_id)
@@ -107,7 +107,7 @@ def latest_reviews(ids: list[int], period_code: str) -> dict[int, sa.Row]:
             ReportReview.customer_id,
             ReportReview.reviewed_at,
             ReportReview.note,
-            reviewer.username.label("reviewer_username"),
+            reviewer.officer_code.label("reviewer_code"),
             reviewer.full_name.label("reviewer_name"),
         )
         .join(reviewer, reviewer.id == ReportReview.reviewed_by_id)

@@ -62,9 +62,9 @@ def customers(ids: list[int]) -> dict[int, sa.Row]:
             Branch.code.label("branch_code"),
             Branch.name.label("branch_name"),
             Customer.officer_id,
-            officer.username.label("officer_username"),
+            officer.username.label("officer_username"),  # the storage folder, never shown
+            officer.officer_code.label("officer_code"),
             officer.full_name.label("officer_name"),
-            officer.officer_code,
         )
         .join(Branch, Branch.id == Customer.branch_id)
         .outerjoin(officer, officer.id == Customer.officer_id)

@@ -48,7 +48,7 @@ def _date_line() -> str:
 def signatures(data) -> Signatures:
     """The officer's and the supervisor's blocks, and the review line(s) under them."""
     supervisors = ", ".join(data.supervisors) or "……………………………"
-    officer = data.officer_name or data.officer_username or "……………………………"
+    officer = data.officer_name or "……………………………"
     made_by = [
         _("Made by,"),
         _("Account officer"),

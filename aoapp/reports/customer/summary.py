@@ -16,6 +16,7 @@ from aoapp.reports.commentary import (
     tr,
     words,
 )
+from aoapp.reports.labels import officer_text
 from aoapp.reports.revisions import revision_text
 from aoapp.reports.sheets import BOOL, DATE, INT, MONEY, RATE, RATIO, TEXT, Fact, Workbook
 
@@ -23,7 +24,7 @@ from aoapp.reports.sheets import BOOL, DATE, INT, MONEY, RATE, RATIO, TEXT, Fact
 def _officer(data) -> str:
     if data.officer_id is None:
         return _("Unassigned")
-    return f"{data.officer_name or data.officer_username} ({data.officer_username})"
+    return officer_text(data.officer_name, data.officer_code)
 
 
 def _kol_on(data, kol: int | None, day) -> str:

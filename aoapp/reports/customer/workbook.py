@@ -1,10 +1,12 @@
 """The per-customer analytic workbook: `CustomerReportData` in, `sheets.Workbook` out (pure).
 
-Sheets, in order: Summary (typed facts and the commentary), Facilities (totals as `=SUM()`),
-History (12 month-ends, wide: one row per month, three columns per facility, two line charts),
-Interactions (introductions, follow-ups with their promise, complaints; newest first),
-Monitoring (visits in the period) and the monitoring report (Laporan Pemantauan Debitur, a
-print-ready form: customer/monitoring.py). Storage and the writer are someone else's business.
+Sheets, in order: Summary (typed facts and the commentary), Facilities (arrears and DPD, totals
+as `=SUM()`), History (12 month-ends, wide: one row per month, three columns per facility, two
+line charts below), Interactions (introductions, follow-ups with their promise, complaints; newest
+first), Monitoring (visits in the period) and the monitoring report (Laporan Pemantauan Debitur, a
+print-ready form: customer/monitoring.py). `SHEETS` are the sheets' stable keys; the reader sees
+their names in the workbook's language (`sheet_names`). Storage and the writer are someone else's
+business.
 """
 
 import re
@@ -31,8 +33,7 @@ from aoapp.reports.sheets import (
     Workbook,
 )
 
-# The sheets' stable keys, in order; a key is its sheet's name, but the monitoring report's
-# name is its title in the workbook's language (`sheet_names`).
+# The sheets' stable keys, in order (the English names, and the monitoring report's key).
 SHEETS = ("Summary", "Facilities", "History", "Interactions", "Monitoring", MONITORING_REPORT)
 SLUG_LENGTH = 40
 KIND_WORDS = {
@@ -46,10 +47,12 @@ FACILITY_COLUMNS = (
     Column("product", _l("Product")),
     Column("plafond", _l("Plafond"), MONEY),
     Column("outstanding", _l("Outstanding"), MONEY),
+    Column("arrears_principal", _l("Arrears principal"), MONEY),
+    Column("arrears_interest", _l("Arrears interest"), MONEY),
+    Column("dpd", _l("DPD"), INT),
     Column("interest_rate", _l("Interest rate"), RATE),
     Column("start_date", _l("Start date"), DATE),
     Column("maturity_date", _l("Maturity date"), DATE),
-    Column("dpd", _l("DPD"), INT),
     Column("collectibility", _l("Collectibility (Kol)"), INT),
     Column("restructured", _l("Restructured"), BOOL),
     Column("status", _l("Status")),
@@ -65,26 +68,37 @@ INTERACTION_COLUMNS = (
     Column("ptp_amount", _l("PTP amount"), MONEY),
     Column("ptp_date", _l("PTP date"), DATE),
     Column("ptp_state", _l("PTP state")),
-    Column("officer", _l("Officer")),
-    Column("notes", _l("Notes"), width=60),
+    Column("officer", _l("Officer"), width=24),
+    Column("notes", _l("Notes"), width=50),
 )
 VISIT_COLUMNS = (
     Column("visit_date", _l("Visit date"), DATE),
-    Column("officer", _l("Officer")),
+    Column("officer", _l("Officer"), width=24),
     Column("facility", _l("Facility")),
     Column("risk_rating", _l("Risk rating")),
-    Column("business_condition", _l("Business condition"), width=40),
-    Column("collateral_condition", _l("Collateral condition"), width=40),
+    Column("business_condition", _l("Business condition"), width=30),
+    Column("collateral_condition", _l("Collateral condition"), width=30),
     Column("collateral_value", _l("Collateral value"), MONEY),
-    Column("findings", _l("Findings"), width=50),
-    Column("recommendations", _l("Recommendations"), width=50),
+    Column("findings", _l("Findings"), width=36),
+    Column("recommendations", _l("Recommendations"), width=36),
     Column("next_visit_date", _l("Next visit"), DATE),
 )
 
 
-def sheet_names() -> list[str]:
-    """The sheets' names in the current language, in order."""
-    return [sheet_title() if key == MONITORING_REPORT else key for key in SHEETS]
+def sheet_names() -> dict[str, str]:
+    """The sheets' names in the workbook's language, by their stable key (SHEETS)."""
+    return {
+        "Summary": _("Summary"),
+        "Facilities": _("Facilities"),
+        "History": _("History"),
+        "Interactions": _("Interactions"),
+        "Monitoring": _("Monitoring"),
+        MONITORING_REPORT: sheet_title(),
+    }
+
+
+def _sheet(key: str, **fields) -> Sheet:
+    return Sheet(key=key, name=sheet_names()[key], **fields)
 
 
 def slug(text: str, length: int = SLUG_LENGTH) -> str:
@@ -119,8 +133,8 @@ def _title(data, bank_name: str, what: str) -> list[str]:
 
 
 def _summary(data, bank_name: str) -> Sheet:
-    return Sheet(
-        name="Summary",
+    return _sheet(
+        "Summary",
         title=_title(data, bank_name, _("Customer report")),
         facts=summary_facts(data, bank_name),
     )
@@ -133,10 +147,12 @@ def _facilities(data, bank_name: str) -> Sheet:
             f"{f.product_code} – {f.product_name}",
             f.plafond,
             f.outstanding,
+            f.arrears_principal,
+            f.arrears_interest,
+            f.dpd,
             f.interest_rate,
             f.start_date,
             f.maturity_date,
-            f.dpd,
             f.collectibility,
             f.restructured,
             _("closed %(day)s", day=day_text(f.closed_on))
@@ -146,12 +162,12 @@ def _facilities(data, bank_name: str) -> Sheet:
         )
         for f in data.facilities
     ]
-    return Sheet(
-        name="Facilities",
+    return _sheet(
+        "Facilities",
         title=_title(data, bank_name, _("Facilities")),
         columns=FACILITY_COLUMNS,
         rows=rows,
-        totals=("plafond", "outstanding"),
+        totals=("plafond", "outstanding", "arrears_principal", "arrears_interest"),
         empty_message=_("No facilities in this period."),
     )
 
@@ -184,6 +200,8 @@ def _history(data, bank_name: str) -> Sheet:
             "month_end",
             ["total_outstanding", *(f"outstanding_{i}" for i in range(count))],
             "Rp",
+            MONEY,
+            date_axis=True,
         ),
         Chart(
             "line",
@@ -191,10 +209,11 @@ def _history(data, bank_name: str) -> Sheet:
             "month_end",
             ["max_dpd", *(f"dpd_{i}" for i in range(count))],
             _("Days"),
+            date_axis=True,
         ),
     ]
-    return Sheet(
-        name="History",
+    return _sheet(
+        "History",
         title=_title(data, bank_name, _("Month-end history")),
         columns=columns,
         rows=rows,
@@ -226,8 +245,8 @@ def _interactions(data, bank_name: str) -> Sheet:
         )
         for i in data.interactions
     ]
-    return Sheet(
-        name="Interactions",
+    return _sheet(
+        "Interactions",
         title=_title(data, bank_name, _("Introductions, follow-ups and complaints")),
         columns=INTERACTION_COLUMNS,
         rows=rows,
@@ -251,8 +270,8 @@ def _monitoring(data, bank_name: str) -> Sheet:
         )
         for v in data.visits
     ]
-    return Sheet(
-        name="Monitoring",
+    return _sheet(
+        "Monitoring",
         title=_title(data, bank_name, _("Monitoring visits")),
         columns=VISIT_COLUMNS,
         rows=rows,
@@ -274,4 +293,9 @@ def customer_workbook(data, bank_name: str) -> Workbook:
         title=f"{data.name} ({data.cif}) – {period_text(data.period)}",
         author=bank_name,
         lang=locale_code(),
+        header=(
+            bank_name,
+            f"{data.branch_code} {data.branch_name}",
+            f"{period_text(data.period)} · {data.name} ({data.cif})",
+        ),
     )

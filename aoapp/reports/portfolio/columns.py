@@ -62,7 +62,7 @@ DELINQUENT_COLUMNS = (
 )
 # Who the officer is, then one column per KPI of kpis/figures.py (its label, its cell kind).
 OFFICER_KPI_COLUMNS = (
-    Column("officer", _l("Officer")),
+    Column("officer", _l("AO code")),
     Column("name", _l("Name")),
     Column("branch", _l("Branch")),
     *(Column(f.key, f.label, FIGURE_KINDS[f.kind]) for f in TABLE_FIGURES),
@@ -81,34 +81,33 @@ OFFICER_TOTALS = tuple(
 )
 
 
-SUMMARY_GROUPS = (
-    (
-        Column("figure", _l("Figure")),
-        Column("number", _l("Number"), INT),
-        Column("outstanding", _l("Outstanding"), MONEY),
-        Column("ratio", _l("Ratio"), RATIO),
-    ),
-    (
-        Column("kol", _l("Kol"), INT),
-        Column("kol_name", _l("Kol name")),
-        Column("kol_count", _l("Kol facilities"), INT),
-        Column("kol_outstanding", _l("Kol outstanding"), MONEY),
-        Column("kol_share", _l("Kol share"), RATIO),
-    ),
-    (
-        Column("bucket", _l("Aging bucket")),
-        Column("bucket_count", _l("Aging facilities"), INT),
-        Column("bucket_outstanding", _l("Aging outstanding"), MONEY),
-        Column("bucket_share", _l("Aging share"), RATIO),
-    ),
-    (
-        Column("from_kol", _l("From Kol")),
-        *(Column(f"to_kol{k}", _l("to Kol %(kol)s", kol=k), INT) for k in range(1, 6)),
-        Column("from_count", _l("Facilities from"), INT),
-        *(
-            Column(f"to_kol{k}_outstanding", _l("to Kol %(kol)s outstanding", kol=k), MONEY)
-            for k in range(1, 6)
-        ),
-        Column("from_outstanding", _l("Outstanding from"), MONEY),
-    ),
+# The Summary's stacked tables (each under its own heading): headline figures, Kol distribution,
+# aging, and the Kol migration twice (facilities, then outstanding) as from × to matrices.
+HEADLINE_COLUMNS = (
+    Column("figure", _l("Figure")),
+    Column("number", _l("Number"), INT),
+    Column("outstanding", _l("Outstanding"), MONEY),
+    Column("ratio", _l("Ratio"), RATIO),
 )
+KOL_COLUMNS = (
+    Column("kol", _l("Kol"), INT),
+    Column("kol_name", _l("Kol name")),
+    Column("count", _l("Facilities"), INT),
+    Column("outstanding", _l("Outstanding"), MONEY),
+    Column("share", _l("Share"), RATIO),
+)
+AGING_COLUMNS = (
+    Column("bucket", _l("Aging bucket")),
+    Column("count", _l("Facilities"), INT),
+    Column("outstanding", _l("Outstanding"), MONEY),
+    Column("share", _l("Share"), RATIO),
+)
+
+
+def migration_columns(kind: str) -> tuple[Column, ...]:
+    """From Kol, to Kol 1 … 5 and the row's total, cells of `kind` (facilities or money)."""
+    return (
+        Column("from_kol", _l("From Kol")),
+        *(Column(f"to_kol{k}", _l("to Kol %(kol)s", kol=k), kind) for k in range(1, 6)),
+        Column("total", _l("Total"), kind),
+    )

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import aliased
 
+from aoapp.auth.models import User
 from aoapp.common.money import to_money
 from aoapp.credit.collectibility import KOLS
 from aoapp.credit.figures import (
@@ -106,6 +107,7 @@ class PortfolioData:
     watchlist: Iterator[tuple]
     delinquent: Iterator[tuple]
     revisions: list[Revision] = field(default_factory=list)  # corrections, newest first
+    officer_codes: dict[int, str] = field(default_factory=dict)  # AO code by officer id
 
     def close(self) -> None:
         """Stop the long tables' queries (when the workbook is not written to the end)."""
@@ -219,4 +221,13 @@ def load_portfolio(
         watchlist=watchlist,
         delinquent=delinquent,
         revisions=officer_revisions([officer.id for officer in officers], period),
+        officer_codes=officer_codes([officer.id for officer in officers]),
     )
+
+
+def officer_codes(ids: list[int]) -> dict[int, str]:
+    """The AO code of each officer (reports name officers by name and code, never by login)."""
+    if not ids:
+        return {}
+    stmt = sa.select(User.id, User.officer_code).where(User.id.in_(ids))
+    return {id_: code for id_, code in db.session.execute(stmt) if code}

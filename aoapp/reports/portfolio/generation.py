@@ -1,9 +1,10 @@
 """Generating portfolio reports: per officer, per branch and for the whole bank.
 
-A portfolio workbook is one file per scope and period, written with the streaming RustWriter
-(the bank's Facilities sheet may hold a million rows) through the same atomic storage as the
-customer reports. Who may ask for which scope follows the visibility rules: an officer their own
-portfolio, a supervisor their branches and their officers, an admin anything incl. the bank.
+A portfolio workbook is one file per scope and period, written with HybridWriter (its streamed
+sheets by RustWriter: the bank's Facilities sheet may hold a million rows) through the same
+atomic storage as the customer reports. Who may ask for which scope follows the visibility
+rules: an officer their own portfolio, a supervisor their branches and their officers, an admin
+anything incl. the bank.
 """
 
 import logging
@@ -22,6 +23,7 @@ from aoapp.extensions import db
 from aoapp.kpis.periods import Period
 from aoapp.reports import storage
 from aoapp.reports.models import Report, ReportKind, ReportScope
+from aoapp.reports.package import HybridWriter
 from aoapp.reports.portfolio.workbook import portfolio_filename, portfolio_workbook
 from aoapp.reports.recording import (
     Failure,
@@ -34,7 +36,6 @@ from aoapp.reports.recording import (
     require_as_of,
     save_report,
 )
-from aoapp.reports.writers import RustWriter
 
 log = logging.getLogger(__name__)
 SCOPES = (ReportScope.OFFICER.value, ReportScope.BRANCH.value, ReportScope.BANK.value)
@@ -128,7 +129,7 @@ def _write_in_locale(target: Target, period: Period, as_of, actor, existing) -> 
     scope = resolve_scope(_System(), officer_id, branch_id)
     workbook = portfolio_workbook(scope, period, as_of, bank_name())
     stored = storage.write_atomic(
-        portfolio_path(target, period), lambda path: RustWriter().write(workbook, path)
+        portfolio_path(target, period), lambda path: HybridWriter().write(workbook, path)
     )
     values = {
         "kind": ReportKind.PORTFOLIO.value,

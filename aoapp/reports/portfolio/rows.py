@@ -39,6 +39,7 @@ from aoapp.followups.models import (
 from aoapp.followups.promises import as_of_state_column, made_by
 from aoapp.products.models import Product
 from aoapp.reports.commentary import tr
+from aoapp.reports.labels import officer_label
 from aoapp.reports.portfolio.prefetch import Prefetched
 
 BATCH = 5000  # rows per fetch from the server-side cursor
@@ -106,7 +107,7 @@ def facilities_query(scope: PortfolioScope, as_of: date) -> sa.Select:
             Customer.cif,
             Customer.name,
             Branch.code,
-            User.username,
+            officer_label(User).label("officer"),
             Product.code,
             _number(Facility.plafond),
             _number(Position.outstanding),
@@ -186,7 +187,7 @@ def delinquent_query(scope: PortfolioScope, as_of: date, judged_on: date) -> sa.
             Facility.account_no,
             Customer.cif,
             Customer.name,
-            User.username,
+            officer_label(User).label("officer"),
             Product.code,
             Position.outstanding,
             Position.arrears_principal + Position.arrears_interest,
@@ -240,7 +241,7 @@ def watchlist_query(scope: PortfolioScope, as_of: date, judged_on: date) -> sa.S
             flags.c.detail_id,
             Customer.cif,
             Customer.name,
-            User.username,
+            officer_label(User).label("officer"),
             Position.id.label("position_id"),
             *(getattr(Position, f).label(f"p_{f}") for f in REASON_POSITION_FIELDS),
             *(getattr(Facility, f).label(f"f_{f}") for f in REASON_FACILITY_FIELDS),
@@ -297,7 +298,7 @@ def _account_row(signals: list[tuple]) -> tuple:
         facility.account_no,
         first.cif,
         first.name,
-        first.username,
+        first.officer,
         position.debtor_kol,
         position.outstanding,
         position.dpd,

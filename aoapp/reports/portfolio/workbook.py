@@ -2,9 +2,9 @@
 
 `build_portfolio_workbook(data, bank_name)` turns a `PortfolioData` into a `sheets.Workbook`
 without touching the database itself; the long tables are the data's streamed generators, which
-the writer (`RustWriter`) consumes row by row. RustWriter writes facts only as text, so every
-number lives in a table: the Summary is one table of side-by-side column groups (headline
-figures, Kol distribution, aging, Kol migration) whose charts use whole columns.
+the writer (`HybridWriter`: RustWriter for them) consumes row by row. The Summary is small
+tables stacked one under another, each under its own heading (headline figures, Kol
+distribution, aging, Kol migration of facilities and of outstanding), with charts below.
 """
 
 import re
@@ -19,17 +19,22 @@ from aoapp.kpis.periods import Period, period_text
 from aoapp.reports.commentary import day_text, label, tr
 from aoapp.reports.portfolio import data as portfolio_data
 from aoapp.reports.portfolio.columns import (
+    AGING_COLUMNS,
     DELINQUENT_COLUMNS,
     FACILITY_COLUMNS,
+    HEADLINE_COLUMNS,
+    KOL_COLUMNS,
     OFFICER_COLUMNS,
     OFFICER_KPI_COLUMNS,
-    SUMMARY_GROUPS,
     WATCHLIST_COLUMNS,
+    migration_columns,
 )
 from aoapp.reports.portfolio.data import PortfolioData
 from aoapp.reports.revisions import revision_text
 from aoapp.reports.sheets import (
     INT,
+    MONEY,
+    Block,
     Chart,
     Column,
     Sheet,
@@ -37,8 +42,19 @@ from aoapp.reports.sheets import (
 )
 from aoapp.targets.achievement import METRICS, Achievement
 
-SUMMARY_ROWS = 7  # the longest column group (aging buckets, headline figures)
 ONE = Decimal("1.0000")
+
+
+def sheet_names() -> dict[str, str]:
+    """The sheets' names in the workbook's language, by their stable (English) key."""
+    return {
+        "Summary": _("Summary"),
+        "Facilities": _("Facilities"),
+        "Watchlist": _("Watchlist"),
+        "Delinquent": _("Delinquent"),
+        "Officers": _("Officers"),
+        "Pipeline": _("Pipeline"),
+    }
 
 
 def _words(code: str) -> str:
@@ -59,11 +75,6 @@ def _title(data: PortfolioData, bank_name: str, what: str, note: str = "") -> li
     return lines + ([note] if note else [])
 
 
-def _padded(rows: list[tuple], width: int) -> list[tuple]:
-    """`rows` filled with blank rows up to SUMMARY_ROWS, each row `width` cells."""
-    return rows + [(None,) * width] * (SUMMARY_ROWS - len(rows))
-
-
 def _headline(data: PortfolioData) -> list[tuple]:
     f = data.figures
     npl_count = sum(row.count for row in f.kol_distribution if row.kol in NPL_KOLS)
@@ -82,69 +93,81 @@ def _headline(data: PortfolioData) -> list[tuple]:
     return rows
 
 
-def _migration(data: PortfolioData) -> list[tuple]:
+def _migration(data: PortfolioData, field: str) -> list[tuple]:
+    """The from × to matrix of `field` (count or outstanding), with row totals and a Total row."""
     m = data.migration
     rows = []
     for from_kol in m.from_kols:
-        cells = [m.cell(from_kol, to_kol) for to_kol in m.to_kols]
-        total = m.row_total(from_kol)
+        cells = [getattr(m.cell(from_kol, to_kol), field) for to_kol in m.to_kols]
         name = _("New") if from_kol is None else f"Kol {from_kol}"
-        rows.append(
-            (name, *(c.count for c in cells), total.count)
-            + (*(c.outstanding for c in cells), total.outstanding)
-        )
-    width = len(rows[0])
-    sums = [sum((row[i] for row in rows), 0) for i in range(1, width)]
-    rows.append((_("Total"), *sums))
-    return rows
+        rows.append((name, *cells, getattr(m.row_total(from_kol), field)))
+    sums = [sum((row[i] or 0 for row in rows), 0) for i in range(1, len(rows[0]))]
+    return [*rows, (_("Total"), *sums)]
 
 
-def summary_sheet(data: PortfolioData, bank_name: str) -> Sheet:
-    """Headline figures, Kol distribution, aging and Kol migration side by side, with charts."""
-    f = data.figures
-    groups = [
-        _headline(data),
-        [(k.kol, tr(k.name), k.count, k.outstanding, k.share) for k in f.kol_distribution],
-        [(tr(b.label), b.count, b.outstanding, b.share) for b in f.aging],
-        _migration(data),
-    ]
-    padded = [_padded(rows, len(cols)) for rows, cols in zip(groups, SUMMARY_GROUPS, strict=True)]
-    rows = [sum(parts, ()) for parts in zip(*padded, strict=True)]
+def _summary_note(data: PortfolioData) -> str:
     if data.previous is None:
-        note = _(
+        return _(
             "NPL, Loan at Risk, PAR and aging use the effective (debtor) Kol and DPD on the as-of "
             "date; Kol migration (facilities and outstanding now) no listing in the month before: "
             "every facility counts as new."
         )
-    else:
-        note = _(
-            "NPL, Loan at Risk, PAR and aging use the effective (debtor) Kol and DPD on the as-of "
-            "date; Kol migration (facilities and outstanding now) since the previous month-end "
-            "listing, %(day)s.",
-            day=day_text(data.previous),
-        )
-    title = _title(data, bank_name, _("Summary"), note)
+    return _(
+        "NPL, Loan at Risk, PAR and aging use the effective (debtor) Kol and DPD on the as-of "
+        "date; Kol migration (facilities and outstanding now) since the previous month-end "
+        "listing, %(day)s.",
+        day=day_text(data.previous),
+    )
+
+
+def summary_sheet(data: PortfolioData, bank_name: str) -> Sheet:
+    """Headline figures, Kol distribution, aging and Kol migration, one table under another."""
+    f = data.figures
+    title = _title(data, bank_name, _("Summary"), _summary_note(data))
     revised = revision_text(data.revisions, day_text)
-    return Sheet(
-        name="Summary",
-        title=title + ([revised] if revised else []),
-        columns=[column for group in SUMMARY_GROUPS for column in group],
-        rows=rows,
-        charts=(
-            Chart("column", _("Outstanding by Kol"), "kol_name", ["kol_outstanding"], "Rp"),
-            Chart(
-                "column", _("Outstanding by aging bucket"), "bucket", ["bucket_outstanding"], "Rp"
+    money_chart = {"y_title": "Rp", "y_kind": MONEY}
+    blocks = [
+        Block(_("Headline figures"), HEADLINE_COLUMNS, _headline(data)),
+        Block(
+            _("Kol distribution"),
+            KOL_COLUMNS,
+            [(k.kol, tr(k.name), k.count, k.outstanding, k.share) for k in f.kol_distribution],
+            chart=Chart(
+                "column", _("Outstanding by Kol"), "kol_name", ["outstanding"], **money_chart
             ),
         ),
-        # 27 columns wide and 7 rows deep: charts under the table are seen without scrolling.
-        extra={"charts_below": True},
+        Block(
+            _("Aging"),
+            AGING_COLUMNS,
+            [(tr(b.label), b.count, b.outstanding, b.share) for b in f.aging],
+            chart=Chart(
+                "column",
+                _("Outstanding by aging bucket"),
+                "bucket",
+                ["outstanding"],
+                **money_chart,
+            ),
+        ),
+        Block(_("Kol migration: facilities"), migration_columns(INT), _migration(data, "count")),
+        Block(
+            _("Kol migration: outstanding"),
+            migration_columns(MONEY),
+            _migration(data, "outstanding"),
+        ),
+    ]
+    return Sheet(
+        key="Summary",
+        name=sheet_names()["Summary"],
+        title=title + ([revised] if revised else []),
+        blocks=blocks,
     )
 
 
 def facilities_sheet(title: list[str], rows) -> Sheet:
     """Every facility of the scope with its position on the as-of date (rows streamed)."""
     return Sheet(
-        name="Facilities",
+        key="Facilities",
+        name=sheet_names()["Facilities"],
         title=title,
         columns=FACILITY_COLUMNS,
         rows=rows,
@@ -154,12 +177,12 @@ def facilities_sheet(title: list[str], rows) -> Sheet:
     )
 
 
-def _officer_row(row, achieved: Achievement | None) -> tuple:
+def _officer_row(row, achieved: Achievement | None, code: str | None) -> tuple:
     kpis = tuple(getattr(row, column.key) for column in OFFICER_KPI_COLUMNS[3:])
     if achieved is None:
-        return (row.username, row.name, row.branch_code, *kpis) + (None,) * (1 + len(METRICS))
+        return (code, row.name, row.branch_code, *kpis) + (None,) * (1 + len(METRICS))
     metrics = tuple(m.achievement for m in achieved.metrics)
-    return (row.username, row.name, row.branch_code, *kpis, achieved.overall, *metrics)
+    return (code, row.name, row.branch_code, *kpis, achieved.overall, *metrics)
 
 
 def officers_sheet(data: PortfolioData, title: list[str]) -> Sheet:
@@ -169,12 +192,17 @@ def officers_sheet(data: PortfolioData, title: list[str]) -> Sheet:
     column aggregates, while the team's achievement is a ratio of summed targets and actuals
     (targets/achievement.total_achievement) and its ratios (NPL, conversion) ratios of the sums.
     """
-    rows = [_officer_row(row, data.achievements.get(row.officer_id)) for row in data.officers]
+    codes = data.officer_codes
+    rows = [
+        _officer_row(row, data.achievements.get(row.officer_id), codes.get(row.officer_id))
+        for row in data.officers
+    ]
     if rows:
-        totals = _officer_row(data.officer_totals, data.total_achievement)
+        totals = _officer_row(data.officer_totals, data.total_achievement, None)
         rows.append((_("Total"), None, None, *totals[3:]))
     return Sheet(
-        name="Officers",
+        key="Officers",
+        name=sheet_names()["Officers"],
         title=title,
         columns=OFFICER_COLUMNS,
         rows=rows,
@@ -197,7 +225,8 @@ def pipeline_sheet(data: PortfolioData, bank_name: str) -> Sheet:
         day=day_text(p.on),
     )
     return Sheet(
-        name="Pipeline",
+        key="Pipeline",
+        name=sheet_names()["Pipeline"],
         title=_title(data, bank_name, _("Prospect pipeline"), note),
         columns=columns,
         rows=rows,
@@ -247,14 +276,16 @@ def build_portfolio_workbook(data: PortfolioData, bank_name: str) -> Workbook:
             _title(data, bank_name, _("Facilities"), notes["facilities"]), data.facilities
         ),
         Sheet(
-            name="Watchlist",
+            key="Watchlist",
+            name=sheet_names()["Watchlist"],
             title=_title(data, bank_name, _("Watchlist"), notes["watchlist"]),
             columns=WATCHLIST_COLUMNS,
             rows=data.watchlist,
             empty_message=_("No early-warning signal on the as-of date."),
         ),
         Sheet(
-            name="Delinquent",
+            key="Delinquent",
+            name=sheet_names()["Delinquent"],
             title=_title(
                 data, bank_name, _("Delinquent facilities (DPD > 0)"), notes["delinquent"]
             ),
@@ -271,7 +302,8 @@ def build_portfolio_workbook(data: PortfolioData, bank_name: str) -> Workbook:
         scope=tr(data.scope.label),
         period=period_text(data.period),
     )
-    return Workbook(sheets=sheets, title=title, lang=locale_code())
+    header = (bank_name, tr(data.scope.label), period_text(data.period))
+    return Workbook(sheets=sheets, title=title, lang=locale_code(), header=header)
 
 
 def portfolio_workbook(scope: PortfolioScope, period: Period, as_of, bank_name: str) -> Workbook:
