@@ -4,7 +4,7 @@ repository: a picture cannot go stale silently (tests/support/screenshots.py hol
 import re
 from pathlib import Path
 
-from tests.support.screenshots import ENV, IMG_DIR, MAX_BYTES, SHOTS
+from tests.support.screenshots import ENV, IMG_DIR, MAX_BYTES, REPORT_PAGES, SHOTS
 
 ROOT = Path(__file__).resolve().parent.parent
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -19,12 +19,13 @@ def linked_pictures(text: str) -> list[str]:
 class TestReadmePictures:
     def test_the_readme_shows_exactly_the_pictures_the_screenshot_test_makes(self):
         linked = linked_pictures((ROOT / "README.md").read_text(encoding="utf-8"))
-        unknown = sorted(set(linked) - set(SHOTS))
+        made = set(SHOTS) | set(REPORT_PAGES)  # the screenshot test's and the print test's
+        unknown = sorted(set(linked) - made)
         assert not unknown, f"README.md shows pictures no test makes: {unknown}"
-        assert sorted(set(SHOTS) - set(linked)) == [], "a picture the test makes is not shown"
+        assert sorted(made - set(linked)) == [], "a picture the tests make is not shown"
 
     def test_every_picture_is_in_the_repository_small_and_a_png(self):
-        for name in SHOTS:
+        for name in (*SHOTS, *REPORT_PAGES):
             path = ROOT / IMG_DIR / name
             assert path.is_file(), f"{path} is missing: run `make docs-screenshots`"
             content = path.read_bytes()

@@ -5,8 +5,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 
+from aoapp.auth.models import User
 from aoapp.credit.figures import resolve_scope
+from aoapp.extensions import db
 from aoapp.kpis.periods import parse_period
 from aoapp.reports.portfolio.columns import OFFICER_COLUMNS
 from aoapp.reports.portfolio.workbook import portfolio_workbook
@@ -271,8 +274,12 @@ class TestTeamApi:
             scope, parse_period(PERIOD), date.fromisoformat(body["as_of"]), "Bank"
         )
         sheet = open_both(write(workbook, tmp_path / "portfolio.xlsx"))[1]["Officers"]
-        sheet_rows = records(sheet, "Officer")
-        assert [r["Officer"] for r in sheet_rows] == [r["username"] for r in body["officers"]]
+        sheet_rows = records(sheet, "AO code")
+        codes = dict(db.session.execute(sa.select(User.username, User.officer_code)).all())
+        assert [r["AO code"] for r in sheet_rows] == [
+            codes[r["username"]] for r in body["officers"]
+        ]
+        assert [r["Name"] for r in sheet_rows] == [r["name"] for r in body["officers"]]
         compared = set()
         for sheet_row, row in zip(sheet_rows, body["officers"], strict=True):
             for column in OFFICER_COLUMNS[3:]:

@@ -30,12 +30,13 @@ from aoapp.reports.portfolio.workbook import portfolio_workbook
 from aoapp.reports.writers import XlsxWriterWriter
 from tests.support import listings as L
 from tests.support import reports_portfolio as P
+from tests.support.screenshots import REPORT_KINDS
 
 SOFFICE = shutil.which(os.environ.get("SOFFICE", "soffice"))
 PDFTOTEXT = shutil.which("pdftotext")
 PDFTOPPM = shutil.which("pdftoppm")
 BANK = "Bank Contoh"
-KINDS = ("customer-id", "customer-en", "portfolio-id", "portfolio-en")
+KINDS = REPORT_KINDS
 # Per kind: (sheet, first header, last header) of each table sheet.
 TABLES = {
     "customer-id": [

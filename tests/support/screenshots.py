@@ -37,3 +37,9 @@ def take(page, folder: Path, name: str) -> Path:
     path = folder / name
     page.screenshot(path=path, full_page=False, animations="disabled", caret="hide")
     return path
+
+
+# The workbooks whose page 1 the print test renders (tests/reports/test_printing.py; `make
+# docs-reports` keeps them as docs/img/reports/<kind>-page1.png).
+REPORT_KINDS = ("customer-id", "customer-en", "portfolio-id", "portfolio-en")
+REPORT_PAGES = tuple(f"reports/{kind}-page1.png" for kind in REPORT_KINDS)
