@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, TextAreaField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 
 from aoapp.common.forms import Marked, MoneyField, choices, enum_choices
 from aoapp.credit.models import RiskRating
@@ -27,6 +27,9 @@ class VisitForm(FlaskForm):
 
     facility = SelectField(_l("Facility visited"))
     visit_date = DateField(_l("Visit date"), validators=[Marked()])
+    met_with = StringField(
+        _l("Who was met"), render_kw={"placeholder": _l("e.g. Mr Darsono (owner), the wife")}
+    )
     business_condition = TextAreaField(_l("Business condition"))
     collateral_condition = TextAreaField(_l("Collateral condition"))
     collateral_value = MoneyField(_l("Estimated collateral value (Rp)"))

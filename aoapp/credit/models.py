@@ -149,6 +149,9 @@ class KolUpgrade(db.Model):
     upgraded_by = relationship("User")
 
 
+MET_WITH_MAX = 120  # "who was met" on a visit: a name and role, e.g. "Bapak Darsono (pemilik)"
+
+
 class MonitoringVisit(db.Model):
     """On-site check of a borrower's business and collateral, with a risk rating."""
 
@@ -165,6 +168,9 @@ class MonitoringVisit(db.Model):
     facility_id: Mapped[int | None] = mapped_column(sa.ForeignKey("facilities.id"), index=True)
     officer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     visit_date: Mapped[date]
+    met_with: Mapped[str] = mapped_column(  # who was met: "Bapak Darsono (pemilik)"
+        sa.String(MET_WITH_MAX), default="", server_default=""
+    )
     business_condition: Mapped[str] = mapped_column(sa.Text, default="")
     collateral_condition: Mapped[str] = mapped_column(sa.Text, default="")
     collateral_value: Mapped[Decimal | None]

@@ -382,6 +382,7 @@ class TestMonitoring:
         assert H.money(row["Collateral value"].value) == Decimal(api["collateral_value"])
         assert row["Next visit"].value.date().isoformat() == api["next_visit_date"]
         assert row["Findings"].value == api["findings"]
+        assert row["Met with"].value == api["met_with"] == "Bapak Darsono (pemilik)"
 
 
 class TestPeriods:

@@ -126,6 +126,7 @@ class TestContent:
         assert visits[0]["Findings"].value == "-5% sales since September"
         assert visits[0]["Risk rating"].value == "weak" and visits[0]["Facility"].value == H.F2
         assert visits[0]["Findings"].data_type == "s"  # text, never a formula
+        assert visits[0]["Met with"].value == "Bapak Darsono (pemilik)"
 
     def test_follow_ups_and_promises_of_the_period(self, story, tmp_path):
         rows = table(render(story, tmp_path), "E. Follow-ups and promises to pay in the period")
@@ -244,6 +245,8 @@ class TestIndonesian:
             "G. Rencana Tindak Lanjut (RTL)",
         ):
             assert row_of(ws, heading)
+        visits = table(ws, "D. Kunjungan pemantauan dalam periode")
+        assert visits[0]["Yang ditemui"].value == "Bapak Darsono (pemilik)"
         arrears = table(ws, "C. Tunggakan")
         assert {"Tunggakan pokok (bulan)", "Tunggakan bunga"} <= set(arrears[0])
         plan = table(ws, "G. Rencana Tindak Lanjut (RTL)")

@@ -255,7 +255,7 @@ def activity(story: Story, officer) -> None:
     visit(c, officer, date(2026, 8, 15), "adequate", f[F1])
     visit(
         c, officer, date(2026, 10, 12), "weak", f[F2], findings="-5% sales since September",
-        next_visit_date=date(2026, 11, 12),
+        next_visit_date=date(2026, 11, 12), met_with="Bapak Darsono (pemilik)",
     )  # fmt: skip
     db.session.add(ProductHolding(customer_id=c.id, product_id=product("TAB").id))
     db.session.commit()

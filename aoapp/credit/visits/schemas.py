@@ -5,7 +5,7 @@ from marshmallow import fields, validate
 
 from aoapp.common.dates import bank_today
 from aoapp.common.schemas import BaseSchema, Id, Money, PageArgsSchema, Text, _Message, choice
-from aoapp.credit.models import RiskRating
+from aoapp.credit.models import MET_WITH_MAX, RiskRating
 
 # error_messages stay str (_Message: translated when shown); a lazy string there would
 # reach the errors without its list.
@@ -21,6 +21,7 @@ class VisitUpdateSchema(BaseSchema):
 
     facility = Id(allow_none=True, load_default=None, error_messages=INTEGER)
     visit_date = fields.Date(load_default=bank_today)
+    met_with = Text(load_default="", max_length=MET_WITH_MAX)
     business_condition = Text(load_default="", max_length=4000)
     collateral_condition = Text(load_default="", max_length=4000)
     collateral_value = Money(allow_none=True, load_default=None)
@@ -56,6 +57,7 @@ class VisitSchema(BaseSchema):
     )
     officer = fields.Integer(attribute="officer_id")
     visit_date = fields.Date()
+    met_with = fields.String()
     business_condition = fields.String()
     collateral_condition = fields.String()
     collateral_value = fields.Decimal(as_string=True, allow_none=True)

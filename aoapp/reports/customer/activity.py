@@ -174,6 +174,7 @@ def visits(ids: list[int], first: date, last: date) -> dict[int, list]:
             MonitoringVisit.id,
             MonitoringVisit.customer_id,
             MonitoringVisit.visit_date,
+            MonitoringVisit.met_with,
             MonitoringVisit.business_condition,
             MonitoringVisit.collateral_condition,
             MonitoringVisit.collateral_value,

@@ -64,6 +64,7 @@ class VisitLine:
     officer: str
     account_no: str | None
     risk_rating: str
+    met_with: str
     business_condition: str
     collateral_condition: str
     collateral_value: Decimal | None
@@ -177,6 +178,7 @@ def visit(r) -> VisitLine:
         officer=officer_text(r.officer_name, r.officer_code),
         account_no=r.account_no,
         risk_rating=r.risk_rating,
+        met_with=r.met_with or "",
         business_condition=r.business_condition or "",
         collateral_condition=r.collateral_condition or "",
         collateral_value=r.collateral_value,
