@@ -8,11 +8,11 @@ import flask_migrate
 import pytest
 import sqlalchemy as sa
 
-from aoapp import create_app
 from aoapp.audit.models import AuditEntry
 from aoapp.common.dates import bank_today
-from aoapp.extensions import db, limiter
+from aoapp.extensions import db
 from tests.support import factories
+from tests.support.migrations import app_at
 
 MIGRATION = Path(__file__).parent.parent / "migrations/versions/0015_prospect_next_contact.py"
 
@@ -28,21 +28,8 @@ def migration():
 @pytest.fixture
 def old_app(tmp_path):
     """An app on its own SQLite database, migrated up to 0014 (prospects still have the date)."""
-    application = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.db'}",
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-            "SERVER_NAME": "localhost",
-            "DEFAULT_LOCALE": "en",
-        }
-    )
-    limiter.enabled = False
-    with application.app_context():
-        flask_migrate.upgrade(revision="0014")
+    with app_at(tmp_path, "0014", DEFAULT_LOCALE="en") as application:
         yield application
-        db.session.remove()
-        db.engine.dispose()
 
 
 def seed() -> dict[str, int]:

@@ -4,27 +4,15 @@ import flask_migrate
 import pytest
 import sqlalchemy as sa
 
-from aoapp import create_app
-from aoapp.extensions import db, limiter
+from aoapp.extensions import db
+from tests.support.migrations import app_at
 
 
 @pytest.fixture
 def old_app(tmp_path):
     """An app on its own SQLite database, migrated up to 0020 (no met_with yet)."""
-    application = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.db'}",
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-            "SERVER_NAME": "localhost",
-        }
-    )
-    limiter.enabled = False
-    with application.app_context():
-        flask_migrate.upgrade(revision="0020")
+    with app_at(tmp_path, "0020") as application:
         yield application
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _columns() -> set[str]:
