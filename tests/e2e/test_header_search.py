@@ -51,6 +51,8 @@ class TestHeaderSearch:
         _cast(world)
         login(page, live_server, "ao.budi", factories.PASSWORD)
         page.locator("form.language-switch button[value=id]").click()
+        # The switch reloads the page: typing before it has come back types into the old one.
+        page.wait_for_selector("html[lang='id']")
         box = page.locator("#header-search-q")
         box.fill("zzz")
         page.locator("#header-search-list li").first.wait_for()
