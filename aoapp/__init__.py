@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from aoapp import errors, observability, ratelimits, security
 from aoapp.common import routing, templating
-from aoapp.common.i18n import select_locale
+from aoapp.common.i18n import install_cached_domain, select_locale
 from aoapp.common.search_text import register_sqlite_function
 from aoapp.extensions import api, babel, csrf, db, limiter, login_manager, migrate
 
@@ -61,6 +61,7 @@ def register_extensions(app: Flask) -> None:
     ratelimits.configure(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    install_cached_domain(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)

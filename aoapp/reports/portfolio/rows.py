@@ -274,11 +274,12 @@ def watchlist_rows(
     signals' own `reason` functions."""
     signals = _signals(source(watchlist_query(scope, as_of, judged_on), prefetch), load_bands())
     for _position_id, group in groupby(signals, key=lambda item: item[0].position_id):
-        yield _account_row([(row, label, reason) for row, label, reason in group])
+        yield _account_row(list(group))
 
 
 def _signals(batches_: Iterable[list[sa.Row]], bands) -> Iterator[tuple]:
-    """(row, signal label, reason) of every signal, in the query's order."""
+    """(row, signal label, reason, position, facility) of every signal, in the query's order."""
+    labels = {key: tr(signal.label) for key, signal in SIGNALS.items()}  # once, not per row
     for rows in batches_:
         details = signal_details(rows)
         for row in rows:
@@ -287,13 +288,13 @@ def _signals(batches_: Iterable[list[sa.Row]], bands) -> Iterator[tuple]:
             detail = None
             if signal.detail is not None:
                 detail = details.get((signal.detail.__name__, row.detail_id))
-            yield row, tr(signal.label), tr(signal.reason(position, facility, detail, bands))
+            reason = tr(signal.reason(position, facility, detail, bands))
+            yield row, labels[row.signal], reason, position, facility
 
 
 def _account_row(signals: list[tuple]) -> tuple:
     """One account's row from its signals (consecutive in the query's order)."""
-    first = signals[0][0]
-    position, facility = reason_subjects(first)
+    first, _label, _reason, position, facility = signals[0]
     return (
         facility.account_no,
         first.cif,
@@ -302,7 +303,7 @@ def _account_row(signals: list[tuple]) -> tuple:
         position.debtor_kol,
         position.outstanding,
         position.dpd,
-        ", ".join(label for _row, label, _reason in signals),
-        " ".join(reason for _row, _label, reason in signals),
-        max(row.signal_date for row, _label, _reason in signals),
+        ", ".join(signal[1] for signal in signals),
+        " ".join(signal[2] for signal in signals),
+        max(signal[0].signal_date for signal in signals),
     )
