@@ -139,7 +139,8 @@ def facility_rows(scope: PortfolioScope, as_of: date, prefetch: bool = False) ->
 
 
 def delinquent_query(scope: PortfolioScope, as_of: date, judged_on: date) -> sa.Select:
-    """Positions with DPD > 0, their next planned follow-up and latest promise to pay.
+    """Positions with DPD > 0, their next planned follow-up and latest promise to pay, in the
+    Delinquent sheet's cells (amounts as floats, codes in words: `cells_typed`).
 
     Next follow-up: the earliest still planned at the end of `judged_on` (recorded by then, done
     or dropped only later) with the customer, about this facility or the customer in general. Latest promise: the facility's promise made last by `judged_on` (as the
@@ -189,8 +190,8 @@ def delinquent_query(scope: PortfolioScope, as_of: date, judged_on: date) -> sa.
             Customer.name,
             officer_label(User).label("officer"),
             Product.code,
-            Position.outstanding,
-            Position.arrears_principal + Position.arrears_interest,
+            _number(Position.outstanding),
+            _number(Position.arrears_principal + Position.arrears_interest),
             Position.dpd,
             Position.debtor_kol,
             followup.planned_date,
@@ -198,7 +199,7 @@ def delinquent_query(scope: PortfolioScope, as_of: date, judged_on: date) -> sa.
             _labelled(followup.purpose, PURPOSE_LABELS),
             promise.promised_on,
             promise.promised_date,
-            promise.promised_amount,
+            _number(promise.promised_amount),
             state,
         )
         .select_from(base)

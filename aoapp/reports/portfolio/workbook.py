@@ -293,6 +293,7 @@ def build_portfolio_workbook(data: PortfolioData, bank_name: str) -> Workbook:
             rows=data.delinquent,
             totals=("outstanding", "arrears"),
             empty_message=_("No facility past due on the as-of date."),
+            extra={"cells_typed": True},
         ),
         officers_sheet(data, _title(data, bank_name, _("Account officers"), notes["officers"])),
         pipeline_sheet(data, bank_name),
