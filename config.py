@@ -44,6 +44,9 @@ class Config:
         # The Reports page makes up to this many customer workbooks in the request; more go
         # through `flask reports generate` (or its --queue).
         self.REPORTS_WEB_INLINE_LIMIT = int(os.environ.get("REPORTS_WEB_INLINE_LIMIT", 200))
+        # A background batch whose jobs gave no sign of life for this long (none started or
+        # finished, none waiting for a live worker) is shown as stopped (aoapp/reports/batches.py).
+        self.REPORTS_BATCH_STALE_MINUTES = int(os.environ.get("REPORTS_BATCH_STALE_MINUTES", 5))
         self.BANK_TIMEZONE = os.environ.get("BANK_TIMEZONE", "Asia/Jakarta")
         self.BANK_NAME = os.environ.get("BANK_NAME", "Bank Demo")
         # The bank's language (id or en): pages of users who chose none, reports by default.
@@ -83,7 +86,11 @@ class Config:
         # Web imports run in a background thread unless this is set (tests); uploads wait in
         # IMPORTS_UPLOAD_DIR (default: instance/uploads) until the admin confirms them.
         self.IMPORTS_RUN_INLINE = _bool("IMPORTS_RUN_INLINE", False)
-        self.IMPORT_STALE_MINUTES = int(os.environ.get("IMPORT_STALE_MINUTES", 180))
+        # A running import renews a heartbeat on its record; one without it for this long has
+        # lost its process and is recorded as failed (aoapp/imports/heartbeat.py).
+        self.IMPORT_STALE_MINUTES = int(os.environ.get("IMPORT_STALE_MINUTES", 5))
+        # Uploads never confirmed are deleted after this many hours (`flask imports sweep`).
+        self.IMPORTS_UPLOAD_KEEP_HOURS = int(os.environ.get("IMPORTS_UPLOAD_KEEP_HOURS", 24))
         # Imports of one as-of date run one at a time; the next waits this long, then gives up.
         self.IMPORT_WAIT_MINUTES = int(os.environ.get("IMPORT_WAIT_MINUTES", 30))
         self.IMPORTS_UPLOAD_DIR = os.environ.get("IMPORTS_UPLOAD_DIR") or None

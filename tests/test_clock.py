@@ -93,14 +93,14 @@ class TestFileAges:
         assert list(tmp_path.iterdir()) == [written]  # the probe file is gone
 
     def test_fresh_uploads_survive_a_clock_a_year_ahead(self, app, travel_to):
-        fresh = uploads.upload_dir() / "fresh.csv"
+        fresh = uploads.upload_dir() / f"{'a' * 32}.csv"
         fresh.write_bytes(b"x")
-        stale = uploads.upload_dir() / "stale.csv"
+        stale = uploads.upload_dir() / f"{'b' * 32}.csv"
         stale.write_bytes(b"x")
-        old = stale.stat().st_mtime - uploads.STALE_SECONDS - 60
+        old = stale.stat().st_mtime - app.config["IMPORTS_UPLOAD_KEEP_HOURS"] * 3600 - 60
         os.utime(stale, (old, old))
         travel_to(dates.bank_today().replace(year=dates.bank_today().year + 1, day=1))
-        uploads.sweep_stale()
+        uploads.sweep_uploads()
         assert fresh.exists() and not stale.exists()
         fresh.unlink()
 

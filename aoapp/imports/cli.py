@@ -1,7 +1,8 @@
 """`flask import-listing --kind KIND FILE`: import a listing from the command line, with progress.
 
 `flask import-positions FILE` is the loan listing's command from before listings had kinds; it
-stays, the same as `import-listing --kind loans`.
+stays, the same as `import-listing --kind loans`. `flask imports sweep` clears what killed
+imports leave: their records still running, their uploaded files.
 """
 
 import sys
@@ -9,11 +10,16 @@ from datetime import date
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from aoapp.common.templating import label
+from aoapp.imports.heartbeat import expire_stopped
 from aoapp.imports.kinds import ListingKind, UnknownKind, get_kind, kinds
 from aoapp.imports.services import run_import
+from aoapp.imports.uploads import sweep_uploads
+
+imports_cli = AppGroup("imports", help="Listing imports: housekeeping.")
 
 
 def _echo_summary(outcome, kind: ListingKind) -> None:
@@ -132,7 +138,24 @@ def _import(kind: ListingKind, file, as_of, partial, decimal, date_format, encod
     raise click.ClickException(record.shown_message or _("The import failed."))
 
 
+@imports_cli.command("sweep")
+def sweep() -> None:
+    """Record imports whose process stopped as failed; delete uploads left over or expired."""
+    stopped = expire_stopped()
+    files, size = sweep_uploads()
+    click.echo(
+        _(
+            "%(stopped)s stopped import(s) recorded as failed; %(files)s upload file(s) deleted "
+            "(%(size)s MB).",
+            stopped=stopped,
+            files=files,
+            size=f"{size / 1_048_576:.1f}",
+        )
+    )
+
+
 def register(app: Flask) -> None:
     """Add the import commands."""
     app.cli.add_command(import_listing)
     app.cli.add_command(import_positions)
+    app.cli.add_command(imports_cli)

@@ -2,7 +2,8 @@
 
 The record is created (and committed) first, so the page can poll it while the thread works.
 With IMPORTS_RUN_INLINE (tests) the import runs in the request. Either way the uploaded file is
-deleted when the import has finished.
+deleted when the import has finished or could not start; one left by a killed process goes with
+the sweep (`uploads.sweep_uploads`).
 """
 
 import logging
@@ -23,10 +24,13 @@ log = logging.getLogger(__name__)
 
 
 def start_import(staged: StagedUpload, user: User) -> PositionImport:
-    """Record the import of a claimed upload and run it; returns the record (maybe still running)."""
-    require_admin(user)
+    """Record the import of a claimed upload and run it; returns the record (maybe still running).
+
+    The upload's file is deleted whatever happens: here when the import cannot start, else when
+    it has finished."""
     options = staged.options
     try:
+        require_admin(user)
         record = start_record(
             staged.path,
             ImportOptions(
@@ -42,20 +46,25 @@ def start_import(staged: StagedUpload, user: User) -> PositionImport:
             ),
             user,
         )
-    except Exception:
+    except BaseException:
         staged.path.unlink(missing_ok=True)
         raise
     app = current_app._get_current_object()
     if app.config.get("IMPORTS_RUN_INLINE"):
         _run(record.id, user.id, staged.path, options)
         db.session.refresh(record)
-    else:
-        thread = threading.Thread(
-            target=_run_in_context,
-            args=(app, record.id, user.id, staged.path, options),
-            name=f"listing-import-{record.id}",
-        )
+        return record
+    thread = threading.Thread(
+        target=_run_in_context,
+        args=(app, record.id, user.id, staged.path, options),
+        name=f"listing-import-{record.id}",
+    )
+    try:
         thread.start()
+    except BaseException as error:  # no thread to be had (the process's limit): nothing ran
+        staged.path.unlink(missing_ok=True)
+        _mark_failed(record.id, error)
+        raise
     return record
 
 

@@ -51,6 +51,8 @@ class PositionImport(db.Model):
     summary: Mapped[dict | None] = mapped_column(sa.JSON)  # counts; notes as system texts
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+    # The running import's last sign of life (imports/heartbeat.py); None: its start stands for it.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(default=utcnow)
 
     user = relationship("User")
 

@@ -11,8 +11,9 @@ from aoapp.auth.models import User
 from aoapp.common.pagination import Page, paginate
 from aoapp.errors import Forbidden, NotFound
 from aoapp.extensions import db
+from aoapp.imports.heartbeat import expire_stopped
 from aoapp.imports.models import PositionImport
-from aoapp.imports.services import errors_dir, expire_interrupted
+from aoapp.imports.services import errors_dir
 
 SHOWN_ERRORS = 200
 FORMULA_GUARD = ("=", "+", "-", "@", "\t", "\r")
@@ -27,7 +28,7 @@ def require_admin(user: User) -> None:
 def list_imports(user: User, page: int, per_page: int, status: str | None = None) -> Page:
     """Past imports, newest first."""
     require_admin(user)
-    expire_interrupted()
+    expire_stopped()
     stmt = sa.select(PositionImport).options(joinedload(PositionImport.user))
     if status:
         stmt = stmt.where(PositionImport.status == status)
@@ -38,7 +39,7 @@ def list_imports(user: User, page: int, per_page: int, status: str | None = None
 def get_import(user: User, import_id: int) -> PositionImport:
     """One import's record, or NotFound."""
     require_admin(user)
-    expire_interrupted()
+    expire_stopped()
     record = db.session.get(PositionImport, import_id)
     if record is None:
         raise NotFound(_("No such import."))

@@ -14,7 +14,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -27,7 +27,7 @@ from aoapp.common.dates import utcnow
 from aoapp.common.system_text import render_said, said
 from aoapp.errors import Forbidden
 from aoapp.extensions import db
-from aoapp.imports import texts
+from aoapp.imports import heartbeat, texts
 from aoapp.imports.kinds import ListingKind, LoadContext, after_import_hooks, get_kind
 from aoapp.imports.language import speaking
 from aoapp.imports.models import ImportStatus, PositionImport
@@ -79,32 +79,9 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def expire_interrupted() -> int:
-    """Mark imports still 'running' long after they began as failed: their process died.
-
-    The load is one transaction, so such a run changed nothing; only its record was left behind.
-    """
-    limit = utcnow() - timedelta(minutes=current_app.config.get("IMPORT_STALE_MINUTES", 180))
-    stale = db.session.scalars(
-        sa.select(PositionImport).where(
-            PositionImport.status == ImportStatus.RUNNING, PositionImport.started_at < limit
-        )
-    ).all()
-    for record in stale:
-        record.status, record.stage, record.finished_at = (
-            ImportStatus.FAILED,
-            "interrupted",
-            utcnow(),
-        )
-        record.set_message(texts.INTERRUPTED)
-    if stale:
-        db.session.commit()
-    return len(stale)
-
-
 def start_record(path: Path, options: ImportOptions, user: User | None) -> PositionImport:
     """Create and commit the record of an import before any work starts."""
-    expire_interrupted()
+    heartbeat.expire_stopped()
     record = PositionImport(
         user_id=user.id if user else None,
         kind=options.kind,
@@ -170,10 +147,16 @@ def _run_import(
     progress: Progress | None,
     record: PositionImport | None,
 ) -> ImportOutcome:
-    kind = get_kind(options.kind)
     if record is None:
         record = start_record(path, options, user)
-    report = _Reporter(record, progress)
+    with heartbeat.beating(record.id, path):
+        return _work(path, options, record, _Reporter(record, progress))
+
+
+def _work(
+    path: Path, options: ImportOptions, record: PositionImport, report: "_Reporter"
+) -> ImportOutcome:
+    kind = get_kind(options.kind)
     started = time.perf_counter()
     try:
         report("reading", 5)
@@ -206,6 +189,9 @@ def _run_import(
         )
         result = kind.load(connection, typed, context)
         record.status = ImportStatus.SUCCEEDED
+        # Read under the lock: a mark of a stopped process (a heartbeat long unwritten while the
+        # load waited on SQLite) is undone, the import is alive and has loaded.
+        record.message = record.message_code = record.message_params = None
         record.summary = {
             **result["counts"],
             "timings": result["timings"],
@@ -292,7 +278,7 @@ class _Reporter:
                 connection.execute(
                     sa.update(PositionImport.__table__)
                     .where(PositionImport.__table__.c.id == self.record_id)
-                    .values(stage=stage, progress=percent)
+                    .values(stage=stage, progress=percent, heartbeat_at=utcnow())
                 )
 
 

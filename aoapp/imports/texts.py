@@ -37,6 +37,14 @@ INTERRUPTED = register(
     "imports.interrupted",
     _l("The import was interrupted (its process stopped) and changed nothing."),
 )
+STOPPED = register(
+    "imports.stopped",
+    _l(
+        "The import stopped: its process gave no sign of life for %(minutes)s minutes (it was "
+        "stopped or its machine restarted). It changed nothing; import the file again."
+    ),
+    minutes="number",
+)
 FAILED = register("imports.failed", _l("The import failed and changed nothing: %(error)s"))
 ROWS_REJECTED = register(
     "imports.rows_rejected",

@@ -5,6 +5,7 @@ JSON file holding who uploaded it, its original name, the chosen options and the
 """
 
 import json
+import os
 import re
 import secrets
 from dataclasses import asdict, dataclass, field
@@ -45,7 +46,6 @@ SUFFIXES = CSV_SUFFIXES | XLSX_SUFFIXES
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 PREVIEW_ROWS = 10
 PREVIEW_ERRORS = 20  # the row errors a preview shows and keeps (the count is of them all)
-STALE_SECONDS = 24 * 3600  # uploads never confirmed are swept after a day
 GONE = _l(
     "This upload is no longer available (already imported, discarded or expired): upload it again."
 )
@@ -132,9 +132,19 @@ def save_file(storage: FileStorage) -> Path:
 
 
 def stage_upload(storage: FileStorage, user: User, options: dict) -> StagedUpload:
-    """Store an upload, preview it and remember it for confirmation (refused ones are dropped)."""
-    sweep_stale()
+    """Store an upload, preview it and remember it for confirmation (refused ones are dropped,
+    and so is the file of a preview or a note that fails)."""
+    sweep_uploads()
     path = save_file(storage)
+    try:
+        return _stage(path, storage, user, options)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        _sidecar(path.stem).unlink(missing_ok=True)
+        raise
+
+
+def _stage(path: Path, storage: FileStorage, user: User, options: dict) -> StagedUpload:
     with speaking(user):  # the preview is kept: in the uploader's language
         preview = preview_listing(
             path,
@@ -196,6 +206,7 @@ def claim_upload(token: str, user: User) -> StagedUpload:
     """Take a waiting upload for import: only one confirmation wins (a double click imports once)."""
     staged = get_upload(token, user)
     try:
+        os.utime(staged.path)  # fresh before its note goes: the sweep keeps a claimed file
         _sidecar(token).unlink()
     except FileNotFoundError:
         raise NotFound(GONE) from None
@@ -208,15 +219,34 @@ def discard_upload(token: str, user: User) -> None:
     staged.path.unlink(missing_ok=True)
 
 
-def sweep_stale(max_age: int = STALE_SECONDS) -> None:
-    """Delete uploads (and their notes) that waited longer than `max_age` seconds."""
-    limit = fs_now(upload_dir()) - max_age
-    for path in upload_dir().iterdir():
+def sweep_uploads() -> tuple[int, int]:
+    """Delete the uploads no one will use; returns how many files and bytes.
+
+    An upload waiting for confirmation (with its note) goes after IMPORTS_UPLOAD_KEEP_HOURS.
+    Any other upload is being previewed or imported, or was left by a crash or a kill: a live
+    import renews its file's time with every heartbeat, so one unchanged for
+    IMPORT_STALE_MINUTES is left over. Files not named as uploads are never touched.
+    """
+    directory = upload_dir()
+    now = fs_now(directory)
+    waiting_limit = now - current_app.config["IMPORTS_UPLOAD_KEEP_HOURS"] * 3600
+    leftover_limit = now - current_app.config["IMPORT_STALE_MINUTES"] * 60
+    files = size = 0
+    for path in directory.iterdir():
+        if not TOKEN.match(path.stem):
+            continue
+        waiting = path.suffix == ".json" or _sidecar(path.stem).exists()
         try:
-            if path.is_file() and path.stat().st_mtime < limit:
-                path.unlink()
+            stat = path.stat()
+            if not path.is_file() or stat.st_mtime >= (
+                waiting_limit if waiting else leftover_limit
+            ):
+                continue
+            path.unlink()
         except OSError:
             continue  # another request swept it first
+        files, size = files + 1, size + stat.st_size
+    return files, size
 
 
 def _sidecar(token: str) -> Path:

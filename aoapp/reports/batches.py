@@ -5,12 +5,17 @@ scope, how many) and jobs on the reports queue (`queue.enqueue_batch`), as `flas
 generate --queue` does. Each job makes its customer's report (`generate_customer_report_job`)
 and then counts itself on the batch in one UPDATE, so the page reads the progress from one
 row. A batch is its owner's only: anyone else's answers 404.
+
+Each job also renews the batch's heartbeat as it starts and as it counts itself. An unfinished
+batch without one for REPORTS_BATCH_STALE_MINUTES, and with no job waiting for a live worker, has
+lost its workers (killed, or Redis emptied): it is closed as stopped when batches are read, the
+page says so, and the same reports can be asked for again.
 """
 
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import has_app_context
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from redis.exceptions import RedisError
 
@@ -43,6 +48,7 @@ def _same(column, value) -> sa.ColumnElement[bool]:
 
 def _open_batch(actor, plan: Plan, scope: str, officer_id, branch_id) -> ReportBatch | None:
     """The user's unfinished batch asking for the same reports, if any (not asked twice)."""
+    expire_stopped(actor.id)
     stmt = sa.select(ReportBatch).where(
         ReportBatch.user_id == actor.id,
         ReportBatch.period == plan.period.code,
@@ -106,6 +112,7 @@ def _audited(batch: ReportBatch) -> dict:
 
 def get_batch(actor, batch_id: int) -> ReportBatch:
     """The user's own batch, or NotFound (another user's too, an admin's included)."""
+    expire_stopped(actor.id)
     stmt = sa.select(ReportBatch).where(ReportBatch.id == batch_id, ReportBatch.user_id == actor.id)
     batch = db.session.scalar(stmt.execution_options(populate_existing=True))
     if batch is None:
@@ -115,6 +122,7 @@ def get_batch(actor, batch_id: int) -> ReportBatch:
 
 def recent_batches(actor, limit: int = 5) -> list[ReportBatch]:
     """The user's batches still running or finished in the last day, newest first."""
+    expire_stopped(actor.id)
     stmt = (
         sa.select(ReportBatch)
         .where(
@@ -133,7 +141,9 @@ def count_job(batch_id: int, made: bool) -> None:
     column = ReportBatch.done if made else ReportBatch.failed
     with unit_of_work():
         db.session.execute(
-            sa.update(ReportBatch).where(ReportBatch.id == batch_id).values({column: column + 1})
+            sa.update(ReportBatch)
+            .where(ReportBatch.id == batch_id)
+            .values({column: column + 1, ReportBatch.heartbeat_at: utcnow()})
         )
         db.session.execute(
             sa.update(ReportBatch)
@@ -164,7 +174,40 @@ def run_batch_job(
         return _run(batch_id, customer_id, period_code, force, lang)
 
 
+def beat(batch_id: int) -> None:
+    """A job of the batch is alive: renew its heartbeat."""
+    with unit_of_work():
+        db.session.execute(
+            sa.update(ReportBatch).where(ReportBatch.id == batch_id).values(heartbeat_at=utcnow())
+        )
+
+
+def expire_stopped(user_id: int) -> int:
+    """Close as stopped the user's unfinished batches whose jobs gave no sign of life for
+    REPORTS_BATCH_STALE_MINUTES and have none waiting for a live worker; returns how many."""
+    since = utcnow() - timedelta(minutes=current_app.config["REPORTS_BATCH_STALE_MINUTES"])
+    last_sign = sa.func.coalesce(ReportBatch.heartbeat_at, ReportBatch.created_at)
+    stale = sa.and_(
+        ReportBatch.user_id == user_id, ReportBatch.finished_at.is_(None), last_sign < since
+    )
+    ids = set(db.session.scalars(sa.select(ReportBatch.id).where(stale)))
+    if not ids:
+        return 0
+    ids -= queue.waiting_batches(since)
+    if not ids:
+        return 0
+    with unit_of_work():
+        closed = db.session.execute(
+            sa.update(ReportBatch)
+            .where(ReportBatch.id.in_(ids), stale)  # again: a job may have beaten meanwhile
+            .values(finished_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    return closed.rowcount
+
+
 def _run(batch_id, customer_id, period_code, force, lang):
+    beat(batch_id)
     try:
         report_id = generate_customer_report_job(customer_id, period_code, force, lang)
     except Exception:  # its own unit of work has rolled back

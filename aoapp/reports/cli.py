@@ -3,12 +3,14 @@
 `generate` writes the period's customer reports, then the portfolio reports (per officer, per
 branch, and the bank's when nothing is filtered). Reports already on disk are skipped unless
 `--force`, so a rerun after a crash or a kill resumes where it stopped. `--jobs N` hands chunks
-of customers to N worker processes (spawned, each with its own app and database connection).
+of customers to N worker processes (spawned, each with its own app and database connection),
+which end with the command however it ends (`common.processes.die_with_parent`).
 Exit status: 0 when everything was generated or skipped, 1 when some failed, 2 on bad options.
 """
 
 import math
 import multiprocessing
+import os
 import pickle
 import sys
 import time
@@ -25,6 +27,7 @@ from flask_babel import gettext as _
 from aoapp.auth.models import Branch, Role, User
 from aoapp.common.dates import bank_today
 from aoapp.common.i18n import LOCALES, default_locale
+from aoapp.common.processes import die_with_parent
 from aoapp.customers.models import Customer
 from aoapp.errors import DomainError
 from aoapp.extensions import db
@@ -120,9 +123,11 @@ def _worker_config() -> dict:
 _worker_app = None
 
 
-def _init_worker(config: dict) -> None:
-    """Each worker process builds its own app and stays in its app context."""
+def _init_worker(config: dict, parent_pid: int) -> None:
+    """Each worker process ends with the command (even one killed with `kill -9`), builds its own
+    app and stays in its app context."""
     global _worker_app
+    die_with_parent(parent_pid)
     # The factory imports every feature (this one too): a worker builds its app when it starts.
     from aoapp import create_app
 
@@ -153,7 +158,7 @@ def _parallel(plan, jobs: int, force: bool, bar: _Bar, lang: str | None = None) 
     bar(0, len(plan.todo))
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_init_worker, initargs=(config,)
+        jobs, mp_context=context, initializer=_init_worker, initargs=(config, os.getpid())
     ) as pool:
         futures = {
             pool.submit(_run_chunk, chunk, plan.period.code, force, lang): chunk for chunk in chunks

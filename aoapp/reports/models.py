@@ -146,11 +146,18 @@ class ReportBatch(db.Model):
     failed: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+    # The last sign of life of its jobs (one starting or counting itself); None: created_at.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(default=utcnow)
 
     @property
     def finished(self) -> bool:
-        """Every job has run (made its report or failed)."""
+        """Every job has run (made its report or failed), or the batch was stopped."""
         return self.finished_at is not None
+
+    @property
+    def stopped(self) -> bool:
+        """Closed before its jobs had all run: its workers stopped responding."""
+        return self.finished and self.done + self.failed < self.total
 
     @property
     def percent(self) -> int:

@@ -7,9 +7,13 @@ environment (DATABASE_URL, EXPORTS_DIR on shared storage). Each job is
 (unless forced), so a job run twice, or a batch enqueued twice, writes each file once.
 """
 
+import re
+from datetime import datetime
+
 from flask import current_app
 from redis import Redis
-from rq import Queue
+from redis.exceptions import RedisError
+from rq import Queue, Worker
 from rq.job import Job, JobStatus
 
 from aoapp.kpis.periods import Period
@@ -19,6 +23,7 @@ BATCH_JOB = "aoapp.reports.batches.run_batch_job"  # a job of the reports page's
 JOB_TIMEOUT = 600  # seconds for one customer's workbook; a stuck job is failed, not eternal
 FAILURE_TTL = 7 * 24 * 3600  # failed jobs stay a week for `rq info` / requeue
 PENDING = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED}
+BATCH_JOB_ID = re.compile(r"^report-batch-(\d+)-customer-\d+$")
 
 
 def redis_connection() -> Redis:
@@ -88,7 +93,7 @@ def enqueue_batch(
             Queue.prepare_data(
                 BATCH_JOB,
                 args=(batch_id, customer_id, period.code, force, lang),
-                job_id=f"report-batch-{batch_id}-customer-{customer_id}",
+                job_id=batch_job_id(batch_id, customer_id),
                 timeout=JOB_TIMEOUT,
                 failure_ttl=FAILURE_TTL,
                 description=f"customer report {period.code} #{customer_id} (batch {batch_id})",
@@ -97,3 +102,22 @@ def enqueue_batch(
         ]
         count += len(queue.enqueue_many(jobs))
     return count
+
+
+def batch_job_id(batch_id: int, customer_id: int) -> str:
+    """The id of a batch's job for one customer."""
+    return f"report-batch-{batch_id}-customer-{customer_id}"
+
+
+def waiting_batches(since: datetime) -> set[int]:
+    """The batches with jobs still queued for a worker alive since `since` (one that renewed its
+    heartbeat since): they wait their turn. None when no worker is alive or Redis is away."""
+    try:
+        queue = report_queue()
+        workers = Worker.all(queue=queue)
+        if not any(w.last_heartbeat and w.last_heartbeat >= since for w in workers):
+            return set()
+        matches = (BATCH_JOB_ID.match(job_id) for job_id in queue.get_job_ids())
+    except RedisError:
+        return set()
+    return {int(match.group(1)) for match in matches if match}

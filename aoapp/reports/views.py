@@ -140,6 +140,7 @@ def _batch_status(batch) -> dict:
         "failed": batch.failed,
         "percent": batch.percent,
         "finished": batch.finished,
+        "stopped": batch.stopped,
         "text": _batch_text(batch),
         "status_url": url_for("reports.batch_status", batch_id=batch.id),
         "page_url": url_for("reports.batch_page", batch_id=batch.id),
@@ -155,6 +156,12 @@ def _batch_text(batch) -> str:
     }
     if not batch.finished:
         return _("%(done)s of %(total)s reports made…", **numbers)
+    if batch.stopped:
+        return _(
+            "Stopped: the worker stopped responding after %(done)s of %(total)s reports were "
+            "made. Generate them again to make the rest.",
+            **numbers,
+        )
     if batch.failed:
         return _("Finished: %(done)s of %(total)s reports made, %(failed)s failed.", **numbers)
     return _("Finished: %(done)s of %(total)s reports made.", **numbers)

@@ -36,6 +36,9 @@
     }
     box.dataset.finished = "true";
     fill.classList.remove("progress-bar-striped", "progress-bar-animated");
+    if (status.stopped) {
+      fill.classList.add("bg-danger");
+    }
     var links = box.querySelector(".batch-links");
     links.textContent = "";
     status.links.forEach(function (link) {

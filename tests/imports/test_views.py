@@ -526,30 +526,48 @@ class TestCsrf:
 
 
 class TestInterruptedImports:
-    def test_a_run_left_running_by_a_dead_process_is_shown_as_failed(self, client, auth, world):
+    def test_a_run_whose_heartbeat_stopped_is_shown_as_failed_a_long_live_one_runs_on(
+        self, client, auth, api, world
+    ):
+        """No sign of life for IMPORT_STALE_MINUTES (5): failed. Started hours ago but beating:
+        still running (the old rule failed every run older than 180 minutes)."""
         from datetime import date, timedelta
 
         from aoapp.common.dates import utcnow
-        from aoapp.imports.models import PositionImport
 
         stale = PositionImport(
             file_name="old.csv",
             sha256="0" * 64,
             as_of=date(2026, 9, 30),
             status="running",
-            started_at=utcnow() - timedelta(hours=4),
+            stage="positions",
+            progress=55,
+            started_at=utcnow() - timedelta(minutes=20),
+            heartbeat_at=utcnow() - timedelta(minutes=6),
         )
-        fresh = PositionImport(
+        alive = PositionImport(
             file_name="new.csv",
             sha256="1" * 64,
             as_of=date(2026, 10, 31),
             status="running",
+            started_at=utcnow() - timedelta(hours=4),
+            heartbeat_at=utcnow() - timedelta(minutes=1),
         )
-        db.session.add_all([stale, fresh])
+        db.session.add_all([stale, alive])
         db.session.commit()
         auth.login("admin")
-        page = client.get(f"/imports/{stale.id}")
-        assert page.status_code == 200 and b"interrupted" in page.data
+        page = client.get(f"/imports/{stale.id}").get_data(as_text=True)
+        assert "its process gave no sign of life for 5 minutes" in page
+        assert "import the file again" in page and 'http-equiv="refresh"' not in page
         db.session.expire_all()
-        assert db.session.get(PositionImport, stale.id).status == "failed"
-        assert db.session.get(PositionImport, fresh.id).status == "running"
+        record = db.session.get(PositionImport, stale.id)
+        assert (record.status, record.stage, record.message_code) == (
+            "failed",
+            "interrupted",
+            "imports.stopped",
+        )
+        assert record.finished_at is not None
+        assert db.session.get(PositionImport, alive.id).status == "running"
+        listed = api(world.admin).get("/api/v1/imports").get_json()
+        statuses = {item["id"]: item["status"] for item in listed["items"]}
+        assert statuses == {stale.id: "failed", alive.id: "running"}

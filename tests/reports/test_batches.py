@@ -2,15 +2,20 @@
 Redis): the batch is recorded and audited, its status endpoint shows the progress to its owner
 only, and links to the reports once the jobs have run."""
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 from rq import SimpleWorker
+from rq.utils import utcformat
 
 from aoapp.audit.models import AuditEntry
+from aoapp.common.dates import utcnow
 from aoapp.extensions import db
 from aoapp.reports import batches
 from aoapp.reports.models import ReportBatch
 from tests.reports.conftest import PERIOD, report_rows
 from tests.support.html import html_id_problems
+from tests.support.i18n import speak_indonesian
 
 
 def _queue_branch(app, auth, world, monkeypatch):
@@ -140,3 +145,109 @@ class TestCounting:
         status = batches.get_batch(world.admin, batch.id)
         assert (status.done, status.failed, status.finished) == (0, 1, True)
         assert redis_queue.failed_job_registry.count == 1
+
+
+def _age(batch_id: int, minutes: float) -> None:
+    """The batch's last sign of life, `minutes` ago."""
+    db.session.execute(
+        sa.update(ReportBatch)
+        .where(ReportBatch.id == batch_id)
+        .values(heartbeat_at=utcnow() - timedelta(minutes=minutes))
+    )
+    db.session.commit()
+
+
+STOPPED = (
+    "Stopped: the worker stopped responding after {done} of {total} reports were made. "
+    "Generate them again to make the rest."
+)
+
+
+class TestStoppedBatches:
+    """A batch whose workers died (killed, or Redis emptied) is shown stopped after
+    REPORTS_BATCH_STALE_MINUTES (5) without a sign of life, and can be asked for again."""
+
+    def test_jobs_no_worker_runs_stop_the_batch_and_it_can_be_asked_again(
+        self, app, client, auth, book, world, redis_queue, monkeypatch
+    ):
+        auth.login("spv.jkt")
+        _queue_branch(app, auth, world, monkeypatch)
+        (batch,) = _batches()
+        _age(batch.id, 4)
+        assert client.get(f"/reports/batches/{batch.id}/status").get_json()["finished"] is False
+        _age(batch.id, 6)
+        status = client.get(f"/reports/batches/{batch.id}/status").get_json()
+        assert (status["finished"], status["stopped"], status["links"]) == (True, True, [])
+        assert status["text"] == STOPPED.format(done=0, total=4)
+        page = client.get(f"/reports/batches/{batch.id}").get_data(as_text=True)
+        assert 'http-equiv="refresh"' not in page and "progress-bar bg-danger" in page
+
+        again = _queue_branch(app, auth, world, monkeypatch)
+        assert again.status_code == 302 and len(_batches()) == 2 and redis_queue.count == 8
+
+    def test_a_job_killed_in_its_run_stops_the_batch_once_the_others_have_run(
+        self, client, auth, world
+    ):
+        batch = ReportBatch(
+            user_id=world.supervisor.id, period=PERIOD, scope="bank", lang="en", total=3
+        )
+        db.session.add(batch)
+        db.session.commit()
+        batches.count_job(batch.id, made=True)
+        batches.count_job(batch.id, made=True)  # the third job's worker was killed
+        _age(batch.id, 6)
+        auth.login("spv.jkt")
+        status = client.get(f"/reports/batches/{batch.id}/status").get_json()
+        assert (status["stopped"], status["done"], status["percent"]) == (True, 2, 66)
+        assert status["text"] == STOPPED.format(done=2, total=3)
+        assert [link["label"] for link in status["links"]] == [
+            "Open the reports",
+            "Download all (ZIP)",
+        ]
+        index = client.get("/reports/").get_data(as_text=True)
+        assert STOPPED.format(done=2, total=3) in index
+        speak_indonesian(auth)
+        assert client.get(f"/reports/batches/{batch.id}/status").get_json()["text"] == (
+            "Berhenti: pekerja latar berhenti merespons setelah 2 dari 3 laporan dibuat. "
+            "Buat laporannya lagi untuk membuat sisanya."
+        )
+
+    def test_jobs_waiting_for_a_live_worker_keep_the_batch_a_dead_worker_does_not(
+        self, app, client, auth, book, world, redis_queue, monkeypatch
+    ):
+        auth.login("spv.jkt")
+        _queue_branch(app, auth, world, monkeypatch)
+        (batch,) = _batches()
+        _age(batch.id, 6)
+        worker = SimpleWorker([redis_queue], connection=redis_queue.connection)
+        worker.register_birth()  # busy elsewhere: alive, its heartbeat fresh
+        try:
+            status = client.get(f"/reports/batches/{batch.id}/status").get_json()
+            assert status["finished"] is False
+            dead_since = utcnow() - timedelta(minutes=6)
+            redis_queue.connection.hset(worker.key, "last_heartbeat", utcformat(dead_since))
+            assert client.get(f"/reports/batches/{batch.id}/status").get_json()["stopped"]
+        finally:
+            worker.register_death()
+
+    def test_each_job_renews_the_heartbeat_as_it_starts_and_as_it_counts(
+        self, app, world, monkeypatch
+    ):
+        batch = ReportBatch(user_id=world.admin.id, period=PERIOD, scope="bank", lang="en", total=2)
+        db.session.add(batch)
+        db.session.commit()
+        _age(batch.id, 4)
+        seen = []
+
+        def generate(customer_id, period_code, force, lang):
+            seen.append(utcnow() - batches.get_batch(world.admin, batch.id).heartbeat_at)
+            return None
+
+        monkeypatch.setattr(batches, "generate_customer_report_job", generate)
+        batches.run_batch_job(batch.id, 1, PERIOD)
+        assert seen[0] < timedelta(seconds=5)  # renewed before the report is made
+        _age(batch.id, 4)
+        batches.count_job(batch.id, made=False)
+        assert utcnow() - batches.get_batch(world.admin, batch.id).heartbeat_at < timedelta(
+            seconds=5
+        )

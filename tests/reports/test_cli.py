@@ -1,7 +1,10 @@
 """`flask reports generate|list`: options, summary, resume, exit codes, parallel workers."""
 
 import os
+import signal
+from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -197,3 +200,97 @@ class TestKilledRun:
         assert f"{400 - len(rows)} generated, {len(rows)} skipped, 0 failed" in result.stdout
         rows = report_rows()
         assert len(rows) == 400 and sorted(r.path for r in rows) == files_under(exports)
+
+
+def _stat(pid: int) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name (state, ppid, …); None: no process."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            fields = _stat(int(entry.name))
+            if fields and int(fields[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def _living(pids: set[int]) -> set[int]:
+    """Those of `pids` still running (a zombie has ended; its new parent reaps it later)."""
+    return {pid for pid in pids if (_stat(pid) or ["Z"])[0] != "Z"}
+
+
+@contextmanager
+def _reports_locked(engine):
+    """Writers of report rows wait until the block ends (readers do not): workers stay busy."""
+    with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("BEGIN")
+            connection.exec_driver_sql("LOCK TABLE reports IN EXCLUSIVE MODE")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            connection.rollback()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+class TestKilledParent:
+    def test_the_worker_processes_die_with_a_killed_parent(self, app, world, exports):
+        """`kill -9` of `flask reports generate --jobs 2` ends its workers (and their helper)
+        at once; they used to go on making their share of the reports for no one."""
+        import subprocess
+        import sys
+        import time
+
+        from aoapp.extensions import db
+        from tests.support.credit import make_facility, post_listing
+        from tests.support.factories import make_customer
+
+        facility = make_facility(make_customer(world.officer, cif="CIF-K0"))
+        post_listing(date(2024, 6, 30), [(facility, 0, 1000)])
+        for n in range(1, 45):  # more than 40: split between the workers
+            make_customer(world.officer if n % 2 else world.colleague, cif=f"CIF-K{n:03d}")
+        db.session.remove()
+        env = {
+            **os.environ,
+            "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+            "EXPORTS_DIR": str(exports),
+            "LOG_LEVEL": "WARNING",
+        }
+        command = [
+            str(Path(sys.executable).with_name("flask")),
+            "reports", "generate", "--period", PERIOD, "--kind", "customer", "--jobs", "2",
+        ]  # fmt: skip
+        with _reports_locked(db.engine):
+            parent = subprocess.Popen(  # noqa: S603  (our own command line)
+                command,
+                cwd=Path(__file__).resolve().parents[2],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            try:
+                deadline = time.monotonic() + 30
+                while time.monotonic() < deadline and parent.poll() is None:
+                    if any(p.endswith(".xlsx") for p in files_under(exports)):
+                        break  # a worker has written a workbook, and waits to record it
+                    time.sleep(0.02)
+                children = _children(parent.pid)
+                assert parent.poll() is None and len(children) >= 2, "killed before it ran"
+            finally:
+                parent.send_signal(signal.SIGKILL)
+                parent.wait()
+            deadline = time.monotonic() + 3
+            while _living(children) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            left = _living(children)
+            for pid in left:  # not to leave them running when the test fails
+                os.kill(pid, signal.SIGKILL)
+        assert left == set()
