@@ -8,6 +8,12 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+# The reason given for work that failed on an unexpected error. It names no internals: the error
+# itself (which may quote SQL and the names of tables) goes to the log only. A message id, so a
+# record keeps it and says it in its reader's language (`gettext(LOGGED_ERROR)` where shown).
+LOGGED_ERROR = "an unexpected error, whose details are in the server log"
+_l("an unexpected error, whose details are in the server log")
+
 
 class DomainError(Exception):
     """A rule of the domain was violated; carries a message and optional field errors."""

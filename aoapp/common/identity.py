@@ -143,17 +143,45 @@ def bank_format_message(kind: str) -> str:
     return _("Account number does not have the bank's format (%(pattern)s).", pattern=pattern)
 
 
+# Whatever pattern the bank sets, a CIF or account number is a plain identifier: ASCII letters and
+# digits, with dots, dashes and underscores after the first character. Never a path (`..`, `/`,
+# `\`), never hidden (a leading dot), never a control character: the same rule at every entrance
+# (forms, API, listing imports), so no record holds a number another entrance would refuse.
+SAFE_IDENTIFIER = r"[A-Za-z0-9][A-Za-z0-9._-]*"
+_SAFE = re.compile(SAFE_IDENTIFIER)
+
+
+def identifier_problem(kind: str, value: str) -> str | None:
+    """Why `value` is not a CIF (`cif`) or account number (`account`) the bank accepts, or None."""
+    if not matches_bank_format(kind, value):
+        return bank_format_message(kind)
+    if _SAFE.fullmatch(value) is None:
+        if kind == "cif":
+            return _(
+                "CIF may hold only letters, digits, dots, dashes and underscores, and must "
+                "start with a letter or digit."
+            )
+        return _(
+            "Account number may hold only letters, digits, dots, dashes and underscores, and "
+            "must start with a letter or digit."
+        )
+    return None
+
+
+def normalize_identifier(kind: str, value: str) -> str:
+    """Return the CIF or account number (spaces around removed) or raise InvalidNumber."""
+    text = (value or "").strip()
+    problem = identifier_problem(kind, text)
+    if problem:
+        raise InvalidNumber(problem)
+    return text
+
+
 def normalize_cif(value: str) -> str:
     """Return the CIF as typed (spaces around removed) or raise InvalidNumber naming the format."""
-    cif = (value or "").strip()
-    if not matches_bank_format("cif", cif):
-        raise InvalidNumber(bank_format_message("cif"))
-    return cif
+    return normalize_identifier("cif", value)
 
 
 def normalize_account(value: str) -> str:
     """Return the account number (spaces around removed) or raise InvalidNumber."""
-    account = (value or "").strip()
-    if not matches_bank_format("account", account):
-        raise InvalidNumber(bank_format_message("account"))
-    return account
+    return normalize_identifier("account", value)

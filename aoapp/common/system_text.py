@@ -24,7 +24,7 @@ class SystemText:
     """One text the system writes: its message (and plural), and how each parameter is shown."""
 
     message: object  # lazy_gettext(msgid), or lazy_ngettext(singular, plural, 1)
-    kinds: dict = field(default_factory=dict)  # name → date, money, number, label
+    kinds: dict = field(default_factory=dict)  # name → date, money, number, label, message
     count: str | None = None  # the parameter that chooses the plural form
     compose: Callable[..., str] | None = None  # a text made of parts (its parameters as keywords)
 
@@ -56,6 +56,8 @@ def _shown(kind: str | None, value):
         return format_number(value)
     if kind == "label":
         return str(label(value)).lower()
+    if kind == "message":  # a message id of the catalogue (older records: any text, kept)
+        return gettext(value)
     return value
 
 

@@ -61,9 +61,10 @@ def start_import(staged: StagedUpload, user: User) -> PositionImport:
     )
     try:
         thread.start()
-    except BaseException as error:  # no thread to be had (the process's limit): nothing ran
+    except BaseException:  # no thread to be had (the process's limit): nothing ran
+        log.exception("listing import %s could not start", record.id)
         staged.path.unlink(missing_ok=True)
-        _mark_failed(record.id, error)
+        _mark_failed(record.id)
         raise
     return record
 
@@ -94,18 +95,18 @@ def _run(record_id: int, user_id: int, path: Path, options: dict) -> None:
             file_name=record.file_name,
             record=record,
         )
-    except Exception as error:  # run_import records its own failures; this is the last net
+    except Exception:  # run_import records its own failures; this is the last net
         log.exception("listing import %s crashed", record_id)
         db.session.rollback()
-        _mark_failed(record_id, error)
+        _mark_failed(record_id)
     finally:
         path.unlink(missing_ok=True)
 
 
-def _mark_failed(record_id: int, error: Exception) -> None:
+def _mark_failed(record_id: int) -> None:
     record = db.session.get(PositionImport, record_id)
     if record is None or record.status != ImportStatus.RUNNING:
         return
     record.status, record.stage, record.finished_at = ImportStatus.FAILED, "failed", utcnow()
-    record_failure(record, error)
+    record_failure(record)
     db.session.commit()

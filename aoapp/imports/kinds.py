@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     import sqlalchemy as sa
 
     from aoapp.imports.models import PositionImport
-    from aoapp.imports.parsing import Collector, RowError
+    from aoapp.imports.rows import Collector, RowError
 
 DEFAULT_KIND = "loans"
 Progress = Callable[[str, int], None]
@@ -89,7 +89,8 @@ class AfterImport:
     """Work a feature runs after a kind's successful import, in a transaction of its own.
 
     `run(record)` returns what goes into the record's summary under `key`; when it fails, the
-    import stays successful and `failed` (with %(reason)s) is noted on the record.
+    import stays successful and `failed` (with %(reason)s, a message id of the catalogue, said
+    in the reader's language) is noted on the record.
     """
 
     key: str
@@ -138,7 +139,7 @@ def after_import(kind: str, key: str, failed) -> Callable:
         hooks[:] = [hook for hook in hooks if hook.key != key]  # re-imports replace, not add
         hook = AfterImport(key, run, failed, kind)
         hooks.append(hook)
-        register_text(hook.code, failed)
+        register_text(hook.code, failed, reason="message")
         return run
 
     return register

@@ -6,7 +6,6 @@ the kind's own cross-row checks run last, on the typed columns.
 """
 
 import calendar
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -25,6 +24,12 @@ from aoapp.imports.conventions import (
 )
 from aoapp.imports.files import written_headers
 from aoapp.imports.kinds import ListingKind
+from aoapp.imports.rows import (  # noqa: F401  (also imported from here)
+    Collector,
+    RowError,
+    flag_before,
+    flag_duplicates,
+)
 
 MONEY = {
     "dot": r"^\d+(\.\d{1,2})?$",
@@ -45,20 +50,6 @@ MAX_WHOLE_DIGITS = 16  # NUMERIC(18, 2)
 
 
 @dataclass
-class RowError:
-    """One problem in one cell (row numbers count the header as row 1).
-
-    `column` is the canonical name while the listing is checked (the kind's order sorts by it);
-    `as_written` renames it to the header as the file has it before the errors are shown.
-    """
-
-    row: int
-    column: str
-    value: str
-    message: str
-
-
-@dataclass
 class Parsed:
     """The validated listing as typed columns, or the errors that stop it."""
 
@@ -69,40 +60,6 @@ class Parsed:
     decimal_detected: bool
     date_detected: bool
     notes: list[str] = field(default_factory=list)
-
-
-class Collector:
-    """Gathers row errors column by column, vectorised."""
-
-    def __init__(self, table: pa.Table):
-        self.table = table
-        self.errors: list[RowError] = []
-        self.bad = pa.array([False] * table.num_rows)
-
-    def flag(self, mask, column: str, message: str) -> None:
-        mask = pc.fill_null(mask, True)
-        indices = pc.indices_nonzero(mask).to_pylist()
-        if not indices:
-            return
-        values = pc.take(self.table.column(column), pa.array(indices)).to_pylist()
-        self.errors.extend(
-            RowError(i + 2, column, v, message) for i, v in zip(indices, values, strict=True)
-        )
-        self.bad = pc.or_(self.bad, mask)
-
-    def flag_each(self, mask, column: str, describe: Callable[[str], str]) -> None:
-        """Flag the rows of `mask` with a message made from each bad value (bad rows only)."""
-        mask = pc.fill_null(mask, True)
-        indices = pc.indices_nonzero(mask).to_pylist()
-        if not indices:
-            return
-        values = pc.take(self.table.column(column), pa.array(indices)).to_pylist()
-        messages: dict[str, str] = {}
-        for i, v in zip(indices, values, strict=True):
-            if v not in messages:
-                messages[v] = describe(v)
-            self.errors.append(RowError(i + 2, column, v, messages[v]))
-        self.bad = pc.or_(self.bad, mask)
 
 
 def as_written(errors: list[RowError], table: pa.Table) -> list[RowError]:
@@ -124,6 +81,7 @@ def parse_listing(
 
     for column in kind.columns:
         col = table.column(column.name).combine_chunks()
+        check.flag_controls(column.name, col)
         empty = pc.equal(col, "")
         if column.required:
             check.flag(empty, column.name, _("A value is required."))
@@ -181,6 +139,8 @@ def check_listing(
     parsed = parse_listing(table, kind, decimal, date_format)
     # Unknown codes are reported together with the cell errors: the user gets every error.
     typed, unknown = kind.resolve(table, parsed.table)
+    flagged = {(e.row, e.column) for e in parsed.errors}  # one error a cell
+    unknown = [e for e in unknown if (e.row, e.column) not in flagged]
     errors = sorted(parsed.errors + unknown, key=kind.error_order)
     return parsed, typed, as_written(errors, table)
 
@@ -277,18 +237,3 @@ def not_a_day(text: str, date_format: str) -> str:
         month=month_name,
         days=days,
     )
-
-
-def flag_duplicates(check: Collector, table: pa.Table, column: str, message: str) -> None:
-    """Flag every row whose (non-empty) value in `column` appears more than once in the file."""
-    values = table.column(column).combine_chunks()
-    counts = pc.value_counts(values)
-    repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
-    if len(repeated):
-        mask = pc.and_(pc.is_in(values, repeated), pc.not_equal(values, ""))
-        check.flag(mask, column, message)
-
-
-def flag_before(check: Collector, typed: dict, first: str, then: str, message: str) -> None:
-    """Flag rows whose date in `then` falls before their date in `first`."""
-    check.flag(pc.fill_null(pc.less(typed[then], typed[first]), False), then, message)

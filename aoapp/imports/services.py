@@ -25,14 +25,15 @@ from aoapp.auth.models import Role, User
 from aoapp.common import serial
 from aoapp.common.dates import utcnow
 from aoapp.common.system_text import render_said, said
-from aoapp.errors import Forbidden
+from aoapp.errors import LOGGED_ERROR, Forbidden
 from aoapp.extensions import db
 from aoapp.imports import heartbeat, texts
 from aoapp.imports.kinds import ListingKind, LoadContext, after_import_hooks, get_kind
 from aoapp.imports.language import speaking
 from aoapp.imports.models import ImportStatus, PositionImport
-from aoapp.imports.parsing import RowError, check_listing
+from aoapp.imports.parsing import check_listing
 from aoapp.imports.reader import ListingRefused, read_listing
+from aoapp.imports.rows import RowError
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int], None]
@@ -205,12 +206,12 @@ def _work(
     except ListingRefused as refusal:  # ConventionUnknown too
         db.session.rollback()
         return _refuse(record, refusal, [], [])
-    except Exception as error:
+    except Exception:
         db.session.rollback()
         log.exception("listing import %s failed", record.id)
         record = db.session.get(PositionImport, record.id)
         record.status, record.stage, record.finished_at = ImportStatus.FAILED, "failed", utcnow()
-        record_failure(record, error)
+        record_failure(record)
         db.session.commit()
         return ImportOutcome(record, [], [])
 
@@ -228,9 +229,10 @@ def _one_import_per_date(connection: sa.Connection, as_of: date) -> None:
         raise ListingRefused(texts.BUSY, as_of=as_of, minutes=minutes) from None
 
 
-def record_failure(record: PositionImport, error: Exception) -> None:
-    """Note on the record that it failed on an unexpected error (at most 2000 characters of it)."""
-    record.set_message(texts.FAILED, error=f"{type(error).__name__}: {error}"[:2000])
+def record_failure(record: PositionImport) -> None:
+    """Note on the record that it failed on an unexpected error, in plain words: the error itself
+    (it may quote SQL and the names of tables) goes to the log only."""
+    record.set_message(texts.UNEXPECTED, id=record.id)
 
 
 def _after_import(record: PositionImport, kind: ListingKind, notes: list[str]) -> PositionImport:
@@ -243,11 +245,10 @@ def _after_import(record: PositionImport, kind: ListingKind, notes: list[str]) -
     for hook in after_import_hooks(kind.key):
         try:
             extra[hook.key] = hook.run(record)
-        except Exception as error:
+        except Exception:
             db.session.rollback()
             log.exception("%s after import %s failed", hook.key, record.id)
-            reason = f"{type(error).__name__}: {error}"[:500]
-            notes.append(said(hook.code, reason=reason))
+            notes.append(said(hook.code, reason=LOGGED_ERROR))
             extra["notes"] = notes
         record = db.session.get(PositionImport, record.id)
     if not extra:

@@ -46,6 +46,13 @@ STOPPED = register(
     minutes="number",
 )
 FAILED = register("imports.failed", _l("The import failed and changed nothing: %(error)s"))
+UNEXPECTED = register(
+    "imports.unexpected",
+    _l(
+        "The import failed on an unexpected error and changed nothing. Its details are in the "
+        "server log (import %(id)s): import the file again, or ask the administrator."
+    ),
+)
 ROWS_REJECTED = register(
     "imports.rows_rejected",
     _l("%(errors)s error(s) on %(rows)s row(s): nothing was imported."),
@@ -149,6 +156,14 @@ BOMB = register(
 )
 PASSWORD = register(
     "imports.password", _l("The workbook is password-protected: save it without a password.")
+)
+XML_DECLARATIONS = register(
+    "imports.xml_declarations",
+    _l(
+        "The file is not a valid spreadsheet: it declares a document type or entities (a DTD), "
+        "which Excel workbooks never do. Open it in Excel and save it again as .xlsx, or send "
+        "the listing as CSV."
+    ),
 )
 DAMAGED = register("imports.damaged", _l("The XLSX file cannot be read: it is damaged."))
 COMPRESSION = register(

@@ -28,6 +28,7 @@ from aoapp.imports.files import (
     setting,
 )
 from aoapp.imports.kinds import ListingKind
+from aoapp.imports.markup import check_xlsx_markup
 
 
 def _cell_text(value) -> str:
@@ -59,13 +60,14 @@ def read_xlsx(path: Path, kind: ListingKind, sheet: str | None) -> Listing:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError) as error:
-        raise ListingRefused(texts.XLSX_UNREADABLE, error=str(error)) from None
+        raise unreadable(error, path) from None
     if any(i.file_size > RATIO_GRACE and i.file_size > ratio * i.compress_size for i in members):
         raise bomb_message(ratio)
+    check_xlsx_markup(path)  # no DTD, no entities: before any XML parser sees the file
     try:
         workbook = fastexcel.read_excel(str(path))
     except Exception as error:  # fastexcel raises its own error types for broken files
-        raise ListingRefused(texts.XLSX_UNREADABLE, error=str(error)) from None
+        raise unreadable(error, path) from None
     names = workbook.sheet_names
     if sheet is not None and sheet not in names:
         raise ListingRefused(texts.NO_SHEET, sheet=repr(sheet), sheets=", ".join(names))
@@ -81,6 +83,13 @@ def read_xlsx(path: Path, kind: ListingKind, sheet: str | None) -> Listing:
     check_cells({headers[found[name]]: array for name, array in columns.items()})
     written = {name: headers[pos] for name, pos in found.items()}
     return Listing(canonical(kind, columns, count, written), "xlsx", sheet=sheet_name)
+
+
+def unreadable(error: Exception, path: Path) -> ListingRefused:
+    """The refusal of a workbook a reader failed on: the reader's first line of reason, without
+    the server's path of the file (readers name it; an upload's is internal)."""
+    reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    return ListingRefused(texts.XLSX_UNREADABLE, error=reason.replace(str(path), path.name))
 
 
 def _sheet_text(workbook, sheet_name: str) -> tuple[list[str], list[pa.Array]] | None:
@@ -206,12 +215,20 @@ def _rows_before_blank_tail(cells: list[pa.Array]) -> int:
 
 def _read_xlsx_rows(path: Path, kind: ListingKind, sheet_name: str) -> Listing:
     """Read a sheet by row through python-calamine: for typed cells fastexcel cannot render."""
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineError, CalamineWorkbook
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as error:  # calamine raises its own error types for broken files
-        raise ListingRefused(texts.XLSX_UNREADABLE, error=str(error)) from None
+        raise unreadable(error, path) from None
+    try:
+        return _sheet_rows(workbook, kind, sheet_name)
+    except CalamineError as error:  # a part that is not well-formed XML, met while reading
+        raise unreadable(error, path) from None
+
+
+def _sheet_rows(workbook, kind: ListingKind, sheet_name: str) -> Listing:
+    """The named sheet of an open calamine workbook as a listing, chunk by chunk."""
     rows = workbook.get_sheet_by_name(sheet_name).iter_rows()
     first = next(rows, None)
     if first is None:

@@ -114,7 +114,7 @@ class ReportDownload(MethodView):
             path,
             mimetype=services.XLSX_MIMETYPE,
             as_attachment=True,
-            download_name=report.filename,
+            download_name=services.download_name(report),
             max_age=0,
         )
 

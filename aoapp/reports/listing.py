@@ -28,6 +28,7 @@ from aoapp.errors import InvalidInput, NotFound
 from aoapp.extensions import db
 from aoapp.kpis.periods import Period, parse_period
 from aoapp.reports import storage
+from aoapp.reports.customer.workbook import download_filename
 from aoapp.reports.models import Report, ReportKind
 from aoapp.reports.reviews import NOTE_MAX, attach_reviews, can_review
 
@@ -170,6 +171,15 @@ def customer_section(actor, customer: Customer, limit: int = 12) -> CustomerRepo
 
 def _download_entry(report: Report) -> dict:
     return {"path": report.path, "size": report.size, "sha256": report.sha256}
+
+
+def download_name(report: Report) -> str:
+    """The name a report is saved as: a customer's by the period, its CIF and name, made safe
+    (`2026-10_0001234567_warung-budi.xlsx`); a portfolio's by its file's name."""
+    customer = report.customer if report.kind == ReportKind.CUSTOMER else None
+    if customer is None:
+        return report.filename
+    return download_filename(report.period, customer.cif, customer.name)
 
 
 def download(actor, report: Report) -> str:

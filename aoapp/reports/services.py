@@ -35,6 +35,7 @@ from aoapp.reports.listing import (  # noqa: F401
     branch_choices,
     customer_section,
     download,
+    download_name,
     filtered_query,
     get_report,
     list_reports,

@@ -1,5 +1,9 @@
 """Report files under EXPORTS_DIR: safe paths, atomic writes, checksums, orphan clean-up.
 
+Paths are made of the ids of the records a report covers (a slug of their names beside them only
+for people), never of text alone: two customers whose CIFs or names look alike once made safe
+still get two files.
+
 A workbook is written to a hidden temporary file in its final directory, flushed to disk
 (fsync), then renamed over its final name (`os.replace`, atomic on one file system), so a
 reader never sees half a file. The temporary name carries the host and process id, so a later
@@ -12,6 +16,7 @@ import os
 import re
 import secrets
 import socket
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +33,7 @@ TEMP_SUFFIX = ".part"
 _TEMP = re.compile(r"^\.tmp-(?P<host>[A-Za-z0-9_]+)-(?P<pid>\d+)-[0-9a-f]{8}-.*\.part$")
 ORPHAN_AGE_SECONDS = 6 * 3600  # a temp file of another host this old is surely abandoned
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+SLUG_LENGTH = 40
 _DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 CHUNK = 1024 * 1024
 
@@ -57,6 +63,23 @@ def safe_part(text: str | None, fallback: str = "_") -> str:
     """One path component made of letters, digits, `.`, `_` and `-` (never hidden, never `..`)."""
     cleaned = _UNSAFE.sub("_", (text or "").strip()).strip(".") or fallback
     return cleaned[:80]
+
+
+def slug(text: str | None, length: int = SLUG_LENGTH) -> str:
+    """Lowercase ASCII words joined by `-` (accents transliterated), at most `length` chars."""
+    # Accents come apart (é → e + ◌́) and the marks are dropped; any other character that is
+    # not an ASCII letter or digit (dashes, punctuation, other scripts) separates words.
+    letters = "".join(
+        ch for ch in unicodedata.normalize("NFKD", text or "") if not unicodedata.combining(ch)
+    )
+    return re.sub(r"[^a-z0-9]+", "-", letters.lower()).strip("-")[:length].strip("-")
+
+
+def id_part(record_id: int, name: str | None = None) -> str:
+    """A path component made from a record's id, with a slug of its name for people reading the
+    folder (`12-warung-budi`): unique by the id whatever the name, and never `..` or hidden."""
+    words = slug(name)
+    return f"{int(record_id)}-{words}" if words else str(int(record_id))
 
 
 def relative_path(*parts: str) -> str:

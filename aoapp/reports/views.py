@@ -189,7 +189,7 @@ def _send(report):
         path,
         mimetype=services.XLSX_MIMETYPE,
         as_attachment=True,
-        download_name=report.filename,
+        download_name=services.download_name(report),
         max_age=0,
     )
 

@@ -67,7 +67,7 @@ class TestGenerate:
         assert (
             report["customer_id"] == customer.id and report["generated_by_id"] == world.officer.id
         )
-        assert files_under(exports) == ["2024-06/JKT01/ao.budi/2024-06_CIF-B1_warung-budi.xlsx"]
+        assert files_under(exports) == ["2024-06/1-jkt01/3-ao-budi/2024-06_1-warung-budi.xlsx"]
         again = client.post("/api/v1/reports", json=body)
         assert again.status_code == 200 and again.get_json()["id"] == report["id"]
         forced = client.post("/api/v1/reports", json={**body, "force": True})

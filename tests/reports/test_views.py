@@ -114,7 +114,8 @@ class TestDownload:
         assert response.mimetype == XLSX_MIMETYPE
         assert response.data == (exports / report.path).read_bytes()
         disposition = response.headers["Content-Disposition"]
-        assert "attachment" in disposition and report.filename in disposition
+        # Saved by the customer's CIF and name; stored by ids (report.filename: 2024-06_1-…).
+        assert disposition == "attachment; filename=2024-06_CIF-B1_warung-budi.xlsx"
         (entry,) = _downloads(report.id)
         assert entry.actor_id == world.supervisor.id
         assert entry.after == {"path": report.path, "size": report.size, "sha256": report.sha256}

@@ -37,7 +37,7 @@ class TestZipOfAPeriod:
         assert response.is_streamed  # a generator, not a body built in memory
         assert "reports-2024-06.zip" in response.headers["Content-Disposition"]
         archive = _zip(response)
-        jkt = [r for r in report_rows() if r.path.startswith("2024-06/JKT01/")]
+        jkt = [r for r in report_rows() if r.path.startswith("2024-06/1-jkt01/")]
         assert sorted(archive.namelist()) == sorted(r.path for r in jkt)
         assert len(jkt) == 7
         for report in jkt:
@@ -54,9 +54,9 @@ class TestZipOfAPeriod:
             client.get(f"/reports/zip?period={PERIOD}&branch_id={world.bdg.id}")
         ).namelist()
         assert sorted(names) == [
-            "2024-06/BDG01/ao.dewi/2024-06_CIF-D1_toko-dewi.xlsx",
-            "2024-06/BDG01/ao.dewi/portfolio_2024-06_officer-ao-dewi.xlsx",
-            "2024-06/BDG01/portfolio_2024-06_branch-bdg01.xlsx",
+            "2024-06/2-bdg01/5-ao-dewi/2024-06_5-toko-dewi.xlsx",
+            "2024-06/2-bdg01/5-ao-dewi/portfolio_2024-06_officer-ao-dewi.xlsx",
+            "2024-06/2-bdg01/portfolio_2024-06_branch-bdg01.xlsx",
         ]
         response = client.get(f"/reports/zip?period={PERIOD}&branch_id={world.bdg.id}")
         assert "reports-2024-06-BDG01.zip" in response.headers["Content-Disposition"]
@@ -87,10 +87,8 @@ class TestZipOfAPeriod:
 class TestZipOfASelection:
     def test_only_selected_reports_in_scope_are_included(self, client, auth, book, world):
         _generate_all()
-        rows = {r.path.rsplit("/", 1)[-1]: r for r in report_rows()}
-        budi = rows["2024-06_CIF-B1_warung-budi.xlsx"]
-        sari = rows["2024-06_CIF-S1_toko-sari.xlsx"]
-        dewi = rows["2024-06_CIF-D1_toko-dewi.xlsx"]
+        rows = {r.customer.cif: r for r in report_rows() if r.customer}
+        budi, sari, dewi = rows["CIF-B1"], rows["CIF-S1"], rows["CIF-D1"]
         auth.login("spv.jkt")
         ids = [str(budi.id), str(sari.id), str(dewi.id), "junk", "999999"]
         response = auth.post("/reports/zip", {"ids": ids})
@@ -101,7 +99,7 @@ class TestZipOfASelection:
 
     def test_nothing_selected_or_nothing_visible(self, client, auth, book):
         _generate_all()
-        dewi = next(r for r in report_rows() if "CIF-D1" in r.path)
+        dewi = next(r for r in report_rows() if r.customer and r.customer.cif == "CIF-D1")
         auth.login("spv.jkt")
         response = auth.post("/reports/zip", {}, follow_redirects=True)
         assert "Select at least one report." in response.get_data(as_text=True)

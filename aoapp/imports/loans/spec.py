@@ -6,12 +6,17 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from aoapp.auth.models import User
-from aoapp.common.identity import bank_format_message, bank_pattern, matches_bank_format
+from aoapp.common.identity import (
+    SAFE_IDENTIFIER,
+    bank_format_message,
+    bank_pattern,
+    identifier_problem,
+)
 from aoapp.credit.models import Facility
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
 from aoapp.imports.columns import Column
-from aoapp.imports.parsing import Collector, RowError, flag_before, flag_duplicates
+from aoapp.imports.rows import Collector, RowError, flag_before, flag_duplicates
 from aoapp.products.models import Product, ProductKind
 
 
@@ -67,25 +72,34 @@ def check(collector: Collector, table: pa.Table, typed: dict) -> None:
         _("This account number appears more than once in the file."),
     )
     _one_officer_per_cif(collector, table)
-    _bank_format(collector, table, "account_no", "account")
-    _bank_format(collector, table, "cif", "cif")
+    _identifier(collector, table, "account_no", "account")
+    _identifier(collector, table, "cif", "cif")
 
 
-def _bank_format(check: Collector, table: pa.Table, column: str, kind: str) -> None:
-    """Every filled cell of the column matches the bank's pattern for its number (vectorised).
+def _identifier(check: Collector, table: pa.Table, column: str, kind: str) -> None:
+    """Every filled cell of the column is a number the bank accepts (common.identity's one rule:
+    its pattern, and never a path-like value), checked vectorised; the message of each bad value
+    is the rule's own (`identifier_problem`).
 
-    The pattern is matched whole; pyarrow reads it as RE2, and one RE2 cannot read (a Python
+    The patterns are matched whole; pyarrow reads them as RE2, and one RE2 cannot read (a Python
     look-around) is checked value by value instead, over the distinct values.
     """
     values = table.column(column)
     filled = pc.not_equal(values, "")  # an empty cell is already a required-value error
     try:
-        matched = pc.match_substring_regex(values, f"^(?:{bank_pattern(kind)})$")
+        matched = pc.and_(
+            pc.match_substring_regex(values, f"^(?:{bank_pattern(kind)})$"),
+            pc.match_substring_regex(values, f"^(?:{SAFE_IDENTIFIER})$"),
+        )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         distinct = pc.unique(values)
-        good = [v for v in distinct.to_pylist() if v and matches_bank_format(kind, v)]
+        good = [v for v in distinct.to_pylist() if v and identifier_problem(kind, v) is None]
         matched = pc.is_in(values, pa.array(good, pa.string()))
-    check.flag(pc.and_(filled, pc.invert(matched)), column, bank_format_message(kind))
+    check.flag_each(
+        pc.and_(filled, pc.invert(matched)),
+        column,
+        lambda value: identifier_problem(kind, value) or bank_format_message(kind),
+    )
 
 
 def _one_officer_per_cif(check: Collector, table: pa.Table) -> None:

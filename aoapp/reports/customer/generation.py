@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from aoapp.auth.models import Branch, Role, User
 from aoapp.auth.scoping import get_visible, visible_to
 from aoapp.customers.models import Customer
-from aoapp.errors import InvalidInput, NotFound
+from aoapp.errors import LOGGED_ERROR, InvalidInput, NotFound
 from aoapp.extensions import db
 from aoapp.kpis.periods import Period
 from aoapp.reports import storage
@@ -94,12 +94,15 @@ def select_customer_ids(
 
 
 def customer_path(data, period: Period) -> str:
-    """`{period}/{branch}/{officer or _unassigned}/{period}_{CIF}_{name}.xlsx` under EXPORTS_DIR."""
+    """`{period}/{branch}/{officer or _unassigned}/{period}_{customer}.xlsx` under EXPORTS_DIR,
+    each part a record's id with a slug of its name: `2026-10/1-jkt01/3-ao-budi/2026-10_12-warung-
+    budi.xlsx`. Never the CIF: the download keeps it in its name (`listing.download_name`)."""
+    officer = data.officer_id
     return storage.relative_path(
         period.code,
-        data.branch_code,
-        data.officer_username or UNASSIGNED,
-        customer_book.customer_filename(data),
+        storage.id_part(data.branch_id, data.branch_code),
+        storage.id_part(officer, data.officer_username) if officer is not None else UNASSIGNED,
+        f"{period.code}_{storage.id_part(data.customer_id, data.name)}.xlsx",
     )
 
 
@@ -219,11 +222,11 @@ def _run_plan(actor, plan: Plan, progress: Progress | None, batch_size: int):
                 report_id = write_customer_report(data, period, as_of, actor, existing)
             except storage.ReportStorageError:
                 raise
-            except Exception as error:  # one bad customer must not stop a bank's month
+            except Exception:  # one bad customer must not stop a bank's month
                 db.session.rollback()
                 log.exception("customer report %s for %s failed", customer_id, period.code)
                 cif = getattr(data, "cif", None) or str(customer_id)
-                summary.failed.append(Failure(cif, f"{type(error).__name__}: {error}"))
+                summary.failed.append(Failure(cif, _(LOGGED_ERROR)))
             else:
                 summary.generated += 1
                 summary.report_ids.append(report_id)

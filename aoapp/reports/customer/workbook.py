@@ -10,7 +10,6 @@ business.
 """
 
 import re
-import unicodedata
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -32,10 +31,10 @@ from aoapp.reports.sheets import (
     Sheet,
     Workbook,
 )
+from aoapp.reports.storage import slug
 
 # The sheets' stable keys, in order (the English names, and the monitoring report's key).
 SHEETS = ("Summary", "Facilities", "History", "Interactions", "Monitoring", MONITORING_REPORT)
-SLUG_LENGTH = 40
 KIND_WORDS = {
     "introduction": _l("Introduction"),
     "follow_up": _l("Follow-up"),
@@ -102,20 +101,16 @@ def _sheet(key: str, **fields) -> Sheet:
     return Sheet(key=key, name=sheet_names()[key], **fields)
 
 
-def slug(text: str, length: int = SLUG_LENGTH) -> str:
-    """Lowercase ASCII words joined by `-` (accents transliterated), at most `length` chars."""
-    # Accents come apart (é → e + ◌́) and the marks are dropped; any other character that is
-    # not an ASCII letter or digit (dashes, punctuation, other scripts) separates words.
-    letters = "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
-    )
-    return re.sub(r"[^a-z0-9]+", "-", letters.lower()).strip("-")[:length].strip("-")
-
-
 def customer_filename(data) -> str:
-    """`{period}_{CIF}_{name-slug}.xlsx`, safe on every file system."""
-    cif = re.sub(r"[^A-Za-z0-9-]+", "-", data.cif).strip("-") or "cif"
-    return f"{data.period.code}_{cif}_{slug(data.name) or 'customer'}.xlsx"
+    """`{period}_{CIF}_{name-slug}.xlsx`: the name a customer's workbook is downloaded as."""
+    return download_filename(data.period.code, data.cif, data.name)
+
+
+def download_filename(period_code: str, cif: str, name: str) -> str:
+    """`{period}_{CIF}_{name-slug}.xlsx`, safe on every file system (never a storage path: two
+    customers may share it; storage.py keeps files apart by their ids)."""
+    cif = re.sub(r"[^A-Za-z0-9-]+", "-", cif).strip("-") or "cif"
+    return f"{period_code}_{cif}_{slug(name) or 'customer'}.xlsx"
 
 
 def _subtitle(data, bank_name: str) -> str:

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from aoapp.auth.models import Branch, Role, User
 from aoapp.credit.figures import resolve_scope
 from aoapp.credit.models import Position
-from aoapp.errors import Forbidden, InvalidInput, NotFound
+from aoapp.errors import LOGGED_ERROR, Forbidden, InvalidInput, NotFound
 from aoapp.extensions import db
 from aoapp.kpis.periods import Period
 from aoapp.reports import storage
@@ -105,15 +105,20 @@ def resolve_target(actor, scope: str, officer_id=None, branch_id=None) -> Target
 
 
 def portfolio_path(target: Target, period: Period) -> str:
-    """Officer: `{period}/{branch}/{officer}/…`; branch: `{period}/{branch}/…`; bank: `{period}/…`."""
+    """Officer: `{period}/{branch}/{officer}/…`; branch: `{period}/{branch}/…`; bank: `{period}/…`;
+    the folders are the branch's and the officer's ids with a slug of their code and username
+    (`1-jkt01/3-ao-budi`), as the customers' reports (customer.generation.customer_path)."""
     if target.scope == ReportScope.OFFICER:
         officer = target.officer
-        branch_code = officer.branch.code if officer.branch else "_nobranch"
+        branch = officer.branch
+        folder = storage.id_part(branch.id, branch.code) if branch else "_nobranch"
         name = portfolio_filename(f"officer-{officer.username}", period)
-        return storage.relative_path(period.code, branch_code, officer.username, name)
+        mine = storage.id_part(officer.id, officer.username)
+        return storage.relative_path(period.code, folder, mine, name)
     if target.scope == ReportScope.BRANCH:
-        name = portfolio_filename(f"branch-{target.branch.code}", period)
-        return storage.relative_path(period.code, target.branch.code, name)
+        branch = target.branch
+        name = portfolio_filename(f"branch-{branch.code}", period)
+        return storage.relative_path(period.code, storage.id_part(branch.id, branch.code), name)
     return storage.relative_path(period.code, portfolio_filename("bank", period))
 
 
@@ -242,10 +247,10 @@ def generate_portfolio_reports(
             )
         except storage.ReportStorageError:
             raise
-        except Exception as error:
+        except Exception:
             db.session.rollback()
             log.exception("portfolio report %s for %s failed", target.key, period.code)
-            summary.failed.append(Failure(target.key, f"{type(error).__name__}: {error}"))
+            summary.failed.append(Failure(target.key, _(LOGGED_ERROR)))
         else:
             summary.generated += 1
             summary.report_ids.append(report_id)
