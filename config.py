@@ -94,6 +94,13 @@ class Config:
         # Imports of one as-of date run one at a time; the next waits this long, then gives up.
         self.IMPORT_WAIT_MINUTES = int(os.environ.get("IMPORT_WAIT_MINUTES", 30))
         self.IMPORTS_UPLOAD_DIR = os.environ.get("IMPORTS_UPLOAD_DIR") or None
+        # Currencies the deposits listing may hold (comma-separated ISO codes); a row in any
+        # other currency is refused. IDR only unless the bank enables more (e.g. IDR,USD).
+        self.DEPOSIT_CURRENCIES = [
+            code.strip().upper()
+            for code in os.environ.get("DEPOSIT_CURRENCIES", "IDR").split(",")
+            if code.strip()
+        ]
 
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"

@@ -160,6 +160,7 @@ def register_blueprints(app: Flask) -> None:
     from aoapp.followups.api import followups_blp, promises_blp
     from aoapp.followups.views import bp as followups_bp
     from aoapp.imports.api import imports_blp
+    from aoapp.imports.deposits import DEPOSITS  # noqa: F401  (registers the deposits listing)
     from aoapp.imports.loans import LOANS  # noqa: F401  (importing it registers the loan listing)
     from aoapp.imports.views import bp as imports_bp
     from aoapp.introductions.api import introductions_blp

@@ -14,6 +14,7 @@ from aoapp.credit.models import (
 )
 from aoapp.customers.models import Customer, ProductHolding
 from aoapp.followups.models import FollowUp, PromiseToPay
+from aoapp.funding.models import DepositAccount, DepositPosition
 from aoapp.imports.models import PositionImport
 from aoapp.introductions.models import Introduction
 from aoapp.products.models import Product
@@ -31,6 +32,8 @@ __all__ = [
     "CollectibilityBand",
     "Complaint",
     "Customer",
+    "DepositAccount",
+    "DepositPosition",
     "Facility",
     "FollowUp",
     "Introduction",

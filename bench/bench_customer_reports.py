@@ -101,7 +101,8 @@ def _reference(customers: int) -> tuple[list[int], dict[int, int], dict[str, int
     ])  # fmt: skip
     _insert(meta["products"], [
         {"id": i + 1, "code": c, "name": n, "kind": k, "credit_subtype": s, "active": True,
-         "description": "", "created_at": now}
+         "deposit_type": "tabungan" if k == "deposit" else None, "description": "",
+         "created_at": now}
         for i, (c, n, k, s) in enumerate(PRODUCTS)
     ])  # fmt: skip
     return list(branch_of), branch_of, {code: i + 1 for i, (code, *_r) in enumerate(PRODUCTS)}

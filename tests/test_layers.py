@@ -30,6 +30,7 @@ LAYERS = [
     "prospects",
     "introductions",  # products presented to prospects and customers
     "credit",
+    "funding",  # deposit accounts and positions (the deposits listing): beside credit
     "search",  # the header search: customers (with their accounts) and prospects
     "imports",
     "complaints",

@@ -34,11 +34,13 @@ RECORD_TYPES = (
     _l("Product"),
     _l("Kolupgrade"),
     _l("Monitoringvisit"),
+    _l("Deposit account"),
 )
 
 # Field names of audited records, as the audit history shows them (name|label: 'next_follow_up_date'
 # → 'Next follow up date'): every column of every model, and the extra keys some audits add.
 FIELDS = (
+    _l("Account id"),
     _l("Account no"),
     _l("Action"),
     _l("Active"),
@@ -48,8 +50,11 @@ FIELDS = (
     _l("Area"),
     _l("Arrears interest"),
     _l("Arrears principal"),
+    _l("Aro"),
     _l("As of"),
     _l("At"),
+    _l("Average balance"),
+    _l("Balance"),
     _l("Before"),
     _l("Branch id"),
     _l("Branches"),
@@ -81,6 +86,7 @@ FIELDS = (
     _l("Customer type"),
     _l("Date format"),
     _l("Deadline"),
+    _l("Deposit type"),
     _l("Debtor kol"),
     _l("Decimal"),
     _l("Description"),
@@ -157,6 +163,7 @@ FIELDS = (
     _l("Npwp"),
     _l("Officer code"),
     _l("Officer id"),
+    _l("Open date"),
     _l("Opened on"),
     _l("Outcome"),
     _l("Outstanding"),

@@ -132,6 +132,7 @@ def seed_credit(admin: User, today: date) -> tuple[int, int]:
         db.session.scalars(
             sa.select(PositionImport.as_of).where(
                 PositionImport.source == "demo",
+                PositionImport.kind == "loans",
                 PositionImport.status == ImportStatus.SUCCEEDED,
                 PositionImport.as_of.in_(dates),
             )

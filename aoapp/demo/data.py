@@ -55,6 +55,8 @@ PRODUCTS = [
     ("GIRO", "Giro", "deposit", None, "Rekening giro untuk badan usaha."),
     ("MBANKING", "Mobile Banking", "service", None, "Aplikasi mobile banking."),
 ]
+# The deposit products' kind of funds (products.deposit_type).
+DEPOSIT_TYPES = {"TABUNGAN": "tabungan", "DEPOSITO": "deposito", "GIRO": "giro"}
 CREDIT_CODES = frozenset(code for code, _n, kind, *_rest in PRODUCTS if kind == "credit")
 
 # Officer username → (number used in keys, NIK region code: province + regency).

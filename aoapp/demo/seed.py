@@ -147,6 +147,7 @@ class Seeder:
                         name=name,
                         kind=kind,
                         credit_subtype=subtype,
+                        deposit_type=data.DEPOSIT_TYPES.get(code),
                         description=description,
                     )
                 )

@@ -30,7 +30,10 @@ from aoapp.imports.schemas import (
 from aoapp.imports.services import run_import
 
 imports_blp = Blueprint(
-    "imports_api", __name__, url_prefix="/imports", description="Loan-listing imports (admins)"
+    "imports_api",
+    __name__,
+    url_prefix="/imports",
+    description="Listing imports (admins): loans and deposits",
 )
 
 ImportPageSchema = page_schema(ImportRecordSchema, "ImportPage")
@@ -83,7 +86,7 @@ class ImportResource(MethodView):
 
 @imports_blp.route("/positions")
 class PositionsImport(MethodView):
-    """Import a loan listing (daftar nominatif kredit)."""
+    """Import a listing: loans (daftar nominatif kredit) or deposits (daftar nominatif simpanan)."""
 
     decorators = [admin_required, login_required]
 

@@ -63,7 +63,8 @@ def _options(command):
     "--kind",
     default="loans",
     show_default=True,
-    help="The kind of listing (loans: the loan listing, daftar nominatif kredit).",
+    help="The kind of listing: loans (daftar nominatif kredit) or deposits (daftar nominatif "
+    "simpanan).",
 )
 @_options
 def import_listing(kind, **options) -> None:

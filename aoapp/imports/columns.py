@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 # What a cell may hold; parsing.py reads each kind the same way for every listing.
-CELL_KINDS = ("text", "money", "rate", "days", "kol", "date", "flag")
+CELL_KINDS = ("text", "money", "rate", "days", "months", "kol", "date", "flag")
 
 
 @dataclass(frozen=True)

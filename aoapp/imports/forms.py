@@ -25,7 +25,7 @@ class UploadForm(FlaskForm):
     kind = SelectField(_l("Kind of listing"), validate_choice=False)
     file = FileField(_l("Listing file (.csv or .xlsx)"))
     as_of = StringField(_l("As-of date"))
-    partial = BooleanField(_l("Partial listing (do not close facilities missing from it)"))
+    partial = BooleanField(_l("Partial listing (do not close accounts missing from it)"))
     decimal = SelectField(_l("Numbers"), choices=DECIMAL_CHOICES, validate_choice=False)
     date_format = SelectField(_l("Dates"), choices=DATE_CHOICES, validate_choice=False)
     encoding = StringField(_l("Encoding"))

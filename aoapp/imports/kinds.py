@@ -52,7 +52,9 @@ class ListingKind:
       `typed` is None or a code is unknown) and the row errors of unknown codes;
     - `load(connection, table, context)`: the set-based load inside the import's transaction;
       returns {"counts": {...}, "timings": {...}} for the record's summary;
-    - `describe(record)`: the lines the command line prints after a successful import.
+    - `describe(record)`: the lines the command line prints after a successful import;
+    - `counts`: the summary's counts the import's page shows, (key, label) in order;
+    - `brief(record)`: the counts in one line, for the list of imports.
     """
 
     key: str
@@ -62,6 +64,8 @@ class ListingKind:
     resolve: Callable[[pa.Table, pa.Table | None], tuple[pa.Table | None, list[RowError]]]
     load: Callable[[sa.Connection, pa.Table, LoadContext], dict]
     describe: Callable[[PositionImport], list[str]] = field(default=lambda record: [])
+    counts: tuple[tuple[str, object], ...] = ()
+    brief: Callable[[PositionImport], str] = field(default=lambda record: "")
 
     @cached_property
     def number_columns(self) -> tuple[str, ...]:
@@ -147,6 +151,18 @@ def after_import(kind: str, key: str, failed) -> Callable:
 
 def after_import_hooks(kind: str) -> list[AfterImport]:
     return list(_AFTER.get(kind, []))
+
+
+def brief_of(record: PositionImport) -> str:
+    """A finished import's counts in one line, as its kind says them ("" for an unknown kind)."""
+    kind = _KINDS.get(record.kind or DEFAULT_KIND)
+    return kind.brief(record) if kind else ""
+
+
+def counts_of(key: str | None) -> tuple[tuple[str, object], ...]:
+    """The counts an import's page shows for the kind named `key`."""
+    kind = _KINDS.get(key or DEFAULT_KIND)
+    return kind.counts if kind else ()
 
 
 def label_of(key: str | None):

@@ -11,6 +11,7 @@ STAGES = (
     _l("Staging"),
     _l("Customers"),
     _l("Facilities"),
+    _l("Deposit accounts"),
     _l("Positions"),
     _l("One-obligor"),
     _l("Closing"),

@@ -46,6 +46,7 @@ DATES = {
 FLAG_TRUE = ["y", "ya", "yes", "1", "true", "t"]
 FLAG_FALSE = ["n", "tidak", "no", "0", "false", "f", ""]
 MAX_DPD = 99_999
+MAX_MONTHS = 999
 MAX_WHOLE_DIGITS = 16  # NUMERIC(18, 2)
 
 
@@ -98,13 +99,8 @@ def parse_listing(
             out[column.name] = col
         elif column.kind in ("money", "rate"):
             out[column.name] = _number(check, column.name, col, filled, decimal, column.kind)
-        elif column.kind == "days":
-            negative = pc.and_(filled, pc.match_substring_regex(col, r"^-\d+$"))
-            check.flag(negative, column.name, _("DPD cannot be negative."))
-            bad = pc.and_(filled, pc.invert(pc.match_substring_regex(col, r"^-?\d{1,5}$")))
-            check.flag(bad, column.name, _("Not a whole number of days (0–%(max)s).", max=MAX_DPD))
-            ok = pc.and_(filled, pc.match_substring_regex(col, r"^\d{1,5}$"))
-            out[column.name] = pc.if_else(ok, pc.cast(pc.if_else(ok, col, "0"), pa.int32()), None)
+        elif column.kind in ("days", "months"):
+            out[column.name] = _whole(check, column.name, col, filled, column.kind)
         elif column.kind == "kol":
             bad = pc.and_(filled, pc.invert(pc.match_substring_regex(col, r"^[1-5]$")))
             check.flag(bad, column.name, _("Collectibility must be 1 to 5."))
@@ -189,6 +185,22 @@ def _number(check, name, col, filled, decimal, kind):
         )
         check.flag(pc.and_(ok, over), name, _("The interest rate must be between 0 and 100 % p.a."))
     return normalized  # exact decimal text: the database parses it, never a float
+
+
+def _whole(check, name, col, filled, kind):
+    """Days past due (0–99999) or a tenor in months (0–999): whole, never negative."""
+    if kind == "days":
+        negative, bad = _("DPD cannot be negative."), _("Not a whole number of days (0–%(max)s).")
+    else:
+        negative = _("A number of months cannot be negative.")
+        bad = _("Not a whole number of months (0–%(max)s).")
+    most = MAX_DPD if kind == "days" else MAX_MONTHS
+    digits = len(str(most))
+    check.flag(pc.and_(filled, pc.match_substring_regex(col, r"^-\d+$")), name, negative)
+    shaped = pc.match_substring_regex(col, rf"^-?\d{{1,{digits}}}$")
+    check.flag(pc.and_(filled, pc.invert(shaped)), name, bad % {"max": most})
+    ok = pc.and_(filled, pc.match_substring_regex(col, rf"^\d{{1,{digits}}}$"))
+    return pc.if_else(ok, pc.cast(pc.if_else(ok, col, "0"), pa.int32()), None)
 
 
 def _date(check, name, col, filled, date_format):

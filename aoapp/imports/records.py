@@ -81,3 +81,9 @@ def kol_rows(record: PositionImport) -> list[dict]:
         {"kol": int(kol), "count": values["count"], "outstanding": values["outstanding"]}
         for kol, values in sorted(distribution.items(), key=lambda item: int(item[0]))
     ]
+
+
+def deposit_rows(record: PositionImport) -> list[dict]:
+    """The balances by kind of funds of a finished deposits import (kind, accounts, balance)."""
+    by_type = (record.summary or {}).get("by_type") or {}
+    return [{"kind": kind, **values} for kind, values in by_type.items()]

@@ -73,7 +73,7 @@ class ImportOptionsSchema(BaseSchema):
     kind = fields.String(
         load_default=DEFAULT_KIND,
         validate=_known_kind,
-        metadata={"description": "The kind of listing: loans (the loan listing)"},
+        metadata={"description": "The kind of listing: loans (the default) or deposits"},
     )
     as_of = AsOfDate(
         required=True,
@@ -82,7 +82,7 @@ class ImportOptionsSchema(BaseSchema):
     )
     partial = fields.Boolean(
         load_default=False,
-        metadata={"description": "Leave active facilities missing from the file alone"},
+        metadata={"description": "Leave open accounts missing from the file alone"},
     )
     decimal = fields.String(
         load_default="auto",
@@ -148,7 +148,7 @@ class ImportRecordSchema(BaseSchema):
     """The record of one import: who, when, which file, conventions, counts, status."""
 
     id = fields.Integer()
-    kind = fields.String(metadata={"description": "The kind of listing: loans"})
+    kind = fields.String(metadata={"description": "The kind of listing: loans | deposits"})
     status = fields.String(metadata={"description": "running | succeeded | rejected | failed"})
     stage = fields.String()
     progress = fields.Integer(metadata={"description": "Percent"})
@@ -173,8 +173,9 @@ class ImportRecordSchema(BaseSchema):
     summary = fields.Function(
         _summary,
         metadata={
-            "description": "Counts (customers/facilities created, updated, closed), "
-            "kol_distribution, upgrades, downgrades, timings, seconds"
+            "description": "Counts (customers and facilities or deposit accounts created, "
+            "updated, closed); loans: kol_distribution, upgrades, downgrades; deposits: by_type "
+            "(count and balance per giro, tabungan, deposito); timings, seconds"
         },
     )
     notes = fields.Function(

@@ -25,7 +25,7 @@ from aoapp.errors import DomainError, render_error
 from aoapp.imports import jobs, records, uploads
 from aoapp.imports.conventions import convention_lines
 from aoapp.imports.forms import UploadForm, UploadTokenForm
-from aoapp.imports.kinds import label_of
+from aoapp.imports.kinds import brief_of, counts_of, label_of
 from aoapp.imports.models import ImportStatus
 from aoapp.imports.schemas import ImportListArgsSchema, ImportOptionsSchema
 
@@ -67,7 +67,11 @@ def index():
     args = load_filters(ImportListArgsSchema())
     page = records.list_imports(acting_user(), args["page"], HTML_PER_PAGE, args["status"])
     return render_template(
-        "imports/index.html", page=page, status=args["status"], statuses=list(ImportStatus)
+        "imports/index.html",
+        page=page,
+        status=args["status"],
+        statuses=list(ImportStatus),
+        brief=brief_of,
     )
 
 
@@ -143,7 +147,9 @@ def detail(import_id: int):
         kind_label=label_of(record.kind),
         conventions=convention_lines(record.decimal, record.date_format, record.encoding),
         summary=record.summary or {},
+        counts=counts_of(record.kind),
         kol_rows=records.kol_rows(record),
+        deposit_rows=records.deposit_rows(record),
         errors=errors,
         has_error_file=records.errors_path(record) is not None,
         shown_errors=records.SHOWN_ERRORS,

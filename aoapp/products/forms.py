@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 
 from aoapp.common.forms import Marked, enum_choices
-from aoapp.products.models import CreditSubtype, ProductKind
+from aoapp.products.models import CreditSubtype, DepositType, ProductKind
 
 
 class ProductForm(FlaskForm):
@@ -18,6 +18,9 @@ class ProductForm(FlaskForm):
     )
     credit_subtype = SelectField(
         _l("Credit subtype"), choices=enum_choices(CreditSubtype, _l("— none (not a credit) —"))
+    )
+    deposit_type = SelectField(
+        _l("Deposit type"), choices=enum_choices(DepositType, _l("— none (not a deposit) —"))
     )
     active = BooleanField(_l("Active (offered to clients)"), default=True)
     description = TextAreaField(_l("Short description"))

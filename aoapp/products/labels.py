@@ -14,4 +14,8 @@ LABELS = (
     _l("Mortgage"),
     _l("Vehicle"),
     _l("Personal"),
+    # DepositType
+    _l("Giro"),
+    _l("Tabungan"),
+    _l("Deposito"),
 )

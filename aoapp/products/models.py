@@ -25,6 +25,14 @@ class CreditSubtype(StrEnum):
     PERSONAL = "personal"
 
 
+class DepositType(StrEnum):
+    """The three kinds of third-party funds (DPK)."""
+
+    GIRO = "giro"  # current account
+    TABUNGAN = "tabungan"  # savings
+    DEPOSITO = "deposito"  # time deposit
+
+
 class Product(db.Model):
     """Something the bank sells: a credit, a deposit or a service."""
 
@@ -34,6 +42,10 @@ class Product(db.Model):
         sa.CheckConstraint(
             "(kind = 'credit') = (credit_subtype IS NOT NULL)", name="credit_subtype"
         ),
+        sa.CheckConstraint(
+            "deposit_type IN ('giro', 'tabungan', 'deposito')", name="deposit_type_value"
+        ),
+        sa.CheckConstraint("(kind = 'deposit') = (deposit_type IS NOT NULL)", name="deposit_type"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,6 +53,7 @@ class Product(db.Model):
     name: Mapped[str] = mapped_column(sa.String(120))
     kind: Mapped[str] = mapped_column(sa.String(20))
     credit_subtype: Mapped[str | None] = mapped_column(sa.String(30))
+    deposit_type: Mapped[str | None] = mapped_column(sa.String(10))  # deposits only: DepositType
     active: Mapped[bool] = mapped_column(default=True)
     description: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from aoapp.common.schemas import BaseSchema, PageArgsSchema, Text, choice
-from aoapp.products.models import CreditSubtype, ProductKind
+from aoapp.products.models import CreditSubtype, DepositType, ProductKind
 
 PRODUCT_CODE = validate.Regexp(
     r"^[A-Za-z][A-Za-z0-9_-]*$",
@@ -19,6 +19,12 @@ class ProductInputSchema(BaseSchema):
     name = Text(required=True, max_length=120)
     kind = choice(ProductKind, required=True)
     credit_subtype = choice(CreditSubtype, allow_none=True, load_default=None)
+    deposit_type = choice(
+        DepositType,
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "Deposit products only: giro | tabungan | deposito"},
+    )
     active = fields.Boolean(load_default=True)
     description = Text(load_default="", max_length=2000)
 
@@ -43,6 +49,7 @@ class ProductSchema(BaseSchema):
     name = fields.String()
     kind = fields.String()
     credit_subtype = fields.String()
+    deposit_type = fields.String(metadata={"description": "giro | tabungan | deposito"})
     active = fields.Boolean()
     description = fields.String()
     created_at = fields.DateTime()

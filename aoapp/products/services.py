@@ -83,6 +83,7 @@ def _check_product(values: dict, exclude_id: int | None = None) -> None:
             _("Only credit products have a credit subtype."),
             {"credit_subtype": [_("Only credit products have a credit subtype; leave it empty.")]},
         )
+    _check_deposit_type(values)
     stmt = sa.select(Product.id).where(Product.code == values["code"])
     if exclude_id:
         stmt = stmt.where(Product.id != exclude_id)
@@ -90,6 +91,18 @@ def _check_product(values: dict, exclude_id: int | None = None) -> None:
         raise Conflict(
             _("Product code %(code)s already exists.", code=values["code"]),
             {"code": [_("This product code is already used.")]},
+        )
+
+
+def _check_deposit_type(values: dict) -> None:
+    """A deposit product says which kind of funds it holds (giro, tabungan, deposito); others none."""
+    if values["kind"] == ProductKind.DEPOSIT and not values.get("deposit_type"):
+        message = _("A deposit product needs a deposit type (giro, tabungan or deposito).")
+        raise InvalidInput(message, {"deposit_type": [message]})
+    if values["kind"] != ProductKind.DEPOSIT and values.get("deposit_type"):
+        raise InvalidInput(
+            _("Only deposit products have a deposit type."),
+            {"deposit_type": [_("Only deposit products have a deposit type; leave it empty.")]},
         )
 
 
@@ -107,13 +120,17 @@ def create_product(actor, data: dict) -> Product:
 
 @unit_of_work()
 def update_product(actor, product: Product, data: dict) -> Product:
-    """Edit a product (admin), audited; changing the kind away from credit drops the subtype."""
+    """Edit a product (admin), audited; changing the kind away from credit drops the subtype,
+    away from deposit the deposit type."""
     require_admin(actor)
     values = dict(data)
     if "code" in values:
         values["code"] = values["code"].upper()
-    if values.get("kind", product.kind) != ProductKind.CREDIT and "credit_subtype" not in values:
+    kind = values.get("kind", product.kind)
+    if kind != ProductKind.CREDIT and "credit_subtype" not in values:
         values["credit_subtype"] = None
+    if kind != ProductKind.DEPOSIT and "deposit_type" not in values:
+        values["deposit_type"] = None
     before = audit.snapshot(product)
     _check_product({**before, **values}, exclude_id=product.id)
     for key, value in values.items():

@@ -165,15 +165,18 @@ REFERENCE_STEPS = [
     ),
     (
         "products",
-        """INSERT INTO products (id, code, name, kind, credit_subtype, active, description,
-                                  created_at)
-            SELECT id, code, 'Kredit ' || code, 'credit', subtype, true, '', %(now)s
+        """INSERT INTO products (id, code, name, kind, credit_subtype, deposit_type, active,
+                                  description, created_at)
+            SELECT id, code, 'Kredit ' || code, 'credit', subtype, NULL, true, '', %(now)s
             FROM seed_products
             UNION ALL
-            SELECT 100 + n, code, name, kind, NULL, true, '', %(now)s
-            FROM (VALUES (1, 'TAB', 'Tabungan', 'deposit'), (2, 'DEP', 'Deposito', 'deposit'),
-                         (3, 'GIRO', 'Giro', 'deposit'), (4, 'MB', 'Mobile banking', 'service'),
-                         (5, 'ATM', 'Kartu ATM', 'service')) v(n, code, name, kind)""",
+            SELECT 100 + n, code, name, kind, NULL, deposit_type, true, '', %(now)s
+            FROM (VALUES (1, 'TAB', 'Tabungan', 'deposit', 'tabungan'),
+                         (2, 'DEP', 'Deposito', 'deposit', 'deposito'),
+                         (3, 'GIRO', 'Giro', 'deposit', 'giro'),
+                         (4, 'MB', 'Mobile banking', 'service', NULL),
+                         (5, 'ATM', 'Kartu ATM', 'service', NULL))
+                 v(n, code, name, kind, deposit_type)""",
     ),
 ]
 

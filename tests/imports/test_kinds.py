@@ -19,7 +19,7 @@ from aoapp.imports import kinds
 from aoapp.imports.columns import Column
 from aoapp.imports.kinds import ListingKind
 from aoapp.imports.models import PositionImport
-from aoapp.imports.parsing import RowError, flag_duplicates
+from aoapp.imports.rows import RowError, flag_duplicates
 from aoapp.imports.services import run_import
 from tests.support import listings as L
 from tests.support.i18n import speak_indonesian
@@ -203,7 +203,7 @@ class TestCommandLine:
             args=["import-listing", "--kind", "deposito", str(path), "--as-of", "2024-06-30"]
         )
         assert result.exit_code == 2
-        assert "unknown kind 'deposito': use loans" in result.output
+        assert "unknown kind 'deposito': use loans, deposits" in result.output
         assert db.session.query(PositionImport).count() == 0
 
 
@@ -227,7 +227,9 @@ class TestApi:
             self.URL, data={**data, "kind": "deposito"}, content_type="multipart/form-data"
         )
         assert response.status_code == 422
-        assert response.json["errors"]["kind"] == ["Unknown listing kind 'deposito': use loans."]
+        assert response.json["errors"]["kind"] == [
+            "Unknown listing kind 'deposito': use loans, deposits."
+        ]
 
 
 class TestUploadPage:
@@ -272,5 +274,8 @@ class TestUploadPage:
         response = auth.post("/imports/new", data, content_type="multipart/form-data")
         assert response.status_code == 422
         body = response.get_data(as_text=True)
-        assert "Jenis daftar nominatif &#39;deposito&#39; tidak dikenal: gunakan loans." in body
+        assert (
+            "Jenis daftar nominatif &#39;deposito&#39; tidak dikenal: gunakan loans, deposits."
+            in body
+        )
         assert db.session.query(PositionImport).count() == 0

@@ -50,12 +50,25 @@ class TestProducts:
         assert response.status_code == 200 and response.json["active"] is False
         assert client.get(f"{PRODUCTS}/{product_id}").json["active"] is False
 
+    def test_a_deposit_product_carries_its_deposit_type(self, api, world):
+        client = api(world.admin)
+        data = {"code": "DEP12", "name": "Deposito", "kind": "deposit", "deposit_type": "deposito"}
+        response = client.post(PRODUCTS, json=data)
+        assert response.status_code == 201, response.json
+        assert (response.json["deposit_type"], response.json["credit_subtype"]) == (
+            "deposito",
+            None,
+        )
+        assert client.get(f"{PRODUCTS}/{response.json['id']}").json["deposit_type"] == "deposito"
+        response = client.patch(f"{PRODUCTS}/{response.json['id']}", json={"deposit_type": "giro"})
+        assert response.json["deposit_type"] == "giro"
+
     @pytest.mark.parametrize("role", ["officer", "supervisor"])
     def test_non_admin_changes_are_403(self, api, world, role):
         product = make_product("KMK")
         client = api(getattr(world, role))
         assert client.get(f"{PRODUCTS}/{product.id}").status_code == 200
-        data = {"code": "TAB", "name": "Tabungan", "kind": "deposit"}
+        data = {"code": "TAB", "name": "Tabungan", "kind": "deposit", "deposit_type": "tabungan"}
         assert client.post(PRODUCTS, json=data).status_code == 403
         assert client.patch(f"{PRODUCTS}/{product.id}", json={"active": False}).status_code == 403
         db.session.expire_all()
@@ -67,6 +80,17 @@ class TestProducts:
             ({"code": "TAB", "name": "Tabungan", "kind": "deposit", "price": 1}, "price", 422),
             ({"code": "TAB", "name": "Tabungan", "kind": "loan"}, "kind", 422),
             ({"code": "TAB", "name": "Tabungan", "kind": "credit"}, "credit_subtype", 422),
+            ({"code": "TAB", "name": "Tabungan", "kind": "deposit"}, "deposit_type", 422),
+            (
+                {"code": "TAB", "name": "Tab", "kind": "deposit", "deposit_type": "savings"},
+                "deposit_type",
+                422,
+            ),
+            (
+                {"code": "KUR", "name": "KUR", "kind": "service", "deposit_type": "giro"},
+                "deposit_type",
+                422,
+            ),
             ({"code": "kmk", "name": "Again", "kind": "service"}, "code", 409),
         ],
     )

@@ -79,9 +79,33 @@ class TestCatalogue:
         assert "credit_subtype" in error.value.errors
         assert db.session.scalar(sa.select(sa.func.count(Product.id))) == 0
 
+    def test_deposit_type_required_exactly_for_deposits(self, world):
+        admin = user(world.admin)
+        with pytest.raises(InvalidInput) as error:
+            services.create_product(admin, product_input(kind="deposit", credit_subtype=None))
+        assert list(error.value.errors) == ["deposit_type"]
+        with pytest.raises(InvalidInput) as error:
+            services.create_product(admin, product_input(deposit_type="giro"))
+        assert list(error.value.errors) == ["deposit_type"]
+        data = product_input(kind="deposit", credit_subtype=None, deposit_type="deposito")
+        assert services.create_product(admin, data).deposit_type == "deposito"
+
+    def test_changing_kind_away_from_deposit_drops_the_deposit_type(self, world):
+        product = make_product("GIRO", kind="deposit", subtype=None)
+        services.update_product(user(world.admin), product, {"kind": "service"})
+        assert (product.kind, product.deposit_type) == ("service", None)
+        [entry] = entries("product", product.id)
+        assert (entry.before["deposit_type"], entry.after["deposit_type"]) == ("giro", None)
+
     @pytest.mark.parametrize(
         ("field", "value"),
-        [("kind", "loan"), ("credit_subtype", "gold"), ("code", "1ABC"), ("code", "A B")],
+        [
+            ("kind", "loan"),
+            ("credit_subtype", "gold"),
+            ("deposit_type", "current"),
+            ("code", "1ABC"),
+            ("code", "A B"),
+        ],
     )
     def test_schema_refuses_bad_values(self, field, value):
         with pytest.raises(ValidationError) as error:

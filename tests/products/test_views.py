@@ -20,6 +20,7 @@ def product_form(**overrides) -> dict:
         "name": "Tabungan Bisnis",
         "kind": "deposit",
         "credit_subtype": "",
+        "deposit_type": "tabungan",
         "active": "y",
         "description": "Savings for businesses",
     }
@@ -65,6 +66,9 @@ class TestCatalogue:
         assert auth.post("/products/new", product_form()).status_code == 302
         product = db.session.scalar(sa.select(Product))
         assert (product.code, product.kind, product.active) == ("TAB-BISNIS", "deposit", True)
+        assert product.deposit_type == "tabungan"
+        page = client.get(f"/products/{product.id}/edit").get_data(as_text=True)
+        assert '<option selected value="tabungan">Tabungan</option>' in page
         data = product_form(code="TAB-BISNIS")
         del data["active"]  # an unticked checkbox is not sent
         assert auth.post(f"/products/{product.id}/edit", data).status_code == 302
@@ -83,6 +87,27 @@ class TestCatalogue:
         assert response.status_code == 422
         assert "A credit product needs a credit subtype." in response.get_data(as_text=True)
         assert db.session.scalar(sa.select(sa.func.count(Product.id))) == 0
+
+    def test_the_deposit_type_is_required_of_deposits_and_refused_for_others(
+        self, client, auth, world
+    ):
+        auth.login("admin")
+        page = client.get("/products/new").get_data(as_text=True)
+        assert '<option value="deposito">Deposito</option>' in page
+        response = auth.post("/products/new", product_form(deposit_type=""))
+        assert response.status_code == 422
+        assert "A deposit product needs a deposit type (giro, tabungan or deposito)." in (
+            response.get_data(as_text=True)
+        )
+        response = auth.post("/products/new", product_form(kind="service"))
+        assert response.status_code == 422
+        assert "Only deposit products have a deposit type; leave it empty." in (
+            response.get_data(as_text=True)
+        )
+        assert db.session.scalar(sa.select(sa.func.count(Product.id))) == 0
+        auth.post("/products/new", product_form(code="GIRO-USAHA", deposit_type="giro"))
+        listed = client.get("/products/").get_data(as_text=True)
+        assert "Deposit · Giro" in listed
 
     @pytest.mark.parametrize("username", ["ao.budi", "spv.jkt"])
     def test_non_admins_may_not_change_the_catalogue(self, client, auth, world, username):

@@ -48,9 +48,23 @@ def phone(n: int | None = None) -> str:
     return f"62812{n % 100000000:08d}"
 
 
+def deposit_type_of(code: str) -> str:
+    """A deposit product's type from its code, for tests that do not care: GIRO…, DEP…, else tabungan."""
+    upper = code.upper()
+    return (
+        "giro"
+        if upper.startswith("GIRO")
+        else "deposito"
+        if upper.startswith("DEP")
+        else "tabungan"
+    )
+
+
 def make_product(
     code: str = "KMK", kind: str = "credit", subtype: str | None = "working_capital", **kw
 ) -> Product:
+    if kind == "deposit":
+        kw.setdefault("deposit_type", deposit_type_of(code))
     product = Product(
         code=code,
         name=kw.pop("name", f"Product {code}"),

@@ -86,17 +86,18 @@ def cell(name: str, value, *, decimal: str = "dot", date_format: str = "iso") ->
     return str(value)
 
 
-def _headers(headers) -> dict[str, str]:
+def _headers(headers, columns=COLUMNS) -> dict[str, str]:
+    english = {c.name: c.name for c in columns}
     if headers == "en":
-        return ENGLISH
+        return english
     if headers == "id":
-        return INDONESIAN
-    return {**ENGLISH, **headers}  # a mapping: canonical name -> header text to write
+        return {c.name: c.alias for c in columns}
+    return {**english, **headers}  # a mapping: canonical name -> header text to write
 
 
-def _columns(headers, drop) -> tuple[list[str], list[str]]:
-    names = [c.name for c in COLUMNS if c.name not in drop]
-    mapping = _headers(headers)
+def _columns(headers, drop, columns=COLUMNS) -> tuple[list[str], list[str]]:
+    names = [c.name for c in columns if c.name not in drop]
+    mapping = _headers(headers, columns)
     return names, [mapping[n] for n in names]
 
 
@@ -109,9 +110,11 @@ def csv_text(
     date_format: str = "iso",
     drop: tuple[str, ...] = (),
     extra: dict[str, str] | None = None,
+    columns=COLUMNS,
 ) -> str:
-    """The listing as CSV text; `extra`: more columns (header -> the value of every row)."""
-    names, header_row = _columns(headers, drop)
+    """The listing as CSV text; `extra`: more columns (header -> the value of every row);
+    `columns`: another kind's (the deposits listing's)."""
+    names, header_row = _columns(headers, drop, columns)
     extra = extra or {}
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
@@ -148,6 +151,7 @@ def write_xlsx(
     drop: tuple[str, ...] = (),
     sheet: str = "Listing",
     before: tuple[str, ...] = (),
+    columns=COLUMNS,
 ) -> Path:
     """Write the listing as an XLSX workbook with openpyxl.
 
@@ -157,7 +161,7 @@ def write_xlsx(
     """
     from openpyxl import Workbook
 
-    names, header_row = _columns(headers, drop)
+    names, header_row = _columns(headers, drop, columns)
     workbook = Workbook()
     first = workbook.active
     for name in before:

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from aoapp.credit.collectibility import load_bands
 from aoapp.imports.kinds import ListingKind, LoadContext, register_kind
 from aoapp.imports.loans.loader import Loader
-from aoapp.imports.loans.spec import COLUMNS, check, describe, resolve
+from aoapp.imports.loans.spec import COLUMNS, COUNTS, brief, check, describe, resolve
 
 
 def load(connection, table, context: LoadContext) -> dict:
@@ -36,5 +36,7 @@ LOANS = register_kind(
         resolve=resolve,
         load=load,
         describe=describe,
+        counts=COUNTS,
+        brief=brief,
     )
 )

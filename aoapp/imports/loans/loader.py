@@ -1,21 +1,18 @@
-"""Set-based load of a validated listing: staging table, then upserts and positions in SQL.
+"""Set-based load of a validated loan listing: the shared steps (`imports.setload`: staging,
+customers by CIF, closing), then facilities, positions with their Kol, and the one-obligor rule.
 
 Everything runs on the caller's connection inside one transaction: the caller commits or rolls back.
 """
 
-import io
-import time
-from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import pyarrow as pa
-import pyarrow.csv as pacsv
 import sqlalchemy as sa
 
-from aoapp.audit.models import AuditEntry
 from aoapp.common.money import to_money
 from aoapp.credit.collectibility import Band, dpd_kol_sql
+from aoapp.imports.setload import SetLoad, as_date
 
 STAGING = "listing_staging"
 STAGING_COLUMNS = (
@@ -68,160 +65,38 @@ POSITION_VALUES = (
 )
 
 
-class Loader:
-    """Loads one validated listing for one as-of date."""
+class Loader(SetLoad):
+    """Loads one validated loan listing for one as-of date."""
 
-    def __init__(
-        self,
-        connection: sa.Connection,
-        *,
-        as_of: date,
-        import_id: int,
-        partial: bool,
-        actor_id: int | None,
-        bands: list[Band],
-        now: datetime,
-        progress: Callable[[str, int], None] | None = None,
-    ):
-        self.conn = connection
-        self.pg = connection.dialect.name == "postgresql"
+    STAGING = STAGING
+    STAGING_COLUMNS = STAGING_COLUMNS
+    POSITIONS = "positions"
+
+    def __init__(self, connection: sa.Connection, *, bands: list[Band], **options):
+        super().__init__(connection, **options)
         self.windowed = False
-        self.as_of = as_of
-        self.import_id = import_id
-        self.partial = partial
-        self.actor_id = actor_id
         self.bands = bands
-        self.now = now
-        self.progress = progress or (lambda stage, percent: None)
-        self.timings: dict[str, float] = {}
-        self.counts: dict[str, int] = {}
 
-    # -- helpers ---------------------------------------------------------------------------
-    def _sql(self, statement: str, params: dict | None = None):
-        return self.conn.execute(
-            sa.text(statement), {"as_of": self.as_of, "now": self._now(), **(params or {})}
-        )
-
-    def _now(self):
-        return self.now if self.pg else self.now.replace(tzinfo=None)
-
-    def _greatest(self, *args: str) -> str:
-        return f"{'GREATEST' if self.pg else 'MAX'}({', '.join(args)})"
-
-    def _step(self, name: str, percent: int, work: Callable[[], None]) -> None:
-        self.progress(name, percent)
-        started = time.perf_counter()
-        work()
-        self.timings[name] = round(time.perf_counter() - started, 2)
-
-    # -- the load ----------------------------------------------------------------------------
     def run(self, table: pa.Table) -> dict:
         """Stage the rows, upsert customers and facilities, write positions, close the missing."""
-        if (
-            self.pg
-        ):  # one big set-based transaction: hash in memory, and don't wait for fsync per step
-            self._sql("SET LOCAL work_mem = '256MB'")
-            self._sql("SET LOCAL synchronous_commit = off")
+        self._begin()
         self._step("staging", 35, lambda: self._stage(table))
-        latest = self._sql("SELECT MAX(as_of) FROM positions").scalar()
-        # A back-dated listing adds its date's positions but neither reopens, closes nor
-        # overwrites customers and facilities that a newer listing already describes.
-        self.backdated = latest is not None and _as_date(latest) > self.as_of
-        self._step("customers", 45, self._customers)
+        self._find_backdated()
+        self._step("customers", 45, lambda: self._upsert_customers(since="start_date"))
         self._step("facilities", 55, self._facilities)
         self._step("positions", 70, self._positions)
         self._step("one-obligor", 85, self._one_obligor)
         if not self.partial:
-            self._step("closing", 92, self._close_missing)
+            self._step(
+                "closing",
+                92,
+                lambda: self._close_missing(
+                    "facilities", "facility", start="start_date", counter="facilities_closed"
+                ),
+            )
         self._step("summary", 96, self._summary)
         self._sql(f"DROP TABLE {STAGING}")
         return {"counts": self.counts, "timings": self.timings}
-
-    def _stage(self, table: pa.Table) -> None:
-        columns = ", ".join(f"{name} {kind}" for name, kind in STAGING_COLUMNS)
-        self._sql(f"DROP TABLE IF EXISTS {STAGING}")
-        self._sql(f"CREATE TEMPORARY TABLE {STAGING} ({columns})")
-        names = [name for name, _ in STAGING_COLUMNS]
-        table = table.select(names)
-        if self.pg:
-            buffer = io.BytesIO()
-            pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False))
-            raw = self.conn.connection.driver_connection
-            with (
-                raw.cursor() as cursor,
-                cursor.copy(f"COPY {STAGING} ({', '.join(names)}) FROM STDIN (FORMAT csv)") as copy,
-            ):
-                view = buffer.getbuffer()
-                for start in range(0, len(view), 1 << 20):
-                    copy.write(view[start : start + (1 << 20)])
-            self._sql(f"CREATE INDEX ix_{STAGING}_account ON {STAGING} (account_no)")
-            self._sql(f"ANALYZE {STAGING}")
-        else:
-            placeholders = ", ".join("?" for _ in names)
-            cursor = self.conn.connection.driver_connection
-            for batch in table.to_batches(max_chunksize=50_000):  # bounded memory
-                rows = zip(*(_sqlite_values(batch.column(n)) for n in names), strict=True)
-                cursor.executemany(f"INSERT INTO {STAGING} VALUES ({placeholders})", rows)
-            self._sql(f"CREATE INDEX ix_{STAGING}_account ON {STAGING} (account_no)")
-            self._sql(f"CREATE INDEX ix_{STAGING}_cif ON {STAGING} (cif)")
-        self.counts["rows"] = table.num_rows
-
-    def _customers(self) -> None:
-        changed = []
-        if not self.backdated:
-            changed = self._sql(
-                f"""
-                SELECT c.id, c.cif, c.name, c.officer_id, c.branch_id, g.name, g.officer_id, g.branch_id
-                FROM customers c
-                JOIN (SELECT cif, MIN(customer_name) AS name, MIN(officer_id) AS officer_id,
-                             MIN(branch_id) AS branch_id
-                      FROM {STAGING} GROUP BY cif) g ON g.cif = c.cif
-                WHERE c.name <> g.name OR c.branch_id <> g.branch_id
-                   OR c.officer_id IS NULL OR c.officer_id <> g.officer_id
-                """
-            ).all()
-        # Changes are looked for before the inserts, so new rows are not compared with themselves.
-        created = self._sql(
-            f"""
-            INSERT INTO customers (cif, name, customer_type, segment, branch_id, officer_id, since,
-                                   address, created_at, updated_at)
-            SELECT s.cif, MIN(s.customer_name), 'individual', MIN(s.segment), MIN(s.branch_id),
-                   MIN(s.officer_id), MIN(s.start_date), '', :now, :now
-            FROM {STAGING} s
-            WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.cif = s.cif)
-            GROUP BY s.cif
-            """
-        ).rowcount
-        if changed:
-            self.conn.execute(
-                sa.text(
-                    "UPDATE customers SET name = :name, officer_id = :officer_id,"
-                    " branch_id = :branch_id, updated_at = :now WHERE id = :id"
-                ),
-                [
-                    {
-                        "id": r[0],
-                        "name": r[5],
-                        "officer_id": r[6],
-                        "branch_id": r[7],
-                        "now": self._now(),
-                    }
-                    for r in changed
-                ],
-            )
-            self._audit(
-                "customer",
-                [
-                    (
-                        r[0],
-                        {"name": r[2], "officer_id": r[3], "branch_id": r[4]},
-                        {"name": r[5], "officer_id": r[6], "branch_id": r[7]},
-                    )
-                    for r in changed
-                ],
-            )
-        self.counts["customers_created"] = created
-        self.counts["customers_updated"] = len(changed)
 
     def _facilities(self) -> None:
         restructured = "COALESCE(s.restructured, f.restructured)"
@@ -379,36 +254,6 @@ class Loader:
                 {"following": following},
             )
 
-    def _close_missing(self) -> None:
-        """A full listing holds every active facility: the others closed on this date."""
-        if self.backdated:
-            self.counts["facilities_closed"] = 0  # an older listing does not close today's loans
-            return
-        missing = f"""
-            FROM facilities f
-            WHERE f.status = 'active' AND f.start_date <= :as_of
-              AND NOT EXISTS (SELECT 1 FROM {STAGING} s WHERE s.account_no = f.account_no)
-        """
-        closing = self._sql(f"SELECT f.id {missing}").scalars().all()
-        if closing:
-            self._audit(
-                "facility",
-                [
-                    (
-                        fid,
-                        {"status": "active", "closed_on": None},
-                        {"status": "closed", "closed_on": self.as_of.isoformat()},
-                    )
-                    for fid in closing
-                ],
-                action="close",
-            )
-            self._sql(
-                f"UPDATE facilities SET status = 'closed', closed_on = :as_of, updated_at = :now"
-                f" WHERE id IN (SELECT f.id {missing})"
-            )
-        self.counts["facilities_closed"] = len(closing)
-
     def _summary(self) -> None:
         rows = self._sql(
             "SELECT debtor_kol, COUNT(*), SUM(outstanding) FROM positions WHERE as_of = :as_of"
@@ -426,26 +271,6 @@ class Loader:
         self.counts["upgrades"] = int(moves[0] or 0)
         self.counts["downgrades"] = int(moves[1] or 0)
 
-    def _audit(
-        self, entity: str, changes: list[tuple[int, dict, dict]], action: str = "update"
-    ) -> None:
-        """Audit entries for changed records, written in bulk, attributed to the importing user."""
-        self.conn.execute(
-            sa.insert(AuditEntry.__table__),
-            [
-                {
-                    "at": self.now,
-                    "actor_id": self.actor_id,
-                    "entity_type": entity,
-                    "entity_id": eid,
-                    "action": action,
-                    "before": _jsonable(before),
-                    "after": _jsonable({**after, "import_id": self.import_id}),
-                }
-                for eid, before, after in changes
-            ],
-        )
-
 
 def _audited(values) -> dict:
     """Facility fields as audited: money to the sen, rate to 4 places, on every database.
@@ -460,28 +285,5 @@ def _audited(values) -> dict:
     if out["restructured"] is not None:
         out["restructured"] = bool(out["restructured"])
     for key in ("start_date", "maturity_date"):
-        out[key] = _as_date(out[key])
+        out[key] = as_date(out[key])
     return out
-
-
-def _as_date(value) -> date:
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _jsonable(values: dict) -> dict:
-    out = {}
-    for key, value in values.items():
-        if isinstance(value, date | datetime):
-            value = value.isoformat()
-        elif value is not None and not isinstance(value, bool | int | str):
-            value = str(value)
-        out[key] = value
-    return out
-
-
-def _sqlite_values(column: pa.Array | pa.ChunkedArray) -> list:
-    """Python values SQLite accepts: dates as ISO text, the rest as they are."""
-    values = column.to_pylist()
-    if pa.types.is_date(column.type):
-        return [v.isoformat() if v is not None else None for v in values]
-    return values
