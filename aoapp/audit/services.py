@@ -73,6 +73,33 @@ def history(entity: str, entity_id: int) -> list[AuditEntry]:
     return list(db.session.scalars(stmt))
 
 
+def values_at(entity: str, ids, keys, moment: datetime) -> dict[int, dict]:
+    """What `keys` of each record (`entity`, `ids`) held at `moment` (UTC), read back from the
+    audit: the `before` of the first entry after it that holds the key. Every change of an
+    audited record writes an entry, so a key no later entry holds has its current value then,
+    which the caller reads (it is left out here). A record made after `moment` did not exist
+    then: the caller that cares asks its creation time."""
+    ids = sorted(set(ids))
+    if not ids:
+        return {}
+    stmt = (
+        sa.select(AuditEntry.entity_id, AuditEntry.before)
+        .where(
+            AuditEntry.entity_type == entity,
+            AuditEntry.entity_id.in_(ids),
+            AuditEntry.at > moment,
+        )
+        .order_by(AuditEntry.at, AuditEntry.id)
+    )
+    found: dict[int, dict] = {}
+    for entity_id, before in db.session.execute(stmt):
+        known = found.setdefault(entity_id, {})
+        for key in keys:
+            if key not in known and key in (before or {}):
+                known[key] = before[key]
+    return found
+
+
 def changed_fields(entry: AuditEntry) -> list[tuple[str, object, object]]:
     """(field, before, after) for each field an entry changed."""
     before, after = entry.before or {}, entry.after or {}

@@ -3,15 +3,17 @@
 from decimal import Decimal
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from marshmallow import ValidationError, fields
 
 from aoapp.common.schemas import BaseSchema, Id
 from aoapp.credit.schemas import KolRowSchema
 from aoapp.errors import InvalidInput
 from aoapp.kpis.figures import AMOUNT, COUNT, FIGURES, RATIO
-from aoapp.kpis.periods import parse_period
+from aoapp.kpis.periods import parse_month
 
+MONTH_HELP = (
+    "A month: `2026-10`, `10/2026`, `Oktober 2026` or `Oct 2026`; default: the bank's current month"
+)
 MONEY_PLACES, RATIO_PLACES = Decimal("0.01"), Decimal("0.0001")
 
 
@@ -24,25 +26,26 @@ def _ratio(**kwargs):
 
 
 class Month(fields.String):
-    """A month code `YYYY-MM`, loaded as a reports/periods.Period."""
+    """A month as people write it (`2026-10`, `10/2026`, `Oktober 2026`, `Oct 2026`), loaded as
+    its kpis/periods.Period (with `as_code`, its code `2026-10`)."""
+
+    def __init__(self, *, as_code: bool = False, **kwargs):
+        self.as_code = as_code
+        super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         try:
-            period = parse_period(text)
-        except InvalidInput:
-            period = None
-        if period is None or period.kind != "month":
-            raise ValidationError(_("Use a month (YYYY-MM), e.g. 2026-10."))
-        return period
+            period = parse_month(text)
+        except InvalidInput as error:
+            raise ValidationError(error.errors["period"]) from None
+        return period.code if self.as_code else period
 
 
 class OfficerArgsSchema(BaseSchema):
     """Which officer (an officer: only themselves) and which month."""
 
-    period = Month(
-        load_default=None, metadata={"description": "YYYY-MM; default: the bank's current month"}
-    )
+    period = Month(load_default=None, metadata={"description": MONTH_HELP})
     officer_id = Id(
         load_default=None,
         metadata={"description": "The officer (required for supervisors and admins)"},
@@ -52,9 +55,7 @@ class OfficerArgsSchema(BaseSchema):
 class TeamArgsSchema(BaseSchema):
     """Which branch (default: every branch the caller sees), month and migration dates."""
 
-    period = Month(
-        load_default=None, metadata={"description": "YYYY-MM; default: the bank's current month"}
-    )
+    period = Month(load_default=None, metadata={"description": MONTH_HELP})
     branch_id = Id(load_default=None, metadata={"description": "One branch"})
     migration_from = fields.Date(
         data_key="from",

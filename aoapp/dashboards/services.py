@@ -35,7 +35,7 @@ from aoapp.dashboards.queries import TrendPoint, Workload
 from aoapp.errors import InvalidInput, NotFound
 from aoapp.extensions import db
 from aoapp.kpis.officers import OfficerKpis, OfficerRef, kpi_totals, officer_kpis, scope_officers
-from aoapp.kpis.periods import Period, judging_day, parse_period
+from aoapp.kpis.periods import MONTH_FORMS, Period, judging_day, parse_month
 from aoapp.reports.portfolio.data import pipeline
 from aoapp.targets.achievement import Achievement, officer_achievements, total_achievement
 
@@ -141,11 +141,11 @@ def month_period(period: Period | str | None, today: date) -> Period:
     if period is None:
         period = f"{today:%Y-%m}"
     if isinstance(period, str):
-        period = parse_period(period)
+        return parse_month(period)
     if period.kind != "month":
         raise InvalidInput(
             _("Dashboards show one month: use a month such as 2026-10."),
-            {"period": [_("Use a month (YYYY-MM).")]},
+            {"period": [str(MONTH_FORMS)]},
         )
     return period
 

@@ -28,7 +28,7 @@ from aoapp.credit.collectibility import KOLS, kol_name, load_bands
 from aoapp.customers.services import visible_officers
 from aoapp.dashboards import links, services
 from aoapp.dashboards.columns import ALL, DEFAULT_GROUP, GROUPS, team_columns
-from aoapp.dashboards.schemas import OfficerDashboardSchema, TeamDashboardSchema
+from aoapp.dashboards.schemas import Month, OfficerDashboardSchema, TeamDashboardSchema
 from aoapp.errors import InvalidInput
 from aoapp.kpis.periods import parse_period
 from aoapp.targets.achievement import METRICS
@@ -53,7 +53,7 @@ def chart_data(kind: str, dashboard) -> dict:
 class PageArgsSchema(BaseSchema):
     """The dashboards' query arguments; a bad value is ignored (the default is shown)."""
 
-    period = fields.String(load_default=None, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"))
+    period = Month(as_code=True, load_default=None)
     officer = Id(load_default=None)
     branch = Id(load_default=None)
     from_ = fields.Date(load_default=None, data_key="from")

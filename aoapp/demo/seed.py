@@ -21,7 +21,7 @@ from aoapp.customers import services as customer_services
 from aoapp.customers.models import Customer, ProductHolding
 from aoapp.demo import data
 from aoapp.demo.campaigns import seed_campaigns
-from aoapp.demo.credit import enter_debtors, officer_book, seed_credit
+from aoapp.demo.credit import enter_debtors, listing_dates, officer_book, seed_credit
 from aoapp.demo.followups import seed_followups
 from aoapp.demo.reports import seed_reports
 from aoapp.demo.targets import seed_targets
@@ -130,7 +130,11 @@ class Seeder:
             username = spec.pop("username")
             exists = db.session.scalar(sa.select(User.id).where(User.username == username))
             if not exists:
-                auth_services.create_user(username, self.password, spec.pop("role"), **spec)
+                user = auth_services.create_user(username, self.password, spec.pop("role"), **spec)
+                # The demo's people were at the bank for its year of history: a report of a past
+                # month names its supervisor only if the account was there (reports/signers.py).
+                user.created_at = datetime.combine(listing_dates(self.today)[0], time.min, UTC)
+                db.session.commit()
             self._note("users", not exists)
 
     def _user(self, username: str) -> User:

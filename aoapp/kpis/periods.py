@@ -1,32 +1,48 @@
-"""Report periods: a month (`2026-10`), a quarter (`2026Q3`) or a custom range.
+"""Report periods: a month (`2026-10`), a quarter (`2026Q3`) or a custom range — the one reader
+of a period people and scripts write (`parse_period`), and the one name shown for it
+(`period_name`).
 
-A custom range is written `2026-10-01..2026-10-15` and its code (used in file and directory
-names) is `20261001-20261015`. The report's as-of date is the last listing date inside the period; the day its states are
-judged on (promises kept or broken, complaints and follow-ups overdue, watchlist signals) is
-`judging_day`: the period's last day, or today while the period runs. DOMAIN.md, "Periodic
-reports": a report shows what was true in its period, and says it again when made tomorrow.
+People write periods in Indonesian or English (`Desember 2026`, `Kuartal IV 2026`, `Q4 2026`,
+`12/2026`, `1-15 Desember 2026`: kpis/period_words.py); the CLI, the API, the pages' query
+arguments and the reports page all read them here. A period is shown as `November 2026`,
+`Kuartal IV 2026` (`Q4 2026` in English) or `1–15 Okt 2026`. A custom range's code (used in file
+and directory names) is `20261001-20261015`. The report's as-of date is the last listing date
+inside the period; the day its states are judged on (promises kept or broken, complaints and
+follow-ups overdue, watchlist signals) is `judging_day`: the period's last day, or today while
+the period runs. DOMAIN.md, "Periodic reports": a report shows what was true in its period, and
+says it again when made tomorrow.
 """
 
 import calendar
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 from babel.dates import format_date as babel_date
+from babel.dates import format_interval
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from aoapp.common.dates import bank_today
-from aoapp.common.i18n import format_date, locale_code
+from aoapp.common.i18n import locale_code
 from aoapp.credit.models import Position
 from aoapp.errors import InvalidInput
 from aoapp.extensions import db
+from aoapp.kpis.period_words import read_day, read_month, read_quarter, read_range
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_QUARTER = re.compile(r"^(\d{4})[Qq]([1-4])$")
-_RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\.\.|_|/)(\d{4}-\d{2}-\d{2})$")
-_RANGE_CODE = re.compile(r"^(\d{8})-(\d{8})$")
 MAX_RANGE_DAYS = 366
+# What people may write, named in every refusal (the examples in the reader's language).
+PERIOD_FORMS = _l(
+    "Write a month (December 2026, Dec 2026, 12/2026 or 2026-12), a quarter (Q4 2026 or "
+    "2026Q4) or a date range (1-15 December 2026 or 01/12/2026 - 15/12/2026)."
+)
+MONTH_FORMS = _l("Write a month: December 2026, Dec 2026, 12/2026 or 2026-12.")
+_QUARTERS = (
+    lambda year: _("Q1 %(year)s", year=year),
+    lambda year: _("Q2 %(year)s", year=year),
+    lambda year: _("Q3 %(year)s", year=year),
+    lambda year: _("Q4 %(year)s", year=year),
+)
 
 
 @dataclass(frozen=True)
@@ -40,7 +56,8 @@ class Period:
 
     @property
     def label(self) -> str:
-        """The period for people: `October 2026`, `2026 Q3`, `1 Oct 2026 – 15 Oct 2026`."""
+        """The period in English whatever the language (the API's `label`): `October 2026`,
+        `2026 Q3`, `1 Oct 2026 – 15 Oct 2026`."""
         if self.kind == "month":
             return self.start.strftime("%B %Y")
         if self.kind == "quarter":
@@ -49,23 +66,25 @@ class Period:
 
     @property
     def local_label(self) -> str:
-        """The period for people in the current language: `Oktober 2026` in Indonesian."""
-        return period_text(self)
+        """The period for people in the current language (`period_name`)."""
+        return period_name(self)
 
     def previous_month_end(self) -> date:
         """The last day of the month before the period starts."""
         return self.start.replace(day=1) - timedelta(days=1)
 
 
-def period_text(period: Period) -> str:
-    """A period for people: `October 2026` (en), `Oktober 2026` (id)."""
-    if locale_code() == "en":
-        return period.label
+def period_name(period: "Period | str") -> str:
+    """The period for people in the current language, wherever it is shown (pages, workbooks,
+    messages): `November 2026`, `Kuartal IV 2026` (id) or `Q4 2026` (en), `1–15 Okt 2026`."""
+    if isinstance(period, str):
+        period = parse_period(period)
+    locale = locale_code()
     if period.kind == "month":
-        return babel_date(period.start, "MMMM y", locale=locale_code())
+        return babel_date(period.start, "MMMM y", locale=locale)
     if period.kind == "quarter":
-        return period.label
-    return f"{format_date(period.start)} – {format_date(period.end)}"
+        return _QUARTERS[(period.start.month - 1) // 3](period.start.year)
+    return format_interval(period.start, period.end, "yMMMd", locale=locale)
 
 
 def _month(year: int, month: int) -> Period:
@@ -73,36 +92,30 @@ def _month(year: int, month: int) -> Period:
     return Period(f"{year:04d}-{month:02d}", "month", date(year, month, 1), date(year, month, last))
 
 
+def _quarter(year: int, quarter: int) -> Period:
+    first, last = _month(year, quarter * 3 - 2), _month(year, quarter * 3)
+    return Period(f"{year:04d}Q{quarter}", "quarter", first.start, last.end)
+
+
+def _refused(value: str) -> InvalidInput:
+    message = _("'%(value)s' is not a period.", value=value)
+    return InvalidInput(f"{message} {PERIOD_FORMS}", {"period": [str(PERIOD_FORMS)]})
+
+
 def parse_period(text: str) -> Period:
-    """Parse a period code; an unreadable one is InvalidInput with a plain message."""
+    """The one reader of a period a person or script writes (period_words: months, quarters and
+    ranges in Indonesian or English, and the codes); anything else is InvalidInput naming what
+    is accepted."""
     value = (text or "").strip()
+    for read, make in ((read_month, _month), (read_quarter, _quarter)):
+        try:
+            return make(*read(value))
+        except ValueError:
+            continue
     try:
-        if match := _MONTH.match(value):
-            year, month = int(match[1]), int(match[2])
-            if not 1 <= month <= 12:
-                raise ValueError
-            return _month(year, month)
-        if match := _QUARTER.match(value):
-            year, quarter = int(match[1]), int(match[2])
-            first = _month(year, quarter * 3 - 2)
-            last = _month(year, quarter * 3)
-            return Period(f"{year:04d}Q{quarter}", "quarter", first.start, last.end)
-        if match := _RANGE.match(value):
-            start, end = date.fromisoformat(match[1]), date.fromisoformat(match[2])
-        elif match := _RANGE_CODE.match(value):
-            start = date(int(match[1][:4]), int(match[1][4:6]), int(match[1][6:]))
-            end = date(int(match[2][:4]), int(match[2][4:6]), int(match[2][6:]))
-        else:
-            raise ValueError
+        start, end = read_range(value)
     except ValueError:
-        raise InvalidInput(
-            _(
-                "'%(value)s' is not a period. Use a month (2026-10), a quarter (2026Q3) "
-                "or a date range (2026-10-01..2026-10-15).",
-                value=value,
-            ),
-            {"period": [_("Not a period.")]},
-        ) from None
+        raise _refused(value) from None
     if end < start:
         raise InvalidInput(
             _("The period ends before it starts."), {"period": [_("Ends before it starts.")]}
@@ -113,6 +126,21 @@ def parse_period(text: str) -> Period:
             {"period": [_("Longer than a year.")]},
         )
     return Period(f"{start:%Y%m%d}-{end:%Y%m%d}", "custom", start, end)
+
+
+def parse_month(text: str) -> Period:
+    """A month as people write it (`Desember 2026`, `12/2026`, `2026-12`); anything else,
+    a quarter or a range included, is InvalidInput naming what is accepted."""
+    try:
+        return _month(*read_month(text))
+    except ValueError:
+        message = _("'%(value)s' is not a month.", value=(text or "").strip())
+        raise InvalidInput(f"{message} {MONTH_FORMS}", {"period": [str(MONTH_FORMS)]}) from None
+
+
+def parse_day(text: str) -> date:
+    """A day as people write it: `2026-10-15`, `15/10/2026`, `15 Oktober 2026` (ValueError)."""
+    return read_day(text)
 
 
 def period_as_of(period: Period) -> date | None:

@@ -31,7 +31,7 @@ from aoapp.common.processes import die_with_parent
 from aoapp.customers.models import Customer
 from aoapp.errors import DomainError
 from aoapp.extensions import db
-from aoapp.kpis.periods import last_complete_month, parse_period, period_text
+from aoapp.kpis.periods import last_complete_month, parse_period, period_name
 from aoapp.reports import storage
 from aoapp.reports.customer.generation import (
     Summary,
@@ -47,7 +47,11 @@ from aoapp.reports.recording import require_as_of
 reports_cli = AppGroup("reports", help="Excel analytic reports: generate and list.")
 SHOWN_FAILURES = 20
 LAST_MONTH = "last-month"
-PERIOD_HELP = "2026-10, 2026Q3, 2026-10-01..2026-10-15, or last-month (the bank's last full month)."
+PERIOD_HELP = (
+    "A month (2026-10, 10/2026, 'Oktober 2026', 'Oct 2026'), a quarter (2026Q3, 'Q3 2026', "
+    "'Kuartal III 2026', 'Triwulan 3 2026'), a range (2026-10-01..2026-10-15, "
+    "'01/10/2026 - 15/10/2026', '1-15 Oktober 2026'), or last-month (the bank's last full month)."
+)
 
 
 class _Bar:
@@ -247,7 +251,7 @@ def _generate(period, branch_code, username, cifs, kind, force, jobs, use_queue,
                         "Enqueued %(num)s customer report job(s) for %(period)s "
                         "(%(done)s already generated).",
                         num=count,
-                        period=period_text(period),
+                        period=period_name(period),
                         done=len(plan.ids) - len(plan.todo),
                     )
                 )
@@ -322,7 +326,7 @@ def list_reports(period, kind, limit) -> None:
             err=True,
         )
     if not counts:
-        click.echo(_("No reports for %(period)s.", period=period_text(period)), err=True)
+        click.echo(_("No reports for %(period)s.", period=period_name(period)), err=True)
 
 
 def register(app: Flask) -> None:

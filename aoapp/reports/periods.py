@@ -1,48 +1,26 @@
-"""Periods for people on the reports page: their names, and what the period picker offers.
+"""What the reports page's period picker offers, and what it says of a period without a listing.
 
-The codes (`2026-10`, `2026Q4`, `20261001-20261015`) stay those of `kpis.periods`, which the
-API, the CLI and the banks' scripts use; this module only names them in the reader's language
-(`November 2026`, `Kuartal IV 2026`, `1–15 Okt 2026`) and lists the months and quarters the
-picker offers, each knowing whether a loan listing falls inside it.
+Periods are read and named in one place, `kpis.periods` (`parse_period`: what people and scripts
+write, in Indonesian or English; `period_name`: `November 2026`, `Kuartal IV 2026`, `1–15 Okt
+2026`), which the pages, the API, the CLI and the workbooks share; this module lists the months
+and quarters the picker offers, each knowing whether a loan listing falls inside it.
 """
 
 from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from babel.dates import format_date as babel_date
-from babel.dates import format_interval
 from flask_babel import gettext as _
 
 from aoapp.common.dates import bank_today
-from aoapp.common.i18n import format_date, locale_code
+from aoapp.common.i18n import format_date
 from aoapp.credit.models import Position
 from aoapp.extensions import db
-from aoapp.kpis.periods import Period, parse_period
+from aoapp.kpis.periods import Period, parse_period, period_name
 from aoapp.reports.listing import listing_months
 
 PICKER_MONTHS = 24  # calendar months back from today the month select offers
 PICKER_QUARTERS = 8
-
-_QUARTERS = (
-    lambda year: _("Q1 %(year)s", year=year),
-    lambda year: _("Q2 %(year)s", year=year),
-    lambda year: _("Q3 %(year)s", year=year),
-    lambda year: _("Q4 %(year)s", year=year),
-)
-
-
-def period_name(period: Period | str) -> str:
-    """The period in the reader's language: `November 2026`, `Kuartal IV 2026` (id) or
-    `Q4 2026` (en), `1–15 Okt 2026`."""
-    if isinstance(period, str):
-        period = parse_period(period)
-    locale = locale_code()
-    if period.kind == "month":
-        return babel_date(period.start, "MMMM y", locale=locale)
-    if period.kind == "quarter":
-        return _QUARTERS[(period.start.month - 1) // 3](period.start.year)
-    return format_interval(period.start, period.end, "yMMMd", locale=locale)
 
 
 @dataclass(frozen=True)

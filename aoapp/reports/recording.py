@@ -17,7 +17,7 @@ from aoapp.common.i18n import LOCALES, locale_code
 from aoapp.common.transaction import unit_of_work
 from aoapp.errors import InvalidInput
 from aoapp.extensions import db
-from aoapp.kpis.periods import Period, parse_period, period_as_of, period_text
+from aoapp.kpis.periods import Period, parse_period, period_as_of, period_name
 from aoapp.reports import storage
 from aoapp.reports.models import Report
 
@@ -71,7 +71,7 @@ class Summary:
             )
         )
         return message % {
-            "period": period_text(self.period),
+            "period": period_name(self.period),
             "day": self.as_of,
             "generated": self.generated,
             "skipped": self.skipped,

@@ -1,7 +1,5 @@
 """Validation rules and API shapes of reports: list filters, generation requests, the record."""
 
-import re
-
 from flask import url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError, fields, post_load, validates_schema
@@ -10,12 +8,18 @@ from marshmallow.validate import OneOf
 from aoapp.common.i18n import LOCALES
 from aoapp.common.schemas import BaseSchema, Id, PageArgsSchema, Text, choice
 from aoapp.errors import InvalidInput
-from aoapp.kpis.periods import Period, parse_period, period_as_of
+from aoapp.kpis.periods import PERIOD_FORMS, Period, parse_day, parse_period, period_as_of
 from aoapp.reports.models import ReportKind, ReportScope
 from aoapp.reports.periods import no_listing_message
 from aoapp.reports.reviews import NOTE_MAX, review_of
 
-PERIOD_HELP = "A month `2026-10`, a quarter `2026Q3` or a range `2026-10-01..2026-10-15`."
+PERIOD_HELP = (
+    "A month (`2026-10`, `10/2026`, `Oktober 2026`, `Oct 2026`), a quarter (`2026Q3`, `Q3 2026`, "
+    "`Kuartal III 2026`, `Triwulan 3 2026`, `TW III 2026`) or a range (`2026-10-01..2026-10-15`, "
+    "`01/10/2026 - 15/10/2026`, `1-15 Oktober 2026`); month names in Indonesian or English, "
+    "dates day first."
+)
+PERIOD_MAX = 60  # the longest period people write: `1 Oktober 2026 sampai 15 Desember 2026`
 
 
 class PeriodField(fields.String):
@@ -23,7 +27,9 @@ class PeriodField(fields.String):
 
     def __init__(self, *, as_code: bool = False, **kwargs):
         self.as_code = as_code
-        kwargs.setdefault("metadata", {}).update({"description": PERIOD_HELP, "maxLength": 40})
+        kwargs.setdefault("metadata", {}).update(
+            {"description": PERIOD_HELP, "maxLength": PERIOD_MAX}
+        )
         super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -32,13 +38,25 @@ class PeriodField(fields.String):
             if self.allow_none:
                 return None
             raise ValidationError(_("This field is required."))
-        if len(text) > 40:
-            raise ValidationError(_("Not a period."))
+        if len(text) > PERIOD_MAX:
+            raise ValidationError(str(PERIOD_FORMS))
         try:
             period = parse_period(text)
         except InvalidInput as error:
             raise ValidationError(error.message) from None
         return period.code if self.as_code else period
+
+
+class Day(fields.Date):
+    """A day as people type it: `15/10/2026` (day first), `2026-10-15`, `15 Oktober 2026`."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            try:
+                return parse_day(value)
+            except ValueError:
+                raise ValidationError(_("Write a date: 15/10/2026 or 2026-10-15.")) from None
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class ReportFilterSchema(PageArgsSchema):
@@ -100,8 +118,6 @@ class ReportRequestSchema(BaseSchema):
 
 
 PERIOD_KINDS = ("month", "quarter", "custom")
-_MONTH_CODE = re.compile(r"^\d{4}-\d{2}$")
-_QUARTER_CODE = re.compile(r"^\d{4}Q[1-4]$")
 
 
 def scope_value(scope: str, record_id: int | None = None) -> str:
@@ -125,8 +141,8 @@ class GenerateFormSchema(BaseSchema):
     period_kind = fields.String(load_default=None, allow_none=True, validate=OneOf(PERIOD_KINDS))
     month = fields.String(load_default=None, allow_none=True)
     quarter = fields.String(load_default=None, allow_none=True)
-    start = fields.Date(load_default=None, allow_none=True)
-    end = fields.Date(load_default=None, allow_none=True)
+    start = Day(load_default=None, allow_none=True)
+    end = Day(load_default=None, allow_none=True)
     period = PeriodField(load_default=None, allow_none=True)
     lang = fields.String(load_default=None, allow_none=True, validate=OneOf(LOCALES))
     force = fields.Boolean(load_default=False)
@@ -177,16 +193,13 @@ def _picked_period(data) -> tuple[str, Period]:
             return "start", parse_period(f"{start:%Y-%m-%d}..{end:%Y-%m-%d}")
         except InvalidInput as error:
             raise ValidationError(next(iter(error.errors.values())), "end") from None
-    text, pattern = (
-        (data.get(kind) or "").strip(),
-        _MONTH_CODE if kind == "month" else _QUARTER_CODE,
-    )
-    if not pattern.match(text):
-        raise ValidationError(_("Choose a period."), kind)
     try:
-        return kind, parse_period(text)
+        period = parse_period(data.get(kind) or "")
     except InvalidInput:
-        raise ValidationError(_("Choose a period."), kind) from None
+        period = None
+    if period is None or period.kind != kind:
+        raise ValidationError(_("Choose a period."), kind)
+    return kind, period
 
 
 def _name(user) -> str | None:

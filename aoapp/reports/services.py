@@ -18,6 +18,7 @@ from aoapp.auth.models import Role
 from aoapp.common.i18n import format_number
 from aoapp.customers.services import visible_officers
 from aoapp.errors import Forbidden
+from aoapp.kpis.periods import period_name
 from aoapp.reports.batches import queue_batch
 from aoapp.reports.customer.generation import (  # noqa: F401
     Summary,
@@ -45,7 +46,6 @@ from aoapp.reports.listing import (  # noqa: F401
     zip_stream,
 )
 from aoapp.reports.models import Report, ReportBatch, ReportKind, ReportScope
-from aoapp.reports.periods import period_name
 from aoapp.reports.portfolio.generation import (  # noqa: F401
     generate_portfolio_report,
     generate_portfolio_reports,

@@ -22,11 +22,12 @@ from aoapp.common.pagination import HTML_PER_PAGE
 from aoapp.common.views import REFUSALS, acting_user
 from aoapp.customers.services import get_customer, visible_officers
 from aoapp.errors import DomainError, Forbidden, InvalidInput, NotFound
+from aoapp.kpis.periods import period_name
 from aoapp.reports import batches, reviews, services
 from aoapp.reports.forms import GenerateForm, ReviewForm
 from aoapp.reports.listing import listing_months
 from aoapp.reports.models import ReportKind
-from aoapp.reports.periods import period_name, picker_options
+from aoapp.reports.periods import picker_options
 from aoapp.reports.schemas import (
     GenerateFormSchema,
     PeriodField,
@@ -303,10 +304,11 @@ def customer_download(customer_id: int):
         text = months[0].code if months else ""
     try:
         period = PeriodField().deserialize(text) if text else None
-    except ValidationError:
-        period = None
+        problem = None if period else _("Choose a period such as 2026-10.")
+    except ValidationError as error:
+        period, problem = None, " ".join(map(str, error.messages))
     if period is None:
-        flash(_("Choose a period such as 2026-10."), "warning")
+        flash(problem, "warning")
         return redirect(url_for("customers.detail", customer_id=customer.id, _anchor="reports"))
     try:
         report = services.ensure_customer_report(acting_user(), customer.id, period)

@@ -14,6 +14,7 @@ from marshmallow import RAISE
 from aoapp.common.schemas import page_schema
 from aoapp.common.views import acting_user
 from aoapp.errors import InvalidInput
+from aoapp.kpis.periods import MONTH_FORMS
 from aoapp.targets import services
 from aoapp.targets.schemas import TargetFilterSchema, TargetSchema, TargetValuesSchema, parse_month
 
@@ -30,10 +31,8 @@ def _officer_and_month(officer_id: int, month: str):
     try:
         return officer, parse_month(month)
     except ValueError:
-        message = _("Use a month like 2026-10.")
-        raise InvalidInput(
-            _("'%(month)s' is not a month.", month=month), {"month": [message]}
-        ) from None
+        message = _("'%(month)s' is not a month.", month=month)
+        raise InvalidInput(f"{message} {MONTH_FORMS}", {"month": [str(MONTH_FORMS)]}) from None
 
 
 @targets_blp.route("")

@@ -17,11 +17,13 @@ from marshmallow import ValidationError, fields
 from aoapp.common.i18n import locale_code
 from aoapp.common.money import AmountError, parse_amount, to_money
 from aoapp.common.schemas import BaseSchema, Id, PageArgsSchema
+from aoapp.errors import InvalidInput
+from aoapp.kpis.periods import MONTH_FORMS
+from aoapp.kpis.periods import parse_month as read_period_month
 
 MAX_COUNT = 100_000
 MAX_AMOUNT = Decimal("1000000000000000")  # Rp 1 quadrillion: far above any officer's month
 RATIO_PLACES = Decimal("0.0001")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _ID_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")  # 1.500.000 or 1.500.000,50
 _EN_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")  # 1,500,000 or 1,500,000.50
 _COMMA_DECIMAL = re.compile(r"^\d+,\d+$")  # 3,5
@@ -29,22 +31,22 @@ NOT_A_NUMBER = _l("Not a number.")  # lazy: str() it when raised (marshmallow wa
 
 
 def parse_month(text) -> date:
-    """`2026-10` → 1 Oct 2026; anything else raises ValueError."""
-    match = _MONTH.match(str(text or "").strip())
-    # Years far from today are typing mistakes (and 9999-12 would have no next month).
-    if not match or not 1 <= int(match[2]) <= 12 or not 1900 <= int(match[1]) <= 2999:
-        raise ValueError(f"not a month: {text!r}")
-    return date(int(match[1]), int(match[2]), 1)
+    """The first day of a month as people write it (`2026-10`, `10/2026`, `Oktober 2026`: the
+    one reader, kpis/periods); anything else raises ValueError."""
+    try:
+        return read_period_month(str(text or "")).start
+    except InvalidInput:
+        raise ValueError(f"not a month: {text!r}") from None
 
 
 class Month(fields.String):
-    """A calendar month written `YYYY-MM`, loaded as its first day, dumped as `YYYY-MM`."""
+    """A calendar month as people write it, loaded as its first day, dumped as `YYYY-MM`."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         try:
             return parse_month(value)
         except ValueError:
-            raise ValidationError(_("Use a month like 2026-10.")) from None
+            raise ValidationError(str(MONTH_FORMS)) from None
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else f"{value:%Y-%m}"

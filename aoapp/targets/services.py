@@ -12,18 +12,17 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from babel.dates import format_date
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from aoapp.audit import services as audit
 from aoapp.auth.models import Branch, Role, User
 from aoapp.common.dates import bank_today
-from aoapp.common.i18n import locale_code
 from aoapp.common.pagination import Page, paginate
 from aoapp.common.transaction import unit_of_work
 from aoapp.errors import Forbidden, InvalidInput, NotFound
 from aoapp.extensions import db
+from aoapp.kpis.periods import period_name
 from aoapp.targets.models import Target
 from aoapp.targets.schemas import METRIC_FIELDS
 
@@ -41,9 +40,9 @@ def current_month(today: date | None = None) -> date:
     return (today or bank_today()).replace(day=1)
 
 
-def month_label(month: date, locale: str | None = None) -> str:
-    """`October 2026` (en), `Oktober 2026` (id): the request's language unless given."""
-    return format_date(month, "LLLL y", locale=locale or locale_code())
+def month_label(month: date) -> str:
+    """`October 2026` (en), `Oktober 2026` (id): the month's name (kpis/periods.period_name)."""
+    return period_name(f"{month:%Y-%m}")
 
 
 def is_editable(month: date, today: date | None = None) -> bool:

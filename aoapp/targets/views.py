@@ -7,6 +7,7 @@ from flask_babel import ngettext
 from flask_login import login_required
 
 from aoapp.common.views import REFUSALS, acting_user
+from aoapp.kpis.periods import MONTH_FORMS
 from aoapp.targets import services
 from aoapp.targets.forms import CopyForm, TargetGridForm
 from aoapp.targets.progress import month_progress
@@ -23,7 +24,8 @@ def _month_arg() -> tuple:
     try:
         return parse_month(text), None
     except ValueError:
-        problem = _("'%(text)s' is not a month (use 2026-10): showing this one.", text=text)
+        problem = _("'%(text)s' is not a month: showing this one.", text=text)
+        problem = f"{problem} {MONTH_FORMS}"
         return services.current_month(), problem
 
 

@@ -208,6 +208,10 @@ class TestOfficerDashboard:
         assert card(html, "card-outstanding") == format_money(760 * h.M)
         assert 'href="/dashboard/?period=2026-07" rel="prev"' in html
         assert 'href="/dashboard/?period=2026-09" rel="next"' in html
+        for typed in ("Agustus 2026", "Aug 2026", "08/2026"):  # as people write a month
+            html = page_of(client, f"/dashboard/?period={typed}")
+            assert card(html, "card-outstanding") == format_money(760 * h.M), typed
+            assert 'href="/dashboard/?period=2026-07" rel="prev"' in html
 
     @pytest.mark.parametrize("username", ["spv.jkt", "admin"])
     def test_supervisors_and_admins_open_an_officers_dashboard(self, client, auth, book, username):

@@ -130,7 +130,7 @@ def test_api_errors_follow_accept_language(client, auth, book):
         headers={"X-Requested-With": "XMLHttpRequest", "Accept-Language": "id"},
     )
     assert response.status_code == 422
-    assert "Gunakan bulan" in json.dumps(response.json, ensure_ascii=False)
+    assert "Tulis bulan: Desember 2026" in json.dumps(response.json, ensure_ascii=False)
 
 
 def test_the_targets_grid_messages_in_indonesian(client, auth, world):

@@ -93,6 +93,38 @@ class TestGenerate:
         )
         assert admin.status_code == 201 and admin.get_json()["scope"] == "bank"
 
+    def test_periods_as_people_write_them(self, api, book, world):
+        client = api(world.officer)
+        customer = _customer("CIF-B1")
+
+        def post(period: str, **headers):
+            body = {"kind": "customer", "period": period, "customer_id": customer.id}
+            return client.post("/api/v1/reports", json=body, headers=headers)
+
+        made = post("Juni 2024")
+        assert made.status_code == 201 and made.get_json()["period"] == PERIOD
+        for same in ("June 2024", "Jun 2024", "06/2024", "6-2024", "2024-06"):
+            again = post(same)
+            assert again.status_code == 200 and again.get_json()["id"] == made.get_json()["id"]
+        quarter = post("TW II 2024").get_json()
+        assert (quarter["period"], quarter["period_label"]) == ("2024Q2", "2024 Q2")
+        assert post("Q2 2024").get_json()["id"] == quarter["id"]
+        days = post("1-30 Juni 2024").get_json()  # a range: the listing of 30 June is inside
+        assert (days["period"], days["period_label"]) == (
+            "20240601-20240630",
+            "01 Jun 2024 – 30 Jun 2024",
+        )
+        assert post("01/06/2024 - 30/06/2024").get_json()["id"] == days["id"]
+        refused = post("Juni")
+        assert refused.status_code == 422
+        assert refused.get_json()["errors"]["period"] == [
+            "'Juni' is not a period. Write a month (December 2026, Dec 2026, 12/2026 or "
+            "2026-12), a quarter (Q4 2026 or 2026Q4) or a date range (1-15 December 2026 or "
+            "01/12/2026 - 15/12/2026)."
+        ]
+        listed = client.get("/api/v1/reports", query_string={"period": "Kuartal II 2024"})
+        assert [i["id"] for i in listed.get_json()["items"]] == [quarter["id"]]
+
     def test_out_of_scope_subjects_are_404(self, api, book, world):
         client = api(world.officer)
         dewi = _customer("CIF-D1")

@@ -92,6 +92,28 @@ class TestGenerate:
         assert "No positions were imported for January 2025; nothing to report." in result.output
         assert files_under(exports) == [] and report_rows() == []
 
+    def test_periods_as_people_write_them(self, runner, book, exports):
+        def generate(period: str):
+            return runner.invoke(
+                args=["reports", "generate", "--period", period, "--customer", "CIF-B1"]
+            )
+
+        result = generate("Juni 2024")
+        assert result.exit_code == 0, result.output
+        assert "Customer reports for June 2024 (as of 2024-06-30): 1 generated" in result.stdout
+        assert generate("06/2024").exit_code == 0  # the same month: already made
+        assert "0 generated, 1 skipped" in generate("Jun 2024").stdout
+        assert "Customer reports for Q2 2024" in generate("Kuartal II 2024").stdout
+        assert "1 generated" in generate("1-30 Juni 2024").stdout
+        assert sorted(files_under(exports)) == [
+            "2024-06/1-jkt01/3-ao-budi/2024-06_1-warung-budi.xlsx",
+            "20240601-20240630/1-jkt01/3-ao-budi/20240601-20240630_1-warung-budi.xlsx",
+            "2024Q2/1-jkt01/3-ao-budi/2024Q2_1-warung-budi.xlsx",
+        ]
+        refused = generate("Juni")
+        assert refused.exit_code == 2
+        assert "'Juni' is not a period. Write a month (December 2026" in refused.output
+
     def test_failures_are_listed_and_exit_with_1(self, runner, book, exports, monkeypatch):
         real = customer_workbook.customer_workbook
 

@@ -390,7 +390,7 @@ class TestPeriods:
         report = Rendered(story.customer, "2026Q3", tmp_path)
         assert report.path.name == "2026Q3_0000123456_toko-sejahtera-cafe-umit.xlsx"
         facts = report.facts
-        assert facts["Period"].value == "2026 Q3" and facts["As of"].value.date() == date(
+        assert facts["Period"].value == "Q3 2026" and facts["As of"].value.date() == date(
             2026, 9, 30
         )
         assert facts["Kol movement"].value == "Downgrade"

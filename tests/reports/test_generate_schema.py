@@ -52,9 +52,12 @@ class TestPeriodPicker:
     def test_only_the_chosen_kind_counts(self, budi):
         data = _load({budi}, scope=budi, period_kind="quarter", quarter="2024Q2", month="2026-11")
         assert data["period"].code == "2024Q2"
+        typed = _load({budi}, scope=budi, period_kind="month", month="Juni 2024")
+        assert typed["period"].code == "2024-06"  # what a script may post, as people write it
 
     def test_unreadable_or_missing_choices_are_refused_on_their_field(self, budi):
-        assert "month" in _errors({budi}, scope=budi, period_kind="month", month="June 2024")
+        assert "month" in _errors({budi}, scope=budi, period_kind="month", month="June")
+        assert "month" in _errors({budi}, scope=budi, period_kind="month", month="2024Q2")
         assert "quarter" in _errors({budi}, scope=budi, period_kind="quarter", quarter="2024Q5")
         assert "month" in _errors({budi}, scope=budi)  # no period at all
         assert set(_errors({budi}, scope=budi, period_kind="custom")) == {"start", "end"}

@@ -82,6 +82,13 @@ class TestGenerating:
         custom = {"period_kind": "custom", "start": "2024-06-01", "end": "2024-06-30"}
         assert _generate(auth, scope, "portfolio", **custom).status_code == 302
         assert sorted(r.period for r in report_rows()) == ["20240601-20240630", "2024Q2"]
+        # Dates typed day first (a browser without a date picker sends what was typed).
+        typed = {"period_kind": "custom", "start": "1/6/2024", "end": "30/06/2024"}
+        assert _generate(auth, scope, "portfolio", **typed).status_code == 302
+        refused = _generate(auth, scope, "portfolio", **{**typed, "end": "06/31/2024"})
+        assert refused.status_code == 422
+        assert "Write a date: 15/10/2026 or 2026-10-15." in refused.get_data(as_text=True)
+        assert len(report_rows()) == 2
 
     def test_an_officer_makes_his_customers_reports(self, client, auth, book, world):
         auth.login("ao.budi")

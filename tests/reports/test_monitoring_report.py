@@ -10,22 +10,37 @@ import pytest
 from flask_babel import force_locale
 from openpyxl import load_workbook
 
+from aoapp.auth import services as auth_services
+from aoapp.customers import services as customer_services
 from aoapp.extensions import db
 from aoapp.kpis.periods import parse_period, period_as_of
 from aoapp.reports import reviews
 from aoapp.reports.customer.data import load_customer_reports
 from aoapp.reports.customer.monitoring import arrears_months
+from aoapp.reports.customer.signers import signers
 from aoapp.reports.customer.workbook import customer_workbook
 from aoapp.reports.models import ReportReview
 from aoapp.reports.writers import XlsxWriterWriter
+from tests.support import factories
 from tests.support import reports_customer as H
 
 BANK = "Bank Demo"
 pytestmark = pytest.mark.today("2026-11-28")  # October is over: judged on 31 Oct
 
 
+EARLY = datetime(2026, 1, 5, 2, tzinfo=UTC)  # the world's accounts, made long before October
+
+
+def accounts_made(when: datetime, *users) -> None:
+    """Date the users' accounts (the world makes them today, after the period)."""
+    for user in users:
+        user.created_at = when
+    db.session.commit()
+
+
 @pytest.fixture
 def story(world, tmp_path):
+    accounts_made(EARLY, world.admin, world.supervisor, world.bdg_supervisor)
     story = H.build_story(world, tmp_path)
     c, f, officer = story.customer, story.facilities, world.officer
     # The plan after October as it stood on 31 Oct: a promise due in November, a follow-up
@@ -201,6 +216,57 @@ class TestContent:
         assert "First look" not in " ".join(texts(ws))
 
 
+def signature_names(ws) -> tuple[str, str]:
+    """The name lines of the officer's and the supervisor's blocks."""
+    made = row_of(ws, "Made by,")
+    return ws.cell(made + 4, 1).value, ws.cell(made + 4, 5).value
+
+
+class TestSignersOfThePeriodsEnd:
+    """The form names who was in charge at the period's end (31 Oct), read back from the audit,
+    not who is in charge on the day it is made (28 Nov)."""
+
+    def test_the_officer_who_owned_the_customer_then(self, story, tmp_path, world, travel_to):
+        travel_to(datetime(2026, 10, 20, 3, tzinfo=UTC))  # inside October: it counts
+        customer_services.reassign(world.supervisor, story.customer, world.colleague.id)
+        travel_to(datetime(2026, 11, 20, 3, tzinfo=UTC))  # after October: it does not
+        customer_services.reassign(world.supervisor, story.customer, world.officer.id)
+        auth_services.update_user(world.colleague, world.admin, full_name="Sari Lestari")
+        ws = render(story, tmp_path)
+        code = world.colleague.officer_code
+        assert signature_names(ws) == ("( Ao.Sari )", "( Spv.Jkt )")  # her name then
+        assert ws.cell(row_of(ws, "Made by,") + 5, 1).value == f"AO code: {code}"
+        assert pairs(ws, "A. Debtor")["Account officer"].value == f"Ao.Sari ({code})"
+        # While a period runs, its end is today: the officer who owns the customer now.
+        now = signers({story.customer.id: story.customer}, date(2026, 11, 28))
+        assert now[story.customer.id].officer_name == "Ao.Budi"
+
+    def test_the_supervisors_in_charge_then(self, story, tmp_path, world):
+        newcomer = factories.make_user("spv.baru", "supervisor", "JKT01")  # made on 28 Nov
+        auth_services.update_user(world.supervisor, world.admin, supervises=["BDG01"])
+        auth_services.update_user(world.supervisor, world.admin, active=False)
+        assert signature_names(render(story, tmp_path)) == ("( Ao.Budi )", "( Spv.Jkt )")
+        now = signers({story.customer.id: story.customer}, date(2026, 11, 28))
+        assert now[story.customer.id].supervisors == [newcomer.display_name]
+
+    def test_blank_when_nobody_is_known_then_and_the_reviewer_once_reviewed(
+        self, story, tmp_path, world, travel_to
+    ):
+        from aoapp.reports import services
+
+        accounts_made(datetime(2026, 11, 2, tzinfo=UTC), world.supervisor)  # after 31 Oct
+        assert signature_names(render(story, tmp_path)) == ("( Ao.Budi )", "( …………………………… )")
+        travel_to(datetime(2026, 11, 28, 2, tzinfo=UTC))
+        report, _new = services.customer_report(world.officer, story.customer.id, "2026-10")
+        reviews.review_report(world.supervisor, report.id, "")
+        ws = render(story, tmp_path)
+        made = row_of(ws, "Made by,")
+        assert signature_names(ws)[1] == "( Spv.Jkt )"  # the review is the acknowledgment
+        assert ws.cell(made + 6, 5).value == "Date: Nov 28, 2026"
+        assert ws.cell(made + 6, 1).value.startswith("Date: ……")  # the officer signs by hand
+        assert ws.cell(made + 8, 1).value.startswith("Reviewed by Spv.Jkt on Nov 28, 2026")
+
+
 class TestPrintReady:
     def test_a4_portrait_one_page_wide_with_header_and_footer(self, story, tmp_path):
         ws = render(story, tmp_path)
@@ -267,5 +333,7 @@ class TestIndonesian:
         reviews.review_report(world.supervisor, report.id, "Sudah dicek")
         ws = render(story, tmp_path, "id")
         made = row_of(ws, "Dibuat oleh,")
+        assert ws.cell(made + 4, 5).value == "( Spv.Jkt )"
+        assert ws.cell(made + 6, 5).value == "Tanggal: 28 Nov 2026"
         assert ws.cell(made + 8, 1).value == "Diperiksa oleh Spv.Jkt pada 28 Nov 2026 09.00"
         assert ws.cell(made + 9, 1).value == "Catatan pemeriksaan: Sudah dicek"

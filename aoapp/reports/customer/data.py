@@ -51,6 +51,7 @@ from aoapp.reports.customer.lines import (
     VisitLine,
     WatchEntry,
 )
+from aoapp.reports.customer.signers import Signers, signers
 from aoapp.reports.revisions import Revision, customer_revisions
 
 BATCH_SIZE = 500  # ids per batch: IN lists stay well below every database's parameter limit
@@ -108,7 +109,7 @@ class CustomerReportData:
     watchlist: list[WatchEntry] = field(default_factory=list)
     revisions: list[Revision] = field(default_factory=list)  # corrections, newest first
     plan: list[PlanLine] = field(default_factory=list)  # the RTL after the period, by due date
-    supervisors: list[str] = field(default_factory=list)  # of the customer's branch
+    signers: Signers = field(default_factory=Signers)  # officer and supervisors at period end
     review: ReviewLine | None = None  # the latest review of the customer's period
 
     @property
@@ -197,7 +198,7 @@ def _batch(ids: list[int], period: Period, as_of: date, context: dict) -> dict:
         "plan_followups": plan.planned_after(ids, last, judged_on),
         "plan_promises": plan.promises_after(ids, last, judged_on),
         "reviews": plan.latest_reviews(ids, period.code),
-        "supervisors": plan.supervisors(row.branch_id for row in customers.values()),
+        "signers": signers(customers, judged_on),
     }
     return {
         customer_id: _assemble(row, loaded, months, period, as_of, context)
@@ -254,7 +255,7 @@ def _assemble(c, loaded: dict, months, period: Period, as_of: date, context: dic
         plan=lines.plan(
             own("plan_followups"), own("plan_promises"), visits[0] if visits else None, period
         ),
-        supervisors=loaded["supervisors"].get(c.branch_id, []),
+        signers=loaded["signers"][c.id],
         review=lines.review(loaded["reviews"].get(c.id)),
     )
 

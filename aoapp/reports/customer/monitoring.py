@@ -6,8 +6,9 @@ maturity dates, outstanding), C. the arrears (principal and interest, in months 
 D. the monitoring visits of the period, E. the follow-ups and promises to pay of the period,
 F. the officer's assessment, G. the follow-up plan (Rencana Tindak Lanjut: what stood planned
 after the period on its judging day — follow-ups, promises falling due, the next visit — with
-owner and due date), then the signature blocks: made by the officer (name and AO code),
-acknowledged by the branch's supervisor, and the latest review ("Reviewed by … on …").
+owner and due date), then the signature blocks: made by the officer who owned the customer at
+the period's end (name and AO code), acknowledged by the reviewer or the branch's supervisor of
+the period's end (rtl.py, signers.py), and the latest review ("Reviewed by … on …").
 
 The sheet is laid out as blocks (`MonitoringForm`) that `monitoring_xlsx` renders on A4 portrait;
 its plain `Sheet` fields (facts, the plan as the table) are what a writer without forms shows.
@@ -17,7 +18,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
-from aoapp.kpis.periods import period_text
+from aoapp.kpis.periods import period_name
 from aoapp.reports.commentary import commentary, day_text, tr, words
 from aoapp.reports.customer.form_blocks import MonitoringForm, Pairs, Section, Table
 from aoapp.reports.customer.rtl import plan_table, signatures
@@ -43,9 +44,11 @@ def arrears_months(dpd: int | None, amount: Decimal | None) -> int:
 
 
 def _officer(data) -> str:
-    if data.officer_id is None:
+    """The officer who owned the customer at the period's end: the one who signs the form."""
+    signers = data.signers
+    if signers.officer_name is None and signers.officer_code is None:
         return _("Unassigned")
-    return officer_text(data.officer_name, data.officer_code)
+    return officer_text(signers.officer_name, signers.officer_code)
 
 
 def _debtor(data) -> Pairs:
@@ -232,7 +235,7 @@ def monitoring_form(data, bank_name: str) -> MonitoringForm:
         plan_table(data),
         signatures(data),
     ]
-    header = (bank_name, f"{data.branch_code} {data.branch_name}", period_text(data.period))
+    header = (bank_name, f"{data.branch_code} {data.branch_name}", period_name(data.period))
     return MonitoringForm(blocks, header)
 
 
@@ -253,7 +256,7 @@ def monitoring_sheet(data, bank_name: str, render=None) -> Sheet:
                 "%(bank)s · %(branch)s · %(period)s (%(code)s) · as of %(day)s",
                 bank=bank_name,
                 branch=f"{data.branch_code} {data.branch_name}",
-                period=period_text(data.period),
+                period=period_name(data.period),
                 code=data.period.code,
                 day=day_text(data.as_of),
             ),

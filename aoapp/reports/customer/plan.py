@@ -1,6 +1,6 @@
 """The batched queries behind the monitoring report's follow-up plan (Rencana Tindak Lanjut) and
-its acknowledgment: follow-ups planned after the period, promises to pay due after it, the
-supervisors of each branch and the latest review of each customer's period.
+its acknowledgment: follow-ups planned after the period, promises to pay due after it and the
+latest review of each customer's period (who signs: signers.py).
 
 The plan is what stood planned on the period's judging day (kpis/periods.judging_day): a
 follow-up planned for a day after the period, created by then and still planned at its end; a
@@ -13,7 +13,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from aoapp.auth.models import Role, User, supervised_branches
+from aoapp.auth.models import User
 from aoapp.common.dates import local_day_bounds
 from aoapp.credit.models import Facility
 from aoapp.extensions import db
@@ -79,24 +79,6 @@ def promises_after(ids: list[int], last: date, judged_on: date) -> dict[int, lis
         .order_by(PromiseToPay.promised_date, PromiseToPay.id)
     )
     return grouped(stmt)
-
-
-def supervisors(branch_ids) -> dict[int, list[str]]:
-    """The active supervisors' names of each branch (full name, else username), by name."""
-    branch_ids = sorted(set(branch_ids))
-    if not branch_ids:
-        return {}
-    branch = supervised_branches.c.branch_id
-    stmt = (
-        sa.select(branch, User.full_name, User.username)
-        .join(User, User.id == supervised_branches.c.user_id)
-        .where(branch.in_(branch_ids), User.role == Role.SUPERVISOR.value, User.active)
-        .order_by(branch, User.full_name, User.username)
-    )
-    names: dict[int, list[str]] = {}
-    for branch_id, full_name, username in db.session.execute(stmt):
-        names.setdefault(branch_id, []).append(full_name or username)
-    return names
 
 
 def latest_reviews(ids: list[int], period_code: str) -> dict[int, sa.Row]:

@@ -1,11 +1,13 @@
 """The monitoring report's follow-up plan (Rencana Tindak Lanjut) as a table, and its signature
-blocks: made by the officer (name, AO code), acknowledged by the branch's supervisor, and the
-latest review of the customer's period ("Reviewed by … on …", with its note)."""
+blocks: made by the officer who owned the customer at the period's end (name, AO code),
+acknowledged by the reviewer or else the branch's supervisor of the period's end, and the latest
+review of the customer's period ("Reviewed by … on …", with its note)."""
 
 from flask_babel import gettext as _
 
+from aoapp.common.dates import to_local
 from aoapp.common.i18n import format_datetime
-from aoapp.reports.commentary import money_text, words
+from aoapp.reports.commentary import day_text, money_text, words
 from aoapp.reports.customer.form_blocks import Signatures, Table
 from aoapp.reports.sheets import DATE, INT, Column
 
@@ -41,32 +43,37 @@ def plan_table(data) -> Table:
     return Table(columns, rows, _("No follow-up planned after this period."), spans=(1, 3, 1, 1, 1))
 
 
-def _date_line() -> str:
-    return _("Date: %(blank)s", blank="………………………")
+BLANK = "……………………………"  # a name line left to be filled in by hand
+
+
+def _date_line(day=None) -> str:
+    if day is None:
+        return _("Date: %(blank)s", blank="………………………")
+    return _("Date: %(day)s", day=day_text(day))
 
 
 def signatures(data) -> Signatures:
-    """The officer's and the supervisor's blocks, and the review line(s) under them."""
-    supervisors = ", ".join(data.supervisors) or "……………………………"
-    officer = data.officer_name or "……………………………"
+    """The officer's and the supervisor's blocks, and the review line(s) under them.
+
+    The officer is the one who owned the customer at the period's end; the supervisor is the
+    reviewer once the report is reviewed (with the review's day), else the supervisors of the
+    customer's branch at the period's end, else a blank line (signers.py says why)."""
+    signers = data.signers
     made_by = [
         _("Made by,"),
         _("Account officer"),
         "",
         "",
-        f"( {officer} )",
-        _("AO code: %(code)s", code=data.officer_code or "—"),
+        f"( {signers.officer_name or BLANK} )",
+        _("AO code: %(code)s", code=signers.officer_code or "—"),
         _date_line(),
     ]
-    acknowledged = [
-        _("Acknowledged by,"),
-        _("Supervisor"),
-        "",
-        "",
-        f"( {supervisors} )",
-        "",
-        _date_line(),
-    ]
+    if data.review is not None:
+        supervisor = data.review.reviewer
+        day = _date_line(to_local(data.review.reviewed_at).date())
+    else:
+        supervisor, day = ", ".join(signers.supervisors) or BLANK, _date_line()
+    acknowledged = [_("Acknowledged by,"), _("Supervisor"), "", "", f"( {supervisor} )", "", day]
     review = []
     if data.review is not None:
         review.append(

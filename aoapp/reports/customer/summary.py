@@ -6,7 +6,7 @@ from dataclasses import replace
 from flask_babel import gettext as _
 
 from aoapp.credit.services import rule_words
-from aoapp.kpis.periods import period_text
+from aoapp.kpis.periods import period_name
 from aoapp.reports.commentary import (
     commentary,
     day_text,
@@ -54,7 +54,7 @@ def summary_facts(data, bank_name: str) -> list[Fact]:
         Fact(_("Customer type"), words(data.customer_type)),
         Fact(_("Segment"), words(data.segment)),
         Fact(_("Customer since"), data.since, DATE),
-        Fact(_("Period"), period_text(data.period)),
+        Fact(_("Period"), period_name(data.period)),
         Fact(_("Period code"), data.period.code),
         Fact(_("As of"), data.as_of, DATE),
         Fact(_("Revised"), revision_text(data.revisions, day_text) or _("No")),

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from aoapp.common.i18n import locale_code
-from aoapp.kpis.periods import period_text
+from aoapp.kpis.periods import period_name
 from aoapp.reports.commentary import day_text, words
 from aoapp.reports.customer import monitoring_xlsx
 from aoapp.reports.customer.monitoring import MONITORING_REPORT, monitoring_sheet, sheet_title
@@ -118,7 +118,7 @@ def _subtitle(data, bank_name: str) -> str:
         "%(bank)s · %(branch)s · %(period)s (%(code)s) · as of %(day)s",
         bank=bank_name,
         branch=f"{data.branch_code} {data.branch_name}",
-        period=period_text(data.period),
+        period=period_name(data.period),
         code=data.period.code,
         day=day_text(data.as_of),
     )
@@ -287,12 +287,12 @@ def customer_workbook(data, bank_name: str) -> Workbook:
             _monitoring(data, bank_name),
             monitoring_sheet(data, bank_name, render=monitoring_xlsx.write_form),
         ],
-        title=f"{data.name} ({data.cif}) – {period_text(data.period)}",
+        title=f"{data.name} ({data.cif}) – {period_name(data.period)}",
         author=bank_name,
         lang=locale_code(),
         header=(
             bank_name,
             f"{data.branch_code} {data.branch_name}",
-            f"{period_text(data.period)} · {data.name} ({data.cif})",
+            f"{period_name(data.period)} · {data.name} ({data.cif})",
         ),
     )

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from aoapp.common.i18n import locale_code
 from aoapp.credit.collectibility import NPL_KOLS
 from aoapp.credit.figures import PortfolioScope
-from aoapp.kpis.periods import Period, period_text
+from aoapp.kpis.periods import Period, period_name
 from aoapp.reports.commentary import day_text, label, tr
 from aoapp.reports.portfolio import data as portfolio_data
 from aoapp.reports.portfolio.columns import (
@@ -68,7 +68,7 @@ def _title(data: PortfolioData, bank_name: str, what: str, note: str = "") -> li
         _(
             "%(scope)s · %(period)s · as of %(day)s",
             scope=tr(data.scope.label),
-            period=period_text(data.period),
+            period=period_name(data.period),
             day=day_text(data.as_of),
         ),
     ]
@@ -301,9 +301,9 @@ def build_portfolio_workbook(data: PortfolioData, bank_name: str) -> Workbook:
     title = _(
         "Portfolio %(scope)s %(period)s",
         scope=tr(data.scope.label),
-        period=period_text(data.period),
+        period=period_name(data.period),
     )
-    header = (bank_name, tr(data.scope.label), period_text(data.period))
+    header = (bank_name, tr(data.scope.label), period_name(data.period))
     return Workbook(sheets=sheets, title=title, lang=locale_code(), header=header)
 
 
