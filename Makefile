@@ -6,6 +6,8 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 # pytest workers for `make test` (pytest-xdist): one per core; PYTEST_WORKERS=0 runs in one process
 PYTEST_WORKERS ?= auto
+# schemathesis examples per API operation and phase for `make fuzz` (the suite's run takes 2)
+FUZZ_EXAMPLES ?= 15
 
 .PHONY: install translations extract-messages run migrate demo test e2e docs-screenshots fuzz browser office docs-reports lint format clean
 
@@ -55,8 +57,8 @@ e2e: translations browser ## Real-browser tests (Playwright driving /usr/bin/chr
 docs-screenshots: translations browser ## The README's pictures (docs/img/*.png): the browser test of an officer's day on the demo bank takes them
 	AOAPP_SCREENSHOTS_DIR=docs/img $(BIN)/python -m pytest -q -n 0 tests/e2e/test_screenshots.py
 
-fuzz: translations ## API fuzzing with schemathesis (FUZZ_EXAMPLES per operation, default 15)
-	$(BIN)/python -m pytest -q tests/fuzz
+fuzz: translations ## The night's API fuzzing: schemathesis, every phase, FUZZ_EXAMPLES per operation (default 15; the suite runs 2)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist worksteal tests/fuzz $(PYTEST_ARGS)
 
 lint: install ## ruff lint and format check; vulture for dead code (below 70 % confidence it flags the framework's entry points: views, schema fields, hooks)
 	$(BIN)/ruff check .

@@ -4,6 +4,7 @@ from flask import render_template
 from flask_smorest import Api as SmorestApi
 from marshmallow import Schema, fields
 
+from aoapp.common.routing import MonthConverter, pattern_schema
 from aoapp.errors import http_message, plain, wants_json
 
 LOCATIONS = {"json", "query", "form", "headers", "files", "path", "view_args", "cookies"}
@@ -50,16 +51,21 @@ class Api(SmorestApi):
         """Register the app, then teach the spec how our Decimal fields travel."""
         super().init_app(app, *args, **kwargs)
         self.ma_plugin.converter.add_attribute_function(decimal_as_string)
+        self.register_converter(MonthConverter, pattern_schema)
 
     def handle_http_exception(self, error):
         """Answer an HTTP error as the uniform JSON body or an HTML error page."""
+        # Werkzeug's own headers of the error (a 405's Allow, RFC 9110), which smorest drops.
+        own = {key: value for key, value in error.get_headers() if key.lower() != "content-type"}
         if not wants_json():
             message = http_message(error.description)
             return (
                 render_template("errors/error.html", status=error.code, message=message),
                 error.code,
+                own,
             )
         payload, status, headers = super().handle_http_exception(error)
+        headers = {**own, **(headers or {})}
         payload["message"] = plain(payload.get("message") or http_message(error.description))
         if "errors" in payload:
             payload["errors"] = plain(flatten_errors(payload["errors"]))

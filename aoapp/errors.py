@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import gettext as translate
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -162,6 +163,18 @@ def register_errorhandlers(app: Flask) -> None:
     def handle_domain_error(error: DomainError):
         db.session.rollback()
         return render_error(error.status_code, error.message, error.errors, error.code)
+
+    @app.errorhandler(StaleDataError)
+    @app.errorhandler(ObjectDeletedError)
+    def handle_changed_meanwhile(error):
+        """Another request changed or removed the record while this one worked on it (a PATCH
+        racing a DELETE): a conflict to retry, not a server error."""
+        db.session.rollback()
+        app.logger.warning("Record changed meanwhile: %s", error)
+        message = _(
+            "Another user changed or removed this record a moment ago. Reload it and retry."
+        )
+        return render_error(409, message, code=Conflict.code)
 
     @app.errorhandler(CSRFError)
     def handle_csrf(error: CSRFError):

@@ -12,6 +12,9 @@ from aoapp.auth.models import Branch
 from aoapp.common.transaction import unit_of_work
 from aoapp.errors import Conflict
 from aoapp.extensions import db
+from aoapp.introductions import services as intro_services
+from aoapp.introductions.models import Introduction
+from tests.support import factories
 
 AOAPP = Path(__file__).resolve().parent.parent / "aoapp"
 COMMITS = re.compile(r"\.(commit|rollback)\(\)")
@@ -87,6 +90,62 @@ class TestUnitOfWork:
             open_branch("BAD")
         open_branch("BDG01")
         assert _branches() == {"JKT01", "BDG01"}
+
+
+class TestRacingRequests:
+    """Found by schemathesis: a PATCH racing a DELETE of the same record answered 500."""
+
+    @pytest.fixture
+    def introduction(self, world, api):
+        customer = factories.make_customer(world.officer)
+        factories.make_product("KUR")
+        body = {
+            "customer": customer.id,
+            "product": "KUR",
+            "outcome": "interested",
+            "place": "branch",
+        }
+        created = api(world.officer).post("/api/v1/introductions", json=body)
+        assert created.status_code == 201, created.json
+        return created.json["id"]
+
+    def removed_by_another_request(self, monkeypatch, introduction_id: int) -> None:
+        """The next read of the introduction finds it, then another request deletes it."""
+        read = intro_services.get_introduction
+
+        def read_then_removed(actor, record_id):
+            found = read(actor, record_id)
+            with db.engine.begin() as other:
+                other.execute(sa.delete(Introduction).where(Introduction.id == introduction_id))
+            return found
+
+        monkeypatch.setattr(intro_services, "get_introduction", read_then_removed)
+
+    def test_a_change_of_a_record_removed_meanwhile_is_a_conflict(
+        self, world, api, introduction, monkeypatch
+    ):
+        self.removed_by_another_request(monkeypatch, introduction)
+        url = f"/api/v1/introductions/{introduction}"
+        response = api(world.officer).patch(url, json={"explanation": "Corrected."})
+        assert response.status_code == 409
+        assert response.json["error"] == "conflict" and "a moment ago" in response.json["message"]
+
+    def test_a_record_removed_before_its_answer_is_written_is_a_conflict(
+        self, world, api, introduction, monkeypatch
+    ):
+        """The change is saved, then the row is gone when the answer reads it back."""
+        update = intro_services.update_introduction
+
+        def update_then_removed(actor, record, data):
+            saved = update(actor, record, data)
+            with db.engine.begin() as other:
+                other.execute(sa.delete(Introduction).where(Introduction.id == introduction))
+            return saved
+
+        monkeypatch.setattr(intro_services, "update_introduction", update_then_removed)
+        url = f"/api/v1/introductions/{introduction}"
+        response = api(world.officer).patch(url, json={"explanation": "Corrected."})
+        assert response.status_code == 409 and response.json["code"] == 409
 
 
 def test_no_other_module_ends_a_transaction_by_hand():

@@ -2,11 +2,19 @@
 
 from marshmallow import fields
 
+from aoapp.agenda.services import Agenda, AgendaItem, FacilityFacts, PromiseFacts
+from aoapp.agenda.team import BrokenPromise, OfficerRow, TeamAgenda
+from aoapp.common.collection_window import WindowState
 from aoapp.common.schemas import BaseSchema
+from aoapp.complaints.models import Complaint
+from aoapp.followups.models import FollowUp
 
 
 class AgendaPartySchema(BaseSchema):
     """Who the item is with."""
+
+    class Meta:
+        model = AgendaItem
 
     type = fields.String(attribute="party_type")
     id = fields.Integer(attribute="party_id")
@@ -16,6 +24,9 @@ class AgendaPartySchema(BaseSchema):
 
 class AgendaFacilitySchema(BaseSchema):
     """The facility and its latest position."""
+
+    class Meta:
+        model = FacilityFacts
 
     id = fields.Integer()
     account_no = fields.String()
@@ -27,6 +38,9 @@ class AgendaFacilitySchema(BaseSchema):
 
 class AgendaPromiseSchema(BaseSchema):
     """The facility's latest promise to pay, when pending or broken."""
+
+    class Meta:
+        model = PromiseFacts
 
     id = fields.Integer()
     amount = fields.Decimal(as_string=True)
@@ -44,6 +58,9 @@ class AgendaLinksSchema(BaseSchema):
 
 class CollectionContactSchema(BaseSchema):
     """Whether collection contact is allowed now, in the customer's local time (POJK 22/2023)."""
+
+    class Meta:
+        model = WindowState
 
     allowed = fields.Boolean(metadata={"description": "Contact about arrears allowed now"})
     by_consent = fields.Boolean(
@@ -63,6 +80,9 @@ class CollectionContactSchema(BaseSchema):
 
 class AgendaItemSchema(BaseSchema):
     """A planned follow-up or an open complaint on the agenda."""
+
+    class Meta:
+        model = AgendaItem
 
     kind = fields.String()
     id = fields.Integer()
@@ -90,6 +110,9 @@ class AgendaItemSchema(BaseSchema):
 class AgendaSchema(BaseSchema):
     """The caller's agenda: overdue, today and the next 7 days."""
 
+    class Meta:
+        model = Agenda
+
     as_of = fields.Date(attribute="today")
     overdue = fields.List(fields.Nested(AgendaItemSchema))
     today = fields.List(fields.Nested(AgendaItemSchema), attribute="today_items")
@@ -104,6 +127,9 @@ class TeamArgsSchema(BaseSchema):
 
 class OfficerRowSchema(BaseSchema):
     """One officer's workload."""
+
+    class Meta:
+        model = OfficerRow
 
     officer = fields.Function(
         lambda row: {
@@ -123,6 +149,9 @@ class OfficerRowSchema(BaseSchema):
 class TeamFollowUpSchema(BaseSchema):
     """An escalated follow-up waiting for the supervisor."""
 
+    class Meta:
+        model = FollowUp
+
     id = fields.Integer()
     owner = fields.Integer(attribute="owner_id")
     customer = fields.Integer(attribute="customer_id", allow_none=True)
@@ -135,6 +164,9 @@ class TeamFollowUpSchema(BaseSchema):
 
 class TeamComplaintSchema(BaseSchema):
     """An escalated or overdue complaint."""
+
+    class Meta:
+        model = Complaint
 
     id = fields.Integer()
     officer = fields.Integer(attribute="officer_id")
@@ -150,6 +182,9 @@ class TeamComplaintSchema(BaseSchema):
 class BrokenPromiseSchema(BaseSchema):
     """A facility's latest promise, broken."""
 
+    class Meta:
+        model = BrokenPromise
+
     id = fields.Function(lambda b: b.promise.id)
     facility = fields.Function(lambda b: b.promise.facility_id)
     account_no = fields.Function(lambda b: b.promise.facility.account_no)
@@ -163,6 +198,9 @@ class BrokenPromiseSchema(BaseSchema):
 
 class TeamAgendaSchema(BaseSchema):
     """The supervisor's team agenda."""
+
+    class Meta:
+        model = TeamAgenda
 
     as_of = fields.Date(attribute="today")
     branches = fields.Function(lambda a: [b.code for b in a.branches])

@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 from marshmallow import fields
 
+from aoapp.auth.models import User
 from aoapp.common.schemas import BaseSchema
 
 users_blp = Blueprint("users_api", __name__, url_prefix="/users", description="Users")
@@ -12,12 +13,15 @@ users_blp = Blueprint("users_api", __name__, url_prefix="/users", description="U
 class UserSchema(BaseSchema):
     """A user as the API shows it."""
 
+    class Meta:
+        model = User
+
     id = fields.Integer()
     username = fields.String()
     full_name = fields.String()
     role = fields.String()
     branch = fields.Function(lambda u: u.branch.code if u.branch else None)
-    officer_code = fields.String()
+    officer_code = fields.String(allow_none=True)
     supervises = fields.Function(lambda u: sorted(b.code for b in u.supervised))
 
 

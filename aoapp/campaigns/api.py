@@ -61,7 +61,7 @@ class CampaignItem(MethodView):
         """Read a campaign."""
         return services.get_campaign(acting_user(), campaign_id)
 
-    @campaigns_blp.arguments(CampaignPatchSchema(partial=True))
+    @campaigns_blp.arguments(CampaignPatchSchema(partial=True), required=False)
     @campaigns_blp.response(200, CampaignSchema)
     @campaigns_blp.alt_response(403, response="FORBIDDEN")
     @campaigns_blp.alt_response(404, response="NOT_FOUND")

@@ -3,7 +3,8 @@
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from aoapp.campaigns.models import CampaignChannel
+from aoapp.auth.models import Branch
+from aoapp.campaigns.models import Campaign, CampaignChannel
 from aoapp.campaigns.services import status_on
 from aoapp.common.dates import bank_today
 from aoapp.common.schemas import (
@@ -16,6 +17,7 @@ from aoapp.common.schemas import (
     search_field,
     sort_field,
 )
+from aoapp.products.models import Product
 
 STATUSES = ["upcoming", "running", "ended"]
 SORT_KEYS = ["name", "channel", "starts_on", "ends_on"]
@@ -78,6 +80,9 @@ class CampaignFilterSchema(PageArgsSchema):
 class BranchRefSchema(BaseSchema):
     """A branch as campaigns show it."""
 
+    class Meta:
+        model = Branch
+
     id = fields.Integer()
     code = fields.String()
     name = fields.String()
@@ -85,6 +90,9 @@ class BranchRefSchema(BaseSchema):
 
 class ProductRefSchema(BaseSchema):
     """A product as campaigns show it."""
+
+    class Meta:
+        model = Product
 
     id = fields.Integer()
     code = fields.String()
@@ -94,13 +102,16 @@ class ProductRefSchema(BaseSchema):
 class CampaignSchema(BaseSchema):
     """A campaign as the API returns it."""
 
+    class Meta:
+        model = Campaign
+
     id = fields.Integer()
     name = fields.String()
     channel = fields.String()
     starts_on = fields.Date()
     ends_on = fields.Date()
     status = fields.Function(lambda c: campaign_status(c))
-    cost = fields.Decimal(as_string=True, places=2)
+    cost = fields.Decimal(allow_none=True, as_string=True, places=2)
     description = fields.String()
     branches = fields.List(fields.Nested(BranchRefSchema))
     products = fields.List(fields.Nested(ProductRefSchema))
@@ -132,10 +143,10 @@ class CampaignStatsSchema(BaseSchema):
     prospects_collected = fields.Integer()
     prospects_by_status = fields.List(fields.Nested(CountSchema))
     converted_customers = fields.Integer()
-    conversion_rate = fields.Decimal(as_string=True, places=4)
+    conversion_rate = fields.Decimal(allow_none=True, as_string=True, places=4)
     facilities_opened = fields.Integer()
     facilities_plafond = fields.Decimal(as_string=True, places=2)
     introductions = fields.Integer()
     introductions_by_outcome = fields.List(fields.Nested(CountSchema))
-    cost = fields.Decimal(as_string=True, places=2)
-    cost_per_converted_customer = fields.Decimal(as_string=True, places=2)
+    cost = fields.Decimal(allow_none=True, as_string=True, places=2)
+    cost_per_converted_customer = fields.Decimal(allow_none=True, as_string=True, places=2)

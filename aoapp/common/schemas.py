@@ -1,12 +1,13 @@
 """marshmallow building blocks: plain-words messages, Indonesian ids, money, pages."""
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask import has_app_context
 from flask_babel import gettext as _
 from flask_babel import gettext as translate
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, SchemaOpts, ValidationError, fields, validate
 
 from aoapp.common.i18n import locale_code
 from aoapp.common.identity import (
@@ -131,9 +132,34 @@ _messages(validate.Regexp, default_message="String does not match expected patte
 _messages(validate.NoneOf, default_message="Invalid input.")
 
 
+_read_boolean = fields.Boolean._deserialize
+
+
+def _boolean(self, value, attr, data, **kwargs):
+    """A boolean is true or false (JSON), or a word a form or query string sends ("on", "true",
+    "1"); never a number: marshmallow would take 1 and 0 (and 1.0), which the document refuses."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise self.make_error("invalid", input=value)
+    return _read_boolean(self, value, attr, data, **kwargs)
+
+
+fields.Boolean._deserialize = _boolean
+
+
+class RecordOpts(SchemaOpts):
+    """`Meta.model`: what a response schema dumps (a model, or a row class whose attributes are
+    annotated), so tests/fuzz/test_contract.py can hold every field that may read None to
+    `allow_none=True`, and the OpenAPI document says `nullable`."""
+
+    def __init__(self, meta, **kwargs):
+        super().__init__(meta, **kwargs)
+        self.model = getattr(meta, "model", None)
+
+
 class BaseSchema(Schema):
     """Unknown fields are rejected (marshmallow's RAISE) and output keeps declaration order."""
 
+    OPTIONS_CLASS = RecordOpts
     error_messages = {
         "unknown": _Message("Unknown field."),
         "type": _Message("Invalid input type."),
@@ -150,6 +176,21 @@ class Id(fields.Integer):
         validators = list(kwargs.pop("validate", []) or [])
         validators.append(validate.Range(min=1, max=MAX_ID, error=_Message("Not a valid id.")))
         super().__init__(validate=validators, **kwargs)
+
+
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)  # the years of common.routing's months
+
+
+class Day(fields.Date):
+    """A day a list may be filtered by, from 1900 to 2999: further off is a mistyped year, and the
+    calendar's ends (0001-01-01, 9999-12-31) overflow the day arithmetic and time zones behind
+    the filters."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise ValidationError(_("Use a date from 1900 to 2999."))
+        return day
 
 
 def _at_most(length: int):

@@ -65,7 +65,7 @@ class ComplaintStart(MethodView):
 
     decorators = [login_required]
 
-    @complaints_blp.arguments(VersionSchema)
+    @complaints_blp.arguments(VersionSchema, required=False)
     @complaints_blp.response(200, ComplaintSchema)
     def post(self, data, complaint_id):
         """Open → in progress (the customer's officer)."""
@@ -123,7 +123,7 @@ class ComplaintClose(MethodView):
 
     decorators = [login_required]
 
-    @complaints_blp.arguments(VersionSchema)
+    @complaints_blp.arguments(VersionSchema, required=False)
     @complaints_blp.response(200, ComplaintSchema)
     def post(self, data, complaint_id):
         """Resolved → closed (the customer's officer or the branch supervisor)."""

@@ -8,7 +8,7 @@ from marshmallow import ValidationError, fields, validate
 
 from aoapp.common.dates import bank_today, bank_zone
 from aoapp.common.schemas import BaseSchema, Id, PageArgsSchema, Text, choice
-from aoapp.complaints.models import Category, ComplaintStatus, Priority, ReceivedChannel
+from aoapp.complaints.models import Category, Complaint, ComplaintStatus, Priority, ReceivedChannel
 from aoapp.complaints.services import ACTIVE, DESCRIPTION_MAX, is_overdue
 
 INTEGER = {"invalid": _l("Not a valid number.")}
@@ -108,6 +108,9 @@ def _user_id(attribute: str) -> fields.Integer:
 
 class ComplaintSchema(BaseSchema):
     """A complaint as the API returns it (codes, not labels; timestamps in UTC)."""
+
+    class Meta:
+        model = Complaint
 
     id = fields.Integer()
     customer = fields.Integer(attribute="customer_id")

@@ -5,10 +5,20 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
-from aoapp.common.schemas import MAX_PAGE, BaseSchema, Id, PageArgsSchema, search_field, sort_field
+from aoapp.common.schemas import (
+    MAX_PAGE,
+    BaseSchema,
+    Day,
+    Id,
+    PageArgsSchema,
+    search_field,
+    sort_field,
+)
 from aoapp.credit.collectibility import AGING_BUCKETS, KOLS
-from aoapp.credit.portfolio import SORTABLE, facility_positions
-from aoapp.credit.watchlist import SIGNALS
+from aoapp.credit.figures import BucketRow, KolRow, ParRow, PortfolioFigures
+from aoapp.credit.models import Facility, Position
+from aoapp.credit.portfolio import SORTABLE, FacilityRow, facility_positions
+from aoapp.credit.watchlist import SIGNALS, WatchlistEntry, WatchSignal
 
 BUCKET_CODES = [code for code, _label, _low, _high in AGING_BUCKETS]
 SORT_KEYS = list(SORTABLE)
@@ -17,7 +27,7 @@ SORT_KEYS = list(SORTABLE)
 class ScopeArgsSchema(BaseSchema):
     """Which portfolio: a listing date (default: the latest), an officer, a branch."""
 
-    as_of = fields.Date(load_default=None, allow_none=True)
+    as_of = Day(load_default=None, allow_none=True)
     officer = Id(load_default=None, allow_none=True, metadata={"description": "User id"})
     branch = Id(load_default=None, allow_none=True, metadata={"description": "Branch id"})
 
@@ -85,6 +95,9 @@ def _ratio(**kwargs):
 class PositionSchema(BaseSchema):
     """A facility's position on one listing date."""
 
+    class Meta:
+        model = Position
+
     as_of = fields.Date()
     outstanding = _money()
     arrears_principal = _money()
@@ -103,6 +116,9 @@ class PositionSchema(BaseSchema):
 
 class FacilitySchema(BaseSchema):
     """A facility's terms."""
+
+    class Meta:
+        model = Facility
 
     id = fields.Integer()
     account_no = fields.String()
@@ -138,6 +154,9 @@ class FacilityDetailSchema(FacilitySchema):
 class FacilityRowSchema(BaseSchema):
     """One row of the facility listing: the facility and its position on the date."""
 
+    class Meta:
+        model = FacilityRow
+
     id = fields.Integer(attribute="facility.id")
     account_no = fields.String(attribute="facility.account_no")
     customer = fields.Integer(attribute="customer.id")
@@ -166,6 +185,9 @@ class FacilityRowSchema(BaseSchema):
 class KolRowSchema(BaseSchema):
     """Outstanding and count of one effective Kol."""
 
+    class Meta:
+        model = KolRow
+
     kol = fields.Integer()
     name = fields.String()
     count = fields.Integer()
@@ -175,6 +197,9 @@ class KolRowSchema(BaseSchema):
 
 class BucketRowSchema(BaseSchema):
     """Outstanding and count of one aging bucket."""
+
+    class Meta:
+        model = BucketRow
 
     bucket = fields.String(attribute="code")
     label = fields.String()
@@ -186,6 +211,9 @@ class BucketRowSchema(BaseSchema):
 class ParRowSchema(BaseSchema):
     """Portfolio at risk over `days` days past due."""
 
+    class Meta:
+        model = ParRow
+
     days = fields.Integer()
     outstanding = _money()
     ratio = _ratio()
@@ -193,6 +221,9 @@ class ParRowSchema(BaseSchema):
 
 class PortfolioFiguresSchema(BaseSchema):
     """The portfolio figures: money as strings, ratios as strings with 4 decimals."""
+
+    class Meta:
+        model = PortfolioFigures
 
     as_of = fields.Date(allow_none=True, metadata={"description": "None: no listing yet"})
     scope = fields.String()
@@ -213,6 +244,9 @@ class PortfolioFiguresSchema(BaseSchema):
 class WatchSignalSchema(BaseSchema):
     """One early-warning signal of an account, with its reason."""
 
+    class Meta:
+        model = WatchSignal
+
     signal = fields.String()
     label = fields.String()
     reason = fields.String()
@@ -225,6 +259,9 @@ class WatchlistEntrySchema(BaseSchema):
     `signal`, `reason` and `date` are kept from the one-entry-per-signal shape: the account's
     first signal, all its reasons in one text, the newest signal's date.
     """
+
+    class Meta:
+        model = WatchlistEntry
 
     facility = fields.Integer(attribute="facility.id")
     account_no = fields.String(attribute="facility.account_no")

@@ -53,7 +53,7 @@ class CustomerResource(MethodView):
         """Read a customer, with its debtor Kol (`collectibility`) and its facilities."""
         return services.get_customer_detail(current_user, customer_id)
 
-    @customers_blp.arguments(CustomerPatchSchema(partial=True))
+    @customers_blp.arguments(CustomerPatchSchema(partial=True), required=False)
     @customers_blp.response(200, CustomerSchema)
     def patch(self, data, customer_id):
         """Change some of a customer's fields (the assigned officer only)."""

@@ -19,7 +19,8 @@ from aoapp.common.schemas import (
     _at_most,
     choice,
 )
-from aoapp.customers.models import CustomerType, Segment
+from aoapp.customers.hooks import HeldProduct
+from aoapp.customers.models import Customer, CustomerType, ProductHolding, Segment
 
 
 class CustomerInputSchema(BaseSchema):
@@ -92,14 +93,20 @@ class HoldingInputSchema(BaseSchema):
 class HoldingSchema(BaseSchema):
     """A held product as the API returns it."""
 
+    class Meta:
+        model = ProductHolding
+
     product = fields.Function(lambda h: h.product.code)
     product_name = fields.Function(lambda h: h.product.name)
-    account_no = fields.String()
-    opened_on = fields.Date()
+    account_no = fields.String(allow_none=True)
+    opened_on = fields.Date(allow_none=True)
 
 
 class CustomerSchema(BaseSchema):
     """A customer as the API returns it."""
+
+    class Meta:
+        model = Customer
 
     id = fields.Integer()
     cif = fields.String()
@@ -136,13 +143,13 @@ class CustomerFacilitySchema(BaseSchema):
     plafond = fields.Decimal(as_string=True, attribute="facility.plafond")
     status = fields.String(attribute="facility.status")
     restructured = fields.Boolean(attribute="facility.restructured")
-    restructured_on = fields.Date(attribute="facility.restructured_on")
-    as_of = fields.Date(attribute="position.as_of")
-    outstanding = fields.Decimal(as_string=True, attribute="position.outstanding")
-    dpd = fields.Integer(attribute="position.dpd")
-    collectibility = fields.Integer(attribute="position.facility_kol")
-    debtor_collectibility = fields.Integer(attribute="position.debtor_kol")
-    kol_rule = fields.String(attribute="position.kol_rule")
+    restructured_on = fields.Date(allow_none=True, attribute="facility.restructured_on")
+    as_of = fields.Date(allow_none=True, attribute="position.as_of")
+    outstanding = fields.Decimal(allow_none=True, as_string=True, attribute="position.outstanding")
+    dpd = fields.Integer(allow_none=True, attribute="position.dpd")
+    collectibility = fields.Integer(allow_none=True, attribute="position.facility_kol")
+    debtor_collectibility = fields.Integer(allow_none=True, attribute="position.debtor_kol")
+    kol_rule = fields.String(allow_none=True, attribute="position.kol_rule")
 
     def get_attribute(self, obj, attr, default):
         """Position fields of a facility without a position are null (not left out)."""
@@ -154,6 +161,9 @@ class CustomerFacilitySchema(BaseSchema):
 class HeldProductSchema(BaseSchema):
     """A product the customer holds now (customers.hooks.HeldProduct): `source` is `listing`
     (an active facility of the loan listing) or `recorded` (entered by hand)."""
+
+    class Meta:
+        model = HeldProduct
 
     product = fields.Function(lambda h: h.product.code)
     product_name = fields.Function(lambda h: h.product.name)

@@ -5,11 +5,23 @@ from decimal import Decimal
 from flask_babel import force_locale
 from marshmallow import ValidationError, fields
 
-from aoapp.common.schemas import BaseSchema, Id
+from aoapp.common.schemas import BaseSchema, Day, Id
 from aoapp.credit.schemas import KolRowSchema
+from aoapp.dashboards.migration import MigrationView
+from aoapp.dashboards.queries import TrendPoint, Workload
+from aoapp.dashboards.services import (
+    OfficerDashboard,
+    PipelineView,
+    PortfolioView,
+    StatusCount,
+    TeamDashboard,
+    TeamRow,
+)
 from aoapp.errors import InvalidInput
 from aoapp.kpis.figures import AMOUNT, COUNT, FIGURES, RATIO
-from aoapp.kpis.periods import parse_month
+from aoapp.kpis.officers import OfficerRef
+from aoapp.kpis.periods import Period, parse_month
+from aoapp.targets.achievement import Achievement, MetricAchievement
 
 MONTH_HELP = (
     "A month: `2026-10`, `10/2026`, `Oktober 2026` or `Oct 2026`; default: the bank's current month"
@@ -57,12 +69,12 @@ class TeamArgsSchema(BaseSchema):
 
     period = Month(load_default=None, metadata={"description": MONTH_HELP})
     branch_id = Id(load_default=None, metadata={"description": "One branch"})
-    migration_from = fields.Date(
+    migration_from = Day(
         data_key="from",
         load_default=None,
         metadata={"description": "Kol migration from this month-end listing date"},
     )
-    migration_to = fields.Date(
+    migration_to = Day(
         data_key="to",
         load_default=None,
         metadata={"description": "Kol migration to this month-end listing date (default: as_of)"},
@@ -71,6 +83,9 @@ class TeamArgsSchema(BaseSchema):
 
 class PeriodSchema(BaseSchema):
     """The month shown."""
+
+    class Meta:
+        model = Period
 
     code = fields.String()
     label = fields.String()
@@ -81,6 +96,9 @@ class PeriodSchema(BaseSchema):
 class OfficerSchema(BaseSchema):
     """The officer whose dashboard it is."""
 
+    class Meta:
+        model = OfficerRef
+
     id = fields.Integer()
     username = fields.String()
     name = fields.String()
@@ -89,6 +107,9 @@ class OfficerSchema(BaseSchema):
 
 class PortfolioSchema(BaseSchema):
     """The portfolio on `as_of`, changes since the previous month-end listing (null: none)."""
+
+    class Meta:
+        model = PortfolioView
 
     outstanding = _money(attribute="figures.total_outstanding")
     debtors = fields.Integer(attribute="figures.debtor_count")
@@ -109,6 +130,9 @@ class FollowupCountsSchema(BaseSchema):
     """Follow-ups planned on the day and overdue (planned before it, still planned at its end):
     the day is today for the current month, a past month's last day."""
 
+    class Meta:
+        model = Workload
+
     today = fields.Integer(attribute="followups_today")
     overdue = fields.Integer(attribute="followups_overdue")
 
@@ -117,6 +141,9 @@ class ComplaintCountsSchema(BaseSchema):
     """Complaints open (not resolved or closed) and overdue (open, due before the day) at the end
     of the day: today for the current month, a past month's last day."""
 
+    class Meta:
+        model = Workload
+
     open = fields.Integer(attribute="complaints_open")
     overdue = fields.Integer(attribute="complaints_overdue")
 
@@ -124,12 +151,18 @@ class ComplaintCountsSchema(BaseSchema):
 class StatusCountSchema(BaseSchema):
     """Prospects in one status."""
 
+    class Meta:
+        model = StatusCount
+
     status = fields.String()
     count = fields.Integer()
 
 
 class PipelineSchema(BaseSchema):
     """Prospects by status (on the month's end, or today), the month's conversion."""
+
+    class Meta:
+        model = PipelineView
 
     statuses = fields.List(fields.Nested(StatusCountSchema))
     collected = fields.Integer()
@@ -157,6 +190,9 @@ def metric_value(kind: str, value) -> str | None:
 class MetricSchema(BaseSchema):
     """One target metric: target, actual (null: no target / awaits the month's listing)."""
 
+    class Meta:
+        model = MetricAchievement
+
     key = fields.String()
     label = fields.Function(
         lambda m: english(m.label), metadata={"type": "string", "description": "In English"}
@@ -176,8 +212,12 @@ class MetricSchema(BaseSchema):
 class TargetsSchema(BaseSchema):
     """Target achievement of the month; overall = mean of the achievements capped at 1."""
 
+    class Meta:
+        model = Achievement
+
     month = fields.Function(
-        lambda a: f"{a.month:%Y-%m}" if a.month else None, metadata={"type": "string"}
+        lambda a: f"{a.month:%Y-%m}" if a.month else None,
+        metadata={"type": "string", "nullable": True},
     )
     overall = _ratio()
     metrics = fields.List(fields.Nested(MetricSchema))
@@ -185,6 +225,9 @@ class TargetsSchema(BaseSchema):
 
 class TrendPointSchema(BaseSchema):
     """The portfolio on one month-end listing date."""
+
+    class Meta:
+        model = TrendPoint
 
     as_of = fields.Date()
     outstanding = _money()
@@ -196,6 +239,9 @@ class TrendPointSchema(BaseSchema):
 
 class OfficerDashboardSchema(BaseSchema):
     """The officer dashboard."""
+
+    class Meta:
+        model = OfficerDashboard
 
     officer = fields.Nested(OfficerSchema)
     period = fields.Nested(PeriodSchema)
@@ -227,6 +273,7 @@ TeamRowSchema = type(
         "__doc__": "One officer's row of the team table (officer_id null: the totals row).",
         "__module__": __name__,
         "__qualname__": "TeamRowSchema",
+        "Meta": type("Meta", (), {"model": TeamRow}),
         "officer_id": fields.Integer(allow_none=True),
         "username": fields.String(),
         "name": fields.String(),
@@ -281,6 +328,9 @@ class MigrationTotalSchema(BaseSchema):
 class MigrationSchema(BaseSchema):
     """Kol migration between two month-end listing dates (`dates`: the choices, newest first)."""
 
+    class Meta:
+        model = MigrationView
+
     from_ = fields.Date(data_key="from", attribute="from_date", allow_none=True)
     to = fields.Date(attribute="to_date", allow_none=True)
     dates = fields.List(fields.Date())
@@ -294,6 +344,9 @@ class MigrationSchema(BaseSchema):
 
 class TeamDashboardSchema(BaseSchema):
     """The supervisor dashboard."""
+
+    class Meta:
+        model = TeamDashboard
 
     scope = fields.Nested(ScopeSchema)
     period = fields.Nested(PeriodSchema)

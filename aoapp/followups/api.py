@@ -64,7 +64,7 @@ class FollowUpResource(MethodView):
         """Read a follow-up."""
         return services.get_followup(current_user, followup_id)
 
-    @followups_blp.arguments(FollowUpPatchSchema(partial=True))
+    @followups_blp.arguments(FollowUpPatchSchema(partial=True), required=False)
     @followups_blp.response(200, FollowUpSchema)
     def patch(self, data, followup_id):
         """Change the channel, time or notes of a planned follow-up (its owner; send `version`)."""
@@ -121,7 +121,7 @@ class FollowUpMissed(MethodView):
 
     decorators = [login_required]
 
-    @followups_blp.arguments(MissedSchema)
+    @followups_blp.arguments(MissedSchema, required=False)
     @followups_blp.response(200, FollowUpSchema)
     def post(self, data, followup_id):
         """Mark missed a planned follow-up whose day has passed."""

@@ -10,6 +10,7 @@ from marshmallow import ValidationError, fields, validate
 
 from aoapp.common.schemas import (
     BaseSchema,
+    Day,
     Money,
     PageArgsSchema,
     Text,
@@ -17,7 +18,15 @@ from aoapp.common.schemas import (
     choice,
     sort_field,
 )
-from aoapp.followups.models import Channel, FollowUpStatus, Outcome, PromiseState, Purpose
+from aoapp.followups.models import (
+    Channel,
+    FollowUp,
+    FollowUpStatus,
+    Outcome,
+    PromiseState,
+    PromiseToPay,
+    Purpose,
+)
 from aoapp.followups.promises import state_of
 
 # error_messages stay str (_Message: translated when shown); a lazy string there would reach
@@ -130,21 +139,21 @@ class FollowUpFilterSchema(PageArgsSchema):
     owner = _id(load_default=None, allow_none=True)
     status = choice(FollowUpStatus, load_default=None, allow_none=True)
     purpose = choice(Purpose, load_default=None, allow_none=True)
-    planned_from = fields.Date(load_default=None, allow_none=True, error_messages=DATE)
-    planned_to = fields.Date(load_default=None, allow_none=True, error_messages=DATE)
-    done_from = fields.Date(
+    planned_from = Day(load_default=None, allow_none=True, error_messages=DATE)
+    planned_to = Day(load_default=None, allow_none=True, error_messages=DATE)
+    done_from = Day(
         load_default=None,
         allow_none=True,
         error_messages=DATE,
         metadata={"description": "Done on or after this day (bank's time zone)"},
     )
-    done_to = fields.Date(
+    done_to = Day(
         load_default=None,
         allow_none=True,
         error_messages=DATE,
         metadata={"description": "Done on or before this day (bank's time zone)"},
     )
-    overdue_on = fields.Date(
+    overdue_on = Day(
         load_default=None,
         allow_none=True,
         error_messages=DATE,
@@ -171,20 +180,23 @@ class PromiseFilterSchema(PageArgsSchema):
     owner = _id(load_default=None, allow_none=True, metadata={"description": "Officer id"})
     customer = _id(load_default=None, allow_none=True)
     facility = _id(load_default=None, allow_none=True)
-    promised_from = fields.Date(load_default=None, allow_none=True, error_messages=DATE)
-    promised_to = fields.Date(load_default=None, allow_none=True, error_messages=DATE)
+    promised_from = Day(load_default=None, allow_none=True, error_messages=DATE)
+    promised_to = Day(load_default=None, allow_none=True, error_messages=DATE)
     recorded_by = _id(
         load_default=None,
         allow_none=True,
         metadata={"description": "The officer who recorded the promise (as the PTP KPIs count)"},
     )
-    deadline_from = fields.Date(load_default=None, allow_none=True, error_messages=DATE)
-    deadline_to = fields.Date(load_default=None, allow_none=True, error_messages=DATE)
+    deadline_from = Day(load_default=None, allow_none=True, error_messages=DATE)
+    deadline_to = Day(load_default=None, allow_none=True, error_messages=DATE)
     sort = sort_field(PROMISE_SORT_KEYS)
 
 
 class PromiseSchema(BaseSchema):
     """A promise to pay with its state derived from the positions imported since."""
+
+    class Meta:
+        model = PromiseToPay
 
     id = fields.Integer()
     follow_up = fields.Integer(attribute="follow_up_id")
@@ -213,30 +225,35 @@ class PromiseDetailSchema(PromiseSchema):
 class FollowUpSchema(BaseSchema):
     """A follow-up as the API returns it (codes, not labels)."""
 
+    class Meta:
+        model = FollowUp
+
     id = fields.Integer()
-    customer = fields.Integer(attribute="customer_id")
+    customer = fields.Integer(allow_none=True, attribute="customer_id")
     customer_name = fields.Function(lambda f: f.customer.name if f.customer else None)
-    prospect = fields.Integer(attribute="prospect_id")
+    prospect = fields.Integer(allow_none=True, attribute="prospect_id")
     prospect_name = fields.Function(lambda f: f.prospect.name if f.prospect else None)
-    facility = fields.Integer(attribute="facility_id")
+    facility = fields.Integer(allow_none=True, attribute="facility_id")
     facility_account_no = fields.Function(lambda f: f.facility.account_no if f.facility else None)
     owner = fields.Integer(attribute="owner_id")
     channel = fields.String()
     purpose = fields.String()
     planned_date = fields.Date()
-    planned_time = fields.Time()
+    planned_time = fields.Time(allow_none=True)
     status = fields.String()
-    done_at = fields.DateTime()
-    outcome = fields.String()
+    done_at = fields.DateTime(allow_none=True)
+    outcome = fields.String(allow_none=True)
     notes = fields.String(
         attribute="shown_notes",
         metadata={"description": "The system's note (in the request's language), then the notes"},
     )
-    reason = fields.String(attribute="shown_reason")
-    suggestion = fields.String(metadata={"description": "The rule that suggested it, if any"})
-    suggested_dpd = fields.Integer()
+    reason = fields.String(allow_none=True, attribute="shown_reason")
+    suggestion = fields.String(
+        allow_none=True, metadata={"description": "The rule that suggested it, if any"}
+    )
+    suggested_dpd = fields.Integer(allow_none=True)
     escalated = fields.Boolean()
-    previous = fields.Integer(attribute="previous_id")
+    previous = fields.Integer(allow_none=True, attribute="previous_id")
     promise = fields.Nested(PromiseSchema, allow_none=True)
     version = fields.Integer()
     created_at = fields.DateTime()

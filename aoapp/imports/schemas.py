@@ -10,7 +10,8 @@ from marshmallow import ValidationError, fields, post_load, validate
 from aoapp.common.dates import bank_today
 from aoapp.common.schemas import MAX_PAGE, BaseSchema, Text, _Message
 from aoapp.imports.kinds import DEFAULT_KIND, kinds
-from aoapp.imports.models import ImportStatus
+from aoapp.imports.models import ImportStatus, PositionImport
+from aoapp.imports.parsing import RowError
 
 DECIMALS = ("auto", "dot", "comma")
 DATE_FORMATS = ("auto", "iso", "dmy")
@@ -147,6 +148,9 @@ def _summary(record) -> dict:
 class ImportRecordSchema(BaseSchema):
     """The record of one import: who, when, which file, conventions, counts, status."""
 
+    class Meta:
+        model = PositionImport
+
     id = fields.Integer()
     kind = fields.String(metadata={"description": "The kind of listing: loans | deposits"})
     status = fields.String(metadata={"description": "running | succeeded | rejected | failed"})
@@ -158,17 +162,23 @@ class ImportRecordSchema(BaseSchema):
     sha256 = fields.String()
     as_of = fields.Date()
     partial = fields.Boolean()
-    decimal = fields.String(metadata={"description": "Number convention used (dot | comma)"})
-    date_format = fields.String(metadata={"description": "Date format used (iso | dmy)"})
-    encoding = fields.String()
+    decimal = fields.String(
+        allow_none=True, metadata={"description": "Number convention used (dot | comma)"}
+    )
+    date_format = fields.String(
+        allow_none=True, metadata={"description": "Date format used (iso | dmy)"}
+    )
+    encoding = fields.String(allow_none=True)
     rows = fields.Integer()
     error_count = fields.Integer()
     message = fields.String(
+        allow_none=True,
         attribute="shown_message",
         metadata={"description": "Why it was refused or failed, in the request's language"},
     )
     message_code = fields.String(
-        metadata={"description": "The code of that message (imports/texts.py), when it has one"}
+        allow_none=True,
+        metadata={"description": "The code of that message (imports/texts.py), when it has one"},
     )
     summary = fields.Function(
         _summary,
@@ -183,11 +193,14 @@ class ImportRecordSchema(BaseSchema):
         metadata={"description": "How the file was read, in the request's language"},
     )
     started_at = fields.DateTime()
-    finished_at = fields.DateTime()
+    finished_at = fields.DateTime(allow_none=True)
 
 
 class RowErrorSchema(BaseSchema):
     """One problem in one cell (row numbers count the header as row 1)."""
+
+    class Meta:
+        model = RowError
 
     row = fields.Integer()
     column = fields.String()

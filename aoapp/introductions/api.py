@@ -51,7 +51,7 @@ class IntroductionResource(MethodView):
         """Read an introduction."""
         return services.get_introduction(current_user, introduction_id)
 
-    @introductions_blp.arguments(IntroductionUpdateSchema(partial=True))
+    @introductions_blp.arguments(IntroductionUpdateSchema(partial=True), required=False)
     @introductions_blp.response(200, IntroductionSchema)
     def patch(self, data, introduction_id):
         """Correct an introduction (the officer who owns its prospect or customer)."""

@@ -3,8 +3,8 @@
 from marshmallow import fields
 
 from aoapp.common.dates import bank_today
-from aoapp.common.schemas import BaseSchema, Id, PageArgsSchema, Text, choice
-from aoapp.introductions.models import IntroductionOutcome, IntroductionPlace
+from aoapp.common.schemas import BaseSchema, Day, Id, PageArgsSchema, Text, choice
+from aoapp.introductions.models import Introduction, IntroductionOutcome, IntroductionPlace
 
 
 class IntroductionUpdateSchema(BaseSchema):
@@ -43,13 +43,13 @@ class IntroductionFilterSchema(PageArgsSchema):
     product = fields.String(load_default=None, allow_none=True)  # product code
     officer = Id(load_default=None, allow_none=True)
     campaign = Id(load_default=None, allow_none=True)
-    date_from = fields.Date(
+    date_from = Day(
         data_key="from",
         load_default=None,
         allow_none=True,
         metadata={"description": "Introduced on or after this day."},
     )
-    date_to = fields.Date(
+    date_to = Day(
         data_key="to",
         load_default=None,
         allow_none=True,
@@ -60,9 +60,12 @@ class IntroductionFilterSchema(PageArgsSchema):
 class IntroductionSchema(BaseSchema):
     """An introduction as the API returns it."""
 
+    class Meta:
+        model = Introduction
+
     id = fields.Integer()
-    prospect = fields.Integer(attribute="prospect_id")
-    customer = fields.Integer(attribute="customer_id")
+    prospect = fields.Integer(allow_none=True, attribute="prospect_id")
+    customer = fields.Integer(allow_none=True, attribute="customer_id")
     product = fields.Function(lambda i: i.product.code)
     product_name = fields.Function(lambda i: i.product.name)
     officer = fields.Integer(attribute="officer_id")
@@ -71,8 +74,8 @@ class IntroductionSchema(BaseSchema):
     explanation = fields.String()
     understood = fields.Boolean()
     outcome = fields.String()
-    follow_up_date = fields.Date()
-    campaign_id = fields.Integer()
+    follow_up_date = fields.Date(allow_none=True)
+    campaign_id = fields.Integer(allow_none=True)
     campaign_name = fields.Function(lambda i: i.campaign.name if i.campaign else None)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()

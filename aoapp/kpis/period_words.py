@@ -33,23 +33,23 @@ MONTHS = {word: month for month, words in _MONTH_WORDS.items() for word in words
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 _NAME = r"([a-z]+)\.?"  # a month's name, abbreviated with or without a dot
-_YEAR = r"(\d{4})"
-_ISO_MONTH = re.compile(rf"^{_YEAR}[-/](\d{{1,2}})$")
-_NUMBER_MONTH = re.compile(rf"^(\d{{1,2}})[-/.]{_YEAR}$")
+_YEAR = r"([0-9]{4})"  # ASCII digits only: another script's digits are not a year
+_ISO_MONTH = re.compile(rf"^{_YEAR}[-/]([0-9]{{1,2}})$")
+_NUMBER_MONTH = re.compile(rf"^([0-9]{{1,2}})[-/.]{_YEAR}$")
 _NAMED_MONTH = re.compile(rf"^{_NAME}\s*[-/,]?\s*{_YEAR}$")
 _QUARTER_WORD = r"(?:q|qtr|quarter|kuartal|triwulan|tw)"
 _QUARTER_NUMBER = r"([1-4]|iv|i{1,3})"
 _QUARTER_FIRST = re.compile(rf"^{_QUARTER_WORD}\s*[-.]?\s*{_QUARTER_NUMBER}\s*[-/,]?\s*{_YEAR}$")
 _YEAR_FIRST = re.compile(rf"^{_YEAR}\s*[-/]?\s*{_QUARTER_WORD}\s*[-.]?\s*{_QUARTER_NUMBER}$")
-_ISO_DAY = re.compile(rf"^{_YEAR}-(\d{{1,2}})-(\d{{1,2}})$")
-_NUMBER_DAY = re.compile(rf"^(\d{{1,2}})([-/.])(\d{{1,2}})\2{_YEAR}$")
-_NAMED_DAY = re.compile(rf"^(\d{{1,2}})\s*{_NAME}\s*,?\s*{_YEAR}$")
-_MONTH_FIRST_DAY = re.compile(rf"^{_NAME}\s*(\d{{1,2}})\s*,?\s*{_YEAR}$")  # Oct 15, 2026
-_BARE_DAY = re.compile(r"^(\d{1,2}),?$")
-_DAY_AND_MONTH = re.compile(rf"^(\d{{1,2}})\s*{_NAME}$")
-_MONTH_AND_DAY = re.compile(rf"^{_NAME}\s*(\d{{1,2}})$")
-_BARE_DAY_AND_YEAR = re.compile(rf"^(\d{{1,2}})\s*,\s*{_YEAR}$")  # 15, 2026
-_RANGE_CODE = re.compile(r"^(\d{4})(\d{2})(\d{2})-(\d{4})(\d{2})(\d{2})$")
+_ISO_DAY = re.compile(rf"^{_YEAR}-([0-9]{{1,2}})-([0-9]{{1,2}})$")
+_NUMBER_DAY = re.compile(rf"^([0-9]{{1,2}})([-/.])([0-9]{{1,2}})\2{_YEAR}$")
+_NAMED_DAY = re.compile(rf"^([0-9]{{1,2}})\s*{_NAME}\s*,?\s*{_YEAR}$")
+_MONTH_FIRST_DAY = re.compile(rf"^{_NAME}\s*([0-9]{{1,2}})\s*,?\s*{_YEAR}$")  # Oct 15, 2026
+_BARE_DAY = re.compile(r"^([0-9]{1,2}),?$")
+_DAY_AND_MONTH = re.compile(rf"^([0-9]{{1,2}})\s*{_NAME}$")
+_MONTH_AND_DAY = re.compile(rf"^{_NAME}\s*([0-9]{{1,2}})$")
+_BARE_DAY_AND_YEAR = re.compile(rf"^([0-9]{{1,2}})\s*,\s*{_YEAR}$")  # 15, 2026
+_RANGE_CODE = re.compile(r"^([0-9]{4})([0-9]{2})([0-9]{2})-([0-9]{4})([0-9]{2})([0-9]{2})$")
 # Between the two days of a range: symbols with or without blanks, words between blanks.
 _JOINS = re.compile(r"\s*(?:\.\.|[-_/])\s*|\s+(?:s\.?\s?d\.?|s/d|sampai|hingga|to|until|till)\s+")
 

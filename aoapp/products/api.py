@@ -49,7 +49,7 @@ class ProductResource(MethodView):
         """Read a product."""
         return services.get_product(product_id)
 
-    @products_blp.arguments(ProductPatchSchema(partial=True))
+    @products_blp.arguments(ProductPatchSchema(partial=True), required=False)
     @products_blp.response(200, ProductSchema)
     def patch(self, data, product_id):
         """Change a product, e.g. {"active": false} (admin only; others get 403)."""

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from aoapp.common.schemas import BaseSchema, PageArgsSchema, Text, choice
-from aoapp.products.models import CreditSubtype, DepositType, ProductKind
+from aoapp.products.models import CreditSubtype, DepositType, Product, ProductKind
 
 PRODUCT_CODE = validate.Regexp(
     r"^[A-Za-z][A-Za-z0-9_-]*$",
@@ -44,12 +44,17 @@ class ProductFilterSchema(PageArgsSchema):
 class ProductSchema(BaseSchema):
     """A product as the API returns it."""
 
+    class Meta:
+        model = Product
+
     id = fields.Integer()
     code = fields.String()
     name = fields.String()
     kind = fields.String()
-    credit_subtype = fields.String()
-    deposit_type = fields.String(metadata={"description": "giro | tabungan | deposito"})
+    credit_subtype = fields.String(allow_none=True)
+    deposit_type = fields.String(
+        allow_none=True, metadata={"description": "giro | tabungan | deposito"}
+    )
     active = fields.Boolean()
     description = fields.String()
     created_at = fields.DateTime()

@@ -66,7 +66,7 @@ class ProspectItem(MethodView):
         """Read a prospect with its pipeline history."""
         return services.get_prospect(acting_user(), prospect_id)
 
-    @prospects_blp.arguments(ProspectUpdateSchema(partial=True))
+    @prospects_blp.arguments(ProspectUpdateSchema(partial=True), required=False)
     @prospects_blp.response(200, ProspectSchema)
     @prospects_blp.alt_response(403, response="FORBIDDEN")
     @prospects_blp.alt_response(404, response="NOT_FOUND")

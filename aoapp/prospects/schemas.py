@@ -8,6 +8,7 @@ from aoapp.common.plausible import not_in_future, within_horizon
 from aoapp.common.schemas import (
     BaseSchema,
     Cif,
+    Day,
     Id,
     Money,
     Nik,
@@ -22,7 +23,13 @@ from aoapp.common.schemas import (
     sort_field,
 )
 from aoapp.customers.models import CustomerType, Segment
-from aoapp.prospects.models import LostReason, ProspectSource, ProspectStatus
+from aoapp.prospects.models import (
+    LostReason,
+    Prospect,
+    ProspectSource,
+    ProspectStatus,
+    ProspectStatusChange,
+)
 
 FOLLOW_UP_DUE = ["overdue", "today", "this_week"]
 SORT_KEYS = [
@@ -118,12 +125,12 @@ class ProspectFilterSchema(PageArgsSchema):
     source = choice(ProspectSource, load_default=None, allow_none=True)
     owner = Id(load_default=None, allow_none=True)
     campaign = Id(load_default=None, allow_none=True, metadata={"description": "Campaign id."})
-    created_from = fields.Date(
+    created_from = Day(
         load_default=None,
         allow_none=True,
         metadata={"description": "Collected on or after this day (bank time zone)."},
     )
-    created_to = fields.Date(
+    created_to = Day(
         load_default=None,
         allow_none=True,
         metadata={"description": "Collected on or before this day (bank time zone)."},
@@ -142,10 +149,13 @@ class ProspectFilterSchema(PageArgsSchema):
 class StatusChangeOutSchema(BaseSchema):
     """One entry of a prospect's pipeline history."""
 
-    from_status = fields.String()
+    class Meta:
+        model = ProspectStatusChange
+
+    from_status = fields.String(allow_none=True)
     to_status = fields.String()
-    reason = fields.String()
-    note = fields.String()
+    reason = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
     changed_on = fields.Date()
     changed_at = fields.DateTime()
     changed_by = fields.Function(lambda c: c.changed_by.username)
@@ -154,36 +164,40 @@ class StatusChangeOutSchema(BaseSchema):
 class ProspectSummarySchema(BaseSchema):
     """A prospect as API lists return it (without its history)."""
 
+    class Meta:
+        model = Prospect
+
     id = fields.Integer()
     name = fields.String()
     phone = fields.String()
-    email = fields.String()
-    nik = fields.String()
+    email = fields.String(allow_none=True)
+    nik = fields.String(allow_none=True)
     address = fields.String()
     area = fields.String()
     business_type = fields.String()
-    estimated_credit_need = fields.Decimal(as_string=True, places=2)
+    estimated_credit_need = fields.Decimal(allow_none=True, as_string=True, places=2)
     product_interest = fields.Function(
         lambda p: p.product_interest.code if p.product_interest else None
     )
     source = fields.String()
-    referrer_customer = fields.Integer(attribute="referrer_customer_id")
-    referrer_name = fields.String()
-    campaign_id = fields.Integer()
+    referrer_customer = fields.Integer(allow_none=True, attribute="referrer_customer_id")
+    referrer_name = fields.String(allow_none=True)
+    campaign_id = fields.Integer(allow_none=True)
     campaign_name = fields.Function(lambda p: p.campaign.name if p.campaign else None)
     owner = fields.Integer(attribute="owner_id")
     owner_username = fields.Function(lambda p: p.owner.username)
     branch = fields.Function(lambda p: p.owner.branch.code if p.owner.branch else None)
     status = fields.String()
-    lost_reason = fields.String()
-    lost_note = fields.String()
+    lost_reason = fields.String(allow_none=True)
+    lost_note = fields.String(allow_none=True)
     next_follow_up_date = fields.Date(
-        metadata={"description": "Day of the earliest planned follow-up (read from follow-ups)."}
+        allow_none=True,
+        metadata={"description": "Day of the earliest planned follow-up (read from follow-ups)."},
     )
     version = fields.Integer()
     notes = fields.String()
-    customer = fields.Integer(attribute="customer_id")
-    converted_at = fields.DateTime()
+    customer = fields.Integer(allow_none=True, attribute="customer_id")
+    converted_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 

@@ -125,7 +125,7 @@ class ReportReviewResource(MethodView):
 
     decorators = [login_required]
 
-    @reports_blp.arguments(ReviewRequestSchema)
+    @reports_blp.arguments(ReviewRequestSchema, required=False)
     @reports_blp.response(201, ReviewSchema)
     @reports_blp.alt_response(403, response="FORBIDDEN")
     @reports_blp.alt_response(404, response="NOT_FOUND")

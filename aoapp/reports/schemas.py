@@ -9,7 +9,7 @@ from aoapp.common.i18n import LOCALES
 from aoapp.common.schemas import BaseSchema, Id, PageArgsSchema, Text, choice
 from aoapp.errors import InvalidInput
 from aoapp.kpis.periods import PERIOD_FORMS, Period, parse_day, parse_period, period_as_of
-from aoapp.reports.models import ReportKind, ReportScope
+from aoapp.reports.models import Report, ReportKind, ReportReview, ReportScope
 from aoapp.reports.periods import no_listing_message
 from aoapp.reports.reviews import NOTE_MAX, review_of
 
@@ -220,6 +220,9 @@ class ReviewRequestSchema(BaseSchema):
 class ReviewSchema(BaseSchema):
     """A review of a customer's report of a period: who, when, the note."""
 
+    class Meta:
+        model = ReportReview
+
     id = fields.Integer()
     period = fields.String()
     report_id = fields.Integer(allow_none=True)
@@ -238,6 +241,9 @@ class _LatestReview(fields.Nested):
 
 class ReportSchema(BaseSchema):
     """A generated report as the API returns it."""
+
+    class Meta:
+        model = Report
 
     id = fields.Integer()
     kind = fields.String()

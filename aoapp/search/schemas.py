@@ -6,7 +6,7 @@ from aoapp.common.schemas import BaseSchema, Text
 from aoapp.common.templating import label
 from aoapp.search.labels import KIND_LABELS, MATCHED_LABELS
 from aoapp.search.matching import MAX_LENGTH
-from aoapp.search.services import DROPDOWN_LIMIT, PAGE_LIMIT
+from aoapp.search.services import DROPDOWN_LIMIT, PAGE_LIMIT, SearchResult
 
 
 class SearchArgsSchema(BaseSchema):
@@ -22,6 +22,9 @@ class SearchArgsSchema(BaseSchema):
 
 class SearchResultSchema(BaseSchema):
     """A customer or prospect found; labels in the caller's language."""
+
+    class Meta:
+        model = SearchResult
 
     kind = fields.String(metadata={"description": "customer or prospect"})
     kind_label = fields.Function(lambda r: str(KIND_LABELS[r.kind]))

@@ -5,12 +5,15 @@ officer outside the caller's scope is 404; an officer reading their own but tryi
 is 403; a closed month (before the previous one) or a value out of range is 422 with field errors.
 """
 
+import re
+
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
+from aoapp.common.routing import MONTH_PATTERN
 from aoapp.common.schemas import page_schema
 from aoapp.common.views import acting_user
 from aoapp.errors import InvalidInput
@@ -28,6 +31,10 @@ TargetPageSchema = page_schema(TargetSchema, "TargetPageSchema")
 def _officer_and_month(officer_id: int, month: str):
     """The officer (404 outside scope, checked first so ids do not leak) and the month."""
     officer = services.get_officer(acting_user(), officer_id)
+    if not re.fullmatch(MONTH_PATTERN, month):  # a path's month is a code, as documented
+        raise InvalidInput(
+            _("Use a month like 2026-10."), {"month": [_("Use a month like 2026-10.")]}
+        )
     try:
         return officer, parse_month(month)
     except ValueError:
@@ -49,7 +56,7 @@ class Targets(MethodView):
         return services.list_targets(acting_user(), filters)
 
 
-@targets_blp.route("/<id:officer_id>/<string:month>")
+@targets_blp.route("/<id:officer_id>/<month:month>")
 class OfficerMonthTarget(MethodView):
     """One officer's targets of one month (`month` as YYYY-MM)."""
 
@@ -62,7 +69,7 @@ class OfficerMonthTarget(MethodView):
         officer, first = _officer_and_month(officer_id, month)
         return services.get_target(acting_user(), officer, first)
 
-    @targets_blp.arguments(TargetValuesSchema)
+    @targets_blp.arguments(TargetValuesSchema, required=False)
     @targets_blp.response(200, TargetSchema)
     @targets_blp.alt_response(403, response="FORBIDDEN")
     @targets_blp.alt_response(404, response="NOT_FOUND")

@@ -20,6 +20,7 @@ from aoapp.common.schemas import BaseSchema, Id, PageArgsSchema
 from aoapp.errors import InvalidInput
 from aoapp.kpis.periods import MONTH_FORMS
 from aoapp.kpis.periods import parse_month as read_period_month
+from aoapp.targets.models import Target
 
 MAX_COUNT = 100_000
 MAX_AMOUNT = Decimal("1000000000000000")  # Rp 1 quadrillion: far above any officer's month
@@ -40,7 +41,10 @@ def parse_month(text) -> date:
 
 
 class Month(fields.String):
-    """A calendar month as people write it, loaded as its first day, dumped as `YYYY-MM`."""
+    """A calendar month as people write it, loaded as its first day, dumped as `YYYY-MM`.
+
+    No `pattern` in the document: `Desember 2026` is a month too (the path's month is strict).
+    """
 
     def _deserialize(self, value, attr, data, **kwargs):
         try:
@@ -224,6 +228,9 @@ class TargetFilterSchema(PageArgsSchema):
 
 class TargetSchema(BaseSchema):
     """One officer's targets for one month, as the API returns them."""
+
+    class Meta:
+        model = Target
 
     id = fields.Integer()
     officer_id = fields.Integer()

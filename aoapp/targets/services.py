@@ -20,7 +20,7 @@ from aoapp.auth.models import Branch, Role, User
 from aoapp.common.dates import bank_today
 from aoapp.common.pagination import Page, paginate
 from aoapp.common.transaction import unit_of_work
-from aoapp.errors import Forbidden, InvalidInput, NotFound
+from aoapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from aoapp.extensions import db
 from aoapp.kpis.periods import period_name
 from aoapp.targets.models import Target
@@ -223,13 +223,20 @@ def _apply(actor, target: Target | None, officer_id: int, month: date, values: d
     return "updated"
 
 
+def _changed_meanwhile() -> str:
+    return _("Another user changed these targets a moment ago. Reload the page and retry.")
+
+
 def targets_work():
     """One transaction (committed at its end, rolled back on any error); a concurrent save of
-    the same officer and month (the unique key) is a Conflict."""
+    the same officer and month (the unique key), or a change of targets another request removed
+    meanwhile, is a Conflict."""
     return unit_of_work(
         duplicate=_(
             "Another user saved targets for this month a moment ago. Reload the page and retry."
-        )
+        ),
+        stale=_changed_meanwhile(),
+        stale_field=None,
     )
 
 
@@ -267,7 +274,10 @@ def set_target(actor, officer: User, month: date, values: dict) -> Target:
     with targets_work():
         target = targets_of([officer.id], month).get(officer.id)
         _apply(actor, target, officer.id, month, values)
-    return targets_of([officer.id], month)[officer.id]
+    saved = targets_of([officer.id], month).get(officer.id)
+    if saved is None:  # removed by another request between the commit and this read
+        raise Conflict(_changed_meanwhile())
+    return saved
 
 
 def delete_target(actor, officer: User, month: date) -> None:

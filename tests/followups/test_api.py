@@ -250,6 +250,14 @@ class TestFollowUps:
         assert client.get(API).status_code == 401
         assert client.get(PROMISES).status_code == 401
 
+    @pytest.mark.parametrize("name", ["done_from", "done_to", "overdue_on", "planned_to"])
+    @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1899-12-31"])
+    def test_a_filter_day_at_the_calendar_s_ends_is_a_422(self, api, world, name, day):
+        """Found by the night's fuzzing: done_from=0001-01-01 overflowed the time zone (500)."""
+        response = api(world.officer).get(API, query_string={name: day})
+        assert response.status_code == 422
+        assert response.json["errors"] == {name: ["Use a date from 1900 to 2999."]}
+
 
 class TestPromises:
     def test_list_and_read_with_derived_state(self, api, world, book):

@@ -339,3 +339,32 @@ class TestOneOfficer:
     def test_an_officer_may_not_set_their_own(self, world):
         with pytest.raises(Forbidden):
             services.set_target(world.officer, world.officer, now(), {"new_customers": 5})
+
+    def test_a_change_of_targets_removed_meanwhile_is_a_conflict(self, world, monkeypatch):
+        """Found by schemathesis: a PUT racing a DELETE of the same month answered 500."""
+        target = make_target(world.officer, now(), new_customers=2)
+        read = services.targets_of
+
+        def read_then_removed_by_another_request(ids, month):
+            found = read(ids, month)
+            with db.engine.begin() as other:
+                other.execute(sa.delete(Target).where(Target.id == target.id))
+            return found
+
+        monkeypatch.setattr(services, "targets_of", read_then_removed_by_another_request)
+        with pytest.raises(Conflict, match="a moment ago"):
+            services.set_target(world.supervisor, world.officer, now(), {"new_customers": 5})
+        monkeypatch.undo()
+        assert stored(world.officer) is None and audits() == []
+
+    def test_targets_removed_right_after_they_were_saved_are_a_conflict(self, world, monkeypatch):
+        reads, read = [], services.targets_of
+
+        def the_read_after_the_save_finds_them_removed(ids, month):
+            reads.append(month)
+            return read(ids, month) if len(reads) == 1 else {}
+
+        monkeypatch.setattr(services, "targets_of", the_read_after_the_save_finds_them_removed)
+        with pytest.raises(Conflict, match="a moment ago"):
+            services.set_target(world.supervisor, world.officer, now(), {"new_customers": 5})
+        assert len(reads) == 2

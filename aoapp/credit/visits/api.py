@@ -54,7 +54,7 @@ class MonitoringVisitResource(MethodView):
         """Read a visit."""
         return visits.get_visit(current_user, visit_id)
 
-    @monitoring_visits_blp.arguments(VisitUpdateSchema(partial=True))
+    @monitoring_visits_blp.arguments(VisitUpdateSchema(partial=True), required=False)
     @monitoring_visits_blp.response(200, VisitSchema)
     def patch(self, data, visit_id):
         """Correct some fields of a visit (the officer who recorded it)."""

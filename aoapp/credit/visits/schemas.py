@@ -5,7 +5,7 @@ from marshmallow import fields, validate
 
 from aoapp.common.dates import bank_today
 from aoapp.common.schemas import BaseSchema, Id, Money, PageArgsSchema, Text, _Message, choice
-from aoapp.credit.models import MET_WITH_MAX, RiskRating
+from aoapp.credit.models import MET_WITH_MAX, MonitoringVisit, RiskRating
 
 # error_messages stay str (_Message: translated when shown); a lazy string there would
 # reach the errors without its list.
@@ -47,6 +47,9 @@ class VisitFilterSchema(PageArgsSchema):
 
 class VisitSchema(BaseSchema):
     """A monitoring visit as the API returns it."""
+
+    class Meta:
+        model = MonitoringVisit
 
     id = fields.Integer()
     customer = fields.Integer(attribute="customer_id")
