@@ -2,6 +2,7 @@
 
 import os
 import re
+from decimal import Decimal
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -66,6 +67,21 @@ class Config:
         self.COLLECTION_HOURS = os.environ.get("COLLECTION_HOURS", "08:00-20:00")
         self.PTP_GRACE_DAYS = int(os.environ.get("PTP_GRACE_DAYS", 3))
         self.COMPLAINT_DUE_WORKING_DAYS = int(os.environ.get("COMPLAINT_DUE_WORKING_DAYS", 10))
+        # Retention calls suggested to the customer's officer (aoapp/followups/retention.py): a
+        # non-ARO deposito maturing within RETENTION_MATURITY_DAYS; a balance down from one
+        # month-end listing to the next by more than RETENTION_WITHDRAWAL_AMOUNT (rupiah), or by
+        # more than RETENTION_WITHDRAWAL_SHARE of it (a fraction) when at least
+        # RETENTION_WITHDRAWAL_FLOOR.
+        self.RETENTION_MATURITY_DAYS = int(os.environ.get("RETENTION_MATURITY_DAYS", 7))
+        self.RETENTION_WITHDRAWAL_AMOUNT = Decimal(
+            os.environ.get("RETENTION_WITHDRAWAL_AMOUNT", "100000000")
+        )
+        self.RETENTION_WITHDRAWAL_SHARE = Decimal(
+            os.environ.get("RETENTION_WITHDRAWAL_SHARE", "0.5")
+        )
+        self.RETENTION_WITHDRAWAL_FLOOR = Decimal(
+            os.environ.get("RETENTION_WITHDRAWAL_FLOOR", "25000000")
+        )
         # Formats of the core banking system's numbers, checked wherever one is typed or
         # imported (full match; leading zeros kept): CIF and account (rekening) numbers.
         self.CIF_PATTERN = os.environ.get("CIF_PATTERN") or r"^\d{10}$"

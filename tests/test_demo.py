@@ -44,7 +44,7 @@ class TestSeedDemo:
         from aoapp.demo.seed import Seeder
 
         steps = ("customers", "holdings", "prospects", "introductions", "campaigns", "debtors")
-        for step in (*steps, "credit", "followups", "targets", "reports"):
+        for step in (*steps, "credit", "deposits", "followups", "targets", "reports"):
             monkeypatch.setattr(Seeder, step, lambda *args: {})  # only users matter here
         result = runner.invoke(args=["seed-demo"], env={"DEMO_PASSWORD": "another-secret-42"})
         assert result.exit_code == 0, result.output
@@ -119,7 +119,8 @@ class TestDemoPortfolio:
         from aoapp.imports.models import PositionImport
 
         imports = db.session.scalars(sa.select(PositionImport)).all()
-        assert len(imports) == 12 and {i.status for i in imports} == {"succeeded"}
+        assert len(imports) == 24 and {i.status for i in imports} == {"succeeded"}
+        assert sorted(i.kind for i in imports) == ["deposits"] * 12 + ["loans"] * 12
         assert {i.source for i in imports} == {"demo"}
         dates = db.session.scalars(sa.select(Position.as_of).distinct()).all()
         assert len(dates) == 12
@@ -127,7 +128,7 @@ class TestDemoPortfolio:
         assert {1, 2} <= kols and kols & {3, 4, 5}  # a living portfolio, not all current
         again = runner.invoke(args=["seed-demo"], env={"DEMO_PASSWORD": None})
         assert again.exit_code == 0
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(PositionImport)) == 12
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(PositionImport)) == 24
 
     def test_demo_numbers_have_the_banks_default_formats(self, demo_bank):
         """`make run` uses the bank's defaults: the listings import under them (the demo is
@@ -136,11 +137,13 @@ class TestDemoPortfolio:
         import re
 
         from aoapp.customers.models import ProductHolding
+        from aoapp.funding.models import DepositAccount
         from config import Config
 
         defaults = Config()
         cifs = db.session.scalars(sa.select(Customer.cif)).all()
         accounts = db.session.scalars(sa.select(Facility.account_no)).all()
+        accounts += db.session.scalars(sa.select(DepositAccount.account_no)).all()
         accounts += db.session.scalars(
             sa.select(ProductHolding.account_no).where(ProductHolding.account_no.is_not(None))
         ).all()

@@ -29,6 +29,11 @@ BODIES = {
         "saya {officer} dari {bank}. Semoga Bapak/Ibu sekeluarga dalam keadaan sehat. Apakah ada "
         "yang dapat kami bantu terkait layanan perbankan Bapak/Ibu? Terima kasih."
     ),
+    Purpose.RETENTION: (
+        "saya {officer} dari {bank}. Terima kasih atas kepercayaan Bapak/Ibu menyimpan dana di "
+        "bank kami. Kami ingin menyampaikan penawaran terbaik untuk simpanan Bapak/Ibu. Kapan "
+        "waktu yang tepat bagi kami untuk menghubungi Bapak/Ibu? Terima kasih."
+    ),
     Purpose.COMPLAINT: (
         "saya {officer} dari {bank}. Kami ingin menindaklanjuti pengaduan yang Bapak/Ibu "
         "sampaikan dan mohon maaf atas ketidaknyamanannya. Kapan kami dapat menghubungi "

@@ -25,13 +25,15 @@ from aoapp.followups.promises import state_column
 HORIZON_DAYS = 7  # "next 7 days": tomorrow up to today + 7
 GROUPS = ("overdue", "today", "next_7_days")
 GROUP_TITLES = {"overdue": _l("Overdue"), "today": _l("Today"), "next_7_days": _l("Next 7 days")}
-# After collection (by DPD) and complaints, other follow-ups in this order of purpose.
+# After collection (by DPD) and complaints, other follow-ups in this order of purpose (retention:
+# funds about to leave, a maturing deposito or a large withdrawal).
 PURPOSE_ORDER = {
     Purpose.COMPLAINT: 0,
-    Purpose.MONITORING: 1,
-    Purpose.DOCUMENT_REQUEST: 2,
-    Purpose.PRODUCT_OFFER: 3,
-    Purpose.RELATIONSHIP: 4,
+    Purpose.RETENTION: 1,
+    Purpose.MONITORING: 2,
+    Purpose.DOCUMENT_REQUEST: 3,
+    Purpose.PRODUCT_OFFER: 4,
+    Purpose.RELATIONSHIP: 5,
 }
 PRIORITY_ORDER = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
 # A promise worth showing beside a follow-up: still awaited, or broken (chase it).

@@ -86,6 +86,7 @@ FIELDS = (
     _l("Customer type"),
     _l("Date format"),
     _l("Deadline"),
+    _l("Deposit account id"),
     _l("Deposit type"),
     _l("Debtor kol"),
     _l("Decimal"),

@@ -3,7 +3,8 @@
 Users, customers and prospects go through their services (validation, audit); products, product
 holdings and introductions are inserted directly, each group in one transaction. The debtors the
 loan listings name (demo/book.py) are entered before the first import, with their legal form,
-segment and identity; the listings then bring their credit. Stories: demo/stories.py.
+segment and identity; the listings then bring their credit, and the deposits listings their funds
+(demo/funds.py, with the depositors who hold no loan). Stories: demo/stories.py.
 """
 
 from collections import Counter
@@ -22,6 +23,7 @@ from aoapp.customers.models import Customer, ProductHolding
 from aoapp.demo import data
 from aoapp.demo.campaigns import seed_campaigns
 from aoapp.demo.credit import enter_debtors, listing_dates, officer_book, seed_credit
+from aoapp.demo.deposits import seed_funds
 from aoapp.demo.followups import seed_followups
 from aoapp.demo.reports import seed_reports
 from aoapp.demo.targets import seed_targets
@@ -44,6 +46,7 @@ KINDS = {
     "campaigns": _l("campaigns"),
     "campaign tags": _l("campaign tags"),
     "loan listings": _l("loan listings"),
+    "deposit listings": _l("deposit listings"),
     "follow-ups": _l("follow-ups"),
     "suggestions worked": _l("suggestions worked"),
     "promises to pay": _l("promises to pay"),
@@ -80,6 +83,7 @@ class Seeder:
         self.campaigns()
         self.debtors()
         self.credit()
+        self.deposits()
         self.followups()
         self.targets()
         self.reports()
@@ -102,6 +106,10 @@ class Seeder:
         imported, present = seed_credit(self._user("admin"), self.today)
         self.created["loan listings"] += imported
         self.present["loan listings"] += present
+
+    def deposits(self) -> None:
+        """The depositors who hold no loan, then 12 month-end deposits listings, imported."""
+        seed_funds(self.created, self.present, self.today)
 
     def followups(self) -> None:
         """Follow-ups, promises to pay and complaints against the demo portfolio."""

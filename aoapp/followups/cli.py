@@ -1,4 +1,4 @@
-"""`flask followups ...`: daily suggestions of collection follow-ups."""
+"""`flask followups ...`: daily suggestions of collection and retention follow-ups."""
 
 from datetime import date
 
@@ -7,13 +7,16 @@ from flask import Flask
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
+from aoapp.followups.retention import suggest_retention
 from aoapp.followups.suggestions import (
     latest_listing_date,
     suggest_after_import,
     suggest_for_broken_promises,
 )
 
-followups_cli = AppGroup("followups", help="Follow-ups: suggested collection follow-ups.")
+followups_cli = AppGroup(
+    "followups", help="Follow-ups: suggested collection and retention follow-ups."
+)
 
 
 def _parse_day(value: str | None) -> date | None:
@@ -28,8 +31,26 @@ def _parse_day(value: str | None) -> date | None:
 @followups_cli.command("suggest")
 @click.option("--today", help="The bank day to plan from, YYYY-MM-DD (default: today).")
 def suggest(today: str | None) -> None:
-    """Suggest collection follow-ups: broken promises and the newest listing (safe to re-run)."""
+    """Suggest collection follow-ups (broken promises, the newest loan listing) and retention
+    calls (maturing depositos, the newest deposits listing's withdrawals); safe to re-run."""
     day = _parse_day(today)
+    _suggest_collection(day)
+    _echo_retention(suggest_retention(today=day))
+
+
+def _echo_retention(counts: dict) -> None:
+    click.echo(
+        _(
+            "Retention: %(maturing)s call(s) for non-ARO depositos maturing soon, %(withdrawals)s "
+            "for large withdrawals; %(skipped)s skipped (no active officer).",
+            maturing=counts["maturing"],
+            withdrawals=counts["withdrawals"],
+            skipped=counts["skipped_no_officer"],
+        )
+    )
+
+
+def _suggest_collection(day: date | None) -> None:
     as_of = latest_listing_date()
     if as_of is None:
         broken = suggest_for_broken_promises(today=day)

@@ -21,6 +21,7 @@ LABELS = (
     _l("Complaint"),
     _l("Monitoring"),
     _l("Document request"),
+    _l("Retention"),
     # FollowUpStatus
     _l("Planned"),
     _l("Done"),
@@ -40,6 +41,8 @@ LABELS = (
     _l("Dpd 31 90"),
     _l("Dpd over 90"),
     _l("Broken ptp"),
+    _l("Deposit maturing"),
+    _l("Large withdrawal"),
     # PromiseState
     _l("Pending"),
     _l("Kept"),

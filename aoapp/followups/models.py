@@ -33,6 +33,7 @@ class Purpose(StrEnum):
     COMPLAINT = "complaint"
     MONITORING = "monitoring"
     DOCUMENT_REQUEST = "document_request"
+    RETENTION = "retention"  # keeping a depositor's funds: a maturing deposito, a withdrawal
 
 
 class FollowUpStatus(StrEnum):
@@ -54,12 +55,14 @@ class Outcome(StrEnum):
 
 
 class SuggestionRule(StrEnum):
-    """Why the system suggested a collection follow-up (see followups/suggestions.py)."""
+    """Why the system suggested a follow-up (followups/suggestions.py, followups/retention.py)."""
 
     DPD_1_30 = "dpd_1_30"  # call within 2 working days
     DPD_31_90 = "dpd_31_90"  # visit within 5 working days
     DPD_OVER_90 = "dpd_over_90"  # visit within 2 working days, supervisor notified
     BROKEN_PTP = "broken_ptp"  # a promise to pay was broken
+    DEPOSIT_MATURING = "deposit_maturing"  # a non-ARO deposito matures within days
+    LARGE_WITHDRAWAL = "large_withdrawal"  # a deposit balance fell a lot month on month
 
 
 class PromiseState(StrEnum):
@@ -76,8 +79,9 @@ class FollowUp(db.Model):
     """A planned or done contact with a prospect or a customer (optionally about one facility).
 
     Suggested follow-ups carry the rule that created them and a `suggestion_key` (the listing
-    date, or the broken promise) unique per facility, so re-running an import suggests nothing
-    twice. `escalated` puts a suggestion on the supervisor's escalation list (DPD > 90).
+    date, or the broken promise) unique per facility, or per deposit account (a retention
+    follow-up: the deposito's maturity, the listing of a withdrawal), so re-running an import
+    suggests nothing twice. `escalated` puts a suggestion on the supervisor's escalation list.
     """
 
     __tablename__ = "follow_ups"
@@ -90,7 +94,11 @@ class FollowUp(db.Model):
             "(prospect_id IS NULL) <> (customer_id IS NULL)", name="prospect_or_customer"
         ),
         sa.CheckConstraint("facility_id IS NULL OR customer_id IS NOT NULL", name="facility"),
+        sa.CheckConstraint(
+            "deposit_account_id IS NULL OR customer_id IS NOT NULL", name="deposit_account"
+        ),
         sa.UniqueConstraint("facility_id", "suggestion_key", name="suggestion"),
+        sa.UniqueConstraint("deposit_account_id", "suggestion_key"),
         sa.Index("ix_follow_ups_owner_status_planned", "owner_id", "status", "planned_date"),
         sa.Index("ix_follow_ups_facility_purpose_status", "facility_id", "purpose", "status"),
     )
@@ -99,6 +107,7 @@ class FollowUp(db.Model):
     prospect_id: Mapped[int | None] = mapped_column(sa.ForeignKey("prospects.id"), index=True)
     customer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("customers.id"), index=True)
     facility_id: Mapped[int | None] = mapped_column(sa.ForeignKey("facilities.id"))
+    deposit_account_id: Mapped[int | None] = mapped_column(sa.ForeignKey("deposit_accounts.id"))
     owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     channel: Mapped[str] = mapped_column(sa.String(10))
     purpose: Mapped[str] = mapped_column(sa.String(20))
@@ -129,6 +138,7 @@ class FollowUp(db.Model):
     prospect = relationship("Prospect")
     customer = relationship("Customer")
     facility = relationship("Facility")
+    deposit_account = relationship("DepositAccount")
     owner = relationship("User", foreign_keys=[owner_id])
     created_by = relationship("User", foreign_keys=[created_by_id])
     previous = relationship("FollowUp", remote_side=[id])

@@ -235,6 +235,13 @@ class FollowUpSchema(BaseSchema):
     prospect_name = fields.Function(lambda f: f.prospect.name if f.prospect else None)
     facility = fields.Integer(allow_none=True, attribute="facility_id")
     facility_account_no = fields.Function(lambda f: f.facility.account_no if f.facility else None)
+    deposit_account = fields.Integer(
+        attribute="deposit_account_id",
+        metadata={"description": "The deposit account a retention follow-up is about"},
+    )
+    deposit_account_no = fields.Function(
+        lambda f: f.deposit_account.account_no if f.deposit_account_id else None
+    )
     owner = fields.Integer(attribute="owner_id")
     channel = fields.String()
     purpose = fields.String()

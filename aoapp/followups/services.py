@@ -74,6 +74,7 @@ def _loaded(stmt: sa.Select) -> sa.Select:
         selectinload(FollowUp.customer),
         selectinload(FollowUp.prospect),
         selectinload(FollowUp.facility),
+        selectinload(FollowUp.deposit_account),
         selectinload(FollowUp.owner),
         selectinload(FollowUp.promise).selectinload(PromiseToPay.facility),
     )

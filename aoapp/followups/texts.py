@@ -23,6 +23,27 @@ BROKEN_PROMISE = register(
     amount="money",
     day="date",
 )
+# Notes of retention suggestions (followups/retention.py).
+DEPOSIT_MATURING = register(
+    "followup.deposit_maturing",
+    _l(
+        "Suggested: deposito %(account)s of %(amount)s matures on %(day)s without automatic "
+        "roll-over; offer to renew it."
+    ),
+    amount="money",
+    day="date",
+)
+LARGE_WITHDRAWAL = register(
+    "followup.large_withdrawal",
+    _l(
+        "Suggested: the balance of account %(account)s fell from %(before)s on %(start)s to "
+        "%(after)s on %(end)s; ask why and offer to keep the funds with us."
+    ),
+    before="money",
+    after="money",
+    start="date",
+    end="date",
+)
 # The demo's call after a broken promise (aoapp/demo/followups.py).
 CHASE_BROKEN_PROMISE = register(
     "followup.chase_broken_promise",

@@ -42,6 +42,17 @@ def describe(record) -> list[str]:
                 balances=", ".join(balances),
             )
         )
+    retention = summary.get("retention")
+    if retention:
+        lines.append(
+            _(
+                "Suggested retention calls: %(maturing)s for non-ARO depositos maturing soon, "
+                "%(withdrawals)s for large withdrawals; %(skipped)s skipped (no active officer).",
+                maturing=retention["maturing"],
+                withdrawals=retention["withdrawals"],
+                skipped=retention["skipped_no_officer"],
+            )
+        )
     return lines
 
 
