@@ -30,6 +30,15 @@ DEFAULT_KIND = "loans"
 Progress = Callable[[str, int], None]
 
 
+class LoadFailed(Exception):
+    """A kind's load cannot go on for a reason the user can act on (a misconfigured table, say):
+    the import fails with that reason as a system text (imports/texts.py), not as "unexpected"."""
+
+    def __init__(self, code: str, **params):
+        self.code, self.params = code, params
+        super().__init__(code)
+
+
 @dataclass(frozen=True)
 class LoadContext:
     """What a kind's load needs besides the rows: the import it belongs to and its options."""

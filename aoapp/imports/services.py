@@ -28,7 +28,13 @@ from aoapp.common.system_text import render_said, said
 from aoapp.errors import LOGGED_ERROR, Forbidden
 from aoapp.extensions import db
 from aoapp.imports import heartbeat, texts
-from aoapp.imports.kinds import ListingKind, LoadContext, after_import_hooks, get_kind
+from aoapp.imports.kinds import (
+    ListingKind,
+    LoadContext,
+    LoadFailed,
+    after_import_hooks,
+    get_kind,
+)
 from aoapp.imports.language import speaking
 from aoapp.imports.models import ImportStatus, PositionImport
 from aoapp.imports.parsing import check_listing
@@ -206,12 +212,15 @@ def _work(
     except ListingRefused as refusal:  # ConventionUnknown too
         db.session.rollback()
         return _refuse(record, refusal, [], [])
-    except Exception:
+    except Exception as error:
         db.session.rollback()
         log.exception("listing import %s failed", record.id)
         record = db.session.get(PositionImport, record.id)
         record.status, record.stage, record.finished_at = ImportStatus.FAILED, "failed", utcnow()
-        record_failure(record)
+        if isinstance(error, LoadFailed):
+            record.set_message(error.code, **error.params)
+        else:
+            record_failure(record)
         db.session.commit()
         return ImportOutcome(record, [], [])
 

@@ -6,21 +6,26 @@ this module registers it with `aoapp.imports.kinds` under the key "loans".
 
 from flask_babel import lazy_gettext as _l
 
-from aoapp.credit.collectibility import load_bands
-from aoapp.imports.kinds import ListingKind, LoadContext, register_kind
+from aoapp.credit.collectibility import BandsInvalid, load_bands
+from aoapp.imports import texts
+from aoapp.imports.kinds import ListingKind, LoadContext, LoadFailed, register_kind
 from aoapp.imports.loans.loader import Loader
 from aoapp.imports.loans.spec import COLUMNS, COUNTS, brief, check, describe, resolve
 
 
 def load(connection, table, context: LoadContext) -> dict:
     """Load the validated loan listing: customers, facilities, positions, closings, Kol."""
+    try:
+        bands = load_bands()
+    except BandsInvalid as error:  # the admin's table of Kol by DPD: they can mend it
+        raise LoadFailed(texts.FAILED, error=str(error)) from error
     loader = Loader(
         connection,
         as_of=context.as_of,
         import_id=context.import_id,
         partial=context.partial,
         actor_id=context.actor_id,
-        bands=load_bands(),
+        bands=bands,
         now=context.now,
         progress=context.progress,
     )
