@@ -267,6 +267,7 @@ def register_hooks(app: Flask) -> None:
     import aoapp.followups.prospect_contact  # noqa: F401  (a prospect's next contact: prospects.hooks)
     import aoapp.followups.retention  # noqa: F401  (retention calls after a deposits listing: imports.kinds)
     import aoapp.followups.signals  # noqa: F401  (the watchlist's follow-up signals: credit.signals)
+    import aoapp.funding.wallet  # noqa: F401  (deposits held, the wallet: customers.holdings, .hooks)
     import aoapp.kpis.campaigns  # noqa: F401  (the campaign pages' figures: campaigns.hooks)
     import aoapp.prospects.referrals  # noqa: F401  (the customer page's referrals: customers.hooks)
 

@@ -1,30 +1,73 @@
-"""What credit tells the customer page first: the products a customer holds by the loan listing
-(its active facilities, `customers.hooks.held_from_listing`) and whether it is in arrears."""
+"""What credit tells the customer page first: the facilities a customer holds by the loan listing
+(`customers.holdings.listing_source`) and whether it is in arrears."""
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 
 from aoapp.credit.models import Facility, FacilityStatus, Position
-from aoapp.customers.hooks import LISTING, HeldProduct, held_from_listing
+from aoapp.customers.holdings import LOAN_LISTING, Holding, listing_source
 from aoapp.extensions import db
+from aoapp.products.models import Product, ProductKind
 
 
-@held_from_listing
-def listed_products(customer) -> list[HeldProduct]:
-    """The products of the customer's active facilities (the latest loan listing's)."""
-    stmt = (
-        sa.select(Facility)
-        .options(joinedload(Facility.product))
-        .where(Facility.customer_id == customer.id, Facility.status == FacilityStatus.ACTIVE)
-        .order_by(Facility.account_no)
+def loan_listing(on: date) -> sa.ScalarSelect:
+    """The date of the loan listing dated `on` or last before it, as a scalar subquery."""
+    return sa.select(sa.func.max(Position.as_of)).where(Position.as_of <= on).scalar_subquery()
+
+
+def _positions_now(customer_ids: list[int]) -> sa.Select:
+    """The customers' active facilities with their latest positions (none before the first)."""
+    latest = (
+        sa.select(Position.facility_id, sa.func.max(Position.as_of).label("as_of"))
+        .where(Position.customer_id.in_(customer_ids))
+        .group_by(Position.facility_id)
+        .subquery()
     )
-    return [
-        HeldProduct(f.product, LISTING, f.account_no, f.start_date)
-        for f in db.session.scalars(stmt)
-    ]
+    return (
+        sa.select(Facility, Product, Position.outstanding, Position.as_of)
+        .join(Product, Product.id == Facility.product_id)
+        .outerjoin(latest, latest.c.facility_id == Facility.id)
+        .outerjoin(
+            Position,
+            sa.and_(Position.facility_id == Facility.id, Position.as_of == latest.c.as_of),
+        )
+        .where(Facility.customer_id.in_(customer_ids), Facility.status == FacilityStatus.ACTIVE)
+    )
+
+
+def _positions_on(customer_ids: list[int], on: date) -> sa.Select:
+    """The customers' facilities on the loan listing of `on`, with their positions then."""
+    return (
+        sa.select(Facility, Product, Position.outstanding, Position.as_of)
+        .join(Facility, Facility.id == Position.facility_id)
+        .join(Product, Product.id == Facility.product_id)
+        .where(Position.customer_id.in_(customer_ids), Position.as_of == loan_listing(on))
+    )
+
+
+@listing_source(covers=ProductKind.CREDIT)
+def facility_holdings(customer_ids: list[int], on: date | None) -> dict[int, list[Holding]]:
+    """The customers' facilities the loan listing shows: active now (`on` None), or listed on the
+    listing dated `on` or last before it; each with its outstanding then."""
+    stmt = _positions_now(customer_ids) if on is None else _positions_on(customer_ids, on)
+    held: dict[int, list[Holding]] = {}
+    for facility, product, outstanding, as_of in db.session.execute(
+        stmt.order_by(Facility.account_no)
+    ):
+        held.setdefault(facility.customer_id, []).append(
+            Holding(
+                product,
+                LOAN_LISTING,
+                facility.account_no,
+                outstanding,
+                as_of,
+                opened_on=facility.start_date,
+            )
+        )
+    return held
 
 
 @dataclass

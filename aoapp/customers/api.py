@@ -1,4 +1,4 @@
-"""Customers API: list (scoped, filtered, paginated), create, read, update, reassign."""
+"""Customers API: list (scoped, filtered, paginated), create, read, update, reassign, holdings."""
 
 from flask.views import MethodView
 from flask_login import current_user, login_required
@@ -6,13 +6,14 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from aoapp.common.schemas import page_schema
-from aoapp.customers import services
+from aoapp.customers import held, services
 from aoapp.customers.schemas import (
     CustomerDetailSchema,
     CustomerFilterSchema,
     CustomerInputSchema,
     CustomerPatchSchema,
     CustomerSchema,
+    HoldingsSchema,
     ReassignSchema,
 )
 
@@ -73,3 +74,16 @@ class CustomerReassign(MethodView):
         """Reassign to `officer` (an officer id; supervisors of the branch and admins)."""
         customer = services.get_customer(current_user, customer_id)
         return services.reassign(current_user, customer, data["officer"])
+
+
+@customers_blp.route("/<id:customer_id>/holdings")
+class CustomerHoldings(MethodView):
+    """What one customer holds."""
+
+    decorators = [login_required]
+
+    @customers_blp.response(200, HoldingsSchema)
+    def get(self, customer_id):
+        """What the customer holds now: active facilities (`loan_listing`), open deposit accounts
+        (`deposit_listing`) and products no listing covers, recorded by hand (`manual`)."""
+        return {"items": held.customer_holdings(current_user, customer_id)}

@@ -6,22 +6,17 @@ provider here; credit likewise adds its fields to the API's customer detail. A r
 customer's open work (planned follow-ups, open complaints) is moved by the features that own it,
 each with a handler registered here. The bank-wide duplicate check of a NIK or phone (prospects
 and customers alike) is prospects', and the list's `debtor_on` filter reads credit's positions.
-What the customer holds is the listings' (credit registers its active facilities,
-`held_from_listing`) plus what was recorded by hand: `held_products`, the one definition.
+What the customer holds is customers.holdings' (the listings register their sources there).
 So customers imports none of them.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 
 from aoapp.common.sections import Provider, page_section
 from aoapp.common.sections import sections_for as page_sections
-from aoapp.customers.models import ProductHolding
-from aoapp.extensions import db
 
 
 def customer_section(name: str) -> Callable[[Provider], Provider]:
@@ -112,49 +107,3 @@ def debtors_on(as_of: date, officer_id: int | None) -> sa.Select:
     if not _DEBTORS:
         raise RuntimeError("No source of debtors is registered (credit.services).")
     return _DEBTORS[0](as_of, officer_id)
-
-
-@dataclass(frozen=True)
-class HeldProduct:
-    """A product the customer holds now, and where that comes from: `listing` (an active
-    facility of the latest loan listing) or `recorded` (entered by hand, no listing covers it)."""
-
-    product: object
-    source: str
-    account_no: str | None = None
-    opened_on: date | None = None
-    holding: object | None = None  # the hand-recorded ProductHolding, when recorded
-
-
-LISTING, RECORDED = "listing", "recorded"
-Listed = Callable[[object], list[HeldProduct]]
-_LISTED: list[Listed] = []
-
-
-def held_from_listing(source: Listed) -> Listed:
-    """Register `source(customer) -> [HeldProduct]`: products a listing shows the customer holds."""
-    _LISTED.append(source)
-    return source
-
-
-def held_products(customer) -> list[HeldProduct]:
-    """What the customer holds now (the one definition: page, cross-selling, API): the listings'
-    products first, then the products recorded by hand that no listing shows."""
-    held: list[HeldProduct] = []
-    for source in _LISTED:
-        held.extend(source(customer))
-    listed = {h.product.id for h in held}
-    recorded = db.session.scalars(
-        sa.select(ProductHolding)
-        .options(joinedload(ProductHolding.product))
-        .where(ProductHolding.customer_id == customer.id)
-        .order_by(ProductHolding.id)
-    )
-    for holding in recorded:
-        if holding.product_id not in listed:
-            held.append(
-                HeldProduct(
-                    holding.product, RECORDED, holding.account_no, holding.opened_on, holding
-                )
-            )
-    return held

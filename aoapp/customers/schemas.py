@@ -10,6 +10,7 @@ from aoapp.common.schemas import (
     BaseSchema,
     Cif,
     Id,
+    Money,
     Nik,
     Npwp,
     PageArgsSchema,
@@ -19,7 +20,7 @@ from aoapp.common.schemas import (
     _at_most,
     choice,
 )
-from aoapp.customers.hooks import HeldProduct
+from aoapp.customers.holdings import Holding
 from aoapp.customers.models import Customer, CustomerType, ProductHolding, Segment
 
 
@@ -125,7 +126,13 @@ class CustomerSchema(BaseSchema):
     )
     since = fields.Date()
     version = fields.Integer()
-    holdings = fields.List(fields.Nested(HoldingSchema))
+    holdings = fields.List(
+        fields.Nested(HoldingSchema),
+        metadata={
+            "description": "Products recorded by hand; everything the customer holds, from the "
+            "listings too, is /customers/{id}/holdings"
+        },
+    )
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 
@@ -158,19 +165,33 @@ class CustomerFacilitySchema(BaseSchema):
         return super().get_attribute(obj, attr, default)
 
 
-class HeldProductSchema(BaseSchema):
-    """A product the customer holds now (customers.hooks.HeldProduct): `source` is `listing`
-    (an active facility of the loan listing) or `recorded` (entered by hand)."""
+class HoldingItemSchema(BaseSchema):
+    """One holding (customers.holdings.Holding): where it comes from, what and how much."""
 
     class Meta:
-        model = HeldProduct
+        model = Holding
 
-    product = fields.Function(lambda h: h.product.code)
+    source = fields.String(
+        metadata={"description": "loan_listing | deposit_listing | manual (recorded by hand)"}
+    )
+    category = fields.String(
+        metadata={"description": "credit | giro | tabungan | deposito | service"}
+    )
+    product_code = fields.Function(lambda h: h.product.code)
     product_name = fields.Function(lambda h: h.product.name)
-    kind = fields.Function(lambda h: h.product.kind)
-    source = fields.String()
     account_no = fields.String(allow_none=True)
+    amount = Money(
+        allow_none=True,
+        metadata={"description": "Outstanding (credit) or balance (deposit) on `as_of`"},
+    )
+    as_of = fields.Date(allow_none=True, metadata={"description": "The listing's date"})
     opened_on = fields.Date(allow_none=True)
+
+
+class HoldingsSchema(BaseSchema):
+    """What a customer holds now: the loan listing's, the deposits listing's, then by hand."""
+
+    items = fields.List(fields.Nested(HoldingItemSchema))
 
 
 class CustomerDetailSchema(CustomerSchema):
@@ -182,6 +203,6 @@ class CustomerDetailSchema(CustomerSchema):
     collectibility = fields.Integer(allow_none=True)
     facilities = fields.List(fields.Nested(CustomerFacilitySchema))
     held_products = fields.List(
-        fields.Nested(HeldProductSchema),
-        metadata={"description": "What the customer holds now: the listing's, then recorded."},
+        fields.Nested(HoldingItemSchema),
+        metadata={"description": "What the customer holds now (as /customers/{id}/holdings)."},
     )

@@ -13,17 +13,16 @@ from aoapp.auth.scoping import can_see, get_visible, visible_to
 from aoapp.common.locking import check_version, stale_message
 from aoapp.common.pagination import Page, apply_sort, paginate
 from aoapp.common.transaction import unit_of_work
+from aoapp.customers.holdings import holdings
 from aoapp.customers.hooks import (
     api_fields_for,
     check_duplicates,
     debtors_on,
     hand_over_open_work,
-    held_products,
 )
 from aoapp.customers.models import Customer, CustomerType, ProductHolding
 from aoapp.errors import Conflict, Forbidden, InvalidInput, NotFound
 from aoapp.extensions import db
-from aoapp.products.services import active_product
 
 SORTABLE = {
     "name": Customer.name,
@@ -218,7 +217,7 @@ def get_customer_detail(actor, customer_id) -> CustomerDetail:
     """A customer the user may see with the fields the features above add to it, or NotFound."""
     customer = get_customer(actor, customer_id)
     return CustomerDetail(
-        customer, api_fields_for(customer) | {"held_products": held_products(customer)}
+        customer, api_fields_for(customer) | {"held_products": holdings(customer)}
     )
 
 
@@ -265,38 +264,3 @@ def visible_officers(actor) -> list[User]:
     """Officers whose customers the user sees (the officer filter of supervisors and admins)."""
     stmt = visible_to(actor, sa.select(User).where(User.role == Role.OFFICER))
     return list(db.session.scalars(stmt.order_by(User.full_name, User.username)))
-
-
-# --- Products the customer holds -------------------------------------------------------------
-
-
-@unit_of_work()
-def add_holding(actor, customer: Customer, data: dict) -> ProductHolding:
-    """Record a product the customer already holds (assigned officer), audited."""
-    require_officer_owner(actor, customer)
-    values = dict(data)
-    product = active_product(values.pop("product"))
-    if any(h.product_id == product.id for h in customer.holdings):
-        raise Conflict(
-            _(
-                "%(customer)s already holds %(product)s.",
-                customer=customer.name,
-                product=product.name,
-            ),
-            {"product": [_("The customer already holds this product.")]},
-        )
-    holding = ProductHolding(customer_id=customer.id, product_id=product.id, **values)
-    db.session.add(holding)
-    audit.record(actor, holding, "create", None, audit.snapshot(holding))
-    return holding
-
-
-@unit_of_work()
-def remove_holding(actor, customer: Customer, holding_id: int) -> None:
-    """Remove a held product recorded by mistake (assigned officer), audited."""
-    require_officer_owner(actor, customer)
-    holding = next((h for h in customer.holdings if h.id == holding_id), None)
-    if holding is None:
-        raise NotFound()
-    audit.record(actor, holding, "delete", audit.snapshot(holding), None)
-    customer.holdings.remove(holding)

@@ -11,7 +11,10 @@ from aoapp.common.pagination import HTML_PER_PAGE
 from aoapp.common.views import REFUSALS
 from aoapp.customers import consent, services
 from aoapp.customers.forms import CollectionConsentForm, CustomerForm, HoldingForm, ReassignForm
-from aoapp.customers.hooks import held_products, in_collection, sections_for
+from aoapp.customers.held import add_holding as record_holding
+from aoapp.customers.held import remove_holding as remove_record
+from aoapp.customers.holdings import holdings, is_covered, unlisted_records
+from aoapp.customers.hooks import in_collection, sections_for
 from aoapp.customers.models import Customer, CustomerType, Segment
 from aoapp.customers.schemas import (
     CollectionConsentSchema,
@@ -81,12 +84,12 @@ def _render_detail(customer, holding_form=None, reassign_form=None, consent_form
     is_owner = services.is_assigned_officer(current_user, customer)
     if holding_form is None and is_owner:
         holding_form = HoldingForm()
-    held = held_products(customer)
-    if holding_form is not None:
+    held = holdings(customer)
+    if holding_form is not None:  # only products no listing covers, not held yet
         held_ids = {h.product.id for h in held}
+        offered = [p for p in active_products() if not is_covered(p) and p.id not in held_ids]
         holding_form.product.choices = choices(
-            [(p.code, f"{p.name} ({p.code})") for p in active_products() if p.id not in held_ids],
-            _("— choose —"),
+            [(p.code, f"{p.name} ({p.code})") for p in offered], _("— choose —")
         )
     officers = services.assignable_officers(current_user, customer)
     if reassign_form is None and officers:
@@ -98,6 +101,7 @@ def _render_detail(customer, holding_form=None, reassign_form=None, consent_form
         "customers/detail.html",
         customer=customer,
         held=held,
+        unlisted=unlisted_records(customer, held),
         in_collection=in_collection(sections),
         is_owner=is_owner,
         can_reassign=services.can_reassign(current_user, customer),
@@ -197,7 +201,7 @@ def add_holding(customer_id: int):
     data = load_form(HoldingInputSchema(), form)
     if data is not None:
         try:
-            services.add_holding(current_user, customer, data)
+            record_holding(current_user, customer, data)
         except REFUSALS as error:
             apply_domain_error(form, error)
         else:
@@ -211,6 +215,6 @@ def add_holding(customer_id: int):
 def remove_holding(customer_id: int, holding_id: int):
     """Remove a held product recorded by mistake (the assigned officer)."""
     customer = services.get_customer(current_user, customer_id)
-    services.remove_holding(current_user, customer, holding_id)
+    remove_record(current_user, customer, holding_id)
     flash(_("Held product removed."), "success")
     return redirect(url_for("customers.detail", customer_id=customer.id) + "#holdings")

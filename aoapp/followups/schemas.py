@@ -237,6 +237,7 @@ class FollowUpSchema(BaseSchema):
     facility_account_no = fields.Function(lambda f: f.facility.account_no if f.facility else None)
     deposit_account = fields.Integer(
         attribute="deposit_account_id",
+        allow_none=True,
         metadata={"description": "The deposit account a retention follow-up is about"},
     )
     deposit_account_no = fields.Function(

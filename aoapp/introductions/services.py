@@ -19,7 +19,8 @@ from aoapp.common.dates import bank_today
 from aoapp.common.pagination import Page, apply_sort, paginate
 from aoapp.common.plausible import beyond_horizon
 from aoapp.common.transaction import unit_of_work
-from aoapp.customers.hooks import HeldProduct, customer_section, held_products
+from aoapp.customers.holdings import Holding, holdings
+from aoapp.customers.hooks import customer_section
 from aoapp.customers.models import Customer
 from aoapp.errors import Forbidden, InvalidInput
 from aoapp.extensions import db
@@ -186,10 +187,18 @@ class CrossSellRow:
     """One active product seen from one customer: held, offered (with outcome) or not yet."""
 
     product: Product
-    holding: HeldProduct | None  # held now (customers.hooks.held_products), never offered then
+    holding: Holding | None  # held now (customers.holdings), never offered then
     last_introduced_on: date | None
     last_outcome: str | None
     introductions: int
+
+
+def held_by_product(customer: Customer) -> dict[int, Holding]:
+    """What the customer holds now, by product id (its first holding of each product)."""
+    held: dict[int, Holding] = {}
+    for holding in holdings(customer):
+        held.setdefault(holding.product.id, holding)
+    return held
 
 
 def introductions_of(customer: Customer) -> list[Introduction]:
@@ -214,13 +223,11 @@ def cross_sell(
 ) -> list[CrossSellRow]:
     """Every active product: held or not, and the latest introduction to this customer.
 
-    Held means what `customers.hooks.held_products` says (the listings first, then what was
-    recorded by hand), so the table never offers a product the customer holds. Introductions
-    made while the customer was still a prospect count too.
+    Held means what `customers.holdings` says (the listings first, then what was recorded by
+    hand), so the table never offers a product the customer holds. Introductions made while the
+    customer was still a prospect count too.
     """
-    held: dict[int, HeldProduct] = {}
-    for holding in held_products(customer):
-        held.setdefault(holding.product.id, holding)
+    held = held_by_product(customer)
     if introductions is None:
         introductions = introductions_of(customer)
     latest: dict[int, Introduction] = {}

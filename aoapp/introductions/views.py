@@ -9,6 +9,7 @@ from aoapp.common.dates import bank_today
 from aoapp.common.forms import apply_domain_error, choices, load_filters, load_form
 from aoapp.common.pagination import HTML_PER_PAGE
 from aoapp.common.views import REFUSALS
+from aoapp.customers.models import Customer
 from aoapp.introductions import services
 from aoapp.introductions.forms import IntroductionFilterForm, IntroductionForm
 from aoapp.introductions.schemas import IntroductionFilterSchema, IntroductionUpdateSchema
@@ -25,12 +26,19 @@ def _subject_url(subject) -> str:
     return url_for("customers.detail", customer_id=subject.id)
 
 
-def _product_choices(current=None) -> list:
-    """Active products to pick from (plus the current one, should it have been deactivated)."""
+def _product_choices(subject, current=None) -> list:
+    """Active products to pick from (plus the current one, should it have been deactivated);
+    those a customer already holds (customers.holdings) say so."""
     products = active_products()
     if current is not None and current not in products:
         products.append(current)
-    return choices([(p.code, f"{p.name} ({p.code})") for p in products], _("— choose —"))
+    held = services.held_by_product(subject) if isinstance(subject, Customer) else {}
+
+    def text(product) -> str:
+        name = f"{product.name} ({product.code})"
+        return _("%(product)s · already holds", product=name) if product.id in held else name
+
+    return choices([(p.code, text(p)) for p in products], _("— choose —"))
 
 
 def _campaign_choices(subject, current=None) -> list:
@@ -60,7 +68,7 @@ def new():
         request.args.get("customer", type=int),
     )
     form = IntroductionForm()
-    form.product.choices = _product_choices()
+    form.product.choices = _product_choices(subject)
     form.campaign_id.choices = _campaign_choices(subject)
     if request.method == "POST":
         data = load_form(IntroductionUpdateSchema(), form)
@@ -97,7 +105,7 @@ def edit(introduction_id: int):
     subject = services.subject_of(introduction)
     services.require_subject_owner(current_user, subject)
     form = IntroductionForm(obj=introduction)
-    form.product.choices = _product_choices(introduction.product)
+    form.product.choices = _product_choices(subject, introduction.product)
     form.campaign_id.choices = _campaign_choices(subject, introduction.campaign)
     if request.method == "POST":
         data = load_form(IntroductionUpdateSchema(), form)

@@ -112,13 +112,15 @@ class TestCustomers:
 
     def test_a_held_products_account_number(self, bank_defaults, client, auth, world):
         customer = make_customer(world.officer, cif="0000000043")
-        make_product("TAB", kind="deposit", subtype=None)
+        make_product("MBANKING", kind="service", subtype=None)
         auth.login("ao.budi")
         url = f"/customers/{customer.id}/holdings"
-        response = auth.post(url, {"product": "TAB", "account_no": "001-234", "opened_on": ""})
+        response = auth.post(url, {"product": "MBANKING", "account_no": "001-234", "opened_on": ""})
         assert response.status_code == 422
         assert ACCOUNT_RULE in response.get_data(as_text=True)
-        response = auth.post(url, {"product": "TAB", "account_no": "0012340000", "opened_on": ""})
+        response = auth.post(
+            url, {"product": "MBANKING", "account_no": "0012340000", "opened_on": ""}
+        )
         assert response.status_code == 302
         assert db.session.scalar(sa.select(ProductHolding.account_no)) == "0012340000"
 

@@ -92,10 +92,10 @@ class TestEntrances:
 
     def test_a_held_products_account_number(self, anything_goes, client, auth, world):
         customer = make_customer(world.officer, cif="TRV005")
-        make_product("TAB", kind="deposit", subtype=None)
+        make_product("MBANKING", kind="service", subtype=None)
         auth.login("ao.budi")
         url = f"/customers/{customer.id}/holdings"
-        response = auth.post(url, {"product": "TAB", "account_no": "../005", "opened_on": ""})
+        response = auth.post(url, {"product": "MBANKING", "account_no": "../005", "opened_on": ""})
         assert response.status_code == 422
         assert ACCOUNT_SHAPE in response.get_data(as_text=True)
         assert count(ProductHolding) == 0

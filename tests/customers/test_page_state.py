@@ -1,6 +1,6 @@
-"""The customer page tells the truth first (issue 17.4): products held come from the loan
-listing (and what was recorded by hand), cross-selling never offers a held product, and the
-page opens with collection for a customer in arrears and with the relationship otherwise."""
+"""The customer page tells the truth first (issue 17.4): products held come from the listings
+(and what no listing covers, recorded by hand), cross-selling never offers a held product, and
+the page opens with collection for a customer in arrears and with the relationship otherwise."""
 
 import re
 from datetime import date, timedelta
@@ -8,13 +8,14 @@ from datetime import date, timedelta
 import pytest
 
 from aoapp.common.dates import bank_today
-from aoapp.customers.hooks import held_products
+from aoapp.customers.holdings import holdings
 from aoapp.customers.models import ProductHolding
 from aoapp.extensions import db
 from aoapp.followups.models import FollowUp
 from aoapp.introductions.services import cross_sell
 from tests.support.credit import make_facility, post_listing
 from tests.support.factories import make_customer, make_product
+from tests.support.holdings import make_deposit, record
 from tests.support.i18n import english_leftovers, speak_indonesian
 from tests.support.products import make_introduction
 from tests.support.promises import make_promise
@@ -46,12 +47,14 @@ def _record(customer, product) -> None:
 
 @pytest.fixture
 def lestari(world):
-    """Lestari Nasution: an active KUR in arrears (DPD 163, Kol 4) and savings recorded by hand."""
+    """Lestari Nasution: an active KUR in arrears (DPD 163, Kol 4), savings in the deposits
+    listing and mobile banking recorded by hand."""
     customer = make_customer(world.officer, name="Lestari Nasution")
     kur = make_facility(customer, "KUR-0163", product="KUR")
     post_listing(AS_OF, [(kur, 163, "48000000")], arrears={kur.id: (6000000, 1500000)})
     make_product("KMK", name="Kredit Modal Kerja")
-    _record(customer, make_product("TAB", kind="deposit", subtype=None, name="Tabungan"))
+    make_deposit(customer, "TAB", {AS_OF: "3500000"}, account_no="TAB-0163")
+    record(customer, "MBANKING")
     return customer
 
 
@@ -77,26 +80,26 @@ def current(world):
 
 
 class TestHeldProducts:
-    def test_the_listing_then_what_was_recorded(self, app, lestari):
-        held = [(h.product.code, h.source) for h in held_products(lestari)]
-        assert held == [("KUR", "listing"), ("TAB", "recorded")]
+    def test_the_listings_then_what_was_recorded(self, app, lestari):
+        held = [(h.product.code, h.source) for h in holdings(lestari)]
+        assert held == [("KUR", "loan_listing"), ("TAB", "deposit_listing"), ("MBANKING", "manual")]
 
     def test_a_recorded_product_the_listing_shows_is_listed_once(self, app, lestari):
-        _record(lestari, make_product("KUR2", name="unused"))  # another product: stays recorded
-        kur = next(h.product for h in held_products(lestari) if h.product.code == "KUR")
+        kur = next(h.product for h in holdings(lestari) if h.product.code == "KUR")
         _record(lestari, kur)
-        held = [(h.product.code, h.source) for h in held_products(lestari)]
-        assert held.count(("KUR", "listing")) == 1 and ("KUR", "recorded") not in held
+        held = [(h.product.code, h.source) for h in holdings(lestari)]
+        assert held.count(("KUR", "loan_listing")) == 1 and ("KUR", "manual") not in held
 
     def test_a_closed_facility_is_not_held(self, app, world):
         customer = make_customer(world.officer)
         make_facility(customer, "KPR-0001", product="KPR", status="closed")
-        assert held_products(customer) == []
+        assert holdings(customer) == []
 
     def test_cross_selling_reads_the_same_definition(self, app, lestari):
         rows = {r.product.code: r for r in cross_sell(lestari)}
-        assert rows["KUR"].holding.source == "listing"
-        assert rows["TAB"].holding.source == "recorded"
+        assert rows["KUR"].holding.source == "loan_listing"
+        assert rows["TAB"].holding.source == "deposit_listing"
+        assert rows["MBANKING"].holding.source == "manual"
         assert rows["KMK"].holding is None
 
 
@@ -128,8 +131,9 @@ class TestInArrears:
     def test_products_held_from_the_listing_and_not_offered(self, client, auth, lestari):
         auth.login("ao.budi")
         page = _page(client, lestari)
-        assert 'data-held="KUR" data-source="listing"' in page
-        assert 'data-held="TAB" data-source="recorded"' in page
+        assert 'data-held="KUR" data-source="loan_listing"' in page
+        assert 'data-held="TAB" data-source="deposit_listing"' in page
+        assert 'data-held="MBANKING" data-source="manual"' in page
         kur = _row(page, "data-product", "KUR")
         assert 'data-held="yes"' in kur and "from the loan listing" in kur
         assert "Not offered yet" not in kur
@@ -177,7 +181,7 @@ class TestCurrent:
         assert re.search(r'id="summary-held">1<', summary)
         assert re.search(r'id="summary-introductions">1<', summary)
         assert "Log the next contact" in summary
-        assert 'data-held="KMK" data-source="listing"' in page
+        assert 'data-held="KMK" data-source="loan_listing"' in page
 
     def test_in_indonesian(self, client, auth, current):
         auth.login("ao.budi")
@@ -195,9 +199,13 @@ class TestCurrent:
 class TestApi:
     def test_customer_detail_has_held_products_with_their_source(self, api, world, lestari):
         body = api(world.officer).get(f"/api/v1/customers/{lestari.id}").json
-        held = [(h["product"], h["source"], h["account_no"]) for h in body["held_products"]]
-        assert held == [("KUR", "listing", "KUR-0163"), ("TAB", "recorded", None)]
-        assert body["held_products"][0]["kind"] == "credit"
+        held = [(h["product_code"], h["source"], h["account_no"]) for h in body["held_products"]]
+        assert held == [
+            ("KUR", "loan_listing", "KUR-0163"),
+            ("TAB", "deposit_listing", "TAB-0163"),
+            ("MBANKING", "manual", None),
+        ]
+        assert [h["category"] for h in body["held_products"]] == ["credit", "tabungan", "service"]
 
 
 class TestPlanVisitLink:

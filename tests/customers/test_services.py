@@ -8,7 +8,7 @@ from marshmallow import ValidationError
 
 from aoapp.audit.models import AuditEntry
 from aoapp.common.dates import bank_today
-from aoapp.customers import services
+from aoapp.customers import held, services
 from aoapp.customers.models import Customer, ProductHolding
 from aoapp.customers.schemas import CustomerInputSchema
 from aoapp.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -320,39 +320,49 @@ class TestListing:
 
 class TestHoldings:
     def test_owner_records_a_held_product_once(self, world):
-        make_product("TAB", kind="deposit", subtype=None)
+        make_product("MBANKING", kind="service", subtype=None)
         customer = make_customer(world.officer)
-        holding = services.add_holding(
+        holding = held.add_holding(
             user(world.officer),
             customer,
-            {"product": "tab", "account_no": "001-2", "opened_on": None},
+            {"product": "mbanking", "account_no": "001-2", "opened_on": None},
         )
-        assert holding.product.code == "TAB"
+        assert holding.product.code == "MBANKING"
         [entry] = audit_entries(holding)
         assert entry.action == "create" and entry.after["customer_id"] == customer.id
         with pytest.raises(Conflict):
-            services.add_holding(user(world.officer), customer, {"product": "TAB"})
+            held.add_holding(user(world.officer), customer, {"product": "MBANKING"})
+
+    def test_a_product_a_listing_covers_is_not_recorded_by_hand(self, world):
+        make_product("TAB", kind="deposit", subtype=None, name="Tabungan")
+        make_product("KUR", subtype="kur", name="Kredit Usaha Rakyat")
+        customer = make_customer(world.officer)
+        for code in ("TAB", "KUR"):
+            with pytest.raises(InvalidInput) as error:
+                held.add_holding(user(world.officer), customer, {"product": code})
+            assert "listings" in error.value.errors["product"][0]
+        assert db.session.scalar(sa.select(sa.func.count(ProductHolding.id))) == 0
 
     def test_inactive_or_unknown_product_is_refused(self, world):
         make_product("OLD", kind="service", subtype=None, active=False)
         customer = make_customer(world.officer)
         for code in ("OLD", "NOPE"):
             with pytest.raises(InvalidInput) as error:
-                services.add_holding(user(world.officer), customer, {"product": code})
+                held.add_holding(user(world.officer), customer, {"product": code})
             assert "product" in error.value.errors
 
     def test_only_the_assigned_officer_records_holdings(self, world):
-        make_product("TAB", kind="deposit", subtype=None)
+        make_product("MBANKING", kind="service", subtype=None)
         customer = make_customer(world.officer)
         with pytest.raises(Forbidden):
-            services.add_holding(user(world.supervisor), customer, {"product": "TAB"})
+            held.add_holding(user(world.supervisor), customer, {"product": "MBANKING"})
 
     def test_remove_holding_is_audited(self, world):
-        make_product("TAB", kind="deposit", subtype=None)
+        make_product("MBANKING", kind="service", subtype=None)
         customer = make_customer(world.officer)
-        holding = services.add_holding(user(world.officer), customer, {"product": "TAB"})
+        holding = held.add_holding(user(world.officer), customer, {"product": "MBANKING"})
         holding_id = holding.id
-        services.remove_holding(user(world.officer), customer, holding_id)
+        held.remove_holding(user(world.officer), customer, holding_id)
         assert db.session.get(ProductHolding, holding_id) is None
         entries = db.session.scalars(
             sa.select(AuditEntry.action)
@@ -373,12 +383,12 @@ class TestReferralsAndCrossSell:
 
     def test_cross_sell_shows_every_active_product(self, world):
         kmk = make_product("KMK")
-        tab = make_product("TAB", kind="deposit", subtype=None)
+        mbanking = make_product("MBANKING", kind="service", subtype=None)
         kur = make_product("KUR", subtype="kur")
         make_product("OLD", kind="service", subtype=None, active=False)
         customer = make_customer(world.officer)
         prospect = make_prospect(world.officer, status="won", customer_id=customer.id)
-        db.session.add(ProductHolding(customer_id=customer.id, product_id=tab.id))
+        db.session.add(ProductHolding(customer_id=customer.id, product_id=mbanking.id))
         for product_id, day, outcome, subject in [
             (kmk.id, date(2024, 5, 1), "needs_time", {"customer_id": customer.id}),
             (kmk.id, date(2024, 6, 1), "interested", {"customer_id": customer.id}),
@@ -396,12 +406,13 @@ class TestReferralsAndCrossSell:
             )
         db.session.commit()
         rows = {row.product.code: row for row in cross_sell(customer)}
-        assert set(rows) == {"KMK", "TAB", "KUR"}
+        assert set(rows) == {"KMK", "MBANKING", "KUR"}
         assert rows["KMK"].holding is None
         assert (rows["KMK"].last_introduced_on, rows["KMK"].last_outcome) == (
             date(2024, 6, 1),
             "interested",
         )
         assert rows["KMK"].introductions == 2
-        assert rows["TAB"].holding is not None and rows["TAB"].last_introduced_on is None
+        assert rows["MBANKING"].holding.source == "manual"
+        assert rows["MBANKING"].last_introduced_on is None
         assert rows["KUR"].last_outcome == "not_interested"  # offered while still a prospect

@@ -280,12 +280,12 @@ class TestReassignPage:
 
 class TestHoldingForm:
     def test_owner_records_and_removes_a_held_product(self, client, auth, world):
-        make_product("TAB", kind="deposit", subtype=None, name="Tabungan")
+        make_product("MBANKING", kind="service", subtype=None, name="Mobile Banking")
         customer = make_customer(world.officer)
         auth.login("ao.budi")
         response = auth.post(
             f"/customers/{customer.id}/holdings",
-            {"product": "TAB", "account_no": "001-234", "opened_on": "2024-02-01"},
+            {"product": "MBANKING", "account_no": "001-234", "opened_on": "2024-02-01"},
         )
         assert response.status_code == 302
         holding = db.session.scalar(sa.select(ProductHolding))

@@ -289,6 +289,7 @@ class TestSupervisorDownloadsWorkbooks:
         assert books["customer"].sheetnames == [
             "Summary",
             "Facilities",
+            "Deposits",
             "History",
             "Interactions",
             "Monitoring",

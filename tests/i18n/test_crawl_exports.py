@@ -24,6 +24,7 @@ from tests.support import credit_visits as visit_helpers
 from tests.support import factories
 from tests.support import followups as followup_helpers
 from tests.support.credit import make_facility, post_listing
+from tests.support.holdings import make_deposit
 from tests.support.words import english_in
 
 AS_OF = date(2026, 10, 31)
@@ -55,6 +56,8 @@ def book(app, world):
     with app.test_request_context():
         suggest_after_import(AS_OF, today=AS_OF + timedelta(days=4))
     visit_helpers.visit(customer, officer)
+    make_deposit(customer, "TAB", {AS_OF: "12500000"})
+    make_deposit(customer, "DEP", {AS_OF: "100000000"}, aro=False)
     customer.complaint = followup_helpers.complaint(customer)
     return customer
 

@@ -20,12 +20,21 @@ from tests.support import reports_portfolio as P
 from tests.support.i18n import english_leftovers, speak_indonesian
 
 BANK = "Bank Contoh"
-EN_SHEETS = ["Summary", "Facilities", "History", "Interactions", "Monitoring", "Monitoring report"]
+EN_SHEETS = [
+    "Summary",
+    "Facilities",
+    "Deposits",
+    "History",
+    "Interactions",
+    "Monitoring",
+    "Monitoring report",
+]
 PORTFOLIO_SHEETS = ["Summary", "Facilities", "Watchlist", "Delinquent", "Officers", "Pipeline"]
 # Sheet names are in the workbook's language (the English ones are the stable keys).
 CUSTOMER_SHEETS_ID = [
     "Ringkasan",
     "Fasilitas",
+    "Simpanan",
     "Riwayat",
     "Interaksi",
     "Pemantauan",

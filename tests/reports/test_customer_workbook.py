@@ -30,6 +30,7 @@ JAKARTA = ZoneInfo("Asia/Jakarta")
 IDR, PERCENT, RATE, DAY = (NUMBER_FORMATS[k] for k in ("money", "ratio", "rate", "date"))
 FIRST_HEADERS = {
     "Facilities": "Account no",
+    "Deposits": "Account no",
     "History": "Month end",
     "Interactions": "Date",
     "Monitoring": "Visit date",
@@ -94,7 +95,8 @@ def in_period(day: date, period) -> bool:
 class TestLayout:
     def test_sheets_in_order(self, october):
         assert october.book.sheetnames == list(sheet_names().values()) == [
-            "Summary", "Facilities", "History", "Interactions", "Monitoring", "Monitoring report"
+            "Summary", "Facilities", "Deposits", "History", "Interactions", "Monitoring",
+            "Monitoring report",
         ]  # fmt: skip
         assert SHEETS[-1] == "monitoring_report"  # its key, whatever the language
 
@@ -123,7 +125,8 @@ class TestLayout:
             for row in ws.iter_rows():
                 for cell in row:
                     if cell.data_type == "f":
-                        assert ws.title == "Facilities" and cell.value.startswith("=SUM(")
+                        assert ws.title in ("Facilities", "Deposits")
+                        assert cell.value.startswith("=SUM(")
 
     def test_user_text_starting_with_formula_characters_stays_text(self, october):
         _headers, rows = october.table("Interactions")
@@ -151,7 +154,10 @@ class TestSummary:
         assert facts["Kol movement"].value == "Unchanged"
         assert facts["Kol at the start of the period"].value.startswith("2 – Special mention")
         assert facts["Period"].value == "October 2026" and facts["Period code"].value == "2026-10"
-        assert facts["Products held"].value.endswith("TAB – Tabungan")
+        assert facts["Products held"].value == (
+            "DEP – Deposito; KMK – Product KMK; KUR – Product KUR; MBANKING – Mobile Banking; "
+            "TAB – Tabungan"
+        )
         commentary = facts["Commentary"].value
         assert commentary.startswith("Kol unchanged at 2 (Special mention).")
         assert "1 of 2 promises to pay kept, 1 pending." in commentary  # as of 31 Oct

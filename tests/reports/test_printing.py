@@ -30,6 +30,7 @@ from aoapp.reports.portfolio.workbook import portfolio_workbook
 from aoapp.reports.writers import XlsxWriterWriter
 from tests.support import listings as L
 from tests.support import reports_portfolio as P
+from tests.support.holdings import make_deposit
 from tests.support.screenshots import REPORT_KINDS
 
 SOFFICE = shutil.which(os.environ.get("SOFFICE", "soffice"))
@@ -41,10 +42,12 @@ KINDS = REPORT_KINDS
 TABLES = {
     "customer-id": [
         ("Fasilitas", "No. rekening", "Tanggal posisi"),
+        ("Simpanan", "No. rekening", "Status"),
         ("Interaksi", "Tanggal", "Catatan"),
     ],
     "customer-en": [
         ("Facilities", "Account no", "Position date"),
+        ("Deposits", "Account no", "Status"),
         ("Interactions", "Date", "Notes"),
         ("Monitoring", "Visit date", "Next visit"),
     ],
@@ -119,6 +122,8 @@ def printed(world, tmp_path, office_profile):
     [page texts])}."""
     P.october_book(world, tmp_path)
     customer = L.customer("CIF-F3")  # Bengkel Tiga: Kol 3 at 95 days past due, follow-ups
+    make_deposit(customer, "GIRO", {P.OCT31: "87500000"}, account_no="0040000000093")
+    make_deposit(customer, "DEP", {P.OCT31: "250000000"}, account_no="0030000000093")
     period = parse_period("2026-10")
     paths = {}
     for kind in KINDS:

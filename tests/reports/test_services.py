@@ -26,7 +26,15 @@ CUSTOMER_FILES = [
     "2024-06/1-jkt01/4-ao-sari/2024-06_4-toko-sari.xlsx",
     "2024-06/2-bdg01/5-ao-dewi/2024-06_5-toko-dewi.xlsx",
 ]
-SHEETS = ["Summary", "Facilities", "History", "Interactions", "Monitoring", "Monitoring report"]
+SHEETS = [
+    "Summary",
+    "Facilities",
+    "Deposits",
+    "History",
+    "Interactions",
+    "Monitoring",
+    "Monitoring report",
+]
 
 
 def _customer(cif: str) -> Customer:

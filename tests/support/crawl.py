@@ -24,7 +24,9 @@ from aoapp.reports.models import Report
 from tests.support import credit_visits as visit_helpers
 from tests.support import factories
 from tests.support import followups as followup_helpers
+from tests.support import holdings as holding_helpers
 from tests.support.credit import make_facility, post_listing
+from tests.support.holdings import make_deposit
 from tests.support.products import make_introduction
 
 # Pages a crawl does not open: not HTML pages, or actions that change state on GET.
@@ -124,6 +126,11 @@ def records(world) -> tuple[dict[str, object], list[str]]:
     other = make_facility(factories.make_customer(officer))
     post_listing(AS_OF, [(facility, 400, "50000000")])
     post_listing(AS_OF, [(other, 12, "25000000")])
+    # What the customer holds besides credit: the wallet, products held, a stale hand record.
+    make_deposit(customer, "TAB", {AS_OF - timedelta(days=31): "11000000", AS_OF: "12500000"})
+    make_deposit(customer, "DEP", {AS_OF: "100000000"})
+    holding_helpers.record(customer, "MBANKING")
+    holding_helpers.record(customer, "GIRO")  # typed by hand; no listing shows it
     suggest_after_import(AS_OF, today=AS_OF + timedelta(days=4))
     # A broken promise, and its suggestion.
     done = followup_helpers.followup(officer, facility=other, planned_date=AS_OF - timedelta(20))

@@ -2,7 +2,8 @@
 
 Listings are imported through the real importer (so every position's Kol, debtor Kol, rule and
 previous DPD come from the import's rules), then introductions, follow-ups with promises,
-complaints, visits and holdings are inserted directly.
+complaints, visits, deposit accounts (as the deposits listing leaves them) and a product recorded
+by hand are inserted directly.
 
 The story of `build_story(world, tmp_path)` (listings at each month-end from 31 Oct 2025 to
 31 Oct 2026, plus 15 Oct 2026):
@@ -15,6 +16,10 @@ The story of `build_story(world, tmp_path)` (listings at each month-end from 31 
   F4 KI, plafond 200 M, last listed 31 Mar → closed on 30 Apr (before Q3).
 - "Warung Lain" (CIF 0000999999, ao.budi): one current KMK facility.
 - "Tanpa Kredit" (no facility), created directly.
+
+With the activity: the customer's tabungan (12.5 M on 30 Sep, 15,250,000.50 on 31 Oct) and
+deposito (100 M on 31 Oct, not ARO), Tanpa Kredit's giro (5 M on 31 Oct), and the customer's
+mobile banking recorded by hand (`deposits`).
 """
 
 from dataclasses import dataclass
@@ -31,6 +36,7 @@ from aoapp.followups.models import FollowUp, PromiseToPay
 from aoapp.followups.promises import deadline_for
 from aoapp.introductions.models import Introduction
 from aoapp.products.models import Product
+from tests.support import holdings as holding_helpers
 from tests.support import listings as L
 from tests.support.factories import make_customer
 
@@ -257,8 +263,27 @@ def activity(story: Story, officer) -> None:
         c, officer, date(2026, 10, 12), "weak", f[F2], findings="-5% sales since September",
         next_visit_date=date(2026, 11, 12), met_with="Bapak Darsono (pemilik)",
     )  # fmt: skip
-    db.session.add(ProductHolding(customer_id=c.id, product_id=product("TAB").id))
-    db.session.commit()
+    deposits(story)
+
+
+# The customer's deposit accounts in the deposits listing (balances by month-end).
+TAB_NO, DEP_NO, GIRO_NO = "0020000000001", "0030000000001", "0040000000001"
+SEP30, OCT31 = date(2026, 9, 30), date(2026, 10, 31)
+
+
+def deposits(story: Story) -> None:
+    """A tabungan (30 Sep and 31 Oct) and a deposito opened in October for the customer, a giro
+    for the customer without credit, and mobile banking recorded by hand (no listing covers it)."""
+    tab = holding_helpers.make_deposit(
+        story.customer, "TAB", {SEP30: "12500000"}, account_no=TAB_NO, open_date=date(2019, 5, 2)
+    )
+    holding_helpers.post_deposit(tab, OCT31, "15250000.50", average="14000000")
+    holding_helpers.make_deposit(
+        story.customer, "DEP", {OCT31: 100 * M}, account_no=DEP_NO, open_date=date(2026, 10, 1),
+        maturity_date=date(2027, 10, 1), aro=False,
+    )  # fmt: skip
+    holding_helpers.make_deposit(story.bare, "GIRO", {OCT31: 5 * M}, account_no=GIRO_NO)
+    holding_helpers.record(story.customer, "MBANKING", opened_on=date(2024, 1, 5))
 
 
 def build_story(world, tmp_path, *, with_activity: bool = True) -> Story:

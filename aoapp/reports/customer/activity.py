@@ -1,5 +1,5 @@
 """The batched activity queries behind the per-customer workbook: introductions, follow-ups with
-their promises, promises due, complaints, monitoring visits and products held.
+their promises, promises due, complaints and monitoring visits (products held: customers.holdings).
 
 One statement per function for a whole batch of customers, like queries.py. Events are those
 dated in the period (by their business date); states are as of `judged_on`, the period's judging
@@ -17,7 +17,6 @@ from aoapp.common.dates import local_day_bounds
 from aoapp.complaints import conditions as complaint_conditions
 from aoapp.complaints.models import Complaint
 from aoapp.credit.models import Facility, MonitoringVisit
-from aoapp.customers.models import ProductHolding
 from aoapp.followups import conditions as followup_conditions
 from aoapp.followups.models import FollowUp, PromiseToPay
 from aoapp.followups.promises import as_of_state_column, made_by
@@ -194,22 +193,5 @@ def visits(ids: list[int], first: date, last: date) -> dict[int, list]:
             sa.or_(MonitoringVisit.visit_date >= first, MonitoringVisit.visit_date == latest_day),
         )
         .order_by(MonitoringVisit.visit_date.desc(), MonitoringVisit.id.desc())
-    )
-    return grouped(stmt)
-
-
-def holdings(ids: list[int], last: date) -> dict[int, list]:
-    """Products each customer holds (opened by the period's end, or on an unknown date)."""
-    stmt = (
-        sa.select(
-            ProductHolding.customer_id,
-            Product.code.label("product_code"),
-            Product.name.label("product_name"),
-        )
-        .join(Product, Product.id == ProductHolding.product_id)
-        .where(
-            in_batch(ProductHolding.customer_id, ids),
-            sa.or_(ProductHolding.opened_on.is_(None), ProductHolding.opened_on <= last),
-        )
     )
     return grouped(stmt)

@@ -6,7 +6,8 @@ customers (queries.py, activity.py), whatever the batch size, and assembles one
 without touching the database.
 
 Definitions (a period runs from `period.start` to `period.end`; `as_of` is its last listing):
-- facilities: those active in the period (history.facility_lines);
+- facilities: those active in the period (history.facility_lines); products held, deposits:
+  the holdings on the period's last day (customers.holdings, funding.holdings);
 - debtor Kol, max DPD: the debtor's latest listing in the period; Kol at the start: its last
   listing before the period; introductions by date, follow-ups by planned date, promises by
   promised date, complaints by the bank's local day of receipt, visits by visit date;
@@ -28,8 +29,10 @@ from flask_babel import gettext as _
 from aoapp.common.i18n import locale_code
 from aoapp.credit.collectibility import is_npl, kol_name, load_bands
 from aoapp.credit.figures import ratio
+from aoapp.customers.holdings import DEPOSIT_LISTING, holdings_of
 from aoapp.errors import InvalidInput
 from aoapp.followups.models import FollowUpStatus
+from aoapp.funding.holdings import DepositLine
 from aoapp.kpis.periods import Period, judging_day, month_ends
 from aoapp.reports.customer import activity, lines, plan
 from aoapp.reports.customer import queries as q
@@ -101,6 +104,8 @@ class CustomerReportData:
     history: list[HistoryMonth] = field(default_factory=list)
     history_accounts: list[tuple[int, str]] = field(default_factory=list)
     products_held: list[tuple[str, str]] = field(default_factory=list)  # (code, name)
+    deposits: list[DepositLine] = field(default_factory=list)  # at the period's end
+    deposits_as_of: date | None = None  # the deposits listing they are from
     interactions: list[Interaction] = field(default_factory=list)  # newest first
     promises: list[PromiseLine] = field(default_factory=list)
     complaints: list[ComplaintLine] = field(default_factory=list)
@@ -192,7 +197,7 @@ def _batch(ids: list[int], period: Period, as_of: date, context: dict) -> dict:
         "promises": activity.promises(ids, first, last, judged_on),
         "complaints": activity.complaints(ids, first, last),
         "visits": activity.visits(ids, first, last),
-        "holdings": activity.holdings(ids, last),
+        "holdings": holdings_of(ids, last),  # what each holds at the period's end
         "signals": q.watchlist(ids, as_of, context["next_as_of"], judged_on),
         "revisions": customer_revisions(ids, period),
         "plan_followups": plan.planned_after(ids, last, judged_on),
@@ -242,7 +247,9 @@ def _assemble(c, loaded: dict, months, period: Period, as_of: date, context: dic
         kol_start_date=start[0] if start else None,
         history=history_rows,
         history_accounts=accounts,
-        products_held=lines.products(listed, own("holdings")),
+        products_held=lines.products(own("holdings")),
+        deposits=[h.detail for h in own("holdings") if h.source == DEPOSIT_LISTING],
+        deposits_as_of=context["deposits_as_of"],
         interactions=lines.interactions(
             own("introductions"), own("followups"), own("complaints"), period
         ),
@@ -279,13 +286,14 @@ def load_customer_reports(
         )
     ids = sorted(set(customer_ids))
     bands = load_bands()
-    next_as_of = q.next_listing(as_of)
+    next_as_of, deposits_as_of = q.listing_dates(as_of, period.end)
     context = {
         "bands": bands,
         # Kol names in the workbook's language (generation forces the locale).
         "kol_names": {band.kol: kol_name(band.kol, bands, locale_code()) for band in bands},
         "next_as_of": next_as_of,
         "judged_on": judging_day(period),
+        "deposits_as_of": deposits_as_of,
     }
     reports: dict[int, CustomerReportData] = {}
     for index in range(0, len(ids), BATCH_SIZE):

@@ -9,7 +9,6 @@ from aoapp.common.dates import to_local
 from aoapp.common.system_text import render
 from aoapp.credit.signals import SIGNALS
 from aoapp.kpis.periods import Period
-from aoapp.reports.customer.history import FacilityLine
 from aoapp.reports.labels import officer_text
 
 
@@ -220,11 +219,9 @@ def complaint(r) -> ComplaintLine:
     return ComplaintLine(r.id, local_date(r.received_at), local_date(r.resolved_at), r.status)
 
 
-def products(lines: list[FacilityLine], holdings) -> list[tuple[str, str]]:
-    """(code, name) of the products held: the listed facilities' and the recorded holdings."""
-    held = {(f.product_code, f.product_name) for f in lines}
-    held |= {(h.product_code, h.product_name) for h in holdings}
-    return sorted(held)
+def products(holdings) -> list[tuple[str, str]]:
+    """(code, name) of the products held (customers.holdings: the listings', then by hand)."""
+    return sorted({(h.product.code, h.product.name) for h in holdings})
 
 
 def plan(followups, promises, latest_visit: VisitLine | None, period: Period) -> list[PlanLine]:

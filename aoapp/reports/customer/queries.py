@@ -19,6 +19,7 @@ from aoapp.credit.signals import SIGNALS, SignalContext
 from aoapp.credit.watchlist import flagged
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
+from aoapp.funding.holdings import deposits_listing
 from aoapp.products.models import Product
 
 
@@ -143,9 +144,16 @@ def kol_before(ids: list[int], day: date) -> dict[int, tuple[date, int]]:
     return {customer_id: (as_of, int(kol)) for customer_id, as_of, kol in db.session.execute(stmt)}
 
 
-def next_listing(as_of: date) -> date | None:
-    """The bank's first listing date after `as_of` (the watchlist judges up to the day before)."""
-    return db.session.scalar(sa.select(sa.func.min(Position.as_of)).where(Position.as_of > as_of))
+def listing_dates(as_of: date, last: date) -> tuple[date | None, date | None]:
+    """The bank's first loan listing date after `as_of` (the watchlist judges up to the day
+    before) and its deposits listing dated on or last before `last`, in one statement."""
+    row = db.session.execute(
+        sa.select(
+            sa.select(sa.func.min(Position.as_of)).where(Position.as_of > as_of).scalar_subquery(),
+            deposits_listing(last),
+        )
+    ).one()
+    return row[0], row[1]
 
 
 def watchlist(

@@ -1,5 +1,5 @@
-"""The Summary sheet of the customer workbook: its typed facts (identity, credit, activity, the
-watchlist and the commentary), and the same facts as text for writers that take text only."""
+"""The Summary sheet of the customer workbook: its typed facts (identity, credit, funding,
+activity, the watchlist and the commentary), and the same facts as text for writers that take text only."""
 
 from dataclasses import replace
 
@@ -16,6 +16,7 @@ from aoapp.reports.commentary import (
     tr,
     words,
 )
+from aoapp.reports.customer.deposits import funding_facts
 from aoapp.reports.labels import officer_text
 from aoapp.reports.revisions import revision_text
 from aoapp.reports.sheets import BOOL, DATE, INT, MONEY, RATE, RATIO, TEXT, Fact, Workbook
@@ -72,6 +73,7 @@ def summary_facts(data, bank_name: str) -> list[Fact]:
         ),
         Fact(_("Kol at the end of the period"), _kol_on(data, debtor.kol, debtor.as_of)),
         Fact(_("Kol movement"), label(movement) if movement else _("Not applicable")),
+        *funding_facts(data),
         Fact(
             _("Products held"),
             "; ".join(f"{c} – {n}" for c, n in data.products_held) or _("None"),

@@ -1,7 +1,7 @@
 """The per-customer analytic workbook: `CustomerReportData` in, `sheets.Workbook` out (pure).
 
-Sheets, in order: Summary (typed facts and the commentary), Facilities (arrears and DPD, totals
-as `=SUM()`), History (12 month-ends, wide: one row per month, three columns per facility, two
+Sheets, in order: Summary (typed facts, funding and the commentary), Facilities (arrears and DPD,
+totals as `=SUM()`), Deposits (the accounts held at the period's end: customer/deposits.py), History (12 month-ends, wide: one row per month, three columns per facility, two
 line charts below), Interactions (introductions, follow-ups with their promise, complaints; newest
 first), Monitoring (visits in the period) and the monitoring report (Laporan Pemantauan Debitur, a
 print-ready form: customer/monitoring.py). `SHEETS` are the sheets' stable keys; the reader sees
@@ -17,72 +17,33 @@ from flask_babel import lazy_gettext as _l
 from aoapp.common.i18n import locale_code
 from aoapp.kpis.periods import period_name
 from aoapp.reports.commentary import day_text, words
-from aoapp.reports.customer import monitoring_xlsx
+from aoapp.reports.customer import deposits, monitoring_xlsx
+from aoapp.reports.customer.columns import (
+    DEPOSIT_COLUMNS,
+    FACILITY_COLUMNS,
+    INTERACTION_COLUMNS,
+    VISIT_COLUMNS,
+)
 from aoapp.reports.customer.monitoring import MONITORING_REPORT, monitoring_sheet, sheet_title
 from aoapp.reports.customer.summary import summary_facts
-from aoapp.reports.sheets import (
-    BOOL,
-    DATE,
-    INT,
-    MONEY,
-    RATE,
-    Chart,
-    Column,
-    Sheet,
-    Workbook,
-)
+from aoapp.reports.sheets import DATE, INT, MONEY, Chart, Column, Sheet, Workbook
 from aoapp.reports.storage import slug
 
 # The sheets' stable keys, in order (the English names, and the monitoring report's key).
-SHEETS = ("Summary", "Facilities", "History", "Interactions", "Monitoring", MONITORING_REPORT)
+SHEETS = (
+    "Summary",
+    "Facilities",
+    "Deposits",
+    "History",
+    "Interactions",
+    "Monitoring",
+    MONITORING_REPORT,
+)
 KIND_WORDS = {
     "introduction": _l("Introduction"),
     "follow_up": _l("Follow-up"),
     "complaint": _l("Complaint"),
 }
-
-FACILITY_COLUMNS = (
-    Column("account_no", _l("Account no")),
-    Column("product", _l("Product")),
-    Column("plafond", _l("Plafond"), MONEY),
-    Column("outstanding", _l("Outstanding"), MONEY),
-    Column("arrears_principal", _l("Arrears principal"), MONEY),
-    Column("arrears_interest", _l("Arrears interest"), MONEY),
-    Column("dpd", _l("DPD"), INT),
-    Column("interest_rate", _l("Interest rate"), RATE),
-    Column("start_date", _l("Start date"), DATE),
-    Column("maturity_date", _l("Maturity date"), DATE),
-    Column("collectibility", _l("Collectibility (Kol)"), INT),
-    Column("restructured", _l("Restructured"), BOOL),
-    Column("status", _l("Status")),
-    Column("position_date", _l("Position date"), DATE),
-)
-INTERACTION_COLUMNS = (
-    Column("date", _l("Date"), DATE),
-    Column("type", _l("Type")),
-    Column("channel", _l("Channel / place")),
-    Column("subject", _l("Product / purpose")),
-    Column("facility", _l("Facility")),
-    Column("outcome", _l("Outcome / status")),
-    Column("ptp_amount", _l("PTP amount"), MONEY),
-    Column("ptp_date", _l("PTP date"), DATE),
-    Column("ptp_state", _l("PTP state")),
-    Column("officer", _l("Officer"), width=24),
-    Column("notes", _l("Notes"), width=50),
-)
-VISIT_COLUMNS = (
-    Column("visit_date", _l("Visit date"), DATE),
-    Column("officer", _l("Officer"), width=24),
-    Column("facility", _l("Facility")),
-    Column("risk_rating", _l("Risk rating")),
-    Column("met_with", _l("Met with"), width=24),
-    Column("business_condition", _l("Business condition"), width=30),
-    Column("collateral_condition", _l("Collateral condition"), width=30),
-    Column("collateral_value", _l("Collateral value"), MONEY),
-    Column("findings", _l("Findings"), width=36),
-    Column("recommendations", _l("Recommendations"), width=36),
-    Column("next_visit_date", _l("Next visit"), DATE),
-)
 
 
 def sheet_names() -> dict[str, str]:
@@ -90,6 +51,7 @@ def sheet_names() -> dict[str, str]:
     return {
         "Summary": _("Summary"),
         "Facilities": _("Facilities"),
+        "Deposits": _("Deposits"),
         "History": _("History"),
         "Interactions": _("Interactions"),
         "Monitoring": _("Monitoring"),
@@ -165,6 +127,17 @@ def _facilities(data, bank_name: str) -> Sheet:
         rows=rows,
         totals=("plafond", "outstanding", "arrears_principal", "arrears_interest"),
         empty_message=_("No facilities in this period."),
+    )
+
+
+def _deposits(data, bank_name: str) -> Sheet:
+    return _sheet(
+        "Deposits",
+        title=_title(data, bank_name, deposits.deposits_title(data)),
+        columns=DEPOSIT_COLUMNS,
+        rows=deposits.deposit_rows(data),
+        totals=("balance", "average_balance"),
+        empty_message=deposits.empty_message(data),
     )
 
 
@@ -282,6 +255,7 @@ def customer_workbook(data, bank_name: str) -> Workbook:
         sheets=[
             _summary(data, bank_name),
             _facilities(data, bank_name),
+            _deposits(data, bank_name),
             _history(data, bank_name),
             _interactions(data, bank_name),
             _monitoring(data, bank_name),
