@@ -2,7 +2,7 @@
 
 import os
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -15,6 +15,18 @@ def _bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _share(name: str, default: str) -> Decimal:
+    """Read a share strictly between 0 and 1 (0.5 = half) from an environment variable."""
+    text = os.environ.get(name, default).strip()
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = Decimal(-1)
+    if not 0 < value < 1:
+        raise RuntimeError(f"{name} must be a share between 0 and 1 (e.g. 0.5), not {text!r}")
+    return value
 
 
 def _database_url() -> str:
@@ -117,6 +129,9 @@ class Config:
             for code in os.environ.get("DEPOSIT_CURRENCIES", "IDR").split(",")
             if code.strip()
         ]
+        # Run-off: a deposit whose balance fell by more than this share since the previous
+        # month-end listing (funding/movements.py).
+        self.FUNDING_RUNOFF_SHARE = _share("FUNDING_RUNOFF_SHARE", "0.5")
 
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"

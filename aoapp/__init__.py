@@ -159,6 +159,7 @@ def register_blueprints(app: Flask) -> None:
     from aoapp.dashboards.views import bp as dashboards_bp
     from aoapp.followups.api import followups_blp, promises_blp
     from aoapp.followups.views import bp as followups_bp
+    from aoapp.funding.api import funding_blp, relationship_blp
     from aoapp.imports.api import imports_blp
     from aoapp.imports.deposits import DEPOSITS  # noqa: F401  (registers the deposits listing)
     from aoapp.imports.loans import LOANS  # noqa: F401  (importing it registers the loan listing)
@@ -207,6 +208,8 @@ def register_blueprints(app: Flask) -> None:
         monitoring_visits_blp,
         facilities_blp,
         portfolio_blp,
+        funding_blp,
+        relationship_blp,
         watchlist_blp,
         imports_blp,
         followups_blp,

@@ -6,7 +6,9 @@ shape of the issue-6 brief (aoapp/dashboards/schemas.py). Additions to that shap
 removed or renamed: trend points also carry `npl_outstanding` and `par30_outstanding`, the
 portfolio block `par30_outstanding`, the migration block `column_totals` ([{to_kol, count,
 outstanding}]) and `total` ({count, outstanding}); migration `cells` list every (from, to) pair,
-zeros included, row by row (from Kol 1–5 then new = null, to Kol 1–5). Targets: `target` and
+zeros included, row by row (from Kol 1–5 then new = null, to Kol 1–5); both dashboards `funding`
+and `relationship`, the shapes of `/api/v1/funding/summary` and `/api/v1/relationship/summary` for
+the month (its month-end deposits listing, retention over the month). Targets: `target` and
 `actual` are strings by kind (count "5", money "1234.50", ratio "0.0300"), null when no target is
 set / the month's listing is not in yet; `month` is "YYYY-MM".
 

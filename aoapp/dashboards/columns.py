@@ -16,6 +16,7 @@ from aoapp.kpis.figures import COUNT, RATIO, TABLE_FIGURES
 PORTFOLIO = "portfolio"
 ACTIVITY = "activity"
 COLLECTION = "collection"
+FUNDING = "funding"
 TARGETS = "targets"
 ALL = "all"  # not a group: every column at once
 
@@ -23,6 +24,7 @@ GROUPS = (
     (PORTFOLIO, _l("Portfolio")),
     (ACTIVITY, _l("Activity")),
     (COLLECTION, _l("Collection")),
+    (FUNDING, _l("Funding")),
     (TARGETS, _l("Targets")),
 )
 DEFAULT_GROUP = PORTFOLIO
@@ -46,6 +48,9 @@ GROUP_OF = {
     "followups_done": ACTIVITY,
     "complaints_open": ACTIVITY,
     "complaints_overdue": ACTIVITY,
+    "dpk": FUNDING,
+    "casa_ratio": FUNDING,
+    "cross_sell_ratio": FUNDING,
     "target_achievement": TARGETS,
 }
 

@@ -18,7 +18,8 @@ from aoapp.dashboards.services import (
     TeamRow,
 )
 from aoapp.errors import InvalidInput
-from aoapp.kpis.figures import AMOUNT, COUNT, FIGURES, RATIO
+from aoapp.funding.schemas import FundingSummarySchema, RelationshipSummarySchema
+from aoapp.kpis.figures import AMOUNT, AVERAGE, COUNT, FIGURES, RATIO
 from aoapp.kpis.officers import OfficerRef
 from aoapp.kpis.periods import Period, parse_month
 from aoapp.targets.achievement import Achievement, MetricAchievement
@@ -254,12 +255,14 @@ class OfficerDashboardSchema(BaseSchema):
     pipeline = fields.Nested(PipelineSchema)
     targets = fields.Nested(TargetsSchema)
     trend = fields.List(fields.Nested(TrendPointSchema))
+    funding = fields.Nested(FundingSummarySchema, attribute="funding_view.funding")
+    relationship = fields.Nested(RelationshipSummarySchema, attribute="funding_view.relationship")
 
 
 def kpi_fields() -> dict:
     """One field per officer KPI of kpis/figures.py, in its order: counts as integers, amounts
     and ratios as strings (2 and 4 places; a ratio may be null: nothing to rate)."""
-    kinds = {COUNT: fields.Integer, AMOUNT: _money, RATIO: _ratio}
+    kinds = {COUNT: fields.Integer, AMOUNT: _money, RATIO: _ratio, AVERAGE: _ratio}
     return {figure.key: kinds[figure.kind]() for figure in FIGURES}
 
 
@@ -358,3 +361,5 @@ class TeamDashboardSchema(BaseSchema):
     portfolio = fields.Nested(PortfolioSchema)
     trend = fields.List(fields.Nested(TrendPointSchema))
     migration = fields.Nested(MigrationSchema)
+    funding = fields.Nested(FundingSummarySchema, attribute="funding_view.funding")
+    relationship = fields.Nested(RelationshipSummarySchema, attribute="funding_view.relationship")

@@ -6,10 +6,10 @@ Portfolio figures are credit/figures.py's on A; their changes are since the prev
 listing (credit/figures.previous_month_end, the date the portfolio workbook's Kol migration starts
 from). Officer KPIs are kpis/officers.py's, called exactly as the portfolio workbook's Officers
 sheet calls them, so the team table equals that sheet for the same period and date. Targets are
-targets/achievement.py's. Every state (promises, the watchlist, follow-ups due and overdue, open
-and overdue complaints) is judged as of the month's judging day (kpis/periods.judging_day): its
-last day for a past month, so the page for a past month says what its workbook says; the bank's
-today for the current month.
+targets/achievement.py's, the funding and relationship blocks dashboards/funding.py's. Every
+state (promises, the watchlist, follow-ups due and overdue, open and overdue complaints) is judged
+as of the month's judging day (kpis/periods.judging_day): its last day for a past month, so the
+page for a past month says what its workbook says; the bank's today for the current month.
 
 Each dashboard runs a fixed number of queries, whatever the number of officers or facilities.
 """
@@ -30,6 +30,7 @@ from aoapp.credit.figures import (
     scope_figures,
 )
 from aoapp.dashboards import queries
+from aoapp.dashboards.funding import FundingView, funding_view
 from aoapp.dashboards.migration import MigrationView, migration_between
 from aoapp.dashboards.queries import TrendPoint, Workload
 from aoapp.errors import InvalidInput, NotFound
@@ -95,6 +96,7 @@ class OfficerDashboard:
     pipeline: PipelineView
     targets: Achievement
     trend: list[TrendPoint]
+    funding_view: FundingView
 
     @property
     def as_of_in_period(self) -> bool:
@@ -129,6 +131,7 @@ class TeamDashboard:
     portfolio: PortfolioView
     trend: list[TrendPoint]
     migration: MigrationView
+    funding_view: FundingView
 
     @property
     def as_of_in_period(self) -> bool:
@@ -233,6 +236,7 @@ def officer_dashboard(
         ),
         targets=achievement,
         trend=trend,
+        funding_view=funding_view(scope, period, as_of, day),
     )
 
 
@@ -286,4 +290,5 @@ def team_dashboard(
         portfolio=_portfolio(scope, as_of, previous, trend, day),
         trend=trend,
         migration=migration,
+        funding_view=funding_view(scope, period, as_of, day),
     )

@@ -97,6 +97,10 @@ class DepositPosition(db.Model):
     balance: Mapped[Decimal]
     average_balance: Mapped[Decimal | None]
     status: Mapped[str] = mapped_column(sa.String(10))
+    # The listing's maturity and roll-over flag (deposito): a later roll-over moves the account's,
+    # not what was true on this date.
+    maturity_date: Mapped[date | None]
+    aro: Mapped[bool | None]
     import_id: Mapped[int | None]
 
     account: Mapped[DepositAccount] = relationship()

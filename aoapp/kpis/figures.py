@@ -8,6 +8,10 @@ totals row gets it and its definition. Everything else reads it:
 - dashboards/schemas.py: the KPI fields of the team dashboard API's rows;
 - dashboards/columns.py: the KPI columns of the team table, each in a column group.
 
+The funding and relationship figures (DPK … retention) are funding/figures.py's and
+funding/relationship.py's, booked to the officer; without a deposits listing on or before the
+period's end they are empty (0 and None).
+
 The dataclass OfficerKpis still names its fields itself (a dataclass needs them);
 tests/reports/test_figures.py proves they are these keys, in this order, of these kinds.
 
@@ -26,6 +30,7 @@ from flask_babel import lazy_gettext as _l
 COUNT = "count"  # an int
 AMOUNT = "amount"  # money: a Decimal with 2 places
 RATIO = "ratio"  # a Decimal fraction with 4 places (0.1234 = 12.34 %), or None
+AVERAGE = "average"  # a Decimal with 4 places that is no share (2.5000 products per customer)
 
 SUM = "sum"  # the totals row holds the sum of the officers' values
 
@@ -49,7 +54,7 @@ class Figure:
     """One officer KPI.
 
     `key`: the OfficerKpis attribute, the API field and the column key; `label`: its one name in
-    headers everywhere; `kind`: COUNT, AMOUNT or RATIO; `total`: how the totals row gets it;
+    headers everywhere; `kind`: COUNT, AMOUNT, RATIO or AVERAGE; `total`: how the totals row gets it;
     `definition`: how it is computed; `in_tables`: a column of the workbook's Officers sheet and
     of the team table (False: in the KPIs, the totals and the API only).
     """
@@ -211,6 +216,81 @@ FIGURES = (
         RATIO,
         RatioOfSums("ptp_kept", ("ptp_kept", "ptp_broken"), None),
         _l("PTP kept / (PTP kept + PTP broken); empty when there is neither."),
+    ),
+    Figure(
+        "dpk",
+        _l("DPK"),
+        AMOUNT,
+        SUM,
+        _l("Giro, tabungan and deposito booked to the officer on the last deposits listing."),
+    ),
+    Figure(
+        "casa",
+        _l("CASA"),
+        AMOUNT,
+        SUM,
+        _l("Giro and tabungan balances within the DPK."),
+        in_tables=False,
+    ),
+    Figure(
+        "casa_ratio",
+        _l("CASA ratio"),
+        RATIO,
+        RatioOfSums("casa", ("dpk",), None),
+        _l("(Giro + tabungan) / DPK, 4 decimal places rounded half up; empty without funds."),
+    ),
+    Figure(
+        "relationship_customers",
+        _l("Customers holding products"),
+        COUNT,
+        SUM,
+        _l("Customers with a facility, funds or a recorded service booked to the officer."),
+        in_tables=False,
+    ),
+    Figure(
+        "products_held",
+        _l("Products held"),
+        COUNT,
+        SUM,
+        _l(
+            "The distinct product categories those customers hold at the bank (credit by "
+            "subtype, deposits by kind, each recorded service), summed over the customers."
+        ),
+        in_tables=False,
+    ),
+    Figure(
+        "cross_sell_ratio",
+        _l("Products per customer"),
+        AVERAGE,
+        RatioOfSums("products_held", ("relationship_customers",), None),
+        _l(
+            "Products held / customers holding products (the cross-sell ratio), 4 decimal "
+            "places rounded half up; empty without customers."
+        ),
+    ),
+    Figure(
+        "customers_start",
+        _l("Customers at the start"),
+        COUNT,
+        SUM,
+        _l("Customers holding anything booked to the officer the day before the period."),
+        in_tables=False,
+    ),
+    Figure(
+        "customers_retained",
+        _l("Customers retained"),
+        COUNT,
+        SUM,
+        _l("Of the customers at the start, those still holding anything at the bank at its end."),
+        in_tables=False,
+    ),
+    Figure(
+        "retention_rate",
+        _l("Retention rate"),
+        RATIO,
+        RatioOfSums("customers_retained", ("customers_start",), None),
+        _l("Customers retained / customers at the start; empty without customers at the start."),
+        in_tables=False,
     ),
 )
 

@@ -15,7 +15,11 @@ definitions leave to the code:
   of P) and not done by the end of that day;
 - ptp_kept / ptp_broken: promises made by `judged_on` (default P's judging day: its last day,
   or today while P runs — kpis/periods.judging_day), judged as of that day by the promise rule
-  (followups/promises.py).
+  (followups/promises.py);
+- the funding and relationship figures (dpk … retention_rate) are read on the last deposits
+  listing on or before P's last day with the loan listing A (funding/figures.py,
+  funding/relationship.py), retention since the day before P began; none without a deposits
+  listing (and then no query beyond finding that out).
 """
 
 from dataclasses import dataclass, replace
@@ -30,6 +34,9 @@ from aoapp.common.dates import local_day_bounds
 from aoapp.credit.figures import PortfolioScope, ratio
 from aoapp.credit.models import Position
 from aoapp.extensions import db
+from aoapp.funding.figures import deposits_as_of, officer_funding
+from aoapp.funding.held import Listings
+from aoapp.funding.relationship import officer_relationship, period_start
 from aoapp.kpis import queries as q
 from aoapp.kpis.figures import AMOUNT, COUNT, FIGURES, SUM, RatioOfSums
 from aoapp.kpis.periods import Period, judging_day
@@ -73,6 +80,15 @@ class OfficerKpis:
     ptp_kept: int = 0
     ptp_broken: int = 0
     ptp_kept_rate: Decimal | None = None
+    dpk: Decimal = ZERO
+    casa: Decimal = ZERO
+    casa_ratio: Decimal | None = None
+    relationship_customers: int = 0
+    products_held: int = 0
+    cross_sell_ratio: Decimal | None = None
+    customers_start: int = 0
+    customers_retained: int = 0
+    retention_rate: Decimal | None = None
 
 
 COUNTS = tuple(f.key for f in FIGURES if f.kind == COUNT)
@@ -176,6 +192,7 @@ def officer_kpis(
     start, end = local_day_bounds(first, last)
     sources = (
         q.portfolio(ids, as_of, sa.true() if condition is None else condition),
+        *_funding(ids, first, last, as_of, condition),
         q.prospects(ids, start, end),
         q.introductions(ids, first, last),
         q.followups(ids, start, end, overdue_on or as_of or last),
@@ -189,3 +206,15 @@ def officer_kpis(
         row = OfficerKpis(officer.id, officer.username, officer.name, officer.branch_code, **values)
         rows.append(with_ratios(row))
     return rows
+
+
+def _funding(ids: list[int], first: date, last: date, as_of: date | None, condition) -> tuple:
+    """The officers' funding and relationship KPIs of P (empty without a deposits listing)."""
+    deposits = deposits_as_of(last)
+    if deposits is None:
+        return ()
+    listings = Listings(last, as_of, deposits)
+    return (
+        officer_funding(ids, deposits, condition),
+        officer_relationship(ids, listings, period_start(first), condition),
+    )

@@ -8,7 +8,7 @@ from itertools import chain, islice
 from flask_babel import gettext as _
 
 from aoapp.reports.printing import MAX_WIDTH, MIN_WIDTH
-from aoapp.reports.sheets import BOOL, DATE, INT, MONEY, RATE, RATIO, Block, Sheet
+from aoapp.reports.sheets import BOOL, DATE, INT, MONEY, NUMBER, RATE, RATIO, Block, Sheet
 
 WIDTH_SAMPLE = 500  # rows looked at to fit column widths (a streamed sheet is not held)
 CHART_WIDTH_PX, CHART_HEIGHT_PX = 640, 320
@@ -19,7 +19,7 @@ def cell_value(value, kind: str):
     """A Python value as what the cell holds: float for numbers, date, or text."""
     if value is None:
         return None
-    if kind in (MONEY, RATIO, RATE):
+    if kind in (MONEY, RATIO, RATE, NUMBER):
         return float(value) if isinstance(value, Decimal) else value
     if kind == INT:
         return int(value)
@@ -39,7 +39,7 @@ def _display_width(value, kind: str) -> int:
         return 12
     if kind in (MONEY, INT):
         return len(f"{float(value):,.2f}") + 4
-    if kind in (RATIO, RATE):
+    if kind in (RATIO, RATE, NUMBER):
         return 9
     return max((len(line) for line in str(value).splitlines()), default=0)
 

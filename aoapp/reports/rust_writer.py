@@ -14,7 +14,18 @@ from aoapp.reports.cells import (
     text_lines,
 )
 from aoapp.reports.printing import FACT_LABEL_WIDTH, FACT_VALUE_WIDTH, page_setup
-from aoapp.reports.sheets import BOOL, INT, MONEY, RATE, RATIO, TEXT, Sheet, Workbook, resolved
+from aoapp.reports.sheets import (
+    BOOL,
+    INT,
+    MONEY,
+    NUMBER,
+    RATE,
+    RATIO,
+    TEXT,
+    Sheet,
+    Workbook,
+    resolved,
+)
 
 
 class RustWriter:
@@ -152,7 +163,9 @@ def _records(rows, columns):
     """The rows as the dicts rustpy-xlsxwriter reads: `cell_value` per cell, without a call
     per cell (a million rows of mostly text, dates and ints go through `dict(zip())`)."""
     headers = [c.header for c in columns]
-    numbers = [(i, c.header) for i, c in enumerate(columns) if c.kind in (MONEY, RATIO, RATE)]
+    numbers = [
+        (i, c.header) for i, c in enumerate(columns) if c.kind in (MONEY, RATIO, RATE, NUMBER)
+    ]
     ints = [(i, c.header) for i, c in enumerate(columns) if c.kind == INT]
     bools = [(i, c.header) for i, c in enumerate(columns) if c.kind == BOOL]
     yes, no = _("Yes"), _("No")

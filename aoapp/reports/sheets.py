@@ -19,10 +19,11 @@ INT = "int"
 MONEY = "money"  # Decimal → numeric cell, IDR format
 RATIO = "ratio"  # Decimal fraction 0.1234 → 12.34 %
 RATE = "rate"  # interest rate in percent points (10.5) → 10.50 (shown with a % suffix)
+NUMBER = "number"  # a Decimal that is no share or amount (2.5 products per customer) → 2.50
 DATE = "date"
 BOOL = "bool"  # written as Yes / No text
 
-KINDS = (TEXT, INT, MONEY, RATIO, RATE, DATE, BOOL)
+KINDS = (TEXT, INT, MONEY, RATIO, RATE, NUMBER, DATE, BOOL)
 
 # Number formats per language of the workbook. The format code fixes the currency and the date
 # pattern; `[$-421]` (Indonesian) makes month names Indonesian (`Okt`, `Des`) in Excel and
@@ -33,6 +34,7 @@ FORMATS = {
         MONEY: ID + '"Rp" #,##0.00',
         RATIO: "0.00%",
         RATE: '0.00"%"',
+        NUMBER: "#,##0.00",
         DATE: ID + "dd mmm yyyy",
         INT: "#,##0",
     },
@@ -40,6 +42,7 @@ FORMATS = {
         MONEY: '"IDR" #,##0.00',
         RATIO: "0.00%",
         RATE: '0.00"%"',
+        NUMBER: "#,##0.00",
         DATE: "mmm d, yyyy",
         INT: "#,##0",
     },

@@ -39,6 +39,7 @@ from aoapp.reports.sheets import (
     DATE,
     INT,
     MONEY,
+    NUMBER,
     RATE,
     RATIO,
     TEXT,
@@ -223,7 +224,7 @@ class _XlsxSheet:
             ws.write_blank(row, col, None, formats.kind(kind))
         elif kind == DATE:
             ws.write_datetime(row, col, as_datetime(value), formats.kind(DATE, wrap))
-        elif kind in (MONEY, RATIO, RATE, INT):
+        elif kind in (MONEY, RATIO, RATE, NUMBER, INT):
             ws.write_number(row, col, value, formats.kind(kind, wrap))
         else:
             ws.write_string(row, col, value, formats.kind(TEXT, wrap))

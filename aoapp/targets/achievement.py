@@ -10,9 +10,11 @@ month P whose figures are read on the listing date A (the last one on or before 
   previous month-end listing (the last listing of the month before A's; 0 without one).
 - max_npl_ratio: the officer's NPL ratio on A (kpis/officers.py), a ceiling.
 - followups_done, introductions: the KPIs of P (kpis/officers.py).
+- dpk_growth: the officer's DPK on the month-end deposits listing D minus their DPK on the
+  previous month-end deposits listing; casa_ratio, cross_sell_ratio, retention_rate: the KPIs.
 
-The three portfolio-based actuals (new disbursement, outstanding growth, NPL ratio) need a listing
-inside P: when A is not in P they are None ("awaits this month's listing").
+The portfolio-based actuals (new disbursement, outstanding growth, NPL ratio) need a listing
+inside P, the funding ones D inside P: else they are None ("awaits this month's listing").
 
 Achievement of a metric with a target T and an actual X:
 - a ceiling (max NPL ratio): met when X <= T; achievement 1 when met, else T / X;
@@ -23,8 +25,8 @@ Overall: the mean of the metrics' achievements, each capped at 1 (over-achieving
 not hide missing another); None when no metric has one.
 
 Totals (a branch): for additive metrics the targets and the actuals of the officers that have a
-target for the metric are summed; the NPL ceiling is not additive, so the totals row shows the
-scope's NPL ratio with no target.
+target for the metric are summed; ratios (NPL, CASA, products per customer, retention) are not
+additive: the totals row shows the scope's (the KPIs' totals row) with no target.
 
 Only month periods have achievements: targets are monthly.
 """
@@ -40,6 +42,7 @@ from aoapp.credit.figures import previous_month_end
 from aoapp.credit.models import Facility, Position
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
+from aoapp.funding import figures as funding
 from aoapp.kpis.officers import OfficerKpis
 from aoapp.kpis.periods import Period
 from aoapp.targets.models import Target
@@ -56,18 +59,32 @@ class Metric:
 
     key: str
     label: str
-    kind: str  # count | money | ratio
+    kind: str  # count | money | ratio | average (a ratio that is no share: 2.5 per customer)
     ceiling: bool = False
     needs_listing: bool = False  # read from the positions of a listing inside the month
+    needs_deposits: bool = False  # read from the deposits listing of the month
+    kpi: str | None = None  # a ratio: the KPI (kpis/officers.py) that is its actual; not additive
 
 
 METRICS = (
     Metric("new_customers", _l("New customers"), "count"),
     Metric("new_disbursement", _l("New disbursement"), "money", needs_listing=True),
     Metric("outstanding_growth", _l("Outstanding growth"), "money", needs_listing=True),
-    Metric("max_npl_ratio", _l("Maximum NPL ratio"), "ratio", ceiling=True, needs_listing=True),
+    Metric("max_npl_ratio", _l("Maximum NPL ratio"), "ratio", True, True, kpi="npl_ratio"),
     Metric("followups_done", _l("Follow-ups done"), "count"),
     Metric("introductions", _l("Introductions"), "count"),
+    Metric("dpk_growth", _l("DPK growth"), "money", needs_deposits=True),
+    Metric("casa_ratio", _l("CASA ratio"), "ratio", needs_deposits=True, kpi="casa_ratio"),
+    Metric(
+        "cross_sell_ratio",
+        _l("Products per customer"),
+        "average",
+        needs_deposits=True,
+        kpi="cross_sell_ratio",
+    ),
+    Metric(
+        "retention_rate", _l("Retention rate"), "ratio", needs_deposits=True, kpi="retention_rate"
+    ),
 )
 METRIC_KEYS = tuple(metric.key for metric in METRICS)
 
@@ -173,6 +190,14 @@ def _outstanding_on(ids: list[int], on: date | None, condition) -> dict[int, Dec
     return {officer: _money(total) for officer, total in db.session.execute(stmt)}
 
 
+def _funds(ids: list[int], period: Period, condition) -> tuple[bool, dict]:
+    """(whether the month's deposits listing is in, DPK per officer on the previous one)."""
+    deposits = funding.deposits_as_of(period.end)
+    if not ids or deposits is None or deposits < period.start:
+        return False, {}
+    return True, funding.officer_funding(ids, funding.previous_month_end(deposits), condition)
+
+
 def _targets(ids: list[int], month: date) -> dict[int, Target]:
     stmt = sa.select(Target).where(Target.officer_id.in_(ids), Target.month == month)
     return {target.officer_id: target for target in db.session.scalars(stmt)}
@@ -201,6 +226,7 @@ def officer_achievements(
     if listed and ids:
         disbursed = _new_disbursement(ids, period, as_of, condition)
         before = _outstanding_on(ids, previous_month_end(as_of), condition)
+    funds, funds_before = _funds(ids, period, condition)
     found = {}
     for row in rows:
         actuals = {
@@ -209,10 +235,16 @@ def officer_achievements(
             "outstanding_growth": (
                 row.outstanding - before.get(row.officer_id, ZERO) if listed else None
             ),
-            "max_npl_ratio": row.npl_ratio if listed else None,
             "followups_done": row.followups_done,
             "introductions": row.introductions,
+            "dpk_growth": (
+                row.dpk - funds_before.get(row.officer_id, {}).get("dpk", ZERO) if funds else None
+            ),
         }
+        for metric in METRICS:
+            if metric.kpi is not None:
+                measured = funds if metric.needs_deposits else listed
+                actuals[metric.key] = getattr(row, metric.kpi) if measured else None
         target = targets.get(row.officer_id)
         metrics = []
         for metric in METRICS:
@@ -244,11 +276,12 @@ def total_achievement(achievements: list[Achievement], totals: OfficerKpis) -> A
     metrics = []
     for metric in METRICS:
         rows = [a.metric(metric.key) for a in achievements]
-        if metric.ceiling:
-            actual = totals.npl_ratio if any(r.actual is not None for r in rows) else None
+        if metric.kpi is not None:  # a ratio: the scope's, no team target
+            measured = any(r.actual is not None for r in rows)
+            actual = getattr(totals, metric.kpi) if measured else None
             metrics.append(
                 MetricAchievement(
-                    metric.key, metric.label, metric.kind, True, None, actual, None, None
+                    metric.key, metric.label, metric.kind, metric.ceiling, None, actual, None, None
                 )
             )
             continue

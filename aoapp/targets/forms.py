@@ -12,16 +12,33 @@ from aoapp.common.forms import copy_errors
 from aoapp.targets.schemas import METRIC_FIELDS, TargetCellsSchema
 
 MAX_ROWS = 500  # far above a branch's officers; a bigger post is not a grid of ours
+PERCENTS = ("max_npl_ratio", "casa_ratio", "retention_rate")  # fractions shown as percents
+AMOUNTS = ("new_disbursement", "outstanding_growth", "dpk_growth")
+# The grid's column headers (and its cells' labels), by metric.
+HEADERS = {
+    "new_customers": _l("New customers"),
+    "new_disbursement": _l("New disbursement (Rp)"),
+    "outstanding_growth": _l("Outstanding growth (Rp)"),
+    "max_npl_ratio": _l("Max NPL ratio (%)"),
+    "followups_done": _l("Follow-ups done"),
+    "introductions": _l("Introductions"),
+    "dpk_growth": _l("DPK growth (Rp)"),
+    "casa_ratio": _l("CASA ratio (%)"),
+    "cross_sell_ratio": _l("Products per customer"),
+    "retention_rate": _l("Retention rate (%)"),
+}
 
 
 def cell_text(key: str, value) -> str:
-    """A stored target as the grid shows it: amounts grouped (1.500.000), the NPL ratio in %."""
+    """A stored target as the grid shows it: amounts grouped (1.500.000), the ratios in %."""
     if value is None:
         return ""
-    if key == "max_npl_ratio":
+    if key in PERCENTS:
         percent = (Decimal(value) * 100).normalize()
         return f"{percent:f}"
-    if key in ("new_disbursement", "outstanding_growth"):
+    if key == "cross_sell_ratio":
+        return f"{Decimal(value).normalize():f}"
+    if key in AMOUNTS:
         amount = Decimal(value)
         whole = int(amount)
         text = f"{abs(whole):,}".replace(",", ".")
@@ -33,18 +50,22 @@ def cell_text(key: str, value) -> str:
 
 
 class TargetRowForm(Form):
-    """One officer's six targets (no CSRF of its own: the grid carries it)."""
+    """One officer's targets (no CSRF of its own: the grid carries it)."""
 
     officer_id = HiddenField()
-    new_customers = StringField(_l("New customers"))
-    new_disbursement = StringField(_l("New disbursement (Rp)"))
-    outstanding_growth = StringField(_l("Outstanding growth (Rp)"))
-    max_npl_ratio = StringField(_l("Max NPL ratio (%)"))
-    followups_done = StringField(_l("Follow-ups done"))
-    introductions = StringField(_l("Introductions"))
+    new_customers = StringField(HEADERS["new_customers"])
+    new_disbursement = StringField(HEADERS["new_disbursement"])
+    outstanding_growth = StringField(HEADERS["outstanding_growth"])
+    max_npl_ratio = StringField(HEADERS["max_npl_ratio"])
+    followups_done = StringField(HEADERS["followups_done"])
+    introductions = StringField(HEADERS["introductions"])
+    dpk_growth = StringField(HEADERS["dpk_growth"])
+    casa_ratio = StringField(HEADERS["casa_ratio"])
+    cross_sell_ratio = StringField(HEADERS["cross_sell_ratio"])
+    retention_rate = StringField(HEADERS["retention_rate"])
 
     def metric_fields(self) -> list:
-        """The six cells, in the order of the metrics."""
+        """The cells, in the order of the metrics."""
         return [self[key] for key in METRIC_FIELDS]
 
 

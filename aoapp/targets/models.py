@@ -27,6 +27,12 @@ class Target(db.Model):
             "max_npl_ratio IS NULL OR (max_npl_ratio >= 0 AND max_npl_ratio <= 1)",
             name="max_npl_ratio",
         ),
+        sa.CheckConstraint(
+            "(casa_ratio IS NULL OR (casa_ratio >= 0 AND casa_ratio <= 1))"
+            " AND (retention_rate IS NULL OR (retention_rate >= 0 AND retention_rate <= 1))"
+            " AND (cross_sell_ratio IS NULL OR cross_sell_ratio >= 0)",
+            name="relationship_ratios",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,6 +44,10 @@ class Target(db.Model):
     max_npl_ratio: Mapped[Decimal | None] = mapped_column(sa.Numeric(7, 4))  # 0.0300 = 3 %
     followups_done: Mapped[int | None]
     introductions: Mapped[int | None]
+    dpk_growth: Mapped[Decimal | None]  # third-party funds (DPK) growth over the month, Rp
+    casa_ratio: Mapped[Decimal | None] = mapped_column(sa.Numeric(7, 4))  # at least, 0–1
+    cross_sell_ratio: Mapped[Decimal | None] = mapped_column(sa.Numeric(7, 4))  # products/customer
+    retention_rate: Mapped[Decimal | None] = mapped_column(sa.Numeric(7, 4))  # at least, 0–1
     set_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -10,9 +10,15 @@ from aoapp.auth.models import Branch, User
 from aoapp.credit.figures import resolve_scope
 from aoapp.credit.models import Position
 from aoapp.extensions import db
+from aoapp.funding.figures import deposits_as_of
 from aoapp.kpis.officers import OfficerRef, kpi_totals, officer_kpis
 from aoapp.kpis.periods import Period, parse_period
-from aoapp.targets.achievement import Achievement, officer_achievements, total_achievement
+from aoapp.targets.achievement import (
+    METRICS,
+    Achievement,
+    officer_achievements,
+    total_achievement,
+)
 from aoapp.targets.services import current_month
 
 
@@ -24,11 +30,25 @@ class Progress:
     as_of: date | None  # the last listing on or before the month's end (bank-wide)
     achievements: dict[int, Achievement]
     total: Achievement
+    deposits_as_of: date | None = None  # the last deposits listing on or before the month's end
 
     @property
     def listed(self) -> bool:
         """True when a listing of the month itself is in (portfolio metrics are measured)."""
         return self.as_of is not None and self.period.start <= self.as_of <= self.period.end
+
+    @property
+    def funds_listed(self) -> bool:
+        """True when a deposits listing of the month is in (funding metrics are measured)."""
+        day = self.deposits_as_of
+        return day is not None and self.period.start <= day <= self.period.end
+
+    def awaits(self, key: str) -> bool:
+        """Whether metric `key` awaits this month's listing (of loans or of deposits)."""
+        metric = next(m for m in METRICS if m.key == key)
+        return (metric.needs_listing and not self.listed) or (
+            metric.needs_deposits and not self.funds_listed
+        )
 
 
 def _last_listing(period: Period) -> date | None:
@@ -56,4 +76,4 @@ def month_progress(
     rows = officer_kpis(refs, period.start, period.end, as_of, condition=scope.condition)
     achievements = officer_achievements(rows, period, as_of, condition=scope.condition)
     total = total_achievement(list(achievements.values()), kpi_totals(rows))
-    return Progress(period, as_of, achievements, total)
+    return Progress(period, as_of, achievements, total, deposits_as_of(period.end))

@@ -1,9 +1,10 @@
 """Validation of monthly targets: the API's values, the grid's cells (percent, Indonesian amounts).
 
 A metric left empty (None) has no target that month. Counts and the new disbursement are zero or
-more; the outstanding growth may be negative (a portfolio allowed to run off: met when it shrank by no
-more than that, targets/achievement.py); the maximum
-NPL ratio is a fraction from 0 to 1 in the API (0.0300 = 3 %) and a percent in the grid.
+more; the outstanding and DPK growth may be negative (a portfolio allowed to run off: met when it
+shrank by no more than that, targets/achievement.py); the maximum NPL ratio, the CASA ratio and the
+retention rate are fractions from 0 to 1 in the API (0.0300 = 3 %) and percents in the grid; the
+products per customer a number from 0 to 100 (2.5).
 """
 
 import re
@@ -24,6 +25,7 @@ from aoapp.targets.models import Target
 
 MAX_COUNT = 100_000
 MAX_AMOUNT = Decimal("1000000000000000")  # Rp 1 quadrillion: far above any officer's month
+MAX_AVERAGE = 100  # products per customer: far above any bank's catalogue
 RATIO_PLACES = Decimal("0.0001")
 _ID_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")  # 1.500.000 or 1.500.000,50
 _EN_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")  # 1,500,000 or 1,500,000.50
@@ -178,6 +180,24 @@ class Ratio(_Blankable, fields.Decimal):
         return None if value is None else f"{Decimal(value).quantize(RATIO_PLACES):f}"
 
 
+class Average(_Blankable, fields.Decimal):
+    """A number from 0 to MAX_AVERAGE with 4 places that is no share (2.5 products per customer)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(places=4, as_string=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        number = _decimal(value, self.typed)
+        if number < 0:
+            raise ValidationError(_("Must be zero or more."))
+        if number > MAX_AVERAGE:
+            raise ValidationError(_("Must be at most %(n)s.", n=MAX_AVERAGE))
+        return number.quantize(RATIO_PLACES, rounding=ROUND_HALF_UP)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else f"{Decimal(value).quantize(RATIO_PLACES):f}"
+
+
 def _optional(field_class, **kwargs):
     return field_class(allow_none=True, load_default=None, **kwargs)
 
@@ -201,11 +221,25 @@ class TargetValuesSchema(BaseSchema):
     )
     followups_done = _optional(Count)
     introductions = _optional(Count)
+    dpk_growth = _optional(
+        Amount,
+        signed=True,
+        metadata={"description": "Growth of third-party funds (DPK) over the month (Rp)."},
+    )
+    casa_ratio = _optional(
+        Ratio, metadata={"description": "Lowest CASA ratio, 0 to 1 (0.6000 = 60 %)."}
+    )
+    cross_sell_ratio = _optional(
+        Average, metadata={"description": "Lowest products per customer (2.5000)."}
+    )
+    retention_rate = _optional(
+        Ratio, metadata={"description": "Lowest share of customers kept, 0 to 1."}
+    )
 
 
 class TargetCellsSchema(TargetValuesSchema):
     """One row of the bulk editor: numbers as people type them (1.500.000, 3,5), the NPL
-    ceiling as a percent (3 = 3 %)."""
+    ceiling, the CASA ratio and the retention rate as percents (3 = 3 %)."""
 
     new_customers = _optional(Count, typed=True)
     new_disbursement = _optional(Amount, typed=True)
@@ -213,6 +247,10 @@ class TargetCellsSchema(TargetValuesSchema):
     max_npl_ratio = _optional(Ratio, typed=True, percent=True)
     followups_done = _optional(Count, typed=True)
     introductions = _optional(Count, typed=True)
+    dpk_growth = _optional(Amount, typed=True, signed=True)
+    casa_ratio = _optional(Ratio, typed=True, percent=True)
+    cross_sell_ratio = _optional(Average, typed=True)
+    retention_rate = _optional(Ratio, typed=True, percent=True)
 
 
 METRIC_FIELDS = tuple(TargetValuesSchema().fields)
@@ -244,5 +282,9 @@ class TargetSchema(BaseSchema):
     max_npl_ratio = Ratio(allow_none=True)
     followups_done = Count(allow_none=True)
     introductions = Count(allow_none=True)
+    dpk_growth = Amount(allow_none=True)
+    casa_ratio = Ratio(allow_none=True)
+    cross_sell_ratio = Average(allow_none=True)
+    retention_rate = Ratio(allow_none=True)
     set_by = fields.Function(lambda t: t.set_by.username if t.set_by else None, allow_none=True)
     updated_at = fields.DateTime()

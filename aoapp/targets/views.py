@@ -9,7 +9,8 @@ from flask_login import login_required
 from aoapp.common.views import REFUSALS, acting_user
 from aoapp.kpis.periods import MONTH_FORMS
 from aoapp.targets import services
-from aoapp.targets.forms import CopyForm, TargetGridForm
+from aoapp.targets.achievement import METRICS
+from aoapp.targets.forms import HEADERS, CopyForm, TargetGridForm
 from aoapp.targets.progress import month_progress
 from aoapp.targets.schemas import METRIC_FIELDS, parse_month
 
@@ -79,6 +80,8 @@ def _render(ctx: dict, form, status: int = 200, message: str | None = None, targ
             can_edit=not me.is_officer and services.is_editable(month),
             progress=month_progress(me, ctx["officers"], month, ctx["branch"]),
             metrics=METRIC_FIELDS,
+            headers=HEADERS,
+            kinds={metric.key: metric.kind for metric in METRICS},
             previous_url=_page_url(ctx, services.add_months(month, -1)),
             next_url=_page_url(ctx, services.add_months(month, 1)),
             this_url=_page_url(ctx),

@@ -32,7 +32,7 @@ PAGE_SCRIPT = {"X-Requested-With": "XMLHttpRequest", "Sec-Fetch-Site": "same-ori
 
 OFFICER_KEYS = {
     "officer", "period", "as_of", "as_of_in_period", "previous_as_of", "portfolio", "followups",
-    "complaints", "pipeline", "targets", "trend",
+    "complaints", "pipeline", "targets", "trend", "funding", "relationship",
 }  # fmt: skip
 PORTFOLIO_KEYS = {
     "outstanding", "debtors", "facilities", "npl_outstanding", "npl_ratio", "npl_ratio_change",
@@ -43,6 +43,8 @@ ROW_KEYS = {
     "npl_outstanding", "npl_ratio", "par30_outstanding", "par30_ratio", "downgrades",
     "prospects_collected", "prospects_converted", "conversion_rate", "introductions",
     "followups_done", "followups_overdue", "ptp_kept", "ptp_broken", "ptp_kept_rate",
+    "dpk", "casa", "casa_ratio", "relationship_customers", "products_held", "cross_sell_ratio",
+    "customers_start", "customers_retained", "retention_rate",
     "complaints_open", "complaints_overdue", "target_achievement",
 }  # fmt: skip
 
@@ -129,7 +131,8 @@ class TestOfficerApi:
         metrics = {m["key"]: m for m in targets["metrics"]}
         assert list(metrics) == [
             "new_customers", "new_disbursement", "outstanding_growth", "max_npl_ratio",
-            "followups_done", "introductions",
+            "followups_done", "introductions", "dpk_growth", "casa_ratio", "cross_sell_ratio",
+            "retention_rate",
         ]  # fmt: skip
         assert metrics["new_customers"] == {
             "key": "new_customers",
@@ -294,7 +297,7 @@ class TestTeamApi:
                 else:
                     assert Decimal(str(cell)).quantize(Decimal("0.0001")) == Decimal(value)
         # Every KPI column of the sheet, and its overall target achievement.
-        assert len(compared) == 17 and "target_achievement" in compared
+        assert len(compared) == 20 and "target_achievement" in compared
 
     def test_bank_wide_for_the_admin(self, book, world, api):
         body = get(api, world.admin, f"{TEAM_URL}?period={PERIOD}")

@@ -69,4 +69,4 @@ class TestColumnGroups:
         speak_indonesian(auth)
         nav = team().split('id="column-groups"', 1)[1].split("</div>", 1)[0]
         labels = re.findall(r'data-cols="\w+"[^>]*>([^<]+)</a>', nav)
-        assert labels == ["Portofolio", "Aktivitas", "Penagihan", "Target", "Semua kolom"]
+        assert labels == ["Portofolio", "Aktivitas", "Penagihan", "Dana", "Target", "Semua kolom"]

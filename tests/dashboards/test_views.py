@@ -279,9 +279,9 @@ class TestTeamDashboard:
             assert Decimal(rows["total"][key][0]) == total, key
         assert rows["total"]["npl_ratio"][0] == h.JKT.npl_ratio
         assert "data-sortable-table" in html
-        # every column: officer, branch, 16 KPIs (kpis/figures.TABLE_FIGURES), complaints open
+        # every column: officer, branch, 19 KPIs (kpis/figures.TABLE_FIGURES), complaints open
         # and overdue, target achievement
-        assert len(re.findall(r"<th [^>]*data-sortable(?!-)", html)) == 21
+        assert len(re.findall(r"<th [^>]*data-sortable(?!-)", html)) == 24
         assert "par30_outstanding" not in rows["total"]
 
     def test_every_cell_leads_to_the_rows_it_counts(self, client, auth, book):

@@ -29,7 +29,15 @@ EN_SHEETS = [
     "Monitoring",
     "Monitoring report",
 ]
-PORTFOLIO_SHEETS = ["Summary", "Facilities", "Watchlist", "Delinquent", "Officers", "Pipeline"]
+PORTFOLIO_SHEETS = [
+    "Summary",
+    "Facilities",
+    "Watchlist",
+    "Delinquent",
+    "Officers",
+    "Funding",
+    "Pipeline",
+]
 # Sheet names are in the workbook's language (the English ones are the stable keys).
 CUSTOMER_SHEETS_ID = [
     "Ringkasan",
@@ -46,6 +54,7 @@ PORTFOLIO_SHEETS_ID = [
     "Daftar pantauan",
     "Menunggak",
     "Pejabat (AO)",
+    "Dana",
     "Pipeline",
 ]
 ID_MONEY, ID_DATE = '[$-421]"Rp" #,##0.00', "[$-421]dd mmm yyyy"
@@ -169,6 +178,8 @@ class TestPortfolioWorkbook:
         assert "Baki debet" in headers and "Rasio NPL" in headers
         assert "Fasilitas menunggak (DPD > 0)" in wb["Menunggak"]["A1"].value
         assert "Saluran calon nasabah" in wb["Pipeline"]["A1"].value
+        assert "Dana dan relasi nasabah" in wb["Dana"]["A1"].value
+        assert "Belum ada daftar simpanan" in wb["Dana"]["A3"].value
         words = " ".join(text for sheet in wb for text in texts(sheet))
         for english in ("Portfolio report", "as of", "Outstanding", "Account no", "Debtor Kol"):
             assert english not in words

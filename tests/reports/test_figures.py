@@ -15,10 +15,13 @@ from marshmallow import fields as mfields
 from openpyxl import load_workbook
 
 from aoapp.credit.figures import resolve_scope
+from aoapp.customers.models import Customer
 from aoapp.dashboards.schemas import TeamRowSchema
+from aoapp.extensions import db
 from aoapp.kpis import officers as kpis
 from aoapp.kpis.figures import (
     AMOUNT,
+    AVERAGE,
     BY_KEY,
     COUNT,
     FIGURES,
@@ -31,6 +34,7 @@ from aoapp.kpis.officers import OfficerKpis, kpi_totals
 from aoapp.reports.portfolio.columns import FIGURE_KINDS
 from aoapp.reports.portfolio.workbook import portfolio_workbook
 from aoapp.reports.sheets import number_formats
+from tests.support.funding import deposit, post_deposits
 from tests.support.i18n import speak_indonesian
 from tests.support.reports_portfolio import OCT31, OCTOBER, column, header_row, table, write
 from tests.support.reports_portfolio import october_book as build_october
@@ -38,7 +42,8 @@ from tests.support.reports_portfolio import october_book as build_october
 IDENTITY = ("officer_id", "username", "name", "branch_code")  # who the row is, not a figure
 TEAM_EXTRAS = ("complaints_open", "complaints_overdue", "target_achievement")  # not KPIs
 KEYS = [figure.key for figure in FIGURES]
-PYTHON_TYPES = {COUNT: int, AMOUNT: Decimal, RATIO: Decimal}
+PYTHON_TYPES = {COUNT: int, AMOUNT: Decimal, RATIO: Decimal, AVERAGE: Decimal}
+RATIOS = (RATIO, AVERAGE)  # computed from other figures, empty when there is nothing to rate
 
 
 def labels(lang: str, figures=TABLE_FIGURES) -> list[str]:
@@ -58,7 +63,7 @@ class TestRegistry:
             hint = hints[figure.key]
             wanted = PYTHON_TYPES[figure.kind]
             if isinstance(hint, types.UnionType):  # a ratio may be None: nothing to rate
-                assert figure.kind == RATIO and set(hint.__args__) == {wanted, type(None)}
+                assert figure.kind in RATIOS and set(hint.__args__) == {wanted, type(None)}
             else:
                 assert hint is wanted, figure.key
 
@@ -74,7 +79,7 @@ class TestRegistry:
 
     def test_totals_name_figures_of_the_registry(self):
         for figure in FIGURES:
-            if figure.kind == RATIO:
+            if figure.kind in RATIOS:
                 assert isinstance(figure.total, RatioOfSums), figure.key
                 spec = figure.total
                 assert {spec.numerator, *spec.denominator} <= set(KEYS)
@@ -102,13 +107,27 @@ class TestRegistry:
     def test_par30_is_shown_as_the_ratio(self):
         shown = {figure.key: str(figure.label) for figure in TABLE_FIGURES}
         assert shown["par30_ratio"] == "PAR 30" and "par30_outstanding" not in shown
-        assert [f.key for f in FIGURES if not f.in_tables] == ["par30_outstanding"]
+        hidden = [f.key for f in FIGURES if not f.in_tables]
+        assert hidden == [
+            "par30_outstanding",
+            "casa",
+            "relationship_customers",
+            "products_held",
+            "customers_start",
+            "customers_retained",
+            "retention_rate",
+        ]
+        assert {"dpk", "casa_ratio", "cross_sell_ratio"} <= set(shown)
 
 
 class TestWorkbook:
     @pytest.fixture
     def october(self, world, tmp_path):
-        return build_october(world, tmp_path)
+        book = build_october(world, tmp_path)
+        # A tabungan of one of ao.budi's debtors, so the funding columns hold numbers too.
+        customer = db.session.get(Customer, book.facilities["A-F1"].customer_id)
+        post_deposits(OCT31, [(deposit(customer, "T-F1"), 10)])
+        return book
 
     @pytest.mark.parametrize("lang", ["en", "id"])
     def test_officers_sheet_kpi_headers_are_the_registry_labels(
@@ -151,7 +170,7 @@ class TestTeamDashboard:
                 assert type(field) is mfields.Decimal and field.as_string, figure.key
                 places = 2 if figure.kind == AMOUNT else 4
                 assert field.places == Decimal(10) ** -places, figure.key
-                assert field.allow_none is (figure.kind == RATIO), figure.key
+                assert field.allow_none is (figure.kind in RATIOS), figure.key
 
     def test_the_api_rows_carry_every_figure(self, world, api):
         response = api(world.supervisor).get("/api/v1/dashboard/team")

@@ -48,7 +48,7 @@ from tests.support.reports_portfolio import (
 )
 from tests.support.reports_portfolio import october_book as build_october
 
-SHEETS = ["Summary", "Facilities", "Watchlist", "Delinquent", "Officers", "Pipeline"]
+SHEETS = ["Summary", "Facilities", "Watchlist", "Delinquent", "Officers", "Funding", "Pipeline"]
 FIRST = {
     "Summary": "Figure",
     "Facilities": "Account no",
@@ -63,6 +63,7 @@ TITLES = {
     "Watchlist": "Watchlist",
     "Delinquent": "Delinquent facilities (DPD > 0)",
     "Officers": "Account officers",
+    "Funding": "Funding and relationship",
     "Pipeline": "Prospect pipeline",
 }
 BANK = "Bank Contoh"
@@ -127,7 +128,7 @@ class TestLayout:
 
     def test_header_bold_frozen_filtered_and_printed_on_every_page(self, branch_book):
         for ws in branch_book[0]:
-            if ws.title == "Summary":  # small tables stacked: no filter, nothing frozen
+            if ws.title in ("Summary", "Funding"):  # small tables stacked: no filter, no freeze
                 assert ws.freeze_panes is None and ws.auto_filter.ref is None
                 assert ws.print_title_rows == "$1:$3"  # the title lines
                 continue

@@ -79,13 +79,17 @@ class TestActuals:
             D("0.0000"),
             1,
             0,
+            None,  # no deposits listing: the funding metrics await it
+            None,
+            None,
+            None,
         ]
 
     def test_an_officer_without_targets_has_actuals_but_no_achievement(
         self, book, october_achievements
     ):
         dewi = october_achievements[1][book.remote.id]
-        assert [(m.target, m.achievement, m.met) for m in dewi.metrics] == [(None, None, None)] * 6
+        assert [(m.target, m.achievement, m.met) for m in dewi.metrics] == [(None, None, None)] * 10
         assert dewi.overall is None
         assert dewi.metric("new_disbursement").actual == D("0.00")
         assert dewi.month == OCT
@@ -184,6 +188,10 @@ class TestMonthsAndListings:
             "max_npl_ratio",
             "followups_done",
             "introductions",
+            "dpk_growth",
+            "casa_ratio",
+            "cross_sell_ratio",
+            "retention_rate",
         ]
         assert [m.key for m in METRICS if m.ceiling] == ["max_npl_ratio"]
 

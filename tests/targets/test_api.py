@@ -38,6 +38,9 @@ class TestList:
             new_disbursement=D("1500000000.00"),
             outstanding_growth=D("-20000000.00"),
             max_npl_ratio=D("0.0300"),
+            dpk_growth=D("-5000000.00"),
+            casa_ratio=D("0.6000"),
+            cross_sell_ratio=D("2.5000"),
         )
         response = api(world.supervisor).get(f"/api/v1/targets?month={code(now())}")
         assert response.status_code == 200
@@ -57,6 +60,10 @@ class TestList:
             "max_npl_ratio": "0.0300",
             "followups_done": None,
             "introductions": None,
+            "dpk_growth": "-5000000.00",
+            "casa_ratio": "0.6000",
+            "cross_sell_ratio": "2.5000",
+            "retention_rate": None,
             "set_by": "spv.jkt",
             "updated_at": None,
         }

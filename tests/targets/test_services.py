@@ -85,6 +85,10 @@ class TestCells:
             max_npl_ratio="3,5",
             followups_done=" 80 ",
             introductions="",
+            dpk_growth="-1.000.000",
+            casa_ratio="60",
+            cross_sell_ratio="2,5",
+            retention_rate="92,5 %",
         )
         assert values == {
             "new_customers": 3,
@@ -93,6 +97,10 @@ class TestCells:
             "max_npl_ratio": D("0.0350"),
             "followups_done": 80,
             "introductions": None,
+            "dpk_growth": D("-1000000.00"),
+            "casa_ratio": D("0.6000"),
+            "cross_sell_ratio": D("2.5000"),
+            "retention_rate": D("0.9250"),
         }
 
     @pytest.mark.parametrize(
@@ -148,6 +156,10 @@ class TestCells:
                     "outstanding_growth",
                     "followups_done",
                     "introductions",
+                    "dpk_growth",
+                    "casa_ratio",
+                    "cross_sell_ratio",
+                    "retention_rate",
                 ]
             ),
             "max_npl_ratio": D("0.0300"),

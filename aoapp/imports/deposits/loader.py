@@ -57,6 +57,8 @@ POSITION_VALUES = (
     "balance",
     "average_balance",
     "status",
+    "maturity_date",
+    "aro",
     "import_id",
 )
 # The listing's own customers: only those with no active facility, whose officer the loan listing
@@ -165,9 +167,9 @@ class DepositLoader(SetLoad):
         self._sql(
             f"""
             INSERT INTO deposit_positions (account_id, as_of, customer_id, officer_id, branch_id,
-                deposit_type, balance, average_balance, status, import_id)
+                deposit_type, balance, average_balance, status, maturity_date, aro, import_id)
             SELECT a.id, :as_of, a.customer_id, s.officer_id, s.booked_branch_id, s.deposit_type,
-                   s.balance, s.average_balance, s.status, :import_id
+                   s.balance, s.average_balance, s.status, s.maturity_date, s.aro, :import_id
             FROM {self.STAGING} s JOIN deposit_accounts a ON a.account_no = s.account_no
             WHERE TRUE {upsert}
             """,

@@ -5,11 +5,16 @@ from flask_babel import lazy_gettext as _l
 
 from aoapp.kpis import figures
 from aoapp.kpis.figures import TABLE_FIGURES
-from aoapp.reports.sheets import BOOL, DATE, INT, MONEY, RATE, RATIO, Column
+from aoapp.reports.sheets import BOOL, DATE, INT, MONEY, NUMBER, RATE, RATIO, Column
 from aoapp.targets.achievement import METRICS
 
 # How an officer figure's cell is typed (and so formatted, per language: sheets.FORMATS).
-FIGURE_KINDS = {figures.COUNT: INT, figures.AMOUNT: MONEY, figures.RATIO: RATIO}
+FIGURE_KINDS = {
+    figures.COUNT: INT,
+    figures.AMOUNT: MONEY,
+    figures.RATIO: RATIO,
+    figures.AVERAGE: NUMBER,
+}
 
 FACILITY_COLUMNS = (
     Column("account_no", _l("Account no")),

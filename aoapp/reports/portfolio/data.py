@@ -1,7 +1,8 @@
 """What the portfolio workbook shows, gathered in a fixed number of queries.
 
 Figures come from `credit/figures.scope_figures` (the one source of NPL, LaR, PAR and aging),
-officer KPIs from `kpis/officers.py`, target achievement from `targets/achievement.py`; this
+officer KPIs from `kpis/officers.py`, target achievement from `targets/achievement.py`, the
+Funding sheet's from reports/portfolio/funding.py (the funding feature's figures); this
 module adds the Kol migration matrix and the prospect pipeline, and hands over the long tables
 (reports/portfolio/rows.py) as lazy generators.
 """
@@ -32,6 +33,7 @@ from aoapp.kpis.officers import OfficerKpis
 from aoapp.kpis.periods import Period, judging_day
 from aoapp.prospects.models import Prospect, ProspectSource, ProspectStatus, ProspectStatusChange
 from aoapp.reports.portfolio import rows as portfolio_rows
+from aoapp.reports.portfolio.funding import FundingData, load_funding
 from aoapp.reports.revisions import Revision, officer_revisions
 from aoapp.targets import achievement
 from aoapp.targets.achievement import Achievement
@@ -108,6 +110,7 @@ class PortfolioData:
     delinquent: Iterator[tuple]
     revisions: list[Revision] = field(default_factory=list)  # corrections, newest first
     officer_codes: dict[int, str] = field(default_factory=dict)  # AO code by officer id
+    funding: FundingData = field(default_factory=FundingData)  # the Funding sheet's
 
     def close(self) -> None:
         """Stop the long tables' queries (when the workbook is not written to the end)."""
@@ -222,6 +225,7 @@ def load_portfolio(
         delinquent=delinquent,
         revisions=officer_revisions([officer.id for officer in officers], period),
         officer_codes=officer_codes([officer.id for officer in officers]),
+        funding=load_funding(scope, period, as_of, judged_on),
     )
 
 

@@ -30,6 +30,7 @@ from aoapp.reports.portfolio.columns import (
     migration_columns,
 )
 from aoapp.reports.portfolio.data import PortfolioData
+from aoapp.reports.portfolio.funding import funding_note, funding_sheet
 from aoapp.reports.revisions import revision_text
 from aoapp.reports.sheets import (
     INT,
@@ -53,6 +54,7 @@ def sheet_names() -> dict[str, str]:
         "Watchlist": _("Watchlist"),
         "Delinquent": _("Delinquent"),
         "Officers": _("Officers"),
+        "Funding": _("Funding"),
         "Pipeline": _("Pipeline"),
     }
 
@@ -268,7 +270,7 @@ def _notes(data: PortfolioData) -> dict[str, str]:
 
 def build_portfolio_workbook(data: PortfolioData, bank_name: str) -> Workbook:
     """The workbook's sheets, in order: Summary, Facilities, Watchlist, Delinquent, Officers,
-    Pipeline."""
+    Funding, Pipeline."""
     notes = _notes(data)
     sheets = [
         summary_sheet(data, bank_name),
@@ -296,6 +298,10 @@ def build_portfolio_workbook(data: PortfolioData, bank_name: str) -> Workbook:
             extra={"cells_typed": True},
         ),
         officers_sheet(data, _title(data, bank_name, _("Account officers"), notes["officers"])),
+        funding_sheet(
+            data.funding,
+            _title(data, bank_name, _("Funding and relationship"), funding_note(data.funding)),
+        ),
         pipeline_sheet(data, bank_name),
     ]
     title = _(

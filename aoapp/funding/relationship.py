@@ -1,0 +1,225 @@
+"""Relationship figures: products per customer (cross-sell), borrowers who also hold funds and
+depositors who also borrow, and retention — the one source for the API, the dashboards, the
+officer KPIs, the targets and the portfolio workbook.
+
+What is held on a day is funding/holdings.py's. The scope picks the customers: those with a
+holding booked in it on the day; what those customers hold is then counted bank-wide (a debtor of
+the officer whose tabungan another branch books is a debtor with funds). Hence:
+
+- customers: distinct customers with a holding booked in the scope;
+- products per customer: their distinct product categories held (bank-wide), summed, over
+  the customers (4 places half-up; None without customers);
+- borrowers with funding: of the customers with a facility booked in the scope, the share holding
+  a deposit account anywhere in the bank; depositors with credit the other way round;
+- retention over a period: of the customers of the scope on its start (the day before it
+  begins), the share still holding anything in the bank on its end.
+
+Per officer, "the scope" is what is booked to the officer, so a customer served by two officers is
+a customer of both (as the KPIs' debtors are).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from aoapp.common.dates import bank_today
+from aoapp.credit.figures import PortfolioScope, ratio, resolve_scope
+from aoapp.extensions import db
+from aoapp.funding.held import Listings, holdings, in_scope, listings_on, of_customers
+
+
+def rate(part: int, whole: int) -> Decimal | None:
+    """part / whole, 4 places half-up; None when whole is 0."""
+    return ratio(Decimal(part), Decimal(whole)) if whole else None
+
+
+@dataclass(frozen=True)
+class Retention:
+    """Customers of the scope on `start` and how many still hold anything on the end."""
+
+    start: Listings
+    customers_start: int
+    customers_retained: int
+
+    @property
+    def rate(self) -> Decimal | None:
+        return rate(self.customers_retained, self.customers_start)
+
+    @property
+    def lost(self) -> int:
+        return self.customers_start - self.customers_retained
+
+
+@dataclass(frozen=True)
+class RelationshipFigures:
+    """Cross-sell of one scope on `listings` (and its retention since `retention.start`)."""
+
+    listings: Listings
+    scope: str
+    customers: int = 0
+    products_held: int = 0
+    borrowers: int = 0
+    borrowers_with_funding: int = 0
+    depositors: int = 0
+    depositors_with_credit: int = 0
+    retention: Retention | None = field(default=None)
+
+    @property
+    def available(self) -> bool:
+        """False without a deposits listing (then every figure is empty)."""
+        return self.listings.complete
+
+    @property
+    def products_per_customer(self) -> Decimal | None:
+        return rate(self.products_held, self.customers)
+
+    @property
+    def borrowers_with_funding_share(self) -> Decimal | None:
+        return rate(self.borrowers_with_funding, self.borrowers)
+
+    @property
+    def depositors_with_credit_share(self) -> Decimal | None:
+        return rate(self.depositors_with_credit, self.depositors)
+
+
+def _customers(listings: Listings, where, officers: bool) -> sa.Subquery:
+    """The scope's customers (per officer when `officers`), and whether the scope books them a
+    facility (borrower) or funds (depositor)."""
+    booked = holdings(listings, where)
+    keys = [booked.c.officer_id] if officers else []
+    return (
+        sa.select(
+            *keys,
+            booked.c.customer_id,
+            sa.func.max(booked.c.credit).label("borrower"),
+            sa.func.max(booked.c.deposit).label("depositor"),
+        )
+        .group_by(*keys, booked.c.customer_id)
+        .subquery("scoped")
+    )
+
+
+def _cross_sell(listings: Listings, where, officers: bool) -> list:
+    """[(officer id?, customers, products, borrowers, with funding, depositors, with credit)]."""
+    scoped = _customers(listings, where, officers)
+    everything = holdings(listings, of_customers(sa.select(scoped.c.customer_id)))
+    stats = (
+        sa.select(
+            everything.c.customer_id,
+            sa.func.count(sa.distinct(everything.c.category)).label("products"),
+            sa.func.max(everything.c.credit).label("has_credit"),
+            sa.func.max(everything.c.deposit).label("has_deposit"),
+        )
+        .group_by(everything.c.customer_id)
+        .subquery("stats")
+    )
+
+    def both(a, b):
+        return sa.func.sum(sa.case((sa.and_(a == 1, b == 1), 1), else_=0))
+
+    keys = [scoped.c.officer_id] if officers else []
+    stmt = (
+        sa.select(
+            *keys,
+            sa.func.count(),
+            sa.func.sum(stats.c.products),
+            sa.func.sum(scoped.c.borrower),
+            both(scoped.c.borrower, stats.c.has_deposit),
+            sa.func.sum(scoped.c.depositor),
+            both(scoped.c.depositor, stats.c.has_credit),
+        )
+        .select_from(scoped)
+        .join(stats, stats.c.customer_id == scoped.c.customer_id)
+        .group_by(*keys)
+    )
+    return [tuple(int(v or 0) for v in row) for row in db.session.execute(stmt)]
+
+
+def _retained(start: Listings, end: Listings, where, officers: bool) -> list:
+    """[(officer id?, customers on start, of them holding anything on end)]."""
+    scoped = _customers(start, where, officers)
+    still = holdings(end, of_customers(sa.select(scoped.c.customer_id)))
+    kept = scoped.c.customer_id.in_(sa.select(still.c.customer_id))
+    keys = [scoped.c.officer_id] if officers else []
+    stmt = sa.select(*keys, sa.func.count(), sa.func.sum(sa.case((kept, 1), else_=0))).group_by(
+        *keys
+    )
+    return [tuple(int(v or 0) for v in row) for row in db.session.execute(stmt)]
+
+
+def period_start(first_day: date) -> Listings:
+    """What was held when a period began: the listings on or before the day before it."""
+    return listings_on(first_day - timedelta(days=1))
+
+
+def scope_relationship(
+    scope: PortfolioScope, listings: Listings, start: Listings | None = None
+) -> RelationshipFigures:
+    """The relationship figures of a resolved scope on `listings`, with retention since `start`
+    when given (None when either end has no deposits listing)."""
+    if not listings.complete:
+        return RelationshipFigures(listings, scope.label)
+    rows = _cross_sell(listings, in_scope(scope.condition), officers=False)
+    values = rows[0] if rows else (0,) * 6
+    retention = None
+    if start is not None and start.complete:
+        begun, kept = _retained(start, listings, in_scope(scope.condition), officers=False)[0]
+        retention = Retention(start, begun, kept)
+    return RelationshipFigures(listings, scope.label, *values, retention=retention)
+
+
+def relationship_summary(
+    actor, day: date | None = None, officer_id=None, branch_id=None, since: date | None = None
+) -> RelationshipFigures:
+    """The relationship figures `actor` asks for on `day` (default: today), with retention from
+    `since` (the customers holding anything on that day) when given."""
+    scope = resolve_scope(actor, officer_id, branch_id)
+    start = listings_on(since) if since is not None else None
+    return scope_relationship(scope, listings_on(day or bank_today()), start)
+
+
+def _officers(ids: list[int], condition):
+    """Holdings booked within `condition` to one of the officers `ids`."""
+    scoped = in_scope(sa.true() if condition is None else condition)
+    return lambda o, b, c: sa.and_(scoped(o, b, c), o.in_(ids))
+
+
+def officer_relationship(
+    ids: list[int], listings: Listings, start: Listings | None = None, condition=None
+) -> dict[int, dict]:
+    """Each officer's relationship KPIs (kpis/figures.py): customers, products held and, with
+    `start`, the customers on `start` and those retained (grouped queries)."""
+    if not ids or not listings.complete:
+        return {}
+    where = _officers(ids, condition)
+    found: dict[int, dict] = {}
+    for officer, customers, products, *_shares in _cross_sell(listings, where, officers=True):
+        found[officer] = {"relationship_customers": customers, "products_held": products}
+    if start is not None and start.complete:
+        for officer, begun, kept in _retained(start, listings, where, officers=True):
+            found.setdefault(officer, {})
+            found[officer] |= {"customers_start": begun, "customers_retained": kept}
+    return found
+
+
+def lost_customers(condition, start: Listings, end: Listings) -> dict[int, list]:
+    """The customers of the scope on `start` holding nothing on `end`, with what the scope booked
+    them on `start` (rows: source, product, account_no, amount), by customer id."""
+    if not (start.complete and end.complete):
+        return {}
+    scoped = _customers(start, in_scope(condition), officers=False)
+    still = holdings(end, of_customers(sa.select(scoped.c.customer_id)))
+    lost = sa.select(scoped.c.customer_id).where(
+        scoped.c.customer_id.not_in(sa.select(still.c.customer_id))
+    )
+    mine, theirs = in_scope(condition), of_customers(lost)
+    then = holdings(start, lambda o, b, c: sa.and_(mine(o, b, c), theirs(o, b, c)), detail=True)
+    stmt = sa.select(
+        then.c.customer_id, then.c.source, then.c.product, then.c.account_no, then.c.amount
+    ).order_by(then.c.customer_id, then.c.source, then.c.product, then.c.account_no)
+    found: dict[int, list] = {}
+    for customer_id, *held in db.session.execute(stmt):
+        found.setdefault(customer_id, []).append(tuple(held))
+    return found

@@ -1,0 +1,84 @@
+"""The trend of a scope's funding and cross-sell: DPK, CASA ratio and products per customer on the
+month-end deposits listings (the last listing of each month) up to a date, from the one source
+(funding/figures.py's rules, funding/relationship.py's counts)."""
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from aoapp.credit.figures import PortfolioScope, ratio
+from aoapp.extensions import db
+from aoapp.funding.figures import CASA_KINDS
+from aoapp.funding.held import listings_on
+from aoapp.funding.models import DepositPosition
+from aoapp.funding.movements import money
+from aoapp.funding.relationship import rate, scope_relationship
+from aoapp.funding.scope import deposit_scope, held
+
+TREND_MONTHS = 6
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """A scope's funds and cross-sell on one month-end deposits listing."""
+
+    as_of: date
+    dpk: Decimal
+    casa: Decimal
+    customers: int
+    products_held: int
+
+    @property
+    def casa_ratio(self) -> Decimal | None:
+        return ratio(self.casa, self.dpk) if self.dpk else None
+
+    @property
+    def products_per_customer(self) -> Decimal | None:
+        return rate(self.products_held, self.customers)
+
+
+def month_ends(as_of: date, months: int = TREND_MONTHS) -> list[date]:
+    """The last deposits listing of each of the `months` calendar months up to as_of's, oldest
+    first (months without a listing are left out)."""
+    first = date(as_of.year, as_of.month, 1)
+    for _step in range(months - 1):
+        first = date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
+    month = sa.func.extract("year", DepositPosition.as_of) * 100 + sa.func.extract(
+        "month", DepositPosition.as_of
+    )
+    stmt = (
+        sa.select(sa.func.max(DepositPosition.as_of))
+        .where(DepositPosition.as_of.between(first, as_of))
+        .group_by(month)
+    )
+    return sorted(db.session.scalars(stmt))
+
+
+def funding_trend(
+    scope: PortfolioScope, as_of: date | None, until: date, months: int = TREND_MONTHS
+) -> list[TrendPoint]:
+    """[TrendPoint] of the scope on each month-end deposits listing up to `as_of`, oldest first,
+    what was held read on each month's last day (at most `until`, the period's end): one grouped
+    query for the funds, one per month for the cross-sell."""
+    if as_of is None:
+        return []
+    dates = month_ends(as_of, months)
+    if not dates:
+        return []
+    casa = sa.case((DepositPosition.deposit_type.in_(CASA_KINDS), DepositPosition.balance), else_=0)
+    stmt = (
+        sa.select(DepositPosition.as_of, sa.func.sum(DepositPosition.balance), sa.func.sum(casa))
+        .where(deposit_scope(scope.condition), held(), DepositPosition.as_of.in_(dates))
+        .group_by(DepositPosition.as_of)
+    )
+    funds = {day: (money(dpk), money(c)) for day, dpk, c in db.session.execute(stmt)}
+    points = []
+    for day in dates:
+        month_end = day.replace(day=calendar.monthrange(day.year, day.month)[1])
+        figures = scope_relationship(scope, listings_on(min(month_end, until)))
+        dpk, casa_total = funds.get(day, (money(None), money(None)))
+        points.append(TrendPoint(day, dpk, casa_total, figures.customers, figures.products_held))
+    return points
