@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from aoapp.common.dates import bank_today
 from aoapp.common.i18n import format_date
+from aoapp.customers.models import Customer
 from aoapp.extensions import db
 from aoapp.followups.models import FollowUp
 from tests.support import deposit_listings as D
@@ -58,6 +59,12 @@ def test_admin_uploads_deposits_and_the_officer_logs_the_retention_call(
     officer = context.new_page()
     sign_in(officer, live_server, "ao.budi")
     console = ConsoleWatch(officer)
+    # The customer page's wallet shows what the listing brought: the deposito among the funds.
+    depositor = db.session.scalar(db.select(Customer).where(Customer.cif == "CIF8101"))
+    officer.goto(f"{live_server}/customers/{depositor.id}")
+    assert officer.inner_text("#wallet-deposito").strip() == "IDR 1,250,000,000"
+    assert officer.inner_text("#wallet-credit").strip() == "IDR 0"
+    assert officer.inner_text("#wallet-net") == officer.inner_text("#wallet-funding")
     officer.goto(f"{live_server}/agenda/")  # officers land on their dashboard
     call = db.session.scalar(db.select(FollowUp).where(FollowUp.purpose == "retention"))
     card = officer.locator(f"article[data-kind='follow_up'][data-id='{call.id}']")
