@@ -1,6 +1,6 @@
 """A retention journey in a real browser: the admin uploads a deposits listing, the import suggests
-a call about a large non-ARO deposito maturing within the week, and the officer logs that call
-from the agenda."""
+a call about a large non-ARO deposito maturing within the week, the officer sees the deposito in
+the customer's wallet and logs that call from the agenda."""
 
 import re
 from datetime import timedelta
