@@ -301,6 +301,7 @@ class TestSupervisorDownloadsWorkbooks:
             "Watchlist",
             "Delinquent",
             "Officers",
+            "Funding",
             "Pipeline",
         ]
         assert console.errors == []
