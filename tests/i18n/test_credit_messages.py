@@ -232,11 +232,12 @@ WEDNESDAY = date(2026, 11, 4)
 
 
 def _notes(locale: str) -> list[str]:
-    """The suggestions' notes as a reader of `locale` sees them."""
+    """The suggestions' notes as a reader of `locale` sees them, sorted (the suggestions of one
+    run are inserted set-based: their ids follow no order)."""
     db.session.expire_all()
     stmt = sa.select(FollowUp).where(FollowUp.suggestion.is_not(None)).order_by(FollowUp.id)
     with force_locale(locale):
-        return [row.shown_notes for row in db.session.scalars(stmt)]
+        return sorted(row.shown_notes for row in db.session.scalars(stmt))
 
 
 class TestSuggestionNotes:
@@ -248,14 +249,18 @@ class TestSuggestionNotes:
         for dpd in (1, 45):
             post_listing(AS_OF, [(make_facility(make_customer(world.officer)), dpd, "5000000")])
         suggest_after_import(AS_OF, today=WEDNESDAY)
-        assert _notes("id") == [
-            "Disarankan: tunggakan 1 hari pada daftar nominatif 31 Okt 2026.",
-            "Disarankan: tunggakan 45 hari pada daftar nominatif 31 Okt 2026.",
-        ]
-        assert _notes("en") == [
-            "Suggested: 1 day past due on the Oct 31, 2026 listing.",
-            "Suggested: 45 days past due on the Oct 31, 2026 listing.",
-        ]
+        assert _notes("id") == sorted(
+            [
+                "Disarankan: tunggakan 1 hari pada daftar nominatif 31 Okt 2026.",
+                "Disarankan: tunggakan 45 hari pada daftar nominatif 31 Okt 2026.",
+            ]
+        )
+        assert _notes("en") == sorted(
+            [
+                "Suggested: 1 day past due on the Oct 31, 2026 listing.",
+                "Suggested: 45 days past due on the Oct 31, 2026 listing.",
+            ]
+        )
 
     def test_a_broken_promise_note_in_indonesian(self, world):
         facility = make_facility(make_customer(world.officer), "PTP-ID")
@@ -263,9 +268,9 @@ class TestSuggestionNotes:
         make_promise(facility, Decimal("3000000"), date(2026, 10, 5), date(2026, 10, 15))
         position(facility, AS_OF, "10000000.00", 40)
         assert suggest_for_broken_promises(today=date(2026, 10, 19)) == 1
-        assert _notes("id") == [
-            "Janji bayar Rp 3.000.000 paling lambat 15 Okt 2026 tidak ditepati."
-        ]
+        assert _notes("id") == sorted(
+            ["Janji bayar Rp 3.000.000 paling lambat 15 Okt 2026 tidak ditepati."]
+        )
 
     def test_the_officer_s_own_notes_follow_as_typed(self, world):
         post_listing(AS_OF, [(make_facility(make_customer(world.officer)), 3, "5000000")])
@@ -273,10 +278,12 @@ class TestSuggestionNotes:
         row = db.session.scalar(sa.select(FollowUp))
         row.notes = "Sudah ditelepon, minta kunjungan."
         db.session.commit()
-        assert _notes("id") == [
-            "Disarankan: tunggakan 3 hari pada daftar nominatif 31 Okt 2026.\n"
-            "Sudah ditelepon, minta kunjungan."
-        ]
+        assert _notes("id") == sorted(
+            [
+                "Disarankan: tunggakan 3 hari pada daftar nominatif 31 Okt 2026.\n"
+                "Sudah ditelepon, minta kunjungan."
+            ]
+        )
 
 
 def test_the_daily_command_speaks_the_bank_language(app, world, runner, monkeypatch):
