@@ -24,6 +24,9 @@ from aoapp.auth.models import ApiToken, User
 from aoapp.auth.services import _hash_token
 from aoapp.extensions import db
 
+# The contract does not depend on the database: CI runs it in its SQLite stage only.
+pytestmark = pytest.mark.fuzz
+
 CONFIG = Path(__file__).resolve().parents[2] / "schemathesis.toml"
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 2))
 SCENARIOS = max(15, 4 * EXAMPLES)  # stateful scenarios of up to 6 steps, per user
