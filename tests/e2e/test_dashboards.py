@@ -5,7 +5,7 @@ its headers; and a phone shows the dashboard without sideways scrolling."""
 import pytest
 
 from tests.support import dashboards as h
-from tests.support.browser import ConsoleWatch, sign_in
+from tests.support.browser import ConsoleWatch, sign_in, switch_language
 
 PERIOD = h.PERIOD
 # Records CSP violations from the first script the page runs (before the app's own).
@@ -199,8 +199,7 @@ class TestInIndonesian:
     def test_the_charts_speak_indonesian_with_the_apis_numbers(self, live_server, page, book):
         page.add_init_script(CSP_LISTENER)
         sign_in(page, live_server, "ao.budi")
-        page.locator("form.language-switch button[value='id']").click()
-        page.wait_for_selector("html[lang='id']")
+        switch_language(page, "id")
         console = ConsoleWatch(page)
         page.goto(f"{live_server}/dashboard/?period={PERIOD}")
         page.wait_for_selector("#dashboard[data-charts]")
@@ -236,8 +235,7 @@ class TestInIndonesian:
 
     def test_the_team_table_says_how_it_is_sorted_in_indonesian(self, live_server, page, book):
         sign_in(page, live_server, "spv.jkt")
-        page.locator("form.language-switch button[value='id']").click()
-        page.wait_for_selector("html[lang='id']")
+        switch_language(page, "id")
         console = ConsoleWatch(page)
         page.goto(f"{live_server}/dashboard/team?period={PERIOD}")
         page.wait_for_selector("#dashboard[data-charts='drawn']")

@@ -3,6 +3,7 @@ phone the box is a row of its own, usable without opening the menu."""
 
 from tests.e2e.conftest import login
 from tests.support import factories
+from tests.support.browser import switch_language
 
 
 def _cast(world):
@@ -50,9 +51,7 @@ class TestHeaderSearch:
     def test_nothing_found_says_so_in_indonesian(self, live_server, page, world):
         _cast(world)
         login(page, live_server, "ao.budi", factories.PASSWORD)
-        page.locator("form.language-switch button[value=id]").click()
-        # The switch reloads the page: typing before it has come back types into the old one.
-        page.wait_for_selector("html[lang='id']")
+        switch_language(page, "id")
         box = page.locator("#header-search-q")
         box.fill("zzz")
         page.locator("#header-search-list li").first.wait_for()

@@ -6,7 +6,7 @@ import pytest
 
 from aoapp.dashboards.columns import GROUP_OF
 from tests.support import dashboards as h
-from tests.support.browser import ConsoleWatch, go_to, sign_in
+from tests.support.browser import ConsoleWatch, go_to, sign_in, switch_language
 
 LAPTOP = {"width": 1366, "height": 768}
 TEAM = f"/dashboard/team?period={h.PERIOD}"
@@ -58,8 +58,7 @@ class TestMenuOnALaptop:
     ):
         sign_in(laptop, live_server, username)
         if language == "id":
-            laptop.locator("form.language-switch button[value='id']").click()
-            laptop.wait_for_selector("html[lang='id']")
+            switch_language(laptop, "id")
         height, link = one_line(laptop)
         assert height < 1.5 * link, f"the menu is {height}px high, a link {link}px"
         bar = laptop.locator("nav.navbar").bounding_box()

@@ -61,3 +61,12 @@ def go_to(page, group: str, item: str) -> None:
     if heading.count():
         heading.click()
     menu.get_by_role("link", name=item, exact=True).click()
+
+
+def switch_language(page, language: str) -> None:
+    """Switch with the header's buttons and wait for the reloaded page to finish loading: a
+    selector on `html[lang]` matches while the page's scripts are still loading, and typing then
+    goes unheard by them."""
+    with page.expect_navigation(wait_until="load"):
+        page.locator(f"form.language-switch button[value='{language}']").click()
+    page.wait_for_selector(f"html[lang='{language}']")
