@@ -117,10 +117,18 @@ def _configure_login(app: Flask) -> None:
     @login_manager.unauthorized_handler
     def unauthorized():
         if request.path.startswith("/api/"):
-            return errors.render_error(
+            body, status = errors.render_error(
                 401, _("Authentication required: send Authorization: Bearer <token>.")
             )
+            return body, status, {"WWW-Authenticate": _bearer_challenge()}
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _bearer_challenge() -> str:
+    """The challenge of a 401 (RFC 6750): which scheme to use, and whether the token sent was
+    refused — a client can tell "log in" from "your token is wrong or expired"."""
+    sent = request.headers.get("Authorization", "").partition(" ")[0].lower() == "bearer"
+    return 'Bearer realm="aoapp", error="invalid_token"' if sent else 'Bearer realm="aoapp"'
 
 
 def _page_script_read() -> bool:

@@ -22,6 +22,10 @@ def _assert_json_401(response):
     assert {"code", "status", "message"} <= set(body)
     assert body["code"] == 401
     assert "<html" not in response.get_data(as_text=True).lower()
+    # RFC 6750: the challenge names the scheme; a refused bearer token says so.
+    challenge = response.headers["WWW-Authenticate"]
+    assert challenge.startswith('Bearer realm="aoapp"')
+    return challenge
 
 
 class TestBearerAuthentication:
@@ -55,7 +59,9 @@ class TestBearerAuthentication:
     def test_missing_or_garbage_token_is_a_json_401(self, client, world, header):
         token = factories.make_token(world.officer)
         headers = {"Authorization": header.format(token=token)} if header else {}
-        _assert_json_401(client.get(ME, headers=headers))
+        challenge = _assert_json_401(client.get(ME, headers=headers))
+        refused = bool(header) and header.startswith("Bearer")
+        assert ('error="invalid_token"' in challenge) is refused
 
     def test_a_revoked_token_is_a_json_401(self, client, world):
         token_row, token = services.create_token(world.officer, "laptop")
