@@ -11,9 +11,9 @@ from aoapp.auth.models import User
 from aoapp.common.pagination import Page, paginate
 from aoapp.errors import Forbidden, NotFound
 from aoapp.extensions import db
+from aoapp.imports.error_files import errors_dir
 from aoapp.imports.heartbeat import expire_stopped
 from aoapp.imports.models import PositionImport
-from aoapp.imports.services import errors_dir
 
 SHOWN_ERRORS = 200
 FORMULA_GUARD = ("=", "+", "-", "@", "\t", "\r")

@@ -6,11 +6,8 @@ the record of the run (who, when, which kind and file, sha256, as-of, counts, st
 either way.
 """
 
-import csv
 import hashlib
 import logging
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +25,7 @@ from aoapp.common.system_text import render_said, said
 from aoapp.errors import LOGGED_ERROR, Forbidden
 from aoapp.extensions import db
 from aoapp.imports import heartbeat, texts
+from aoapp.imports.error_files import write_errors_file
 from aoapp.imports.kinds import (
     ListingKind,
     LoadContext,
@@ -314,30 +312,3 @@ def _refuse(record: PositionImport, refusal: ListingRefused, errors, notes) -> I
     record.set_message(refusal.code, **refusal.params)
     db.session.commit()
     return ImportOutcome(record, errors, notes)
-
-
-def errors_dir() -> Path:
-    """Where error reports of imports are kept."""
-    directory = Path(current_app.config["EXPORTS_DIR"]) / "imports"
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
-
-
-def write_errors_file(import_id: int, errors: list[RowError]) -> str:
-    """Write the row errors as CSV (temp file, then rename: never a half-written report)."""
-    directory = errors_dir()
-    final = directory / f"import_{import_id}_errors.csv"
-    handle, temp = tempfile.mkstemp(dir=directory, suffix=".tmp")
-    with os.fdopen(handle, "w", newline="", encoding="utf-8-sig") as out:
-        writer = csv.writer(out)
-        writer.writerow(["row", "column", "value", "message"])
-        for error in errors:
-            writer.writerow([error.row, error.column, _safe_cell(error.value), error.message])
-    os.replace(temp, final)
-    return final.name
-
-
-def _safe_cell(value) -> str:
-    """Cells that a spreadsheet would run as a formula are written as text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -15,9 +15,10 @@ from aoapp.common.templating import humanise
 from aoapp.common.workdays import parse_holidays
 from aoapp.demo.seed import Seeder
 from aoapp.extensions import db, limiter
+from aoapp.imports.error_files import errors_dir
 from aoapp.imports.models import PositionImport
 from aoapp.imports.parsing import not_a_day
-from aoapp.imports.services import errors_dir, run_import
+from aoapp.imports.services import run_import
 from aoapp.prospects.models import Prospect
 from tests.support.factories import make_prospect
 from tests.support.i18n import english_leftovers, speak_indonesian

@@ -14,10 +14,11 @@ import pyarrow as pa
 import pytest
 
 from aoapp.imports import parsing, uploads
+from aoapp.imports.error_files import errors_dir
 from aoapp.imports.files import canonical
 from aoapp.imports.loans import LOANS
 from aoapp.imports.parsing import RowError, parse_listing
-from aoapp.imports.services import errors_dir, run_import
+from aoapp.imports.services import run_import
 from tests.support import listings as L
 from tests.support.listing_uploads import AS_OF, credit_counts, only_import, upload_field
 from tests.support.listings import line

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from aoapp.errors import Forbidden
+from aoapp.imports.error_files import errors_dir
 from aoapp.imports.models import ImportStatus
 from aoapp.imports.parsing import RowError
-from aoapp.imports.services import errors_dir, run_import
+from aoapp.imports.services import run_import
 from tests.support import listings as L
 from tests.support.listings import line
 
