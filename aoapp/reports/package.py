@@ -18,7 +18,7 @@ import zipfile
 from dataclasses import replace
 
 from aoapp.reports.rust_writer import RustWriter
-from aoapp.reports.sheets import Sheet, Workbook
+from aoapp.reports.sheets import Later, Sheet, Workbook
 from aoapp.reports.writers import XlsxWriterWriter
 
 SHEET_PART = "xl/worksheets/sheet{}.xml"
@@ -27,13 +27,21 @@ _LOCAL_HEADER = 30  # bytes of a zip local file header before its name and extra
 _FIRST_CUSTOM_FORMAT = 164  # Excel's first number format id that is not built in
 
 
-def streamed(sheet: Sheet) -> bool:
+def streamed(sheet: Sheet | Later) -> bool:
     """A sheet whose rows come from a generator (a database cursor), not a list."""
-    return bool(sheet.columns) and not isinstance(sheet.rows, list | tuple)
+    return (
+        isinstance(sheet, Sheet)
+        and bool(sheet.columns)
+        and not isinstance(sheet.rows, list | tuple)
+    )
 
 
 class HybridWriter:
-    """Streamed sheets by RustWriter, the others by XlsxWriter, in one package."""
+    """Streamed sheets by RustWriter, the others by XlsxWriter, in one package.
+
+    The streamed sheets are written first: the other sheets may be `Later`, their figures still
+    computing meanwhile (reports/portfolio/data.py), and are built after them.
+    """
 
     def write(self, workbook: Workbook, target) -> None:
         """Write the workbook to a path or a binary file object."""
@@ -44,26 +52,26 @@ class HybridWriter:
             XlsxWriterWriter().write(workbook, target)
             return
         rust = RustWriter()
-        stand_ins = [
-            replace(
-                sheet,
-                rows=[],
-                columns=(),
-                facts=(),
-                charts=(),
-                blocks=(),
-                totals=(),
-                extra={"print_titles": rust.header_row(sheet)},
-            )
-            if i in positions
-            else sheet
-            for i, sheet in enumerate(workbook.sheets)
-        ]
         with tempfile.TemporaryDirectory(prefix="aoapp-xlsx-") as folder:
             small, big = f"{folder}/small.xlsx", f"{folder}/big.xlsx"
-            XlsxWriterWriter().write(replace(workbook, sheets=stand_ins), small)
             entries, options = rust.entries(workbook, [workbook.sheets[i] for i in positions])
             rx.write_worksheets([("_", [{"_": None}]), *entries], big, **options)
+            stand_ins = [
+                replace(
+                    sheet,
+                    rows=[],
+                    columns=(),
+                    facts=(),
+                    charts=(),
+                    blocks=(),
+                    totals=(),
+                    extra={"print_titles": rust.header_row(sheet)},
+                )
+                if i in positions
+                else sheet
+                for i, sheet in enumerate(workbook.ready().sheets)
+            ]
+            XlsxWriterWriter().write(replace(workbook, sheets=stand_ins), small)
             # Sheet i (0-based) of the workbook is XlsxWriter's part i + 1; rustpy's streamed
             # sheet j is its part j + 2 (after the throwaway first sheet).
             parts = {

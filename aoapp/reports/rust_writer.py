@@ -59,6 +59,7 @@ class RustWriter:
         """Write the workbook to a path or a binary file object."""
         import rustpy_xlsxwriter as rx
 
+        workbook = workbook.ready()
         entries, options = self.entries(workbook, workbook.sheets)
         rx.write_worksheets(entries, target, **options)
 

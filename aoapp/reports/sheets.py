@@ -10,8 +10,8 @@ are Excel dates, ratios are percentages; text is always written as a string, nev
 so user text beginning with `=`, `+`, `-` or `@` cannot inject a formula.
 """
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 
 # Kinds of cell
 TEXT = "text"
@@ -134,10 +134,26 @@ class Sheet:
 
 
 @dataclass
+class Later:
+    """A sheet built when the writer comes to it, once: its figures may still be computing while
+    the streamed sheets are written (reports/portfolio/data.py)."""
+
+    key: str
+    build: Callable[[], Sheet]
+    built: Sheet | None = None
+
+    def sheet(self) -> Sheet:
+        """The sheet, built on the first call."""
+        if self.built is None:
+            self.built = self.build()
+        return self.built
+
+
+@dataclass
 class Workbook:
     """The sheets of one workbook, in order, and its document properties."""
 
-    sheets: list[Sheet]
+    sheets: list[Sheet | Later]
     title: str = ""
     author: str = "aoapp"
     lang: str = "en"  # the language of its text and number formats
@@ -148,6 +164,13 @@ class Workbook:
     def number_formats(self) -> dict[str, str]:
         """The number formats of the workbook's language."""
         return number_formats(self.lang)
+
+    def ready(self) -> "Workbook":
+        """The workbook with every `Later` sheet built (what the writers write)."""
+        if not any(isinstance(sheet, Later) for sheet in self.sheets):
+            return self
+        sheets = [sheet.sheet() if isinstance(sheet, Later) else sheet for sheet in self.sheets]
+        return replace(self, sheets=sheets)
 
 
 def resolved(sheet: Sheet) -> Sheet:

@@ -62,6 +62,8 @@ class XlsxWriterWriter:
         """Write the workbook to a path or a binary file object."""
         import xlsxwriter
 
+        workbook = workbook.ready()
+
         book = xlsxwriter.Workbook(
             target,
             {

@@ -137,7 +137,7 @@ class TestWorkbook:
             scope = resolve_scope(world.supervisor, None, world.jkt.id)
             workbook = portfolio_workbook(scope, OCTOBER, OCT31, "Bank Contoh")
             path = write(workbook, tmp_path / f"portfolio-{lang}.xlsx")
-            officers = next(sheet for sheet in workbook.sheets if sheet.key == "Officers")
+            officers = next(sheet for sheet in workbook.ready().sheets if sheet.key == "Officers")
             first = str(officers.columns[0].header)  # AO code / Kode AO
             name = str(officers.name)  # Officers / Pejabat (AO)
         ws = load_workbook(path)[name]

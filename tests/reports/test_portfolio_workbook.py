@@ -338,6 +338,17 @@ class TestFacilities:
         if db.engine.dialect.name == "postgresql":
             assert cursor_type == "ServerCursor"  # psycopg's named cursor: rows fetched in batches
 
+    def test_the_figures_gathered_in_the_background_are_those_gathered_now(self, october, world):
+        scope = resolve_scope(world.admin)
+        now = load_portfolio(scope, OCTOBER, OCT31, prefetch=False)
+        background = load_portfolio(scope, OCTOBER, OCT31)
+        try:
+            assert background.summary_of() == now.summary_of()
+            assert background.officers and background.figures.facility_count > 0
+        finally:
+            now.close()
+            background.close()
+
     def test_prefetched_rows_are_the_same_and_free_their_connections(self, october, world):
         scope = resolve_scope(world.admin)
         db.session.connection()

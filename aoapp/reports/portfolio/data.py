@@ -7,7 +7,7 @@ module adds the Kol migration matrix and the prospect pipeline, and hands over t
 (reports/portfolio/rows.py) as lazy generators.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import aliased
 
 from aoapp.auth.models import User
+from aoapp.common.background import started
 from aoapp.common.money import to_money
 from aoapp.credit.collectibility import KOLS
 from aoapp.credit.figures import (
@@ -89,15 +90,10 @@ class Pipeline:
         return sum(self.counts.get((status, s), 0) for s in self.sources)
 
 
-@dataclass
-class PortfolioData:
-    """Everything the portfolio workbook shows; the long tables are lazy, streamed iterables."""
+@dataclass(frozen=True)
+class PortfolioSummary:
+    """The figures of the workbook's small sheets (Summary, Officers, Funding, Pipeline)."""
 
-    scope: PortfolioScope
-    period: Period
-    as_of: date
-    previous: date | None  # the previous month-end listing (Kol migration from it)
-    judged_on: date  # the period's judging day: every state is as of it (kpis/periods.py)
     figures: PortfolioFigures
     migration: KolMigration
     officers: list[OfficerKpis]
@@ -105,12 +101,37 @@ class PortfolioData:
     achievements: dict[int, Achievement]  # target achievement by officer id (months only)
     total_achievement: Achievement
     pipeline: Pipeline
-    facilities: Iterator[tuple]
-    watchlist: Iterator[tuple]
-    delinquent: Iterator[tuple]
     revisions: list[Revision] = field(default_factory=list)  # corrections, newest first
     officer_codes: dict[int, str] = field(default_factory=dict)  # AO code by officer id
     funding: FundingData = field(default_factory=FundingData)  # the Funding sheet's
+
+
+SUMMARY_FIELDS = frozenset(PortfolioSummary.__dataclass_fields__)
+
+
+@dataclass
+class PortfolioData:
+    """Everything the portfolio workbook shows; the long tables are lazy, streamed iterables.
+
+    The small sheets' figures (`PortfolioSummary`, read as attributes of this object: `data.
+    figures`, `data.officers`, …) may still be computing in the background: the first read
+    waits for them. The writer reads them after the long tables, so the two overlap.
+    """
+
+    scope: PortfolioScope
+    period: Period
+    as_of: date
+    previous: date | None  # the previous month-end listing (Kol migration from it)
+    judged_on: date  # the period's judging day: every state is as of it (kpis/periods.py)
+    facilities: Iterator[tuple]
+    watchlist: Iterator[tuple]
+    delinquent: Iterator[tuple]
+    summary_of: Callable[[], PortfolioSummary]
+
+    def __getattr__(self, name: str):
+        if name in SUMMARY_FIELDS:
+            return getattr(self.summary_of(), name)
+        raise AttributeError(name)
 
     def close(self) -> None:
         """Stop the long tables' queries (when the workbook is not written to the end)."""
@@ -183,9 +204,10 @@ def load_portfolio(
 ) -> PortfolioData:
     """The data of one portfolio workbook; a period without positions is InvalidInput.
 
-    With `prefetch`, the three long tables' queries start now on their own connections and run
-    while the rest is gathered and written (reports/portfolio/prefetch.py); without, each runs
-    when the writer reaches its sheet, on the session's connection.
+    With `prefetch`, the three long tables' queries start now on their own connections
+    (reports/portfolio/prefetch.py) and the small sheets' figures are gathered in the background
+    (common/background.py), all while the writer streams the long tables; without, each long
+    table runs when the writer reaches its sheet, and the figures are gathered now.
     """
     if as_of is None:
         raise InvalidInput(
@@ -196,35 +218,53 @@ def load_portfolio(
             {"period": [_("No positions in this period.")]},
         )
     judged_on = judging_day(period)
-    # The long queries first, so that they run while the figures below are computed.
+    previous = previous_month_end(as_of)
+    # The long queries first, so that they run while the figures are computed.
     facilities = portfolio_rows.facility_rows(scope, as_of, prefetch)
     watchlist = portfolio_rows.watchlist_rows(scope, as_of, judged_on, prefetch)
     delinquent = portfolio_rows.delinquent_rows(scope, as_of, judged_on, prefetch)
-    previous = previous_month_end(as_of)
-    officers = kpis.scope_officers(scope, as_of)
-    rows = kpis.officer_kpis(
-        officers, period.start, period.end, as_of, condition=scope.condition, judged_on=judged_on
-    )
-    totals = kpis.kpi_totals(rows)
-    achievements = achievement.officer_achievements(rows, period, as_of, condition=scope.condition)
+
+    def summary() -> PortfolioSummary:
+        return load_summary(scope, period, as_of, previous, judged_on)
+
     return PortfolioData(
         scope=scope,
         period=period,
         as_of=as_of,
         previous=previous,
         judged_on=judged_on,
+        facilities=facilities,
+        watchlist=watchlist,
+        delinquent=delinquent,
+        summary_of=started(summary, "report-summary") if prefetch else _now(summary()),
+    )
+
+
+def _now(value: PortfolioSummary) -> Callable[[], PortfolioSummary]:
+    return lambda: value
+
+
+def load_summary(
+    scope: PortfolioScope, period: Period, as_of: date, previous: date | None, judged_on: date
+) -> PortfolioSummary:
+    """The figures of the small sheets, in a fixed number of queries."""
+    officers = kpis.scope_officers(scope, as_of)
+    officer_ids = [officer.id for officer in officers]
+    rows = kpis.officer_kpis(
+        officers, period.start, period.end, as_of, condition=scope.condition, judged_on=judged_on
+    )
+    totals = kpis.kpi_totals(rows)
+    achievements = achievement.officer_achievements(rows, period, as_of, condition=scope.condition)
+    return PortfolioSummary(
         figures=scope_figures(scope, as_of),
         migration=kol_migration(scope, previous, as_of),
         officers=rows,
         officer_totals=totals,
         achievements=achievements,
         total_achievement=achievement.total_achievement(list(achievements.values()), totals),
-        pipeline=pipeline([officer.id for officer in officers], period.end),
-        facilities=facilities,
-        watchlist=watchlist,
-        delinquent=delinquent,
-        revisions=officer_revisions([officer.id for officer in officers], period),
-        officer_codes=officer_codes([officer.id for officer in officers]),
+        pipeline=pipeline(officer_ids, period.end),
+        revisions=officer_revisions(officer_ids, period),
+        officer_codes=officer_codes(officer_ids),
         funding=load_funding(scope, period, as_of, judged_on),
     )
 

@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 
 from aoapp.auth.models import Branch, User
+from aoapp.common.background import can_share_work
 from aoapp.common.dates import local_day_bounds
 from aoapp.credit.collectibility import load_bands
 from aoapp.credit.figures import PortfolioScope, scope_next_as_of
@@ -72,9 +73,9 @@ def batches(stmt: sa.Select, batch: int = BATCH) -> Iterator[list[sa.Row]]:
 def source(stmt: sa.Select, prefetch: bool) -> Iterable[list[sa.Row]]:
     """The batches of `stmt`: fetched ahead by a background thread on its own connection
     (reports/portfolio/prefetch.py; the query starts now), or lazily on the session's connection."""
-    # A pool of one shared connection (in-memory SQLite) cannot serve a second reader.
-    shared = isinstance(db.engine.pool, sa.pool.StaticPool | sa.pool.SingletonThreadPool)
-    return Prefetched(db.engine, stmt, BATCH) if prefetch and not shared else batches(stmt)
+    if prefetch and can_share_work():  # not one connection for all (in-memory SQLite)
+        return Prefetched(db.engine, stmt, BATCH)
+    return batches(stmt)
 
 
 def rows_of(batches_: Iterable[list[sa.Row]]) -> Iterator[sa.Row]:

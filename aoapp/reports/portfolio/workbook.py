@@ -38,6 +38,7 @@ from aoapp.reports.sheets import (
     Block,
     Chart,
     Column,
+    Later,
     Sheet,
     Workbook,
 )
@@ -272,8 +273,10 @@ def build_portfolio_workbook(data: PortfolioData, bank_name: str) -> Workbook:
     """The workbook's sheets, in order: Summary, Facilities, Watchlist, Delinquent, Officers,
     Funding, Pipeline."""
     notes = _notes(data)
+    # The small sheets are built after the streamed ones are written: their figures are
+    # gathered meanwhile (reports/portfolio/data.py).
     sheets = [
-        summary_sheet(data, bank_name),
+        Later("Summary", lambda: summary_sheet(data, bank_name)),
         facilities_sheet(
             _title(data, bank_name, _("Facilities"), notes["facilities"]), data.facilities
         ),
@@ -297,12 +300,20 @@ def build_portfolio_workbook(data: PortfolioData, bank_name: str) -> Workbook:
             empty_message=_("No facility past due on the as-of date."),
             extra={"cells_typed": True},
         ),
-        officers_sheet(data, _title(data, bank_name, _("Account officers"), notes["officers"])),
-        funding_sheet(
-            data.funding,
-            _title(data, bank_name, _("Funding and relationship"), funding_note(data.funding)),
+        Later(
+            "Officers",
+            lambda: officers_sheet(
+                data, _title(data, bank_name, _("Account officers"), notes["officers"])
+            ),
         ),
-        pipeline_sheet(data, bank_name),
+        Later(
+            "Funding",
+            lambda: funding_sheet(
+                data.funding,
+                _title(data, bank_name, _("Funding and relationship"), funding_note(data.funding)),
+            ),
+        ),
+        Later("Pipeline", lambda: pipeline_sheet(data, bank_name)),
     ]
     title = _(
         "Portfolio %(scope)s %(period)s",
