@@ -277,6 +277,7 @@ def register_hooks(app: Flask) -> None:
     # Imported when the app is built, not at the top: importing aoapp imports no feature.
     import aoapp.followups.prospect_contact  # noqa: F401  (a prospect's next contact: prospects.hooks)
     import aoapp.followups.retention  # noqa: F401  (retention calls after a deposits listing: imports.kinds)
+    import aoapp.followups.sections  # noqa: F401  (the follow-ups of customer, prospect, facility pages)
     import aoapp.followups.signals  # noqa: F401  (the watchlist's follow-up signals: credit.signals)
     import aoapp.funding.wallet  # noqa: F401  (deposits held, the wallet: customers.holdings, .hooks)
     import aoapp.kpis.campaigns  # noqa: F401  (the campaign pages' figures: campaigns.hooks)
