@@ -132,6 +132,13 @@ class Config:
         # Run-off: a deposit whose balance fell by more than this share since the previous
         # month-end listing (funding/movements.py).
         self.FUNDING_RUNOFF_SHARE = _share("FUNDING_RUNOFF_SHARE", "0.5")
+        # Satisfaction surveys (aoapp/surveys): a link stays open SURVEY_TTL_DAYS days; a score
+        # at or below SURVEY_LOW_SCORE plans a follow-up; the public page takes at most
+        # SURVEY_RATE_LIMIT requests per client address (generous: customers behind one
+        # mobile carrier's address share it).
+        self.SURVEY_TTL_DAYS = int(os.environ.get("SURVEY_TTL_DAYS", 14))
+        self.SURVEY_LOW_SCORE = int(os.environ.get("SURVEY_LOW_SCORE", 2))
+        self.SURVEY_RATE_LIMIT = os.environ.get("SURVEY_RATE_LIMIT", "30 per minute;300 per hour")
 
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"

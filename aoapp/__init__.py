@@ -183,6 +183,8 @@ def register_blueprints(app: Flask) -> None:
     from aoapp.reports.views import bp as reports_bp
     from aoapp.search.api import search_blp
     from aoapp.search.views import bp as search_bp
+    from aoapp.surveys.api import surveys_blp
+    from aoapp.surveys.views import bp as surveys_bp
     from aoapp.targets.api import targets_blp
     from aoapp.targets.views import bp as targets_bp
 
@@ -205,6 +207,7 @@ def register_blueprints(app: Flask) -> None:
         targets_bp,
         campaigns_bp,
         search_bp,
+        surveys_bp,
     ):
         app.register_blueprint(blueprint)
     for blp in (
@@ -229,6 +232,7 @@ def register_blueprints(app: Flask) -> None:
         targets_blp,
         campaigns_blp,
         search_blp,
+        surveys_blp,
     ):
         csrf.exempt(blp)
         _limit_failed_authentication(blp)

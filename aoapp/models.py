@@ -21,6 +21,7 @@ from aoapp.products.models import Product
 from aoapp.prospects.models import Prospect, ProspectStatusChange
 from aoapp.reports.models import Report, ReportBatch, ReportReview
 from aoapp.search.indexes import INDEXES as SEARCH_INDEXES
+from aoapp.surveys.models import Survey
 from aoapp.targets.models import Target
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "SEARCH_INDEXES",
     "ReportBatch",
     "ReportReview",
+    "Survey",
     "Target",
     "User",
     "campaign_branches",

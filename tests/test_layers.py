@@ -35,6 +35,7 @@ LAYERS = [
     "imports",
     "complaints",
     "followups",
+    "surveys",  # satisfaction surveys after a complaint, a visit or a renewal
     "kpis",  # periods, officer KPIs, campaign figures: what targets and reports both read
     "targets",
     "reports",

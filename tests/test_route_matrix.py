@@ -29,6 +29,7 @@ PUBLIC = {
     "api-docs.openapi_json",
     "api-docs.openapi_swagger_ui",
     "agenda.calendar_feed",  # its own secret token; tests/agenda/test_feed.py
+    "surveys.public",  # the customer's survey, its own secret token; tests/surveys/test_public.py
 }
 ADMIN_ONLY_PREFIXES = ("admin.", "imports.", "imports_api.")
 # The product catalogue is the whole bank's; an upload token is checked against its uploader.

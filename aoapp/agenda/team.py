@@ -1,7 +1,8 @@
 """The supervisor's team agenda: counts per officer, escalations waiting, broken promises,
-overdue complaints; over the branches the supervisor leads (an admin: the bank, or one branch)."""
+overdue complaints, low satisfaction scores not yet followed up; over the branches the supervisor
+leads (an admin: the bank, or one branch)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -19,6 +20,8 @@ from aoapp.extensions import db
 from aoapp.followups import conditions as followup_conditions
 from aoapp.followups.models import FollowUp, FollowUpStatus, PromiseState, PromiseToPay
 from aoapp.followups.promises import state_column
+from aoapp.surveys.models import Survey
+from aoapp.surveys.reads import unfollowed_low_scores
 
 HORIZON_DAYS = 7
 BROKEN_WINDOW_DAYS = 90  # broken promises whose deadline passed within this many days
@@ -59,6 +62,7 @@ class TeamAgenda:
     escalated_complaints: list[Complaint]
     broken_promises: list[BrokenPromise]
     overdue_complaints: list[Complaint]
+    low_scores: list[Survey] = field(default_factory=list)  # satisfaction, not followed up yet
 
     @property
     def totals(self) -> dict[str, int]:
@@ -216,4 +220,5 @@ def team_agenda(actor, branch_id: int | None = None, today: date | None = None) 
             sa.and_(Complaint.status.in_(open_codes), Complaint.due_date < today),
             (Complaint.due_date, Complaint.received_at),
         ),
+        low_scores=unfollowed_low_scores(actor, branch_ids),
     )

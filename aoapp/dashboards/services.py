@@ -6,7 +6,8 @@ Portfolio figures are credit/figures.py's on A; their changes are since the prev
 listing (credit/figures.previous_month_end, the date the portfolio workbook's Kol migration starts
 from). Officer KPIs are kpis/officers.py's, called exactly as the portfolio workbook's Officers
 sheet calls them, so the team table equals that sheet for the same period and date. Targets are
-targets/achievement.py's, the funding and relationship blocks dashboards/funding.py's. Every
+targets/achievement.py's, the funding and relationship blocks dashboards/funding.py's, the
+satisfaction block surveys/figures.py's (the month's answers). Every
 state (promises, the watchlist, follow-ups due and overdue, open and overdue complaints) is judged
 as of the month's judging day (kpis/periods.judging_day): its last day for a past month, so the
 page for a past month says what its workbook says; the bank's today for the current month.
@@ -38,9 +39,11 @@ from aoapp.extensions import db
 from aoapp.kpis.officers import OfficerKpis, OfficerRef, kpi_totals, officer_kpis, scope_officers
 from aoapp.kpis.periods import MONTH_FORMS, Period, judging_day, parse_month
 from aoapp.reports.portfolio.data import pipeline
+from aoapp.surveys.figures import SatisfactionReport, satisfaction_report
 from aoapp.targets.achievement import Achievement, officer_achievements, total_achievement
 
 PAR_DAYS = 30
+COMMENTS = 5  # the latest survey comments a dashboard shows (the workbook lists them all)
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ class OfficerDashboard:
     targets: Achievement
     trend: list[TrendPoint]
     funding_view: FundingView
+    satisfaction: SatisfactionReport | None = None  # surveys/figures.py's, for the month
 
     @property
     def as_of_in_period(self) -> bool:
@@ -132,6 +136,7 @@ class TeamDashboard:
     trend: list[TrendPoint]
     migration: MigrationView
     funding_view: FundingView
+    satisfaction: SatisfactionReport | None = None  # surveys/figures.py's, for the month
 
     @property
     def as_of_in_period(self) -> bool:
@@ -237,6 +242,7 @@ def officer_dashboard(
         targets=achievement,
         trend=trend,
         funding_view=funding_view(scope, period, as_of, day),
+        satisfaction=satisfaction_report(scope, period.start, period.end, comment_limit=COMMENTS),
     )
 
 
@@ -291,4 +297,5 @@ def team_dashboard(
         trend=trend,
         migration=migration,
         funding_view=funding_view(scope, period, as_of, day),
+        satisfaction=satisfaction_report(scope, period.start, period.end, comment_limit=COMMENTS),
     )

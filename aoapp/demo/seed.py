@@ -26,6 +26,7 @@ from aoapp.demo.credit import enter_debtors, listing_dates, officer_book, seed_c
 from aoapp.demo.deposits import seed_funds
 from aoapp.demo.followups import seed_followups
 from aoapp.demo.reports import seed_reports
+from aoapp.demo.surveys import seed_surveys
 from aoapp.demo.targets import seed_targets
 from aoapp.extensions import db
 from aoapp.followups.models import FollowUp
@@ -51,6 +52,7 @@ KINDS = {
     "suggestions worked": _l("suggestions worked"),
     "promises to pay": _l("promises to pay"),
     "complaints": _l("complaints"),
+    "surveys": _l("surveys"),
     "targets": _l("targets"),
     "customer reports": _l("customer reports"),
     "portfolio reports": _l("portfolio reports"),
@@ -85,6 +87,7 @@ class Seeder:
         self.credit()
         self.deposits()
         self.followups()
+        self.surveys()
         self.targets()
         self.reports()
 
@@ -114,6 +117,10 @@ class Seeder:
     def followups(self) -> None:
         """Follow-ups, promises to pay and complaints against the demo portfolio."""
         seed_followups(self.created, self.present, self.today)
+
+    def surveys(self) -> None:
+        """Satisfaction surveys answered by the demo customers, one low score among them."""
+        seed_surveys(self.created, self.present, self.today)
 
     def targets(self) -> None:
         """Monthly targets of the demo officers (this month and the three before)."""

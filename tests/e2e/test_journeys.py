@@ -302,6 +302,7 @@ class TestSupervisorDownloadsWorkbooks:
             "Delinquent",
             "Officers",
             "Funding",
+            "Satisfaction",
             "Pipeline",
         ]
         assert console.errors == []

@@ -36,6 +36,7 @@ PORTFOLIO_SHEETS = [
     "Delinquent",
     "Officers",
     "Funding",
+    "Satisfaction",
     "Pipeline",
 ]
 # Sheet names are in the workbook's language (the English ones are the stable keys).
@@ -55,6 +56,7 @@ PORTFOLIO_SHEETS_ID = [
     "Menunggak",
     "Pejabat (AO)",
     "Dana",
+    "Kepuasan",
     "Pipeline",
 ]
 ID_MONEY, ID_DATE = '[$-421]"Rp" #,##0.00', "[$-421]dd mmm yyyy"

@@ -48,7 +48,16 @@ from tests.support.reports_portfolio import (
 )
 from tests.support.reports_portfolio import october_book as build_october
 
-SHEETS = ["Summary", "Facilities", "Watchlist", "Delinquent", "Officers", "Funding", "Pipeline"]
+SHEETS = [
+    "Summary",
+    "Facilities",
+    "Watchlist",
+    "Delinquent",
+    "Officers",
+    "Funding",
+    "Satisfaction",
+    "Pipeline",
+]
 FIRST = {
     "Summary": "Figure",
     "Facilities": "Account no",
@@ -64,6 +73,7 @@ TITLES = {
     "Delinquent": "Delinquent facilities (DPD > 0)",
     "Officers": "Account officers",
     "Funding": "Funding and relationship",
+    "Satisfaction": "Customer satisfaction",
     "Pipeline": "Prospect pipeline",
 }
 BANK = "Bank Contoh"
@@ -128,7 +138,11 @@ class TestLayout:
 
     def test_header_bold_frozen_filtered_and_printed_on_every_page(self, branch_book):
         for ws in branch_book[0]:
-            if ws.title in ("Summary", "Funding"):  # small tables stacked: no filter, no freeze
+            if ws.title in (
+                "Summary",
+                "Funding",
+                "Satisfaction",
+            ):  # small tables stacked: no filter, no freeze
                 assert ws.freeze_panes is None and ws.auto_filter.ref is None
                 assert ws.print_title_rows == "$1:$3"  # the title lines
                 continue

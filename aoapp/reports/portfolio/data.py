@@ -35,7 +35,9 @@ from aoapp.kpis.periods import Period, judging_day
 from aoapp.prospects.models import Prospect, ProspectSource, ProspectStatus, ProspectStatusChange
 from aoapp.reports.portfolio import rows as portfolio_rows
 from aoapp.reports.portfolio.funding import FundingData, load_funding
+from aoapp.reports.portfolio.satisfaction import load_satisfaction
 from aoapp.reports.revisions import Revision, officer_revisions
+from aoapp.surveys.figures import SatisfactionReport
 from aoapp.targets import achievement
 from aoapp.targets.achievement import Achievement
 
@@ -104,6 +106,7 @@ class PortfolioSummary:
     revisions: list[Revision] = field(default_factory=list)  # corrections, newest first
     officer_codes: dict[int, str] = field(default_factory=dict)  # AO code by officer id
     funding: FundingData = field(default_factory=FundingData)  # the Funding sheet's
+    satisfaction: SatisfactionReport | None = None  # the Satisfaction sheet's (always loaded)
 
 
 SUMMARY_FIELDS = frozenset(PortfolioSummary.__dataclass_fields__)
@@ -266,6 +269,7 @@ def load_summary(
         revisions=officer_revisions(officer_ids, period),
         officer_codes=officer_codes(officer_ids),
         funding=load_funding(scope, period, as_of, judged_on),
+        satisfaction=load_satisfaction(scope, period),
     )
 
 

@@ -31,6 +31,7 @@ from aoapp.reports.portfolio.columns import (
 )
 from aoapp.reports.portfolio.data import PortfolioData
 from aoapp.reports.portfolio.funding import funding_note, funding_sheet
+from aoapp.reports.portfolio.satisfaction import satisfaction_note, satisfaction_sheet
 from aoapp.reports.revisions import revision_text
 from aoapp.reports.sheets import (
     INT,
@@ -56,6 +57,7 @@ def sheet_names() -> dict[str, str]:
         "Delinquent": _("Delinquent"),
         "Officers": _("Officers"),
         "Funding": _("Funding"),
+        "Satisfaction": _("Satisfaction"),
         "Pipeline": _("Pipeline"),
     }
 
@@ -271,7 +273,7 @@ def _notes(data: PortfolioData) -> dict[str, str]:
 
 def build_portfolio_workbook(data: PortfolioData, bank_name: str) -> Workbook:
     """The workbook's sheets, in order: Summary, Facilities, Watchlist, Delinquent, Officers,
-    Funding, Pipeline."""
+    Funding, Satisfaction, Pipeline."""
     notes = _notes(data)
     # The small sheets are built after the streamed ones are written: their figures are
     # gathered meanwhile (reports/portfolio/data.py).
@@ -313,6 +315,7 @@ def build_portfolio_workbook(data: PortfolioData, bank_name: str) -> Workbook:
                 _title(data, bank_name, _("Funding and relationship"), funding_note(data.funding)),
             ),
         ),
+        Later("Satisfaction", lambda: _satisfaction(data, bank_name)),
         Later("Pipeline", lambda: pipeline_sheet(data, bank_name)),
     ]
     title = _(
@@ -322,6 +325,13 @@ def build_portfolio_workbook(data: PortfolioData, bank_name: str) -> Workbook:
     )
     header = (bank_name, tr(data.scope.label), period_name(data.period))
     return Workbook(sheets=sheets, title=title, lang=locale_code(), header=header)
+
+
+def _satisfaction(data: PortfolioData, bank_name: str) -> Sheet:
+    """The Satisfaction sheet: scores of the surveys answered in the period."""
+    report = data.satisfaction
+    title = _title(data, bank_name, _("Customer satisfaction"), satisfaction_note(report))
+    return satisfaction_sheet(report, title)
 
 
 def portfolio_workbook(scope: PortfolioScope, period: Period, as_of, bank_name: str) -> Workbook:
