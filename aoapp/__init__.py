@@ -175,6 +175,8 @@ def register_blueprints(app: Flask) -> None:
     from aoapp.introductions.api import introductions_blp
     from aoapp.introductions.views import bp as introductions_bp
     from aoapp.pages.audit import bp as audit_bp
+    from aoapp.plans.api import plans_blp
+    from aoapp.plans.views import bp as plans_bp
     from aoapp.products.api import products_blp
     from aoapp.products.views import bp as products_bp
     from aoapp.prospects.api import prospects_blp
@@ -208,6 +210,7 @@ def register_blueprints(app: Flask) -> None:
         campaigns_bp,
         search_bp,
         surveys_bp,
+        plans_bp,
     ):
         app.register_blueprint(blueprint)
     for blp in (
@@ -233,6 +236,7 @@ def register_blueprints(app: Flask) -> None:
         campaigns_blp,
         search_blp,
         surveys_blp,
+        plans_blp,
     ):
         csrf.exempt(blp)
         _limit_failed_authentication(blp)

@@ -17,6 +17,12 @@ from aoapp.followups.models import FollowUp, PromiseToPay
 from aoapp.funding.models import DepositAccount, DepositPosition
 from aoapp.imports.models import PositionImport
 from aoapp.introductions.models import Introduction
+from aoapp.plans.models import (
+    AccountPlan,
+    AccountPlanComment,
+    AccountPlanGoal,
+    AccountPlanProduct,
+)
 from aoapp.products.models import Product
 from aoapp.prospects.models import Prospect, ProspectStatusChange
 from aoapp.reports.models import Report, ReportBatch, ReportReview
@@ -25,6 +31,10 @@ from aoapp.surveys.models import Survey
 from aoapp.targets.models import Target
 
 __all__ = [
+    "AccountPlan",
+    "AccountPlanComment",
+    "AccountPlanGoal",
+    "AccountPlanProduct",
     "ApiToken",
     "AuditEntry",
     "Branch",

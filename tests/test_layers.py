@@ -36,6 +36,7 @@ LAYERS = [
     "complaints",
     "followups",
     "surveys",  # satisfaction surveys after a complaint, a visit or a renewal
+    "plans",  # account plans: read credit, funding, introductions and follow-ups
     "kpis",  # periods, officer KPIs, campaign figures: what targets and reports both read
     "targets",
     "reports",

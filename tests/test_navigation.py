@@ -16,6 +16,7 @@ OFFICER = {
     "/complaints/",
     "/prospects/",
     "/customers/",
+    "/plans/coverage",
     "/campaigns/",
     "/products/",
     "/portfolio/",

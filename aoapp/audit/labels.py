@@ -94,6 +94,7 @@ FIELDS = (
     _l("Decimal"),
     _l("Description"),
     _l("Done at"),
+    _l("Done on"),
     _l("Dpk growth"),
     _l("Dpd"),
     _l("Dpd kol"),

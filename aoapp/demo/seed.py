@@ -25,6 +25,7 @@ from aoapp.demo.campaigns import seed_campaigns
 from aoapp.demo.credit import enter_debtors, listing_dates, officer_book, seed_credit
 from aoapp.demo.deposits import seed_funds
 from aoapp.demo.followups import seed_followups
+from aoapp.demo.plans import seed_plans
 from aoapp.demo.reports import seed_reports
 from aoapp.demo.surveys import seed_surveys
 from aoapp.demo.targets import seed_targets
@@ -56,6 +57,7 @@ KINDS = {
     "targets": _l("targets"),
     "customer reports": _l("customer reports"),
     "portfolio reports": _l("portfolio reports"),
+    "account plans": _l("account plans"),
 }
 
 
@@ -89,6 +91,7 @@ class Seeder:
         self.followups()
         self.surveys()
         self.targets()
+        self.plans()
         self.reports()
 
     def campaigns(self) -> None:
@@ -125,6 +128,10 @@ class Seeder:
     def targets(self) -> None:
         """Monthly targets of the demo officers (this month and the three before)."""
         seed_targets(self.created, self.present, self.today)
+
+    def plans(self) -> None:
+        """Account plans of each officer's two largest borrowers (demo/plans.py)."""
+        seed_plans(self.created, self.present, self.today)
 
     def reports(self) -> None:
         """Last month's customer and portfolio workbooks (skipped when already on disk)."""

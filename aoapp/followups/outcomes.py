@@ -21,6 +21,7 @@ from aoapp.followups.actions import (
     refuse,
     require_change,
 )
+from aoapp.followups.hooks import completed
 from aoapp.followups.models import FollowUp, FollowUpStatus, Outcome, PromiseToPay, Purpose
 
 PROMISE_WINDOW_DAYS = 90
@@ -193,4 +194,5 @@ def complete(actor, followup: FollowUp, values: dict, *, today: date | None = No
             _promise(actor, followup, values, today)
         if values.get("next_date") is not None:
             _next_followup(actor, followup, values)
+        completed(actor, followup, today)
     return followup

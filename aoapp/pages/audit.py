@@ -16,6 +16,7 @@ from aoapp.customers.models import Customer
 from aoapp.extensions import db
 from aoapp.followups.models import FollowUp, PromiseToPay
 from aoapp.introductions.models import Introduction
+from aoapp.plans.models import AccountPlan
 from aoapp.prospects.models import Prospect
 from aoapp.reports.models import Report
 
@@ -30,6 +31,7 @@ BROWSABLE = {
     "followup": (FollowUp, "followups.detail", "followup_id"),
     "promisetopay": (PromiseToPay, None, None),
     "report": (Report, None, None),
+    "accountplan": (AccountPlan, None, None),
 }
 
 

@@ -293,6 +293,7 @@ class TestSupervisorDownloadsWorkbooks:
             "History",
             "Interactions",
             "Monitoring",
+            "Account plan",
             "Monitoring report",
         ]
         assert books["portfolio"].sheetnames == [

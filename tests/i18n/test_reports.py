@@ -27,6 +27,7 @@ EN_SHEETS = [
     "History",
     "Interactions",
     "Monitoring",
+    "Account plan",
     "Monitoring report",
 ]
 PORTFOLIO_SHEETS = [
@@ -47,6 +48,7 @@ CUSTOMER_SHEETS_ID = [
     "Riwayat",
     "Interaksi",
     "Pemantauan",
+    "Rencana Akun",
     "Laporan Pemantauan",
 ]
 PORTFOLIO_SHEETS_ID = [

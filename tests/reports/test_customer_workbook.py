@@ -96,7 +96,7 @@ class TestLayout:
     def test_sheets_in_order(self, october):
         assert october.book.sheetnames == list(sheet_names().values()) == [
             "Summary", "Facilities", "Deposits", "History", "Interactions", "Monitoring",
-            "Monitoring report",
+            "Account plan", "Monitoring report",
         ]  # fmt: skip
         assert SHEETS[-1] == "monitoring_report"  # its key, whatever the language
 

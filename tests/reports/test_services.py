@@ -33,6 +33,7 @@ SHEETS = [
     "History",
     "Interactions",
     "Monitoring",
+    "Account plan",
     "Monitoring report",
 ]
 

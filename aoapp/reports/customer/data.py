@@ -34,6 +34,7 @@ from aoapp.errors import InvalidInput
 from aoapp.followups.models import FollowUpStatus
 from aoapp.funding.holdings import DepositLine
 from aoapp.kpis.periods import Period, judging_day, month_ends
+from aoapp.plans.shown import ReportPlan, plans_for_report
 from aoapp.reports.customer import activity, lines, plan
 from aoapp.reports.customer import queries as q
 from aoapp.reports.customer.history import (
@@ -116,6 +117,7 @@ class CustomerReportData:
     plan: list[PlanLine] = field(default_factory=list)  # the RTL after the period, by due date
     signers: Signers = field(default_factory=Signers)  # officer and supervisors at period end
     review: ReviewLine | None = None  # the latest review of the customer's period
+    account_plan: ReportPlan | None = None  # the plan of the period's year, judged at its end
 
     @property
     def total_plafond(self) -> Decimal:
@@ -204,6 +206,7 @@ def _batch(ids: list[int], period: Period, as_of: date, context: dict) -> dict:
         "plan_promises": plan.promises_after(ids, last, judged_on),
         "reviews": plan.latest_reviews(ids, period.code),
         "signers": signers(customers, judged_on),
+        "account_plans": plans_for_report(ids, judged_on),
     }
     return {
         customer_id: _assemble(row, loaded, months, period, as_of, context)
@@ -264,6 +267,7 @@ def _assemble(c, loaded: dict, months, period: Period, as_of: date, context: dic
         ),
         signers=loaded["signers"][c.id],
         review=lines.review(loaded["reviews"].get(c.id)),
+        account_plan=loaded["account_plans"].get(c.id),
     )
 
 

@@ -3,7 +3,8 @@
 Sheets, in order: Summary (typed facts, funding and the commentary), Facilities (arrears and DPD,
 totals as `=SUM()`), Deposits (the accounts held at the period's end: customer/deposits.py), History (12 month-ends, wide: one row per month, three columns per facility, two
 line charts below), Interactions (introductions, follow-ups with their promise, complaints; newest
-first), Monitoring (visits in the period) and the monitoring report (Laporan Pemantauan Debitur, a
+first), Monitoring (visits in the period), Account plan (the current plan as it stands:
+customer/account_plan.py) and the monitoring report (Laporan Pemantauan Debitur, a
 print-ready form: customer/monitoring.py). `SHEETS` are the sheets' stable keys; the reader sees
 their names in the workbook's language (`sheet_names`). Storage and the writer are someone else's
 business.
@@ -17,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from aoapp.common.i18n import locale_code
 from aoapp.kpis.periods import period_name
 from aoapp.reports.commentary import day_text, words
-from aoapp.reports.customer import deposits, monitoring_xlsx
+from aoapp.reports.customer import account_plan, deposits, monitoring_xlsx
 from aoapp.reports.customer.columns import (
     DEPOSIT_COLUMNS,
     FACILITY_COLUMNS,
@@ -37,6 +38,7 @@ SHEETS = (
     "History",
     "Interactions",
     "Monitoring",
+    "Account plan",
     MONITORING_REPORT,
 )
 KIND_WORDS = {
@@ -55,6 +57,7 @@ def sheet_names() -> dict[str, str]:
         "History": _("History"),
         "Interactions": _("Interactions"),
         "Monitoring": _("Monitoring"),
+        "Account plan": _("Account plan"),
         MONITORING_REPORT: sheet_title(),
     }
 
@@ -249,6 +252,17 @@ def _monitoring(data, bank_name: str) -> Sheet:
     )
 
 
+def _account_plan(data, bank_name: str) -> Sheet:
+    return _sheet(
+        "Account plan",
+        title=_title(data, bank_name, _("Account plan")),
+        facts=account_plan.plan_facts(data),
+        columns=account_plan.PLAN_COLUMNS,
+        rows=account_plan.plan_rows(data),
+        empty_message=account_plan.empty_message(data),
+    )
+
+
 def customer_workbook(data, bank_name: str) -> Workbook:
     """The customer's analytic workbook for the period (no database, no file)."""
     return Workbook(
@@ -259,6 +273,7 @@ def customer_workbook(data, bank_name: str) -> Workbook:
             _history(data, bank_name),
             _interactions(data, bank_name),
             _monitoring(data, bank_name),
+            _account_plan(data, bank_name),
             monitoring_sheet(data, bank_name, render=monitoring_xlsx.write_form),
         ],
         title=f"{data.name} ({data.cif}) – {period_name(data.period)}",
