@@ -94,6 +94,15 @@ class Config:
         self.RETENTION_WITHDRAWAL_FLOOR = Decimal(
             os.environ.get("RETENTION_WITHDRAWAL_FLOOR", "25000000")
         )
+        # Renewal opportunities (aoapp/renewals): facilities and non-ARO depositos maturing within
+        # RENEWAL_WINDOW_DAYS; a new facility starting within RENEWAL_MATCH_DAYS of a closed one's
+        # maturity is its renewal; the top-up list keeps out loans whose latest DPD is above
+        # RENEWAL_TOPUP_MAX_DPD or debtor Kol above RENEWAL_TOPUP_MAX_KOL, unless the supervisor
+        # allows one.
+        self.RENEWAL_WINDOW_DAYS = int(os.environ.get("RENEWAL_WINDOW_DAYS", 90))
+        self.RENEWAL_MATCH_DAYS = int(os.environ.get("RENEWAL_MATCH_DAYS", 60))
+        self.RENEWAL_TOPUP_MAX_DPD = int(os.environ.get("RENEWAL_TOPUP_MAX_DPD", 0))
+        self.RENEWAL_TOPUP_MAX_KOL = int(os.environ.get("RENEWAL_TOPUP_MAX_KOL", 1))
         # Formats of the core banking system's numbers, checked wherever one is typed or
         # imported (full match; leading zeros kept): CIF and account (rekening) numbers.
         self.CIF_PATTERN = os.environ.get("CIF_PATTERN") or r"^\d{10}$"

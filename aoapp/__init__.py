@@ -181,6 +181,8 @@ def register_blueprints(app: Flask) -> None:
     from aoapp.products.views import bp as products_bp
     from aoapp.prospects.api import prospects_blp
     from aoapp.prospects.views import bp as prospects_bp
+    from aoapp.renewals.api import renewals_blp
+    from aoapp.renewals.views import bp as renewals_bp
     from aoapp.reports.api import reports_blp
     from aoapp.reports.views import bp as reports_bp
     from aoapp.search.api import search_blp
@@ -211,6 +213,7 @@ def register_blueprints(app: Flask) -> None:
         search_bp,
         surveys_bp,
         plans_bp,
+        renewals_bp,
     ):
         app.register_blueprint(blueprint)
     for blp in (
@@ -237,6 +240,7 @@ def register_blueprints(app: Flask) -> None:
         search_blp,
         surveys_blp,
         plans_blp,
+        renewals_blp,
     ):
         csrf.exempt(blp)
         _limit_failed_authentication(blp)
@@ -290,6 +294,7 @@ def register_hooks(app: Flask) -> None:
     import aoapp.funding.wallet  # noqa: F401  (deposits held, the wallet: customers.holdings, .hooks)
     import aoapp.kpis.campaigns  # noqa: F401  (the campaign pages' figures: campaigns.hooks)
     import aoapp.prospects.referrals  # noqa: F401  (the customer page's referrals: customers.hooks)
+    import aoapp.renewals.pipeline  # noqa: F401  (renewal opportunities after each listing: imports.kinds)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -313,6 +318,7 @@ def register_commands(app: Flask) -> None:
     from aoapp.demo.cli import register as register_demo
     from aoapp.followups.cli import register as register_followups
     from aoapp.imports.cli import register as register_imports
+    from aoapp.renewals.cli import register as register_renewals
     from aoapp.reports.cli import register as register_reports
 
     register_auth(app)
@@ -320,3 +326,4 @@ def register_commands(app: Flask) -> None:
     register_imports(app)
     register_followups(app)
     register_reports(app)
+    register_renewals(app)

@@ -25,6 +25,7 @@ from aoapp.plans.models import (
 )
 from aoapp.products.models import Product
 from aoapp.prospects.models import Prospect, ProspectStatusChange
+from aoapp.renewals.models import RenewalOpportunity
 from aoapp.reports.models import Report, ReportBatch, ReportReview
 from aoapp.search.indexes import INDEXES as SEARCH_INDEXES
 from aoapp.surveys.models import Survey
@@ -55,6 +56,7 @@ __all__ = [
     "Product",
     "ProductHolding",
     "PromiseToPay",
+    "RenewalOpportunity",
     "Prospect",
     "ProspectStatusChange",
     "Report",

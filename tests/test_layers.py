@@ -35,6 +35,7 @@ LAYERS = [
     "imports",
     "complaints",
     "followups",
+    "renewals",  # renewal opportunities: maturing facilities and depositos (a pipeline)
     "surveys",  # satisfaction surveys after a complaint, a visit or a renewal
     "plans",  # account plans: read credit, funding, introductions and follow-ups
     "kpis",  # periods, officer KPIs, campaign figures: what targets and reports both read

@@ -21,6 +21,7 @@ OFFICER = {
     "/products/",
     "/portfolio/",
     "/portfolio/watchlist",
+    "/renewals/",
     "/reports/",
 }
 SUPERVISOR = (OFFICER - {"/dashboard/", "/agenda/"}) | {

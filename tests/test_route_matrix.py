@@ -20,6 +20,7 @@ from tests.support import complaints as complaint_helpers
 from tests.support import credit_visits as visit_helpers
 from tests.support import factories
 from tests.support import followups as followup_helpers
+from tests.support import renewals as renewal_helpers
 
 PUBLIC = {
     "static",
@@ -105,6 +106,7 @@ def _foreign_records(world) -> dict[str, object]:
     token = auth_services.create_token(db.session.merge(remote), "remote")[0]
     factories.make_target(remote, date(2026, 10, 1), new_customers=1)
     campaign = factories.make_campaign("Pameran Bandung", branches=("BDG01",))
+    renewal = renewal_helpers.opportunity(facility, remote)
     return {
         "prospect_id": prospect.id,
         "customer_id": customer.id,
@@ -126,6 +128,7 @@ def _foreign_records(world) -> dict[str, object]:
         "entity_id": prospect.id,
         "entity": "prospect",
         "token": "0" * 32,
+        "renewal_id": renewal.id,
     }
 
 
@@ -273,6 +276,7 @@ CUSTOMER_OWNED = (
     "promise_id",
     "complaint_id",
     "report_id",
+    "renewal_id",
 )
 
 
@@ -306,6 +310,7 @@ def _records_of_a_customer(world) -> dict[str, object]:
         followup_helpers.followup(world.colleague, facility=facility)
     )
     complaint = complaint_helpers.complaint(customer, status="closed")
+    renewal = renewal_helpers.opportunity(facility, world.colleague, stage="closed")
     return {
         "customer_id": customer.id,
         "holding_id": holding.id,
@@ -315,6 +320,7 @@ def _records_of_a_customer(world) -> dict[str, object]:
         "promise_id": promise.id,
         "complaint_id": complaint.id,
         "report_id": report.id,
+        "renewal_id": renewal.id,
         "entity": "customer",
         "entity_id": customer.id,
     }

@@ -19,6 +19,7 @@ from aoapp.agenda import feeds, messages, services
 from aoapp.agenda import team as teams
 from aoapp.auth.forms import ConfirmForm
 from aoapp.auth.models import Role
+from aoapp.renewals.services import agenda_renewals
 
 bp = Blueprint("agenda", __name__)
 
@@ -35,7 +36,8 @@ def home():
         return redirect(url_for("agenda.team"))
     agenda = services.agenda_for(current_user)
     messages.add_links(agenda, current_user.display_name, _bank_name())
-    return render_template("agenda/home.html", agenda=agenda)
+    renewals = agenda_renewals(current_user, agenda.today)
+    return render_template("agenda/home.html", agenda=agenda, renewals=renewals)
 
 
 @bp.get("/agenda/team")

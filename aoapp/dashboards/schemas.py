@@ -22,6 +22,7 @@ from aoapp.funding.schemas import FundingSummarySchema, RelationshipSummarySchem
 from aoapp.kpis.figures import AMOUNT, AVERAGE, COUNT, FIGURES, RATIO
 from aoapp.kpis.officers import OfficerRef
 from aoapp.kpis.periods import Period, parse_month
+from aoapp.renewals.schemas import FiguresSchema
 from aoapp.targets.achievement import Achievement, MetricAchievement
 
 MONTH_HELP = (
@@ -257,6 +258,7 @@ class OfficerDashboardSchema(BaseSchema):
     trend = fields.List(fields.Nested(TrendPointSchema))
     funding = fields.Nested(FundingSummarySchema, attribute="funding_view.funding")
     relationship = fields.Nested(RelationshipSummarySchema, attribute="funding_view.relationship")
+    renewals = fields.Nested(FiguresSchema)
 
 
 def kpi_fields() -> dict:
@@ -363,3 +365,4 @@ class TeamDashboardSchema(BaseSchema):
     migration = fields.Nested(MigrationSchema)
     funding = fields.Nested(FundingSummarySchema, attribute="funding_view.funding")
     relationship = fields.Nested(RelationshipSummarySchema, attribute="funding_view.relationship")
+    renewals = fields.Nested(FiguresSchema)

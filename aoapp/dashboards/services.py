@@ -38,6 +38,7 @@ from aoapp.errors import InvalidInput, NotFound
 from aoapp.extensions import db
 from aoapp.kpis.officers import OfficerKpis, OfficerRef, kpi_totals, officer_kpis, scope_officers
 from aoapp.kpis.periods import MONTH_FORMS, Period, judging_day, parse_month
+from aoapp.renewals.figures import RenewalFigures, renewal_figures
 from aoapp.reports.portfolio.data import pipeline
 from aoapp.surveys.figures import SatisfactionReport, satisfaction_report
 from aoapp.targets.achievement import Achievement, officer_achievements, total_achievement
@@ -100,6 +101,7 @@ class OfficerDashboard:
     targets: Achievement
     trend: list[TrendPoint]
     funding_view: FundingView
+    renewals: RenewalFigures  # renewals/figures.py: the opportunities maturing in the month
     satisfaction: SatisfactionReport | None = None  # surveys/figures.py's, for the month
 
     @property
@@ -136,6 +138,7 @@ class TeamDashboard:
     trend: list[TrendPoint]
     migration: MigrationView
     funding_view: FundingView
+    renewals: RenewalFigures  # renewals/figures.py: the opportunities maturing in the month
     satisfaction: SatisfactionReport | None = None  # surveys/figures.py's, for the month
 
     @property
@@ -243,6 +246,7 @@ def officer_dashboard(
         trend=trend,
         funding_view=funding_view(scope, period, as_of, day),
         satisfaction=satisfaction_report(scope, period.start, period.end, comment_limit=COMMENTS),
+        renewals=renewal_figures(scope.condition, period.start, period.end),
     )
 
 
@@ -298,4 +302,5 @@ def team_dashboard(
         migration=migration,
         funding_view=funding_view(scope, period, as_of, day),
         satisfaction=satisfaction_report(scope, period.start, period.end, comment_limit=COMMENTS),
+        renewals=renewal_figures(scope.condition, period.start, period.end),
     )

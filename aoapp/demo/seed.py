@@ -26,6 +26,7 @@ from aoapp.demo.credit import enter_debtors, listing_dates, officer_book, seed_c
 from aoapp.demo.deposits import seed_funds
 from aoapp.demo.followups import seed_followups
 from aoapp.demo.plans import seed_plans
+from aoapp.demo.renewals import seed_renewals
 from aoapp.demo.reports import seed_reports
 from aoapp.demo.surveys import seed_surveys
 from aoapp.demo.targets import seed_targets
@@ -50,6 +51,7 @@ KINDS = {
     "loan listings": _l("loan listings"),
     "deposit listings": _l("deposit listings"),
     "follow-ups": _l("follow-ups"),
+    "renewals worked": _l("renewals worked"),
     "suggestions worked": _l("suggestions worked"),
     "promises to pay": _l("promises to pay"),
     "complaints": _l("complaints"),
@@ -90,6 +92,7 @@ class Seeder:
         self.deposits()
         self.followups()
         self.surveys()
+        self.renewals()
         self.targets()
         self.plans()
         self.reports()
@@ -124,6 +127,10 @@ class Seeder:
     def surveys(self) -> None:
         """Satisfaction surveys answered by the demo customers, one low score among them."""
         seed_surveys(self.created, self.present, self.today)
+
+    def renewals(self) -> None:
+        """A few renewal opportunities worked: in discussion, proposed, renewed."""
+        seed_renewals(self.created, self.present, self.today)
 
     def targets(self) -> None:
         """Monthly targets of the demo officers (this month and the three before)."""

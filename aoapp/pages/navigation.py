@@ -78,6 +78,7 @@ MENU = (
         (
             Item("credit.portfolio", _l("Portfolio"), covers=("credit.export_csv", "visits.")),
             Item("credit.watchlist", _l("Watchlist")),
+            Item("renewals.index", _l("Renewals"), covers=("renewals.",)),
         ),
     ),
     Group(

@@ -32,7 +32,7 @@ PAGE_SCRIPT = {"X-Requested-With": "XMLHttpRequest", "Sec-Fetch-Site": "same-ori
 
 OFFICER_KEYS = {
     "officer", "period", "as_of", "as_of_in_period", "previous_as_of", "portfolio", "followups",
-    "complaints", "pipeline", "targets", "trend", "funding", "relationship",
+    "complaints", "pipeline", "targets", "trend", "funding", "relationship", "renewals",
 }  # fmt: skip
 PORTFOLIO_KEYS = {
     "outstanding", "debtors", "facilities", "npl_outstanding", "npl_ratio", "npl_ratio_change",

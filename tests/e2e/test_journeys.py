@@ -303,6 +303,7 @@ class TestSupervisorDownloadsWorkbooks:
             "Delinquent",
             "Officers",
             "Funding",
+            "Renewals",
             "Satisfaction",
             "Pipeline",
         ]

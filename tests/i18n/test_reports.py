@@ -37,6 +37,7 @@ PORTFOLIO_SHEETS = [
     "Delinquent",
     "Officers",
     "Funding",
+    "Renewals",
     "Satisfaction",
     "Pipeline",
 ]
@@ -58,6 +59,7 @@ PORTFOLIO_SHEETS_ID = [
     "Menunggak",
     "Pejabat (AO)",
     "Dana",
+    "Pembaruan",
     "Kepuasan",
     "Pipeline",
 ]

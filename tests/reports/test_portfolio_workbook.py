@@ -55,6 +55,7 @@ SHEETS = [
     "Delinquent",
     "Officers",
     "Funding",
+    "Renewals",
     "Satisfaction",
     "Pipeline",
 ]
@@ -73,6 +74,7 @@ TITLES = {
     "Delinquent": "Delinquent facilities (DPD > 0)",
     "Officers": "Account officers",
     "Funding": "Funding and relationship",
+    "Renewals": "Renewals",
     "Satisfaction": "Customer satisfaction",
     "Pipeline": "Prospect pipeline",
 }
@@ -141,6 +143,7 @@ class TestLayout:
             if ws.title in (
                 "Summary",
                 "Funding",
+                "Renewals",
                 "Satisfaction",
             ):  # small tables stacked: no filter, no freeze
                 assert ws.freeze_panes is None and ws.auto_filter.ref is None

@@ -35,6 +35,7 @@ from aoapp.kpis.periods import Period, judging_day
 from aoapp.prospects.models import Prospect, ProspectSource, ProspectStatus, ProspectStatusChange
 from aoapp.reports.portfolio import rows as portfolio_rows
 from aoapp.reports.portfolio.funding import FundingData, load_funding
+from aoapp.reports.portfolio.renewals import RenewalsData, load_renewals
 from aoapp.reports.portfolio.satisfaction import load_satisfaction
 from aoapp.reports.revisions import Revision, officer_revisions
 from aoapp.surveys.figures import SatisfactionReport
@@ -107,6 +108,7 @@ class PortfolioSummary:
     officer_codes: dict[int, str] = field(default_factory=dict)  # AO code by officer id
     funding: FundingData = field(default_factory=FundingData)  # the Funding sheet's
     satisfaction: SatisfactionReport | None = None  # the Satisfaction sheet's (always loaded)
+    renewals: RenewalsData | None = None  # the Renewals sheet's
 
 
 SUMMARY_FIELDS = frozenset(PortfolioSummary.__dataclass_fields__)
@@ -270,6 +272,7 @@ def load_summary(
         officer_codes=officer_codes(officer_ids),
         funding=load_funding(scope, period, as_of, judged_on),
         satisfaction=load_satisfaction(scope, period),
+        renewals=load_renewals(scope, period),
     )
 
 

@@ -31,6 +31,7 @@ from aoapp.reports.portfolio.columns import (
 )
 from aoapp.reports.portfolio.data import PortfolioData
 from aoapp.reports.portfolio.funding import funding_note, funding_sheet
+from aoapp.reports.portfolio.renewals import renewals_note, renewals_sheet
 from aoapp.reports.portfolio.satisfaction import satisfaction_note, satisfaction_sheet
 from aoapp.reports.revisions import revision_text
 from aoapp.reports.sheets import (
@@ -57,6 +58,7 @@ def sheet_names() -> dict[str, str]:
         "Delinquent": _("Delinquent"),
         "Officers": _("Officers"),
         "Funding": _("Funding"),
+        "Renewals": _("Renewals"),
         "Satisfaction": _("Satisfaction"),
         "Pipeline": _("Pipeline"),
     }
@@ -273,7 +275,7 @@ def _notes(data: PortfolioData) -> dict[str, str]:
 
 def build_portfolio_workbook(data: PortfolioData, bank_name: str) -> Workbook:
     """The workbook's sheets, in order: Summary, Facilities, Watchlist, Delinquent, Officers,
-    Funding, Satisfaction, Pipeline."""
+    Funding, Renewals, Satisfaction, Pipeline."""
     notes = _notes(data)
     # The small sheets are built after the streamed ones are written: their figures are
     # gathered meanwhile (reports/portfolio/data.py).
@@ -313,6 +315,12 @@ def build_portfolio_workbook(data: PortfolioData, bank_name: str) -> Workbook:
             lambda: funding_sheet(
                 data.funding,
                 _title(data, bank_name, _("Funding and relationship"), funding_note(data.funding)),
+            ),
+        ),
+        Later(
+            "Renewals",
+            lambda: renewals_sheet(
+                data.renewals, _title(data, bank_name, _("Renewals"), renewals_note())
             ),
         ),
         Later("Satisfaction", lambda: _satisfaction(data, bank_name)),

@@ -1,0 +1,354 @@
+"""The renewal pipeline: scoped lists, and the officer's steps (stage, outcome), each one unit of
+work, audited.
+
+Who does what: the customer's officer works its opportunities (moves the stage, records or
+confirms the outcome); the supervisor of the customer's branch may do the same, and alone allows a
+delinquent loan onto the top-up list (`topup_allowed`). Admins read. Out of scope is 404.
+
+Stages: to contact → in discussion → proposed (moved freely among these three) → closed, which
+only an outcome reaches. An outcome the listing proposed is confirmed by recording an outcome
+(the same one, or a correction); a confirmed outcome is final (409).
+
+Top-up candidates: open loan opportunities whose facility's latest position has DPD at most
+RENEWAL_TOPUP_MAX_DPD (0) and debtor Kol at most RENEWAL_TOPUP_MAX_KOL (1), or that a
+supervisor allowed.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
+
+from aoapp.audit import services as audit
+from aoapp.auth.models import Role
+from aoapp.auth.scoping import get_visible, visible_to
+from aoapp.common.dates import bank_today
+from aoapp.common.pagination import Page, paginate
+from aoapp.common.plausible import too_long_ago
+from aoapp.common.transaction import unit_of_work
+from aoapp.credit.models import Facility, Position
+from aoapp.credit.services import latest_positions
+from aoapp.customers.hooks import on_reassign
+from aoapp.errors import Conflict, Forbidden, InvalidInput
+from aoapp.extensions import db
+from aoapp.funding.models import DepositAccount, DepositPosition
+from aoapp.renewals.models import (
+    OPEN_STAGES,
+    OUTCOMES_OF,
+    Kind,
+    LostReason,
+    RenewalOpportunity,
+    RenewalOutcome,
+    SettledBy,
+    Stage,
+)
+
+WINDOWS = (30, 60, 90)
+OPEN = "open"  # list filter: every stage but closed
+STALE = _l("This renewal was changed by someone else since you opened it; reload and try again.")
+Opp = RenewalOpportunity
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the latest listing says of the opportunity's account."""
+
+    amount: Decimal | None  # a loan's outstanding, a deposit's balance
+    dpd: int | None = None
+    kol: int | None = None
+    as_of: date | None = None
+
+
+def days_left(opportunity: RenewalOpportunity, today: date) -> int:
+    return (opportunity.maturity_date - today).days
+
+
+def window_of(opportunity: RenewalOpportunity, today: date) -> int | None:
+    """The window bucket: 30 (matured or within 30 days), 60, 90; None beyond."""
+    left = days_left(opportunity, today)
+    return next((w for w in WINDOWS if left <= w), None)
+
+
+def topup_limits() -> tuple[int, int]:
+    """(most DPD, worst Kol) a loan may have to be offered a top-up without an exception."""
+    config = current_app.config
+    return int(config.get("RENEWAL_TOPUP_MAX_DPD", 0)), int(config.get("RENEWAL_TOPUP_MAX_KOL", 1))
+
+
+def _latest(column) -> sa.ScalarSelect:
+    return (
+        sa.select(column)
+        .where(Position.facility_id == Opp.facility_id)
+        .order_by(Position.as_of.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def topup_candidate() -> sa.ColumnElement[bool]:
+    """An open loan opportunity fit for a top-up offer (or allowed by a supervisor)."""
+    max_dpd, max_kol = topup_limits()
+    healthy = sa.and_(
+        sa.func.coalesce(_latest(Position.dpd), 0) <= max_dpd,
+        sa.func.coalesce(_latest(Position.debtor_kol), 1) <= max_kol,
+    )
+    return sa.and_(
+        Opp.kind == Kind.LOAN.value,
+        Opp.stage != Stage.CLOSED.value,
+        sa.or_(Opp.topup_allowed == sa.true(), healthy),
+    )
+
+
+def select_opportunities(actor, filters: dict, today: date) -> sa.Select:
+    """Scoped, filtered select, sorted by maturity date (pages, API, agenda)."""
+    stmt = visible_to(actor, sa.select(Opp), Opp).options(
+        joinedload(Opp.customer),
+        joinedload(Opp.officer),
+        joinedload(Opp.facility).joinedload(Facility.product),
+        joinedload(Opp.deposit_account).joinedload(DepositAccount.product),
+    )
+    if filters.get("officer"):
+        stmt = stmt.where(Opp.officer_id == filters["officer"])
+    if filters.get("customer"):
+        stmt = stmt.where(Opp.customer_id == filters["customer"])
+    stage = filters.get("stage")
+    if stage == OPEN:
+        stmt = stmt.where(Opp.stage != Stage.CLOSED.value)
+    elif stage:
+        stmt = stmt.where(Opp.stage == stage)
+    if filters.get("window"):
+        stmt = stmt.where(Opp.maturity_date <= today + timedelta(days=filters["window"]))
+    if filters.get("kind"):
+        stmt = stmt.where(Opp.kind == filters["kind"])
+    if filters.get("topup"):
+        stmt = stmt.where(topup_candidate())
+    if filters.get("awaiting"):
+        stmt = stmt.where(Opp.stage == Stage.CLOSED.value, Opp.confirmed == sa.false())
+    return stmt.order_by(Opp.maturity_date, Opp.id)
+
+
+def facts_of(opportunities) -> dict[int, Facts]:
+    """The latest listing's facts of each opportunity's account (two queries), by its id."""
+    loans = {o.facility_id: o.id for o in opportunities if o.facility_id}
+    facts = {}
+    for facility_id, position in latest_positions(sorted(loans)).items():
+        facts[loans[facility_id]] = Facts(
+            position.outstanding, position.dpd, position.debtor_kol, position.as_of
+        )
+    deposits = {o.deposit_account_id: o.id for o in opportunities if o.deposit_account_id}
+    if deposits:
+        dp = DepositPosition
+        latest = (
+            sa.select(dp.account_id, sa.func.max(dp.as_of).label("as_of"))
+            .where(dp.account_id.in_(sorted(deposits)))
+            .group_by(dp.account_id)
+            .subquery()
+        )
+        stmt = sa.select(dp.account_id, dp.balance, dp.as_of).join(
+            latest, sa.and_(dp.account_id == latest.c.account_id, dp.as_of == latest.c.as_of)
+        )
+        for account_id, balance, as_of in db.session.execute(stmt):
+            facts[deposits[account_id]] = Facts(balance, as_of=as_of)
+    return facts
+
+
+def with_facts(opportunities: list, today: date) -> list:
+    """The opportunities with their facts, days left and window set for pages and the API."""
+    facts = facts_of(opportunities)
+    for o in opportunities:
+        o.facts = facts.get(o.id, Facts(None))
+        o.days_left = days_left(o, today)
+        o.window = window_of(o, today)
+    return opportunities
+
+
+def list_opportunities(actor, filters: dict, per_page: int, today: date | None = None) -> Page:
+    """One page of the pipeline as `actor` may see it, with each row's facts."""
+    today = today or bank_today()
+    page = paginate(select_opportunities(actor, filters, today), filters.get("page", 1), per_page)
+    with_facts(page.items, today)
+    return page
+
+
+def get_opportunity(actor, opportunity_id) -> RenewalOpportunity:
+    """One opportunity the user may see (else NotFound), with its facts."""
+    opportunity = get_visible(actor, Opp, opportunity_id)
+    return with_facts([opportunity], bank_today())[0]
+
+
+# --- The steps ---------------------------------------------------------------------------------
+
+
+def may_work(actor, opportunity: RenewalOpportunity) -> bool:
+    """The customer's officer or the supervisor of its branch."""
+    customer = opportunity.customer
+    if actor.role == Role.OFFICER:
+        return customer.officer_id == actor.id
+    return actor.role == Role.SUPERVISOR and customer.branch_id in actor.supervised_branch_ids
+
+
+def _require_worker(actor, opportunity) -> None:
+    if not may_work(actor, opportunity):
+        raise Forbidden(_("Only the customer's officer or the branch supervisor works a renewal."))
+
+
+def _check_version(opportunity, version: int | None) -> None:
+    if version is not None and version != opportunity.version:
+        raise Conflict(str(STALE), {"version": [str(STALE)]})
+
+
+def move_stage(actor, opportunity, stage: str, version: int | None = None):
+    """Move an open opportunity to another open stage, audited."""
+    _require_worker(actor, opportunity)
+    _check_version(opportunity, version)
+    if not opportunity.is_open:
+        raise Conflict(_("This renewal is closed: its outcome is recorded."))
+    if stage not in {s.value for s in OPEN_STAGES}:
+        message = _("Record an outcome to close a renewal.")
+        raise InvalidInput(message, {"stage": [message]})
+    if stage == opportunity.stage:
+        raise Conflict(_("The renewal is already at this stage."), {"stage": [_("Already here.")]})
+    with unit_of_work(stale=str(STALE)):
+        before = audit.snapshot(opportunity)
+        opportunity.stage = stage
+        db.session.flush()
+        audit.record(actor, opportunity, "stage", before, audit.snapshot(opportunity))
+    return opportunity
+
+
+def _outcome_errors(opportunity, data: dict, today: date) -> dict:
+    """Field errors of an outcome for this opportunity (empty when it is fine)."""
+    errors: dict[str, list[str]] = {}
+    outcome, new_plafond = data.get("outcome"), data.get("new_plafond")
+    if outcome not in {o.value for o in OUTCOMES_OF[Kind(opportunity.kind)]}:
+        codes = ", ".join(o.value for o in OUTCOMES_OF[Kind(opportunity.kind)])
+        errors["outcome"] = [
+            _("A %(kind)s takes one of: %(codes)s.", kind=_kind(opportunity), codes=codes)
+        ]
+    if outcome == RenewalOutcome.TOPPED_UP:
+        old = opportunity.plafond or Decimal(0)
+        if new_plafond is None:
+            errors["new_plafond"] = [_("Give the new plafond of the top-up.")]
+        elif new_plafond <= old:
+            errors["new_plafond"] = [_("A top-up's new plafond is larger than the old one.")]
+    if outcome == RenewalOutcome.PAID_OFF_LOST and not data.get("lost_reason"):
+        errors["lost_reason"] = [_("Say why the customer left.")]
+    day = data.get("outcome_date")
+    if day is not None:
+        if day > today:
+            errors["outcome_date"] = [_("The outcome date cannot be in the future.")]
+        elif too_old := too_long_ago(day, today):
+            errors["outcome_date"] = [too_old]
+    return errors
+
+
+def _kind(opportunity) -> str:
+    return _("loan") if opportunity.kind == Kind.LOAN else _("deposit")
+
+
+def record_outcome(actor, opportunity, data: dict, version: int | None = None, today=None):
+    """Record the outcome (closing an open opportunity), or confirm or correct the one a listing
+    proposed; audited. A confirmed outcome is final."""
+    today = today or bank_today()
+    _require_worker(actor, opportunity)
+    _check_version(opportunity, version)
+    if opportunity.stage == Stage.CLOSED and opportunity.confirmed:
+        raise Conflict(_("This renewal's outcome is already confirmed."))
+    errors = _outcome_errors(opportunity, data, today)
+    if errors:
+        raise InvalidInput(_("Check the outcome."), errors)
+    outcome = data["outcome"]
+    with unit_of_work(stale=str(STALE)):
+        before = audit.snapshot(opportunity)
+        proposed = opportunity.proposed_outcome
+        opportunity.stage = Stage.CLOSED.value
+        opportunity.outcome = outcome
+        opportunity.confirmed = True
+        opportunity.settled_by = (
+            SettledBy.LISTING.value if proposed == outcome else SettledBy.OFFICER.value
+        )
+        opportunity.outcome_date = data.get("outcome_date") or opportunity.outcome_date or today
+        _amounts(opportunity, outcome, data.get("new_plafond"))
+        keeps_reason = outcome in (RenewalOutcome.PAID_OFF_LOST, RenewalOutcome.WITHDRAWN)
+        opportunity.lost_reason = data.get("lost_reason") if keeps_reason else None
+        opportunity.lost_note = (data.get("lost_note") or "") if keeps_reason else ""
+        db.session.flush()
+        audit.record(actor, opportunity, "outcome", before, audit.snapshot(opportunity))
+    return opportunity
+
+
+def _amounts(opportunity, outcome: str, new_plafond: Decimal | None) -> None:
+    """New plafond and top-up: kept from the listing unless typed; none unless renewed."""
+    if outcome not in (RenewalOutcome.RENEWED, RenewalOutcome.TOPPED_UP):
+        opportunity.new_plafond = opportunity.topup_amount = opportunity.new_facility_id = None
+        return
+    if new_plafond is not None:
+        opportunity.new_plafond = new_plafond
+    topped = outcome == RenewalOutcome.TOPPED_UP and opportunity.new_plafond is not None
+    old = opportunity.plafond or Decimal(0)
+    opportunity.topup_amount = opportunity.new_plafond - old if topped else None
+
+
+def allow_topup(actor, opportunity, allowed: bool, version: int | None = None):
+    """A supervisor lets a delinquent loan onto the top-up list (or takes it off), audited."""
+    customer = opportunity.customer
+    if not (actor.role == Role.SUPERVISOR and customer.branch_id in actor.supervised_branch_ids):
+        raise Forbidden(_("Only the branch supervisor allows a top-up for a delinquent loan."))
+    _check_version(opportunity, version)
+    if opportunity.kind != Kind.LOAN:
+        message = _("Only loans are topped up.")
+        raise InvalidInput(message, {"topup_allowed": [message]})
+    with unit_of_work(stale=str(STALE)):
+        before = audit.snapshot(opportunity)
+        opportunity.topup_allowed = bool(allowed)
+        db.session.flush()
+        audit.record(actor, opportunity, "topup_allowed", before, audit.snapshot(opportunity))
+    return opportunity
+
+
+def change(actor, opportunity, data: dict):
+    """One change of the API's PATCH: a stage, an outcome, or the top-up allowance."""
+    version = data.get("version")
+    if data.get("stage"):
+        return move_stage(actor, opportunity, data["stage"], version)
+    if data.get("outcome"):
+        return record_outcome(actor, opportunity, data, version)
+    return allow_topup(actor, opportunity, data["topup_allowed"], version)
+
+
+LOST_REASONS = tuple(r.value for r in LostReason)
+
+
+AGENDA_DAYS = 30
+AGENDA_LIMIT = 20
+
+
+def agenda_renewals(officer, today: date | None = None) -> list:
+    """The officer's loans maturing within 30 days still to contact, soonest first (the agenda)."""
+    today = today or bank_today()
+    filters = {"kind": Kind.LOAN.value, "stage": Stage.TO_CONTACT.value, "window": AGENDA_DAYS}
+    stmt = select_opportunities(officer, filters, today).where(Opp.officer_id == officer.id)
+    return with_facts(list(db.session.scalars(stmt.limit(AGENDA_LIMIT)).unique()), today)
+
+
+@on_reassign
+def hand_over_open_renewals(actor, customer, officer_id: int) -> int:
+    """Move the reassigned customer's open opportunities to its new officer (inside the
+    reassignment's unit of work), one audit entry each; returns how many."""
+    stmt = sa.select(Opp).where(
+        Opp.customer_id == customer.id,
+        Opp.stage != Stage.CLOSED.value,
+        Opp.officer_id != officer_id,
+    )
+    moved = db.session.scalars(stmt).all()
+    for opportunity in moved:
+        before = audit.snapshot(opportunity)
+        opportunity.officer_id, opportunity.branch_id = officer_id, customer.branch_id
+        db.session.flush()
+        audit.record(actor, opportunity, "reassign", before, audit.snapshot(opportunity))
+    return len(moved)

@@ -1,0 +1,1 @@
+from tests.support.renewals import loader  # noqa: F401  (the fixture)
