@@ -36,6 +36,7 @@ from aoapp.customers.models import Customer
 from aoapp.errors import Forbidden, InvalidInput
 from aoapp.extensions import db
 from aoapp.followups.models import Channel, FollowUp, FollowUpStatus, Purpose
+from aoapp.renewals.models import RenewalOpportunity
 from aoapp.surveys import texts
 from aoapp.surveys.models import Reason, Survey
 
@@ -104,6 +105,22 @@ def _follow_up_of(customer: Customer, follow_up_id) -> FollowUp | None:
     return followup
 
 
+def _renewal_of(customer: Customer, renewal_id) -> RenewalOpportunity | None:
+    """The customer's renewal opportunity with an outcome that the survey follows."""
+    if renewal_id is None:
+        return None
+    renewal = db.session.scalar(
+        sa.select(RenewalOpportunity).where(
+            RenewalOpportunity.id == renewal_id, RenewalOpportunity.customer_id == customer.id
+        )
+    )
+    if renewal is None:
+        _refuse("renewal", _("Not a renewal of this customer."))
+    if renewal.outcome is None:
+        _refuse("renewal", _("Ask about a renewal once its outcome is recorded."))
+    return renewal
+
+
 def survey_customer(actor, customer_id) -> Customer:
     """The customer a survey goes to: visible (else 404) and the actor's own (else 403)."""
     customer = get_visible(actor, Customer, customer_id)
@@ -123,6 +140,7 @@ def send(actor, values: dict, *, now: datetime | None = None) -> tuple[Survey, s
         _refuse("reason", _("Choose why the survey is sent."))
     complaint = _complaint_of(customer, values.get("complaint"))
     followup = _follow_up_of(customer, values.get("follow_up"))
+    renewal = _renewal_of(customer, values.get("renewal"))
     now = now or utcnow()
     plain = secrets.token_urlsafe(32)
     survey = Survey(
@@ -132,7 +150,7 @@ def send(actor, values: dict, *, now: datetime | None = None) -> tuple[Survey, s
         reason=reason,
         complaint_id=complaint.id if complaint else None,
         follow_up_id=followup.id if followup else None,
-        renewal_id=values.get("renewal"),
+        renewal_id=renewal.id if renewal else None,
         token_hash=token_hash(plain),
         expires_at=now + timedelta(days=ttl_days()),
         created_by_id=actor.id,

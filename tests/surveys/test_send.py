@@ -13,8 +13,10 @@ from aoapp.audit.models import AuditEntry
 from aoapp.extensions import db
 from aoapp.surveys.models import Survey
 from tests.support import complaints as complaint_helpers
+from tests.support import credit_visits as credit
 from tests.support import factories
 from tests.support import followups as followup_helpers
+from tests.support import renewals as renewal_helpers
 
 URL = "/api/v1/surveys"
 
@@ -90,6 +92,28 @@ class TestApi:
         assert response.status_code == 201
         assert db.session.get(Survey, response.json["id"]).complaint_id == resolved.id
 
+    def test_the_renewal_it_follows_must_be_the_customers_with_an_outcome(
+        self, api, world, customer
+    ):
+        working = renewal_helpers.opportunity(credit.facility(customer), world.officer)
+        settled = renewal_helpers.opportunity(
+            credit.facility(customer), world.officer, stage="closed"
+        )
+        another = factories.make_customer(world.officer)
+        others = renewal_helpers.opportunity(credit.facility(another), world.officer, "closed")
+        client = api(world.officer)
+
+        def send(renewal_id):
+            body = {"customer": customer.id, "reason": "renewal", "renewal": renewal_id}
+            return client.post(URL, json=body)
+
+        for refused in (working.id, others.id, 999_999):
+            response = send(refused)
+            assert response.status_code == 422 and "renewal" in response.json["errors"]
+        response = send(settled.id)
+        assert response.status_code == 201
+        assert db.session.get(Survey, response.json["id"]).renewal_id == settled.id
+
     def test_the_sending_is_audited(self, api, world, customer):
         body = api(world.officer).post(URL, json={"customer": customer.id, "reason": "visit"}).json
         entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.entity_type == "survey"))
@@ -144,6 +168,23 @@ class TestPages:
         still_open = complaint_helpers.complaint(customer)
         html = client.get(f"/complaints/{still_open.id}").get_data(as_text=True)
         assert 'id="survey-after-complaint"' not in html
+
+    def test_a_renewal_with_an_outcome_offers_the_survey(self, client, auth, world, customer):
+        settled = renewal_helpers.opportunity(
+            credit.facility(customer), world.officer, stage="closed"
+        )
+        working = renewal_helpers.opportunity(credit.facility(customer), world.officer)
+        auth.login("ao.budi")
+        html = client.get(f"/renewals/{settled.id}").get_data(as_text=True)
+        assert 'id="survey-after-renewal"' in html
+        assert f'name="renewal" value="{settled.id}"' in html
+        html = client.get(f"/renewals/{working.id}").get_data(as_text=True)
+        assert 'id="survey-after-renewal"' not in html
+        response = auth.post(
+            f"/customers/{customer.id}/surveys", data={"reason": "renewal", "renewal": settled.id}
+        )
+        assert response.status_code == 200
+        assert db.session.scalar(sa.select(Survey.renewal_id)) == settled.id
 
     def test_a_visit_done_offers_the_survey(self, client, auth, world, customer):
         visit = followup_helpers.followup(
