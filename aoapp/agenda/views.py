@@ -19,7 +19,7 @@ from aoapp.agenda import feeds, messages, services
 from aoapp.agenda import team as teams
 from aoapp.auth.forms import ConfirmForm
 from aoapp.auth.models import Role
-from aoapp.renewals.services import agenda_renewals
+from aoapp.renewals.reads import agenda_renewals
 
 bp = Blueprint("agenda", __name__)
 

@@ -11,7 +11,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from aoapp.common.schemas import BaseSchema, Day, Id, Money, PageArgsSchema, Text, Version, choice
 from aoapp.renewals.figures import OfficerRenewals, RenewalFigures, month_bounds
 from aoapp.renewals.models import Kind, LostReason, RenewalOpportunity, RenewalOutcome, Stage
-from aoapp.renewals.services import OPEN, WINDOWS
+from aoapp.renewals.reads import OPEN, WINDOWS
 
 NOTE_MAX = 2000
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
