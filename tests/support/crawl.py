@@ -18,6 +18,7 @@ from aoapp.followups.suggestions import suggest_after_import
 from aoapp.imports import texts as import_texts
 from aoapp.imports.models import PositionImport
 from aoapp.pages.audit import BROWSABLE
+from aoapp.plans import services as plans
 from aoapp.prospects.models import Prospect
 from aoapp.prospects.services import change_status
 from aoapp.reports.models import Report
@@ -25,6 +26,8 @@ from tests.support import credit_visits as visit_helpers
 from tests.support import factories
 from tests.support import followups as followup_helpers
 from tests.support import holdings as holding_helpers
+from tests.support import renewals as renewal_helpers
+from tests.support import surveys as survey_helpers
 from tests.support.credit import make_facility, post_listing
 from tests.support.holdings import make_deposit
 from tests.support.products import make_introduction
@@ -109,6 +112,49 @@ def _refused_imports(world) -> list[int]:
     return [rejected.id, failed.id]
 
 
+def _growth(officer, customer, facility) -> dict[str, object]:
+    """The relationship's records: an account plan with a goal of each kind, a renewal with its
+    outcome, a low survey score (its follow-up's note) and a survey still to answer (its public
+    page)."""
+    plans.save_plan(
+        officer,
+        customer.id,
+        {
+            "needs": "Modal kerja",
+            "need_tags": ["working_capital"],
+            "risks": "",
+            "next_step": "Kunjungi toko",
+            "review_months": 3,
+            "next_review_date": None,
+            "products": [],
+            "goals": [
+                {**GOAL, "kind": "outstanding_at_least", "amount": 2_000_000_000},
+                {**GOAL, "kind": "dpk_at_least", "amount": 500_000_000},
+                {**GOAL, "kind": "holds_product", "category": "giro"},
+                {**GOAL, "kind": "max_dpd", "dpd": 30},
+                {**GOAL, "kind": "action", "text": "Presentasi payroll", "done": True},
+            ],
+            "version": None,
+        },
+        today=date.fromisoformat(TODAY),
+    )
+    renewal = renewal_helpers.opportunity(facility, officer, stage="closed")
+    survey_helpers.answered(officer, customer, 1, recommend=3, comment="Lambat")
+    _survey, token = survey_helpers.sent(officer, customer, "renewal", renewal=renewal.id)
+    return {"renewal_id": renewal.id, "token": token}
+
+
+GOAL = {
+    "amount": None,
+    "dpd": None,
+    "category": None,
+    "product_code": None,
+    "text": "",
+    "due_date": None,
+    "done": False,
+}
+
+
 def records(world) -> tuple[dict[str, object], list[str]]:
     """Demo-like records of the officer with system-written texts: the route values, and the
     URLs of every follow-up's page (and of the planned ones' outcome form), of refused imports
@@ -148,6 +194,7 @@ def records(world) -> tuple[dict[str, object], list[str]]:
     )
     listing, _ = _import_and_report(world, customer)
     refused = _refused_imports(world)
+    growth = _growth(officer, customer, facility)
     return {
         "prospect_id": prospect.id,
         "customer_id": customer.id,
@@ -165,6 +212,7 @@ def records(world) -> tuple[dict[str, object], list[str]]:
         "month": "2026-10",
         "entity": "prospect",
         "entity_id": prospect.id,
+        **growth,
     }, [f"/followups/{row.id}" for row in db.session.scalars(sa.select(FollowUp))] + [
         f"/followups/{row.id}/complete"
         for row in db.session.scalars(sa.select(FollowUp).where(FollowUp.status == "planned"))
