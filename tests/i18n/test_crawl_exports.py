@@ -23,6 +23,7 @@ from aoapp.followups.suggestions import suggest_after_import
 from tests.support import credit_visits as visit_helpers
 from tests.support import factories
 from tests.support import followups as followup_helpers
+from tests.support.crawl import growth_records
 from tests.support.credit import make_facility, post_listing
 from tests.support.holdings import make_deposit
 from tests.support.words import english_in
@@ -59,7 +60,22 @@ def book(app, world):
     make_deposit(customer, "TAB", {AS_OF: "12500000"})
     make_deposit(customer, "DEP", {AS_OF: "100000000"}, aro=False)
     customer.complaint = followup_helpers.complaint(customer)
+    growth_records(officer, customer, facility, date(2026, 10, 15))  # plan, renewal, surveys
     return customer
+
+
+def _sheet_texts(content: bytes) -> dict[str, str]:
+    """Every text cell of each sheet, joined, by sheet name."""
+    workbook = load_workbook(io.BytesIO(content), read_only=True)
+    return {
+        sheet.title: " | ".join(
+            value
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if isinstance(value, str)
+        )
+        for sheet in workbook.worksheets
+    }
 
 
 def _workbook_words(content: bytes) -> set[str]:
@@ -84,7 +100,7 @@ def test_no_english_in_any_workbook_in_indonesian(app, api, world, book):
         "branch": {"kind": "portfolio", "branch_id": world.officer.branch_id},
         "bank": {"kind": "portfolio"},
     }
-    offenders = []
+    offenders, texts = [], {}
     for name, request in requests.items():
         response = admin.post(
             "/api/v1/reports",
@@ -95,7 +111,12 @@ def test_no_english_in_any_workbook_in_indonesian(app, api, world, book):
         download = admin.get(f"/api/v1/reports/{response.json['id']}/download")
         assert download.status_code == 200, (name, download.json)
         offenders += [f"{name} {word}" for word in sorted(_workbook_words(download.data))]
+        texts[name] = _sheet_texts(download.data)
     assert offenders == [], "\n" + "\n".join(offenders)
+    # The relationship's sheets hold their records' words (in Indonesian), not only headers.
+    assert "Pesaing" in texts["officer"]["Pembaruan"]  # the lost customer's reason
+    assert "Lambat" in texts["officer"]["Kepuasan"]
+    assert "Presentasi payroll" in texts["customer"]["Rencana Akun"]
 
 
 @pytest.mark.today("2026-11-04")

@@ -5,7 +5,7 @@ Used by the Indonesian crawl (tests/i18n/test_crawl.py) and the phone-width craw
 (tests/e2e/test_phone_width.py).
 """
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import force_locale
@@ -112,11 +112,12 @@ def _refused_imports(world) -> list[int]:
     return [rejected.id, failed.id]
 
 
-def _growth(officer, customer, facility) -> dict[str, object]:
+def growth_records(officer, customer, facility, written_on: date) -> dict[str, object]:
     """The relationship's records: an account plan with a goal of each kind, a renewal with its
     outcome, a low survey score (its follow-up's note) and a survey still to answer (its public
-    page)."""
-    plans.save_plan(
+    page). The plan is written on `written_on` (its record says so: a period's workbook shows
+    the plans written by its end)."""
+    plan = plans.save_plan(
         officer,
         customer.id,
         {
@@ -138,7 +139,14 @@ def _growth(officer, customer, facility) -> dict[str, object]:
         },
         today=date.fromisoformat(TODAY),
     )
+    plan.created_at = datetime.combine(written_on, time(3), UTC)
+    db.session.commit()
     renewal = renewal_helpers.opportunity(facility, officer, stage="closed")
+    renewal.maturity_date = written_on - timedelta(days=5)  # the month's renewal figures
+    lost = renewal_helpers.opportunity(make_facility(customer), officer, stage="closed")
+    lost.maturity_date, lost.outcome = renewal.maturity_date, "paid_off_lost"
+    lost.lost_reason, lost.lost_note = "competitor", "Bunga lebih rendah"
+    db.session.commit()
     survey_helpers.answered(officer, customer, 1, recommend=3, comment="Lambat")
     _survey, token = survey_helpers.sent(officer, customer, "renewal", renewal=renewal.id)
     return {"renewal_id": renewal.id, "token": token}
@@ -194,7 +202,7 @@ def records(world) -> tuple[dict[str, object], list[str]]:
     )
     listing, _ = _import_and_report(world, customer)
     refused = _refused_imports(world)
-    growth = _growth(officer, customer, facility)
+    growth = growth_records(officer, customer, facility, AS_OF)
     return {
         "prospect_id": prospect.id,
         "customer_id": customer.id,
