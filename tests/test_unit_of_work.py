@@ -33,6 +33,7 @@ ALLOWED = {
     "demo/targets.py": "the demo loader",
     "demo/deposits.py": "the demo loader commits the depositors before the listings' imports",
     "demo/followups.py": "the demo loader",
+    "demo/plans.py": "the demo loader dates its plans back",
     "demo/cli.py": "the demo command rolls back a failed load",
 }
 

@@ -48,3 +48,13 @@ def unit_of_work(
 
 def _on(field: str | None, message: str) -> dict | None:
     return {field: [message]} if field else None
+
+
+def end_reads() -> None:
+    """End the transaction a service's reads began, before its unit of work writes: on SQLite the
+    writer's lock then begins with the write, and no earlier snapshot outlives the reads. The
+    reads may not have changed anything (that would be a write outside the unit of work)."""
+    session = db.session
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("changes pending before the unit of work")
+    session.commit()

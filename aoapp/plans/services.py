@@ -19,7 +19,7 @@ from aoapp.common import serial
 from aoapp.common.dates import bank_today, utcnow
 from aoapp.common.locking import stale_message
 from aoapp.common.plausible import beyond_horizon
-from aoapp.common.transaction import unit_of_work
+from aoapp.common.transaction import end_reads, unit_of_work
 from aoapp.customers.models import Customer
 from aoapp.customers.services import get_customer, require_officer_owner
 from aoapp.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -148,7 +148,7 @@ def save_plan(actor, customer_id, data: dict, *, today: date | None = None) -> A
     require_officer_owner(actor, customer)
     values = _resolve(data, today)
     customer_id, officer_id, actor_id = customer.id, customer.officer_id, actor.id
-    db.session.commit()  # nothing is pending: the reads end, the lock begins the write (SQLite)
+    end_reads()  # the lock below begins the write (SQLite)
     stale = stale_message("account plan")
     with unit_of_work(stale=stale, stale_field="version"):
         _hold_lock(customer_id)

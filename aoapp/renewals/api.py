@@ -56,7 +56,7 @@ class RenewalResource(MethodView):
         """Read an opportunity with the latest listing's facts (outstanding or balance, DPD)."""
         return services.get_opportunity(acting_user(), renewal_id)
 
-    @renewals_blp.arguments(RenewalChangeSchema)
+    @renewals_blp.arguments(RenewalChangeSchema, required=False)  # {} is refused: one change
     @renewals_blp.response(200, RenewalSchema)
     def patch(self, data, renewal_id):
         """Move the `stage` (to_contact, in_discussion, proposed), or record the `outcome`

@@ -8,9 +8,10 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from aoapp.common.dates import utcnow
+from aoapp.common.dates import bank_today, utcnow
 from aoapp.customers.models import follows_its_customer
 from aoapp.extensions import db
+from aoapp.products.models import Product
 
 
 class Kind(StrEnum):
@@ -159,9 +160,17 @@ class RenewalOpportunity(db.Model):
         return record.account_no
 
     @property
-    def product(self):
+    def product(self) -> Product:
+        """The facility's or the deposit account's product."""
         record = self.facility if self.kind == Kind.LOAN else self.deposit_account
         return record.product
+
+    read_on = None  # the day a list read it (renewals.reads.with_facts); None: today
+
+    @property
+    def days_left(self) -> int:
+        """Days from the day it was read to its maturity (negative once matured)."""
+        return (self.maturity_date - (self.read_on or bank_today())).days
 
     @property
     def is_open(self) -> bool:

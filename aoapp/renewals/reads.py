@@ -39,6 +39,7 @@ class Facts:
 
 
 def days_left(opportunity: RenewalOpportunity, today: date) -> int:
+    """Days from `today` to the opportunity's maturity."""
     return (opportunity.maturity_date - today).days
 
 
@@ -136,7 +137,7 @@ def with_facts(opportunities: list, today: date) -> list:
     facts = facts_of(opportunities)
     for o in opportunities:
         o.facts = facts.get(o.id, Facts(None))
-        o.days_left = days_left(o, today)
+        o.read_on = today
         o.window = window_of(o, today)
     return opportunities
 

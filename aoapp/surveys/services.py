@@ -29,7 +29,7 @@ from aoapp.auth.models import Role
 from aoapp.auth.scoping import get_visible
 from aoapp.common.dates import bank_today, utcnow
 from aoapp.common.system_text import params_of
-from aoapp.common.transaction import unit_of_work
+from aoapp.common.transaction import end_reads, unit_of_work
 from aoapp.common.workdays import add_working_days
 from aoapp.complaints.models import Complaint, ComplaintStatus
 from aoapp.customers.models import Customer
@@ -184,10 +184,10 @@ def answer(plain: str, values: dict, *, now: datetime | None = None) -> str:
     """Record the answer of the token's survey once: `recorded` when this call recorded it,
     else the state that refused it (`answered` before, `expired`, `missing`)."""
     now = now or utcnow()
-    if find(plain) is None:  # a wrong token: nothing to lock, nothing to write
-        db.session.rollback()
+    missing = find(plain) is None  # a wrong token: nothing to lock, nothing to write
+    end_reads()  # the UPDATE starts its own transaction (no read lock held before it)
+    if missing:
         return MISSING
-    db.session.rollback()  # the UPDATE starts its own transaction (no read lock held before it)
     comment = values.get("comment") or None
     with unit_of_work():
         done = db.session.execute(
