@@ -8,7 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from aoapp.customers.models import Customer
-from aoapp.renewals.pipeline import anniversary_in, refresh
+from aoapp.renewals.create import anniversary_in
+from aoapp.renewals.pipeline import refresh
 from tests.support import renewals as R
 
 pytestmark = pytest.mark.today(R.TODAY)
