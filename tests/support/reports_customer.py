@@ -28,6 +28,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from aoapp.common.dates import bank_today
 from aoapp.complaints.models import Complaint
 from aoapp.credit.models import Facility, MonitoringVisit
 from aoapp.customers.models import Customer, ProductHolding
@@ -39,6 +40,7 @@ from aoapp.products.models import Product
 from tests.support import holdings as holding_helpers
 from tests.support import listings as L
 from tests.support.factories import make_customer
+from tests.support.snapshots import added_rows, put_back
 
 CIF, OTHER_CIF = "0000123456", "0000999999"
 NAME = "Toko Sejahtera Café Ümit"
@@ -286,7 +288,37 @@ def deposits(story: Story) -> None:
     holding_helpers.record(story.customer, "MBANKING", opened_on=date(2024, 1, 5))
 
 
+_STORIES: dict = {}
+
+
 def build_story(world, tmp_path, *, with_activity: bool = True) -> Story:
+    """The story: built on its first use (per worker, day and world), then its rows copied in
+    (tests/support/snapshots.py) — a dozen listing imports run once, not for every test."""
+    key = (
+        with_activity,
+        bank_today(),
+        str(db.engine.url),
+        tuple(u.id for u in (world.officer, world.supervisor, world.admin, world.remote)),
+    )
+    saved = _STORIES.get(key)
+    if saved is None:
+        story, rows = added_rows(lambda: _build_story(world, tmp_path, with_activity))
+        ids = (story.customer.id, story.other.id, story.bare.id)
+        _STORIES[key] = (rows, ids, {n: f.id for n, f in story.facilities.items()})
+        return _story_of(ids, _STORIES[key][2])
+    rows, ids, facilities = saved
+    put_back(rows)
+    return _story_of(ids, facilities)
+
+
+def _story_of(ids: tuple[int, int, int], facilities: dict[str, int]) -> Story:
+    customer, other, bare = (db.session.get(Customer, id_) for id_ in ids)
+    return Story(
+        customer, other, bare, {n: db.session.get(Facility, id_) for n, id_ in facilities.items()}
+    )
+
+
+def _build_story(world, tmp_path, with_activity: bool) -> Story:
     """Import the listings, then record the customer's activity (see the module docstring)."""
     import_listings(world, tmp_path)
     customer = L.customer(CIF)

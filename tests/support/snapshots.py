@@ -1,0 +1,67 @@
+"""The rows a slow fixture adds, taken once and inserted back for the next tests that ask for
+the same (as `demo_bank` does for the demo): the fixture's own work runs once per worker.
+
+`added_rows(build)` runs `build()` and returns what it returned with the rows it inserted (every
+table, parents first); `put_back(rows)` inserts them again and moves PostgreSQL's id sequences
+past them. It relies on what `_db_session` guarantees: every test starts from empty tables with
+restarted ids, so the `world` made before is the same rows with the same ids each time (callers
+key their copy by those ids). A fixture that changes rows it did not insert cannot be copied so.
+"""
+
+import sqlalchemy as sa
+
+from aoapp.extensions import db
+from tests.databases import _sequences
+
+KEEP_TABLES = {"collectibility_bands"}  # reference data seeded by the migrations
+
+
+def _tables() -> list[sa.Table]:
+    return [t for t in db.metadata.sorted_tables if t.name not in KEEP_TABLES]
+
+
+def _stored(table: sa.Table) -> list[sa.Column]:
+    return [column for column in table.columns if column.computed is None]
+
+
+def _rows() -> dict[str, dict[tuple, dict]]:
+    """Every row of every table, by its primary key (the session's work committed first)."""
+    db.session.commit()
+    with db.engine.connect() as connection:
+        return {
+            t.name: {
+                tuple(row[c.name] for c in t.primary_key.columns): dict(row)
+                for row in connection.execute(sa.select(*_stored(t))).mappings()
+            }
+            for t in _tables()
+        }
+
+
+def added_rows(build):
+    """(what `build()` returned, the rows it added by table); refuses a build that changed rows
+    that were there before it."""
+    before = _rows()
+    built = build()
+    after = _rows()
+    added = {}
+    for name, rows in after.items():
+        old = before[name]
+        changed = [key for key, row in old.items() if rows.get(key) != row]
+        assert not changed, f"{name}: rows changed, not only added: {changed[:3]}"
+        added[name] = [row for key, row in rows.items() if key not in old]
+    return built, added
+
+
+def put_back(added: dict[str, list[dict]]) -> None:
+    """Insert the rows again (parents first) and restart the id sequences after them."""
+    with db.engine.begin() as connection:
+        for table in _tables():
+            if added.get(table.name):
+                connection.execute(table.insert(), added[table.name])
+        if connection.dialect.name == "postgresql":
+            names = tuple(t.name for t in reversed(db.metadata.sorted_tables))
+            for sequence, table in _sequences(connection, names):
+                if added.get(table):
+                    connection.execute(
+                        sa.text(f"SELECT setval('{sequence}', (SELECT MAX(id) FROM {table}))")
+                    )
