@@ -14,6 +14,7 @@ from aoapp import create_app
 from aoapp.extensions import db, limiter
 from tests.databases import empty_tables, own_database, reset_schema
 from tests.support import factories
+from tests.support.snapshots import KEEP_TABLES  # reference data the migrations seed: kept
 
 pytest_plugins = ["tests.clock", "tests.support.demo"]
 
@@ -30,7 +31,6 @@ class FreshContextClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
-KEEP_TABLES = {"collectibility_bands"}  # reference data seeded by the migrations
 PERMISSIVE_NUMBER = r"^[A-Za-z0-9-]+$"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 

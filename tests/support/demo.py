@@ -17,10 +17,9 @@ import sqlalchemy as sa
 from aoapp.common.dates import bank_today
 from aoapp.extensions import db
 from config import Config
-from tests.databases import _sequences
+from tests.support.snapshots import put_back, stored, tables
 
 DEMO_PASSWORD = "demo-password-1"
-KEEP_TABLES = {"collectibility_bands"}  # reference data seeded by the migrations
 
 
 @dataclass(frozen=True)
@@ -41,10 +40,6 @@ class _Copy:
 _COPIES: dict = {}
 
 
-def _tables() -> list[sa.Table]:
-    return [t for t in db.metadata.sorted_tables if t.name not in KEEP_TABLES]
-
-
 def _seed(app, runner) -> DemoBank:
     """Run `flask seed-demo` as `make run` does: with the bank's default number formats."""
     defaults = Config()
@@ -62,18 +57,13 @@ def _exports(app) -> Path:
     return Path(app.config["EXPORTS_DIR"])
 
 
-def _stored(table: sa.Table) -> list[sa.Column]:
-    """The columns an insert may write: not those the database computes (e.g. name keys)."""
-    return [column for column in table.columns if column.computed is None]
-
-
 def _take(app, bank: DemoBank) -> _Copy:
     """Every row of every table, and the bytes of every file under EXPORTS_DIR."""
     db.session.remove()
     with db.engine.connect() as connection:
         rows = {
-            t.name: [dict(r) for r in connection.execute(sa.select(*_stored(t))).mappings()]
-            for t in _tables()
+            t.name: [dict(r) for r in connection.execute(sa.select(*stored(t))).mappings()]
+            for t in tables()
         }
     root = _exports(app)
     files = {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
@@ -83,17 +73,7 @@ def _take(app, bank: DemoBank) -> _Copy:
 def _put_back(app, copy: _Copy) -> None:
     """Insert the rows again (parents first), restart the id sequences after them (PostgreSQL)
     and write back any workbook a test removed or replaced."""
-    with db.engine.begin() as connection:
-        for table in _tables():
-            if copy.rows[table.name]:
-                connection.execute(table.insert(), copy.rows[table.name])
-        if connection.dialect.name == "postgresql":
-            names = tuple(t.name for t in reversed(db.metadata.sorted_tables))
-            for sequence, table in _sequences(connection, names):
-                if copy.rows.get(table):
-                    connection.execute(
-                        sa.text(f"SELECT setval('{sequence}', (SELECT MAX(id) FROM {table}))")
-                    )
+    put_back(copy.rows)
     root = _exports(app)
     for name, content in copy.files.items():
         path = root / name

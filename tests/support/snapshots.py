@@ -16,11 +16,12 @@ from tests.databases import _sequences
 KEEP_TABLES = {"collectibility_bands"}  # reference data seeded by the migrations
 
 
-def _tables() -> list[sa.Table]:
+def tables() -> list[sa.Table]:
     return [t for t in db.metadata.sorted_tables if t.name not in KEEP_TABLES]
 
 
-def _stored(table: sa.Table) -> list[sa.Column]:
+def stored(table: sa.Table) -> list[sa.Column]:
+    """The columns an insert may write: not those the database computes (e.g. name keys)."""
     return [column for column in table.columns if column.computed is None]
 
 
@@ -31,9 +32,9 @@ def _rows() -> dict[str, dict[tuple, dict]]:
         return {
             t.name: {
                 tuple(row[c.name] for c in t.primary_key.columns): dict(row)
-                for row in connection.execute(sa.select(*_stored(t))).mappings()
+                for row in connection.execute(sa.select(*stored(t))).mappings()
             }
-            for t in _tables()
+            for t in tables()
         }
 
 
@@ -55,7 +56,7 @@ def added_rows(build):
 def put_back(added: dict[str, list[dict]]) -> None:
     """Insert the rows again (parents first) and restart the id sequences after them."""
     with db.engine.begin() as connection:
-        for table in _tables():
+        for table in tables():
             if added.get(table.name):
                 connection.execute(table.insert(), added[table.name])
         if connection.dialect.name == "postgresql":
