@@ -9,10 +9,12 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
 from aoapp.api_base import Api
-from aoapp.database import Base, render_item
+from aoapp.database import Base, include_name, render_item
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate(compare_type=True, render_as_batch=True, render_item=render_item)
+migrate = Migrate(
+    compare_type=True, render_as_batch=True, render_item=render_item, include_name=include_name
+)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 api = Api()

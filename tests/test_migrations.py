@@ -3,13 +3,16 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from aoapp.database import include_name
 from aoapp.extensions import db
 
 
 def test_models_and_migrations_agree(app):
     """Autogenerate finds no difference between the models and the migrated schema."""
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": include_name}
+        )
         diff = compare_metadata(context, db.metadata)
     assert diff == []
 

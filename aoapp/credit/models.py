@@ -110,7 +110,9 @@ class Position(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    facility_id: Mapped[int] = mapped_column(sa.ForeignKey("facilities.id", ondelete="CASCADE"))
+    # No foreign key either (migration 0029): the importer writes positions only for the
+    # facilities it just upserted, and a key would lock `facilities` while a month is attached.
+    facility_id: Mapped[int]
     as_of: Mapped[date]
     customer_id: Mapped[int]
     officer_id: Mapped[int | None]
@@ -128,7 +130,9 @@ class Position(db.Model):
     prev_kol: Mapped[int | None]  # effective (debtor) Kol on the previous listing
     import_id: Mapped[int | None]
 
-    facility: Mapped[Facility] = relationship()
+    facility: Mapped[Facility] = relationship(
+        primaryjoin="foreign(Position.facility_id) == Facility.id", viewonly=True
+    )
 
 
 class KolUpgrade(db.Model):

@@ -65,9 +65,16 @@ class SetLoad:
     def _greatest(self, *args: str) -> str:
         return f"{'GREATEST' if self.pg else 'MAX'}({', '.join(args)})"
 
+    def _lap(self, name: str) -> None:
+        """Seconds since the step began or the last lap, recorded as `step:name`."""
+        now = time.perf_counter()
+        self.timings[f"{self._current}:{name}"] = round(now - self._lap_at, 2)
+        self._lap_at = now
+
     def _step(self, name: str, percent: int, work: Callable[[], None]) -> None:
         self.progress(name, percent)
-        started = time.perf_counter()
+        started = self._lap_at = time.perf_counter()
+        self._current = name
         work()
         self.timings[name] = round(time.perf_counter() - started, 2)
 
@@ -186,7 +193,15 @@ class SetLoad:
             WHERE f.status <> 'closed' AND f.{start} <= :as_of
               AND NOT EXISTS (SELECT 1 FROM {self.STAGING} s WHERE s.account_no = f.account_no)
         """
-        closing = self._sql(f"SELECT f.id, f.status {missing}").all()
+        closed = f"UPDATE {table} SET status = 'closed', closed_on = :as_of, updated_at = :now"
+        if self.pg:  # one pass: the accounts closed and the status each had, read as updated
+            closing = self._sql(
+                f"{closed} FROM (SELECT f.id, f.status {missing}) was"
+                f" WHERE {table}.id = was.id RETURNING was.id, was.status"
+            ).all()
+        else:  # SQLite's RETURNING cannot name the FROM clause: read, then update
+            closing = self._sql(f"SELECT f.id, f.status {missing}").all()
+            self._sql(f"{closed} WHERE id IN (SELECT f.id {missing})")
         if closing:
             self._audit(
                 entity,
@@ -196,13 +211,9 @@ class SetLoad:
                         {"status": status, "closed_on": None},
                         {"status": "closed", "closed_on": self.as_of.isoformat()},
                     )
-                    for row_id, status in closing
+                    for row_id, status in sorted(closing)
                 ],
                 action="close",
-            )
-            self._sql(
-                f"UPDATE {table} SET status = 'closed', closed_on = :as_of, updated_at = :now"
-                f" WHERE id IN (SELECT f.id {missing})"
             )
         self.counts[counter] = len(closing)
 

@@ -12,9 +12,11 @@ import sqlalchemy as sa
 
 from aoapp.common.money import to_money
 from aoapp.credit.collectibility import Band, dpd_kol_sql
+from aoapp.imports.loans import partition
 from aoapp.imports.setload import SetLoad, as_date
 
 STAGING = "listing_staging"
+CHANGES = "facility_changes"  # the listing's new and changed accounts, while they are written
 STAGING_COLUMNS = (
     ("row_no", "INTEGER"),
     ("account_no", "VARCHAR(40)"),
@@ -80,6 +82,8 @@ class Loader(SetLoad):
     def run(self, table: pa.Table) -> dict:
         """Stage the rows, upsert customers and facilities, write positions, close the missing."""
         self._begin()
+        if self.pg and not self.partial:
+            partition.hold(self.conn)
         self._step("staging", 35, lambda: self._stage(table))
         self._find_backdated()
         self._step("customers", 45, lambda: self._upsert_customers(since="start_date"))
@@ -99,67 +103,79 @@ class Loader(SetLoad):
         return {"counts": self.counts, "timings": self.timings}
 
     def _facilities(self) -> None:
+        """The listing's accounts against the facilities in one join: the new and the changed
+        ones kept aside (a few thousand a month), then inserted, and updated and audited."""
         restructured = "COALESCE(s.restructured, f.restructured)"
-        changed = []
-        if not self.backdated:
-            changed = self._sql(
-                f"""
-                SELECT f.id, f.customer_id, f.product_id, f.plafond, f.interest_rate, f.start_date,
-                       f.maturity_date, f.restructured, f.status, f.restructured_on,
-                       c.id, s.product_id, s.plafond, s.interest_rate, s.start_date, s.maturity_date,
-                       {restructured}
-                FROM facilities f
-                JOIN {STAGING} s ON s.account_no = f.account_no
-                JOIN customers c ON c.cif = s.cif
-                WHERE f.customer_id <> c.id OR f.product_id <> s.product_id OR f.plafond <> s.plafond
-                   OR f.interest_rate <> s.interest_rate OR f.start_date <> s.start_date
-                   OR f.maturity_date <> s.maturity_date OR f.status <> 'active'
-                   OR f.restructured <> {restructured}
-                """
-            ).all()
-        # Changes are looked for before the inserts, so new rows are not compared with themselves.
+        changed = (
+            "FALSE"
+            if self.backdated  # an older listing does not overwrite what a newer one said
+            else f"""(f.customer_id <> c.id OR f.product_id <> s.product_id
+                   OR f.plafond <> s.plafond OR f.interest_rate <> s.interest_rate
+                   OR f.start_date <> s.start_date OR f.maturity_date <> s.maturity_date
+                   OR f.status <> 'active' OR f.restructured <> {restructured})"""
+        )
+        self._sql(f"DROP TABLE IF EXISTS {CHANGES}")
+        self._sql(
+            f"""
+            CREATE TEMPORARY TABLE {CHANGES} AS
+            SELECT f.id, f.customer_id AS was_customer_id, f.product_id AS was_product_id,
+                   f.plafond AS was_plafond, f.interest_rate AS was_interest_rate,
+                   f.start_date AS was_start_date, f.maturity_date AS was_maturity_date,
+                   f.restructured AS was_restructured, f.status AS was_status,
+                   f.restructured_on AS was_restructured_on,
+                   c.id AS customer_id, s.product_id, s.plafond, s.interest_rate, s.start_date,
+                   s.maturity_date, {restructured} AS restructured, s.account_no,
+                   s.restructured AS listed_restructured
+            FROM {STAGING} s
+            JOIN customers c ON c.cif = s.cif
+            LEFT JOIN facilities f ON f.account_no = s.account_no
+            WHERE f.id IS NULL OR {changed}
+            """
+        )
+        self._lap("compared")
         created = self._sql(
             f"""
             INSERT INTO facilities (account_no, customer_id, product_id, currency, plafond,
                 interest_rate, start_date, maturity_date, purpose, collateral_description,
                 restructured, restructured_on, status, created_at, updated_at)
-            SELECT s.account_no, c.id, s.product_id, 'IDR', s.plafond, s.interest_rate,
-                   s.start_date, s.maturity_date, '', '', COALESCE(s.restructured, FALSE),
-                   CASE WHEN s.restructured THEN :as_of END, 'active', :now, :now
-            FROM {STAGING} s JOIN customers c ON c.cif = s.cif
-            WHERE NOT EXISTS (SELECT 1 FROM facilities f WHERE f.account_no = s.account_no)
+            SELECT x.account_no, x.customer_id, x.product_id, 'IDR', x.plafond, x.interest_rate,
+                   x.start_date, x.maturity_date, '', '', COALESCE(x.listed_restructured, FALSE),
+                   CASE WHEN x.listed_restructured THEN :as_of END, 'active', :now, :now
+            FROM {CHANGES} x WHERE x.id IS NULL
             """
         ).rowcount
-        updates, audits = [], []
-        for r in changed:
-            values = dict(zip(FACILITY_FIELDS, (*r[10:17], "active"), strict=True))
-            before, after = _audited(r[1:9]), _audited((*r[10:17], "active"))
-            newly_restructured = bool(after["restructured"]) and not bool(before["restructured"])
-            updates.append(
-                {
-                    **values,
-                    "id": r[0],
-                    "now": self._now(),
-                    "restructured_on": self.as_of if newly_restructured else r[9],
-                }
+        self._lap("insert")
+        rows = self._sql(
+            f"""SELECT id, was_customer_id, was_product_id, was_plafond, was_interest_rate,
+                       was_start_date, was_maturity_date, was_restructured, was_status,
+                       customer_id, product_id, plafond, interest_rate, start_date,
+                       maturity_date, restructured
+                FROM {CHANGES} WHERE id IS NOT NULL ORDER BY id"""
+        ).all()
+        if rows:
+            self._sql(
+                f"""
+                UPDATE facilities SET customer_id = x.customer_id, product_id = x.product_id,
+                    plafond = x.plafond, interest_rate = x.interest_rate,
+                    start_date = x.start_date, maturity_date = x.maturity_date,
+                    restructured_on = CASE WHEN x.restructured AND NOT facilities.restructured
+                                           THEN :as_of ELSE facilities.restructured_on END,
+                    restructured = x.restructured, status = 'active', closed_on = NULL,
+                    updated_at = :now
+                FROM {CHANGES} x WHERE facilities.id = x.id
+                """
             )
-            audits.append((r[0], before, after))
-        if updates:
-            self.conn.execute(
-                sa.text(
-                    "UPDATE facilities SET customer_id = :customer_id, product_id = :product_id,"
-                    " plafond = :plafond, interest_rate = :interest_rate, start_date = :start_date,"
-                    " maturity_date = :maturity_date, restructured = :restructured,"
-                    " restructured_on = :restructured_on, status = :status, closed_on = NULL,"
-                    " updated_at = :now WHERE id = :id"
-                ),
-                updates,
-            )
+            audits = [(r[0], _audited(r[1:9]), _audited((*r[9:16], "active"))) for r in rows]
             self._audit("facility", audits)
+        self._lap("update")
+        self._sql(f"DROP TABLE {CHANGES}")
         self.counts["facilities_created"] = created
-        self.counts["facilities_updated"] = len(updates)
+        self.counts["facilities_updated"] = len(rows)
 
     def _positions(self) -> None:
+        if self.pg and not self.partial:
+            self._positions_by_partition()
+            return
         if not self.partial:  # a full listing is the whole date: unlisted facilities' positions go
             self._sql(
                 f"""DELETE FROM positions WHERE as_of = :as_of AND NOT EXISTS
@@ -175,19 +191,46 @@ class Loader(SetLoad):
                 f"{name} = excluded.{name}" for name in POSITION_VALUES
             )
         previous = self._sql("SELECT MAX(as_of) FROM positions WHERE as_of < :as_of").scalar()
-        dpd_kol = dpd_kol_sql("s.dpd", self.bands)
         # When this insert writes every position of the date, the one-obligor rule is a window
         # over the debtor's rows; otherwise _one_obligor() settles it over the whole date.
         self.windowed = replacing is None
+        self._insert_positions("positions", upsert, previous)
+        self.counts["previous_as_of"] = (
+            previous.isoformat() if isinstance(previous, date) else previous
+        )
+
+    def _positions_by_partition(self) -> None:
+        """PostgreSQL, a full listing: the month's partition built and swapped in (partition.py);
+        the insert holds the whole date, so the one-obligor rule is its window."""
+        build = partition.MonthBuild(self.conn, self.as_of, self.import_id, self._lap)
+        build.begin()
+        previous = self._sql("SELECT MAX(as_of) FROM positions WHERE as_of < :as_of").scalar()
+        self.windowed = True
+        self._insert_positions(build.table, "", previous, keep_ids=True)
+        build.finish()
+        self.counts["previous_as_of"] = (
+            previous.isoformat() if isinstance(previous, date) else previous
+        )
+
+    def _insert_positions(self, table: str, upsert: str, previous, keep_ids=False) -> None:
+        """The listing's positions with their Kol into `table`; `keep_ids`: a re-imported
+        position keeps its id (audit entries and Kol upgrades point to it)."""
+        dpd_kol = dpd_kol_sql("s.dpd", self.bands)
         debtor = (
             "MAX(w.fac_kol) OVER (PARTITION BY w.customer_id)" if self.windowed else "w.fac_kol"
         )
+        ids = (
+            ("id, ", "COALESCE(w.old_id, nextval('positions_id_seq')), ") if keep_ids else ("", "")
+        )
+        old = (
+            "LEFT JOIN positions o ON o.facility_id = f.id AND o.as_of = :as_of" if keep_ids else ""
+        )
         self._sql(
             f"""
-            INSERT INTO positions (facility_id, as_of, customer_id, officer_id, branch_id,
+            INSERT INTO {table} ({ids[0]}facility_id, as_of, customer_id, officer_id, branch_id,
                 outstanding, arrears_principal, arrears_interest, dpd, file_kol, dpd_kol,
                 facility_kol, debtor_kol, kol_rule, prev_dpd, prev_kol, import_id)
-            SELECT w.facility_id, :as_of, w.customer_id, w.officer_id, w.branch_id, w.outstanding,
+            SELECT {ids[1]}w.facility_id, :as_of, w.customer_id, w.officer_id, w.branch_id, w.outstanding,
                    w.arrears_principal, w.arrears_interest, w.dpd, w.kol, w.dpd_kol,
                    w.fac_kol, {debtor},
                    CASE WHEN {debtor} > w.fac_kol THEN 'one_obligor'
@@ -201,19 +244,17 @@ class Loader(SetLoad):
                        {self._greatest(dpd_kol, "COALESCE(s.kol, 0)")} AS base,
                        CASE WHEN f.restructured THEN COALESCE(u.to_kol, p.facility_kol, 0)
                             ELSE 0 END AS held,
-                       p.dpd AS prev_dpd, p.debtor_kol AS prev_kol
+                       p.dpd AS prev_dpd, p.debtor_kol AS prev_kol{", o.id AS old_id" if keep_ids else ""}
                 FROM {STAGING} s
                 JOIN facilities f ON f.account_no = s.account_no
                 LEFT JOIN positions p ON p.facility_id = f.id AND p.as_of = :previous
                 LEFT JOIN (SELECT facility_id, MIN(to_kol) AS to_kol FROM kol_upgrades
                            WHERE as_of = :as_of GROUP BY facility_id) u ON u.facility_id = f.id
+                {old}
             ) y) w
             WHERE TRUE {upsert}
             """,
             {"previous": previous, "import_id": self.import_id},
-        )
-        self.counts["previous_as_of"] = (
-            previous.isoformat() if isinstance(previous, date) else previous
         )
 
     def _one_obligor(self) -> None:

@@ -1,0 +1,109 @@
+"""A full loan listing's positions on PostgreSQL, loaded the way PostgreSQL loads bulk data.
+
+`positions` is partitioned by calendar month of `as_of` (migration 0029). Instead of inserting a
+million rows into a table whose six indexes are maintained row by row, the import builds the
+month's partition as a plain table — the month's other dates copied over, the listing's positions
+inserted set-based with their Kol and one-obligor rule, then the keys, indexes and a CHECK on the
+month built once — and swaps it in: the old partition detached and dropped (a re-import), or the
+month's rows taken out of the default partition, then the new table attached. The CHECK lets the
+attach skip its scan; everything happens in the import's transaction, so readers see the month
+before or after, never half of it. Position ids of a re-imported date are kept (audit entries and
+Kol upgrades point to them).
+
+Full listings take turns (`hold`, before their first write): an import building a month must see
+the month's other dates, and swapping partitions while another import writes would deadlock.
+"""
+
+from collections.abc import Callable
+from datetime import date
+
+import sqlalchemy as sa
+
+from aoapp.common import serial
+
+WAIT_SECONDS = 3600  # the per-date import lock already bounds how long an import waits
+# The partitioned indexes of `positions` (migration 0029): a partition needs each to be attached.
+POSITION_INDEXES = (
+    "as_of, branch_id",
+    "officer_id, as_of",
+    "customer_id, as_of",
+    "branch_id, as_of",
+)
+
+
+def hold(conn: sa.Connection) -> None:
+    """Wait for any other full loan listing's load to end (held until this one's commit)."""
+    serial.hold(conn, "positions:partitions", WAIT_SECONDS)
+
+
+def month_bounds(as_of: date) -> tuple[date, date]:
+    """The first day of as_of's month and of the next month."""
+    start = as_of.replace(day=1)
+    end = date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    return start, end
+
+
+def partition_name(as_of: date) -> str:
+    return f"positions_p{as_of:%Y%m}"
+
+
+class MonthBuild:
+    """The new partition of as_of's month, built beside the live one and swapped in."""
+
+    def __init__(
+        self, conn: sa.Connection, as_of: date, import_id: int, lap: Callable[[str], None]
+    ):
+        self.conn = conn
+        self.as_of = as_of
+        self.start, self.end = month_bounds(as_of)
+        self.name = partition_name(as_of)
+        self.table = f"positions_build_{import_id}"
+        self._lap = lap  # records the seconds of each part in the import's timings
+
+    def _sql(self, statement: str, params: dict | None = None):
+        bounds = {"as_of": self.as_of, "start": self.start, "end": self.end}
+        return self.conn.execute(sa.text(statement), {**bounds, **(params or {})})
+
+    def begin(self) -> None:
+        """The empty build table with the month's other dates in it (after `hold`)."""
+        self._sql(f"DROP TABLE IF EXISTS {self.table}")
+        self._sql(f"CREATE TABLE {self.table} (LIKE positions INCLUDING DEFAULTS)")
+        self._sql(
+            f"""INSERT INTO {self.table} SELECT * FROM positions
+                WHERE as_of >= :start AND as_of < :end AND as_of <> :as_of"""
+        )
+
+    def finish(self) -> None:
+        """Keys, indexes and the month's CHECK built once, then the swap."""
+        table = self.table
+        self._lap("insert")
+        self._sql("SET LOCAL maintenance_work_mem = '256MB'")
+        self._sql(f"ALTER TABLE {table} ADD CONSTRAINT {table}_pkey PRIMARY KEY (id, as_of)")
+        self._sql(f"ALTER TABLE {table} ADD CONSTRAINT {table}_key UNIQUE (facility_id, as_of)")
+        for number, columns in enumerate(POSITION_INDEXES):
+            self._sql(f"CREATE INDEX {table}_{number} ON {table} ({columns})")
+        self._lap("indexes")
+        self._sql(
+            f"""ALTER TABLE {table}
+                ADD CONSTRAINT month CHECK (as_of >= DATE '{self.start}' AND as_of < DATE '{self.end}'),
+                ADD CONSTRAINT ck_positions_dpd CHECK (dpd >= 0),
+                ADD CONSTRAINT ck_positions_facility_kol CHECK (facility_kol BETWEEN 1 AND 5),
+                ADD CONSTRAINT ck_positions_debtor_kol CHECK (debtor_kol BETWEEN 1 AND 5)"""
+        )
+        self._lap("constraints")
+        live = self._sql("SELECT to_regclass(:name)", {"name": self.name}).scalar()
+        if live is not None:
+            self._sql(f"ALTER TABLE positions DETACH PARTITION {self.name}")
+            self._sql(f"DROP TABLE {self.name}")
+        else:  # rows written one by one into the default partition now live in the build
+            self._sql("DELETE FROM positions_default WHERE as_of >= :start AND as_of < :end")
+        self._sql(f"ALTER TABLE {table} RENAME TO {self.name}")
+        for suffix in ("pkey", "key", *map(str, range(len(POSITION_INDEXES)))):
+            self._sql(f"ALTER INDEX {table}_{suffix} RENAME TO {self.name}_{suffix}")
+        self._sql(
+            f"ALTER TABLE positions ATTACH PARTITION {self.name}"
+            f" FOR VALUES FROM ('{self.start}') TO ('{self.end}')"
+        )
+        self._lap("swap")
+        self._sql(f"ANALYZE {self.name}")
+        self._lap("analyze")

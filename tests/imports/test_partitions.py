@@ -1,0 +1,157 @@
+"""PostgreSQL: a full loan listing builds its month's partition of `positions` and swaps it in
+(aoapp/imports/loans/partition.py). SQLite keeps one plain table: these tests skip there."""
+
+import multiprocessing
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from aoapp.extensions import db
+from aoapp.imports.loans import partition
+from aoapp.imports.models import ImportStatus, PositionImport
+from aoapp.imports.services import run_import
+from tests.support import credit, factories
+from tests.support import listings as L
+
+MID, END = date(2024, 6, 15), date(2024, 6, 30)
+SETTINGS = ("CIF_PATTERN", "ACCOUNT_PATTERN", "EXPORTS_DIR", "DEFAULT_LOCALE")
+
+
+@pytest.fixture(autouse=True)
+def _postgresql_only(app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("positions are partitioned on PostgreSQL only")
+
+
+@pytest.fixture
+def officer(world):
+    L.catalogue()
+    return world.officer.officer_code
+
+
+def _rows(officer: str, count: int = 6, **values) -> list[dict]:
+    return [L.line(f"ACC{i:04d}", f"CIF{i // 2}", officer, **values) for i in range(count)]
+
+
+def _import(tmp_path, name: str, rows: list[dict], as_of: date):
+    outcome = run_import(str(L.write_csv(tmp_path / name, rows)), as_of)
+    assert outcome.record.status == ImportStatus.SUCCEEDED, outcome.record.message
+    return outcome
+
+
+def _where() -> dict[date, str]:
+    """Each date's positions → the partition holding them (one per date, or a failure)."""
+    rows = db.session.execute(
+        sa.text("SELECT as_of, tableoid::regclass::text FROM positions GROUP BY 1, 2")
+    ).all()
+    found: dict[date, str] = {}
+    for as_of, table in rows:
+        assert as_of not in found, f"{as_of} is split over {found[as_of]} and {table}"
+        found[as_of] = table
+    return found
+
+
+def _ids(as_of: date) -> dict[int, int]:
+    return dict(
+        db.session.execute(
+            sa.text("SELECT facility_id, id FROM positions WHERE as_of = :d"), {"d": as_of}
+        ).all()
+    )
+
+
+def test_a_month_is_one_partition_and_a_reimport_keeps_the_other_dates_and_the_ids(
+    tmp_path, officer
+):
+    _import(tmp_path, "mid.csv", _rows(officer), MID)
+    _import(tmp_path, "end.csv", _rows(officer, dpd=40), END)
+    assert _where() == {MID: "positions_p202406", END: "positions_p202406"}
+    ids = _ids(END)
+
+    # The same date again, one account fewer and another worse: its positions replaced in place.
+    again = _rows(officer, dpd=40)[:-1]
+    again[0]["dpd"] = 95
+    _import(tmp_path, "end-again.csv", again, END)
+    db.session.expire_all()
+    assert _where() == {MID: "positions_p202406", END: "positions_p202406"}
+    kept = _ids(END)
+    assert len(kept) == 5 and all(kept[f] == ids[f] for f in kept)
+    assert len(_ids(MID)) == 6  # the month's other date came over whole
+    kols = L.kols(END)
+    assert kols["ACC0000"][1] == 3 and kols["ACC0001"][1] == 3  # one obligor: CIF0's worst Kol
+    leftovers = db.session.scalar(
+        sa.text("SELECT count(*) FROM pg_class WHERE relname LIKE 'positions\\_build\\_%'")
+    )
+    assert leftovers == 0
+
+
+def test_rows_written_one_by_one_join_their_month_when_it_is_imported(tmp_path, officer, world):
+    early, late = date(2019, 3, 15), date(2019, 3, 31)  # a month no other test imports
+    customer = factories.make_customer(world.officer)
+    facility = credit.make_facility(customer, account_no="LONE001")
+    credit.post_listing(early, [(facility, 0, "1000000")])  # written by hand: the default one
+    assert _where() == {early: "positions_default"}
+
+    _import(tmp_path, "late.csv", _rows(officer), late)
+    assert _where() == {early: "positions_p201903", late: "positions_p201903"}
+    in_default = db.session.scalar(sa.text("SELECT count(*) FROM positions_default"))
+    assert in_default == 0
+
+
+def test_a_failed_import_leaves_the_month_as_it_was(tmp_path, officer, monkeypatch):
+    _import(tmp_path, "end.csv", _rows(officer), END)
+    before = _ids(END)
+
+    def broken(self):
+        raise RuntimeError("the disk filled up while building the indexes")
+
+    monkeypatch.setattr(partition.MonthBuild, "finish", broken)
+    outcome = run_import(str(L.write_csv(tmp_path / "again.csv", _rows(officer, dpd=10))), END)
+    assert outcome.record.status == ImportStatus.FAILED
+    db.session.expire_all()
+    assert _ids(END) == before and _where() == {END: "positions_p202406"}
+
+
+def _import_in_process(url: str, settings: dict, path: str, as_of: date, mine, other) -> None:
+    from aoapp import create_app
+
+    app = create_app({**settings, "SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+
+    def meet(stage: str, _percent: int) -> None:
+        if stage == "positions":  # both at the month's partition at the same moment
+            mine.set()
+            other.wait(1.5)
+
+    with app.app_context():
+        run_import(path, as_of, progress=meet)
+        db.engine.dispose()
+
+
+def test_two_dates_of_one_month_imported_at_once_both_stay(app, tmp_path, officer):
+    """Without the month's lock each build would miss the other's date, and the second swap
+    would drop the first's positions."""
+    mid = str(L.write_csv(tmp_path / "mid.csv", _rows(officer)))
+    end_rows = [L.line(f"END{i:04d}", f"CIFE{i}", officer) for i in range(4)]
+    end = str(L.write_csv(tmp_path / "end.csv", end_rows))
+    context = multiprocessing.get_context("spawn")
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    settings = {key: app.config[key] for key in SETTINGS}
+    events = context.Event(), context.Event()
+    processes = [
+        context.Process(
+            target=_import_in_process, args=(url, settings, mid, MID, events[0], events[1])
+        ),
+        context.Process(
+            target=_import_in_process, args=(url, settings, end, END, events[1], events[0])
+        ),
+    ]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(60)
+        assert process.exitcode == 0
+    db.session.expire_all()
+    statuses = db.session.scalars(sa.select(PositionImport.status)).all()
+    assert statuses == [ImportStatus.SUCCEEDED] * 2
+    assert _where() == {MID: "positions_p202406", END: "positions_p202406"}
+    assert (len(_ids(MID)), len(_ids(END))) == (6, 4)
