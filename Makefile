@@ -54,8 +54,8 @@ docs-reports: office ## Render page 1 of every kind of workbook to docs/img/repo
 e2e: translations browser ## Real-browser tests (Playwright driving /usr/bin/chromium)
 	$(BIN)/python -m pytest -q tests/e2e
 
-docs-screenshots: translations browser ## The README's pictures (docs/img/*.png): the browser test of an officer's day on the demo bank takes them
-	AOAPP_SCREENSHOTS_DIR=docs/img $(BIN)/python -m pytest -q -n 0 tests/e2e/test_screenshots.py
+docs-screenshots: translations browser ## The pictures of the README (docs/img/*.png) and of the user guide (docs/img/guide/*.png), taken by the browser tests on the demo bank
+	AOAPP_SCREENSHOTS_DIR=docs/img $(BIN)/python -m pytest -q -n 0 tests/e2e/test_screenshots.py tests/e2e/test_guide_screenshots.py
 
 fuzz: translations ## The night's API fuzzing: schemathesis, every phase, FUZZ_EXAMPLES per operation (default 15; the suite runs 2)
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist worksteal tests/fuzz $(PYTEST_ARGS)

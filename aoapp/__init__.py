@@ -168,6 +168,7 @@ def register_blueprints(app: Flask) -> None:
     from aoapp.followups.api import followups_blp, promises_blp
     from aoapp.followups.views import bp as followups_bp
     from aoapp.funding.api import funding_blp, relationship_blp
+    from aoapp.help.views import bp as help_bp
     from aoapp.imports.api import imports_blp
     from aoapp.imports.deposits import DEPOSITS  # noqa: F401  (registers the deposits listing)
     from aoapp.imports.loans import LOANS  # noqa: F401  (importing it registers the loan listing)
@@ -214,6 +215,7 @@ def register_blueprints(app: Flask) -> None:
         surveys_bp,
         plans_bp,
         renewals_bp,
+        help_bp,
     ):
         app.register_blueprint(blueprint)
     for blp in (

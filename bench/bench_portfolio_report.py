@@ -11,7 +11,7 @@ need, all with set-based SQL (INSERT … SELECT generate_series). Then, in the s
    long tables streamed from server-side cursors, in a child process so its peak memory is its
    own (VmHWM of the child, and `getrusage(RUSAGE_CHILDREN)`); (2b) its Facilities sheet alone,
    the same cells as (1); with `--lazy`, (2c) the workbook without prefetching;
-3. for the README's choice of writer: XlsxWriter in constant_memory mode on a 100,000-row slice.
+3. for the choice of writer (docs/operations.md): XlsxWriter in constant_memory mode on a 100,000-row slice.
 
 It prints wall and CPU times, the ratio (2)/(1) (target ≤ 2×), the peak memory of (2) (target
 ≤ 1 GB) and the load average when each run started (other work on the machine slows it).

@@ -44,6 +44,7 @@ LAYERS = [
     "agenda",
     "dashboards",
     "admin",
+    "help",  # the user guide in the app: maps every feature's pages to a guide page, by name
     "pages",  # pages composing several features
     "demo",
     "models",  # aoapp/models.py: every table, for migrations

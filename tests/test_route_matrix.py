@@ -33,8 +33,9 @@ PUBLIC = {
     "surveys.public",  # the customer's survey, its own secret token; tests/surveys/test_public.py
 }
 ADMIN_ONLY_PREFIXES = ("admin.", "imports.", "imports_api.")
-# The product catalogue is the whole bank's; an upload token is checked against its uploader.
-SHARED_PARAMS = {"product_id", "token"}
+# The product catalogue is the whole bank's; an upload token is checked against its uploader;
+# the user guide's pages and pictures are everyone's (tests/help/test_help_pages.py).
+SHARED_PARAMS = {"product_id", "token", "slug", "filename"}
 METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE")
 
 

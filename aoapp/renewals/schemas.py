@@ -175,7 +175,11 @@ class RenewalSchema(BaseSchema):
     )
     dpd = _fact("dpd")
     kol = _fact("kol")
-    as_of = fields.Function(lambda o: o.facts.as_of, allow_none=True, metadata={"type": "string"})
+    as_of = fields.Function(  # the listing's date, ISO like every date (not the JSON default)
+        lambda o: o.facts.as_of and o.facts.as_of.isoformat(),
+        allow_none=True,
+        metadata={"type": "string", "format": "date"},
+    )
     version = fields.Integer()
 
 

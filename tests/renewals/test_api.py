@@ -39,6 +39,7 @@ class TestList:
             None,
         )
         assert first["outstanding"] == "200000000.00" and first["dpd"] == 0
+        assert first["as_of"] == R.OCT31.isoformat()  # the listing read, as an ISO date
         dates = [item["maturity_date"] for item in body["items"]]
         assert dates == sorted(dates)
 
