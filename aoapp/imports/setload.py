@@ -15,6 +15,7 @@ import pyarrow.csv as pacsv
 import sqlalchemy as sa
 
 from aoapp.audit.models import AuditEntry
+from aoapp.imports import bulk
 
 Progress = Callable[[str, int], None]
 
@@ -144,17 +145,8 @@ class SetLoad:
                 """
             ).all()
         # Changes are looked for before the inserts, so new rows are not compared with themselves.
-        created = self._sql(
-            f"""
-            INSERT INTO customers (cif, name, customer_type, segment, branch_id, officer_id, since,
-                                   address, created_at, updated_at)
-            SELECT s.cif, MIN(s.customer_name), 'individual', MIN(s.segment), MIN(s.branch_id),
-                   MIN(s.officer_id), MIN(s.{since}), '', :now, :now
-            FROM {staging} s
-            WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.cif = s.cif)
-            GROUP BY s.cif
-            """
-        ).rowcount
+        with bulk.built_after_if_empty(self.conn, "customers", self.counts["rows"]):
+            created = self._insert_customers(since)
         if changed:
             self.conn.execute(
                 sa.text(
@@ -180,6 +172,20 @@ class SetLoad:
             )
         self.counts["customers_created"] = created
         self.counts["customers_updated"] = len(changed)
+
+    def _insert_customers(self, since: str) -> int:
+        """The listing's new CIFs, each once, as customers (a segment, since their first date)."""
+        return self._sql(
+            f"""
+            INSERT INTO customers (cif, name, customer_type, segment, branch_id, officer_id, since,
+                                   address, created_at, updated_at)
+            SELECT s.cif, MIN(s.customer_name), 'individual', MIN(s.segment), MIN(s.branch_id),
+                   MIN(s.officer_id), MIN(s.{since}), '', :now, :now
+            FROM {self.STAGING} s
+            WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.cif = s.cif)
+            GROUP BY s.cif
+            """
+        ).rowcount
 
     # -- closing -----------------------------------------------------------------------------
     def _close_missing(self, table: str, entity: str, start: str, counter: str) -> None:

@@ -1,6 +1,7 @@
 """PostgreSQL: a full loan listing builds its month's partition of `positions` and swaps it in
 (aoapp/imports/loans/partition.py). SQLite keeps one plain table: these tests skip there."""
 
+import contextlib
 import multiprocessing
 from datetime import date
 
@@ -8,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from aoapp.extensions import db
+from aoapp.imports import bulk
 from aoapp.imports.loans import partition
 from aoapp.imports.models import ImportStatus, PositionImport
 from aoapp.imports.services import run_import
@@ -102,14 +104,15 @@ def test_a_failed_import_leaves_the_month_as_it_was(tmp_path, officer, monkeypat
     _import(tmp_path, "end.csv", _rows(officer), END)
     before = _ids(END)
 
-    def broken(self):
-        raise RuntimeError("the disk filled up while building the indexes")
-
-    monkeypatch.setattr(partition.MonthBuild, "finish", broken)
+    monkeypatch.setattr(partition.MonthBuild, "finish", _broken)
     outcome = run_import(str(L.write_csv(tmp_path / "again.csv", _rows(officer, dpd=10))), END)
     assert outcome.record.status == ImportStatus.FAILED
     db.session.expire_all()
     assert _ids(END) == before and _where() == {END: "positions_p202406"}
+
+
+def _broken(_build):
+    raise RuntimeError("the disk filled up while building the indexes")
 
 
 def _import_in_process(url: str, settings: dict, path: str, as_of: date, mine, other) -> None:
@@ -155,3 +158,48 @@ def test_two_dates_of_one_month_imported_at_once_both_stay(app, tmp_path, office
     assert statuses == [ImportStatus.SUCCEEDED] * 2
     assert _where() == {MID: "positions_p202406", END: "positions_p202406"}
     assert (len(_ids(MID)), len(_ids(END))) == (6, 4)
+
+
+def _schema_of(table: str) -> list[tuple]:
+    return db.session.execute(
+        sa.text(
+            "SELECT 'index', indexdef FROM pg_indexes WHERE tablename = :t UNION ALL"
+            " SELECT 'key', pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = CAST(:t AS regclass) ORDER BY 1, 2"
+        ),
+        {"t": table},
+    ).all()
+
+
+def test_the_first_listing_into_an_empty_bank_builds_indexes_and_keys_once(
+    tmp_path, officer, monkeypatch
+):
+    """As pg_restore does: the indexes and keys of customers and facilities are set aside for
+    the inserts and built again after; a failure on the way leaves them as they were."""
+    monkeypatch.setattr(bulk, "MIN_ROWS", 1)
+    assert L.state()["customers"] == []
+    before = {table: _schema_of(table) for table in ("customers", "facilities")}
+    db.session.commit()
+    monkeypatch.setattr(partition.MonthBuild, "finish", _broken)
+    failed = run_import(str(L.write_csv(tmp_path / "failed.csv", _rows(officer))), END)
+    assert failed.record.status == ImportStatus.FAILED
+    monkeypatch.undo()
+    monkeypatch.setattr(bulk, "MIN_ROWS", 1)
+    db.session.expire_all()
+    assert {table: _schema_of(table) for table in before} == before
+
+    set_aside = []
+    original = bulk.built_after_if_empty
+
+    @contextlib.contextmanager
+    def spy(conn, table, rows):
+        with original(conn, table, rows) as taken:
+            set_aside.append((table, taken))
+            yield taken
+
+    monkeypatch.setattr(bulk, "built_after_if_empty", spy)
+    _import(tmp_path, "first.csv", _rows(officer), END)
+    assert set_aside == [("customers", True), ("facilities", True)]
+    db.session.expire_all()
+    assert {table: _schema_of(table) for table in before} == before
+    assert len(_ids(END)) == 6 and len(L.state()["customers"]) == 3

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from aoapp.common.money import to_money
 from aoapp.credit.collectibility import Band, dpd_kol_sql
+from aoapp.imports import bulk
 from aoapp.imports.loans import partition
 from aoapp.imports.setload import SetLoad, as_date
 
@@ -133,17 +134,18 @@ class Loader(SetLoad):
             """
         )
         self._lap("compared")
-        created = self._sql(
-            f"""
-            INSERT INTO facilities (account_no, customer_id, product_id, currency, plafond,
-                interest_rate, start_date, maturity_date, purpose, collateral_description,
-                restructured, restructured_on, status, created_at, updated_at)
-            SELECT x.account_no, x.customer_id, x.product_id, 'IDR', x.plafond, x.interest_rate,
-                   x.start_date, x.maturity_date, '', '', COALESCE(x.listed_restructured, FALSE),
-                   CASE WHEN x.listed_restructured THEN :as_of END, 'active', :now, :now
-            FROM {CHANGES} x WHERE x.id IS NULL
-            """
-        ).rowcount
+        with bulk.built_after_if_empty(self.conn, "facilities", self.counts["rows"]):
+            created = self._sql(
+                f"""
+                INSERT INTO facilities (account_no, customer_id, product_id, currency, plafond,
+                    interest_rate, start_date, maturity_date, purpose, collateral_description,
+                    restructured, restructured_on, status, created_at, updated_at)
+                SELECT x.account_no, x.customer_id, x.product_id, 'IDR', x.plafond, x.interest_rate,
+                       x.start_date, x.maturity_date, '', '', COALESCE(x.listed_restructured, FALSE),
+                       CASE WHEN x.listed_restructured THEN :as_of END, 'active', :now, :now
+                FROM {CHANGES} x WHERE x.id IS NULL
+                """
+            ).rowcount
         self._lap("insert")
         rows = self._sql(
             f"""SELECT id, was_customer_id, was_product_id, was_plafond, was_interest_rate,
