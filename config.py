@@ -148,6 +148,25 @@ class Config:
         self.SURVEY_TTL_DAYS = int(os.environ.get("SURVEY_TTL_DAYS", 14))
         self.SURVEY_LOW_SCORE = int(os.environ.get("SURVEY_LOW_SCORE", 2))
         self.SURVEY_RATE_LIMIT = os.environ.get("SURVEY_RATE_LIMIT", "30 per minute;300 per hour")
+        # The daily digest (aoapp/notifications): e-mailed through this SMTP server (the
+        # Flask-Mail names); without MAIL_SERVER it is shown in the application only. Links in
+        # the e-mails start with APP_URL (https://aoapp.bank.example); without it, none.
+        self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "").strip()
+        self.MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))
+        self.MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)  # STARTTLS
+        self.MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)  # TLS from the start (port 465)
+        self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+        self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+        self.MAIL_FROM = os.environ.get("MAIL_FROM", "aoapp <no-reply@localhost>")
+        self.MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", 30))  # seconds per connection
+        self.APP_URL = os.environ.get("APP_URL", "").strip().rstrip("/")
+        # A user's digest time when they chose none (HH:MM, local time of their branch, else
+        # BANK_TIMEZONE); a failed e-mail is tried again by the next run, at most this many
+        # times in all; a run that stopped mid-send frees its claim after this many minutes.
+        self.DIGEST_DEFAULT_TIME = os.environ.get("DIGEST_DEFAULT_TIME", "07:00")
+        self.DIGEST_MAX_ATTEMPTS = int(os.environ.get("DIGEST_MAX_ATTEMPTS", 5))
+        self.DIGEST_CLAIM_MINUTES = int(os.environ.get("DIGEST_CLAIM_MINUTES", 15))
+        self.NOTIFICATIONS_QUEUE = os.environ.get("NOTIFICATIONS_QUEUE", "notifications")
 
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
@@ -203,6 +222,13 @@ class Config:
                 re.compile(getattr(self, name))
             except re.error as error:
                 raise RuntimeError(f"{name} is not a valid regular expression: {error}") from None
+        clock = re.fullmatch(r"(\d{1,2})[:.](\d{2})", self.DIGEST_DEFAULT_TIME.strip())
+        if not clock or int(clock[1]) > 23 or int(clock[2]) > 59:
+            raise RuntimeError(
+                f"DIGEST_DEFAULT_TIME must be a time HH:MM, not {self.DIGEST_DEFAULT_TIME!r}"
+            )
+        if self.MAIL_USE_TLS and self.MAIL_USE_SSL:
+            raise RuntimeError("Set MAIL_USE_TLS (STARTTLS) or MAIL_USE_SSL, not both")
         if self.PRODUCTION and self.SECRET_KEY == DEV_SECRET_KEY:
             raise RuntimeError(
                 "SECRET_KEY must be set to a long random value when AOAPP_ENV=production"

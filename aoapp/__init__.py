@@ -175,6 +175,8 @@ def register_blueprints(app: Flask) -> None:
     from aoapp.imports.views import bp as imports_bp
     from aoapp.introductions.api import introductions_blp
     from aoapp.introductions.views import bp as introductions_bp
+    from aoapp.notifications.api import notifications_blp
+    from aoapp.notifications.views import bp as notifications_bp
     from aoapp.pages.audit import bp as audit_bp
     from aoapp.plans.api import plans_blp
     from aoapp.plans.views import bp as plans_bp
@@ -216,6 +218,7 @@ def register_blueprints(app: Flask) -> None:
         plans_bp,
         renewals_bp,
         help_bp,
+        notifications_bp,
     ):
         app.register_blueprint(blueprint)
     for blp in (
@@ -243,6 +246,7 @@ def register_blueprints(app: Flask) -> None:
         surveys_blp,
         plans_blp,
         renewals_blp,
+        notifications_blp,
     ):
         csrf.exempt(blp)
         _limit_failed_authentication(blp)
@@ -320,6 +324,7 @@ def register_commands(app: Flask) -> None:
     from aoapp.demo.cli import register as register_demo
     from aoapp.followups.cli import register as register_followups
     from aoapp.imports.cli import register as register_imports
+    from aoapp.notifications.cli import register as register_notifications
     from aoapp.renewals.cli import register as register_renewals
     from aoapp.reports.cli import register as register_reports
 
@@ -329,3 +334,4 @@ def register_commands(app: Flask) -> None:
     register_followups(app)
     register_reports(app)
     register_renewals(app)
+    register_notifications(app)

@@ -17,6 +17,7 @@ from aoapp.followups.models import FollowUp, PromiseToPay
 from aoapp.funding.models import DepositAccount, DepositPosition
 from aoapp.imports.models import PositionImport
 from aoapp.introductions.models import Introduction
+from aoapp.notifications.models import DigestSend, Notification
 from aoapp.plans.models import (
     AccountPlan,
     AccountPlanComment,
@@ -46,10 +47,12 @@ __all__ = [
     "Customer",
     "DepositAccount",
     "DepositPosition",
+    "DigestSend",
     "Facility",
     "FollowUp",
     "Introduction",
     "KolUpgrade",
+    "Notification",
     "MonitoringVisit",
     "Position",
     "PositionImport",

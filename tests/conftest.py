@@ -16,7 +16,7 @@ from tests.databases import empty_tables, own_database, reset_schema
 from tests.support import factories
 from tests.support.snapshots import KEEP_TABLES  # reference data the migrations seed: kept
 
-pytest_plugins = ["tests.clock", "tests.support.demo"]
+pytest_plugins = ["tests.clock", "tests.support.demo", "tests.support.smtp"]
 
 
 class FreshContextClient(FlaskClient):

@@ -43,6 +43,7 @@ LAYERS = [
     "reports",
     "agenda",
     "dashboards",
+    "notifications",  # the daily digest (reads the agenda, watchlist, funding, renewals, plans)
     "admin",
     "help",  # the user guide in the app: maps every feature's pages to a guide page, by name
     "pages",  # pages composing several features

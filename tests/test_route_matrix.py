@@ -18,6 +18,7 @@ from aoapp.prospects.models import Prospect
 from aoapp.reports.models import Report, ReportBatch
 from tests.support import complaints as complaint_helpers
 from tests.support import credit_visits as visit_helpers
+from tests.support import digest as digest_helpers
 from tests.support import factories
 from tests.support import followups as followup_helpers
 from tests.support import renewals as renewal_helpers
@@ -108,6 +109,7 @@ def _foreign_records(world) -> dict[str, object]:
     factories.make_target(remote, date(2026, 10, 1), new_customers=1)
     campaign = factories.make_campaign("Pameran Bandung", branches=("BDG01",))
     renewal = renewal_helpers.opportunity(facility, remote)
+    notification = digest_helpers.notification(remote)  # the other branch's officer's own
     return {
         "prospect_id": prospect.id,
         "customer_id": customer.id,
@@ -130,6 +132,7 @@ def _foreign_records(world) -> dict[str, object]:
         "entity": "prospect",
         "token": "0" * 32,
         "renewal_id": renewal.id,
+        "notification_id": notification.id,
     }
 
 

@@ -2,7 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 
 from aoapp.auth.models import Role
 
@@ -18,13 +25,15 @@ class UserCreateForm(FlaskForm):
     branch = SelectField(_l("Branch"), choices=[], validate_choice=False)
     officer_code = StringField(_l("Officer (AO) code"))
     supervises = SelectMultipleField(_l("Supervised branches"), choices=[], validate_choice=False)
+    email = EmailField(_l("E-mail address"))
     password = PasswordField(_l("Initial password"))
 
 
 class UserEditForm(FlaskForm):
-    """Change a user's name and supervised branches."""
+    """Change a user's name, e-mail address and supervised branches."""
 
     full_name = StringField(_l("Full name"))
+    email = EmailField(_l("E-mail address"))
     supervises = SelectMultipleField(_l("Supervised branches"), choices=[], validate_choice=False)
 
 

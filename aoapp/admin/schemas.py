@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from aoapp.auth.models import Role
+from aoapp.auth.schemas import EmailAddress
 from aoapp.common.schemas import MAX_PAGE, BaseSchema, Id, Text, choice
 
 ACTIVE_FILTERS = ["active", "inactive"]
@@ -18,6 +19,7 @@ class UserCreateSchema(BaseSchema):
     branch = Text(allow_none=True, load_default=None, max_length=20)
     officer_code = Text(allow_none=True, load_default=None, max_length=20)
     supervises = fields.List(fields.String(), load_default=list)
+    email = EmailAddress(load_default=None)
     password = fields.String(required=True)
 
 
@@ -25,6 +27,7 @@ class UserUpdateSchema(BaseSchema):
     """What an admin may change on an existing user."""
 
     full_name = Text(load_default="", max_length=120)
+    email = EmailAddress()  # left out: unchanged
     supervises = fields.List(fields.String(), load_default=list)
 
 

@@ -76,6 +76,7 @@ def create_user():
                     branch_code=data["branch"],
                     officer_code=data["officer_code"],
                     supervises=data["supervises"],
+                    email=data["email"],
                     actor=current_user,
                 )
             except DomainError as error:
@@ -91,9 +92,7 @@ def create_user():
 def user(user_id: int):
     """A user's details; POST saves the full name and supervised branches."""
     target = services.get_user(user_id)
-    form = UserEditForm(
-        data={"full_name": target.full_name, "supervises": [b.code for b in target.supervised]}
-    )
+    form = UserEditForm(data=_edit_data(target))
     set_branch_choices(form, queries.all_branches())
     status = 200
     if request.method == "POST":
@@ -102,7 +101,11 @@ def user(user_id: int):
             supervises = data["supervises"] if target.role == Role.SUPERVISOR else None
             try:
                 services.update_user(
-                    target, current_user, full_name=data["full_name"], supervises=supervises
+                    target,
+                    current_user,
+                    full_name=data["full_name"],
+                    supervises=supervises,
+                    email=data.get("email", False),
                 )
             except DomainError as error:
                 apply_domain_error(form, error)
@@ -111,6 +114,15 @@ def user(user_id: int):
                 return redirect(url_for("admin.user", user_id=target.id))
         status = 422
     return _render_user(target, form, status=status)
+
+
+def _edit_data(target) -> dict:
+    """The edit form's fields as the user stands."""
+    return {
+        "full_name": target.full_name,
+        "email": target.email or "",
+        "supervises": [b.code for b in target.supervised],
+    }
 
 
 def _render_user(target, form, password_form=None, status=200):
@@ -172,10 +184,7 @@ def reset_password(user_id: int):
                 "success",
             )
             return redirect(url_for("admin.user", user_id=target.id))
-    edit_form = UserEditForm(
-        formdata=None,
-        data={"full_name": target.full_name, "supervises": [b.code for b in target.supervised]},
-    )
+    edit_form = UserEditForm(formdata=None, data=_edit_data(target))
     set_branch_choices(edit_form, queries.all_branches())
     return _render_user(target, edit_form, password_form=form, status=422)
 

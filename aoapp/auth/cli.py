@@ -63,7 +63,8 @@ def set_branch_timezone(code: str, timezone: str | None) -> None:
 @click.option("--officer-code", help="Core banking AO code (required for officers).")
 @click.option("--supervises", multiple=True, help="Branch code(s) a supervisor supervises.")
 @click.option("--full-name", default="", help="Full name shown in the application.")
-def create_user(username, role, branch_code, officer_code, supervises, full_name) -> None:
+@click.option("--email", help="E-mail address the daily digest is sent to.")
+def create_user(username, role, branch_code, officer_code, supervises, full_name, email) -> None:
     """Create a user; the password comes from AOAPP_PASSWORD or is prompted twice."""
     password = os.environ.get("AOAPP_PASSWORD")
     if password is None:
@@ -77,6 +78,7 @@ def create_user(username, role, branch_code, officer_code, supervises, full_name
             branch_code=branch_code,
             officer_code=officer_code,
             supervises=_split_codes(supervises),
+            email=email,
         )
     except DomainError as error:
         _fail(error)

@@ -2,10 +2,18 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, StringField, SubmitField
+from wtforms import (
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import AnyOf, DataRequired, EqualTo
 
-from aoapp.common.i18n import LOCALES
+from aoapp.common.i18n import LANGUAGE_NAMES, LOCALES
 
 
 class LoginForm(FlaskForm):
@@ -48,3 +56,15 @@ class LanguageForm(FlaskForm):
 
     locale = StringField(validators=[DataRequired(), AnyOf(LOCALES)])
     next = HiddenField()
+
+
+class PreferencesForm(FlaskForm):
+    """The user's e-mail address, digest time and language (rules: auth.schemas)."""
+
+    email = EmailField(_l("E-mail address"))
+    digest_time = StringField(_l("Daily digest at"), render_kw={"inputmode": "decimal"})
+    language = SelectField(
+        _l("Language"),
+        choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
+        validate_choice=False,
+    )

@@ -1,6 +1,6 @@
 """Branches, users (officer, supervisor, admin) and personal API tokens."""
 
-from datetime import datetime
+from datetime import datetime, time
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -68,6 +68,10 @@ class User(UserMixin, db.Model):
     # every cookie issued before dead, though signed-cookie sessions keep nothing on the server.
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     locale: Mapped[str | None] = mapped_column(sa.String(5))  # None: the bank's DEFAULT_LOCALE
+    # Where the daily digest is mailed (none: shown in the application only), and when, in the
+    # local time of the user's branch (None: the bank's DIGEST_DEFAULT_TIME).
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    digest_time: Mapped[time | None] = mapped_column(sa.Time)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     branch: Mapped[Branch | None] = relationship(foreign_keys=[branch_id])

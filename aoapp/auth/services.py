@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from aoapp.audit import services as audit
 from aoapp.auth.models import ApiToken, Branch, Role, User
+from aoapp.auth.preferences import clean_email
 from aoapp.common.dates import utcnow
 from aoapp.common.transaction import unit_of_work
 from aoapp.errors import Conflict, InvalidInput, NotFound
@@ -122,11 +123,16 @@ def create_user(
     branch_code: str | None = None,
     officer_code: str | None = None,
     supervises: list[str] | tuple[str, ...] = (),
+    email: str | None = None,
     actor=None,
 ) -> User:
     """Create a user after checking role rules, duplicates and password strength."""
     username = (username or "").strip().lower()
     errors: dict[str, list[str]] = {}
+    try:
+        email = clean_email(email)
+    except InvalidInput as error:
+        errors.update(error.errors)
     if not _USERNAME.match(username):
         errors["username"] = [_("Use 2–64 lowercase letters, digits, '.', '_' or '-'.")]
     if role not in set(Role):
@@ -168,6 +174,7 @@ def create_user(
             full_name=(full_name or "").strip(),
             role=role,
             officer_code=officer_code,
+            email=email,
             password_hash=_hash_password(password),
         )
         if branch_code:
@@ -180,8 +187,13 @@ def create_user(
     return user
 
 
-def update_user(user: User, actor, *, full_name=None, active=None, supervises=None) -> User:
-    """Change a user's name, active flag or supervised branches (admin)."""
+def update_user(
+    user: User, actor, *, full_name=None, active=None, supervises=None, email=False
+) -> User:
+    """Change a user's name, active flag, supervised branches or e-mail address (admin;
+    `email` None clears it, False leaves it)."""
+    if email is not False:
+        email = clean_email(email)
     if active is False and user.id == getattr(actor, "id", None):
         raise Conflict(_("You cannot deactivate yourself."), {"active": [_("Not on yourself.")]})
     if full_name is not None and len(full_name.strip()) > MAX_NAME_LENGTH:
@@ -204,6 +216,8 @@ def update_user(user: User, actor, *, full_name=None, active=None, supervises=No
             user.active = active
         if branches is not None:
             user.supervised = branches
+        if email is not False:
+            user.email = email
         after = audit.snapshot(user) | {"supervises": sorted(b.code for b in user.supervised)}
         audit.record(actor, user, "update", before, after)
     return user

@@ -17,10 +17,19 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
 
-from aoapp.auth import services
-from aoapp.auth.forms import ConfirmForm, LanguageForm, LoginForm, PasswordChangeForm, TokenForm
+from aoapp.auth import preferences, services
+from aoapp.auth.forms import (
+    ConfirmForm,
+    LanguageForm,
+    LoginForm,
+    PasswordChangeForm,
+    PreferencesForm,
+    TokenForm,
+)
 from aoapp.auth.models import ApiToken
-from aoapp.common.forms import apply_domain_error
+from aoapp.auth.schemas import PreferencesSchema
+from aoapp.common.collection_window import describe_time
+from aoapp.common.forms import apply_domain_error, load_form
 from aoapp.common.views import acting_user
 from aoapp.errors import DomainError
 from aoapp.extensions import db, limiter
@@ -104,7 +113,24 @@ def profile():
     return _render_profile()
 
 
-def _render_profile(new_token: str | None = None, password_form=None, token_form=None, status=200):
+def _preferences_form() -> PreferencesForm:
+    """The settings form as the user's settings stand (the time as the reader writes it)."""
+    user = current_user
+    data = {
+        "email": user.email or "",
+        "digest_time": describe_time(preferences.digest_time_of(user)),
+        "language": preferences.language_of(user),
+    }
+    return PreferencesForm(formdata=None, data=data)
+
+
+def _render_profile(
+    new_token: str | None = None,
+    password_form=None,
+    token_form=None,
+    preferences_form=None,
+    status=200,
+):
     tokens = db.session.scalars(
         sa.select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
     )
@@ -115,6 +141,7 @@ def _render_profile(new_token: str | None = None, password_form=None, token_form
             new_token=new_token,
             password_form=password_form or PasswordChangeForm(),
             token_form=token_form or TokenForm(),
+            preferences_form=preferences_form or _preferences_form(),
             confirm_form=ConfirmForm(),
         ),
         status,
@@ -139,6 +166,23 @@ def change_password():
                 flash(_("Password changed."), "success")
                 return redirect(url_for("auth.profile"))
     return _render_profile(password_form=form, status=422)
+
+
+@bp.post("/profile/preferences")
+@login_required
+def save_preferences():
+    """Save one's e-mail address, digest time and language."""
+    form = PreferencesForm()
+    data = load_form(PreferencesSchema(), form) if form.validate_on_submit() else None
+    if data is not None:
+        try:
+            preferences.update_preferences(acting_user(), acting_user(), data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            flash(_("Settings saved."), "success")
+            return redirect(url_for("auth.profile"))
+    return _render_profile(preferences_form=form, status=422)
 
 
 @bp.post("/profile/tokens")

@@ -25,6 +25,7 @@ GUIDES = (
     "plans",
     "renewals",
     "surveys",
+    "notifications",
 )
 # A page by its endpoint first, then by its blueprint (the part before the dot).
 BY_ENDPOINT = {
@@ -49,6 +50,7 @@ BY_BLUEPRINT = {
     "plans": "plans",
     "renewals": "renewals",
     "surveys": "surveys",
+    "notifications": "notifications",
 }
 # Blueprints of general pages (the profile, the search, the audit trail, the help itself): the
 # contents page serves them. A feature's blueprint missing from both lists fails a test.

@@ -11,10 +11,12 @@ import calendar
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
 
 from aoapp.audit import services as audit
 from aoapp.common.system_text import params_of
 from aoapp.common.workdays import add_working_days, is_working_day
+from aoapp.customers.models import Customer
 from aoapp.extensions import db
 from aoapp.followups.hooks import on_complete
 from aoapp.followups.models import Channel, FollowUp, FollowUpStatus, Purpose
@@ -108,3 +110,20 @@ def review_done(actor, followup: FollowUp, today: date) -> None:
     plan = db.session.scalar(stmt.with_for_update())
     if plan is not None:
         record_review(actor, plan, today)
+
+
+def reviews_due(officer_id: int, until: date, year: int) -> list[AccountPlan]:
+    """The plans of `year` of the officer's customers whose review falls on or before `until`
+    (those overdue included), soonest first, customers loaded."""
+    stmt = (
+        sa.select(AccountPlan)
+        .join(AccountPlan.customer)
+        .options(contains_eager(AccountPlan.customer))
+        .where(
+            Customer.officer_id == officer_id,
+            AccountPlan.year == year,
+            AccountPlan.next_review_date <= until,
+        )
+        .order_by(AccountPlan.next_review_date, AccountPlan.id)
+    )
+    return list(db.session.scalars(stmt))

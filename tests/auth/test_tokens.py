@@ -40,6 +40,9 @@ class TestBearerAuthentication:
             "branch": "JKT01",
             "officer_code": world.officer.officer_code,
             "supervises": [],
+            "email": None,
+            "digest_time": "07:00",
+            "language": "en",
         }
 
     def test_supervisor_sees_supervised_branches(self, api, world):

@@ -1,0 +1,1 @@
+"""In-app notifications and the daily digest (e-mail and in-app)."""
