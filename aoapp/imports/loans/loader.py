@@ -79,6 +79,8 @@ class Loader(SetLoad):
         super().__init__(connection, **options)
         self.windowed = False
         self.bands = bands
+        self.build: partition.MonthBuild | None = None  # PostgreSQL, a full listing
+        self.written = "positions"  # where the date's positions are until `_attach`
 
     def run(self, table: pa.Table) -> dict:
         """Stage the rows, upsert customers and facilities, write positions, close the missing."""
@@ -90,16 +92,17 @@ class Loader(SetLoad):
         self._step("customers", 45, lambda: self._upsert_customers(since="start_date"))
         self._step("facilities", 55, self._facilities)
         self._step("positions", 70, self._positions)
-        self._step("one-obligor", 85, self._one_obligor)
+        self._step("one-obligor", 80, self._one_obligor)
         if not self.partial:
             self._step(
                 "closing",
-                92,
+                88,
                 lambda: self._close_missing(
                     "facilities", "facility", start="start_date", counter="facilities_closed"
                 ),
             )
-        self._step("summary", 96, self._summary)
+        self._step("summary", 92, self._summary)
+        self._step("attach", 96, self._attach)
         self._sql(f"DROP TABLE {STAGING}")
         return {"counts": self.counts, "timings": self.timings}
 
@@ -204,12 +207,13 @@ class Loader(SetLoad):
     def _positions_by_partition(self) -> None:
         """PostgreSQL, a full listing: the month's partition built and swapped in (partition.py);
         the insert holds the whole date, so the one-obligor rule is its window."""
-        build = partition.MonthBuild(self.conn, self.as_of, self.import_id, self._lap)
+        build = self.build = partition.MonthBuild(self.conn, self.as_of, self.import_id, self._lap)
         build.begin()
         previous = self._sql("SELECT MAX(as_of) FROM positions WHERE as_of < :as_of").scalar()
         self.windowed = True
         self._insert_positions(build.table, "", previous, keep_ids=True)
         build.finish()
+        self.written = build.table
         self.counts["previous_as_of"] = (
             previous.isoformat() if isinstance(previous, date) else previous
         )
@@ -269,6 +273,13 @@ class Loader(SetLoad):
         )
         if not self.windowed:  # else the insert's window already settled every debtor
             self._settle_debtors(own_rule)
+
+    def _attach(self) -> None:
+        """The built month swapped in last, so a re-import's detach holds readers off only for
+        the commit; then a back-dated date's next listing compares with it."""
+        if self.build is not None:
+            self.build.swap()
+            self.written = "positions"
         self._refresh_following()
 
     def _settle_debtors(self, own_rule: str) -> None:
@@ -299,20 +310,18 @@ class Loader(SetLoad):
 
     def _summary(self) -> None:
         rows = self._sql(
-            "SELECT debtor_kol, COUNT(*), SUM(outstanding) FROM positions WHERE as_of = :as_of"
-            " GROUP BY debtor_kol ORDER BY debtor_kol"
+            f"""SELECT debtor_kol, COUNT(*), SUM(outstanding),
+                       SUM(CASE WHEN debtor_kol < prev_kol THEN 1 ELSE 0 END),
+                       SUM(CASE WHEN debtor_kol > prev_kol THEN 1 ELSE 0 END)
+                FROM {self.written} WHERE as_of = :as_of
+                GROUP BY debtor_kol ORDER BY debtor_kol"""
         ).all()
         self.counts["kol_distribution"] = {
             str(kol): {"count": count, "outstanding": str(to_money(str(total)))}
-            for kol, count, total in rows
+            for kol, count, total, _up, _down in rows
         }
-        moves = self._sql(
-            "SELECT SUM(CASE WHEN debtor_kol < prev_kol THEN 1 ELSE 0 END),"
-            " SUM(CASE WHEN debtor_kol > prev_kol THEN 1 ELSE 0 END)"
-            " FROM positions WHERE as_of = :as_of AND prev_kol IS NOT NULL"
-        ).one()
-        self.counts["upgrades"] = int(moves[0] or 0)
-        self.counts["downgrades"] = int(moves[1] or 0)
+        self.counts["upgrades"] = sum(int(row[3] or 0) for row in rows)
+        self.counts["downgrades"] = sum(int(row[4] or 0) for row in rows)
 
 
 def _audited(values) -> dict:

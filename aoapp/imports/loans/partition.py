@@ -74,7 +74,7 @@ class MonthBuild:
         )
 
     def finish(self) -> None:
-        """Keys, indexes and the month's CHECK built once, then the swap."""
+        """Keys, indexes and the month's CHECK, built once."""
         table = self.table
         self._lap("insert")
         self._sql("SET LOCAL maintenance_work_mem = '256MB'")
@@ -91,6 +91,13 @@ class MonthBuild:
                 ADD CONSTRAINT ck_positions_debtor_kol CHECK (debtor_kol BETWEEN 1 AND 5)"""
         )
         self._lap("constraints")
+        self._sql(f"ANALYZE {table}")
+        self._lap("analyze")
+
+    def swap(self) -> None:
+        """The built month in place of the live one: from here to the commit, positions are
+        locked against readers only when a live partition is detached (a re-import)."""
+        table = self.table
         live = self._sql("SELECT to_regclass(:name)", {"name": self.name}).scalar()
         if live is not None:
             self._sql(f"ALTER TABLE positions DETACH PARTITION {self.name}")
@@ -104,6 +111,3 @@ class MonthBuild:
             f"ALTER TABLE positions ATTACH PARTITION {self.name}"
             f" FOR VALUES FROM ('{self.start}') TO ('{self.end}')"
         )
-        self._lap("swap")
-        self._sql(f"ANALYZE {self.name}")
-        self._lap("analyze")
