@@ -112,6 +112,9 @@ class Config:
         self.FOLLOWUP_HORIZON_DAYS = int(os.environ.get("FOLLOWUP_HORIZON_DAYS", 366))
         # A past event (a monitoring visit, a complaint's receipt) is entered at most this late.
         self.BACKDATE_LIMIT_DAYS = int(os.environ.get("BACKDATE_LIMIT_DAYS", 366))
+        # A request sent again with its Idempotency-Key gets the first answer for this many days
+        # (the offline queue resends what was logged without signal: aoapp/offline).
+        self.IDEMPOTENCY_KEY_DAYS = int(os.environ.get("IDEMPOTENCY_KEY_DAYS", 7))
         self.MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
         # Uploaded workbooks: refused past this size unpacked, or a part unpacking more than
         # this many times its packed size (zip bomb); listing cells longer than this are refused.

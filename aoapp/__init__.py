@@ -95,7 +95,7 @@ def _configure_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        if request.path.startswith("/api/") and not _page_script_read():
+        if request.path.startswith("/api/") and not (_page_script_read() or _page_script_write()):
             return None  # otherwise the API trusts bearer tokens only
         ident, _, epoch = user_id.partition(".")
         if not (ident.isdigit() and epoch.isdigit()):
@@ -145,6 +145,30 @@ def _page_script_read() -> bool:
     )
 
 
+def _page_script_write() -> bool:
+    """The offline queue sending what the officer logged without signal (static/offline/), with
+    the session cookie: only to endpoints that take it (offline.idempotency's `page_writable`),
+    only with the X-Requested-With header, same-origin, and the session's CSRF token in
+    X-CSRFToken — what a form of the page itself would need."""
+    # Imported here, not at the top: importing aoapp imports no feature.
+    from flask_wtf.csrf import validate_csrf
+    from wtforms import ValidationError
+
+    from aoapp.offline.idempotency import page_writable
+
+    if request.method != "POST" or request.headers.get("X-Requested-With") != "XMLHttpRequest":
+        return False
+    if request.headers.get("Sec-Fetch-Site", "same-origin") != "same-origin":
+        return False
+    if not page_writable(current_app.view_functions.get(request.endpoint), request.method):
+        return False
+    try:
+        validate_csrf(request.headers.get("X-CSRFToken"))
+    except ValidationError:
+        return False
+    return True
+
+
 def register_blueprints(app: Flask) -> None:
     """Mount the HTML blueprints and the JSON API."""
     # Imported when the app is built, not at the top: importing aoapp imports no feature.
@@ -177,6 +201,7 @@ def register_blueprints(app: Flask) -> None:
     from aoapp.introductions.views import bp as introductions_bp
     from aoapp.notifications.api import notifications_blp
     from aoapp.notifications.views import bp as notifications_bp
+    from aoapp.offline.views import bp as offline_bp
     from aoapp.pages.audit import bp as audit_bp
     from aoapp.plans.api import plans_blp
     from aoapp.plans.views import bp as plans_bp
@@ -219,6 +244,7 @@ def register_blueprints(app: Flask) -> None:
         renewals_bp,
         help_bp,
         notifications_bp,
+        offline_bp,
     ):
         app.register_blueprint(blueprint)
     for blp in (

@@ -18,6 +18,7 @@ from aoapp.funding.models import DepositAccount, DepositPosition
 from aoapp.imports.models import PositionImport
 from aoapp.introductions.models import Introduction
 from aoapp.notifications.models import DigestSend, Notification
+from aoapp.offline.models import IdempotencyKey
 from aoapp.plans.models import (
     AccountPlan,
     AccountPlanComment,
@@ -50,6 +51,7 @@ __all__ = [
     "DigestSend",
     "Facility",
     "FollowUp",
+    "IdempotencyKey",
     "Introduction",
     "KolUpgrade",
     "Notification",

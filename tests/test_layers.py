@@ -24,6 +24,7 @@ LAYERS = [
     "floor",
     "audit",
     "auth",
+    "offline",  # idempotent requests and the installable app's pages: under every feature's forms
     "products",
     "campaigns",
     "customers",

@@ -32,6 +32,8 @@ PUBLIC = {
     "api-docs.openapi_swagger_ui",
     "agenda.calendar_feed",  # its own secret token; tests/agenda/test_feed.py
     "surveys.public",  # the customer's survey, its own secret token; tests/surveys/test_public.py
+    "offline.manifest",  # the web app's manifest and service worker: no one's data, fetched
+    "offline.service_worker",  # without the session; tests/offline/test_webapp.py
 }
 ADMIN_ONLY_PREFIXES = ("admin.", "imports.", "imports_api.")
 # The product catalogue is the whole bank's; an upload token is checked against its uploader;

@@ -103,7 +103,11 @@ def logout():
     logout_user()
     session.clear()
     flash(_("You have been logged out."), "info")
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    # Nothing of the user stays on the device: the offline copies of pages and the offline queue
+    # (the page's own script clears them too, where a browser ignores this header).
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.route("/profile", methods=["GET"])

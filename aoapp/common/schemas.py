@@ -3,9 +3,10 @@
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from flask import has_request_context, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, SchemaOpts, ValidationError, fields, validate
+from marshmallow import Schema, SchemaOpts, ValidationError, fields, pre_load, validate
 
 from aoapp.common.i18n import locale_code
 from aoapp.common.identity import (
@@ -31,6 +32,19 @@ class RecordOpts(SchemaOpts):
         self.model = getattr(meta, "model", None)
 
 
+# A machine client that sends what a person typed (the offline queue sends the officer's form)
+# says so with this header: amounts are then read as people write them (`Rp 2,5 jt`).
+TYPED_HEADER = "X-Typed-Input"
+TYPED_HEADER_DOC = {
+    "in": "header",
+    "name": TYPED_HEADER,
+    "required": False,
+    "schema": {"type": "string", "enum": ["true"]},
+    "description": "true: amounts are as a person typed them in the user's language "
+    "(`Rp 2.500.000`, `2,5 jt`), not plain decimal strings.",
+}
+
+
 class BaseSchema(Schema):
     """Unknown fields are rejected (marshmallow's RAISE) and output keeps declaration order."""
 
@@ -39,6 +53,23 @@ class BaseSchema(Schema):
         "unknown": _Message("Unknown field."),
         "type": _Message("Invalid input type."),
     }
+
+    @pre_load
+    def _as_typed(self, data, **_kwargs):
+        """Mark the text of people's fields Typed when the request says X-Typed-Input: true."""
+        if not (has_request_context() and request.headers.get(TYPED_HEADER) == "true"):
+            return data
+        if not isinstance(data, dict):
+            return data
+        typed = {
+            field.data_key or name
+            for name, field in self.load_fields.items()
+            if getattr(field, "reads_typed", False)
+        }
+        return {
+            key: Typed(value) if key in typed and isinstance(value, str) else value
+            for key, value in data.items()
+        }
 
 
 MAX_PAGE = 100_000

@@ -5,12 +5,41 @@ as a `with` block or as a decorator; views, models and templates never commit.
 """
 
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from aoapp.errors import Conflict
 from aoapp.extensions import db
+
+# Set while a caller holds the commit (held_commit): units of work flush and the caller commits.
+_held: ContextVar[bool] = ContextVar("held_commit", default=False)
+
+
+@contextmanager
+def held_commit():
+    """Run the block as one transaction, its units of work included: they flush, and the block
+    commits once at its end (rolls back on any error).
+
+    For work that must commit together with what the caller writes after it: an idempotency key
+    with the answer of the work it recorded (aoapp/offline/idempotency.py).
+    """
+    token = _held.set(True)
+    try:
+        yield db.session
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        _held.reset(token)
+
+
+def undo() -> None:
+    """Roll back what the held transaction did so far (held_commit: e.g. work that was refused
+    after all); the block goes on in a new transaction."""
+    db.session.rollback()
 
 
 @contextmanager
@@ -30,7 +59,11 @@ def unit_of_work(
     """
     try:
         yield db.session
-        db.session.commit()
+        if _held.get():
+            db.session.flush()  # errors of the flush (a stale version) are handled below
+            db.session.expire_all()  # read back afterwards, as after a commit
+        else:
+            db.session.commit()
     except StaleDataError as error:
         db.session.rollback()
         if stale is None:
@@ -57,4 +90,5 @@ def end_reads() -> None:
     session = db.session
     if session.new or session.dirty or session.deleted:
         raise RuntimeError("changes pending before the unit of work")
-    session.commit()
+    if not _held.get():  # a held transaction began with the caller's own writes: keep them
+        session.commit()

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from aoapp.common.schemas import page_schema
+from aoapp.common.schemas import TYPED_HEADER_DOC, page_schema
 from aoapp.followups import services
 from aoapp.followups.schemas import (
     CancelSchema,
@@ -20,6 +20,7 @@ from aoapp.followups.schemas import (
     PromiseSchema,
     RescheduleSchema,
 )
+from aoapp.offline.idempotency import HEADER_DOC, idempotent
 
 followups_blp = Blueprint(
     "followups_api", __name__, url_prefix="/followups", description="Follow-ups"
@@ -78,6 +79,8 @@ class FollowUpComplete(MethodView):
 
     decorators = [login_required]
 
+    @followups_blp.doc(parameters=[HEADER_DOC, TYPED_HEADER_DOC])
+    @idempotent("followup-complete", page=("followups.detail", "followup_id"))
     @followups_blp.arguments(CompleteSchema)
     @followups_blp.response(200, FollowUpSchema)
     def post(self, data, followup_id):

@@ -29,6 +29,7 @@ from aoapp.followups.schemas import (
     PromiseFilterSchema,
     RescheduleSchema,
 )
+from aoapp.offline.idempotency import idempotent
 
 bp = Blueprint("followups", __name__)
 
@@ -206,6 +207,7 @@ def _prefill_next(form) -> None:
 
 @bp.route("/followups/<id:followup_id>/complete", methods=["GET", "POST"])
 @login_required
+@idempotent("followup-complete", page=("followups.detail", "followup_id"))
 def complete(followup_id: int):
     """Log the outcome (and a promise to pay, and the next follow-up) of a planned follow-up."""
     followup, elsewhere = _actionable(followup_id)

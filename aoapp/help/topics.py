@@ -26,6 +26,7 @@ GUIDES = (
     "renewals",
     "surveys",
     "notifications",
+    "offline",
 )
 # A page by its endpoint first, then by its blueprint (the part before the dot).
 BY_ENDPOINT = {
@@ -51,6 +52,7 @@ BY_BLUEPRINT = {
     "renewals": "renewals",
     "surveys": "surveys",
     "notifications": "notifications",
+    "offline": "offline",
 }
 # Blueprints of general pages (the profile, the search, the audit trail, the help itself): the
 # contents page serves them. A feature's blueprint missing from both lists fails a test.

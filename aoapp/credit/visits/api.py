@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from aoapp.common.schemas import page_schema
+from aoapp.common.schemas import TYPED_HEADER_DOC, page_schema
 from aoapp.credit.visits import services as visits
 from aoapp.credit.visits.schemas import (
     VisitFilterSchema,
@@ -13,6 +13,7 @@ from aoapp.credit.visits.schemas import (
     VisitSchema,
     VisitUpdateSchema,
 )
+from aoapp.offline.idempotency import HEADER_DOC, idempotent
 
 monitoring_visits_blp = Blueprint(
     "monitoring_visits_api",
@@ -36,6 +37,9 @@ class MonitoringVisits(MethodView):
         """List visits, newest first (filters: customer, facility, rating; sort; page, per_page)."""
         return visits.list_visits(current_user, filters, filters["per_page"])
 
+    @monitoring_visits_blp.doc(parameters=[HEADER_DOC, TYPED_HEADER_DOC])
+    @monitoring_visits_blp.alt_response(409, response="CONFLICT")
+    @idempotent("visit-record", page=("visits.detail", "visit_id"))
     @monitoring_visits_blp.arguments(VisitInputSchema)
     @monitoring_visits_blp.response(201, VisitSchema)
     def post(self, data):

@@ -14,6 +14,7 @@ from aoapp.credit.forms import UpgradeForm, VisitForm, facility_choices
 from aoapp.credit.models import RiskRating
 from aoapp.credit.visits import services as visits
 from aoapp.credit.visits.schemas import UpgradeSchema, VisitFilterSchema, VisitUpdateSchema
+from aoapp.offline.idempotency import idempotent
 
 bp = Blueprint("visits", __name__)
 
@@ -45,6 +46,7 @@ def _render_form(form, customer, visit=None, status=200):
 
 @bp.route("/visits/new", methods=["GET", "POST"])
 @login_required
+@idempotent("visit-record", page=("visits.detail", "visit_id"))
 def new():
     """Record a visit to ?customer=<id> (optionally of ?facility=<id>), then return to its page."""
     customer = visits.visit_customer(current_user, request.args.get("customer", type=int))

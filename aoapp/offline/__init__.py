@@ -1,0 +1,1 @@
+"""Work that survives no signal: the installable web app, its offline queue, idempotent sends."""
