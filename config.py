@@ -170,6 +170,17 @@ class Config:
         self.DIGEST_MAX_ATTEMPTS = int(os.environ.get("DIGEST_MAX_ATTEMPTS", 5))
         self.DIGEST_CLAIM_MINUTES = int(os.environ.get("DIGEST_CLAIM_MINUTES", 15))
         self.NOTIFICATIONS_QUEUE = os.environ.get("NOTIFICATIONS_QUEUE", "notifications")
+        # Photos of monitoring visits and visit follow-ups (aoapp/common/media.py, images.py):
+        # files under MEDIA_DIR (default instance/media; point it at storage every machine
+        # mounts when several serve), at most PHOTO_MAX_BYTES each as uploaded, PHOTO_MAX_PIXELS
+        # each (a decompression bomb is refused unread) and VISIT_PHOTOS_MAX per visit. A visit
+        # logged farther than VISIT_DISTANCE_FLAG_METERS from the customer's recorded location,
+        # or without a location, is flagged for the supervisor.
+        self.MEDIA_DIR = os.environ.get("MEDIA_DIR") or None
+        self.PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", 10 * 1024 * 1024))
+        self.PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", 60_000_000))
+        self.VISIT_PHOTOS_MAX = int(os.environ.get("VISIT_PHOTOS_MAX", 10))
+        self.VISIT_DISTANCE_FLAG_METERS = int(os.environ.get("VISIT_DISTANCE_FLAG_METERS", 500))
 
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"

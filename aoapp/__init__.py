@@ -184,12 +184,14 @@ def register_blueprints(app: Flask) -> None:
     from aoapp.credit.api import facilities_blp, portfolio_blp, watchlist_blp
     from aoapp.credit.views import bp as credit_bp
     from aoapp.credit.visits.api import monitoring_visits_blp
+    from aoapp.credit.visits.photo_views import bp as visit_photos_bp
     from aoapp.credit.visits.views import bp as visits_bp
     from aoapp.customers.api import customers_blp
     from aoapp.customers.views import bp as customers_bp
     from aoapp.dashboards.api import dashboard_blp
     from aoapp.dashboards.views import bp as dashboards_bp
     from aoapp.followups.api import followups_blp, promises_blp
+    from aoapp.followups.photo_views import bp as followup_photos_bp
     from aoapp.followups.views import bp as followups_bp
     from aoapp.funding.api import funding_blp, relationship_blp
     from aoapp.help.views import bp as help_bp
@@ -230,9 +232,11 @@ def register_blueprints(app: Flask) -> None:
         introductions_bp,
         audit_bp,
         visits_bp,
+        visit_photos_bp,
         credit_bp,
         imports_bp,
         followups_bp,
+        followup_photos_bp,
         complaints_bp,
         agenda_bp,
         reports_bp,

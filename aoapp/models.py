@@ -12,6 +12,7 @@ from aoapp.credit.models import (
     MonitoringVisit,
     Position,
 )
+from aoapp.credit.visits.models import VisitPhoto
 from aoapp.customers.models import Customer, ProductHolding
 from aoapp.followups.models import FollowUp, PromiseToPay
 from aoapp.funding.models import DepositAccount, DepositPosition
@@ -71,6 +72,7 @@ __all__ = [
     "Survey",
     "Target",
     "User",
+    "VisitPhoto",
     "campaign_branches",
     "campaign_products",
     "supervised_branches",

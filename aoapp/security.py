@@ -24,7 +24,9 @@ def init_app(app: Flask) -> None:
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        # The visit forms read the phone's position (with the officer's consent) on this
+        # origin only; their photos come through a file input, which needs no camera grant.
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
         if app.config.get("PRODUCTION"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if request.endpoint != "static":

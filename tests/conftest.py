@@ -3,6 +3,7 @@ emptied after every test; users of every role; logged-in browser and API clients
 
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -69,6 +70,7 @@ def app():
                 "SQLALCHEMY_DATABASE_URI": url,
                 "EXPORTS_DIR": str(Path(tmp_dir) / "exports"),
                 "IMPORTS_UPLOAD_DIR": str(Path(tmp_dir) / "uploads"),
+                "MEDIA_DIR": str(Path(tmp_dir) / "media"),  # visit photos
                 "IMPORTS_RUN_INLINE": True,
                 "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
                 "SERVER_NAME": "localhost",
@@ -107,6 +109,7 @@ def _db_session(app):
         tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name not in KEEP_TABLES]
         with db.engine.begin() as connection:
             empty_tables(connection, tables)
+        shutil.rmtree(settings["MEDIA_DIR"], ignore_errors=True)  # the photos stored, with them
 
 
 @pytest.fixture

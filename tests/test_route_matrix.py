@@ -21,6 +21,7 @@ from tests.support import credit_visits as visit_helpers
 from tests.support import digest as digest_helpers
 from tests.support import factories
 from tests.support import followups as followup_helpers
+from tests.support import photos as photo_helpers
 from tests.support import renewals as renewal_helpers
 
 PUBLIC = {
@@ -112,6 +113,8 @@ def _foreign_records(world) -> dict[str, object]:
     campaign = factories.make_campaign("Pameran Bandung", branches=("BDG01",))
     renewal = renewal_helpers.opportunity(facility, remote)
     notification = digest_helpers.notification(remote)  # the other branch's officer's own
+    photo = photo_helpers.photo_row(remote, visit=visit)
+    followup_photo = photo_helpers.photo_row(remote, follow_up=followup)
     return {
         "prospect_id": prospect.id,
         "customer_id": customer.id,
@@ -135,6 +138,8 @@ def _foreign_records(world) -> dict[str, object]:
         "token": "0" * 32,
         "renewal_id": renewal.id,
         "notification_id": notification.id,
+        "photo_id": photo.id,
+        "followup_photo_id": followup_photo.id,
     }
 
 
@@ -283,6 +288,8 @@ CUSTOMER_OWNED = (
     "complaint_id",
     "report_id",
     "renewal_id",
+    "photo_id",  # a visit's photo
+    "followup_photo_id",  # a visit follow-up's photo
 )
 
 
@@ -317,6 +324,8 @@ def _records_of_a_customer(world) -> dict[str, object]:
     )
     complaint = complaint_helpers.complaint(customer, status="closed")
     renewal = renewal_helpers.opportunity(facility, world.colleague, stage="closed")
+    photo = photo_helpers.photo_row(world.colleague, visit=visit)
+    followup_photo = photo_helpers.photo_row(world.colleague, follow_up=done)
     return {
         "customer_id": customer.id,
         "holding_id": holding.id,
@@ -327,6 +336,8 @@ def _records_of_a_customer(world) -> dict[str, object]:
         "complaint_id": complaint.id,
         "report_id": report.id,
         "renewal_id": renewal.id,
+        "photo_id": photo.id,
+        "followup_photo_id": followup_photo.id,
         "entity": "customer",
         "entity_id": customer.id,
     }

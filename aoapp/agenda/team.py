@@ -1,6 +1,6 @@
 """The supervisor's team agenda: counts per officer, escalations waiting, broken promises,
-overdue complaints, low satisfaction scores not yet followed up; over the branches the supervisor
-leads (an admin: the bank, or one branch)."""
+overdue complaints, low satisfaction scores not yet followed up, visits flagged in the last week;
+over the branches the supervisor leads (an admin: the bank, or one branch)."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -20,12 +20,14 @@ from aoapp.extensions import db
 from aoapp.followups import conditions as followup_conditions
 from aoapp.followups.models import FollowUp, FollowUpStatus, PromiseState, PromiseToPay
 from aoapp.followups.promises import state_column
+from aoapp.followups.visit_evidence import FlaggedVisit, flagged_visits
 from aoapp.surveys.models import Survey
 from aoapp.surveys.reads import unfollowed_low_scores
 
 HORIZON_DAYS = 7
 BROKEN_WINDOW_DAYS = 90  # broken promises whose deadline passed within this many days
 LIST_LIMIT = 100  # rows shown per list
+FLAG_WINDOW_DAYS = 7  # flagged visits logged within this many days, today included
 COUNTS = ("overdue", "today", "next_7_days", "open_complaints", "overdue_complaints")
 
 
@@ -63,6 +65,7 @@ class TeamAgenda:
     broken_promises: list[BrokenPromise]
     overdue_complaints: list[Complaint]
     low_scores: list[Survey] = field(default_factory=list)  # satisfaction, not followed up yet
+    flagged_visits: list[FlaggedVisit] = field(default_factory=list)  # far, or no location
 
     @property
     def totals(self) -> dict[str, int]:
@@ -221,4 +224,11 @@ def team_agenda(actor, branch_id: int | None = None, today: date | None = None) 
             (Complaint.due_date, Complaint.received_at),
         ),
         low_scores=unfollowed_low_scores(actor, branch_ids),
+        flagged_visits=flagged_visits(
+            actor,
+            today - timedelta(days=FLAG_WINDOW_DAYS - 1),
+            today,
+            branch_ids=branch_ids,
+            limit=LIST_LIMIT,
+        ),
     )

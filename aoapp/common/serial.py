@@ -2,7 +2,8 @@
 
 PostgreSQL: a transaction-scoped advisory lock on the name (released by the commit or rollback).
 SQLite has one writer at a time: the transaction begins IMMEDIATE, taking the writer's lock at
-once, instead of at its first write after reads another writer could still change.
+once, instead of at its first write after reads another writer could still change; a transaction
+that has written already holds that lock.
 """
 
 import zlib
@@ -19,7 +20,8 @@ class LockBusy(Exception):
 def hold(connection: sa.Connection, name: str, wait_seconds: float) -> None:
     """Wait up to `wait_seconds` for the lock `name`, held until `connection`'s transaction ends.
 
-    Call it before the transaction's first statement on SQLite (it begins the transaction).
+    On SQLite call it before the transaction's first read that the lock should cover (it begins
+    the transaction), or after a write (which took the one writer lock already).
     """
     wait_ms = max(1, int(wait_seconds * 1000))
     try:
@@ -43,7 +45,9 @@ def _hold_advisory(connection: sa.Connection, name: str, wait_ms: int) -> None:
 def _begin_immediate(connection: sa.Connection, wait_ms: int) -> None:
     driver = connection.connection.driver_connection
     if driver.in_transaction:
-        raise RuntimeError("serial.hold() must begin the transaction on SQLite")
+        # Python's sqlite3 opens a transaction at its first write (or BEGIN IMMEDIATE): one that
+        # is open already holds the database's one writer lock, which every name shares.
+        return
     connection.exec_driver_sql(f"PRAGMA busy_timeout = {wait_ms}")
     try:
         connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, MultipleFileField, SelectField, StringField, TextAreaField
 
 from aoapp.common.forms import Marked, MoneyField, choices, enum_choices
 from aoapp.credit.models import RiskRating
@@ -39,6 +39,7 @@ class VisitForm(FlaskForm):
     )
     recommendations = TextAreaField(_l("Recommendations"))
     next_visit_date = DateField(_l("Next visit date"))
+    photos = MultipleFileField(_l("Photos"))  # with the location: credit/_visit_evidence.html
 
 
 class UpgradeForm(FlaskForm):

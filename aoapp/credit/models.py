@@ -182,12 +182,21 @@ class MonitoringVisit(db.Model):
     risk_rating: Mapped[str] = mapped_column(sa.String(10))
     recommendations: Mapped[str] = mapped_column(sa.Text, default="")
     next_visit_date: Mapped[date | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Where the officer's phone was when the visit was logged, with their consent (or where
+    # its first located photo was taken); metres of accuracy; when the position was read.
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    accuracy: Mapped[float | None]
+    located_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     customer = relationship("Customer")
     facility = relationship("Facility")
     officer = relationship("User")
+    photos: Mapped[list["VisitPhoto"]] = relationship(  # noqa: F821 (credit/visits/models.py)
+        back_populates="visit", order_by="VisitPhoto.id", passive_deletes=True
+    )
 
 
 # --- Who may see what (aoapp.auth.scoping) ------------------------------------------------------
@@ -195,3 +204,6 @@ class MonitoringVisit(db.Model):
 # Credit records follow their customer's current assignment.
 for _model in (Facility, Position, MonitoringVisit):
     follows_its_customer(_model)
+
+# The photos of a visit (the relationship above names their model).
+from aoapp.credit.visits import models as _visit_photos  # noqa: E402, F401

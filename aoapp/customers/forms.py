@@ -19,6 +19,8 @@ class CustomerForm(FlaskForm):
     phone = StringField(_l("Phone"))
     email = StringField(_l("Email"))
     address = TextAreaField(_l("Address"))
+    latitude = StringField(_l("Latitude"), render_kw={"inputmode": "decimal"})
+    longitude = StringField(_l("Longitude"), render_kw={"inputmode": "decimal"})
     segment = SelectField(
         _l("Segment"), choices=enum_choices(Segment, _l("— choose —")), validators=[Marked()]
     )

@@ -47,6 +47,9 @@ class Customer(db.Model):
     phone: Mapped[str | None] = mapped_column(sa.String(20), index=True)  # normalised: 628…
     email: Mapped[str | None] = mapped_column(sa.String(254))
     address: Mapped[str] = mapped_column(sa.Text, default="")
+    # The address on the map (decimal degrees), when recorded: visits are measured from it.
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
     segment: Mapped[str] = mapped_column(sa.String(20))
     branch_id: Mapped[int] = mapped_column(sa.ForeignKey("branches.id"), index=True)
     officer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)

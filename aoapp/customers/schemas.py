@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from aoapp.common.dates import bank_today
+from aoapp.common.geo import Coordinate
 from aoapp.common.plausible import not_in_future
 from aoapp.common.schemas import (
     AccountNo,
@@ -35,6 +36,8 @@ class CustomerInputSchema(BaseSchema):
     phone = Phone(allow_none=True, load_default=None)
     email = fields.Email(allow_none=True, load_default=None)  # message: aoapp.common.schemas
     address = Text(load_default="", max_length=500)
+    latitude = Coordinate("latitude", allow_none=True, load_default=None)
+    longitude = Coordinate("longitude", allow_none=True, load_default=None)
     segment = choice(Segment, required=True)
     since = fields.Date(load_default=bank_today, validate=not_in_future)
     allow_duplicate_phone = fields.Boolean(load_default=False, load_only=True)
@@ -118,6 +121,8 @@ class CustomerSchema(BaseSchema):
     phone = fields.String(allow_none=True)
     email = fields.String(allow_none=True)
     address = fields.String()
+    latitude = fields.Float(allow_none=True, metadata={"description": "The address on the map"})
+    longitude = fields.Float(allow_none=True)
     segment = fields.String()
     branch = fields.Function(lambda c: c.branch.code)
     officer = fields.Integer(attribute="officer_id", allow_none=True)

@@ -60,6 +60,14 @@ def _check_identity(values: dict) -> None:
         )
 
 
+def _check_location(values: dict) -> None:
+    """The address's location on the map: both coordinates or neither."""
+    latitude, longitude = values.get("latitude"), values.get("longitude")
+    if (latitude is None) != (longitude is None):
+        message = _("Give both the latitude and the longitude, or neither.")
+        raise InvalidInput(message, {"latitude" if latitude is None else "longitude": [message]})
+
+
 def _check_unique(values: dict, exclude_id: int | None = None) -> None:
     """CIF and NPWP are unique among customers."""
     for field in ("cif", "npwp"):
@@ -87,6 +95,7 @@ def build_customer(
     """Validate and add a customer to the session without committing (part of a larger unit)."""
     values = dict(values)
     _check_identity(values)
+    _check_location(values)
     _check_unique(values)
     check_duplicates(
         actor,
@@ -138,6 +147,7 @@ def update_customer(actor, customer: Customer, data: dict) -> Customer:
     before = audit.snapshot(customer)
     merged = {**before, **values}
     _check_identity(merged)
+    _check_location(merged)
     _check_unique({k: v for k, v in values.items() if k in ("cif", "npwp")}, exclude_id=customer.id)
     check_duplicates(
         actor,

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, TextAreaField, TimeField
+from wtforms import DateField, HiddenField, MultipleFileField, SelectField, TextAreaField, TimeField
 
 from aoapp.common.forms import Marked, MoneyField, enum_choices
 from aoapp.followups.models import Channel, Outcome, Purpose
@@ -43,6 +43,7 @@ class CompleteForm(FlaskForm):
     next_notes = TextAreaField(_l("Notes for the next follow-up"))
     # Sent as "y" by the checkbox the page shows when a promise exceeds the arrears.
     confirm_amount = HiddenField()
+    photos = MultipleFileField(_l("Photos"))  # a visit's (credit/_visit_evidence.html)
 
     def set_outcomes(self, purpose: str) -> None:
         """Promised to pay and paid are offered on collection follow-ups only."""

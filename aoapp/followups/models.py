@@ -101,6 +101,7 @@ class FollowUp(db.Model):
         sa.UniqueConstraint("deposit_account_id", "suggestion_key"),
         sa.Index("ix_follow_ups_owner_status_planned", "owner_id", "status", "planned_date"),
         sa.Index("ix_follow_ups_facility_purpose_status", "facility_id", "purpose", "status"),
+        sa.Index("ix_follow_ups_done_at", "done_at"),  # the visits logged in a window
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -130,6 +131,12 @@ class FollowUp(db.Model):
     suggested_dpd: Mapped[int | None]
     escalated: Mapped[bool] = mapped_column(default=False)
     previous_id: Mapped[int | None] = mapped_column(sa.ForeignKey("follow_ups.id"))
+    # A visit's outcome: where the officer's phone was when it was logged, with their consent
+    # (metres of accuracy; when the position was read). aoapp/followups/visit_evidence.py
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    accuracy: Mapped[float | None]
+    located_at: Mapped[datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

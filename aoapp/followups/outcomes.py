@@ -1,5 +1,7 @@
-"""Logging the outcome of a follow-up: the outcome, a promise to pay, the next follow-up."""
+"""Logging the outcome of a follow-up: the outcome, a promise to pay, the next follow-up; a
+visit's photos and location."""
 
+from contextlib import nullcontext
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -10,6 +12,8 @@ from aoapp.common.dates import bank_today, utcnow
 from aoapp.common.i18n import format_date, format_money
 from aoapp.common.money import to_money
 from aoapp.common.plausible import beyond_horizon
+from aoapp.credit.visits.location import place
+from aoapp.credit.visits.photos import check_room
 from aoapp.errors import InvalidInput, Unconfirmed
 from aoapp.extensions import db
 from aoapp.followups import promises
@@ -23,6 +27,7 @@ from aoapp.followups.actions import (
 )
 from aoapp.followups.hooks import completed
 from aoapp.followups.models import FollowUp, FollowUpStatus, Outcome, PromiseToPay, Purpose
+from aoapp.followups.visit_evidence import outcome_location
 
 PROMISE_WINDOW_DAYS = 90
 COLLECTION_ONLY = (Outcome.PROMISED_TO_PAY, Outcome.PAID)
@@ -173,23 +178,33 @@ def _next_followup(actor, followup: FollowUp, values: dict) -> FollowUp:
     return following
 
 
-def complete(actor, followup: FollowUp, values: dict, *, today: date | None = None) -> FollowUp:
-    """Log the outcome of a planned follow-up, with a promise to pay and the next follow-up."""
+def complete(
+    actor, followup: FollowUp, values: dict, *, today: date | None = None, photos=None
+) -> FollowUp:
+    """Log the outcome of a planned follow-up, with a promise to pay and the next follow-up; a
+    visit's, with the officer's location and photos (credit.visits.photos.take_photos)."""
     require_change(actor, followup, values)
     values = dict(values)
     today = today or bank_today()
+    location = outcome_location(followup, values, photos)
     errors = _check_outcome(followup, values, today)
     errors.update(_check_next(values, today))
     refuse(errors, _("Check the outcome of the follow-up."))
     _check_plausible(followup, values)
-    with followup_work():
+    if photos:
+        check_room(0, len(photos), "photos")
+    with photos.cleanup_on_failure() if photos else nullcontext(), followup_work():
         before = audit.snapshot(followup)
         followup.status = FollowUpStatus.DONE
         followup.done_at = utcnow()
         followup.outcome = values["outcome"]
         if values.get("notes") is not None:
             followup.notes = values["notes"]
+        if location is not None:
+            place(followup, location)
         audit_after(actor, followup, "complete", before)
+        if photos:
+            photos.attach(actor, follow_up_id=followup.id)
         if followup.outcome == Outcome.PROMISED_TO_PAY:
             _promise(actor, followup, values, today)
         if values.get("next_date") is not None:

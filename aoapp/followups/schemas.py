@@ -18,6 +18,7 @@ from aoapp.common.schemas import (
     choice,
     sort_field,
 )
+from aoapp.credit.visits.schemas import LocationInputSchema
 from aoapp.followups.models import (
     Channel,
     FollowUp,
@@ -89,8 +90,9 @@ class FollowUpPatchSchema(BaseSchema):
     version = _version()
 
 
-class CompleteSchema(BaseSchema):
-    """The outcome of a contact, an optional promise to pay and an optional next follow-up."""
+class CompleteSchema(LocationInputSchema):
+    """The outcome of a contact, an optional promise to pay and an optional next follow-up; a
+    visit's outcome, the officer's location (its photos come with the form)."""
 
     outcome = choice(Outcome, required=True)
     notes = Text(load_default=None, allow_none=True, max_length=4000)
@@ -263,6 +265,10 @@ class FollowUpSchema(BaseSchema):
     escalated = fields.Boolean()
     previous = fields.Integer(allow_none=True, attribute="previous_id")
     promise = fields.Nested(PromiseSchema, allow_none=True)
+    latitude = fields.Float(allow_none=True, metadata={"description": "A visit's, when logged"})
+    longitude = fields.Float(allow_none=True)
+    accuracy = fields.Float(allow_none=True, metadata={"description": "Metres"})
+    located_at = fields.DateTime(allow_none=True)
     version = fields.Integer()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()

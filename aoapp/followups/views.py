@@ -14,12 +14,14 @@ from aoapp.common.pagination import HTML_PER_PAGE
 from aoapp.common.templating import label
 from aoapp.common.views import REFUSALS
 from aoapp.credit.forms import facility_choices
+from aoapp.credit.visits.photos import max_photos
 from aoapp.credit.visits.services import customer_facilities
 from aoapp.customers.consent import contact_state
 from aoapp.errors import Forbidden, Unconfirmed
 from aoapp.followups import promises, services
 from aoapp.followups.forms import CancelForm, CompleteForm, MissedForm, PlanForm, RescheduleForm
 from aoapp.followups.models import Channel, FollowUpStatus, Outcome, PromiseState, Purpose
+from aoapp.followups.photo_views import form_photos
 from aoapp.followups.schemas import (
     CancelSchema,
     CompleteSchema,
@@ -29,6 +31,7 @@ from aoapp.followups.schemas import (
     PromiseFilterSchema,
     RescheduleSchema,
 )
+from aoapp.followups.visit_evidence import followup_evidence
 from aoapp.offline.idempotency import idempotent
 
 bp = Blueprint("followups", __name__)
@@ -169,6 +172,7 @@ def detail(followup_id: int):
         following=services.next_of(followup),
         grace_days=promises.grace_days(),
         collection=_collection_window(followup),
+        evidence=followup_evidence(followup),  # a visit's photos and location
     )
 
 
@@ -216,11 +220,13 @@ def complete(followup_id: int):
     form = CompleteForm()
     form.set_outcomes(followup.purpose)
     context = {"grace_days": promises.grace_days(), "ptp": Outcome.PROMISED_TO_PAY.value}
+    context["max_photos"] = max_photos()
     if request.method == "POST":
         data = load_form(CompleteSchema(), form)
         if data is not None:
             try:
-                services.complete(current_user, followup, data)
+                photos = form_photos(followup, data)
+                services.complete(current_user, followup, data, photos=photos)
             except Unconfirmed as error:
                 context["confirm_warning"] = error.message  # asks, with a checkbox to confirm
             except REFUSALS as error:

@@ -27,6 +27,7 @@ GUIDES = (
     "surveys",
     "notifications",
     "offline",
+    "visits",
 )
 # A page by its endpoint first, then by its blueprint (the part before the dot).
 BY_ENDPOINT = {
@@ -38,7 +39,9 @@ BY_BLUEPRINT = {
     "complaints": "followups",
     "customers": "customers",
     "credit": "customers",
-    "visits": "customers",
+    "visits": "visits",
+    "visit_photos": "visits",
+    "followup_photos": "visits",
     "prospects": "prospects",
     "introductions": "prospects",
     "dashboards": "dashboards",

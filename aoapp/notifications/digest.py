@@ -8,7 +8,7 @@ from flask_babel import force_locale
 
 from aoapp.auth.models import User
 from aoapp.auth.preferences import language_of
-from aoapp.notifications import officer, supervisor  # noqa: F401  (register their sections)
+from aoapp.notifications import officer, supervisor, visits  # noqa: F401  (their sections)
 from aoapp.notifications.sections import (
     DigestContext,
     Line,

@@ -1,8 +1,7 @@
 """The supervisor's digest: escalations waiting, complaints overdue, officers with no recorded
 work on the previous bank day; over the branches the supervisor leads (the team agenda's).
 
-Flagged visits (a visit logged far from the customer or without a location) join with their own
-`digest_section(..., SUPERVISORS, ...)` from the feature that flags them.
+Flagged visits (logged far from the customer or without a location): notifications/visits.py.
 """
 
 import sqlalchemy as sa

@@ -4,7 +4,7 @@ in the reader's language when shown."""
 from flask_babel import lazy_gettext as _l
 
 from aoapp.common.system_text import register, register_composed
-from aoapp.notifications import officer, supervisor  # noqa: F401  (their sections' counts)
+from aoapp.notifications import officer, supervisor, visits  # noqa: F401  (their counts)
 from aoapp.notifications.sections import SECTIONS
 
 

@@ -29,6 +29,7 @@ ASSETS = (
     "search.js",
     "money.js",
     "followups.js",
+    "visit_photos.js",
     "favicon.svg",
     "offline/offline.js",
     "offline/queue-store.js",

@@ -11,10 +11,12 @@ from playwright.sync_api import expect
 
 from aoapp.audit.models import AuditEntry
 from aoapp.credit.models import MonitoringVisit
+from aoapp.credit.visits.models import VisitPhoto
 from aoapp.extensions import db
 from aoapp.followups.models import FollowUp, PromiseToPay
 from aoapp.offline.models import IdempotencyKey
 from tests.support import followups as h
+from tests.support import photos
 from tests.support.browser import sign_in
 
 STORAGE = """async () => ({
@@ -89,6 +91,9 @@ class TestADayWithoutSignal:
         phone.goto(f"{live_server}/visits/new?customer={customer.id}")
         phone.select_option("#risk_rating", "adequate")
         phone.fill("#findings", "Stok cukup, toko ramai")
+        shop_front = {"name": "toko.jpg", "mimeType": "image/jpeg", "buffer": photos.camera_jpeg()}
+        phone.set_input_files("#photos", files=[shop_front])
+        phone.wait_for_function("document.querySelector('#photos').dataset.shrunk === '1'")
         phone.get_by_role("button", name="Save").click()
         phone.wait_for_url(re.compile(rf".*/customers/{customer.id}\?queued=.*"))
         expect(phone.locator("#queue-indicator")).to_have_text("Queue (3)")
@@ -114,7 +119,10 @@ class TestADayWithoutSignal:
         promise = db.session.scalar(sa.select(PromiseToPay))
         assert (str(promise.promised_amount), promise.promised_date) == ("750000.00", promised)
         assert count(MonitoringVisit, MonitoringVisit.findings == "Stok cukup, toko ramai") == 1
-        assert count(IdempotencyKey) == 3
+        # The photo went after its visit, shrunk on the phone to the long side's 1,600 px.
+        [photo] = db.session.scalars(sa.select(VisitPhoto)).all()
+        assert max(photo.width, photo.height) == 1600
+        assert count(IdempotencyKey) == 4  # two outcomes, the visit, its photo
 
         # Sent again (the phone was not sure the first send arrived): answered, not logged twice.
         phone.evaluate(
@@ -127,7 +135,7 @@ class TestADayWithoutSignal:
             str(world.officer.id),
         )
         assert completions(collection) == completions(relationship) == 1
-        assert count(MonitoringVisit) == 1
+        assert count(MonitoringVisit) == 1 and count(VisitPhoto) == 1
 
         before = phone.evaluate(STORAGE)
         assert any(name.startswith("aoapp-pages-u") for name in before["caches"])

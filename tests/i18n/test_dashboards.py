@@ -67,7 +67,7 @@ def test_the_dashboards_and_targets_speak_indonesian(client, auth, book, role, u
     assert "Nasabah baru" in targets and "Pencairan baru (Rp)" in targets
     assert "Oktober 2026" in targets
     if role == "officer":
-        assert "Target Anda ditetapkan oleh supervisor Anda." in targets
+        assert "Target Anda ditetapkan oleh penyelia Anda." in targets
         officer = _page(client, f"/dashboard/?period={PERIOD}")
         assert "Dasbor saya" in officer and "Baki debet" in officer
         assert "Oktober 2026" in officer and "Tindak lanjut hari ini" in officer

@@ -8,7 +8,9 @@ import pytest
 
 from aoapp.extensions import db
 from tests.clock import JAKARTA
+from tests.support import credit_visits
 from tests.support import digest as d
+from tests.support.factories import make_customer
 from tests.support.followups import user
 
 pytestmark = pytest.mark.today(datetime.combine(d.DAY, time(7, 5), tzinfo=JAKARTA))
@@ -76,6 +78,8 @@ class TestWhatEachRoleGets:
         self, runner, world, smtp_server
     ):
         d.supervisor_book(world.officer)
+        unlocated = make_customer(world.officer, name="Toko Tanpa Lokasi")
+        credit_visits.visit(unlocated, world.officer, visit_date=d.days(-1))  # no location
         with_email(world.supervisor, "spv@bank.example", "en")
         assert send(runner, "--user", "spv.jkt").exit_code == 0
         [mail] = smtp_server.to("spv@bank.example")
@@ -91,6 +95,8 @@ class TestWhatEachRoleGets:
         assert "Budi" in text[idle:] and "Sari" in text[idle:] and "Dewi" not in text
         assert "nothing recorded on Dec 7, 2026" in text
         assert "Overdue follow-ups" not in text  # an officer's section
+        flagged = text[text.index("Flagged visits") :]
+        assert "Toko Tanpa Lokasi" in flagged and "Budi" in flagged
 
     def test_an_officer_who_worked_yesterday_is_not_listed(self, runner, world, smtp_server):
         from tests.support.followups import followup

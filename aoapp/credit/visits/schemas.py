@@ -1,18 +1,54 @@
 """Validation rules and API shapes of monitoring visits and of the Kol upgrade form."""
 
+from datetime import UTC
+
+from flask import url_for
 from flask_babel import lazy_gettext as _l
+from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 
 from aoapp.common.dates import bank_today
+from aoapp.common.geo import Coordinate
 from aoapp.common.schemas import BaseSchema, Id, Money, PageArgsSchema, Text, _Message, choice
 from aoapp.credit.models import MET_WITH_MAX, MonitoringVisit, RiskRating
+from aoapp.credit.visits.location import flag_of
+from aoapp.credit.visits.models import VisitPhoto
 
 # error_messages stay str (_Message: translated when shown); a lazy string there would
 # reach the errors without its list.
 INTEGER = {"invalid": _Message("Not a valid number.")}
 
 
-class VisitUpdateSchema(BaseSchema):
+class LocationInputSchema(BaseSchema):
+    """Where the officer's phone was (with their consent): both coordinates or neither."""
+
+    latitude = Coordinate("latitude", allow_none=True, load_default=None)
+    longitude = Coordinate("longitude", allow_none=True, load_default=None)
+    accuracy = fields.Float(
+        allow_none=True,
+        load_default=None,
+        allow_nan=False,
+        validate=validate.Range(min=0, max=100_000),
+        metadata={"description": "Metres (the radius the phone is sure of)"},
+    )
+    located_at = fields.AwareDateTime(
+        default_timezone=UTC,
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "When the position was read (default: now)"},
+    )
+    location_consent = fields.Boolean(
+        load_default=None,
+        allow_none=True,
+        load_only=True,
+        metadata={
+            "description": "The officer agreed to keep the location: a photo's own EXIF GPS "
+            "is kept only then (coordinates sent are consent enough); false drops them"
+        },
+    )
+
+
+class VisitUpdateSchema(LocationInputSchema):
     """What the officer saw and concluded (the customer never changes).
 
     The API loads it with partial=True for PATCH; the HTML form submits every field. Dates are
@@ -68,8 +104,67 @@ class VisitSchema(BaseSchema):
     risk_rating = fields.String()
     recommendations = fields.String()
     next_visit_date = fields.Date(allow_none=True)
+    latitude = fields.Float(allow_none=True)
+    longitude = fields.Float(allow_none=True)
+    accuracy = fields.Float(allow_none=True, metadata={"description": "Metres"})
+    located_at = fields.DateTime(allow_none=True)
+    location_flag = fields.Function(
+        lambda v: (flag_of(v, v.customer) or (None,))[0],
+        allow_none=True,
+        metadata={
+            "description": "Why a supervisor should look: `no_location`, or `far` (farther "
+            "than VISIT_DISTANCE_FLAG_METERS from the customer's recorded location); null"
+        },
+    )
+    photos = fields.List(fields.Nested(lambda: VisitPhotoSchema()))
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+
+
+class VisitPhotoSchema(BaseSchema):
+    """A photo of a visit: `url` (and `thumbnail_url`) answer the image to whoever may see the
+    visit (a bearer token), 404 to anyone else."""
+
+    class Meta:
+        model = VisitPhoto
+
+    id = fields.Integer()
+    url = fields.Function(
+        lambda p: url_for("monitoring_visits_api.photo", visit_id=p.visit_id, photo_id=p.id)
+    )
+    thumbnail_url = fields.Function(
+        lambda p: url_for("monitoring_visits_api.thumbnail", visit_id=p.visit_id, photo_id=p.id)
+    )
+    width = fields.Integer()
+    height = fields.Integer()
+    size_bytes = fields.Integer()
+    content_type = fields.String()
+    taken_at = fields.DateTime(allow_none=True)
+    latitude = fields.Float(allow_none=True)
+    longitude = fields.Float(allow_none=True)
+    accuracy = fields.Float(allow_none=True)
+    located_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class PhotoFormSchema(LocationInputSchema):
+    """The fields beside the photo of an upload."""
+
+    taken_at = fields.AwareDateTime(
+        default_timezone=UTC,
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "When the photo was taken (default: its EXIF's, if any)"},
+    )
+
+
+class PhotoUploadDocSchema(PhotoFormSchema):
+    """The multipart body of a photo upload, as the OpenAPI document shows it."""
+
+    file = Upload(
+        required=True,
+        metadata={"description": "The photo: JPEG, PNG or WebP (checked by its content)"},
+    )
 
 
 class UpgradeSchema(BaseSchema):

@@ -1,21 +1,31 @@
 """Monitoring visits: record, correct, delete (the customer's officer) and list; each call one unit."""
 
+from contextlib import nullcontext
 from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from aoapp.audit import services as audit
 from aoapp.auth.models import Role
 from aoapp.auth.scoping import get_visible, visible_to
+from aoapp.common import serial
 from aoapp.common.dates import bank_today
 from aoapp.common.pagination import Page, apply_sort, paginate
 from aoapp.common.plausible import beyond_horizon, too_long_ago
-from aoapp.common.transaction import unit_of_work
+from aoapp.common.transaction import end_reads, unit_of_work
 from aoapp.credit.models import Facility, MonitoringVisit, RiskRating
+from aoapp.credit.visits.location import is_located, place, take_location
+from aoapp.credit.visits.photos import (
+    PhotoBatch,
+    check_room,
+    delete_rows,
+    photo_count,
+    remove_unreferenced,
+)
 from aoapp.customers.models import Customer
-from aoapp.errors import Forbidden, InvalidInput
+from aoapp.errors import Conflict, Forbidden, InvalidInput
 from aoapp.extensions import db
 
 SORTABLE = {
@@ -24,6 +34,7 @@ SORTABLE = {
     "next_visit_date": MonitoringVisit.next_visit_date,
 }
 CHECKED = ("visit_date", "next_visit_date", "risk_rating", "collateral_value")
+LOCK_SECONDS = 10  # another upload to the same visit is waited for this long
 
 
 def can_record_visit(actor, customer: Customer) -> bool:
@@ -90,43 +101,96 @@ def _check(values: dict, recorded_on: date | None = None) -> None:
         raise InvalidInput(_("Check the visit's details."), errors)
 
 
-def record_visit(actor, data: dict) -> MonitoringVisit:
-    """Record a monitoring visit to one of the acting officer's customers, audited."""
+def _location(values: dict, photos: PhotoBatch | None):
+    """The location sent with the visit (dropped when the form's consent box was left empty),
+    which its new photos share."""
+    consent = values.pop("location_consent", None)
+    location = take_location(values)
+    if consent is False:
+        location = None
+    if photos is not None and photos.location is None:
+        photos.location = location
+    return location or (photos.first_location if photos is not None else None)
+
+
+def _saving(photos: PhotoBatch | None):
+    """Around a unit of work that stores photos: their files go again if it fails."""
+    return photos.cleanup_on_failure() if photos else nullcontext()
+
+
+def record_visit(actor, data: dict, photos: PhotoBatch | None = None) -> MonitoringVisit:
+    """Record a monitoring visit to one of the acting officer's customers, with its location
+    and photos (taken in by photos.take_photos), audited, in one unit of work."""
     values = dict(data)
     customer = visit_customer(actor, values.pop("customer", None))
     values["facility_id"] = _facility_of(customer, values.pop("facility", None))
     values.setdefault("visit_date", bank_today())
+    location = _location(values, photos)
     _check(values)
+    if photos:
+        check_room(0, len(photos), "photos")
     visit = MonitoringVisit(**values, customer_id=customer.id, officer_id=actor.id)
-    with unit_of_work():
+    if location is not None:
+        place(visit, location)
+    with _saving(photos), unit_of_work():
         db.session.add(visit)
         audit.record(actor, visit, "create", None, audit.snapshot(visit))
+        if photos:
+            photos.attach(actor, visit=visit)
     return visit
 
 
-def update_visit(actor, visit: MonitoringVisit, data: dict) -> MonitoringVisit:
-    """Correct a visit (the officer who recorded it), audited; the customer never changes."""
+def hold_photos_lock(visit_id: int) -> None:
+    """Begin the transaction holding the visit's photo lock: two uploads to one visit count
+    its photos one after the other (on SQLite, call it first in the transaction)."""
+    try:
+        serial.hold(db.session.connection(), f"visit-photos:{visit_id}", LOCK_SECONDS)
+    except serial.LockBusy:
+        message = _("Another upload to this visit is still running. Try again in a moment.")
+        raise Conflict(message) from None
+
+
+def update_visit(
+    actor, visit: MonitoringVisit, data: dict, photos: PhotoBatch | None = None
+) -> MonitoringVisit:
+    """Correct a visit (the officer who recorded it) and add photos, audited; the customer never
+    changes, nor the location a visit was first logged with."""
     require_visit_author(actor, visit)
     values = dict(data)
     values.pop("customer", None)
+    location = _location(values, photos)
     if "facility" in values:
         values["facility_id"] = _facility_of(visit.customer, values.pop("facility"))
     current = {key: getattr(visit, key) for key in CHECKED}
     _check({**current, **values}, visit.visit_date)
-    with unit_of_work():
+    visit_id = visit.id
+    if photos:
+        check_room(photo_count(visit_id=visit_id), len(photos), "photos")
+        end_reads()  # the lock below begins the write (SQLite)
+    with _saving(photos), unit_of_work():
+        if photos:
+            hold_photos_lock(visit_id)
+            check_room(photo_count(visit_id=visit_id), len(photos), "photos")
         before = audit.snapshot(visit)
         for key, value in values.items():
             setattr(visit, key, value)
+        if location is not None and not is_located(visit):
+            place(visit, location)
         audit.record(actor, visit, "update", before, audit.snapshot(visit))
+        if photos:
+            photos.attach(actor, visit=visit)
     return visit
 
 
 def delete_visit(actor, visit: MonitoringVisit) -> None:
-    """Delete a visit recorded by mistake (the officer who recorded it), audited."""
+    """Delete a visit recorded by mistake (the officer who recorded it) with its photos,
+    audited; their files go once the deletion is committed."""
     require_visit_author(actor, visit)
     with unit_of_work():
+        keys = delete_rows(actor, list(visit.photos))
         audit.record(actor, visit, "delete", audit.snapshot(visit), None)
         db.session.delete(visit)
+    remove_unreferenced(keys)
 
 
 def get_visit(actor, visit_id) -> MonitoringVisit:
@@ -140,6 +204,7 @@ def visit_query(actor, filters: dict) -> sa.Select:
         joinedload(MonitoringVisit.customer),
         joinedload(MonitoringVisit.facility),
         joinedload(MonitoringVisit.officer),
+        selectinload(MonitoringVisit.photos),
     )
     if filters.get("customer"):
         stmt = stmt.where(MonitoringVisit.customer_id == filters["customer"])

@@ -1,22 +1,51 @@
 """HTML pages: monitoring visits (list, record, correct, delete), the facility page, Kol upgrade."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from aoapp.common.dates import bank_today
 from aoapp.common.forms import apply_domain_error, choices, load_filters, load_form
+from aoapp.common.i18n import format_size
 from aoapp.common.pagination import HTML_PER_PAGE
 from aoapp.common.sections import sections_for
 from aoapp.common.views import REFUSALS
 from aoapp.credit import services, upgrades
 from aoapp.credit.forms import UpgradeForm, VisitForm, facility_choices
 from aoapp.credit.models import RiskRating
+from aoapp.credit.visits import evidence
 from aoapp.credit.visits import services as visits
+from aoapp.credit.visits.photos import max_photos, take_photos
 from aoapp.credit.visits.schemas import UpgradeSchema, VisitFilterSchema, VisitUpdateSchema
+from aoapp.errors import render_error
 from aoapp.offline.idempotency import idempotent
 
 bp = Blueprint("visits", __name__)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(_error):
+    """A visit form whose photos together pass the app's upload limit (photos not made
+    smaller by the page's script): nothing was read, so say what to do."""
+    size = format_size(current_app.config.get("MAX_CONTENT_LENGTH"))
+    message = _(
+        "The photos are too large together (at most %(size)s per save). Add fewer photos at a "
+        "time; with JavaScript on, the page makes them smaller first.",
+        size=size,
+    )
+    return render_error(413, message)
+
+
+def _photos(data: dict):
+    """The photos picked on the form, checked and cleaned (None when there are none)."""
+    batch = take_photos(
+        request.files.getlist("photos"),
+        field_name="photos",
+        consent=bool(data.get("location_consent")),
+        location=None,
+    )
+    return batch or None
 
 
 @bp.get("/visits/")
@@ -40,7 +69,14 @@ def _facility_choices(customer_id: int) -> list:
 
 
 def _render_form(form, customer, visit=None, status=200):
-    page = render_template("credit/visit_form.html", form=form, customer=customer, visit=visit)
+    page = render_template(
+        "credit/visit_form.html",
+        form=form,
+        customer=customer,
+        visit=visit,
+        evidence=evidence.visit_evidence(visit) if visit else None,
+        max_photos=max_photos(),
+    )
     return page, status
 
 
@@ -56,7 +92,8 @@ def new():
         data = load_form(VisitUpdateSchema(), form)
         if data is not None:
             try:
-                visits.record_visit(current_user, {**data, "customer": customer.id})
+                photos = _photos(data)
+                visits.record_visit(current_user, {**data, "customer": customer.id}, photos)
             except REFUSALS as error:
                 apply_domain_error(form, error)
             else:
@@ -74,7 +111,12 @@ def detail(visit_id: int):
     """One visit with everything the officer wrote."""
     visit = visits.get_visit(current_user, visit_id)
     can_change = visits.can_change_visit(current_user, visit)
-    return render_template("credit/visit.html", visit=visit, can_change=can_change)
+    return render_template(
+        "credit/visit.html",
+        visit=visit,
+        can_change=can_change,
+        evidence=evidence.visit_evidence(visit),
+    )
 
 
 @bp.route("/visits/<id:visit_id>/edit", methods=["GET", "POST"])
@@ -89,7 +131,7 @@ def edit(visit_id: int):
         data = load_form(VisitUpdateSchema(), form)
         if data is not None:
             try:
-                visits.update_visit(current_user, visit, data)
+                visits.update_visit(current_user, visit, data, _photos(data))
             except REFUSALS as error:
                 apply_domain_error(form, error)
             else:
