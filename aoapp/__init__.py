@@ -194,6 +194,8 @@ def register_blueprints(app: Flask) -> None:
     from aoapp.followups.photo_views import bp as followup_photos_bp
     from aoapp.followups.views import bp as followups_bp
     from aoapp.funding.api import funding_blp, relationship_blp
+    from aoapp.handovers.api import handovers_blp
+    from aoapp.handovers.views import bp as handovers_bp
     from aoapp.help.views import bp as help_bp
     from aoapp.imports.api import imports_blp
     from aoapp.imports.deposits import DEPOSITS  # noqa: F401  (registers the deposits listing)
@@ -249,6 +251,7 @@ def register_blueprints(app: Flask) -> None:
         help_bp,
         notifications_bp,
         offline_bp,
+        handovers_bp,
     ):
         app.register_blueprint(blueprint)
     for blp in (
@@ -277,6 +280,7 @@ def register_blueprints(app: Flask) -> None:
         plans_blp,
         renewals_blp,
         notifications_blp,
+        handovers_blp,
     ):
         csrf.exempt(blp)
         _limit_failed_authentication(blp)
@@ -328,6 +332,7 @@ def register_hooks(app: Flask) -> None:
     import aoapp.followups.sections  # noqa: F401  (the follow-ups of customer, prospect, facility pages)
     import aoapp.followups.signals  # noqa: F401  (the watchlist's follow-up signals: credit.signals)
     import aoapp.funding.wallet  # noqa: F401  (deposits held, the wallet: customers.holdings, .hooks)
+    import aoapp.handovers.listing  # noqa: F401  (held customers, listings compared: imports.holds, .kinds)
     import aoapp.kpis.campaigns  # noqa: F401  (the campaign pages' figures: campaigns.hooks)
     import aoapp.prospects.referrals  # noqa: F401  (the customer page's referrals: customers.hooks)
     import aoapp.renewals.pipeline  # noqa: F401  (renewal opportunities after each listing: imports.kinds)

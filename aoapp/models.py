@@ -16,6 +16,7 @@ from aoapp.credit.visits.models import VisitPhoto
 from aoapp.customers.models import Customer, ProductHolding
 from aoapp.followups.models import FollowUp, PromiseToPay
 from aoapp.funding.models import DepositAccount, DepositPosition
+from aoapp.handovers.models import Handover, HandoverCustomer
 from aoapp.imports.models import PositionImport
 from aoapp.introductions.models import Introduction
 from aoapp.notifications.models import DigestSend, Notification
@@ -53,6 +54,8 @@ __all__ = [
     "Facility",
     "FollowUp",
     "IdempotencyKey",
+    "Handover",
+    "HandoverCustomer",
     "Introduction",
     "KolUpgrade",
     "Notification",

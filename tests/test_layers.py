@@ -42,6 +42,7 @@ LAYERS = [
     "kpis",  # periods, officer KPIs, campaign figures: what targets and reports both read
     "targets",
     "reports",
+    "handovers",  # portfolio handovers: customers and their open work, the core banking change file
     "agenda",
     "dashboards",
     "notifications",  # the daily digest (reads the agenda, watchlist, funding, renewals, plans)

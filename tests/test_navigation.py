@@ -28,6 +28,7 @@ SUPERVISOR = (OFFICER - {"/dashboard/", "/agenda/"}) | {
     "/dashboard/team",
     "/agenda/team",
     "/targets/",
+    "/handovers/",
 }
 ADMIN = SUPERVISOR | {"/admin/", "/admin/users", "/admin/branches", "/imports/", "/audit/"}
 

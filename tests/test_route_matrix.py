@@ -21,6 +21,7 @@ from tests.support import credit_visits as visit_helpers
 from tests.support import digest as digest_helpers
 from tests.support import factories
 from tests.support import followups as followup_helpers
+from tests.support import handovers as handover_helpers
 from tests.support import photos as photo_helpers
 from tests.support import renewals as renewal_helpers
 
@@ -115,6 +116,8 @@ def _foreign_records(world) -> dict[str, object]:
     notification = digest_helpers.notification(remote)  # the other branch's officer's own
     photo = photo_helpers.photo_row(remote, visit=visit)
     followup_photo = photo_helpers.photo_row(remote, follow_up=followup)
+    successor = factories.make_user("ao.bdg2", "officer", "BDG01")
+    handover = handover_helpers.record(remote, successor, world.bdg_supervisor, [customer])
     return {
         "prospect_id": prospect.id,
         "customer_id": customer.id,
@@ -140,6 +143,7 @@ def _foreign_records(world) -> dict[str, object]:
         "notification_id": notification.id,
         "photo_id": photo.id,
         "followup_photo_id": followup_photo.id,
+        "handover_id": handover.id,
     }
 
 

@@ -63,6 +63,24 @@ def record(actor, record_, action: str, before: dict | None, after: dict | None)
     return entry
 
 
+def record_all(actor, changes: list[tuple[object, str, dict | None, dict | None]]) -> None:
+    """Add the audit entries of several records one unit of work changed, (record, action,
+    before, after) each: the records are flushed once, their entries inserted together (a
+    reassignment of many customers and their open work)."""
+    db.session.flush()
+    db.session.add_all(
+        AuditEntry(
+            actor_id=getattr(actor, "id", None),
+            entity_type=entity_type(record_),
+            entity_id=record_.id,
+            action=action,
+            before=before,
+            after=after,
+        )
+        for record_, action, before, after in changes
+    )
+
+
 def history(entity: str, entity_id: int) -> list[AuditEntry]:
     """All audit entries of one record, newest first."""
     stmt = (

@@ -189,21 +189,28 @@ def close(actor, complaint: Complaint, *, version: int | None = None) -> Complai
 
 
 @on_reassign
-def hand_over_open_complaints(actor, customer, officer_id: int) -> int:
-    """Move the customer's open complaints to its new officer; returns how many.
+def hand_over_open_complaints(actor, customers, officer_id: int) -> int:
+    """Move the customers' open complaints to their new officer (and branch); returns how many.
 
     Part of the reassignment's unit of work (the caller commits); one audit entry per complaint.
     """
+    branches = {customer.id: customer.branch_id for customer in customers}
     complaints = db.session.scalars(
-        sa.select(Complaint).where(
-            Complaint.customer_id == customer.id,
+        sa.select(Complaint)
+        .where(
+            Complaint.customer_id.in_(list(branches)),
             Complaint.status.in_([status.value for status in OPEN_STATUSES]),
             Complaint.officer_id != officer_id,
         )
+        .order_by(Complaint.id)
     ).all()
+    befores = [audit.snapshot(complaint) for complaint in complaints]
     for complaint in complaints:
-        before = audit.snapshot(complaint)
         complaint.officer_id = officer_id
-        db.session.flush()
-        audit.record(actor, complaint, "reassign", before, audit.snapshot(complaint))
+        complaint.branch_id = branches[complaint.customer_id]
+    db.session.flush()
+    audit.record_all(
+        actor,
+        [(c, "reassign", b, audit.snapshot(c)) for c, b in zip(complaints, befores, strict=True)],
+    )
     return len(complaints)

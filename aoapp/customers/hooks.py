@@ -35,21 +35,22 @@ def in_collection(sections: dict[str, object]) -> bool:
     return any(getattr(section, "in_collection", False) for section in sections.values())
 
 
-Handover = Callable[[object, object, int], None]
+Handover = Callable[[object, list, int], int]
 _HANDOVERS: list[Handover] = []
 
 
 def on_reassign(handler: Handover) -> Handover:
-    """Register `handler(actor, customer, officer_id)`: it moves its feature's open work of a
-    reassigned customer to the new officer, inside the reassignment's unit of work, audited."""
+    """Register `handler(actor, customers, officer_id)`: it moves its feature's open work of the
+    reassigned customers (one, or a handover's many: in one statement) to the new officer,
+    inside the reassignment's unit of work, audited; it returns how many records moved."""
     _HANDOVERS.append(handler)
     return handler
 
 
-def hand_over_open_work(actor, customer, officer_id: int) -> None:
-    """Let every feature move its open work of `customer` to officer `officer_id`."""
+def hand_over_open_work(actor, customers: list, officer_id: int) -> None:
+    """Let every feature move its open work of `customers` to officer `officer_id`."""
     for handler in _HANDOVERS:
-        handler(actor, customer, officer_id)
+        handler(actor, customers, officer_id)
 
 
 Fields = Callable[[object], dict]

@@ -196,12 +196,29 @@ def reassign(actor, customer: Customer, officer_id: int) -> Customer:
         )
     if officer.id == customer.officer_id:
         return customer  # nothing changes, nothing to audit
-    before = audit.snapshot(customer)
-    customer.officer_id = officer.id
-    audit.record(actor, customer, "reassign", before, audit.snapshot(customer))
-    # Planned follow-ups and open complaints move with the customer (one audit entry each).
-    hand_over_open_work(actor, customer, officer.id)
+    move_customers(actor, [customer], officer)
     return customer
+
+
+def move_customers(actor, customers: list[Customer], officer: User, action="reassign") -> None:
+    """Move the customers to `officer` (and the officer's branch) with their open work, audited;
+    part of the caller's unit of work (a reassignment, a portfolio handover).
+
+    Planned follow-ups, open complaints and open renewal opportunities move with them (each
+    feature's handler, one audit entry per record); done and closed records keep their officer
+    (history). The rows are written in batches, each checked against its version.
+    """
+    befores = [audit.snapshot(customer) for customer in customers]
+    for customer in customers:
+        customer.officer_id = officer.id
+        if officer.branch_id is not None:
+            customer.branch_id = officer.branch_id
+    db.session.flush()  # the new versions, or a concurrent change (StaleDataError)
+    audit.record_all(
+        actor,
+        [(c, action, b, audit.snapshot(c)) for c, b in zip(customers, befores, strict=True)],
+    )
+    hand_over_open_work(actor, customers, officer.id)
 
 
 def get_customer(actor, customer_id) -> Customer:

@@ -256,21 +256,27 @@ def update(actor, followup: FollowUp, values: dict) -> FollowUp:
 
 
 @on_reassign
-def hand_over_open_work(actor, customer: Customer, officer_id: int) -> int:
-    """Move the customer's planned follow-ups to its new officer; returns how many.
+def hand_over_open_work(actor, customers: list[Customer], officer_id: int) -> int:
+    """Move the customers' planned follow-ups to their new officer; returns how many.
 
     Part of the reassignment's unit of work (the caller commits); one audit entry per record.
     Done, cancelled and missed follow-ups stay with the officer who owned them (history).
     """
     followups = db.session.scalars(
-        sa.select(FollowUp).where(
-            FollowUp.customer_id == customer.id,
+        sa.select(FollowUp)
+        .where(
+            FollowUp.customer_id.in_([customer.id for customer in customers]),
             FollowUp.status == FollowUpStatus.PLANNED,
             FollowUp.owner_id != officer_id,
         )
+        .order_by(FollowUp.id)
     ).all()
+    befores = [audit.snapshot(followup) for followup in followups]
     for followup in followups:
-        before = audit.snapshot(followup)
         followup.owner_id = officer_id
-        audit_after(actor, followup, "reassign", before)
+    db.session.flush()
+    audit.record_all(
+        actor,
+        [(f, "reassign", b, audit.snapshot(f)) for f, b in zip(followups, befores, strict=True)],
+    )
     return len(followups)

@@ -28,6 +28,7 @@ GUIDES = (
     "notifications",
     "offline",
     "visits",
+    "handover",
 )
 # A page by its endpoint first, then by its blueprint (the part before the dot).
 BY_ENDPOINT = {
@@ -42,6 +43,7 @@ BY_BLUEPRINT = {
     "visits": "visits",
     "visit_photos": "visits",
     "followup_photos": "visits",
+    "handovers": "handover",
     "prospects": "prospects",
     "introductions": "prospects",
     "dashboards": "dashboards",

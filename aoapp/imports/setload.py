@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from aoapp.audit.models import AuditEntry
 from aoapp.imports import bulk
+from aoapp.imports.holds import held_sql
 
 Progress = Callable[[str, int], None]
 
@@ -128,19 +129,34 @@ class SetLoad:
         """Customers by CIF: the listing's new CIFs created (named, with the listed officer and
         branch, a segment, customer since the earliest `since` date of their rows); the name,
         officer and branch of existing ones updated and audited where `updatable` (SQL on `c`,
-        the customer) holds. A back-dated listing creates but never updates."""
+        the customer) holds. A back-dated listing creates but never updates.
+
+        Customers a feature holds (imports.holds: a handover pending core banking's update) keep
+        their officer and branch, whatever the listing says; their names still update."""
         staging = self.STAGING
         changed = []
         if not self.backdated:
+            held_ids = held_sql()
+            held = "h.customer_id IS NOT NULL" if held_ids else "FALSE"
+            join_held = (
+                f"LEFT JOIN (SELECT DISTINCT customer_id FROM ({held_ids}) k) h"
+                " ON h.customer_id = c.id"
+                if held_ids
+                else ""
+            )
             changed = self._sql(
                 f"""
-                SELECT c.id, c.cif, c.name, c.officer_id, c.branch_id, g.name, g.officer_id, g.branch_id
+                SELECT c.id, c.cif, c.name, c.officer_id, c.branch_id, g.name,
+                       CASE WHEN {held} THEN c.officer_id ELSE g.officer_id END,
+                       CASE WHEN {held} THEN c.branch_id ELSE g.branch_id END
                 FROM customers c
                 JOIN (SELECT cif, MIN(customer_name) AS name, MIN(officer_id) AS officer_id,
                              MIN(branch_id) AS branch_id
                       FROM {staging} GROUP BY cif) g ON g.cif = c.cif
-                WHERE (c.name <> g.name OR c.branch_id <> g.branch_id
-                       OR c.officer_id IS NULL OR c.officer_id <> g.officer_id)
+                {join_held}
+                WHERE (c.name <> g.name
+                       OR (NOT ({held}) AND (c.branch_id <> g.branch_id
+                           OR c.officer_id IS NULL OR c.officer_id <> g.officer_id)))
                   AND {updatable}
                 """
             ).all()

@@ -20,6 +20,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from aoapp.common.forms import apply_domain_error, load_filters, load_form
 from aoapp.common.pagination import HTML_PER_PAGE
+from aoapp.common.sections import sections_for
 from aoapp.common.views import acting_user
 from aoapp.errors import DomainError, render_error
 from aoapp.imports import jobs, records, uploads
@@ -153,6 +154,7 @@ def detail(import_id: int):
         errors=errors,
         has_error_file=records.errors_path(record) is not None,
         shown_errors=records.SHOWN_ERRORS,
+        **sections_for("import", acting_user(), record),  # handovers the listing contradicts
     )
 
 

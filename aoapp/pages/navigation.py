@@ -68,6 +68,7 @@ MENU = (
             Item("prospects.index", _l("Prospects"), covers=("prospects.",)),
             Item("customers.index", _l("Customers"), covers=("customers.",)),
             Item("plans.coverage_page", _l("Account plans"), covers=("plans.",)),
+            Item("handovers.index", _l("Handovers"), REVIEWERS, ("handovers.",)),
             Item("campaigns.index", _l("Campaigns"), covers=("campaigns.",)),
             Item("products.index", _l("Products"), covers=("products.", "introductions.")),
         ),

@@ -192,18 +192,23 @@ LOST_REASONS = tuple(r.value for r in LostReason)
 
 
 @on_reassign
-def hand_over_open_renewals(actor, customer, officer_id: int) -> int:
-    """Move the reassigned customer's open opportunities to its new officer (inside the
-    reassignment's unit of work), one audit entry each; returns how many."""
+def hand_over_open_renewals(actor, customers, officer_id: int) -> int:
+    """Move the reassigned customers' open opportunities to their new officer and branch (inside
+    the reassignment's unit of work), one audit entry each; returns how many."""
+    branches = {customer.id: customer.branch_id for customer in customers}
     stmt = sa.select(Opp).where(
-        Opp.customer_id == customer.id,
+        Opp.customer_id.in_(list(branches)),
         Opp.stage != Stage.CLOSED.value,
         Opp.officer_id != officer_id,
     )
-    moved = db.session.scalars(stmt).all()
+    moved = db.session.scalars(stmt.order_by(Opp.id)).all()
+    befores = [audit.snapshot(opportunity) for opportunity in moved]
     for opportunity in moved:
-        before = audit.snapshot(opportunity)
-        opportunity.officer_id, opportunity.branch_id = officer_id, customer.branch_id
-        db.session.flush()
-        audit.record(actor, opportunity, "reassign", before, audit.snapshot(opportunity))
+        opportunity.officer_id = officer_id
+        opportunity.branch_id = branches[opportunity.customer_id]
+    db.session.flush()
+    audit.record_all(
+        actor,
+        [(o, "reassign", b, audit.snapshot(o)) for o, b in zip(moved, befores, strict=True)],
+    )
     return len(moved)
