@@ -3,6 +3,7 @@
 import importlib.util
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import flask_migrate
 import pytest
@@ -34,7 +35,8 @@ def old_app(tmp_path):
 
 def seed() -> dict[str, int]:
     """Prospects in every case the migration tells apart; returns their ids by case."""
-    world = factories.make_world()
+    officer, colleague = factories.insert_officers("ao.budi", "ao.sari")
+    world = SimpleNamespace(officer=officer, colleague=colleague)
     today = bank_today()
     cases = {
         "coming": (today + timedelta(days=5), "new"),

@@ -1,5 +1,7 @@
 """Migration 0016: the texts the system wrote on follow-ups become a code and its parameters."""
 
+from types import SimpleNamespace
+
 import flask_migrate
 import pytest
 import sqlalchemy as sa
@@ -38,7 +40,8 @@ CASES = {
 
 
 def _seed() -> dict[str, int]:
-    world = factories.make_world()
+    officer, colleague = factories.insert_officers("ao.budi", "ao.sari")
+    world = SimpleNamespace(officer=officer, colleague=colleague)
     customer_id = factories.insert_customer(world.officer)
     ids = {}
     for name, (notes, reason, key, dpd) in CASES.items():

@@ -2,6 +2,7 @@
 
 from flask import Flask, request, url_for
 from flask_babel import gettext
+from jinja2 import pass_context
 from markupsafe import Markup
 
 from aoapp.common import i18n
@@ -47,23 +48,38 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def _when_rendered(write):
+    """A filter written in the reader's language, run at each rendering. Jinja evaluates a filter
+    of a constant (`'done'|label`) once, when it compiles the template, unless the filter takes
+    the context: the first reader's language would then stay in the page for everyone."""
+
+    @pass_context
+    def rendered(_context, *args, **kwargs):
+        return write(*args, **kwargs)
+
+    return rendered
+
+
 def init_app(app: Flask) -> None:
     """Register the filters and globals, and the templates' gettext (after Flask-Babel's)."""
     i18n.install_template_gettext(app.jinja_env)
+    in_language = {
+        "idr": i18n.format_money,
+        "money": money,
+        "number": i18n.format_number,
+        "pct": i18n.format_ratio,
+        "date": i18n.format_date,
+        "datetime": i18n.format_datetime,
+        "clock": i18n.format_clock,
+        "weekday": i18n.format_weekday,
+        "filesize": i18n.format_size,
+        "label": label,
+        "zone_label": zone_label,
+    }
     app.jinja_env.filters.update(
-        idr=i18n.format_money,
-        money=money,
-        number=i18n.format_number,
-        pct=i18n.format_ratio,
+        {name: _when_rendered(write) for name, write in in_language.items()},
         phone=display_phone,
         wa=whatsapp_url,
-        date=i18n.format_date,
-        datetime=i18n.format_datetime,
-        clock=i18n.format_clock,
-        weekday=i18n.format_weekday,
-        filesize=i18n.format_size,
-        label=label,
-        zone_label=zone_label,
     )
     app.jinja_env.globals.update(
         url_with=url_with,

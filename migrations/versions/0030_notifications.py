@@ -85,6 +85,7 @@ def downgrade():
     op.drop_table("digest_sends")
     op.drop_index("ix_notifications_user_read", table_name="notifications")
     op.drop_table("notifications")
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_column("digest_time")
-        batch_op.drop_column("email")
+    # A plain ALTER on SQLite too (3.35+): a batch copy of users would trip the foreign keys of
+    # every row referring to a user.
+    op.execute("ALTER TABLE users DROP COLUMN digest_time")
+    op.execute("ALTER TABLE users DROP COLUMN email")

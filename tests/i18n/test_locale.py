@@ -156,3 +156,19 @@ class TestTemplateCatalogue:
             app.config["DEFAULT_LOCALE"] = locale
             with app.app_context(), app.test_request_context("/"):  # a request's own `g`
                 assert render_template_string("{{ _('Customers') }}") == expected
+
+
+def test_a_filter_of_a_constant_is_written_in_each_readers_language(app):
+    """Jinja folds `'done'|label` into the compiled template unless the filter takes the context:
+    the first reader's language would stay in the page (templates are compiled once) for everyone
+    after."""
+    from flask_babel import force_locale
+
+    with app.test_request_context():
+        with force_locale("id"):  # compiled while an Indonesian reader's page is written
+            template = app.jinja_env.from_string("{{ 'done'|label }} · {{ 1234567|number }}")
+            first = template.render()
+        with force_locale("en"):
+            second = template.render()
+    assert first == "Selesai · 1.234.567"
+    assert second == "Done · 1,234,567"

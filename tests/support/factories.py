@@ -3,6 +3,7 @@
 import itertools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 
@@ -128,6 +129,38 @@ def make_customer(officer: User, **kw) -> Customer:
     db.session.add(customer)
     db.session.commit()
     return customer
+
+
+def insert_officers(*usernames: str) -> list[SimpleNamespace]:
+    """Branch JKT01 and officers in it, written with the columns given only (no ORM: the models
+    are at head), for migration tests that seed at an older revision."""
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    branches = Branch.__table__
+    branch_id = db.session.execute(
+        sa.insert(branches)
+        .values(code="JKT01", name="Jakarta Pusat", created_at=now)
+        .returning(branches.c.id)
+    ).scalar_one()
+    users = User.__table__
+    found = []
+    for number, username in enumerate(usernames, 1):
+        values = {
+            "username": username,
+            "full_name": username,
+            "role": "officer",
+            "branch_id": branch_id,
+            "officer_code": f"AO{number:03d}",
+            "password_hash": "x",
+            "active": True,
+            "failed_login_count": 0,
+            "created_at": now,
+        }
+        user_id = db.session.execute(
+            sa.insert(users).values(values).returning(users.c.id)
+        ).scalar_one()
+        found.append(SimpleNamespace(id=user_id, branch_id=branch_id, username=username))
+    db.session.commit()
+    return found
 
 
 def insert_customer(officer: User, **kw) -> int:

@@ -20,6 +20,7 @@ from aoapp.common.dates import bank_zone, utcnow
 from aoapp.common.i18n import format_size
 from aoapp.common.images import CleanImage, ImageRefused, clean_image
 from aoapp.common.media import media_store
+from aoapp.common.transaction import undo
 from aoapp.credit.visits.location import Location
 from aoapp.credit.visits.models import VisitPhoto
 from aoapp.errors import Conflict, InvalidInput
@@ -181,11 +182,11 @@ def remove_unreferenced(keys) -> None:
     keys = sorted(set(keys))
     if not keys:
         return
-    db.session.rollback()  # a failed unit of work left the session to roll back, at most
+    undo()  # a failed unit of work left the session to roll back, at most
     used = sa.select(VisitPhoto.storage_key).where(VisitPhoto.storage_key.in_(keys))
     used = used.union(sa.select(VisitPhoto.thumb_key).where(VisitPhoto.thumb_key.in_(keys)))
     referenced = set(db.session.scalars(used))
-    db.session.rollback()
+    undo()  # the read's transaction ends: nothing was written
     store = media_store()
     for key in keys:
         if key not in referenced:
