@@ -3,6 +3,7 @@
 
 import contextlib
 import multiprocessing
+import re
 from datetime import date
 
 import pytest
@@ -203,3 +204,46 @@ def test_the_first_listing_into_an_empty_bank_builds_indexes_and_keys_once(
     db.session.expire_all()
     assert {table: _schema_of(table) for table in before} == before
     assert len(_ids(END)) == 6 and len(L.state()["customers"]) == 3
+
+
+def test_a_built_month_has_every_index_and_check_of_positions_even_one_added_later(
+    tmp_path, officer
+):
+    """The build copies the parent's shape (partition.PARENT_*): an index a later migration adds
+    to `positions` is on the month too, attached to the parent's."""
+    db.session.execute(sa.text("CREATE INDEX ix_positions_test_dpd ON positions (dpd, as_of)"))
+    db.session.commit()
+    try:
+        _import(tmp_path, "end.csv", _rows(officer), END)
+        db.session.expire_all()
+        parents = set(
+            db.session.scalars(
+                sa.text(
+                    "SELECT indexrelid::regclass::text FROM pg_index"
+                    " WHERE indrelid = 'positions'::regclass"
+                )
+            )
+        )
+        pairs = db.session.execute(
+            sa.text(
+                """SELECT p.inhparent::regclass::text, p.inhrelid::regclass::text
+                   FROM pg_inherits p JOIN pg_index x ON x.indexrelid = p.inhrelid
+                   WHERE x.indrelid = 'positions_p202406'::regclass"""
+            )
+        ).all()
+        assert "ix_positions_test_dpd" in parents and {p for p, _ in pairs} == parents
+        # each built before the attach (named by the build), none left for the attach to build
+        assert all(re.fullmatch(r"positions_p202406_k?\d+", child) for _, child in pairs)
+        checks = set(
+            db.session.scalars(
+                sa.text(
+                    "SELECT conname FROM pg_constraint WHERE contype = 'c'"
+                    " AND conrelid = 'positions_p202406'::regclass"
+                )
+            )
+        )
+        assert {"ck_positions_dpd", "ck_positions_debtor_kol", "month"} <= checks
+    finally:
+        db.session.rollback()
+        db.session.execute(sa.text("DROP INDEX ix_positions_test_dpd"))
+        db.session.commit()

@@ -195,28 +195,30 @@ class Loader(SetLoad):
             upsert = "ON CONFLICT (facility_id, as_of) DO UPDATE SET " + ", ".join(
                 f"{name} = excluded.{name}" for name in POSITION_VALUES
             )
-        previous = self._sql("SELECT MAX(as_of) FROM positions WHERE as_of < :as_of").scalar()
+        previous = self._previous_as_of()
         # When this insert writes every position of the date, the one-obligor rule is a window
         # over the debtor's rows; otherwise _one_obligor() settles it over the whole date.
         self.windowed = replacing is None
         self._insert_positions("positions", upsert, previous)
-        self.counts["previous_as_of"] = (
-            previous.isoformat() if isinstance(previous, date) else previous
-        )
 
     def _positions_by_partition(self) -> None:
         """PostgreSQL, a full listing: the month's partition built and swapped in (partition.py);
         the insert holds the whole date, so the one-obligor rule is its window."""
         build = self.build = partition.MonthBuild(self.conn, self.as_of, self.import_id, self._lap)
         build.begin()
-        previous = self._sql("SELECT MAX(as_of) FROM positions WHERE as_of < :as_of").scalar()
+        previous = self._previous_as_of()
         self.windowed = True
         self._insert_positions(build.table, "", previous, keep_ids=True)
         build.finish()
         self.written = build.table
+
+    def _previous_as_of(self):
+        """The listing date before this one (None for the first), also reported in the counts."""
+        previous = self._sql("SELECT MAX(as_of) FROM positions WHERE as_of < :as_of").scalar()
         self.counts["previous_as_of"] = (
             previous.isoformat() if isinstance(previous, date) else previous
         )
+        return previous
 
     def _insert_positions(self, table: str, upsert: str, previous, keep_ids=False) -> None:
         """The listing's positions with their Kol into `table`; `keep_ids`: a re-imported

@@ -22,13 +22,14 @@ import sqlalchemy as sa
 from aoapp.common import serial
 
 WAIT_SECONDS = 3600  # the per-date import lock already bounds how long an import waits
-# The partitioned indexes of `positions` (migration 0029): a partition needs each to be attached.
-POSITION_INDEXES = (
-    "as_of, branch_id",
-    "officer_id, as_of",
-    "customer_id, as_of",
-    "branch_id, as_of",
-)
+# The shape a partition must have to be attached, read from `positions` itself (migration 0029
+# and any later one), so it is written once: its keys and CHECKs, and its partitioned indexes.
+PARENT_CONSTRAINTS = """SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+    WHERE conrelid = 'positions'::regclass AND contype IN ('p', 'u', 'c') ORDER BY conname"""
+PARENT_INDEXES = """SELECT pg_get_indexdef(x.indexrelid) FROM pg_index x
+    WHERE x.indrelid = 'positions'::regclass
+      AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
+    ORDER BY x.indexrelid::regclass::text"""
 
 
 def hold(conn: sa.Connection) -> None:
@@ -74,22 +75,26 @@ class MonthBuild:
         )
 
     def finish(self) -> None:
-        """Keys, indexes and the month's CHECK, built once."""
+        """Keys, indexes and CHECKs as the parent's, and the month's CHECK, built once."""
         table = self.table
         self._lap("insert")
         self._sql("SET LOCAL maintenance_work_mem = '256MB'")
-        self._sql(f"ALTER TABLE {table} ADD CONSTRAINT {table}_pkey PRIMARY KEY (id, as_of)")
-        self._sql(f"ALTER TABLE {table} ADD CONSTRAINT {table}_key UNIQUE (facility_id, as_of)")
-        for number, columns in enumerate(POSITION_INDEXES):
-            self._sql(f"CREATE INDEX {table}_{number} ON {table} ({columns})")
+        constraints = self._sql(PARENT_CONSTRAINTS).all()
+        keys = [(name, text) for name, text in constraints if not text.startswith("CHECK")]
+        for number, (_name, text) in enumerate(keys):
+            self._sql(f"ALTER TABLE {table} ADD CONSTRAINT {table}_k{number} {text}")
+        self.indexes = [row[0] for row in self._sql(PARENT_INDEXES)]
+        for number, text in enumerate(self.indexes):
+            unique = "UNIQUE " if text.startswith("CREATE UNIQUE") else ""
+            how = text.split(" USING ", 1)[1]
+            self._sql(f"CREATE {unique}INDEX {table}_{number} ON {table} USING {how}")
+        self.suffixes = [f"k{number}" for number in range(len(keys))]
+        self.suffixes += [str(number) for number in range(len(self.indexes))]
         self._lap("indexes")
-        self._sql(
-            f"""ALTER TABLE {table}
-                ADD CONSTRAINT month CHECK (as_of >= DATE '{self.start}' AND as_of < DATE '{self.end}'),
-                ADD CONSTRAINT ck_positions_dpd CHECK (dpd >= 0),
-                ADD CONSTRAINT ck_positions_facility_kol CHECK (facility_kol BETWEEN 1 AND 5),
-                ADD CONSTRAINT ck_positions_debtor_kol CHECK (debtor_kol BETWEEN 1 AND 5)"""
-        )
+        month = f"CHECK (as_of >= DATE '{self.start}' AND as_of < DATE '{self.end}')"
+        checks = [("month", month), *((n, t) for n, t in constraints if t.startswith("CHECK"))]
+        adds = ", ".join(f"ADD CONSTRAINT {name} {text}" for name, text in checks)
+        self._sql(f"ALTER TABLE {table} {adds}")
         self._lap("constraints")
         self._sql(f"ANALYZE {table}")
         self._lap("analyze")
@@ -105,7 +110,7 @@ class MonthBuild:
         else:  # rows written one by one into the default partition now live in the build
             self._sql("DELETE FROM positions_default WHERE as_of >= :start AND as_of < :end")
         self._sql(f"ALTER TABLE {table} RENAME TO {self.name}")
-        for suffix in ("pkey", "key", *map(str, range(len(POSITION_INDEXES)))):
+        for suffix in self.suffixes:
             self._sql(f"ALTER INDEX {table}_{suffix} RENAME TO {self.name}_{suffix}")
         self._sql(
             f"ALTER TABLE positions ATTACH PARTITION {self.name}"
