@@ -86,7 +86,7 @@ def _configure_login(app: Flask) -> None:
     pages' own scripts read it with the session cookie (see _page_script_read)."""
     # Imported when the app is built, not at the top: importing aoapp imports no feature.
     from aoapp.auth.models import User
-    from aoapp.auth.services import user_for_token
+    from aoapp.auth.tokens import user_for_token
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to continue.")

@@ -8,7 +8,7 @@ from datetime import date
 
 from werkzeug.routing import Rule
 
-from aoapp.auth import services as auth_services
+from aoapp.auth import tokens as auth_tokens
 from aoapp.credit.models import Facility
 from aoapp.customers.models import Customer, ProductHolding
 from aoapp.extensions import db
@@ -109,7 +109,7 @@ def _foreign_records(world) -> dict[str, object]:
     followup = followup_helpers.followup(remote, facility=facility)
     promise = followup_helpers.promise(followup_helpers.followup(remote, facility=facility))
     complaint = complaint_helpers.complaint(customer)
-    token = auth_services.create_token(db.session.merge(remote), "remote")[0]
+    token = auth_tokens.create_token(db.session.merge(remote), "remote")[0]
     factories.make_target(remote, date(2026, 10, 1), new_customers=1)
     campaign = factories.make_campaign("Pameran Bandung", branches=("BDG01",))
     renewal = renewal_helpers.opportunity(facility, remote)

@@ -21,6 +21,7 @@ from aoapp.admin.schemas import (
     UserFilterSchema,
     UserUpdateSchema,
 )
+from aoapp.auth import branches as branch_services
 from aoapp.auth import services
 from aoapp.auth.forms import ConfirmForm
 from aoapp.auth.models import Role
@@ -198,7 +199,7 @@ def branches():
         data = load_form(BranchSchema(), form)
         if data is not None:
             try:
-                branch = services.create_branch(
+                branch = branch_services.create_branch(
                     data["code"], data["name"], actor=current_user, timezone=data["timezone"]
                 )
             except DomainError as error:

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask_babel import gettext as _
 
-from aoapp.auth import services
+from aoapp.auth import branches, services, tokens
 from aoapp.auth.models import Role, User
 from aoapp.errors import DomainError
 from aoapp.extensions import db
@@ -31,7 +31,7 @@ def _split_codes(values: tuple[str, ...]) -> list[str]:
 def create_branch(code: str, name: str, timezone: str | None) -> None:
     """Create a branch CODE with NAME."""
     try:
-        branch = services.create_branch(code, name, timezone=timezone)
+        branch = branches.create_branch(code, name, timezone=timezone)
     except DomainError as error:
         _fail(error)
     click.echo(
@@ -46,7 +46,7 @@ def set_branch_timezone(code: str, timezone: str | None) -> None:
     """Set branch CODE's local time zone (Asia/Jakarta WIB, Asia/Makassar WITA, Asia/Jayapura
     WIT); without TIMEZONE the branch follows BANK_TIMEZONE."""
     try:
-        branch = services.set_branch_timezone(code, timezone)
+        branch = branches.set_branch_timezone(code, timezone)
     except DomainError as error:
         _fail(error)
     if branch.timezone:
@@ -98,7 +98,7 @@ def create_token(username: str, name: str) -> None:
     if not user.active:
         raise click.ClickException(_("User %(username)s is deactivated.", username=repr(username)))
     try:
-        _token, plain = services.create_token(user, name)
+        _token, plain = tokens.create_token(user, name)
     except DomainError as error:
         _fail(error)
     click.echo(plain)

@@ -1,20 +1,18 @@
-"""Users, branches, login with lockout, and API tokens: each function is one unit of work."""
+"""Users and login with lockout: each function is one unit of work (branches:
+auth/branches.py, API tokens: auth/tokens.py)."""
 
-import hashlib
 import re
-import secrets
 from datetime import timedelta
 from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from aoapp.audit import services as audit
-from aoapp.auth.models import ApiToken, Branch, Role, User
+from aoapp.auth.branches import CODE, MAX_NAME_LENGTH, TOO_LONG, branch_by_code
+from aoapp.auth.models import ApiToken, Role, User
 from aoapp.auth.preferences import clean_email
 from aoapp.common.dates import utcnow
 from aoapp.common.transaction import unit_of_work
@@ -22,10 +20,6 @@ from aoapp.errors import Conflict, InvalidInput, NotFound
 from aoapp.extensions import db
 
 MIN_PASSWORD_LENGTH = 10
-MAX_NAME_LENGTH = 120
-_TOO_LONG = _l("At most %(num)s characters.", num=MAX_NAME_LENGTH)
-TOKEN_PREFIX = "aoapp_"
-_CODE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
 
@@ -52,66 +46,6 @@ def check_password_strength(password: str) -> None:
                 ]
             },
         )
-
-
-def branch_by_code(code: str, field: str = "branch") -> Branch:
-    """Find a branch by code or raise InvalidInput naming the field."""
-    branch = db.session.scalar(sa.select(Branch).where(Branch.code == code.strip().upper()))
-    if branch is None:
-        message = _("Unknown branch %(code)r.", code=code)
-        raise InvalidInput(message, {field: [message]})
-    return branch
-
-
-def check_timezone(zone: str | None) -> str | None:
-    """A branch's time zone: a known IANA name (Asia/Makassar), or None for the bank's."""
-    zone = (zone or "").strip()
-    if not zone:
-        return None
-    try:
-        ZoneInfo(zone)
-    except (ValueError, ZoneInfoNotFoundError):
-        message = _("Unknown time zone %(zone)r (e.g. Asia/Jakarta, Asia/Makassar).", zone=zone)
-        raise InvalidInput(message, {"timezone": [message]}) from None
-    return zone
-
-
-def set_branch_timezone(code: str, zone: str | None, actor=None) -> Branch:
-    """Set a branch's time zone (None: the bank's), audited."""
-    branch = branch_by_code(code, "code")
-    zone = check_timezone(zone)
-    if zone == branch.timezone:
-        return branch
-    with unit_of_work():
-        before = audit.snapshot(branch)
-        branch.timezone = zone
-        audit.record(actor, branch, "update", before, audit.snapshot(branch))
-    return branch
-
-
-def create_branch(code: str, name: str, actor=None, timezone: str | None = None) -> Branch:
-    """Create a branch with a unique code (and its time zone; None: the bank's)."""
-    code = (code or "").strip().upper()
-    timezone = check_timezone(timezone)
-    name = (name or "").strip()
-    if not _CODE.match(code):
-        raise InvalidInput(
-            _("Bad branch code."), {"code": [_("Use 1–20 letters, digits, - or _.")]}
-        )
-    if not name:
-        raise InvalidInput(_("Branch name is required."), {"name": [_("Branch name is required.")]})
-    if len(name) > MAX_NAME_LENGTH:
-        raise InvalidInput(_("Branch name too long."), {"name": [_TOO_LONG]})
-    if db.session.scalar(sa.select(Branch.id).where(Branch.code == code)):
-        raise Conflict(
-            _("Branch %(code)s already exists.", code=code),
-            {"code": [_("Branch code already exists.")]},
-        )
-    with unit_of_work():
-        branch = Branch(code=code, name=name, timezone=timezone)
-        db.session.add(branch)
-        audit.record(actor, branch, "create", None, audit.snapshot(branch))
-    return branch
 
 
 def create_user(
@@ -152,8 +86,8 @@ def create_user(
     if role != Role.SUPERVISOR and supervises:
         errors["supervises"] = [_("Only supervisors supervise branches.")]
     if len((full_name or "").strip()) > MAX_NAME_LENGTH:
-        errors["full_name"] = [_TOO_LONG]
-    if officer_code and not _CODE.match(officer_code):
+        errors["full_name"] = [TOO_LONG]
+    if officer_code and not CODE.match(officer_code):
         errors["officer_code"] = [_("Use 1–20 letters, digits, - or _.")]
     if errors:
         raise InvalidInput(_("The user could not be created."), errors)
@@ -197,7 +131,7 @@ def update_user(
     if active is False and user.id == getattr(actor, "id", None):
         raise Conflict(_("You cannot deactivate yourself."), {"active": [_("Not on yourself.")]})
     if full_name is not None and len(full_name.strip()) > MAX_NAME_LENGTH:
-        raise InvalidInput(_("Full name too long."), {"full_name": [_TOO_LONG]})
+        raise InvalidInput(_("Full name too long."), {"full_name": [TOO_LONG]})
     if supervises is not None and user.role == Role.SUPERVISOR and not supervises:
         raise InvalidInput(
             _("A supervisor must supervise at least one branch."),
@@ -327,53 +261,6 @@ def set_locale(user: User, locale: str) -> None:
     """The user's language for every page from now on (a preference: not audited)."""
     with unit_of_work():
         user.locale = locale
-
-
-def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def create_token(user: User, name: str = "", actor=None) -> tuple[ApiToken, str]:
-    """Create a personal API token; the plain token is returned once and never stored."""
-    name = (name or "").strip() or "token"
-    if len(name) > 80:
-        raise InvalidInput(
-            _("Token name too long."), {"name": [_("At most %(num)s characters.", num=80)]}
-        )
-    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=name, token_hash=_hash_token(plain), prefix=plain[:12])
-    with unit_of_work():
-        db.session.add(token)
-        audit.record(actor or user, token, "create", None, audit.snapshot(token))
-    return token, plain
-
-
-def revoke_token(user: User, token_id: int, actor=None) -> ApiToken:
-    """Revoke one of the user's tokens."""
-    token = db.session.scalar(
-        sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)
-    )
-    if token is None:
-        raise NotFound()
-    if token.revoked_at is None:
-        with unit_of_work():
-            token.revoked_at = utcnow()
-            audit.record(actor or user, token, "revoke", None, None)
-    return token
-
-
-def user_for_token(plain: str) -> User | None:
-    """The active user owning a valid, unrevoked token, or None."""
-    if not plain or not plain.startswith(TOKEN_PREFIX):
-        return None
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _hash_token(plain)))
-    if token is None or token.revoked_at is not None or not token.user.active:
-        return None
-    now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
-        with unit_of_work():
-            token.last_used_at = now  # coarse, so every request does not write
-    return token.user
 
 
 def get_user(user_id: int) -> User:

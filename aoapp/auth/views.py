@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
 
-from aoapp.auth import preferences, services
+from aoapp.auth import preferences, services, tokens
 from aoapp.auth.forms import (
     ConfirmForm,
     LanguageForm,
@@ -197,7 +197,7 @@ def create_token():
     form = TokenForm()
     if form.validate_on_submit():
         try:
-            _token, plain = services.create_token(current_user, form.name.data)
+            _token, plain = tokens.create_token(current_user, form.name.data)
         except DomainError as error:
             apply_domain_error(form, error)
         else:
@@ -211,6 +211,6 @@ def revoke_token(token_id: int):
     """Revoke one of the user's API tokens."""
     form = ConfirmForm()
     if form.validate_on_submit():
-        services.revoke_token(current_user, token_id)
+        tokens.revoke_token(current_user, token_id)
         flash(_("Token revoked. Programs using it can no longer call the API."), "success")
     return redirect(url_for("auth.profile"))

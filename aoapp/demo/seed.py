@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from aoapp.audit import services as audit
+from aoapp.auth import branches as auth_branches
 from aoapp.auth import services as auth_services
 from aoapp.auth.models import Branch, User
 from aoapp.common.dates import bank_today
@@ -149,7 +150,7 @@ class Seeder:
         for code, name in data.BRANCHES:
             exists = db.session.scalar(sa.select(Branch.id).where(Branch.code == code))
             if not exists:
-                auth_services.create_branch(code, name)
+                auth_branches.create_branch(code, name)
             self._note("branches", not exists)
 
     def users(self) -> None:

@@ -128,7 +128,7 @@ def _cast(app, officer_name: str | None):
 
 def _token(app, username: str) -> str:
     from aoapp.auth.models import ApiToken, User
-    from aoapp.auth.services import create_token
+    from aoapp.auth.tokens import create_token
     from aoapp.extensions import db
 
     with app.app_context():

@@ -23,7 +23,7 @@ def prepare(url: str, count: int) -> tuple[list[dict], object]:
     today."""
     from aoapp import create_app
     from aoapp.auth.models import ApiToken, Role, User
-    from aoapp.auth.services import create_token
+    from aoapp.auth.tokens import create_token
     from aoapp.common.dates import bank_today
     from aoapp.customers.models import Customer
     from aoapp.extensions import db

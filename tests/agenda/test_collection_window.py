@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 
 from aoapp.audit.models import AuditEntry
-from aoapp.auth import services as auth_services
+from aoapp.auth import branches as auth_branches
 from aoapp.common.collection_window import collection_state, next_collection_day, parse_days
 from aoapp.customers.consent import contact_state
 from aoapp.customers.models import Customer
@@ -207,7 +207,7 @@ class TestAgenda:
 
 @pytest.fixture
 def customer_in_makassar(world):
-    branch = auth_services.create_branch("MKS01", "Makassar", timezone="Asia/Makassar")
+    branch = auth_branches.create_branch("MKS01", "Makassar", timezone="Asia/Makassar")
     officer = world.officer
     customer = make_customer(officer, phone="6281399990000")
     customer.branch_id = branch.id
@@ -289,7 +289,7 @@ class TestBranchTimeZone:
 
 
 def test_make_user_in_a_wit_branch_is_counted_in_wit(world):
-    branch = auth_services.create_branch("JYP01", "Jayapura", timezone="Asia/Jayapura")
+    branch = auth_branches.create_branch("JYP01", "Jayapura", timezone="Asia/Jayapura")
     officer = make_user("ao.jyp", branch="JYP01")
     customer = make_customer(officer)
     assert customer.branch_id == branch.id

@@ -6,7 +6,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from aoapp.auth import services
+from aoapp.auth import services, tokens
 from aoapp.auth.models import ApiToken
 from aoapp.extensions import db
 from tests.support import factories
@@ -67,10 +67,10 @@ class TestBearerAuthentication:
         assert ('error="invalid_token"' in challenge) is refused
 
     def test_a_revoked_token_is_a_json_401(self, client, world):
-        token_row, token = services.create_token(world.officer, "laptop")
+        token_row, token = tokens.create_token(world.officer, "laptop")
         headers = {"Authorization": f"Bearer {token}"}
         assert client.get(ME, headers=headers).status_code == 200
-        services.revoke_token(world.officer, token_row.id)
+        tokens.revoke_token(world.officer, token_row.id)
         _assert_json_401(client.get(ME, headers=headers))
 
     def test_a_deactivated_users_token_is_a_json_401(self, client, world):
@@ -146,7 +146,7 @@ class TestTokensInTheProfile:
         assert db.session.get(ApiToken, token_id).revoked_at is None
 
     def test_a_user_cannot_revoke_another_users_token(self, client, auth, world):
-        token_row, token = services.create_token(world.colleague, "sari's phone")
+        token_row, token = tokens.create_token(world.colleague, "sari's phone")
         auth.login("ao.budi")
         response = auth.post(f"/profile/tokens/{token_row.id}/revoke")
         assert response.status_code == 404
@@ -155,6 +155,6 @@ class TestTokensInTheProfile:
         assert client.get(ME, headers={"Authorization": f"Bearer {token}"}).status_code == 200
 
     def test_another_users_tokens_are_not_listed(self, client, auth, world):
-        services.create_token(world.colleague, "sari-secret-label")
+        tokens.create_token(world.colleague, "sari-secret-label")
         auth.login("ao.budi")
         assert "sari-secret-label" not in client.get("/profile").get_data(as_text=True)

@@ -21,7 +21,7 @@ from hypothesis import settings
 from hypothesis.errors import Flaky
 
 from aoapp.auth.models import ApiToken, User
-from aoapp.auth.services import _hash_token
+from aoapp.auth.tokens import _hash_token
 from aoapp.extensions import db
 
 # The contract does not depend on the database: CI runs it in its SQLite stage only.

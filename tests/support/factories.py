@@ -7,7 +7,9 @@ from types import SimpleNamespace
 
 import sqlalchemy as sa
 
+from aoapp.auth import branches as auth_branches
 from aoapp.auth import services as auth_services
+from aoapp.auth import tokens as auth_tokens
 from aoapp.auth.models import Branch, User
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
@@ -20,7 +22,7 @@ _seq = itertools.count(1)
 
 
 def make_branch(code: str, name: str | None = None) -> Branch:
-    return auth_services.create_branch(code, name or f"Branch {code}")
+    return auth_branches.create_branch(code, name or f"Branch {code}")
 
 
 def make_user(username: str, role: str = "officer", branch: str | None = None, **kwargs) -> User:
@@ -34,7 +36,7 @@ def make_user(username: str, role: str = "officer", branch: str | None = None, *
 
 def make_token(user: User, name: str = "test") -> str:
     user = db.session.merge(user)
-    return auth_services.create_token(user, name)[1]
+    return auth_tokens.create_token(user, name)[1]
 
 
 def nik(n: int | None = None) -> str:
