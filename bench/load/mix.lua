@@ -28,8 +28,25 @@ local MIXES = {
     {"agenda", 25}, {"customer", 25}, {"portfolio", 15},
     {"api_customers", 10}, {"api_facilities", 15}, {"api_followups", 10},
   },
+  -- "full": the officer's day with the relationship pages; one client in ten is a supervisor
+  -- (run.py samples them) and follows SUPERVISOR below.
+  full = {
+    {"agenda", 15}, {"dashboard", 10}, {"api_dashboard", 5}, {"customer", 15},
+    {"portfolio", 10}, {"api_customers", 5}, {"api_facilities", 5}, {"api_followups", 5},
+    {"search", 10},           -- the search box: names, CIFs
+    {"renewals", 8},          -- the renewal pipeline
+    {"api_funding", 7},       -- funds (DPK) and relationship figures
+    {"api_relationship", 5},
+  },
+}
+-- A supervisor's clicks: the team dashboard (and its team table), the team agenda, renewals and
+-- search over their branch.
+local SUPERVISOR = {
+  {"team_dashboard", 35}, {"team_agenda", 25}, {"renewals", 15}, {"search", 15},
+  {"api_funding", 10},
 }
 local MIX = MIXES[os.getenv("AOAPP_MIX") or "home"]
+local SEARCHES = {"siti", "budi", "sari", "wati", "PT", "agus", "dewi", "CV", "0000"}
 local PORTFOLIO_FILTERS = {
   "kol=2", "kol=2&sort=-outstanding", "bucket=1_30", "bucket=31_60", "product=KUR",
   "sort=-dpd", "sort=customer&page=2", "restructured=true", "q=a",
@@ -38,8 +55,11 @@ local CUSTOMER_FILTERS = {"sort=name", "segment=micro", "sort=-since", "q=an", "
 local FACILITY_FILTERS = {"kol=2", "kol=2&sort=-outstanding", "bucket=1_30", "sort=-dpd",
                           "product=KMK", "watchlist=false&sort=maturity_date"}
 
-local total_weight = 0
-for _, kind in ipairs(MIX) do total_weight = total_weight + kind[2] end
+local function weight(mix)
+  local total = 0
+  for _, kind in ipairs(mix) do total = total + kind[2] end
+  return total
+end
 
 local threads = {}
 local started = 0
@@ -52,6 +72,8 @@ end
 
 function init(args)
   me = data.officers[((index - 1) % #data.officers) + 1]
+  mine = (me.role == "supervisor") and SUPERVISOR or MIX
+  total_weight = weight(mine)
   math.randomseed(index * 7919)
   counts, failed, last = {}, {}, nil
   html = {["Cookie"] = me.cookie, ["Accept"] = "text/html"}
@@ -77,6 +99,18 @@ local function path_of(kind)
     return "/api/v1/customers?per_page=50&" .. pick(CUSTOMER_FILTERS), json
   elseif kind == "api_facilities" then
     return "/api/v1/facilities?per_page=50&" .. pick(FACILITY_FILTERS), json
+  elseif kind == "search" then
+    return "/search?q=" .. pick(SEARCHES), html
+  elseif kind == "renewals" then
+    return "/renewals/", html
+  elseif kind == "api_funding" then
+    return "/api/v1/funding/summary", json
+  elseif kind == "api_relationship" then
+    return "/api/v1/relationship/summary", json
+  elseif kind == "team_dashboard" then
+    return "/dashboard/team", html
+  elseif kind == "team_agenda" then
+    return "/agenda/team", html
   end
   local filters = {
     "status=planned&planned_from=" .. data.week_ago .. "&planned_to=" .. data.week_ahead,
@@ -87,7 +121,7 @@ end
 
 function request()
   local draw = math.random(total_weight)
-  for _, kind in ipairs(MIX) do
+  for _, kind in ipairs(mine) do
     draw = draw - kind[2]
     if draw <= 0 then
       last = kind[1]

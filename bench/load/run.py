@@ -213,7 +213,8 @@ def report(result: dict) -> None:
 
 
 def write_data(path: Path, officers: list[dict], today) -> None:
-    """The Lua table mix.lua reads: one entry per officer, and the agenda's date window."""
+    """The Lua table mix.lua reads: one entry per user (officers, then any supervisors, whom
+    mix.lua spreads over the connections), and the agenda's date window."""
     lines = ["return {"]
     lines.append(f'  week_ago = "{today - timedelta(days=7)}",')
     lines.append(f'  week_ahead = "{today + timedelta(days=7)}",')
@@ -221,7 +222,8 @@ def write_data(path: Path, officers: list[dict], today) -> None:
     for o in officers:
         ids = ", ".join(str(c) for c in o["customers"])
         lines.append(
-            f'    {{cookie = "{o["cookie"]}", token = "{o["token"]}", customers = {{{ids}}}}},'
+            f'    {{cookie = "{o["cookie"]}", token = "{o["token"]}", role = "{o["role"]}",'
+            f" customers = {{{ids}}}}},"
         )
     lines += ["  },", "}"]
     path.write_text("\n".join(lines) + "\n")
@@ -243,9 +245,11 @@ def main(argv=None) -> int:
     parser.add_argument("--wsgi", default="wsgi:app", help="gunicorn app (to try a patched app)")
     parser.add_argument(
         "--mix",
-        choices=("home", "issue"),
+        choices=("home", "issue", "full"),
         default="home",
-        help="home: with the dashboards (the officer's home page); issue: issue 7's pages only",
+        help="home: with the dashboards (the officer's home page); issue: issue 7's pages only; "
+        "full: home plus search, renewals, funding, and one client in ten a supervisor (team "
+        "dashboard, team agenda)",
     )
     parser.add_argument(
         "--repeat", type=int, default=1, help="do each run N times back to back (a soak)"
@@ -264,8 +268,10 @@ def main(argv=None) -> int:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
 
-    officers, today = prepare(url, args.officers or args.connections)
-    _log(f"{len(officers)} officers sampled, an API token each")
+    clients = args.officers or args.connections
+    supervisors = clients // 10 if args.mix == "full" else 0
+    officers, today = prepare(url, clients - supervisors, supervisors)
+    _log(f"{len(officers)} users sampled ({supervisors} supervisors), an API token each")
     log_path = OUT_DIR / f"gunicorn-{stamp}.log"
     level = "INFO" if args.access_log else "WARNING"
     process, base = start_gunicorn(

@@ -22,14 +22,30 @@ from datetime import UTC, date, datetime, timedelta
 from werkzeug.security import generate_password_hash
 
 from bench.generate_listing import PRODUCTS, as_of_dates
-from bench.load import PASSWORD, connect, database_name, database_url, seed_credit, seed_work
+from bench.load import (
+    PASSWORD,
+    connect,
+    database_name,
+    database_url,
+    seed_credit,
+    seed_funds,
+    seed_work,
+)
 from bench.load import seed_sql as q
 
 FULL = {"branches": 40, "officers": 2000, "customers": 200_000, "facilities": 500_000}
 FULL_PROSPECTS = 100_000
 MONTHS = 12
 # Tables whose indexes are dropped during the load and rebuilt after it.
-DEFERRED = ("customers", "facilities", "positions", "prospects", "prospect_status_changes")
+DEFERRED = (
+    "customers",
+    "facilities",
+    "positions",
+    "deposit_accounts",
+    "deposit_positions",
+    "prospects",
+    "prospect_status_changes",
+)
 SUBTYPES = {
     "KUR": "kur",
     "MULTIGUNA": "personal",
@@ -177,7 +193,7 @@ def seed(url: str, scale: float, prospects: int | None, password: str, reset: bo
         conn.execute("SELECT setseed(%(seed)s)", params)
         for label, sql in q.REFERENCE_STEPS:
             seeder.step(label, sql)
-        for label, sql in seed_credit.STEPS + seed_work.PROSPECT_STEPS:
+        for label, sql in seed_credit.STEPS + seed_funds.STEPS + seed_work.PROSPECT_STEPS:
             seeder.step(label, sql)
         seeder.batch(f"rebuild {len(deferred)} indexes and keys", deferred)
         for label, sql in seed_work.WORK_STEPS:
@@ -191,7 +207,22 @@ def seed(url: str, scale: float, prospects: int | None, password: str, reset: bo
         started = time.perf_counter()
         conn.execute("VACUUM (ANALYZE)")
         _log(f"  VACUUM (ANALYZE) {time.perf_counter() - started:.1f} s")
+    _renewals(url, today)
+    with connect(url, autocommit=True) as conn:
         _summary(conn, time.perf_counter() - seeder.began)
+
+
+def _renewals(url: str, today: date) -> None:
+    """The renewal pipeline of the seeded listings, made by the app itself (`flask renewals
+    refresh`): loans and depositos maturing in the window, each owned by its officer."""
+    from aoapp import create_app
+    from aoapp.renewals.pipeline import refresh
+
+    started = time.perf_counter()
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        counts = refresh(today=today)
+    _log(f"  renewal opportunities {counts} {time.perf_counter() - started:.1f} s")
 
 
 def _summary(conn, seconds: float) -> None:

@@ -17,10 +17,11 @@ CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 TOKEN_NAME = "bench-load"
 
 
-def prepare(url: str, count: int) -> tuple[list[dict], object]:
+def prepare(url: str, count: int, supervisors: int = 0) -> tuple[list[dict], object]:
     """`count` officers spread over the bank, each with its customer ids and a fresh API token
-    (created by the auth service; the previous run's bench tokens are deleted), and the bank's
-    today."""
+    (created by the auth service; the previous run's bench tokens are deleted), then
+    `supervisors` branch supervisors spread likewise (role "supervisor", no customers), and the
+    bank's today."""
     from aoapp import create_app
     from aoapp.auth.models import ApiToken, Role, User
     from aoapp.auth.tokens import create_token
@@ -28,26 +29,36 @@ def prepare(url: str, count: int) -> tuple[list[dict], object]:
     from aoapp.customers.models import Customer
     from aoapp.extensions import db
 
+    def sample(role, wanted: int) -> list:
+        users = db.session.scalars(
+            sa.select(User).where(User.role == role, User.active).order_by(User.id)
+        ).all()
+        return users[:: max(1, len(users) // wanted)][:wanted] if wanted else []
+
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         db.session.execute(sa.delete(ApiToken).where(ApiToken.name == TOKEN_NAME))
         db.session.commit()
-        users = db.session.scalars(
-            sa.select(User).where(User.role == Role.OFFICER, User.active).order_by(User.id)
-        ).all()
-        if not users:
+        chosen = [(user, "officer") for user in sample(Role.OFFICER, count)]
+        if not chosen:
             raise SystemExit("No officers: seed the database first (python -m bench.load.seed).")
-        step = max(1, len(users) // count)
-        officers = []
-        for user in users[::step][:count]:
+        chosen += [(user, "supervisor") for user in sample(Role.SUPERVISOR, supervisors)]
+        clients = []
+        for user, role in chosen:
             customers = db.session.scalars(
                 sa.select(Customer.id).where(Customer.officer_id == user.id).order_by(Customer.id)
             ).all()
             _record, plain = create_token(user, TOKEN_NAME)
-            officers.append(
-                {"id": user.id, "username": user.username, "customers": customers, "token": plain}
+            clients.append(
+                {
+                    "id": user.id,
+                    "username": user.username,
+                    "role": role,
+                    "customers": customers,
+                    "token": plain,
+                }
             )
-        return officers, bank_today()
+        return clients, bank_today()
 
 
 def drop_tokens(url: str) -> None:
@@ -67,7 +78,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def login(base: str, username: str, password: str) -> str:
+def login(base: str, username: str, password: str, home: str = "/agenda/") -> str:
     """Log in as a browser does (GET the form, POST it with its CSRF token); the Cookie header."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect)
@@ -81,19 +92,20 @@ def login(base: str, username: str, password: str) -> str:
         if answer.code != 302 or "/login" in answer.headers.get("Location", ""):
             raise SystemExit(f"login of {username} refused ({answer.code})") from None
     cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
-    check = urllib.request.Request(base + "/agenda/", headers={"Cookie": cookie})  # noqa: S310
+    check = urllib.request.Request(base + home, headers={"Cookie": cookie})  # noqa: S310
     try:
         with opener.open(check) as page:
             assert page.status == 200
     except urllib.error.HTTPError as answer:
-        raise SystemExit(f"{username}'s session does not open the agenda ({answer.code})") from None
+        raise SystemExit(f"{username}'s session does not open {home} ({answer.code})") from None
     return cookie
 
 
 def login_all(base: str, officers: list[dict], password: str) -> None:
-    """Add the `cookie` of a logged-in session to each officer."""
+    """Add the `cookie` of a logged-in session to each officer (and supervisor)."""
     for officer in officers:
-        officer["cookie"] = login(base, officer["username"], password)
+        home = "/agenda/team" if officer.get("role") == "supervisor" else "/agenda/"
+        officer["cookie"] = login(base, officer["username"], password, home)
 
 
 def _percentile(values: list[float], p: float) -> float:
