@@ -1,7 +1,5 @@
 """Login, logout and the user's profile (password, API tokens)."""
 
-from urllib.parse import urlsplit
-
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -30,6 +28,7 @@ from aoapp.auth.models import ApiToken
 from aoapp.auth.schemas import PreferencesSchema
 from aoapp.common.collection_window import describe_time
 from aoapp.common.forms import apply_domain_error, load_form
+from aoapp.common.routing import local_path
 from aoapp.common.views import acting_user
 from aoapp.errors import DomainError
 from aoapp.extensions import db, limiter
@@ -39,18 +38,7 @@ bp = Blueprint("auth", __name__)
 
 def _safe_next(target: str | None) -> str:
     """Only local paths are followed after login (no open redirect)."""
-    if not target:
-        return url_for("index")
-    parts = urlsplit(target)
-    if (
-        parts.scheme
-        or parts.netloc
-        or not target.startswith("/")
-        or target.startswith("//")
-        or "\\" in target
-    ):
-        return url_for("index")
-    return target
+    return local_path(target) or url_for("index")
 
 
 @bp.post("/language")

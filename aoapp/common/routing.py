@@ -1,6 +1,8 @@
 """The URL converters: `<id:name>` for record ids, bounded to what the database holds, and
 `<month:name>` for a calendar month."""
 
+from urllib.parse import urlsplit
+
 from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers
@@ -36,3 +38,20 @@ def init_app(app) -> None:
     """Register `id` and `month` on the URL map, before any blueprint adds its routes."""
     app.url_map.converters["id"] = IdConverter
     app.url_map.converters["month"] = MonthConverter
+
+
+def local_path(target: str | None) -> str | None:
+    """`target` when it is a path of this site, else None: a `next` to follow after a form or
+    the login, never another host (no open redirect)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+    ):
+        return None
+    return target

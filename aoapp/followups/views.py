@@ -1,7 +1,6 @@
 """HTML pages: follow-ups (list, plan, complete with outcome and promise, reschedule, cancel)."""
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,6 +10,7 @@ from aoapp.common.dates import bank_today
 from aoapp.common.forms import apply_domain_error, choices, load_filters, load_form
 from aoapp.common.i18n import format_date
 from aoapp.common.pagination import HTML_PER_PAGE
+from aoapp.common.routing import local_path
 from aoapp.common.templating import label
 from aoapp.common.views import REFUSALS
 from aoapp.credit.forms import facility_choices
@@ -39,17 +39,7 @@ bp = Blueprint("followups", __name__)
 
 def safe_next() -> str | None:
     """The `next` argument when it is a path of this site (never another host)."""
-    target = request.args.get("next", "")
-    parts = urlsplit(target)
-    if (
-        target.startswith("/")
-        and not target.startswith("//")
-        and "\\" not in target
-        and not parts.scheme
-        and not parts.netloc
-    ):
-        return target
-    return None
+    return local_path(request.args.get("next"))
 
 
 def _done(followup, message: str):
