@@ -14,6 +14,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from aoapp.auth.models import User
+from aoapp.common.dates import bank_today
 from aoapp.credit.models import Facility
 from aoapp.extensions import db
 from aoapp.followups.models import FollowUp
@@ -26,6 +28,7 @@ from tests.support import listings as L
 from tests.support.factories import make_user, phone
 from tests.support.followups import followup, promise
 from tests.support.listings import line
+from tests.support.snapshots import added_rows, put_back
 
 SEP30, OCT15, OCT31, NOV15 = (
     date(2026, 9, 30),
@@ -326,8 +329,39 @@ def add_prospects(budi, sari, newcomer) -> None:
     introduce(sari, date(2026, 10, 15), prospect=pr1)
 
 
+_BOOKS: dict = {}
+
+
 def october_book(world, tmp_path: Path) -> Book:
-    """The whole fixture: listings, follow-ups, promises, prospects, introductions."""
+    """The whole fixture: listings, follow-ups, promises, prospects, introductions — built on
+    its first use (per worker, day, database and world), then its rows copied in
+    (tests/support/snapshots.py): four listing imports run once, not for every test."""
+    key = (
+        bank_today(),
+        str(db.engine.url),
+        tuple(u.id for u in (world.officer, world.colleague, world.supervisor, world.admin)),
+    )
+    saved = _BOOKS.get(key)
+    if saved is None:
+        book, rows = added_rows(lambda: _october_book(world, tmp_path))
+        _BOOKS[key] = (
+            rows,
+            book.newcomer.id,
+            {name: f.id for name, f in book.facilities.items()},
+            {name: (type(p), p.id) for name, p in book.promises.items()},
+        )
+        return book
+    rows, newcomer, facilities, promises = saved
+    put_back(rows)
+    return Book(
+        world,
+        db.session.get(User, newcomer),
+        {name: db.session.get(Facility, id_) for name, id_ in facilities.items()},
+        {name: db.session.get(kind, id_) for name, (kind, id_) in promises.items()},
+    )
+
+
+def _october_book(world, tmp_path: Path) -> Book:
     import_listings(world, tmp_path)
     facilities = {f.account_no: f for f in db.session.scalars(sa.select(Facility)).all()}
     newcomer = make_user("ao.baru", "officer", "JKT01")
