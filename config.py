@@ -29,11 +29,12 @@ def _share(name: str, default: str) -> Decimal:
     return value
 
 
-def _database_url() -> str:
-    """DATABASE_URL, defaulting to the embedded SQLite database under instance/."""
-    url = os.environ.get("DATABASE_URL", "").strip()
+def _database_url(name: str = "DATABASE_URL") -> str:
+    """DATABASE_URL, defaulting to the embedded SQLite database under instance/ (another
+    variable: empty when unset)."""
+    url = os.environ.get(name, "").strip()
     if not url:
-        return f"sqlite:///{BASE_DIR / 'instance' / 'aoapp.db'}"
+        return f"sqlite:///{BASE_DIR / 'instance' / 'aoapp.db'}" if name == "DATABASE_URL" else ""
     if url.startswith("postgres://"):  # Heroku-style URLs
         url = "postgresql+psycopg://" + url[len("postgres://") :]
     elif url.startswith("postgresql://"):
@@ -50,6 +51,9 @@ class Config:
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
         self.SQLALCHEMY_DATABASE_URI = _database_url()
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # A streaming replica of the PostgreSQL primary: the dashboards and report generation
+        # read their figures there (aoapp/common/replica.py); unset, everything uses the primary.
+        self.DATABASE_REPLICA_URL = _database_url("DATABASE_REPLICA_URL")
         self.EXPORTS_DIR = os.environ.get("EXPORTS_DIR") or str(BASE_DIR / "exports")
         # Report batches across machines (aoapp/reports/queue.py): RQ on this Redis server.
         self.REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from aoapp import errors, observability, ratelimits, security
-from aoapp.common import routing, templating
+from aoapp.common import replica, routing, templating
 from aoapp.common.i18n import install_cached_domain, select_locale
 from aoapp.common.search_text import register_sqlite_function
 from aoapp.extensions import api, babel, csrf, db, limiter, login_manager, migrate
@@ -53,6 +53,7 @@ def register_extensions(app: Flask) -> None:
     import aoapp.models  # noqa: F401  (registers every table on the metadata)
 
     routing.init_app(app)  # the `id` converter, before any route is added
+    replica.configure(app)  # the replica's bind, before the engines are made
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_root() / "migrations"))
     csrf.init_app(app)
@@ -305,7 +306,10 @@ def register_blueprints(app: Flask) -> None:
             db.session.rollback()
             app.logger.exception("health check: database unreachable")
             return {"status": "unavailable", "database": "unreachable"}, 503
-        return {"status": "ok", "database": "ok"}
+        answer = {"status": "ok", "database": "ok"}
+        if replica.replica_engine() is not None:  # the app reads on the primary without it
+            answer["replica"] = "ok" if replica.replica_answers() else "unreachable"
+        return answer
 
 
 def _limit_failed_authentication(blp) -> None:

@@ -1,9 +1,11 @@
-"""Declarative base with a constraint naming convention, UTC timestamps and the Money type."""
+"""Declarative base with a constraint naming convention, UTC timestamps and the Money type; the
+session that may send reads to a replica."""
 
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_sqlalchemy.session import Session
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.sql.functions import FunctionElement
@@ -75,3 +77,32 @@ def include_name(name, type_, _parent_names) -> bool:
     """Autogenerate leaves alone the month partitions of `positions` (PostgreSQL): an import
     builds and attaches them (imports/loans/partition.py); the partitioned table is the model."""
     return not (type_ == "table" and name and name.startswith(("positions_p", "positions_default")))
+
+
+READ_REPLICA = "read_replica"  # Session.info: the replica engine reads go to (common/replica.py)
+WROTE = "wrote"  # Session.info: the open transaction wrote on the primary
+
+
+class RoutingSession(Session):
+    """Flask-SQLAlchemy's session, sending reads to the replica while `common.replica` asks.
+
+    The SQLAlchemy documentation's routing-session recipe: flushes and INSERT/UPDATE/DELETE go to
+    the primary, other statements to `info[READ_REPLICA]` when set. Once the open transaction has
+    written, its reads stay on the primary too, where its own uncommitted rows are.
+    """
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        """The replica for a read asked for there, else Flask-SQLAlchemy's choice (the primary)."""
+        if bind is None:
+            if self._flushing or isinstance(clause, sa.sql.dml.UpdateBase):
+                self.info[WROTE] = True
+            elif (replica := self.info.get(READ_REPLICA)) is not None and not self.info.get(WROTE):
+                return replica
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
+@sa.event.listens_for(RoutingSession, "after_transaction_end")
+def _transaction_ended(session, transaction) -> None:
+    """A new transaction has written nothing yet."""
+    if transaction.parent is None:
+        session.info.pop(WROTE, None)

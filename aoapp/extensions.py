@@ -9,9 +9,9 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
 from aoapp.api_base import Api
-from aoapp.database import Base, include_name, render_item
+from aoapp.database import Base, RoutingSession, include_name, render_item
 
-db = SQLAlchemy(model_class=Base)
+db = SQLAlchemy(model_class=Base, session_options={"class_": RoutingSession})
 migrate = Migrate(
     compare_type=True, render_as_batch=True, render_item=render_item, include_name=include_name
 )

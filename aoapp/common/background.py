@@ -1,10 +1,11 @@
 """Run a piece of work that mostly waits on the database in a thread, while this one goes on.
 
 The work gets an application context, a session and a connection of its own (a Flask-SQLAlchemy
-session belongs to its app context) and the caller's language; its session is removed when it
-ends. What it returns must not need that session afterwards: plain values and dataclasses, not
-ORM objects with attributes still to load. Its connection sees the database as committed when its
-queries start, like any other reader.
+session belongs to its app context) and the caller's language; its reads go where the caller's go
+(the replica, inside common/replica.py's block); its session is removed when it ends. What it
+returns must not need that session afterwards: plain values and dataclasses, not ORM objects with
+attributes still to load. Its connection sees the database as committed when its queries start,
+like any other reader.
 """
 
 import threading
@@ -16,6 +17,7 @@ from flask import current_app
 from flask_babel import force_locale
 
 from aoapp.common.i18n import locale_code
+from aoapp.common.replica import reading_on, routed_engine
 from aoapp.extensions import db
 
 T = TypeVar("T")
@@ -33,11 +35,11 @@ def started(work: Callable[[], T], name: str = "background-work") -> Callable[[]
     if not can_share_work():
         value = work()
         return lambda: value
-    app, language = current_app._get_current_object(), locale_code()
+    app, language, replica = current_app._get_current_object(), locale_code(), routed_engine()
     outcome: dict = {}
 
     def run() -> None:
-        with app.app_context(), force_locale(language):
+        with app.app_context(), force_locale(language), reading_on(replica):
             try:
                 outcome["value"] = work()
             except BaseException as error:  # handed to the caller, raised where it waits

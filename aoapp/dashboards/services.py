@@ -12,7 +12,8 @@ state (promises, the watchlist, follow-ups due and overdue, open and overdue com
 as of the month's judging day (kpis/periods.judging_day): its last day for a past month, so the
 page for a past month says what its workbook says; the bank's today for the current month.
 
-Each dashboard runs a fixed number of queries, whatever the number of officers or facilities.
+Each dashboard runs a fixed number of queries, whatever the number of officers or facilities,
+on the replica when there is one (common/replica.py: a dashboard only reads).
 """
 
 from dataclasses import dataclass, fields
@@ -23,6 +24,7 @@ from flask_babel import gettext as _
 
 from aoapp.auth.models import Role, User
 from aoapp.common.dates import bank_today
+from aoapp.common.replica import reading_from_replica
 from aoapp.credit.figures import (
     PortfolioFigures,
     PortfolioScope,
@@ -206,6 +208,7 @@ def _officer_ref(officer: User) -> OfficerRef:
     )
 
 
+@reading_from_replica()
 def officer_dashboard(
     actor, officer_id: int | None = None, period_code: Period | str | None = None, today=None
 ) -> OfficerDashboard:
@@ -260,6 +263,7 @@ def _team_row(kpis: OfficerKpis, workload: Workload, achievement: Achievement) -
     )
 
 
+@reading_from_replica()
 def team_dashboard(
     actor,
     branch_id: int | None = None,

@@ -5,6 +5,7 @@ API lists, first at an office pace (think time per request), then closed loop.
         .venv/bin/python -m bench.load.run                      # both runs, 60 s each
     .venv/bin/python -m bench.load.run --duration 15 --runs think --access-log
     .venv/bin/python -m bench.load.run --runs think --repeat 20     # a 20-minute soak
+    .venv/bin/python -m bench.load.run --runs closed --instances 2 --rq-workers 2  # scaled out
 
 It logs a sample of seeded officers in (POST /login with the form's CSRF token), creates an API
 token for each (the auth service), starts gunicorn (gunicorn.conf.py, production settings, rate
@@ -14,6 +15,10 @@ throughput, p50/p95/p99 and errors, and writes them to bench/out/load/results-<t
 With `--repeat N` each run is done N times back to back on the same gunicorn (a soak): every
 segment prints its own figures, so a drift shows, and the workers' memory (RSS from /proc, sampled
 every 5 s) is printed after each segment with the workers gunicorn recycled (`max_requests`).
+
+With `--instances N` it starts N gunicorn instances on consecutive ports behind nginx (`--proxy`,
+on by default from two instances), with `--rq-workers N` N RQ workers on the run's own queues
+(`--rq-jobs N` gives them N customer reports to make meanwhile): bench/load/cluster.py.
 """
 
 import argparse
@@ -21,16 +26,23 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.load import OUT_DIR, PASSWORD, ROOT, database_url
+from bench.load.cluster import (
+    WorkerMemory,
+    drop_queues,
+    enqueue_reports,
+    instance_binds,
+    start_proxy,
+    start_rq_workers,
+    stop,
+)
 from bench.load.sessions import access_summary, drop_tokens, login_all, prepare
 
 MIX = Path(__file__).with_name("mix.lua")
@@ -46,11 +58,10 @@ def _log(message: str) -> None:
     print(message, flush=True)
 
 
-def start_gunicorn(
-    url: str, bind: str, workers: int, threads: int, log_path: Path, level: str, wsgi: str
-):
-    """Start gunicorn on `bind` against `url` with production-like settings; wait for /healthz."""
-    env = {
+def app_env(url: str, level: str, stamp: str) -> dict:
+    """The environment every instance and worker of a run shares (one SECRET_KEY: a session
+    cookie from one instance is good on all; the run's own RQ queues and exports folder)."""
+    return {
         **os.environ,
         "DATABASE_URL": url,
         "AOAPP_ENV": "production",
@@ -58,96 +69,52 @@ def start_gunicorn(
         "RATELIMIT_ENABLED": "0",
         "LOG_LEVEL": level,
         "SESSION_COOKIE_SECURE": "0",  # plain HTTP on loopback; the bank's proxy does TLS
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "REPORTS_QUEUE": f"bench-reports-{stamp}",
+        "NOTIFICATIONS_QUEUE": f"bench-notifications-{stamp}",
+        "EXPORTS_DIR": str(OUT_DIR / f"exports-{stamp}"),
+    }
+
+
+def start_gunicorn(env: dict, bind: str, workers: int, threads: int, log_path: Path, wsgi: str):
+    """Start gunicorn on `bind` with the run's environment; wait for /healthz."""
+    env = {
+        **env,
         "GUNICORN_BIND": bind,
         "GUNICORN_WORKERS": str(workers),
         "GUNICORN_THREADS": str(threads),
     }
     gunicorn = Path(sys.executable).with_name("gunicorn")
+    control = log_path.with_name(f"gunicorn-{bind.rpartition(':')[2]}.ctl")
     log = log_path.open("w")
     process = subprocess.Popen(  # noqa: S603 (our own venv's gunicorn, fixed arguments)
-        [str(gunicorn), "-c", "gunicorn.conf.py", wsgi],
+        # One control socket per instance (gunicorn's default path is one per user).
+        [str(gunicorn), "-c", "gunicorn.conf.py", "--control-socket", str(control), wsgi],
         cwd=ROOT,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    base = f"http://{bind}"
-    deadline = time.monotonic() + 60
+    try:
+        return process, wait_for(f"http://{bind}", process)
+    except SystemExit as error:
+        stop([process])
+        raise SystemExit(f"gunicorn on {bind}: {error}; see {log_path}") from None
+
+
+def wait_for(base: str, process, seconds: int = 60) -> str:
+    """`base` once its /healthz answers 200 (`process` serves it, or a proxy in front)."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited ({process.returncode}); see {log_path}")
+            raise SystemExit(f"{base}: its process exited ({process.returncode})")
         try:
             with urllib.request.urlopen(base + "/healthz", timeout=2) as response:  # noqa: S310
                 if response.status == 200:
-                    return process, base
+                    return base
         except OSError:
             time.sleep(0.3)
-    stop_gunicorn(process)
-    raise SystemExit(f"gunicorn did not answer /healthz within 60 s; see {log_path}")
-
-
-def stop_gunicorn(process) -> None:
-    """Graceful stop (SIGTERM to the master we started), then wait."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-class WorkerMemory:
-    """Samples the resident memory of gunicorn's workers (the master's children) every few
-    seconds, from /proc (Linux), while a soak runs."""
-
-    def __init__(self, master_pid: int, every: float = 5.0):
-        self.master_pid = master_pid
-        self.every = every
-        self.samples: list[tuple[float, dict[int, int]]] = []  # (time, {pid: RSS in kB})
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def workers(self) -> dict[int, int]:
-        """{worker pid: RSS kB} now."""
-        found = {}
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                status = (entry / "status").read_text()
-            except OSError:
-                continue  # gone meanwhile
-            fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-            zombie = fields.get("State", "").strip().startswith("Z")  # exited, not yet reaped
-            if fields.get("PPid", "").strip() == str(self.master_pid) and not zombie:
-                found[int(entry.name)] = int(fields.get("VmRSS", "0 kB").split()[0])
-        return found
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.samples.append((time.monotonic(), self.workers()))
-            self._stop.wait(self.every)
-
-    def start(self) -> "WorkerMemory":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def summary(self) -> dict:
-        """Workers seen, the latest sample's total RSS and the largest one worker reached."""
-        seen = {pid for _, sample in self.samples for pid in sample}
-        latest = self.samples[-1][1] if self.samples else {}
-        largest = max((rss for _, sample in self.samples for rss in sample.values()), default=0)
-        return {
-            "workers_seen": len(seen),
-            "rss_mb_now": round(sum(latest.values()) / 1024, 1),
-            "rss_mb_per_worker_now": sorted(round(v / 1024, 1) for v in latest.values()),
-            "rss_mb_largest_worker": round(largest / 1024, 1),
-        }
+    raise SystemExit(f"{base} did not answer /healthz within {seconds} s")
 
 
 def run_wrk(
@@ -240,7 +207,18 @@ def main(argv=None) -> int:
     parser.add_argument("--officers", type=int, help="officers logged in (default: connections)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
-    parser.add_argument("--bind", default="127.0.0.1:8077")
+    parser.add_argument("--bind", default="127.0.0.1:8077", help="the (first) instance's")
+    parser.add_argument("--instances", type=int, default=1, help="gunicorn instances")
+    parser.add_argument(
+        "--proxy",
+        action=argparse.BooleanOptionalAction,
+        help="nginx in front of the instances (default: with two or more)",
+    )
+    parser.add_argument("--proxy-bind", default="127.0.0.1:8070", help="nginx's address")
+    parser.add_argument("--rq-workers", type=int, default=0, help="RQ workers on the run's queues")
+    parser.add_argument(
+        "--rq-jobs", type=int, default=0, help="customer reports enqueued for them at the start"
+    )
     parser.add_argument("--password", default=PASSWORD)
     parser.add_argument("--wsgi", default="wsgi:app", help="gunicorn app (to try a patched app)")
     parser.add_argument(
@@ -274,16 +252,35 @@ def main(argv=None) -> int:
     _log(f"{len(officers)} users sampled ({supervisors} supervisors), an API token each")
     log_path = OUT_DIR / f"gunicorn-{stamp}.log"
     level = "INFO" if args.access_log else "WARNING"
-    process, base = start_gunicorn(
-        url, args.bind, args.workers, args.threads, log_path, level, args.wsgi
-    )
+    env = app_env(url, level, stamp)
+    binds = instance_binds(args.bind, args.instances)
+    proxy = args.proxy if args.proxy is not None else args.instances > 1
+    started = []  # every process of the run, stopped at its end
     results = []
     try:
-        _log(f"gunicorn {args.workers} workers × {args.threads} threads on {base}; logging in")
+        for index, bind in enumerate(binds):
+            instance_log = log_path if index == 0 else log_path.with_suffix(f".{index}.log")
+            started.append(
+                start_gunicorn(env, bind, args.workers, args.threads, instance_log, args.wsgi)[0]
+            )
+        masters = [process.pid for process in started]
+        base = f"http://{binds[0]}"
+        if proxy:
+            started.append(start_proxy(args.proxy_bind, binds, OUT_DIR / f"run-{stamp}"))
+            base = wait_for(f"http://{args.proxy_bind}", started[-1])
+        queues = [env["REPORTS_QUEUE"], env["NOTIFICATIONS_QUEUE"]]
+        started += start_rq_workers(args.rq_workers, env, queues, OUT_DIR / f"rq-{stamp}.log")
+        if args.rq_jobs:
+            _log(f"{enqueue_reports(env, args.rq_jobs)} customer reports enqueued for the workers")
+        _log(
+            f"{args.instances} gunicorn instance(s) of {args.workers} workers × {args.threads} "
+            f"threads ({', '.join(binds)}){' behind nginx' if proxy else ''}, "
+            f"{args.rq_workers} RQ worker(s); wrk on {base}; logging in"
+        )
         login_all(base, officers, args.password)
         data_path = OUT_DIR / "mix_data.lua"
         write_data(data_path, officers, today)
-        memory = WorkerMemory(process.pid).start()
+        memory = WorkerMemory(masters).start()
         for name in runs:
             for segment in range(1, args.repeat + 1):
                 if args.repeat > 1:
@@ -291,7 +288,14 @@ def main(argv=None) -> int:
                 results.append(
                     run_wrk(base, data_path, name, args.connections, args.duration, args.mix)
                 )
-                results[-1].update(segment=segment, workers=memory.summary())
+                results[-1].update(
+                    segment=segment,
+                    workers=memory.summary(),
+                    instances=args.instances,
+                    proxy=proxy,
+                    rq_workers=args.rq_workers,
+                    rq_jobs=args.rq_jobs,
+                )
                 report(results[-1])
                 workers = results[-1]["workers"]
                 _log(
@@ -302,8 +306,10 @@ def main(argv=None) -> int:
                 )
         memory.stop()
     finally:
-        stop_gunicorn(process)
+        stop(started)
         drop_tokens(url)
+        if args.rq_workers or args.rq_jobs:
+            drop_queues(env)
     out = OUT_DIR / f"results-{stamp}.json"
     out.write_text(json.dumps({"database": url.rsplit("/", 1)[-1], "runs": results}, indent=2))
     _log(f"\nresults: {out}\ngunicorn log: {log_path}")

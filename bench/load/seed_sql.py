@@ -115,7 +115,9 @@ def drop_indexes(conn, tables) -> list[tuple[str, str]]:
         for name, _definition in keys:
             conn.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         rebuild += [(n, f'ALTER TABLE {table} ADD CONSTRAINT "{n}" {d}') for n, d in keys]
-        rebuild += [(name, definition) for name, definition in indexes]
+        # A partitioned table's index reads `ON ONLY` (the parent alone, left invalid until each
+        # partition's is attached): rebuilt without it, it is made on every partition too.
+        rebuild += [(n, d.replace(" ON ONLY ", " ON ", 1)) for n, d in indexes]
     return rebuild
 
 

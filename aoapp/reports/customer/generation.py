@@ -1,8 +1,9 @@
 """Generating per-customer reports: choose the customers, skip what is done, write, record.
 
 Customers are processed in batches of BATCH_SIZE: one call of the batched loader (a fixed number
-of queries per batch), then for each customer the pure builder, the XlsxWriter writer and the
-atomic write, and the `Report` row committed on its own. A run killed midway leaves complete
+of queries per batch, on the replica when there is one: common/replica.py), then for each
+customer the pure builder, the XlsxWriter writer and the atomic write, and the `Report` row
+committed on its own (on the primary). A run killed midway leaves complete
 files with their rows (at most one file without a row, which the next run simply rewrites);
 the next run skips every customer whose recorded file is intact, so it resumes where it stopped.
 """
@@ -19,6 +20,7 @@ from flask_babel import gettext as _
 
 from aoapp.auth.models import Branch, Role, User
 from aoapp.auth.scoping import get_visible, visible_to
+from aoapp.common.replica import reading_from_replica
 from aoapp.customers.models import Customer
 from aoapp.errors import LOGGED_ERROR, InvalidInput, NotFound
 from aoapp.extensions import db
@@ -156,8 +158,9 @@ def plan_customer_reports(
     report recorded in another one is to do; without, a report there is kept whatever its language.
     """
     period = as_period(period)
-    as_of = require_as_of(period)
-    ids = select_customer_ids(actor, customer_ids, officer_id, branch_id)
+    with reading_from_replica():  # what the figures are read from; the reports' rows: below
+        as_of = require_as_of(period)
+        ids = select_customer_ids(actor, customer_ids, officer_id, branch_id)
     keys = [customer_key(cid) for cid in ids] if customer_ids is not None else None
     kind = ReportKind.CUSTOMER.value
     done = {} if force else intact_reports(kind, period, keys, lang)
@@ -212,7 +215,8 @@ def _run_plan(actor, plan: Plan, progress: Progress | None, batch_size: int):
     count = 0
     for start in range(0, len(todo), batch_size):
         batch = todo[start : start + batch_size]
-        loaded = load_customer_reports(batch, period, as_of)
+        with reading_from_replica():  # the figures; the rows are written on the primary
+            loaded = load_customer_reports(batch, period, as_of)
         for customer_id in batch:
             data = loaded.get(customer_id)
             try:

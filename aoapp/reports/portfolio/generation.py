@@ -16,6 +16,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from aoapp.auth.models import Branch, Role, User
+from aoapp.common.replica import reading_from_replica
 from aoapp.credit.figures import resolve_scope
 from aoapp.credit.models import Position
 from aoapp.errors import LOGGED_ERROR, Forbidden, InvalidInput, NotFound
@@ -129,13 +130,15 @@ def _write(target: Target, period: Period, as_of, actor, existing, lang: str) ->
 
 
 def _write_in_locale(target: Target, period: Period, as_of, actor, existing) -> int:
-    officer_id = target.officer.id if target.officer else None
-    branch_id = target.branch.id if target.branch else None
-    scope = resolve_scope(_System(), officer_id, branch_id)
-    workbook = portfolio_workbook(scope, period, as_of, bank_name())
-    stored = storage.write_atomic(
-        portfolio_path(target, period), lambda path: HybridWriter().write(workbook, path)
-    )
+    with reading_from_replica():  # the writer pulls the rows: the figures; the row: below
+        officer_id = target.officer.id if target.officer else None
+        branch_id = target.branch.id if target.branch else None
+        key, branch_of_report = target.key, target.branch_id
+        scope = resolve_scope(_System(), officer_id, branch_id)
+        workbook = portfolio_workbook(scope, period, as_of, bank_name())
+        stored = storage.write_atomic(
+            portfolio_path(target, period), lambda path: HybridWriter().write(workbook, path)
+        )
     values = {
         "kind": ReportKind.PORTFOLIO.value,
         "period": period.code,
@@ -143,10 +146,10 @@ def _write_in_locale(target: Target, period: Period, as_of, actor, existing) -> 
         "period_end": period.end,
         "as_of": as_of,
         "scope": target.scope,
-        "scope_key": target.key,
+        "scope_key": key,
         "customer_id": None,
         "officer_id": officer_id,
-        "branch_id": target.branch_id,
+        "branch_id": branch_of_report,
     }
     return save_report(values, stored, actor, existing)
 
@@ -165,17 +168,18 @@ def portfolio_report(
 
     With `lang`, a report there in another language is made again in `lang`; without, a report
     there is kept and a missing one is made in the current language."""
-    target = resolve_target(actor, scope, officer_id, branch_id)
     period = as_period(period)
-    as_of = require_as_of(period)
+    with reading_from_replica():  # what the figures are read from; the reports' rows: below
+        target = resolve_target(actor, scope, officer_id, branch_id)
+        as_of, key = require_as_of(period), target.key
     kind = ReportKind.PORTFOLIO.value
-    done = {} if force else intact_reports(kind, period, [target.key], lang)
-    generated = target.key not in done
+    done = {} if force else intact_reports(kind, period, [key], lang)
+    generated = key not in done
     if generated:
-        existing = recorded_reports(kind, period, [target.key]).get(target.key)
+        existing = recorded_reports(kind, period, [key]).get(key)
         report_id = _write(target, period, as_of, actor, existing, report_lang(lang, default_lang))
     else:
-        report_id = done[target.key][0]
+        report_id = done[key][0]
     return db.session.get(Report, report_id, populate_existing=True), generated
 
 
@@ -225,12 +229,13 @@ def generate_portfolio_reports(
     skipped when done unless force (asked for a language: done in that language)."""
     started = time.perf_counter()
     period = as_period(period)
-    summary = Summary(ReportKind.PORTFOLIO.value, period, as_of=require_as_of(period))
-    targets = portfolio_targets(period, officer_id, branch_id)
+    with reading_from_replica():  # what the figures are read from; the reports' rows: below
+        summary = Summary(ReportKind.PORTFOLIO.value, period, as_of=require_as_of(period))
+        targets = portfolio_targets(period, officer_id, branch_id)
+        keys = [t.key for t in targets]
     summary.selected = len(targets)
-    keys = [t.key for t in targets]
     done = {} if force else intact_reports(ReportKind.PORTFOLIO.value, period, keys, lang)
-    todo = [t for t in targets if t.key not in done]
+    todo = [t for t, key in zip(targets, keys, strict=True) if key not in done]
     summary.skipped = len(targets) - len(todo)
     recorded = recorded_reports(ReportKind.PORTFOLIO.value, period, keys)
     if progress:

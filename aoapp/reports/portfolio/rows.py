@@ -22,6 +22,7 @@ from sqlalchemy.orm import aliased
 from aoapp.auth.models import Branch, User
 from aoapp.common.background import can_share_work
 from aoapp.common.dates import local_day_bounds
+from aoapp.common.replica import read_engine
 from aoapp.credit.collectibility import load_bands
 from aoapp.credit.figures import PortfolioScope, scope_next_as_of
 from aoapp.credit.models import Facility, KolRule, Position
@@ -74,7 +75,7 @@ def source(stmt: sa.Select, prefetch: bool) -> Iterable[list[sa.Row]]:
     """The batches of `stmt`: fetched ahead by a background thread on its own connection
     (reports/portfolio/prefetch.py; the query starts now), or lazily on the session's connection."""
     if prefetch and can_share_work():  # not one connection for all (in-memory SQLite)
-        return Prefetched(db.engine, stmt, BATCH)
+        return Prefetched(read_engine(), stmt, BATCH)  # the replica when the session reads there
     return batches(stmt)
 
 
