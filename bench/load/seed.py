@@ -193,6 +193,7 @@ def seed(url: str, scale: float, prospects: int | None, password: str, reset: bo
         conn.execute("SELECT setseed(%(seed)s)", params)
         for label, sql in q.REFERENCE_STEPS:
             seeder.step(label, sql)
+        seeder.batch("month partitions of positions", _month_partitions(params["dates"]))
         for label, sql in seed_credit.STEPS + seed_funds.STEPS + seed_work.PROSPECT_STEPS:
             seeder.step(label, sql)
         seeder.batch(f"rebuild {len(deferred)} indexes and keys", deferred)
@@ -210,6 +211,25 @@ def seed(url: str, scale: float, prospects: int | None, password: str, reset: bo
     _renewals(url, today)
     with connect(url, autocommit=True) as conn:
         _summary(conn, time.perf_counter() - seeder.began)
+
+
+def _month_partitions(dates: list[date]) -> list[tuple[str, str]]:
+    """One partition of `positions` per listing month, as the imports leave them (migration
+    0029, imports/loans/partition.py): the seeded rows go to them, not to the default one."""
+    from aoapp.imports.loans.partition import month_bounds, partition_name
+
+    statements = []
+    for day in sorted(set(dates)):
+        start, end = month_bounds(day)
+        name = partition_name(day)
+        statements.append(
+            (
+                name,
+                f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF positions"
+                f" FOR VALUES FROM ('{start}') TO ('{end}')",
+            )
+        )
+    return statements
 
 
 def _renewals(url: str, today: date) -> None:
