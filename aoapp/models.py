@@ -12,6 +12,7 @@ from aoapp.credit.models import (
     MonitoringVisit,
     Position,
 )
+from aoapp.credit.rollups import ROLLUPS, SHARED
 from aoapp.credit.visits.models import VisitPhoto
 from aoapp.customers.models import Customer, ProductHolding
 from aoapp.followups.models import FollowUp, PromiseToPay
@@ -36,6 +37,8 @@ from aoapp.surveys.models import Survey
 from aoapp.targets.models import Target
 
 __all__ = [
+    "ROLLUPS",
+    "SHARED",
     "AccountPlan",
     "AccountPlanComment",
     "AccountPlanGoal",

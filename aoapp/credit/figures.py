@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from aoapp.auth.models import Branch, Role, User
 from aoapp.common.i18n import locale_code
 from aoapp.common.money import to_money
+from aoapp.credit import rollup_reads
 from aoapp.credit.collectibility import (
     AGING_BUCKETS,
     KOLS,
@@ -26,7 +27,8 @@ from aoapp.credit.collectibility import (
     kol_name,
     load_bands,
 )
-from aoapp.credit.models import Facility, Position
+from aoapp.credit.measures import aggregates
+from aoapp.credit.models import Position
 from aoapp.errors import NotFound
 from aoapp.extensions import db
 
@@ -168,9 +170,21 @@ def _scope_label(actor, officer: User | None, branch: Branch | None) -> str:
 
 
 def as_of_dates(scope: PortfolioScope) -> list[date]:
-    """The listing dates that have positions in the scope, newest first."""
-    stmt = sa.select(Position.as_of).where(scope.condition).distinct()
-    return list(db.session.scalars(stmt.order_by(Position.as_of.desc())))
+    """The listing dates that have positions in the scope, newest first.
+
+    A recursive walk down the dates, one index probe per date (a skip scan): DISTINCT read every
+    position of the scope, 6 million bank-wide.
+    """
+    walk = sa.select(sa.func.max(Position.as_of).label("as_of")).where(scope.condition)
+    dates = walk.cte("dates", recursive=True)
+    earlier = (
+        sa.select(sa.func.max(Position.as_of))
+        .where(scope.condition, Position.as_of < dates.c.as_of)
+        .scalar_subquery()
+    )
+    dates = dates.union_all(sa.select(earlier).where(dates.c.as_of.is_not(None)))
+    stmt = sa.select(dates.c.as_of).where(dates.c.as_of.is_not(None))
+    return list(db.session.scalars(stmt))
 
 
 def latest_as_of(scope: PortfolioScope) -> date | None:
@@ -206,51 +220,25 @@ def previous_as_of(actor, as_of: date | None = None, officer_id=None, branch_id=
     return None if as_of is None else scope_previous_as_of(scope, as_of)
 
 
-def _restructured() -> sa.ColumnElement[bool]:
-    """The position's facility is restructured: a semi-join on the partial index of the few
-    restructured facilities, cheaper than joining every facility of the scope."""
-    return Position.facility_id.in_(sa.select(Facility.id).where(Facility.restructured))
-
-
-def _aggregates() -> list:
-    """Labelled SUM/COUNT expressions computing every figure in one pass over the positions."""
-
-    def total_if(condition, name):
-        return sa.func.sum(sa.case((condition, Position.outstanding), else_=0)).label(name)
-
-    def count_if(condition, name):
-        return sa.func.sum(sa.case((condition, 1), else_=0)).label(name)
-
-    columns = [
-        sa.func.count(Position.id).label("count"),
-        sa.func.count(sa.distinct(Position.customer_id)).label("debtors"),
-        sa.func.sum(Position.outstanding).label("total"),
-        total_if(sa.and_(Position.debtor_kol == 1, _restructured()), "restructured_kol1"),
-    ]
-    for kol in KOLS:
-        columns.append(count_if(Position.debtor_kol == kol, f"kol{kol}_count"))
-        columns.append(total_if(Position.debtor_kol == kol, f"kol{kol}_total"))
-    for days in PAR_DAYS:
-        columns.append(total_if(Position.dpd > days, f"par{days}"))
-    for code, _label, low, high in AGING_BUCKETS:
-        within = Position.dpd >= low if high is None else Position.dpd.between(low, high)
-        columns.append(count_if(within, f"aging_{code}_count"))
-        columns.append(total_if(within, f"aging_{code}_total"))
-    return columns
+def _aggregate_row(scope: PortfolioScope, as_of: date) -> dict:
+    """Every measure (credit/measures.py) and the debtors of the scope on `as_of`: from the
+    month-end aggregates when the date has them, else in one pass over the positions."""
+    row = rollup_reads.scope_row(scope.condition, as_of)
+    if row is None:
+        stmt = (
+            sa.select(*aggregates())
+            .select_from(Position)
+            .where(scope.condition, Position.as_of == as_of)
+        )
+        row = dict(db.session.execute(stmt).mappings().one())
+    return row
 
 
 def scope_figures(scope: PortfolioScope, as_of: date | None) -> PortfolioFigures:
     """The figures of a resolved scope on one date (no date: an empty portfolio)."""
-    row = None
-    if as_of is not None:
-        stmt = (
-            sa.select(*_aggregates())
-            .select_from(Position)
-            .where(scope.condition, Position.as_of == as_of)
-        )
-        row = db.session.execute(stmt).mappings().one()
-    get = (lambda key: row[key]) if row is not None else (lambda key: None)
-    total = _money(get("total"))
+    row = _aggregate_row(scope, as_of) if as_of is not None else {}
+    get = row.get
+    total = _money(get("outstanding"))
     bands, lang = load_bands(), locale_code()  # names in the language of the call
     names = {kol: kol_name(kol, bands, lang) for kol in KOLS}
     kols = tuple(
@@ -277,7 +265,7 @@ def scope_figures(scope: PortfolioScope, as_of: date | None) -> PortfolioFigures
         officer_id=scope.officer_id,
         branch_id=scope.branch_id,
         total_outstanding=total,
-        facility_count=int(get("count") or 0),
+        facility_count=int(get("facilities") or 0),
         debtor_count=int(get("debtors") or 0),
         kol_distribution=kols,
         npl_outstanding=npl,

@@ -79,16 +79,23 @@ def flag(ctx: SignalContext, condition, signal_date=None, detail_id=None) -> sa.
     )
 
 
+def watched() -> sa.ColumnElement[bool]:
+    """credit/models.WATCH_PREDICATE (the partial index ix_positions_watch), added to the signals
+    it is implied by, so that they read that small index."""
+    past_due = Position.dpd > sa.literal_column("0")  # a constant, not a parameter: the planner
+    return sa.or_(past_due, Position.debtor_kol > Position.prev_kol)  # proves the index's WHERE
+
+
 def dpd_rise(ctx: SignalContext) -> sa.Select:
-    """DPD higher than on the previous listing."""
-    return flag(ctx, sa.and_(Position.prev_dpd.is_not(None), Position.dpd > Position.prev_dpd))
+    """DPD higher than on the previous listing (so above 0: watched)."""
+    rise = sa.and_(Position.prev_dpd.is_not(None), Position.dpd > Position.prev_dpd)
+    return flag(ctx, sa.and_(rise, watched()))
 
 
 def downgrade(ctx: SignalContext) -> sa.Select:
     """Effective (debtor) Kol worse than on the previous listing."""
-    return flag(
-        ctx, sa.and_(Position.prev_kol.is_not(None), Position.debtor_kol > Position.prev_kol)
-    )
+    worse = sa.and_(Position.prev_kol.is_not(None), Position.debtor_kol > Position.prev_kol)
+    return flag(ctx, sa.and_(worse, watched()))
 
 
 def early_default(ctx: SignalContext) -> sa.Select:
@@ -98,6 +105,7 @@ def early_default(ctx: SignalContext) -> sa.Select:
         ctx,
         sa.and_(
             Position.dpd > 0,
+            watched(),
             Facility.start_date >= earliest_start,
             Facility.start_date <= ctx.as_of,
         ),

@@ -15,7 +15,7 @@ from flask_babel import ngettext
 from aoapp.common.dates import local_day_bounds
 from aoapp.common.i18n import format_date, format_money
 from aoapp.credit.models import Position
-from aoapp.credit.signals import Signal, SignalContext, alias, flag, watch_signal
+from aoapp.credit.signals import Signal, SignalContext, alias, flag, watch_signal, watched
 from aoapp.credit.watchlist import planned_followups
 from aoapp.extensions import db
 from aoapp.followups.models import FollowUp, FollowUpStatus, PromiseState, PromiseToPay
@@ -68,7 +68,7 @@ def no_follow_up(ctx: SignalContext) -> sa.Select:
         FollowUp.done_at >= start,
         FollowUp.done_at < end,
     )
-    return flag(ctx, sa.and_(Position.dpd > 0, ~done))
+    return flag(ctx, sa.and_(Position.dpd > 0, watched(), ~done))
 
 
 def _broken_ptp_reason(_position, _facility, promise, _bands) -> str:

@@ -31,6 +31,7 @@ from sqlalchemy.sql.visitors import replacement_traverse
 
 from aoapp.auth.models import Branch, Role, User
 from aoapp.common.dates import local_day_bounds
+from aoapp.credit import rollup_reads
 from aoapp.credit.figures import PortfolioScope, ratio
 from aoapp.credit.models import Position
 from aoapp.extensions import db
@@ -154,7 +155,9 @@ def scope_officers(scope: PortfolioScope, as_of: date | None) -> list[OfficerRef
     if home is not None:
         conditions.append(sa.and_(User.active, home))
     if as_of is not None:
-        booked = sa.select(Position.officer_id).where(scope.condition, Position.as_of == as_of)
+        booked = rollup_reads.booked_officers(scope.condition, as_of)
+        if booked is None:
+            booked = sa.select(Position.officer_id).where(scope.condition, Position.as_of == as_of)
         conditions.append(User.id.in_(booked))
     if not conditions:
         return []

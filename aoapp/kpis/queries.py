@@ -10,7 +10,9 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from aoapp.common.money import to_money
+from aoapp.credit import rollup_reads
 from aoapp.credit.collectibility import NPL_KOLS
+from aoapp.credit.measures import aggregates
 from aoapp.credit.models import Position
 from aoapp.extensions import db
 from aoapp.followups import conditions
@@ -28,37 +30,28 @@ def _money(value) -> Decimal:
 
 
 def portfolio(ids: list[int], as_of: date | None, condition) -> dict[int, dict]:
-    """Debtors, facilities, outstanding, NPL, PAR 30 and downgrades per officer on `as_of`."""
+    """Debtors, facilities, outstanding, NPL, PAR 30 and downgrades per officer on `as_of`: on
+    the month-end aggregates when the date has them, else on the positions."""
     if as_of is None:
         return {}
-
-    def total_if(when):
-        return sa.func.sum(sa.case((when, Position.outstanding), else_=0))
-
-    worse = sa.and_(Position.prev_kol.is_not(None), Position.debtor_kol > Position.prev_kol)
-    stmt = (
-        sa.select(
-            Position.officer_id,
-            sa.func.count(sa.distinct(Position.customer_id)),
-            sa.func.count(Position.id),
-            sa.func.sum(Position.outstanding),
-            total_if(Position.debtor_kol.in_(NPL_KOLS)),
-            total_if(Position.dpd > PAR_KPI_DAYS),
-            sa.func.sum(sa.case((worse, 1), else_=0)),
+    rows = rollup_reads.officer_rows(ids, as_of, condition)
+    if rows is None:
+        stmt = (
+            sa.select(Position.officer_id, *aggregates())
+            .where(condition, Position.as_of == as_of, Position.officer_id.in_(ids))
+            .group_by(Position.officer_id)
         )
-        .where(condition, Position.as_of == as_of, Position.officer_id.in_(ids))
-        .group_by(Position.officer_id)
-    )
+        rows = {row["officer_id"]: row for row in db.session.execute(stmt).mappings()}
     return {
         officer: {
-            "debtors": int(debtors),
-            "facilities": int(count),
-            "outstanding": _money(total),
-            "npl_outstanding": _money(npl),
-            "par30_outstanding": _money(par),
-            "downgrades": int(down or 0),
+            "debtors": int(row["debtors"]),
+            "facilities": int(row["facilities"]),
+            "outstanding": _money(row["outstanding"]),
+            "npl_outstanding": sum((_money(row[f"kol{kol}_total"]) for kol in NPL_KOLS), ZERO),
+            "par30_outstanding": _money(row[f"par{PAR_KPI_DAYS}"]),
+            "downgrades": int(row["downgrades"] or 0),
         }
-        for officer, debtors, count, total, npl, par, down in db.session.execute(stmt)
+        for officer, row in rows.items()
     }
 
 

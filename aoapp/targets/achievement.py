@@ -38,6 +38,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from aoapp.credit import rollup_reads
 from aoapp.credit.figures import previous_month_end
 from aoapp.credit.models import Facility, Position
 from aoapp.customers.models import Customer
@@ -182,6 +183,9 @@ def _new_disbursement(ids: list[int], period: Period, as_of: date, condition) ->
 def _outstanding_on(ids: list[int], on: date | None, condition) -> dict[int, Decimal]:
     if on is None:
         return {}
+    rows = rollup_reads.officer_rows(ids, on, condition)
+    if rows is not None:  # the month-end aggregates of the date
+        return {officer: _money(row["outstanding"]) for officer, row in rows.items()}
     stmt = (
         sa.select(Position.officer_id, sa.func.sum(Position.outstanding))
         .where(condition, Position.as_of == on, Position.officer_id.in_(ids))

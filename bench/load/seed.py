@@ -19,8 +19,12 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 
+import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
+import aoapp.models  # noqa: F401  (every table on the metadata, as the app has them)
+from aoapp.credit import rollups
+from aoapp.imports.loans.partition import month_bounds, partition_name
 from bench.generate_listing import PRODUCTS, as_of_dates
 from bench.load import (
     PASSWORD,
@@ -204,6 +208,7 @@ def seed(url: str, scale: float, prospects: int | None, password: str, reset: bo
         started = time.perf_counter()
         conn.commit()
         _log(f"  commit {time.perf_counter() - started:.1f} s")
+    _write_rollups(url, params["dates"])
     with connect(url, autocommit=True) as conn:
         started = time.perf_counter()
         conn.execute("VACUUM (ANALYZE)")
@@ -216,8 +221,6 @@ def seed(url: str, scale: float, prospects: int | None, password: str, reset: bo
 def _month_partitions(dates: list[date]) -> list[tuple[str, str]]:
     """One partition of `positions` per listing month, as the imports leave them (migration
     0029, imports/loans/partition.py): the seeded rows go to them, not to the default one."""
-    from aoapp.imports.loans.partition import month_bounds, partition_name
-
     statements = []
     for day in sorted(set(dates)):
         start, end = month_bounds(day)
@@ -243,6 +246,16 @@ def _renewals(url: str, today: date) -> None:
     with app.app_context():
         counts = refresh(today=today)
     _log(f"  renewal opportunities {counts} {time.perf_counter() - started:.1f} s")
+
+
+def _write_rollups(url: str, dates: list[date]) -> None:
+    """The month-end aggregates of every seeded date, by the import's own writer."""
+    started = time.perf_counter()
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        rollups.write(conn, dates)
+    engine.dispose()
+    _log(f"  rollups of {len(dates)} dates {time.perf_counter() - started:.1f} s")
 
 
 def _summary(conn, seconds: float) -> None:

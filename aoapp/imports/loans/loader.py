@@ -11,6 +11,7 @@ import pyarrow as pa
 import sqlalchemy as sa
 
 from aoapp.common.money import to_money
+from aoapp.credit import rollups
 from aoapp.credit.collectibility import Band, dpd_kol_sql
 from aoapp.imports import bulk
 from aoapp.imports.loans import partition
@@ -80,7 +81,7 @@ class Loader(SetLoad):
         self.windowed = False
         self.bands = bands
         self.build: partition.MonthBuild | None = None  # PostgreSQL, a full listing
-        self.written = "positions"  # where the date's positions are until `_attach`
+        self.following = None  # the next listing date after a back-dated one
 
     def run(self, table: pa.Table) -> dict:
         """Stage the rows, upsert customers and facilities, write positions, close the missing."""
@@ -101,8 +102,9 @@ class Loader(SetLoad):
                     "facilities", "facility", start="start_date", counter="facilities_closed"
                 ),
             )
-        self._step("summary", 92, self._summary)
-        self._step("attach", 96, self._attach)
+        self._step("attach", 92, self._attach)
+        self._step("rollups", 96, self._rollups)
+        self._step("summary", 98, self._summary)
         self._sql(f"DROP TABLE {STAGING}")
         return {"counts": self.counts, "timings": self.timings}
 
@@ -158,6 +160,13 @@ class Loader(SetLoad):
                 FROM {CHANGES} WHERE id IS NOT NULL ORDER BY id"""
         ).all()
         if rows:
+            # Loan at Risk reads the restructured flag on every date: the rollups follow it.
+            flipped = (
+                sa.select(sa.literal_column("id"))
+                .select_from(sa.table(CHANGES))
+                .where(sa.text("id IS NOT NULL AND was_restructured <> restructured"))
+            )
+            rollups.adjust_flagged(self.conn, flipped, -1)
             self._sql(
                 f"""
                 UPDATE facilities SET customer_id = x.customer_id, product_id = x.product_id,
@@ -170,6 +179,7 @@ class Loader(SetLoad):
                 FROM {CHANGES} x WHERE facilities.id = x.id
                 """
             )
+            rollups.adjust_flagged(self.conn, flipped, +1)
             audits = [(r[0], _audited(r[1:9]), _audited((*r[9:16], "active"))) for r in rows]
             self._audit("facility", audits)
         self._lap("update")
@@ -210,7 +220,6 @@ class Loader(SetLoad):
         self.windowed = True
         self._insert_positions(build.table, "", previous, keep_ids=True)
         build.finish()
-        self.written = build.table
 
     def _previous_as_of(self):
         """The listing date before this one (None for the first), also reported in the counts."""
@@ -281,7 +290,6 @@ class Loader(SetLoad):
         the commit; then a back-dated date's next listing compares with it."""
         if self.build is not None:
             self.build.swap()
-            self.written = "positions"
         self._refresh_following()
 
     def _settle_debtors(self, own_rule: str) -> None:
@@ -298,8 +306,16 @@ class Loader(SetLoad):
             """
         )
 
+    def _rollups(self) -> None:
+        """The month-end aggregates of the date (and of the next listing, whose comparison a
+        back-dated import moved), rewritten from the positions in this transaction."""
+        dates = [self.as_of, *([self.following] if self.following else [])]
+        # A full listing books each CIF to one officer (imports/checks.py): no shared debtor.
+        rollups.write(self.conn, dates, one_group=[] if self.partial else [self.as_of])
+
     def _refresh_following(self) -> None:
         following = self._sql("SELECT MIN(as_of) FROM positions WHERE as_of > :as_of").scalar()
+        self.following = as_date(following) if following is not None else None
         if following is not None:  # a back-dated import: the next listing's comparison moves
             self._sql(
                 """
@@ -311,19 +327,7 @@ class Loader(SetLoad):
             )
 
     def _summary(self) -> None:
-        rows = self._sql(
-            f"""SELECT debtor_kol, COUNT(*), SUM(outstanding),
-                       SUM(CASE WHEN debtor_kol < prev_kol THEN 1 ELSE 0 END),
-                       SUM(CASE WHEN debtor_kol > prev_kol THEN 1 ELSE 0 END)
-                FROM {self.written} WHERE as_of = :as_of
-                GROUP BY debtor_kol ORDER BY debtor_kol"""
-        ).all()
-        self.counts["kol_distribution"] = {
-            str(kol): {"count": count, "outstanding": str(to_money(str(total)))}
-            for kol, count, total, _up, _down in rows
-        }
-        self.counts["upgrades"] = sum(int(row[3] or 0) for row in rows)
-        self.counts["downgrades"] = sum(int(row[4] or 0) for row in rows)
+        self.counts.update(rollups.kol_summary(self.conn, self.as_of))
 
 
 def _audited(values) -> dict:

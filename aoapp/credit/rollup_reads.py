@@ -1,0 +1,152 @@
+"""The one switch between the month-end aggregates and the positions: figures of a date that has
+rollups (credit/rollups.py) are read from them, any other date from its positions.
+
+Callers pass the scope's condition on Position (credit/figures.resolve_scope's, or any other);
+it is rewritten onto the rollup tables' booking columns. A condition that reads another column
+of positions (or anything else) cannot be answered from the aggregates: the caller reads live.
+The sums are the same SUMs of credit/measures.py, taken per group first, so the figures equal
+the live ones; `live()` forces the positions (tests compare both, bench/ times both).
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.sql.visitors import replacement_traverse
+
+from aoapp.credit.measures import MEASURES
+from aoapp.credit.models import Position
+from aoapp.credit.rollups import ROLLUPS, SHARED
+from aoapp.extensions import db
+
+_LIVE: ContextVar[bool] = ContextVar("rollups_live", default=False)
+
+
+@contextmanager
+def live() -> Iterator[None]:
+    """Within the block, every figure is computed from positions."""
+    token = _LIVE.set(True)
+    try:
+        yield
+    finally:
+        _LIVE.reset(token)
+
+
+def on_table(condition, table: sa.Table) -> sa.ColumnElement[bool] | None:
+    """The condition on Position's officer_id/branch_id written on `table`'s; None when it reads
+    another column of positions or any other table."""
+    unknown = []
+
+    def replace(element):
+        if isinstance(element, sa.Column) and element.table is not None:
+            if element.table is Position.__table__ and element.name in ("officer_id", "branch_id"):
+                return table.c[element.name]
+            unknown.append(element)
+        return None
+
+    translated = replacement_traverse(condition, {}, replace)
+    return None if unknown else translated
+
+
+def dates_with_rollups(dates: list[date]) -> set[date]:
+    """Which of `dates` have rollups (none while `live()` holds)."""
+    if _LIVE.get() or not dates:
+        return set()
+    stmt = sa.select(ROLLUPS.c.as_of).where(ROLLUPS.c.as_of.in_(dates)).distinct()
+    return set(db.session.scalars(stmt))
+
+
+def _translated(condition, dates: list[date]):
+    """(condition on ROLLUPS, condition on SHARED), or None when the aggregates cannot answer."""
+    if not dates_with_rollups(dates) >= set(dates):
+        return None
+    on_rollups, on_shared = on_table(condition, ROLLUPS), on_table(condition, SHARED)
+    if on_rollups is None or on_shared is None:
+        return None
+    return on_rollups, on_shared
+
+
+def _sums(keys=None) -> list[sa.Label]:
+    return [
+        sa.func.sum(ROLLUPS.c[m.key]).label(m.key)
+        for m in MEASURES
+        if keys is None or m.key in keys
+    ]
+
+
+def _extra(on_shared, as_of: date, *by) -> sa.Subquery:
+    """Per `by` (e.g. the officer): the shared debtors counted more than once by its groups."""
+    per_debtor = (
+        sa.select(*by, SHARED.c.customer_id, (sa.func.count() - 1).label("extra"))
+        .where(SHARED.c.as_of == as_of, on_shared)
+        .group_by(*by, SHARED.c.customer_id)
+        .subquery("per_debtor")
+    )
+    keys = [per_debtor.c[column.name] for column in by]
+    return (
+        sa.select(*keys, sa.func.sum(per_debtor.c.extra).label("extra"))
+        .group_by(*keys)
+        .subquery("extra")
+    )
+
+
+def scope_row(condition, as_of: date) -> dict | None:
+    """Every measure and the debtors of the scope on `as_of`, or None (read live)."""
+    translated = _translated(condition, [as_of])
+    if translated is None:
+        return None
+    on_rollups, on_shared = translated
+    extra = sa.select(sa.func.coalesce(_extra(on_shared, as_of).c.extra, 0)).scalar_subquery()
+    stmt = sa.select((sa.func.sum(ROLLUPS.c.debtors) - extra).label("debtors"), *_sums()).where(
+        ROLLUPS.c.as_of == as_of, on_rollups
+    )
+    return dict(db.session.execute(stmt).mappings().one())
+
+
+def officer_rows(ids: list[int], as_of: date, condition) -> dict[int, dict] | None:
+    """Every measure and the debtors per officer of `ids` in the scope on `as_of`, or None."""
+    translated = _translated(condition, [as_of])
+    if translated is None:
+        return None
+    on_rollups, on_shared = translated
+    extra = _extra(sa.and_(on_shared, SHARED.c.officer_id.in_(ids)), as_of, SHARED.c.officer_id)
+    groups = (
+        sa.select(
+            ROLLUPS.c.officer_id,
+            sa.func.sum(ROLLUPS.c.debtors).label("debtors"),
+            *_sums(),
+        )
+        .where(ROLLUPS.c.as_of == as_of, on_rollups, ROLLUPS.c.officer_id.in_(ids))
+        .group_by(ROLLUPS.c.officer_id)
+        .subquery("groups")
+    )
+    columns = [groups.c[m.key] for m in MEASURES]
+    stmt = sa.select(
+        groups.c.officer_id,
+        (groups.c.debtors - sa.func.coalesce(extra.c.extra, 0)).label("debtors"),
+        *columns,
+    ).outerjoin(extra, extra.c.officer_id == groups.c.officer_id)
+    return {row["officer_id"]: dict(row) for row in db.session.execute(stmt).mappings()}
+
+
+def date_rows(condition, dates: list[date], keys: tuple[str, ...]) -> dict[date, dict] | None:
+    """The measures `keys` of the scope on each of `dates`, or None (some date has none)."""
+    translated = _translated(condition, dates)
+    if translated is None:
+        return None
+    stmt = (
+        sa.select(ROLLUPS.c.as_of, *_sums(keys))
+        .where(ROLLUPS.c.as_of.in_(dates), translated[0])
+        .group_by(ROLLUPS.c.as_of)
+    )
+    return {row["as_of"]: dict(row) for row in db.session.execute(stmt).mappings()}
+
+
+def booked_officers(condition, as_of: date) -> sa.Select | None:
+    """A select of the officers with positions in the scope on `as_of`, or None."""
+    translated = _translated(condition, [as_of])
+    if translated is None:
+        return None
+    return sa.select(ROLLUPS.c.officer_id).where(ROLLUPS.c.as_of == as_of, translated[0])

@@ -1,0 +1,87 @@
+"""The loan import writes the month-end aggregates of its date in its own transaction, and every
+later change of positions keeps them equal to the positions: a re-import of the date, a
+back-dated import (the next listing's comparison moves), a restructured flag set by a listing (Loan
+at Risk on earlier dates), a Kol upgrade. On SQLite and on PostgreSQL (month partitions)."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from aoapp.credit.rollups import ROLLUPS
+from aoapp.credit.upgrades import upgrade_kol
+from aoapp.extensions import db
+from tests.support import listings as L
+from tests.support.listings import line
+from tests.support.rollups import assert_bank_figures_agree, assert_rollups_are_the_positions
+
+D1, D2, D3 = date(2024, 5, 31), date(2024, 6, 30), date(2024, 7, 31)
+
+
+@pytest.fixture
+def ao(world):
+    L.catalogue()
+    return world.officer.officer_code
+
+
+@pytest.fixture
+def load(tmp_path, world):
+    importer = L.Importer(tmp_path, world.admin)
+
+    def run(rows, as_of, **options):
+        outcome = importer.csv(rows, as_of, **options)
+        assert outcome.ok, (outcome.record.shown_message, outcome.errors)
+        return outcome
+
+    return run
+
+
+def _book(ao, other, dpd=0, restructured=False) -> list[dict]:
+    return [
+        line("A", "CIF1", ao, dpd=dpd, restructured=restructured),
+        line("B", "CIF3", other, dpd=100, outstanding=Decimal("1000.50")),
+        line("C", "CIF2", ao, dpd=40, outstanding=Decimal("250.25")),
+    ]
+
+
+def _stored(as_of: date) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).where(ROLLUPS.c.as_of == as_of))
+
+
+def test_an_import_a_reimport_and_a_backdated_import_keep_the_rollups(ao, world, load):
+    other = world.colleague.officer_code
+    load(_book(ao, other), D1)
+    load(_book(ao, other, dpd=95), D3)
+    assert _stored(D1) == 2 and _stored(D3) == 2  # one row per (officer, branch)
+    assert_rollups_are_the_positions()
+
+    again = _book(ao, other, dpd=130)[:2]  # the same date again, one account fewer
+    outcome = load(again, D3)
+    assert outcome.record.summary["kol_distribution"] == {
+        "4": {"count": 1, "outstanding": "400000000.00"},
+        "3": {"count": 1, "outstanding": "1000.50"},
+    }
+    assert_rollups_are_the_positions()
+
+    load(_book(ao, other, dpd=100), D2)  # back-dated: D3's previous Kol is now D2's
+    db.session.expire_all()
+    assert L.positions(D3)["A"].prev_kol == 3
+    assert_rollups_are_the_positions()
+    assert_bank_figures_agree(world.admin, [D1, D2, D3])
+
+
+def test_a_listing_that_restructures_a_facility_changes_earlier_dates_loan_at_risk(ao, world, load):
+    other = world.colleague.officer_code
+    load(_book(ao, other), D1)
+    load(_book(ao, other, restructured=True), D2)  # A restructured from now on
+    assert_rollups_are_the_positions()
+    assert_bank_figures_agree(world.admin, [D1, D2])
+
+
+def test_a_kol_upgrade_after_an_import_rewrites_the_dates_rollups(ao, world, load):
+    load([line("A", "CIF1", ao, dpd=150, restructured=True)], D1)
+    load([line("A", "CIF1", ao, dpd=0, restructured=True)], D2)  # held at Kol 4
+    upgrade_kol(world.supervisor, L.facility("A"), 2, "Paid on time for three months.")
+    assert_rollups_are_the_positions()
+    assert_bank_figures_agree(world.admin, [D1, D2])

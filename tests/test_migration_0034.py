@@ -1,0 +1,121 @@
+"""Migration 0034: the month-end aggregates of the positions already there are filled set-based,
+equal to what credit/rollups.py writes; the downgrade drops them (SQLite, and PostgreSQL when
+DATABASE_URL names one)."""
+
+import os
+from datetime import date
+from decimal import Decimal
+
+import flask_migrate
+import sqlalchemy as sa
+
+from aoapp.credit.rollups import ROLLUPS, groups, shared
+from aoapp.extensions import db
+from tests.databases import own_database
+from tests.support.migrations import app_at
+
+NOW = "'2026-11-01 03:00:00'"
+PARENTS = [
+    f"INSERT INTO branches (id, code, name, created_at) VALUES (1, 'JKT01', 'Jakarta', {NOW})",
+    "INSERT INTO products (id, code, name, kind, credit_subtype, active, description, created_at)"
+    f" VALUES (1, 'KMK', 'Kredit Modal Kerja', 'credit', 'working_capital', TRUE, '', {NOW})",
+] + [
+    "INSERT INTO customers (id, cif, name, customer_type, address, segment, branch_id, since,"
+    f" created_at, updated_at) VALUES ({n}, '000000000{n}', 'Toko {n}', 'individual', '',"
+    f" 'micro', 1, '2020-01-01', {NOW}, {NOW})"
+    for n in (1, 2)
+]
+FACILITY = (
+    "INSERT INTO facilities (id, account_no, customer_id, product_id, currency, plafond,"
+    " interest_rate, start_date, maturity_date, purpose, collateral_description, restructured,"
+    " status, created_at, updated_at) VALUES ({id}, '00123{id}', {customer}, 1, 'IDR', 100000000,"
+    " 10, '2025-01-01', '2027-01-01', '', '', {restructured}, 'active', {now}, {now})"
+)
+POSITION = (
+    "INSERT INTO positions (id, facility_id, as_of, customer_id, officer_id, branch_id,"
+    " outstanding, arrears_principal, arrears_interest, dpd, dpd_kol, facility_kol, debtor_kol,"
+    " kol_rule, prev_kol) VALUES ({id}, {facility}, '{as_of}', {customer}, {officer}, 1,"
+    " {outstanding}, 0, 0, {dpd}, 1, {kol}, {kol}, 'dpd', {prev})"
+)
+SEPT, OCT = date(2026, 9, 30), date(2026, 10, 31)
+# (facility, as_of, customer, officer, outstanding, dpd, kol, prev_kol)
+ROWS = [
+    (1, SEPT, 1, 11, "1000.50", 0, 1, "NULL"),
+    (2, SEPT, 1, 12, "2000.00", 45, 2, "NULL"),  # customer 1 booked to two officers
+    (3, SEPT, 2, 11, "500.00", 200, 5, "NULL"),
+    (1, OCT, 1, 11, "900.25", 0, 1, 1),
+    (3, OCT, 2, 11, "500.00", 95, 3, 5),
+]
+
+
+def _url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    return own_database(url, "m0034") if url.startswith("postgresql") else ""
+
+
+def _rows(stmt) -> list[tuple]:
+    def number(value):
+        plain = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+        return Decimal(str(value)).quantize(Decimal("0.01")) if plain else value
+
+    with db.engine.connect() as connection:
+        found = [tuple(number(v) for v in row) for row in connection.execute(stmt)]
+    return sorted(found, key=str)
+
+
+def test_the_rollups_are_filled_from_the_positions_and_dropped_on_downgrade(tmp_path):
+    url = _url()
+    with app_at(tmp_path, "0033", **({"SQLALCHEMY_DATABASE_URI": url} if url else {})):
+        with db.engine.begin() as connection:
+            for sql in PARENTS:
+                connection.exec_driver_sql(sql)
+            for facility, customer, restructured in (
+                (1, 1, "TRUE"),
+                (2, 1, "FALSE"),
+                (3, 2, "FALSE"),
+            ):
+                connection.exec_driver_sql(
+                    FACILITY.format(
+                        id=facility, customer=customer, restructured=restructured, now=NOW
+                    )
+                )
+            for n, (facility, as_of, customer, officer, out, dpd, kol, prev) in enumerate(ROWS):
+                connection.exec_driver_sql(
+                    POSITION.format(
+                        id=n + 1,
+                        facility=facility,
+                        as_of=as_of,
+                        customer=customer,
+                        officer=officer,
+                        outstanding=out,
+                        dpd=dpd,
+                        kol=kol,
+                        prev=prev,
+                    )
+                )
+
+        flask_migrate.upgrade(revision="0034")
+        names = sa.inspect(db.engine).get_table_names()
+        assert {"portfolio_rollups", "portfolio_rollup_debtors"} <= set(names)
+        table = ROLLUPS  # the model's table: the migration made its columns
+        stored = sa.select(*[c for c in table.c if c.name != "id"])
+        assert _rows(stored) == _rows(groups([SEPT, OCT]))  # what the app's writer computes
+        assert len(_rows(stored)) == 3  # (Sept, 11), (Sept, 12), (Oct, 11)
+        sept_11 = sa.select(table.c.debtors, table.c.facilities, table.c.restructured_kol1).where(
+            table.c.as_of == SEPT, table.c.officer_id == 11
+        )
+        assert _rows(sept_11) == [(2, 2, Decimal("1000.50"))]
+        debtors = sa.text(
+            "SELECT as_of, customer_id, officer_id, branch_id FROM portfolio_rollup_debtors"
+        ).columns(as_of=sa.Date)
+        assert _rows(debtors) == _rows(shared([SEPT, OCT]))
+        assert [row[1:3] for row in _rows(debtors)] == [(1, 11), (1, 12)]
+        indexes = {i["name"] for i in sa.inspect(db.engine).get_indexes("positions")}
+        assert "ix_positions_watch" in indexes
+
+        flask_migrate.downgrade(revision="0033")
+        names = sa.inspect(db.engine).get_table_names()
+        assert not {"portfolio_rollups", "portfolio_rollup_debtors"} & set(names)
+        indexes = {i["name"] for i in sa.inspect(db.engine).get_indexes("positions")}
+        assert "ix_positions_watch" not in indexes
+        assert len(_rows(sa.text("SELECT id FROM positions"))) == len(ROWS)
