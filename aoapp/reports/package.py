@@ -17,7 +17,7 @@ import tempfile
 import zipfile
 from dataclasses import replace
 
-from aoapp.reports.rust_writer import RustWriter
+from aoapp.reports.rust_writer import RustWriter, paused_gc
 from aoapp.reports.sheets import Later, Sheet, Workbook
 from aoapp.reports.writers import XlsxWriterWriter
 
@@ -52,7 +52,7 @@ class HybridWriter:
             XlsxWriterWriter().write(workbook, target)
             return
         rust = RustWriter()
-        with tempfile.TemporaryDirectory(prefix="aoapp-xlsx-") as folder:
+        with paused_gc(), tempfile.TemporaryDirectory(prefix="aoapp-xlsx-") as folder:
             small, big = f"{folder}/small.xlsx", f"{folder}/big.xlsx"
             entries, options = rust.entries(workbook, [workbook.sheets[i] for i in positions])
             rx.write_worksheets([("_", [{"_": None}]), *entries], big, **options)

@@ -9,10 +9,11 @@ connection in a background thread (reports/portfolio/prefetch.py), a few batches
 writer.
 """
 
+from collections import namedtuple
 from collections.abc import Iterable, Iterator
 from datetime import date
 from itertools import groupby
-from types import SimpleNamespace
+from operator import itemgetter
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -42,7 +43,7 @@ from aoapp.followups.promises import as_of_state_column, made_by
 from aoapp.products.models import Product
 from aoapp.reports.commentary import tr
 from aoapp.reports.labels import officer_label
-from aoapp.reports.portfolio.prefetch import Prefetched
+from aoapp.reports.portfolio.prefetch import Prefetched, partitions
 
 BATCH = 5000  # rows per fetch from the server-side cursor
 KOL_RULE_LABELS = {
@@ -58,25 +59,22 @@ PURPOSE_LABELS = {p.value: p.value.replace("_", " ").capitalize() for p in Purpo
 STATE_LABELS = {s.value: s.value.capitalize() for s in PromiseState}
 
 
-def batches(stmt: sa.Select, batch: int = BATCH) -> Iterator[list[sa.Row]]:
-    """The rows of `stmt` in lists of `batch`, from a server-side cursor on PostgreSQL.
-
-    Executed on the session's connection (its transaction) as a Core statement: for plain
-    columns the ORM layer adds a third to the cost of a million rows and nothing else.
-    """
-    result = db.session.connection().execute(stmt.execution_options(yield_per=batch))
-    try:
-        yield from result.partitions()
-    finally:
-        result.close()
+def batches(stmt: sa.Select, batch: int = BATCH, plain: bool = False) -> Iterator[list]:
+    """The rows of `stmt` in lists of `batch` (prefetch.partitions) on the session's connection
+    (its transaction), run when the first batch is asked for. A Core statement: for plain
+    columns the ORM layer adds a third to the cost of a million rows and nothing else."""
+    yield from partitions(db.session.connection(), stmt, batch, plain)
 
 
-def source(stmt: sa.Select, prefetch: bool) -> Iterable[list[sa.Row]]:
+def source(stmt: sa.Select, prefetch: bool, plain: bool = False) -> Iterable[list]:
     """The batches of `stmt`: fetched ahead by a background thread on its own connection
-    (reports/portfolio/prefetch.py; the query starts now), or lazily on the session's connection."""
+    (reports/portfolio/prefetch.py; the query starts now), or lazily on the session's connection.
+    `plain`: the driver's tuples where it can (prefetch.partitions), for rows that go to the
+    writer as they are."""
     if prefetch and can_share_work():  # not one connection for all (in-memory SQLite)
-        return Prefetched(read_engine(), stmt, BATCH)  # the replica when the session reads there
-    return batches(stmt)
+        # the replica when the session reads there
+        return Prefetched(read_engine(), stmt, BATCH, plain)
+    return batches(stmt, plain=plain)
 
 
 def rows_of(batches_: Iterable[list[sa.Row]]) -> Iterator[sa.Row]:
@@ -137,7 +135,7 @@ def facilities_query(scope: PortfolioScope, as_of: date) -> sa.Select:
 
 def facility_rows(scope: PortfolioScope, as_of: date, prefetch: bool = False) -> Iterator[sa.Row]:
     """The Facilities sheet's rows, streamed."""
-    return rows_of(source(facilities_query(scope, as_of), prefetch))
+    return rows_of(source(facilities_query(scope, as_of), prefetch, plain=True))
 
 
 def delinquent_query(scope: PortfolioScope, as_of: date, judged_on: date) -> sa.Select:
@@ -220,7 +218,7 @@ def delinquent_rows(
     scope: PortfolioScope, as_of: date, judged_on: date, prefetch: bool = False
 ) -> Iterator[sa.Row]:
     """The Delinquent sheet's rows, streamed."""
-    return rows_of(source(delinquent_query(scope, as_of, judged_on), prefetch))
+    return rows_of(source(delinquent_query(scope, as_of, judged_on), prefetch, plain=True))
 
 
 # The position and facility attributes the signals' reasons read (credit/signals.py). Reading
@@ -259,29 +257,32 @@ def watchlist_query(scope: PortfolioScope, as_of: date, judged_on: date) -> sa.S
     )
 
 
-def reason_subjects(values) -> tuple[SimpleNamespace, SimpleNamespace]:
+# What a reason reads, as named tuples: the attributes of the ORM objects, built in C.
+ReasonPosition = namedtuple("ReasonPosition", REASON_POSITION_FIELDS)
+ReasonFacility = namedtuple("ReasonFacility", REASON_FACILITY_FIELDS)
+_SPLIT = _FIRST_FIELD + len(REASON_POSITION_FIELDS)
+
+
+def reason_subjects(values) -> tuple[ReasonPosition, ReasonFacility]:
     """The (position, facility) a reason reads, from a watchlist row's columns."""
-    split = _FIRST_FIELD + len(REASON_POSITION_FIELDS)
-    position = SimpleNamespace(
-        **dict(zip(REASON_POSITION_FIELDS, values[_FIRST_FIELD:split], strict=True))
-    )
-    facility = SimpleNamespace(**dict(zip(REASON_FACILITY_FIELDS, values[split:], strict=True)))
-    return position, facility
+    return ReasonPosition._make(values[_FIRST_FIELD:_SPLIT]), ReasonFacility._make(values[_SPLIT:])
 
 
 def watchlist_rows(
     scope: PortfolioScope, as_of: date, judged_on: date, prefetch: bool = False
 ) -> Iterator[tuple]:
     """The Watchlist sheet's rows, streamed, one per account: account, CIF, customer, officer,
-    debtor Kol, outstanding, DPD, signals, reasons, newest signal's date. Reasons come from the
-    signals' own `reason` functions."""
+    debtor Kol, outstanding, DPD, signals, reasons, newest signal's date, as the sheet's cells
+    (`cells_typed`: the outstanding a float). Reasons come from the signals' own `reason`
+    functions."""
     signals = _signals(source(watchlist_query(scope, as_of, judged_on), prefetch), load_bands())
-    for _position_id, group in groupby(signals, key=lambda item: item[0].position_id):
+    for _position_id, group in groupby(signals, key=itemgetter(0)):
         yield _account_row(list(group))
 
 
 def _signals(batches_: Iterable[list[sa.Row]], bands) -> Iterator[tuple]:
-    """(row, signal label, reason, position, facility) of every signal, in the query's order."""
+    """(position id, row, signal label, reason, position, facility) of every signal, in the
+    query's order."""
     labels = {key: tr(signal.label) for key, signal in SIGNALS.items()}  # once, not per row
     for rows in batches_:
         details = signal_details(rows)
@@ -291,22 +292,29 @@ def _signals(batches_: Iterable[list[sa.Row]], bands) -> Iterator[tuple]:
             detail = None
             if signal.detail is not None:
                 detail = details.get((signal.detail.__name__, row.detail_id))
-            reason = tr(signal.reason(position, facility, detail, bands))
-            yield row, labels[row.signal], reason, position, facility
+            # Already in the current language: the reasons are written with gettext.
+            reason = signal.reason(position, facility, detail, bands)
+            yield row.position_id, row, labels[row.signal], reason, position, facility
 
 
 def _account_row(signals: list[tuple]) -> tuple:
     """One account's row from its signals (consecutive in the query's order)."""
-    first, _label, _reason, position, facility = signals[0]
+    _id, first, names, reasons, position, facility = signals[0]
+    newest = first.signal_date
+    if len(signals) > 1:  # most accounts have one signal: no joins to make
+        names = ", ".join(signal[2] for signal in signals)
+        reasons = " ".join(signal[3] for signal in signals)
+        newest = max(signal[1].signal_date for signal in signals)
+    outstanding = position.outstanding
     return (
         facility.account_no,
         first.cif,
         first.name,
         first.officer,
         position.debtor_kol,
-        position.outstanding,
+        None if outstanding is None else float(outstanding),
         position.dpd,
-        ", ".join(signal[1] for signal in signals),
-        " ".join(signal[2] for signal in signals),
-        max(signal[0].signal_date for signal in signals),
+        names,
+        reasons,
+        newest,
     )

@@ -291,6 +291,7 @@ def build_portfolio_workbook(data: PortfolioData, bank_name: str) -> Workbook:
             columns=WATCHLIST_COLUMNS,
             rows=data.watchlist,
             empty_message=_("No early-warning signal on the as-of date."),
+            extra={"cells_typed": True},
         ),
         Sheet(
             key="Delinquent",
