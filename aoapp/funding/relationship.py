@@ -84,7 +84,7 @@ class RelationshipFigures:
         return rate(self.depositors_with_credit, self.depositors)
 
 
-def _customers(listings: Listings, where, officers: bool) -> sa.Subquery:
+def _customers(listings: Listings, where, officers: bool) -> sa.CTE:
     """The scope's customers (per officer when `officers`), and whether the scope books them a
     facility (borrower) or funds (depositor)."""
     booked = holdings(listings, where)
@@ -97,7 +97,7 @@ def _customers(listings: Listings, where, officers: bool) -> sa.Subquery:
             sa.func.max(booked.c.deposit).label("depositor"),
         )
         .group_by(*keys, booked.c.customer_id)
-        .subquery("scoped")
+        .cte("scoped")  # read by several parts of one statement: computed once
     )
 
 
@@ -211,10 +211,12 @@ def lost_customers(condition, start: Listings, end: Listings) -> dict[int, list]
         return {}
     scoped = _customers(start, in_scope(condition), officers=False)
     still = holdings(end, of_customers(sa.select(scoped.c.customer_id)))
-    lost = sa.select(scoped.c.customer_id).where(
-        scoped.c.customer_id.not_in(sa.select(still.c.customer_id))
+    lost = (
+        sa.select(scoped.c.customer_id)
+        .where(scoped.c.customer_id.not_in(sa.select(still.c.customer_id)))
+        .cte("lost")  # read by each part of the holdings below: computed once
     )
-    mine, theirs = in_scope(condition), of_customers(lost)
+    mine, theirs = in_scope(condition), of_customers(sa.select(lost.c.customer_id))
     then = holdings(start, lambda o, b, c: sa.and_(mine(o, b, c), theirs(o, b, c)), detail=True)
     stmt = sa.select(
         then.c.customer_id, then.c.source, then.c.product, then.c.account_no, then.c.amount
