@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.load.run import WorkerMemory
+from bench.load.cluster import WorkerMemory
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="Linux /proc")
 
@@ -36,7 +36,7 @@ def test_the_children_of_the_master_and_their_memory():
     master = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)  # noqa: S603
     workers = [int(pid) for pid in master.stdout.readline().split()]
     try:
-        memory = WorkerMemory(master.pid, every=0.05)
+        memory = WorkerMemory([master.pid], every=0.05)
         wait_for(lambda: min(memory.workers().values(), default=0) > 30 * 1024)
         assert set(memory.workers()) == set(workers)  # kB above: each holds its 30 MB
         memory.start()
