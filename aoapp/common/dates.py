@@ -70,3 +70,10 @@ def fs_now(directory: str | Path) -> float:
 def week_end(day: date) -> date:
     """The Sunday that ends the week of `day`."""
     return day + timedelta(days=6 - day.weekday())
+
+
+def month_bounds(day: date) -> tuple[date, date]:
+    """The first and last day of the month of `day`."""
+    first = day.replace(day=1)
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return first, following - timedelta(days=1)

@@ -7,11 +7,11 @@ from flask_login import login_required
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from aoapp.common.dates import bank_today
+from aoapp.common.dates import bank_today, month_bounds
 from aoapp.common.schemas import page_schema
 from aoapp.common.views import acting_user
 from aoapp.renewals import services
-from aoapp.renewals.figures import figures_report, month_bounds
+from aoapp.renewals.figures import figures_report
 from aoapp.renewals.schemas import (
     FiguresArgsSchema,
     FiguresReportSchema,

@@ -21,7 +21,7 @@ branch (funding/scope.on_columns). Three grouped queries, whatever the number of
 """
 
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -227,13 +227,6 @@ def officer_renewals(condition, start: date, end: date) -> list[OfficerRenewals]
         for officer_id, full_name, username, code, branch_code in db.session.execute(stmt)
     ]
     return sorted(rows, key=lambda row: (row.name, row.officer_id))
-
-
-def month_bounds(day: date) -> tuple[date, date]:
-    """The first and last day of the month of `day`."""
-    first = day.replace(day=1)
-    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return first, following - timedelta(days=1)
 
 
 @dataclass(frozen=True)

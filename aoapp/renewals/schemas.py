@@ -8,8 +8,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from aoapp.common.dates import month_bounds
 from aoapp.common.schemas import BaseSchema, Day, Id, Money, PageArgsSchema, Text, Version, choice
-from aoapp.renewals.figures import OfficerRenewals, RenewalFigures, month_bounds
+from aoapp.renewals.figures import OfficerRenewals, RenewalFigures
 from aoapp.renewals.models import Kind, LostReason, RenewalOpportunity, RenewalOutcome, Stage
 from aoapp.renewals.reads import OPEN, WINDOWS
 

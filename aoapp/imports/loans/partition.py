@@ -15,11 +15,11 @@ the month's other dates, and swapping partitions while another import writes wou
 """
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from aoapp.common import serial
+from aoapp.common import dates, serial
 
 WAIT_SECONDS = 3600  # the per-date import lock already bounds how long an import waits
 # The shape a partition must have to be attached, read from `positions` itself (migration 0029
@@ -38,10 +38,9 @@ def hold(conn: sa.Connection) -> None:
 
 
 def month_bounds(as_of: date) -> tuple[date, date]:
-    """The first day of as_of's month and of the next month."""
-    start = as_of.replace(day=1)
-    end = date(start.year + start.month // 12, start.month % 12 + 1, 1)
-    return start, end
+    """The first day of as_of's month and of the next month (a partition's range)."""
+    first, last = dates.month_bounds(as_of)
+    return first, last + timedelta(days=1)
 
 
 def partition_name(as_of: date) -> str:
