@@ -1,6 +1,6 @@
-"""Migration 0034: the month-end aggregates of the positions already there are filled set-based,
-equal to what credit/rollups.py writes; the downgrade drops them (SQLite, and PostgreSQL when
-DATABASE_URL names one)."""
+"""Migrations 0034 and 0035: the month-end aggregates and the loan holdings of the positions
+already there are filled set-based, equal to what credit/rollups.py and credit/loan_holdings.py
+write; the downgrades drop them (SQLite, and PostgreSQL when DATABASE_URL names one)."""
 
 import os
 from datetime import date
@@ -9,6 +9,9 @@ from decimal import Decimal
 import flask_migrate
 import sqlalchemy as sa
 
+from aoapp.credit import loan_holdings
+from aoapp.credit.loan_holdings import LOAN_HOLDINGS
+from aoapp.credit.models import Position
 from aoapp.credit.rollups import ROLLUPS, groups, shared
 from aoapp.extensions import db
 from tests.databases import own_database
@@ -112,6 +115,14 @@ def test_the_rollups_are_filled_from_the_positions_and_dropped_on_downgrade(tmp_
         assert [row[1:3] for row in _rows(debtors)] == [(1, 11), (1, 12)]
         indexes = {i["name"] for i in sa.inspect(db.engine).get_indexes("positions")}
         assert "ix_positions_watch" in indexes
+
+        flask_migrate.upgrade(revision="0035")  # the loan holdings of the dates with rollups
+        held = LOAN_HOLDINGS
+        stored = sa.select(*[held.c[name] for name in loan_holdings.COLUMNS])
+        assert _rows(stored) == _rows(loan_holdings.rows(Position.as_of.in_([SEPT, OCT])))
+        assert len(_rows(stored)) == 5  # one per (date, customer, product, officer): 3 + 2
+        flask_migrate.downgrade(revision="0034")
+        assert "loan_holdings" not in sa.inspect(db.engine).get_table_names()
 
         flask_migrate.downgrade(revision="0033")
         names = sa.inspect(db.engine).get_table_names()

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from aoapp.credit import rollup_reads
 from aoapp.credit.figures import resolve_scope, scope_figures
+from aoapp.credit.loan_holdings import LOAN_HOLDINGS
 from aoapp.credit.models import Facility, Position
 from aoapp.credit.rollups import ROLLUPS, SHARED
 from aoapp.credit.upgrades import upgrade_kol
@@ -22,8 +23,8 @@ from aoapp.extensions import db
 from aoapp.kpis import queries as kpi_queries
 from aoapp.targets import achievement
 from tests.support.credit import make_facility, post_listing
-from tests.support.factories import make_branch, make_customer, make_user
-from tests.support.rollups import assert_rollups_are_the_positions
+from tests.support.factories import make_customer
+from tests.support.rollups import assert_rollups_are_the_positions, officers_and_scopes
 
 DATES = (date(2024, 4, 30), date(2024, 5, 31), date(2024, 6, 30))
 CENTS = st.integers(min_value=0, max_value=10**11).map(lambda n: Decimal(n) / 100)
@@ -48,21 +49,7 @@ FACILITY = st.fixed_dictionaries(
 
 @pytest.fixture
 def people(world):
-    """Four officers over three branches; a supervisor of two branches."""
-    sby = make_branch("SBY01", "Surabaya")
-    third = make_user("ao.eko", "officer", "SBY01")
-    two = make_user("spv.two", "supervisor", "JKT01")
-    two.supervised.append(world.bdg)
-    db.session.commit()
-    officers = [world.officer, world.colleague, world.remote, third]
-    scopes = {
-        "bank-wide": resolve_scope(world.admin),
-        "branch": resolve_scope(world.admin, branch_id=world.jkt.id),
-        "other branch": resolve_scope(world.admin, branch_id=sby.id),
-        "officer": resolve_scope(world.officer),
-        "two branches": resolve_scope(two),
-    }
-    return officers, scopes
+    return officers_and_scopes(world)
 
 
 def _build(officers, facilities: list[dict]) -> None:
@@ -98,7 +85,14 @@ def _build(officers, facilities: list[dict]) -> None:
 
 
 def _wipe() -> None:
-    for table in (SHARED, ROLLUPS, Position.__table__, Facility.__table__, Customer.__table__):
+    for table in (
+        LOAN_HOLDINGS,
+        SHARED,
+        ROLLUPS,
+        Position.__table__,
+        Facility.__table__,
+        Customer.__table__,
+    ):
         db.session.execute(sa.delete(table))
     db.session.flush()
 

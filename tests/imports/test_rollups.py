@@ -1,7 +1,8 @@
 """The loan import writes the month-end aggregates of its date in its own transaction, and every
 later change of positions keeps them equal to the positions: a re-import of the date, a
 back-dated import (the next listing's comparison moves), a restructured flag set by a listing (Loan
-at Risk on earlier dates), a Kol upgrade. On SQLite and on PostgreSQL (month partitions)."""
+at Risk on earlier dates), a Kol upgrade, a facility moved to another product (its customer's loan
+holdings on every date). On SQLite and on PostgreSQL (month partitions)."""
 
 from datetime import date
 from decimal import Decimal
@@ -9,6 +10,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from aoapp.credit.loan_holdings import LOAN_HOLDINGS
 from aoapp.credit.rollups import ROLLUPS
 from aoapp.credit.upgrades import upgrade_kol
 from aoapp.extensions import db
@@ -85,3 +87,16 @@ def test_a_kol_upgrade_after_an_import_rewrites_the_dates_rollups(ao, world, loa
     upgrade_kol(world.supervisor, L.facility("A"), 2, "Paid on time for three months.")
     assert_rollups_are_the_positions()
     assert_bank_figures_agree(world.admin, [D1, D2])
+
+
+def test_a_listing_that_moves_a_facility_to_another_product_rewrites_its_loan_holdings(
+    ao, world, load
+):
+    """The relationship figures count a facility's product: a listing naming another product
+    for it moves the customer's holdings on every earlier date too (as read live)."""
+    load([line("A", "CIF1", ao), line("B", "CIF1", ao, product_code="KUR")], D1)
+    load([line("A", "CIF1", ao, product_code="KUR"), line("B", "CIF1", ao, product_code="KUR")], D2)
+    assert_rollups_are_the_positions()
+    held = LOAN_HOLDINGS.c
+    products = sa.select(held.as_of, sa.func.count()).group_by(held.as_of).order_by(held.as_of)
+    assert db.session.execute(products).all() == [(D1, 1), (D2, 1)]  # both KUR now, one row

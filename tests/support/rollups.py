@@ -5,11 +5,12 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from aoapp.credit import rollup_reads
+from aoapp.credit import loan_holdings, rollup_reads
 from aoapp.credit.figures import resolve_scope, scope_figures
 from aoapp.credit.models import Position
 from aoapp.credit.rollups import ROLLUPS, SHARED, groups, shared
 from aoapp.extensions import db
+from tests.support.factories import make_branch, make_user
 
 
 def _number(value):
@@ -24,14 +25,19 @@ def _rows(stmt) -> list[tuple]:
 
 
 def assert_rollups_are_the_positions(dates: list[date] | None = None) -> None:
-    """The stored rollups of `dates` (default: every date with positions) are what the
-    positions give now: none stale, none missing."""
+    """The stored rollups and loan holdings of `dates` (default: every date with positions) are
+    what the positions give now: none stale, none missing."""
     if dates is None:
         dates = list(db.session.scalars(sa.select(Position.as_of).distinct()))
     stored = sa.select(*[c for c in ROLLUPS.c if c.name != "id"]).where(ROLLUPS.c.as_of.in_(dates))
     assert _rows(stored) == _rows(groups(dates))
     stored = sa.select(*[c for c in SHARED.c if c.name != "id"]).where(SHARED.c.as_of.in_(dates))
     assert _rows(stored) == _rows(shared(dates))
+    held = loan_holdings.LOAN_HOLDINGS
+    stored = sa.select(*[held.c[name] for name in loan_holdings.COLUMNS])
+    assert _rows(stored.where(held.c.as_of.in_(dates))) == _rows(
+        loan_holdings.rows(Position.as_of.in_(dates))
+    )
 
 
 def assert_bank_figures_agree(admin, dates: list[date]) -> None:
@@ -42,3 +48,22 @@ def assert_bank_figures_agree(admin, dates: list[date]) -> None:
         fast = scope_figures(scope, as_of)
         with rollup_reads.live():
             assert fast == scope_figures(scope, as_of), as_of
+
+
+def officers_and_scopes(world) -> tuple[list, dict]:
+    """Four officers over three branches, and the scopes a property test compares: the bank, a
+    branch, a branch of one officer, an officer, a supervisor of two branches."""
+    sby = make_branch("SBY01", "Surabaya")
+    third = make_user("ao.eko", "officer", "SBY01")
+    two = make_user("spv.two", "supervisor", "JKT01")
+    two.supervised.append(world.bdg)
+    db.session.commit()
+    officers = [world.officer, world.colleague, world.remote, third]
+    scopes = {
+        "bank-wide": resolve_scope(world.admin),
+        "branch": resolve_scope(world.admin, branch_id=world.jkt.id),
+        "other branch": resolve_scope(world.admin, branch_id=sby.id),
+        "officer": resolve_scope(world.officer),
+        "two branches": resolve_scope(two),
+    }
+    return officers, scopes

@@ -180,6 +180,12 @@ class Loader(SetLoad):
                 """
             )
             rollups.adjust_flagged(self.conn, flipped, +1)
+            moved = (
+                sa.select(sa.literal_column("id"))
+                .select_from(sa.table(CHANGES))
+                .where(sa.text("id IS NOT NULL AND was_product_id <> product_id"))
+            )
+            rollups.products_moved(self.conn, moved)
             audits = [(r[0], _audited(r[1:9]), _audited((*r[9:16], "active"))) for r in rows]
             self._audit("facility", audits)
         self._lap("update")

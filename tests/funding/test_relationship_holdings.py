@@ -1,0 +1,224 @@
+"""The relationship figures read a loan listing date's loan holdings (credit/loan_holdings.py)
+when the date has month-end aggregates: on random books of loans, deposits and recorded
+services, every figure equals the one computed from the positions (rollup_reads.live), for every
+kind of scope, per officer, with retention and the lost customers; a facility moved to another
+product and a product whose kind changes move them as they move the live figures."""
+
+import itertools
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from aoapp.credit import rollup_reads
+from aoapp.credit.figures import resolve_scope
+from aoapp.credit.loan_holdings import LOAN_HOLDINGS
+from aoapp.credit.models import Facility, Position
+from aoapp.credit.rollups import ROLLUPS, SHARED
+from aoapp.customers.models import Customer, ProductHolding
+from aoapp.extensions import db
+from aoapp.funding import relationship as rel
+from aoapp.funding.held import listings_on
+from aoapp.funding.models import DepositAccount, DepositPosition
+from tests.support.credit import credit_product, make_facility
+from tests.support.factories import make_customer
+from tests.support.holdings import product, record
+from tests.support.rollups import assert_rollups_are_the_positions, officers_and_scopes
+
+DATES = (date(2024, 4, 30), date(2024, 5, 31), date(2024, 6, 30))
+BOOKER = st.one_of(st.none(), st.integers(min_value=0, max_value=4))  # 4: no officer
+LOAN = st.fixed_dictionaries(
+    {
+        "customer": st.integers(min_value=0, max_value=5),
+        "product": st.sampled_from(["KMK", "KUR", "KI"]),
+        "booked": st.lists(BOOKER, min_size=3, max_size=3),
+        "moved": st.sampled_from([None, "KMK", "KPR"]),  # its product changed afterwards
+    }
+)
+DEPOSIT = st.fixed_dictionaries(
+    {
+        "customer": st.integers(min_value=0, max_value=5),
+        "code": st.sampled_from(["TAB", "DEP", "GIRO"]),
+        "booked": st.lists(BOOKER, min_size=3, max_size=3),
+        "closed": st.booleans(),  # closed on the last date
+    }
+)
+SERVICE = st.fixed_dictionaries(
+    {"customer": st.integers(min_value=0, max_value=5), "on": st.sampled_from(DATES)}
+)
+
+
+@pytest.fixture
+def people(world):
+    return officers_and_scopes(world)
+
+
+def _position(facility: Facility, as_of: date, booker) -> Position:
+    return Position(
+        facility_id=facility.id,
+        as_of=as_of,
+        customer_id=facility.customer_id,
+        officer_id=booker.id if booker else None,
+        branch_id=booker.branch_id if booker else None,
+        outstanding=Decimal("1000.00"),
+        arrears_principal=Decimal(0),
+        arrears_interest=Decimal(0),
+        dpd=0,
+        dpd_kol=1,
+        facility_kol=1,
+        debtor_kol=1,
+        kol_rule="dpd",
+    )
+
+
+def _deposit_position(account: DepositAccount, as_of: date, booker, status) -> DepositPosition:
+    return DepositPosition(
+        account_id=account.id,
+        as_of=as_of,
+        customer_id=account.customer_id,
+        officer_id=booker.id if booker else None,
+        branch_id=booker.branch_id if booker else None,
+        deposit_type=account.deposit_type,
+        balance=Decimal("500.00"),
+        status=status,
+    )
+
+
+def _build(officers, loans, deposits, services) -> None:
+    customers = [make_customer(officers[n % len(officers)]) for n in range(6)]
+
+    def booker(n):
+        return None if n == 4 else officers[n]
+
+    for spec in loans:
+        facility = make_facility(customers[spec["customer"]], product=spec["product"])
+        for as_of, n in zip(DATES, spec["booked"], strict=True):
+            if n is not None:
+                db.session.add(_position(facility, as_of, booker(n)))
+        db.session.flush()
+        if spec["moved"]:
+            facility.product_id = credit_product(spec["moved"]).id
+            db.session.flush()
+    for n, spec in enumerate(deposits):
+        item = product(spec["code"])
+        account = DepositAccount(
+            account_no=f"REL{n:05d}",
+            customer_id=customers[spec["customer"]].id,
+            product_id=item.id,
+            deposit_type=item.deposit_type,
+            open_date=date(2023, 3, 1),
+            interest_rate=Decimal("1.0"),
+        )
+        db.session.add(account)
+        db.session.flush()
+        for as_of, m in zip(DATES, spec["booked"], strict=True):
+            if m is not None:
+                closed = spec["closed"] and as_of == DATES[-1]
+                status = "closed" if closed else "active"
+                db.session.add(_deposit_position(account, as_of, booker(m), status))
+    db.session.flush()
+    for spec in services:
+        moment = datetime(spec["on"].year, spec["on"].month, spec["on"].day, 3, tzinfo=UTC)
+        db.session.add(
+            ProductHolding(
+                customer_id=customers[spec["customer"]].id,
+                product_id=product("MBANKING").id,
+                created_at=moment,
+            )
+        )
+    db.session.flush()
+
+
+def _wipe() -> None:
+    tables = (
+        LOAN_HOLDINGS,
+        SHARED,
+        ROLLUPS,
+        ProductHolding.__table__,
+        DepositPosition.__table__,
+        DepositAccount.__table__,
+        Position.__table__,
+        Facility.__table__,
+        Customer.__table__,
+    )
+    for table in tables:
+        db.session.execute(sa.delete(table))
+    db.session.flush()
+
+
+def _both(call):
+    with rollup_reads.live():
+        live = call()
+    return call(), live
+
+
+def _figures(scope, ids, end: date, start: date):
+    listings, begun = listings_on(end), listings_on(start)
+    return (
+        rel.scope_relationship(scope, listings, begun),
+        rel.officer_relationship(ids, listings, begun, scope.condition),
+        rel.lost_customers(scope.condition, begun, listings),
+    )
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    loans=st.lists(LOAN, min_size=1, max_size=8),
+    deposits=st.lists(DEPOSIT, min_size=1, max_size=6),
+    services=st.lists(SERVICE, max_size=3, unique_by=lambda spec: spec["customer"]),
+)
+def test_every_relationship_figure_from_the_loan_holdings_equals_the_positions(
+    people, loans, deposits, services
+):
+    officers, scopes = people
+    _build(officers, loans, deposits, services)
+    try:
+        assert_rollups_are_the_positions(list(DATES))
+        ids = [officer.id for officer in officers]
+        for name, scope in scopes.items():
+            for start, end in itertools.pairwise(DATES):
+                fast, live = _both(lambda s=scope, e=end, b=start: _figures(s, ids, e, b))
+                assert fast == live, (name, start, end)
+    finally:
+        _wipe()
+
+
+def test_a_product_that_changes_kind_changes_the_figures_as_read_live(world):
+    customer = make_customer(world.officer)
+    facilities = [make_facility(customer, product=code) for code in ("KMK", "KI")]
+    for facility in facilities:
+        db.session.add(_position(facility, DATES[0], world.officer))
+    db.session.commit()
+    record(customer, "MBANKING", created_at=datetime(2024, 4, 1, tzinfo=UTC))
+    bank = resolve_scope(world.admin)
+    db.session.add(_deposit_position_of(customer, world.officer))
+    db.session.commit()
+    listings = listings_on(DATES[0])
+    assert rel.scope_relationship(bank, listings).products_held == 4  # KMK, KI, TAB, MBANKING
+
+    credit_product("KI").credit_subtype = "working_capital"  # now KMK's category
+    db.session.commit()
+    fast, live = _both(lambda: rel.scope_relationship(bank, listings))
+    assert fast == live and fast.products_held == 3
+
+
+def _deposit_position_of(customer, officer) -> DepositPosition:
+    item = product("TAB")
+    account = DepositAccount(
+        account_no="REL-TAB",
+        customer_id=customer.id,
+        product_id=item.id,
+        deposit_type=item.deposit_type,
+        open_date=date(2023, 3, 1),
+        interest_rate=Decimal("1.0"),
+    )
+    db.session.add(account)
+    db.session.flush()
+    return _deposit_position(account, DATES[0], officer, "active")
