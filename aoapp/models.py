@@ -18,6 +18,7 @@ from aoapp.credit.visits.models import VisitPhoto
 from aoapp.customers.models import Customer, ProductHolding
 from aoapp.followups.models import FollowUp, PromiseToPay
 from aoapp.funding.models import DepositAccount, DepositPosition
+from aoapp.funding.relationship_rows import PAIRS, ROWS
 from aoapp.handovers.models import Handover, HandoverCustomer
 from aoapp.imports.models import PositionImport
 from aoapp.introductions.models import Introduction
@@ -39,7 +40,9 @@ from aoapp.targets.models import Target
 
 __all__ = [
     "LOAN_HOLDINGS",
+    "PAIRS",
     "ROLLUPS",
+    "ROWS",
     "SHARED",
     "AccountPlan",
     "AccountPlanComment",

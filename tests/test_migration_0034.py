@@ -1,6 +1,7 @@
-"""Migrations 0034 and 0035: the month-end aggregates and the loan holdings of the positions
-already there are filled set-based, equal to what credit/rollups.py and credit/loan_holdings.py
-write; the downgrades drop them (SQLite, and PostgreSQL when DATABASE_URL names one)."""
+"""Migrations 0034–0036: the month-end aggregates, the loan holdings and the relationship pairs of
+the listings already there are filled set-based, equal to what credit/rollups.py,
+credit/loan_holdings.py and funding/relationship_rows.py write; the downgrades drop them (SQLite,
+and PostgreSQL when DATABASE_URL names one)."""
 
 import os
 from datetime import date
@@ -14,6 +15,7 @@ from aoapp.credit.loan_holdings import LOAN_HOLDINGS
 from aoapp.credit.models import Position
 from aoapp.credit.rollups import ROLLUPS, groups, shared
 from aoapp.extensions import db
+from aoapp.funding import relationship_rows
 from tests.databases import own_database
 from tests.support.migrations import app_at
 
@@ -41,6 +43,16 @@ POSITION = (
     " {outstanding}, 0, 0, {dpd}, 1, {kol}, {kol}, 'dpd', {prev})"
 )
 SEPT, OCT = date(2026, 9, 30), date(2026, 10, 31)
+FUNDS = [
+    "INSERT INTO products (id, code, name, kind, deposit_type, active, description, created_at)"
+    f" VALUES (2, 'TAB', 'Tabungan', 'deposit', 'tabungan', TRUE, '', {NOW})",
+    "INSERT INTO deposit_accounts (id, account_no, customer_id, product_id, officer_id, branch_id,"
+    " deposit_type, currency, open_date, interest_rate, status, created_at, updated_at)"
+    f" VALUES (1, '009001', 2, 2, 12, 1, 'tabungan', 'IDR', '2025-01-01', 1, 'active', {NOW}, {NOW})",
+    "INSERT INTO deposit_positions (id, account_id, as_of, customer_id, officer_id, branch_id,"
+    " deposit_type, balance, status) VALUES (1, 1, '2026-09-30', 2, 12, 1, 'tabungan', 5000,"
+    " 'active')",
+]
 # (facility, as_of, customer, officer, outstanding, dpd, kol, prev_kol)
 ROWS = [
     (1, SEPT, 1, 11, "1000.50", 0, 1, "NULL"),
@@ -121,6 +133,24 @@ def test_the_rollups_are_filled_from_the_positions_and_dropped_on_downgrade(tmp_
         stored = sa.select(*[held.c[name] for name in loan_holdings.COLUMNS])
         assert _rows(stored) == _rows(loan_holdings.rows(Position.as_of.in_([SEPT, OCT])))
         assert len(_rows(stored)) == 5  # one per (date, customer, product, officer): 3 + 2
+
+        with db.engine.begin() as connection:  # customer 2's tabungan, listed on 30 September
+            for sql in FUNDS:
+                connection.exec_driver_sql(sql)
+        flask_migrate.upgrade(revision="0036")  # the pair of every listing date
+        pairs = sa.select(
+            relationship_rows.PAIRS.c.loans_as_of, relationship_rows.PAIRS.c.deposits_as_of
+        )
+        assert _rows(pairs) == [(OCT, SEPT), (SEPT, SEPT)]
+        rows = relationship_rows.ROWS
+        for pair in ((SEPT, SEPT), (OCT, SEPT)):
+            stored = sa.select(*[rows.c[name] for name in relationship_rows.COLUMNS]).where(
+                rows.c.loans_as_of == pair[0], rows.c.deposits_as_of == pair[1]
+            )
+            assert _rows(stored) == _rows(relationship_rows.pair_rows(*pair)), pair
+        flask_migrate.downgrade(revision="0035")
+        assert "relationship_customers" not in sa.inspect(db.engine).get_table_names()
+
         flask_migrate.downgrade(revision="0034")
         assert "loan_holdings" not in sa.inspect(db.engine).get_table_names()
 

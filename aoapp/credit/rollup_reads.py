@@ -34,6 +34,11 @@ def live() -> Iterator[None]:
         _LIVE.reset(token)
 
 
+def reading_live() -> bool:
+    """True within `live()`: every aggregate, and what is written with them, is ignored."""
+    return _LIVE.get()
+
+
 def on_table(condition, table: sa.Table) -> sa.ColumnElement[bool] | None:
     """The condition on Position's officer_id/branch_id written on `table`'s; None when it reads
     another column of positions or any other table."""

@@ -98,6 +98,30 @@ def _loan_holdings(as_of: date, where: Where) -> sa.Select:
     )
 
 
+def recorded_services(day: date, where: Where) -> sa.Select:
+    """The products recorded by hand (services) held at the end of `day` that `where` keeps,
+    booked where their customer is now: customer_id, category, officer_id, branch_id, credit and
+    deposit (both 0)."""
+    _start, day_end = local_day_bounds(day, day)
+    return (
+        sa.select(
+            ProductHolding.customer_id.label("customer_id"),
+            category().label("category"),
+            Customer.officer_id.label("officer_id"),
+            Customer.branch_id.label("branch_id"),
+            sa.literal(0).label("credit"),
+            sa.literal(0).label("deposit"),
+        )
+        .join(Product, Product.id == ProductHolding.product_id)
+        .join(Customer, Customer.id == ProductHolding.customer_id)
+        .where(
+            Product.kind == ProductKind.SERVICE.value,
+            ProductHolding.created_at < day_end,
+            where(Customer.officer_id, Customer.branch_id, ProductHolding.customer_id),
+        )
+    )
+
+
 def holdings(listings: Listings, where: Where, detail: bool = False) -> sa.Subquery:
     """Every holding on `listings` that `where` keeps: customer_id, category, officer_id,
     branch_id, credit and deposit (1 or 0); with `detail` also source, product, account_no and
@@ -156,24 +180,7 @@ def holdings(listings: Listings, where: Where, detail: bool = False) -> sa.Subqu
                 )
             )
         parts.append(deposits)
-    _start, day_end = local_day_bounds(listings.day, listings.day)
-    recorded = (
-        sa.select(
-            ProductHolding.customer_id.label("customer_id"),
-            category().label("category"),
-            Customer.officer_id.label("officer_id"),
-            Customer.branch_id.label("branch_id"),
-            sa.literal(0).label("credit"),
-            sa.literal(0).label("deposit"),
-        )
-        .join(Product, Product.id == ProductHolding.product_id)
-        .join(Customer, Customer.id == ProductHolding.customer_id)
-        .where(
-            Product.kind == ProductKind.SERVICE.value,
-            ProductHolding.created_at < day_end,
-            where(Customer.officer_id, Customer.branch_id, ProductHolding.customer_id),
-        )
-    )
+    recorded = recorded_services(listings.day, where)
     if detail:
         recorded = recorded.add_columns(
             sa.literal("manual").label("source"),

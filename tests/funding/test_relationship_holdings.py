@@ -1,8 +1,9 @@
-"""The relationship figures read a loan listing date's loan holdings (credit/loan_holdings.py)
-when the date has month-end aggregates: on random books of loans, deposits and recorded
-services, every figure equals the one computed from the positions (rollup_reads.live), for every
-kind of scope, per officer, with retention and the lost customers; a facility moved to another
-product and a product whose kind changes move them as they move the live figures."""
+"""The relationship figures read the stored pairs of listings (funding/relationship_rows.py, built
+on credit/loan_holdings.py): on random books of loans, deposits and recorded services written
+through the ORM, every figure equals the one computed from the positions and deposit positions
+(rollup_reads.live), for every kind of scope, per officer, with retention and the lost customers;
+a facility moved to another product and a product whose kind changes move them as they move the
+live figures."""
 
 import itertools
 from datetime import UTC, date, datetime
@@ -23,6 +24,7 @@ from aoapp.extensions import db
 from aoapp.funding import relationship as rel
 from aoapp.funding.held import listings_on
 from aoapp.funding.models import DepositAccount, DepositPosition
+from aoapp.funding.relationship_rows import PAIRS, ROWS
 from tests.support.credit import credit_product, make_facility
 from tests.support.factories import make_customer
 from tests.support.holdings import product, record
@@ -93,15 +95,14 @@ def _build(officers, loans, deposits, services) -> None:
     def booker(n):
         return None if n == 4 else officers[n]
 
+    facilities = []
     for spec in loans:
         facility = make_facility(customers[spec["customer"]], product=spec["product"])
+        facilities.append(facility)
         for as_of, n in zip(DATES, spec["booked"], strict=True):
             if n is not None:
                 db.session.add(_position(facility, as_of, booker(n)))
         db.session.flush()
-        if spec["moved"]:
-            facility.product_id = credit_product(spec["moved"]).id
-            db.session.flush()
     for n, spec in enumerate(deposits):
         item = product(spec["code"])
         account = DepositAccount(
@@ -130,10 +131,16 @@ def _build(officers, loans, deposits, services) -> None:
             )
         )
     db.session.flush()
+    for facility, spec in zip(facilities, loans, strict=True):
+        if spec["moved"]:  # after the pairs are stored: their rows of its customer rewritten
+            facility.product_id = credit_product(spec["moved"]).id
+            db.session.flush()
 
 
 def _wipe() -> None:
     tables = (
+        ROWS,
+        PAIRS,
         LOAN_HOLDINGS,
         SHARED,
         ROLLUPS,
@@ -182,6 +189,9 @@ def test_every_relationship_figure_from_the_loan_holdings_equals_the_positions(
     try:
         assert_rollups_are_the_positions(list(DATES))
         ids = [officer.id for officer in officers]
+        for day in DATES:  # read from the stored pair of each date with both listings
+            listings = listings_on(day)
+            assert rel._stored(listings) == (None not in (listings.loans, listings.deposits))
         for name, scope in scopes.items():
             for start, end in itertools.pairwise(DATES):
                 fast, live = _both(lambda s=scope, e=end, b=start: _figures(s, ids, e, b))
@@ -222,3 +232,20 @@ def _deposit_position_of(customer, officer) -> DepositPosition:
     db.session.add(account)
     db.session.flush()
     return _deposit_position(account, DATES[0], officer, "active")
+
+
+def test_a_facility_moved_to_another_product_moves_the_stored_pairs(world):
+    customer = make_customer(world.officer)
+    kmk, kur = (make_facility(customer, product=code) for code in ("KMK", "KUR"))
+    for facility in (kmk, kur):
+        db.session.add(_position(facility, DATES[0], world.officer))
+    db.session.add(_deposit_position_of(customer, world.officer))
+    db.session.commit()
+    bank, listings = resolve_scope(world.admin), listings_on(DATES[0])
+    assert rel._stored(listings)
+    assert rel.scope_relationship(bank, listings).products_held == 3  # KMK, KUR, TAB
+
+    kur.product_id = kmk.product_id  # booked as KMK from now on, on every date
+    db.session.commit()
+    fast, live = _both(lambda: rel.scope_relationship(bank, listings))
+    assert fast == live and fast.products_held == 2

@@ -10,11 +10,18 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from aoapp.credit import rollup_reads
+from aoapp.credit.figures import resolve_scope
 from aoapp.credit.loan_holdings import LOAN_HOLDINGS
 from aoapp.credit.rollups import ROLLUPS
 from aoapp.credit.upgrades import upgrade_kol
 from aoapp.extensions import db
+from aoapp.funding import relationship as rel
+from aoapp.funding.held import listings_on
+from aoapp.funding.relationship_rows import PAIRS
+from tests.support import deposit_listings as D
 from tests.support import listings as L
+from tests.support.factories import make_product
 from tests.support.listings import line
 from tests.support.rollups import assert_bank_figures_agree, assert_rollups_are_the_positions
 
@@ -100,3 +107,36 @@ def test_a_listing_that_moves_a_facility_to_another_product_rewrites_its_loan_ho
     held = LOAN_HOLDINGS.c
     products = sa.select(held.as_of, sa.func.count()).group_by(held.as_of).order_by(held.as_of)
     assert db.session.execute(products).all() == [(D1, 1), (D2, 1)]  # both KUR now, one row
+
+
+def test_the_relationship_pairs_follow_both_listings(ao, world, load, tmp_path):
+    """Each import stores the pair of its date and of every later listing date reading it, and
+    drops the pairs on its date first: a deposits listing after its loans, a back-dated deposits
+    listing (June's loans read May's funds), re-imports of either; the relationship figures read
+    from the pairs equal the live ones."""
+    for code in ("GIRO", "DEP"):  # TAB and the credit products: the `ao` fixture's catalogue
+        make_product(code, kind="deposit", subtype=None)
+    deposits = D.Importer(tmp_path, world.admin)
+
+    def funds(rows, as_of):
+        outcome = deposits.csv(rows, as_of)
+        assert outcome.ok, (outcome.record.shown_message, outcome.errors)
+
+    other = world.colleague.officer_code
+    load(_book(ao, other), D1)
+    funds([D.line("T1", "CIF1", ao), D.line("T2", "CIF9", other)], D1)
+    load(_book(ao, other, dpd=40), D2)  # June's pair reads May's funds
+    assert_rollups_are_the_positions()
+    funds([D.line("T1", "CIF1", ao, product_code="GIRO")], D1)  # May again: T2 closed
+    load([line("A", "CIF1", ao, product_code="KUR")], D2)  # June again, one account
+    funds([D.line("T1", "CIF1", ao), D.line("P1", "CIF2", ao, product_code="DEP")], D3)
+    assert_rollups_are_the_positions()
+    stored = set(db.session.execute(sa.select(PAIRS)).tuples())
+    assert {(D1, D1), (D2, D1), (D2, D3)} <= stored
+    bank = resolve_scope(world.admin)
+    for day, since in ((D2, D1), (D3, D2)):
+        listings, start = listings_on(day), listings_on(since)
+        assert rel._stored(listings)
+        fast = rel.scope_relationship(bank, listings, start)
+        with rollup_reads.live():
+            assert fast == rel.scope_relationship(bank, listings, start), day

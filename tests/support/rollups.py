@@ -10,6 +10,8 @@ from aoapp.credit.figures import resolve_scope, scope_figures
 from aoapp.credit.models import Position
 from aoapp.credit.rollups import ROLLUPS, SHARED, groups, shared
 from aoapp.extensions import db
+from aoapp.funding import relationship_rows
+from aoapp.funding.models import DepositPosition
 from tests.support.factories import make_branch, make_user
 
 
@@ -38,6 +40,23 @@ def assert_rollups_are_the_positions(dates: list[date] | None = None) -> None:
     assert _rows(stored.where(held.c.as_of.in_(dates))) == _rows(
         loan_holdings.rows(Position.as_of.in_(dates))
     )
+    assert_pairs_are_the_listings()
+
+
+def assert_pairs_are_the_listings() -> None:
+    """The pair of every listing date with both listings is stored, and every stored pair's
+    relationship rows are what its listings give now."""
+    conn = db.session.connection()
+    days = sa.union(sa.select(Position.as_of), sa.select(DepositPosition.as_of))
+    wanted = {relationship_rows.listings_of(conn, day) for day in db.session.scalars(days)}
+    stored = {tuple(row) for row in db.session.execute(sa.select(relationship_rows.PAIRS))}
+    assert {pair for pair in wanted if None not in pair} <= stored
+    rows = relationship_rows.ROWS
+    for pair in stored:
+        kept = sa.select(*[rows.c[name] for name in relationship_rows.COLUMNS]).where(
+            rows.c.loans_as_of == pair[0], rows.c.deposits_as_of == pair[1]
+        )
+        assert _rows(kept) == _rows(relationship_rows.pair_rows(*pair)), pair
 
 
 def assert_bank_figures_agree(admin, dates: list[date]) -> None:

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pyarrow as pa
 
 from aoapp.common.money import to_money
+from aoapp.funding import relationship_rows
 from aoapp.imports.setload import SetLoad, as_date
 from aoapp.products.models import DepositType
 
@@ -96,6 +97,11 @@ class DepositLoader(SetLoad):
                     counter="accounts_closed",
                 ),
             )
+        self._step(
+            "relationship",
+            94,
+            lambda: relationship_rows.after_import(self.conn, deposits=self.as_of),
+        )
         self._step("summary", 96, self._summary)
         self._sql(f"DROP TABLE {self.STAGING}")
         return {"counts": self.counts, "timings": self.timings}

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from aoapp.common.money import to_money
 from aoapp.credit import rollups
 from aoapp.credit.collectibility import Band, dpd_kol_sql
+from aoapp.funding import relationship_rows
 from aoapp.imports import bulk
 from aoapp.imports.loans import partition
 from aoapp.imports.setload import SetLoad, as_date
@@ -104,6 +105,9 @@ class Loader(SetLoad):
             )
         self._step("attach", 92, self._attach)
         self._step("rollups", 96, self._rollups)
+        self._step(
+            "relationship", 97, lambda: relationship_rows.after_import(self.conn, self.as_of)
+        )
         self._step("summary", 98, self._summary)
         self._sql(f"DROP TABLE {STAGING}")
         return {"counts": self.counts, "timings": self.timings}

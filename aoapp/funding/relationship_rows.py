@@ -1,0 +1,293 @@
+"""Relationship rows: each customer's listed holdings on a pair of listings (a loan listing date
+and a deposits listing date), one row per customer and booking group, so the relationship
+figures (funding/relationship.py) read a scope's rows instead of every holding of its customers.
+
+A row of `relationship_customers` for (loans_as_of, deposits_as_of, customer, officer, branch)
+says whether the group books the customer a facility (`borrower`) or funds (`depositor`) on the
+pair, and what the customer holds on the pair bank-wide: its distinct listed product categories
+(`products`), whether it has credit and whether it has funds (the same value on each of its rows).
+Products recorded by hand (services) stay live: they are few, change any day, and are booked
+where their customer is now.
+
+A pair listed in `relationship_pairs` has rows exactly equal to what its listings give now:
+- a loan import writes the pair of its date (its loans with the last deposits listing on or
+  before it), a deposits import likewise, dropping the pairs of their date first;
+- positions or deposit positions written through the ORM rewrite every stored pair of their
+  dates, and the pair of each of those dates;
+- a facility moved to another product, or a product whose category changes (kind, subtype,
+  deposit type, code), rewrites its customers' rows on every stored pair.
+A pair that is not stored is read live; `rollup_reads.live()` forces live reads.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+from itertools import chain
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from aoapp.common import serial
+from aoapp.credit.loan_holdings import LOAN_HOLDINGS
+from aoapp.credit.models import Facility, Position
+from aoapp.credit.rollups import ROLLUPS, WAIT_SECONDS
+from aoapp.extensions import db
+from aoapp.funding.held import category
+from aoapp.funding.models import DepositPosition
+from aoapp.funding.scope import held
+from aoapp.products.models import Product
+
+PAIRS = sa.Table(
+    "relationship_pairs",
+    db.metadata,
+    sa.Column("loans_as_of", sa.Date, primary_key=True),
+    sa.Column("deposits_as_of", sa.Date, primary_key=True),
+)
+
+ROWS = sa.Table(
+    "relationship_customers",
+    db.metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("loans_as_of", sa.Date, nullable=False),
+    sa.Column("deposits_as_of", sa.Date, nullable=False),
+    sa.Column("customer_id", sa.Integer, nullable=False),
+    sa.Column("officer_id", sa.Integer),
+    sa.Column("branch_id", sa.Integer),
+    sa.Column("borrower", sa.Integer, nullable=False),
+    sa.Column("depositor", sa.Integer, nullable=False),
+    sa.Column("products", sa.Integer, nullable=False),
+    sa.Column("has_credit", sa.Integer, nullable=False),
+    sa.Column("has_deposit", sa.Integer, nullable=False),
+    sa.Index(
+        "ix_relationship_customers_pair_customer", "loans_as_of", "deposits_as_of", "customer_id"
+    ),
+    sa.Index(
+        "ix_relationship_customers_pair_branch",
+        "loans_as_of",
+        "deposits_as_of",
+        "branch_id",
+        "officer_id",
+    ),
+    sa.Index(
+        "ix_relationship_customers_pair_officer", "loans_as_of", "deposits_as_of", "officer_id"
+    ),
+)
+
+COLUMNS = [column.name for column in ROWS.c if column.name != "id"]
+CATEGORY_FIELDS = ("kind", "credit_subtype", "deposit_type", "code")
+
+
+def pair_rows(loans: date, deposits: date, customers: sa.Select | None = None) -> sa.Select:
+    """The rows of the pair (of `customers` only, when given), from the loan holdings of `loans`
+    and the deposit positions holding funds on `deposits`."""
+    lh, dp = LOAN_HOLDINGS.c, DepositPosition
+    on_loans, on_deposits = [lh.as_of == loans], [dp.as_of == deposits, held()]
+    if customers is not None:
+        on_loans.append(lh.customer_id.in_(customers))
+        on_deposits.append(dp.customer_id.in_(customers))
+    booked = sa.union_all(
+        sa.select(
+            lh.customer_id,
+            lh.officer_id,
+            lh.branch_id,
+            sa.literal(1).label("borrower"),
+            sa.literal(0).label("depositor"),
+        ).where(*on_loans),
+        sa.select(dp.customer_id, dp.officer_id, dp.branch_id, sa.literal(0), sa.literal(1)).where(
+            *on_deposits
+        ),
+    ).subquery("booked")
+    groups = (
+        sa.select(
+            booked.c.customer_id,
+            booked.c.officer_id,
+            booked.c.branch_id,
+            sa.func.max(booked.c.borrower).label("borrower"),
+            sa.func.max(booked.c.depositor).label("depositor"),
+        )
+        .group_by(booked.c.customer_id, booked.c.officer_id, booked.c.branch_id)
+        .subquery("groups")
+    )
+    listed = sa.union_all(
+        sa.select(
+            lh.customer_id,
+            category().label("category"),
+            sa.literal(1).label("credit"),
+            sa.literal(0).label("deposit"),
+        )
+        .join(Product, Product.id == lh.product_id)
+        .where(*on_loans),
+        sa.select(
+            dp.customer_id,
+            sa.literal("deposit:") + dp.deposit_type,
+            sa.literal(0),
+            sa.literal(1),
+        ).where(*on_deposits),
+    ).subquery("listed")
+    stats = (
+        sa.select(
+            listed.c.customer_id,
+            sa.func.count(sa.distinct(listed.c.category)).label("products"),
+            sa.func.max(listed.c.credit).label("has_credit"),
+            sa.func.max(listed.c.deposit).label("has_deposit"),
+        )
+        .group_by(listed.c.customer_id)
+        .subquery("stats")
+    )
+    return sa.select(
+        sa.literal(loans, sa.Date),
+        sa.literal(deposits, sa.Date),
+        groups.c.customer_id,
+        groups.c.officer_id,
+        groups.c.branch_id,
+        groups.c.borrower,
+        groups.c.depositor,
+        stats.c.products,
+        stats.c.has_credit,
+        stats.c.has_deposit,
+    ).join(stats, stats.c.customer_id == groups.c.customer_id)
+
+
+def _of(loans: date, deposits: date):
+    return sa.and_(ROWS.c.loans_as_of == loans, ROWS.c.deposits_as_of == deposits)
+
+
+def _has_loan_holdings(conn: sa.Connection, loans: date) -> bool:
+    """Loan holdings are written with the date's rollups; a date without them is read live."""
+    return (
+        conn.scalar(sa.select(ROLLUPS.c.as_of).where(ROLLUPS.c.as_of == loans).limit(1)) is not None
+    )
+
+
+def _hold(conn: sa.Connection, loans: date | None, deposits: date | None) -> None:
+    """Writers of the pairs on one date take turns (held to the commit): else a pair computed
+    from a deposits listing another import is replacing outlives it. Loans before deposits."""
+    if loans is not None:
+        serial.hold(conn, f"relationship:loans:{loans.isoformat()}", WAIT_SECONDS)
+    if deposits is not None:
+        serial.hold(conn, f"relationship:deposits:{deposits.isoformat()}", WAIT_SECONDS)
+
+
+def _drop(conn: sa.Connection, loans: date, deposits: date) -> None:
+    conn.execute(sa.delete(ROWS).where(_of(loans, deposits)))
+    conn.execute(
+        sa.delete(PAIRS).where(PAIRS.c.loans_as_of == loans, PAIRS.c.deposits_as_of == deposits)
+    )
+
+
+def write_pair(conn: sa.Connection, loans: date, deposits: date) -> None:
+    """The pair's rows computed again, and the pair stored (when its loan date has holdings)."""
+    _hold(conn, loans, deposits)
+    _drop(conn, loans, deposits)
+    if not _has_loan_holdings(conn, loans):
+        return
+    conn.execute(sa.insert(PAIRS).values(loans_as_of=loans, deposits_as_of=deposits))
+    conn.execute(sa.insert(ROWS).from_select(COLUMNS, pair_rows(loans, deposits)))
+
+
+def listings_of(conn: sa.Connection, day: date) -> tuple[date | None, date | None]:
+    """(last loan listing, last deposits listing) on or before `day`."""
+    loans = conn.scalar(sa.select(sa.func.max(Position.as_of)).where(Position.as_of <= day))
+    deposits = conn.scalar(
+        sa.select(sa.func.max(DepositPosition.as_of)).where(DepositPosition.as_of <= day)
+    )
+    return loans, deposits
+
+
+def stored_pairs(conn: sa.Connection, loans=(), deposits=()) -> list[tuple[date, date]]:
+    """The stored pairs on one of the loan dates `loans` or deposits dates `deposits`."""
+    either = sa.or_(
+        PAIRS.c.loans_as_of.in_(list(loans)), PAIRS.c.deposits_as_of.in_(list(deposits))
+    )
+    return [tuple(row) for row in conn.execute(sa.select(PAIRS).where(either))]
+
+
+def _pairs_on(conn: sa.Connection, loans: set[date], deposits: set[date]) -> set[tuple]:
+    """The pairs of the listing dates from the earliest of these dates on that read one of them
+    (a back-dated listing is read by the later dates' pairs until the next listing of its kind)."""
+    touched = loans | deposits
+    if not touched:
+        return set()
+    first = min(touched)
+    days = sa.union(
+        sa.select(Position.as_of).where(Position.as_of >= first),
+        sa.select(DepositPosition.as_of).where(DepositPosition.as_of >= first),
+    )
+    found = set()
+    for day in conn.scalars(days):
+        pair = listings_of(conn, day)
+        if None not in pair and (pair[0] in loans or pair[1] in deposits):
+            found.add(pair)
+    return found
+
+
+def refresh(conn: sa.Connection, loans: Iterable[date] = (), deposits: Iterable[date] = ()) -> None:
+    """After positions of the loan dates `loans` or deposit positions of `deposits` changed:
+    every stored pair on those dates, and the pair of every listing date that reads them,
+    written again."""
+    loans, deposits = set(loans), set(deposits)
+    pairs = set(stored_pairs(conn, loans, deposits)) | _pairs_on(conn, loans, deposits)
+    for pair in sorted(pairs):
+        write_pair(conn, *pair)
+
+
+def after_import(conn: sa.Connection, loans: date | None = None, deposits: date | None = None):
+    """A listing imported for its date: the pairs on that date dropped (their listing changed),
+    then the pair of every listing date that reads it written."""
+    _hold(conn, loans, deposits)
+    on_loans, on_deposits = {loans} - {None}, {deposits} - {None}
+    for pair in stored_pairs(conn, on_loans, on_deposits):
+        _drop(conn, *pair)
+    for pair in sorted(_pairs_on(conn, on_loans, on_deposits)):
+        write_pair(conn, *pair)
+
+
+def rewrite_customers(conn: sa.Connection, customers: sa.Select) -> None:
+    """The rows of `customers` on every stored pair, computed again."""
+    for pair in conn.execute(sa.select(PAIRS).order_by(*PAIRS.c)).all():
+        _hold(conn, *pair)
+        conn.execute(sa.delete(ROWS).where(_of(*pair), ROWS.c.customer_id.in_(customers)))
+        conn.execute(sa.insert(ROWS).from_select(COLUMNS, pair_rows(*pair, customers)))
+
+
+def _changed(obj, fields) -> bool:
+    state = sa.inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in fields)
+
+
+def _dates(obj) -> list[date]:
+    history = sa.inspect(obj).attrs.as_of.history
+    return [day for day in chain(history.added, history.unchanged, history.deleted) if day]
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _rewrite_touched(session: Session, _context) -> None:
+    """Positions, deposit positions, facilities' products and products' categories written
+    through the ORM: the stored pairs they change written again in the same transaction (after
+    credit/rollups.py's hook, registered first when this module imported it, has rewritten the
+    loan holdings these rows are read from)."""
+    loans, deposits, moved, recategorised = set(), set(), set(), set()
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, Position):
+            loans.update(_dates(obj))
+        elif isinstance(obj, DepositPosition):
+            deposits.update(_dates(obj))
+        elif obj in session.new:
+            continue
+        elif isinstance(obj, Facility) and _changed(obj, ("product_id",)):
+            moved.add(obj.id)
+        elif isinstance(obj, Product) and _changed(obj, CATEGORY_FIELDS):
+            recategorised.add(obj.id)
+    if not (loans or deposits or moved or recategorised):
+        return
+    conn = session.connection()
+    if loans or deposits:
+        refresh(conn, loans, deposits)
+    if moved:
+        rewrite_customers(
+            conn, sa.select(Position.customer_id).where(Position.facility_id.in_(sorted(moved)))
+        )
+    if recategorised:
+        holders = sa.select(LOAN_HOLDINGS.c.customer_id).where(
+            LOAN_HOLDINGS.c.product_id.in_(sorted(recategorised))
+        )
+        rewrite_customers(conn, holders)
