@@ -5,7 +5,6 @@ from aoapp.audit.models import AuditEntry
 from aoapp.auth.models import ApiToken, Branch, User, supervised_branches
 from aoapp.campaigns.models import Campaign, campaign_branches, campaign_products
 from aoapp.complaints.models import Complaint
-from aoapp.credit.loan_holdings import LOAN_HOLDINGS
 from aoapp.credit.models import (
     CollectibilityBand,
     Facility,
@@ -39,7 +38,6 @@ from aoapp.surveys.models import Survey
 from aoapp.targets.models import Target
 
 __all__ = [
-    "LOAN_HOLDINGS",
     "PAIRS",
     "ROLLUPS",
     "ROWS",

@@ -1,7 +1,7 @@
-"""Migrations 0034–0036: the month-end aggregates, the loan holdings and the relationship pairs of
-the listings already there are filled set-based, equal to what credit/rollups.py,
-credit/loan_holdings.py and funding/relationship_rows.py write; the downgrades drop them (SQLite,
-and PostgreSQL when DATABASE_URL names one)."""
+"""Migrations 0034 and 0035: the month-end aggregates and the relationship pairs of the listings
+already there are filled set-based, equal to what credit/rollups.py and
+funding/relationship_rows.py write; the downgrades drop them (SQLite, and PostgreSQL when
+DATABASE_URL names one)."""
 
 import os
 from datetime import date
@@ -10,9 +10,6 @@ from decimal import Decimal
 import flask_migrate
 import sqlalchemy as sa
 
-from aoapp.credit import loan_holdings
-from aoapp.credit.loan_holdings import LOAN_HOLDINGS
-from aoapp.credit.models import Position
 from aoapp.credit.rollups import ROLLUPS, groups, shared
 from aoapp.extensions import db
 from aoapp.funding import relationship_rows
@@ -128,16 +125,10 @@ def test_the_rollups_are_filled_from_the_positions_and_dropped_on_downgrade(tmp_
         indexes = {i["name"] for i in sa.inspect(db.engine).get_indexes("positions")}
         assert "ix_positions_watch" in indexes
 
-        flask_migrate.upgrade(revision="0035")  # the loan holdings of the dates with rollups
-        held = LOAN_HOLDINGS
-        stored = sa.select(*[held.c[name] for name in loan_holdings.COLUMNS])
-        assert _rows(stored) == _rows(loan_holdings.rows(Position.as_of.in_([SEPT, OCT])))
-        assert len(_rows(stored)) == 5  # one per (date, customer, product, officer): 3 + 2
-
         with db.engine.begin() as connection:  # customer 2's tabungan, listed on 30 September
             for sql in FUNDS:
                 connection.exec_driver_sql(sql)
-        flask_migrate.upgrade(revision="0036")  # the pair of every listing date
+        flask_migrate.upgrade(revision="0035")  # the pair of every listing date
         pairs = sa.select(
             relationship_rows.PAIRS.c.loans_as_of, relationship_rows.PAIRS.c.deposits_as_of
         )
@@ -148,11 +139,8 @@ def test_the_rollups_are_filled_from_the_positions_and_dropped_on_downgrade(tmp_
                 rows.c.loans_as_of == pair[0], rows.c.deposits_as_of == pair[1]
             )
             assert _rows(stored) == _rows(relationship_rows.pair_rows(*pair)), pair
-        flask_migrate.downgrade(revision="0035")
-        assert "relationship_customers" not in sa.inspect(db.engine).get_table_names()
-
         flask_migrate.downgrade(revision="0034")
-        assert "loan_holdings" not in sa.inspect(db.engine).get_table_names()
+        assert "relationship_customers" not in sa.inspect(db.engine).get_table_names()
 
         flask_migrate.downgrade(revision="0033")
         names = sa.inspect(db.engine).get_table_names()

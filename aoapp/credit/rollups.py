@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session
 
 from aoapp.common import serial
 from aoapp.common.money import to_money
-from aoapp.credit import loan_holdings
 from aoapp.credit.collectibility import KOLS
 from aoapp.credit.measures import COUNT, MEASURES, aggregates
 from aoapp.credit.models import Facility, Position
@@ -89,19 +88,6 @@ def write(conn: sa.Connection, dates: Iterable[date], *, one_group: Iterable[dat
     if searched:
         names = [*GROUP[:1], "customer_id", *GROUP[1:]]
         conn.execute(sa.insert(SHARED).from_select(names, shared(searched)))
-    loan_holdings.write(conn, dates)
-
-
-def products_moved(conn: sa.Connection, facility_ids: sa.Select | Iterable[int]) -> None:
-    """After facilities moved to another product: their customers' loan holdings rewritten on
-    every date with rollups (the portfolio measures do not read the product)."""
-    if not isinstance(facility_ids, sa.Select):
-        facility_ids = sorted(set(facility_ids))
-        if not facility_ids:
-            return
-    customers = sa.select(Position.customer_id).where(Position.facility_id.in_(facility_ids))
-    dates = sa.select(ROLLUPS.c.as_of).distinct()
-    loan_holdings.rewrite_customers(conn, customers, dates)
 
 
 def groups(dates: list[date]) -> sa.Select:
@@ -189,33 +175,24 @@ def _flag_changed(facility: Facility) -> bool:
     return sa.inspect(facility).attrs.restructured.history.has_changes()
 
 
-def _product_changed(facility: Facility) -> bool:
-    return sa.inspect(facility).attrs.product_id.history.has_changes()
-
-
-def _touched(session: Session) -> tuple[set[date], set[int], set[int]]:
-    """Dates of the positions a flush wrote, facilities whose restructured flag changed and
-    facilities moved to another product."""
-    dates, flipped, moved = set(), set(), set()
+def _touched(session: Session) -> tuple[set[date], set[int]]:
+    """Dates of the positions a flush wrote, and facilities whose restructured flag changed."""
+    dates, flipped = set(), set()
     for obj in chain(session.new, session.dirty, session.deleted):
         if isinstance(obj, Position):
             history = sa.inspect(obj).attrs.as_of.history
             dates.update(day for day in chain(history.added, history.unchanged, history.deleted))
-        elif isinstance(obj, Facility) and obj not in session.new:
-            if _flag_changed(obj):
-                flipped.add(obj.id)
-            if _product_changed(obj):
-                moved.add(obj.id)
-    return {day for day in dates if day is not None}, flipped, moved
+        elif isinstance(obj, Facility) and obj not in session.new and _flag_changed(obj):
+            flipped.add(obj.id)
+    return {day for day in dates if day is not None}, flipped
 
 
 @sa.event.listens_for(Session, "after_flush")
 def _rewrite_touched(session: Session, _context) -> None:
     """Positions written through the ORM (a Kol upgrade, rows one by one): their dates' rollups
     rewritten in the same transaction."""
-    dates, flipped, moved = _touched(session)
-    if not dates and not flipped and not moved:
+    dates, flipped = _touched(session)
+    if not dates and not flipped:
         return
     conn = session.connection()
     write(conn, dates | dates_of_facilities(conn, flipped))
-    products_moved(conn, moved)

@@ -5,9 +5,7 @@ Holdings on a day (`Listings`): the facilities on the last loan listing on or be
 accounts holding funds on the last deposits listing on or before it, and the products recorded by
 hand that no listing covers (services such as mobile banking or an insurance referral) recorded by
 the end of the day. The listings' holdings are booked where the listing booked them (its officer
-and branch on that date); a recorded product where its customer is now. A loan listing date with
-month-end aggregates is read from its loan holdings (credit/loan_holdings.py: the same rows,
-one per customer, product and booking), any other from its positions.
+and branch on that date); a recorded product where its customer is now.
 
 Each holding has a product category, what "products per customer" counts once per customer: a
 credit product's subtype (working capital, investment, KUR, mortgage, vehicle, personal), a
@@ -21,9 +19,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from aoapp.common.dates import local_day_bounds
-from aoapp.credit.loan_holdings import LOAN_HOLDINGS
 from aoapp.credit.models import Facility, Position
-from aoapp.credit.rollup_reads import dates_with_rollups
 from aoapp.customers.models import Customer, ProductHolding
 from aoapp.extensions import db
 from aoapp.funding.figures import deposits_as_of
@@ -80,24 +76,6 @@ def category(product=Product) -> sa.ColumnElement[str]:
     )
 
 
-def _loan_holdings(as_of: date, where: Where) -> sa.Select:
-    """The loan part of `holdings` from the date's loan holdings (credit/loan_holdings.py): the
-    same rows, without reading the date's positions and facilities."""
-    held = LOAN_HOLDINGS.c
-    return (
-        sa.select(
-            held.customer_id.label("customer_id"),
-            category().label("category"),
-            held.officer_id.label("officer_id"),
-            held.branch_id.label("branch_id"),
-            sa.literal(1).label("credit"),
-            sa.literal(0).label("deposit"),
-        )
-        .join(Product, Product.id == held.product_id)
-        .where(held.as_of == as_of, where(held.officer_id, held.branch_id, held.customer_id))
-    )
-
-
 def recorded_services(day: date, where: Where) -> sa.Select:
     """The products recorded by hand (services) held at the end of `day` that `where` keeps,
     booked where their customer is now: customer_id, category, officer_id, branch_id, credit and
@@ -127,9 +105,7 @@ def holdings(listings: Listings, where: Where, detail: bool = False) -> sa.Subqu
     branch_id, credit and deposit (1 or 0); with `detail` also source, product, account_no and
     amount (outstanding or balance)."""
     parts = []
-    if listings.loans is not None and not detail and dates_with_rollups([listings.loans]):
-        parts.append(_loan_holdings(listings.loans, where))
-    elif listings.loans is not None:
+    if listings.loans is not None:
         loans = (
             sa.select(
                 Position.customer_id.label("customer_id"),

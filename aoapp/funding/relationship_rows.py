@@ -1,6 +1,7 @@
 """Relationship rows: each customer's listed holdings on a pair of listings (a loan listing date
 and a deposits listing date), one row per customer and booking group, so the relationship
-figures (funding/relationship.py) read a scope's rows instead of every holding of its customers.
+figures (funding/relationship.py) read a scope's rows instead of every holding of its customers
+(written by the imports, in their transaction: a pair of a bank's listings costs a few seconds).
 
 A row of `relationship_customers` for (loans_as_of, deposits_as_of, customer, officer, branch)
 says whether the group books the customer a facility (`borrower`) or funds (`depositor`) on the
@@ -11,9 +12,10 @@ where their customer is now.
 
 A pair listed in `relationship_pairs` has rows exactly equal to what its listings give now:
 - a loan import writes the pair of its date (its loans with the last deposits listing on or
-  before it), a deposits import likewise, dropping the pairs of their date first;
+  before it) and of every later listing date that reads it, a deposits import likewise, after
+  dropping the pairs on their date;
 - positions or deposit positions written through the ORM rewrite every stored pair of their
-  dates, and the pair of each of those dates;
+  dates and the pairs that read them;
 - a facility moved to another product, or a product whose category changes (kind, subtype,
   deposit type, code), rewrites its customers' rows on every stored pair.
 A pair that is not stored is read live; `rollup_reads.live()` forces live reads.
@@ -27,9 +29,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from aoapp.common import serial
-from aoapp.credit.loan_holdings import LOAN_HOLDINGS
 from aoapp.credit.models import Facility, Position
-from aoapp.credit.rollups import ROLLUPS, WAIT_SECONDS
+from aoapp.credit.rollups import WAIT_SECONDS
 from aoapp.extensions import db
 from aoapp.funding.held import category
 from aoapp.funding.models import DepositPosition
@@ -77,18 +78,18 @@ CATEGORY_FIELDS = ("kind", "credit_subtype", "deposit_type", "code")
 
 
 def pair_rows(loans: date, deposits: date, customers: sa.Select | None = None) -> sa.Select:
-    """The rows of the pair (of `customers` only, when given), from the loan holdings of `loans`
-    and the deposit positions holding funds on `deposits`."""
-    lh, dp = LOAN_HOLDINGS.c, DepositPosition
-    on_loans, on_deposits = [lh.as_of == loans], [dp.as_of == deposits, held()]
+    """The rows of the pair (of `customers` only, when given), from the positions of `loans`
+    with their facilities' products and the deposit positions holding funds on `deposits`."""
+    dp = DepositPosition
+    on_loans, on_deposits = [Position.as_of == loans], [dp.as_of == deposits, held()]
     if customers is not None:
-        on_loans.append(lh.customer_id.in_(customers))
+        on_loans.append(Position.customer_id.in_(customers))
         on_deposits.append(dp.customer_id.in_(customers))
     booked = sa.union_all(
         sa.select(
-            lh.customer_id,
-            lh.officer_id,
-            lh.branch_id,
+            Position.customer_id,
+            Position.officer_id,
+            Position.branch_id,
             sa.literal(1).label("borrower"),
             sa.literal(0).label("depositor"),
         ).where(*on_loans),
@@ -109,12 +110,13 @@ def pair_rows(loans: date, deposits: date, customers: sa.Select | None = None) -
     )
     listed = sa.union_all(
         sa.select(
-            lh.customer_id,
+            Position.customer_id,
             category().label("category"),
             sa.literal(1).label("credit"),
             sa.literal(0).label("deposit"),
         )
-        .join(Product, Product.id == lh.product_id)
+        .join(Facility, Facility.id == Position.facility_id)
+        .join(Product, Product.id == Facility.product_id)
         .where(*on_loans),
         sa.select(
             dp.customer_id,
@@ -151,13 +153,6 @@ def _of(loans: date, deposits: date):
     return sa.and_(ROWS.c.loans_as_of == loans, ROWS.c.deposits_as_of == deposits)
 
 
-def _has_loan_holdings(conn: sa.Connection, loans: date) -> bool:
-    """Loan holdings are written with the date's rollups; a date without them is read live."""
-    return (
-        conn.scalar(sa.select(ROLLUPS.c.as_of).where(ROLLUPS.c.as_of == loans).limit(1)) is not None
-    )
-
-
 def _hold(conn: sa.Connection, loans: date | None, deposits: date | None) -> None:
     """Writers of the pairs on one date take turns (held to the commit): else a pair computed
     from a deposits listing another import is replacing outlives it. Loans before deposits."""
@@ -175,11 +170,9 @@ def _drop(conn: sa.Connection, loans: date, deposits: date) -> None:
 
 
 def write_pair(conn: sa.Connection, loans: date, deposits: date) -> None:
-    """The pair's rows computed again, and the pair stored (when its loan date has holdings)."""
+    """The pair's rows computed again, and the pair stored."""
     _hold(conn, loans, deposits)
     _drop(conn, loans, deposits)
-    if not _has_loan_holdings(conn, loans):
-        return
     conn.execute(sa.insert(PAIRS).values(loans_as_of=loans, deposits_as_of=deposits))
     conn.execute(sa.insert(ROWS).from_select(COLUMNS, pair_rows(loans, deposits)))
 
@@ -262,9 +255,7 @@ def _dates(obj) -> list[date]:
 @sa.event.listens_for(Session, "after_flush")
 def _rewrite_touched(session: Session, _context) -> None:
     """Positions, deposit positions, facilities' products and products' categories written
-    through the ORM: the stored pairs they change written again in the same transaction (after
-    credit/rollups.py's hook, registered first when this module imported it, has rewritten the
-    loan holdings these rows are read from)."""
+    through the ORM: the stored pairs they change written again in the same transaction."""
     loans, deposits, moved, recategorised = set(), set(), set(), set()
     for obj in chain(session.new, session.dirty, session.deleted):
         if isinstance(obj, Position):
@@ -287,7 +278,7 @@ def _rewrite_touched(session: Session, _context) -> None:
             conn, sa.select(Position.customer_id).where(Position.facility_id.in_(sorted(moved)))
         )
     if recategorised:
-        holders = sa.select(LOAN_HOLDINGS.c.customer_id).where(
-            LOAN_HOLDINGS.c.product_id.in_(sorted(recategorised))
+        facilities = sa.select(Facility.id).where(Facility.product_id.in_(sorted(recategorised)))
+        rewrite_customers(
+            conn, sa.select(Position.customer_id).where(Position.facility_id.in_(facilities))
         )
-        rewrite_customers(conn, holders)

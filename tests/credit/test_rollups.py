@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 from aoapp.credit import rollup_reads
 from aoapp.credit.figures import resolve_scope, scope_figures
-from aoapp.credit.loan_holdings import LOAN_HOLDINGS
 from aoapp.credit.models import Facility, Position
 from aoapp.credit.rollups import ROLLUPS, SHARED
 from aoapp.credit.upgrades import upgrade_kol
@@ -86,7 +85,6 @@ def _build(officers, facilities: list[dict]) -> None:
 
 def _wipe() -> None:
     for table in (
-        LOAN_HOLDINGS,
         SHARED,
         ROLLUPS,
         Position.__table__,

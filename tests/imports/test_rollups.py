@@ -1,8 +1,8 @@
 """The loan import writes the month-end aggregates of its date in its own transaction, and every
 later change of positions keeps them equal to the positions: a re-import of the date, a
 back-dated import (the next listing's comparison moves), a restructured flag set by a listing (Loan
-at Risk on earlier dates), a Kol upgrade, a facility moved to another product (its customer's loan
-holdings on every date). On SQLite and on PostgreSQL (month partitions)."""
+at Risk on earlier dates), a Kol upgrade, a facility moved to another product (its customer's
+relationship rows on every stored pair). On SQLite and on PostgreSQL (month partitions)."""
 
 from datetime import date
 from decimal import Decimal
@@ -12,7 +12,6 @@ import sqlalchemy as sa
 
 from aoapp.credit import rollup_reads
 from aoapp.credit.figures import resolve_scope
-from aoapp.credit.loan_holdings import LOAN_HOLDINGS
 from aoapp.credit.rollups import ROLLUPS
 from aoapp.credit.upgrades import upgrade_kol
 from aoapp.extensions import db
@@ -96,17 +95,20 @@ def test_a_kol_upgrade_after_an_import_rewrites_the_dates_rollups(ao, world, loa
     assert_bank_figures_agree(world.admin, [D1, D2])
 
 
-def test_a_listing_that_moves_a_facility_to_another_product_rewrites_its_loan_holdings(
-    ao, world, load
+def test_a_listing_that_moves_a_facility_to_another_product_rewrites_its_relationship_rows(
+    ao, world, load, tmp_path
 ):
     """The relationship figures count a facility's product: a listing naming another product
-    for it moves the customer's holdings on every earlier date too (as read live)."""
+    for it moves its customer's products on every stored pair (as read live)."""
+    make_product("GIRO", kind="deposit", subtype=None)
+    funds = D.Importer(tmp_path, world.admin)
     load([line("A", "CIF1", ao), line("B", "CIF1", ao, product_code="KUR")], D1)
+    assert funds.csv([D.line("T1", "CIF1", ao)], D1).ok
+    bank, may = resolve_scope(world.admin), listings_on(D1)
+    assert rel.scope_relationship(bank, may).products_held == 3  # KMK, KUR, tabungan
     load([line("A", "CIF1", ao, product_code="KUR"), line("B", "CIF1", ao, product_code="KUR")], D2)
     assert_rollups_are_the_positions()
-    held = LOAN_HOLDINGS.c
-    products = sa.select(held.as_of, sa.func.count()).group_by(held.as_of).order_by(held.as_of)
-    assert db.session.execute(products).all() == [(D1, 1), (D2, 1)]  # both KUR now, one row
+    assert rel._stored(may) and rel.scope_relationship(bank, may).products_held == 2
 
 
 def test_the_relationship_pairs_follow_both_listings(ao, world, load, tmp_path):

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from aoapp.credit import loan_holdings, rollup_reads
+from aoapp.credit import rollup_reads
 from aoapp.credit.figures import resolve_scope, scope_figures
 from aoapp.credit.models import Position
 from aoapp.credit.rollups import ROLLUPS, SHARED, groups, shared
@@ -27,19 +27,14 @@ def _rows(stmt) -> list[tuple]:
 
 
 def assert_rollups_are_the_positions(dates: list[date] | None = None) -> None:
-    """The stored rollups and loan holdings of `dates` (default: every date with positions) are
-    what the positions give now: none stale, none missing."""
+    """The stored rollups of `dates` (default: every date with positions) are what the
+    positions give now, none stale, none missing; and so are the relationship pairs."""
     if dates is None:
         dates = list(db.session.scalars(sa.select(Position.as_of).distinct()))
     stored = sa.select(*[c for c in ROLLUPS.c if c.name != "id"]).where(ROLLUPS.c.as_of.in_(dates))
     assert _rows(stored) == _rows(groups(dates))
     stored = sa.select(*[c for c in SHARED.c if c.name != "id"]).where(SHARED.c.as_of.in_(dates))
     assert _rows(stored) == _rows(shared(dates))
-    held = loan_holdings.LOAN_HOLDINGS
-    stored = sa.select(*[held.c[name] for name in loan_holdings.COLUMNS])
-    assert _rows(stored.where(held.c.as_of.in_(dates))) == _rows(
-        loan_holdings.rows(Position.as_of.in_(dates))
-    )
     assert_pairs_are_the_listings()
 
 

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from aoapp.common.money import to_money
 from aoapp.credit import rollups
 from aoapp.credit.collectibility import Band, dpd_kol_sql
+from aoapp.credit.models import Position
 from aoapp.funding import relationship_rows
 from aoapp.imports import bulk
 from aoapp.imports.loans import partition
@@ -189,7 +190,9 @@ class Loader(SetLoad):
                 .select_from(sa.table(CHANGES))
                 .where(sa.text("id IS NOT NULL AND was_product_id <> product_id"))
             )
-            rollups.products_moved(self.conn, moved)
+            relationship_rows.rewrite_customers(
+                self.conn, sa.select(Position.customer_id).where(Position.facility_id.in_(moved))
+            )
             audits = [(r[0], _audited(r[1:9]), _audited((*r[9:16], "active"))) for r in rows]
             self._audit("facility", audits)
         self._lap("update")

@@ -1,24 +1,23 @@
 """Relationship rows (issue 22): relationship_customers, one row per (loan listing date,
 deposits listing date, customer, officer, branch) with whether the group books the customer a
 facility or funds and what the customer holds on the pair bank-wide; relationship_pairs, the
-pairs stored. Filled set-based for the pair of every listing date already there whose loan date
-has month-end aggregates (the pairs funding/relationship_rows.py writes at each import). The
-downgrade drops both tables.
+pairs stored. Filled set-based for the pair of every listing date already there (the pairs
+funding/relationship_rows.py writes at each import). The downgrade drops both tables.
 
 The category of a product is written out here as it is at this revision (funding/held.category
 is its definition from now on).
 
-Revision ID: 0036
-Revises: 0035
-Create Date: 2026-12-06 13:00:00
+Revision ID: 0035
+Revises: 0034
+Create Date: 2026-12-06 12:00:00
 
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0036"
-down_revision = "0035"
+revision = "0035"
+down_revision = "0034"
 branch_labels = None
 depends_on = None
 
@@ -45,7 +44,7 @@ ROWS = f"""
         FROM (
             SELECT r.loans_as_of, r.deposits_as_of, h.customer_id, h.officer_id, h.branch_id,
                    1 AS borrower, 0 AS depositor
-            FROM relationship_pairs r JOIN loan_holdings h ON h.as_of = r.loans_as_of
+            FROM relationship_pairs r JOIN positions h ON h.as_of = r.loans_as_of
             UNION ALL
             SELECT r.loans_as_of, r.deposits_as_of, d.customer_id, d.officer_id, d.branch_id, 0, 1
             FROM relationship_pairs r JOIN deposit_positions d ON d.as_of = r.deposits_as_of
@@ -58,8 +57,8 @@ ROWS = f"""
         FROM (
             SELECT r.loans_as_of, r.deposits_as_of, h.customer_id, {CATEGORY} AS category,
                    1 AS credit, 0 AS deposit
-            FROM relationship_pairs r JOIN loan_holdings h ON h.as_of = r.loans_as_of
-            JOIN products p ON p.id = h.product_id
+            FROM relationship_pairs r JOIN positions h ON h.as_of = r.loans_as_of
+            JOIN facilities f ON f.id = h.facility_id JOIN products p ON p.id = f.product_id
             UNION ALL
             SELECT r.loans_as_of, r.deposits_as_of, d.customer_id, 'deposit:' || d.deposit_type,
                    0, 1
@@ -97,8 +96,7 @@ def upgrade():
     op.execute(
         f"""INSERT INTO relationship_pairs (loans_as_of, deposits_as_of)
             SELECT loans_as_of, deposits_as_of FROM ({PAIRS}) pairs
-            WHERE loans_as_of IS NOT NULL AND deposits_as_of IS NOT NULL
-              AND loans_as_of IN (SELECT DISTINCT as_of FROM portfolio_rollups)"""
+            WHERE loans_as_of IS NOT NULL AND deposits_as_of IS NOT NULL"""
     )
     op.execute(ROWS)
     op.create_index(

@@ -1,6 +1,5 @@
-"""The relationship figures read the stored pairs of listings (funding/relationship_rows.py, built
-on credit/loan_holdings.py): on random books of loans, deposits and recorded services written
-through the ORM, every figure equals the one computed from the positions and deposit positions
+"""The relationship figures read the stored pairs of listings (funding/relationship_rows.py): on
+random books of loans, deposits and recorded services written through the ORM, every figure equals the one computed from the positions and deposit positions
 (rollup_reads.live), for every kind of scope, per officer, with retention and the lost customers;
 a facility moved to another product and a product whose kind changes move them as they move the
 live figures."""
@@ -16,7 +15,6 @@ from hypothesis import strategies as st
 
 from aoapp.credit import rollup_reads
 from aoapp.credit.figures import resolve_scope
-from aoapp.credit.loan_holdings import LOAN_HOLDINGS
 from aoapp.credit.models import Facility, Position
 from aoapp.credit.rollups import ROLLUPS, SHARED
 from aoapp.customers.models import Customer, ProductHolding
@@ -141,7 +139,6 @@ def _wipe() -> None:
     tables = (
         ROWS,
         PAIRS,
-        LOAN_HOLDINGS,
         SHARED,
         ROLLUPS,
         ProductHolding.__table__,
@@ -181,7 +178,7 @@ def _figures(scope, ids, end: date, start: date):
     deposits=st.lists(DEPOSIT, min_size=1, max_size=6),
     services=st.lists(SERVICE, max_size=3, unique_by=lambda spec: spec["customer"]),
 )
-def test_every_relationship_figure_from_the_loan_holdings_equals_the_positions(
+def test_every_relationship_figure_from_the_stored_pairs_equals_the_positions(
     people, loans, deposits, services
 ):
     officers, scopes = people
