@@ -1,5 +1,6 @@
-"""Benchmark the team dashboards at bank scale, read from the month-end aggregates (rollups) and
-computed live from the positions, in the same run.
+"""Benchmark the team dashboards at bank scale, read from the month-end aggregates (rollups and
+the relationship rows of funding/relationship_rows.py) and computed live from the positions, in
+the same run.
 
 Goals (issue 22): a supervisor's team dashboard for one branch (50 officers) ≤ 100 ms server
 time, an admin's bank-wide one (2,000 officers) ≤ 300 ms. Against the bank-scale seed of
@@ -42,25 +43,44 @@ def _timed(call) -> tuple[float, object]:
 
 
 def _comparable(board) -> tuple:
-    """What the two ways must agree on: the figures, the trend and every officer row."""
-    return (board.portfolio, tuple(board.trend), tuple(board.officers), board.totals)
+    """What the two ways must agree on: the figures, the trend, every officer row and the
+    funding and relationship blocks."""
+    return (
+        board.portfolio,
+        tuple(board.trend),
+        tuple(board.officers),
+        board.totals,
+        board.funding_view,
+    )
 
 
 def _parts(board, rounds: int) -> None:
-    """What reads the aggregates, on its own: the scope's figures, the 12-month trend and the
-    officers' portfolio KPIs, each way."""
+    """What reads the aggregates, on its own, each way: the scope's figures, the 12-month trend,
+    the officers' portfolio KPIs, and the relationship figures (the stored pairs of
+    funding/relationship_rows.py)."""
     from aoapp.credit import rollup_reads
     from aoapp.credit.figures import scope_figures
     from aoapp.dashboards.queries import trend
+    from aoapp.funding.held import listings_on
+    from aoapp.funding.relationship import (
+        lost_customers,
+        officer_relationship,
+        period_start,
+        scope_relationship,
+    )
     from aoapp.kpis.queries import portfolio
 
     scope, as_of = board.scope, board.as_of
     dates = [point.as_of for point in board.trend]
     ids = [row.officer_id for row in board.officers]
+    end, start = listings_on(board.period.end), period_start(board.period.start)
     parts = {
         "scope figures": lambda: scope_figures(scope, as_of),
         "trend (12 dates)": lambda: trend(scope, dates),
         "officer portfolio KPIs": lambda: portfolio(ids, as_of, scope.condition),
+        "relationship, scope": lambda: scope_relationship(scope, end, start),
+        "relationship, officers": lambda: officer_relationship(ids, end, start, scope.condition),
+        "lost customers": lambda: lost_customers(scope.condition, start, end),
     }
     for label, call in parts.items():
         ways = {}
@@ -68,7 +88,7 @@ def _parts(board, rounds: int) -> None:
             with rollup_reads.live() if way == "live" else nullcontext():
                 call()
                 ways[way] = statistics.median(_timed(call)[0] for _ in range(rounds))
-        print(f"  {label:24} rollups {ways['rollups']:7.1f} ms   live {ways['live']:7.1f} ms")
+        print(f"  {label:24} stored {ways['rollups']:8.1f} ms   live {ways['live']:8.1f} ms")
 
 
 def _watchlist(scope, as_of, day, rounds: int) -> None:

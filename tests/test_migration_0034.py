@@ -1,5 +1,5 @@
-"""Migrations 0034 and 0035: the month-end aggregates and the relationship pairs of the listings
-already there are filled set-based, equal to what credit/rollups.py and
+"""Migrations 0034–0036: the month-end aggregates, the relationship pairs and the Kol migration
+cells of the listings already there are filled set-based, equal to what credit/rollups.py and
 funding/relationship_rows.py write; the downgrades drop them (SQLite, and PostgreSQL when
 DATABASE_URL names one)."""
 
@@ -109,9 +109,13 @@ def test_the_rollups_are_filled_from_the_positions_and_dropped_on_downgrade(tmp_
         flask_migrate.upgrade(revision="0034")
         names = sa.inspect(db.engine).get_table_names()
         assert {"portfolio_rollups", "portfolio_rollup_debtors"} <= set(names)
-        table = ROLLUPS  # the model's table: the migration made its columns
-        stored = sa.select(*[c for c in table.c if c.name != "id"])
-        assert _rows(stored) == _rows(groups([SEPT, OCT]))  # what the app's writer computes
+        table = ROLLUPS  # the model's table: 0034 made its columns, but the Kol migration's
+        made = {column["name"] for column in sa.inspect(db.engine).get_columns(table.name)}
+        stored = sa.select(*[c for c in table.c if c.name != "id" and c.name in made])
+        assert len(stored.selected_columns) == 3 + 1 + 32  # group, debtors, the measures of 0034
+        written = groups([SEPT, OCT]).subquery()
+        same = sa.select(*[written.c[c.name] for c in stored.selected_columns])
+        assert _rows(stored) == _rows(same)  # what the app's writer computes
         assert len(_rows(stored)) == 3  # (Sept, 11), (Sept, 12), (Oct, 11)
         sept_11 = sa.select(table.c.debtors, table.c.facilities, table.c.restructured_kol1).where(
             table.c.as_of == SEPT, table.c.officer_id == 11
@@ -139,6 +143,16 @@ def test_the_rollups_are_filled_from_the_positions_and_dropped_on_downgrade(tmp_
                 rows.c.loans_as_of == pair[0], rows.c.deposits_as_of == pair[1]
             )
             assert _rows(stored) == _rows(relationship_rows.pair_rows(*pair)), pair
+
+        flask_migrate.upgrade(revision="0036")  # the Kol migration cells of every date
+        stored = sa.select(*[c for c in table.c if c.name != "id"])
+        assert _rows(stored) == _rows(groups([SEPT, OCT]))
+        moved = sa.select(table.c.as_of, table.c.officer_id, table.c.from5_to3_count)
+        assert _rows(moved.where(table.c.from5_to3_count > 0)) == [(OCT, 11, 1)]
+        flask_migrate.downgrade(revision="0035")
+        columns = {column["name"] for column in sa.inspect(db.engine).get_columns(table.name)}
+        assert columns == made
+
         flask_migrate.downgrade(revision="0034")
         assert "relationship_customers" not in sa.inspect(db.engine).get_table_names()
 

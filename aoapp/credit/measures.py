@@ -4,8 +4,9 @@ A measure is a SUM over positions of a per-position value (1 or the outstanding 
 holds). `credit/figures.py` sums them over a scope's positions on a date (the live figures);
 `credit/rollups.py` sums them per (date, officer, branch) into `portfolio_rollups`, whose columns
 are these keys, so a figure read from the month-end aggregates is the same SUM split in groups.
-NPL, Loan at Risk and the ratios are derived from these sums (credit/figures.py); the number of
-distinct debtors is not additive and has its own rule (credit/rollups.py).
+NPL, Loan at Risk and the ratios are derived from these sums (credit/figures.py), the Kol
+migration since the previous listing from its cells (credit/migration.kol_migration); the
+number of distinct debtors is not additive and has its own rule (credit/rollups.py).
 """
 
 from collections.abc import Callable
@@ -66,6 +67,19 @@ def _kol_is(kol: int) -> Callable[[], sa.ColumnElement[bool]]:
     return lambda: Position.debtor_kol == kol
 
 
+def migration_key(before: int | None, kol: int) -> str:
+    """The measure key of the Kol migration cell `before` → `kol` (None: new since the previous
+    listing): `from2_to3`, `new_to1`."""
+    return f"{'new' if before is None else f'from{before}'}_to{kol}"
+
+
+def _moved(before: int | None, kol: int) -> Callable[[], sa.ColumnElement[bool]]:
+    """Kol `before` on the previous listing (None: not on it) and `kol` now."""
+    if before is None:
+        return lambda: sa.and_(Position.prev_kol.is_(None), Position.debtor_kol == kol)
+    return lambda: sa.and_(Position.prev_kol == before, Position.debtor_kol == kol)
+
+
 def _dpd_above(days: int) -> Callable[[], sa.ColumnElement[bool]]:
     return lambda: Position.dpd > days
 
@@ -92,6 +106,11 @@ def _measures() -> tuple[Measure, ...]:
     for kol in KOLS:
         found.append(Measure(f"kol{kol}_count", COUNT, _count_if(_kol_is(kol))))
         found.append(Measure(f"kol{kol}_total", MONEY, _total_if(_kol_is(kol))))
+    for before in (*KOLS, None):
+        for kol in KOLS:
+            moved = _moved(before, kol)
+            found.append(Measure(f"{migration_key(before, kol)}_count", COUNT, _count_if(moved)))
+            found.append(Measure(f"{migration_key(before, kol)}_total", MONEY, _total_if(moved)))
     for days in PAR_DAYS:
         found.append(Measure(f"par{days}", MONEY, _total_if(_dpd_above(days))))
     for code, _label, low, high in AGING_BUCKETS:

@@ -1,6 +1,6 @@
 """The team dashboard's Kol migration matrix between two month-end listings of the scope.
 
-The matrix itself is reports/portfolio/data.kol_migration (the portfolio workbook's), so the
+The matrix itself is credit/migration.kol_migration (the portfolio workbook's), so the
 dashboard and the workbook agree; this module picks and checks the two dates.
 """
 
@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 
 from aoapp.credit.collectibility import KOLS
 from aoapp.credit.figures import PortfolioScope, previous_month_end
+from aoapp.credit.migration import NEW, KolMigration, MigrationCell, kol_migration
 from aoapp.errors import InvalidInput
-from aoapp.reports.portfolio.data import NEW, KolMigration, MigrationCell, kol_migration
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ computed from the positions (credit/rollup_reads.live), on random portfolios and
 of scope; positions written through the ORM (one by one, a Kol upgrade, a restructured flag)
 leave them equal to the positions."""
 
+import itertools
 from datetime import date
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from aoapp.credit import rollup_reads
 from aoapp.credit.figures import resolve_scope, scope_figures
+from aoapp.credit.migration import kol_migration
 from aoapp.credit.models import Facility, Position
 from aoapp.credit.rollups import ROLLUPS, SHARED
 from aoapp.credit.upgrades import upgrade_kol
@@ -130,6 +132,9 @@ def test_every_figure_from_the_rollups_equals_the_positions(people, facilities):
                 assert fast == live, (name, as_of)
             fast, live = _both(lambda s=scope: trend(s, list(DATES)))
             assert fast == live, name
+            for before, as_of in itertools.pairwise(sorted(listed)):
+                fast, live = _both(lambda s=scope, b=before, d=as_of: kol_migration(s, b, d))
+                assert fast == live, (name, as_of)
     finally:
         _wipe()
 

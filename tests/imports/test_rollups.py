@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from aoapp.credit import rollup_reads
 from aoapp.credit.figures import resolve_scope
+from aoapp.credit.migration import joined_cells, kol_migration
 from aoapp.credit.rollups import ROLLUPS
 from aoapp.credit.upgrades import upgrade_kol
 from aoapp.extensions import db
@@ -77,6 +78,11 @@ def test_an_import_a_reimport_and_a_backdated_import_keep_the_rollups(ao, world,
     assert L.positions(D3)["A"].prev_kol == 3
     assert_rollups_are_the_positions()
     assert_bank_figures_agree(world.admin, [D1, D2, D3])
+    bank = resolve_scope(world.admin)
+    for before, as_of in ((D1, D2), (D2, D3)):  # the Kol migration from the aggregates ...
+        matrix = kol_migration(bank, before, as_of)
+        assert matrix.cells == joined_cells(bank, before, as_of)  # ... is the two dates joined
+        assert matrix.cells
 
 
 def test_a_listing_that_restructures_a_facility_changes_earlier_dates_loan_at_risk(ao, world, load):

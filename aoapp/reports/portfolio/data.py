@@ -14,19 +14,16 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import aliased
 
 from aoapp.auth.models import User
 from aoapp.common.background import started
-from aoapp.common.money import to_money
-from aoapp.credit.collectibility import KOLS
 from aoapp.credit.figures import (
     PortfolioFigures,
     PortfolioScope,
     previous_month_end,
     scope_figures,
 )
-from aoapp.credit.models import Position
+from aoapp.credit.migration import KolMigration, kol_migration
 from aoapp.errors import InvalidInput
 from aoapp.extensions import db
 from aoapp.kpis import officers as kpis
@@ -42,39 +39,7 @@ from aoapp.surveys.figures import SatisfactionReport
 from aoapp.targets import achievement
 from aoapp.targets.achievement import Achievement
 
-NEW = None  # the "from" of a facility without a position on the earlier date
 ZERO = Decimal("0.00")
-
-
-@dataclass(frozen=True)
-class MigrationCell:
-    """Facilities that moved from one Kol to another, and their outstanding on the later date."""
-
-    count: int = 0
-    outstanding: Decimal = ZERO
-
-
-@dataclass(frozen=True)
-class KolMigration:
-    """Effective (debtor) Kol on `previous` → on `as_of` of the facilities in scope on `as_of`.
-
-    `from_kols` are Kol 1–5 then NEW (None: no position on `previous`, or no `previous` at all).
-    """
-
-    previous: date | None
-    as_of: date
-    cells: dict[tuple[int | None, int], MigrationCell] = field(default_factory=dict)
-    from_kols: tuple = (*KOLS, NEW)
-    to_kols: tuple = KOLS
-
-    def cell(self, from_kol: int | None, to_kol: int) -> MigrationCell:
-        """The facilities from `from_kol` (None: new) to `to_kol`."""
-        return self.cells.get((from_kol, to_kol), MigrationCell())
-
-    def row_total(self, from_kol: int | None) -> MigrationCell:
-        """Every facility that came from `from_kol`, whatever its Kol now."""
-        cells = [self.cell(from_kol, to_kol) for to_kol in self.to_kols]
-        return MigrationCell(sum(c.count for c in cells), sum((c.outstanding for c in cells), ZERO))
 
 
 @dataclass(frozen=True)
@@ -142,36 +107,6 @@ class PortfolioData:
         """Stop the long tables' queries (when the workbook is not written to the end)."""
         for rows in (self.facilities, self.watchlist, self.delinquent):
             rows.close()
-
-
-def kol_migration(scope: PortfolioScope, previous: date | None, as_of: date) -> KolMigration:
-    """Kol migration of the scope's facilities on `as_of` since `previous` (one grouped query).
-
-    The earlier Kol is the facility's position on `previous` wherever it was booked then, so a
-    facility moved between officers still shows where it came from.
-    """
-    if previous is None:
-        earlier = sa.literal(None, sa.Integer)
-        stmt = sa.select(earlier.label("from_kol"), Position.debtor_kol, Position.outstanding)
-    else:
-        before = aliased(Position)
-        stmt = sa.select(
-            before.debtor_kol.label("from_kol"), Position.debtor_kol, Position.outstanding
-        ).outerjoin(
-            before, sa.and_(before.facility_id == Position.facility_id, before.as_of == previous)
-        )
-    moves = stmt.where(scope.condition, Position.as_of == as_of).subquery("moves")
-    grouped = sa.select(
-        moves.c.from_kol,
-        moves.c.debtor_kol,
-        sa.func.count(),
-        sa.func.sum(moves.c.outstanding),
-    ).group_by(moves.c.from_kol, moves.c.debtor_kol)
-    cells = {
-        (from_kol, to_kol): MigrationCell(int(n), to_money(str(total or 0)))
-        for from_kol, to_kol, n, total in db.session.execute(grouped)
-    }
-    return KolMigration(previous, as_of, cells)
 
 
 def pipeline(officer_ids: list[int], on: date) -> Pipeline:
