@@ -202,15 +202,25 @@ def _pairs_on(conn: sa.Connection, loans: set[date], deposits: set[date]) -> set
         return set()
     first = min(touched)
     days = sa.union(
-        sa.select(Position.as_of).where(Position.as_of >= first),
+        sa.select(Position.as_of.label("day")).where(Position.as_of >= first),
         sa.select(DepositPosition.as_of).where(DepositPosition.as_of >= first),
+    ).subquery("days")
+    dp = DepositPosition
+    pairs = (
+        sa.select(
+            sa.select(sa.func.max(Position.as_of))
+            .where(Position.as_of <= days.c.day)
+            .scalar_subquery(),
+            sa.select(sa.func.max(dp.as_of)).where(dp.as_of <= days.c.day).scalar_subquery(),
+        )
+        .select_from(days)
+        .distinct()
     )
-    found = set()
-    for day in conn.scalars(days):
-        pair = listings_of(conn, day)
-        if None not in pair and (pair[0] in loans or pair[1] in deposits):
-            found.add(pair)
-    return found
+    return {
+        (loan, deposit)
+        for loan, deposit in conn.execute(pairs)
+        if loan is not None and deposit is not None and (loan in loans or deposit in deposits)
+    }
 
 
 def refresh(conn: sa.Connection, loans: Iterable[date] = (), deposits: Iterable[date] = ()) -> None:
