@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from aoapp.common.dates import bank_today
 from aoapp.credit.figures import PortfolioScope, ratio, resolve_scope
 from aoapp.credit.rollup_reads import reading_live
+from aoapp.customers.models import ProductHolding
 from aoapp.extensions import db
 from aoapp.funding.held import (
     Listings,
@@ -179,7 +180,9 @@ def _cross_sell_stored(listings: Listings, where, officers: bool) -> list:
         .cte("scoped")
     )
     r = ROWS.c
-    unlisted = sa.select(scoped.c.customer_id).where(scoped.c.products.is_(None))
+    # The customers the scope books services: those among them it books nothing listed have
+    # their listed figures on rows elsewhere (few; not a scan of the scope's customers).
+    unlisted = recorded_services(listings.day, where).with_only_columns(ProductHolding.customer_id)
     elsewhere = (
         sa.select(r.customer_id, *(sa.func.max(r[name]).label(name) for name in LISTED[2:]))
         .where(_of(listings), r.customer_id.in_(unlisted))
