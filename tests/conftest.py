@@ -56,6 +56,24 @@ def _database_url(tmp_dir: str) -> str:
     return url
 
 
+def _no_waiting_for_the_disk(engine: sa.Engine) -> None:
+    """The test database's commits are not waited on to reach the disk (SQLite: synchronous
+    OFF on each connection of the suite's own engine). What other connections see, and when,
+    is unchanged: only a crash of the machine could lose a commit, and the database is thrown
+    away after the run anyway. The suite commits thousands of times; each fsync left the CPUs
+    idle. PostgreSQL's test databases get the same (tests/databases.py: reset_schema)."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    def no_sync(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA synchronous=OFF")
+        cursor.close()
+
+    sa.event.listen(engine, "connect", no_sync)
+    engine.dispose()  # connections made before the listener get it too
+
+
 @pytest.fixture(scope="session")
 def app():
     """The application on a freshly migrated database."""
@@ -85,6 +103,8 @@ def app():
             }
         )
         application.test_client_class = FreshContextClient
+        with application.app_context():
+            _no_waiting_for_the_disk(db.engine)
         # Rate limits are installed but off: the suite logs in hundreds of times from one
         # address. tests/auth/test_rate_limits.py switches them on.
         limiter.enabled = False

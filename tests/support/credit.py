@@ -7,12 +7,14 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from aoapp.common.dates import bank_today
 from aoapp.credit.collectibility import effective_kol, facility_kol, kol_from_dpd, load_bands
 from aoapp.credit.models import Facility, Position
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
 from aoapp.products.models import Product
 from tests.support.factories import make_customer, make_product
+from tests.support.snapshots import added_rows, fingerprint, put_back
 
 _seq = itertools.count(1)
 AS_OF = date(2024, 6, 30)
@@ -151,12 +153,36 @@ def hand_portfolio(officer):
     return post_listing(AS_OF, entries)
 
 
+_BOOKS: dict = {}
+
+
 def make_book(world) -> dict[str, Facility]:
     """Facilities of ao.budi (A1–A3), ao.sari (S1) and ao.dewi (D1) on two listing dates.
 
     A1: 0 -> 40 dpd (Kol 1 -> 2); A2 restructured: 10 -> 0 dpd, held at Kol 2;
     A3: 100 -> 0 dpd (Kol 3 -> 1), matures in 20 days.
+
+    Built on its first use (per worker, day, database, world and rows already there), then its
+    rows copied in (tests/support/snapshots.py): four listings written once, not for each of
+    the hundreds of tests that start from it.
     """
+    key = (
+        bank_today(),
+        str(db.engine.url),
+        tuple(u.id for u in (world.officer, world.colleague, world.remote)),
+        fingerprint(),
+    )
+    saved = _BOOKS.get(key)
+    if saved is None:
+        book, rows = added_rows(lambda: _make_book(world))
+        _BOOKS[key] = (rows, {name: f.id for name, f in book.items()})
+        return book
+    rows, ids = saved
+    put_back(rows)
+    return {name: db.session.get(Facility, id_) for name, id_ in ids.items()}
+
+
+def _make_book(world) -> dict[str, Facility]:
     budi = make_customer(world.officer, name="Warung Budi", cif="CIF-B1")
     other = make_customer(world.officer, name="Toko Lain", cif="CIF-B2")
     third = make_customer(world.officer, name="Warung Tiga", cif="CIF-B3")

@@ -45,7 +45,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from aoapp.auth.models import User
 from aoapp.common.dates import bank_today
+from aoapp.credit.models import Facility
+from aoapp.customers.models import Customer
 from aoapp.extensions import db
 from aoapp.targets.models import Target
 from tests.support.complaints import complaint
@@ -53,6 +56,7 @@ from tests.support.credit import make_facility, post_listing
 from tests.support.factories import make_customer, make_user
 from tests.support.followups import followup, promise
 from tests.support.reports_portfolio import at, introduce, make_prospect
+from tests.support.snapshots import added_rows, fingerprint, put_back
 
 M = 1_000_000
 AUG31, SEP30, OCT15, OCT31 = (
@@ -363,11 +367,42 @@ def _targets(world, baru) -> None:
     db.session.commit()
 
 
+_BOOKS: dict = {}
+
+
 def dashboard_book(world, today: date | None = None) -> Book:
     """The whole fixture; live follow-ups and complaints are placed around `today` (default:
-    the bank's today, which must be after October 2026)."""
+    the bank's today, which must be after October 2026). Built on its first use (per worker,
+    day, database, world and rows already there), then its rows copied in
+    (tests/support/snapshots.py): four listings and their rollups written once, not for each of
+    the hundred tests that read it."""
     today = today or bank_today()
     assert today > date(2026, 11, 3), "the live items must fall after the fixture's months"
+    key = (
+        today,
+        bank_today(),
+        str(db.engine.url),
+        tuple(u.id for u in (world.officer, world.colleague, world.remote, world.supervisor)),
+        fingerprint(),
+    )
+    saved = _BOOKS.get(key)
+    if saved is None:
+        book, rows = added_rows(lambda: _dashboard_book(world, today))
+        ids = {name: f.id for name, f in book.facilities.items()}
+        _BOOKS[key] = (rows, book.newcomer.id, ids, {k: c.id for k, c in book.customers.items()})
+        return book
+    rows, newcomer, facilities, customers = saved
+    put_back(rows)
+    return Book(
+        world,
+        db.session.get(User, newcomer),
+        today,
+        {name: db.session.get(Facility, id_) for name, id_ in facilities.items()},
+        {key: db.session.get(Customer, id_) for key, id_ in customers.items()},
+    )
+
+
+def _dashboard_book(world, today: date) -> Book:
     baru = make_user("ao.baru", "officer", "JKT01")
     customers, facilities = _portfolio(world)
     _prospects(world.officer, world.colleague, baru)

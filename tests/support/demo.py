@@ -6,8 +6,14 @@ workbooks' bytes) in memory; the next ones get the same rows inserted back in a 
 time. Each test still starts from the seeded bank and may change it: the autouse `_db_session`
 fixture empties the tables after every test, as for any other test. The copy is keyed by the
 bank's today (the demo's dates follow it), so a test on another day gets its own seed.
+
+Under pytest-xdist the first worker to seed also leaves its copy in the run's temporary folder,
+which the workers share: a worker that needs the demo later takes it from there instead of
+seeding again (a worker that needs it before the file is there seeds its own; none waits).
 """
 
+import os
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,14 +89,35 @@ def _put_back(app, copy: _Copy) -> None:
             path.write_bytes(content)
 
 
+def _shared(tmp_path_factory, day) -> Path | None:
+    """Where the workers of this run leave the day's copy for each other (one run: no file)."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return None
+    dialect = db.engine.dialect.name  # the rows, not the worker's own database, are shared
+    return tmp_path_factory.getbasetemp().parent / f"demo-bank-{dialect}-{day}.pickle"
+
+
+def _leave(path: Path, copy: _Copy) -> None:
+    """Write the copy whole or not at all: the other worker may be reading the folder."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}")
+    partial.write_bytes(pickle.dumps(copy, pickle.HIGHEST_PROTOCOL))
+    partial.replace(path)
+
+
 @pytest.fixture
-def demo_bank(app, runner) -> DemoBank:
+def demo_bank(app, runner, tmp_path_factory) -> DemoBank:
     """The seeded demo bank in the test's database (seeded on the first use of the day)."""
-    key = (bank_today(), app.config["SQLALCHEMY_DATABASE_URI"])
+    day = bank_today()
+    key = (day, app.config["SQLALCHEMY_DATABASE_URI"])
     copy = _COPIES.get(key)
+    shared = _shared(tmp_path_factory, day)
+    if copy is None and shared is not None and shared.exists():
+        copy = _COPIES[key] = pickle.loads(shared.read_bytes())  # noqa: S301 (this run's own)
     if copy is None:
         bank = _seed(app, runner)
         _COPIES[key] = _take(app, bank)
+        if shared is not None:
+            _leave(shared, _COPIES[key])
         return bank
     _put_back(app, copy)
     return copy.bank
