@@ -18,8 +18,8 @@ Per officer, "the scope" is what is booked to the officer, so a customer served 
 a customer of both (as the KPIs' debtors are).
 
 Listings whose pair is stored (funding/relationship_rows.py) are read from its rows, one per
-customer and booking group, with the services recorded by hand read live; any other from the
-holdings.
+customer and booking group (funding/stored_relationship.py), with the services recorded by hand
+read live; any other from the holdings.
 """
 
 from dataclasses import dataclass, field
@@ -30,21 +30,15 @@ import sqlalchemy as sa
 
 from aoapp.common.dates import bank_today
 from aoapp.credit.figures import PortfolioScope, ratio, resolve_scope
-from aoapp.credit.rollup_reads import reading_live
-from aoapp.customers.models import ProductHolding
 from aoapp.extensions import db
+from aoapp.funding import stored_relationship as stored
 from aoapp.funding.held import (
     Listings,
     holdings,
     in_scope,
     listings_on,
     of_customers,
-    recorded_services,
 )
-from aoapp.funding.relationship_rows import PAIRS, ROWS
-
-# A stored pair's per-customer columns, as `_booked_rows` gives them.
-LISTED = ("borrower", "depositor", "products", "has_credit", "has_deposit")
 
 
 def rate(part: int, whole: int) -> Decimal | None:
@@ -101,53 +95,11 @@ class RelationshipFigures:
         return rate(self.depositors_with_credit, self.depositors)
 
 
-def _stored(listings: Listings) -> bool:
-    """The pair of `listings` has relationship rows (funding/relationship_rows.py) to read."""
-    if reading_live() or listings.loans is None or listings.deposits is None:
-        return False
-    pair = PAIRS.c
-    stmt = sa.select(pair.loans_as_of).where(
-        pair.loans_as_of == listings.loans, pair.deposits_as_of == listings.deposits
-    )
-    return db.session.scalar(stmt) is not None
-
-
-def _of(listings: Listings) -> sa.ColumnElement[bool]:
-    return sa.and_(ROWS.c.loans_as_of == listings.loans, ROWS.c.deposits_as_of == listings.deposits)
-
-
-def _booked_rows(listings: Listings, where, officers: bool) -> sa.Subquery:
-    """A stored pair's rows the scope books, and the customers it books only services (their
-    listed figures NULL): officer_id?, customer_id, borrower, depositor, products, has_credit,
-    has_deposit."""
-    r = ROWS.c
-    services = recorded_services(listings.day, where).subquery("services")
-    rows = sa.select(
-        *([r.officer_id] if officers else []),
-        r.customer_id,
-        r.borrower,
-        r.depositor,
-        r.products,
-        r.has_credit,
-        r.has_deposit,
-    ).where(_of(listings), where(r.officer_id, r.branch_id, r.customer_id))
-    recorded = sa.select(
-        *([services.c.officer_id] if officers else []),
-        services.c.customer_id,
-        sa.literal(0),
-        sa.literal(0),
-        sa.null(),
-        sa.null(),
-        sa.null(),
-    )
-    return sa.union_all(rows, recorded).subquery("booked")
-
-
 def _customers(listings: Listings, where, officers: bool) -> sa.CTE:
     """The scope's customers (per officer when `officers`), and whether the scope books them a
     facility (borrower) or funds (depositor)."""
-    if _stored(listings):
-        booked = _booked_rows(listings, where, officers)
+    if stored.stored(listings):
+        booked = stored.booked_rows(listings, where, officers)
         credit, deposit = booked.c.borrower, booked.c.depositor
     else:
         booked = holdings(listings, where)
@@ -165,69 +117,10 @@ def _customers(listings: Listings, where, officers: bool) -> sa.CTE:
     )
 
 
-def _cross_sell_stored(listings: Listings, where, officers: bool) -> list:
-    """`_cross_sell` from a stored pair: the scope's rows carry each customer's listed figures;
-    only its services (live) and the customers it books nothing but services are looked up."""
-    booked = _booked_rows(listings, where, officers)
-    keys = [booked.c.officer_id] if officers else []
-    scoped = (
-        sa.select(
-            *keys,
-            booked.c.customer_id,
-            *(sa.func.max(booked.c[name]).label(name) for name in LISTED),
-        )
-        .group_by(*keys, booked.c.customer_id)
-        .cte("scoped")
-    )
-    r = ROWS.c
-    # The customers the scope books services: those among them it books nothing listed have
-    # their listed figures on rows elsewhere (few; not a scan of the scope's customers).
-    unlisted = recorded_services(listings.day, where).with_only_columns(ProductHolding.customer_id)
-    elsewhere = (
-        sa.select(r.customer_id, *(sa.func.max(r[name]).label(name) for name in LISTED[2:]))
-        .where(_of(listings), r.customer_id.in_(unlisted))
-        .group_by(r.customer_id)
-        .subquery("elsewhere")
-    )
-    everywhere = recorded_services(listings.day, lambda _o, _b, _c: sa.true()).subquery("all")
-    services = (
-        sa.select(
-            everywhere.c.customer_id,
-            sa.func.count(sa.distinct(everywhere.c.category)).label("count"),
-        )
-        .group_by(everywhere.c.customer_id)
-        .subquery("recorded")
-    )
-
-    def listed(name):
-        return sa.func.coalesce(scoped.c[name], elsewhere.c[name], 0)
-
-    def both(a, b):
-        return sa.func.sum(sa.case((sa.and_(a == 1, b == 1), 1), else_=0))
-
-    keys = [scoped.c.officer_id] if officers else []
-    stmt = (
-        sa.select(
-            *keys,
-            sa.func.count(),
-            sa.func.sum(listed("products") + sa.func.coalesce(services.c.count, 0)),
-            sa.func.sum(scoped.c.borrower),
-            both(scoped.c.borrower, listed("has_deposit")),
-            sa.func.sum(scoped.c.depositor),
-            both(scoped.c.depositor, listed("has_credit")),
-        )
-        .select_from(scoped)
-        .outerjoin(elsewhere, elsewhere.c.customer_id == scoped.c.customer_id)
-        .outerjoin(services, services.c.customer_id == scoped.c.customer_id)
-        .group_by(*keys)
-    )
-    return [tuple(int(v or 0) for v in row) for row in db.session.execute(stmt)]
-
-
 def _cross_sell(listings: Listings, where, officers: bool) -> list:
     """[(officer id?, customers, products, borrowers, with funding, depositors, with credit)]."""
-    if _stored(listings):
-        return _cross_sell_stored(listings, where, officers)
+    if stored.stored(listings):
+        return stored.cross_sell(listings, where, officers)
     scoped = _customers(listings, where, officers)
     everything = holdings(listings, of_customers(sa.select(scoped.c.customer_id)))
     stats = (
@@ -241,9 +134,6 @@ def _cross_sell(listings: Listings, where, officers: bool) -> list:
         .subquery("stats")
     )
 
-    def both(a, b):
-        return sa.func.sum(sa.case((sa.and_(a == 1, b == 1), 1), else_=0))
-
     keys = [scoped.c.officer_id] if officers else []
     stmt = (
         sa.select(
@@ -251,9 +141,9 @@ def _cross_sell(listings: Listings, where, officers: bool) -> list:
             sa.func.count(),
             sa.func.sum(stats.c.products),
             sa.func.sum(scoped.c.borrower),
-            both(scoped.c.borrower, stats.c.has_deposit),
+            stored.both(scoped.c.borrower, stats.c.has_deposit),
             sa.func.sum(scoped.c.depositor),
-            both(scoped.c.depositor, stats.c.has_credit),
+            stored.both(scoped.c.depositor, stats.c.has_credit),
         )
         .select_from(scoped)
         .join(stats, stats.c.customer_id == scoped.c.customer_id)
@@ -264,13 +154,10 @@ def _cross_sell(listings: Listings, where, officers: bool) -> list:
 
 def _holding_anything(listings: Listings, customers) -> sa.ColumnElement[bool]:
     """`customers` (a column) hold anything on `listings`."""
-    if not _stored(listings):
-        still = holdings(listings, of_customers(sa.select(customers)))
-        return customers.in_(sa.select(still.c.customer_id))
-    # EXISTS, one index lookup per customer: an IN would hash the whole pair for a branch.
-    listed = sa.exists().where(_of(listings), ROWS.c.customer_id == customers)
-    recorded = recorded_services(listings.day, lambda _o, _b, c: c == customers)
-    return sa.or_(listed, recorded.exists())
+    if stored.stored(listings):
+        return stored.holding_anything(listings, customers)
+    still = holdings(listings, of_customers(sa.select(customers)))
+    return customers.in_(sa.select(still.c.customer_id))
 
 
 def _retained(start: Listings, end: Listings, where, officers: bool) -> list:

@@ -23,6 +23,7 @@ from aoapp.funding import relationship as rel
 from aoapp.funding.held import listings_on
 from aoapp.funding.models import DepositAccount, DepositPosition
 from aoapp.funding.relationship_rows import PAIRS, ROWS
+from aoapp.funding.stored_relationship import stored
 from tests.support.credit import credit_product, make_facility
 from tests.support.factories import make_customer
 from tests.support.holdings import product, record
@@ -188,7 +189,7 @@ def test_every_relationship_figure_from_the_stored_pairs_equals_the_positions(
         ids = [officer.id for officer in officers]
         for day in DATES:  # read from the stored pair of each date with both listings
             listings = listings_on(day)
-            assert rel._stored(listings) == (None not in (listings.loans, listings.deposits))
+            assert stored(listings) == (None not in (listings.loans, listings.deposits))
         for name, scope in scopes.items():
             for start, end in itertools.pairwise(DATES):
                 fast, live = _both(lambda s=scope, e=end, b=start: _figures(s, ids, e, b))
@@ -239,7 +240,7 @@ def test_a_facility_moved_to_another_product_moves_the_stored_pairs(world):
     db.session.add(_deposit_position_of(customer, world.officer))
     db.session.commit()
     bank, listings = resolve_scope(world.admin), listings_on(DATES[0])
-    assert rel._stored(listings)
+    assert stored(listings)
     assert rel.scope_relationship(bank, listings).products_held == 3  # KMK, KUR, TAB
 
     kur.product_id = kmk.product_id  # booked as KMK from now on, on every date

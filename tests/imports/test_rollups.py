@@ -19,6 +19,7 @@ from aoapp.extensions import db
 from aoapp.funding import relationship as rel
 from aoapp.funding.held import listings_on
 from aoapp.funding.relationship_rows import PAIRS
+from aoapp.funding.stored_relationship import stored
 from tests.support import deposit_listings as D
 from tests.support import listings as L
 from tests.support.factories import make_product
@@ -114,7 +115,7 @@ def test_a_listing_that_moves_a_facility_to_another_product_rewrites_its_relatio
     assert rel.scope_relationship(bank, may).products_held == 3  # KMK, KUR, tabungan
     load([line("A", "CIF1", ao, product_code="KUR"), line("B", "CIF1", ao, product_code="KUR")], D2)
     assert_rollups_are_the_positions()
-    assert rel._stored(may) and rel.scope_relationship(bank, may).products_held == 2
+    assert stored(may) and rel.scope_relationship(bank, may).products_held == 2
 
 
 def test_the_relationship_pairs_follow_both_listings(ao, world, load, tmp_path):
@@ -139,12 +140,12 @@ def test_the_relationship_pairs_follow_both_listings(ao, world, load, tmp_path):
     load([line("A", "CIF1", ao, product_code="KUR")], D2)  # June again, one account
     funds([D.line("T1", "CIF1", ao), D.line("P1", "CIF2", ao, product_code="DEP")], D3)
     assert_rollups_are_the_positions()
-    stored = set(db.session.execute(sa.select(PAIRS)).tuples())
-    assert {(D1, D1), (D2, D1), (D2, D3)} <= stored
+    pairs = set(db.session.execute(sa.select(PAIRS)).tuples())
+    assert {(D1, D1), (D2, D1), (D2, D3)} <= pairs
     bank = resolve_scope(world.admin)
     for day, since in ((D2, D1), (D3, D2)):
         listings, start = listings_on(day), listings_on(since)
-        assert rel._stored(listings)
+        assert stored(listings)
         fast = rel.scope_relationship(bank, listings, start)
         with rollup_reads.live():
             assert fast == rel.scope_relationship(bank, listings, start), day

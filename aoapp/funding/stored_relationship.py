@@ -1,0 +1,127 @@
+"""The relationship figures' reads of a stored pair of listings (funding/relationship_rows.py):
+the scope's customers, their cross-sell and whether they still hold anything, from one row per
+customer and booking group instead of every holding of the scope's customers. Services recorded
+by hand stay live. funding/relationship.py decides which pairs are read here."""
+
+import sqlalchemy as sa
+
+from aoapp.credit.rollup_reads import reading_live
+from aoapp.customers.models import ProductHolding
+from aoapp.extensions import db
+from aoapp.funding.held import Listings, recorded_services
+from aoapp.funding.relationship_rows import PAIRS, ROWS
+
+# A stored pair's per-customer columns, as `booked_rows` gives them.
+LISTED = ("borrower", "depositor", "products", "has_credit", "has_deposit")
+
+
+def both(a, b) -> sa.ColumnElement:
+    """How many rows have both flags (1 and 1)."""
+    return sa.func.sum(sa.case((sa.and_(a == 1, b == 1), 1), else_=0))
+
+
+def stored(listings: Listings) -> bool:
+    """The pair of `listings` has relationship rows (funding/relationship_rows.py) to read."""
+    if reading_live() or listings.loans is None or listings.deposits is None:
+        return False
+    pair = PAIRS.c
+    stmt = sa.select(pair.loans_as_of).where(
+        pair.loans_as_of == listings.loans, pair.deposits_as_of == listings.deposits
+    )
+    return db.session.scalar(stmt) is not None
+
+
+def of(listings: Listings) -> sa.ColumnElement[bool]:
+    return sa.and_(ROWS.c.loans_as_of == listings.loans, ROWS.c.deposits_as_of == listings.deposits)
+
+
+def booked_rows(listings: Listings, where, officers: bool) -> sa.Subquery:
+    """A stored pair's rows the scope books, and the customers it books only services (their
+    listed figures NULL): officer_id?, customer_id, borrower, depositor, products, has_credit,
+    has_deposit."""
+    r = ROWS.c
+    services = recorded_services(listings.day, where).subquery("services")
+    rows = sa.select(
+        *([r.officer_id] if officers else []),
+        r.customer_id,
+        r.borrower,
+        r.depositor,
+        r.products,
+        r.has_credit,
+        r.has_deposit,
+    ).where(of(listings), where(r.officer_id, r.branch_id, r.customer_id))
+    recorded = sa.select(
+        *([services.c.officer_id] if officers else []),
+        services.c.customer_id,
+        sa.literal(0),
+        sa.literal(0),
+        sa.null(),
+        sa.null(),
+        sa.null(),
+    )
+    return sa.union_all(rows, recorded).subquery("booked")
+
+
+def cross_sell(listings: Listings, where, officers: bool) -> list:
+    """The cross-sell rows of funding/relationship._cross_sell from a stored pair: the scope's
+    rows carry each customer's listed figures; only its services (live) and the customers it
+    books nothing but services are looked up."""
+    booked = booked_rows(listings, where, officers)
+    keys = [booked.c.officer_id] if officers else []
+    scoped = (
+        sa.select(
+            *keys,
+            booked.c.customer_id,
+            *(sa.func.max(booked.c[name]).label(name) for name in LISTED),
+        )
+        .group_by(*keys, booked.c.customer_id)
+        .cte("scoped")
+    )
+    r = ROWS.c
+    # The customers the scope books services: those among them it books nothing listed have
+    # their listed figures on rows elsewhere (few; not a scan of the scope's customers).
+    unlisted = recorded_services(listings.day, where).with_only_columns(ProductHolding.customer_id)
+    elsewhere = (
+        sa.select(r.customer_id, *(sa.func.max(r[name]).label(name) for name in LISTED[2:]))
+        .where(of(listings), r.customer_id.in_(unlisted))
+        .group_by(r.customer_id)
+        .subquery("elsewhere")
+    )
+    everywhere = recorded_services(listings.day, lambda _o, _b, _c: sa.true()).subquery("all")
+    services = (
+        sa.select(
+            everywhere.c.customer_id,
+            sa.func.count(sa.distinct(everywhere.c.category)).label("count"),
+        )
+        .group_by(everywhere.c.customer_id)
+        .subquery("recorded")
+    )
+
+    def listed(name):
+        return sa.func.coalesce(scoped.c[name], elsewhere.c[name], 0)
+
+    keys = [scoped.c.officer_id] if officers else []
+    stmt = (
+        sa.select(
+            *keys,
+            sa.func.count(),
+            sa.func.sum(listed("products") + sa.func.coalesce(services.c.count, 0)),
+            sa.func.sum(scoped.c.borrower),
+            both(scoped.c.borrower, listed("has_deposit")),
+            sa.func.sum(scoped.c.depositor),
+            both(scoped.c.depositor, listed("has_credit")),
+        )
+        .select_from(scoped)
+        .outerjoin(elsewhere, elsewhere.c.customer_id == scoped.c.customer_id)
+        .outerjoin(services, services.c.customer_id == scoped.c.customer_id)
+        .group_by(*keys)
+    )
+    return [tuple(int(v or 0) for v in row) for row in db.session.execute(stmt)]
+
+
+def holding_anything(listings: Listings, customers) -> sa.ColumnElement[bool]:
+    """`customers` (a column) hold anything on the stored pair of `listings`: EXISTS, one index
+    lookup per customer (an IN would hash the whole pair for a branch)."""
+    listed = sa.exists().where(of(listings), ROWS.c.customer_id == customers)
+    recorded = recorded_services(listings.day, lambda _o, _b, c: c == customers)
+    return sa.or_(listed, recorded.exists())
