@@ -153,13 +153,14 @@ def _of(loans: date, deposits: date):
     return sa.and_(ROWS.c.loans_as_of == loans, ROWS.c.deposits_as_of == deposits)
 
 
-def _hold(conn: sa.Connection, loans: date | None, deposits: date | None) -> None:
-    """Writers of the pairs on one date take turns (held to the commit): else a pair computed
-    from a deposits listing another import is replacing outlives it. Loans before deposits."""
-    if loans is not None:
-        serial.hold(conn, f"relationship:loans:{loans.isoformat()}", WAIT_SECONDS)
-    if deposits is not None:
-        serial.hold(conn, f"relationship:deposits:{deposits.isoformat()}", WAIT_SECONDS)
+def _hold(conn: sa.Connection, *dates: date | None) -> None:
+    """Writers of the pairs on a listing date take turns, whatever the kind of listing (held to
+    the commit, earlier dates first): else a pair computed from a listing another import is
+    replacing outlives it, and a loan and a deposits import of one date, each blind to the
+    other's rows, would both miss the date's own pair. The second one waits, then sees the
+    first's listing and writes it."""
+    for day in sorted({day for day in dates if day is not None}):
+        serial.hold(conn, f"relationship:{day.isoformat()}", WAIT_SECONDS)
 
 
 def _drop(conn: sa.Connection, loans: date, deposits: date) -> None:

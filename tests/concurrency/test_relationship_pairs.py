@@ -1,0 +1,131 @@
+"""The relationship pairs (funding/relationship_rows.py) written by two transactions at once.
+
+A loan listing and a deposits listing of one date imported at the same moment, in two processes:
+the second waits for the first (imports of a date take turns), sees its listing and stores the
+date's own pair. A loan position and a deposit position of one date changed at once through the
+ORM (PostgreSQL: SQLite has one writer): both rewrite the date's pair; the second waits for the
+first's commit (a lock per listing date), so the pair is neither written twice nor refused.
+"""
+
+import multiprocessing
+import threading
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from aoapp.credit.models import Position
+from aoapp.extensions import db
+from aoapp.funding.models import DepositPosition
+from aoapp.funding.relationship_rows import PAIRS, ROWS
+from aoapp.imports.models import ImportStatus, PositionImport
+from tests.support import deposit_listings as D
+from tests.support import listings as L
+from tests.support.credit import make_facility, post_listing
+from tests.support.factories import make_customer
+from tests.support.holdings import make_deposit
+from tests.support.rollups import assert_pairs_are_the_listings
+
+AS_OF = date(2024, 6, 30)
+MEET_SECONDS = 1.5
+SETTINGS = ("CIF_PATTERN", "ACCOUNT_PATTERN", "EXPORTS_DIR", "DEFAULT_LOCALE")
+
+
+def _import(url: str, settings: dict, path: str, kind: str, mine, other) -> None:
+    """In a process of its own: import `path`, meeting the other import where both write their
+    pairs, so that without a lock both would compute them at once."""
+    from aoapp import create_app
+    from aoapp.imports.services import run_import
+
+    app = create_app({**settings, "SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+
+    def meet(stage: str, _percent: int) -> None:
+        if stage == "relationship":
+            mine.set()
+            other.wait(MEET_SECONDS)
+
+    with app.app_context():
+        run_import(path, AS_OF, kind=kind, progress=meet)
+        db.engine.dispose()
+
+
+def test_a_loan_and_a_deposits_listing_of_one_date_at_once_store_the_dates_pair(
+    app, world, tmp_path
+):
+    L.catalogue()
+    ao = world.officer.officer_code
+    loans = L.write_csv(tmp_path / "loans.csv", [L.line(f"L{i}", f"CIF{i}", ao) for i in range(30)])
+    funds = D.write_csv(tmp_path / "funds.csv", [D.line(f"T{i}", f"CIF{i}", ao) for i in range(30)])
+    context = multiprocessing.get_context("spawn")  # fresh processes: no connection shared
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    settings = {key: app.config[key] for key in SETTINGS}
+    events = context.Event(), context.Event()
+    processes = [
+        context.Process(
+            target=_import, args=(url, settings, str(loans), "loans", events[0], events[1])
+        ),
+        context.Process(
+            target=_import, args=(url, settings, str(funds), "deposits", events[1], events[0])
+        ),
+    ]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(90)
+        assert process.exitcode == 0
+    db.session.expire_all()
+    statuses = db.session.scalars(sa.select(PositionImport.status)).all()
+    assert statuses == [ImportStatus.SUCCEEDED] * 2
+    assert (AS_OF, AS_OF) in set(db.session.execute(sa.select(PAIRS)).tuples())
+    assert_pairs_are_the_listings()
+
+
+def test_a_loan_and_a_deposit_position_changed_at_once_rewrite_the_pair_in_turn(app, world):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer: its transactions cannot overlap")
+    customer = make_customer(world.officer, cif="CIF-P1")
+    post_listing(AS_OF, [(make_facility(customer), 0, "1000")])
+    make_deposit(customer, balances={AS_OF: Decimal("500")})
+    assert (AS_OF, AS_OF) in set(db.session.execute(sa.select(PAIRS)).tuples())
+    loan = db.session.scalar(sa.select(Position.id).where(Position.as_of == AS_OF))
+    funds = db.session.scalar(sa.select(DepositPosition.id).where(DepositPosition.as_of == AS_OF))
+    db.session.commit()
+    first_flushed, errors = threading.Event(), []
+
+    def change(model, row_id: int, values: dict, before_commit) -> None:
+        with app.app_context():
+            try:
+                row = db.session.get(model, row_id)
+                for name, value in values.items():
+                    setattr(row, name, value)
+                db.session.flush()  # the hook rewrites the date's pair in this transaction
+                before_commit()
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001  (reported by the test below)
+                errors.append(error)
+                first_flushed.set()
+            finally:
+                db.session.remove()
+
+    def hold_then_commit():
+        first_flushed.set()
+        threading.Event().wait(0.5)  # the other transaction's rewrite starts meanwhile
+
+    one = threading.Thread(
+        target=change, args=(Position, loan, {"officer_id": world.colleague.id}, hold_then_commit)
+    )
+    one.start()
+    assert first_flushed.wait(10)
+    two = threading.Thread(
+        target=change, args=(DepositPosition, funds, {"status": "closed"}, lambda: None)
+    )
+    two.start()
+    for thread in (one, two):
+        thread.join(30)
+
+    assert not errors, errors
+    db.session.expire_all()
+    assert_pairs_are_the_listings()
+    rows = db.session.execute(sa.select(ROWS.c.officer_id, ROWS.c.depositor)).all()
+    assert rows == [(world.colleague.id, 0)]  # booked to ao.sari now, its funds closed
