@@ -178,15 +178,6 @@ def write_pair(conn: sa.Connection, loans: date, deposits: date) -> None:
     conn.execute(sa.insert(ROWS).from_select(COLUMNS, pair_rows(loans, deposits)))
 
 
-def listings_of(conn: sa.Connection, day: date) -> tuple[date | None, date | None]:
-    """(last loan listing, last deposits listing) on or before `day`."""
-    loans = conn.scalar(sa.select(sa.func.max(Position.as_of)).where(Position.as_of <= day))
-    deposits = conn.scalar(
-        sa.select(sa.func.max(DepositPosition.as_of)).where(DepositPosition.as_of <= day)
-    )
-    return loans, deposits
-
-
 def stored_pairs(conn: sa.Connection, loans=(), deposits=()) -> list[tuple[date, date]]:
     """The stored pairs on one of the loan dates `loans` or deposits dates `deposits`."""
     either = sa.or_(

@@ -8,7 +8,6 @@ first's commit (a lock per listing date), so the pair is neither written twice n
 """
 
 import multiprocessing
-import threading
 from datetime import date
 from decimal import Decimal
 
@@ -22,6 +21,7 @@ from aoapp.funding.relationship_rows import PAIRS, ROWS
 from aoapp.imports.models import ImportStatus, PositionImport
 from tests.support import deposit_listings as D
 from tests.support import listings as L
+from tests.support.concurrency import two_changes_at_once
 from tests.support.credit import make_facility, post_listing
 from tests.support.factories import make_customer
 from tests.support.holdings import make_deposit
@@ -91,39 +91,11 @@ def test_a_loan_and_a_deposit_position_changed_at_once_rewrite_the_pair_in_turn(
     loan = db.session.scalar(sa.select(Position.id).where(Position.as_of == AS_OF))
     funds = db.session.scalar(sa.select(DepositPosition.id).where(DepositPosition.as_of == AS_OF))
     db.session.commit()
-    first_flushed, errors = threading.Event(), []
-
-    def change(model, row_id: int, values: dict, before_commit) -> None:
-        with app.app_context():
-            try:
-                row = db.session.get(model, row_id)
-                for name, value in values.items():
-                    setattr(row, name, value)
-                db.session.flush()  # the hook rewrites the date's pair in this transaction
-                before_commit()
-                db.session.commit()
-            except Exception as error:  # noqa: BLE001  (reported by the test below)
-                errors.append(error)
-                first_flushed.set()
-            finally:
-                db.session.remove()
-
-    def hold_then_commit():
-        first_flushed.set()
-        threading.Event().wait(0.5)  # the other transaction's rewrite starts meanwhile
-
-    one = threading.Thread(
-        target=change, args=(Position, loan, {"officer_id": world.colleague.id}, hold_then_commit)
+    errors = two_changes_at_once(
+        app,
+        (Position, loan, {"officer_id": world.colleague.id}),
+        (DepositPosition, funds, {"status": "closed"}),
     )
-    one.start()
-    assert first_flushed.wait(10)
-    two = threading.Thread(
-        target=change, args=(DepositPosition, funds, {"status": "closed"}, lambda: None)
-    )
-    two.start()
-    for thread in (one, two):
-        thread.join(30)
-
     assert not errors, errors
     db.session.expire_all()
     assert_pairs_are_the_listings()

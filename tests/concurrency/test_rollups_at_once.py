@@ -2,7 +2,6 @@
 position change through the ORM rewrites its date; the second waits for the first's commit, so
 the date is neither counted twice nor left stale."""
 
-import threading
 from datetime import date
 
 import pytest
@@ -11,6 +10,7 @@ import sqlalchemy as sa
 from aoapp.credit import rollups
 from aoapp.credit.models import Position
 from aoapp.extensions import db
+from tests.support.concurrency import two_changes_at_once
 from tests.support.credit import make_facility, post_listing
 from tests.support.factories import make_customer
 from tests.support.rollups import assert_rollups_are_the_positions
@@ -33,34 +33,11 @@ def test_two_changes_of_one_date_at_once_leave_it_counted_once(app, world):
         for f in (first, second)
     ]
     db.session.commit()
-    first_flushed, errors = threading.Event(), []
-
-    def change(position_id: int, amount: str, before_commit) -> None:
-        with app.app_context():
-            try:
-                position = db.session.get(Position, position_id)
-                position.outstanding = amount
-                db.session.flush()  # the hook rewrites the date's rollups in this transaction
-                before_commit()
-                db.session.commit()
-            except Exception as error:  # noqa: BLE001  (reported by the test below)
-                errors.append(error)
-                first_flushed.set()
-            finally:
-                db.session.remove()
-
-    def hold_then_commit():
-        first_flushed.set()
-        threading.Event().wait(0.5)  # the other transaction's rewrite starts meanwhile
-
-    one = threading.Thread(target=change, args=(ids[0], "1500", hold_then_commit))
-    one.start()
-    assert first_flushed.wait(10)
-    two = threading.Thread(target=change, args=(ids[1], "2500", lambda: None))
-    two.start()
-    for thread in (one, two):
-        thread.join(30)
-
+    errors = two_changes_at_once(
+        app,
+        (Position, ids[0], {"outstanding": "1500"}),
+        (Position, ids[1], {"outstanding": "2500"}),
+    )
     assert not errors, errors
     db.session.expire_all()
     assert_rollups_are_the_positions([AS_OF])

@@ -26,7 +26,7 @@ from aoapp.funding.relationship_rows import PAIRS, ROWS
 from aoapp.funding.stored_relationship import stored
 from tests.support.credit import credit_product, make_facility
 from tests.support.factories import make_customer
-from tests.support.holdings import product, record
+from tests.support.holdings import make_deposit, product, record
 from tests.support.rollups import assert_rollups_are_the_positions, officers_and_scopes
 
 DATES = (date(2024, 4, 30), date(2024, 5, 31), date(2024, 6, 30))
@@ -102,18 +102,8 @@ def _build(officers, loans, deposits, services) -> None:
             if n is not None:
                 db.session.add(_position(facility, as_of, booker(n)))
         db.session.flush()
-    for n, spec in enumerate(deposits):
-        item = product(spec["code"])
-        account = DepositAccount(
-            account_no=f"REL{n:05d}",
-            customer_id=customers[spec["customer"]].id,
-            product_id=item.id,
-            deposit_type=item.deposit_type,
-            open_date=date(2023, 3, 1),
-            interest_rate=Decimal("1.0"),
-        )
-        db.session.add(account)
-        db.session.flush()
+    for spec in deposits:
+        account = make_deposit(customers[spec["customer"]], spec["code"])
         for as_of, m in zip(DATES, spec["booked"], strict=True):
             if m is not None:
                 closed = spec["closed"] and as_of == DATES[-1]
@@ -218,18 +208,7 @@ def test_a_product_that_changes_kind_changes_the_figures_as_read_live(world):
 
 
 def _deposit_position_of(customer, officer) -> DepositPosition:
-    item = product("TAB")
-    account = DepositAccount(
-        account_no="REL-TAB",
-        customer_id=customer.id,
-        product_id=item.id,
-        deposit_type=item.deposit_type,
-        open_date=date(2023, 3, 1),
-        interest_rate=Decimal("1.0"),
-    )
-    db.session.add(account)
-    db.session.flush()
-    return _deposit_position(account, DATES[0], officer, "active")
+    return _deposit_position(make_deposit(customer, "TAB"), DATES[0], officer, "active")
 
 
 def test_a_facility_moved_to_another_product_moves_the_stored_pairs(world):

@@ -11,6 +11,7 @@ from aoapp.credit.models import Position
 from aoapp.credit.rollups import ROLLUPS, SHARED, groups, shared
 from aoapp.extensions import db
 from aoapp.funding import relationship_rows
+from aoapp.funding.held import listings_on
 from aoapp.funding.models import DepositPosition
 from tests.support.factories import make_branch, make_user
 
@@ -41,9 +42,9 @@ def assert_rollups_are_the_positions(dates: list[date] | None = None) -> None:
 def assert_pairs_are_the_listings() -> None:
     """The pair of every listing date with both listings is stored, and every stored pair's
     relationship rows are what its listings give now."""
-    conn = db.session.connection()
     days = sa.union(sa.select(Position.as_of), sa.select(DepositPosition.as_of))
-    wanted = {relationship_rows.listings_of(conn, day) for day in db.session.scalars(days)}
+    listed = [listings_on(day) for day in db.session.scalars(days)]
+    wanted = {(listings.loans, listings.deposits) for listings in listed}
     stored = {tuple(row) for row in db.session.execute(sa.select(relationship_rows.PAIRS))}
     assert {pair for pair in wanted if None not in pair} <= stored
     rows = relationship_rows.ROWS
