@@ -24,6 +24,7 @@ from werkzeug.security import generate_password_hash
 
 import aoapp.models  # noqa: F401  (every table on the metadata, as the app has them)
 from aoapp.credit import rollups
+from aoapp.funding import relationship_rows
 from aoapp.imports.loans.partition import month_bounds, partition_name
 from bench.generate_listing import PRODUCTS, as_of_dates
 from bench.load import (
@@ -209,6 +210,7 @@ def seed(url: str, scale: float, prospects: int | None, password: str, reset: bo
         conn.commit()
         _log(f"  commit {time.perf_counter() - started:.1f} s")
     _write_rollups(url, params["dates"])
+    _write_relationship_pairs(url, params["dates"])
     with connect(url, autocommit=True) as conn:
         started = time.perf_counter()
         conn.execute("VACUUM (ANALYZE)")
@@ -256,6 +258,17 @@ def _write_rollups(url: str, dates: list[date]) -> None:
         rollups.write(conn, dates)
     engine.dispose()
     _log(f"  rollups of {len(dates)} dates {time.perf_counter() - started:.1f} s")
+
+
+def _write_relationship_pairs(url: str, dates: list[date]) -> None:
+    """The relationship rows of every seeded pair of listings, by the imports' own writer
+    (funding/relationship_rows.py): as after importing each month's two listings."""
+    started = time.perf_counter()
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        relationship_rows.refresh(conn, loans=dates, deposits=dates)
+    engine.dispose()
+    _log(f"  relationship pairs of {len(dates)} dates {time.perf_counter() - started:.1f} s")
 
 
 def _summary(conn, seconds: float) -> None:
