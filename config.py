@@ -54,6 +54,9 @@ class Config:
         # A streaming replica of the PostgreSQL primary: the dashboards and report generation
         # read their figures there (aoapp/common/replica.py); unset, everything uses the primary.
         self.DATABASE_REPLICA_URL = _database_url("DATABASE_REPLICA_URL")
+        # PostgreSQL's JIT compiles a statement whose estimated cost is high: 50-100 ms each time,
+        # for pages whose statements run in a few ms (aoapp/__init__._postgres_settings).
+        self.DATABASE_JIT = _bool("DATABASE_JIT", False)
         self.EXPORTS_DIR = os.environ.get("EXPORTS_DIR") or str(BASE_DIR / "exports")
         # Report batches across machines (aoapp/reports/queue.py): RQ on this Redis server.
         self.REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
