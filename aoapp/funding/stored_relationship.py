@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from aoapp.credit.rollup_reads import reading_live
 from aoapp.customers.models import ProductHolding
 from aoapp.extensions import db
-from aoapp.funding.held import Listings, recorded_services
+from aoapp.funding.held import Listings, of_customers, recorded_services
 from aoapp.funding.relationship_rows import PAIRS, ROWS
 
 # A stored pair's per-customer columns, as `booked_rows` gives them.
@@ -87,7 +87,11 @@ def cross_sell(listings: Listings, where, officers: bool) -> list:
         .group_by(r.customer_id)
         .subquery("elsewhere")
     )
-    everywhere = recorded_services(listings.day, lambda _o, _b, _c: sa.true()).subquery("all")
+    # The scope's customers' services wherever booked (an index lookup each, not every
+    # service the bank recorded).
+    everywhere = recorded_services(
+        listings.day, of_customers(sa.select(scoped.c.customer_id))
+    ).subquery("all")
     services = (
         sa.select(
             everywhere.c.customer_id,
