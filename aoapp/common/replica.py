@@ -25,6 +25,7 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from flask import Flask, current_app
 
+from aoapp.common.read_memo import remembering
 from aoapp.common.transaction import end_reads
 from aoapp.database import READ_REPLICA, WROTE
 from aoapp.extensions import db
@@ -91,7 +92,14 @@ def read_engine() -> sa.Engine:
 @contextmanager
 def reading_from_replica() -> Iterator[None]:
     """Send the session's reads in the block to the replica when there is one, it answers, and
-    the session's transaction has nothing of its own the reads could need."""
+    the session's transaction has nothing of its own the reads could need; the block's listing
+    dates are asked once (common/read_memo.py)."""
+    with remembering(), _routed():
+        yield
+
+
+@contextmanager
+def _routed() -> Iterator[None]:
     session = db.session()
     engine = replica_engine()
     if engine is None or session.info.get(READ_REPLICA) is not None:

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from aoapp.auth.models import Branch, Role, User
 from aoapp.common.i18n import locale_code
 from aoapp.common.money import to_money
+from aoapp.common.read_memo import remembered
 from aoapp.credit import rollup_reads
 from aoapp.credit.collectibility import (
     AGING_BUCKETS,
@@ -27,7 +28,7 @@ from aoapp.credit.collectibility import (
     kol_name,
     load_bands,
 )
-from aoapp.credit.measures import aggregates
+from aoapp.credit.measures import FIGURE_KEYS, aggregates
 from aoapp.credit.models import Position
 from aoapp.errors import NotFound
 from aoapp.extensions import db
@@ -210,7 +211,7 @@ def previous_month_end(as_of: date) -> date | None:
     stmt = sa.select(sa.func.max(Position.as_of)).where(
         Position.as_of.between(last.replace(day=1), last)
     )
-    return db.session.scalar(stmt)
+    return remembered(("loans_between", last.replace(day=1), last), lambda: db.session.scalar(stmt))
 
 
 def previous_as_of(actor, as_of: date | None = None, officer_id=None, branch_id=None):
@@ -221,12 +222,12 @@ def previous_as_of(actor, as_of: date | None = None, officer_id=None, branch_id=
 
 
 def _aggregate_row(scope: PortfolioScope, as_of: date) -> dict:
-    """Every measure (credit/measures.py) and the debtors of the scope on `as_of`: from the
+    """The figures' measures (credit/measures.FIGURE_KEYS) and the debtors of the scope on `as_of`: from the
     month-end aggregates when the date has them, else in one pass over the positions."""
-    row = rollup_reads.scope_row(scope.condition, as_of)
+    row = rollup_reads.scope_row(scope.condition, as_of, FIGURE_KEYS)
     if row is None:
         stmt = (
-            sa.select(*aggregates())
+            sa.select(*aggregates(FIGURE_KEYS))
             .select_from(Position)
             .where(scope.condition, Position.as_of == as_of)
         )

@@ -121,6 +121,9 @@ def _measures() -> tuple[Measure, ...]:
 
 MEASURES = _measures()
 BY_KEY = {measure.key: measure for measure in MEASURES}
+# What a portfolio's figures read (credit/figures.scope_figures): every measure but the Kol
+# migration's 60 cells, which only the migration matrix reads (credit/migration.py).
+FIGURE_KEYS = tuple(m.key for m in MEASURES if not m.key.startswith(("from", "new_to")))
 
 
 def debtors() -> sa.Label:
@@ -128,6 +131,7 @@ def debtors() -> sa.Label:
     return sa.func.count(sa.distinct(Position.customer_id)).label("debtors")
 
 
-def aggregates() -> list[sa.Label]:
-    """Every measure and the debtors in one pass over the selected positions."""
-    return [debtors(), *(measure.sum() for measure in MEASURES)]
+def aggregates(keys: tuple[str, ...] | None = None) -> list[sa.Label]:
+    """Every measure (of `keys`) and the debtors in one pass over the selected positions."""
+    chosen = MEASURES if keys is None else [BY_KEY[key] for key in keys]
+    return [debtors(), *(measure.sum() for measure in chosen)]

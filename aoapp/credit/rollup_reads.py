@@ -17,6 +17,7 @@ from functools import cache
 import sqlalchemy as sa
 from sqlalchemy.sql.visitors import replacement_traverse
 
+from aoapp.common.read_memo import remembered
 from aoapp.credit.measures import MEASURES
 from aoapp.credit.models import Position
 from aoapp.credit.rollups import ROLLUPS, SHARED
@@ -61,7 +62,8 @@ def dates_with_rollups(dates: list[date]) -> set[date]:
     if _LIVE.get() or not dates:
         return set()
     stmt = sa.select(ROLLUPS.c.as_of).where(ROLLUPS.c.as_of.in_(dates)).distinct()
-    return set(db.session.scalars(stmt))
+    key = ("dates_with_rollups", tuple(sorted(set(dates))))
+    return remembered(key, lambda: frozenset(db.session.scalars(stmt)))
 
 
 def _translated(condition, dates: list[date]):
@@ -101,21 +103,24 @@ def _extra(on_shared, as_of: date, *by) -> sa.Subquery:
     )
 
 
-def scope_row(condition, as_of: date) -> dict | None:
-    """Every measure and the debtors of the scope on `as_of`, or None (read live)."""
+def scope_row(condition, as_of: date, keys: tuple[str, ...] | None = None) -> dict | None:
+    """Every measure (of `keys`) and the debtors of the scope on `as_of`, or None (read live)."""
     translated = _translated(condition, [as_of])
     if translated is None:
         return None
     on_rollups, on_shared = translated
     extra = sa.select(sa.func.coalesce(_extra(on_shared, as_of).c.extra, 0)).scalar_subquery()
-    stmt = sa.select((sa.func.sum(ROLLUPS.c.debtors) - extra).label("debtors"), *_sums()).where(
+    stmt = sa.select((sa.func.sum(ROLLUPS.c.debtors) - extra).label("debtors"), *_sums(keys)).where(
         ROLLUPS.c.as_of == as_of, on_rollups
     )
     return dict(db.session.execute(stmt).mappings().one())
 
 
-def officer_rows(ids: list[int], as_of: date, condition) -> dict[int, dict] | None:
-    """Every measure and the debtors per officer of `ids` in the scope on `as_of`, or None."""
+def officer_rows(
+    ids: list[int], as_of: date, condition, keys: tuple[str, ...] | None = None
+) -> dict[int, dict] | None:
+    """Every measure (of `keys`) and the debtors per officer of `ids` in the scope on `as_of`,
+    or None."""
     translated = _translated(condition, [as_of])
     if translated is None:
         return None
@@ -125,13 +130,13 @@ def officer_rows(ids: list[int], as_of: date, condition) -> dict[int, dict] | No
         sa.select(
             ROLLUPS.c.officer_id,
             sa.func.sum(ROLLUPS.c.debtors).label("debtors"),
-            *_sums(),
+            *_sums(keys),
         )
         .where(ROLLUPS.c.as_of == as_of, on_rollups, ROLLUPS.c.officer_id.in_(ids))
         .group_by(ROLLUPS.c.officer_id)
         .subquery("groups")
     )
-    columns = [groups.c[m.key] for m in MEASURES]
+    columns = [groups.c[m.key] for m in MEASURES if keys is None or m.key in keys]
     stmt = sa.select(
         groups.c.officer_id,
         (groups.c.debtors - sa.func.coalesce(extra.c.extra, 0)).label("debtors"),

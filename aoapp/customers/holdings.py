@@ -18,6 +18,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from aoapp.common.read_memo import remembered
 from aoapp.customers.models import ProductHolding
 from aoapp.extensions import db
 from aoapp.products.models import Product
@@ -123,8 +124,10 @@ def holdings_of(customer_ids: Iterable[int], on: date | None = None) -> dict[int
 
 
 def holdings(customer, on: date | None = None) -> list[Holding]:
-    """What the customer holds (now, or on the listings of `on`): see `holdings_of`."""
-    return holdings_of([customer.id], on)[customer.id]
+    """What the customer holds (now, or on the listings of `on`): see `holdings_of`. Asked once
+    per read block (the customer page asks three times: its form, the wallet, the cross-sell)."""
+    found = remembered(("holdings", customer.id, on), lambda: holdings_of([customer.id], on))
+    return list(found[customer.id])
 
 
 def unlisted_records(customer, held: list[Holding]) -> list[ProductHolding]:

@@ -8,6 +8,7 @@ from aoapp.common.dates import bank_today
 from aoapp.common.forms import apply_domain_error, choices, load_filters, load_form
 from aoapp.common.identity import display_phone
 from aoapp.common.pagination import HTML_PER_PAGE
+from aoapp.common.read_memo import remembering
 from aoapp.common.views import REFUSALS
 from aoapp.customers import consent, services
 from aoapp.customers.forms import CollectionConsentForm, CustomerForm, HoldingForm, ReassignForm
@@ -78,7 +79,13 @@ def detail(customer_id: int):
 
 
 def _render_detail(customer, holding_form=None, reassign_form=None, consent_form=None, status=200):
-    """Render the customer page, keeping a submitted form with its errors."""
+    """Render the customer page, keeping a submitted form with its errors; what the customer
+    holds is read once for its sections (common/read_memo.py)."""
+    with remembering():
+        return _render(customer, holding_form, reassign_form, consent_form, status)
+
+
+def _render(customer, holding_form, reassign_form, consent_form, status):
     if consent_form is None and consent.can_record_consent(current_user, customer):
         consent_form = CollectionConsentForm(hours=customer.collection_consent_hours or "")
     is_owner = services.is_assigned_officer(current_user, customer)

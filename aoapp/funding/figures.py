@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from aoapp.common.dates import bank_today
+from aoapp.common.read_memo import remembered
 from aoapp.credit.figures import PortfolioScope, ratio, resolve_scope
 from aoapp.extensions import db
 from aoapp.funding import movements
@@ -44,14 +45,14 @@ def deposits_as_of(day: date | None = None) -> date | None:
     stmt = sa.select(sa.func.max(DepositPosition.as_of))
     if day is not None:
         stmt = stmt.where(DepositPosition.as_of <= day)
-    return db.session.scalar(stmt)
+    return remembered(("deposits_as_of", day), lambda: db.session.scalar(stmt))
 
 
 def _last_listing_between(first: date, last: date) -> date | None:
     stmt = sa.select(sa.func.max(DepositPosition.as_of)).where(
         DepositPosition.as_of.between(first, last)
     )
-    return db.session.scalar(stmt)
+    return remembered(("deposits_between", first, last), lambda: db.session.scalar(stmt))
 
 
 def previous_month_end(as_of: date) -> date | None:

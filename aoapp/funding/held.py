@@ -19,6 +19,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from aoapp.common.dates import local_day_bounds
+from aoapp.common.read_memo import remembered
 from aoapp.credit.models import Facility, Position
 from aoapp.customers.models import Customer, ProductHolding
 from aoapp.extensions import db
@@ -47,7 +48,8 @@ class Listings:
 
 def listings_on(day: date) -> Listings:
     """The last loan and deposits listings on or before `day` (bank-wide)."""
-    loans = db.session.scalar(sa.select(sa.func.max(Position.as_of)).where(Position.as_of <= day))
+    stmt = sa.select(sa.func.max(Position.as_of)).where(Position.as_of <= day)
+    loans = remembered(("loans_as_of", day), lambda: db.session.scalar(stmt))
     return Listings(day, loans, deposits_as_of(day))
 
 

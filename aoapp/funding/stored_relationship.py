@@ -5,6 +5,7 @@ by hand stay live. funding/relationship.py decides which pairs are read here."""
 
 import sqlalchemy as sa
 
+from aoapp.common.read_memo import remembered
 from aoapp.credit.rollup_reads import reading_live
 from aoapp.customers.models import ProductHolding
 from aoapp.extensions import db
@@ -28,7 +29,8 @@ def stored(listings: Listings) -> bool:
     stmt = sa.select(pair.loans_as_of).where(
         pair.loans_as_of == listings.loans, pair.deposits_as_of == listings.deposits
     )
-    return db.session.scalar(stmt) is not None
+    key = ("relationship pair stored", listings.loans, listings.deposits)
+    return remembered(key, lambda: db.session.scalar(stmt) is not None)
 
 
 def of(listings: Listings) -> sa.ColumnElement[bool]:

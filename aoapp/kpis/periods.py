@@ -25,6 +25,7 @@ from flask_babel import lazy_gettext as _l
 
 from aoapp.common.dates import bank_today
 from aoapp.common.i18n import locale_code
+from aoapp.common.read_memo import remembered
 from aoapp.credit.models import Position
 from aoapp.errors import InvalidInput
 from aoapp.extensions import db
@@ -148,7 +149,7 @@ def period_as_of(period: Period) -> date | None:
     stmt = sa.select(sa.func.max(Position.as_of)).where(
         Position.as_of.between(period.start, period.end)
     )
-    return db.session.scalar(stmt)
+    return remembered(("loans_between", period.start, period.end), lambda: db.session.scalar(stmt))
 
 
 def judging_day(period: Period, today: date | None = None) -> date:

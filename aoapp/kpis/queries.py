@@ -29,15 +29,25 @@ def _money(value) -> Decimal:
     return ZERO if value is None else to_money(str(value))
 
 
+# The measures the officer KPIs read (credit/measures.py).
+PORTFOLIO_KEYS = (
+    "facilities",
+    "outstanding",
+    *(f"kol{kol}_total" for kol in NPL_KOLS),
+    f"par{PAR_KPI_DAYS}",
+    "downgrades",
+)
+
+
 def portfolio(ids: list[int], as_of: date | None, condition) -> dict[int, dict]:
     """Debtors, facilities, outstanding, NPL, PAR 30 and downgrades per officer on `as_of`: on
     the month-end aggregates when the date has them, else on the positions."""
     if as_of is None:
         return {}
-    rows = rollup_reads.officer_rows(ids, as_of, condition)
+    rows = rollup_reads.officer_rows(ids, as_of, condition, PORTFOLIO_KEYS)
     if rows is None:
         stmt = (
-            sa.select(Position.officer_id, *aggregates())
+            sa.select(Position.officer_id, *aggregates(PORTFOLIO_KEYS))
             .where(condition, Position.as_of == as_of, Position.officer_id.in_(ids))
             .group_by(Position.officer_id)
         )

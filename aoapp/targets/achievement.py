@@ -183,7 +183,7 @@ def _new_disbursement(ids: list[int], period: Period, as_of: date, condition) ->
 def _outstanding_on(ids: list[int], on: date | None, condition) -> dict[int, Decimal]:
     if on is None:
         return {}
-    rows = rollup_reads.officer_rows(ids, on, condition)
+    rows = rollup_reads.officer_rows(ids, on, condition, ("outstanding",))
     if rows is not None:  # the month-end aggregates of the date
         return {officer: _money(row["outstanding"]) for officer, row in rows.items()}
     stmt = (

@@ -161,3 +161,21 @@ class TestReaders:
         tab = re.search(r'<tr data-product="TAB"[^>]*>(.*?)</tr>', page, re.S).group(0)
         assert 'data-held="yes"' in tab and "from the deposits listing" in tab
         assert re.search(r'id="summary-held">4<', page)
+
+    def test_the_page_reads_what_the_customer_holds_once(self, app, client, auth, sari):
+        """Its form, the wallet and the cross-sell table show the same holdings: read once."""
+        auth.login("ao.budi")
+        seen: list[str] = []
+
+        def record(_conn, _cursor, statement, *_args):
+            seen.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            page = client.get(f"/customers/{sari.id}").get_data(as_text=True)
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", record)
+        assert 'data-held="MBANKING" data-source="manual"' in page
+        loans = [s for s in seen if "SELECT facilities.id" in s and "products.id" in s]
+        deposits = [s for s in seen if "FROM deposit_accounts JOIN deposit_positions" in s]
+        assert len(loans) == 1 and len(deposits) == 1

@@ -1,0 +1,48 @@
+"""Answers remembered for one read-only block: a page's many asks of the same bank-wide fact.
+
+A dashboard asks "the last deposits listing on or before this day" or "is this pair of
+listings stored" eight times over, each a statement of its own. Inside `remembering()` (the
+dashboards' and report generation's read blocks, common/replica.reading_from_replica) the first
+answer is kept for the rest of the block; outside it, and once the session has written or holds
+changes not yet flushed, every ask goes to the database as before. What is remembered is keyed by
+the function and its arguments, and dropped when the outermost block ends.
+"""
+
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TypeVar
+
+from aoapp.database import WROTE
+from aoapp.extensions import db
+
+T = TypeVar("T")
+_MEMO: ContextVar[dict | None] = ContextVar("read_memo", default=None)
+
+
+@contextmanager
+def remembering() -> Iterator[None]:
+    """Remember the answers of `remembered` for the block (a nested block shares the outer's)."""
+    if _MEMO.get() is not None:
+        yield
+        return
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def _session_changed() -> bool:
+    session = db.session()
+    return bool(session.info.get(WROTE) or session.new or session.dirty or session.deleted)
+
+
+def remembered(key: Hashable, compute: Callable[[], T]) -> T:
+    """compute(), or its answer already given for `key` in this block."""
+    memo = _MEMO.get()
+    if memo is None or _session_changed():
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]

@@ -1,0 +1,73 @@
+"""common/read_memo.py: inside a read block a listing date is asked of the database once; outside
+it, or once the session has written, every ask reads the database again."""
+
+from contextlib import contextmanager
+from datetime import date
+
+import sqlalchemy as sa
+
+from aoapp.common.read_memo import remembering
+from aoapp.common.replica import reading_from_replica
+from aoapp.extensions import db
+from aoapp.funding.figures import deposits_as_of
+from aoapp.funding.held import listings_on
+from tests.support.factories import make_customer
+from tests.support.holdings import make_deposit, post_deposit
+
+OCT, NOV = date(2026, 10, 31), date(2026, 11, 30)
+
+
+@contextmanager
+def statements():
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+
+
+def _account(world):
+    return make_deposit(make_customer(world.officer), "TAB", {OCT: 1_000_000})
+
+
+def test_a_read_block_asks_the_database_once(world):
+    _account(world)
+    with statements() as seen, reading_from_replica():
+        answers = [deposits_as_of(NOV) for _ in range(3)]
+        listings = listings_on(NOV)
+    assert answers == [OCT] * 3 and listings.deposits == OCT
+    assert len([s for s in seen if "deposit_positions" in s]) == 1
+
+
+def test_outside_a_block_every_ask_reads_the_database(world):
+    _account(world)
+    with statements() as seen:
+        assert [deposits_as_of(NOV) for _ in range(3)] == [OCT] * 3
+    assert len([s for s in seen if "deposit_positions" in s]) == 3
+
+
+def test_after_the_session_writes_the_database_is_asked_again(world):
+    account = _account(world)
+    with remembering():
+        assert deposits_as_of(NOV) == OCT
+        post_deposit(account, NOV, 2_000_000, commit=False)
+        assert deposits_as_of(NOV) == NOV  # pending: read again (the flush writes it first)
+        db.session.flush()
+        assert deposits_as_of(NOV) == NOV
+    db.session.rollback()
+
+
+def test_what_a_block_remembered_goes_with_it(world):
+    account = _account(world)
+    with remembering():
+        assert deposits_as_of(NOV) == OCT
+        with remembering():  # nested: the outer block's answers
+            assert deposits_as_of(NOV) == OCT
+    post_deposit(account, NOV, 2_000_000)
+    with remembering():
+        assert deposits_as_of(NOV) == NOV
