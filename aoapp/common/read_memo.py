@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TypeVar
 
+import sqlalchemy as sa
+
 from aoapp.database import WROTE
 from aoapp.extensions import db
 
@@ -36,6 +38,17 @@ def remembering() -> Iterator[None]:
 def _session_changed() -> bool:
     session = db.session()
     return bool(session.info.get(WROTE) or session.new or session.dirty or session.deleted)
+
+
+def condition_key(condition: sa.ColumnElement) -> tuple:
+    """A condition as part of a key: its SQL and its values (two scopes asking the same thing
+    give the same key)."""
+    compiled = condition.compile()
+    values = tuple(
+        (name, tuple(value) if isinstance(value, list) else value)
+        for name, value in sorted(compiled.params.items())
+    )
+    return str(compiled), values
 
 
 def remembered(key: Hashable, compute: Callable[[], T]) -> T:

@@ -29,6 +29,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from aoapp.common.dates import bank_today
+from aoapp.common.read_memo import condition_key, remembered
 from aoapp.credit.figures import PortfolioScope, ratio, resolve_scope
 from aoapp.extensions import db
 from aoapp.funding import stored_relationship as stored
@@ -185,11 +186,18 @@ def scope_relationship(
     when given (None when either end has no deposits listing)."""
     if not listings.complete:
         return RelationshipFigures(listings, scope.label)
-    rows = _cross_sell(listings, in_scope(scope.condition), officers=False)
-    values = rows[0] if rows else (0,) * 6
     retention = None
+    if scope.officer_id is not None:  # one officer's: the officer KPIs' rows (read once)
+        mine = scope.officer_id
+        selling, keeping = _per_officer([mine], listings, start, scope.condition)
+        values = next((row[1:] for row in selling if row[0] == mine), (0,) * 6)
+        begun, kept = next((row[1:] for row in keeping if row[0] == mine), (0, 0))
+    else:
+        rows = _cross_sell(listings, in_scope(scope.condition), officers=False)
+        values = rows[0] if rows else (0,) * 6
+        if start is not None and start.complete:
+            begun, kept = _retained(start, listings, in_scope(scope.condition), False)[0]
     if start is not None and start.complete:
-        begun, kept = _retained(start, listings, in_scope(scope.condition), officers=False)[0]
         retention = Retention(start, begun, kept)
     return RelationshipFigures(listings, scope.label, *values, retention=retention)
 
@@ -217,15 +225,29 @@ def officer_relationship(
     `start`, the customers on `start` and those retained (grouped queries)."""
     if not ids or not listings.complete:
         return {}
-    where = _officers(ids, condition)
+    selling, keeping = _per_officer(ids, listings, start, condition)
     found: dict[int, dict] = {}
-    for officer, customers, products, *_shares in _cross_sell(listings, where, officers=True):
+    for officer, customers, products, *_shares in selling:
         found[officer] = {"relationship_customers": customers, "products_held": products}
-    if start is not None and start.complete:
-        for officer, begun, kept in _retained(start, listings, where, officers=True):
-            found.setdefault(officer, {})
-            found[officer] |= {"customers_start": begun, "customers_retained": kept}
+    for officer, begun, kept in keeping:
+        found.setdefault(officer, {})
+        found[officer] |= {"customers_start": begun, "customers_retained": kept}
     return found
+
+
+def _per_officer(ids: list[int], listings: Listings, start: Listings | None, condition):
+    """(cross-sell rows, retention rows) per officer of `ids` within `condition`: asked once per
+    read block (common/read_memo.py), as the officer dashboard asks for its KPIs and its scope."""
+    where = _officers(ids, condition)
+    retained = start is not None and start.complete
+
+    def rows():
+        selling = _cross_sell(listings, where, officers=True)
+        return selling, (_retained(start, listings, where, officers=True) if retained else [])
+
+    scope = None if condition is None else condition_key(condition)
+    key = ("relationship per officer", tuple(ids), listings, start if retained else None, scope)
+    return remembered(key, rows)
 
 
 def lost_customers(condition, start: Listings, end: Listings) -> dict[int, list]:

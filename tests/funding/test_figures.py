@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from aoapp.common.read_memo import remembering
 from aoapp.credit.figures import resolve_scope
 from aoapp.extensions import db
 from aoapp.funding import relationship as rel
@@ -58,6 +59,32 @@ class TestFunding:
             1,
             money(150),
         )
+
+    def test_an_officers_scope_is_the_officers_row_read_once_per_block(self, world, book):
+        """The officer dashboard asks for the officer's scope and the officer's KPIs: the same
+        customers, so the same figures, and one cross-sell and one retention statement."""
+        scope = resolve_scope(world.officer)
+        end, start = listings_on(OCT31), listings_on(SEP30)
+        seen: list[str] = []
+
+        def record(_conn, _cursor, statement, *_args):
+            seen.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            with remembering():
+                figures = rel.scope_relationship(scope, end, start)
+                kpis = rel.officer_relationship([world.officer.id], end, start, scope.condition)
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", record)
+        assert kpis[world.officer.id] == {
+            "relationship_customers": figures.customers,
+            "products_held": figures.products_held,
+            "customers_start": figures.retention.customers_start,
+            "customers_retained": figures.retention.customers_retained,
+        }
+        assert (figures.customers, figures.retention.customers_retained) == (4, 4)
+        assert len([s for s in seen if s.lstrip().startswith("WITH scoped")]) == 2
 
     def test_branch_and_bank(self, world, book):
         jkt = scope_funding(resolve_scope(world.supervisor), OCT31, maturing_from=OCT31)
