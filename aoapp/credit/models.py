@@ -70,8 +70,10 @@ class Facility(db.Model):
     plafond: Mapped[Decimal]
     interest_rate: Mapped[Decimal] = mapped_column(sa.Numeric(7, 4))
     tenor_months: Mapped[int | None]
-    start_date: Mapped[date]
-    maturity_date: Mapped[date]
+    # Indexed: the signals, the month's new disbursement and the maturing loans find their few
+    # facilities by these dates (migration 0037).
+    start_date: Mapped[date] = mapped_column(index=True)
+    maturity_date: Mapped[date] = mapped_column(index=True)
     purpose: Mapped[str] = mapped_column(sa.Text, default="")
     collateral_description: Mapped[str] = mapped_column(sa.Text, default="")
     collateral_value: Mapped[Decimal | None]
