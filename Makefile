@@ -34,8 +34,11 @@ demo: migrate ## Load the demo data (idempotent)
 run: demo ## Migrate, load demo data and serve on http://127.0.0.1:5000
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
+# Bytecode is written even where the shell says not to (PYTHONDONTWRITEBYTECODE): without it every
+# worker, and every process a test starts, compiles the app and rewrites each test module's
+# asserts again (~10 s of each worker's start).
 test: translations ## Run the whole test suite in parallel (DATABASE_URL selects PostgreSQL, AOAPP_TEST_TODAY moves the clock; browser tests need chromium: make browser; PYTEST_ARGS adds pytest options)
-	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 browser: ## Install Debian's chromium for the browser tests (never a downloaded browser)
 	@command -v chromium >/dev/null 2>&1 || { \
