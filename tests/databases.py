@@ -47,7 +47,7 @@ def empty_tables(connection: sa.Connection, tables: list[str]) -> None:
     """Leave `tables` (children first) empty, with their ids counting from 1 again.
 
     PostgreSQL: only the tables a test wrote to (rows left, or a sequence used) are emptied, by
-    DELETE and a sequence restart. A TRUNCATE of every table took ~100 ms after each test (four
+    DELETE and a sequence restart, sent together. A TRUNCATE of every table took ~100 ms after each test (four
     minutes of the suite); probing all of them in one statement takes under a millisecond.
     """
     if connection.dialect.name != "postgresql":
@@ -58,12 +58,11 @@ def empty_tables(connection: sa.Connection, tables: list[str]) -> None:
     probes = [f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM {t})" for t in tables]
     probes += [f"SELECT '{t}' FROM {s} WHERE is_called" for s, t in sequences]
     touched = set(connection.scalars(sa.text(" UNION ".join(probes))))
-    for table in tables:
-        if table in touched:
-            connection.execute(sa.text(f"DELETE FROM {table}"))
-    for sequence, table in sequences:
-        if table in touched:
-            connection.execute(sa.text(f"ALTER SEQUENCE {sequence} RESTART"))
+    statements = [f"DELETE FROM {table}" for table in tables if table in touched]
+    statements += [f"ALTER SEQUENCE {seq} RESTART" for seq, table in sequences if table in touched]
+    if statements:  # one round trip, not one per table; every row goes, so no key is checked
+        statements.insert(0, "SET LOCAL session_replication_role = replica")
+        connection.exec_driver_sql("; ".join(statements))
 
 
 _SEQUENCES: dict[tuple[str, ...], list[tuple[str, str]]] = {}
