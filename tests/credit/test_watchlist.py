@@ -5,8 +5,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from aoapp.credit.figures import resolve_scope
 from aoapp.credit.models import MonitoringVisit
-from aoapp.credit.watchlist import SIGNALS, watchlist, watchlist_facility_ids
+from aoapp.credit.watchlist import SIGNALS, SignalContext, watchlist, watchlist_facility_ids
 from aoapp.errors import NotFound
 from aoapp.extensions import db
 from tests.support.credit import make_facility, post_listing
@@ -349,3 +350,15 @@ class TestPage:
         assert 'data-signal="dpd_rise"' in html
         html = client.get(f"{self.URL}?as_of=2024-05-31&signal=dpd_rise").get_data(as_text=True)
         assert "Nothing on the watchlist on May 31, 2024." in html
+
+
+class TestFacilityJoin:
+    def test_only_the_signals_reading_a_facility_join_the_facilities(self, world):
+        """Every position has its facility: a signal that reads none of its columns is not joined
+        to them (bank-wide, the join read all the facilities once per such signal)."""
+        scope = resolve_scope(world.admin)
+        ctx = SignalContext(scope, date(2026, 10, 31), None, date(2026, 10, 31))
+        joined = {
+            code for code, signal in SIGNALS.items() if "JOIN facilities" in str(signal.select(ctx))
+        }
+        assert joined == {"early_default", "maturity_soon"}
