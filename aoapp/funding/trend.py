@@ -2,13 +2,13 @@
 month-end deposits listings (the last listing of each month) up to a date, from the one source
 (funding/figures.py's rules, funding/relationship.py's counts)."""
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
 
+from aoapp.common.dates import month_bounds
 from aoapp.credit.figures import PortfolioScope, ratio
 from aoapp.extensions import db
 from aoapp.funding.figures import CASA_KINDS
@@ -77,7 +77,7 @@ def funding_trend(
     funds = {day: (money(dpk), money(c)) for day, dpk, c in db.session.execute(stmt)}
     points = []
     for day in dates:
-        month_end = day.replace(day=calendar.monthrange(day.year, day.month)[1])
+        month_end = month_bounds(day)[1]
         figures = scope_relationship(scope, listings_on(min(month_end, until)))
         dpk, casa_total = funds.get(day, (money(None), money(None)))
         points.append(TrendPoint(day, dpk, casa_total, figures.customers, figures.products_held))

@@ -6,13 +6,13 @@ and the workbook cannot disagree); each month-end of the history sums the custom
 on the loan and deposits listings last dated in that month, as the holdings on that day would.
 """
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
 
+from aoapp.common.dates import month_bounds
 from aoapp.credit.models import Position
 from aoapp.customers.holdings import (
     DEPOSIT_LISTING,
@@ -81,9 +81,7 @@ def _month_ends(last: date, count: int) -> list[tuple[date, date]]:
     months = []
     year, month = last.year, last.month
     for _index in range(count):
-        months.append(
-            (date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]))
-        )
+        months.append(month_bounds(date(year, month, 1)))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return months[::-1]
 

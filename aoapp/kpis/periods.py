@@ -13,7 +13,6 @@ the period runs. DOMAIN.md, "Periodic reports": a report shows what was true in 
 says it again when made tomorrow.
 """
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -23,7 +22,7 @@ from babel.dates import format_interval
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from aoapp.common.dates import bank_today
+from aoapp.common.dates import bank_today, month_bounds
 from aoapp.common.i18n import locale_code
 from aoapp.common.read_memo import remembered
 from aoapp.credit.models import Position
@@ -89,8 +88,8 @@ def period_name(period: "Period | str") -> str:
 
 
 def _month(year: int, month: int) -> Period:
-    last = calendar.monthrange(year, month)[1]
-    return Period(f"{year:04d}-{month:02d}", "month", date(year, month, 1), date(year, month, last))
+    first, last = month_bounds(date(year, month, 1))
+    return Period(f"{year:04d}-{month:02d}", "month", first, last)
 
 
 def _quarter(year: int, quarter: int) -> Period:

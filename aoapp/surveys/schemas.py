@@ -1,6 +1,5 @@
 """Validation rules and API shapes of surveys: sending one, answering one, the figures."""
 
-import calendar
 import re
 from datetime import date
 
@@ -8,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, pre_load, validate
 
+from aoapp.common.dates import month_bounds as calendar_month
 from aoapp.common.schemas import BaseSchema, Id, Text, choice
 from aoapp.surveys.figures import OfficerSatisfaction, Satisfaction
 from aoapp.surveys.models import COMMENT_MAX, Reason, Survey
@@ -83,8 +83,7 @@ def month_bounds(text: str) -> tuple[date, date]:
     match = MONTH_RE.match(text or "")
     if not match or not 1 <= int(match.group(2)) <= 12 or not 1900 <= int(match.group(1)) <= 2999:
         raise ValidationError(_("Use a month such as 2026-10."))
-    year, month = int(match.group(1)), int(match.group(2))
-    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+    return calendar_month(date(int(match.group(1)), int(match.group(2)), 1))
 
 
 class SatisfactionArgsSchema(BaseSchema):
