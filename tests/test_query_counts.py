@@ -8,11 +8,9 @@ everything the page lists, counts again and checks the page did list the new row
 import itertools
 import re
 from collections import Counter
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from aoapp.customers.models import ProductHolding
 from aoapp.extensions import db
@@ -22,29 +20,15 @@ from tests.support import credit_visits as visit_helpers
 from tests.support import followups as followup_h
 from tests.support.credit import AS_OF, EARLIER, make_facility, post_listing
 from tests.support.factories import make_customer, make_product, make_prospect
+from tests.support.statements import recorded
 
 SMALL, LARGE = 2, 12
 _seq = itertools.count(1)
 
 
-@contextmanager
-def counting():
-    """Collect the SQL statements sent through the app's engine."""
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-
-
 def measure(client, url: str, headers: dict | None = None) -> tuple[list[str], str]:
     """The statements of one GET (which must answer 200) and the response body."""
-    with counting() as statements:
+    with recorded() as statements:
         response = client.get(url, headers=headers or {})
     assert response.status_code == 200, (url, response.status_code)
     return statements, response.get_data(as_text=True)

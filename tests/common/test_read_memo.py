@@ -1,10 +1,7 @@
 """common/read_memo.py: inside a read block a listing date is asked of the database once; outside
 it, or once the session has written, every ask reads the database again."""
 
-from contextlib import contextmanager
 from datetime import date
-
-import sqlalchemy as sa
 
 from aoapp.common.read_memo import remembering
 from aoapp.common.replica import reading_from_replica
@@ -13,22 +10,9 @@ from aoapp.funding.figures import deposits_as_of
 from aoapp.funding.held import listings_on
 from tests.support.factories import make_customer
 from tests.support.holdings import make_deposit, post_deposit
+from tests.support.statements import recorded
 
 OCT, NOV = date(2026, 10, 31), date(2026, 11, 30)
-
-
-@contextmanager
-def statements():
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
 
 
 def _account(world):
@@ -37,7 +21,7 @@ def _account(world):
 
 def test_a_read_block_asks_the_database_once(world):
     _account(world)
-    with statements() as seen, reading_from_replica():
+    with recorded() as seen, reading_from_replica():
         answers = [deposits_as_of(NOV) for _ in range(3)]
         listings = listings_on(NOV)
     assert answers == [OCT] * 3 and listings.deposits == OCT
@@ -46,7 +30,7 @@ def test_a_read_block_asks_the_database_once(world):
 
 def test_outside_a_block_every_ask_reads_the_database(world):
     _account(world)
-    with statements() as seen:
+    with recorded() as seen:
         assert [deposits_as_of(NOV) for _ in range(3)] == [OCT] * 3
     assert len([s for s in seen if "deposit_positions" in s]) == 3
 

@@ -15,6 +15,7 @@ from aoapp.extensions import db
 from tests.support.credit import make_facility, post_listing
 from tests.support.factories import make_customer, make_product
 from tests.support.holdings import make_deposit, post_deposit, record
+from tests.support.statements import recorded
 
 SEP30, OCT31 = date(2026, 9, 30), date(2026, 10, 31)
 HOLDINGS = "/api/v1/customers/{}/holdings"
@@ -165,16 +166,8 @@ class TestReaders:
     def test_the_page_reads_what_the_customer_holds_once(self, app, client, auth, sari):
         """Its form, the wallet and the cross-sell table show the same holdings: read once."""
         auth.login("ao.budi")
-        seen: list[str] = []
-
-        def record(_conn, _cursor, statement, *_args):
-            seen.append(statement)
-
-        sa.event.listen(db.engine, "before_cursor_execute", record)
-        try:
+        with recorded() as seen:
             page = client.get(f"/customers/{sari.id}").get_data(as_text=True)
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", record)
         assert 'data-held="MBANKING" data-source="manual"' in page
         loans = [s for s in seen if "SELECT facilities.id" in s and "products.id" in s]
         deposits = [s for s in seen if "FROM deposit_accounts JOIN deposit_positions" in s]

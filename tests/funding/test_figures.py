@@ -19,6 +19,7 @@ from aoapp.kpis.officers import officer_kpis, scope_officers
 from aoapp.kpis.periods import parse_period
 from aoapp.kpis.relationship import lost_customers
 from tests.support.funding import DEC31, NOV30, OCT31, SEP30, M, hand_book
+from tests.support.statements import recorded
 
 OCTOBER = parse_period("2026-10")
 
@@ -66,18 +67,9 @@ class TestFunding:
         customers, so the same figures, and one cross-sell and one retention statement."""
         scope = resolve_scope(world.officer)
         end, start = listings_on(OCT31), listings_on(SEP30)
-        seen: list[str] = []
-
-        def record(_conn, _cursor, statement, *_args):
-            seen.append(statement)
-
-        sa.event.listen(db.engine, "before_cursor_execute", record)
-        try:
-            with remembering():
-                figures = rel.scope_relationship(scope, end, start)
-                kpis = rel.officer_relationship([world.officer.id], end, start, scope.condition)
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", record)
+        with recorded() as seen, remembering():
+            figures = rel.scope_relationship(scope, end, start)
+            kpis = rel.officer_relationship([world.officer.id], end, start, scope.condition)
         assert kpis[world.officer.id] == {
             "relationship_customers": figures.customers,
             "products_held": figures.products_held,
