@@ -7,7 +7,6 @@ ORM (PostgreSQL: SQLite has one writer): both rewrite the date's pair; the secon
 first's commit (a lock per listing date), so the pair is neither written twice nor refused.
 """
 
-import multiprocessing
 from datetime import date
 from decimal import Decimal
 
@@ -21,33 +20,13 @@ from aoapp.funding.relationship_rows import PAIRS, ROWS
 from aoapp.imports.models import ImportStatus, PositionImport
 from tests.support import deposit_listings as D
 from tests.support import listings as L
-from tests.support.concurrency import two_changes_at_once
+from tests.support.concurrency import imports_at_once, two_changes_at_once
 from tests.support.credit import make_facility, post_listing
 from tests.support.factories import make_customer
 from tests.support.holdings import make_deposit
 from tests.support.rollups import assert_pairs_are_the_listings
 
 AS_OF = date(2024, 6, 30)
-MEET_SECONDS = 1.5
-SETTINGS = ("CIF_PATTERN", "ACCOUNT_PATTERN", "EXPORTS_DIR", "DEFAULT_LOCALE")
-
-
-def _import(url: str, settings: dict, path: str, kind: str, mine, other) -> None:
-    """In a process of its own: import `path`, meeting the other import where both write their
-    pairs, so that without a lock both would compute them at once."""
-    from aoapp import create_app
-    from aoapp.imports.services import run_import
-
-    app = create_app({**settings, "SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
-
-    def meet(stage: str, _percent: int) -> None:
-        if stage == "relationship":
-            mine.set()
-            other.wait(MEET_SECONDS)
-
-    with app.app_context():
-        run_import(path, AS_OF, kind=kind, progress=meet)
-        db.engine.dispose()
 
 
 def test_a_loan_and_a_deposits_listing_of_one_date_at_once_store_the_dates_pair(
@@ -57,23 +36,9 @@ def test_a_loan_and_a_deposits_listing_of_one_date_at_once_store_the_dates_pair(
     ao = world.officer.officer_code
     loans = L.write_csv(tmp_path / "loans.csv", [L.line(f"L{i}", f"CIF{i}", ao) for i in range(30)])
     funds = D.write_csv(tmp_path / "funds.csv", [D.line(f"T{i}", f"CIF{i}", ao) for i in range(30)])
-    context = multiprocessing.get_context("spawn")  # fresh processes: no connection shared
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
-    settings = {key: app.config[key] for key in SETTINGS}
-    events = context.Event(), context.Event()
-    processes = [
-        context.Process(
-            target=_import, args=(url, settings, str(loans), "loans", events[0], events[1])
-        ),
-        context.Process(
-            target=_import, args=(url, settings, str(funds), "deposits", events[1], events[0])
-        ),
-    ]
-    for process in processes:
-        process.start()
-    for process in processes:
-        process.join(90)
-        assert process.exitcode == 0
+    imports_at_once(
+        app, "relationship", (str(loans), AS_OF, "loans"), (str(funds), AS_OF, "deposits")
+    )
     db.session.expire_all()
     statuses = db.session.scalars(sa.select(PositionImport.status)).all()
     assert statuses == [ImportStatus.SUCCEEDED] * 2

@@ -2,7 +2,6 @@
 (aoapp/imports/loans/partition.py). SQLite keeps one plain table: these tests skip there."""
 
 import contextlib
-import multiprocessing
 import re
 from datetime import date
 
@@ -16,9 +15,9 @@ from aoapp.imports.models import ImportStatus, PositionImport
 from aoapp.imports.services import run_import
 from tests.support import credit, factories
 from tests.support import listings as L
+from tests.support.concurrency import imports_at_once
 
 MID, END = date(2024, 6, 15), date(2024, 6, 30)
-SETTINGS = ("CIF_PATTERN", "ACCOUNT_PATTERN", "EXPORTS_DIR", "DEFAULT_LOCALE")
 
 
 @pytest.fixture(autouse=True)
@@ -116,44 +115,13 @@ def _broken(_build):
     raise RuntimeError("the disk filled up while building the indexes")
 
 
-def _import_in_process(url: str, settings: dict, path: str, as_of: date, mine, other) -> None:
-    from aoapp import create_app
-
-    app = create_app({**settings, "SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
-
-    def meet(stage: str, _percent: int) -> None:
-        if stage == "positions":  # both at the month's partition at the same moment
-            mine.set()
-            other.wait(1.5)
-
-    with app.app_context():
-        run_import(path, as_of, progress=meet)
-        db.engine.dispose()
-
-
 def test_two_dates_of_one_month_imported_at_once_both_stay(app, tmp_path, officer):
     """Without the month's lock each build would miss the other's date, and the second swap
     would drop the first's positions."""
     mid = str(L.write_csv(tmp_path / "mid.csv", _rows(officer)))
     end_rows = [L.line(f"END{i:04d}", f"CIFE{i}", officer) for i in range(4)]
     end = str(L.write_csv(tmp_path / "end.csv", end_rows))
-    context = multiprocessing.get_context("spawn")
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
-    settings = {key: app.config[key] for key in SETTINGS}
-    events = context.Event(), context.Event()
-    processes = [
-        context.Process(
-            target=_import_in_process, args=(url, settings, mid, MID, events[0], events[1])
-        ),
-        context.Process(
-            target=_import_in_process, args=(url, settings, end, END, events[1], events[0])
-        ),
-    ]
-    for process in processes:
-        process.start()
-    for process in processes:
-        process.join(60)
-        assert process.exitcode == 0
+    imports_at_once(app, "positions", (mid, MID, "loans"), (end, END, "loans"))
     db.session.expire_all()
     statuses = db.session.scalars(sa.select(PositionImport.status)).all()
     assert statuses == [ImportStatus.SUCCEEDED] * 2

@@ -2,6 +2,7 @@
 of what a flush rewrites under a lock: the first flushes, then waits half a second before its
 commit while the second flushes and commits."""
 
+import multiprocessing
 import threading
 
 from aoapp.extensions import db
@@ -39,3 +40,48 @@ def two_changes_at_once(app, first: tuple, second: tuple) -> list[Exception]:
     for thread in (one, two):
         thread.join(30)
     return errors
+
+
+# What a listing import in a process of its own takes from the test's app.
+IMPORT_SETTINGS = ("CIF_PATTERN", "ACCOUNT_PATTERN", "EXPORTS_DIR", "DEFAULT_LOCALE")
+MEET_SECONDS = 1.5
+
+
+def _import_in_process(url, settings, path, as_of, kind, stage, mine, other) -> None:
+    """In a process of its own: import `path` for `as_of`; at its step `stage`, say so and wait
+    (briefly) for the other import to get there too, so that without a lock both would be at
+    that step at once."""
+    from aoapp import create_app
+    from aoapp.imports.services import run_import
+
+    app = create_app({**settings, "SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+
+    def meet(step: str, _percent: int) -> None:
+        if step == stage:
+            mine.set()
+            other.wait(MEET_SECONDS)
+
+    with app.app_context():
+        run_import(path, as_of, kind=kind, progress=meet)
+        db.engine.dispose()
+
+
+def imports_at_once(app, stage: str, first: tuple, second: tuple, timeout: int = 90) -> None:
+    """Two listing imports, each (path, as_of, kind), in two fresh processes (no connection
+    shared) meeting at the import step `stage`; both processes end without an error."""
+    context = multiprocessing.get_context("spawn")
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    settings = {key: app.config[key] for key in IMPORT_SETTINGS}
+    events = context.Event(), context.Event()
+    processes = [
+        context.Process(
+            target=_import_in_process,
+            args=(url, settings, *listing, stage, events[mine], events[1 - mine]),
+        )
+        for mine, listing in enumerate((first, second))
+    ]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout)
+        assert process.exitcode == 0
