@@ -78,6 +78,14 @@ def category(product=Product) -> sa.ColumnElement[str]:
     )
 
 
+def service_products() -> list[int]:
+    """The ids of the products recorded by hand (services), read once per read block."""
+    stmt = (
+        sa.select(Product.id).where(Product.kind == ProductKind.SERVICE.value).order_by(Product.id)
+    )
+    return remembered(("service products",), lambda: list(db.session.scalars(stmt)))
+
+
 def recorded_services(day: date, where: Where) -> sa.Select:
     """The products recorded by hand (services) held at the end of `day` that `where` keeps,
     booked where their customer is now: customer_id, category, officer_id, branch_id, credit and
@@ -95,7 +103,10 @@ def recorded_services(day: date, where: Where) -> sa.Select:
         .join(Product, Product.id == ProductHolding.product_id)
         .join(Customer, Customer.id == ProductHolding.customer_id)
         .where(
-            Product.kind == ProductKind.SERVICE.value,
+            # The service products by id, not by their kind: the planner then knows from the
+            # holdings' statistics how many there are, and reads them by product (few) rather
+            # than every holding of the scope's customers to keep none (issue 22).
+            ProductHolding.product_id.in_(service_products()),
             ProductHolding.created_at < day_end,
             where(Customer.officer_id, Customer.branch_id, ProductHolding.customer_id),
         )

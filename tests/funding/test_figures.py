@@ -119,6 +119,17 @@ class TestRelationship:
         bank = rel.scope_relationship(resolve_scope(world.admin), listings_on(OCT31))
         assert (bank.customers, bank.products_per_customer) == (6, Decimal("2.1667"))
 
+    def test_the_services_are_read_by_their_products_ids(self, world, book):
+        """Filtered by their product's kind, PostgreSQL could not tell how few holdings are
+        services: it read every holding of a branch's 5,000 customers to keep none (issue 22).
+        By the service products' ids, the holdings' statistics tell it; the figures above say
+        the services still count."""
+        with recorded() as statements:
+            rel.scope_relationship(resolve_scope(world.supervisor), listings_on(OCT31))
+        reading = [s for s in statements if "FROM product_holdings" in s]
+        assert reading
+        assert all("product_holdings.product_id IN" in s for s in reading)
+
     def test_lost_customers_with_what_they_held_and_the_last_contact(self, world, book):
         scope = resolve_scope(world.officer)
         lost = lost_customers(scope.condition, listings_on(SEP30), listings_on(OCT31))
