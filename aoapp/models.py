@@ -17,7 +17,9 @@ from aoapp.credit.visits.models import VisitPhoto
 from aoapp.customers.models import Customer, ProductHolding
 from aoapp.followups.models import FollowUp, PromiseToPay
 from aoapp.funding.models import DepositAccount, DepositPosition
-from aoapp.funding.relationship_rows import PAIRS, ROWS
+from aoapp.funding.relationship_rows import PAIRS, ROWS  # and its listener of the ORM's writes
+from aoapp.funding.relationship_tables import DEPARTURES, STEPS
+from aoapp.funding.relationship_tables import ROLLUPS as RELATIONSHIP_ROLLUPS
 from aoapp.handovers.models import Handover, HandoverCustomer
 from aoapp.imports.models import PositionImport
 from aoapp.introductions.models import Introduction
@@ -38,10 +40,13 @@ from aoapp.surveys.models import Survey
 from aoapp.targets.models import Target
 
 __all__ = [
+    "DEPARTURES",
     "PAIRS",
+    "RELATIONSHIP_ROLLUPS",
     "ROLLUPS",
     "ROWS",
     "SHARED",
+    "STEPS",
     "AccountPlan",
     "AccountPlanComment",
     "AccountPlanGoal",

@@ -1,7 +1,7 @@
-"""Migrations 0034–0036: the month-end aggregates, the relationship pairs and the Kol migration
-cells of the listings already there are filled set-based, equal to what credit/rollups.py and
-funding/relationship_rows.py write; the downgrades drop them (SQLite, and PostgreSQL when
-DATABASE_URL names one)."""
+"""Migrations 0034–0036 and 0038: the month-end aggregates, the relationship pairs, the Kol
+migration cells and the relationship rollups of the listings already there are filled set-based,
+equal to what credit/rollups.py and funding/relationship_rows.py write; the downgrades drop them
+(SQLite, and PostgreSQL when DATABASE_URL names one)."""
 
 import os
 from datetime import date
@@ -138,17 +138,37 @@ def test_the_rollups_are_filled_from_the_positions_and_dropped_on_downgrade(tmp_
         )
         assert _rows(pairs) == [(OCT, SEPT), (SEPT, SEPT)]
         rows = relationship_rows.ROWS
+        then = [name for name in relationship_rows.COLUMNS if name != "bookings"]  # 0038's
         for pair in ((SEPT, SEPT), (OCT, SEPT)):
-            stored = sa.select(*[rows.c[name] for name in relationship_rows.COLUMNS]).where(
+            stored = sa.select(*[rows.c[name] for name in then]).where(
                 rows.c.loans_as_of == pair[0], rows.c.deposits_as_of == pair[1]
             )
-            assert _rows(stored) == _rows(relationship_rows.pair_rows(*pair)), pair
+            written = relationship_rows.pair_rows(*pair).subquery()
+            same = sa.select(*[written.c[n] for n in range(len(then))])
+            assert _rows(stored) == _rows(same), pair
 
         flask_migrate.upgrade(revision="0036")  # the Kol migration cells of every date
         stored = sa.select(*[c for c in table.c if c.name != "id"])
         assert _rows(stored) == _rows(groups([SEPT, OCT]))
         moved = sa.select(table.c.as_of, table.c.officer_id, table.c.from5_to3_count)
         assert _rows(moved.where(table.c.from5_to3_count > 0)) == [(OCT, 11, 1)]
+        with db.engine.begin() as connection:  # a pair no date reads: 30 September's funds came
+            connection.exec_driver_sql(  # in after it was stored with August's
+                "INSERT INTO relationship_pairs VALUES ('2026-10-31', '2026-08-31')"
+            )
+            connection.exec_driver_sql(
+                "INSERT INTO relationship_customers (loans_as_of, deposits_as_of, customer_id,"
+                " officer_id, branch_id, borrower, depositor, products, has_credit, has_deposit)"
+                " VALUES ('2026-10-31', '2026-08-31', 1, 11, 1, 1, 0, 1, 1, 0)"
+            )
+        flask_migrate.upgrade(revision="0038")  # the relationship rollups of the stored pairs
+        assert _rows(pairs) == [(OCT, SEPT), (SEPT, SEPT)]  # the unread pair dropped, its rows too
+        _the_relationship_rollups_are_what_the_writer_writes()
+        flask_migrate.downgrade(revision="0037")
+        assert "relationship_rollups" not in sa.inspect(db.engine).get_table_names()
+        kept = {column["name"] for column in sa.inspect(db.engine).get_columns(rows.name)}
+        assert "bookings" not in kept
+
         flask_migrate.downgrade(revision="0035")
         columns = {column["name"] for column in sa.inspect(db.engine).get_columns(table.name)}
         assert columns == made
@@ -162,3 +182,30 @@ def test_the_rollups_are_filled_from_the_positions_and_dropped_on_downgrade(tmp_
         indexes = {i["name"] for i in sa.inspect(db.engine).get_indexes("positions")}
         assert "ix_positions_watch" not in indexes
         assert len(_rows(sa.text("SELECT id FROM positions"))) == len(ROWS)
+
+
+def _the_relationship_rollups_are_what_the_writer_writes() -> None:
+    """Each stored pair's rows with their bookings, and its rollups, as the imports write them:
+    the customers booked in several groups are left out of the rollups."""
+    rows, rollups = relationship_rows.ROWS, relationship_rows.ROLLUPS
+    stored_rollups = sa.select(*[rollups.c[n] for n in relationship_rows.ROLLUP_COLUMNS])
+    migrated = _rows(stored_rollups)
+    for pair in ((SEPT, SEPT), (OCT, SEPT)):
+        stored = sa.select(*[rows.c[name] for name in relationship_rows.COLUMNS]).where(
+            rows.c.loans_as_of == pair[0], rows.c.deposits_as_of == pair[1]
+        )
+        assert _rows(stored) == _rows(relationship_rows.pair_rows(*pair)), pair
+    # 30 September: customer 1 booked to officers 11 and 12, customer 2 borrows from 11 and
+    # saves with 12; on (31 October, 30 September) customer 1 is officer 11's alone.
+    assert [row[0] for row in _rows(sa.select(rows.c.bookings))] == [1] + [2] * 6
+    steps = relationship_rows.relationship_steps
+    departures = sa.select(*[c for c in steps.DEPARTURES.c if c.name != "id"])
+    migrated_departures = _rows(departures)
+    assert _rows(sa.select(steps.STEPS)) == [(SEPT, SEPT, OCT, SEPT)]
+    with db.engine.begin() as connection:  # the app's writer, in place of what 0038 filled
+        for pair in ((SEPT, SEPT), (OCT, SEPT)):
+            relationship_rows.write_pair(connection, *pair)
+    assert migrated == _rows(stored_rollups)
+    assert migrated_departures == _rows(departures) == []  # both customers still there
+    # customer 1 in October: one customer of officer 11, one product, a borrower without funds
+    assert migrated == [(OCT, SEPT, 11, 1, 1, 1, 1, 0, 0, 0)]

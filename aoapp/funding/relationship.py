@@ -163,6 +163,8 @@ def _holding_anything(listings: Listings, customers) -> sa.ColumnElement[bool]:
 
 def _retained(start: Listings, end: Listings, where, officers: bool) -> list:
     """[(officer id?, customers on start, of them holding anything on end)]."""
+    if stored.stepped(start, end):
+        return stored.retained(start, end, where, officers)
     scoped = _customers(start, where, officers)
     kept = _holding_anything(end, scoped.c.customer_id)
     keys = [scoped.c.officer_id] if officers else []
@@ -255,12 +257,15 @@ def lost_customers(condition, start: Listings, end: Listings) -> dict[int, list]
     them on `start` (rows: source, product, account_no, amount), by customer id."""
     if not (start.complete and end.complete):
         return {}
-    scoped = _customers(start, in_scope(condition), officers=False)
-    lost = (
-        sa.select(scoped.c.customer_id)
-        .where(sa.not_(_holding_anything(end, scoped.c.customer_id)))
-        .cte("lost")  # read by each part of the holdings below: computed once
-    )
+    if stored.stepped(start, end):
+        lost = stored.departed(start, end, in_scope(condition), officers=False).cte("lost")
+    else:
+        scoped = _customers(start, in_scope(condition), officers=False)
+        lost = (
+            sa.select(scoped.c.customer_id)
+            .where(sa.not_(_holding_anything(end, scoped.c.customer_id)))
+            .cte("lost")  # read by each part of the holdings below: computed once
+        )
     mine, theirs = in_scope(condition), of_customers(sa.select(lost.c.customer_id))
     then = holdings(start, lambda o, b, c: sa.and_(mine(o, b, c), theirs(o, b, c)), detail=True)
     stmt = sa.select(

@@ -19,6 +19,9 @@ A pair listed in `relationship_pairs` has rows exactly equal to what its listing
 - a facility moved to another product, or a product whose category changes (kind, subtype,
   deposit type, code), rewrites its customers' rows on every stored pair.
 A pair that is not stored is read live; `rollup_reads.live()` forces live reads.
+
+With its rows, each stored pair has its rollups (`relationship_rollups`): per booking group, the
+rows of the customers booked in that group alone, summed, written whenever the rows are.
 """
 
 from collections.abc import Iterable
@@ -31,49 +34,23 @@ from sqlalchemy.orm import Session
 from aoapp.common import serial
 from aoapp.credit.models import Facility, Position
 from aoapp.credit.rollups import WAIT_SECONDS
-from aoapp.extensions import db
+from aoapp.funding import relationship_steps
 from aoapp.funding.held import category
 from aoapp.funding.models import DepositPosition
+from aoapp.funding.relationship_tables import (
+    COLUMNS,
+    PAIRS,
+    ROLLUP_COLUMNS,
+    ROLLUPS,
+    ROWS,
+    figures,
+    of_pair,
+)
 from aoapp.funding.scope import held
 from aoapp.products.models import Product
 
-PAIRS = sa.Table(
-    "relationship_pairs",
-    db.metadata,
-    sa.Column("loans_as_of", sa.Date, primary_key=True),
-    sa.Column("deposits_as_of", sa.Date, primary_key=True),
-)
+__all__ = ["COLUMNS", "PAIRS", "ROLLUP_COLUMNS", "ROLLUPS", "ROWS", "figures"]
 
-ROWS = sa.Table(
-    "relationship_customers",
-    db.metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("loans_as_of", sa.Date, nullable=False),
-    sa.Column("deposits_as_of", sa.Date, nullable=False),
-    sa.Column("customer_id", sa.Integer, nullable=False),
-    sa.Column("officer_id", sa.Integer),
-    sa.Column("branch_id", sa.Integer),
-    sa.Column("borrower", sa.Integer, nullable=False),
-    sa.Column("depositor", sa.Integer, nullable=False),
-    sa.Column("products", sa.Integer, nullable=False),
-    sa.Column("has_credit", sa.Integer, nullable=False),
-    sa.Column("has_deposit", sa.Integer, nullable=False),
-    sa.Index(
-        "ix_relationship_customers_pair_customer", "loans_as_of", "deposits_as_of", "customer_id"
-    ),
-    sa.Index(
-        "ix_relationship_customers_pair_branch",
-        "loans_as_of",
-        "deposits_as_of",
-        "branch_id",
-        "officer_id",
-    ),
-    sa.Index(
-        "ix_relationship_customers_pair_officer", "loans_as_of", "deposits_as_of", "officer_id"
-    ),
-)
-
-COLUMNS = [column.name for column in ROWS.c if column.name != "id"]
 CATEGORY_FIELDS = ("kind", "credit_subtype", "deposit_type", "code")
 
 
@@ -146,36 +123,50 @@ def pair_rows(loans: date, deposits: date, customers: sa.Select | None = None) -
         stats.c.products,
         stats.c.has_credit,
         stats.c.has_deposit,
+        sa.func.count().over(partition_by=groups.c.customer_id),
     ).join(stats, stats.c.customer_id == groups.c.customer_id)
 
 
-def _of(loans: date, deposits: date):
-    return sa.and_(ROWS.c.loans_as_of == loans, ROWS.c.deposits_as_of == deposits)
+def write_rollups(conn: sa.Connection, loans: date, deposits: date) -> None:
+    """The pair's rollups summed again from its rows of customers booked in one group."""
+    r = ROWS.c
+    keys = (r.loans_as_of, r.deposits_as_of, r.officer_id, r.branch_id)
+    conn.execute(sa.delete(ROLLUPS).where(of_pair(ROLLUPS, loans, deposits)))
+    alone = sa.and_(of_pair(ROWS, loans, deposits), r.bookings == 1)
+    sums = sa.select(*keys, *figures(r)).where(alone).group_by(*keys)
+    conn.execute(sa.insert(ROLLUPS).from_select(ROLLUP_COLUMNS, sums))
 
 
-def _hold(conn: sa.Connection, *dates: date | None) -> None:
-    """Writers of the pairs on a listing date take turns, whatever the kind of listing (held to
-    the commit, earlier dates first): else a pair computed from a listing another import is
-    replacing outlives it, and a loan and a deposits import of one date, each blind to the
-    other's rows, would both miss the date's own pair. The second one waits, then sees the
-    first's listing and writes it."""
-    for day in sorted({day for day in dates if day is not None}):
-        serial.hold(conn, f"relationship:{day.isoformat()}", WAIT_SECONDS)
+def _hold(conn: sa.Connection) -> None:
+    """Writers of the stored pairs take turns, whatever the kind and date of their listing (held
+    to the commit): else a pair computed from a listing another import is replacing outlives it;
+    a loan and a deposits import of one date, each blind to the other's rows, would both miss
+    the date's own pair (the second one waits, then sees the first's listing and writes it); and
+    a step between the pairs of two dates would be written from rows another writer is
+    rewriting. One lock rather than one per date: steps join pairs of different dates, and
+    locks taken date by date could wait for each other in a cycle. A bank's pairs take seconds."""
+    serial.hold(conn, "relationship:pairs", WAIT_SECONDS)
+
+
+def _drop_rows(conn: sa.Connection, loans: date, deposits: date) -> None:
+    for table in (ROWS, ROLLUPS, PAIRS):
+        conn.execute(sa.delete(table).where(of_pair(table, loans, deposits)))
 
 
 def _drop(conn: sa.Connection, loans: date, deposits: date) -> None:
-    conn.execute(sa.delete(ROWS).where(_of(loans, deposits)))
-    conn.execute(
-        sa.delete(PAIRS).where(PAIRS.c.loans_as_of == loans, PAIRS.c.deposits_as_of == deposits)
-    )
+    """The pair no longer stored: its rows, rollups and steps go."""
+    _drop_rows(conn, loans, deposits)
+    relationship_steps.rewrite_around(conn, (loans, deposits))
 
 
 def write_pair(conn: sa.Connection, loans: date, deposits: date) -> None:
-    """The pair's rows computed again, and the pair stored."""
-    _hold(conn, loans, deposits)
-    _drop(conn, loans, deposits)
+    """The pair's rows computed again, and the pair stored, with its rollups and its steps."""
+    _hold(conn)
+    _drop_rows(conn, loans, deposits)
     conn.execute(sa.insert(PAIRS).values(loans_as_of=loans, deposits_as_of=deposits))
     conn.execute(sa.insert(ROWS).from_select(COLUMNS, pair_rows(loans, deposits)))
+    write_rollups(conn, loans, deposits)
+    relationship_steps.rewrite_around(conn, (loans, deposits))
 
 
 def stored_pairs(conn: sa.Connection, loans=(), deposits=()) -> list[tuple[date, date]]:
@@ -219,7 +210,9 @@ def refresh(conn: sa.Connection, loans: Iterable[date] = (), deposits: Iterable[
     """After positions of the loan dates `loans` or deposit positions of `deposits` changed:
     every stored pair on those dates, and the pair of every listing date that reads them,
     written again."""
+    _hold(conn)
     loans, deposits = set(loans), set(deposits)
+    _drop_unread(conn)
     pairs = set(stored_pairs(conn, loans, deposits)) | _pairs_on(conn, loans, deposits)
     for pair in sorted(pairs):
         write_pair(conn, *pair)
@@ -228,20 +221,42 @@ def refresh(conn: sa.Connection, loans: Iterable[date] = (), deposits: Iterable[
 def after_import(conn: sa.Connection, loans: date | None = None, deposits: date | None = None):
     """A listing imported for its date: the pairs on that date dropped (their listing changed),
     then the pair of every listing date that reads it written."""
-    _hold(conn, loans, deposits)
+    _hold(conn)
     on_loans, on_deposits = {loans} - {None}, {deposits} - {None}
+    _drop_unread(conn)
     for pair in stored_pairs(conn, on_loans, on_deposits):
         _drop(conn, *pair)
     for pair in sorted(_pairs_on(conn, on_loans, on_deposits)):
         write_pair(conn, *pair)
 
 
+def _drop_unread(conn: sa.Connection) -> None:
+    """The stored pairs no listing date reads any more, dropped: a pair is read by the later of
+    its two dates unless a listing of either kind came in between. A month's loan listing
+    imported before its deposits listing stores the pair of its date with the month before's
+    deposits; once the deposits are in, no day reads it, and the steps go round it."""
+    p = PAIRS.c
+    last = sa.case((p.loans_as_of >= p.deposits_as_of, p.loans_as_of), else_=p.deposits_as_of)
+    dp = DepositPosition
+
+    def between(column, since):
+        return sa.exists().where(column > since, column <= last)
+
+    unread = sa.select(p.loans_as_of, p.deposits_as_of).where(
+        sa.or_(between(Position.as_of, p.loans_as_of), between(dp.as_of, p.deposits_as_of))
+    )
+    for pair in conn.execute(unread).all():
+        _drop(conn, *pair)
+
+
 def rewrite_customers(conn: sa.Connection, customers: sa.Select) -> None:
     """The rows of `customers` on every stored pair, computed again."""
+    _hold(conn)
     for pair in conn.execute(sa.select(PAIRS).order_by(*PAIRS.c)).all():
-        _hold(conn, *pair)
-        conn.execute(sa.delete(ROWS).where(_of(*pair), ROWS.c.customer_id.in_(customers)))
+        conn.execute(sa.delete(ROWS).where(of_pair(ROWS, *pair), ROWS.c.customer_id.in_(customers)))
         conn.execute(sa.insert(ROWS).from_select(COLUMNS, pair_rows(*pair, customers)))
+        write_rollups(conn, *pair)
+        # Their steps stay: which customers are on a pair follows the positions, not the products.
 
 
 def _changed(obj, fields) -> bool:

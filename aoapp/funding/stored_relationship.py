@@ -9,7 +9,15 @@ from aoapp.common.read_memo import remembered
 from aoapp.credit.rollup_reads import reading_live
 from aoapp.extensions import db
 from aoapp.funding.held import Listings, of_customers, recorded_services
-from aoapp.funding.relationship_rows import PAIRS, ROWS
+from aoapp.funding.relationship_tables import (
+    DEPARTURES,
+    PAIRS,
+    ROLLUPS,
+    ROWS,
+    STEPS,
+    figures,
+    of_step,
+)
 
 # A stored pair's per-customer columns, as `booked_rows` gives them.
 LISTED = ("borrower", "depositor", "products", "has_credit", "has_deposit")
@@ -66,8 +74,76 @@ def booked_rows(listings: Listings, where, officers: bool, services=None) -> sa.
 
 def cross_sell(listings: Listings, where, officers: bool) -> list:
     """The cross-sell rows of funding/relationship._cross_sell from a stored pair: the scope's
-    rows carry each customer's listed figures; only its services (live) and the customers it
-    books nothing but services are looked up."""
+    rollups, with its customers booked in several groups and those holding services (few; the
+    services are live) counted customer by customer.
+
+    The rollups hold each customer booked in one group as its row says, services left out. So:
+    the rollups of the scope's groups, less the rows of its customers in one group who hold a
+    service, plus every customer of the scope who is in several groups or holds a service,
+    counted in full (`_customer_by_customer`). `where` is a scope by officer and branch
+    (`held.in_scope`, one officer's or several): the rollups have no customer column."""
+    irregular = _irregular(listings)
+
+    def theirs(officer, branch, customer):
+        return sa.and_(where(officer, branch, customer), customer.in_(irregular))
+
+    r, u = ROWS.c, ROLLUPS.c
+    keys = [u.officer_id] if officers else []
+    rolled = sa.select(*keys, *(sa.func.sum(u[name]) for name in ROLLED)).where(
+        u.loans_as_of == listings.loans,
+        u.deposits_as_of == listings.deposits,
+        where(u.officer_id, u.branch_id, sa.null()),
+    )
+    keys = [r.officer_id] if officers else []
+    served = sa.select(*keys, *figures(r)).where(
+        of(listings),
+        where(r.officer_id, r.branch_id, r.customer_id),
+        r.bookings == 1,
+        r.customer_id.in_(_holding_services(listings)),
+    )
+    found: dict[tuple, list[int]] = {}
+    for sign, stmt in ((1, rolled), (-1, served)):
+        for row in db.session.execute(stmt.group_by(*stmt.selected_columns[: len(keys)])):
+            _add(found, row, len(keys), sign)
+    for row in _customer_by_customer(listings, theirs, officers):
+        _add(found, row, len(keys), 1)
+    return [(*key, *values) for key, values in found.items() if values[0]]
+
+
+# The rollups' figures, in the order of relationship_rows.figures.
+ROLLED = (
+    "customers",
+    "products",
+    "borrowers",
+    "borrowers_with_funding",
+    "depositors",
+    "depositors_with_credit",
+)
+
+
+def _add(found: dict, row, keys: int, sign: int) -> None:
+    values = found.setdefault(tuple(row[:keys]), [0] * len(ROLLED))
+    for n, value in enumerate(row[keys:]):
+        values[n] += sign * int(value or 0)
+
+
+def _holding_services(listings: Listings) -> sa.Select:
+    """The customers holding a service at the end of the pair's day, wherever booked."""
+    services = recorded_services(listings.day, lambda _o, _b, _c: sa.true()).subquery("held")
+    return sa.select(services.c.customer_id)
+
+
+def _irregular(listings: Listings) -> sa.Select:
+    """The customers the rollups do not hold as they count: those booked in several groups on
+    the pair, and those holding a service."""
+    shared = sa.select(ROWS.c.customer_id).where(of(listings), ROWS.c.bookings > 1)
+    return sa.union(shared, _holding_services(listings))
+
+
+def _customer_by_customer(listings: Listings, where, officers: bool) -> list:
+    """The cross-sell rows of the scope's customers `where` keeps, each customer's rows read:
+    the scope's rows carry each customer's listed figures; only its services (live) and the
+    customers it books nothing but services are looked up."""
     # The services the scope books, read once for the three parts that need them.
     booked_services = recorded_services(listings.day, where).cte("booked_services")
     booked = booked_rows(listings, where, officers, booked_services)
@@ -138,3 +214,53 @@ def holding_anything(listings: Listings, customers) -> sa.ColumnElement[bool]:
     listed = sa.exists().where(of(listings), ROWS.c.customer_id == customers)
     recorded = recorded_services(listings.day, lambda _o, _b, c: c == customers)
     return sa.or_(listed, recorded.exists())
+
+
+def stepped(start: Listings, end: Listings) -> bool:
+    """Retention from `start` to `end` reads the stored step between their pairs
+    (funding/relationship_steps.py): both pairs stored, the same or one right after the other,
+    and the start not after the end (a service held on the start is then held on the end)."""
+    if start.day > end.day or not (stored(start) and stored(end)):
+        return False
+    if _pair(start) == _pair(end):
+        return True
+    stmt = sa.select(STEPS.c.loans_as_of).where(of_step(STEPS, _pair(start), _pair(end)))
+    key = ("relationship step stored", _pair(start), _pair(end))
+    return remembered(key, lambda: db.session.scalar(stmt) is not None)
+
+
+def _pair(listings: Listings) -> tuple:
+    return (listings.loans, listings.deposits)
+
+
+def departed(start: Listings, end: Listings, where, officers: bool) -> sa.Select:
+    """The scope's customers on `start` holding nothing on `end` (officer id?, customer id), from
+    the stored step: the customers listed in the scope on the start pair with no row on the end
+    pair and no service on the end's day. (A customer of the scope by a service alone still
+    holds it on the end.)"""
+    d = DEPARTURES.c
+    keys = [d.officer_id] if officers else []
+    moved = _pair(start) != _pair(end)  # on one pair, nobody left
+    return (
+        sa.select(*keys, d.customer_id)
+        .where(
+            of_step(DEPARTURES, _pair(start), _pair(end)),
+            where(d.officer_id, d.branch_id, d.customer_id),
+            d.customer_id.not_in(_holding_services(end)),
+            sa.true() if moved else sa.false(),
+        )
+        .distinct()
+    )
+
+
+def retained(start: Listings, end: Listings, where, officers: bool) -> list:
+    """The retention rows of funding/relationship._retained from the stored step: the scope's
+    customers on the start as its cross-sell counts them, less those who left."""
+    begun = cross_sell(start, where, officers)
+    keys = 1 if officers else 0
+    gone = departed(start, end, where, officers).subquery("gone")
+    counted = sa.select(*gone.c[:keys], sa.func.count()).select_from(gone)
+    counted = counted.group_by(*gone.c[:keys])
+    lost = {tuple(row[:keys]): row[keys] for row in db.session.execute(counted)}
+    rows = [(*row[:keys], row[keys], row[keys] - lost.get(tuple(row[:keys]), 0)) for row in begun]
+    return rows or ([] if officers else [(0, 0)])

@@ -1,10 +1,12 @@
 """The relationship pairs (funding/relationship_rows.py) written by two transactions at once.
 
 A loan listing and a deposits listing of one date imported at the same moment, in two processes:
-the second waits for the first (imports of a date take turns), sees its listing and stores the
+the second waits for the first (writers of the pairs take turns), sees its listing and stores the
 date's own pair. A loan position and a deposit position of one date changed at once through the
 ORM (PostgreSQL: SQLite has one writer): both rewrite the date's pair; the second waits for the
-first's commit (a lock per listing date), so the pair is neither written twice nor refused.
+first's commit (one lock for the pairs' writers), so the pair is neither written twice nor
+refused. Two months' listings imported at once leave the pairs, their rollups and the step
+between the months as one import after the other would.
 """
 
 from datetime import date
@@ -16,7 +18,7 @@ import sqlalchemy as sa
 from aoapp.credit.models import Position
 from aoapp.extensions import db
 from aoapp.funding.models import DepositPosition
-from aoapp.funding.relationship_rows import PAIRS, ROWS
+from aoapp.funding.relationship_tables import DEPARTURES, PAIRS, ROWS
 from aoapp.imports.models import ImportStatus, PositionImport
 from tests.support import deposit_listings as D
 from tests.support import listings as L
@@ -66,3 +68,34 @@ def test_a_loan_and_a_deposit_position_changed_at_once_rewrite_the_pair_in_turn(
     assert_pairs_are_the_listings()
     rows = db.session.execute(sa.select(ROWS.c.officer_id, ROWS.c.depositor)).all()
     assert rows == [(world.colleague.id, 0)]  # booked to ao.sari now, its funds closed
+
+
+def test_a_months_two_listings_at_once_leave_its_pair_and_the_step_from_the_month_before(
+    app, world, tmp_path
+):
+    L.catalogue()
+    ao = world.officer.officer_code
+    may = date(2024, 5, 31)
+    before = L.Importer(tmp_path, world.admin).csv(
+        [L.line(f"L{i}", f"CIF{i}", ao) for i in range(30)], may
+    )
+    funds_before = D.Importer(tmp_path, world.admin).csv(
+        [D.line(f"T{i}", f"CIF{i}", ao) for i in range(30)], may
+    )
+    assert before.ok and funds_before.ok
+    db.session.commit()
+    # June: CIF0–CIF9 gone from both listings
+    loans = L.write_csv(
+        tmp_path / "loans.csv", [L.line(f"L{i}", f"CIF{i}", ao) for i in range(10, 30)]
+    )
+    funds = D.write_csv(
+        tmp_path / "funds.csv", [D.line(f"T{i}", f"CIF{i}", ao) for i in range(10, 30)]
+    )
+    imports_at_once(
+        app, "relationship", (str(loans), AS_OF, "loans"), (str(funds), AS_OF, "deposits")
+    )
+    db.session.expire_all()
+    assert set(db.session.execute(sa.select(PAIRS)).tuples()) == {(may, may), (AS_OF, AS_OF)}
+    assert_pairs_are_the_listings()  # with the rollups, and the step from May to June
+    left = db.session.scalars(sa.select(DEPARTURES.c.customer_id).distinct()).all()
+    assert len(left) == 10

@@ -1,7 +1,8 @@
-"""The relationship figures read the stored pairs of listings (funding/relationship_rows.py): on
-random books of loans, deposits and recorded services written through the ORM, every figure equals the one computed from the positions and deposit positions
-(rollup_reads.live), for every kind of scope, per officer, with retention and the lost customers;
-a facility moved to another product and a product whose kind changes move them as they move the
+"""The relationship figures read the stored pairs of listings (funding/relationship_rows.py), their
+rollups and the steps between them: on random books of loans, deposits and recorded services
+written through the ORM, every figure equals the one computed from the positions and deposit
+positions (rollup_reads.live), for every kind of scope, per officer, with retention and the lost
+customers; a facility moved to another product and a product whose kind changes move them as they move the
 live figures."""
 
 import itertools
@@ -20,10 +21,11 @@ from aoapp.credit.rollups import ROLLUPS, SHARED
 from aoapp.customers.models import Customer, ProductHolding
 from aoapp.extensions import db
 from aoapp.funding import relationship as rel
+from aoapp.funding import relationship_tables as stored_tables
 from aoapp.funding.held import listings_on
 from aoapp.funding.models import DepositAccount, DepositPosition
-from aoapp.funding.relationship_rows import PAIRS, ROWS
-from aoapp.funding.stored_relationship import stored
+from aoapp.funding.relationship_tables import PAIRS, ROWS
+from aoapp.funding.stored_relationship import stepped, stored
 from tests.support.credit import credit_product, make_facility
 from tests.support.factories import make_customer
 from tests.support.holdings import make_deposit, product, record
@@ -128,6 +130,9 @@ def _build(officers, loans, deposits, services) -> None:
 
 def _wipe() -> None:
     tables = (
+        stored_tables.DEPARTURES,
+        stored_tables.STEPS,
+        stored_tables.ROLLUPS,
         ROWS,
         PAIRS,
         SHARED,
@@ -180,6 +185,9 @@ def test_every_relationship_figure_from_the_stored_pairs_equals_the_positions(
         for day in DATES:  # read from the stored pair of each date with both listings
             listings = listings_on(day)
             assert stored(listings) == (None not in (listings.loans, listings.deposits))
+        for start, end in itertools.pairwise(DATES):  # retention reads the step between them
+            begun, listings = listings_on(start), listings_on(end)
+            assert stepped(begun, listings) == (stored(begun) and stored(listings))
         for name, scope in scopes.items():
             for start, end in itertools.pairwise(DATES):
                 fast, live = _both(lambda s=scope, e=end, b=start: _figures(s, ids, e, b))

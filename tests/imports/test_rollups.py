@@ -19,7 +19,7 @@ from aoapp.extensions import db
 from aoapp.funding import relationship as rel
 from aoapp.funding.held import listings_on
 from aoapp.funding.relationship_rows import PAIRS
-from aoapp.funding.stored_relationship import stored
+from aoapp.funding.stored_relationship import stepped, stored
 from tests.support import deposit_listings as D
 from tests.support import listings as L
 from tests.support.factories import make_product
@@ -149,3 +149,37 @@ def test_the_relationship_pairs_follow_both_listings(ao, world, load, tmp_path):
         fast = rel.scope_relationship(bank, listings, start)
         with rollup_reads.live():
             assert fast == rel.scope_relationship(bank, listings, start), day
+
+
+def test_a_month_of_loans_then_deposits_leaves_one_pair_and_its_step(ao, world, load, tmp_path):
+    """The usual month: its loan listing first (stored with the month before's funds), then its
+    deposits listing. That first pair is then read by no day: it goes, and the month's retention
+    and lost customers read the step between the two month-ends, equal to the live figures."""
+    deposits = D.Importer(tmp_path, world.admin)
+
+    def funds(rows, as_of):
+        outcome = deposits.csv(rows, as_of)
+        assert outcome.ok, (outcome.record.shown_message, outcome.errors)
+
+    other = world.colleague.officer_code
+    load(_book(ao, other), D1)
+    funds([D.line("T1", "CIF1", ao), D.line("T2", "CIF9", other)], D1)
+    load(_book(ao, other)[:2], D2)  # CIF2 repaid in June
+    assert (D2, D1) in set(db.session.execute(sa.select(PAIRS)).tuples())
+    funds([D.line("T1", "CIF1", ao)], D2)  # CIF9 closed its tabungan
+    assert set(db.session.execute(sa.select(PAIRS)).tuples()) == {(D1, D1), (D2, D2)}
+    start, end = listings_on(D1), listings_on(D2)
+    assert stepped(start, end)
+    for scope in (resolve_scope(world.admin), resolve_scope(world.officer)):
+        fast = (
+            rel.scope_relationship(scope, end, start),
+            rel.lost_customers(scope.condition, start, end),
+        )
+        with rollup_reads.live():
+            live = (
+                rel.scope_relationship(scope, end, start),
+                rel.lost_customers(scope.condition, start, end),
+            )
+        assert fast == live, scope.label
+    bank = rel.scope_relationship(resolve_scope(world.admin), end, start).retention
+    assert (bank.customers_start, bank.customers_retained) == (4, 2)  # CIF2 and CIF9 left

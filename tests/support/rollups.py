@@ -11,6 +11,7 @@ from aoapp.credit.models import Position
 from aoapp.credit.rollups import ROLLUPS, SHARED, groups, shared
 from aoapp.extensions import db
 from aoapp.funding import relationship_rows
+from aoapp.funding import relationship_tables as tables
 from aoapp.funding.held import listings_on
 from aoapp.funding.models import DepositPosition
 from tests.support.factories import make_branch, make_user
@@ -40,19 +41,73 @@ def assert_rollups_are_the_positions(dates: list[date] | None = None) -> None:
 
 
 def assert_pairs_are_the_listings() -> None:
-    """The pair of every listing date with both listings is stored, and every stored pair's
-    relationship rows are what its listings give now."""
+    """The pair of every listing date with both listings is stored, and no other; every stored
+    pair's relationship rows are what its listings give now, its rollups what its rows sum to,
+    and between each two pairs in a row the step holds the rows of the customers who left."""
     days = sa.union(sa.select(Position.as_of), sa.select(DepositPosition.as_of))
     listed = [listings_on(day) for day in db.session.scalars(days)]
     wanted = {(listings.loans, listings.deposits) for listings in listed}
     stored = {tuple(row) for row in db.session.execute(sa.select(relationship_rows.PAIRS))}
-    assert {pair for pair in wanted if None not in pair} <= stored
+    assert stored == {pair for pair in wanted if None not in pair}
     rows = relationship_rows.ROWS
     for pair in stored:
         kept = sa.select(*[rows.c[name] for name in relationship_rows.COLUMNS]).where(
-            rows.c.loans_as_of == pair[0], rows.c.deposits_as_of == pair[1]
+            tables.of_pair(rows, *pair)
         )
         assert _rows(kept) == _rows(relationship_rows.pair_rows(*pair)), pair
+        _assert_rollups_are_the_rows(pair)
+    in_a_row = list(zip(sorted(stored), sorted(stored)[1:], strict=False))
+    steps = db.session.execute(sa.select(tables.STEPS)).tuples()
+    assert sorted((s[:2], s[2:]) for s in steps) == in_a_row
+    for start, end in in_a_row:
+        departed = sa.select(rows.c.customer_id, rows.c.officer_id, rows.c.branch_id)
+        stayed = set(
+            db.session.scalars(sa.select(rows.c.customer_id).where(tables.of_pair(rows, *end)))
+        )
+        left = [
+            r for r in _rows(departed.where(tables.of_pair(rows, *start))) if r[0] not in stayed
+        ]
+        d = tables.DEPARTURES.c
+        stored_left = sa.select(d.customer_id, d.officer_id, d.branch_id)
+        assert _rows(stored_left.where(tables.of_step(tables.DEPARTURES, start, end))) == left
+
+
+def _assert_rollups_are_the_rows(pair) -> None:
+    """The pair's rollups: per booking group, its customers booked nowhere else, summed."""
+    u = tables.ROLLUPS.c
+    stored_rows = [
+        row
+        for row in db.session.execute(
+            sa.select(relationship_rows.ROWS).where(tables.of_pair(relationship_rows.ROWS, *pair))
+        ).mappings()
+    ]
+    per_customer: dict = {}
+    for row in stored_rows:
+        per_customer.setdefault(row["customer_id"], []).append(row)
+    sums: dict = {}
+    for customer_rows in per_customer.values():
+        if len(customer_rows) > 1:
+            continue
+        row = customer_rows[0]
+        total = sums.setdefault((row["officer_id"], row["branch_id"]), [0] * 6)
+        values = (
+            1,
+            row["products"],
+            row["borrower"],
+            row["borrower"] * row["has_deposit"],
+            row["depositor"],
+            row["depositor"] * row["has_credit"],
+        )
+        for n, value in enumerate(values):
+            total[n] += value
+    expected = sorted(
+        (tuple(_number(v) for v in (*key, *values)) for key, values in sums.items()), key=str
+    )
+    stored = sa.select(u.officer_id, u.branch_id, *(u[name] for name in tables.ROLLUP_COLUMNS[4:]))
+    assert _rows(stored.where(tables.of_pair(tables.ROLLUPS, *pair))) == expected, pair
+    assert all(row["bookings"] == len(per_customer[row["customer_id"]]) for row in stored_rows), (
+        pair
+    )
 
 
 def assert_bank_figures_agree(admin, dates: list[date]) -> None:
