@@ -118,10 +118,11 @@ def _customers(listings: Listings, where, officers: bool) -> sa.CTE:
     )
 
 
-def _cross_sell(listings: Listings, where, officers: bool) -> list:
-    """[(officer id?, customers, products, borrowers, with funding, depositors, with credit)]."""
+def _cross_sell(listings: Listings, where, officers: bool, narrow: bool = False) -> list:
+    """[(officer id?, customers, products, borrowers, with funding, depositors, with credit)];
+    `narrow`: one officer's scope, whose customers are fewer to read than the rollups' parts."""
     if stored.stored(listings):
-        return stored.cross_sell(listings, where, officers)
+        return stored.cross_sell(listings, where, officers, narrow)
     scoped = _customers(listings, where, officers)
     everything = holdings(listings, of_customers(sa.select(scoped.c.customer_id)))
     stats = (
@@ -161,9 +162,10 @@ def _holding_anything(listings: Listings, customers) -> sa.ColumnElement[bool]:
     return customers.in_(sa.select(still.c.customer_id))
 
 
-def _retained(start: Listings, end: Listings, where, officers: bool) -> list:
-    """[(officer id?, customers on start, of them holding anything on end)]."""
-    if stored.stepped(start, end):
+def _retained(start: Listings, end: Listings, where, officers: bool, narrow=False) -> list:
+    """[(officer id?, customers on start, of them holding anything on end)]; `narrow`: one
+    officer's scope, whose customers are looked up on the end in one statement."""
+    if not narrow and stored.stepped(start, end):
         return stored.retained(start, end, where, officers)
     scoped = _customers(start, where, officers)
     kept = _holding_anything(end, scoped.c.customer_id)
@@ -243,9 +245,12 @@ def _per_officer(ids: list[int], listings: Listings, start: Listings | None, con
     where = _officers(ids, condition)
     retained = start is not None and start.complete
 
+    narrow = len(ids) == 1
+
     def rows():
-        selling = _cross_sell(listings, where, officers=True)
-        return selling, (_retained(start, listings, where, officers=True) if retained else [])
+        selling = _cross_sell(listings, where, officers=True, narrow=narrow)
+        keeping = _retained(start, listings, where, True, narrow) if retained else []
+        return selling, keeping
 
     scope = None if condition is None else condition_key(condition)
     key = ("relationship per officer", tuple(ids), listings, start if retained else None, scope)

@@ -72,7 +72,7 @@ def booked_rows(listings: Listings, where, officers: bool, services=None) -> sa.
     return sa.union_all(rows, recorded).subquery("booked")
 
 
-def cross_sell(listings: Listings, where, officers: bool) -> list:
+def cross_sell(listings: Listings, where, officers: bool, narrow: bool = False) -> list:
     """The cross-sell rows of funding/relationship._cross_sell from a stored pair: the scope's
     rollups, with its customers booked in several groups and those holding services (few; the
     services are live) counted customer by customer.
@@ -81,7 +81,11 @@ def cross_sell(listings: Listings, where, officers: bool) -> list:
     the rollups of the scope's groups, less the rows of its customers in one group who hold a
     service, plus every customer of the scope who is in several groups or holds a service,
     counted in full (`_customer_by_customer`). `where` is a scope by officer and branch
-    (`held.in_scope`, one officer's or several): the rollups have no customer column."""
+    (`held.in_scope`, one officer's or several): the rollups have no customer column. A `narrow`
+    scope (one officer's hundred customers) is read customer by customer at once: asking the
+    rollups' three parts would cost more than reading its rows."""
+    if narrow:
+        return _customer_by_customer(listings, where, officers)
     irregular = _irregular(listings)
 
     def theirs(officer, branch, customer):
