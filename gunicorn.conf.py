@@ -5,6 +5,7 @@ number of instances can run behind the reverse proxy. On SIGTERM gunicorn stops 
 connections and gives running requests `graceful_timeout` seconds to finish before it exits.
 """
 
+import gc
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
@@ -31,3 +32,12 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 def on_starting(server):
     """Tell the app how many workers serve it (aoapp/ratelimits.py refuses per-worker limits)."""
     os.environ["AOAPP_WEB_WORKERS"] = str(server.cfg.workers)
+
+
+def post_worker_init(worker):
+    """Freeze what the worker holds once the app is loaded (gc.freeze): the ~300,000 objects of
+    the app, SQLAlchemy and the catalogues are then left out of every garbage collection. A full
+    collection scanned them all, ~100 ms with every thread of the worker stopped, about once per
+    30 dashboards; the worker's requests allocate as before."""
+    gc.collect()
+    gc.freeze()
