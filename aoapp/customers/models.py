@@ -31,6 +31,9 @@ class Customer(db.Model):
     __tablename__ = "customers"
     __table_args__ = (
         sa.CheckConstraint("customer_type IN ('individual', 'company')", name="customer_type"),
+        # The customers an officer won in a period (targets, the dashboards): a range per
+        # officer, not every customer of the officers read (migration 0039).
+        sa.Index("ix_customers_officer_since", "officer_id", "since"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
