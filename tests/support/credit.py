@@ -14,7 +14,7 @@ from aoapp.customers.models import Customer
 from aoapp.extensions import db
 from aoapp.products.models import Product
 from tests.support.factories import make_customer, make_product
-from tests.support.snapshots import added_rows, fingerprint, put_back
+from tests.support.snapshots import copied, fingerprint
 
 _seq = itertools.count(1)
 AS_OF = date(2024, 6, 30)
@@ -172,14 +172,13 @@ def make_book(world) -> dict[str, Facility]:
         tuple(u.id for u in (world.officer, world.colleague, world.remote)),
         fingerprint(),
     )
-    saved = _BOOKS.get(key)
-    if saved is None:
-        book, rows = added_rows(lambda: _make_book(world))
-        _BOOKS[key] = (rows, {name: f.id for name, f in book.items()})
-        return book
-    rows, ids = saved
-    put_back(rows)
-    return {name: db.session.get(Facility, id_) for name, id_ in ids.items()}
+    return copied(
+        _BOOKS,
+        key,
+        lambda: _make_book(world),
+        lambda book: {name: f.id for name, f in book.items()},
+        lambda ids: {name: db.session.get(Facility, id_) for name, id_ in ids.items()},
+    )
 
 
 def _make_book(world) -> dict[str, Facility]:

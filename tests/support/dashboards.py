@@ -56,7 +56,7 @@ from tests.support.credit import make_facility, post_listing
 from tests.support.factories import make_customer, make_user
 from tests.support.followups import followup, promise
 from tests.support.reports_portfolio import at, introduce, make_prospect
-from tests.support.snapshots import added_rows, fingerprint, put_back
+from tests.support.snapshots import copied, fingerprint
 
 M = 1_000_000
 AUG31, SEP30, OCT15, OCT31 = (
@@ -385,21 +385,22 @@ def dashboard_book(world, today: date | None = None) -> Book:
         tuple(u.id for u in (world.officer, world.colleague, world.remote, world.supervisor)),
         fingerprint(),
     )
-    saved = _BOOKS.get(key)
-    if saved is None:
-        book, rows = added_rows(lambda: _dashboard_book(world, today))
-        ids = {name: f.id for name, f in book.facilities.items()}
-        _BOOKS[key] = (rows, book.newcomer.id, ids, {k: c.id for k, c in book.customers.items()})
-        return book
-    rows, newcomer, facilities, customers = saved
-    put_back(rows)
-    return Book(
-        world,
-        db.session.get(User, newcomer),
-        today,
-        {name: db.session.get(Facility, id_) for name, id_ in facilities.items()},
-        {key: db.session.get(Customer, id_) for key, id_ in customers.items()},
-    )
+
+    def ids(book: Book) -> tuple:
+        facilities = {name: f.id for name, f in book.facilities.items()}
+        return book.newcomer.id, facilities, {k: c.id for k, c in book.customers.items()}
+
+    def restore(kept: tuple) -> Book:
+        newcomer, facilities, customers = kept
+        return Book(
+            world,
+            db.session.get(User, newcomer),
+            today,
+            {name: db.session.get(Facility, id_) for name, id_ in facilities.items()},
+            {key: db.session.get(Customer, id_) for key, id_ in customers.items()},
+        )
+
+    return copied(_BOOKS, key, lambda: _dashboard_book(world, today), ids, restore)
 
 
 def _dashboard_book(world, today: date) -> Book:

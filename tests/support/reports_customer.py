@@ -40,7 +40,7 @@ from aoapp.products.models import Product
 from tests.support import holdings as holding_helpers
 from tests.support import listings as L
 from tests.support.factories import make_customer
-from tests.support.snapshots import added_rows, put_back
+from tests.support.snapshots import copied
 
 CIF, OTHER_CIF = "0000123456", "0000999999"
 NAME = "Toko Sejahtera Café Ümit"
@@ -300,15 +300,16 @@ def build_story(world, tmp_path, *, with_activity: bool = True) -> Story:
         str(db.engine.url),
         tuple(u.id for u in (world.officer, world.supervisor, world.admin, world.remote)),
     )
-    saved = _STORIES.get(key)
-    if saved is None:
-        story, rows = added_rows(lambda: _build_story(world, tmp_path, with_activity))
-        ids = (story.customer.id, story.other.id, story.bare.id)
-        _STORIES[key] = (rows, ids, {n: f.id for n, f in story.facilities.items()})
-        return _story_of(ids, _STORIES[key][2])
-    rows, ids, facilities = saved
-    put_back(rows)
-    return _story_of(ids, facilities)
+
+    def ids(story: Story) -> tuple:
+        customers = (story.customer.id, story.other.id, story.bare.id)
+        return customers, {n: f.id for n, f in story.facilities.items()}
+
+    def build() -> Story:  # loaded again, as a copy is (the build's objects were committed)
+        built = _build_story(world, tmp_path, with_activity)
+        return _story_of(*ids(built))
+
+    return copied(_STORIES, key, build, ids, lambda kept: _story_of(*kept))
 
 
 def _story_of(ids: tuple[int, int, int], facilities: dict[str, int]) -> Story:

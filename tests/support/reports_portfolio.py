@@ -28,7 +28,7 @@ from tests.support import listings as L
 from tests.support.factories import make_user, phone
 from tests.support.followups import followup, promise
 from tests.support.listings import line
-from tests.support.snapshots import added_rows, put_back
+from tests.support.snapshots import copied
 
 SEP30, OCT15, OCT31, NOV15 = (
     date(2026, 9, 30),
@@ -341,24 +341,21 @@ def october_book(world, tmp_path: Path) -> Book:
         str(db.engine.url),
         tuple(u.id for u in (world.officer, world.colleague, world.supervisor, world.admin)),
     )
-    saved = _BOOKS.get(key)
-    if saved is None:
-        book, rows = added_rows(lambda: _october_book(world, tmp_path))
-        _BOOKS[key] = (
-            rows,
-            book.newcomer.id,
-            {name: f.id for name, f in book.facilities.items()},
-            {name: (type(p), p.id) for name, p in book.promises.items()},
+
+    def ids(book: Book) -> tuple:
+        facilities = {name: f.id for name, f in book.facilities.items()}
+        return book.newcomer.id, facilities, {n: (type(p), p.id) for n, p in book.promises.items()}
+
+    def restore(kept: tuple) -> Book:
+        newcomer, facilities, promises = kept
+        return Book(
+            world,
+            db.session.get(User, newcomer),
+            {name: db.session.get(Facility, id_) for name, id_ in facilities.items()},
+            {name: db.session.get(kind, id_) for name, (kind, id_) in promises.items()},
         )
-        return book
-    rows, newcomer, facilities, promises = saved
-    put_back(rows)
-    return Book(
-        world,
-        db.session.get(User, newcomer),
-        {name: db.session.get(Facility, id_) for name, id_ in facilities.items()},
-        {name: db.session.get(kind, id_) for name, (kind, id_) in promises.items()},
-    )
+
+    return copied(_BOOKS, key, lambda: _october_book(world, tmp_path), ids, restore)
 
 
 def _october_book(world, tmp_path: Path) -> Book:

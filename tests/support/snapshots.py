@@ -3,7 +3,7 @@ the same (as `demo_bank` does for the demo): the fixture's own work runs once pe
 
 `added_rows(build)` runs `build()` and returns what it returned with the rows it inserted (every
 table, parents first); `put_back(rows)` inserts them again and moves PostgreSQL's id sequences
-past them. It relies on what `_db_session` guarantees: every test starts from empty tables with
+past them; `copied(...)` does both for a fixture, keyed. It relies on what `_db_session` guarantees: every test starts from empty tables with
 restarted ids, so the `world` made before is the same rows with the same ids each time (callers
 key their copy by those ids). A fixture that changes rows it did not insert cannot be copied so.
 """
@@ -75,3 +75,16 @@ def put_back(added: dict[str, list[dict]]) -> None:
                     connection.execute(
                         sa.text(f"SELECT setval('{sequence}', (SELECT MAX(id) FROM {table}))")
                     )
+
+
+def copied(cache: dict, key, build, ids, restore):
+    """`build()` on the first call for `key`, its rows and `ids(built)` kept in `cache`; on the
+    next calls the rows put back and `restore(ids)` returned (the built objects, loaded again)."""
+    saved = cache.get(key)
+    if saved is None:
+        built, rows = added_rows(build)
+        cache[key] = (rows, ids(built))
+        return built
+    rows, kept = saved
+    put_back(rows)
+    return restore(kept)
