@@ -47,6 +47,18 @@ def load(tmp_path, world):
     return run
 
 
+@pytest.fixture
+def funds(tmp_path, world):
+    """Import a deposits listing of `rows` for `as_of` (it must succeed)."""
+    importer = D.Importer(tmp_path, world.admin)
+
+    def run(rows, as_of):
+        outcome = importer.csv(rows, as_of)
+        assert outcome.ok, (outcome.record.shown_message, outcome.errors)
+
+    return run
+
+
 def _book(ao, other, dpd=0, restructured=False) -> list[dict]:
     return [
         line("A", "CIF1", ao, dpd=dpd, restructured=restructured),
@@ -118,19 +130,13 @@ def test_a_listing_that_moves_a_facility_to_another_product_rewrites_its_relatio
     assert stored(may) and rel.scope_relationship(bank, may).products_held == 2
 
 
-def test_the_relationship_pairs_follow_both_listings(ao, world, load, tmp_path):
+def test_the_relationship_pairs_follow_both_listings(ao, world, load, funds):
     """Each import stores the pair of its date and of every later listing date reading it, and
     drops the pairs on its date first: a deposits listing after its loans, a back-dated deposits
     listing (June's loans read May's funds), re-imports of either; the relationship figures read
     from the pairs equal the live ones."""
     for code in ("GIRO", "DEP"):  # TAB and the credit products: the `ao` fixture's catalogue
         make_product(code, kind="deposit", subtype=None)
-    deposits = D.Importer(tmp_path, world.admin)
-
-    def funds(rows, as_of):
-        outcome = deposits.csv(rows, as_of)
-        assert outcome.ok, (outcome.record.shown_message, outcome.errors)
-
     other = world.colleague.officer_code
     load(_book(ao, other), D1)
     funds([D.line("T1", "CIF1", ao), D.line("T2", "CIF9", other)], D1)
@@ -151,16 +157,10 @@ def test_the_relationship_pairs_follow_both_listings(ao, world, load, tmp_path):
             assert fast == rel.scope_relationship(bank, listings, start), day
 
 
-def test_a_month_of_loans_then_deposits_leaves_one_pair_and_its_step(ao, world, load, tmp_path):
+def test_a_month_of_loans_then_deposits_leaves_one_pair_and_its_step(ao, world, load, funds):
     """The usual month: its loan listing first (stored with the month before's funds), then its
     deposits listing. That first pair is then read by no day: it goes, and the month's retention
     and lost customers read the step between the two month-ends, equal to the live figures."""
-    deposits = D.Importer(tmp_path, world.admin)
-
-    def funds(rows, as_of):
-        outcome = deposits.csv(rows, as_of)
-        assert outcome.ok, (outcome.record.shown_message, outcome.errors)
-
     other = world.colleague.officer_code
     load(_book(ao, other), D1)
     funds([D.line("T1", "CIF1", ao), D.line("T2", "CIF9", other)], D1)
