@@ -114,7 +114,7 @@ def cross_sell(listings: Listings, where, officers: bool, narrow: bool = False) 
     return [(*key, *values) for key, values in found.items() if values[0]]
 
 
-# The rollups' figures, in the order of relationship_rows.figures.
+# The rollups' figures, in the order of relationship_tables.figures.
 ROLLED = (
     "customers",
     "products",
