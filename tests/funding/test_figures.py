@@ -12,6 +12,7 @@ from aoapp.common.read_memo import remembering
 from aoapp.credit.figures import resolve_scope
 from aoapp.extensions import db
 from aoapp.funding import relationship as rel
+from aoapp.funding import stored_relationship
 from aoapp.funding.figures import scope_funding
 from aoapp.funding.held import listings_on
 from aoapp.funding.movements import maturing_rows, runoff_rows
@@ -129,6 +130,23 @@ class TestRelationship:
         reading = [s for s in statements if "FROM product_holdings" in s]
         assert reading
         assert all("product_holdings.product_id IN" in s for s in reading)
+
+    def test_with_many_service_holders_the_rollups_are_not_read(self, world, book, monkeypatch):
+        """Each customer holding a service is counted one by one beside the rollups: above
+        SERVICE_HOLDERS_FOR_ROLLUPS of them, a scope's rows cost less. Same figures both ways."""
+        scope = resolve_scope(world.supervisor)
+
+        def figures():
+            with recorded() as statements:
+                found = rel.scope_relationship(scope, listings_on(OCT31), listings_on(SEP30))
+            return found, any("relationship_rollups" in s for s in statements)
+
+        few, from_rollups = figures()
+        assert from_rollups
+        monkeypatch.setattr(stored_relationship, "SERVICE_HOLDERS_FOR_ROLLUPS", 0)
+        many, from_rollups = figures()
+        assert not from_rollups
+        assert many == few and (many.customers, many.products_held) == (5, 10)
 
     def test_lost_customers_with_what_they_held_and_the_last_contact(self, world, book):
         scope = resolve_scope(world.officer)
