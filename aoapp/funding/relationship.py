@@ -244,7 +244,6 @@ def _per_officer(ids: list[int], listings: Listings, start: Listings | None, con
     read block (common/read_memo.py), as the officer dashboard asks for its KPIs and its scope."""
     where = _officers(ids, condition)
     retained = start is not None and start.complete
-
     narrow = len(ids) == 1
 
     def rows():

@@ -110,6 +110,8 @@ DEPARTURES = sa.Table(
 
 COLUMNS = [column.name for column in ROWS.c if column.name != "id"]
 ROLLUP_COLUMNS = [column.name for column in ROLLUPS.c if column.name != "id"]
+# The rollups' figures, after the pair and the group, in the order of `figures` below.
+ROLLUP_FIGURES = tuple(ROLLUP_COLUMNS[4:])
 
 
 def of_pair(table: sa.Table, loans: date, deposits: date) -> sa.ColumnElement[bool]:

@@ -12,6 +12,7 @@ from aoapp.funding.held import Listings, of_customers, recorded_services
 from aoapp.funding.relationship_tables import (
     DEPARTURES,
     PAIRS,
+    ROLLUP_FIGURES,
     ROLLUPS,
     ROWS,
     STEPS,
@@ -96,7 +97,7 @@ def cross_sell(listings: Listings, where, officers: bool, narrow: bool = False) 
 
     r, u = ROWS.c, ROLLUPS.c
     keys = [u.officer_id] if officers else []
-    rolled = sa.select(*keys, *(sa.func.sum(u[name]) for name in ROLLED)).where(
+    rolled = sa.select(*keys, *(sa.func.sum(u[name]) for name in ROLLUP_FIGURES)).where(
         u.loans_as_of == listings.loans,
         u.deposits_as_of == listings.deposits,
         where(u.officer_id, u.branch_id, sa.null()),
@@ -131,19 +132,8 @@ def _many_services(listings: Listings) -> bool:
     return remembered(key, lambda: db.session.scalar(stmt) > SERVICE_HOLDERS_FOR_ROLLUPS)
 
 
-# The rollups' figures, in the order of relationship_tables.figures.
-ROLLED = (
-    "customers",
-    "products",
-    "borrowers",
-    "borrowers_with_funding",
-    "depositors",
-    "depositors_with_credit",
-)
-
-
 def _add(found: dict, row, keys: int, sign: int) -> None:
-    values = found.setdefault(tuple(row[:keys]), [0] * len(ROLLED))
+    values = found.setdefault(tuple(row[:keys]), [0] * len(ROLLUP_FIGURES))
     for n, value in enumerate(row[keys:]):
         values[n] += sign * int(value or 0)
 

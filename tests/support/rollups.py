@@ -103,7 +103,7 @@ def _assert_rollups_are_the_rows(pair) -> None:
     expected = sorted(
         (tuple(_number(v) for v in (*key, *values)) for key, values in sums.items()), key=str
     )
-    stored = sa.select(u.officer_id, u.branch_id, *(u[name] for name in tables.ROLLUP_COLUMNS[4:]))
+    stored = sa.select(u.officer_id, u.branch_id, *(u[name] for name in tables.ROLLUP_FIGURES))
     assert _rows(stored.where(tables.of_pair(tables.ROLLUPS, *pair))) == expected, pair
     assert all(row["bookings"] == len(per_customer[row["customer_id"]]) for row in stored_rows), (
         pair
