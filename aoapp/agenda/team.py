@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased, joinedload
 from aoapp.auth.models import Branch, Role, User
 from aoapp.auth.scoping import visible_to
 from aoapp.common.dates import bank_today, local_day_bounds
+from aoapp.common.ids import among
 from aoapp.complaints import conditions as complaint_conditions
 from aoapp.complaints.models import OPEN_STATUSES, Complaint, ComplaintStatus
 from aoapp.customers.models import Customer
@@ -104,7 +105,7 @@ def workload_counts(officer_ids: list[int], today: date) -> tuple[dict, dict]:
             sa.func.sum(sa.case((day > today, 1), else_=0)),
         )
         .where(
-            FollowUp.owner_id.in_(officer_ids),
+            among(FollowUp.owner_id, officer_ids),
             followup_conditions.planned_at(day_end),
             day <= until,
         )
@@ -116,7 +117,7 @@ def workload_counts(officer_ids: list[int], today: date) -> tuple[dict, dict]:
             sa.func.count(),
             sa.func.sum(sa.case((Complaint.due_date < today, 1), else_=0)),
         )
-        .where(Complaint.officer_id.in_(officer_ids), complaint_conditions.open_at(day_end))
+        .where(among(Complaint.officer_id, officer_ids), complaint_conditions.open_at(day_end))
         .group_by(Complaint.officer_id)
     )
     return (
@@ -134,7 +135,7 @@ def _escalated_followups(officer_ids: list[int]) -> list[FollowUp]:
             joinedload(FollowUp.owner),
         )
         .where(
-            FollowUp.owner_id.in_(officer_ids),
+            among(FollowUp.owner_id, officer_ids),
             FollowUp.escalated.is_(True),
             FollowUp.status == FollowUpStatus.PLANNED,
         )

@@ -29,6 +29,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from aoapp.common.dates import bank_today
+from aoapp.common.ids import among
 from aoapp.common.read_memo import condition_key, remembered
 from aoapp.credit.figures import PortfolioScope, ratio, resolve_scope
 from aoapp.extensions import db
@@ -219,7 +220,7 @@ def relationship_summary(
 def _officers(ids: list[int], condition):
     """Holdings booked within `condition` to one of the officers `ids`."""
     scoped = in_scope(sa.true() if condition is None else condition)
-    return lambda o, b, c: sa.and_(scoped(o, b, c), o.in_(ids))
+    return lambda o, b, c: sa.and_(scoped(o, b, c), among(o, ids))
 
 
 def officer_relationship(

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from aoapp.common.ids import among
 from aoapp.common.money import to_money
 from aoapp.credit import rollup_reads
 from aoapp.credit.collectibility import NPL_KOLS
@@ -48,7 +49,7 @@ def portfolio(ids: list[int], as_of: date | None, condition) -> dict[int, dict]:
     if rows is None:
         stmt = (
             sa.select(Position.officer_id, *aggregates(PORTFOLIO_KEYS))
-            .where(condition, Position.as_of == as_of, Position.officer_id.in_(ids))
+            .where(condition, Position.as_of == as_of, among(Position.officer_id, ids))
             .group_by(Position.officer_id)
         )
         rows = {row["officer_id"]: row for row in db.session.execute(stmt).mappings()}
@@ -70,7 +71,9 @@ def prospects(ids: list[int], start: datetime, end: datetime) -> dict[int, dict]
     converted = sa.and_(Prospect.converted_at.is_not(None), Prospect.converted_at < end)
     stmt = (
         sa.select(Prospect.owner_id, sa.func.count(), sa.func.sum(sa.case((converted, 1), else_=0)))
-        .where(Prospect.owner_id.in_(ids), Prospect.created_at >= start, Prospect.created_at < end)
+        .where(
+            among(Prospect.owner_id, ids), Prospect.created_at >= start, Prospect.created_at < end
+        )
         .group_by(Prospect.owner_id)
     )
     return {
@@ -83,7 +86,7 @@ def introductions(ids: list[int], first: date, last: date) -> dict[int, dict]:
     """Introductions made from `first` to `last` per officer."""
     stmt = (
         sa.select(Introduction.officer_id, sa.func.count())
-        .where(Introduction.officer_id.in_(ids), Introduction.introduced_on.between(first, last))
+        .where(among(Introduction.officer_id, ids), Introduction.introduced_on.between(first, last))
         .group_by(Introduction.officer_id)
     )
     return {officer: {"introductions": int(n)} for officer, n in db.session.execute(stmt)}
@@ -101,7 +104,7 @@ def followups(ids: list[int], start: datetime, end: datetime, overdue_on: date) 
             sa.func.sum(sa.case((done, 1), else_=0)),
             sa.func.sum(sa.case((conditions.overdue_on(overdue_on), 1), else_=0)),
         )
-        .where(FollowUp.owner_id.in_(ids))
+        .where(among(FollowUp.owner_id, ids))
         .group_by(FollowUp.owner_id)
     )
     return {
@@ -119,7 +122,7 @@ def promises(ids: list[int], first: date, last: date, judged_on: date) -> dict[i
             as_of_state_column(judged_on).label("state"),
         )
         .where(
-            PromiseToPay.officer_id.in_(ids),
+            among(PromiseToPay.officer_id, ids),
             PromiseToPay.deadline.between(first, last),
             made_by(judged_on),
         )

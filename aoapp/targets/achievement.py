@@ -38,6 +38,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from aoapp.common.ids import among
 from aoapp.credit import rollup_reads
 from aoapp.credit.figures import previous_month_end
 from aoapp.credit.models import Facility, Position
@@ -159,7 +160,7 @@ def _money(value) -> Decimal:
 def _new_customers(ids: list[int], period: Period) -> dict[int, int]:
     stmt = (
         sa.select(Customer.officer_id, sa.func.count())
-        .where(Customer.officer_id.in_(ids), Customer.since.between(period.start, period.end))
+        .where(among(Customer.officer_id, ids), Customer.since.between(period.start, period.end))
         .group_by(Customer.officer_id)
     )
     return {officer: int(n) for officer, n in db.session.execute(stmt)}
@@ -172,7 +173,7 @@ def _new_disbursement(ids: list[int], period: Period, as_of: date, condition) ->
         .where(
             condition,
             Position.as_of == as_of,
-            Position.officer_id.in_(ids),
+            among(Position.officer_id, ids),
             Facility.start_date.between(period.start, period.end),
         )
         .group_by(Position.officer_id)
@@ -188,7 +189,7 @@ def _outstanding_on(ids: list[int], on: date | None, condition) -> dict[int, Dec
         return {officer: _money(row["outstanding"]) for officer, row in rows.items()}
     stmt = (
         sa.select(Position.officer_id, sa.func.sum(Position.outstanding))
-        .where(condition, Position.as_of == on, Position.officer_id.in_(ids))
+        .where(condition, Position.as_of == on, among(Position.officer_id, ids))
         .group_by(Position.officer_id)
     )
     return {officer: _money(total) for officer, total in db.session.execute(stmt)}
@@ -203,7 +204,7 @@ def _funds(ids: list[int], period: Period, condition) -> tuple[bool, dict]:
 
 
 def _targets(ids: list[int], month: date) -> dict[int, Target]:
-    stmt = sa.select(Target).where(Target.officer_id.in_(ids), Target.month == month)
+    stmt = sa.select(Target).where(among(Target.officer_id, ids), Target.month == month)
     return {target.officer_id: target for target in db.session.scalars(stmt)}
 
 
