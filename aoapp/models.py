@@ -20,6 +20,8 @@ from aoapp.funding.models import DepositAccount, DepositPosition
 from aoapp.funding.relationship_rows import PAIRS, ROWS  # and its listener of the ORM's writes
 from aoapp.funding.relationship_tables import DEPARTURES, STEPS
 from aoapp.funding.relationship_tables import ROLLUPS as RELATIONSHIP_ROLLUPS
+from aoapp.funding.rollups import ROLLUPS as DEPOSIT_ROLLUPS  # and its listener of the ORM's writes
+from aoapp.funding.rollups import SHARED as DEPOSIT_SHARED
 from aoapp.handovers.models import Handover, HandoverCustomer
 from aoapp.imports.models import PositionImport
 from aoapp.introductions.models import Introduction
@@ -41,6 +43,8 @@ from aoapp.targets.models import Target
 
 __all__ = [
     "DEPARTURES",
+    "DEPOSIT_ROLLUPS",
+    "DEPOSIT_SHARED",
     "PAIRS",
     "RELATIONSHIP_ROLLUPS",
     "ROLLUPS",

@@ -15,6 +15,7 @@ that of the first ranked statement whose SQL holds TEXT.
 """
 
 import argparse
+import gc
 import statistics
 import sys
 import time
@@ -87,6 +88,8 @@ def main(argv=None) -> int:
         statements = Statements(db.engine)
         call()
         db.session.rollback()
+        gc.collect()  # as a gunicorn worker does (gunicorn.conf.post_worker_init): the app's
+        gc.freeze()  # objects out of the collector, whose full passes would land in a round
         totals = []
         for _ in range(args.rounds):
             statements.round()

@@ -17,6 +17,7 @@ from functools import cache
 import sqlalchemy as sa
 from sqlalchemy.sql.visitors import replacement_traverse
 
+from aoapp.common.ids import among
 from aoapp.common.read_memo import remembered
 from aoapp.credit.measures import MEASURES
 from aoapp.credit.models import Position
@@ -57,20 +58,21 @@ def on_table(condition, table: sa.Table) -> sa.ColumnElement[bool] | None:
     return None if unknown else translated
 
 
-def dates_with_rollups(dates: list[date]) -> set[date]:
-    """Which of `dates` have rollups (none while `live()` holds)."""
+def dates_with_rollups(dates: list[date], table: sa.Table = ROLLUPS) -> set[date]:
+    """Which of `dates` have rollups in `table` (none while `live()` holds)."""
     if _LIVE.get() or not dates:
         return set()
-    stmt = sa.select(ROLLUPS.c.as_of).where(ROLLUPS.c.as_of.in_(dates)).distinct()
-    key = ("dates_with_rollups", tuple(sorted(set(dates))))
+    stmt = sa.select(table.c.as_of).where(table.c.as_of.in_(dates)).distinct()
+    key = ("dates_with_rollups", table.name, tuple(sorted(set(dates))))
     return remembered(key, lambda: frozenset(db.session.scalars(stmt)))
 
 
-def _translated(condition, dates: list[date]):
-    """(condition on ROLLUPS, condition on SHARED), or None when the aggregates cannot answer."""
-    if not dates_with_rollups(dates) >= set(dates):
+def translated(condition, dates: list[date], rollups: sa.Table = ROLLUPS, shared=SHARED):
+    """(condition on `rollups`, condition on `shared`), or None when the aggregates cannot
+    answer: a date without rollups, or a condition on other columns."""
+    if not dates_with_rollups(dates, rollups) >= set(dates):
         return None
-    on_rollups, on_shared = on_table(condition, ROLLUPS), on_table(condition, SHARED)
+    on_rollups, on_shared = on_table(condition, rollups), on_table(condition, shared)
     if on_rollups is None or on_shared is None:
         return None
     return on_rollups, on_shared
@@ -87,12 +89,13 @@ def _sums(keys: tuple[str, ...] | None = None) -> tuple[sa.Label, ...]:
     )
 
 
-def _extra(on_shared, as_of: date, *by) -> sa.Subquery:
-    """Per `by` (e.g. the officer): the shared debtors counted more than once by its groups."""
+def counted_twice(on_shared, as_of: date, *by, shared: sa.Table = SHARED) -> sa.Subquery:
+    """Per `by` (e.g. the officer): the customers listed in `shared` (booked in several groups)
+    counted more than once by its groups."""
     per_debtor = (
-        sa.select(*by, SHARED.c.customer_id, (sa.func.count() - 1).label("extra"))
-        .where(SHARED.c.as_of == as_of, on_shared)
-        .group_by(*by, SHARED.c.customer_id)
+        sa.select(*by, shared.c.customer_id, (sa.func.count() - 1).label("extra"))
+        .where(shared.c.as_of == as_of, on_shared)
+        .group_by(*by, shared.c.customer_id)
         .subquery("per_debtor")
     )
     keys = [per_debtor.c[column.name] for column in by]
@@ -105,14 +108,16 @@ def _extra(on_shared, as_of: date, *by) -> sa.Subquery:
 
 def scope_row(condition, as_of: date, keys: tuple[str, ...] | None = None) -> dict | None:
     """Every measure (of `keys`) and the debtors of the scope on `as_of`, or None (read live)."""
-    translated = _translated(condition, [as_of])
-    if translated is None:
+    on = translated(condition, [as_of])
+    if on is None:
         return None
-    on_rollups, on_shared = translated
-    extra = sa.select(sa.func.coalesce(_extra(on_shared, as_of).c.extra, 0)).scalar_subquery()
-    stmt = sa.select((sa.func.sum(ROLLUPS.c.debtors) - extra).label("debtors"), *_sums(keys)).where(
-        ROLLUPS.c.as_of == as_of, on_rollups
-    )
+    on_rollups, on_shared = on
+    shared = sa.select(
+        sa.func.coalesce(counted_twice(on_shared, as_of).c.extra, 0)
+    ).scalar_subquery()
+    stmt = sa.select(
+        (sa.func.sum(ROLLUPS.c.debtors) - shared).label("debtors"), *_sums(keys)
+    ).where(ROLLUPS.c.as_of == as_of, on_rollups)
     return dict(db.session.execute(stmt).mappings().one())
 
 
@@ -121,38 +126,40 @@ def officer_rows(
 ) -> dict[int, dict] | None:
     """Every measure (of `keys`) and the debtors per officer of `ids` in the scope on `as_of`,
     or None."""
-    translated = _translated(condition, [as_of])
-    if translated is None:
+    on = translated(condition, [as_of])
+    if on is None:
         return None
-    on_rollups, on_shared = translated
-    extra = _extra(sa.and_(on_shared, SHARED.c.officer_id.in_(ids)), as_of, SHARED.c.officer_id)
+    on_rollups, on_shared = on
+    shared = counted_twice(
+        sa.and_(on_shared, among(SHARED.c.officer_id, ids)), as_of, SHARED.c.officer_id
+    )
     groups = (
         sa.select(
             ROLLUPS.c.officer_id,
             sa.func.sum(ROLLUPS.c.debtors).label("debtors"),
             *_sums(keys),
         )
-        .where(ROLLUPS.c.as_of == as_of, on_rollups, ROLLUPS.c.officer_id.in_(ids))
+        .where(ROLLUPS.c.as_of == as_of, on_rollups, among(ROLLUPS.c.officer_id, ids))
         .group_by(ROLLUPS.c.officer_id)
         .subquery("groups")
     )
     columns = [groups.c[m.key] for m in MEASURES if keys is None or m.key in keys]
     stmt = sa.select(
         groups.c.officer_id,
-        (groups.c.debtors - sa.func.coalesce(extra.c.extra, 0)).label("debtors"),
+        (groups.c.debtors - sa.func.coalesce(shared.c.extra, 0)).label("debtors"),
         *columns,
-    ).outerjoin(extra, extra.c.officer_id == groups.c.officer_id)
+    ).outerjoin(shared, shared.c.officer_id == groups.c.officer_id)
     return {row["officer_id"]: dict(row) for row in db.session.execute(stmt).mappings()}
 
 
 def date_rows(condition, dates: list[date], keys: tuple[str, ...]) -> dict[date, dict] | None:
     """The measures `keys` of the scope on each of `dates`, or None (some date has none)."""
-    translated = _translated(condition, dates)
-    if translated is None:
+    on = translated(condition, dates)
+    if on is None:
         return None
     stmt = (
         sa.select(ROLLUPS.c.as_of, *_sums(keys))
-        .where(ROLLUPS.c.as_of.in_(dates), translated[0])
+        .where(ROLLUPS.c.as_of.in_(dates), on[0])
         .group_by(ROLLUPS.c.as_of)
     )
     return {row["as_of"]: dict(row) for row in db.session.execute(stmt).mappings()}
@@ -160,7 +167,7 @@ def date_rows(condition, dates: list[date], keys: tuple[str, ...]) -> dict[date,
 
 def booked_officers(condition, as_of: date) -> sa.Select | None:
     """A select of the officers with positions in the scope on `as_of`, or None."""
-    translated = _translated(condition, [as_of])
-    if translated is None:
+    on = translated(condition, [as_of])
+    if on is None:
         return None
-    return sa.select(ROLLUPS.c.officer_id).where(ROLLUPS.c.as_of == as_of, translated[0])
+    return sa.select(ROLLUPS.c.officer_id).where(ROLLUPS.c.as_of == as_of, on[0])

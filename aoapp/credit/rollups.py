@@ -96,14 +96,17 @@ def groups(dates: list[date]) -> sa.Select:
     return sa.select(*keys, *aggregates()).where(_on(dates)).group_by(*keys)
 
 
-def shared(dates: list[date]) -> sa.Select:
-    """(as_of, customer, officer, branch) of the debtors booked in more than one group."""
-    officer = sa.func.coalesce(Position.officer_id, -1)
-    branch = sa.func.coalesce(Position.branch_id, -1)
+def shared(dates: list[date], position=Position, *where) -> sa.Select:
+    """(as_of, customer, officer, branch) of the customers booked in more than one group on
+    `dates` by the rows of `position` (loan positions; deposit positions, `where` they hold
+    funds)."""
+    p = position
+    on = p.as_of == dates[0] if len(dates) == 1 else p.as_of.in_(dates)
+    officer, branch = sa.func.coalesce(p.officer_id, -1), sa.func.coalesce(p.branch_id, -1)
     split = (
-        sa.select(Position.as_of, Position.customer_id)
-        .where(_on(dates))
-        .group_by(Position.as_of, Position.customer_id)
+        sa.select(p.as_of, p.customer_id)
+        .where(on, *where)
+        .group_by(p.as_of, p.customer_id)
         .having(
             sa.or_(
                 sa.func.min(officer) != sa.func.max(officer),
@@ -113,11 +116,9 @@ def shared(dates: list[date]) -> sa.Select:
         .subquery("split")
     )
     return (
-        sa.select(Position.as_of, Position.customer_id, Position.officer_id, Position.branch_id)
-        .join(
-            split,
-            sa.and_(split.c.as_of == Position.as_of, split.c.customer_id == Position.customer_id),
-        )
+        sa.select(p.as_of, p.customer_id, p.officer_id, p.branch_id)
+        .join(split, sa.and_(split.c.as_of == p.as_of, split.c.customer_id == p.customer_id))
+        .where(*where)
         .distinct()
     )
 

@@ -25,16 +25,19 @@ import sqlalchemy as sa
 from flask import current_app
 
 from aoapp.common.dates import bank_today
+from aoapp.common.ids import among
 from aoapp.common.read_memo import remembered
+from aoapp.credit import rollup_reads
 from aoapp.credit.figures import PortfolioScope, ratio, resolve_scope
 from aoapp.extensions import db
 from aoapp.funding import movements
+from aoapp.funding import rollups as stored
 from aoapp.funding.models import DepositPosition
+from aoapp.funding.rollups import CASA_KINDS, FIGURES, KINDS, kind_columns
 from aoapp.funding.scope import deposit_scope, held
 from aoapp.products.models import DepositType
 
-KINDS = tuple(kind.value for kind in DepositType)  # giro, tabungan, deposito
-CASA_KINDS = (DepositType.GIRO.value, DepositType.TABUNGAN.value)
+__all__ = ["CASA_KINDS", "KINDS"]
 MATURING_DAYS = (7, 30)
 DEFAULT_RUNOFF_SHARE = Decimal("0.5")
 ZERO = Decimal("0.00")
@@ -157,36 +160,72 @@ class FundingFigures:
         return next(window for window in self.maturing if window.days == days)
 
 
-def _kind_columns() -> list:
-    """Labelled aggregates of every kind in one pass over the positions."""
+def _stored(condition, dates: list[date]):
+    """(the scope's condition on the deposit rollups, on their shared depositors), or None when
+    the figures are read from the positions (a date without rollups, `rollup_reads.live()`)."""
+    return rollup_reads.translated(condition, dates, stored.ROLLUPS, stored.SHARED)
 
-    def when(kind, value):
-        return sa.case((DepositPosition.deposit_type == kind, value), else_=0)
 
-    columns = [
-        sa.func.count(DepositPosition.id).label("accounts"),
-        sa.func.count(sa.distinct(DepositPosition.customer_id)).label("depositors"),
-    ]
-    average = sa.func.coalesce(DepositPosition.average_balance, DepositPosition.balance)
-    for kind in KINDS:
-        columns.append(sa.func.sum(when(kind, 1)).label(f"{kind}_accounts"))
-        columns.append(sa.func.sum(when(kind, DepositPosition.balance)).label(f"{kind}_balance"))
-        columns.append(sa.func.sum(when(kind, average)).label(f"{kind}_average"))
-    return columns
+def _kinds_row(condition, as_of: date) -> dict:
+    """The figures of funding/rollups.FIGURES of the scope on `as_of` (one query)."""
+    on = _stored(condition, [as_of])
+    if on is None:
+        stmt = sa.select(*kind_columns()).where(
+            deposit_scope(condition), held(), DepositPosition.as_of == as_of
+        )
+        return db.session.execute(stmt).mappings().one()
+    on_rollups, on_shared = on
+    r = stored.ROLLUPS.c
+    twice = rollup_reads.counted_twice(on_shared, as_of, shared=stored.SHARED)
+    twice = sa.select(sa.func.coalesce(twice.c.extra, 0)).scalar_subquery()
+    stmt = sa.select(
+        (sa.func.sum(r.depositors) - twice).label("depositors"),
+        *(sa.func.sum(r[name]).label(name) for name in FIGURES if name != "depositors"),
+    ).where(r.as_of == as_of, on_rollups)
+    return db.session.execute(stmt).mappings().one()
+
+
+def _summed(columns, kinds) -> sa.ColumnElement:
+    """The balances of `kinds` added up, one column per kind of a rollup row."""
+    return sum((columns[f"{kind}_balance"] for kind in kinds[1:]), columns[f"{kinds[0]}_balance"])
+
+
+def dpk_and_casa(condition, dates: list[date], officer_ids=None) -> dict:
+    """{date: (DPK, CASA)} of the scope on each of `dates` with funds held; with `officer_ids`,
+    {(date, officer): (DPK, CASA)} of each of those officers (one grouped query)."""
+    dates = sorted({day for day in dates if day is not None})
+    if not dates:
+        return {}
+    on = _stored(condition, dates)
+    if on is None:
+        p = DepositPosition
+        casa = sa.case((p.deposit_type.in_(CASA_KINDS), p.balance), else_=0)
+        keys, columns = [p.as_of, p.officer_id], [sa.func.sum(p.balance), sa.func.sum(casa)]
+        where = [deposit_scope(condition), held(), p.as_of.in_(dates)]
+    else:
+        r = stored.ROLLUPS.c
+        keys = [r.as_of, r.officer_id]
+        columns = [sa.func.sum(_summed(r, KINDS)), sa.func.sum(_summed(r, CASA_KINDS))]
+        where = [on[0], r.as_of.in_(dates)]
+    if officer_ids is None:
+        keys = keys[:1]
+    else:
+        where.append(among(keys[1], officer_ids))
+    stmt = sa.select(*keys, *columns).where(*where).group_by(*keys)
+    return {
+        (row[0] if officer_ids is None else (row[0], row[1])): (
+            movements.money(row[-2]),
+            movements.money(row[-1]),
+        )
+        for row in db.session.execute(stmt)
+    }
 
 
 def _totals_on(condition, dates: list[date]) -> dict[date, Decimal]:
     """DPK of the scope on each of `dates` (one grouped query)."""
     dates = [day for day in dates if day is not None]
-    if not dates:
-        return {}
-    stmt = (
-        sa.select(DepositPosition.as_of, sa.func.sum(DepositPosition.balance))
-        .where(condition, held(), DepositPosition.as_of.in_(dates))
-        .group_by(DepositPosition.as_of)
-    )
-    found = {day: movements.money(total) for day, total in db.session.execute(stmt)}
-    return {day: found.get(day, ZERO) for day in dates}
+    found = dpk_and_casa(condition, dates)
+    return {day: found.get(day, (ZERO, ZERO))[0] for day in dates}
 
 
 def scope_funding(
@@ -197,11 +236,7 @@ def scope_funding(
 ) -> FundingFigures:
     """The funding figures of a resolved scope on the deposits listing `as_of` (None: empty);
     deposits maturing are counted from `maturing_from` (default: `as_of`)."""
-    condition = deposit_scope(scope.condition)
-    row = None
-    if as_of is not None:
-        stmt = sa.select(*_kind_columns()).where(condition, held(), DepositPosition.as_of == as_of)
-        row = db.session.execute(stmt).mappings().one()
+    row = None if as_of is None else _kinds_row(scope.condition, as_of)
     get = (lambda key: row[key]) if row is not None else (lambda key: None)
     balances = {kind: movements.money(get(f"{kind}_balance")) for kind in KINDS}
     total = sum(balances.values(), ZERO)
@@ -218,7 +253,7 @@ def scope_funding(
     previous = year_start = None
     if as_of is not None:
         previous, year_start = previous_month_end(as_of), year_opening(as_of)
-    totals = _totals_on(condition, [previous, year_start])
+    totals = _totals_on(scope.condition, [previous, year_start])
     start = maturing_from or as_of
     share = runoff_share() if share is None else share
     return FundingFigures(
@@ -251,18 +286,8 @@ def officer_funding(ids: list[int], as_of: date | None, condition=None) -> dict[
     """DPK and CASA booked to each officer on the deposits listing `as_of` (one grouped query)."""
     if as_of is None or not ids:
         return {}
-    scoped = sa.true() if condition is None else deposit_scope(condition)
-    casa = sa.case((DepositPosition.deposit_type.in_(CASA_KINDS), DepositPosition.balance), else_=0)
-    stmt = (
-        sa.select(
-            DepositPosition.officer_id,
-            sa.func.sum(DepositPosition.balance),
-            sa.func.sum(casa),
-        )
-        .where(scoped, held(), DepositPosition.as_of == as_of, DepositPosition.officer_id.in_(ids))
-        .group_by(DepositPosition.officer_id)
-    )
+    scope = sa.true() if condition is None else condition
     return {
-        officer: {"dpk": movements.money(dpk), "casa": movements.money(casa_total)}
-        for officer, dpk, casa_total in db.session.execute(stmt)
+        officer: {"dpk": dpk, "casa": casa}
+        for (_day, officer), (dpk, casa) in dpk_and_casa(scope, [as_of], ids).items()
     }

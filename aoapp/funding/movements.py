@@ -3,7 +3,9 @@ its counts (funding/figures.py) and its list (the workbook's Funding sheet, the 
 
 - Maturing: accounts holding funds on the deposits listing `as_of` whose maturity, as that
   listing gave it (a later roll-over does not move it), falls from `start` to `start` + N days,
-  both included. Listed non-ARO first (they leave unless the officer acts), then by maturity.
+  both included; no maturity on the listing, nothing maturing (the position alone is read, not
+  its account: a branch's maturing figures read its positions of the date, not every account).
+  Listed non-ARO first (they leave unless the officer acts), then by maturity.
 - Run-off: accounts holding funds on the previous month-end listing, booked in the scope then,
   that on `as_of` are closed or missing (their whole balance ran off) or hold less than
   (1 − share) of that balance (the drop ran off); `share` is the bank's setting
@@ -62,18 +64,17 @@ class RunOff:
 
 
 def _maturity():
-    return sa.func.coalesce(DepositPosition.maturity_date, DepositAccount.maturity_date)
+    return DepositPosition.maturity_date
 
 
 def _non_aro():
-    return sa.func.coalesce(DepositPosition.aro, DepositAccount.aro, False) == sa.false()
+    return sa.func.coalesce(DepositPosition.aro, False) == sa.false()
 
 
 def _maturing_where(condition, as_of: date, start: date, days: int) -> sa.Select:
     return (
         sa.select()
         .select_from(DepositPosition)
-        .join(DepositAccount, DepositAccount.id == DepositPosition.account_id)
         .where(
             deposit_scope(condition, DepositPosition),
             DepositPosition.as_of == as_of,
@@ -157,8 +158,9 @@ def maturing_rows(condition, as_of, start, days: int, limit: int | None = None) 
         DepositPosition.deposit_type,
         DepositPosition.balance,
         _maturity(),
-        sa.func.coalesce(DepositPosition.aro, DepositAccount.aro),
+        DepositPosition.aro,
     )
+    stmt = stmt.join(DepositAccount, DepositAccount.id == DepositPosition.account_id)
     stmt = _details(stmt, DepositAccount, DepositPosition.customer_id, DepositPosition.officer_id)
     stmt = stmt.order_by(
         sa.case((_non_aro(), 0), else_=1),

@@ -11,12 +11,11 @@ import sqlalchemy as sa
 from aoapp.common.dates import month_bounds
 from aoapp.credit.figures import PortfolioScope, ratio
 from aoapp.extensions import db
-from aoapp.funding.figures import CASA_KINDS
+from aoapp.funding.figures import dpk_and_casa
 from aoapp.funding.held import listings_on
 from aoapp.funding.models import DepositPosition
 from aoapp.funding.movements import money
 from aoapp.funding.relationship import rate, scope_relationship
-from aoapp.funding.scope import deposit_scope, held
 
 TREND_MONTHS = 6
 
@@ -68,13 +67,7 @@ def funding_trend(
     dates = month_ends(as_of, months)
     if not dates:
         return []
-    casa = sa.case((DepositPosition.deposit_type.in_(CASA_KINDS), DepositPosition.balance), else_=0)
-    stmt = (
-        sa.select(DepositPosition.as_of, sa.func.sum(DepositPosition.balance), sa.func.sum(casa))
-        .where(deposit_scope(scope.condition), held(), DepositPosition.as_of.in_(dates))
-        .group_by(DepositPosition.as_of)
-    )
-    funds = {day: (money(dpk), money(c)) for day, dpk, c in db.session.execute(stmt)}
+    funds = dpk_and_casa(scope.condition, dates)
     points = []
     for day in dates:
         month_end = month_bounds(day)[1]

@@ -25,6 +25,7 @@ from werkzeug.security import generate_password_hash
 import aoapp.models  # noqa: F401  (every table on the metadata, as the app has them)
 from aoapp.credit import rollups
 from aoapp.funding import relationship_rows
+from aoapp.funding import rollups as deposit_rollups
 from aoapp.imports.loans.partition import month_bounds, partition_name
 from bench.generate_listing import PRODUCTS, as_of_dates
 from bench.load import (
@@ -251,13 +252,17 @@ def _renewals(url: str, today: date) -> None:
 
 
 def _write_rollups(url: str, dates: list[date]) -> None:
-    """The month-end aggregates of every seeded date, by the import's own writer."""
+    """The month-end aggregates of every seeded date (positions and deposit positions), by the
+    imports' own writers."""
     started = time.perf_counter()
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         rollups.write(conn, dates)
+        deposit_rollups.write(conn, dates)
     engine.dispose()
-    _log(f"  rollups of {len(dates)} dates {time.perf_counter() - started:.1f} s")
+    _log(
+        f"  rollups (loans and deposits) of {len(dates)} dates {time.perf_counter() - started:.1f} s"
+    )
 
 
 def _write_relationship_pairs(url: str, dates: list[date]) -> None:

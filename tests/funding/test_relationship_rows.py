@@ -22,6 +22,7 @@ from aoapp.customers.models import Customer, ProductHolding
 from aoapp.extensions import db
 from aoapp.funding import relationship as rel
 from aoapp.funding import relationship_tables as stored_tables
+from aoapp.funding import rollups as deposit_rollups
 from aoapp.funding.held import listings_on
 from aoapp.funding.models import DepositAccount, DepositPosition
 from aoapp.funding.relationship_tables import PAIRS, ROWS
@@ -137,6 +138,8 @@ def _wipe() -> None:
         PAIRS,
         SHARED,
         ROLLUPS,
+        deposit_rollups.SHARED,
+        deposit_rollups.ROLLUPS,
         ProductHolding.__table__,
         DepositPosition.__table__,
         DepositAccount.__table__,

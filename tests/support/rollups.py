@@ -12,6 +12,7 @@ from aoapp.credit.rollups import ROLLUPS, SHARED, groups, shared
 from aoapp.extensions import db
 from aoapp.funding import relationship_rows
 from aoapp.funding import relationship_tables as tables
+from aoapp.funding import rollups as deposit_rollups
 from aoapp.funding.held import listings_on
 from aoapp.funding.models import DepositPosition
 from tests.support.factories import make_branch, make_user
@@ -44,6 +45,7 @@ def assert_pairs_are_the_listings() -> None:
     """The pair of every listing date with both listings is stored, and no other; every stored
     pair's relationship rows are what its listings give now, its rollups what its rows sum to,
     and between each two pairs in a row the step holds the rows of the customers who left."""
+    assert_deposit_rollups_are_the_positions()
     days = sa.union(sa.select(Position.as_of), sa.select(DepositPosition.as_of))
     listed = [listings_on(day) for day in db.session.scalars(days)]
     wanted = {(listings.loans, listings.deposits) for listings in listed}
@@ -70,6 +72,54 @@ def assert_pairs_are_the_listings() -> None:
         d = tables.DEPARTURES.c
         stored_left = sa.select(d.customer_id, d.officer_id, d.branch_id)
         assert _rows(stored_left.where(tables.of_step(tables.DEPARTURES, start, end))) == left
+
+
+def assert_deposit_rollups_are_the_positions() -> None:
+    """The deposit rollups of every date (funding/rollups.py) are the deposit positions holding
+    funds summed here in Python, per (date, officer, branch); the shared depositors those held
+    in more than one group on a date."""
+    p = DepositPosition
+    held = db.session.execute(
+        sa.select(
+            p.as_of,
+            p.officer_id,
+            p.branch_id,
+            p.customer_id,
+            p.deposit_type,
+            p.balance,
+            p.average_balance,
+        ).where(p.status != "closed")
+    ).all()
+    groups: dict = {}
+    booked: dict = {}
+    for as_of, officer, branch, customer, kind, balance, average in held:
+        group = groups.setdefault(
+            (as_of, officer, branch),
+            {"customers": set()} | dict.fromkeys(deposit_rollups.FIGURES, 0),
+        )
+        group["accounts"] += 1
+        group["customers"].add(customer)
+        group[f"{kind}_accounts"] += 1
+        group[f"{kind}_balance"] += balance
+        group[f"{kind}_average"] += balance if average is None else average
+        booked.setdefault((as_of, customer), set()).add((officer, branch))
+    expected = []
+    for key, group in groups.items():
+        group["depositors"] = len(group["customers"])
+        figures = (group[name] for name in deposit_rollups.FIGURES)
+        expected.append(tuple(_number(v) for v in (*key, *figures)))
+    r = deposit_rollups.ROLLUPS.c
+    stored = sa.select(*(r[name] for name in (*deposit_rollups.GROUP, *deposit_rollups.FIGURES)))
+    assert _rows(stored) == sorted(expected, key=str)
+    shared = [
+        (as_of, customer, officer, branch)
+        for (as_of, customer), groups_of in booked.items()
+        if len(groups_of) > 1
+        for officer, branch in groups_of
+    ]
+    d = deposit_rollups.SHARED.c
+    stored = sa.select(d.as_of, d.customer_id, d.officer_id, d.branch_id)
+    assert _rows(stored) == sorted(shared, key=str)
 
 
 def _assert_rollups_are_the_rows(pair) -> None:

@@ -10,6 +10,7 @@ import pyarrow as pa
 
 from aoapp.common.money import to_money
 from aoapp.funding import relationship_rows
+from aoapp.funding import rollups as deposit_rollups
 from aoapp.imports.setload import SetLoad, as_date
 from aoapp.products.models import DepositType
 
@@ -97,6 +98,7 @@ class DepositLoader(SetLoad):
                     counter="accounts_closed",
                 ),
             )
+        self._step("rollups", 92, lambda: deposit_rollups.write(self.conn, [self.as_of]))
         self._step(
             "relationship",
             94,
