@@ -113,6 +113,17 @@ def recorded_services(day: date, where: Where) -> sa.Select:
     )
 
 
+def holds_a_service(day: date, customer: sa.ColumnElement) -> sa.ColumnElement[bool]:
+    """`customer` (a column) holds a product recorded by hand (a service) at the end of `day`:
+    EXISTS, an index lookup per customer."""
+    _start, day_end = local_day_bounds(day, day)
+    return sa.exists().where(
+        ProductHolding.customer_id == customer,
+        ProductHolding.product_id.in_(service_products()),
+        ProductHolding.created_at < day_end,
+    )
+
+
 def holdings(listings: Listings, where: Where, detail: bool = False) -> sa.Subquery:
     """Every holding on `listings` that `where` keeps: customer_id, category, officer_id,
     branch_id, credit and deposit (1 or 0); with `detail` also source, product, account_no and

@@ -5,10 +5,12 @@ by hand stay live. funding/relationship.py decides which pairs are read here."""
 
 import sqlalchemy as sa
 
+from aoapp.common.ids import among
 from aoapp.common.read_memo import remembered
 from aoapp.credit.rollup_reads import reading_live
+from aoapp.customers.models import Customer
 from aoapp.extensions import db
-from aoapp.funding.held import Listings, of_customers, recorded_services
+from aoapp.funding.held import Listings, holds_a_service, of_customers, recorded_services
 from aoapp.funding.relationship_tables import (
     DEPARTURES,
     PAIRS,
@@ -75,25 +77,26 @@ def booked_rows(listings: Listings, where, officers: bool, services=None) -> sa.
 
 def cross_sell(listings: Listings, where, officers: bool, narrow: bool = False) -> list:
     """The cross-sell rows of funding/relationship._cross_sell from a stored pair: the scope's
-    rollups, with its customers booked in several groups and those holding services (few; the
-    services are live) counted customer by customer.
+    rollups, with the few customers they do not hold as counted read customer by customer, and
+    the services (live) of the others added up.
 
-    The rollups hold each customer booked in one group as its row says, services left out. So:
-    the rollups of the scope's groups, less the rows of its customers in one group who hold a
-    service, plus every customer of the scope who is in several groups or holds a service,
-    counted in full (`_customer_by_customer`). `where` is a scope by officer and branch
-    (`held.in_scope`, one officer's or several): the rollups have no customer column. A `narrow`
-    scope (one officer's hundred customers) is read customer by customer at once: asking the
-    rollups' three parts would cost more than reading its rows. So is every scope when more than
-    SERVICE_HOLDERS_FOR_ROLLUPS customers hold a service: each of them would be read one by one
-    (with 90,000 holders of a bank's 200,000 customers, a branch's figures took 690 ms from the
-    rollups and 130 ms from its rows)."""
-    if narrow or _many_services(listings):
+    The rollups hold each customer booked in one group as its row says, services left out. A
+    customer holding a service booked where its row is (the usual case: its officer now is the
+    one the listings booked it to) is counted by the rollups but for its services, which are
+    added as a sum per group (`_services_in_scope`). The others (`_irregular`): customers booked
+    in several groups, holders whose service is booked in another group than their row (moved
+    since the listing) or who have no row (services alone) are counted in full customer by
+    customer, and the rows of those among them in one group taken out of the rollups. `where`
+    is a scope by officer and branch (`held.in_scope`, one officer's or several): the rollups
+    have no customer column. A `narrow` scope (one officer's hundred customers) is read customer
+    by customer at once: asking the rollups' parts would cost more than reading its rows."""
+    if narrow:
         return _customer_by_customer(listings, where, officers)
-    irregular = _irregular(listings)
+    regular, unmatched = _services_in_scope(listings, where, officers)
+    irregular = _irregular(listings, where, unmatched)  # few: read once
 
     def theirs(officer, branch, customer):
-        return sa.and_(where(officer, branch, customer), customer.in_(irregular))
+        return sa.and_(where(officer, branch, customer), among(customer, irregular))
 
     r, u = ROWS.c, ROLLUPS.c
     keys = [u.officer_id] if officers else []
@@ -103,33 +106,22 @@ def cross_sell(listings: Listings, where, officers: bool, narrow: bool = False) 
         where(u.officer_id, u.branch_id, sa.null()),
     )
     keys = [r.officer_id] if officers else []
-    served = sa.select(*keys, *figures(r)).where(
+    recounted = sa.select(*keys, *figures(r)).where(
         of(listings),
         where(r.officer_id, r.branch_id, r.customer_id),
         r.bookings == 1,
-        r.customer_id.in_(_holding_services(listings)),
+        among(r.customer_id, irregular),
     )
     found: dict[tuple, list[int]] = {}
-    for sign, stmt in ((1, rolled), (-1, served)):
+    parts = [(1, rolled), (-1, recounted)] if irregular else [(1, rolled)]
+    for sign, stmt in parts:
         for row in db.session.execute(stmt.group_by(*stmt.selected_columns[: len(keys)])):
             _add(found, row, len(keys), sign)
-    for row in _customer_by_customer(listings, theirs, officers):
+    for key, services in regular.items():
+        _add(found, (*key, 0, services), len(keys), 1)
+    for row in _customer_by_customer(listings, theirs, officers) if irregular else []:
         _add(found, row, len(keys), 1)
     return [(*key, *values) for key, values in found.items() if values[0]]
-
-
-# Above this many customers holding a service (bank-wide, on the day), the rollups are not read:
-# their services are counted customer by customer, and so many cost more than the scope's rows.
-SERVICE_HOLDERS_FOR_ROLLUPS = 1000
-
-
-def _many_services(listings: Listings) -> bool:
-    """More than SERVICE_HOLDERS_FOR_ROLLUPS holdings of services on the day (counted no further;
-    asked once per read block)."""
-    held = _holding_services(listings).limit(SERVICE_HOLDERS_FOR_ROLLUPS + 1).subquery("some")
-    stmt = sa.select(sa.func.count()).select_from(held)
-    key = ("many service holders", listings.day, SERVICE_HOLDERS_FOR_ROLLUPS)
-    return remembered(key, lambda: db.session.scalar(stmt) > SERVICE_HOLDERS_FOR_ROLLUPS)
 
 
 def _add(found: dict, row, keys: int, sign: int) -> None:
@@ -138,17 +130,86 @@ def _add(found: dict, row, keys: int, sign: int) -> None:
         values[n] += sign * int(value or 0)
 
 
-def _holding_services(listings: Listings) -> sa.Select:
-    """The customers holding a service at the end of the pair's day, wherever booked."""
-    services = recorded_services(listings.day, lambda _o, _b, _c: sa.true()).subquery("held")
-    return sa.select(services.c.customer_id)
+def _services_per_customer(listings: Listings, where) -> sa.Subquery:
+    """The customers the scope books services (where they are now), with how many distinct
+    services each holds at the end of the pair's day: customer_id, officer_id, branch_id, count."""
+    held = recorded_services(listings.day, where).subquery("held")
+    keys = (held.c.customer_id, held.c.officer_id, held.c.branch_id)
+    # Each service once, then counted: two hashed passes (a COUNT(DISTINCT) sorts them all).
+    once = sa.select(*keys, held.c.category).distinct().subquery("once")
+    keys = (once.c.customer_id, once.c.officer_id, once.c.branch_id)
+    return sa.select(*keys, sa.func.count().label("count")).group_by(*keys).subquery("serviced")
 
 
-def _irregular(listings: Listings) -> sa.Select:
-    """The customers the rollups do not hold as they count: those booked in several groups on
-    the pair, and those holding a service."""
-    shared = sa.select(ROWS.c.customer_id).where(of(listings), ROWS.c.bookings > 1)
-    return sa.union(shared, _holding_services(listings))
+def _own_row(listings: Listings, serviced) -> sa.ColumnElement[bool]:
+    """The customer's only row on the pair is in the group its services are booked to."""
+    r = ROWS.c
+    return sa.and_(
+        of(listings),
+        r.customer_id == serviced.c.customer_id,
+        r.bookings == 1,
+        r.officer_id.is_not_distinct_from(serviced.c.officer_id),
+        r.branch_id.is_not_distinct_from(serviced.c.branch_id),
+    )
+
+
+def _services_in_scope(listings: Listings, where, officers: bool) -> tuple[dict, list[int]]:
+    """The services the scope books (where their customers are now), in one pass: ({officer id?:
+    services} of the customers the rollups count as they are, their only row booked in the same
+    group; [the other holders]: no row, several, or their row in another group)."""
+    serviced = _services_per_customer(listings, where)
+    r = ROWS.c
+    matched = (
+        sa.select(
+            serviced.c.customer_id,
+            serviced.c["count"],
+            r.officer_id.label("own_officer"),
+            r.customer_id.is_not(None).label("matched"),
+        )
+        .select_from(serviced)
+        .outerjoin(ROWS, _own_row(listings, serviced))
+        .cte("matched")
+    )
+    keys = [matched.c.own_officer] if officers else []
+    summed = (
+        sa.select(sa.literal(1).label("regular"), *keys, sa.func.sum(matched.c["count"]))
+        .where(matched.c.matched)
+        .group_by(*keys)
+    )
+    others = sa.select(
+        sa.literal(0), *([sa.null()] if officers else []), matched.c.customer_id
+    ).where(~matched.c.matched)
+    regular, unmatched = {}, []
+    for row in db.session.execute(sa.union_all(summed, others)):
+        if row[0]:
+            regular[tuple(row[1:-1])] = int(row[-1] or 0)
+        else:
+            unmatched.append(row[-1])
+    return regular, unmatched
+
+
+def _irregular(listings: Listings, where, unmatched: list[int]) -> list[int]:
+    """The customers of the scope the rollups do not hold as counted: those booked in several
+    groups on the pair; `unmatched`, those the scope books a service but not in the group of
+    their only row (or with no row); and those whose only row the scope books while their
+    services are booked elsewhere now."""
+    r = ROWS.c
+    shared = sa.select(r.customer_id).where(of(listings), r.bookings > 1)
+    moved = (
+        sa.select(r.customer_id)
+        .join(Customer, Customer.id == r.customer_id)
+        .where(
+            of(listings),
+            where(r.officer_id, r.branch_id, r.customer_id),
+            r.bookings == 1,
+            sa.or_(
+                Customer.officer_id.is_distinct_from(r.officer_id),
+                Customer.branch_id.is_distinct_from(r.branch_id),
+            ),
+            holds_a_service(listings.day, r.customer_id),
+        )
+    )
+    return sorted(set(db.session.scalars(sa.union(shared, moved))) | set(unmatched))
 
 
 def _customer_by_customer(listings: Listings, where, officers: bool) -> list:
@@ -257,7 +318,7 @@ def departed(start: Listings, end: Listings, where, officers: bool) -> sa.Select
         .where(
             of_step(DEPARTURES, _pair(start), _pair(end)),
             where(d.officer_id, d.branch_id, d.customer_id),
-            d.customer_id.not_in(_holding_services(end)),
+            ~holds_a_service(end.day, d.customer_id),
             sa.true() if moved else sa.false(),
         )
         .distinct()

@@ -1,4 +1,4 @@
-"""Seed SQL for customers, their savings, facilities and 12 month-end positions each.
+"""Seed SQL for customers, their savings and services, facilities and 12 month-end positions each.
 
 Each facility draws a DPD story once (seed_plan): current payer late now and then (87 %), late
 most months (4 %), slipping from some month on (3 %), recovering (3 %), chronic NPL (1 %),
@@ -42,6 +42,19 @@ INSERT INTO product_holdings (customer_id, product_id, account_no, opened_on, cr
 SELECT id, (SELECT id FROM products WHERE code = 'TAB'), '01' || lpad(id::text, 11, '0'), since,
        %(now)s
 FROM (SELECT id, since, random() AS r FROM customers) c WHERE r < 0.7
+"""
+
+# Services recorded by hand, as a bank where they are common: mobile banking for 30 % of
+# customers, an ATM card for 25 %, recorded on a day spread from ten months before the first
+# listing to a month after the last, at most today (those after it: since the last month-end).
+SERVICES = """
+INSERT INTO product_holdings (customer_id, product_id, account_no, opened_on, created_at)
+SELECT c.id, p.id, NULL, NULL,
+       least(%(first)s::date - 300 + floor(random() * (%(end)s::date - %(first)s::date + 330))::int,
+             %(today)s::date)
+FROM (SELECT id, random() AS r_mb, random() AS r_atm FROM customers) c
+JOIN products p ON p.code IN ('MB', 'ATM')
+WHERE (p.code = 'MB' AND c.r_mb < 0.30) OR (p.code = 'ATM' AND c.r_atm < 0.25)
 """
 
 # Distress runs in debtors: a customer draws one story (a multiplicative hash of its id), four in
@@ -165,6 +178,7 @@ WINDOW w AS (PARTITION BY facility_id ORDER BY t)
 STEPS = [
     ("customers", CUSTOMERS),
     ("product holdings (savings)", SAVINGS),
+    ("product holdings (services: mobile banking, ATM card)", SERVICES),
     ("facility plan (temporary)", PLAN),
     ("ANALYZE plan", "ANALYZE seed_plan"),
     ("facilities", FACILITIES),

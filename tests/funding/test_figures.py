@@ -9,12 +9,13 @@ import pytest
 import sqlalchemy as sa
 
 from aoapp.common.read_memo import remembering
+from aoapp.credit import rollup_reads
 from aoapp.credit.figures import resolve_scope
 from aoapp.extensions import db
 from aoapp.funding import relationship as rel
 from aoapp.funding import stored_relationship
 from aoapp.funding.figures import scope_funding
-from aoapp.funding.held import listings_on
+from aoapp.funding.held import in_scope, listings_on
 from aoapp.funding.movements import maturing_rows, runoff_rows
 from aoapp.kpis.officers import officer_kpis, scope_officers
 from aoapp.kpis.periods import parse_period
@@ -131,22 +132,45 @@ class TestRelationship:
         assert reading
         assert all("product_holdings.product_id IN" in s for s in reading)
 
-    def test_with_many_service_holders_the_rollups_are_not_read(self, world, book, monkeypatch):
-        """Each customer holding a service is counted one by one beside the rollups: above
-        SERVICE_HOLDERS_FOR_ROLLUPS of them, a scope's rows cost less. Same figures both ways."""
-        scope = resolve_scope(world.supervisor)
+    def test_a_service_booked_where_its_holder_is_listed_is_added_to_the_rollups(self, world, book):
+        """C4 holds mobile banking, booked to the officer its October row is booked to: the
+        rollups count C4 with its service added (not customer by customer). Moved to another
+        officer, then to another branch, C4 is read customer by customer, and the figures follow
+        it as the live ones do, for the branch, each officer and per officer."""
+        end, start = listings_on(OCT31), listings_on(SEP30)
+        c4 = book.customers["C4"]
+        branch = resolve_scope(world.supervisor)
+        ids = [world.officer.id, world.colleague.id]
 
-        def figures():
-            with recorded() as statements:
-                found = rel.scope_relationship(scope, listings_on(OCT31), listings_on(SEP30))
-            return found, any("relationship_rollups" in s for s in statements)
+        def irregular() -> set[int]:
+            where = in_scope(branch.condition)
+            _regular, unmatched = stored_relationship._services_in_scope(end, where, False)
+            return set(stored_relationship._irregular(end, where, unmatched))
 
-        few, from_rollups = figures()
-        assert from_rollups
-        monkeypatch.setattr(stored_relationship, "SERVICE_HOLDERS_FOR_ROLLUPS", 0)
-        many, from_rollups = figures()
-        assert not from_rollups
-        assert many == few and (many.customers, many.products_held) == (5, 10)
+        def both(call):
+            found = call()
+            with rollup_reads.live():
+                return found, call()
+
+        def figures(scope):
+            return rel.scope_relationship(scope, end, start)
+
+        assert c4.id not in irregular()
+        fast, live = both(lambda: figures(branch))
+        assert fast == live and (fast.customers, fast.products_held) == (5, 10)
+        c4.officer_id = world.colleague.id
+        db.session.commit()
+        assert c4.id in irregular()
+        for scope in (branch, resolve_scope(world.officer), resolve_scope(world.colleague)):
+            fast, live = both(lambda scope=scope: figures(scope))
+            assert fast == live, scope.label
+        fast, live = both(lambda: rel.officer_relationship(ids, end, start, branch.condition))
+        assert fast == live
+        c4.officer_id, c4.branch_id = world.remote.id, world.remote.branch_id  # another branch
+        db.session.commit()
+        assert c4.id in irregular()  # its row is the branch's, its service is booked elsewhere
+        fast, live = both(lambda: figures(branch))
+        assert fast == live
 
     def test_lost_customers_with_what_they_held_and_the_last_contact(self, world, book):
         scope = resolve_scope(world.officer)
