@@ -59,3 +59,19 @@ def remembered(key: Hashable, compute: Callable[[], T]) -> T:
     if key not in memo:
         memo[key] = compute()
     return memo[key]
+
+
+def remembered_each(kind: Hashable, items, compute: Callable[[list], dict]) -> dict:
+    """{item: answer} for each of `items`, the answers of `kind` not yet given in this block
+    computed together, `compute(missing) -> {item: answer}`: a trend's twelve dates asked first,
+    any of them asked again later is not read again."""
+    items = list(items)
+    memo = _MEMO.get()
+    if memo is None or _session_changed():
+        return compute(items)
+    missing = [item for item in items if (kind, item) not in memo]
+    if missing:
+        found = compute(missing)
+        for item in missing:
+            memo[(kind, item)] = found[item]
+    return {item: memo[(kind, item)] for item in items}

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql.visitors import replacement_traverse
 
 from aoapp.common.ids import among
-from aoapp.common.read_memo import remembered
+from aoapp.common.read_memo import remembered_each
 from aoapp.credit.measures import MEASURES
 from aoapp.credit.models import Position
 from aoapp.credit.rollups import ROLLUPS, SHARED
@@ -62,15 +62,19 @@ def dates_with_rollups(dates: list[date], table: sa.Table = ROLLUPS) -> set[date
     """Which of `dates` have rollups in `table` (none while `live()` holds)."""
     if _LIVE.get() or not dates:
         return set()
-    days = sorted(set(dates))
-    # One index lookup per date (a DISTINCT over the dates' rows read a trend's 24,000).
-    probes = [
-        sa.select(sa.literal(day, sa.Date)).where(sa.exists().where(table.c.as_of == day))
-        for day in days
-    ]
-    stmt = probes[0] if len(probes) == 1 else sa.union_all(*probes)
-    key = ("dates_with_rollups", table.name, tuple(days))
-    return remembered(key, lambda: frozenset(db.session.scalars(stmt)))
+
+    def present(days: list[date]) -> dict[date, bool]:
+        # One index lookup per date (a DISTINCT over the dates' rows read a trend's 24,000).
+        probes = [
+            sa.select(sa.literal(day, sa.Date)).where(sa.exists().where(table.c.as_of == day))
+            for day in days
+        ]
+        stmt = probes[0] if len(probes) == 1 else sa.union_all(*probes)
+        found = set(db.session.scalars(stmt))
+        return {day: day in found for day in days}
+
+    answers = remembered_each(("dates_with_rollups", table.name), sorted(set(dates)), present)
+    return {day for day, yes in answers.items() if yes}
 
 
 def translated(condition, dates: list[date], rollups: sa.Table = ROLLUPS, shared=SHARED):

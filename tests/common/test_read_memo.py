@@ -3,8 +3,9 @@ it, or once the session has written, every ask reads the database again."""
 
 from datetime import date
 
-from aoapp.common.read_memo import remembering
+from aoapp.common.read_memo import remembered_each, remembering
 from aoapp.common.replica import reading_from_replica
+from aoapp.credit import rollup_reads
 from aoapp.extensions import db
 from aoapp.funding.figures import deposits_as_of
 from aoapp.funding.held import listings_on
@@ -55,3 +56,30 @@ def test_what_a_block_remembered_goes_with_it(world):
     post_deposit(account, NOV, 2_000_000)
     with remembering():
         assert deposits_as_of(NOV) == NOV
+
+
+def test_answers_asked_together_are_remembered_one_by_one():
+    """remembered_each: the items not yet answered in the block are computed together, once;
+    outside a block every ask computes all of them."""
+    asked = []
+
+    def compute(items):
+        asked.append(list(items))
+        return {item: item * 10 for item in items}
+
+    with remembering():
+        assert remembered_each("tens", [1, 2, 3], compute) == {1: 10, 2: 20, 3: 30}
+        assert remembered_each("tens", [2, 4], compute) == {2: 20, 4: 40}
+        assert remembered_each("tens", [3, 1], compute) == {3: 30, 1: 10}
+        assert remembered_each("other", [1], compute) == {1: 10}
+    assert asked == [[1, 2, 3], [4], [1]]
+    assert remembered_each("tens", [1, 2], compute) == {1: 10, 2: 20}
+    assert asked[-1] == [1, 2]
+
+
+def test_the_dates_with_rollups_are_read_once_per_block(world):
+    _account(world)
+    with recorded() as seen, remembering():
+        assert rollup_reads.dates_with_rollups([OCT, NOV]) == set()
+        assert rollup_reads.dates_with_rollups([NOV]) == set()
+    assert len([s for s in seen if "portfolio_rollups" in s]) == 1
