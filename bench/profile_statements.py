@@ -63,17 +63,13 @@ class Statements:
 
 def main(argv=None) -> int:
     args = _parse_args(argv)
-    from aoapp import create_app
     from aoapp.auth.models import User
     from aoapp.credit.rollups import ROLLUPS
     from aoapp.dashboards.services import officer_dashboard, team_dashboard
     from aoapp.extensions import db
-    from bench.load import database_name, database_url
+    from bench.load import bench_app
 
-    url = database_url(args.database)
-    if not any(word in database_name(url) for word in ("bench", "load")):
-        raise SystemExit("use a database whose name contains 'bench' or 'load'")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SERVER_NAME": "localhost"})
+    app = bench_app(args.database)
     with app.app_context(), app.test_request_context():
         latest = db.session.scalar(sa.select(sa.func.max(ROLLUPS.c.as_of)))
         month = args.month or f"{latest:%Y-%m}"

@@ -50,16 +50,23 @@ ROLLUPS = sa.Table(
     sa.Index("ix_portfolio_rollups_officer_as_of", "officer_id", "as_of"),
 )
 
-SHARED = sa.Table(
-    "portfolio_rollup_debtors",
-    db.metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("as_of", sa.Date, nullable=False),
-    sa.Column("customer_id", sa.Integer, nullable=False),
-    sa.Column("officer_id", sa.Integer),
-    sa.Column("branch_id", sa.Integer),
-    sa.Index("ix_portfolio_rollup_debtors_as_of_customer", "as_of", "customer_id"),
-)
+
+def shared_table(name: str) -> sa.Table:
+    """A table of the customers booked in more than one group on a date (as_of, customer,
+    officer, branch), beside the rollups that count each group's own."""
+    return sa.Table(
+        name,
+        db.metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("as_of", sa.Date, nullable=False),
+        sa.Column("customer_id", sa.Integer, nullable=False),
+        sa.Column("officer_id", sa.Integer),
+        sa.Column("branch_id", sa.Integer),
+        sa.Index(f"ix_{name}_as_of_customer", "as_of", "customer_id"),
+    )
+
+
+SHARED = shared_table("portfolio_rollup_debtors")
 
 
 def _on(dates: list[date]) -> sa.ColumnElement[bool]:

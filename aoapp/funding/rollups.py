@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from aoapp.common import serial
-from aoapp.credit.rollups import WAIT_SECONDS, shared
+from aoapp.credit.rollups import WAIT_SECONDS, shared, shared_table
 from aoapp.database import Money
 from aoapp.extensions import db
 from aoapp.funding.models import DepositPosition
@@ -78,16 +78,7 @@ ROLLUPS = sa.Table(
     sa.Index("ix_deposit_rollups_officer_as_of", "officer_id", "as_of"),
 )
 
-SHARED = sa.Table(
-    "deposit_rollup_depositors",
-    db.metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("as_of", sa.Date, nullable=False),
-    sa.Column("customer_id", sa.Integer, nullable=False),
-    sa.Column("officer_id", sa.Integer),
-    sa.Column("branch_id", sa.Integer),
-    sa.Index("ix_deposit_rollup_depositors_as_of_customer", "as_of", "customer_id"),
-)
+SHARED = shared_table("deposit_rollup_depositors")
 
 
 def groups(dates: list[date]) -> sa.Select:

@@ -34,3 +34,14 @@ def connect(url: str, **kwargs) -> psycopg.Connection:
 def database_name(url: str) -> str:
     """The database part of a URL."""
     return sa.engine.make_url(url).database or ""
+
+
+def bench_app(given: str | None = None):
+    """The app (SERVER_NAME localhost) on the load database, refused unless its name says it is
+    a benchmark's ("bench" or "load"): the benchmarks that call the app's services use it."""
+    from aoapp import create_app
+
+    url = database_url(given)
+    if not any(word in database_name(url) for word in ("bench", "load")):
+        raise SystemExit("use a database whose name contains 'bench' or 'load'")
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SERVER_NAME": "localhost"})

@@ -25,7 +25,12 @@ from aoapp.kpis import queries as kpi_queries
 from aoapp.targets import achievement
 from tests.support.credit import make_facility, post_listing
 from tests.support.factories import make_customer
-from tests.support.rollups import assert_rollups_are_the_positions, officers_and_scopes
+from tests.support.rollups import (
+    assert_rollups_are_the_positions,
+    officers_and_scopes,
+    stored_and_live,
+    wipe,
+)
 
 DATES = (date(2024, 4, 30), date(2024, 5, 31), date(2024, 6, 30))
 CENTS = st.integers(min_value=0, max_value=10**11).map(lambda n: Decimal(n) / 100)
@@ -86,21 +91,7 @@ def _build(officers, facilities: list[dict]) -> None:
 
 
 def _wipe() -> None:
-    for table in (
-        SHARED,
-        ROLLUPS,
-        Position.__table__,
-        Facility.__table__,
-        Customer.__table__,
-    ):
-        db.session.execute(sa.delete(table))
-    db.session.flush()
-
-
-def _both(call):
-    with rollup_reads.live():
-        live = call()
-    return call(), live
+    wipe(SHARED, ROLLUPS, Position.__table__, Facility.__table__, Customer.__table__)
 
 
 @settings(
@@ -120,20 +111,22 @@ def test_every_figure_from_the_rollups_equals_the_positions(people, facilities):
             for as_of in DATES:
                 if as_of in listed:  # a date with positions is read from its rollups
                     assert rollup_reads.scope_row(scope.condition, as_of) is not None
-                fast, live = _both(lambda s=scope, d=as_of: scope_figures(s, d))
+                fast, live = stored_and_live(lambda s=scope, d=as_of: scope_figures(s, d))
                 assert fast == live, (name, as_of)
-                fast, live = _both(
+                fast, live = stored_and_live(
                     lambda s=scope, d=as_of: kpi_queries.portfolio(ids, d, s.condition)
                 )
                 assert fast == live, (name, as_of)
-                fast, live = _both(
+                fast, live = stored_and_live(
                     lambda s=scope, d=as_of: achievement._outstanding_on(ids, d, s.condition)
                 )
                 assert fast == live, (name, as_of)
-            fast, live = _both(lambda s=scope: trend(s, list(DATES)))
+            fast, live = stored_and_live(lambda s=scope: trend(s, list(DATES)))
             assert fast == live, name
             for before, as_of in itertools.pairwise(sorted(listed)):
-                fast, live = _both(lambda s=scope, b=before, d=as_of: kol_migration(s, b, d))
+                fast, live = stored_and_live(
+                    lambda s=scope, b=before, d=as_of: kol_migration(s, b, d)
+                )
                 assert fast == live, (name, as_of)
     finally:
         _wipe()
@@ -166,7 +159,7 @@ def test_a_kol_upgrade_rewrites_its_dates_rollups(world):
 
     upgrade_kol(world.supervisor, facility, 1, "Paid on time for six months since restructuring.")
     assert_rollups_are_the_positions(list(DATES))
-    after, live = _both(lambda: scope_figures(scope, DATES[1]))
+    after, live = stored_and_live(lambda: scope_figures(scope, DATES[1]))
     assert after == live
     assert after.kol_distribution[0].outstanding == Decimal("11000.00")
     assert after.lar_outstanding == Decimal("4000.00")  # restructured and now Kol 1
@@ -182,7 +175,7 @@ def test_a_restructured_flag_changed_later_changes_loan_at_risk_on_every_date(wo
     db.session.commit()
     assert_rollups_are_the_positions(list(DATES))
     for as_of, amount in ((DATES[0], "5000.00"), (DATES[1], "6000.00")):
-        fast, live = _both(lambda d=as_of: scope_figures(scope, d))
+        fast, live = stored_and_live(lambda d=as_of: scope_figures(scope, d))
         assert fast == live and fast.lar_outstanding == Decimal(amount)
 
 

@@ -23,7 +23,12 @@ from aoapp.funding.relationship_tables import ROLLUPS as RELATIONSHIP_ROLLUPS
 from aoapp.funding.trend import funding_trend
 from tests.support.factories import make_customer
 from tests.support.holdings import make_deposit
-from tests.support.rollups import assert_deposit_rollups_are_the_positions, officers_and_scopes
+from tests.support.rollups import (
+    assert_deposit_rollups_are_the_positions,
+    officers_and_scopes,
+    stored_and_live,
+    wipe,
+)
 
 # The previous year's December (growth over the year), two month-ends and a day within a month.
 DATES = (date(2023, 12, 31), date(2024, 4, 30), date(2024, 5, 31), date(2024, 6, 14))
@@ -99,19 +104,11 @@ def _wipe() -> None:
         DepositAccount.__table__,
         Customer.__table__,
     )
-    for table in tables:
-        db.session.execute(sa.delete(table))
-    db.session.flush()
-
-
-def _both(call):
-    with rollup_reads.live():
-        live = call()
-    return call(), live
+    wipe(*tables)
 
 
 @settings(
-    max_examples=25,
+    max_examples=12,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -129,11 +126,15 @@ def test_every_funding_figure_from_the_rollups_equals_the_positions(people, acco
                     assert rollup_reads.translated(
                         scope.condition, [as_of], stored.ROLLUPS, stored.SHARED
                     )
-                fast, live = _both(lambda s=scope, d=as_of: scope_funding(s, d))
+                fast, live = stored_and_live(lambda s=scope, d=as_of: scope_funding(s, d))
                 assert fast == live, (name, as_of)
-                fast, live = _both(lambda s=scope, d=as_of: officer_funding(ids, d, s.condition))
+                fast, live = stored_and_live(
+                    lambda s=scope, d=as_of: officer_funding(ids, d, s.condition)
+                )
                 assert fast == live, (name, as_of)
-            fast, live = _both(lambda s=scope: funding_trend(s, DATES[-1], DATES[-1], months=7))
+            fast, live = stored_and_live(
+                lambda s=scope: funding_trend(s, DATES[-1], DATES[-1], months=7)
+            )
             assert fast == live, name
     finally:
         _wipe()

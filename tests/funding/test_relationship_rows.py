@@ -10,11 +10,9 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aoapp.credit import rollup_reads
 from aoapp.credit.figures import resolve_scope
 from aoapp.credit.models import Facility, Position
 from aoapp.credit.rollups import ROLLUPS, SHARED
@@ -30,7 +28,12 @@ from aoapp.funding.stored_relationship import stepped, stored
 from tests.support.credit import credit_product, make_facility
 from tests.support.factories import make_customer
 from tests.support.holdings import make_deposit, product, record
-from tests.support.rollups import assert_rollups_are_the_positions, officers_and_scopes
+from tests.support.rollups import (
+    assert_rollups_are_the_positions,
+    officers_and_scopes,
+    stored_and_live,
+    wipe,
+)
 
 DATES = (date(2024, 4, 30), date(2024, 5, 31), date(2024, 6, 30))
 BOOKER = st.one_of(st.none(), st.integers(min_value=0, max_value=4))  # 4: no officer
@@ -147,15 +150,7 @@ def _wipe() -> None:
         Facility.__table__,
         Customer.__table__,
     )
-    for table in tables:
-        db.session.execute(sa.delete(table))
-    db.session.flush()
-
-
-def _both(call):
-    with rollup_reads.live():
-        live = call()
-    return call(), live
+    wipe(*tables)
 
 
 def _figures(scope, ids, end: date, start: date):
@@ -193,7 +188,7 @@ def test_every_relationship_figure_from_the_stored_pairs_equals_the_positions(
             assert stepped(begun, listings) == (stored(begun) and stored(listings))
         for name, scope in scopes.items():
             for start, end in itertools.pairwise(DATES):
-                fast, live = _both(lambda s=scope, e=end, b=start: _figures(s, ids, e, b))
+                fast, live = stored_and_live(lambda s=scope, e=end, b=start: _figures(s, ids, e, b))
                 assert fast == live, (name, start, end)
     finally:
         _wipe()
@@ -214,7 +209,7 @@ def test_a_product_that_changes_kind_changes_the_figures_as_read_live(world):
 
     credit_product("KI").credit_subtype = "working_capital"  # now KMK's category
     db.session.commit()
-    fast, live = _both(lambda: rel.scope_relationship(bank, listings))
+    fast, live = stored_and_live(lambda: rel.scope_relationship(bank, listings))
     assert fast == live and fast.products_held == 3
 
 
@@ -235,5 +230,5 @@ def test_a_facility_moved_to_another_product_moves_the_stored_pairs(world):
 
     kur.product_id = kmk.product_id  # booked as KMK from now on, on every date
     db.session.commit()
-    fast, live = _both(lambda: rel.scope_relationship(bank, listings))
+    fast, live = stored_and_live(lambda: rel.scope_relationship(bank, listings))
     assert fast == live and fast.products_held == 2

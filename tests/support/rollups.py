@@ -187,3 +187,17 @@ def officers_and_scopes(world) -> tuple[list, dict]:
         "two branches": resolve_scope(two),
     }
     return officers, scopes
+
+
+def stored_and_live(call):
+    """(call() reading the stored aggregates, call() computed live from the positions)."""
+    with rollup_reads.live():
+        live = call()
+    return call(), live
+
+
+def wipe(*tables: sa.Table) -> None:
+    """Every row of `tables` deleted, in this order (a property test's example undone)."""
+    for table in tables:
+        db.session.execute(sa.delete(table))
+    db.session.flush()
