@@ -86,11 +86,22 @@ def service_products() -> list[int]:
     return remembered(("service products",), lambda: list(db.session.scalars(stmt)))
 
 
+def _service_held(day: date) -> list[sa.ColumnElement[bool]]:
+    """A holding is a product recorded by hand (a service) held at the end of `day`."""
+    _start, day_end = local_day_bounds(day, day)
+    # The service products by id, not by their kind: the planner then knows from the holdings'
+    # statistics how many there are, and reads them by product (few) rather than every holding
+    # of the scope's customers to keep none (issue 22).
+    return [
+        ProductHolding.product_id.in_(service_products()),
+        ProductHolding.created_at < day_end,
+    ]
+
+
 def recorded_services(day: date, where: Where) -> sa.Select:
     """The products recorded by hand (services) held at the end of `day` that `where` keeps,
     booked where their customer is now: customer_id, category, officer_id, branch_id, credit and
     deposit (both 0)."""
-    _start, day_end = local_day_bounds(day, day)
     return (
         sa.select(
             ProductHolding.customer_id.label("customer_id"),
@@ -103,11 +114,7 @@ def recorded_services(day: date, where: Where) -> sa.Select:
         .join(Product, Product.id == ProductHolding.product_id)
         .join(Customer, Customer.id == ProductHolding.customer_id)
         .where(
-            # The service products by id, not by their kind: the planner then knows from the
-            # holdings' statistics how many there are, and reads them by product (few) rather
-            # than every holding of the scope's customers to keep none (issue 22).
-            ProductHolding.product_id.in_(service_products()),
-            ProductHolding.created_at < day_end,
+            *_service_held(day),
             where(Customer.officer_id, Customer.branch_id, ProductHolding.customer_id),
         )
     )
@@ -116,12 +123,7 @@ def recorded_services(day: date, where: Where) -> sa.Select:
 def holds_a_service(day: date, customer: sa.ColumnElement) -> sa.ColumnElement[bool]:
     """`customer` (a column) holds a product recorded by hand (a service) at the end of `day`:
     EXISTS, an index lookup per customer."""
-    _start, day_end = local_day_bounds(day, day)
-    return sa.exists().where(
-        ProductHolding.customer_id == customer,
-        ProductHolding.product_id.in_(service_products()),
-        ProductHolding.created_at < day_end,
-    )
+    return sa.exists().where(ProductHolding.customer_id == customer, *_service_held(day))
 
 
 def holdings(listings: Listings, where: Where, detail: bool = False) -> sa.Subquery:
