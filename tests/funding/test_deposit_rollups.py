@@ -22,7 +22,7 @@ from aoapp.funding.relationship_tables import DEPARTURES, PAIRS, ROWS, STEPS
 from aoapp.funding.relationship_tables import ROLLUPS as RELATIONSHIP_ROLLUPS
 from aoapp.funding.trend import funding_trend
 from tests.support.factories import make_customer
-from tests.support.holdings import make_deposit
+from tests.support.holdings import booked_position, make_deposit
 from tests.support.rollups import (
     assert_deposit_rollups_are_the_positions,
     officers_and_scopes,
@@ -67,16 +67,8 @@ def _build(officers, accounts: list[dict]) -> None:
             if listed is None:
                 continue
             booker = None if listed["booker"] == 4 else officers[listed["booker"]]
-            last = DepositPosition(
-                account_id=account.id,
-                as_of=as_of,
-                customer_id=account.customer_id,
-                officer_id=booker.id if booker else None,
-                branch_id=booker.branch_id if booker else None,
-                deposit_type=account.deposit_type,
-                balance=listed["balance"],
-                average_balance=listed["average"],
-                status=listed["status"],
+            last = booked_position(
+                account, as_of, booker, listed["balance"], listed["status"], listed["average"]
             )
             db.session.add(last)
         db.session.flush()  # one flush per account: its dates' rollups written each time
@@ -147,18 +139,7 @@ def test_a_scope_reads_the_rollups_and_counts_a_shared_depositor_once(world):
     customer = make_customer(people[0])
     for officer, code, balance in ((people[0], "TAB", "100.00"), (people[1], "GIRO", "50.00")):
         account = make_deposit(customer, code)
-        db.session.add(
-            DepositPosition(
-                account_id=account.id,
-                as_of=DATES[1],
-                customer_id=customer.id,
-                officer_id=officer.id,
-                branch_id=officer.branch_id,
-                deposit_type=account.deposit_type,
-                balance=Decimal(balance),
-                status="active",
-            )
-        )
+        db.session.add(booked_position(account, DATES[1], officer, balance))
     db.session.commit()
     read = []
 

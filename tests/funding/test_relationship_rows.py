@@ -27,7 +27,7 @@ from aoapp.funding.relationship_tables import PAIRS, ROWS
 from aoapp.funding.stored_relationship import stepped, stored
 from tests.support.credit import credit_product, make_facility
 from tests.support.factories import make_customer
-from tests.support.holdings import make_deposit, product, record
+from tests.support.holdings import booked_position, make_deposit, product, record
 from tests.support.rollups import (
     assert_rollups_are_the_positions,
     officers_and_scopes,
@@ -82,16 +82,7 @@ def _position(facility: Facility, as_of: date, booker) -> Position:
 
 
 def _deposit_position(account: DepositAccount, as_of: date, booker, status) -> DepositPosition:
-    return DepositPosition(
-        account_id=account.id,
-        as_of=as_of,
-        customer_id=account.customer_id,
-        officer_id=booker.id if booker else None,
-        branch_id=booker.branch_id if booker else None,
-        deposit_type=account.deposit_type,
-        balance=Decimal("500.00"),
-        status=status,
-    )
+    return booked_position(account, as_of, booker, "500.00", status)
 
 
 def _build(officers, loans, deposits, services) -> None:

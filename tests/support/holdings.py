@@ -80,6 +80,23 @@ def post_deposit(
         db.session.commit()
 
 
+def booked_position(
+    account, as_of: date, booker, balance, status: str = "active", average=None
+) -> DepositPosition:
+    """The account's position on `as_of` booked to `booker` (an officer, or None), not added."""
+    return DepositPosition(
+        account_id=account.id,
+        as_of=as_of,
+        customer_id=account.customer_id,
+        officer_id=booker.id if booker else None,
+        branch_id=booker.branch_id if booker else None,
+        deposit_type=account.deposit_type,
+        balance=Decimal(str(balance)),
+        average_balance=average,
+        status=status,
+    )
+
+
 def record(customer, code: str, **values) -> ProductHolding:
     """A product recorded by hand for `customer` (inserted directly, as older data was)."""
     holding = ProductHolding(customer_id=customer.id, product_id=product(code).id, **values)
