@@ -8,6 +8,8 @@ restarted ids, so the `world` made before is the same rows with the same ids eac
 key their copy by those ids). A fixture that changes rows it did not insert cannot be copied so.
 """
 
+from datetime import datetime
+
 import sqlalchemy as sa
 
 from aoapp.extensions import db
@@ -62,8 +64,11 @@ def added_rows(build):
     return built, added
 
 
-def put_back(added: dict[str, list[dict]]) -> None:
-    """Insert the rows again (parents first) and restart the id sequences after them."""
+def put_back(added: dict[str, list[dict]], now=None) -> None:
+    """Insert the rows again (parents first) and restart the id sequences after them; with `now`
+    (a clock), every time in them is now's: rows made "just now" are made now again."""
+    if now is not None:
+        added = _restamped(added, now())
     with db.engine.begin() as connection:
         for table in tables():
             if added.get(table.name):
@@ -77,14 +82,29 @@ def put_back(added: dict[str, list[dict]]) -> None:
                     )
 
 
-def copied(cache: dict, key, build, ids, restore):
+def _restamped(added: dict[str, list[dict]], now: datetime) -> dict[str, list[dict]]:
+    naive = now.replace(tzinfo=None)
+
+    def stamp(value):
+        if isinstance(value, datetime):
+            return naive if value.tzinfo is None else now
+        return value
+
+    return {
+        name: [{column: stamp(value) for column, value in row.items()} for row in rows]
+        for name, rows in added.items()
+    }
+
+
+def copied(cache: dict, key, build, ids, restore, now=None):
     """`build()` on the first call for `key`, its rows and `ids(built)` kept in `cache`; on the
-    next calls the rows put back and `restore(ids)` returned (the built objects, loaded again)."""
+    next calls the rows put back (restamped with `now()`, see `put_back`) and `restore(ids)`
+    returned (the built objects, loaded again)."""
     saved = cache.get(key)
     if saved is None:
         built, rows = added_rows(build)
         cache[key] = (rows, ids(built))
         return built
     rows, kept = saved
-    put_back(rows)
+    put_back(rows, now)
     return restore(kept)
