@@ -7,14 +7,13 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from aoapp.common.dates import bank_today
 from aoapp.credit.collectibility import effective_kol, facility_kol, kol_from_dpd, load_bands
 from aoapp.credit.models import Facility, Position
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
 from aoapp.products.models import Product
 from tests.support.factories import make_customer, make_product
-from tests.support.snapshots import copied, fingerprint
+from tests.support.snapshots import copied, copy_key
 
 _seq = itertools.count(1)
 AS_OF = date(2024, 6, 30)
@@ -166,15 +165,9 @@ def make_book(world) -> dict[str, Facility]:
     rows copied in (tests/support/snapshots.py): four listings written once, not for each of
     the hundreds of tests that start from it.
     """
-    key = (
-        bank_today(),
-        str(db.engine.url),
-        tuple(u.id for u in (world.officer, world.colleague, world.remote)),
-        fingerprint(),
-    )
     return copied(
         _BOOKS,
-        key,
+        copy_key(tuple(u.id for u in (world.officer, world.colleague, world.remote))),
         lambda: _make_book(world),
         lambda book: {name: f.id for name, f in book.items()},
         lambda ids: {name: db.session.get(Facility, id_) for name, id_ in ids.items()},

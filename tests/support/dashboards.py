@@ -56,7 +56,7 @@ from tests.support.credit import make_facility, post_listing
 from tests.support.factories import make_customer, make_user
 from tests.support.followups import followup, promise
 from tests.support.reports_portfolio import at, introduce, make_prospect
-from tests.support.snapshots import copied, fingerprint
+from tests.support.snapshots import copied, copy_key
 
 M = 1_000_000
 AUG31, SEP30, OCT15, OCT31 = (
@@ -378,12 +378,8 @@ def dashboard_book(world, today: date | None = None) -> Book:
     the hundred tests that read it."""
     today = today or bank_today()
     assert today > date(2026, 11, 3), "the live items must fall after the fixture's months"
-    key = (
-        today,
-        bank_today(),
-        str(db.engine.url),
-        tuple(u.id for u in (world.officer, world.colleague, world.remote, world.supervisor)),
-        fingerprint(),
+    key = copy_key(
+        today, tuple(u.id for u in (world.officer, world.colleague, world.remote, world.supervisor))
     )
 
     def ids(book: Book) -> tuple:

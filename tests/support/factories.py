@@ -11,13 +11,13 @@ from aoapp.auth import branches as auth_branches
 from aoapp.auth import services as auth_services
 from aoapp.auth import tokens as auth_tokens
 from aoapp.auth.models import Branch, User
-from aoapp.common.dates import bank_today, utcnow
+from aoapp.common.dates import utcnow
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
 from aoapp.followups.models import FollowUp
 from aoapp.products.models import Product
 from aoapp.prospects.models import Prospect, ProspectStatusChange
-from tests.support.snapshots import copied, fingerprint
+from tests.support.snapshots import copied, copy_key
 
 PASSWORD = "correct horse battery"
 _seq = itertools.count(1)
@@ -210,8 +210,7 @@ def make_world() -> World:
     """The cast, built on its first use (per worker, day, database and rows already there), then
     its rows copied in (tests/support/snapshots.py), stamped with the clock's now: eight users
     created and audited through the services cost ~50 ms, which 1,500 tests paid each."""
-    key = (bank_today(), str(db.engine.url), fingerprint())
-    return copied(_WORLDS, key, _make_world, _world_ids, _world_of, now=utcnow)
+    return copied(_WORLDS, copy_key(), _make_world, _world_ids, _world_of, now=utcnow)
 
 
 def _world_ids(world: World) -> dict[str, int]:
@@ -220,14 +219,12 @@ def _world_ids(world: World) -> dict[str, int]:
 
 def _world_of(ids: dict[str, int]) -> World:
     branches = ("jkt", "bdg")
-    world = World(
+    return World(
         **{
             name: db.session.get(Branch if name in branches else User, id_)
             for name, id_ in ids.items()
         }
     )
-    db.session.commit()  # as the services leave them: expired, no transaction open
-    return world
 
 
 def _make_world() -> World:

@@ -35,6 +35,7 @@ from aoapp.funding.models import DepositAccount, DepositPosition
 from aoapp.products.models import Product
 from tests.support.credit import credit_product, post_listing
 from tests.support.factories import _seq, make_product, nik, phone
+from tests.support.snapshots import copied, copy_key
 
 DEC31, SEP30, OCT31, NOV30 = (
     date(2025, 12, 31),
@@ -154,8 +155,36 @@ def facilities(entries) -> dict:
     return found
 
 
+_BOOKS: dict = {}
+
+
 def hand_book(world, november: bool = True) -> Book:
-    """The hand book of the module docstring (with the November listing unless told not)."""
+    """The hand book of the module docstring (with the November listing unless told not).
+
+    Built on its first use (per worker, day, database, world and rows already there), then its
+    rows copied in (tests/support/snapshots.py): five listings written once, not for each test.
+    """
+    officers = tuple(u.id for u in (world.officer, world.colleague, world.remote))
+    return copied(
+        _BOOKS, copy_key(november, officers), lambda: _hand_book(world, november), _ids, _book_of
+    )
+
+
+def _ids(book: Book) -> tuple[dict, dict, dict]:
+    parts = (book.customers, book.accounts, book.facilities)
+    return tuple({key: row.id for key, row in rows.items()} for rows in parts)
+
+
+def _book_of(ids: tuple[dict, dict, dict]) -> Book:
+    return Book(
+        *(
+            {key: db.session.get(model, id_) for key, id_ in part.items()}
+            for model, part in zip((Customer, DepositAccount, Facility), ids, strict=True)
+        )
+    )
+
+
+def _hand_book(world, november: bool) -> Book:
     officer, sari, dewi = world.officer, world.colleague, world.remote
     c = customers(
         [

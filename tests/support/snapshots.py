@@ -12,6 +12,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from aoapp.common.dates import bank_today
 from aoapp.extensions import db
 from tests.databases import _sequences
 
@@ -82,6 +83,12 @@ def put_back(added: dict[str, list[dict]], now=None) -> None:
                     )
 
 
+def copy_key(*parts) -> tuple:
+    """A copy's key: the bank's day, the database, the caller's `parts` (the ids its build reads)
+    and the rows already there (`fingerprint`)."""
+    return (bank_today(), str(db.engine.url), *parts, fingerprint())
+
+
 def _restamped(added: dict[str, list[dict]], now: datetime) -> dict[str, list[dict]]:
     naive = now.replace(tzinfo=None)
 
@@ -107,4 +114,6 @@ def copied(cache: dict, key, build, ids, restore, now=None):
         return built
     rows, kept = saved
     put_back(rows, now)
-    return restore(kept)
+    restored = restore(kept)
+    db.session.commit()  # as a build leaves its objects: committed, expired, no transaction open
+    return restored
