@@ -12,6 +12,8 @@ from flask_babel import force_locale
 from openpyxl import load_workbook
 
 from aoapp.common.i18n import format_money
+from aoapp.customers.models import Customer
+from aoapp.extensions import db
 from aoapp.funding.wallet import balance_history, wallet
 from aoapp.kpis.periods import parse_period, period_as_of
 from aoapp.reports.customer.data import load_customer_reports
@@ -22,6 +24,7 @@ from tests.support.credit import make_facility, post_listing
 from tests.support.factories import make_customer
 from tests.support.holdings import make_deposit, post_deposit, record
 from tests.support.i18n import english_leftovers, speak_indonesian
+from tests.support.snapshots import copied, copy_key
 
 M = Decimal(1_000_000)
 # 13 month-ends, Oct 2025 to Oct 2026: the wallet shows the last 12.
@@ -33,10 +36,24 @@ OCT31 = MONTHS[-1]
 NO_DEPOSITS_LISTING = date(2026, 2, 28)  # the bank imported no deposits listing in February
 
 
+_STORES: dict = {}
+
+
 @pytest.fixture
 def budi_store(world):
     """Toko Budi: a KMK paying down 5 M a month, a tabungan growing 1 M a month (no deposits
-    listing in February), a giro, a deposito since August, and mobile banking by hand."""
+    listing in February), a giro, a deposito since August, and mobile banking by hand. Built on
+    its first use, then its rows copied in (tests/support/snapshots.py)."""
+    return copied(
+        _STORES,
+        copy_key(world.officer.id),
+        lambda: _budi_store(world),
+        lambda customer: customer.id,
+        lambda id_: db.session.get(Customer, id_),
+    )
+
+
+def _budi_store(world):
     customer = make_customer(world.officer, name="Toko Budi")
     kmk = make_facility(customer, "KMK-0001")
     other = make_facility(make_customer(world.officer), "KMK-0002")  # another debtor

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from aoapp.credit.models import Facility
 from aoapp.extensions import db
 from aoapp.introductions.models import Introduction
 from aoapp.kpis.officers import OfficerRef, officer_kpis
@@ -35,6 +36,7 @@ from aoapp.kpis.periods import parse_period
 from tests.support.credit import credit_product, make_facility, post_listing
 from tests.support.factories import make_customer, make_prospect
 from tests.support.followups import followup
+from tests.support.snapshots import copied, copy_key
 
 SEP30, OCT31 = date(2026, 9, 30), date(2026, 10, 31)
 OCTOBER = parse_period("2026-10")
@@ -120,8 +122,28 @@ def _activity(world, c: dict) -> None:
     db.session.commit()
 
 
+_OCTOBERS: dict = {}
+
+
 def october(world) -> October:
-    """The whole fixture (see the module docstring)."""
+    """The whole fixture (see the module docstring), built on its first use (per worker, day,
+    database, world and rows already there), then its rows copied in
+    (tests/support/snapshots.py): eleven listings written once, not for each test."""
+    officers = (world.officer, world.colleague, world.remote)
+
+    def restore(ids: dict) -> October:
+        return October(*officers, {key: db.session.get(Facility, id_) for key, id_ in ids.items()})
+
+    return copied(
+        _OCTOBERS,
+        copy_key(tuple(officer.id for officer in officers)),
+        lambda: _october(world),
+        lambda built: {key: facility.id for key, facility in built.facilities.items()},
+        restore,
+    )
+
+
+def _october(world) -> October:
     c = _customers(world)
     f = _facilities(c)
     post_listing(SEP30, [(f["F1"], 0, millions(400))])
