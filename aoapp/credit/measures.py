@@ -11,6 +11,7 @@ number of distinct debtors is not additive and has its own rule (credit/rollups.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 import sqlalchemy as sa
 
@@ -35,8 +36,15 @@ class Measure:
     facility_flag: bool = False
 
     def sum(self) -> sa.Label:
-        """SUM of the value over the selected positions, labelled with the key."""
-        return sa.func.sum(self.value()).label(self.key)
+        """SUM of the value over the selected positions, labelled with the key: one expression
+        per measure, built once. A SQL expression is immutable, so every statement can share it,
+        and building the ~100 of a rollup anew cost ~14 ms of Python per statement."""
+        return _summed(self)
+
+
+@cache
+def _summed(measure: Measure) -> sa.Label:
+    return sa.func.sum(measure.value()).label(measure.key)
 
 
 def _count_if(condition: Callable[[], sa.ColumnElement[bool]]) -> Callable[[], sa.ColumnElement]:
@@ -133,5 +141,10 @@ def debtors() -> sa.Label:
 
 def aggregates(keys: tuple[str, ...] | None = None) -> list[sa.Label]:
     """Every measure (of `keys`) and the debtors in one pass over the selected positions."""
+    return list(_aggregates(keys))
+
+
+@cache
+def _aggregates(keys: tuple[str, ...] | None) -> tuple[sa.Label, ...]:
     chosen = MEASURES if keys is None else [BY_KEY[key] for key in keys]
-    return [debtors(), *(measure.sum() for measure in chosen)]
+    return (debtors(), *(measure.sum() for measure in chosen))

@@ -15,6 +15,7 @@ one) through the session hook below.
 
 from collections.abc import Iterable
 from datetime import date
+from functools import cache
 from itertools import chain
 
 import sqlalchemy as sa
@@ -90,8 +91,7 @@ def write(conn: sa.Connection, dates: Iterable[date], *, one_group: Iterable[dat
         serial.hold(conn, f"rollups:{day.isoformat()}", WAIT_SECONDS)
     conn.execute(sa.delete(SHARED).where(SHARED.c.as_of.in_(dates)))
     conn.execute(sa.delete(ROLLUPS).where(ROLLUPS.c.as_of.in_(dates)))
-    names = [*GROUP, "debtors", *(measure.key for measure in MEASURES)]
-    conn.execute(sa.insert(ROLLUPS).from_select(names, groups(dates)))
+    conn.execute(_insert_groups(), {"dates": dates})
     if searched:
         names = [*GROUP[:1], "customer_id", *GROUP[1:]]
         conn.execute(sa.insert(SHARED).from_select(names, shared(searched)))
@@ -99,8 +99,22 @@ def write(conn: sa.Connection, dates: Iterable[date], *, one_group: Iterable[dat
 
 def groups(dates: list[date]) -> sa.Select:
     """Every measure and the debtors of each (as_of, officer, branch) group of `dates`."""
+    return _grouped(_on(dates))
+
+
+def _grouped(where: sa.ColumnElement[bool]) -> sa.Select:
     keys = [Position.as_of, Position.officer_id, Position.branch_id]
-    return sa.select(*keys, *aggregates()).where(_on(dates)).group_by(*keys)
+    return sa.select(*keys, *aggregates()).where(where).group_by(*keys)
+
+
+@cache
+def _insert_groups() -> sa.Insert:
+    """The rollups of the dates bound as `dates`, built once: the ~100 expressions of `groups`
+    cost more Python to build, and to key for SQLAlchemy's statement cache, than a date of a few
+    positions takes to sum (an ORM flush of positions rewrites its dates)."""
+    names = [*GROUP, "debtors", *(measure.key for measure in MEASURES)]
+    grouped = _grouped(Position.as_of.in_(sa.bindparam("dates", expanding=True)))
+    return sa.insert(ROLLUPS).from_select(names, grouped)
 
 
 def shared(dates: list[date], position=Position, *where) -> sa.Select:
