@@ -9,6 +9,7 @@ key their copy by those ids). A fixture that changes rows it did not insert cann
 """
 
 from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
 
@@ -33,8 +34,15 @@ def fingerprint() -> tuple[int, ...]:
     may have added rows of their own before the build (the copy's ids would not fit then). The
     session's work is committed first, as `added_rows` does."""
     db.session.commit()
-    counts = [sa.select(sa.func.count()).select_from(t).scalar_subquery() for t in tables()]
-    return tuple(db.session.execute(sa.select(*counts)).one())
+    return tuple(db.session.execute(_counts()).one())
+
+
+@cache
+def _counts() -> sa.Select:
+    """Built once: building and keying its ~80 subqueries cost ~3 ms a call."""
+    return sa.select(
+        *(sa.select(sa.func.count()).select_from(t).scalar_subquery() for t in tables())
+    )
 
 
 def _rows() -> dict[str, dict[tuple, dict]]:
