@@ -24,6 +24,9 @@ STORAGE = """async () => ({
   databases: (await indexedDB.databases()).map(d => d.name),
 })"""
 
+# Every entry of the queue is sent: what the logout checks before it asks anything.
+ALL_SENT = "async user => (await AoQueue.all(user)).every(entry => entry.status === 'sent')"
+
 
 def open_agenda_online(page, base: str, username: str = "ao.budi", saved: int = 6) -> None:
     """Sign in and open the agenda: the service worker saves the day's pages."""
@@ -139,12 +142,16 @@ class TestADayWithoutSignal:
 
         # Nothing waits (a send the page started on its own has ended): logout asks nothing.
         expect(phone.locator("#queue-indicator")).to_have_text("Queue (0)", timeout=15000)
+        phone.wait_for_function(ALL_SENT, arg=str(world.officer.id), timeout=15000)
         before = phone.evaluate(STORAGE)
         assert any(name.startswith("aoapp-pages-u") for name in before["caches"])
         assert before["databases"] == [f"aoapp-queue-u{world.officer.id}"]
+        asked = []  # a question would stop the logout (Playwright dismisses it)
+        phone.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
         phone.get_by_role("button", name="Menu").click()
         phone.get_by_role("button", name="Log out").click()
         phone.wait_for_url("**/login")
+        assert asked == []
         assert phone.evaluate(STORAGE) == {"caches": [], "databases": []}
 
     def test_a_record_changed_meanwhile_is_shown_as_a_conflict_to_resolve(
