@@ -19,8 +19,8 @@ from aoapp.customers.models import Customer
 from aoapp.errors import Forbidden, NotFound
 from aoapp.extensions import db
 from aoapp.followups import conditions as followup_conditions
-from aoapp.followups.models import FollowUp, FollowUpStatus, PromiseState, PromiseToPay
-from aoapp.followups.promises import state_column
+from aoapp.followups.models import FollowUp, FollowUpStatus, PromiseToPay
+from aoapp.followups.promises import broken_condition
 from aoapp.followups.visit_evidence import FlaggedVisit, flagged_visits
 from aoapp.surveys.models import Survey
 from aoapp.surveys.reads import unfollowed_low_scores
@@ -175,7 +175,7 @@ def _broken_promises(actor, branch_ids: list[int], today: date) -> list[BrokenPr
             Customer.branch_id.in_(branch_ids),
             ~newer_exists,
             PromiseToPay.deadline >= today - timedelta(days=BROKEN_WINDOW_DAYS),
-            state_column(today) == PromiseState.BROKEN.value,
+            broken_condition(today),
         )
         .order_by(PromiseToPay.deadline, PromiseToPay.id)
     )

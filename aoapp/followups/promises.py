@@ -199,6 +199,13 @@ def state_column(
     )
 
 
+def broken_condition(today: date, promise=PromiseToPay) -> sa.ColumnElement[bool]:
+    """SQL: the promise is broken on `today` (`state_column(today) == 'broken'`): its deadline
+    passed and no position shows it kept. Written as that AND, the database looks for a keeping
+    position only for promises past their deadline; the state's CASE looked for every one."""
+    return sa.and_(promise.deadline < today, sa.not_(kept_condition(promise)))
+
+
 def as_of_state_column(day: date, promise=PromiseToPay) -> sa.ColumnElement[str]:
     """SQL: the promise's state as of `day` (a period's judging day): judged on that day, from
     the positions dated up to it — what a report of the period says, whenever it is made."""

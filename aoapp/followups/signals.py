@@ -18,8 +18,8 @@ from aoapp.credit.models import Position
 from aoapp.credit.signals import Signal, SignalContext, alias, flag, watch_signal, watched
 from aoapp.credit.watchlist import planned_followups
 from aoapp.extensions import db
-from aoapp.followups.models import FollowUp, FollowUpStatus, PromiseState, PromiseToPay
-from aoapp.followups.promises import state_column
+from aoapp.followups.models import FollowUp, FollowUpStatus, PromiseToPay
+from aoapp.followups.promises import broken_condition
 
 FOLLOW_UP_WINDOW_DAYS = 7  # DPD > 0 needs a follow-up done within this many days
 
@@ -50,7 +50,7 @@ def broken_ptp(ctx: SignalContext) -> sa.Select:
         ctx,
         sa.and_(
             promise.id == latest,
-            state_column(reference, promise) == PromiseState.BROKEN.value,
+            broken_condition(reference, promise),
         ),
         signal_date=_day_after(promise.deadline),
         detail_id=promise.id,

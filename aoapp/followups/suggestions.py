@@ -46,12 +46,11 @@ from aoapp.followups.models import (
     Channel,
     FollowUp,
     FollowUpStatus,
-    PromiseState,
     PromiseToPay,
     Purpose,
     SuggestionRule,
 )
-from aoapp.followups.promises import state_column
+from aoapp.followups.promises import broken_condition
 from aoapp.imports.kinds import after_import
 
 log = logging.getLogger(__name__)
@@ -228,7 +227,7 @@ def _insert_broken_promise_suggestions(today: date) -> int:
         .join(Customer, Customer.id == Facility.customer_id)
         .where(
             promise.id == latest_promise,
-            state_column(today, promise) == PromiseState.BROKEN.value,
+            broken_condition(today, promise),
             Facility.status == FacilityStatus.ACTIVE,
             latest_dpd > 0,  # paid up since: nothing left to collect
             ~_planned_collection(promise.facility_id),

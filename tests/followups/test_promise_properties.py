@@ -17,7 +17,13 @@ from aoapp.credit.collectibility import kol_from_dpd, load_bands
 from aoapp.credit.models import Position
 from aoapp.extensions import db
 from aoapp.followups.models import FollowUp, PromiseState, PromiseToPay
-from aoapp.followups.promises import PositionFact, derive_state, keeping_position, state_column
+from aoapp.followups.promises import (
+    PositionFact,
+    broken_condition,
+    derive_state,
+    keeping_position,
+    state_column,
+)
 from tests.support.promises import delinquent_facility, make_promise
 
 BASE = date(2024, 1, 1)
@@ -240,10 +246,13 @@ def test_sql_state_column_agrees_with_derive_state(facility, case, offsets):
         promise = _store(facility, case, bands)
         for offset in offsets:
             today = case.deadline + timedelta(days=offset)
-            sql = db.session.scalar(
-                sa.select(state_column(today)).where(PromiseToPay.id == promise.id)
-            )
+            sql, broken = db.session.execute(
+                sa.select(state_column(today), broken_condition(today)).where(
+                    PromiseToPay.id == promise.id
+                )
+            ).one()
             assert sql == case.state(today).value, (today, case)
+            assert bool(broken) == (case.state(today) == PromiseState.BROKEN), (today, case)
     finally:
         _clean(facility)
 
