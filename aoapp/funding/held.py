@@ -15,6 +15,7 @@ deposit's type (giro, tabungan, deposito), a service's own product.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 import sqlalchemy as sa
 
@@ -64,7 +65,17 @@ def of_customers(ids: sa.Select) -> Where:
 
 
 def category(product=Product) -> sa.ColumnElement[str]:
-    """A product's category: `credit:kur`, `deposit:tabungan`, `service:MBANK`."""
+    """A product's category: `credit:kur`, `deposit:tabungan`, `service:MBANK` (the products
+    table's expression built once: every relationship statement holds it, several times)."""
+    return _products_category() if product is Product else _category(product)
+
+
+@cache
+def _products_category() -> sa.ColumnElement[str]:
+    return _category(Product)
+
+
+def _category(product) -> sa.ColumnElement[str]:
     return sa.case(
         (
             product.kind == ProductKind.CREDIT.value,
@@ -80,10 +91,14 @@ def category(product=Product) -> sa.ColumnElement[str]:
 
 def service_products() -> list[int]:
     """The ids of the products recorded by hand (services), read once per read block."""
-    stmt = (
+    return remembered(("service products",), lambda: list(db.session.scalars(_services())))
+
+
+@cache
+def _services() -> sa.Select:
+    return (
         sa.select(Product.id).where(Product.kind == ProductKind.SERVICE.value).order_by(Product.id)
     )
-    return remembered(("service products",), lambda: list(db.session.scalars(stmt)))
 
 
 def _service_held(day: date) -> list[sa.ColumnElement[bool]]:
