@@ -20,6 +20,7 @@ from functools import cache
 import sqlalchemy as sa
 
 from aoapp.common.dates import local_day_bounds
+from aoapp.common.ids import among
 from aoapp.common.read_memo import remembered
 from aoapp.credit.models import Facility, Position
 from aoapp.customers.models import Customer, ProductHolding
@@ -54,9 +55,34 @@ def listings_on(day: date) -> Listings:
     return Listings(day, loans, deposits_as_of(day))
 
 
+@dataclass(frozen=True, eq=False)
+class InScope:
+    """A Where: holdings booked within a scope (credit/figures.resolve_scope's condition), and
+    to one of `officers` when given. It says what it keeps, so that a page asking for a scope and
+    for its officers can read the parts they share once (funding/stored_relationship.py)."""
+
+    condition: sa.ColumnElement[bool]
+    officers: tuple[int, ...] | None = None
+
+    def __call__(self, officer, branch, _customer) -> sa.ColumnElement[bool]:
+        kept = on_columns(self.condition, officer, branch)
+        if self.officers is None:
+            return kept
+        return sa.and_(kept, among(officer, list(self.officers)))
+
+    def keeps_officer(self, officer_id: int | None) -> bool:
+        """What `officers` keeps of the whole scope's rows of `officer_id` (read in Python)."""
+        return self.officers is None or officer_id in self.officers
+
+    @property
+    def whole(self) -> "InScope":
+        """The scope with no choice of officers."""
+        return self if self.officers is None else InScope(self.condition)
+
+
 def in_scope(condition) -> Where:
     """Holdings booked within a scope (credit/figures.resolve_scope's condition)."""
-    return lambda officer, branch, _customer: on_columns(condition, officer, branch)
+    return InScope(condition)
 
 
 def of_customers(ids: sa.Select) -> Where:

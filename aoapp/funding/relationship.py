@@ -29,12 +29,12 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from aoapp.common.dates import bank_today
-from aoapp.common.ids import among
 from aoapp.common.read_memo import condition_key, remembered
 from aoapp.credit.figures import PortfolioScope, ratio, resolve_scope
 from aoapp.extensions import db
 from aoapp.funding import stored_relationship as stored
 from aoapp.funding.held import (
+    InScope,
     Listings,
     holdings,
     in_scope,
@@ -217,10 +217,9 @@ def relationship_summary(
     return scope_relationship(scope, listings_on(day or bank_today()), start)
 
 
-def _officers(ids: list[int], condition):
+def _officers(ids: list[int], condition) -> InScope:
     """Holdings booked within `condition` to one of the officers `ids`."""
-    scoped = in_scope(sa.true() if condition is None else condition)
-    return lambda o, b, c: sa.and_(scoped(o, b, c), among(o, ids))
+    return InScope(sa.true() if condition is None else condition, tuple(ids))
 
 
 def officer_relationship(

@@ -7,11 +7,17 @@ import sqlalchemy as sa
 from sqlalchemy.sql import visitors
 
 from aoapp.common.ids import among
-from aoapp.common.read_memo import remembered
+from aoapp.common.read_memo import condition_key, remembered
 from aoapp.credit.rollup_reads import reading_live
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
-from aoapp.funding.held import Listings, holds_a_service, of_customers, recorded_services
+from aoapp.funding.held import (
+    InScope,
+    Listings,
+    holds_a_service,
+    of_customers,
+    recorded_services,
+)
 from aoapp.funding.relationship_tables import (
     DEPARTURES,
     PAIRS,
@@ -155,14 +161,35 @@ def _own_row(listings: Listings, serviced) -> sa.ColumnElement[bool]:
 
 
 def _services_in_scope(listings: Listings, where, officers: bool) -> tuple[dict, list[int]]:
-    """The services the scope books (where their customers are now), in one pass: ({officer id?:
-    services} of the customers the rollups count as they are, their only row booked in the same
-    group; [the other holders]: no row, several, or their row in another group)."""
+    """The services the scope books (where their customers are now): ({officer id?: services}
+    of the customers the rollups count as they are, their only row booked in the same group;
+    [the other holders]: no row, several, or their row in another group).
+
+    A scope's officers (`InScope` with officers) take their part of the whole scope's answer,
+    read once per read block: a team dashboard asks for the scope and for its officers, on the
+    month's pair and on the retention's start, and each read of the scope's services is a pass
+    over every service holding of the bank (issue 22)."""
+    if not isinstance(where, InScope):
+        regular, unmatched = _services_matched(listings, where, officers)
+        return regular, [customer for customer, _officer in unmatched]
+    key = ("relationship services by booking", listings, condition_key(where.condition))
+    by_officer, unmatched = remembered(key, lambda: _services_matched(listings, where.whole, True))
+    regular: dict[tuple, int] = {}
+    for (officer,), services in by_officer.items():
+        if where.keeps_officer(officer):
+            group = (officer,) if officers else ()
+            regular[group] = regular.get(group, 0) + services
+    return regular, [customer for customer, officer in unmatched if where.keeps_officer(officer)]
+
+
+def _services_matched(listings: Listings, where, officers: bool) -> tuple[dict, list[tuple]]:
+    """`_services_in_scope` in one pass, the other holders as (customer id, officer id now)."""
     serviced = _services_per_customer(listings, where)
     r = ROWS.c
     matched = (
         sa.select(
             serviced.c.customer_id,
+            serviced.c.officer_id,
             serviced.c["count"],
             r.officer_id.label("own_officer"),
             r.customer_id.is_not(None).label("matched"),
@@ -178,14 +205,14 @@ def _services_in_scope(listings: Listings, where, officers: bool) -> tuple[dict,
         .group_by(*keys)
     )
     others = sa.select(
-        sa.literal(0), *([sa.null()] if officers else []), matched.c.customer_id
+        sa.literal(0), *([matched.c.officer_id] if officers else []), matched.c.customer_id
     ).where(~matched.c.matched)
     regular, unmatched = {}, []
     for row in db.session.execute(sa.union_all(summed, others)):
         if row[0]:
             regular[tuple(row[1:-1])] = int(row[-1] or 0)
         else:
-            unmatched.append(row[-1])
+            unmatched.append((row[-1], row[1] if officers else None))
     return regular, unmatched
 
 
@@ -193,17 +220,20 @@ def _irregular(listings: Listings, where, unmatched: list[int]) -> list[int]:
     """The customers of the scope the rollups do not hold as counted: those booked in several
     groups on the pair; `unmatched`, those the scope books a service but not in the group of
     their only row (or with no row); and those whose only row the scope books while their
-    services are booked elsewhere now."""
+    services are booked elsewhere now (a scope's officers: their part of the whole scope's,
+    read once per read block, as `_services_in_scope`)."""
     r = ROWS.c
-    shared = sa.select(r.customer_id).where(of(listings), r.bookings > 1)
+    shared = sa.select(r.customer_id).where(of(listings), r.bookings > 1).distinct()
     scoped = where(r.officer_id, r.branch_id, r.customer_id)
     if not any(isinstance(node, sa.ColumnClause) for node in visitors.iterate(scoped)):
         # The whole bank: a holder booked elsewhere than its row is booked in the scope, so it
         # is among `unmatched` already (and a bank-wide join of the rows to the customers
         # cost 120 ms).
         return sorted(set(db.session.scalars(shared)) | set(unmatched))
+    if isinstance(where, InScope):
+        scoped = where.whole(r.officer_id, r.branch_id, r.customer_id)
     moved = (
-        sa.select(r.customer_id)
+        sa.select(r.customer_id, sa.literal(False).label("shared"), r.officer_id)
         .join(Customer, Customer.id == r.customer_id)
         .where(
             of(listings),
@@ -216,7 +246,20 @@ def _irregular(listings: Listings, where, unmatched: list[int]) -> list[int]:
             holds_a_service(listings.day, r.customer_id),
         )
     )
-    return sorted(set(db.session.scalars(sa.union(shared, moved))) | set(unmatched))
+    several = shared.subquery("several")
+    both = sa.union_all(sa.select(several.c.customer_id, sa.true(), sa.null()), moved)
+    if isinstance(where, InScope):
+        key = ("relationship moved holders", listings, condition_key(where.condition))
+        found = remembered(key, lambda: db.session.execute(both).all())
+    else:
+        found = db.session.execute(both).all()
+    # Booked in several groups: irregular in any scope; moved: in its row's officer's.
+    kept = {
+        customer
+        for customer, several_groups, officer in found
+        if several_groups or not isinstance(where, InScope) or where.keeps_officer(officer)
+    }
+    return sorted(kept | set(unmatched))
 
 
 def _customer_by_customer(listings: Listings, where, officers: bool) -> list:

@@ -1,0 +1,54 @@
+"""A team page's relationship figures read the parts a scope and its officers share once: the
+scope's services matched to the stored pair's rows, and the holders who moved since the pair,
+are read for the whole scope and each officer takes its part (funding/stored_relationship.py).
+Read together in one read block or each alone, the figures are the same."""
+
+from datetime import date
+
+from aoapp.common.read_memo import remembering
+from aoapp.credit.figures import resolve_scope
+from aoapp.customers.models import Customer
+from aoapp.extensions import db
+from aoapp.funding import relationship as rel
+from aoapp.funding.held import listings_on
+from aoapp.funding.stored_relationship import stored
+from tests.support.funding import OCT31, hand_book
+from tests.support.statements import recorded
+
+
+def _team_page(world, listings, start):
+    branch = resolve_scope(world.supervisor)
+    ids = [world.officer.id, world.colleague.id]
+    return (
+        rel.scope_relationship(branch, listings, start),
+        rel.officer_relationship(ids, listings, start, branch.condition),
+    )
+
+
+def test_the_scope_and_its_officers_share_their_reads_and_keep_their_figures(world):
+    book = hand_book(world)
+    # C4 (ao.budi's row on 31 Oct, mobile banking recorded) is ao.sari's now: a moved holder.
+    db.session.get(Customer, book.customers["C4"].id).officer_id = world.colleague.id
+    db.session.commit()
+    listings, start = listings_on(OCT31), rel.period_start(date(2026, 10, 1))
+    assert stored(listings) and stored(start)
+
+    with recorded() as alone_statements:
+        alone = _team_page(world, listings, start)
+    db.session.rollback()
+    with recorded() as shared_statements, remembering():
+        together = _team_page(world, listings, start)
+
+    assert together == alone
+    scope, officers = together
+    assert (scope.customers, scope.products_held) == (5, 10)
+    # ao.budi keeps C1–C4 by the listing; C4's mobile banking now counts for ao.sari's part.
+    assert officers[world.officer.id]["relationship_customers"] == 4
+    services, moved = "WITH matched AS", "relationship_customers.bookings > "
+    assert _count(alone_statements, services) == 4  # scope and officers, end and start
+    assert _count(shared_statements, services) == 2  # once per pair
+    assert _count(shared_statements, moved) < _count(alone_statements, moved)
+
+
+def _count(statements: list[str], text: str) -> int:
+    return sum(text in statement for statement in statements)
