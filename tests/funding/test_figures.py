@@ -144,8 +144,10 @@ class TestRelationship:
 
         def irregular() -> set[int]:
             where = in_scope(branch.condition)
-            _regular, unmatched = stored_relationship._services_in_scope(end, where, False)
-            return set(stored_relationship._irregular(end, where, unmatched))
+            _regular, unmatched, anywhere = stored_relationship._services_in_scope(
+                end, where, False
+            )
+            return set(stored_relationship._irregular(end, where, unmatched, anywhere))
 
         def both(call):
             found = call()
