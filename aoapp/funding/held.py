@@ -15,7 +15,7 @@ deposit's type (giro, tabungan, deposito), a service's own product.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 
 import sqlalchemy as sa
 
@@ -72,7 +72,11 @@ class InScope:
 
     def keeps_officer(self, officer_id: int | None) -> bool:
         """What `officers` keeps of the whole scope's rows of `officer_id` (read in Python)."""
-        return self.officers is None or officer_id in self.officers
+        return self.officers is None or officer_id in self._officer_set
+
+    @cached_property
+    def _officer_set(self) -> frozenset[int]:
+        return frozenset(self.officers or ())
 
     @property
     def whole(self) -> "InScope":
