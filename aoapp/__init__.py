@@ -71,19 +71,29 @@ def register_extensions(app: Flask) -> None:
 
 
 def _postgres_settings(app: Flask) -> None:
-    """Every PostgreSQL connection (primary and replica) starts with JIT off unless DATABASE_JIT:
-    the planner asks for it on statements it expects to be costly (a union over a branch's
-    positions), and compiling took 50-100 ms of a 90 ms watchlist count. Sent in the startup
-    packet: no round trip."""
-    if app.config.get("DATABASE_JIT") or not app.config["SQLALCHEMY_DATABASE_URI"].startswith(
-        "postgresql"
-    ):
+    """Every PostgreSQL connection (primary and replica) starts with, in the startup packet (no
+    round trip):
+
+    - JIT off unless DATABASE_JIT: the planner asks for it on statements it expects to be costly
+      (a union over a branch's positions), and compiling took 50-100 ms of a 90 ms watchlist
+      count;
+    - a plan made for each execution's values (`plan_cache_mode=force_custom_plan`): psycopg
+      prepares a statement run five times, and PostgreSQL then plans it once for any values. For
+      a dashboard's statements that generic plan knows neither the dates nor the lists of ids:
+      their SQL took 374-406 ms of a branch's team dashboard against 299-321 ms with a plan per
+      execution (bench/profile_statements.py, issue 22). Planning them costs well under 1 ms.
+
+    A setting the engine options already give (or an app built twice) stays."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         return
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     connect_args = dict(options.get("connect_args") or {})
     given = connect_args.get("options", "")
-    if "jit=" not in given:  # a jit the settings already give (or an app built twice) stays
-        connect_args["options"] = f"{given} -c jit=off".strip()
+    if "jit=" not in given and not app.config.get("DATABASE_JIT"):
+        given = f"{given} -c jit=off"
+    if "plan_cache_mode=" not in given:
+        given = f"{given} -c plan_cache_mode=force_custom_plan"
+    connect_args["options"] = given.strip()
     options["connect_args"] = connect_args
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
