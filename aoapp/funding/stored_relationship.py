@@ -246,7 +246,7 @@ def _irregular(listings: Listings, where, unmatched: list[int], anywhere: list[i
             # saves the bank-wide join (2 × 300 ms on the admin's dashboard, issue 22).
             return sorted(set(db.session.scalars(shared)) | set(anywhere))
     moved = (
-        sa.select(r.customer_id, sa.literal(False).label("shared"), r.officer_id)
+        sa.select(r.customer_id, sa.literal(False).label("in_several"), r.officer_id)
         .join(Customer, Customer.id == r.customer_id)
         .where(
             of(listings),
