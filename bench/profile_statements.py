@@ -11,11 +11,15 @@ Against the bank-scale seed of bench/load (a database whose name contains "bench
 of that officer; the month is the newest rollups' (or `--month`). The call is warmed once, then
 timed `--rounds` times; a statement's time is its median over the rounds. `--explain N` prints
 the plan (EXPLAIN ANALYZE, BUFFERS) of the N-th ranked statement of the last round, `--match TEXT`
-that of the first ranked statement whose SQL holds TEXT.
+that of the first ranked statement whose SQL holds TEXT. `--python N` profiles one more call with
+cProfile and prints its N costliest functions, by their own time and with what they call: the
+Python the SQL's time leaves (waiting on the database shows as the driver's `execute`).
 """
 
 import argparse
+import cProfile
 import gc
+import pstats
 import statistics
 import sys
 import time
@@ -34,6 +38,7 @@ def _parse_args(argv):
     parser.add_argument("--month", help="the dashboard's month (default: the latest listing's)")
     parser.add_argument("--explain", type=int, help="EXPLAIN ANALYZE the N-th ranked statement")
     parser.add_argument("--match", help="EXPLAIN ANALYZE the first ranked statement holding this")
+    parser.add_argument("--python", type=int, help="cProfile one more call: its N costliest")
     parser.add_argument("--database", help="default: DATABASE_URL")
     return parser.parse_args(argv)
 
@@ -127,7 +132,19 @@ def main(argv=None) -> int:
                     )
                     for (line,) in cursor.fetchall():
                         print(line)
+        if args.python:
+            _python(call, args.python)
+            db.session.rollback()
     return 0
+
+
+def _python(call, top: int) -> None:
+    """One call under cProfile: its `top` functions by own time, then by time with callees."""
+    profile = cProfile.Profile()
+    profile.runcall(call)
+    for order in ("tottime", "cumulative"):
+        print(f"\ncProfile of one call, by {order}:")
+        pstats.Stats(profile, stream=sys.stdout).sort_stats(order).print_stats(top)
 
 
 if __name__ == "__main__":
