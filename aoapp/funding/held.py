@@ -165,6 +165,23 @@ def recorded_services(day: date, where: Where) -> sa.Select:
     )
 
 
+def service_holdings(day: date, where: Where) -> sa.Select:
+    """`recorded_services` without their category: one row per service holding, customer_id,
+    officer_id and branch_id (where the customer is now); no join to the products."""
+    return (
+        sa.select(
+            ProductHolding.customer_id.label("customer_id"),
+            Customer.officer_id.label("officer_id"),
+            Customer.branch_id.label("branch_id"),
+        )
+        .join(Customer, Customer.id == ProductHolding.customer_id)
+        .where(
+            *_service_held(day),
+            where(Customer.officer_id, Customer.branch_id, ProductHolding.customer_id),
+        )
+    )
+
+
 def holds_a_service(day: date, customer: sa.ColumnElement) -> sa.ColumnElement[bool]:
     """`customer` (a column) holds a product recorded by hand (a service) at the end of `day`:
     EXISTS, an index lookup per customer."""

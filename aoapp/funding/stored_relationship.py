@@ -17,6 +17,7 @@ from aoapp.funding.held import (
     holds_a_service,
     of_customers,
     recorded_services,
+    service_holdings,
 )
 from aoapp.funding.relationship_tables import (
     DEPARTURES,
@@ -137,26 +138,15 @@ def _add(found: dict, row, keys: int, sign: int) -> None:
         values[n] += sign * int(value or 0)
 
 
-def _services_per_customer(listings: Listings, where) -> sa.Subquery:
-    """The customers the scope books services (where they are now), with how many distinct
-    services each holds at the end of the pair's day: customer_id, officer_id, branch_id, count."""
-    held = recorded_services(listings.day, where).subquery("held")
-    keys = (held.c.customer_id, held.c.officer_id, held.c.branch_id)
-    # Each service once, then counted: two hashed passes (a COUNT(DISTINCT) sorts them all).
-    once = sa.select(*keys, held.c.category).distinct().subquery("once")
-    keys = (once.c.customer_id, once.c.officer_id, once.c.branch_id)
-    return sa.select(*keys, sa.func.count().label("count")).group_by(*keys).subquery("serviced")
-
-
-def _own_row(listings: Listings, serviced) -> sa.ColumnElement[bool]:
+def _own_row(listings: Listings, held) -> sa.ColumnElement[bool]:
     """The customer's only row on the pair is in the group its services are booked to."""
     r = ROWS.c
     return sa.and_(
         of(listings),
-        r.customer_id == serviced.c.customer_id,
+        r.customer_id == held.c.customer_id,
         r.bookings == 1,
-        r.officer_id.is_not_distinct_from(serviced.c.officer_id),
-        r.branch_id.is_not_distinct_from(serviced.c.branch_id),
+        r.officer_id.is_not_distinct_from(held.c.officer_id),
+        r.branch_id.is_not_distinct_from(held.c.branch_id),
     )
 
 
@@ -186,37 +176,41 @@ def _services_in_scope(listings: Listings, where, officers: bool) -> tuple[dict,
 
 
 def _services_matched(listings: Listings, where, officers: bool) -> tuple[dict, list[tuple]]:
-    """`_services_in_scope` in one pass, the other holders as (customer id, officer id now)."""
-    serviced = _services_per_customer(listings, where)
+    """`_services_in_scope` in one pass, the other holders as (customer id, officer id now).
+
+    Each service holding is one service of its customer's count: a customer holds a product
+    once (`customer_product`) and a service's category is its product's code (`held.category`),
+    so the holdings are matched to the rows as they are, not first grouped per customer and
+    category (two hashed passes over every service holding of the scope, issue 22)."""
+    held = service_holdings(listings.day, where).subquery("held")
     r = ROWS.c
     matched = (
         sa.select(
-            serviced.c.customer_id,
-            serviced.c.officer_id,
-            serviced.c["count"],
+            held.c.customer_id,
+            held.c.officer_id,
             r.officer_id.label("own_officer"),
             r.customer_id.is_not(None).label("matched"),
         )
-        .select_from(serviced)
-        .outerjoin(ROWS, _own_row(listings, serviced))
+        .select_from(held)
+        .outerjoin(ROWS, _own_row(listings, held))
         .cte("matched")
     )
     keys = [matched.c.own_officer] if officers else []
     summed = (
-        sa.select(sa.literal(1).label("regular"), *keys, sa.func.sum(matched.c["count"]))
+        sa.select(sa.literal(1).label("regular"), *keys, sa.func.count())
         .where(matched.c.matched)
         .group_by(*keys)
     )
     others = sa.select(
         sa.literal(0), *([matched.c.officer_id] if officers else []), matched.c.customer_id
     ).where(~matched.c.matched)
-    regular, unmatched = {}, []
+    regular, unmatched = {}, {}
     for row in db.session.execute(sa.union_all(summed, others)):
         if row[0]:
             regular[tuple(row[1:-1])] = int(row[-1] or 0)
-        else:
-            unmatched.append((row[-1], row[1] if officers else None))
-    return regular, unmatched
+        else:  # a customer's every unmatched service: the customer once
+            unmatched[(row[-1], row[1] if officers else None)] = None
+    return regular, list(unmatched)
 
 
 def _whole_bank(condition: sa.ColumnElement[bool]) -> bool:

@@ -27,7 +27,7 @@ from aoapp.funding.relationship_tables import PAIRS, ROWS
 from aoapp.funding.stored_relationship import stepped, stored
 from tests.support.credit import credit_product, make_facility
 from tests.support.factories import make_customer
-from tests.support.holdings import booked_position, make_deposit, product, record
+from tests.support.holdings import SERVICES, booked_position, make_deposit, product, record
 from tests.support.rollups import (
     assert_rollups_are_the_positions,
     officers_and_scopes,
@@ -54,7 +54,11 @@ DEPOSIT = st.fixed_dictionaries(
     }
 )
 SERVICE = st.fixed_dictionaries(
-    {"customer": st.integers(min_value=0, max_value=5), "on": st.sampled_from(DATES)}
+    {
+        "customer": st.integers(min_value=0, max_value=5),
+        "code": st.sampled_from(SERVICES),  # a customer may hold both
+        "on": st.sampled_from(DATES),
+    }
 )
 
 
@@ -112,7 +116,7 @@ def _build(officers, loans, deposits, services) -> None:
         db.session.add(
             ProductHolding(
                 customer_id=customers[spec["customer"]].id,
-                product_id=product("MBANKING").id,
+                product_id=product(spec["code"]).id,
                 created_at=moment,
             )
         )
@@ -161,7 +165,7 @@ def _figures(scope, ids, end: date, start: date):
 @given(
     loans=st.lists(LOAN, min_size=1, max_size=8),
     deposits=st.lists(DEPOSIT, min_size=1, max_size=6),
-    services=st.lists(SERVICE, max_size=3, unique_by=lambda spec: spec["customer"]),
+    services=st.lists(SERVICE, max_size=4, unique_by=lambda spec: (spec["customer"], spec["code"])),
 )
 def test_every_relationship_figure_from_the_stored_pairs_equals_the_positions(
     people, loans, deposits, services

@@ -3,16 +3,18 @@ scope's services matched to the stored pair's rows, and the holders who moved si
 are read for the whole scope and each officer takes its part (funding/stored_relationship.py).
 Read together in one read block or each alone, the figures are the same."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from aoapp.common.read_memo import remembering
 from aoapp.credit.figures import resolve_scope
-from aoapp.customers.models import Customer
+from aoapp.customers.models import Customer, ProductHolding
 from aoapp.extensions import db
 from aoapp.funding import relationship as rel
 from aoapp.funding.held import listings_on
 from aoapp.funding.stored_relationship import stored
-from tests.support.funding import OCT31, hand_book
+from tests.support import holdings
+from tests.support.funding import OCT31, deposit_product, hand_book
+from tests.support.rollups import stored_and_live
 from tests.support.statements import recorded
 
 
@@ -52,3 +54,30 @@ def test_the_scope_and_its_officers_share_their_reads_and_keep_their_figures(wor
 
 def _count(statements: list[str], text: str) -> int:
     return sum(text in statement for statement in statements)
+
+
+def test_a_customer_holding_two_services_counts_both_read_stored_or_live(world):
+    """Each service holding is one service of its customer's (the match does not group them per
+    customer first): C1, listed with a loan, a tabungan and a giro, records two services."""
+    book = hand_book(world)
+    listings, start = listings_on(OCT31), rel.period_start(date(2026, 10, 1))
+    before = _team_page(world, listings, start)
+    for product in (deposit_product("MBANK"), holdings.product("ATM")):
+        db.session.add(
+            ProductHolding(
+                customer_id=book.customers["C1"].id,
+                product_id=product.id,
+                created_at=datetime(2026, 10, 2, tzinfo=UTC),
+            )
+        )
+    db.session.commit()
+
+    fast, live = stored_and_live(lambda: _team_page(world, listings, start))
+
+    assert stored(listings) and fast == live
+    (scope, officers), (scope_before, officers_before) = fast, before
+    assert scope.products_held == scope_before.products_held + 2
+    assert scope.customers == scope_before.customers
+    mine, mine_before = officers[world.officer.id], officers_before[world.officer.id]
+    assert mine["products_held"] == mine_before["products_held"] + 2
+    assert mine["relationship_customers"] == mine_before["relationship_customers"]

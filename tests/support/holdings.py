@@ -14,16 +14,23 @@ from aoapp.products.models import Product
 from tests.support.factories import make_product
 
 _seq = itertools.count(1)
-NAMES = {"TAB": "Tabungan", "DEP": "Deposito", "GIRO": "Giro", "MBANKING": "Mobile Banking"}
+NAMES = {
+    "TAB": "Tabungan",
+    "DEP": "Deposito",
+    "GIRO": "Giro",
+    "MBANKING": "Mobile Banking",
+    "ATM": "Kartu ATM",
+}
+SERVICES = ("MBANKING", "ATM")
 
 
 def product(code: str, kind: str = "deposit") -> Product:
     """The product with this code, created on first use (TAB tabungan, DEP deposito, GIRO giro,
-    MBANKING a service)."""
+    MBANKING and ATM services)."""
     found = db.session.scalar(sa.select(Product).where(Product.code == code))
     if found is not None:
         return found
-    kind = "service" if code == "MBANKING" else kind
+    kind = "service" if code in SERVICES else kind
     return make_product(code, kind=kind, subtype=None, name=NAMES.get(code, f"Product {code}"))
 
 
