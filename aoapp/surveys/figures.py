@@ -184,12 +184,24 @@ def satisfaction(condition, first: date, last: date) -> Satisfaction:
     return _figures(_sent(condition, start, end)[None], _answers(condition, start, end)[None])
 
 
-def officer_satisfaction(condition, first: date, last: date) -> list[OfficerSatisfaction]:
-    """The figures of each officer with a survey sent or answered in the period, by name."""
+def _per_officer(condition, first: date, last: date) -> tuple[dict, dict]:
+    """(sent, answers) of the period by officer id (None: surveys without an officer)."""
     start, end = local_day_bounds(first, last)
     sent = _sent(condition, start, end, Survey.officer_id)
-    answers = _answers(condition, start, end, Survey.officer_id)
-    ids = set(sent) | set(answers)
+    return sent, _answers(condition, start, end, Survey.officer_id)
+
+
+def _summed(groups: dict) -> tuple | None:
+    """The counts of every group added up (each figure is a count or a sum)."""
+    return tuple(map(sum, zip(*groups.values(), strict=True))) if groups else None
+
+
+def officer_satisfaction(
+    condition, first: date, last: date, per_officer: tuple[dict, dict] | None = None
+) -> list[OfficerSatisfaction]:
+    """The figures of each officer with a survey sent or answered in the period, by name."""
+    sent, answers = per_officer or _per_officer(condition, first, last)
+    ids = (set(sent) | set(answers)) - {None}
     if not ids:
         return []
     users = db.session.execute(
@@ -278,11 +290,14 @@ def satisfaction_report(
 ) -> SatisfactionReport:
     """Everything the pages, the API and the workbook show of a scope's satisfaction."""
     condition = survey_condition(scope)
+    # The totals are the officers' figures added up (every figure is a count or a sum): two
+    # statements fewer on every dashboard.
+    sent, answers = per_officer = _per_officer(condition, first, last)
     return SatisfactionReport(
         first=first,
         last=last,
-        totals=satisfaction(condition, first, last),
-        officers=officer_satisfaction(condition, first, last),
+        totals=_figures(_summed(sent), _summed(answers)),
+        officers=officer_satisfaction(condition, first, last, per_officer),
         trend=trend(condition, last),
         comments=comments(condition, first, last, comment_limit),
     )

@@ -13,7 +13,7 @@ from aoapp.extensions import db
 from aoapp.kpis.periods import parse_period
 from aoapp.reports.portfolio.workbook import portfolio_workbook
 from aoapp.surveys import services
-from aoapp.surveys.figures import satisfaction_report
+from aoapp.surveys.figures import satisfaction, satisfaction_report, survey_condition
 from tests.support import factories
 from tests.support import surveys as h
 from tests.support.reports_portfolio import write
@@ -53,6 +53,13 @@ class TestDefinitions:
         assert t.nps == Decimal("25.0")  # (2 promoters − 1 detractor) / 4 answers × 100
         assert t.average_score == Decimal("3.80")
         assert t.response_rate == Decimal("0.7143")  # 5 of 7: the 31 October one answered in Nov
+
+    def test_the_totals_are_the_scopes_figures_read_whole(self, world, october):
+        # The report adds the officers' figures up; read without grouping they are the same.
+        for actor in (world.supervisor, world.admin, world.officer, world.remote):
+            scope = resolve_scope(db.session.merge(actor))
+            whole = satisfaction(survey_condition(scope), date(2026, 10, 1), date(2026, 10, 31))
+            assert report(actor).totals == whole, actor.username
 
     def test_per_officer(self, world, october):
         rows = {row.officer_id: row.figures for row in report(world.supervisor).officers}
