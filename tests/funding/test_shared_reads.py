@@ -5,13 +5,16 @@ Read together in one read block or each alone, the figures are the same."""
 
 from datetime import UTC, date, datetime
 
+import sqlalchemy as sa
+
 from aoapp.common.read_memo import remembering
 from aoapp.credit.figures import resolve_scope
 from aoapp.customers.models import Customer, ProductHolding
 from aoapp.extensions import db
 from aoapp.funding import relationship as rel
-from aoapp.funding.held import listings_on
+from aoapp.funding.held import category, listings_on, service_products
 from aoapp.funding.stored_relationship import stored
+from aoapp.products.models import Product
 from tests.support import holdings
 from tests.support.funding import OCT31, deposit_product, hand_book
 from tests.support.rollups import stored_and_live
@@ -81,3 +84,17 @@ def test_a_customer_holding_two_services_counts_both_read_stored_or_live(world):
     mine, mine_before = officers[world.officer.id], officers_before[world.officer.id]
     assert mine["products_held"] == mine_before["products_held"] + 2
     assert mine["relationship_customers"] == mine_before["relationship_customers"]
+
+
+def test_each_service_product_is_its_own_category(world):
+    """What the match counting service holdings relies on: a customer holds a product once, and
+    no two service products share a category (held.category: `service:` and the product's code)."""
+    services = [
+        deposit_product("MBANK"),
+        holdings.product("ATM"),
+        holdings.product("SMS", "service"),
+    ]
+    categories = db.session.scalars(
+        sa.select(category()).where(Product.id.in_([p.id for p in services]))
+    ).all()
+    assert len(set(categories)) == len(services) == len(service_products())
