@@ -51,6 +51,11 @@ def condition_key(condition: sa.ColumnElement) -> tuple:
     return str(compiled), values
 
 
+def remembering_now() -> bool:
+    """Whether answers are remembered here (a read block, the session unchanged)."""
+    return _MEMO.get() is not None and not _session_changed()
+
+
 def remembered(key: Hashable, compute: Callable[[], T]) -> T:
     """compute(), or its answer already given for `key` in this block."""
     memo = _MEMO.get()

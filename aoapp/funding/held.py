@@ -167,12 +167,14 @@ def recorded_services(day: date, where: Where) -> sa.Select:
 
 def service_holdings(day: date, where: Where) -> sa.Select:
     """`recorded_services` without their category: one row per service holding, customer_id,
-    officer_id and branch_id (where the customer is now); no join to the products."""
+    officer_id and branch_id (where the customer is now), and created_at; no join to the
+    products."""
     return (
         sa.select(
             ProductHolding.customer_id.label("customer_id"),
             Customer.officer_id.label("officer_id"),
             Customer.branch_id.label("branch_id"),
+            ProductHolding.created_at.label("created_at"),
         )
         .join(Customer, Customer.id == ProductHolding.customer_id)
         .where(

@@ -119,11 +119,14 @@ def _customers(listings: Listings, where, officers: bool) -> sa.CTE:
     )
 
 
-def _cross_sell(listings: Listings, where, officers: bool, narrow: bool = False) -> list:
+def _cross_sell(
+    listings: Listings, where, officers: bool, narrow: bool = False, together: tuple = ()
+) -> list:
     """[(officer id?, customers, products, borrowers, with funding, depositors, with credit)];
-    `narrow`: one officer's scope, whose customers are fewer to read than the rollups' parts."""
+    `narrow`: one officer's scope, whose customers are fewer to read than the rollups' parts;
+    `together`: the pairs the caller asks for next in the read block (stored_relationship)."""
     if stored.stored(listings):
-        return stored.cross_sell(listings, where, officers, narrow)
+        return stored.cross_sell(listings, where, officers, narrow, together)
     scoped = _customers(listings, where, officers)
     everything = holdings(listings, of_customers(sa.select(scoped.c.customer_id)))
     stats = (
@@ -198,9 +201,11 @@ def scope_relationship(
         values = next((row[1:] for row in selling if row[0] == mine), (0,) * 6)
         begun, kept = next((row[1:] for row in keeping if row[0] == mine), (0, 0))
     else:
-        rows = _cross_sell(listings, in_scope(scope.condition), officers=False)
+        complete = start is not None and start.complete
+        together = (start,) if complete else ()
+        rows = _cross_sell(listings, in_scope(scope.condition), officers=False, together=together)
         values = rows[0] if rows else (0,) * 6
-        if start is not None and start.complete:
+        if complete:
             begun, kept = _retained(start, listings, in_scope(scope.condition), False)[0]
     if start is not None and start.complete:
         retention = Retention(start, begun, kept)
@@ -247,7 +252,8 @@ def _per_officer(ids: list[int], listings: Listings, start: Listings | None, con
     narrow = len(ids) == 1
 
     def rows():
-        selling = _cross_sell(listings, where, officers=True, narrow=narrow)
+        together = (start,) if retained else ()
+        selling = _cross_sell(listings, where, officers=True, narrow=narrow, together=together)
         keeping = _retained(start, listings, where, True, narrow) if retained else []
         return selling, keeping
 

@@ -6,8 +6,9 @@ by hand stay live. funding/relationship.py decides which pairs are read here."""
 import sqlalchemy as sa
 from sqlalchemy.sql import visitors
 
+from aoapp.common.dates import local_day_bounds
 from aoapp.common.ids import among
-from aoapp.common.read_memo import condition_key, remembered
+from aoapp.common.read_memo import condition_key, remembered, remembered_each, remembering_now
 from aoapp.credit.rollup_reads import reading_live
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
@@ -83,7 +84,9 @@ def booked_rows(listings: Listings, where, officers: bool, services=None) -> sa.
     return sa.union_all(rows, recorded).subquery("booked")
 
 
-def cross_sell(listings: Listings, where, officers: bool, narrow: bool = False) -> list:
+def cross_sell(
+    listings: Listings, where, officers: bool, narrow: bool = False, together: tuple = ()
+) -> list:
     """The cross-sell rows of funding/relationship._cross_sell from a stored pair: the scope's
     rollups, with the few customers they do not hold as counted read customer by customer, and
     the services (live) of the others added up.
@@ -97,10 +100,12 @@ def cross_sell(listings: Listings, where, officers: bool, narrow: bool = False) 
     customer, and the rows of those among them in one group taken out of the rollups. `where`
     is a scope by officer and branch (`held.in_scope`, one officer's or several): the rollups
     have no customer column. A `narrow` scope (one officer's hundred customers) is read customer
-    by customer at once: asking the rollups' parts would cost more than reading its rows."""
+    by customer at once: asking the rollups' parts would cost more than reading its rows.
+    `together`: the other stored pairs the caller asks for in the same read block (retention's
+    start), whose services are read in the same pass."""
     if narrow:
         return _customer_by_customer(listings, where, officers)
-    regular, unmatched, anywhere = _services_in_scope(listings, where, officers)
+    regular, unmatched, anywhere = _services_in_scope(listings, where, officers, together)
     irregular = _irregular(listings, where, unmatched, anywhere)  # few: read once
 
     def theirs(officer, branch, customer):
@@ -150,7 +155,9 @@ def _own_row(listings: Listings, held) -> sa.ColumnElement[bool]:
     )
 
 
-def _services_in_scope(listings: Listings, where, officers: bool) -> tuple[dict, list, list]:
+def _services_in_scope(
+    listings: Listings, where, officers: bool, together: tuple = ()
+) -> tuple[dict, list, list]:
     """The services the scope books (where their customers are now): ({officer id?: services}
     of the customers the rollups count as they are, their only row booked in the same group;
     [the other holders]: no row, several, or their row in another group; [the other holders of
@@ -159,13 +166,18 @@ def _services_in_scope(listings: Listings, where, officers: bool) -> tuple[dict,
     A scope's officers (`InScope` with officers) take their part of the whole scope's answer,
     read once per read block: a team dashboard asks for the scope and for its officers, on the
     month's pair and on the retention's start, and each read of the scope's services is a pass
-    over every service holding of the bank (issue 22)."""
+    over every service holding of the bank (issue 22). In a read block the pairs `together`
+    are matched in the same pass: the scope's service holdings are read once for both."""
     if not isinstance(where, InScope):
         regular, unmatched = _services_matched(listings, where, officers)
         holders = [customer for customer, _officer in unmatched]
         return regular, holders, holders
-    key = ("relationship services by booking", listings, condition_key(where.condition))
-    by_officer, unmatched = remembered(key, lambda: _services_matched(listings, where.whole, True))
+    pairs = [listings]
+    if remembering_now():  # outside a read block nobody would take the others' answers
+        pairs += [p for p in dict.fromkeys(together) if p != listings and stored(p)]
+    kind = ("relationship services by booking", condition_key(where.condition))
+    found = remembered_each(kind, pairs, lambda missing: _services_matched_each(missing, where))
+    by_officer, unmatched = found[listings]
     regular: dict[tuple, int] = {}
     for (officer,), services in by_officer.items():
         if where.keeps_officer(officer):
@@ -211,6 +223,45 @@ def _services_matched(listings: Listings, where, officers: bool) -> tuple[dict, 
         else:  # a customer's every unmatched service: the customer once
             unmatched[(row[-1], row[1] if officers else None)] = None
     return regular, list(unmatched)
+
+
+def _services_matched_each(pairs: list[Listings], where: InScope) -> dict:
+    """{pair: `_services_matched` of the whole scope, by officer}, the scope's service holdings
+    read once (a CTE) and matched to each pair's rows, each holding counted on the pairs of the
+    days it was held by."""
+    if len(pairs) == 1:
+        return {pairs[0]: _services_matched(pairs[0], where.whole, True)}
+    held = service_holdings(max(p.day for p in pairs), where.whole).cte("held")
+    r = ROWS.c
+    each = [
+        sa.select(
+            sa.literal(n).label("pair"),
+            held.c.customer_id,
+            held.c.officer_id,
+            r.officer_id.label("own_officer"),
+            r.customer_id.is_not(None).label("matched"),
+        )
+        .select_from(held)
+        .outerjoin(ROWS, _own_row(listings, held))
+        .where(held.c.created_at < local_day_bounds(listings.day, listings.day)[1])
+        for n, listings in enumerate(pairs)
+    ]
+    matched = sa.union_all(*each).cte("matched")
+    m = matched.c
+    summed = (
+        sa.select(sa.literal(1).label("regular"), m.pair, m.own_officer, sa.func.count())
+        .where(m.matched)
+        .group_by(m.pair, m.own_officer)
+    )
+    others = sa.select(sa.literal(0), m.pair, m.officer_id, m.customer_id).where(~m.matched)
+    found: dict[int, tuple[dict, dict]] = {n: ({}, {}) for n in range(len(pairs))}
+    for regular_row, n, officer, value in db.session.execute(sa.union_all(summed, others)):
+        regular, unmatched = found[n]
+        if regular_row:
+            regular[(officer,)] = int(value or 0)
+        else:  # a customer's every unmatched service: the customer once
+            unmatched[(value, officer)] = None
+    return {pairs[n]: (regular, list(unmatched)) for n, (regular, unmatched) in found.items()}
 
 
 def _whole_bank(condition: sa.ColumnElement[bool]) -> bool:
@@ -385,7 +436,7 @@ def departed(start: Listings, end: Listings, where, officers: bool) -> sa.Select
 def retained(start: Listings, end: Listings, where, officers: bool) -> list:
     """The retention rows of funding/relationship._retained from the stored step: the scope's
     customers on the start as its cross-sell counts them, less those who left."""
-    begun = cross_sell(start, where, officers)
+    begun = cross_sell(start, where, officers, together=(end,))
     keys = 1 if officers else 0
     gone = departed(start, end, where, officers).subquery("gone")
     counted = sa.select(*gone.c[:keys], sa.func.count()).select_from(gone)
