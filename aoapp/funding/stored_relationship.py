@@ -176,7 +176,9 @@ def _services_in_scope(
     if remembering_now():  # outside a read block nobody would take the others' answers
         pairs += [p for p in dict.fromkeys(together) if p != listings and stored(p)]
     kind = ("relationship services by booking", condition_key(where.condition))
-    found = remembered_each(kind, pairs, lambda missing: _services_matched_each(missing, where))
+    found = remembered_each(
+        kind, pairs, lambda missing: _services_matched_each(missing, where.whole)
+    )
     by_officer, unmatched = found[listings]
     regular: dict[tuple, int] = {}
     for (officer,), services in by_officer.items():
@@ -188,50 +190,21 @@ def _services_in_scope(
 
 
 def _services_matched(listings: Listings, where, officers: bool) -> tuple[dict, list[tuple]]:
-    """`_services_in_scope` in one pass, the other holders as (customer id, officer id now).
+    """`_services_in_scope` in one pass, the other holders as (customer id, officer id now)."""
+    return _services_matched_each([listings], where, officers)[listings]
+
+
+def _services_matched_each(pairs: list[Listings], where, officers: bool = True) -> dict:
+    """{pair: `_services_matched`}: the scope's service holdings read once (a CTE when there
+    are several pairs) and matched to each pair's rows, each holding counted on the pairs of
+    the days it was held by.
 
     Each service holding is one service of its customer's count: a customer holds a product
     once (`customer_product`) and a service's category is its product's code (`held.category`),
     so the holdings are matched to the rows as they are, not first grouped per customer and
     category (two hashed passes over every service holding of the scope, issue 22)."""
-    held = service_holdings(listings.day, where).subquery("held")
-    r = ROWS.c
-    matched = (
-        sa.select(
-            held.c.customer_id,
-            held.c.officer_id,
-            r.officer_id.label("own_officer"),
-            r.customer_id.is_not(None).label("matched"),
-        )
-        .select_from(held)
-        .outerjoin(ROWS, _own_row(listings, held))
-        .cte("matched")
-    )
-    keys = [matched.c.own_officer] if officers else []
-    summed = (
-        sa.select(sa.literal(1).label("regular"), *keys, sa.func.count())
-        .where(matched.c.matched)
-        .group_by(*keys)
-    )
-    others = sa.select(
-        sa.literal(0), *([matched.c.officer_id] if officers else []), matched.c.customer_id
-    ).where(~matched.c.matched)
-    regular, unmatched = {}, {}
-    for row in db.session.execute(sa.union_all(summed, others)):
-        if row[0]:
-            regular[tuple(row[1:-1])] = int(row[-1] or 0)
-        else:  # a customer's every unmatched service: the customer once
-            unmatched[(row[-1], row[1] if officers else None)] = None
-    return regular, list(unmatched)
-
-
-def _services_matched_each(pairs: list[Listings], where: InScope) -> dict:
-    """{pair: `_services_matched` of the whole scope, by officer}, the scope's service holdings
-    read once (a CTE) and matched to each pair's rows, each holding counted on the pairs of the
-    days it was held by."""
-    if len(pairs) == 1:
-        return {pairs[0]: _services_matched(pairs[0], where.whole, True)}
-    held = service_holdings(max(p.day for p in pairs), where.whole).cte("held")
+    held = service_holdings(max(p.day for p in pairs), where)
+    held = held.cte("held") if len(pairs) > 1 else held.subquery("held")
     r = ROWS.c
     each = [
         sa.select(
@@ -246,21 +219,24 @@ def _services_matched_each(pairs: list[Listings], where: InScope) -> dict:
         .where(held.c.created_at < local_day_bounds(listings.day, listings.day)[1])
         for n, listings in enumerate(pairs)
     ]
-    matched = sa.union_all(*each).cte("matched")
+    matched = (sa.union_all(*each) if len(each) > 1 else each[0]).cte("matched")
     m = matched.c
+    keys = [m.own_officer] if officers else []
     summed = (
-        sa.select(sa.literal(1).label("regular"), m.pair, m.own_officer, sa.func.count())
+        sa.select(sa.literal(1).label("regular"), m.pair, *keys, sa.func.count())
         .where(m.matched)
-        .group_by(m.pair, m.own_officer)
+        .group_by(m.pair, *keys)
     )
-    others = sa.select(sa.literal(0), m.pair, m.officer_id, m.customer_id).where(~m.matched)
+    others = sa.select(
+        sa.literal(0), m.pair, *([m.officer_id] if officers else []), m.customer_id
+    ).where(~m.matched)
     found: dict[int, tuple[dict, dict]] = {n: ({}, {}) for n in range(len(pairs))}
-    for regular_row, n, officer, value in db.session.execute(sa.union_all(summed, others)):
-        regular, unmatched = found[n]
-        if regular_row:
-            regular[(officer,)] = int(value or 0)
+    for row in db.session.execute(sa.union_all(summed, others)):
+        regular, unmatched = found[row[1]]
+        if row[0]:
+            regular[tuple(row[2:-1])] = int(row[-1] or 0)
         else:  # a customer's every unmatched service: the customer once
-            unmatched[(value, officer)] = None
+            unmatched[(row[-1], row[2] if officers else None)] = None
     return {pairs[n]: (regular, list(unmatched)) for n, (regular, unmatched) in found.items()}
 
 

@@ -127,7 +127,7 @@ def test_two_pairs_matched_in_one_pass_as_each_alone(world):
     pairs = [listings_on(OCT31), rel.period_start(date(2026, 10, 1))]
     where = in_scope(resolve_scope(world.supervisor).condition)
 
-    together = _services_matched_each(pairs, where)
+    together = _services_matched_each(pairs, where.whole)
 
     alone = {pair: _services_matched(pair, where.whole, True) for pair in pairs}
     assert together == alone
