@@ -202,7 +202,7 @@ def scope_relationship(
         begun, kept = next((row[1:] for row in keeping if row[0] == mine), (0, 0))
     else:
         complete = start is not None and start.complete
-        together = (start,) if complete else ()
+        together = (start,) if complete and stored.stepped(start, listings) else ()
         rows = _cross_sell(listings, in_scope(scope.condition), officers=False, together=together)
         values = rows[0] if rows else (0,) * 6
         if complete:
@@ -252,7 +252,8 @@ def _per_officer(ids: list[int], listings: Listings, start: Listings | None, con
     narrow = len(ids) == 1
 
     def rows():
-        together = (start,) if retained else ()
+        stepped = retained and not narrow and stored.stepped(start, listings)
+        together = (start,) if stepped else ()  # retention reads the start's services next
         selling = _cross_sell(listings, where, officers=True, narrow=narrow, together=together)
         keeping = _retained(start, listings, where, True, narrow) if retained else []
         return selling, keeping
