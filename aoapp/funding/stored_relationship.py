@@ -85,7 +85,7 @@ def booked_rows(listings: Listings, where, officers: bool, services=None) -> sa.
 
 
 def cross_sell(
-    listings: Listings, where, officers: bool, narrow: bool = False, together: tuple = ()
+    listings: Listings, where: InScope, officers: bool, narrow: bool = False, together: tuple = ()
 ) -> list:
     """The cross-sell rows of funding/relationship._cross_sell from a stored pair: the scope's
     rollups, with the few customers they do not hold as counted read customer by customer, and
@@ -156,7 +156,7 @@ def _own_row(listings: Listings, held) -> sa.ColumnElement[bool]:
 
 
 def _services_in_scope(
-    listings: Listings, where, officers: bool, together: tuple = ()
+    listings: Listings, where: InScope, officers: bool, together: tuple = ()
 ) -> tuple[dict, list, list]:
     """The services the scope books (where their customers are now): ({officer id?: services}
     of the customers the rollups count as they are, their only row booked in the same group;
@@ -168,10 +168,6 @@ def _services_in_scope(
     month's pair and on the retention's start, and each read of the scope's services is a pass
     over every service holding of the bank (issue 22). In a read block the pairs `together`
     are matched in the same pass: the scope's service holdings are read once for both."""
-    if not isinstance(where, InScope):
-        regular, unmatched = _services_matched(listings, where, officers)
-        holders = [customer for customer, _officer in unmatched]
-        return regular, holders, holders
     pairs = [listings]
     if remembering_now():  # outside a read block nobody would take the others' answers
         pairs += [p for p in dict.fromkeys(together) if p != listings and stored(p)]
@@ -189,15 +185,11 @@ def _services_in_scope(
     return regular, kept, [customer for customer, _officer in unmatched]
 
 
-def _services_matched(listings: Listings, where, officers: bool) -> tuple[dict, list[tuple]]:
-    """`_services_in_scope` in one pass, the other holders as (customer id, officer id now)."""
-    return _services_matched_each([listings], where, officers)[listings]
-
-
-def _services_matched_each(pairs: list[Listings], where, officers: bool = True) -> dict:
-    """{pair: `_services_matched`}: the scope's service holdings read once (a CTE when there
-    are several pairs) and matched to each pair's rows, each holding counted on the pairs of
-    the days it was held by.
+def _services_matched_each(pairs: list[Listings], where) -> dict:
+    """{pair: ({(officer id,): services} of the holders matched to their only row, by that row's
+    officer; [(customer id, officer id now)] of the other holders)}: the scope's service
+    holdings read once (a CTE when there are several pairs) and matched to each pair's rows,
+    each holding counted on the pairs of the days it was held by.
 
     Each service holding is one service of its customer's count: a customer holds a product
     once (`customer_product`) and a service's category is its product's code (`held.category`),
@@ -221,22 +213,19 @@ def _services_matched_each(pairs: list[Listings], where, officers: bool = True) 
     ]
     matched = (sa.union_all(*each) if len(each) > 1 else each[0]).cte("matched")
     m = matched.c
-    keys = [m.own_officer] if officers else []
     summed = (
-        sa.select(sa.literal(1).label("regular"), m.pair, *keys, sa.func.count())
+        sa.select(sa.literal(1).label("regular"), m.pair, m.own_officer, sa.func.count())
         .where(m.matched)
-        .group_by(m.pair, *keys)
+        .group_by(m.pair, m.own_officer)
     )
-    others = sa.select(
-        sa.literal(0), m.pair, *([m.officer_id] if officers else []), m.customer_id
-    ).where(~m.matched)
+    others = sa.select(sa.literal(0), m.pair, m.officer_id, m.customer_id).where(~m.matched)
     found: dict[int, tuple[dict, dict]] = {n: ({}, {}) for n in range(len(pairs))}
-    for row in db.session.execute(sa.union_all(summed, others)):
-        regular, unmatched = found[row[1]]
-        if row[0]:
-            regular[tuple(row[2:-1])] = int(row[-1] or 0)
+    for regular_row, n, officer, value in db.session.execute(sa.union_all(summed, others)):
+        regular, unmatched = found[n]
+        if regular_row:
+            regular[(officer,)] = int(value or 0)
         else:  # a customer's every unmatched service: the customer once
-            unmatched[(row[-1], row[2] if officers else None)] = None
+            unmatched[(value, officer)] = None
     return {pairs[n]: (regular, list(unmatched)) for n, (regular, unmatched) in found.items()}
 
 
@@ -244,7 +233,9 @@ def _whole_bank(condition: sa.ColumnElement[bool]) -> bool:
     return not any(isinstance(node, sa.ColumnClause) for node in visitors.iterate(condition))
 
 
-def _irregular(listings: Listings, where, unmatched: list[int], anywhere: list[int]) -> list[int]:
+def _irregular(
+    listings: Listings, where: InScope, unmatched: list[int], anywhere: list[int]
+) -> list[int]:
     """The customers of the scope the rollups do not hold as counted: those booked in several
     groups on the pair; `unmatched`, those the scope books a service but not in the group of
     their only row (or with no row); and those whose only row the scope books while their
@@ -252,20 +243,14 @@ def _irregular(listings: Listings, where, unmatched: list[int], anywhere: list[i
     read once per read block, as `_services_in_scope`)."""
     r = ROWS.c
     shared = sa.select(r.customer_id).where(of(listings), r.bookings > 1).distinct()
-    scoped = where(r.officer_id, r.branch_id, r.customer_id)
+    scoped = where.whole(r.officer_id, r.branch_id, r.customer_id)
     if _whole_bank(scoped):
-        # The whole bank: a holder booked elsewhere than its row is booked in the scope, so it
-        # is among `unmatched` already (and a bank-wide join of the rows to the customers
-        # cost 120 ms).
-        return sorted(set(db.session.scalars(shared)) | set(unmatched))
-    if isinstance(where, InScope):
-        scoped = where.whole(r.officer_id, r.branch_id, r.customer_id)
-        if _whole_bank(scoped):
-            # Officers of the whole bank: a holder whose row one of them books and who is
-            # booked elsewhere now is among the bank's other holders (`anywhere`). Taking all
-            # of them counts a few more customers one by one, which changes no figure, and
-            # saves the bank-wide join (2 × 300 ms on the admin's dashboard, issue 22).
-            return sorted(set(db.session.scalars(shared)) | set(anywhere))
+        # The whole bank (or officers of it): a holder booked elsewhere than its row is booked
+        # in the bank, so it is among the bank's other holders (`anywhere`; `unmatched` when no
+        # officers are chosen). Taking all of them for some officers counts a few more customers
+        # one by one, which changes no figure, and saves the bank-wide join of the rows to the
+        # customers (2 × 300 ms on the admin's dashboard, issue 22).
+        return sorted(set(db.session.scalars(shared)) | set(anywhere))
     moved = (
         sa.select(r.customer_id, sa.literal(False).label("in_several"), r.officer_id)
         .join(Customer, Customer.id == r.customer_id)
@@ -282,16 +267,13 @@ def _irregular(listings: Listings, where, unmatched: list[int], anywhere: list[i
     )
     several = shared.subquery("several")
     both = sa.union_all(sa.select(several.c.customer_id, sa.true(), sa.null()), moved)
-    if isinstance(where, InScope):
-        key = ("relationship moved holders", listings, condition_key(where.condition))
-        found = remembered(key, lambda: db.session.execute(both).all())
-    else:
-        found = db.session.execute(both).all()
+    key = ("relationship moved holders", listings, condition_key(where.condition))
+    found = remembered(key, lambda: db.session.execute(both).all())
     # Booked in several groups: irregular in any scope; moved: in its row's officer's.
     kept = {
         customer
         for customer, several_groups, officer in found
-        if several_groups or not isinstance(where, InScope) or where.keeps_officer(officer)
+        if several_groups or where.keeps_officer(officer)
     }
     return sorted(kept | set(unmatched))
 
@@ -409,7 +391,7 @@ def departed(start: Listings, end: Listings, where, officers: bool) -> sa.Select
     )
 
 
-def retained(start: Listings, end: Listings, where, officers: bool) -> list:
+def retained(start: Listings, end: Listings, where: InScope, officers: bool) -> list:
     """The retention rows of funding/relationship._retained from the stored step: the scope's
     customers on the start as its cross-sell counts them, less those who left."""
     begun = cross_sell(start, where, officers, together=(end,))

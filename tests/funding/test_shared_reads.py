@@ -14,7 +14,7 @@ from aoapp.customers.models import Customer, ProductHolding
 from aoapp.extensions import db
 from aoapp.funding import relationship as rel
 from aoapp.funding.held import category, in_scope, listings_on, service_products
-from aoapp.funding.stored_relationship import _services_matched, _services_matched_each, stored
+from aoapp.funding.stored_relationship import _services_matched_each, stored
 from aoapp.products.models import Product
 from tests.support import holdings
 from tests.support.factories import make_customer
@@ -129,6 +129,6 @@ def test_two_pairs_matched_in_one_pass_as_each_alone(world):
 
     together = _services_matched_each(pairs, where.whole)
 
-    alone = {pair: _services_matched(pair, where.whole, True) for pair in pairs}
+    alone = {pair: _services_matched_each([pair], where.whole)[pair] for pair in pairs}
     assert together == alone
     assert together[pairs[0]] != together[pairs[1]]  # the later pair holds the new services
