@@ -185,7 +185,7 @@ def satisfaction(condition, first: date, last: date) -> Satisfaction:
 
 
 def _per_officer(condition, first: date, last: date) -> tuple[dict, dict]:
-    """(sent, answers) of the period by officer id (None: surveys without an officer)."""
+    """(sent, answers) of the period by officer id."""
     start, end = local_day_bounds(first, last)
     sent = _sent(condition, start, end, Survey.officer_id)
     return sent, _answers(condition, start, end, Survey.officer_id)
@@ -196,12 +196,9 @@ def _summed(groups: dict) -> tuple | None:
     return tuple(map(sum, zip(*groups.values(), strict=True))) if groups else None
 
 
-def officer_satisfaction(
-    condition, first: date, last: date, per_officer: tuple[dict, dict] | None = None
-) -> list[OfficerSatisfaction]:
-    """The figures of each officer with a survey sent or answered in the period, by name."""
-    sent, answers = per_officer or _per_officer(condition, first, last)
-    ids = (set(sent) | set(answers)) - {None}
+def _officers(sent: dict, answers: dict) -> list[OfficerSatisfaction]:
+    """The figures of each officer with a survey sent or answered (`_per_officer`), by name."""
+    ids = set(sent) | set(answers)
     if not ids:
         return []
     users = db.session.execute(
@@ -292,12 +289,12 @@ def satisfaction_report(
     condition = survey_condition(scope)
     # The totals are the officers' figures added up (every figure is a count or a sum): two
     # statements fewer on every dashboard.
-    sent, answers = per_officer = _per_officer(condition, first, last)
+    sent, answers = _per_officer(condition, first, last)
     return SatisfactionReport(
         first=first,
         last=last,
         totals=_figures(_summed(sent), _summed(answers)),
-        officers=officer_satisfaction(condition, first, last, per_officer),
+        officers=_officers(sent, answers),
         trend=trend(condition, last),
         comments=comments(condition, first, last, comment_limit),
     )
