@@ -21,6 +21,8 @@ from aoapp.funding.relationship_rows import PAIRS, ROWS  # and its listener of t
 from aoapp.funding.relationship_tables import DEPARTURES, STEPS
 from aoapp.funding.relationship_tables import ROLLUPS as RELATIONSHIP_ROLLUPS
 from aoapp.funding.rollups import ROLLUPS as DEPOSIT_ROLLUPS  # and its listener of the ORM's writes
+from aoapp.funding.rollups import RUNOFF as DEPOSIT_RUNOFF
+from aoapp.funding.rollups import RUNOFF_STEPS as DEPOSIT_RUNOFF_STEPS
 from aoapp.funding.rollups import SHARED as DEPOSIT_SHARED
 from aoapp.handovers.models import Handover, HandoverCustomer
 from aoapp.imports.models import PositionImport
@@ -44,6 +46,8 @@ from aoapp.targets.models import Target
 __all__ = [
     "DEPARTURES",
     "DEPOSIT_ROLLUPS",
+    "DEPOSIT_RUNOFF",
+    "DEPOSIT_RUNOFF_STEPS",
     "DEPOSIT_SHARED",
     "PAIRS",
     "RELATIONSHIP_ROLLUPS",

@@ -22,7 +22,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask import current_app
 
 from aoapp.common.dates import bank_today
 from aoapp.common.ids import among
@@ -39,7 +38,6 @@ from aoapp.products.models import DepositType
 
 __all__ = ["CASA_KINDS", "KINDS"]
 MATURING_DAYS = (7, 30)
-DEFAULT_RUNOFF_SHARE = Decimal("0.5")
 ZERO = Decimal("0.00")
 
 
@@ -67,11 +65,6 @@ def previous_month_end(as_of: date) -> date | None:
 def year_opening(as_of: date) -> date | None:
     """The last deposits listing of the previous year's December (the year's opening)."""
     return _last_listing_between(date(as_of.year - 1, 12, 1), date(as_of.year - 1, 12, 31))
-
-
-def runoff_share() -> Decimal:
-    """The bank's setting: a balance down by more than this share month on month is run-off."""
-    return Decimal(str(current_app.config.get("FUNDING_RUNOFF_SHARE", DEFAULT_RUNOFF_SHARE)))
 
 
 @dataclass(frozen=True)
@@ -185,6 +178,22 @@ def _kinds_row(condition, as_of: date) -> dict:
     return db.session.execute(stmt).mappings().one()
 
 
+def _runoff(condition, previous: date | None, as_of: date | None, share: Decimal):
+    """The scope's run-off from `previous` to `as_of` (funding/movements.runoff): summed from
+    the deposit rollups' run-off groups when they hold that step at that share, else from the
+    positions."""
+    stored_step = None if previous is None or as_of is None else stored.runoff_step(as_of)
+    on = None
+    if stored_step == (previous, share):
+        on = rollup_reads.on_table(condition, stored.RUNOFF)
+    if on is None:
+        return movements.runoff(condition, previous, as_of, share)
+    r = stored.RUNOFF.c
+    columns = (r.closed, r.closed_balance, r.dropped, r.dropped_loss)
+    stmt = sa.select(*(sa.func.sum(column) for column in columns)).where(r.as_of == as_of, on)
+    return movements.summed_runoff(share, previous, db.session.execute(stmt).one())
+
+
 def _summed(columns, kinds) -> sa.ColumnElement:
     """The balances of `kinds` added up, one column per kind of a rollup row."""
     return sum((columns[f"{kind}_balance"] for kind in kinds[1:]), columns[f"{kinds[0]}_balance"])
@@ -255,7 +264,7 @@ def scope_funding(
         previous, year_start = previous_month_end(as_of), year_opening(as_of)
     totals = _totals_on(scope.condition, [previous, year_start])
     start = maturing_from or as_of
-    share = runoff_share() if share is None else share
+    share = movements.runoff_share() if share is None else share
     return FundingFigures(
         as_of=as_of,
         scope=scope.label,
@@ -271,7 +280,7 @@ def scope_funding(
         year_start_total=totals.get(year_start),
         maturing_from=start if as_of is not None else None,
         maturing=movements.maturing_windows(scope.condition, as_of, start, MATURING_DAYS),
-        runoff=movements.runoff(scope.condition, previous, as_of, share),
+        runoff=_runoff(scope.condition, previous, as_of, share),
     )
 
 

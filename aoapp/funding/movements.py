@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import aliased
 
 from aoapp.auth.models import User
@@ -28,6 +29,12 @@ from aoapp.funding.scope import deposit_scope
 from aoapp.products.models import Product
 
 ZERO = Decimal("0.00")
+DEFAULT_RUNOFF_SHARE = Decimal("0.5")
+
+
+def runoff_share() -> Decimal:
+    """The bank's setting: a balance down by more than this share month on month is run-off."""
+    return Decimal(str(current_app.config.get("FUNDING_RUNOFF_SHARE", DEFAULT_RUNOFF_SHARE)))
 
 
 def money(value) -> Decimal:
@@ -176,8 +183,8 @@ def maturing_rows(condition, as_of, start, days: int, limit: int | None = None) 
     ]
 
 
-def _runoff_base(condition, previous: date, as_of: date, share: Decimal):
-    """(select, before, now): the run-off accounts' positions before and now."""
+def runoff_base(condition, previous: date, as_of: date, share: Decimal):
+    """(select, before, now, gone): the run-off accounts' positions before and now."""
     before, now = aliased(DepositPosition), aliased(DepositPosition)
     keep = sa.literal(Decimal(1) - share, sa.Numeric(7, 4))
     gone = sa.or_(now.id.is_(None), now.status == DepositStatus.CLOSED.value)
@@ -195,28 +202,39 @@ def _runoff_base(condition, previous: date, as_of: date, share: Decimal):
     return stmt, before, now, gone
 
 
+def runoff_sums(before, now, gone) -> list[sa.ColumnElement]:
+    """The run-off's figures of `runoff_base`'s accounts, in RunOff's order: the accounts
+    closed (or gone from the listing) and their balance before, the accounts down by more than
+    the share and what they lost."""
+    lost = before.balance - sa.func.coalesce(now.balance, 0)
+    return [
+        sa.func.sum(sa.case((gone, 1), else_=0)),
+        sa.func.sum(sa.case((gone, before.balance), else_=0)),
+        sa.func.sum(sa.case((gone, 0), else_=1)),
+        sa.func.sum(sa.case((gone, 0), else_=lost)),
+    ]
+
+
+def summed_runoff(share: Decimal, previous: date, row) -> RunOff:
+    """A RunOff from the four sums of `runoff_sums` (None: no account)."""
+    return RunOff(share, previous, int(row[0] or 0), money(row[1]), int(row[2] or 0), money(row[3]))
+
+
 def runoff(condition, previous: date | None, as_of: date | None, share: Decimal) -> RunOff:
-    """The run-off between the previous month-end listing and `as_of` (one query)."""
+    """The run-off between the previous month-end listing and `as_of`, from the positions (one
+    query; funding/figures.py reads it from the deposit rollups where they hold it)."""
     if previous is None or as_of is None:
         return RunOff(share)
-    stmt, before, now, gone = _runoff_base(condition, previous, as_of, share)
-    lost = before.balance - sa.func.coalesce(now.balance, 0)
-    row = db.session.execute(
-        stmt.add_columns(
-            sa.func.sum(sa.case((gone, 1), else_=0)),
-            sa.func.sum(sa.case((gone, before.balance), else_=0)),
-            sa.func.sum(sa.case((gone, 0), else_=1)),
-            sa.func.sum(sa.case((gone, 0), else_=lost)),
-        )
-    ).one()
-    return RunOff(share, previous, int(row[0] or 0), money(row[1]), int(row[2] or 0), money(row[3]))
+    stmt, before, now, gone = runoff_base(condition, previous, as_of, share)
+    row = db.session.execute(stmt.add_columns(*runoff_sums(before, now, gone))).one()
+    return summed_runoff(share, previous, row)
 
 
 def runoff_rows(condition, previous, as_of, share: Decimal, limit: int | None = None) -> list:
     """The run-off accounts, the largest loss first."""
     if previous is None or as_of is None:
         return []
-    stmt, before, now, gone = _runoff_base(condition, previous, as_of, share)
+    stmt, before, now, gone = runoff_base(condition, previous, as_of, share)
     account = aliased(DepositAccount)
     now_balance = sa.case((gone, 0), else_=now.balance)
     stmt = stmt.join(account, account.id == before.account_id).add_columns(

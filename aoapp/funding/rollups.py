@@ -9,23 +9,34 @@ figures of `kind_columns`, the one definition the live figures use too. Distinct
 not add up across groups, so `deposit_rollup_depositors` lists the few depositors booked in more
 than one group on a date, as credit/rollups.py does for debtors.
 
+`deposit_runoff` holds the run-off (funding/movements.py) of each listing date since the previous
+month-end listing, per (officer_id, branch_id) booking the accounts on that previous listing, at
+the bank's FUNDING_RUNOFF_SHARE when written; `deposit_runoff_steps` says for each date which
+previous listing and which share it was computed with, so that a reader at another share (or
+after a listing in between) reads the positions instead.
+
 A date's rollups are either absent (readers compute from the positions) or exact: every writer of
 deposit positions rewrites the dates it touched, the deposits import in its own transaction
 (imports/deposits/loader.py) and any ORM flush of deposit positions through the session hook
-below. What moves with the day asked (deposits maturing, run-off) is read from the positions.
+below; and, for the run-off, the listings of the month after each touched date, whose previous
+listing it may be. What moves with the day asked (deposits maturing) is read from the positions.
 """
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 from itertools import chain
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from aoapp.common import serial
+from aoapp.common.read_memo import remembered
+from aoapp.credit.rollup_reads import reading_live
 from aoapp.credit.rollups import WAIT_SECONDS, shared, shared_table
 from aoapp.database import Money
 from aoapp.extensions import db
+from aoapp.funding import movements
 from aoapp.funding.models import DepositPosition
 from aoapp.funding.scope import held
 from aoapp.products.models import DepositType
@@ -80,6 +91,29 @@ ROLLUPS = sa.Table(
 
 SHARED = shared_table("deposit_rollup_depositors")
 
+RUNOFF = sa.Table(
+    "deposit_runoff",
+    db.metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("as_of", sa.Date, nullable=False),
+    sa.Column("officer_id", sa.Integer),
+    sa.Column("branch_id", sa.Integer),
+    # movements.runoff_sums, in its order
+    sa.Column("closed", sa.Integer, nullable=False),
+    sa.Column("closed_balance", Money, nullable=False),
+    sa.Column("dropped", sa.Integer, nullable=False),
+    sa.Column("dropped_loss", Money, nullable=False),
+    sa.Index("ix_deposit_runoff_as_of_branch", "as_of", "branch_id", "officer_id"),
+)
+
+RUNOFF_STEPS = sa.Table(
+    "deposit_runoff_steps",
+    db.metadata,
+    sa.Column("as_of", sa.Date, primary_key=True),
+    sa.Column("previous_as_of", sa.Date, nullable=False),
+    sa.Column("share", sa.Numeric(7, 4), nullable=False),
+)
+
 
 def groups(dates: list[date]) -> sa.Select:
     """The figures of each (as_of, officer, branch) group of the funds held on `dates`."""
@@ -98,15 +132,71 @@ def write(conn: sa.Connection, dates: Iterable[date]) -> None:
     dates = sorted({day for day in dates if day is not None})
     if not dates:
         return
+    # The run-off of the listings of the month after a touched date compares with it.
+    stepped = sorted(set(dates).union(*(_month_after(conn, day) for day in dates)))
     # Two writers of a date take turns (else the second's delete misses the first's rows), in
     # date order so that writers of several dates do not deadlock.
-    for day in dates:
+    for day in stepped:
         serial.hold(conn, f"deposit_rollups:{day.isoformat()}", WAIT_SECONDS)
     conn.execute(sa.delete(SHARED).where(SHARED.c.as_of.in_(dates)))
     conn.execute(sa.delete(ROLLUPS).where(ROLLUPS.c.as_of.in_(dates)))
     conn.execute(sa.insert(ROLLUPS).from_select([*GROUP, *FIGURES], groups(dates)))
     names = ["as_of", "customer_id", "officer_id", "branch_id"]
     conn.execute(sa.insert(SHARED).from_select(names, shared_depositors(dates)))
+    _write_runoff(conn, stepped)
+
+
+def _listing_between(conn: sa.Connection, first: date, last: date, newest: bool) -> date | None:
+    """The newest (or oldest) deposits listing date from `first` to `last` (an index lookup)."""
+    edge = sa.func.max if newest else sa.func.min
+    as_of = DepositPosition.as_of
+    return conn.scalar(sa.select(edge(as_of)).where(as_of.between(first, last)))
+
+
+def _month_after(conn: sa.Connection, day: date) -> list[date]:
+    """The deposits listing dates in the calendar month after `day`'s."""
+    first = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    found = []
+    while (listing := _listing_between(conn, first, last, newest=False)) is not None:
+        found.append(listing)
+        first = listing + timedelta(days=1)
+    return found
+
+
+def _write_runoff(conn: sa.Connection, dates: list[date]) -> None:
+    """The run-off of each of `dates` since its previous month-end listing, per booking group
+    on that listing, at the bank's share now (none for a date without funds or without a
+    previous listing)."""
+    conn.execute(sa.delete(RUNOFF).where(RUNOFF.c.as_of.in_(dates)))
+    conn.execute(sa.delete(RUNOFF_STEPS).where(RUNOFF_STEPS.c.as_of.in_(dates)))
+    share = movements.runoff_share()
+    for day in dates:
+        last = day.replace(day=1) - timedelta(days=1)
+        previous = _listing_between(conn, last.replace(day=1), last, newest=True)
+        if previous is None or _listing_between(conn, day, day, newest=True) is None:
+            continue
+        stmt, before, now, gone = movements.runoff_base(sa.true(), previous, day, share)
+        keys = [before.officer_id, before.branch_id]
+        grouped = stmt.add_columns(
+            sa.literal(day, sa.Date), *keys, *movements.runoff_sums(before, now, gone)
+        ).group_by(*keys)
+        names = ["as_of", "officer_id", "branch_id", "closed", "closed_balance", "dropped"]
+        conn.execute(sa.insert(RUNOFF).from_select([*names, "dropped_loss"], grouped))
+        conn.execute(
+            sa.insert(RUNOFF_STEPS).values(as_of=day, previous_as_of=previous, share=share)
+        )
+
+
+def runoff_step(as_of: date) -> tuple[date, Decimal] | None:
+    """(the previous listing, the share) the run-off of `as_of` was stored with; None when it
+    is not stored (or within rollup_reads.live())."""
+    if reading_live():
+        return None
+    s = RUNOFF_STEPS.c
+    stmt = sa.select(s.previous_as_of, s.share).where(s.as_of == as_of)
+    found = remembered(("deposit runoff step", as_of), lambda: db.session.execute(stmt).first())
+    return None if found is None else (found[0], found[1])
 
 
 @sa.event.listens_for(Session, "after_flush")

@@ -90,6 +90,8 @@ def _wipe() -> None:
         RELATIONSHIP_ROLLUPS,
         ROWS,
         PAIRS,
+        stored.RUNOFF_STEPS,
+        stored.RUNOFF,
         stored.SHARED,
         stored.ROLLUPS,
         DepositPosition.__table__,

@@ -137,6 +137,8 @@ def _wipe() -> None:
         PAIRS,
         SHARED,
         ROLLUPS,
+        deposit_rollups.RUNOFF_STEPS,
+        deposit_rollups.RUNOFF,
         deposit_rollups.SHARED,
         deposit_rollups.ROLLUPS,
         ProductHolding.__table__,

@@ -1,6 +1,6 @@
 """Checks of the month-end aggregates (credit/rollups.py) against the positions."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -15,6 +15,7 @@ from aoapp.funding import relationship_tables as tables
 from aoapp.funding import rollups as deposit_rollups
 from aoapp.funding.held import listings_on
 from aoapp.funding.models import DepositPosition
+from aoapp.funding.movements import runoff_share
 from tests.support.factories import make_branch, make_user
 
 
@@ -120,6 +121,47 @@ def assert_deposit_rollups_are_the_positions() -> None:
     d = deposit_rollups.SHARED.c
     stored = sa.select(d.as_of, d.customer_id, d.officer_id, d.branch_id)
     assert _rows(stored) == sorted(shared, key=str)
+    _assert_runoff_is_the_positions()
+
+
+def _assert_runoff_is_the_positions() -> None:
+    """The stored run-off of every listing date (funding/rollups.py) is, summed here in Python
+    per booking group on the previous month-end listing, the accounts holding funds then that
+    are closed or gone now, or down by more than the bank's share; and each date's step names
+    that previous listing and the share."""
+    p = DepositPosition
+    listed: dict = {}
+    for account, as_of, officer, branch, balance, status in db.session.execute(
+        sa.select(p.account_id, p.as_of, p.officer_id, p.branch_id, p.balance, p.status)
+    ):
+        listed.setdefault(as_of, {})[account] = (officer, branch, balance, status)
+    share = runoff_share()
+    dates = sorted(listed)
+    expected, steps = [], []
+    for day in dates:
+        last = day.replace(day=1) - timedelta(days=1)
+        earlier = [other for other in dates if last.replace(day=1) <= other <= last]
+        if not earlier:
+            continue
+        steps.append((day, earlier[-1], share))
+        groups: dict = {}
+        for account, (officer, branch, balance, status) in listed[earlier[-1]].items():
+            now = listed[day].get(account)
+            gone = now is None or now[3] == "closed"
+            if status == "closed" or not (gone or now[2] < balance * (1 - share)):
+                continue
+            group = groups.setdefault((officer, branch), [0, 0, 0, 0])
+            group[0 if gone else 2] += 1
+            group[1 if gone else 3] += balance if gone else balance - now[2]
+        expected += [tuple(_number(v) for v in (day, *key, *sums)) for key, sums in groups.items()]
+    r = deposit_rollups.RUNOFF.c
+    stored = sa.select(
+        r.as_of, r.officer_id, r.branch_id, r.closed, r.closed_balance, r.dropped, r.dropped_loss
+    )
+    assert _rows(stored) == sorted(expected, key=str)
+    assert _rows(sa.select(deposit_rollups.RUNOFF_STEPS)) == sorted(
+        [tuple(_number(v) for v in step) for step in steps], key=str
+    )
 
 
 def _assert_rollups_are_the_rows(pair) -> None:
