@@ -8,7 +8,9 @@ it: `Rp 1.234.567,89` in Indonesian, `IDR 1,234,567.89` in English.
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache, lru_cache
 
+from babel import Locale
 from babel.dates import format_date as babel_date
 from babel.dates import format_time as babel_time
 from babel.numbers import format_decimal
@@ -100,6 +102,19 @@ def install_template_gettext(env) -> None:
     )
 
 
+@cache
+def babel_locale(code: str) -> Locale:
+    """Babel's Locale of a language code, parsed once: given the code, Babel parses it again on
+    every call (half the cost of formatting a date, a third of an amount's)."""
+    return Locale.parse(code)
+
+
+@lru_cache(maxsize=4096)
+def _dated(value: date, pattern: str, code: str) -> str:
+    """A date in a pattern and language: a page shows the same few dates many times over."""
+    return babel_date(value, pattern, locale=babel_locale(code))
+
+
 def format_money(value, with_cents: bool = False, locale: str | None = None) -> str:
     """An amount as `Rp 1.234.567` (id) or `IDR 1,234,567` (en); cents when asked."""
     if value is None:
@@ -110,7 +125,9 @@ def format_money(value, with_cents: bool = False, locale: str | None = None) -> 
         amount = amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)
     pattern = "#,##0.00" if with_cents else "#,##0"
     sign = "-" if amount < 0 else ""
-    number = format_decimal(abs(amount), pattern, locale=locale, decimal_quantization=True)
+    number = format_decimal(
+        abs(amount), pattern, locale=babel_locale(locale), decimal_quantization=True
+    )
     return f"{sign}{CURRENCY[locale]} {number}"
 
 
@@ -119,7 +136,9 @@ def format_number(value, places: int = 0, locale: str | None = None) -> str:
     if value is None:
         return ""
     pattern = "#,##0" + ("." + "0" * places if places else "")
-    return format_decimal(Decimal(str(value)), pattern, locale=locale or locale_code())
+    return format_decimal(
+        Decimal(str(value)), pattern, locale=babel_locale(locale or locale_code())
+    )
 
 
 def format_ratio(value, places: int = 2, locale: str | None = None) -> str:
@@ -136,7 +155,7 @@ def format_date(value: date | None, locale: str | None = None) -> str:
         return ""
     if isinstance(value, datetime):
         value = value.date()
-    return babel_date(value, "medium", locale=locale or locale_code())
+    return _dated(value, "medium", locale or locale_code())
 
 
 def format_datetime(value: datetime | None, locale: str | None = None) -> str:
@@ -145,22 +164,22 @@ def format_datetime(value: datetime | None, locale: str | None = None) -> str:
     if not local:
         return ""
     locale = locale or locale_code()
-    day = babel_date(local.date(), "medium", locale=locale)
-    return f"{day} {babel_time(local.time(), 'short', locale=locale)}"
+    day = _dated(local.date(), "medium", locale)
+    return f"{day} {babel_time(local.time(), 'short', locale=babel_locale(locale))}"
 
 
 def format_clock(value, locale: str | None = None) -> str:
     """A time of day as the language writes it: 14.05 (id), 2:05 PM (en)."""
     if value is None:
         return ""
-    return babel_time(value, "short", locale=locale or locale_code())
+    return babel_time(value, "short", locale=babel_locale(locale or locale_code()))
 
 
 def format_weekday(value: date | None, locale: str | None = None) -> str:
     """The day of the week: Sabtu (id), Saturday (en)."""
     if not value:
         return ""
-    return babel_date(value, "EEEE", locale=locale or locale_code())
+    return _dated(value, "EEEE", locale or locale_code())
 
 
 def format_size(size: int | None, locale: str | None = None) -> str:
