@@ -31,9 +31,7 @@ from itertools import chain
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from aoapp.common import serial
 from aoapp.credit.models import Facility, Position
-from aoapp.credit.rollups import WAIT_SECONDS
 from aoapp.funding import relationship_steps
 from aoapp.funding.held import category
 from aoapp.funding.models import DepositPosition
@@ -44,6 +42,7 @@ from aoapp.funding.relationship_tables import (
     ROLLUPS,
     ROWS,
     figures,
+    hold_joined,
     of_pair,
 )
 from aoapp.funding.scope import held
@@ -138,14 +137,12 @@ def write_rollups(conn: sa.Connection, loans: date, deposits: date) -> None:
 
 
 def _hold(conn: sa.Connection) -> None:
-    """Writers of the stored pairs take turns, whatever the kind and date of their listing (held
-    to the commit): else a pair computed from a listing another import is replacing outlives it;
-    a loan and a deposits import of one date, each blind to the other's rows, would both miss
-    the date's own pair (the second one waits, then sees the first's listing and writes it); and
-    a step between the pairs of two dates would be written from rows another writer is
-    rewriting. One lock rather than one per date: steps join pairs of different dates, and
-    locks taken date by date could wait for each other in a cycle. A bank's pairs take seconds."""
-    serial.hold(conn, "relationship:pairs", WAIT_SECONDS)
+    """Writers of the stored pairs take turns (`relationship_tables.hold_joined`): a loan and a
+    deposits import of one date, each blind to the other's rows, would both miss the date's own
+    pair (the second one waits, then sees the first's listing and writes it); and a step between
+    the pairs of two dates would be written from rows another writer is rewriting. A bank's
+    pairs take seconds."""
+    hold_joined(conn)
 
 
 def _drop_rows(conn: sa.Connection, loans: date, deposits: date) -> None:

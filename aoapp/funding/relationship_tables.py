@@ -7,6 +7,8 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from aoapp.common import serial
+from aoapp.credit.rollups import WAIT_SECONDS
 from aoapp.extensions import db
 
 PAIRS = sa.Table(
@@ -112,6 +114,17 @@ COLUMNS = [column.name for column in ROWS.c if column.name != "id"]
 ROLLUP_COLUMNS = [column.name for column in ROLLUPS.c if column.name != "id"]
 # The rollups' figures, after the pair and the group, in the order of `figures` below.
 ROLLUP_FIGURES = tuple(ROLLUP_COLUMNS[4:])
+
+
+def hold_joined(conn: sa.Connection) -> None:
+    """Writers of the stored figures that join two listings take turns, whatever the kind and
+    date of their listing (held to the commit): the relationship pairs and the steps between
+    them (funding/relationship_rows.py), and the deposits' run-off, which compares a date with
+    the previous month-end listing (funding/rollups.py). Else a figure computed from a listing
+    another import is replacing outlives it: each writer, blind to the other's uncommitted
+    listing, would miss what joins the two. One lock rather than one per date, so that writers
+    of several dates cannot wait for each other in a cycle."""
+    serial.hold(conn, "relationship:pairs", WAIT_SECONDS)
 
 
 def of_pair(table: sa.Table, loans: date, deposits: date) -> sa.ColumnElement[bool]:

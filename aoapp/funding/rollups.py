@@ -38,6 +38,7 @@ from aoapp.database import Money
 from aoapp.extensions import db
 from aoapp.funding import movements
 from aoapp.funding.models import DepositPosition
+from aoapp.funding.relationship_tables import hold_joined
 from aoapp.funding.scope import held
 from aoapp.products.models import DepositType
 
@@ -132,7 +133,11 @@ def write(conn: sa.Connection, dates: Iterable[date]) -> None:
     dates = sorted({day for day in dates if day is not None})
     if not dates:
         return
-    # The run-off of the listings of the month after a touched date compares with it.
+    # The run-off of the listings of the month after a touched date compares with it; their
+    # writers take turns with the other figures joining two listings, before reading which
+    # listings there are (a deposits import of the month after, not yet committed, then
+    # computes its run-off after this one's commit, from the listing written here).
+    hold_joined(conn)
     stepped = sorted(set(dates).union(*(_month_after(conn, day) for day in dates)))
     # Two writers of a date take turns (else the second's delete misses the first's rows), in
     # date order so that writers of several dates do not deadlock.
