@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from aoapp.extensions import db
 from aoapp.funding import rollups
 from tests.databases import own_database
-from tests.support.migrations import app_at
+from tests.support.migrations import app_at, without_keys
 
 OCT, NOV = date(2026, 10, 31), date(2026, 11, 30)
 # (account, as_of, customer, officer, deposit type, balance, average balance, status)
@@ -35,11 +35,7 @@ def test_the_rollups_of_the_deposit_positions_are_filled_and_dropped_on_downgrad
     config = {"SQLALCHEMY_DATABASE_URI": own_database(url, "m0040")} if url else {}
     with app_at(tmp_path, "0039", **config):
         with db.engine.begin() as connection:
-            run = connection.exec_driver_sql
-            if connection.dialect.name == "postgresql":  # no customers, products nor accounts
-                run("SET session_replication_role = replica")
-            else:
-                run("PRAGMA foreign_keys = OFF")
+            without_keys(connection)  # no customers, products nor accounts
             for account, as_of, customer, officer, kind, balance, average, status in POSITIONS:
                 connection.execute(
                     sa.text(

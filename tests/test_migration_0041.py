@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from aoapp.extensions import db
 from aoapp.funding import rollups
 from tests.databases import own_database
-from tests.support.migrations import app_at
+from tests.support.migrations import app_at, without_keys
 
 SEP, OCT, OCT_MID, NOV = (
     date(2026, 9, 30),
@@ -58,11 +58,7 @@ def _migrated(tmp_path, monkeypatch, share: str | None):
 
 def _insert_positions() -> None:
     with db.engine.begin() as connection:
-        run = connection.exec_driver_sql
-        if connection.dialect.name == "postgresql":  # no customers, products nor accounts
-            run("SET session_replication_role = replica")
-        else:
-            run("PRAGMA foreign_keys = OFF")
+        without_keys(connection)  # no customers, products nor accounts
         for account, as_of, officer, balance, status in POSITIONS:
             connection.execute(
                 sa.text(

@@ -27,3 +27,12 @@ def app_at(tmp_path, revision: str, **config):
         yield application
         db.session.remove()
         db.engine.dispose()
+
+
+def without_keys(connection) -> None:
+    """Rows inserted on `connection` from here on skip the foreign keys (a migration's test
+    inserting positions with no customers, products nor accounts behind them)."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET session_replication_role = replica")
+    else:
+        connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
