@@ -185,6 +185,19 @@ def _services_in_scope(
     return regular, kept, [customer for customer, _officer in unmatched]
 
 
+def _other_holders(listings: Listings, where: InScope, together: tuple = ()) -> list[tuple]:
+    """[(customer id, officer id now)] of the scope's service holders its rollups do not count
+    as matched (`_services_in_scope`'s others, with the officer booking their services now)."""
+    pairs = [listings]
+    if remembering_now():
+        pairs += [p for p in dict.fromkeys(together) if p != listings and stored(p)]
+    kind = ("relationship services by booking", condition_key(where.condition))
+    found = remembered_each(
+        kind, pairs, lambda missing: _services_matched_each(missing, where.whole)
+    )
+    return [(c, officer) for c, officer in found[listings][1] if where.keeps_officer(officer)]
+
+
 def _services_matched_each(pairs: list[Listings], where) -> dict:
     """{pair: ({(officer id,): services} of the holders matched to their only row, by that row's
     officer; [(customer id, officer id now)] of the other holders)}: the scope's service
@@ -394,7 +407,7 @@ def departed(start: Listings, end: Listings, where, officers: bool) -> sa.Select
 def retained(start: Listings, end: Listings, where: InScope, officers: bool) -> list:
     """The retention rows of funding/relationship._retained from the stored step: the scope's
     customers on the start as its cross-sell counts them, less those who left."""
-    begun = cross_sell(start, where, officers, together=(end,))
+    begun = customers_on(start, where, officers, together=(end,))
     keys = 1 if officers else 0
     gone = departed(start, end, where, officers).subquery("gone")
     counted = sa.select(*gone.c[:keys], sa.func.count()).select_from(gone)
@@ -402,3 +415,45 @@ def retained(start: Listings, end: Listings, where: InScope, officers: bool) -> 
     lost = {tuple(row[:keys]): row[keys] for row in db.session.execute(counted)}
     rows = [(*row[:keys], row[keys], row[keys] - lost.get(tuple(row[:keys]), 0)) for row in begun]
     return rows or ([] if officers else [(0, 0)])
+
+
+def customers_on(listings: Listings, where: InScope, officers: bool, together: tuple = ()):
+    """[(officer id?, customers)]: the scope's customers on a stored pair as `cross_sell` counts
+    them (each customer once per group that books it a row or, now, a service), without their
+    products: retention's start needs no more, and so not the search for the holders booked
+    elsewhere than their row, which only moves products between groups.
+
+    Per group: the rollups' customers (those of one row, booked there alone); the customers of
+    several rows with one in the group; and the other service holders booked there now that
+    have no row there (with no group, the whole scope: no row in it)."""
+    r, u = ROWS.c, ROLLUPS.c
+    keys = [u.officer_id] if officers else []
+    rolled = sa.select(*keys, sa.func.sum(u.customers)).where(
+        u.loans_as_of == listings.loans,
+        u.deposits_as_of == listings.deposits,
+        where(u.officer_id, u.branch_id, sa.null()),
+    )
+    found: dict[tuple, set | int] = {}
+    for row in db.session.execute(rolled.group_by(*keys)):
+        found[tuple(row[:-1])] = int(row[-1] or 0)
+    holders = _other_holders(listings, where, together)
+    several = r.bookings > 1
+    if holders:
+        several = sa.or_(several, among(r.customer_id, sorted({c for c, _o in holders})))
+    rows = sa.select(r.customer_id, r.officer_id, r.bookings).where(
+        of(listings), where(r.officer_id, r.branch_id, r.customer_id), several
+    )
+    groups: dict[tuple, set] = {}
+    booked: dict[int, set] = {}
+    for customer, officer, bookings in db.session.execute(rows):
+        group = (officer,) if officers else ()
+        booked.setdefault(customer, set()).add(group)
+        if bookings > 1:
+            groups.setdefault(group, set()).add(customer)
+    for customer, officer in holders:
+        group = (officer,) if officers else ()
+        if group not in booked.get(customer, ()):
+            groups.setdefault(group, set()).add(customer)
+    for group, customers in groups.items():
+        found[group] = found.get(group, 0) + len(customers)
+    return [(*group, count) for group, count in found.items() if count]
