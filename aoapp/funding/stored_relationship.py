@@ -168,14 +168,7 @@ def _services_in_scope(
     month's pair and on the retention's start, and each read of the scope's services is a pass
     over every service holding of the bank (issue 22). In a read block the pairs `together`
     are matched in the same pass: the scope's service holdings are read once for both."""
-    pairs = [listings]
-    if remembering_now():  # outside a read block nobody would take the others' answers
-        pairs += [p for p in dict.fromkeys(together) if p != listings and stored(p)]
-    kind = ("relationship services by booking", condition_key(where.condition))
-    found = remembered_each(
-        kind, pairs, lambda missing: _services_matched_each(missing, where.whole)
-    )
-    by_officer, unmatched = found[listings]
+    by_officer, unmatched = _services_matched(listings, where, together)
     regular: dict[tuple, int] = {}
     for (officer,), services in by_officer.items():
         if where.keeps_officer(officer):
@@ -185,17 +178,24 @@ def _services_in_scope(
     return regular, kept, [customer for customer, _officer in unmatched]
 
 
-def _other_holders(listings: Listings, where: InScope, together: tuple = ()) -> list[tuple]:
-    """[(customer id, officer id now)] of the scope's service holders its rollups do not count
-    as matched (`_services_in_scope`'s others, with the officer booking their services now)."""
+def _services_matched(listings: Listings, where: InScope, together: tuple = ()) -> tuple:
+    """`_services_matched_each`'s answer for the pair of `listings` and the whole scope of
+    `where`, read once per read block with the pairs `together`."""
     pairs = [listings]
-    if remembering_now():
+    if remembering_now():  # outside a read block nobody would take the others' answers
         pairs += [p for p in dict.fromkeys(together) if p != listings and stored(p)]
     kind = ("relationship services by booking", condition_key(where.condition))
     found = remembered_each(
         kind, pairs, lambda missing: _services_matched_each(missing, where.whole)
     )
-    return [(c, officer) for c, officer in found[listings][1] if where.keeps_officer(officer)]
+    return found[listings]
+
+
+def _other_holders(listings: Listings, where: InScope, together: tuple = ()) -> list[tuple]:
+    """[(customer id, officer id now)] of the scope's service holders its rollups do not count
+    as matched (`_services_in_scope`'s others, with the officer booking their services now)."""
+    unmatched = _services_matched(listings, where, together)[1]
+    return [(c, officer) for c, officer in unmatched if where.keeps_officer(officer)]
 
 
 def _services_matched_each(pairs: list[Listings], where) -> dict:
