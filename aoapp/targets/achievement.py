@@ -279,8 +279,8 @@ def total_achievement(achievements: list[Achievement], totals: OfficerKpis) -> A
     if month is None:
         return _empty(None)
     metrics = []
-    for metric in METRICS:
-        rows = [a.metric(metric.key) for a in achievements]
+    for index, metric in enumerate(METRICS):  # every achievement holds them in this order
+        rows = [a.metrics[index] for a in achievements]
         if metric.kpi is not None:  # a ratio: the scope's, no team target
             measured = any(r.actual is not None for r in rows)
             actual = getattr(totals, metric.kpi) if measured else None
