@@ -111,13 +111,8 @@ def cross_sell(
     def theirs(officer, branch, customer):
         return sa.and_(where(officer, branch, customer), among(customer, irregular))
 
-    r, u = ROWS.c, ROLLUPS.c
-    keys = [u.officer_id] if officers else []
-    rolled = sa.select(*keys, *(sa.func.sum(u[name]) for name in ROLLUP_FIGURES)).where(
-        u.loans_as_of == listings.loans,
-        u.deposits_as_of == listings.deposits,
-        where(u.officer_id, u.branch_id, sa.null()),
-    )
+    r = ROWS.c
+    rolled = _rolled(listings, where, officers, ROLLUP_FIGURES)
     keys = [r.officer_id] if officers else []
     recounted = sa.select(*keys, *figures(r)).where(
         of(listings),
@@ -135,6 +130,18 @@ def cross_sell(
     for row in _customer_by_customer(listings, theirs, officers) if irregular else []:
         _add(found, row, len(keys), 1)
     return [(*key, *values) for key, values in found.items() if values[0]]
+
+
+def _rolled(listings: Listings, where: InScope, officers: bool, names) -> sa.Select:
+    """The scope's relationship rollups on the pair, the figures `names` summed (per officer
+    when `officers`), not yet grouped."""
+    u = ROLLUPS.c
+    keys = [u.officer_id] if officers else []
+    return sa.select(*keys, *(sa.func.sum(u[name]) for name in names)).where(
+        u.loans_as_of == listings.loans,
+        u.deposits_as_of == listings.deposits,
+        where(u.officer_id, u.branch_id, sa.null()),
+    )
 
 
 def _add(found: dict, row, keys: int, sign: int) -> None:
@@ -426,15 +433,10 @@ def customers_on(listings: Listings, where: InScope, officers: bool, together: t
     Per group: the rollups' customers (those of one row, booked there alone); the customers of
     several rows with one in the group; and the other service holders booked there now that
     have no row there (with no group, the whole scope: no row in it)."""
-    r, u = ROWS.c, ROLLUPS.c
-    keys = [u.officer_id] if officers else []
-    rolled = sa.select(*keys, sa.func.sum(u.customers)).where(
-        u.loans_as_of == listings.loans,
-        u.deposits_as_of == listings.deposits,
-        where(u.officer_id, u.branch_id, sa.null()),
-    )
-    found: dict[tuple, set | int] = {}
-    for row in db.session.execute(rolled.group_by(*keys)):
+    r = ROWS.c
+    rolled = _rolled(listings, where, officers, ["customers"])
+    found: dict[tuple, int] = {}
+    for row in db.session.execute(rolled.group_by(*rolled.selected_columns[:-1])):
         found[tuple(row[:-1])] = int(row[-1] or 0)
     holders = _other_holders(listings, where, together)
     several = r.bookings > 1
