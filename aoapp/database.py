@@ -75,7 +75,7 @@ def render_item(type_, obj, _autogen_context):
 
 def include_name(name, type_, _parent_names) -> bool:
     """Autogenerate leaves alone the month partitions of `positions` (PostgreSQL): an import
-    builds and attaches them (imports/loans/partition.py); the partitioned table is the model."""
+    builds and attaches them (imports/partition.py); the partitioned table is the model."""
     return not (type_ == "table" and name and name.startswith(("positions_p", "positions_default")))
 
 

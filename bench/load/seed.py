@@ -26,7 +26,7 @@ import aoapp.models  # noqa: F401  (every table on the metadata, as the app has 
 from aoapp.credit import rollups
 from aoapp.funding import relationship_rows
 from aoapp.funding import rollups as deposit_rollups
-from aoapp.imports.loans.partition import month_bounds, partition_name
+from aoapp.imports.partition import month_bounds, partition_name
 from bench.generate_listing import PRODUCTS, as_of_dates
 from bench.load import (
     PASSWORD,
@@ -223,11 +223,11 @@ def seed(url: str, scale: float, prospects: int | None, password: str, reset: bo
 
 def _month_partitions(dates: list[date]) -> list[tuple[str, str]]:
     """One partition of `positions` per listing month, as the imports leave them (migration
-    0029, imports/loans/partition.py): the seeded rows go to them, not to the default one."""
+    0029, imports/partition.py): the seeded rows go to them, not to the default one."""
     statements = []
     for day in sorted(set(dates)):
         start, end = month_bounds(day)
-        name = partition_name(day)
+        name = partition_name("positions", day)
         statements.append(
             (
                 name,

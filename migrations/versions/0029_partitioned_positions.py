@@ -1,6 +1,6 @@
 """positions partitioned by month on PostgreSQL: one partition per calendar month of as-of dates
 (`positions_pYYYYMM`) and a default partition for rows written one by one; an import builds its
-month's partition as a plain table and attaches it (aoapp/imports/loans/partition.py).
+month's partition as a plain table and attaches it (aoapp/imports/partition.py).
 
 A partitioned table's keys must hold the partition key: the primary key becomes (id, as_of);
 `facility_as_of` already holds it. The foreign key to facilities goes, on both databases: the

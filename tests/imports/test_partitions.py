@@ -1,5 +1,5 @@
 """PostgreSQL: a full loan listing builds its month's partition of `positions` and swaps it in
-(aoapp/imports/loans/partition.py). SQLite keeps one plain table: these tests skip there."""
+(aoapp/imports/partition.py). SQLite keeps one plain table: these tests skip there."""
 
 import contextlib
 import re
@@ -9,8 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from aoapp.extensions import db
-from aoapp.imports import bulk
-from aoapp.imports.loans import partition
+from aoapp.imports import bulk, partition
 from aoapp.imports.models import ImportStatus, PositionImport
 from aoapp.imports.services import run_import
 from tests.support import credit, factories

@@ -15,8 +15,7 @@ from aoapp.credit import rollups
 from aoapp.credit.collectibility import Band, dpd_kol_sql
 from aoapp.credit.models import Position
 from aoapp.funding import relationship_rows
-from aoapp.imports import bulk
-from aoapp.imports.loans import partition
+from aoapp.imports import bulk, partition
 from aoapp.imports.setload import SetLoad, as_date
 
 STAGING = "listing_staging"
@@ -89,7 +88,7 @@ class Loader(SetLoad):
         """Stage the rows, upsert customers and facilities, write positions, close the missing."""
         self._begin()
         if self.pg and not self.partial:
-            partition.hold(self.conn)
+            partition.hold(self.conn, self.POSITIONS)
         self._step("staging", 35, lambda: self._stage(table))
         self._find_backdated()
         self._step("customers", 45, lambda: self._upsert_customers(since="start_date"))
@@ -225,9 +224,12 @@ class Loader(SetLoad):
         self._insert_positions("positions", upsert, previous)
 
     def _positions_by_partition(self) -> None:
-        """PostgreSQL, a full listing: the month's partition built and swapped in (partition.py);
-        the insert holds the whole date, so the one-obligor rule is its window."""
-        build = self.build = partition.MonthBuild(self.conn, self.as_of, self.import_id, self._lap)
+        """PostgreSQL, a full listing: the month's partition built and swapped in
+        (imports/partition.py); the insert holds the whole date, so the one-obligor rule is its
+        window."""
+        build = self.build = partition.MonthBuild(
+            self.conn, self.POSITIONS, self.as_of, self.import_id, self._lap
+        )
         build.begin()
         previous = self._previous_as_of()
         self.windowed = True

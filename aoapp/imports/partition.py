@@ -1,17 +1,18 @@
-"""A full loan listing's positions on PostgreSQL, loaded the way PostgreSQL loads bulk data.
+"""A full listing's positions on PostgreSQL, loaded the way PostgreSQL loads bulk data.
 
-`positions` is partitioned by calendar month of `as_of` (migration 0029). Instead of inserting a
-million rows into a table whose six indexes are maintained row by row, the import builds the
-month's partition as a plain table — the month's other dates copied over, the listing's positions
-inserted set-based with their Kol and one-obligor rule, then the keys, indexes and a CHECK on the
-month built once — and swaps it in: the old partition detached and dropped (a re-import), or the
+`positions` (migration 0029) and `deposit_positions` (0042) are partitioned by calendar month of
+`as_of`. Instead of inserting a listing's rows into a table whose indexes are maintained row by
+row, the import builds the month's partition as a plain table — the month's other dates copied
+over, the listing's positions inserted set-based, then the keys, indexes and a CHECK on the month
+built once — and swaps it in: the old partition detached and dropped (a re-import), or the
 month's rows taken out of the default partition, then the new table attached. The CHECK lets the
 attach skip its scan; everything happens in the import's transaction, so readers see the month
-before or after, never half of it. Position ids of a re-imported date are kept (audit entries and
-Kol upgrades point to them).
+before or after, never half of it. The loader keeps the ids of a re-imported date's positions
+(audit entries and Kol upgrades point to them).
 
-Full listings take turns (`hold`, before their first write): an import building a month must see
-the month's other dates, and swapping partitions while another import writes would deadlock.
+Full listings of one parent take turns (`hold`, before their first write): an import building a
+month must see the month's other dates, and swapping partitions while another import writes
+would deadlock.
 """
 
 from collections.abc import Callable
@@ -22,19 +23,20 @@ import sqlalchemy as sa
 from aoapp.common import dates, serial
 
 WAIT_SECONDS = 3600  # the per-date import lock already bounds how long an import waits
-# The shape a partition must have to be attached, read from `positions` itself (migration 0029
+# The shape a partition must have to be attached, read from the parent itself (its migrations
 # and any later one), so it is written once: its keys and CHECKs, and its partitioned indexes.
 PARENT_CONSTRAINTS = """SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
-    WHERE conrelid = 'positions'::regclass AND contype IN ('p', 'u', 'c') ORDER BY conname"""
+    WHERE conrelid = CAST(:parent AS regclass) AND contype IN ('p', 'u', 'c') ORDER BY conname"""
 PARENT_INDEXES = """SELECT pg_get_indexdef(x.indexrelid) FROM pg_index x
-    WHERE x.indrelid = 'positions'::regclass
+    WHERE x.indrelid = CAST(:parent AS regclass)
       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
     ORDER BY x.indexrelid::regclass::text"""
 
 
-def hold(conn: sa.Connection) -> None:
-    """Wait for any other full loan listing's load to end (held until this one's commit)."""
-    serial.hold(conn, "positions:partitions", WAIT_SECONDS)
+def hold(conn: sa.Connection, parent: str) -> None:
+    """Wait for any other full listing's load into `parent` to end (held until this one's
+    commit)."""
+    serial.hold(conn, f"{parent}:partitions", WAIT_SECONDS)
 
 
 def month_bounds(as_of: date) -> tuple[date, date]:
@@ -43,33 +45,40 @@ def month_bounds(as_of: date) -> tuple[date, date]:
     return first, last + timedelta(days=1)
 
 
-def partition_name(as_of: date) -> str:
-    return f"positions_p{as_of:%Y%m}"
+def partition_name(parent: str, as_of: date) -> str:
+    """The month partition of `parent` that holds as_of (`positions_p202610`)."""
+    return f"{parent}_p{as_of:%Y%m}"
 
 
 class MonthBuild:
-    """The new partition of as_of's month, built beside the live one and swapped in."""
+    """The new partition of as_of's month of `parent`, built beside the live one and swapped in."""
 
     def __init__(
-        self, conn: sa.Connection, as_of: date, import_id: int, lap: Callable[[str], None]
+        self,
+        conn: sa.Connection,
+        parent: str,
+        as_of: date,
+        import_id: int,
+        lap: Callable[[str], None],
     ):
         self.conn = conn
+        self.parent = parent
         self.as_of = as_of
         self.start, self.end = month_bounds(as_of)
-        self.name = partition_name(as_of)
-        self.table = f"positions_build_{import_id}"
+        self.name = partition_name(parent, as_of)
+        self.table = f"{parent}_build_{import_id}"
         self._lap = lap  # records the seconds of each part in the import's timings
 
     def _sql(self, statement: str, params: dict | None = None):
-        bounds = {"as_of": self.as_of, "start": self.start, "end": self.end}
+        bounds = {"as_of": self.as_of, "start": self.start, "end": self.end, "parent": self.parent}
         return self.conn.execute(sa.text(statement), {**bounds, **(params or {})})
 
     def begin(self) -> None:
         """The empty build table with the month's other dates in it (after `hold`)."""
         self._sql(f"DROP TABLE IF EXISTS {self.table}")
-        self._sql(f"CREATE TABLE {self.table} (LIKE positions INCLUDING DEFAULTS)")
+        self._sql(f"CREATE TABLE {self.table} (LIKE {self.parent} INCLUDING DEFAULTS)")
         self._sql(
-            f"""INSERT INTO {self.table} SELECT * FROM positions
+            f"""INSERT INTO {self.table} SELECT * FROM {self.parent}
                 WHERE as_of >= :start AND as_of < :end AND as_of <> :as_of"""
         )
 
@@ -99,19 +108,19 @@ class MonthBuild:
         self._lap("analyze")
 
     def swap(self) -> None:
-        """The built month in place of the live one: from here to the commit, positions are
+        """The built month in place of the live one: from here to the commit, the parent is
         locked against readers only when a live partition is detached (a re-import)."""
-        table = self.table
+        table, parent = self.table, self.parent
         live = self._sql("SELECT to_regclass(:name)", {"name": self.name}).scalar()
         if live is not None:
-            self._sql(f"ALTER TABLE positions DETACH PARTITION {self.name}")
+            self._sql(f"ALTER TABLE {parent} DETACH PARTITION {self.name}")
             self._sql(f"DROP TABLE {self.name}")
         else:  # rows written one by one into the default partition now live in the build
-            self._sql("DELETE FROM positions_default WHERE as_of >= :start AND as_of < :end")
+            self._sql(f"DELETE FROM {parent}_default WHERE as_of >= :start AND as_of < :end")
         self._sql(f"ALTER TABLE {table} RENAME TO {self.name}")
         for suffix in self.suffixes:
             self._sql(f"ALTER INDEX {table}_{suffix} RENAME TO {self.name}_{suffix}")
         self._sql(
-            f"ALTER TABLE positions ATTACH PARTITION {self.name}"
+            f"ALTER TABLE {parent} ATTACH PARTITION {self.name}"
             f" FOR VALUES FROM ('{self.start}') TO ('{self.end}')"
         )
