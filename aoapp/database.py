@@ -73,10 +73,20 @@ def render_item(type_, obj, _autogen_context):
     return False
 
 
+# The tables of the month partitions (and the default ones) on PostgreSQL, by name prefix.
+PARTITIONS = (
+    "positions_p",
+    "positions_default",
+    "deposit_positions_p",
+    "deposit_positions_default",
+)
+
+
 def include_name(name, type_, _parent_names) -> bool:
-    """Autogenerate leaves alone the month partitions of `positions` (PostgreSQL): an import
-    builds and attaches them (imports/partition.py); the partitioned table is the model."""
-    return not (type_ == "table" and name and name.startswith(("positions_p", "positions_default")))
+    """Autogenerate leaves alone the month partitions of `positions` and `deposit_positions`
+    (PostgreSQL): an import builds and attaches them (imports/partition.py); the partitioned
+    table is the model."""
+    return not (type_ == "table" and name and name.startswith(PARTITIONS))
 
 
 READ_REPLICA = "read_replica"  # Session.info: the replica engine reads go to (common/replica.py)

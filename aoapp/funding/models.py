@@ -86,9 +86,9 @@ class DepositPosition(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    account_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("deposit_accounts.id", ondelete="CASCADE")
-    )
+    # No foreign key (migration 0042): the importer writes positions only for the accounts it
+    # just upserted, and a key would lock `deposit_accounts` while a month is attached.
+    account_id: Mapped[int]
     as_of: Mapped[date]
     customer_id: Mapped[int]
     officer_id: Mapped[int | None]
@@ -103,7 +103,9 @@ class DepositPosition(db.Model):
     aro: Mapped[bool | None]
     import_id: Mapped[int | None]
 
-    account: Mapped[DepositAccount] = relationship()
+    account: Mapped[DepositAccount] = relationship(
+        primaryjoin="foreign(DepositPosition.account_id) == DepositAccount.id", viewonly=True
+    )
 
 
 # --- Who may see what (aoapp.auth.scoping) ------------------------------------------------------
