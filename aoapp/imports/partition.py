@@ -3,12 +3,12 @@
 `positions` (migration 0029) and `deposit_positions` (0042) are partitioned by calendar month of
 `as_of`. Instead of inserting a listing's rows into a table whose indexes are maintained row by
 row, the import builds the month's partition as a plain table — the month's other dates copied
-over, the listing's positions inserted set-based, then the keys, indexes and a CHECK on the month
-built once — and swaps it in: the old partition detached and dropped (a re-import), or the
-month's rows taken out of the default partition, then the new table attached. The CHECK lets the
-attach skip its scan; everything happens in the import's transaction, so readers see the month
-before or after, never half of it. The loader keeps the ids of a re-imported date's positions
-(audit entries and Kol upgrades point to them).
+over, the listing's positions inserted set-based (the parent's CHECKs on each row), then the keys,
+indexes and a CHECK on the month built once — and swaps it in: the old partition detached and
+dropped (a re-import), or the month's rows taken out of the default partition, then the new table
+attached. The month's CHECK lets the attach skip its scan; everything happens in the import's
+transaction, so readers see the month before or after, never half of it. The loader keeps the ids
+of a re-imported date's positions (audit entries and Kol upgrades point to them).
 
 Full listings of one parent take turns (`hold`, before their first write): an import building a
 month must see the month's other dates, and swapping partitions while another import writes
@@ -24,9 +24,11 @@ from aoapp.common import dates, serial
 
 WAIT_SECONDS = 3600  # the per-date import lock already bounds how long an import waits
 # The shape a partition must have to be attached, read from the parent itself (its migrations
-# and any later one), so it is written once: its keys and CHECKs, and its partitioned indexes.
-PARENT_CONSTRAINTS = """SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
-    WHERE conrelid = CAST(:parent AS regclass) AND contype IN ('p', 'u', 'c') ORDER BY conname"""
+# and any later one), so it is written once: its keys and its partitioned indexes. Its CHECKs
+# come with `LIKE … INCLUDING CONSTRAINTS`: the attach wants each the same expression as the
+# parent's, and one read back as text is not always parsed into it again (an `IN` list).
+PARENT_KEYS = """SELECT pg_get_constraintdef(oid) FROM pg_constraint
+    WHERE conrelid = CAST(:parent AS regclass) AND contype IN ('p', 'u') ORDER BY conname"""
 PARENT_INDEXES = """SELECT pg_get_indexdef(x.indexrelid) FROM pg_index x
     WHERE x.indrelid = CAST(:parent AS regclass)
       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
@@ -74,22 +76,25 @@ class MonthBuild:
         return self.conn.execute(sa.text(statement), {**bounds, **(params or {})})
 
     def begin(self) -> None:
-        """The empty build table with the month's other dates in it (after `hold`)."""
+        """The empty build table, with the parent's CHECKs, and the month's other dates in it
+        (after `hold`)."""
         self._sql(f"DROP TABLE IF EXISTS {self.table}")
-        self._sql(f"CREATE TABLE {self.table} (LIKE {self.parent} INCLUDING DEFAULTS)")
+        self._sql(
+            f"CREATE TABLE {self.table}"
+            f" (LIKE {self.parent} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"
+        )
         self._sql(
             f"""INSERT INTO {self.table} SELECT * FROM {self.parent}
                 WHERE as_of >= :start AND as_of < :end AND as_of <> :as_of"""
         )
 
     def finish(self) -> None:
-        """Keys, indexes and CHECKs as the parent's, and the month's CHECK, built once."""
+        """Keys and indexes as the parent's, and the month's CHECK, built once."""
         table = self.table
         self._lap("insert")
         self._sql("SET LOCAL maintenance_work_mem = '256MB'")
-        constraints = self._sql(PARENT_CONSTRAINTS).all()
-        keys = [(name, text) for name, text in constraints if not text.startswith("CHECK")]
-        for number, (_name, text) in enumerate(keys):
+        keys = self._sql(PARENT_KEYS).scalars().all()
+        for number, text in enumerate(keys):
             self._sql(f"ALTER TABLE {table} ADD CONSTRAINT {table}_k{number} {text}")
         self.indexes = [row[0] for row in self._sql(PARENT_INDEXES)]
         for number, text in enumerate(self.indexes):
@@ -100,9 +105,7 @@ class MonthBuild:
         self.suffixes += [str(number) for number in range(len(self.indexes))]
         self._lap("indexes")
         month = f"CHECK (as_of >= DATE '{self.start}' AND as_of < DATE '{self.end}')"
-        checks = [("month", month), *((n, t) for n, t in constraints if t.startswith("CHECK"))]
-        adds = ", ".join(f"ADD CONSTRAINT {name} {text}" for name, text in checks)
-        self._sql(f"ALTER TABLE {table} {adds}")
+        self._sql(f"ALTER TABLE {table} ADD CONSTRAINT month {month}")
         self._lap("constraints")
         self._sql(f"ANALYZE {table}")
         self._lap("analyze")

@@ -1,5 +1,6 @@
 """Set-based load of a validated deposits listing: the shared steps (`imports.setload`: staging,
-customers by CIF, closing), then deposit accounts and their positions on the listing's date.
+customers by CIF, closing), then deposit accounts and their positions on the listing's date (on
+PostgreSQL, a full listing's as the month's partition, built and swapped in: imports/partition.py).
 
 Everything runs on the caller's connection inside one transaction: the caller commits or rolls back.
 """
@@ -7,10 +8,13 @@ Everything runs on the caller's connection inside one transaction: the caller co
 from decimal import Decimal
 
 import pyarrow as pa
+import sqlalchemy as sa
 
 from aoapp.common.money import to_money
 from aoapp.funding import relationship_rows
 from aoapp.funding import rollups as deposit_rollups
+from aoapp.funding.relationship_tables import hold_joined
+from aoapp.imports import partition
 from aoapp.imports.setload import SetLoad, as_date
 from aoapp.products.models import DepositType
 
@@ -77,9 +81,15 @@ class DepositLoader(SetLoad):
     STAGING_COLUMNS = STAGING_COLUMNS
     POSITIONS = "deposit_positions"
 
+    def __init__(self, connection: sa.Connection, **options):
+        super().__init__(connection, **options)
+        self.build: partition.MonthBuild | None = None  # PostgreSQL, a full listing
+
     def run(self, table: pa.Table) -> dict:
         """Stage the rows, upsert customers and accounts, write positions, close the missing."""
         self._begin()
+        if self.pg and not self.partial:
+            partition.hold(self.conn, self.POSITIONS)
         self._step("staging", 35, lambda: self._stage(table))
         self._find_backdated()
         self._step(
@@ -98,6 +108,7 @@ class DepositLoader(SetLoad):
                     counter="accounts_closed",
                 ),
             )
+        self._step("attach", 91, self._attach)
         self._step("rollups", 92, lambda: deposit_rollups.write(self.conn, [self.as_of]))
         self._step(
             "relationship",
@@ -158,6 +169,9 @@ class DepositLoader(SetLoad):
 
     def _positions(self) -> None:
         """The date's balances; a re-import of the date replaces its positions (in place)."""
+        if self.pg and not self.partial:
+            self._positions_by_partition()
+            return
         if not self.partial:  # a full listing is the whole date: unlisted accounts' positions go
             self._sql(
                 f"""DELETE FROM deposit_positions WHERE as_of = :as_of AND NOT EXISTS
@@ -172,17 +186,46 @@ class DepositLoader(SetLoad):
             upsert = "ON CONFLICT (account_id, as_of) DO UPDATE SET " + ", ".join(
                 f"{name} = excluded.{name}" for name in POSITION_VALUES
             )
+        self._insert_positions(self.POSITIONS, upsert)
+
+    def _positions_by_partition(self) -> None:
+        """PostgreSQL, a full listing: the month's partition built (imports/partition.py), with
+        the listing's positions only on its date (an unlisted account's position is gone)."""
+        build = self.build = partition.MonthBuild(
+            self.conn, self.POSITIONS, self.as_of, self.import_id, self._lap
+        )
+        build.begin()
+        self._insert_positions(build.table, "", keep_ids=True)
+        build.finish()
+
+    def _insert_positions(self, table: str, upsert: str, keep_ids: bool = False) -> None:
+        """The listing's positions into `table`; `keep_ids`: a re-imported position keeps its id."""
+        ids = ("id, ", "COALESCE(o.id, nextval('deposit_positions_id_seq')), ")
+        old = "LEFT JOIN deposit_positions o ON o.account_id = a.id AND o.as_of = :as_of"
+        if not keep_ids:
+            ids, old = ("", ""), ""
         self._sql(
             f"""
-            INSERT INTO deposit_positions (account_id, as_of, customer_id, officer_id, branch_id,
+            INSERT INTO {table} ({ids[0]}account_id, as_of, customer_id, officer_id, branch_id,
                 deposit_type, balance, average_balance, status, maturity_date, aro, import_id)
-            SELECT a.id, :as_of, a.customer_id, s.officer_id, s.booked_branch_id, s.deposit_type,
-                   s.balance, s.average_balance, s.status, s.maturity_date, s.aro, :import_id
+            SELECT {ids[1]}a.id, :as_of, a.customer_id, s.officer_id, s.booked_branch_id,
+                   s.deposit_type, s.balance, s.average_balance, s.status, s.maturity_date, s.aro,
+                   :import_id
             FROM {self.STAGING} s JOIN deposit_accounts a ON a.account_no = s.account_no
+            {old}
             WHERE TRUE {upsert}
             """,
             {"import_id": self.import_id},
         )
+
+    def _attach(self) -> None:
+        """The built month swapped in, once this import's turn among the writers of figures
+        joining two listings has come (`hold_joined`, which its rollups take anyway): from the
+        swap to the commit, readers of deposit_positions wait, so a loan import holding that
+        turn and reading them would wait on this import while it waits on the loan import."""
+        if self.build is not None:
+            hold_joined(self.conn)
+            self.build.swap()
 
     def _summary(self) -> None:
         """Accounts and balances on the date, by kind of funds (giro, tabungan, deposito)."""

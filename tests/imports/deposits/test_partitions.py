@@ -1,0 +1,153 @@
+"""PostgreSQL: a full deposits listing builds its month's partition of `deposit_positions` and
+swaps it in (aoapp/imports/partition.py), as the loan listing does for `positions`; a partial
+listing writes row by row. SQLite keeps one plain table: these tests skip there."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from aoapp.extensions import db
+from aoapp.imports import partition
+from aoapp.imports.models import ImportStatus, PositionImport
+from tests.support import deposit_listings as D
+from tests.support.concurrency import imports_at_once
+
+MID, END = date(2024, 6, 15), date(2024, 6, 30)
+
+
+@pytest.fixture(autouse=True)
+def _postgresql_only(app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("deposit positions are partitioned on PostgreSQL only")
+
+
+@pytest.fixture
+def ao(world):
+    D.catalogue()
+    return world.officer.officer_code
+
+
+@pytest.fixture
+def load(tmp_path, world):
+    """Import rows as a deposits listing (as the admin) and insist it succeeded."""
+    importer = D.Importer(tmp_path, world.admin)
+
+    def run(rows, as_of, **options):
+        outcome = importer.csv(rows, as_of, **options)
+        assert outcome.ok, (outcome.record.shown_message, outcome.errors)
+        return outcome
+
+    return run
+
+
+def _rows(ao: str, count: int = 6, prefix: str = "T", **values) -> list[dict]:
+    return [D.line(f"{prefix}{i}", f"CIF{prefix}{i // 2}", ao, **values) for i in range(count)]
+
+
+def _where() -> dict[date, str]:
+    """Each date's deposit positions → the partition holding them (one per date, or a failure)."""
+    rows = db.session.execute(
+        sa.text("SELECT as_of, tableoid::regclass::text FROM deposit_positions GROUP BY 1, 2")
+    ).all()
+    found: dict[date, str] = {}
+    for as_of, table in rows:
+        assert as_of not in found, f"{as_of} is split over {found[as_of]} and {table}"
+        found[as_of] = table
+    return found
+
+
+def _ids(as_of: date) -> dict[str, int]:
+    """Each account's position id on `as_of`, by account number."""
+    db.session.expire_all()
+    return dict(
+        db.session.execute(
+            sa.text(
+                "SELECT a.account_no, p.id FROM deposit_positions p"
+                " JOIN deposit_accounts a ON a.id = p.account_id WHERE p.as_of = :d"
+            ),
+            {"d": as_of},
+        ).all()
+    )
+
+
+def _leftovers() -> int:
+    return db.session.scalar(
+        sa.text(
+            "SELECT count(*) FROM pg_class WHERE relname LIKE 'deposit\\_positions\\_build\\_%'"
+        )
+    )
+
+
+def test_a_month_is_one_partition_and_a_reimport_keeps_the_other_dates_and_the_ids(ao, load):
+    load(_rows(ao), MID)
+    outcome = load(_rows(ao, balance=Decimal("40000000")), END)
+    assert _where() == {MID: "deposit_positions_p202406", END: "deposit_positions_p202406"}
+    assert "positions:insert" in outcome.record.summary["timings"]
+    ids = _ids(END)
+
+    again = _rows(ao, balance=Decimal("40000000"))
+    again[0]["balance"] = Decimal("1000000")
+    load(again, END)
+    db.session.expire_all()
+    assert _where() == {MID: "deposit_positions_p202406", END: "deposit_positions_p202406"}
+    assert _ids(END) == ids
+    assert len(_ids(MID)) == 6  # the month's other date came over whole
+    assert D.positions(END)["T0"][0] == Decimal("1000000")
+    assert D.positions(END)["T1"][0] == Decimal("40000000")
+    assert _leftovers() == 0
+
+
+def test_a_reimport_with_one_account_fewer_removes_its_position(ao, load):
+    load(_rows(ao), END)
+    ids = _ids(END)
+    load(_rows(ao)[:-1], END)
+    kept = _ids(END)
+    assert set(kept) == set(ids) - {"T5"} and all(kept[a] == ids[a] for a in kept)
+    assert D.accounts()["T5"][2] == "closed"  # closed on the date, as on SQLite
+    assert _where() == {END: "deposit_positions_p202406"}
+
+
+def test_a_partial_listing_goes_row_by_row_and_its_month_joins_the_next_full_one(ao, load):
+    early, late = date(2019, 3, 15), date(2019, 3, 31)  # a month no other test imports
+    load(_rows(ao, 2), early, partial=True)
+    assert _where() == {early: "deposit_positions_default"}
+
+    load(_rows(ao), late)
+    assert _where() == {early: "deposit_positions_p201903", late: "deposit_positions_p201903"}
+    assert db.session.scalar(sa.text("SELECT count(*) FROM deposit_positions_default")) == 0
+
+    ids = _ids(late)  # a partial re-import of a partitioned month writes into it in place
+    load([D.line("T0", "CIFT0", ao, balance=Decimal("7"))], late, partial=True)
+    assert _ids(late) == ids and D.positions(late)["T0"][0] == Decimal("7")
+    assert _where() == {early: "deposit_positions_p201903", late: "deposit_positions_p201903"}
+
+
+def test_a_failed_import_leaves_the_month_as_it_was(ao, load, world, tmp_path, monkeypatch):
+    load(_rows(ao), END)
+    before = _ids(END)
+
+    def broken(_build):
+        raise RuntimeError("the disk filled up while building the indexes")
+
+    monkeypatch.setattr(partition.MonthBuild, "finish", broken)
+    outcome = D.Importer(tmp_path, world.admin).csv(_rows(ao)[:3], END)
+    assert outcome.record.status == ImportStatus.FAILED
+    db.session.expire_all()
+    assert _ids(END) == before and _where() == {END: "deposit_positions_p202406"}
+    assert _leftovers() == 0
+
+
+def test_two_full_listings_of_different_months_imported_at_once_both_land(app, ao, tmp_path):
+    """Each import builds and attaches its own month; they take turns, so neither swap meets
+    the other's (the default partition is scanned and locked by every attach)."""
+    july = date(2024, 7, 31)
+    june_file = str(D.write_csv(tmp_path / "june.csv", _rows(ao)))
+    july_file = str(D.write_csv(tmp_path / "july.csv", _rows(ao, 4, prefix="J")))
+    imports_at_once(app, "positions", (june_file, END, "deposits"), (july_file, july, "deposits"))
+    db.session.expire_all()
+    statuses = db.session.scalars(sa.select(PositionImport.status)).all()
+    assert statuses == [ImportStatus.SUCCEEDED] * 2
+    assert _where() == {END: "deposit_positions_p202406", july: "deposit_positions_p202407"}
+    assert (len(_ids(END)), len(_ids(july))) == (6, 4)
