@@ -52,6 +52,7 @@ DEFERRED = (
     "prospects",
     "prospect_status_changes",
 )
+PARTITIONED = ("positions", "deposit_positions")  # by month of as_of on PostgreSQL
 SUBTYPES = {
     "KUR": "kur",
     "MULTIGUNA": "personal",
@@ -199,7 +200,7 @@ def seed(url: str, scale: float, prospects: int | None, password: str, reset: bo
         conn.execute("SELECT setseed(%(seed)s)", params)
         for label, sql in q.REFERENCE_STEPS:
             seeder.step(label, sql)
-        seeder.batch("month partitions of positions", _month_partitions(params["dates"]))
+        seeder.batch("month partitions of (deposit) positions", _month_partitions(params["dates"]))
         for label, sql in seed_credit.STEPS + seed_funds.STEPS + seed_work.PROSPECT_STEPS:
             seeder.step(label, sql)
         seeder.batch(f"rebuild {len(deferred)} indexes and keys", deferred)
@@ -222,19 +223,21 @@ def seed(url: str, scale: float, prospects: int | None, password: str, reset: bo
 
 
 def _month_partitions(dates: list[date]) -> list[tuple[str, str]]:
-    """One partition of `positions` per listing month, as the imports leave them (migration
-    0029, imports/partition.py): the seeded rows go to them, not to the default one."""
+    """One partition of `positions` and of `deposit_positions` per listing month, as the
+    imports leave them (migrations 0029 and 0042, imports/partition.py): the seeded rows go to
+    them, not to the default ones."""
     statements = []
-    for day in sorted(set(dates)):
-        start, end = month_bounds(day)
-        name = partition_name("positions", day)
-        statements.append(
-            (
-                name,
-                f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF positions"
-                f" FOR VALUES FROM ('{start}') TO ('{end}')",
+    for parent in PARTITIONED:
+        for day in sorted(set(dates)):
+            start, end = month_bounds(day)
+            name = partition_name(parent, day)
+            statements.append(
+                (
+                    name,
+                    f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF {parent}"
+                    f" FOR VALUES FROM ('{start}') TO ('{end}')",
+                )
             )
-        )
     return statements
 
 
