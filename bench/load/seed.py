@@ -256,10 +256,13 @@ def _renewals(url: str, today: date) -> None:
 
 def _write_rollups(url: str, dates: list[date]) -> None:
     """The month-end aggregates of every seeded date (positions and deposit positions), by the
-    imports' own writers."""
+    imports' own writers (in the app's context: the run-off reads its share from the config)."""
+    from aoapp import create_app
+
     started = time.perf_counter()
     engine = sa.create_engine(url)
-    with engine.begin() as conn:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context(), engine.begin() as conn:
         rollups.write(conn, dates)
         deposit_rollups.write(conn, dates)
     engine.dispose()
