@@ -151,3 +151,16 @@ def test_two_full_listings_of_different_months_imported_at_once_both_land(app, a
     assert statuses == [ImportStatus.SUCCEEDED] * 2
     assert _where() == {END: "deposit_positions_p202406", july: "deposit_positions_p202407"}
     assert (len(_ids(END)), len(_ids(july))) == (6, 4)
+
+
+def test_two_dates_of_one_month_imported_at_once_both_stay(app, ao, tmp_path):
+    """Without the lock each build would miss the other's date, and the second swap would drop
+    the first's positions."""
+    mid_file = str(D.write_csv(tmp_path / "mid.csv", _rows(ao)))
+    end_file = str(D.write_csv(tmp_path / "end.csv", _rows(ao, 4, prefix="E")))
+    imports_at_once(app, "positions", (mid_file, MID, "deposits"), (end_file, END, "deposits"))
+    db.session.expire_all()
+    statuses = db.session.scalars(sa.select(PositionImport.status)).all()
+    assert statuses == [ImportStatus.SUCCEEDED] * 2
+    assert _where() == {MID: "deposit_positions_p202406", END: "deposit_positions_p202406"}
+    assert (len(_ids(MID)), len(_ids(END))) == (6, 4)
