@@ -15,6 +15,7 @@ from aoapp.imports.services import run_import
 from tests.support import credit, factories
 from tests.support import listings as L
 from tests.support.concurrency import imports_at_once
+from tests.support.schema import schema_of
 
 MID, END = date(2024, 6, 15), date(2024, 6, 30)
 
@@ -128,17 +129,6 @@ def test_two_dates_of_one_month_imported_at_once_both_stay(app, tmp_path, office
     assert (len(_ids(MID)), len(_ids(END))) == (6, 4)
 
 
-def _schema_of(table: str) -> list[tuple]:
-    return db.session.execute(
-        sa.text(
-            "SELECT 'index', indexdef FROM pg_indexes WHERE tablename = :t UNION ALL"
-            " SELECT 'key', pg_get_constraintdef(oid) FROM pg_constraint"
-            " WHERE conrelid = CAST(:t AS regclass) ORDER BY 1, 2"
-        ),
-        {"t": table},
-    ).all()
-
-
 def test_the_first_listing_into_an_empty_bank_builds_indexes_and_keys_once(
     tmp_path, officer, monkeypatch
 ):
@@ -146,7 +136,7 @@ def test_the_first_listing_into_an_empty_bank_builds_indexes_and_keys_once(
     the inserts and built again after; a failure on the way leaves them as they were."""
     monkeypatch.setattr(bulk, "MIN_ROWS", 1)
     assert L.state()["customers"] == []
-    before = {table: _schema_of(table) for table in ("customers", "facilities")}
+    before = {table: schema_of(table) for table in ("customers", "facilities")}
     db.session.commit()
     monkeypatch.setattr(partition.MonthBuild, "finish", _broken)
     failed = run_import(str(L.write_csv(tmp_path / "failed.csv", _rows(officer))), END)
@@ -154,7 +144,7 @@ def test_the_first_listing_into_an_empty_bank_builds_indexes_and_keys_once(
     monkeypatch.undo()
     monkeypatch.setattr(bulk, "MIN_ROWS", 1)
     db.session.expire_all()
-    assert {table: _schema_of(table) for table in before} == before
+    assert {table: schema_of(table) for table in before} == before
 
     set_aside = []
     original = bulk.built_after_if_empty
@@ -169,7 +159,7 @@ def test_the_first_listing_into_an_empty_bank_builds_indexes_and_keys_once(
     _import(tmp_path, "first.csv", _rows(officer), END)
     assert set_aside == [("customers", True), ("facilities", True)]
     db.session.expire_all()
-    assert {table: _schema_of(table) for table in before} == before
+    assert {table: schema_of(table) for table in before} == before
     assert len(_ids(END)) == 6 and len(L.state()["customers"]) == 3
 
 

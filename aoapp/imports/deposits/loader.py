@@ -14,7 +14,7 @@ from aoapp.common.money import to_money
 from aoapp.funding import relationship_rows
 from aoapp.funding import rollups as deposit_rollups
 from aoapp.funding.relationship_tables import hold_joined
-from aoapp.imports import partition
+from aoapp.imports import bulk, partition
 from aoapp.imports.setload import SetLoad, as_date
 from aoapp.products.models import DepositType
 
@@ -155,15 +155,19 @@ class DepositLoader(SetLoad):
                 )
             updated = len(changed)
         columns = ", ".join(ACCOUNT_FIELDS)
-        created = self._sql(
-            f"""
-            INSERT INTO deposit_accounts (account_no, {columns}, closed_on, created_at, updated_at)
-            SELECT s.account_no, {", ".join(ACCOUNT_FIELDS.values())},
-                   CASE WHEN s.status = 'closed' THEN :as_of END, :now, :now
-            FROM {self._listed()} s
-            WHERE NOT EXISTS (SELECT 1 FROM deposit_accounts a WHERE a.account_no = s.account_no)
-            """
-        ).rowcount
+        # The first listing into an empty bank: indexes and keys built once after (imports/bulk.py).
+        with bulk.built_after_if_empty(self.conn, "deposit_accounts", self.counts["rows"]):
+            created = self._sql(
+                f"""
+                INSERT INTO deposit_accounts (account_no, {columns}, closed_on, created_at,
+                    updated_at)
+                SELECT s.account_no, {", ".join(ACCOUNT_FIELDS.values())},
+                       CASE WHEN s.status = 'closed' THEN :as_of END, :now, :now
+                FROM {self._listed()} s
+                WHERE NOT EXISTS
+                    (SELECT 1 FROM deposit_accounts a WHERE a.account_no = s.account_no)
+                """
+            ).rowcount
         self.counts["accounts_created"] = created
         self.counts["accounts_updated"] = updated
 

@@ -2,6 +2,7 @@
 swaps it in (aoapp/imports/partition.py), as the loan listing does for `positions`; a partial
 listing writes row by row. SQLite keeps one plain table: these tests skip there."""
 
+import contextlib
 from datetime import date
 from decimal import Decimal
 
@@ -9,10 +10,11 @@ import pytest
 import sqlalchemy as sa
 
 from aoapp.extensions import db
-from aoapp.imports import partition
+from aoapp.imports import bulk, partition
 from aoapp.imports.models import ImportStatus, PositionImport
 from tests.support import deposit_listings as D
 from tests.support.concurrency import imports_at_once
+from tests.support.schema import schema_of
 
 MID, END = date(2024, 6, 15), date(2024, 6, 30)
 
@@ -124,14 +126,50 @@ def test_a_partial_listing_goes_row_by_row_and_its_month_joins_the_next_full_one
     assert _where() == {early: "deposit_positions_p201903", late: "deposit_positions_p201903"}
 
 
+def test_the_first_listing_into_an_empty_bank_builds_the_accounts_indexes_and_keys_once(
+    ao, load, world, tmp_path, monkeypatch
+):
+    """As the loan listing's facilities: the deposit accounts' indexes and keys are set aside
+    for the first listing's inserts and built again after; a failure leaves them as they were."""
+    monkeypatch.setattr(bulk, "MIN_ROWS", 1)
+    before = schema_of("deposit_accounts")
+    db.session.commit()
+    monkeypatch.setattr(partition.MonthBuild, "finish", _broken)
+    failed = D.Importer(tmp_path, world.admin).csv(_rows(ao), END)
+    assert failed.record.status == ImportStatus.FAILED
+    monkeypatch.undo()
+    monkeypatch.setattr(bulk, "MIN_ROWS", 1)
+    db.session.expire_all()
+    assert schema_of("deposit_accounts") == before and D.accounts() == {}
+
+    set_aside = []
+    original = bulk.built_after_if_empty
+
+    @contextlib.contextmanager
+    def spy(conn, table, rows):
+        with original(conn, table, rows) as taken:
+            set_aside.append((table, taken))
+            yield taken
+
+    monkeypatch.setattr(bulk, "built_after_if_empty", spy)
+    load(_rows(ao), END)
+    assert ("deposit_accounts", True) in set_aside
+    db.session.expire_all()
+    assert schema_of("deposit_accounts") == before
+    assert len(D.accounts()) == 6 and len(_ids(END)) == 6
+    load(_rows(ao, 8), END)  # the accounts are there now: the second listing inserts into them
+    assert set_aside[-1] == ("deposit_accounts", False) and len(D.accounts()) == 8
+
+
+def _broken(_build):
+    raise RuntimeError("the disk filled up while building the indexes")
+
+
 def test_a_failed_import_leaves_the_month_as_it_was(ao, load, world, tmp_path, monkeypatch):
     load(_rows(ao), END)
     before = _ids(END)
 
-    def broken(_build):
-        raise RuntimeError("the disk filled up while building the indexes")
-
-    monkeypatch.setattr(partition.MonthBuild, "finish", broken)
+    monkeypatch.setattr(partition.MonthBuild, "finish", _broken)
     outcome = D.Importer(tmp_path, world.admin).csv(_rows(ao)[:3], END)
     assert outcome.record.status == ImportStatus.FAILED
     db.session.expire_all()
