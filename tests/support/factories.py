@@ -219,9 +219,13 @@ def _world_ids(world: World) -> dict[str, int]:
 
 def _world_of(ids: dict[str, int]) -> World:
     branches = ("jkt", "bdg")
-    # Two queries put every row in the session's identity map: the gets below read it.
-    for model, names in ((Branch, branches), (User, [n for n in ids if n not in branches])):
+    # Two queries put every row in the session's identity map, held here (the map keeps an
+    # object only while something refers to it): the gets below read it, not the database.
+    loaded = [
         db.session.scalars(sa.select(model).where(model.id.in_([ids[n] for n in names]))).all()
+        for model, names in ((Branch, branches), (User, [n for n in ids if n not in branches]))
+    ]
+    assert sum(map(len, loaded)) == len(ids)
     return World(
         **{
             name: db.session.get(Branch if name in branches else User, id_)
