@@ -25,6 +25,7 @@ from aoapp.kpis import queries as kpi_queries
 from aoapp.targets import achievement
 from tests.support.credit import make_facility, post_listing
 from tests.support.factories import make_customer
+from tests.support.properties import database_examples
 from tests.support.rollups import (
     assert_rollups_are_the_positions,
     officers_and_scopes,
@@ -95,7 +96,7 @@ def _wipe() -> None:
 
 
 @settings(
-    max_examples=25,
+    max_examples=database_examples(25),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -25,6 +25,7 @@ from aoapp.followups.promises import (
     state_column,
 )
 from tests.support.promises import delinquent_facility, make_promise
+from tests.support.properties import database_examples
 
 BASE = date(2024, 1, 1)
 MAX_ARREARS = 10**11  # sen: Rp 1,000,000,000
@@ -235,7 +236,7 @@ def facility(world):
 
 
 @settings(
-    max_examples=60,
+    max_examples=database_examples(60),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -23,6 +23,7 @@ from aoapp.funding.relationship_tables import ROLLUPS as RELATIONSHIP_ROLLUPS
 from aoapp.funding.trend import funding_trend
 from tests.support.factories import make_customer
 from tests.support.holdings import booked_position, make_deposit
+from tests.support.properties import database_examples
 from tests.support.rollups import (
     assert_deposit_rollups_are_the_positions,
     officers_and_scopes,
@@ -102,7 +103,7 @@ def _wipe() -> None:
 
 
 @settings(
-    max_examples=12,
+    max_examples=database_examples(12),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -29,6 +29,7 @@ from aoapp.funding.stored_relationship import stepped, stored
 from tests.support.credit import credit_product, make_facility
 from tests.support.factories import make_customer
 from tests.support.holdings import SERVICES, booked_position, make_deposit, product, record
+from tests.support.properties import database_examples
 from tests.support.rollups import (
     assert_rollups_are_the_positions,
     officers_and_scopes,
@@ -161,7 +162,7 @@ def _figures(scope, ids, end: date, start: date):
 
 
 @settings(
-    max_examples=20,
+    max_examples=database_examples(20),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
