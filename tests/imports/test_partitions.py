@@ -15,9 +15,13 @@ from aoapp.imports.services import run_import
 from tests.support import credit, factories
 from tests.support import listings as L
 from tests.support.concurrency import imports_at_once
-from tests.support.schema import schema_of
+from tests.support.schema import broken_finish, partitions_by_date, schema_of
 
 MID, END = date(2024, 6, 15), date(2024, 6, 30)
+
+
+def _where() -> dict[date, str]:
+    return partitions_by_date("positions")
 
 
 @pytest.fixture(autouse=True)
@@ -40,18 +44,6 @@ def _import(tmp_path, name: str, rows: list[dict], as_of: date):
     outcome = run_import(str(L.write_csv(tmp_path / name, rows)), as_of)
     assert outcome.record.status == ImportStatus.SUCCEEDED, outcome.record.message
     return outcome
-
-
-def _where() -> dict[date, str]:
-    """Each date's positions → the partition holding them (one per date, or a failure)."""
-    rows = db.session.execute(
-        sa.text("SELECT as_of, tableoid::regclass::text FROM positions GROUP BY 1, 2")
-    ).all()
-    found: dict[date, str] = {}
-    for as_of, table in rows:
-        assert as_of not in found, f"{as_of} is split over {found[as_of]} and {table}"
-        found[as_of] = table
-    return found
 
 
 def _ids(as_of: date) -> dict[int, int]:
@@ -95,7 +87,10 @@ def test_rows_written_one_by_one_join_their_month_when_it_is_imported(tmp_path, 
     assert _where() == {early: "positions_default"}
 
     _import(tmp_path, "late.csv", _rows(officer), late)
-    assert _where() == {early: "positions_p201903", late: "positions_p201903"}
+    assert _where() == {
+        early: "positions_p201903",
+        late: "positions_p201903",
+    }
     in_default = db.session.scalar(sa.text("SELECT count(*) FROM positions_default"))
     assert in_default == 0
 
@@ -104,15 +99,11 @@ def test_a_failed_import_leaves_the_month_as_it_was(tmp_path, officer, monkeypat
     _import(tmp_path, "end.csv", _rows(officer), END)
     before = _ids(END)
 
-    monkeypatch.setattr(partition.MonthBuild, "finish", _broken)
+    monkeypatch.setattr(partition.MonthBuild, "finish", broken_finish)
     outcome = run_import(str(L.write_csv(tmp_path / "again.csv", _rows(officer, dpd=10))), END)
     assert outcome.record.status == ImportStatus.FAILED
     db.session.expire_all()
     assert _ids(END) == before and _where() == {END: "positions_p202406"}
-
-
-def _broken(_build):
-    raise RuntimeError("the disk filled up while building the indexes")
 
 
 def test_two_dates_of_one_month_imported_at_once_both_stay(app, tmp_path, officer):
@@ -138,7 +129,7 @@ def test_the_first_listing_into_an_empty_bank_builds_indexes_and_keys_once(
     assert L.state()["customers"] == []
     before = {table: schema_of(table) for table in ("customers", "facilities")}
     db.session.commit()
-    monkeypatch.setattr(partition.MonthBuild, "finish", _broken)
+    monkeypatch.setattr(partition.MonthBuild, "finish", broken_finish)
     failed = run_import(str(L.write_csv(tmp_path / "failed.csv", _rows(officer))), END)
     assert failed.record.status == ImportStatus.FAILED
     monkeypatch.undo()

@@ -1,5 +1,7 @@
 """What PostgreSQL says a table is made of, for the tests of what an import sets aside and builds
-again (imports/bulk.py, imports/partition.py)."""
+again (imports/bulk.py) and of the month partitions it builds (imports/partition.py)."""
+
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -16,3 +18,21 @@ def schema_of(table: str) -> list[tuple]:
         ),
         {"t": table},
     ).all()
+
+
+def partitions_by_date(table: str) -> dict[date, str]:
+    """Each date of `table` (positions, deposit positions) → the partition holding its rows
+    (one per date, or a failure)."""
+    rows = db.session.execute(
+        sa.text(f"SELECT as_of, tableoid::regclass::text FROM {table} GROUP BY 1, 2")  # noqa: S608
+    ).all()
+    found: dict[date, str] = {}
+    for as_of, partition in rows:
+        assert as_of not in found, f"{as_of} is split over {found[as_of]} and {partition}"
+        found[as_of] = partition
+    return found
+
+
+def broken_finish(_build):
+    """In place of `partition.MonthBuild.finish`: the build fails before its swap."""
+    raise RuntimeError("the disk filled up while building the indexes")

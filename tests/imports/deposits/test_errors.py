@@ -5,7 +5,6 @@ one date, of either kind, run one at a time."""
 from datetime import date
 from decimal import Decimal
 
-import pytest
 import sqlalchemy as sa
 
 from aoapp.common import serial
@@ -15,12 +14,6 @@ from tests.support import deposit_listings as D
 from tests.support import listings as L
 
 AS_OF = date(2024, 6, 30)
-
-
-@pytest.fixture
-def ao(world):
-    D.catalogue()
-    return world.officer.officer_code
 
 
 def bad_rows(ao: str) -> list[dict]:

@@ -14,9 +14,13 @@ from aoapp.imports import bulk, partition
 from aoapp.imports.models import ImportStatus, PositionImport
 from tests.support import deposit_listings as D
 from tests.support.concurrency import imports_at_once
-from tests.support.schema import schema_of
+from tests.support.schema import broken_finish, partitions_by_date, schema_of
 
 MID, END = date(2024, 6, 15), date(2024, 6, 30)
+
+
+def _where() -> dict[date, str]:
+    return partitions_by_date("deposit_positions")
 
 
 @pytest.fixture(autouse=True)
@@ -25,39 +29,8 @@ def _postgresql_only(app):
         pytest.skip("deposit positions are partitioned on PostgreSQL only")
 
 
-@pytest.fixture
-def ao(world):
-    D.catalogue()
-    return world.officer.officer_code
-
-
-@pytest.fixture
-def load(tmp_path, world):
-    """Import rows as a deposits listing (as the admin) and insist it succeeded."""
-    importer = D.Importer(tmp_path, world.admin)
-
-    def run(rows, as_of, **options):
-        outcome = importer.csv(rows, as_of, **options)
-        assert outcome.ok, (outcome.record.shown_message, outcome.errors)
-        return outcome
-
-    return run
-
-
 def _rows(ao: str, count: int = 6, prefix: str = "T", **values) -> list[dict]:
     return [D.line(f"{prefix}{i}", f"CIF{prefix}{i // 2}", ao, **values) for i in range(count)]
-
-
-def _where() -> dict[date, str]:
-    """Each date's deposit positions → the partition holding them (one per date, or a failure)."""
-    rows = db.session.execute(
-        sa.text("SELECT as_of, tableoid::regclass::text FROM deposit_positions GROUP BY 1, 2")
-    ).all()
-    found: dict[date, str] = {}
-    for as_of, table in rows:
-        assert as_of not in found, f"{as_of} is split over {found[as_of]} and {table}"
-        found[as_of] = table
-    return found
 
 
 def _ids(as_of: date) -> dict[str, int]:
@@ -85,7 +58,10 @@ def _leftovers() -> int:
 def test_a_month_is_one_partition_and_a_reimport_keeps_the_other_dates_and_the_ids(ao, load):
     load(_rows(ao), MID)
     outcome = load(_rows(ao, balance=Decimal("40000000")), END)
-    assert _where() == {MID: "deposit_positions_p202406", END: "deposit_positions_p202406"}
+    assert _where() == {
+        MID: "deposit_positions_p202406",
+        END: "deposit_positions_p202406",
+    }
     assert "positions:insert" in outcome.record.summary["timings"]
     ids = _ids(END)
 
@@ -93,7 +69,10 @@ def test_a_month_is_one_partition_and_a_reimport_keeps_the_other_dates_and_the_i
     again[0]["balance"] = Decimal("1000000")
     load(again, END)
     db.session.expire_all()
-    assert _where() == {MID: "deposit_positions_p202406", END: "deposit_positions_p202406"}
+    assert _where() == {
+        MID: "deposit_positions_p202406",
+        END: "deposit_positions_p202406",
+    }
     assert _ids(END) == ids
     assert len(_ids(MID)) == 6  # the month's other date came over whole
     assert D.positions(END)["T0"][0] == Decimal("1000000")
@@ -117,13 +96,19 @@ def test_a_partial_listing_goes_row_by_row_and_its_month_joins_the_next_full_one
     assert _where() == {early: "deposit_positions_default"}
 
     load(_rows(ao), late)
-    assert _where() == {early: "deposit_positions_p201903", late: "deposit_positions_p201903"}
+    assert _where() == {
+        early: "deposit_positions_p201903",
+        late: "deposit_positions_p201903",
+    }
     assert db.session.scalar(sa.text("SELECT count(*) FROM deposit_positions_default")) == 0
 
     ids = _ids(late)  # a partial re-import of a partitioned month writes into it in place
     load([D.line("T0", "CIFT0", ao, balance=Decimal("7"))], late, partial=True)
     assert _ids(late) == ids and D.positions(late)["T0"][0] == Decimal("7")
-    assert _where() == {early: "deposit_positions_p201903", late: "deposit_positions_p201903"}
+    assert _where() == {
+        early: "deposit_positions_p201903",
+        late: "deposit_positions_p201903",
+    }
 
 
 def test_the_first_listing_into_an_empty_bank_builds_the_accounts_indexes_and_keys_once(
@@ -134,7 +119,7 @@ def test_the_first_listing_into_an_empty_bank_builds_the_accounts_indexes_and_ke
     monkeypatch.setattr(bulk, "MIN_ROWS", 1)
     before = schema_of("deposit_accounts")
     db.session.commit()
-    monkeypatch.setattr(partition.MonthBuild, "finish", _broken)
+    monkeypatch.setattr(partition.MonthBuild, "finish", broken_finish)
     failed = D.Importer(tmp_path, world.admin).csv(_rows(ao), END)
     assert failed.record.status == ImportStatus.FAILED
     monkeypatch.undo()
@@ -161,15 +146,11 @@ def test_the_first_listing_into_an_empty_bank_builds_the_accounts_indexes_and_ke
     assert set_aside[-1] == ("deposit_accounts", False) and len(D.accounts()) == 8
 
 
-def _broken(_build):
-    raise RuntimeError("the disk filled up while building the indexes")
-
-
 def test_a_failed_import_leaves_the_month_as_it_was(ao, load, world, tmp_path, monkeypatch):
     load(_rows(ao), END)
     before = _ids(END)
 
-    monkeypatch.setattr(partition.MonthBuild, "finish", _broken)
+    monkeypatch.setattr(partition.MonthBuild, "finish", broken_finish)
     outcome = D.Importer(tmp_path, world.admin).csv(_rows(ao)[:3], END)
     assert outcome.record.status == ImportStatus.FAILED
     db.session.expire_all()
@@ -187,7 +168,10 @@ def test_two_full_listings_of_different_months_imported_at_once_both_land(app, a
     db.session.expire_all()
     statuses = db.session.scalars(sa.select(PositionImport.status)).all()
     assert statuses == [ImportStatus.SUCCEEDED] * 2
-    assert _where() == {END: "deposit_positions_p202406", july: "deposit_positions_p202407"}
+    assert _where() == {
+        END: "deposit_positions_p202406",
+        july: "deposit_positions_p202407",
+    }
     assert (len(_ids(END)), len(_ids(july))) == (6, 4)
 
 
@@ -200,5 +184,8 @@ def test_two_dates_of_one_month_imported_at_once_both_stay(app, ao, tmp_path):
     db.session.expire_all()
     statuses = db.session.scalars(sa.select(PositionImport.status)).all()
     assert statuses == [ImportStatus.SUCCEEDED] * 2
-    assert _where() == {MID: "deposit_positions_p202406", END: "deposit_positions_p202406"}
+    assert _where() == {
+        MID: "deposit_positions_p202406",
+        END: "deposit_positions_p202406",
+    }
     assert (len(_ids(MID)), len(_ids(END))) == (6, 4)

@@ -4,7 +4,6 @@ listing, closing, re-imports, back-dated listings, conventions and formats (SQLi
 from datetime import date
 from decimal import Decimal
 
-import pytest
 import sqlalchemy as sa
 
 from aoapp.audit.models import AuditEntry
@@ -14,27 +13,6 @@ from tests.support import deposit_listings as D
 from tests.support import listings as L
 
 D1, D2, D3 = date(2024, 5, 31), date(2024, 6, 30), date(2024, 7, 31)
-
-
-@pytest.fixture
-def ao(world):
-    """The officer code of ao.budi (JKT01); the deposit products (and KMK) in the catalogue."""
-    D.catalogue()
-    return world.officer.officer_code
-
-
-@pytest.fixture
-def load(tmp_path, world):
-    """Import rows as a deposits listing (as the admin) and insist it succeeded."""
-    importer = D.Importer(tmp_path, world.admin)
-
-    def run(rows, as_of, fmt="csv", **options):
-        outcome = getattr(importer, fmt)(rows, as_of, **options)
-        assert outcome.ok, (outcome.record.shown_message, outcome.errors)
-        return outcome
-
-    run.importer = importer
-    return run
 
 
 def audits(entity: str, action: str | None = None) -> list[AuditEntry]:

@@ -1,0 +1,26 @@
+"""The deposits listing tests' officer and import, shared by their modules."""
+
+import pytest
+
+from tests.support import deposit_listings as D
+
+
+@pytest.fixture
+def ao(world):
+    """The officer code of ao.budi (JKT01); the deposit products (and KMK) in the catalogue."""
+    D.catalogue()
+    return world.officer.officer_code
+
+
+@pytest.fixture
+def load(tmp_path, world):
+    """Import rows as a deposits listing (as the admin) and insist it succeeded."""
+    importer = D.Importer(tmp_path, world.admin)
+
+    def run(rows, as_of, fmt="csv", **options):
+        outcome = getattr(importer, fmt)(rows, as_of, **options)
+        assert outcome.ok, (outcome.record.shown_message, outcome.errors)
+        return outcome
+
+    run.importer = importer
+    return run
