@@ -154,6 +154,17 @@ class TestADayWithoutSignal:
         assert asked == []
         assert phone.evaluate(STORAGE) == {"caches": [], "databases": []}
 
+    def test_a_logout_does_not_wait_on_storage_that_never_answers(self, live_server, phone, world):
+        """A database held open elsewhere can hold its deletion back: the logout goes on after
+        its limit (offline.js LOGOUT_WAIT_MS), and the saved pages are gone all the same."""
+        open_agenda_online(phone, live_server, saved=2)  # the agenda and the queue
+        assert any(name.startswith("aoapp-pages-u") for name in phone.evaluate(STORAGE)["caches"])
+        phone.evaluate("indexedDB.deleteDatabase = () => ({})")  # a request that never ends
+        phone.get_by_role("button", name="Menu").click()
+        phone.get_by_role("button", name="Log out").click()
+        phone.wait_for_url("**/login", timeout=15000)
+        assert phone.evaluate(STORAGE)["caches"] == []
+
     def test_a_record_changed_meanwhile_is_shown_as_a_conflict_to_resolve(
         self, live_server, phone, world
     ):

@@ -135,17 +135,32 @@
     return Promise.all(jobs).catch(function () { return null; });
   }
 
+  // The phone's storage answers in milliseconds; a logout never waits on it longer than this
+  // (a database another tab or the service worker keeps open can hold a deletion back).
+  var LOGOUT_WAIT_MS = 4000;
+
+  function limited(promise, fallback) {
+    return Promise.race([promise, new Promise(function (resolve) {
+      setTimeout(resolve, LOGOUT_WAIT_MS, fallback);
+    })]);
+  }
+
   // Logging out leaves nothing of the user on the phone; entries not sent yet are lost, so ask.
+  // The service worker is told to forget the saved pages too, in case the page's own deletion
+  // is held back.
   function guardLogout() {
     document.querySelectorAll('form[data-logout]').forEach(function (form) {
       form.addEventListener("submit", function (event) {
         event.preventDefault();
-        AoQueue.all(user).catch(function () { return []; }).then(function (entries) {
+        limited(AoQueue.all(user).catch(function () { return []; }), []).then(function (entries) {
           var unsent = entries.filter(function (entry) { return entry.status !== "sent"; });
           if (unsent.length && !window.confirm(say("logout_unsent", {count: unsent.length}))) {
             return;
           }
-          forget().then(function () {
+          if (navigator.serviceWorker.controller) {
+            navigator.serviceWorker.controller.postMessage({type: "logout"});
+          }
+          limited(forget(), null).then(function () {
             document.documentElement.setAttribute("data-offline-forgotten", "1");
             form.submit();
           });
