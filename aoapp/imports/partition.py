@@ -21,6 +21,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from aoapp.common import dates, serial
+from aoapp.funding.relationship_tables import hold_joined
 
 WAIT_SECONDS = 3600  # the per-date import lock already bounds how long an import waits
 # The shape a partition must have to be attached, read from the parent itself (its migrations
@@ -112,7 +113,13 @@ class MonthBuild:
 
     def swap(self) -> None:
         """The built month in place of the live one: from here to the commit, the parent is
-        locked against readers only when a live partition is detached (a re-import)."""
+        locked against readers only when a live partition is detached (a re-import).
+
+        The swap first waits for this import's turn among the writers of figures joining two
+        listings (`hold_joined`, which the import's relationship step and rollups take anyway):
+        from the swap on, readers of the parent wait, so an import of the other listing holding
+        that turn and reading this parent would wait on this import while it waits on that one."""
+        hold_joined(self.conn)
         table, parent = self.table, self.parent
         live = self._sql("SELECT to_regclass(:name)", {"name": self.name}).scalar()
         if live is not None:

@@ -13,7 +13,6 @@ import sqlalchemy as sa
 from aoapp.common.money import to_money
 from aoapp.funding import relationship_rows
 from aoapp.funding import rollups as deposit_rollups
-from aoapp.funding.relationship_tables import hold_joined
 from aoapp.imports import bulk, partition
 from aoapp.imports.setload import SetLoad, as_date
 from aoapp.products.models import DepositType
@@ -223,12 +222,8 @@ class DepositLoader(SetLoad):
         )
 
     def _attach(self) -> None:
-        """The built month swapped in, once this import's turn among the writers of figures
-        joining two listings has come (`hold_joined`, which its rollups take anyway): from the
-        swap to the commit, readers of deposit_positions wait, so a loan import holding that
-        turn and reading them would wait on this import while it waits on the loan import."""
+        """The built month swapped in (`MonthBuild.swap`)."""
         if self.build is not None:
-            hold_joined(self.conn)
             self.build.swap()
 
     def _summary(self) -> None:

@@ -15,7 +15,6 @@ from aoapp.credit import rollups
 from aoapp.credit.collectibility import Band, dpd_kol_sql
 from aoapp.credit.models import Position
 from aoapp.funding import relationship_rows
-from aoapp.funding.relationship_tables import hold_joined
 from aoapp.imports import bulk, partition
 from aoapp.imports.setload import SetLoad, as_date
 
@@ -303,13 +302,8 @@ class Loader(SetLoad):
 
     def _attach(self) -> None:
         """The built month swapped in last, so a re-import's detach holds readers off only for
-        the commit; then a back-dated date's next listing compares with it. The swap waits for
-        this import's turn among the writers of figures joining two listings (`hold_joined`,
-        which its relationship step takes anyway): from the swap on, readers of positions wait,
-        so a deposits import holding that turn and reading them would wait on this import while
-        it waits on the deposits import."""
+        the commit; then a back-dated date's next listing compares with it."""
         if self.build is not None:
-            hold_joined(self.conn)
             self.build.swap()
         self._refresh_following()
 
