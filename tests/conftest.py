@@ -20,7 +20,7 @@ from tests.databases import empty_tables, own_database, reset_schema
 from tests.support import factories
 from tests.support.snapshots import KEEP_TABLES  # reference data the migrations seed: kept
 
-pytest_plugins = ["tests.clock", "tests.support.demo", "tests.support.smtp"]
+pytest_plugins = ["tests.clock", "tests.support.demo", "tests.support.schema", "tests.support.smtp"]
 
 # Property tests judge results, not speed: a loaded machine (two workers, the database, a
 # browser) ran one example past Hypothesis' 200 ms deadline and failed a correct test.

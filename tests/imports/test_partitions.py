@@ -17,17 +17,13 @@ from tests.support import listings as L
 from tests.support.concurrency import imports_at_once
 from tests.support.schema import broken_finish, partitions_by_date, schema_of
 
+pytestmark = pytest.mark.usefixtures("postgresql_only")
+
 MID, END = date(2024, 6, 15), date(2024, 6, 30)
 
 
 def _where() -> dict[date, str]:
     return partitions_by_date("positions")
-
-
-@pytest.fixture(autouse=True)
-def _postgresql_only(app):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("positions are partitioned on PostgreSQL only")
 
 
 @pytest.fixture

@@ -3,9 +3,18 @@ again (imports/bulk.py) and of the month partitions it builds (imports/partition
 
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 
 from aoapp.extensions import db
+
+
+@pytest.fixture
+def postgresql_only(app):
+    """Skips a test where the database is not PostgreSQL: only there are listings partitioned
+    by month (use it with `pytest.mark.usefixtures("postgresql_only")`)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("positions and deposit positions are partitioned on PostgreSQL only")
 
 
 def schema_of(table: str) -> list[tuple]:
