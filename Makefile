@@ -60,8 +60,8 @@ e2e: translations browser ## Real-browser tests (Playwright driving /usr/bin/chr
 docs-screenshots: translations browser ## The pictures of the README (docs/img/*.png) and of the user guide (docs/img/guide/*.png), taken by the browser tests on the demo bank
 	AOAPP_SCREENSHOTS_DIR=docs/img $(BIN)/python -m pytest -q -n 0 tests/e2e/test_screenshots.py tests/e2e/test_guide_screenshots.py
 
-fuzz: translations ## The night's API fuzzing: schemathesis, every phase, FUZZ_EXAMPLES per operation (default 15; the suite runs 2)
-	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist worksteal tests/fuzz $(PYTEST_ARGS)
+fuzz: translations ## The night's API fuzzing: schemathesis, every phase, FUZZ_EXAMPLES per operation (default 15; the suite runs 2 and no coverage phase)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_COVERAGE=1 $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist worksteal tests/fuzz $(PYTEST_ARGS)
 
 lint: install ## ruff lint and format check; vulture for dead code (below 70 % confidence it flags the framework's entry points: views, schema fields, hooks)
 	$(BIN)/ruff check .
