@@ -2,8 +2,9 @@
 
 `flask seed-demo` takes seconds (twelve listings imported, 200 workbooks written). The first test
 that asks for `demo_bank` on a given day seeds it and keeps every row of every table (and the
-workbooks' bytes) in memory; the next ones get the same rows inserted back in a fraction of the
-time. Each test still starts from the seeded bank and may change it: the autouse `_db_session`
+workbooks' bytes) in memory, and the rows in the database engine too (snapshots.DatabaseCopy);
+the next ones get the same rows inserted back by the database in a fraction of the time (~0.05 s
+instead of ~0.3 s through Python: the API fuzzing alone asks for the demo 95 times). Each test still starts from the seeded bank and may change it: the autouse `_db_session`
 fixture empties the tables after every test, as for any other test. The copy is keyed by the
 bank's today (the demo's dates follow it), so a test on another day gets its own seed.
 
@@ -23,7 +24,7 @@ import sqlalchemy as sa
 from aoapp.common.dates import bank_today
 from aoapp.extensions import db
 from config import Config
-from tests.support.snapshots import put_back, stored, tables
+from tests.support.snapshots import DatabaseCopy, put_back, stored, tables
 
 DEMO_PASSWORD = "demo-password-1"
 
@@ -44,6 +45,9 @@ class _Copy:
 
 
 _COPIES: dict = {}
+# The same rows kept in this worker's database engine (snapshots.DatabaseCopy), by the same key:
+# the tests after the first get them back by the database, not row by row through Python.
+_IN_DATABASE: dict = {}
 
 
 def _seed(app, runner) -> DemoBank:
@@ -76,10 +80,13 @@ def _take(app, bank: DemoBank) -> _Copy:
     return _Copy(bank, rows, files)
 
 
-def _put_back(app, copy: _Copy) -> None:
+def _put_back(app, copy: _Copy, kept: DatabaseCopy | None) -> None:
     """Insert the rows again (parents first), restart the id sequences after them (PostgreSQL)
     and write back any workbook a test removed or replaced."""
-    put_back(copy.rows)
+    if kept is None:
+        put_back(copy.rows)
+    else:
+        kept.put_back()
     root = _exports(app)
     for name, content in copy.files.items():
         path = root / name
@@ -115,9 +122,12 @@ def demo_bank(app, runner, tmp_path_factory) -> DemoBank:
         copy = _COPIES[key] = pickle.loads(shared.read_bytes())  # noqa: S301 (this run's own)
     if copy is None:
         bank = _seed(app, runner)
-        _COPIES[key] = _take(app, bank)
+        copy = _COPIES[key] = _take(app, bank)
         if shared is not None:
-            _leave(shared, _COPIES[key])
-        return bank
-    _put_back(app, copy)
+            _leave(shared, copy)
+    else:
+        _put_back(app, copy, _IN_DATABASE.get(key))
+    if key not in _IN_DATABASE:
+        file = tmp_path_factory.mktemp("demo-bank") / "copy.db"
+        _IN_DATABASE[key] = DatabaseCopy([name for name, rows in copy.rows.items() if rows], file)
     return copy.bank

@@ -125,3 +125,70 @@ def copied(cache: dict, key, build, ids, restore, now=None):
     restored = restore(kept)
     db.session.commit()  # as a build leaves its objects: committed, expired, no transaction open
     return restored
+
+
+class DatabaseCopy:
+    """A copy of the rows of the tables `names`, kept inside the database engine itself: put back
+    by the database (INSERT … SELECT per table), not row by row through Python. For large fixtures
+    put back by many tests (the demo bank: 9,000 rows, ~0.3 s through `put_back`, ~0.05 s so).
+
+    SQLite: a copy of the whole database file (`VACUUM INTO`), attached while putting back.
+    PostgreSQL: a schema of its own in the worker's database, made again by each run.
+    """
+
+    SCHEMA = "test_copy"
+
+    def __init__(self, names: list[str], file: str):
+        self.names = [t.name for t in tables() if t.name in set(names)]  # parents first
+        self.file = file
+        with db.engine.connect() as connection:
+            if connection.dialect.name == "sqlite":
+                connection.exec_driver_sql(f"VACUUM INTO '{file}'")
+                return
+            made = [f"DROP SCHEMA IF EXISTS {self.SCHEMA} CASCADE", f"CREATE SCHEMA {self.SCHEMA}"]
+            made += [
+                f"CREATE TABLE {self.SCHEMA}.{name} AS SELECT {self._columns(name)} FROM {name}"
+                for name in self.names
+            ]
+            connection.exec_driver_sql("; ".join(made))
+            connection.commit()
+
+    @staticmethod
+    def _columns(name: str) -> str:
+        return ", ".join(column.name for column in stored(db.metadata.tables[name]))
+
+    def put_back(self) -> None:
+        """The rows inserted again (into empty tables) and PostgreSQL's id sequences moved past
+        them, in one transaction."""
+        db.session.remove()
+        with db.engine.connect() as connection:
+            raw = connection.connection.driver_connection
+            if connection.dialect.name == "sqlite":
+                raw.execute(
+                    f"ATTACH DATABASE '{self.file}' AS {self.SCHEMA}"
+                )  # not in a transaction
+                try:
+                    raw.execute("BEGIN")
+                    for name in self.names:
+                        columns = self._columns(name)
+                        raw.execute(
+                            f"INSERT INTO main.{name} ({columns})"
+                            f" SELECT {columns} FROM {self.SCHEMA}.{name}"
+                        )
+                    raw.execute("COMMIT")
+                finally:
+                    raw.execute(f"DETACH DATABASE {self.SCHEMA}")
+                return
+            inserts = [
+                f"INSERT INTO {name} ({self._columns(name)})"
+                f" SELECT {self._columns(name)} FROM {self.SCHEMA}.{name}"
+                for name in self.names
+            ]
+            names = tuple(t.name for t in reversed(db.metadata.sorted_tables))
+            inserts += [
+                f"SELECT setval('{sequence}', (SELECT MAX(id) FROM {table}))"
+                for sequence, table in _sequences(connection, names)
+                if table in self.names
+            ]
+            connection.exec_driver_sql("; ".join(inserts))
+            connection.commit()
