@@ -128,6 +128,5 @@ def demo_bank(app, runner, tmp_path_factory) -> DemoBank:
     else:
         _put_back(app, copy, _IN_DATABASE.get(key))
     if key not in _IN_DATABASE:
-        file = tmp_path_factory.mktemp("demo-bank") / "copy.db"
-        _IN_DATABASE[key] = DatabaseCopy([name for name, rows in copy.rows.items() if rows], file)
+        _IN_DATABASE[key] = DatabaseCopy(copy.rows)
     return copy.bank

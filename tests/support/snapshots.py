@@ -8,8 +8,10 @@ restarted ids, so the `world` made before is the same rows with the same ids eac
 key their copy by those ids). A fixture that changes rows it did not insert cannot be copied so.
 """
 
+from contextlib import contextmanager
 from datetime import datetime
 from functools import cache
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -121,74 +123,91 @@ def copied(cache: dict, key, build, ids, restore, now=None):
         cache[key] = (rows, ids(built))
         return built
     rows, kept = saved
-    put_back(rows, now)
+    if now is not None:  # restamped: through Python
+        put_back(rows, now)
+    else:  # the second call keeps the rows in the database, for this and the next ones
+        if not isinstance(rows, DatabaseCopy):
+            rows = DatabaseCopy(rows)
+            cache[key] = (rows, kept)
+        rows.put_back()
     restored = restore(kept)
     db.session.commit()  # as a build leaves its objects: committed, expired, no transaction open
     return restored
 
 
 class DatabaseCopy:
-    """A copy of the rows of the tables `names`, kept inside the database engine itself: put back
-    by the database (INSERT … SELECT per table), not row by row through Python. For large fixtures
-    put back by many tests (the demo bank: 9,000 rows, ~0.3 s through `put_back`, ~0.05 s so).
+    """Rows kept inside the database engine itself, to be put back by the database (one INSERT …
+    SELECT per table) rather than row by row through Python: for a fixture's rows that many
+    tests ask for (the demo bank: 9,000 rows, ~0.3 s through `put_back`, ~0.05 s so).
 
-    SQLite: a copy of the whole database file (`VACUUM INTO`), attached while putting back.
-    PostgreSQL: a schema of its own in the worker's database, made again by each run.
+    The rows go once into tables of the same columns: on SQLite in a database file of their own
+    beside the test database, attached while putting back; on PostgreSQL in a schema of the
+    worker's database (made again by each run: `reset_schema` empties only `public`). `copied`
+    keeps its fixtures' rows so from their second use on.
     """
 
-    SCHEMA = "test_copy"
+    _made = 0
 
-    def __init__(self, names: list[str], file: str):
-        self.names = [t.name for t in tables() if t.name in set(names)]  # parents first
-        self.file = file
-        with db.engine.connect() as connection:
+    def __init__(self, rows: dict[str, list[dict]]):
+        DatabaseCopy._made += 1
+        self.schema = f"test_copy_{DatabaseCopy._made}"
+        # SQLite: beside the test database, in the folder the run removes at its end
+        self.file = str(Path(db.engine.url.database or ".").parent / f"{self.schema}.db")
+        self.tables = [t for t in tables() if rows.get(t.name)]  # parents first
+        with self._attached() as connection:
+            made = [f"DROP SCHEMA IF EXISTS {self.schema} CASCADE", f"CREATE SCHEMA {self.schema}"]
             if connection.dialect.name == "sqlite":
-                connection.exec_driver_sql(f"VACUUM INTO '{file}'")
-                return
-            made = [f"DROP SCHEMA IF EXISTS {self.SCHEMA} CASCADE", f"CREATE SCHEMA {self.SCHEMA}"]
+                made = []  # the attached file is the schema
             made += [
-                f"CREATE TABLE {self.SCHEMA}.{name} AS SELECT {self._columns(name)} FROM {name}"
-                for name in self.names
+                f"CREATE TABLE {self.schema}.{t.name} AS SELECT {self._columns(t)} FROM {t.name}"
+                " WHERE 1 = 0"
+                for t in self.tables
             ]
-            connection.exec_driver_sql("; ".join(made))
-            connection.commit()
+            for statement in made:
+                connection.exec_driver_sql(statement)
+            kept = sa.MetaData(schema=self.schema)
+            for t in self.tables:
+                copy = sa.Table(t.name, kept, *(sa.Column(c.name, c.type) for c in stored(t)))
+                connection.execute(copy.insert(), rows[t.name])
 
     @staticmethod
-    def _columns(name: str) -> str:
-        return ", ".join(column.name for column in stored(db.metadata.tables[name]))
+    def _columns(table: sa.Table) -> str:
+        return ", ".join(column.name for column in stored(table))
+
+    @contextmanager
+    def _attached(self):
+        """A connection that sees the copy, in a transaction committed on leaving (the session's
+        work committed first: on SQLite its open transaction would hold the writer off)."""
+        db.session.commit()
+        with db.engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:  # outside any transaction, as SQLite requires
+                connection.exec_driver_sql(f"ATTACH DATABASE '{self.file}' AS {self.schema}")
+            try:
+                yield connection
+                connection.commit()
+            finally:
+                if sqlite:
+                    connection.rollback()
+                    connection.exec_driver_sql(f"DETACH DATABASE {self.schema}")
 
     def put_back(self) -> None:
-        """The rows inserted again (into empty tables) and PostgreSQL's id sequences moved past
-        them, in one transaction."""
-        db.session.remove()
-        with db.engine.connect() as connection:
-            raw = connection.connection.driver_connection
-            if connection.dialect.name == "sqlite":
-                raw.execute(
-                    f"ATTACH DATABASE '{self.file}' AS {self.SCHEMA}"
-                )  # not in a transaction
-                try:
-                    raw.execute("BEGIN")
-                    for name in self.names:
-                        columns = self._columns(name)
-                        raw.execute(
-                            f"INSERT INTO main.{name} ({columns})"
-                            f" SELECT {columns} FROM {self.SCHEMA}.{name}"
-                        )
-                    raw.execute("COMMIT")
-                finally:
-                    raw.execute(f"DETACH DATABASE {self.SCHEMA}")
-                return
-            inserts = [
-                f"INSERT INTO {name} ({self._columns(name)})"
-                f" SELECT {self._columns(name)} FROM {self.SCHEMA}.{name}"
-                for name in self.names
+        """The rows inserted again (their tables emptied by `_db_session` since) and PostgreSQL's
+        id sequences moved past them, in one transaction."""
+        with self._attached() as connection:
+            statements = [
+                f"INSERT INTO {t.name} ({self._columns(t)})"
+                f" SELECT {self._columns(t)} FROM {self.schema}.{t.name}"
+                for t in self.tables
             ]
-            names = tuple(t.name for t in reversed(db.metadata.sorted_tables))
-            inserts += [
-                f"SELECT setval('{sequence}', (SELECT MAX(id) FROM {table}))"
-                for sequence, table in _sequences(connection, names)
-                if table in self.names
-            ]
-            connection.exec_driver_sql("; ".join(inserts))
-            connection.commit()
+            if connection.dialect.name == "postgresql":
+                names = tuple(t.name for t in reversed(db.metadata.sorted_tables))
+                kept = {t.name for t in self.tables}
+                statements += [
+                    f"SELECT setval('{sequence}', (SELECT MAX(id) FROM {table}))"
+                    for sequence, table in _sequences(connection, names)
+                    if table in kept
+                ]
+                statements = ["; ".join(statements)]  # one round trip
+            for statement in statements:
+                connection.exec_driver_sql(statement)
