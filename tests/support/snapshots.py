@@ -115,8 +115,8 @@ def _restamped(added: dict[str, list[dict]], now: datetime) -> dict[str, list[di
 
 def copied(cache: dict, key, build, ids, restore, now=None):
     """`build()` on the first call for `key`, its rows and `ids(built)` kept in `cache`; on the
-    next calls the rows put back (restamped with `now()`, see `put_back`) and `restore(ids)`
-    returned (the built objects, loaded again)."""
+    next calls the rows put back (by the database, `DatabaseCopy`; through Python when restamped
+    with `now()`, see `put_back`) and `restore(ids)` returned (the built objects, loaded again)."""
     saved = cache.get(key)
     if saved is None:
         built, rows = added_rows(build)
