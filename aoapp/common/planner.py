@@ -24,7 +24,8 @@ THRESHOLD_ROWS, THRESHOLD_SHARE = 50, 0.1  # autovacuum_analyze_threshold and _s
 WAIT_MS = 200  # a table locked by a running VACUUM or ANALYZE is left to it
 
 STALE = sa.text(
-    "SELECT relname FROM pg_stat_user_tables WHERE relname IN :names AND ("
+    "SELECT relname FROM pg_stat_user_tables"
+    " WHERE schemaname = current_schema() AND relname IN :names AND ("
     " COALESCE(last_analyze, last_autoanalyze) IS NULL"
     " OR n_mod_since_analyze > :rows + :share * n_live_tup)"
 ).bindparams(sa.bindparam("names", expanding=True))

@@ -53,3 +53,19 @@ def test_stale_tables_are_analyzed_then_left_to_autovacuum(world, loader):  # no
     analyze_stale("facilities", "customers")  # whatever this and earlier tests changed
     assert analyze_stale("facilities", "customers") == []
     assert analyze_stale() == []
+
+
+def test_a_table_of_the_same_name_in_another_schema_is_not_this_ones(world):
+    """The statistics are read for the app's own schema: a `customers` elsewhere in the database
+    (a reporting copy, the suite's copies of its fixtures) is neither analyzed nor reported."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("planner statistics are PostgreSQL's")
+    db.session.execute(sa.text("CREATE SCHEMA IF NOT EXISTS elsewhere"))
+    db.session.execute(sa.text("CREATE TABLE IF NOT EXISTS elsewhere.customers (id int)"))
+    db.session.commit()
+    try:
+        analyze_stale("customers")  # ours, whatever earlier tests changed
+        assert analyze_stale("customers") == []  # the other one, never analyzed, is not ours
+    finally:
+        db.session.execute(sa.text("DROP SCHEMA elsewhere CASCADE"))
+        db.session.commit()
