@@ -30,15 +30,7 @@ def ao(world):
 @pytest.fixture
 def load(tmp_path, world):
     """Import rows as a CSV listing (as the admin) and insist it succeeded."""
-    importer = L.Importer(tmp_path, world.admin)
-
-    def run(rows, as_of, fmt="csv", **options):
-        outcome = getattr(importer, fmt)(rows, as_of, **options)
-        assert outcome.ok, (outcome.record.shown_message, outcome.errors)
-        return outcome
-
-    run.importer = importer
-    return run
+    return L.succeeding(L.Importer(tmp_path, world.admin))
 
 
 def audits(entity: str, action: str | None = None) -> list[AuditEntry]:

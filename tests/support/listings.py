@@ -332,3 +332,16 @@ def wipe() -> None:
     for table in (*tables, "customers", "audit_entries"):
         db.session.execute(sa.text(f"DELETE FROM {table}"))  # noqa: S608
     db.session.commit()
+
+
+def succeeding(importer: Importer):
+    """`run(rows, as_of, fmt="csv", **options)`: import the rows with `importer` (a loan or a
+    deposits listing's) and insist it succeeded; `run.importer` for the rest."""
+
+    def run(rows, as_of, fmt="csv", **options):
+        outcome = getattr(importer, fmt)(rows, as_of, **options)
+        assert outcome.ok, (outcome.record.shown_message, outcome.errors)
+        return outcome
+
+    run.importer = importer
+    return run

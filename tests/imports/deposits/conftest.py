@@ -3,6 +3,7 @@
 import pytest
 
 from tests.support import deposit_listings as D
+from tests.support import listings as L
 
 
 @pytest.fixture
@@ -15,12 +16,4 @@ def ao(world):
 @pytest.fixture
 def load(tmp_path, world):
     """Import rows as a deposits listing (as the admin) and insist it succeeded."""
-    importer = D.Importer(tmp_path, world.admin)
-
-    def run(rows, as_of, fmt="csv", **options):
-        outcome = getattr(importer, fmt)(rows, as_of, **options)
-        assert outcome.ok, (outcome.record.shown_message, outcome.errors)
-        return outcome
-
-    run.importer = importer
-    return run
+    return L.succeeding(D.Importer(tmp_path, world.admin))
