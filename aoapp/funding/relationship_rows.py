@@ -55,7 +55,9 @@ CATEGORY_FIELDS = ("kind", "credit_subtype", "deposit_type", "code")
 
 def pair_rows(loans: date, deposits: date, customers: sa.Select | None = None) -> sa.Select:
     """The rows of the pair (of `customers` only, when given), from the positions of `loans`
-    with their facilities' products and the deposit positions holding funds on `deposits`."""
+    with their facilities' products and the deposit positions holding funds on `deposits`; a
+    whole pair's in branch, officer and customer order, so that a scope's rows of the pair are
+    written together on a few pages (as a month's positions are, imports/partition.py)."""
     dp = DepositPosition
     on_loans, on_deposits = [Position.as_of == loans], [dp.as_of == deposits, held()]
     if customers is not None:
@@ -111,7 +113,7 @@ def pair_rows(loans: date, deposits: date, customers: sa.Select | None = None) -
         .group_by(listed.c.customer_id)
         .subquery("stats")
     )
-    return sa.select(
+    rows = sa.select(
         sa.literal(loans, sa.Date),
         sa.literal(deposits, sa.Date),
         groups.c.customer_id,
@@ -124,6 +126,9 @@ def pair_rows(loans: date, deposits: date, customers: sa.Select | None = None) -
         stats.c.has_deposit,
         sa.func.count().over(partition_by=groups.c.customer_id),
     ).join(stats, stats.c.customer_id == groups.c.customer_id)
+    if customers is not None:
+        return rows
+    return rows.order_by(groups.c.branch_id, groups.c.officer_id, groups.c.customer_id)
 
 
 def write_rollups(conn: sa.Connection, loans: date, deposits: date) -> None:

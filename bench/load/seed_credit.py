@@ -173,6 +173,7 @@ FROM (
     ) h
 ) x
 WINDOW w AS (PARTITION BY facility_id ORDER BY t)
+ORDER BY as_of, branch_id, officer_id, customer_id  -- each month laid out as an import lays it
 """
 
 STEPS = [

@@ -15,7 +15,7 @@ from aoapp.imports.services import run_import
 from tests.support import credit, factories
 from tests.support import listings as L
 from tests.support.concurrency import imports_at_once
-from tests.support.schema import broken_finish, partitions_by_date, schema_of
+from tests.support.schema import broken_finish, in_page_order, partitions_by_date, schema_of
 
 pytestmark = pytest.mark.usefixtures("postgresql_only")
 
@@ -73,6 +73,17 @@ def test_a_month_is_one_partition_and_a_reimport_keeps_the_other_dates_and_the_i
         sa.text("SELECT count(*) FROM pg_class WHERE relname LIKE 'positions\\_build\\_%'")
     )
     assert leftovers == 0
+
+
+def test_a_month_lies_in_branch_officer_and_customer_order(tmp_path, officer, world):
+    # The listing's lines as a core banking system lists them: by account, the officers of two
+    # branches interleaved.
+    officers = [world.remote.officer_code, officer, world.colleague.officer_code]
+    rows = [L.line(f"ACC{i:04d}", f"CIF{i % 9}", officers[i % 9 % 3]) for i in range(27)]
+    _import(tmp_path, "end.csv", rows, END)
+    laid = in_page_order("positions", END)
+    assert len(laid) == 27 and len({row[0] for row in laid}) == 2
+    assert laid == sorted(laid)  # a branch's, then an officer's positions together
 
 
 def test_rows_written_one_by_one_join_their_month_when_it_is_imported(tmp_path, officer, world):

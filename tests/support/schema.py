@@ -42,6 +42,21 @@ def partitions_by_date(table: str) -> dict[date, str]:
     return found
 
 
+def in_page_order(table: str, as_of: date, column: str = "as_of") -> list[tuple]:
+    """(branch id, officer id, customer id) of `table`'s rows whose `column` is `as_of`, in the
+    order they lie on the table's pages."""
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            sa.text(
+                f"SELECT branch_id, officer_id, customer_id FROM {table}"  # noqa: S608
+                f" WHERE {column} = :as_of ORDER BY tableoid, ctid"
+            ),
+            {"as_of": as_of},
+        )
+    ]
+
+
 def broken_finish(_build):
     """In place of `partition.MonthBuild.finish`: the build fails before its swap."""
     raise RuntimeError("the disk filled up while building the indexes")

@@ -68,6 +68,8 @@ POSITION_VALUES = (
     "prev_kol",
     "import_id",
 )
+POSITION_COLUMNS = ("facility_id", "as_of", *POSITION_VALUES)  # as an insert writes them
+PICKED = {"as_of": ":as_of", "import_id": ":import_id"}  # the import's own, not the listing's
 
 
 class Loader(SetLoad):
@@ -233,7 +235,7 @@ class Loader(SetLoad):
         build.begin()
         previous = self._previous_as_of()
         self.windowed = True
-        self._insert_positions(build.table, "", previous, keep_ids=True)
+        self._insert_positions(build.table, "", previous, keep_ids=True, in_scope_order=True)
         build.finish()
 
     def _previous_as_of(self):
@@ -244,31 +246,39 @@ class Loader(SetLoad):
         )
         return previous
 
-    def _insert_positions(self, table: str, upsert: str, previous, keep_ids=False) -> None:
+    def _insert_positions(
+        self, table: str, upsert: str, previous, keep_ids=False, in_scope_order=False
+    ) -> None:
         """The listing's positions with their Kol into `table`; `keep_ids`: a re-imported
-        position keeps its id (audit entries and Kol upgrades point to it)."""
+        position keeps its id (audit entries and Kol upgrades point to it); `in_scope_order`: a
+        month's partition built from a full listing is written in branch, officer and customer
+        order (imports/partition.py)."""
         dpd_kol = dpd_kol_sql("s.dpd", self.bands)
-        debtor = (
-            "MAX(w.fac_kol) OVER (PARTITION BY w.customer_id)" if self.windowed else "w.fac_kol"
-        )
-        ids = (
-            ("id, ", "COALESCE(w.old_id, nextval('positions_id_seq')), ") if keep_ids else ("", "")
-        )
-        old = (
-            "LEFT JOIN positions o ON o.facility_id = f.id AND o.as_of = :as_of" if keep_ids else ""
-        )
+        # A full listing books each CIF to one officer (imports/checks.py), and an officer to one
+        # branch: its debtors are the same partitioned by branch, officer and customer, and the
+        # window's sort is then the partition's order, not a second sort of the whole listing.
+        debtors = "w.branch_id, w.officer_id, w.customer_id" if in_scope_order else "w.customer_id"
+        debtor = f"MAX(w.fac_kol) OVER (PARTITION BY {debtors})" if self.windowed else "w.fac_kol"
+        order = f"ORDER BY {debtors}" if in_scope_order else ""
+        ids = ("id, ", "COALESCE(q.old_id, nextval('positions_id_seq')), ")
+        old = "LEFT JOIN positions o ON o.facility_id = f.id AND o.as_of = :as_of"
+        if not keep_ids:
+            ids, old = ("", ""), ""
+        # The new ids are drawn outside the ordered rows, so they follow the written order.
         self._sql(
             f"""
-            INSERT INTO {table} ({ids[0]}facility_id, as_of, customer_id, officer_id, branch_id,
-                outstanding, arrears_principal, arrears_interest, dpd, file_kol, dpd_kol,
-                facility_kol, debtor_kol, kol_rule, prev_dpd, prev_kol, import_id)
-            SELECT {ids[1]}w.facility_id, :as_of, w.customer_id, w.officer_id, w.branch_id, w.outstanding,
-                   w.arrears_principal, w.arrears_interest, w.dpd, w.kol, w.dpd_kol,
-                   w.fac_kol, {debtor},
+            INSERT INTO {table} ({ids[0]}{", ".join(POSITION_COLUMNS)})
+            SELECT {ids[1]}{", ".join(PICKED.get(name, f"q.{name}") for name in POSITION_COLUMNS)}
+            FROM (
+            SELECT w.facility_id, w.customer_id, w.officer_id,
+                   w.branch_id, w.outstanding, w.arrears_principal, w.arrears_interest, w.dpd,
+                   w.kol AS file_kol, w.dpd_kol, w.fac_kol AS facility_kol,
+                   {debtor} AS debtor_kol,
                    CASE WHEN {debtor} > w.fac_kol THEN 'one_obligor'
                         WHEN w.held > w.base THEN 'restructure_hold'
-                        WHEN COALESCE(w.kol, 0) > w.dpd_kol THEN 'file' ELSE 'dpd' END,
-                   w.prev_dpd, w.prev_kol, :import_id
+                        WHEN COALESCE(w.kol, 0) > w.dpd_kol THEN 'file' ELSE 'dpd' END
+                       AS kol_rule,
+                   w.prev_dpd, w.prev_kol{", w.old_id" if keep_ids else ""}
             FROM (SELECT y.*, {self._greatest("y.base", "y.held")} AS fac_kol FROM (
                 SELECT f.id AS facility_id, f.customer_id, s.officer_id, s.branch_id,
                        s.outstanding, s.arrears_principal, s.arrears_interest, s.dpd, s.kol,
@@ -284,6 +294,8 @@ class Loader(SetLoad):
                            WHERE as_of = :as_of GROUP BY facility_id) u ON u.facility_id = f.id
                 {old}
             ) y) w
+            {order}
+            ) q
             WHERE TRUE {upsert}
             """,
             {"previous": previous, "import_id": self.import_id},

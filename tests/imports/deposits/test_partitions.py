@@ -12,9 +12,11 @@ import sqlalchemy as sa
 from aoapp.extensions import db
 from aoapp.imports import bulk, partition
 from aoapp.imports.models import ImportStatus, PositionImport
+from aoapp.imports.services import run_import
 from tests.support import deposit_listings as D
+from tests.support import listings as L
 from tests.support.concurrency import imports_at_once
-from tests.support.schema import broken_finish, partitions_by_date, schema_of
+from tests.support.schema import broken_finish, in_page_order, partitions_by_date, schema_of
 
 pytestmark = pytest.mark.usefixtures("postgresql_only")
 
@@ -74,6 +76,28 @@ def test_a_month_is_one_partition_and_a_reimport_keeps_the_other_dates_and_the_i
     assert D.positions(END)["T0"][0] == Decimal("1000000")
     assert D.positions(END)["T1"][0] == Decimal("40000000")
     assert _leftovers() == 0
+
+
+def test_a_month_lies_in_branch_officer_and_customer_order(ao, load, world):
+    officers = [world.remote.officer_code, ao, world.colleague.officer_code]
+    load([D.line(f"T{i}", f"CIFT{i % 9}", officers[i % 9 % 3]) for i in range(27)], END)
+    laid = in_page_order("deposit_positions", END)
+    assert len(laid) == 27 and len({row[0] for row in laid}) == 2
+    assert laid == sorted(laid)  # a branch's, then an officer's accounts together
+
+
+def test_a_pairs_relationship_rows_lie_in_branch_officer_and_customer_order(
+    ao, load, world, tmp_path
+):
+    officers = [world.remote.officer_code, ao, world.colleague.officer_code]
+    loans = [L.line(f"ACC{i}", f"CIFT{i % 9}", officers[i % 9 % 3]) for i in range(9)]
+    assert run_import(str(L.write_csv(tmp_path / "loans.csv", loans)), END).record.status == (
+        ImportStatus.SUCCEEDED
+    )
+    load([D.line(f"T{i}", f"CIFT{i % 12}", officers[i % 12 % 3]) for i in range(24)], END)
+    laid = in_page_order("relationship_customers", END, column="deposits_as_of")
+    assert len(laid) == 12 and len({row[0] for row in laid}) == 2
+    assert laid == sorted(laid)
 
 
 def test_a_reimport_with_one_account_fewer_removes_its_position(ao, load):
