@@ -7,11 +7,13 @@ over, the listing's positions inserted set-based (the parent's CHECKs on each ro
 indexes and a CHECK on the month built once — and swaps it in: the old partition detached and
 dropped (a re-import), or the month's rows taken out of the default partition, then the new table
 attached. The month's CHECK lets the attach skip its scan; everything happens in the import's
-transaction, so readers see the month before or after, never half of it. The listing's rows are
-written in branch, officer and customer order: a branch's or an officer's positions of the month
-then lie together on a few pages instead of one or two on each page of the month (a branch's
-12,500 positions on ~300 pages instead of 6,300), which is what a team dashboard, a watchlist or
-an officer's portfolio reads. The loader keeps the ids
+transaction, so readers see the month before or after, never half of it. A loan listing's rows are
+written in branch, officer and customer order (the order its one-obligor window sorts them in
+anyway): a branch's or an officer's positions of the month then lie together on a few pages
+instead of one or two on each page of the month (a branch's 12,500 positions on ~300 pages
+instead of 6,300), which is what a team dashboard, a watchlist or an officer's portfolio reads.
+A deposits listing's are not: its figures are read from its rollups and by account, and the sort
+would cost a second per million rows. The loader keeps the ids
 of a re-imported date's positions (audit entries and Kol upgrades point to them).
 
 Full listings of one parent take turns (`hold`, before their first write): an import building a

@@ -62,7 +62,6 @@ CROSS JOIN LATERAL (
 ) s
 JOIN unnest(%(dates)s::date[]) d(as_of)
   ON d.as_of >= a.open_date AND (a.closed_on IS NULL OR d.as_of < a.closed_on)
-ORDER BY d.as_of, a.branch_id, a.officer_id, a.customer_id  -- as an import lays out a month
 """
 
 STEPS = [

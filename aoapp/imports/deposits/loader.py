@@ -202,41 +202,21 @@ class DepositLoader(SetLoad):
         build.finish()
 
     def _insert_positions(self, table: str, upsert: str, keep_ids: bool = False) -> None:
-        """The listing's positions into `table`; `keep_ids`: a re-imported position keeps its id,
-        and a month's partition built from a full listing is written in branch, officer and
-        customer order (imports/partition.py)."""
-        columns = (
-            "account_id, as_of, customer_id, officer_id, branch_id, deposit_type, balance,"
-            " average_balance, status, maturity_date, aro, import_id"
-        )
+        """The listing's positions into `table`; `keep_ids`: a re-imported position keeps its id."""
+        ids = ("id, ", "COALESCE(o.id, nextval('deposit_positions_id_seq')), ")
+        old = "LEFT JOIN deposit_positions o ON o.account_id = a.id AND o.as_of = :as_of"
         if not keep_ids:
-            self._sql(
-                f"""
-                INSERT INTO {table} ({columns})
-                SELECT a.id, :as_of, a.customer_id, s.officer_id, s.booked_branch_id,
-                       s.deposit_type, s.balance, s.average_balance, s.status, s.maturity_date,
-                       s.aro, :import_id
-                FROM {self.STAGING} s JOIN deposit_accounts a ON a.account_no = s.account_no
-                WHERE TRUE {upsert}
-                """,
-                {"import_id": self.import_id},
-            )
-            return
-        # The new ids are drawn outside the ordered rows, so they follow the written order.
+            ids, old = ("", ""), ""
         self._sql(
             f"""
-            INSERT INTO {table} (id, {columns})
-            SELECT COALESCE(q.old_id, nextval('deposit_positions_id_seq')), q.account_id,
-                   :as_of, q.customer_id, q.officer_id, q.branch_id, q.deposit_type, q.balance,
-                   q.average_balance, q.status, q.maturity_date, q.aro, :import_id
-            FROM (
-                SELECT o.id AS old_id, a.id AS account_id, a.customer_id, s.officer_id,
-                       s.booked_branch_id AS branch_id, s.deposit_type, s.balance,
-                       s.average_balance, s.status, s.maturity_date, s.aro
-                FROM {self.STAGING} s JOIN deposit_accounts a ON a.account_no = s.account_no
-                LEFT JOIN deposit_positions o ON o.account_id = a.id AND o.as_of = :as_of
-                ORDER BY s.booked_branch_id, s.officer_id, a.customer_id
-            ) q
+            INSERT INTO {table} ({ids[0]}account_id, as_of, customer_id, officer_id, branch_id,
+                deposit_type, balance, average_balance, status, maturity_date, aro, import_id)
+            SELECT {ids[1]}a.id, :as_of, a.customer_id, s.officer_id, s.booked_branch_id,
+                   s.deposit_type, s.balance, s.average_balance, s.status, s.maturity_date, s.aro,
+                   :import_id
+            FROM {self.STAGING} s JOIN deposit_accounts a ON a.account_no = s.account_no
+            {old}
+            WHERE TRUE {upsert}
             """,
             {"import_id": self.import_id},
         )

@@ -78,14 +78,6 @@ def test_a_month_is_one_partition_and_a_reimport_keeps_the_other_dates_and_the_i
     assert _leftovers() == 0
 
 
-def test_a_month_lies_in_branch_officer_and_customer_order(ao, load, world):
-    officers = [world.remote.officer_code, ao, world.colleague.officer_code]
-    load([D.line(f"T{i}", f"CIFT{i % 9}", officers[i % 9 % 3]) for i in range(27)], END)
-    laid = in_page_order("deposit_positions", END)
-    assert len(laid) == 27 and len({row[0] for row in laid}) == 2
-    assert laid == sorted(laid)  # a branch's, then an officer's accounts together
-
-
 def test_a_pairs_relationship_rows_lie_in_branch_officer_and_customer_order(
     ao, load, world, tmp_path
 ):
