@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 from babel import Locale
 from babel.dates import format_date as babel_date
 from babel.dates import format_time as babel_time
-from babel.numbers import format_decimal
+from babel.numbers import NumberPattern, parse_pattern
 from babel.units import format_unit
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import Domain, get_locale, get_translations
@@ -109,6 +109,18 @@ def babel_locale(code: str) -> Locale:
     return Locale.parse(code)
 
 
+@cache
+def _number_pattern(pattern: str) -> NumberPattern:
+    """A number pattern parsed once: Babel parses it again for every number it formats, and a
+    branch's team table formats some 600."""
+    return parse_pattern(pattern)
+
+
+def _decimal(value, pattern: str, code: str) -> str:
+    """`value` in `pattern` as language `code` writes it (Babel's format_decimal)."""
+    return _number_pattern(pattern).apply(value, babel_locale(code), decimal_quantization=True)
+
+
 @lru_cache(maxsize=4096)
 def _dated(value: date, pattern: str, code: str) -> str:
     """A date in a pattern and language: a page shows the same few dates many times over."""
@@ -125,10 +137,7 @@ def format_money(value, with_cents: bool = False, locale: str | None = None) -> 
         amount = amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)
     pattern = "#,##0.00" if with_cents else "#,##0"
     sign = "-" if amount < 0 else ""
-    number = format_decimal(
-        abs(amount), pattern, locale=babel_locale(locale), decimal_quantization=True
-    )
-    return f"{sign}{CURRENCY[locale]} {number}"
+    return f"{sign}{CURRENCY[locale]} {_decimal(abs(amount), pattern, locale)}"
 
 
 def format_number(value, places: int = 0, locale: str | None = None) -> str:
@@ -136,9 +145,7 @@ def format_number(value, places: int = 0, locale: str | None = None) -> str:
     if value is None:
         return ""
     pattern = "#,##0" + ("." + "0" * places if places else "")
-    return format_decimal(
-        Decimal(str(value)), pattern, locale=babel_locale(locale or locale_code())
-    )
+    return _decimal(Decimal(str(value)), pattern, locale or locale_code())
 
 
 def format_ratio(value, places: int = 2, locale: str | None = None) -> str:

@@ -8,7 +8,6 @@ branch's columns are not figures and always show. A new table figure needs its g
 
 from dataclasses import dataclass
 
-from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from aoapp.kpis.figures import COUNT, RATIO, TABLE_FIGURES
@@ -57,23 +56,26 @@ GROUP_OF = {
 
 @dataclass(frozen=True)
 class TeamColumn:
-    """One figure column of the team table: key (a TeamRow attribute), label, kind, group."""
+    """One figure column of the team table: key (a TeamRow attribute), label (in the reader's
+    language), kind, group."""
 
     key: str
-    label: LazyString
+    label: str
     kind: str
     group: str
 
 
 def team_columns() -> list[TeamColumn]:
-    """The team table's figure columns, in order."""
+    """The team table's figure columns, in order, labelled in the current language: each label
+    is written in every cell (the cards of a phone's table), 1,100 cells for a branch, and a lazy
+    text is translated again at each."""
     extra = (
         ("complaints_open", _l("Complaints open"), COUNT),
         ("complaints_overdue", _l("Complaints overdue"), COUNT),
         ("target_achievement", _l("Target achievement"), RATIO),
     )
     figures = [(f.key, f.label, f.kind) for f in TABLE_FIGURES] + list(extra)
-    return [TeamColumn(key, label, kind, GROUP_OF[key]) for key, label, kind in figures]
+    return [TeamColumn(key, str(label), kind, GROUP_OF[key]) for key, label, kind in figures]
 
 
 def chosen_group(value: str | None) -> str | None:
