@@ -5,7 +5,7 @@ in the same SELECT) and, re-exported from actions.py, every change (plan, comple
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from aoapp.auth.models import Role, User
 from aoapp.auth.scoping import get_visible, visible_to
@@ -66,14 +66,19 @@ def _count(stmt: sa.Select) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
 
 
-def _loaded(stmt: sa.Select) -> sa.Select:
+def _loaded(stmt: sa.Select, joined: bool = False) -> sa.Select:
+    """What a follow-up shows: its party, account, owner and promise, each read for the whole
+    list by a statement of its own; `joined`: in the follow-ups' own statement instead, for the
+    few follow-ups of one customer, prospect or facility (six statements fewer on a customer's
+    page; a list over an officer's or a branch's follow-ups reads faster the other way)."""
+    load = joinedload if joined else selectinload
     return stmt.options(
-        selectinload(FollowUp.customer),
-        selectinload(FollowUp.prospect),
-        selectinload(FollowUp.facility),
-        selectinload(FollowUp.deposit_account),
-        selectinload(FollowUp.owner),
-        selectinload(FollowUp.promise).selectinload(PromiseToPay.facility),
+        load(FollowUp.customer),
+        load(FollowUp.prospect),
+        load(FollowUp.facility),
+        load(FollowUp.deposit_account),
+        load(FollowUp.owner),
+        load(FollowUp.promise).options(load(PromiseToPay.facility)),
     )
 
 
@@ -115,7 +120,7 @@ def filtered_query(actor, filters: dict) -> sa.Select:
     return _order(stmt, filters.get("sort"), FOLLOWUP_SORTS, "planned_date", FollowUp.id)
 
 
-def _with_promise_state(stmt: sa.Select, today: date | None) -> sa.Select:
+def _with_promise_state(stmt: sa.Select, today: date | None, joined: bool = False) -> sa.Select:
     """Add the promise's state (NULL without a promise) to a select of follow-ups."""
     state = sa.case(
         (PromiseToPay.id.is_(None), sa.null()), else_=promises.state_column(today or bank_today())
@@ -123,7 +128,8 @@ def _with_promise_state(stmt: sa.Select, today: date | None) -> sa.Select:
     return _loaded(
         stmt.outerjoin(PromiseToPay, PromiseToPay.follow_up_id == FollowUp.id).add_columns(
             state.label("promise_state")
-        )
+        ),
+        joined,
     )
 
 
@@ -170,19 +176,23 @@ def history_of(
     else:
         stmt = stmt.where(FollowUp.prospect_id == prospect.id)
     stmt = stmt.order_by(FollowUp.planned_date.desc(), FollowUp.id.desc()).limit(limit)
-    return _followups(db.session.execute(_with_promise_state(stmt, today)))
+    return _followups(db.session.execute(_with_promise_state(stmt, today, joined=True)))
 
 
 # --- Promises to pay --------------------------------------------------------------------------
 
 
-def promise_query(actor, filters: dict, *, today: date | None = None) -> sa.Select:
-    """Scoped, filtered select of (promise, state) rows; the state is computed in SQL."""
+def promise_query(
+    actor, filters: dict, *, today: date | None = None, joined: bool = False
+) -> sa.Select:
+    """Scoped, filtered select of (promise, state) rows; the state is computed in SQL. Their
+    facility, customer and officer are read as `_loaded` reads a follow-up's."""
     state = promises.state_column(today or bank_today())
+    load = joinedload if joined else selectinload
     stmt = visible_to(actor, sa.select(PromiseToPay, state.label("state")), PromiseToPay).options(
-        selectinload(PromiseToPay.facility),
-        selectinload(PromiseToPay.customer),
-        selectinload(PromiseToPay.officer),
+        load(PromiseToPay.facility),
+        load(PromiseToPay.customer),
+        load(PromiseToPay.officer),
     )
     if filters.get("state"):
         stmt = stmt.where(state == filters["state"])
@@ -228,7 +238,7 @@ def promises_of(
 ) -> list[PromiseToPay]:
     """The latest promises of a customer or a facility, newest first, each with its state."""
     filters = {"facility": facility.id} if facility is not None else {"customer": customer.id}
-    stmt = promise_query(actor, filters, today=today).limit(limit)
+    stmt = promise_query(actor, filters, today=today, joined=True).limit(limit)
     return _promises(db.session.execute(stmt))
 
 
