@@ -84,6 +84,12 @@ def test_a_month_lies_in_branch_officer_and_customer_order(tmp_path, officer, wo
     laid = in_page_order("positions", END)
     assert len(laid) == 27 and len({row[0] for row in laid}) == 2
     assert laid == sorted(laid)  # a branch's, then an officer's positions together
+    ids = list(
+        db.session.scalars(
+            sa.text("SELECT id FROM positions WHERE as_of = :d ORDER BY ctid"), {"d": END}
+        )
+    )
+    assert ids == sorted(ids)  # new ids drawn in the order the rows are written
 
 
 def test_rows_written_one_by_one_join_their_month_when_it_is_imported(tmp_path, officer, world):

@@ -68,8 +68,6 @@ POSITION_VALUES = (
     "prev_kol",
     "import_id",
 )
-POSITION_COLUMNS = ("facility_id", "as_of", *POSITION_VALUES)  # as an insert writes them
-PICKED = {"as_of": ":as_of", "import_id": ":import_id"}  # the import's own, not the listing's
 
 
 class Loader(SetLoad):
@@ -260,25 +258,24 @@ class Loader(SetLoad):
         debtors = "w.branch_id, w.officer_id, w.customer_id" if in_scope_order else "w.customer_id"
         debtor = f"MAX(w.fac_kol) OVER (PARTITION BY {debtors})" if self.windowed else "w.fac_kol"
         order = f"ORDER BY {debtors}" if in_scope_order else ""
-        ids = ("id, ", "COALESCE(q.old_id, nextval('positions_id_seq')), ")
-        old = "LEFT JOIN positions o ON o.facility_id = f.id AND o.as_of = :as_of"
-        if not keep_ids:
-            ids, old = ("", ""), ""
-        # The new ids are drawn outside the ordered rows, so they follow the written order.
+        ids = (
+            ("id, ", "COALESCE(w.old_id, nextval('positions_id_seq')), ") if keep_ids else ("", "")
+        )
+        old = (
+            "LEFT JOIN positions o ON o.facility_id = f.id AND o.as_of = :as_of" if keep_ids else ""
+        )
         self._sql(
             f"""
-            INSERT INTO {table} ({ids[0]}{", ".join(POSITION_COLUMNS)})
-            SELECT {ids[1]}{", ".join(PICKED.get(name, f"q.{name}") for name in POSITION_COLUMNS)}
-            FROM (
-            SELECT w.facility_id, w.customer_id, w.officer_id,
-                   w.branch_id, w.outstanding, w.arrears_principal, w.arrears_interest, w.dpd,
-                   w.kol AS file_kol, w.dpd_kol, w.fac_kol AS facility_kol,
-                   {debtor} AS debtor_kol,
+            INSERT INTO {table} ({ids[0]}facility_id, as_of, customer_id, officer_id, branch_id,
+                outstanding, arrears_principal, arrears_interest, dpd, file_kol, dpd_kol,
+                facility_kol, debtor_kol, kol_rule, prev_dpd, prev_kol, import_id)
+            SELECT {ids[1]}w.facility_id, :as_of, w.customer_id, w.officer_id, w.branch_id, w.outstanding,
+                   w.arrears_principal, w.arrears_interest, w.dpd, w.kol, w.dpd_kol,
+                   w.fac_kol, {debtor},
                    CASE WHEN {debtor} > w.fac_kol THEN 'one_obligor'
                         WHEN w.held > w.base THEN 'restructure_hold'
-                        WHEN COALESCE(w.kol, 0) > w.dpd_kol THEN 'file' ELSE 'dpd' END
-                       AS kol_rule,
-                   w.prev_dpd, w.prev_kol{", w.old_id" if keep_ids else ""}
+                        WHEN COALESCE(w.kol, 0) > w.dpd_kol THEN 'file' ELSE 'dpd' END,
+                   w.prev_dpd, w.prev_kol, :import_id
             FROM (SELECT y.*, {self._greatest("y.base", "y.held")} AS fac_kol FROM (
                 SELECT f.id AS facility_id, f.customer_id, s.officer_id, s.branch_id,
                        s.outstanding, s.arrears_principal, s.arrears_interest, s.dpd, s.kol,
@@ -294,9 +291,7 @@ class Loader(SetLoad):
                            WHERE as_of = :as_of GROUP BY facility_id) u ON u.facility_id = f.id
                 {old}
             ) y) w
-            {order}
-            ) q
-            WHERE TRUE {upsert}
+            WHERE TRUE {order} {upsert}
             """,
             {"previous": previous, "import_id": self.import_id},
         )
