@@ -44,6 +44,15 @@ def open_agenda_online(page, base: str, username: str = "ao.budi", saved: int = 
     assert int(ready.get_attribute("data-offline-ready")) >= saved  # agenda, queue, forms…
 
 
+def log_out_from_the_menu(page) -> None:
+    """Open the phone's menu and tap "Log out" once the menu has finished opening: while it
+    slides open (Bootstrap's `collapsing`), a tap can land beside the moving button, and on a
+    busy machine Playwright's click did (no submit, no logout: seen in CI)."""
+    page.get_by_role("button", name="Menu").click()
+    expect(page.locator("#nav.collapse.show")).to_be_visible()
+    page.get_by_role("button", name="Log out").click()
+
+
 def log_outcome(page, base: str, call, outcome: str, **fields) -> None:
     """Open the saved outcome form of `call` (from the agenda) and save it."""
     page.goto(f"{base}/followups/{call.id}/complete?next=/agenda/")
@@ -155,8 +164,7 @@ class TestADayWithoutSignal:
         assert before["databases"] == [f"aoapp-queue-u{world.officer.id}"]
         asked = []  # a question would stop the logout (Playwright dismisses it)
         phone.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
-        phone.get_by_role("button", name="Menu").click()
-        phone.get_by_role("button", name="Log out").click()
+        log_out_from_the_menu(phone)
         try:
             phone.wait_for_url("**/login")
         except PlaywrightTimeout:  # seen now and then in CI: say what the page was doing
@@ -171,8 +179,7 @@ class TestADayWithoutSignal:
         open_agenda_online(phone, live_server, saved=2)  # the agenda and the queue
         assert any(name.startswith("aoapp-pages-u") for name in phone.evaluate(STORAGE)["caches"])
         phone.evaluate("indexedDB.deleteDatabase = () => ({})")  # a request that never ends
-        phone.get_by_role("button", name="Menu").click()
-        phone.get_by_role("button", name="Log out").click()
+        log_out_from_the_menu(phone)
         phone.wait_for_url("**/login", timeout=15000)
         assert phone.evaluate(STORAGE)["caches"] == []
 
