@@ -96,7 +96,7 @@ def logout():
     # (the page's own script clears them too, where a browser ignores this header). Not "cache":
     # no page or file of the bank is in the HTTP cache (security.py: no-store), and Chromium
     # sweeps its whole cache for it while the logout's navigation waits, seconds to tens of
-    # seconds (crbug.com/40233601); the offline tests' logouts timed out on it under load.
+    # seconds (crbug.com/40233601).
     response.headers["Clear-Site-Data"] = '"storage"'
     return response
 
