@@ -16,6 +16,7 @@ from itsdangerous import URLSafeTimedSerializer
 
 from aoapp import create_app
 from aoapp.extensions import db, limiter
+from aoapp.funding.matched_services import forget as forget_matches
 from tests.databases import empty_tables, own_database, reset_schema
 from tests.support import factories
 from tests.support.snapshots import KEEP_TABLES  # reference data the migrations seed: kept
@@ -143,6 +144,7 @@ def _db_session(app):
         with db.engine.begin() as connection:
             empty_tables(connection, tables)
         shutil.rmtree(settings["MEDIA_DIR"], ignore_errors=True)  # the photos stored, with them
+        forget_matches()  # kept from tables now emptied without their journal
 
 
 @pytest.fixture

@@ -35,7 +35,9 @@ def remembering() -> Iterator[None]:
         _MEMO.reset(token)
 
 
-def _session_changed() -> bool:
+def session_changed() -> bool:
+    """The session has written in its transaction, or holds changes not yet flushed: what it
+    reads may be its own, not yet anybody else's."""
     session = db.session()
     return bool(session.info.get(WROTE) or session.new or session.dirty or session.deleted)
 
@@ -53,13 +55,13 @@ def condition_key(condition: sa.ColumnElement) -> tuple:
 
 def remembering_now() -> bool:
     """Whether answers are remembered here (a read block, the session unchanged)."""
-    return _MEMO.get() is not None and not _session_changed()
+    return _MEMO.get() is not None and not session_changed()
 
 
 def remembered(key: Hashable, compute: Callable[[], T]) -> T:
     """compute(), or its answer already given for `key` in this block."""
     memo = _MEMO.get()
-    if memo is None or _session_changed():
+    if memo is None or session_changed():
         return compute()
     if key not in memo:
         memo[key] = compute()
@@ -72,7 +74,7 @@ def remembered_each(kind: Hashable, items, compute: Callable[[list], dict]) -> d
     any of them asked again later is not read again."""
     items = list(items)
     memo = _MEMO.get()
-    if memo is None or _session_changed():
+    if memo is None or session_changed():
         return compute(items)
     missing = [item for item in items if (kind, item) not in memo]
     if missing:

@@ -252,9 +252,15 @@ def _drop_unread(conn: sa.Connection) -> None:
 
 
 def rewrite_customers(conn: sa.Connection, customers: sa.Select) -> None:
-    """The rows of `customers` on every stored pair, computed again."""
+    """The rows of `customers` on every stored pair, computed again. Each pair's own row is
+    written too: a pair's rows changed make it another version (funding/matched_services.py
+    keeps what it reads of a pair by that version)."""
     _hold(conn)
     for pair in conn.execute(sa.select(PAIRS).order_by(*PAIRS.c)).all():
+        p = PAIRS.c
+        conn.execute(
+            sa.update(PAIRS).where(of_pair(PAIRS, *pair)).values(loans_as_of=p.loans_as_of)
+        )
         conn.execute(sa.delete(ROWS).where(of_pair(ROWS, *pair), ROWS.c.customer_id.in_(customers)))
         conn.execute(sa.insert(ROWS).from_select(COLUMNS, pair_rows(*pair, customers)))
         write_rollups(conn, *pair)

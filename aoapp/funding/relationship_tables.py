@@ -53,6 +53,18 @@ ROWS = sa.Table(
     ),
 )
 
+# The journal of customers whose services or booking changed (migration 0043: PostgreSQL's
+# triggers on product_holdings and customers write it), with the writing transaction's id: what
+# funding/matched_services.py reads to bring its kept match up to date.
+CHANGES = sa.Table(
+    "relationship_changes",
+    db.metadata,
+    sa.Column("xid", sa.BigInteger, nullable=False),
+    sa.Column("customer_id", sa.Integer, nullable=False),
+    sa.Column("changed_at", sa.DateTime, nullable=False, server_default=sa.func.now()),
+    sa.Index("ix_relationship_changes_xid", "xid"),
+)
+
 # Per pair and booking group (officer, branch), the relationship rows of the customers booked in
 # that group alone, summed: what a scope's cross-sell adds up without reading its customers
 # (funding/stored_relationship.py adds the customers of several groups and the services).

@@ -6,7 +6,6 @@ by hand stay live. funding/relationship.py decides which pairs are read here."""
 import sqlalchemy as sa
 from sqlalchemy.sql import visitors
 
-from aoapp.common.dates import local_day_bounds
 from aoapp.common.ids import among
 from aoapp.common.read_memo import condition_key, remembered, remembered_each, remembering_now
 from aoapp.credit.rollup_reads import reading_live
@@ -18,8 +17,8 @@ from aoapp.funding.held import (
     holds_a_service,
     of_customers,
     recorded_services,
-    service_holdings,
 )
+from aoapp.funding.matched_services import services_matched
 from aoapp.funding.relationship_tables import (
     DEPARTURES,
     PAIRS,
@@ -150,18 +149,6 @@ def _add(found: dict, row, keys: int, sign: int) -> None:
         values[n] += sign * int(value or 0)
 
 
-def _own_row(listings: Listings, held) -> sa.ColumnElement[bool]:
-    """The customer's only row on the pair is in the group its services are booked to."""
-    r = ROWS.c
-    return sa.and_(
-        of(listings),
-        r.customer_id == held.c.customer_id,
-        r.bookings == 1,
-        r.officer_id.is_not_distinct_from(held.c.officer_id),
-        r.branch_id.is_not_distinct_from(held.c.branch_id),
-    )
-
-
 def _services_in_scope(
     listings: Listings, where: InScope, officers: bool, together: tuple = ()
 ) -> tuple[dict, list, list]:
@@ -186,15 +173,13 @@ def _services_in_scope(
 
 
 def _services_matched(listings: Listings, where: InScope, together: tuple = ()) -> tuple:
-    """`_services_matched_each`'s answer for the pair of `listings` and the whole scope of
-    `where`, read once per read block with the pairs `together`."""
+    """`matched_services.services_matched`'s answer for the pair of `listings` and the whole
+    scope of `where`, read once per read block with the pairs `together`."""
     pairs = [listings]
     if remembering_now():  # outside a read block nobody would take the others' answers
         pairs += [p for p in dict.fromkeys(together) if p != listings and stored(p)]
     kind = ("relationship services by booking", condition_key(where.condition))
-    found = remembered_each(
-        kind, pairs, lambda missing: _services_matched_each(missing, where.whole)
-    )
+    found = remembered_each(kind, pairs, lambda missing: services_matched(missing, where.whole))
     return found[listings]
 
 
@@ -203,50 +188,6 @@ def _other_holders(listings: Listings, where: InScope, together: tuple = ()) -> 
     as matched (`_services_in_scope`'s others, with the officer booking their services now)."""
     unmatched = _services_matched(listings, where, together)[1]
     return [(c, officer) for c, officer in unmatched if where.keeps_officer(officer)]
-
-
-def _services_matched_each(pairs: list[Listings], where) -> dict:
-    """{pair: ({(officer id,): services} of the holders matched to their only row, by that row's
-    officer; [(customer id, officer id now)] of the other holders)}: the scope's service
-    holdings read once (a CTE when there are several pairs) and matched to each pair's rows,
-    each holding counted on the pairs of the days it was held by.
-
-    Each service holding is one service of its customer's count: a customer holds a product
-    once (`customer_product`) and a service's category is its product's code (`held.category`),
-    so the holdings are matched to the rows as they are, not first grouped per customer and
-    category (two hashed passes over every service holding of the scope, issue 22)."""
-    held = service_holdings(max(p.day for p in pairs), where)
-    held = held.cte("held") if len(pairs) > 1 else held.subquery("held")
-    r = ROWS.c
-    each = [
-        sa.select(
-            sa.literal(n).label("pair"),
-            held.c.customer_id,
-            held.c.officer_id,
-            r.officer_id.label("own_officer"),
-            r.customer_id.is_not(None).label("matched"),
-        )
-        .select_from(held)
-        .outerjoin(ROWS, _own_row(listings, held))
-        .where(held.c.created_at < local_day_bounds(listings.day, listings.day)[1])
-        for n, listings in enumerate(pairs)
-    ]
-    matched = (sa.union_all(*each) if len(each) > 1 else each[0]).cte("matched")
-    m = matched.c
-    summed = (
-        sa.select(sa.literal(1).label("regular"), m.pair, m.own_officer, sa.func.count())
-        .where(m.matched)
-        .group_by(m.pair, m.own_officer)
-    )
-    others = sa.select(sa.literal(0), m.pair, m.officer_id, m.customer_id).where(~m.matched)
-    found: dict[int, tuple[dict, dict]] = {n: ({}, {}) for n in range(len(pairs))}
-    for regular_row, n, officer, value in db.session.execute(sa.union_all(summed, others)):
-        regular, unmatched = found[n]
-        if regular_row:
-            regular[(officer,)] = int(value or 0)
-        else:  # a customer's every unmatched service: the customer once
-            unmatched[(value, officer)] = None
-    return {pairs[n]: (regular, list(unmatched)) for n, (regular, unmatched) in found.items()}
 
 
 def _whole_bank(condition: sa.ColumnElement[bool]) -> bool:

@@ -14,6 +14,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from aoapp.common.templating import label
+from aoapp.funding.matched_services import prune as prune_journal
 from aoapp.imports.heartbeat import expire_stopped
 from aoapp.imports.kinds import ListingKind, UnknownKind, get_kind, kinds
 from aoapp.imports.services import run_import
@@ -141,9 +142,11 @@ def _import(kind: ListingKind, file, as_of, partial, decimal, date_format, encod
 
 @imports_cli.command("sweep")
 def sweep() -> None:
-    """Record imports whose process stopped as failed; delete uploads left over or expired."""
+    """Record imports whose process stopped as failed; delete uploads left over or expired, and
+    the relationship journal's rows older than a day."""
     stopped = expire_stopped()
     files, size = sweep_uploads()
+    journal = prune_journal()
     click.echo(
         _(
             "%(stopped)s stopped import(s) recorded as failed; %(files)s upload file(s) deleted "
@@ -153,6 +156,7 @@ def sweep() -> None:
             size=f"{size / 1_048_576:.1f}",
         )
     )
+    click.echo(_("%(rows)s journal row(s) of changed customers deleted.", rows=journal))
 
 
 def register(app: Flask) -> None:

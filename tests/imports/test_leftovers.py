@@ -171,7 +171,8 @@ class TestSweep:
 
         assert result.exit_code == 0, result.output
         assert result.output.strip() == (
-            "1 stopped import(s) recorded as failed; 3 upload file(s) deleted (14.3 MB)."
+            "1 stopped import(s) recorded as failed; 3 upload file(s) deleted (14.3 MB).\n"
+            "0 journal row(s) of changed customers deleted."
         )
         assert _listed() == sorted(
             [f"{waiting}.csv", f"{waiting}.json", f"{busy}.csv", "notes.txt"]
