@@ -23,10 +23,11 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import sqlalchemy as sa
 
-from aoapp.common.dates import local_day_bounds
+from aoapp.common.dates import local_day_bounds, utcnow
 from aoapp.common.ids import among
 from aoapp.common.read_memo import condition_key, session_changed
 from aoapp.common.transaction import unit_of_work
@@ -126,7 +127,13 @@ def services_matched(pairs: list[Listings], where) -> dict:
     whole scope: `InScope` without officers)."""
     if not _keeping():
         return read_whole(pairs, where)
-    key = (tuple(pairs), _pair_versions(pairs), tuple(service_products()), _scope_key(where))
+    key = (
+        str(db.session.get_bind().url),  # the database read (a replica keeps its own)
+        tuple(pairs),
+        _pair_versions(pairs),
+        tuple(service_products()),
+        _scope_key(where),
+    )
     with _LOCK:
         kept = _KEPT.get(key)
         if kept is not None:
@@ -260,7 +267,6 @@ def prune(older_than_hours: int = 24) -> int:
     them. A journal row is never updated: the delete waits for no writer."""
     if db.session.get_bind().dialect.name != "postgresql":
         return 0  # nothing writes the journal there
-    c = CHANGES.c
-    older = sa.func.now() - sa.text(f"INTERVAL '{int(older_than_hours)} hours'")
+    older = utcnow() - timedelta(hours=older_than_hours)
     with unit_of_work():
-        return db.session.execute(sa.delete(CHANGES).where(c.changed_at < older)).rowcount
+        return db.session.execute(sa.delete(CHANGES).where(CHANGES.c.changed_at < older)).rowcount

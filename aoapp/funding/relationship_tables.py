@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from aoapp.common import serial
 from aoapp.credit.rollups import WAIT_SECONDS
+from aoapp.database import UTCDateTime
 from aoapp.extensions import db
 
 PAIRS = sa.Table(
@@ -61,7 +62,7 @@ CHANGES = sa.Table(
     db.metadata,
     sa.Column("xid", sa.BigInteger, nullable=False),
     sa.Column("customer_id", sa.Integer, nullable=False),
-    sa.Column("changed_at", sa.DateTime, nullable=False, server_default=sa.func.now()),
+    sa.Column("changed_at", UTCDateTime, nullable=False),
     sa.Index("ix_relationship_changes_xid", "xid"),
 )
 

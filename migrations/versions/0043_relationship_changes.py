@@ -4,9 +4,10 @@ funding/matched_services.py keeps the services' match of a stored pair (which se
 its rollups count as they are) in each process, and brings it up to date from this journal: a
 row per customer whose product holdings were added, removed or changed, or whose officer or
 branch changed, with the writing transaction's id (`xid`, pg_current_xact_id() as a bigint) and
-its start. PostgreSQL writes the rows itself, by triggers on product_holdings and customers, so
-every writer is journaled (the forms, handovers, a listing's import) and none waits for another:
-each inserts its own rows, no row is shared. SQLite has the table and no triggers: the match is
+its time (naive UTC by the database's clock: the journal is the database's own bookkeeping, and
+only the sweep reads the time). PostgreSQL writes the rows itself, by triggers on
+product_holdings and customers, so every writer is journaled (the forms, handovers, a listing's
+import) and none waits for another: each inserts its own rows, no row is shared. SQLite has the table and no triggers: the match is
 read whole there. `flask imports sweep` deletes rows older than a day.
 
 Revision ID: 0043
@@ -24,20 +25,24 @@ branch_labels = None
 depends_on = None
 
 XID = "pg_current_xact_id()::text::bigint"
+NOW = "(now() AT TIME ZONE 'UTC')"  # naive UTC, as the app's timestamps; only the sweep reads it
 FUNCTIONS = f"""
 CREATE FUNCTION aoapp_holding_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP <> 'INSERT' THEN
-        INSERT INTO relationship_changes (xid, customer_id) VALUES ({XID}, OLD.customer_id);
+        INSERT INTO relationship_changes (xid, customer_id, changed_at)
+            VALUES ({XID}, OLD.customer_id, {NOW});
     END IF;
     IF TG_OP <> 'DELETE' THEN
-        INSERT INTO relationship_changes (xid, customer_id) VALUES ({XID}, NEW.customer_id);
+        INSERT INTO relationship_changes (xid, customer_id, changed_at)
+            VALUES ({XID}, NEW.customer_id, {NOW});
     END IF;
     RETURN NULL;
 END $$;
 CREATE FUNCTION aoapp_customer_moved() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO relationship_changes (xid, customer_id) VALUES ({XID}, NEW.id);
+    INSERT INTO relationship_changes (xid, customer_id, changed_at)
+        VALUES ({XID}, NEW.id, {NOW});
     RETURN NULL;
 END $$;
 CREATE TRIGGER relationship_holding_changed
@@ -56,7 +61,7 @@ def upgrade():
         "relationship_changes",
         sa.Column("xid", sa.BigInteger, nullable=False),
         sa.Column("customer_id", sa.Integer, nullable=False),
-        sa.Column("changed_at", sa.DateTime, nullable=False, server_default=sa.func.now()),
+        sa.Column("changed_at", sa.DateTime, nullable=False),
     )
     op.create_index("ix_relationship_changes_xid", "relationship_changes", ["xid"])
     if op.get_bind().dialect.name == "postgresql":

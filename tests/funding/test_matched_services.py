@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from aoapp.common.dates import utcnow
 from aoapp.credit.figures import resolve_scope
 from aoapp.credit.models import Facility
 from aoapp.customers.models import Customer, ProductHolding
@@ -183,9 +184,8 @@ def test_the_journal_holds_the_customers_whose_services_or_booking_changed(world
 
 def test_the_sweep_deletes_the_journals_rows_older_than_a_day(runner, world, book):
     db.session.execute(sa.delete(CHANGES))
-    now = db.session.scalar(sa.select(sa.func.now()))
     for hours, customer in ((25, 1), (48, 2), (23, 3)):
-        at = (now - timedelta(hours=hours)).replace(tzinfo=None)
+        at = utcnow() - timedelta(hours=hours)
         db.session.execute(sa.insert(CHANGES).values(xid=1, customer_id=customer, changed_at=at))
     db.session.commit()
 
