@@ -33,7 +33,7 @@ from aoapp.common.read_memo import condition_key, session_changed
 from aoapp.common.transaction import unit_of_work
 from aoapp.extensions import db
 from aoapp.funding.held import Listings, service_holdings, service_products
-from aoapp.funding.relationship_tables import CHANGES, PAIRS, ROWS
+from aoapp.funding.relationship_tables import CHANGES, PAIRS, ROWS, of_pair
 
 # What a process keeps, in customers' rows (~340 bytes each, measured): at bank scale the bank's
 # 91,000 service holders and its 40 branches' ~2,300 each, about 60 MB.
@@ -63,7 +63,16 @@ class _Kept:
 
     def add(self, rows) -> None:
         """Count `rows` (customers not counted yet)."""
-        customers = self.customers
+        self._count(rows, 1)
+        for row in rows:
+            self.customers[row[0]] = row
+
+    def remove(self, customer_ids) -> None:
+        """Take the rows of `customer_ids` (those counted) out of the sums."""
+        rows = [row for c in customer_ids if (row := self.customers.pop(c, None)) is not None]
+        self._count(rows, -1)
+
+    def _count(self, rows, sign: int) -> None:
         for n in range(self.pairs):
             sums, holders = self.regular[n], self.unmatched[n]
             at = 2 + 3 * n
@@ -73,29 +82,13 @@ class _Kept:
                     continue
                 if row[at]:
                     own = (row[at + 1],)
-                    sums[own] = sums.get(own, 0) + services
-                else:  # a customer's unmatched services: the customer once
-                    holders[(row[0], row[1])] = None
-        for row in rows:
-            customers[row[0]] = row
-
-    def remove(self, customer_ids) -> None:
-        """Take the rows of `customer_ids` (those counted) out of the sums."""
-        rows = [row for c in customer_ids if (row := self.customers.pop(c, None)) is not None]
-        for n in range(self.pairs):
-            sums, holders = self.regular[n], self.unmatched[n]
-            at = 2 + 3 * n
-            for row in rows:
-                services = row[at + 2]
-                if not services:
-                    continue
-                if row[at]:
-                    own = (row[at + 1],)
-                    left = sums[own] - services
+                    left = (sums.get(own, 0) if sign > 0 else sums[own]) + sign * services
                     if left:
                         sums[own] = left
                     else:
                         del sums[own]
+                elif sign > 0:  # a customer's unmatched services: the customer once
+                    holders[(row[0], row[1])] = None
                 else:
                     del holders[(row[0], row[1])]
 
@@ -252,8 +245,7 @@ def _read(pairs: list[Listings], where, customers: list[int] | None = None) -> l
 def _own_row(listings: Listings, row, holders) -> sa.ColumnElement[bool]:
     """The customer's only row on the pair is in the group its services are booked to."""
     return sa.and_(
-        row.c.loans_as_of == listings.loans,
-        row.c.deposits_as_of == listings.deposits,
+        of_pair(row, listings.loans, listings.deposits),
         row.c.customer_id == holders.c.customer_id,
         row.c.bookings == 1,
         row.c.officer_id.is_not_distinct_from(holders.c.officer_id),
