@@ -6,6 +6,10 @@ parameters, each one adapted by the driver and parsed by the server, and a state
 IN lists of 2,000 ids took 102 ms where the same with six arrays took 9 ms (bench/README.md).
 On PostgreSQL a long list goes as one array (`column = ANY(:ids)`), which the planner reads as it
 reads an IN list. Short lists, and other databases, keep the plain IN.
+
+The array is sent as its text, `{1,2,3}`, cast to integer[] by the server: psycopg adapts a list
+element by element, 3.3 ms for 2,000 ids on each statement (a bank-wide dashboard sends 19 such
+lists), where joining the text takes 0.2 ms and the server parses it in microseconds.
 """
 
 from collections.abc import Iterable
@@ -18,9 +22,24 @@ from aoapp.extensions import db
 SHORT = 32  # ids up to which a plain IN list is kept
 
 
+class IdArray(sa.types.TypeDecorator):
+    """integer[] on PostgreSQL, its value sent as the array's text (still typed integer[] by
+    the statement's `::INTEGER[]`: a cast of a text parameter instead is not folded by the
+    planner, and `= ANY` then parsed the array again for every row)."""
+
+    impl = postgresql.ARRAY(sa.Integer)
+    cache_ok = True
+
+    def bind_processor(self, dialect):
+        def process(ids):
+            return None if ids is None else "{" + ",".join(map(str, map(int, ids))) + "}"
+
+        return process
+
+
 def among(column: sa.ColumnElement, ids: Iterable[int]) -> sa.ColumnElement[bool]:
     """`column` is one of `ids` (integers)."""
     ids = list(ids)
     if len(ids) <= SHORT or db.engine.dialect.name != "postgresql":
         return column.in_(ids)
-    return column == sa.any_(sa.bindparam(None, ids, type_=postgresql.ARRAY(sa.Integer)))
+    return column == sa.any_(sa.bindparam(None, ids, type_=IdArray()))
