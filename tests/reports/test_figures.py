@@ -6,7 +6,7 @@ import html as markup
 import re
 import types
 import typing
-from dataclasses import fields, replace
+from dataclasses import fields
 from decimal import Decimal
 
 import pytest
@@ -88,10 +88,33 @@ class TestRegistry:
                 assert figure.total == SUM, figure.key
 
     def test_the_totals_row_follows_the_registry(self):
-        a = OfficerKpis(1, "a", "A", "X", outstanding=Decimal("100.00"), ptp_kept=1, ptp_broken=1)
-        b = OfficerKpis(2, "b", "B", "X", outstanding=Decimal("300.00"), ptp_kept=2)
-        b = replace(b, par30_outstanding=Decimal("200.00"), prospects_collected=4)
-        total = kpi_totals([kpis.with_ratios(a), kpis.with_ratios(b)])
+        a = kpis.kpis_row(
+            1, "a", "A", "X", {"outstanding": Decimal("100.00"), "ptp_kept": 1, "ptp_broken": 1}
+        )
+        b = kpis.kpis_row(
+            2,
+            "b",
+            "B",
+            "X",
+            {
+                "outstanding": Decimal("300.00"),
+                "ptp_kept": 2,
+                "par30_outstanding": Decimal("200.00"),
+                "prospects_collected": 4,
+            },
+        )
+        # Each row's ratios of its own figures, the figures left out at their defaults.
+        assert (a.ptp_kept_rate, a.par30_ratio, a.conversion_rate) == (
+            Decimal("0.5000"),
+            Decimal("0.0000"),
+            None,
+        )
+        assert (b.par30_ratio, b.conversion_rate, b.debtors) == (
+            Decimal("0.6667"),
+            Decimal("0.0000"),
+            0,
+        )
+        total = kpi_totals([a, b])
         assert total.outstanding == Decimal("400.00") and total.ptp_kept == 3
         assert total.par30_ratio == Decimal("0.5000")  # 200 / 400: a ratio of the sums
         assert total.ptp_kept_rate == Decimal("0.7500")  # 3 / (3 + 1)
