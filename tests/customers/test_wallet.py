@@ -104,6 +104,30 @@ class TestFigures:
         assert october.credit == wallet(budi_store).credit
         assert october.funding == wallet(budi_store).funding_total
 
+    def test_each_month_reads_its_last_listing_of_each_kind(self, app, world):
+        customer = make_customer(world.officer)
+        loan, saving = make_facility(customer, "KMK-0100"), make_deposit(customer, "TAB")
+        for day, owed in (
+            (date(2026, 8, 31), 90 * M),
+            (date(2026, 9, 15), 85 * M),  # mid-month: September's end listing counts
+            (date(2026, 9, 30), 80 * M),
+            (date(2026, 11, 10), 70 * M),  # no listing in October; November's so far
+        ):
+            post_listing(day, [(loan, 0, owed)])
+        post_deposit(saving, date(2026, 9, 15), 5 * M, commit=False)
+        post_deposit(saving, date(2026, 11, 1), 6 * M, commit=False)
+        post_deposit(saving, date(2026, 11, 3), 6 * M, commit=False)
+        post_deposit(saving, date(2026, 11, 9), 7 * M)
+        history = balance_history(customer.id)
+        assert [(m.month_end, m.credit, m.funding) for m in history] == [
+            (date(2026, 8, 31), 90 * M, None),
+            (date(2026, 9, 30), 80 * M, 5 * M),
+            (date(2026, 10, 31), None, None),
+            (date(2026, 11, 30), 70 * M, 7 * M),
+        ]
+        # Three months: the walk steps a month at a time, not a listing date at a time.
+        assert balance_history(customer.id, months=3) == history[1:]
+
     def test_nothing_before_the_first_listing(self, app, world):
         customer = make_customer(world.officer)
         assert balance_history(customer.id) == [] and wallet(customer).chart is None
