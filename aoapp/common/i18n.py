@@ -165,6 +165,11 @@ def format_date(value: date | None, locale: str | None = None) -> str:
     return _dated(value, "medium", locale or locale_code())
 
 
+def format_month(value: date, locale: str | None = None) -> str:
+    """A month by its name: October 2026 (en), Oktober 2026 (id)."""
+    return _dated(value.replace(day=1), "MMMM y", locale or locale_code())
+
+
 def format_datetime(value: datetime | None, locale: str | None = None) -> str:
     """A UTC timestamp in the bank's time zone: 23 Nov 2026 14.05 (id), Nov 23, 2026 2:05 PM."""
     local = to_local(value)

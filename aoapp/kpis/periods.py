@@ -17,13 +17,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from babel.dates import format_date as babel_date
 from babel.dates import format_interval
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from aoapp.common.dates import bank_today, month_bounds
-from aoapp.common.i18n import locale_code
+from aoapp.common.i18n import format_month, locale_code
 from aoapp.common.read_memo import remembered
 from aoapp.credit.models import Position
 from aoapp.errors import InvalidInput
@@ -79,12 +78,11 @@ def period_name(period: "Period | str") -> str:
     messages): `November 2026`, `Kuartal IV 2026` (id) or `Q4 2026` (en), `1–15 Okt 2026`."""
     if isinstance(period, str):
         period = parse_period(period)
-    locale = locale_code()
     if period.kind == "month":
-        return babel_date(period.start, "MMMM y", locale=locale)
+        return format_month(period.start)  # a dashboard's month selector names 24
     if period.kind == "quarter":
         return _QUARTERS[(period.start.month - 1) // 3](period.start.year)
-    return format_interval(period.start, period.end, "yMMMd", locale=locale)
+    return format_interval(period.start, period.end, "yMMMd", locale=locale_code())
 
 
 def _month(year: int, month: int) -> Period:

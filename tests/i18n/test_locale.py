@@ -44,6 +44,8 @@ class TestFormats:
     def test_times_weekdays_and_file_sizes(self, app, locale, clock, weekday, sizes):
         assert i18n.format_clock(time(21, 15), locale=locale) == clock
         assert i18n.format_weekday(date(2026, 12, 5), locale=locale) == weekday
+        month = {"id": "Desember 2026", "en": "December 2026"}[locale]
+        assert i18n.format_month(date(2026, 12, 5), locale=locale) == month
         found = tuple(i18n.format_size(n, locale=locale) for n in (27_900, 1_530_000, 512))
         assert found == sizes
 
