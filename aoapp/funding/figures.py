@@ -25,6 +25,7 @@ import sqlalchemy as sa
 
 from aoapp.common.dates import bank_today
 from aoapp.common.ids import among
+from aoapp.common.latest import last_date_on_or_before
 from aoapp.common.read_memo import remembered
 from aoapp.credit import rollup_reads
 from aoapp.credit.figures import PortfolioScope, ratio, resolve_scope
@@ -43,10 +44,12 @@ ZERO = Decimal("0.00")
 
 def deposits_as_of(day: date | None = None) -> date | None:
     """The last deposits listing date on or before `day` (any date: the newest), bank-wide."""
-    stmt = sa.select(sa.func.max(DepositPosition.as_of))
-    if day is not None:
-        stmt = stmt.where(DepositPosition.as_of <= day)
-    return remembered(("deposits_as_of", day), lambda: db.session.scalar(stmt))
+    if day is None:
+        stmt = sa.select(sa.func.max(DepositPosition.as_of))
+        return remembered(("deposits_as_of", day), lambda: db.session.scalar(stmt))
+    return remembered(
+        ("deposits_as_of", day), lambda: last_date_on_or_before(DepositPosition.as_of, day)
+    )
 
 
 def _last_listing_between(first: date, last: date) -> date | None:

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from aoapp.common.dates import local_day_bounds
 from aoapp.common.ids import among
+from aoapp.common.latest import last_date_on_or_before
 from aoapp.common.read_memo import remembered
 from aoapp.credit.models import Facility, Position
 from aoapp.customers.models import Customer, ProductHolding
@@ -50,8 +51,7 @@ class Listings:
 
 def listings_on(day: date) -> Listings:
     """The last loan and deposits listings on or before `day` (bank-wide)."""
-    stmt = sa.select(sa.func.max(Position.as_of)).where(Position.as_of <= day)
-    loans = remembered(("loans_as_of", day), lambda: db.session.scalar(stmt))
+    loans = remembered(("loans_as_of", day), lambda: last_date_on_or_before(Position.as_of, day))
     return Listings(day, loans, deposits_as_of(day))
 
 

@@ -33,6 +33,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from aoapp.common.latest import last_date_on_or_before
 from aoapp.credit.models import Position
 from aoapp.customers.holdings import Holding, holdings_of
 from aoapp.extensions import db
@@ -125,9 +126,7 @@ class Facts:
         self.now = holdings_of(ids, today) if ids else {}
         past = {due_of(g, p) for p, g in goals if g.kind in HELD_KINDS and due_of(g, p) < today}
         self.then = {day: holdings_of(ids, day) for day in sorted(past)}
-        self.loans_as_of = db.session.scalar(
-            sa.select(sa.func.max(Position.as_of)).where(Position.as_of <= today)
-        )
+        self.loans_as_of = last_date_on_or_before(Position.as_of, today)
         watched = [p for p, g in goals if g.kind == GoalKind.MAX_DPD]
         since = min((p.starts_on for p in watched), default=None)
         if since is not None and self.loans_as_of is not None:

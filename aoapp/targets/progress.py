@@ -4,12 +4,10 @@
 from dataclasses import dataclass
 from datetime import date
 
-import sqlalchemy as sa
-
 from aoapp.auth.models import Branch, User
+from aoapp.common.latest import last_date_on_or_before
 from aoapp.credit.figures import resolve_scope
 from aoapp.credit.models import Position
-from aoapp.extensions import db
 from aoapp.funding.figures import deposits_as_of
 from aoapp.kpis.officers import OfficerRef, kpi_totals, officer_kpis
 from aoapp.kpis.periods import Period, parse_period
@@ -52,8 +50,7 @@ class Progress:
 
 
 def _last_listing(period: Period) -> date | None:
-    stmt = sa.select(sa.func.max(Position.as_of)).where(Position.as_of <= period.end)
-    return db.session.scalar(stmt)
+    return last_date_on_or_before(Position.as_of, period.end)
 
 
 def month_progress(
