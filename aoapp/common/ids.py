@@ -7,9 +7,9 @@ IN lists of 2,000 ids took 102 ms where the same with six arrays took 9 ms (benc
 On PostgreSQL a long list goes as one array (`column = ANY(:ids)`), which the planner reads as it
 reads an IN list. Short lists, and other databases, keep the plain IN.
 
-The array is sent as its text, `{1,2,3}`, cast to integer[] by the server: psycopg adapts a list
-element by element, 3.3 ms for 2,000 ids on each statement (a bank-wide dashboard sends 19 such
-lists), where joining the text takes 0.2 ms and the server parses it in microseconds.
+The array is sent as its text, `{1,2,3}`, which the statement types integer[] (`::INTEGER[]`):
+psycopg adapts a list element by element, and a statement with 2,000 ids took 6.8 ms against
+3.7 ms (a bank-wide dashboard sends 14 such lists).
 """
 
 from collections.abc import Iterable
