@@ -4,6 +4,7 @@ from aoapp.agenda.models import CalendarFeed
 from aoapp.audit.models import AuditEntry
 from aoapp.auth.models import ApiToken, Branch, User, supervised_branches
 from aoapp.campaigns.models import Campaign, campaign_branches, campaign_products
+from aoapp.common.latest import LISTING_DATES
 from aoapp.complaints.models import Complaint
 from aoapp.credit.models import (
     CollectibilityBand,
@@ -49,6 +50,7 @@ __all__ = [
     "DEPOSIT_RUNOFF",
     "DEPOSIT_RUNOFF_STEPS",
     "DEPOSIT_SHARED",
+    "LISTING_DATES",
     "PAIRS",
     "RELATIONSHIP_ROLLUPS",
     "ROLLUPS",

@@ -49,7 +49,8 @@ PRODUCTS = (
     ("TAB", "Tabungan", "deposit", None),
 )
 SEEDED = (
-    "monitoring_visits", "complaints", "promises_to_pay", "follow_ups", "introductions",
+    "listing_dates", "monitoring_visits", "complaints", "promises_to_pay", "follow_ups",
+    "introductions",
     "product_holdings", "positions", "facilities", "customers", "products", "users", "branches",
 )  # fmt: skip
 
@@ -208,6 +209,7 @@ def _activity(n: int, rng, officer: int, branch: int, facility_ids, products, ou
 
 def seed(customers: int, seed_value: int) -> list[int]:
     """Insert `customers` typical customers with their credit and activity; returns their ids."""
+    from aoapp.common import latest
     from aoapp.credit.collectibility import load_bands
     from aoapp.extensions import db
 
@@ -236,6 +238,9 @@ def seed(customers: int, seed_value: int) -> list[int]:
                 if "updated_at" in meta[table].c:
                     row.setdefault("updated_at", now)
             _insert(meta[table], rows)
+    # The app asks which listings there are of listing_dates (common/latest.py), which the
+    # import's rollups step keeps; this seed writes the positions itself.
+    latest.record(db.session.connection(), latest.LOANS, month_ends)
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         # Ids were given explicitly: move each sequence past them (table names are constants).

@@ -183,6 +183,9 @@ def seed(rows: int) -> dict:
         WINDOW w AS (PARTITION BY customer_id)
         """,  # noqa: S608
     )
+    # The app asks which listings there are of listing_dates (common/latest.py), which the
+    # import's rollups step keeps; this seed writes the positions itself.
+    step("listing date", "INSERT INTO listing_dates (kind, as_of) VALUES ('loans', :as_of)")
     step(
         "follow-ups",
         """

@@ -10,7 +10,7 @@ the set − 1) (credit/rollup_reads.py).
 A date's rollups are either absent (readers compute from positions) or exact: every writer of
 positions rewrites the dates it touched — the loan import in its own transaction
 (imports/loans/loader.py), and any ORM flush of positions (Kol upgrades, rows written one by
-one) through the session hook below.
+one) through the session hook below. The same writers keep the listing dates (common/latest.py).
 """
 
 from collections.abc import Iterable
@@ -21,7 +21,7 @@ from itertools import chain
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from aoapp.common import serial
+from aoapp.common import latest, serial
 from aoapp.common.money import to_money
 from aoapp.credit.collectibility import KOLS
 from aoapp.credit.measures import COUNT, MEASURES, aggregates
@@ -92,6 +92,7 @@ def write(conn: sa.Connection, dates: Iterable[date], *, one_group: Iterable[dat
     conn.execute(sa.delete(SHARED).where(SHARED.c.as_of.in_(dates)))
     conn.execute(sa.delete(ROLLUPS).where(ROLLUPS.c.as_of.in_(dates)))
     conn.execute(_insert_groups(), {"dates": dates})
+    latest.record(conn, latest.LOANS, dates)
     if searched:
         names = [*GROUP[:1], "customer_id", *GROUP[1:]]
         conn.execute(sa.insert(SHARED).from_select(names, shared(searched)))

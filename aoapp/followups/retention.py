@@ -37,6 +37,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 
 from aoapp.auth.models import User
+from aoapp.common import latest
 from aoapp.common.dates import bank_today, utcnow
 from aoapp.common.system_text import params_of
 from aoapp.common.transaction import unit_of_work
@@ -63,16 +64,12 @@ def _setting(name: str):
 
 def latest_deposit_date() -> date | None:
     """The newest as-of date of any deposit position."""
-    return db.session.scalar(sa.select(sa.func.max(DepositPosition.as_of)))
+    return latest.newest(latest.DEPOSITS)
 
 
 def previous_month_end(as_of: date) -> date | None:
     """The last deposits listing dated before the month of `as_of` (its month end, usually)."""
-    return db.session.scalar(
-        sa.select(sa.func.max(DepositPosition.as_of)).where(
-            DepositPosition.as_of < as_of.replace(day=1)
-        )
-    )
+    return latest.newest(latest.DEPOSITS, as_of.replace(day=1) - timedelta(days=1))
 
 
 def first_working_day(today: date) -> date:

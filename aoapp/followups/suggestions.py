@@ -33,6 +33,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 
 from aoapp.auth.models import User
+from aoapp.common import latest
 from aoapp.common.collection_window import next_collection_day
 from aoapp.common.dates import bank_today, utcnow
 from aoapp.common.system_text import params_of, sql_params
@@ -126,7 +127,7 @@ def broken_promise_params(promise: PromiseToPay) -> dict:
 
 def latest_listing_date() -> date | None:
     """The newest as-of date of any position."""
-    return db.session.scalar(sa.select(sa.func.max(Position.as_of)))
+    return latest.newest(latest.LOANS)
 
 
 def _officer_join(stmt: sa.Select, officer) -> sa.Select:

@@ -23,10 +23,9 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from aoapp.common import latest
 from aoapp.common.dates import bank_today
 from aoapp.common.ids import among
-from aoapp.common.latest import last_date_on_or_before
-from aoapp.common.read_memo import remembered
 from aoapp.credit import rollup_reads
 from aoapp.credit.figures import PortfolioScope, ratio, resolve_scope
 from aoapp.extensions import db
@@ -44,19 +43,11 @@ ZERO = Decimal("0.00")
 
 def deposits_as_of(day: date | None = None) -> date | None:
     """The last deposits listing date on or before `day` (any date: the newest), bank-wide."""
-    if day is None:
-        stmt = sa.select(sa.func.max(DepositPosition.as_of))
-        return remembered(("deposits_as_of", day), lambda: db.session.scalar(stmt))
-    return remembered(
-        ("deposits_as_of", day), lambda: last_date_on_or_before(DepositPosition.as_of, day)
-    )
+    return latest.newest(latest.DEPOSITS, day)
 
 
 def _last_listing_between(first: date, last: date) -> date | None:
-    stmt = sa.select(sa.func.max(DepositPosition.as_of)).where(
-        DepositPosition.as_of.between(first, last)
-    )
-    return remembered(("deposits_between", first, last), lambda: db.session.scalar(stmt))
+    return latest.last_between(latest.DEPOSITS, first, last)
 
 
 def previous_month_end(as_of: date) -> date | None:

@@ -19,9 +19,9 @@ from functools import cache, cached_property
 
 import sqlalchemy as sa
 
+from aoapp.common import latest
 from aoapp.common.dates import local_day_bounds
 from aoapp.common.ids import among
-from aoapp.common.latest import last_date_on_or_before
 from aoapp.common.read_memo import remembered
 from aoapp.credit.models import Facility, Position
 from aoapp.customers.models import Customer, ProductHolding
@@ -51,8 +51,7 @@ class Listings:
 
 def listings_on(day: date) -> Listings:
     """The last loan and deposits listings on or before `day` (bank-wide)."""
-    loans = remembered(("loans_as_of", day), lambda: last_date_on_or_before(Position.as_of, day))
-    return Listings(day, loans, deposits_as_of(day))
+    return Listings(day, latest.newest(latest.LOANS, day), deposits_as_of(day))
 
 
 @dataclass(frozen=True, eq=False)

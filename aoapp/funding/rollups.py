@@ -30,7 +30,7 @@ from itertools import chain
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from aoapp.common import serial
+from aoapp.common import latest, serial
 from aoapp.common.read_memo import remembered
 from aoapp.credit.rollup_reads import reading_live
 from aoapp.credit.rollups import WAIT_SECONDS, shared, shared_table
@@ -146,6 +146,7 @@ def write(conn: sa.Connection, dates: Iterable[date]) -> None:
     conn.execute(sa.delete(SHARED).where(SHARED.c.as_of.in_(dates)))
     conn.execute(sa.delete(ROLLUPS).where(ROLLUPS.c.as_of.in_(dates)))
     conn.execute(sa.insert(ROLLUPS).from_select([*GROUP, *FIGURES], groups(dates)))
+    latest.record(conn, latest.DEPOSITS, dates)
     names = ["as_of", "customer_id", "officer_id", "branch_id"]
     conn.execute(sa.insert(SHARED).from_select(names, shared_depositors(dates)))
     _write_runoff(conn, stepped)

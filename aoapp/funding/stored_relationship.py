@@ -4,10 +4,10 @@ customer and booking group instead of every holding of the scope's customers. Se
 by hand stay live. funding/relationship.py decides which pairs are read here."""
 
 import sqlalchemy as sa
-from sqlalchemy.sql import visitors
 
 from aoapp.common.ids import among
 from aoapp.common.read_memo import condition_key, remembered, remembered_each, remembering_now
+from aoapp.credit.figures import whole_bank
 from aoapp.credit.rollup_reads import reading_live
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
@@ -190,10 +190,6 @@ def _other_holders(listings: Listings, where: InScope, together: tuple = ()) -> 
     return [(c, officer) for c, officer in unmatched if where.keeps_officer(officer)]
 
 
-def _whole_bank(condition: sa.ColumnElement[bool]) -> bool:
-    return not any(isinstance(node, sa.ColumnClause) for node in visitors.iterate(condition))
-
-
 def _irregular(
     listings: Listings, where: InScope, unmatched: list[int], anywhere: list[int]
 ) -> list[int]:
@@ -205,7 +201,7 @@ def _irregular(
     r = ROWS.c
     shared = sa.select(r.customer_id).where(of(listings), r.bookings > 1).distinct()
     scoped = where.whole(r.officer_id, r.branch_id, r.customer_id)
-    if _whole_bank(scoped):
+    if whole_bank(scoped):
         # The whole bank (or officers of it): a holder booked elsewhere than its row is booked
         # in the bank, so it is among the bank's other holders (`anywhere`; `unmatched` when no
         # officers are chosen). Taking all of them for some officers counts a few more customers

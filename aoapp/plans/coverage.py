@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from aoapp.auth.models import User
 from aoapp.auth.scoping import visible_to
+from aoapp.common import latest
 from aoapp.credit.models import Position
 from aoapp.customers.models import Customer, customers_in_scope
 from aoapp.extensions import db
@@ -74,7 +75,7 @@ def _amounts(actor, by: str) -> tuple[date | None, sa.Select]:
             sa.func.sum(DepositPosition.balance).label("amount"),
         ).where(DepositPosition.as_of == as_of, held(), DepositPosition.customer_id.in_(mine))
         return as_of, stmt.group_by(DepositPosition.customer_id)
-    as_of = db.session.scalar(sa.select(sa.func.max(Position.as_of)))
+    as_of = latest.newest(latest.LOANS)
     stmt = sa.select(
         Position.customer_id.label("customer_id"),
         sa.func.sum(Position.outstanding).label("amount"),

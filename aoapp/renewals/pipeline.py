@@ -33,13 +33,12 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from aoapp.common import latest
 from aoapp.common.dates import bank_today, utcnow
 from aoapp.common.planner import analyze_stale, analyze_unseen
 from aoapp.common.transaction import unit_of_work
-from aoapp.credit.models import Position
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
-from aoapp.funding.models import DepositPosition
 from aoapp.imports.kinds import after_import
 from aoapp.renewals.create import create_anniversaries, create_deposits, create_maturing_loans
 from aoapp.renewals.models import RenewalOpportunity, Stage
@@ -108,11 +107,11 @@ def _batch_settings() -> None:
 
 
 def latest_loan_date() -> date | None:
-    return db.session.scalar(sa.select(sa.func.max(Position.as_of)))
+    return latest.newest(latest.LOANS)
 
 
 def latest_deposit_date() -> date | None:
-    return db.session.scalar(sa.select(sa.func.max(DepositPosition.as_of)))
+    return latest.newest(latest.DEPOSITS)
 
 
 def refresh(*, today: date | None = None, loans: bool = True, deposits: bool = True) -> dict:

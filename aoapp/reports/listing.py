@@ -5,7 +5,6 @@ never shows. A report outside the user's scope answers 404 like a missing one.
 """
 
 from dataclasses import dataclass
-from functools import cache
 from zipfile import ZIP_STORED
 
 import sqlalchemy as sa
@@ -17,13 +16,12 @@ from aoapp.audit import services as audit
 from aoapp.audit.models import AuditEntry
 from aoapp.auth.models import Branch, Role
 from aoapp.auth.scoping import get_visible, visible_to
+from aoapp.common import latest
 from aoapp.common.dates import utcnow
 from aoapp.common.pagination import Page, paginate
 from aoapp.common.transaction import unit_of_work
-from aoapp.credit.models import Position
 from aoapp.customers.hooks import customer_section as on_customer_page
 from aoapp.customers.models import Customer
-from aoapp.database import month_start
 from aoapp.errors import InvalidInput, NotFound
 from aoapp.extensions import db
 from aoapp.kpis.periods import Period, parse_period
@@ -118,27 +116,9 @@ def branch_choices(actor) -> list[Branch]:
     return []
 
 
-@cache
-def _older_positions():
-    return sa.orm.aliased(Position, name="older")  # made once: see followups.promises
-
-
 def listing_months(limit: int = 12) -> list[Period]:
-    """Months that have a loan listing, newest first.
-
-    One statement walking back month by month (a recursive CTE: each step is one index probe
-    for the latest date before the month), not a scan of the positions' dates.
-    """
-    older = _older_positions()
-    months = sa.select(sa.func.max(Position.as_of).label("as_of")).cte("months", recursive=True)
-    step = sa.select(
-        sa.select(sa.func.max(older.as_of))
-        .where(older.as_of < month_start(months.c.as_of))
-        .scalar_subquery()
-    ).where(months.c.as_of.is_not(None))
-    months = months.union_all(step)
-    stmt = sa.select(months.c.as_of).where(months.c.as_of.is_not(None)).limit(limit)
-    found = sorted(db.session.scalars(stmt), reverse=True)
+    """Months that have a loan listing, newest first (from the listing dates: common/latest)."""
+    found = latest.listed(latest.LOANS).month_ends()[:limit]
     return [parse_period(f"{day:%Y-%m}") for day in found]
 
 

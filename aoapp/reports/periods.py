@@ -9,13 +9,11 @@ and quarters the picker offers, each knowing whether a loan listing falls inside
 from dataclasses import dataclass
 from datetime import date
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from aoapp.common import latest
 from aoapp.common.dates import bank_today
 from aoapp.common.i18n import format_date
-from aoapp.credit.models import Position
-from aoapp.extensions import db
 from aoapp.kpis.periods import Period, parse_period, period_name
 from aoapp.reports.listing import listing_months
 
@@ -89,7 +87,7 @@ def picker_options() -> Picker:
 
 def latest_listing() -> date | None:
     """The date of the latest loan listing, or None before the first."""
-    return db.session.scalar(sa.select(sa.func.max(Position.as_of)))
+    return latest.newest(latest.LOANS)
 
 
 def no_listing_message(period: Period) -> str:

@@ -39,3 +39,11 @@ def test_a_loan_reimport_and_a_deposits_listing_of_another_month_at_once_both_su
     db.session.expire_all()
     statuses = db.session.scalars(sa.select(PositionImport.status)).all()
     assert statuses == [ImportStatus.SUCCEEDED] * 4
+    # Each kind's listing dates are its positions' dates, written in each import's transaction.
+    for kind, table in (("loans", "positions"), ("deposits", "deposit_positions")):
+        listed = db.session.scalars(
+            sa.text("SELECT as_of FROM listing_dates WHERE kind = :kind ORDER BY as_of"),
+            {"kind": kind},
+        ).all()
+        stored = db.session.scalars(sa.text(f"SELECT DISTINCT as_of FROM {table} ORDER BY 1"))  # noqa: S608
+        assert [str(day) for day in listed] == [str(day) for day in stored] != [], kind

@@ -146,10 +146,10 @@ def test_a_fixed_number_of_queries_whatever_the_officers(october, world):
         one = len(statements)
         statements.clear()
         officer_kpis(officers, OCTOBER.start, OCTOBER.end, OCT31)
-        # One per source, whether a deposits listing is in (none here: no funding queries; asked
-        # within the last two months, then in every month, common/latest.py), and whether the
-        # date has month-end aggregates (credit/rollup_reads.py).
-        assert len(statements) == one == 8
+        # One per source, whether a deposits listing is in (none here: no funding queries; one
+        # read of the listing dates, common/latest.py), and whether the date has month-end
+        # aggregates (credit/rollup_reads.py).
+        assert len(statements) == one == 7
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", count)
 

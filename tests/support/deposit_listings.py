@@ -169,5 +169,6 @@ def wipe() -> None:
     db.session.rollback()
     for table in ("deposit_positions", "deposit_accounts"):
         db.session.execute(sa.text(f"DELETE FROM {table}"))
+    db.session.execute(sa.text("DELETE FROM listing_dates WHERE kind = 'deposits'"))
     db.session.commit()
     L.wipe()

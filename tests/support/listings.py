@@ -331,6 +331,7 @@ def wipe() -> None:
     tables = ("positions", "kol_upgrades", "promises_to_pay", "follow_ups", "facilities")
     for table in (*tables, "customers", "audit_entries"):
         db.session.execute(sa.text(f"DELETE FROM {table}"))  # noqa: S608
+    db.session.execute(sa.text("DELETE FROM listing_dates WHERE kind = 'loans'"))
     db.session.commit()
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from aoapp.common import latest
 from aoapp.credit import rollup_reads
 from aoapp.credit.figures import resolve_scope, scope_figures
 from aoapp.credit.models import Position
@@ -239,7 +240,13 @@ def stored_and_live(call):
 
 
 def wipe(*tables: sa.Table) -> None:
-    """Every row of `tables` deleted, in this order (a property test's example undone)."""
+    """Every row of `tables` deleted, in this order (a property test's example undone), and the
+    listing dates of the positions among them (common/latest.py: kept by the writers)."""
     for table in tables:
         db.session.execute(sa.delete(table))
+    kinds = [latest.KIND_OF_TABLE[t.name] for t in tables if t.name in latest.KIND_OF_TABLE]
+    if kinds:
+        db.session.execute(
+            sa.delete(latest.LISTING_DATES).where(latest.LISTING_DATES.c.kind.in_(kinds))
+        )
     db.session.flush()
