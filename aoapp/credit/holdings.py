@@ -7,15 +7,18 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from aoapp.common import latest
 from aoapp.credit.models import Facility, FacilityStatus, Position
 from aoapp.customers.holdings import LOAN_LISTING, Holding, listing_source
 from aoapp.extensions import db
 from aoapp.products.models import Product, ProductKind
 
 
-def loan_listing(on: date) -> sa.ScalarSelect:
-    """The date of the loan listing dated `on` or last before it, as a scalar subquery."""
-    return sa.select(sa.func.max(Position.as_of)).where(Position.as_of <= on).scalar_subquery()
+def on_loan_listing(on: date) -> sa.ColumnElement[bool]:
+    """Positions of the loan listing dated `on` or last before it (none before the first), by its
+    date's value, so PostgreSQL reads that one month partition (common/latest.py)."""
+    day = latest.newest(latest.LOANS, on)
+    return sa.false() if day is None else Position.as_of == day
 
 
 def _positions_now(customer_ids: list[int]) -> sa.Select:
@@ -44,7 +47,7 @@ def _positions_on(customer_ids: list[int], on: date) -> sa.Select:
         sa.select(Facility, Product, Position.outstanding, Position.as_of)
         .join(Facility, Facility.id == Position.facility_id)
         .join(Product, Product.id == Facility.product_id)
-        .where(Position.customer_id.in_(customer_ids), Position.as_of == loan_listing(on))
+        .where(Position.customer_id.in_(customer_ids), on_loan_listing(on))
     )
 
 

@@ -2,12 +2,13 @@
 team dashboard's (one definition)."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
+from aoapp.common import latest
 from aoapp.common.money import to_money
 from aoapp.credit import rollup_reads
 from aoapp.credit.collectibility import KOLS
@@ -83,8 +84,7 @@ def kol_migration(scope: PortfolioScope, previous: date | None, as_of: date) -> 
     before `as_of` (the usual month), that is each position's own previous Kol, which the
     month-end aggregates sum; since an earlier one, the two dates' positions are joined.
     """
-    listed_before = sa.select(sa.func.max(Position.as_of)).where(Position.as_of < as_of)
-    if previous is not None and previous == db.session.scalar(listed_before):
+    if previous is not None and previous == latest.newest(latest.LOANS, as_of - timedelta(days=1)):
         return KolMigration(previous, as_of, _since_previous_listing(scope, as_of))
     return KolMigration(previous, as_of, joined_cells(scope, previous, as_of))
 

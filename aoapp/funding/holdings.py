@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from aoapp.common import latest
 from aoapp.customers.holdings import DEPOSIT_LISTING, Holding, listing_source
 from aoapp.extensions import db
 from aoapp.funding.models import DepositAccount, DepositPosition, DepositStatus
@@ -40,13 +41,11 @@ class DepositLine:
     as_of: date
 
 
-def deposits_listing(on: date) -> sa.ScalarSelect:
-    """The date of the deposits listing dated `on` or last before it, as a scalar subquery."""
-    return (
-        sa.select(sa.func.max(DepositPosition.as_of))
-        .where(DepositPosition.as_of <= on)
-        .scalar_subquery()
-    )
+def on_deposits_listing(on: date) -> sa.ColumnElement[bool]:
+    """Deposit positions of the deposits listing dated `on` or last before it (none before the
+    first), by its date's value: PostgreSQL reads that one month partition (common/latest.py)."""
+    day = latest.newest(latest.DEPOSITS, on)
+    return sa.false() if day is None else DepositPosition.as_of == day
 
 
 def _select(customer_ids: list[int]) -> sa.Select:
@@ -81,7 +80,7 @@ def deposit_lines(customer_ids: list[int], on: date | None = None) -> dict[int, 
             ),
         ).where(DepositAccount.status != DepositStatus.CLOSED)
     else:
-        stmt = stmt.where(DepositPosition.as_of == deposits_listing(on))
+        stmt = stmt.where(on_deposits_listing(on))
     lines: dict[int, list[DepositLine]] = {}
     for account, product, position in db.session.execute(stmt):
         lines.setdefault(position.customer_id, []).append(

@@ -6,14 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-import sqlalchemy as sa
-
+from aoapp.common import latest
 from aoapp.common.dates import month_bounds
 from aoapp.credit.figures import PortfolioScope, ratio
-from aoapp.extensions import db
 from aoapp.funding.figures import dpk_and_casa
 from aoapp.funding.held import listings_on
-from aoapp.funding.models import DepositPosition
 from aoapp.funding.movements import money
 from aoapp.funding.relationship import rate, scope_relationship
 
@@ -45,15 +42,8 @@ def month_ends(as_of: date, months: int = TREND_MONTHS) -> list[date]:
     first = date(as_of.year, as_of.month, 1)
     for _step in range(months - 1):
         first = date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
-    month = sa.func.extract("year", DepositPosition.as_of) * 100 + sa.func.extract(
-        "month", DepositPosition.as_of
-    )
-    stmt = (
-        sa.select(sa.func.max(DepositPosition.as_of))
-        .where(DepositPosition.as_of.between(first, as_of))
-        .group_by(month)
-    )
-    return sorted(db.session.scalars(stmt))
+    listed = latest.listed(latest.DEPOSITS)  # common/latest.py: not a read of every position
+    return sorted(day for day in listed.month_ends() if first <= day <= as_of)
 
 
 def funding_trend(

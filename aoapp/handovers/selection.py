@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from aoapp.auth.models import Role, User
 from aoapp.auth.scoping import scope_condition, visible_to
+from aoapp.common import latest
 from aoapp.complaints.models import OPEN_STATUSES, Complaint
 from aoapp.credit.models import Facility, FacilityStatus, Position
 from aoapp.customers.models import Customer
@@ -192,10 +193,10 @@ def open_work(customer_ids: list[int], today: date) -> OpenWork:
 def candidates(actor, officer_id: int, text: str | None = None) -> list[Candidate]:
     """The officer's customers the user may hand over, by name, with their credit exposure on
     the latest loan listing; `text` narrows them by name or CIF."""
-    latest = sa.select(sa.func.max(Position.as_of)).scalar_subquery()
+    newest = latest.newest(latest.LOANS)  # its value: PostgreSQL reads that month's partition
     exposure = (
         sa.select(Position.customer_id, sa.func.sum(Position.outstanding).label("amount"))
-        .where(Position.as_of == latest)
+        .where(Position.as_of == newest)
         .group_by(Position.customer_id)
         .subquery()
     )

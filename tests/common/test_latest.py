@@ -3,21 +3,29 @@ every writer, and the last listing date on or before a day — the same answer a
 `max(as_of) <= day`: the bank's read from the listing dates, a scope's asked of its positions
 first within the last two months (cheap to plan over the month partitions), then everywhere."""
 
+import re
 from datetime import date
+from decimal import Decimal
 
 import sqlalchemy as sa
 
 from aoapp.common import latest
 from aoapp.common.latest import last_date_on_or_before
+from aoapp.credit.figures import previous_month_end
+from aoapp.credit.holdings import facility_holdings
 from aoapp.credit.models import Position
 from aoapp.extensions import db
+from aoapp.funding.holdings import deposit_lines
 from aoapp.funding.models import DepositPosition
+from aoapp.funding.trend import month_ends as funding_month_ends
 from aoapp.imports.models import ImportStatus
 from aoapp.imports.services import run_import
+from aoapp.reports.customer.queries import listing_dates as report_dates
 from tests.support import listings as L
 from tests.support.credit import make_facility, post_listing
 from tests.support.factories import make_customer
 from tests.support.holdings import make_deposit, post_deposit
+from tests.support.statements import recorded
 
 DAY = date(2026, 11, 20)
 OCT_END = date(2026, 10, 31)
@@ -117,3 +125,25 @@ def test_an_import_lists_its_date_with_its_positions(world, tmp_path):
     assert outcome.record.status == ImportStatus.SUCCEEDED
     db.session.expire_all()
     assert _listed(latest.LOANS) == _positions_dates(Position) == [OCT_END]
+
+
+def test_the_pages_date_lookups_read_the_listing_dates_not_the_positions(world):
+    mine = make_customer(world.officer)
+    facility = make_facility(mine, "KMK-LISTED-2")
+    account = make_deposit(mine, "TAB", account_no="TAB-LISTED-2")
+    for day, outstanding in ((date(2026, 8, 31), 300), (date(2026, 9, 30), 200), (OCT_END, 100)):
+        post_listing(day, [(facility, 0, outstanding)])
+    post_deposit(account, date(2026, 9, 15), 1_000_000, commit=False)
+    post_deposit(account, date(2026, 9, 30), 2_000_000)
+    with recorded() as seen:
+        held = facility_holdings([mine.id], date(2026, 10, 30))[mine.id]
+        funds = deposit_lines([mine.id], OCT_END)[mine.id]
+        trend = funding_month_ends(OCT_END)
+        after, deposits = report_dates(date(2026, 8, 31), date(2026, 9, 20))
+        previous = previous_month_end(OCT_END)
+    assert [h.amount for h in held] == [Decimal("200.00")]  # September's listing
+    assert [line.balance for line in funds] == [Decimal("2000000.00")]
+    assert trend == [date(2026, 9, 30)]  # September's last deposits listing
+    assert (after, deposits, previous) == (date(2026, 9, 30), date(2026, 9, 15), date(2026, 9, 30))
+    # The dates are values in the statements, not lookups of the positions' maximum or minimum.
+    assert not [s for s in seen if re.search(r"(max|min)\((deposit_)?positions\.as_of\)", s)]

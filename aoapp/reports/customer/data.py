@@ -27,6 +27,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from aoapp.common.i18n import locale_code
+from aoapp.common.read_memo import remembering
 from aoapp.credit.collectibility import is_npl, kol_name, load_bands
 from aoapp.credit.figures import ratio
 from aoapp.customers.holdings import DEPOSIT_LISTING, holdings_of
@@ -278,7 +279,7 @@ def load_customer_reports(
 
     `as_of` is the period's listing date (`periods.period_as_of`); a period without one is
     InvalidInput (nothing to report on, so no file should be written). Each batch runs the same
-    queries whatever its size; the bands and the next listing date are read once.
+    queries whatever its size; the bands and the listing dates are read once.
     """
     if as_of is None:
         raise InvalidInput(
@@ -289,17 +290,18 @@ def load_customer_reports(
             {"period": [_("No positions in this period.")]},
         )
     ids = sorted(set(customer_ids))
-    bands = load_bands()
-    next_as_of, deposits_as_of = q.listing_dates(as_of, period.end)
-    context = {
-        "bands": bands,
-        # Kol names in the workbook's language (generation forces the locale).
-        "kol_names": {band.kol: kol_name(band.kol, bands, locale_code()) for band in bands},
-        "next_as_of": next_as_of,
-        "judged_on": judging_day(period),
-        "deposits_as_of": deposits_as_of,
-    }
-    reports: dict[int, CustomerReportData] = {}
-    for index in range(0, len(ids), BATCH_SIZE):
-        reports.update(_batch(ids[index : index + BATCH_SIZE], period, as_of, context))
+    with remembering():  # a read: the listing dates are read once (common/latest.py)
+        bands = load_bands()
+        next_as_of, deposits_as_of = q.listing_dates(as_of, period.end)
+        context = {
+            "bands": bands,
+            # Kol names in the workbook's language (generation forces the locale).
+            "kol_names": {band.kol: kol_name(band.kol, bands, locale_code()) for band in bands},
+            "next_as_of": next_as_of,
+            "judged_on": judging_day(period),
+            "deposits_as_of": deposits_as_of,
+        }
+        reports: dict[int, CustomerReportData] = {}
+        for index in range(0, len(ids), BATCH_SIZE):
+            reports.update(_batch(ids[index : index + BATCH_SIZE], period, as_of, context))
     return reports

@@ -13,13 +13,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from aoapp.auth.models import Branch, User
+from aoapp.common import latest
 from aoapp.credit.figures import PortfolioScope
 from aoapp.credit.models import Facility, Position
 from aoapp.credit.signals import SIGNALS, SignalContext
 from aoapp.credit.watchlist import flagged
 from aoapp.customers.models import Customer
 from aoapp.extensions import db
-from aoapp.funding.holdings import deposits_listing
 from aoapp.products.models import Product
 
 
@@ -146,14 +146,9 @@ def kol_before(ids: list[int], day: date) -> dict[int, tuple[date, int]]:
 
 def listing_dates(as_of: date, last: date) -> tuple[date | None, date | None]:
     """The bank's first loan listing date after `as_of` (the watchlist judges up to the day
-    before) and its deposits listing dated on or last before `last`, in one statement."""
-    row = db.session.execute(
-        sa.select(
-            sa.select(sa.func.min(Position.as_of)).where(Position.as_of > as_of).scalar_subquery(),
-            deposits_listing(last),
-        )
-    ).one()
-    return row[0], row[1]
+    before) and its deposits listing dated on or last before `last` (common/latest.py)."""
+    later = [day for day in latest.listed(latest.LOANS).dates if day > as_of]
+    return (later[0] if later else None), latest.newest(latest.DEPOSITS, last)
 
 
 def watchlist(
