@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from aoapp.auth.scoping import get_visible
+from aoapp.common import latest
 from aoapp.common.i18n import locale_code
 from aoapp.common.money import to_money
 from aoapp.common.pagination import Page, paginate
@@ -136,19 +137,34 @@ def facility_rows(customer_id: int) -> list[FacilityRow]:
     return [FacilityRow(f, positions.get(f.id)) for f in facilities]
 
 
-def debtor_collectibility(customer_id: int) -> DebtorKol | None:
-    """The debtor Kol on the customer's latest as-of date (None before any position)."""
-    as_of = db.session.scalar(
+def _latest_positions_of(customer_id: int) -> list[Position]:
+    """The customer's positions on its latest as-of date. Asked first on the bank's two newest
+    listings, each by its date's value (one month partition to plan: common/latest.py), where
+    any customer still booked is; then the customer's newest date, over every partition."""
+
+    def on(day: date) -> list[Position]:
+        stmt = (
+            sa.select(Position)
+            .options(joinedload(Position.facility))
+            .where(Position.customer_id == customer_id, Position.as_of == day)
+        )
+        return list(db.session.scalars(stmt))
+
+    for day in latest.listed(latest.LOANS).dates[-1:-3:-1]:
+        if positions := on(day):
+            return positions
+    older = db.session.scalar(
         sa.select(sa.func.max(Position.as_of)).where(Position.customer_id == customer_id)
     )
-    if as_of is None:
+    return [] if older is None else on(older)
+
+
+def debtor_collectibility(customer_id: int) -> DebtorKol | None:
+    """The debtor Kol on the customer's latest as-of date (None before any position)."""
+    positions = _latest_positions_of(customer_id)
+    if not positions:
         return None
-    stmt = (
-        sa.select(Position)
-        .options(joinedload(Position.facility))
-        .where(Position.customer_id == customer_id, Position.as_of == as_of)
-    )
-    positions = list(db.session.scalars(stmt))
+    as_of = positions[0].as_of
     # The facility whose own Kol is the worst decided the debtor's Kol (one-obligor rule).
     worst = max(positions, key=lambda p: (p.facility_kol, p.dpd, -p.facility_id))
     return DebtorKol(

@@ -104,6 +104,21 @@ class TestCustomerPage:
         ]
         assert str(history[-1].outstanding) == "500000000.00"
 
+    def test_the_debtor_kol_is_of_the_customers_own_latest_listing(self, world, debtor):
+        customer, _kmk, ki, kur = debtor
+        assert services.debtor_collectibility(customer.id).as_of == AS_OF
+        # Listings after the customer's last: its Kol is still that of its own latest date,
+        # whether that is one of the bank's two newest listings or older.
+        other = h.facility(make_customer(world.officer), "KMK", account_no="KMK-OTHER")
+        for later in (date(2025, 3, 31), date(2025, 4, 30)):
+            h.position(other, later, 0, outstanding="1000000.00")
+            kol = services.debtor_collectibility(customer.id)
+            assert (kol.as_of, kol.kol, kol.facility.id) == (AS_OF, 3, ki.id)
+        loner = make_customer(world.officer)
+        h.position(h.facility(loner, "KUR", account_no="KUR-LONER"), date(2025, 3, 31), 100)
+        assert services.debtor_collectibility(loner.id).as_of == date(2025, 3, 31)
+        assert services.debtor_collectibility(make_customer(world.officer).id) is None
+
     def test_customer_without_positions(self, client, auth, world):
         customer = make_customer(world.officer)
         h.facility(customer, account_no="NEW-1")
