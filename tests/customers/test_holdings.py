@@ -69,6 +69,23 @@ class TestOneDefinition:
         assert [(h.product.code, h.category) for h in holdings(customer)] == [("GIRO", "giro")]
         assert [h.product.code for h in holdings(customer, on=OCT31)] == ["GIRO"]
 
+    def test_an_active_facility_left_off_the_newest_listing_shows_its_own_latest(
+        self, app, world, sari
+    ):
+        # Read on the newest listing first (common/latest.py); a facility not on it (a partial
+        # listing, a facility not yet listed) is looked up on its own latest date.
+        later = make_facility(make_customer(world.officer), "KMK-0009", product="KMK")
+        post_listing(date(2026, 11, 30), [(later, 0, "1000")])
+        newer = make_facility(sari, "KMK-0002", product="KMK")
+        amounts = [(h.account_no, h.amount, h.as_of) for h in holdings(sari)][:2]
+        assert amounts == [
+            ("KMK-0002", None, None),  # active, never listed
+            ("KUR-0001", Decimal("48000000.00"), OCT31),  # not on 30 Nov: its own 31 Oct
+        ]
+        post_listing(date(2026, 11, 30), [(newer, 0, "7000000")])
+        amounts = [(h.account_no, h.amount, h.as_of) for h in holdings(sari)][:2]
+        assert amounts[0] == ("KMK-0002", Decimal("7000000.00"), date(2026, 11, 30))
+
     def test_a_batch_answers_every_customer(self, app, world, sari):
         bare = make_customer(world.officer)
         found = holdings_of([sari.id, bare.id], on=OCT31)
