@@ -6,9 +6,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_sqlalchemy.session import Session
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, registry
-from sqlalchemy.sql.functions import FunctionElement
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -38,23 +36,6 @@ class UTCDateTime(sa.types.TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
-
-
-class month_start(FunctionElement):  # noqa: N801 (used like sa.func.*)
-    """The first day of a DATE's month, as a DATE, on PostgreSQL and SQLite."""
-
-    type = sa.Date()
-    inherit_cache = True
-
-
-@compiles(month_start, "postgresql")
-def _month_start_pg(element, compiler, **kw):
-    return f"CAST(date_trunc('month', {compiler.process(element.clauses, **kw)}) AS DATE)"
-
-
-@compiles(month_start, "sqlite")
-def _month_start_sqlite(element, compiler, **kw):
-    return f"date({compiler.process(element.clauses, **kw)}, 'start of month')"
 
 
 class Base(DeclarativeBase):
