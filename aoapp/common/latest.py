@@ -109,6 +109,14 @@ def last_between(kind: str, first: date, last: date) -> date | None:
     return listed(kind).last_between(first, last)
 
 
+def on_listing(as_of: sa.ColumnElement, on: date) -> sa.ColumnElement[bool]:
+    """A WHERE condition: the rows of `as_of`'s positions table (loan or deposit positions) on
+    the listing dated `on` or last before it, none before the first. By the date's value, so
+    PostgreSQL plans that one month partition (a `max(as_of)` subquery would plan them all)."""
+    day = newest(KIND_OF_TABLE[as_of.table.name], on)
+    return sa.false() if day is None else as_of == day
+
+
 def last_date_on_or_before(as_of: sa.ColumnElement, day: date, *where) -> date | None:
     """The largest `as_of` (a positions table's date column) on or before `day` among the rows
     `where` keeps, or None.

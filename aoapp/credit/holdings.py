@@ -14,13 +14,6 @@ from aoapp.extensions import db
 from aoapp.products.models import Product, ProductKind
 
 
-def on_loan_listing(on: date) -> sa.ColumnElement[bool]:
-    """Positions of the loan listing dated `on` or last before it (none before the first), by its
-    date's value, so PostgreSQL reads that one month partition (common/latest.py)."""
-    day = latest.newest(latest.LOANS, on)
-    return sa.false() if day is None else Position.as_of == day
-
-
 def _facilities(customer_ids: list[int]) -> sa.Select:
     """The customers' active facilities with their products."""
     return (
@@ -75,7 +68,7 @@ def _positions_on(customer_ids: list[int], on: date) -> sa.Select:
         sa.select(Facility, Product, Position.outstanding, Position.as_of)
         .join(Facility, Facility.id == Position.facility_id)
         .join(Product, Product.id == Facility.product_id)
-        .where(Position.customer_id.in_(customer_ids), on_loan_listing(on))
+        .where(Position.customer_id.in_(customer_ids), latest.on_listing(Position.as_of, on))
     )
 
 

@@ -41,13 +41,6 @@ class DepositLine:
     as_of: date
 
 
-def on_deposits_listing(on: date) -> sa.ColumnElement[bool]:
-    """Deposit positions of the deposits listing dated `on` or last before it (none before the
-    first), by its date's value: PostgreSQL reads that one month partition (common/latest.py)."""
-    day = latest.newest(latest.DEPOSITS, on)
-    return sa.false() if day is None else DepositPosition.as_of == day
-
-
 def _select(customer_ids: list[int]) -> sa.Select:
     return (
         sa.select(DepositAccount, Product, DepositPosition)
@@ -66,21 +59,21 @@ def deposit_lines(customer_ids: list[int], on: date | None = None) -> dict[int, 
     before it shows them."""
     stmt = _select(customer_ids)
     if on is None:
-        latest = (
+        last = (
             sa.select(DepositPosition.account_id, sa.func.max(DepositPosition.as_of).label("day"))
             .where(DepositPosition.customer_id.in_(customer_ids))
             .group_by(DepositPosition.account_id)
             .subquery()
         )
         stmt = stmt.join(
-            latest,
+            last,
             sa.and_(
-                latest.c.account_id == DepositPosition.account_id,
-                latest.c.day == DepositPosition.as_of,
+                last.c.account_id == DepositPosition.account_id,
+                last.c.day == DepositPosition.as_of,
             ),
         ).where(DepositAccount.status != DepositStatus.CLOSED)
     else:
-        stmt = stmt.where(on_deposits_listing(on))
+        stmt = stmt.where(latest.on_listing(DepositPosition.as_of, on))
     lines: dict[int, list[DepositLine]] = {}
     for account, product, position in db.session.execute(stmt):
         lines.setdefault(position.customer_id, []).append(
